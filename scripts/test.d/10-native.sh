@@ -1,0 +1,4 @@
+# Pure logic of every crate, natively: cargo test over the workspace.
+set -euo pipefail
+cd "$ROOT"
+cargo test --workspace --quiet
