@@ -38,20 +38,34 @@ function contributors(metafile) {
   return Object.entries(byPkg).sort((a, b) => b[1] - a[1]).map(([pkg, bytes]) => ({ pkg, bytes }));
 }
 
-function copyWasm(fromDir, toDir) {
-  const copied = [];
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && e.name !== 'node_modules') walk(p);
-      else if (e.isFile() && e.name.endsWith('.wasm')) {
-        fs.copyFileSync(p, path.join(toDir, e.name));
-        copied.push(e.name);
-      }
+// The .wasm files the bundled package code names (wasm-bindgen's web output
+// fetches `new URL('<name>_bg.wasm', import.meta.url)`), copied next to the
+// bundle so that URL resolves. Falls back to every .wasm in the package.
+function copyWasm(metafile, packageDir, toDir) {
+  const real = fs.realpathSync(packageDir);
+  const referenced = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const abs = path.resolve(input);
+    if (!fs.existsSync(abs)) continue; // esbuild's virtual inputs, e.g. "(disabled):fs"
+    const file = fs.realpathSync(abs);
+    if (!file.startsWith(real + path.sep)) continue;
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/['"`]([^'"`\s]+\.wasm)['"`]/g)) {
+      const wasm = path.resolve(path.dirname(file), m[1]);
+      if (fs.existsSync(wasm)) referenced.set(path.basename(wasm), wasm);
     }
-  };
-  walk(fromDir);
-  return copied;
+  }
+  if (referenced.size === 0) {
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && e.name !== 'node_modules') walk(p);
+        else if (e.isFile() && e.name.endsWith('.wasm')) referenced.set(e.name, p);
+      }
+    };
+    walk(real);
+  }
+  for (const [name, from] of referenced) fs.copyFileSync(from, path.join(toDir, name));
+  return [...referenced.keys()];
 }
 
 async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {
@@ -70,7 +84,7 @@ async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {
     nodePaths: [...nodePaths, path.join(BENCH, 'node_modules')],
     plugins,
   });
-  return { outdir, contributors: contributors(result.metafile) };
+  return { outdir, metafile: result.metafile, contributors: contributors(result.metafile) };
 }
 
 export async function build({ buildOurs = true, log = console.log } = {}) {
@@ -86,7 +100,7 @@ export async function build({ buildOurs = true, log = console.log } = {}) {
   } else {
     try {
       const b = await bundle('ours', { nodePaths: [path.dirname(ours.packageDir)], plugins: [preferWebEntry] });
-      const wasm = copyWasm(ours.packageDir, b.outdir);
+      const wasm = copyWasm(b.metafile, ours.packageDir, b.outdir);
       manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors };
     } catch (err) {
       manifest.sdks.ours = { status: 'not built', reason: `bundling otel-wasm failed: ${err.message.split('\n')[0]}` };
