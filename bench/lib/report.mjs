@@ -128,6 +128,14 @@ export function renderMarkdown(res) {
     const h = r.heap;
     L.push(`| ${sdk} | ${h.spans} | ${fmt(h.createMs, 1)} | ${fmt(h.rawBytesPerSpan)} | ${fmt(h.retainedBytesPerSpan)} | ${fmt(h.retainedJsBytesPerSpan)} | ${fmt(h.wasmBytes)} (${fmt(h.wasmGrowthBytes)}) | ${h.wasmMemories} |`);
   }
+  if (first.ours?.heap && first.ours.heap.wasmMemories === 0) {
+    L.push('');
+    L.push('**Note:** no `WebAssembly.Memory` was seen for ours (the package did not instantiate through `WebAssembly.instantiate*`), so its figures are JS heap only.');
+  }
+  if (first.ours?.main.stats) {
+    L.push('');
+    L.push(`ours \`stats()\` after the main session: \`${JSON.stringify(first.ours.main.stats)}\``);
+  }
   L.push('');
   L.push('Batch processor for this run: queue and batch size 2× the span count, scheduled delay 1 h, so every span stays buffered until the final flush. wasm memory is every `WebAssembly.Memory` the SDK instantiated (found by wrapping `WebAssembly.instantiate*` in the page); it never shrinks, so growth is what the spans cost.');
   L.push('');
