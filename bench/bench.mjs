@@ -48,6 +48,7 @@ const ENCODINGS = { 'otel-js': ['json'], ours: ['protobuf', 'json'] };
 // OTel JS's fetch/XHR spans end ~300 ms after the response (they wait for the
 // resource-timing entry), so every phase waits this long before flushing.
 const SETTLE_MS = 700;
+const EVAL_LIMIT_MS = 180_000;
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
@@ -115,7 +116,13 @@ class Bench {
       const { metrics } = await cdp.send('Performance.getMetrics');
       return Object.fromEntries(metrics.map((m) => [m.name, m.value])).ThreadTime;
     };
-    return { context, page, cpu, errors };
+    // page.evaluate has no time limit of its own: an SDK that breaks fetch must not hang the run.
+    const ev = (fn, arg) => {
+      let timer;
+      const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`page step took over ${EVAL_LIMIT_MS / 1000} s`)), EVAL_LIMIT_MS); });
+      return Promise.race([page.evaluate(fn, arg), limit]).finally(() => clearTimeout(timer));
+    };
+    return { context, page, ev, cpu, errors };
   }
 
   config(sdk, { batch, encoding } = {}) {
@@ -125,7 +132,7 @@ class Bench {
   // Times `fn` in the page: wall ms as measured by the page, main-thread CPU ms from CDP.
   async timed(s, fn, ...args) {
     const c0 = await s.cpu();
-    const wallMs = await s.page.evaluate(fn, args);
+    const wallMs = await s.ev(fn, args);
     const c1 = await s.cpu();
     return { wallMs, cpuMs: (c1 - c0) * 1000 };
   }
@@ -133,7 +140,7 @@ class Bench {
   // Flushes after the settle time and returns what the receiver got since `before`.
   async exported(s, before, category, expected) {
     await sleep(SETTLE_MS);
-    await s.page.evaluate(() => window.bench.flush());
+    await s.ev(() => window.bench.flush());
     await waitForSpans(this.receiver, before, category, expected);
     const d = delta(before, this.receiver.snapshot());
     const spans = d.byCategory[category] ?? 0;
@@ -153,10 +160,10 @@ class Bench {
     try {
       const r = {};
       const c0 = await s.cpu();
-      const load = await s.page.evaluate(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk]?.[0] })]);
+      const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk]?.[0] })]);
       r.init = { wallMs: load.wallMs, cpuMs: ((await s.cpu()) - c0) * 1000, files: [...new Set(load.files)] };
       await sleep(300);
-      const mem = await s.page.evaluate(() => window.bench.memory(true));
+      const mem = await s.ev(() => window.bench.memory(true));
       r.heapAfterInit = mem.js + mem.wasm;
 
       const loops = [
@@ -166,7 +173,7 @@ class Bench {
       for (const [kind, count, fn, apiPath] of loops) {
         const before = this.receiver.snapshot();
         const apiBefore = { ...this.pages.api[apiPath] };
-        await s.page.evaluate(fn, [n.warmup, apiPath]);
+        await s.ev(fn, [n.warmup, apiPath]);
         const t = await this.timed(s, fn, count, apiPath);
         r[kind] = { wallUs: (t.wallMs * 1000) / count, cpuUs: (t.cpuMs * 1000) / count };
         const api = this.pages.api[apiPath];
@@ -175,11 +182,11 @@ class Bench {
       }
 
       const before = this.receiver.snapshot();
-      await s.page.evaluate((k) => window.bench.clickLoop(k), n.warmup);
+      await s.ev((k) => window.bench.clickLoop(k), n.warmup);
       const t = await this.timed(s, (a) => window.bench.clickLoop(a[0]), n.clicks);
       r.click = { wallUs: (t.wallMs * 1000) / n.clicks, cpuUs: (t.cpuMs * 1000) / n.clicks };
       if (withSdk) r.click.export = await this.exported(s, before, 'click', n.clicks + n.warmup);
-      if (withSdk) r.stats = await s.page.evaluate(() => window.bench.stats());
+      if (withSdk) r.stats = await s.ev(() => window.bench.stats());
       r.pageErrors = s.errors;
       return r;
     } finally {
@@ -194,15 +201,15 @@ class Bench {
     const s = await this.openPage();
     try {
       const batch = { maxQueueSize: n.heapSpans * 2, maxExportBatchSize: n.heapSpans * 2, scheduledDelayMillis: 3_600_000 };
-      await s.page.evaluate(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { batch, encoding: ENCODINGS[sdk][0] })]);
+      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { batch, encoding: ENCODINGS[sdk][0] })]);
       await sleep(300);
-      const m0 = await s.page.evaluate(() => window.bench.memory(true));
+      const m0 = await s.ev(() => window.bench.memory(true));
       const before = this.receiver.snapshot();
-      const createMs = await s.page.evaluate((k) => window.bench.createSpans(k), n.heapSpans);
-      const raw = await s.page.evaluate(() => window.bench.memory(false));
-      const kept = await s.page.evaluate(() => window.bench.memory(true));
+      const createMs = await s.ev((k) => window.bench.createSpans(k), n.heapSpans);
+      const raw = await s.ev(() => window.bench.memory(false));
+      const kept = await s.ev(() => window.bench.memory(true));
       const total = (m) => m.js + m.wasm;
-      await s.page.evaluate(() => window.bench.flush());
+      await s.ev(() => window.bench.flush());
       await waitForSpans(this.receiver, before, 'bench.span', n.heapSpans);
       const d = delta(before, this.receiver.snapshot());
       return {
@@ -225,11 +232,11 @@ class Bench {
     const n = this.n;
     const s = await this.openPage();
     try {
-      await s.page.evaluate(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk][0] })]);
+      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk][0] })]);
       await sleep(300);
       const before = this.receiver.snapshot();
       const apiBefore = this.pages.api['/api/burst'].requests;
-      await s.page.evaluate(([k, p, next]) => { window.bench.burstThenLeave(k, p, next); }, [n.burst, '/api/burst', '/next.html']);
+      await s.ev(([k, p, next]) => { window.bench.burstThenLeave(k, p, next); }, [n.burst, '/api/burst', '/next.html']);
       await s.page.waitForURL('**/next.html', { timeout: 60000 });
       await waitForSpans(this.receiver, before, 'burst', n.burst, { quietMs: 2000 });
       const created = this.pages.api['/api/burst'].requests - apiBefore;
@@ -245,28 +252,40 @@ class Bench {
     const n = this.n;
     const s = await this.openPage();
     try {
-      await s.page.evaluate(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding })]);
+      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding })]);
       const before = this.receiver.snapshot();
-      await s.page.evaluate(([k, p]) => window.bench.fetchLoop(k, p), [n.wireFetches, '/api/fetch']);
+      await s.ev(([k, p]) => window.bench.fetchLoop(k, p), [n.wireFetches, '/api/fetch']);
       return await this.exported(s, before, 'fetch', n.wireFetches);
     } finally {
       await s.context.close();
     }
   }
 
-  async round(sdks, log) {
+  async sdkRound(sdk) {
+    const r = { main: await this.mainSession(sdk) };
+    if (sdk !== 'none') {
+      r.heap = await this.heapSession(sdk);
+      r.navigation = await this.navigationSession(sdk);
+      r.wire = {};
+      for (const enc of ENCODINGS[sdk].slice(1)) r.wire[enc] = await this.wireSession(sdk, enc);
+    }
+    return r;
+  }
+
+  // One round; an SDK that fails is reported in `failed` and left out from then on.
+  async round(sdks, failed, log) {
     const out = {};
     for (const sdk of sdks) {
+      if (failed[sdk]) continue;
       const t0 = Date.now();
-      const r = { main: await this.mainSession(sdk) };
-      if (sdk !== 'none') {
-        r.heap = await this.heapSession(sdk);
-        r.navigation = await this.navigationSession(sdk);
-        r.wire = {};
-        for (const enc of ENCODINGS[sdk].slice(1)) r.wire[enc] = await this.wireSession(sdk, enc);
+      try {
+        out[sdk] = await this.sdkRound(sdk);
+        log(`  ${sdk}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        if (sdk === 'none') throw err;
+        failed[sdk] = String(err.message ?? err).split('\n')[0];
+        log(`  ${sdk}: FAILED: ${failed[sdk]}`);
       }
-      out[sdk] = r;
-      log(`  ${sdk}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     return out;
   }
@@ -318,6 +337,7 @@ async function main() {
 
   const bench = new Bench(opts, counts);
   const rounds = [];
+  const failed = {};
   let browserVersion;
   try {
     await bench.start();
@@ -325,15 +345,21 @@ async function main() {
     for (let i = 0; i < opts.reps; i++) {
       const order = sdks.map((_, j) => sdks[(i + j) % sdks.length]);
       log(`round ${i + 1}/${opts.reps}: ${order.join(' → ')}`);
-      rounds.push({ order, results: await bench.round(order, log) });
+      rounds.push({ order, results: await bench.round(order, failed, log) });
     }
   } finally {
     await bench.stop();
   }
 
+  for (const [sdk, reason] of Object.entries(failed)) {
+    status[sdk] = { ...status[sdk], status: 'failed', reason };
+    for (const r of rounds) delete r.results[sdk];
+  }
+  const measured = sdks.filter((s) => s !== 'none' && !failed[s]);
+
   // Sizes: the files the page loaded from /sdk/<name>/ for that SDK.
   const sizes = {};
-  for (const sdk of sdks.filter((s) => s !== 'none')) {
+  for (const sdk of measured) {
     const files = rounds[0].results[sdk].main.init.files.map((p) => path.join(BENCH, 'build', p));
     sizes[sdk] = transferSizes(files);
   }
@@ -341,9 +367,9 @@ async function main() {
   const figures = {};
   for (const key of Object.keys(FIGURES)) figures[key] = {};
   const perRound = rounds.map(({ results }) => Object.fromEntries(
-    sdks.filter((s) => s !== 'none').map((sdk) => [sdk, roundFigures(sdk, results[sdk], results.none)]),
+    measured.map((sdk) => [sdk, roundFigures(sdk, results[sdk], results.none)]),
   ));
-  for (const sdk of sdks.filter((s) => s !== 'none')) {
+  for (const sdk of measured) {
     for (const key of Object.keys(FIGURES)) {
       if (key.startsWith('size.')) {
         const v = sizes[sdk][key.slice(5)];
@@ -389,6 +415,7 @@ async function main() {
       for (const k of ['fetch', 'xhr', 'click']) for (const e of r.main[k].export?.errors ?? []) problems.push(`${sdk}: receiver rejected an export: ${e}`);
     }
   }
+  for (const [sdk, reason] of Object.entries(failed)) problems.push(`${sdk}: failed: ${reason}`);
   if (problems.length) {
     console.error([...new Set(problems)].join('\n'));
     process.exitCode = 1;

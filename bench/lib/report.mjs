@@ -71,7 +71,7 @@ export function renderMarkdown(res) {
   for (const [sdk, s] of Object.entries(res.sdks)) {
     L.push(`- **${sdk}**: ${s.status === 'built' ? `built${s.version ? ` (otel-wasm ${s.version}, from ${s.source})` : ''}` : `${s.status} — ${s.reason ?? ''}`}`);
   }
-  if (!has('ours')) L.push('- **ours: not built** — this run has OpenTelemetry JS and the no-SDK baseline only; the ratio column fills in once `npm/` produces the `otel-wasm` package.');
+  if (res.sdks.ours?.status === 'not built') L.push('- **ours: not built** — this run has OpenTelemetry JS and the no-SDK baseline only; the ratio column fills in once `npm/` produces the `otel-wasm` package.');
   L.push('');
   L.push('## Figures (issue 7 item 2)');
   L.push('');
@@ -82,7 +82,7 @@ export function renderMarkdown(res) {
     const ours = res.figures[key]?.ours;
     if (!theirs && !ours) continue;
     const r = ratio(ours, theirs);
-    L.push(`| ${def.label} | ${def.unit} | ${cell(res.figures[key]?.['otel-js'], def.digits)}${def.theirs ? ` (JSON: ${cell(theirs, def.digits)})` : ''} | ${has('ours') ? cell(ours, def.digits) : 'not built'} | ${r === null ? '–' : r.toFixed(2)} | ${goalText(def.goal)} | ${verdict(def.goal, ours, r)} |`);
+    L.push(`| ${def.label} | ${def.unit} | ${cell(res.figures[key]?.['otel-js'], def.digits)}${def.theirs ? ` (JSON: ${cell(theirs, def.digits)})` : ''} | ${has('ours') ? cell(ours, def.digits) : (res.sdks.ours?.status ?? 'not run')} | ${r === null ? '–' : r.toFixed(2)} | ${goalText(def.goal)} | ${verdict(def.goal, ours, r)} |`);
   }
   L.push('');
   L.push('## No-SDK baseline (absolute, same page)');
