@@ -219,6 +219,7 @@ class Bench {
         retainedJsBytesPerSpan: (kept.js - m0.js) / n.heapSpans,
         wasmGrowthBytes: kept.wasm - m0.wasm, wasmBytes: kept.wasm, wasmMemories: kept.wasmMemories,
         delivered: d.byCategory['bench.span'] ?? 0,
+        bytesPerSpan: d.spans ? (d.bodyBytes + d.headBytes) / d.spans : null,
         pageErrors: s.errors,
       };
     } finally {
@@ -310,6 +311,7 @@ function roundFigures(sdk, r, base) {
   f[`wire.xhr_bytes_per_span.${enc}`] = m.xhr.export.bytesPerSpan;
   f[`wire.click_bytes_per_span.${enc}`] = m.click.export.bytesPerSpan;
   for (const [e, w] of Object.entries(r.wire)) f[`wire.fetch_bytes_per_span.${e}`] = w.bytesPerSpan;
+  f[`wire.manual_bytes_per_span.${enc}`] = r.heap.bytesPerSpan;
   f['loss.click_burst'] = m.click.export.lost;
   f['loss.navigation'] = r.navigation.lost;
   f['memory.retained_bytes_per_span'] = r.heap.retainedBytesPerSpan;
@@ -379,6 +381,11 @@ async function main() {
       }
     }
   }
+  // Which workloads produced spans at all, per SDK: an overhead or loss figure
+  // for a workload the SDK does not instrument is not a like-for-like comparison.
+  const instrumented = Object.fromEntries(measured.map((sdk) => [sdk, Object.fromEntries(['fetch', 'xhr', 'click'].map(
+    (k) => [k, rounds.some((r) => r.results[sdk].main[k].export.delivered > 0)],
+  ))]));
   const baseline = {};
   for (const k of ['fetch', 'xhr', 'click']) {
     baseline[`${k}.cpu_us`] = summarise(rounds.map((r) => r.results.none.main[k].cpuUs));
@@ -395,7 +402,7 @@ async function main() {
     quick: opts.quick, reps: opts.reps, counts, settleMs: SETTLE_MS, encodings: ENCODINGS,
     machine: machineInfo(browserVersion), chromiumArgs: CHROMIUM_ARGS,
     versions: { ...pkg.devDependencies, otelWasm: status.ours?.version ?? null },
-    sdks: status, sizes, baseline, figures, rounds,
+    sdks: status, sizes, instrumented, baseline, figures, rounds,
     // Issue 7 item 4: filled in once the dashboard and the server land.
     later: { dashboard: null, server: null },
   };

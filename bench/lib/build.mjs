@@ -38,12 +38,13 @@ function contributors(metafile) {
   return Object.entries(byPkg).sort((a, b) => b[1] - a[1]).map(([pkg, bytes]) => ({ pkg, bytes }));
 }
 
-// The .wasm files the bundled package code names (wasm-bindgen's web output
-// fetches `new URL('<name>_bg.wasm', import.meta.url)`), copied next to the
-// bundle so that URL resolves. Falls back to every .wasm in the package.
+// The .wasm files the bundled package code names (e.g. wasm-bindgen's web glue
+// fetches `new URL('<name>_bg.wasm', import.meta.url)`). After bundling,
+// import.meta.url is the bundle's URL, so each file is copied to the path it is
+// named by, relative to the bundle. Falls back to every .wasm in the package.
 function copyWasm(metafile, packageDir, toDir) {
   const real = fs.realpathSync(packageDir);
-  const referenced = new Map();
+  const copies = new Map(); // path relative to the bundle -> source file
   for (const input of Object.keys(metafile.inputs)) {
     const abs = path.resolve(input);
     if (!fs.existsSync(abs)) continue; // esbuild's virtual inputs, e.g. "(disabled):fs"
@@ -51,21 +52,25 @@ function copyWasm(metafile, packageDir, toDir) {
     if (!file.startsWith(real + path.sep)) continue;
     for (const m of fs.readFileSync(file, 'utf8').matchAll(/['"`]([^'"`\s]+\.wasm)['"`]/g)) {
       const wasm = path.resolve(path.dirname(file), m[1]);
-      if (fs.existsSync(wasm)) referenced.set(path.basename(wasm), wasm);
+      const rel = path.normalize(m[1]);
+      if (fs.existsSync(wasm) && !rel.startsWith('..') && !path.isAbsolute(rel)) copies.set(rel, wasm);
     }
   }
-  if (referenced.size === 0) {
+  if (copies.size === 0) {
     const walk = (dir) => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory() && e.name !== 'node_modules') walk(p);
-        else if (e.isFile() && e.name.endsWith('.wasm')) referenced.set(e.name, p);
+        else if (e.isFile() && e.name.endsWith('.wasm')) copies.set(e.name, p);
       }
     };
     walk(real);
   }
-  for (const [name, from] of referenced) fs.copyFileSync(from, path.join(toDir, name));
-  return [...referenced.keys()];
+  for (const [rel, from] of copies) {
+    fs.mkdirSync(path.dirname(path.join(toDir, rel)), { recursive: true });
+    fs.copyFileSync(from, path.join(toDir, rel));
+  }
+  return [...copies.keys()].sort();
 }
 
 async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {

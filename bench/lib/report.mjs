@@ -23,6 +23,8 @@ export const FIGURES = {
   'wire.xhr_bytes_per_span.json': { label: 'wire bytes per XHR span, JSON', unit: 'B', digits: 0 },
   'wire.click_bytes_per_span.protobuf': { label: 'wire bytes per click span, protobuf', unit: 'B', digits: 0, theirs: 'wire.click_bytes_per_span.json', goal: { maxRatio: 0.4 } },
   'wire.click_bytes_per_span.json': { label: 'wire bytes per click span, JSON', unit: 'B', digits: 0 },
+  'wire.manual_bytes_per_span.protobuf': { label: 'wire bytes per manual span (2 attributes), protobuf', unit: 'B', digits: 0, theirs: 'wire.manual_bytes_per_span.json', goal: { maxRatio: 0.4 } },
+  'wire.manual_bytes_per_span.json': { label: 'wire bytes per manual span (2 attributes), JSON', unit: 'B', digits: 0 },
   'loss.click_burst': { label: 'click-burst spans lost (of clicks+warm-up)', unit: 'spans', digits: 0, goal: { zero: true } },
   'loss.navigation': { label: 'request spans lost when the page navigates away after a burst', unit: 'spans', digits: 0, goal: { zero: true } },
   'memory.retained_bytes_per_span': { label: 'retained JS heap + wasm memory per buffered span (after GC)', unit: 'B', digits: 0, goal: { maxRatio: 0.5 } },
@@ -51,7 +53,15 @@ function goalText(goal) {
   return `≤ ${goal.maxRatio}${goal.maxAbs ? ` and ≤ ${fmt(goal.maxAbs)} B` : ''}`;
 }
 
-function verdict(goal, ours, r) {
+// The workload a figure measures, if it is one an SDK may or may not instrument.
+function workloadOf(key) {
+  if (key === 'loss.navigation') return 'fetch';
+  if (key === 'loss.click_burst') return 'click';
+  return ['fetch', 'xhr', 'click'].find((k) => key.startsWith(`${k}.`) || key.includes(`.${k}_`));
+}
+
+function verdict(goal, ours, r, instrumented) {
+  if (instrumented === false) return 'no spans: not instrumented';
   if (!goal || !ours) return '';
   if (goal.zero) return ours.max === 0 ? 'met' : 'missed';
   if (r === null) return '';
@@ -82,7 +92,7 @@ export function renderMarkdown(res) {
     const ours = res.figures[key]?.ours;
     if (!theirs && !ours) continue;
     const r = ratio(ours, theirs);
-    L.push(`| ${def.label} | ${def.unit} | ${cell(res.figures[key]?.['otel-js'], def.digits)}${def.theirs ? ` (JSON: ${cell(theirs, def.digits)})` : ''} | ${has('ours') ? cell(ours, def.digits) : (res.sdks.ours?.status ?? 'not run')} | ${r === null ? '–' : r.toFixed(2)} | ${goalText(def.goal)} | ${verdict(def.goal, ours, r)} |`);
+    L.push(`| ${def.label} | ${def.unit} | ${cell(res.figures[key]?.['otel-js'], def.digits)}${def.theirs ? ` (JSON: ${cell(theirs, def.digits)})` : ''} | ${has('ours') ? cell(ours, def.digits) : (res.sdks.ours?.status ?? 'not run')} | ${r === null ? '–' : r.toFixed(2)} | ${goalText(def.goal)} | ${verdict(def.goal, ours, r, res.instrumented?.ours?.[workloadOf(key)])} |`);
   }
   L.push('');
   L.push('## No-SDK baseline (absolute, same page)');
