@@ -152,16 +152,28 @@ class Bench {
     };
   }
 
-  // Load, per-request and per-click costs, export efficiency and click-burst loss.
-  async mainSession(sdk) {
-    const n = this.n;
-    const withSdk = sdk !== 'none';
+  // Opens a fresh page, loads `sdk` with the given batch/encoding settings (timed),
+  // runs `fn(s, init)` and closes the page, also when `fn` fails.
+  async session(sdk, { batch, encoding = ENCODINGS[sdk]?.[0] } = {}, fn) {
     const s = await this.openPage();
     try {
-      const r = {};
       const c0 = await s.cpu();
-      const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk]?.[0] })]);
-      r.init = { wallMs: load.wallMs, cpuMs: ((await s.cpu()) - c0) * 1000, files: [...new Set(load.files)] };
+      const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { batch, encoding })]);
+      const init = { wallMs: load.wallMs, cpuMs: ((await s.cpu()) - c0) * 1000, files: [...new Set(load.files)] };
+      const r = await fn(s, init);
+      r.pageErrors = s.errors;
+      return r;
+    } finally {
+      await s.context.close();
+    }
+  }
+
+  // Load, per-request and per-click costs, export efficiency and click-burst loss.
+  mainSession(sdk) {
+    const n = this.n;
+    const withSdk = sdk !== 'none';
+    return this.session(sdk, {}, async (s, init) => {
+      const r = { init };
       await sleep(300);
       const mem = await s.ev(() => window.bench.memory(true));
       r.heapAfterInit = mem.js + mem.wasm;
@@ -176,8 +188,7 @@ class Bench {
         await s.ev(fn, [n.warmup, apiPath]);
         const t = await this.timed(s, fn, count, apiPath);
         r[kind] = { wallUs: (t.wallMs * 1000) / count, cpuUs: (t.cpuMs * 1000) / count };
-        const api = this.pages.api[apiPath];
-        r[kind].withTraceparent = api.withTraceparent - apiBefore.withTraceparent;
+        r[kind].withTraceparent = this.pages.api[apiPath].withTraceparent - apiBefore.withTraceparent;
         if (withSdk) r[kind].export = await this.exported(s, before, kind, count + n.warmup);
       }
 
@@ -187,21 +198,16 @@ class Bench {
       r.click = { wallUs: (t.wallMs * 1000) / n.clicks, cpuUs: (t.cpuMs * 1000) / n.clicks };
       if (withSdk) r.click.export = await this.exported(s, before, 'click', n.clicks + n.warmup);
       if (withSdk) r.stats = await s.ev(() => window.bench.stats());
-      r.pageErrors = s.errors;
       return r;
-    } finally {
-      await s.context.close();
-    }
+    });
   }
 
   // JS heap + wasm memory retained by spans buffered in the SDK: a queue big
   // enough for all of them and no export until the flush at the end.
-  async heapSession(sdk) {
+  heapSession(sdk) {
     const n = this.n;
-    const s = await this.openPage();
-    try {
-      const batch = { maxQueueSize: n.heapSpans * 2, maxExportBatchSize: n.heapSpans * 2, scheduledDelayMillis: 3_600_000 };
-      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { batch, encoding: ENCODINGS[sdk][0] })]);
+    const batch = { maxQueueSize: n.heapSpans * 2, maxExportBatchSize: n.heapSpans * 2, scheduledDelayMillis: 3_600_000 };
+    return this.session(sdk, { batch }, async (s) => {
       await sleep(300);
       const m0 = await s.ev(() => window.bench.memory(true));
       const before = this.receiver.snapshot();
@@ -220,20 +226,15 @@ class Bench {
         wasmGrowthBytes: kept.wasm - m0.wasm, wasmBytes: kept.wasm, wasmMemories: kept.wasmMemories,
         delivered: d.byCategory['bench.span'] ?? 0,
         bytesPerSpan: d.spans ? (d.bodyBytes + d.headBytes) / d.spans : null,
-        pageErrors: s.errors,
       };
-    } finally {
-      await s.context.close();
-    }
+    });
   }
 
   // A burst of concurrent requests, then the page navigates away the moment the
   // last response is in: how many of the request spans still reach the collector.
-  async navigationSession(sdk) {
+  navigationSession(sdk) {
     const n = this.n;
-    const s = await this.openPage();
-    try {
-      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding: ENCODINGS[sdk][0] })]);
+    return this.session(sdk, {}, async (s) => {
       await sleep(300);
       const before = this.receiver.snapshot();
       const apiBefore = this.pages.api['/api/burst'].requests;
@@ -242,24 +243,18 @@ class Bench {
       await waitForSpans(this.receiver, before, 'burst', n.burst, { quietMs: 2000 });
       const created = this.pages.api['/api/burst'].requests - apiBefore;
       const delivered = (this.receiver.snapshot().byCategory.burst ?? 0) - (before.byCategory.burst ?? 0);
-      return { created, delivered, lost: created - delivered, pageErrors: s.errors };
-    } finally {
-      await s.context.close();
-    }
+      return { created, delivered, lost: created - delivered };
+    });
   }
 
   // Bytes per fetch span in an encoding other than the SDK's first.
-  async wireSession(sdk, encoding) {
+  wireSession(sdk, encoding) {
     const n = this.n;
-    const s = await this.openPage();
-    try {
-      await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { encoding })]);
+    return this.session(sdk, { encoding }, async (s) => {
       const before = this.receiver.snapshot();
       await s.ev(([k, p]) => window.bench.fetchLoop(k, p), [n.wireFetches, '/api/fetch']);
-      return await this.exported(s, before, 'fetch', n.wireFetches);
-    } finally {
-      await s.context.close();
-    }
+      return this.exported(s, before, 'fetch', n.wireFetches);
+    });
   }
 
   async sdkRound(sdk) {
@@ -418,7 +413,7 @@ async function main() {
   const problems = [];
   for (const { results } of rounds) {
     for (const [sdk, r] of Object.entries(results)) {
-      for (const e of [...r.main.pageErrors, ...(r.heap?.pageErrors ?? []), ...(r.navigation?.pageErrors ?? [])]) problems.push(`${sdk}: page error: ${e}`);
+      for (const e of [...r.main.pageErrors, ...(r.heap?.pageErrors ?? []), ...(r.navigation?.pageErrors ?? []), ...Object.values(r.wire ?? {}).flatMap((w) => w.pageErrors)]) problems.push(`${sdk}: page error: ${e}`);
       for (const k of ['fetch', 'xhr', 'click']) for (const e of r.main[k].export?.errors ?? []) problems.push(`${sdk}: receiver rejected an export: ${e}`);
     }
   }
