@@ -1,4 +1,6 @@
 // The figures of issue 7 item 2 and their goals, and the markdown report.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ratio } from './stats.mjs';
 
 // theirs: the OTel JS figure a row is compared with (OTel JS exports JSON only).
@@ -79,9 +81,10 @@ export function renderMarkdown(res) {
     `Every runtime figure is **median (min–max) over rounds** of the per-round difference to the page with no SDK in the same round; sizes, bytes and counts are exact.`);
   L.push('');
   for (const [sdk, s] of Object.entries(res.sdks)) {
+    if (sdk === 'ours' && s.status === 'not built') continue; // said below
     L.push(`- **${sdk}**: ${s.status === 'built' ? `built${s.version ? ` (otel-wasm ${s.version}, from ${s.source})` : ''}` : `${s.status} — ${s.reason ?? ''}`}`);
   }
-  if (res.sdks.ours?.status === 'not built') L.push('- **ours: not built** — this run has OpenTelemetry JS and the no-SDK baseline only; the ratio column fills in once `npm/` produces the `otel-wasm` package.');
+  if (res.sdks.ours?.status === 'not built') L.push(`- **ours: not built** (${res.sdks.ours.reason}) — this run has OpenTelemetry JS and the no-SDK baseline only; the ratio column fills in once \`npm/\` produces the \`otel-wasm\` package.`);
   L.push('');
   L.push('## Figures (issue 7 item 2)');
   L.push('');
@@ -186,4 +189,11 @@ export function renderMarkdown(res) {
     `Workloads: ${res.counts.fetches} fetches, ${res.counts.xhrs} XHRs, ${res.counts.clicks} clicks, ${res.counts.heapSpans} buffered spans, navigation burst of ${res.counts.burst} requests, each loop after ${res.counts.warmup} untimed warm-up iterations; ${res.settleMs} ms settle before each flush.`);
   L.push('');
   return L.join('\n');
+}
+
+// `node lib/report.mjs results/<run>.json` re-renders that run's markdown.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const file of process.argv.slice(2)) {
+    fs.writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(JSON.parse(fs.readFileSync(file, 'utf8'))));
+  }
 }
