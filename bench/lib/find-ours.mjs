@@ -41,7 +41,8 @@ function unpack(tarball, buildDir) {
 
 function fromTarball(tarball, buildDir) {
   const packageDir = unpack(tarball, buildDir);
-  return { packageDir, source: path.relative(path.join(buildDir, '..', '..'), tarball), version: readPackage(packageDir)?.version };
+  const rel = path.relative(path.join(buildDir, '..', '..'), tarball);
+  return { packageDir, source: rel.startsWith('..') ? tarball : rel, version: readPackage(packageDir)?.version };
 }
 
 // The directory must be reachable as node_modules/otel-wasm for bare imports.
