@@ -1,0 +1,121 @@
+// Bundles each SDK entry (src/entry-<sdk>.js) with esbuild, minified, into
+// build/sdk/<sdk>/index.js, and writes build/manifest.json saying which SDKs
+// are available. Our SDK is bundled only when its npm package can be found
+// (lib/find-ours.mjs); otherwise it is reported as "not built".
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { findOurs } from './find-ours.mjs';
+
+const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BUILD = path.join(BENCH, 'build');
+
+// esbuild has no WebAssembly ESM integration, so the package's bundler entry
+// (`.`, which imports the .wasm as a module) cannot run in a plain page; its
+// `./web` entry fetches the .wasm by URL and is what a page without a wasm-aware
+// bundler loads. Prefer it when the package has one.
+const preferWebEntry = {
+  name: 'otel-wasm-web-entry',
+  setup(b) {
+    b.onResolve({ filter: /^otel-wasm$/ }, async (args) => {
+      const r = await b.resolve('otel-wasm/web', { kind: args.kind, resolveDir: args.resolveDir });
+      return r.errors.length ? undefined : { path: r.path };
+    });
+  },
+};
+
+// Minified bytes per npm package in the bundle, largest first.
+function contributors(metafile) {
+  const byPkg = {};
+  for (const out of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+      const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const pkg = m ? m[1] : 'bench src';
+      byPkg[pkg] = (byPkg[pkg] ?? 0) + bytesInOutput;
+    }
+  }
+  return Object.entries(byPkg).sort((a, b) => b[1] - a[1]).map(([pkg, bytes]) => ({ pkg, bytes }));
+}
+
+// The .wasm files the bundled package code names (e.g. wasm-bindgen's web glue
+// fetches `new URL('<name>_bg.wasm', import.meta.url)`). After bundling,
+// import.meta.url is the bundle's URL, so each file is copied to the path it is
+// named by, relative to the bundle. Falls back to every .wasm in the package.
+function copyWasm(metafile, packageDir, toDir) {
+  const real = fs.realpathSync(packageDir);
+  const copies = new Map(); // path relative to the bundle -> source file
+  for (const input of Object.keys(metafile.inputs)) {
+    const abs = path.resolve(input);
+    if (!fs.existsSync(abs)) continue; // esbuild's virtual inputs, e.g. "(disabled):fs"
+    const file = fs.realpathSync(abs);
+    if (!file.startsWith(real + path.sep)) continue;
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/['"`]([^'"`\s]+\.wasm)['"`]/g)) {
+      const wasm = path.resolve(path.dirname(file), m[1]);
+      const rel = path.normalize(m[1]);
+      if (fs.existsSync(wasm) && !rel.startsWith('..') && !path.isAbsolute(rel)) copies.set(rel, wasm);
+    }
+  }
+  if (copies.size === 0) {
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && e.name !== 'node_modules') walk(p);
+        else if (e.isFile() && e.name.endsWith('.wasm')) copies.set(e.name, p);
+      }
+    };
+    walk(real);
+  }
+  for (const [rel, from] of copies) {
+    fs.mkdirSync(path.dirname(path.join(toDir, rel)), { recursive: true });
+    fs.copyFileSync(from, path.join(toDir, rel));
+  }
+  return [...copies.keys()].sort();
+}
+
+async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {
+  const outdir = path.join(BUILD, 'sdk', sdk);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    entryPoints: [path.join(BENCH, 'src', `entry-${sdk}.js`)],
+    outfile: path.join(outdir, 'index.js'),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2020',
+    platform: 'browser',
+    metafile: true,
+    logLevel: 'warning',
+    nodePaths: [...nodePaths, path.join(BENCH, 'node_modules')],
+    plugins,
+  });
+  return { outdir, metafile: result.metafile, contributors: contributors(result.metafile) };
+}
+
+export async function build({ buildOurs = true, log = console.log } = {}) {
+  fs.mkdirSync(BUILD, { recursive: true });
+  const manifest = { esbuild: esbuild.version, sdks: {} };
+
+  const otel = await bundle('otel-js');
+  manifest.sdks['otel-js'] = { status: 'built', contributors: otel.contributors };
+
+  const ours = await findOurs({ buildDir: BUILD, build: buildOurs, log });
+  if (!ours.packageDir) {
+    manifest.sdks.ours = { status: 'not built', reason: ours.reason };
+  } else {
+    try {
+      const b = await bundle('ours', { nodePaths: [path.dirname(ours.packageDir)], plugins: [preferWebEntry] });
+      const wasm = copyWasm(b.metafile, ours.packageDir, b.outdir);
+      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors };
+    } catch (err) {
+      manifest.sdks.ours = { status: 'not built', reason: `bundling otel-wasm failed: ${err.message.split('\n')[0]}` };
+    }
+  }
+  fs.writeFileSync(path.join(BUILD, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  for (const [sdk, m] of Object.entries(manifest.sdks)) log(`build: ${sdk}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`);
+  return manifest;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await build({ buildOurs: !process.argv.includes('--no-build-ours') });
+}
