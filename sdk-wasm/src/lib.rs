@@ -1,7 +1,7 @@
 //! Browser telemetry SDK: spans, metrics and OTLP/HTTP export from WebAssembly.
 //!
 //! Pure logic lives in plain Rust modules tested natively (`cargo test -p sdk-wasm`);
-//! `web` is the thin browser glue and `js` (below) the wasm-bindgen surface.
+//! `web` is the thin browser glue and `js_api` the wasm-bindgen surface (see its docs).
 
 pub mod clock;
 pub mod config;
@@ -15,6 +15,9 @@ pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js_api;
 
 /// The SDK's version, as reported in `telemetry.sdk.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
