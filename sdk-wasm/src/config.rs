@@ -7,8 +7,6 @@
 //! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
 //! same struct from JSON with serde, which checks the camelCase key names.
 
-use std::collections::BTreeMap;
-
 use crate::metrics::Temporality;
 use crate::otlp::json::push_u64;
 use crate::otlp::Encoding;
@@ -25,13 +23,15 @@ pub struct RawConfig {
     pub service_version: Option<String>,
     pub deployment_environment: Option<String>,
     /// Extra resource attributes: string, number or boolean values.
-    pub resource_attributes: Option<BTreeMap<String, RawAttr>>,
+    #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
+    pub resource_attributes: Option<Vec<(String, RawAttr)>>,
     pub endpoint: Option<String>,
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
     pub encoding: Option<String>,
     pub compression: Option<String>,
-    pub headers: Option<BTreeMap<String, String>>,
+    #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
+    pub headers: Option<Vec<(String, String)>>,
     pub timeout_ms: Option<f64>,
     pub max_queue_size: Option<f64>,
     pub max_export_batch_size: Option<f64>,
@@ -179,7 +179,7 @@ impl RawConfig {
             Some("gzip") => Compression::Gzip,
             Some(_) => return Err(err("compression", "must be \"none\" or \"gzip\"")),
         };
-        let headers: Vec<(String, String)> = self.headers.unwrap_or_default().into_iter().collect();
+        let headers = self.headers.unwrap_or_default();
         for (k, _) in &headers {
             if k.is_empty() || !k.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)) {
                 return Err(err("headers", "header names must be HTTP tokens"));
@@ -222,7 +222,7 @@ impl RawConfig {
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
             deployment_environment: self.deployment_environment.filter(|s| !s.is_empty()),
-            resource_attributes: self.resource_attributes.unwrap_or_default().into_iter().collect(),
+            resource_attributes: self.resource_attributes.unwrap_or_default(),
             traces_url,
             metrics_url,
             encoding,
@@ -244,6 +244,17 @@ mod tests {
     use super::*;
 
     const PAGE: &str = "https://shop.example/app/";
+
+    /// A JSON object as (key, value) pairs, in order.
+    pub(super) fn entries<'de, D, V>(d: D) -> Result<Option<Vec<(String, V)>>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        V: serde::Deserialize<'de>,
+    {
+        use serde::Deserialize;
+        let map = std::collections::BTreeMap::<String, V>::deserialize(d)?;
+        Ok(Some(map.into_iter().collect()))
+    }
 
     fn raw(json: &str) -> RawConfig {
         serde_json::from_str(json).expect("deserializes")
