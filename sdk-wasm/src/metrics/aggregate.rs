@@ -130,7 +130,7 @@ impl MetricsRegistry {
     /// existing one (names compare case-insensitively, as the spec says).
     pub fn register(&mut self, mut desc: InstrumentDescriptor) -> InstrumentId {
         if let Some(i) = self.instruments.iter().position(|x| {
-            x.desc.kind == desc.kind && x.desc.scope == desc.scope && x.desc.name.eq_ignore_ascii_case(&desc.name)
+            x.desc.kind == desc.kind && crate::otlp::same_scope(&x.desc.scope, &desc.scope) && x.desc.name.eq_ignore_ascii_case(&desc.name)
         }) {
             return InstrumentId(i);
         }
