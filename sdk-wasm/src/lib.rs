@@ -2,6 +2,8 @@
 
 use wasm_bindgen::prelude::*;
 
+pub mod instrument;
+
 /// The SDK's version, as reported in `telemetry.sdk.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
