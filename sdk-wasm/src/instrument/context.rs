@@ -101,22 +101,19 @@ impl Interactions {
 pub struct RecentContexts {
     entries: VecDeque<(u32, Parent)>,
     capacity: usize,
-    next: u32,
 }
 
 impl RecentContexts {
     pub fn new(capacity: usize) -> Self {
-        RecentContexts { entries: VecDeque::with_capacity(capacity), capacity, next: 0 }
+        RecentContexts { entries: VecDeque::with_capacity(capacity), capacity }
     }
 
-    /// Registers a context and returns its handle (never 0).
-    pub fn add(&mut self, parent: Parent) -> u32 {
-        self.next = self.next.wrapping_add(1).max(1);
+    /// Remembers the context behind `handle` (non-zero).
+    pub fn add(&mut self, handle: u32, parent: Parent) {
         if self.entries.len() == self.capacity {
             self.entries.pop_front();
         }
-        self.entries.push_back((self.next, parent));
-        self.next
+        self.entries.push_back((handle, parent));
     }
 
     pub fn get(&self, handle: u32) -> Option<Parent> {
@@ -188,11 +185,11 @@ mod tests {
     fn recent_contexts_are_bounded() {
         let p = Parent { trace_id: [1; 16], span_id: [2; 8], sampled: true };
         let mut r = RecentContexts::new(2);
-        let a = r.add(p);
-        let b = r.add(p);
-        let c = r.add(p);
-        assert_eq!(r.get(a), None);
-        assert!(r.get(b).is_some() && r.get(c).is_some());
+        r.add(1, p);
+        r.add(2, p);
+        r.add(3, p);
+        assert_eq!(r.get(1), None);
+        assert!(r.get(2).is_some() && r.get(3).is_some());
         assert_eq!(r.get(0), None);
     }
 }

@@ -12,3 +12,5 @@ pub mod xpath;
 
 
 
+#[cfg(target_arch = "wasm32")]
+pub mod web;
