@@ -4,9 +4,12 @@
 //! The browser glue keeps a "current context" handle (0 = none) in JS, sets it
 //! when an interaction is dispatched or when captured async work runs, and
 //! clears it at the next macrotask boundary. This module decides the rest:
-//! an interaction ends once its dispatch is over (seen at that boundary) and
-//! all work started in it (requests, short timers, animation frames) has
-//! ended, or when its maximum duration passes, whichever comes first.
+//! an interaction ends at a macrotask boundary where its dispatch is over and
+//! no work started in it (requests, body reads, short timers, animation
+//! frames) is pending, or when its maximum duration passes. Ending only at a
+//! boundary matters: when a response arrives, the code awaiting it runs in
+//! microtasks of the same task and may start the next request, so "no work
+//! pending" right after a response is not yet idle.
 
 use super::span::Parent;
 use std::collections::VecDeque;
@@ -16,6 +19,8 @@ struct Open {
     handle: u32,
     dispatching: bool,
     pending: u32,
+    /// When the last pending work ended (the span's end time if it stays idle).
+    idle_since_ms: Option<f64>,
     deadline_ms: f64,
 }
 
@@ -24,23 +29,26 @@ pub struct Interactions {
     open: Vec<Open>,
 }
 
-impl Interactions {
-    /// A new interaction is being dispatched. Any earlier dispatch is over by
-    /// now (events are dispatched one task at a time), so those may end: their
-    /// handles are returned.
-    pub fn start(&mut self, handle: u32, now_ms: f64, max_ms: f64) -> Vec<u32> {
-        let ended = self.dispatch_boundary();
-        self.open.push(Open { handle, dispatching: true, pending: 0, deadline_ms: now_ms + max_ms });
-        ended
-    }
+/// An interaction that ended, and when.
+pub type Ended = (u32, f64);
 
-    /// A macrotask boundary: dispatches in progress are over. Returns the
-    /// interactions that thereby end (no pending work).
-    pub fn dispatch_boundary(&mut self) -> Vec<u32> {
+impl Interactions {
+    /// A new interaction is being dispatched. Earlier dispatches are over by
+    /// now (events are dispatched one task at a time).
+    pub fn start(&mut self, handle: u32, now_ms: f64, max_ms: f64) {
         for o in self.open.iter_mut() {
             o.dispatching = false;
         }
-        self.take(|o| o.pending == 0)
+        self.open.push(Open { handle, dispatching: true, pending: 0, idle_since_ms: None, deadline_ms: now_ms + max_ms });
+    }
+
+    /// A macrotask boundary: dispatches in progress are over, and idle
+    /// interactions end (at the time their last work ended, else now).
+    pub fn boundary(&mut self, now_ms: f64) -> Vec<Ended> {
+        for o in self.open.iter_mut() {
+            o.dispatching = false;
+        }
+        self.take(|o| o.pending == 0, now_ms)
     }
 
     /// Work started in the context `handle`; false if that interaction already
@@ -49,44 +57,45 @@ impl Interactions {
         match self.open.iter_mut().find(|o| o.handle == handle) {
             Some(o) => {
                 o.pending += 1;
+                o.idle_since_ms = None;
                 true
             }
             None => false,
         }
     }
 
-    /// Work counted by `work_started` ended. Returns the handle if the
-    /// interaction thereby ends.
-    pub fn work_ended(&mut self, handle: u32) -> Option<u32> {
-        let o = self.open.iter_mut().find(|o| o.handle == handle)?;
-        o.pending = o.pending.saturating_sub(1);
-        if o.pending == 0 && !o.dispatching {
-            self.take(|o| o.handle == handle).pop()
-        } else {
-            None
+    /// Work counted by `work_started` ended.
+    pub fn work_ended(&mut self, handle: u32, now_ms: f64) {
+        if let Some(o) = self.open.iter_mut().find(|o| o.handle == handle) {
+            o.pending = o.pending.saturating_sub(1);
+            if o.pending == 0 {
+                o.idle_since_ms = Some(now_ms);
+            }
         }
     }
 
     /// Interactions past their maximum duration end now, pending work or not.
-    pub fn expire(&mut self, now_ms: f64) -> Vec<u32> {
-        self.take(|o| o.deadline_ms <= now_ms)
+    pub fn expire(&mut self, now_ms: f64) -> Vec<Ended> {
+        let ended = self.take(|o| o.deadline_ms <= now_ms, now_ms);
+        ended.into_iter().map(|(h, _)| (h, now_ms)).collect()
     }
 
     pub fn is_open(&self, handle: u32) -> bool {
         self.open.iter().any(|o| o.handle == handle)
     }
 
-    /// Every open interaction ends (page hidden, uninstall).
-    pub fn end_all(&mut self) -> Vec<u32> {
-        self.take(|_| true)
+    /// Every open interaction ends now (page hidden, uninstall).
+    pub fn end_all(&mut self, now_ms: f64) -> Vec<Ended> {
+        self.take(|_| true, now_ms).into_iter().map(|(h, _)| (h, now_ms)).collect()
     }
 
-    fn take(&mut self, pred: impl Fn(&Open) -> bool) -> Vec<u32> {
+    fn take(&mut self, pred: impl Fn(&Open) -> bool, now_ms: f64) -> Vec<Ended> {
         let mut ended = Vec::new();
         self.open.retain(|o| {
             let end = pred(o);
             if end {
-                ended.push(o.handle);
+                let at = if o.pending == 0 { o.idle_since_ms.unwrap_or(now_ms) } else { now_ms };
+                ended.push((o.handle, at));
             }
             !end
         });
@@ -131,20 +140,24 @@ mod tests {
     #[test]
     fn ends_at_boundary_without_work() {
         let mut i = Interactions::default();
-        assert!(i.start(1, 0.0, 1000.0).is_empty());
-        assert_eq!(i.dispatch_boundary(), vec![1]);
+        i.start(1, 0.0, 1000.0);
+        assert_eq!(i.boundary(5.0), vec![(1, 5.0)]);
         assert!(!i.is_open(1));
     }
 
     #[test]
-    fn pending_work_keeps_it_open_until_it_ends() {
+    fn pending_work_keeps_it_open_until_idle_at_a_boundary() {
         let mut i = Interactions::default();
         i.start(1, 0.0, 1000.0);
         assert!(i.work_started(1));
         assert!(i.work_started(1));
-        assert!(i.dispatch_boundary().is_empty());
-        assert_eq!(i.work_ended(1), None);
-        assert_eq!(i.work_ended(1), Some(1));
+        assert!(i.boundary(1.0).is_empty());
+        i.work_ended(1, 2.0);
+        i.work_ended(1, 3.0);
+        // The response's continuation starts more work in the same task.
+        assert!(i.work_started(1));
+        i.work_ended(1, 4.0);
+        assert_eq!(i.boundary(9.0), vec![(1, 4.0)], "ends when its last work ended");
         assert!(!i.work_started(1));
     }
 
@@ -153,21 +166,23 @@ mod tests {
         let mut i = Interactions::default();
         i.start(1, 0.0, 1000.0);
         i.work_started(1);
-        assert_eq!(i.work_ended(1), None);
-        assert_eq!(i.dispatch_boundary(), vec![1]);
+        i.work_ended(1, 1.0);
+        assert!(i.is_open(1));
+        assert_eq!(i.boundary(2.0), vec![(1, 1.0)]);
     }
 
     #[test]
-    fn next_interaction_closes_previous_dispatch() {
+    fn next_interaction_keeps_each_ones_work() {
         let mut i = Interactions::default();
         i.start(1, 0.0, 1000.0);
         i.work_started(1);
-        assert!(i.start(2, 1.0, 1000.0).is_empty());
+        i.start(2, 1.0, 1000.0);
         i.work_started(2);
-        // Each keeps its own work.
-        assert_eq!(i.work_ended(2), None, "2 is still dispatching");
-        assert_eq!(i.work_ended(1), Some(1));
-        assert_eq!(i.dispatch_boundary(), vec![2]);
+        i.work_ended(1, 2.0);
+        assert_eq!(i.boundary(3.0), vec![(1, 2.0)]);
+        assert!(i.is_open(2));
+        i.work_ended(2, 4.0);
+        assert_eq!(i.boundary(5.0), vec![(2, 4.0)]);
     }
 
     #[test]
@@ -175,10 +190,11 @@ mod tests {
         let mut i = Interactions::default();
         i.start(1, 0.0, 100.0);
         i.work_started(1);
-        i.dispatch_boundary();
+        i.boundary(1.0);
         assert!(i.expire(99.0).is_empty());
-        assert_eq!(i.expire(100.0), vec![1]);
-        assert_eq!(i.work_ended(1), None);
+        assert_eq!(i.expire(100.0), vec![(1, 100.0)]);
+        i.work_ended(1, 101.0);
+        assert!(i.boundary(102.0).is_empty());
     }
 
     #[test]

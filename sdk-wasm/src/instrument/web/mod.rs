@@ -109,12 +109,11 @@ impl State {
         self.sink.finish(span);
     }
 
-    fn end_interactions(&mut self, handles: Vec<u32>) {
-        let now = self.clock.now_ns();
-        for h in handles {
+    fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
+        for (h, at_ms) in ended {
             self.interaction_paths.remove(&h);
             if let Some(mut span) = self.spans.remove(&h) {
-                span.end_ns = now;
+                span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
                 self.finish(span);
             }
         }
@@ -374,9 +373,8 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     }
     let arm = with_state(|s| {
         let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else { return false };
-        if let Some(ended) = s.interactions.work_ended(req.ctx) {
-            s.end_interactions(vec![ended]);
-        }
+        let now_ms = s.clock.now_ms();
+        s.interactions.work_ended(req.ctx, now_ms);
         let cfg = if req.api == Api::Fetch { s.cfg.fetch.as_ref() } else { s.cfg.xhr.as_ref() };
         let wants_timing = cfg.is_some_and(|c| c.network_events) && matches!(outcome, Outcome::Response(_));
         if !wants_timing {
@@ -433,7 +431,7 @@ pub fn flush() {
     with_state(|s| {
         let now = s.clock.now_ms();
         s.match_held(&entries, true, now);
-        let open = s.interactions.end_all();
+        let open = s.interactions.end_all(now);
         s.end_interactions(open);
     });
 }
@@ -479,8 +477,7 @@ fn on_interaction(event: web_sys::Event) -> u32 {
     let max = with_state(|s| {
         let max = s.cfg.interaction.as_ref().map_or(5000.0, |c| c.max_duration_ms);
         let now = s.clock.now_ms();
-        let ended = s.interactions.start(h, now, max);
-        s.end_interactions(ended);
+        s.interactions.start(h, now, max);
         if let Some(span) = s.spans.get(&h) {
             let parent = span.as_parent();
             s.contexts.add(h, parent);
@@ -497,7 +494,8 @@ fn on_interaction(event: web_sys::Event) -> u32 {
 
 fn on_boundary() {
     with_state(|s| {
-        let ended = s.interactions.dispatch_boundary();
+        let now = s.clock.now_ms();
+        let ended = s.interactions.boundary(now);
         s.end_interactions(ended);
     });
 }
@@ -508,9 +506,8 @@ fn on_work_start(ctx: u32) -> bool {
 
 fn on_work_end(ctx: u32) {
     with_state(|s| {
-        if let Some(h) = s.interactions.work_ended(ctx) {
-            s.end_interactions(vec![h]);
-        }
+        let now = s.clock.now_ms();
+        s.interactions.work_ended(ctx, now);
     });
 }
 

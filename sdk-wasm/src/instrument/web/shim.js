@@ -20,7 +20,6 @@ let R = null;
 let errors = 0;
 let cur = 0;
 let resetPending = false;
-let dispatched = false;
 let channel = null;
 let undo = [];
 let timingTimer = 0;
@@ -43,10 +42,7 @@ function call(f, a, b, c, d, e, g) {
 function onBoundary() {
   resetPending = false;
   cur = 0;
-  if (dispatched && R) {
-    dispatched = false;
-    call(R.boundary);
-  }
+  if (R) call(R.boundary);
 }
 
 function scheduleReset() {
@@ -142,20 +138,25 @@ function makeFetch(original) {
 }
 
 // Body reads resolve in a later task: restore the context for what follows
-// `await res.json()`.
+// `await res.json()`, and keep the interaction open meanwhile.
 function makeBodyRead(original) {
   return function () {
     const ctx = cur;
     const p = original.apply(this, arguments);
-    if (!ctx) return p;
+    if (!ctx || !R) return p;
+    const counted = call(R.workStart, ctx);
+    const settle = () => {
+      if (counted && R) call(R.workEnd, ctx);
+      enter(ctx);
+    };
     return orig.then.call(
       p,
       (v) => {
-        enter(ctx);
+        settle();
         return v;
       },
       (e) => {
-        enter(ctx);
+        settle();
         throw e;
       },
     );
@@ -310,7 +311,6 @@ function makeQueueMicrotask(original) {
 
 function onInteraction(e) {
   if (!R) return;
-  dispatched = true;
   const h = call(R.interaction, e);
   if (h) {
     cur = h;
