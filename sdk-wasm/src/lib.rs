@@ -1,16 +1,28 @@
 //! Browser telemetry SDK: spans, metrics and OTLP/HTTP export from WebAssembly.
+//!
+//! Pure logic lives in plain Rust modules tested natively (`cargo test -p sdk-wasm`);
+//! `web` is the thin browser glue and `js_api` the wasm-bindgen surface (see its docs).
 
-use wasm_bindgen::prelude::*;
+pub mod clock;
+pub mod config;
+pub mod export;
+pub mod ids;
+pub mod metrics;
+pub mod otlp;
+pub mod propagation;
+pub mod resource;
+pub mod trace;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js_api;
 
 pub mod instrument;
 
 /// The SDK's version, as reported in `telemetry.sdk.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-#[wasm_bindgen(js_name = sdkVersion)]
-pub fn sdk_version() -> String {
-    VERSION.to_string()
-}
 
 #[cfg(test)]
 mod tests {

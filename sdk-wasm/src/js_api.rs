@@ -1,0 +1,438 @@
+//! The wasm-bindgen surface (compiled for wasm32 only). Small on purpose: the TypeScript
+//! package wraps it into @opentelemetry/api's `Tracer` and `Meter` interfaces.
+//!
+//! ```text
+//! init(config) -> Sdk                       throws Error("invalid config: <field>: <reason>")
+//! Sdk.forceFlush() -> Promise<void>         export everything, wait for in-flight exports
+//! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
+//! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
+//!                  exportRetries, exportFailures, metricExports, metricExportFailures,
+//!                  queueLength, exportsInFlight }
+//! Sdk.tracer(name, version?) -> Tracer
+//! Sdk.meter(name, version?) -> Meter
+//! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
+//! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
+//! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
+//!     / addLink(spanContext, attrs?) / setStatus(code, message?) / updateName(name)
+//!     / end(time?) / isRecording() / recordException(exception, time?) / spanContext()
+//! Meter.createCounter / createUpDownCounter / createHistogram / createGauge
+//!     (name, { description?, unit?, valueType?, advice?: { explicitBucketBoundaries? } }?)
+//!     -> Instrument with add(value, attrs?) and record(value, attrs?)
+//! ```
+//! Values follow @opentelemetry/api: `kind` is SpanKind (0 internal, 1 server, 2 client,
+//! 3 producer, 4 consumer); status `code` 0 unset, 1 ok, 2 error; `valueType` 0 int, 1 double;
+//! times are epoch ms, `performance.now()`-relative ms (below `timeOrigin`), `[s, ns]` or
+//! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }`.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use js_sys::{Array, Object, Promise};
+use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId};
+use opentelemetry::{Array as OtelArray, InstrumentationScope, KeyValue, StringValue, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::config::RawConfig;
+use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
+use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
+use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
+use crate::web::clock::ms_to_ns;
+use crate::web::js::{self, get, set};
+use crate::web::local::LocalOnly;
+use crate::web::pipeline::number_value;
+use crate::web::regexp::JsRegExp;
+use crate::web::Sdk as Running;
+
+/// Starts the SDK. See the module docs for the config fields.
+#[wasm_bindgen]
+pub fn init(config: JsValue) -> Result<Sdk, JsError> {
+    let raw: RawConfig = serde_wasm_bindgen::from_value(config.clone())
+        .map_err(|e| JsError::new(&(String::from("invalid config: ") + &e.to_string())))?;
+    let cfg = raw.validate(&js::document_url()).map_err(|e| JsError::new(&e.to_string()))?;
+    let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
+    let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    Ok(Sdk(sdk))
+}
+
+/// Strings (exact match) and RegExps (match anywhere), alone or in an array.
+fn cors_patterns(v: &JsValue) -> Result<Vec<UrlPattern>, String> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let items: Vec<JsValue> = if Array::is_array(v) { Array::from(v).iter().collect() } else { vec![v.clone()] };
+    items
+        .into_iter()
+        .map(|it| {
+            if let Some(s) = it.as_string() {
+                Ok(UrlPattern::Exact(s))
+            } else if let Ok(re) = it.dyn_into::<js_sys::RegExp>() {
+                Ok(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
+            } else {
+                Err(String::from("invalid config: propagateTraceHeaderCorsUrls: must be strings or RegExps"))
+            }
+        })
+        .collect()
+}
+
+#[wasm_bindgen]
+pub struct Sdk(Rc<Running>);
+
+#[wasm_bindgen]
+impl Sdk {
+    #[wasm_bindgen(js_name = forceFlush)]
+    pub fn force_flush(&self) -> Promise {
+        let s = self.0.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.force_flush().await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    pub fn shutdown(&self) -> Promise {
+        let s = self.0.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.shutdown().await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    pub fn stats(&self) -> Object {
+        let st = self.0.exporter.stats.borrow().clone();
+        let q = self.0.spans_queue_state();
+        let o = Object::new();
+        let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
+        n("spansEnded", st.spans_ended);
+        n("spansExported", st.spans_exported);
+        n("spansDropped", q.2);
+        n("spansFailed", st.spans_failed);
+        n("exportRequests", st.export_requests);
+        n("exportRetries", st.export_retries);
+        n("exportFailures", st.export_failures);
+        n("metricExports", st.metric_exports);
+        n("metricExportFailures", st.metric_export_failures);
+        n("queueLength", q.0 as u64);
+        n("exportsInFlight", q.1 as u64);
+        o
+    }
+
+    pub fn tracer(&self, name: String, version: Option<String>) -> Tracer {
+        use opentelemetry::trace::TracerProvider as _;
+        Tracer(self.0.provider.tracer_with_scope(scope(name, version)), self.0.clone())
+    }
+
+    pub fn meter(&self, name: String, version: Option<String>) -> Meter {
+        Meter { sdk: self.0.clone(), scope: Arc::new(scope(name, version)) }
+    }
+
+    #[wasm_bindgen(js_name = isExporterUrl)]
+    pub fn is_exporter_url(&self, url: &str) -> bool {
+        self.0.exporter.is_own_url(url)
+    }
+
+    /// Header name → value for a request to `url` made within `spanContext`; empty when the
+    /// CORS rule says no.
+    #[wasm_bindgen(js_name = propagationHeaders)]
+    pub fn propagation_headers(&self, url: &str, span_context: JsValue) -> Object {
+        let o = Object::new();
+        if let Some(cx) = span_context_from_js(&span_context) {
+            for (k, v) in headers_for_url(url, &js::document_url(), &self.0.cors_patterns, &cx, None) {
+                set(&o, k, &JsValue::from_str(&v));
+            }
+        }
+        o
+    }
+}
+
+fn scope(name: String, version: Option<String>) -> InstrumentationScope {
+    let b = InstrumentationScope::builder(name);
+    match version {
+        Some(v) => b.with_version(v).build(),
+        None => b.build(),
+    }
+}
+
+#[wasm_bindgen]
+pub struct Tracer(SdkTracer, Rc<Running>);
+
+#[wasm_bindgen]
+impl Tracer {
+    #[wasm_bindgen(js_name = startSpan)]
+    pub fn start_span(&self, name: String, options: JsValue) -> Span {
+        let mut o = SpanOptions::new(name);
+        o.kind = match get(&options, "kind").as_f64().map(|k| k as u32) {
+            Some(1) => SpanKind::Server,
+            Some(2) => SpanKind::Client,
+            Some(3) => SpanKind::Producer,
+            Some(4) => SpanKind::Consumer,
+            _ => SpanKind::Internal,
+        };
+        o.attributes = attributes(&get(&options, "attributes"));
+        o.start_ns = time_ns(&self.1, &get(&options, "startTime"));
+        o.parent = span_context_from_js(&get(&options, "parent"));
+        let links = get(&options, "links");
+        if Array::is_array(&links) {
+            o.links = Array::from(&links)
+                .iter()
+                .filter_map(|l| Some(Link::new(span_context_from_js(&get(&l, "context"))?, attributes(&get(&l, "attributes")), 0)))
+                .collect();
+        }
+        Span { span: self.0.start_span(o), sdk: self.1.clone() }
+    }
+}
+
+#[wasm_bindgen]
+pub struct Span {
+    span: SdkSpan,
+    sdk: Rc<Running>,
+}
+
+#[wasm_bindgen]
+impl Span {
+    #[wasm_bindgen(js_name = setAttribute)]
+    pub fn set_attribute(&mut self, key: String, value: JsValue) {
+        if let Some(v) = attribute_value(&value) {
+            self.span.set_attribute(KeyValue::new(key, v));
+        }
+    }
+
+    #[wasm_bindgen(js_name = setAttributes)]
+    pub fn set_attributes(&mut self, attrs: JsValue) {
+        for kv in attributes(&attrs) {
+            self.span.set_attribute(kv);
+        }
+    }
+
+    #[wasm_bindgen(js_name = addEvent)]
+    pub fn add_event(&mut self, name: String, attrs: JsValue, time: JsValue) {
+        let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
+        self.span.add_event_at(name, t, attributes(&attrs));
+    }
+
+    #[wasm_bindgen(js_name = addLink)]
+    pub fn add_link(&mut self, span_context: JsValue, attrs: JsValue) {
+        if let Some(cx) = span_context_from_js(&span_context) {
+            self.span.add_link(cx, attributes(&attrs));
+        }
+    }
+
+    #[wasm_bindgen(js_name = setStatus)]
+    pub fn set_status(&mut self, code: u32, message: Option<String>) {
+        self.span.set_status(match code {
+            1 => Status::Ok,
+            2 => Status::error(message.unwrap_or_default()),
+            _ => Status::Unset,
+        });
+    }
+
+    #[wasm_bindgen(js_name = updateName)]
+    pub fn update_name(&mut self, name: String) {
+        self.span.update_name(name);
+    }
+
+    pub fn end(&mut self, time: JsValue) {
+        let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
+        self.span.end_at(t);
+    }
+
+    #[wasm_bindgen(js_name = isRecording)]
+    pub fn is_recording(&self) -> bool {
+        self.span.is_recording()
+    }
+
+    /// `exception` is a string or an Error-like `{ name, message, stack, code }`.
+    #[wasm_bindgen(js_name = recordException)]
+    pub fn record_exception(&mut self, exception: JsValue, time: JsValue) {
+        let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
+        let (ty, msg, stack) = match exception.as_string() {
+            Some(s) => (None, Some(s), None),
+            None => {
+                let code = get(&exception, "code");
+                let ty = get(&exception, "name").as_string().or_else(|| code.as_string()).or_else(|| code.as_f64().map(|c| js_number_string(c)));
+                (ty, get(&exception, "message").as_string(), get(&exception, "stack").as_string())
+            }
+        };
+        self.span.record_exception_at(ty, msg, stack, t);
+    }
+
+    #[wasm_bindgen(js_name = spanContext)]
+    pub fn span_context(&self) -> Object {
+        span_context_to_js(self.span.span_context())
+    }
+}
+
+impl Drop for Span {
+    /// A JS span collected without `end()` is not exported (as in OpenTelemetry JS).
+    fn drop(&mut self) {
+        self.span.discard();
+    }
+}
+
+fn js_number_string(n: f64) -> String {
+    let mut s = String::new();
+    js::js_f64(n, &mut s);
+    s
+}
+
+#[wasm_bindgen]
+pub struct Meter {
+    sdk: Rc<Running>,
+    scope: Arc<InstrumentationScope>,
+}
+
+#[wasm_bindgen]
+impl Meter {
+    #[wasm_bindgen(js_name = createCounter)]
+    pub fn create_counter(&self, name: String, options: JsValue) -> Instrument {
+        self.create(name, InstrumentKind::Counter, &options)
+    }
+    #[wasm_bindgen(js_name = createUpDownCounter)]
+    pub fn create_up_down_counter(&self, name: String, options: JsValue) -> Instrument {
+        self.create(name, InstrumentKind::UpDownCounter, &options)
+    }
+    #[wasm_bindgen(js_name = createHistogram)]
+    pub fn create_histogram(&self, name: String, options: JsValue) -> Instrument {
+        self.create(name, InstrumentKind::Histogram, &options)
+    }
+    #[wasm_bindgen(js_name = createGauge)]
+    pub fn create_gauge(&self, name: String, options: JsValue) -> Instrument {
+        self.create(name, InstrumentKind::Gauge, &options)
+    }
+}
+
+impl Meter {
+    fn create(&self, name: String, kind: InstrumentKind, options: &JsValue) -> Instrument {
+        let mut d = InstrumentDescriptor::new(name, kind, self.scope.clone());
+        d.description = get(options, "description").as_string().unwrap_or_default().into();
+        d.unit = get(options, "unit").as_string().unwrap_or_default().into();
+        d.integer = get(options, "valueType").as_f64() == Some(0.0);
+        let bounds = get(&get(options, "advice"), "explicitBucketBoundaries");
+        if Array::is_array(&bounds) {
+            d.boundaries = Array::from(&bounds).iter().filter_map(|b| b.as_f64()).collect();
+        }
+        let id = self.sdk.metrics.borrow_mut().register(d);
+        Instrument { sdk: self.sdk.clone(), id }
+    }
+}
+
+#[wasm_bindgen]
+pub struct Instrument {
+    sdk: Rc<Running>,
+    id: InstrumentId,
+}
+
+#[wasm_bindgen]
+impl Instrument {
+    /// Counter and up-down counter increment.
+    pub fn add(&self, value: f64, attrs: JsValue) {
+        self.record(value, attrs);
+    }
+
+    /// Histogram observation or gauge value.
+    pub fn record(&self, value: f64, attrs: JsValue) {
+        if self.sdk.is_shut_down() {
+            return;
+        }
+        let now = self.sdk.provider.now_ns();
+        self.sdk.metrics.borrow_mut().record(self.id, value, attributes(&attrs), now);
+    }
+}
+
+/// A JS attribute value: string, number, boolean, or a homogeneous array of one of them
+/// (null/undefined elements are skipped). Anything else is ignored.
+fn attribute_value(v: &JsValue) -> Option<Value> {
+    if let Some(s) = v.as_string() {
+        return Some(Value::from(s));
+    }
+    if let Some(n) = v.as_f64() {
+        return Some(number_value(n));
+    }
+    if let Some(b) = v.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if !Array::is_array(v) {
+        return None;
+    }
+    let items: Vec<JsValue> = Array::from(v).iter().filter(|x| !x.is_null() && !x.is_undefined()).collect();
+    let first = items.first();
+    if first.is_none_or(|f| f.as_string().is_some()) {
+        let all: Option<Vec<StringValue>> = items.iter().map(|x| x.as_string().map(StringValue::from)).collect();
+        return all.map(|a| Value::Array(OtelArray::String(a)));
+    }
+    if first.is_some_and(|f| f.as_bool().is_some()) {
+        let all: Option<Vec<bool>> = items.iter().map(|x| x.as_bool()).collect();
+        return all.map(|a| Value::Array(OtelArray::Bool(a)));
+    }
+    let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
+    if nums.iter().all(|n| matches!(number_value(*n), Value::I64(_))) {
+        Some(Value::Array(OtelArray::I64(nums.iter().map(|n| *n as i64).collect())))
+    } else {
+        Some(Value::Array(OtelArray::F64(nums)))
+    }
+}
+
+/// A plain JS object of attributes.
+fn attributes(obj: &JsValue) -> Vec<KeyValue> {
+    if !obj.is_object() || Array::is_array(obj) {
+        return Vec::new();
+    }
+    Object::entries(obj.unchecked_ref())
+        .iter()
+        .filter_map(|e| {
+            let e = Array::from(&e);
+            Some(KeyValue::new(e.get(0).as_string()?, attribute_value(&e.get(1))?))
+        })
+        .collect()
+}
+
+/// An @opentelemetry/api `TimeInput` in epoch ns; `None` for undefined or invalid.
+fn time_ns(sdk: &Running, t: &JsValue) -> Option<u64> {
+    if let Some(ms) = t.as_f64() {
+        // Like OpenTelemetry JS: numbers below timeOrigin are performance.now() readings.
+        let origin = sdk.clock.origin_ms();
+        return Some(if ms < origin { sdk.clock.perf_ms_to_ns(ms) } else { ms_to_ns(ms) });
+    }
+    if Array::is_array(t) {
+        let a = Array::from(t);
+        let (s, ns) = (a.get(0).as_f64()?, a.get(1).as_f64()?);
+        return Some((s as u64) * 1_000_000_000 + ns as u64);
+    }
+    if let Some(d) = t.dyn_ref::<js_sys::Date>() {
+        let ms = d.get_time();
+        return ms.is_finite().then(|| ms_to_ns(ms));
+    }
+    None
+}
+
+fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
+    let tid = TraceId::from_hex(&get(v, "traceId").as_string()?).ok()?;
+    let sid = SpanId::from_hex(&get(v, "spanId").as_string()?).ok()?;
+    let flags = TraceFlags::new(get(v, "traceFlags").as_f64().unwrap_or(0.0) as u8 & 1);
+    let remote = get(v, "isRemote").as_bool().unwrap_or(false);
+    let ts = get(v, "traceState");
+    let ts_text = ts.as_string().or_else(|| {
+        // An @opentelemetry/api TraceState object serializes itself.
+        let f: js_sys::Function = get(&ts, "serialize").dyn_into().ok()?;
+        f.call0(&ts).ok()?.as_string()
+    });
+    let trace_state = ts_text.and_then(|t| tracestate::parse(&t)).unwrap_or_default();
+    let cx = SpanContext::new(tid, sid, flags, remote, trace_state);
+    cx.is_valid().then_some(cx)
+}
+
+fn span_context_to_js(cx: &SpanContext) -> Object {
+    let o = Object::new();
+    let mut hex = String::new();
+    crate::propagation::traceparent::push_hex(&mut hex, &cx.trace_id().to_bytes());
+    set(&o, "traceId", &JsValue::from_str(&hex));
+    hex.clear();
+    crate::propagation::traceparent::push_hex(&mut hex, &cx.span_id().to_bytes());
+    set(&o, "spanId", &JsValue::from_str(&hex));
+    set(&o, "traceFlags", &JsValue::from_f64(cx.trace_flags().to_u8() as f64));
+    set(&o, "isRemote", &JsValue::from_bool(cx.is_remote()));
+    let ts = tracestate::format(cx.trace_state());
+    if !ts.is_empty() {
+        set(&o, "traceState", &JsValue::from_str(&ts));
+    }
+    o
+}

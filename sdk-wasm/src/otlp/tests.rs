@@ -1,0 +1,284 @@
+//! "Valid OTLP": our encoders' bytes decoded by an independent implementation, the
+//! `opentelemetry-proto` crate (prost for protobuf, its serde support for OTLP/JSON), with
+//! every field checked.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::sync::Arc;
+
+use opentelemetry::trace::{Link, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState};
+use opentelemetry::{Array, InstrumentationScope, KeyValue, StringValue, Value};
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue};
+use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
+use prost::Message;
+
+use super::{json, proto, Encoding};
+use crate::metrics::{InstrumentDescriptor, InstrumentKind, MetricsRegistry, Temporality};
+use crate::resource::Resource;
+use crate::trace::{SpanData, SpanEvent};
+
+fn all_value_types() -> Vec<KeyValue> {
+    vec![
+        KeyValue::new("s", "text \"quoted\" \\ \n é"),
+        KeyValue::new("b", true),
+        KeyValue::new("i", -42i64),
+        KeyValue::new("big", i64::MAX),
+        KeyValue::new("f", 1.5f64),
+        KeyValue::new("fz", 0.0f64),
+        KeyValue::new("nan", f64::NAN),
+        KeyValue::new("inf", f64::NEG_INFINITY),
+        KeyValue::new("as", Value::Array(Array::String(vec![StringValue::from("a"), StringValue::from("b")]))),
+        KeyValue::new("ab", Value::Array(Array::Bool(vec![true, false]))),
+        KeyValue::new("ai", Value::Array(Array::I64(vec![1, -2, 0]))),
+        KeyValue::new("af", Value::Array(Array::F64(vec![0.25, -1e300]))),
+    ]
+}
+
+/// The same without NaN and infinities, which the independent JSON decoder cannot read in
+/// `AnyValue` (OTLP/JSON spells them "NaN", "Infinity", "-Infinity"; checked separately).
+fn finite_value_types() -> Vec<KeyValue> {
+    all_value_types().into_iter().filter(|kv| !matches!(kv.value, Value::F64(f) if !f.is_finite())).collect()
+}
+
+fn check_value(ours: &Value, theirs: &AnyValue) {
+    use any_value::Value as V;
+    let v = theirs.value.as_ref().unwrap_or_else(|| panic!("missing value for {ours:?}"));
+    match (ours, v) {
+        (Value::String(a), V::StringValue(b)) => assert_eq!(a.as_str(), b),
+        (Value::Bool(a), V::BoolValue(b)) => assert_eq!(a, b),
+        (Value::I64(a), V::IntValue(b)) => assert_eq!(a, b),
+        (Value::F64(a), V::DoubleValue(b)) => assert!(a == b || (a.is_nan() && b.is_nan()), "{a} vs {b}"),
+        (Value::Array(a), V::ArrayValue(b)) => {
+            let ours: Vec<Value> = match a {
+                Array::String(v) => v.iter().map(|s| Value::String(s.clone())).collect(),
+                Array::Bool(v) => v.iter().map(|x| Value::Bool(*x)).collect(),
+                Array::I64(v) => v.iter().map(|x| Value::I64(*x)).collect(),
+                Array::F64(v) => v.iter().map(|x| Value::F64(*x)).collect(),
+                _ => unreachable!(),
+            };
+            assert_eq!(ours.len(), b.values.len());
+            for (o, t) in ours.iter().zip(&b.values) {
+                check_value(o, t);
+            }
+        }
+        (o, t) => panic!("{o:?} decoded as {t:?}"),
+    }
+}
+
+fn check_attrs(ours: &[KeyValue], theirs: &[opentelemetry_proto::tonic::common::v1::KeyValue]) {
+    assert_eq!(ours.len(), theirs.len());
+    for (o, t) in ours.iter().zip(theirs) {
+        assert_eq!(o.key.as_str(), t.key);
+        check_value(&o.value, t.value.as_ref().unwrap());
+    }
+}
+
+fn resource() -> Resource {
+    Resource::new("checkout", Some("2.0.1"), Some("staging"), vec![KeyValue::new("team", "web")])
+}
+
+fn sample_spans(attrs: Vec<KeyValue>) -> Vec<SpanData> {
+    let scope = Arc::new(
+        InstrumentationScope::builder("app").with_version("1.0").with_attributes([KeyValue::new("scope.attr", 7i64)]).build(),
+    );
+    let other = Arc::new(InstrumentationScope::builder("lib").build());
+    let tid = TraceId::from_hex("0af7651916cd43dd8448eb211c80319c").unwrap();
+    let ts = TraceState::from_key_value([("vendor", "v1")]).unwrap();
+    let linked = SpanContext::new(TraceId::from_hex("11111111111111111111111111111111").unwrap(), SpanId::from_hex("2222222222222222").unwrap(), TraceFlags::SAMPLED, true, ts.clone());
+    let kinds = [SpanKind::Internal, SpanKind::Server, SpanKind::Client, SpanKind::Producer, SpanKind::Consumer];
+    let statuses = [Status::Unset, Status::Ok, Status::error("boom \"x\"")];
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| SpanData {
+            span_context: SpanContext::new(tid, SpanId::from_bytes([i as u8 + 1; 8]), TraceFlags::SAMPLED, false, if i == 0 { ts.clone() } else { TraceState::default() }),
+            parent_span_id: if i == 0 { SpanId::INVALID } else { SpanId::from_bytes([1; 8]) },
+            parent_is_remote: i == 4,
+            name: format!("span-{i}").into(),
+            kind: kind.clone(),
+            start_ns: 1_700_000_000_000_000_000 + i as u64,
+            end_ns: 1_700_000_000_500_000_000 + i as u64,
+            attributes: if i == 0 { attrs.clone() } else { vec![KeyValue::new("n", i as i64)] },
+            dropped_attributes: i as u32,
+            events: vec![SpanEvent { name: "evt".into(), time_ns: 1_700_000_000_100_000_000, attributes: vec![KeyValue::new("e", 1.25)], dropped_attributes: 2 }],
+            dropped_events: 3,
+            links: vec![Link::new(linked.clone(), vec![KeyValue::new("l", "x")], 4)],
+            dropped_links: 5,
+            status: statuses[i % 3].clone(),
+            scope: if i < 3 { scope.clone() } else { other.clone() },
+        })
+        .collect()
+}
+
+fn check_traces(req: &ExportTraceServiceRequest, spans: &[SpanData], res: &Resource) {
+    assert_eq!(req.resource_spans.len(), 1);
+    let rs = &req.resource_spans[0];
+    check_attrs(&res.attributes, &rs.resource.as_ref().unwrap().attributes);
+    assert_eq!(rs.scope_spans.len(), 2, "grouped by scope");
+    let s0 = rs.scope_spans[0].scope.as_ref().unwrap();
+    assert_eq!((s0.name.as_str(), s0.version.as_str()), ("app", "1.0"));
+    check_attrs(&[KeyValue::new("scope.attr", 7i64)], &s0.attributes);
+    assert_eq!(rs.scope_spans[1].scope.as_ref().unwrap().name, "lib");
+    let decoded: Vec<_> = rs.scope_spans.iter().flat_map(|s| &s.spans).collect();
+    assert_eq!(decoded.len(), spans.len());
+    for (o, t) in spans.iter().zip(decoded) {
+        let cx = &o.span_context;
+        assert_eq!(t.trace_id, cx.trace_id().to_bytes());
+        assert_eq!(t.span_id, cx.span_id().to_bytes());
+        assert_eq!(t.trace_state, cx.trace_state().header());
+        if o.parent_span_id == SpanId::INVALID {
+            assert!(t.parent_span_id.is_empty());
+        } else {
+            assert_eq!(t.parent_span_id, o.parent_span_id.to_bytes());
+        }
+        assert_eq!(t.flags, 0x101 | if o.parent_is_remote { 0x200 } else { 0 });
+        assert_eq!(t.name, o.name);
+        assert_eq!(t.kind, super::kind_number(&o.kind) as i32);
+        assert_eq!((t.start_time_unix_nano, t.end_time_unix_nano), (o.start_ns, o.end_ns));
+        check_attrs(&o.attributes, &t.attributes);
+        assert_eq!(t.dropped_attributes_count, o.dropped_attributes);
+        assert_eq!(t.events.len(), 1);
+        let (te, oe) = (&t.events[0], &o.events[0]);
+        assert_eq!((te.time_unix_nano, te.name.as_str(), te.dropped_attributes_count), (oe.time_ns, "evt", 2));
+        check_attrs(&oe.attributes, &te.attributes);
+        assert_eq!(t.dropped_events_count, 3);
+        let (tl, ol) = (&t.links[0], &o.links[0]);
+        assert_eq!(tl.trace_id, ol.span_context.trace_id().to_bytes());
+        assert_eq!(tl.span_id, ol.span_context.span_id().to_bytes());
+        assert_eq!(tl.trace_state, "vendor=v1");
+        assert_eq!(tl.flags, 0x301);
+        assert_eq!(tl.dropped_attributes_count, 4);
+        check_attrs(&ol.attributes, &tl.attributes);
+        assert_eq!(t.dropped_links_count, 5);
+        let (code, msg) = super::status_parts(&o.status);
+        let st = t.status.clone().unwrap_or_default();
+        assert_eq!((st.code as u64, st.message.as_str()), (code, msg));
+    }
+}
+
+#[test]
+fn traces_protobuf_decodes_with_prost() {
+    let (spans, res) = (sample_spans(all_value_types()), resource());
+    let bytes = proto::encode_traces(&res, &spans);
+    let req = ExportTraceServiceRequest::decode(bytes.as_slice()).expect("valid protobuf");
+    check_traces(&req, &spans, &res);
+}
+
+#[test]
+fn traces_json_decodes_with_serde() {
+    let res = resource();
+    let text = json::encode_traces(&res, &sample_spans(all_value_types()), json::std_f64);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    // Spot-check the JSON mapping rules the decoder would also accept in other forms.
+    let span0 = &v["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span0["traceId"], "0af7651916cd43dd8448eb211c80319c", "hex, not base64");
+    assert_eq!(span0["kind"], 1, "enums as integers");
+    assert_eq!(span0["startTimeUnixNano"], "1700000000000000000", "64-bit ints as strings");
+    assert_eq!(span0["attributes"][3]["value"]["intValue"], i64::MAX.to_string());
+    assert_eq!(span0["attributes"][6]["value"]["doubleValue"], "NaN");
+    assert_eq!(span0["attributes"][7]["value"]["doubleValue"], "-Infinity");
+    assert!(span0.get("parentSpanId").is_none());
+    let spans = sample_spans(finite_value_types());
+    let text = json::encode_traces(&res, &spans, json::std_f64);
+    let req: ExportTraceServiceRequest = serde_json::from_str(&text).expect("OTLP/JSON");
+    check_traces(&req, &spans, &res);
+}
+
+fn sample_metrics(t: Temporality, attrs: Vec<KeyValue>) -> Vec<crate::metrics::MetricData> {
+    let scope = Arc::new(InstrumentationScope::builder("meter").with_version("0.1").build());
+    let mut r = MetricsRegistry::new(t);
+    let mut d = InstrumentDescriptor::new("clicks", InstrumentKind::Counter, scope.clone());
+    d.description = "button clicks".into();
+    d.unit = "{click}".into();
+    d.integer = true;
+    let c = r.register(d);
+    let u = r.register(InstrumentDescriptor::new("inflight", InstrumentKind::UpDownCounter, scope.clone()));
+    let mut hd = InstrumentDescriptor::new("latency", InstrumentKind::Histogram, scope.clone());
+    hd.unit = "ms".into();
+    hd.boundaries = vec![10.0, 100.0];
+    let h = r.register(hd);
+    let g = r.register(InstrumentDescriptor::new("memory", InstrumentKind::Gauge, scope));
+    r.record(c, 3.0, attrs, 1_000);
+    r.record(u, -2.5, vec![], 1_000);
+    for v in [5.0, 50.0, 500.0] {
+        r.record(h, v, vec![KeyValue::new("route", "/a")], 1_000);
+    }
+    r.record(g, 0.0, vec![], 1_500);
+    r.collect(2_000)
+}
+
+fn check_metrics(req: &ExportMetricsServiceRequest, t: Temporality, attrs: Vec<KeyValue>) {
+    let temporality = if t == Temporality::Delta { 1 } else { 2 };
+    let rm = &req.resource_metrics[0];
+    check_attrs(&resource().attributes, &rm.resource.as_ref().unwrap().attributes);
+    let sm = &rm.scope_metrics[0];
+    assert_eq!(sm.scope.as_ref().unwrap().name, "meter");
+    assert_eq!(sm.scope.as_ref().unwrap().version, "0.1");
+    let m = &sm.metrics;
+    assert_eq!(m.len(), 4);
+    assert_eq!((m[0].name.as_str(), m[0].description.as_str(), m[0].unit.as_str()), ("clicks", "button clicks", "{click}"));
+    let Some(metric::Data::Sum(sum)) = &m[0].data else { panic!("sum") };
+    assert!(sum.is_monotonic);
+    assert_eq!(sum.aggregation_temporality, temporality);
+    let p = &sum.data_points[0];
+    assert_eq!(p.value, Some(number_data_point::Value::AsInt(3)));
+    assert_eq!((p.start_time_unix_nano, p.time_unix_nano), (1_000, 2_000));
+    let mut sorted = attrs;
+    sorted.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
+    check_attrs(&sorted, &p.attributes);
+    let Some(metric::Data::Sum(ud)) = &m[1].data else { panic!("updown") };
+    assert!(!ud.is_monotonic);
+    assert_eq!(ud.data_points[0].value, Some(number_data_point::Value::AsDouble(-2.5)));
+    let Some(metric::Data::Histogram(hist)) = &m[2].data else { panic!("histogram") };
+    assert_eq!(hist.aggregation_temporality, temporality);
+    assert_eq!(m[2].unit, "ms");
+    let hp = &hist.data_points[0];
+    assert_eq!((hp.count, hp.sum, hp.min, hp.max), (3, Some(555.0), Some(5.0), Some(500.0)));
+    assert_eq!(hp.bucket_counts, vec![1, 1, 1]);
+    assert_eq!(hp.explicit_bounds, vec![10.0, 100.0]);
+    check_attrs(&[KeyValue::new("route", "/a")], &hp.attributes);
+    let Some(metric::Data::Gauge(g)) = &m[3].data else { panic!("gauge") };
+    assert_eq!(g.data_points[0].value, Some(number_data_point::Value::AsDouble(0.0)), "zero is present, not omitted");
+    assert_eq!(g.data_points[0].time_unix_nano, 2_000);
+}
+
+#[test]
+fn metrics_protobuf_decodes_with_prost() {
+    for t in [Temporality::Cumulative, Temporality::Delta] {
+        let bytes = proto::encode_metrics(&resource(), &sample_metrics(t, all_value_types()));
+        let req = ExportMetricsServiceRequest::decode(bytes.as_slice()).expect("valid protobuf");
+        check_metrics(&req, t, all_value_types());
+    }
+}
+
+#[test]
+fn metrics_json_decodes_with_serde() {
+    for t in [Temporality::Cumulative, Temporality::Delta] {
+        let text = json::encode_metrics(&resource(), &sample_metrics(t, finite_value_types()), json::std_f64);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        let hp = &v["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][2]["histogram"]["dataPoints"][0];
+        assert_eq!(hp["count"], "3");
+        assert_eq!(hp["bucketCounts"][0], "1");
+        let req: ExportMetricsServiceRequest = serde_json::from_str(&text).expect("OTLP/JSON");
+        check_metrics(&req, t, finite_value_types());
+    }
+}
+
+#[test]
+fn empty_batches_are_still_valid() {
+    let res = resource();
+    let req = ExportTraceServiceRequest::decode(proto::encode_traces(&res, &[]).as_slice()).unwrap();
+    assert_eq!(req.resource_spans[0].scope_spans.len(), 0);
+    let _: ExportTraceServiceRequest = serde_json::from_str(&json::encode_traces(&res, &[], json::std_f64)).unwrap();
+    assert_eq!(Encoding::default().content_type(), "application/x-protobuf");
+    assert_eq!(Encoding::Json.content_type(), "application/json");
+}
+
+#[test]
+fn protobuf_is_much_smaller_than_json() {
+    let (spans, res) = (sample_spans(all_value_types()), resource());
+    let p = proto::encode_traces(&res, &spans).len();
+    let j = json::encode_traces(&res, &spans, json::std_f64).len();
+    assert!(p * 2 < j, "protobuf {p} vs json {j}");
+}

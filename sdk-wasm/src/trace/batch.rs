@@ -1,0 +1,208 @@
+//! Batch span processor logic, pure: a bounded queue that hands out full batches as soon as
+//! they are complete, bounded by the number of exports in flight. The browser glue
+//! (`web::pipeline`) encodes and sends each batch it is given right away, which is what lets
+//! a synchronous burst of thousands of spans through without loss.
+
+use std::collections::VecDeque;
+
+use super::SpanData;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchConfig {
+    pub max_queue_size: usize,
+    pub max_export_batch_size: usize,
+    pub scheduled_delay_ms: u32,
+    pub export_timeout_ms: u32,
+    /// Exports in flight at once (OpenTelemetry JS's exporter allows 30).
+    pub max_concurrent_exports: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig { max_queue_size: 2048, max_export_batch_size: 512, scheduled_delay_ms: 5000, export_timeout_ms: 30000, max_concurrent_exports: 30 }
+    }
+}
+
+#[derive(Debug)]
+pub struct BatchQueue {
+    cfg: BatchConfig,
+    queue: VecDeque<SpanData>,
+    in_flight: usize,
+    dropped: u64,
+}
+
+impl BatchQueue {
+    pub fn new(mut cfg: BatchConfig) -> Self {
+        cfg.max_queue_size = cfg.max_queue_size.max(1);
+        cfg.max_export_batch_size = cfg.max_export_batch_size.clamp(1, cfg.max_queue_size);
+        cfg.max_concurrent_exports = cfg.max_concurrent_exports.max(1);
+        BatchQueue { cfg, queue: VecDeque::new(), in_flight: 0, dropped: 0 }
+    }
+
+    pub fn config(&self) -> &BatchConfig {
+        &self.cfg
+    }
+
+    /// Queues an ended span and returns the batches to export now. The span is dropped
+    /// (and counted) only when the queue is full and no export slot is free to drain it.
+    pub fn push(&mut self, span: SpanData) -> Vec<Vec<SpanData>> {
+        let mut out = self.take_full_batches();
+        if self.queue.len() >= self.cfg.max_queue_size {
+            self.dropped += 1;
+            return out;
+        }
+        self.queue.push_back(span);
+        out.extend(self.take_full_batches());
+        out
+    }
+
+    /// Full batches, while export slots are free.
+    pub fn take_full_batches(&mut self) -> Vec<Vec<SpanData>> {
+        let mut out = Vec::new();
+        while self.queue.len() >= self.cfg.max_export_batch_size && self.in_flight < self.cfg.max_concurrent_exports {
+            out.push(self.take_batch());
+        }
+        out
+    }
+
+    /// Everything queued, in batches. With `ignore_limit` (the page is being hidden and
+    /// may never run again) the in-flight bound is not applied.
+    pub fn take_all(&mut self, ignore_limit: bool) -> Vec<Vec<SpanData>> {
+        let mut out = Vec::new();
+        while !self.queue.is_empty() && (ignore_limit || self.in_flight < self.cfg.max_concurrent_exports) {
+            out.push(self.take_batch());
+        }
+        out
+    }
+
+    fn take_batch(&mut self) -> Vec<SpanData> {
+        let n = self.queue.len().min(self.cfg.max_export_batch_size);
+        self.in_flight += 1;
+        self.queue.drain(..n).collect()
+    }
+
+    /// An export handed out by this queue has finished (successfully or not).
+    pub fn export_done(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Forgets queued spans (after shutdown); they are not counted as dropped.
+    pub fn clear(&mut self) {
+        self.queue.clear();
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::trace::SpanData;
+    use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceFlags, TraceId, TraceState};
+    use opentelemetry::InstrumentationScope;
+    use std::sync::Arc;
+
+    pub(crate) fn span(n: u64) -> SpanData {
+        SpanData {
+            span_context: SpanContext::new(TraceId::from_bytes([1; 16]), SpanId::from_bytes((n + 1).to_be_bytes()), TraceFlags::SAMPLED, false, TraceState::default()),
+            parent_span_id: SpanId::INVALID,
+            parent_is_remote: false,
+            name: "s".into(),
+            kind: SpanKind::Internal,
+            start_ns: n,
+            end_ns: n + 1,
+            attributes: vec![],
+            dropped_attributes: 0,
+            events: vec![],
+            dropped_events: 0,
+            links: vec![],
+            dropped_links: 0,
+            status: Default::default(),
+            scope: Arc::new(InstrumentationScope::builder("t").build()),
+        }
+    }
+
+    fn cfg(queue: usize, batch: usize, conc: usize) -> BatchConfig {
+        BatchConfig { max_queue_size: queue, max_export_batch_size: batch, max_concurrent_exports: conc, ..Default::default() }
+    }
+
+    #[test]
+    fn a_full_batch_is_handed_out_at_once() {
+        let mut q = BatchQueue::new(cfg(2048, 512, 30));
+        for i in 0..511 {
+            assert!(q.push(span(i)).is_empty());
+        }
+        let out = q.push(span(511));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].len(), 512);
+        assert_eq!(out[0][0].start_ns, 0, "oldest first");
+        assert_eq!(q.len(), 0);
+        assert_eq!(q.in_flight(), 1);
+    }
+
+    #[test]
+    fn a_burst_of_5000_loses_nothing_while_slots_are_free() {
+        let mut q = BatchQueue::new(BatchConfig::default());
+        let mut exported = 0;
+        for i in 0..5000 {
+            exported += q.push(span(i)).iter().map(Vec::len).sum::<usize>();
+        }
+        exported += q.take_all(false).iter().map(Vec::len).sum::<usize>();
+        assert_eq!(exported, 5000);
+        assert_eq!(q.dropped(), 0);
+    }
+
+    #[test]
+    fn overflow_drops_and_counts_only_when_no_slot_is_free() {
+        let mut q = BatchQueue::new(cfg(10, 5, 1));
+        let mut exported = 0;
+        for i in 0..30 {
+            exported += q.push(span(i)).iter().map(Vec::len).sum::<usize>();
+        }
+        // One batch of 5 went out, then the single slot stayed busy: 10 queued, 15 dropped.
+        assert_eq!(exported, 5);
+        assert_eq!(q.len(), 10);
+        assert_eq!(q.dropped(), 15);
+        // Once the export finishes, the next push drains full batches before queueing.
+        q.export_done();
+        let out = q.push(span(99));
+        assert_eq!(out.iter().map(Vec::len).sum::<usize>(), 5);
+        assert_eq!(q.len(), 6);
+    }
+
+    #[test]
+    fn take_all_respects_or_ignores_the_in_flight_bound() {
+        let mut q = BatchQueue::new(cfg(100, 4, 2));
+        for _ in 0..2 {
+            q.push(span(0));
+            assert_eq!(q.take_all(false).len(), 1);
+        }
+        for i in 0..9 {
+            q.push(span(i));
+        }
+        assert!(q.take_all(false).is_empty(), "both slots busy");
+        let out = q.take_all(true);
+        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![4, 4, 1]);
+    }
+
+    #[test]
+    fn batch_size_is_clamped_to_queue_size() {
+        let q = BatchQueue::new(cfg(100, 500, 0));
+        assert_eq!(q.config().max_export_batch_size, 100);
+        assert_eq!(q.config().max_concurrent_exports, 1);
+    }
+}

@@ -1,0 +1,106 @@
+//! Samplers: always-on (default), always-off, trace-id ratio, parent-based.
+
+use opentelemetry::trace::{SpanContext, TraceId};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sampler {
+    AlwaysOn,
+    AlwaysOff,
+    /// Samples this fraction of traces, decided by the trace id alone so that every
+    /// participant of a trace decides the same way.
+    TraceIdRatio(f64),
+    /// Follows a valid parent's sampled flag; roots use the inner sampler.
+    ParentBased(Box<Sampler>),
+}
+
+impl Default for Sampler {
+    fn default() -> Self {
+        Sampler::AlwaysOn
+    }
+}
+
+impl Sampler {
+    /// Whether a new span with this parent (if any) and trace id is recorded and sampled.
+    pub fn should_sample(&self, parent: Option<&SpanContext>, trace_id: TraceId) -> bool {
+        match self {
+            Sampler::AlwaysOn => true,
+            Sampler::AlwaysOff => false,
+            Sampler::TraceIdRatio(ratio) => ratio_sampled(*ratio, trace_id),
+            Sampler::ParentBased(root) => match parent.filter(|p| p.is_valid()) {
+                Some(p) => p.is_sampled(),
+                None => root.should_sample(None, trace_id),
+            },
+        }
+    }
+}
+
+/// The lower 8 bytes of the trace id, shifted to 63 bits, compared with ratio × 2^63.
+fn ratio_sampled(ratio: f64, trace_id: TraceId) -> bool {
+    if ratio >= 1.0 {
+        return true;
+    }
+    if !(ratio > 0.0) {
+        return false;
+    }
+    let bytes = trace_id.to_bytes();
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&bytes[8..]);
+    let rnd = u64::from_be_bytes(low) >> 1;
+    let bound = (ratio * (1u64 << 63) as f64) as u64;
+    rnd < bound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry::trace::{SpanId, TraceFlags, TraceState};
+
+    fn tid(n: u128) -> TraceId {
+        TraceId::from_bytes(n.to_be_bytes())
+    }
+
+    fn parent(sampled: bool) -> SpanContext {
+        let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
+        SpanContext::new(tid(1), SpanId::from_bytes([1; 8]), flags, true, TraceState::default())
+    }
+
+    #[test]
+    fn always_on_and_off() {
+        assert!(Sampler::AlwaysOn.should_sample(None, tid(5)));
+        assert!(!Sampler::AlwaysOff.should_sample(Some(&parent(true)), tid(5)));
+    }
+
+    #[test]
+    fn ratio_is_deterministic_and_roughly_proportional() {
+        let s = Sampler::TraceIdRatio(0.25);
+        let n = 10_000u64;
+        let mut x = 0x9e3779b97f4a7c15u64;
+        let mut hits = 0;
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let id = tid(((x as u128) << 64) | x as u128);
+            let a = s.should_sample(None, id);
+            assert_eq!(a, s.should_sample(None, id));
+            hits += a as u64;
+        }
+        assert!((2200..2800).contains(&hits), "{hits}");
+        assert!(!Sampler::TraceIdRatio(0.0).should_sample(None, tid(u128::MAX)));
+        assert!(Sampler::TraceIdRatio(1.0).should_sample(None, tid(u128::MAX)));
+        // Lower half of the id space is sampled at 0.5, upper half is not.
+        assert!(Sampler::TraceIdRatio(0.5).should_sample(None, tid(1)));
+        assert!(!Sampler::TraceIdRatio(0.5).should_sample(None, tid(u64::MAX as u128)));
+    }
+
+    #[test]
+    fn parent_based_follows_parent_then_root() {
+        let s = Sampler::ParentBased(Box::new(Sampler::AlwaysOff));
+        assert!(s.should_sample(Some(&parent(true)), tid(5)));
+        assert!(!s.should_sample(Some(&parent(false)), tid(5)));
+        assert!(!s.should_sample(None, tid(5)));
+        let s = Sampler::ParentBased(Box::new(Sampler::AlwaysOn));
+        assert!(s.should_sample(None, tid(5)));
+        assert!(s.should_sample(Some(&SpanContext::empty_context()), tid(5)));
+    }
+}

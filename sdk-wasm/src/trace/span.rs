@@ -1,0 +1,164 @@
+//! The recording span. It implements the `opentelemetry` `Span` trait, using our
+//! nanosecond clock (the trait's defaults use a millisecond `Date.now()` on wasm).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use opentelemetry::trace::{Link, SpanContext, Status};
+use opentelemetry::KeyValue;
+
+use super::span_data::{capped_attributes, put_attribute, SpanData, SpanEvent};
+use super::tracer::ProviderInner;
+use crate::clock::system_time_to_ns;
+
+/// A span: recording until `end`, after which changes are ignored.
+/// Dropping a recording span ends it (as in the OpenTelemetry Rust SDK); call
+/// [`SdkSpan::discard`] to abandon it instead.
+pub struct SdkSpan {
+    context: SpanContext,
+    data: Option<Box<SpanData>>,
+    provider: Arc<ProviderInner>,
+}
+
+impl SdkSpan {
+    pub(crate) fn recording(data: SpanData, provider: Arc<ProviderInner>) -> Self {
+        SdkSpan { context: data.span_context.clone(), data: Some(Box::new(data)), provider }
+    }
+
+    pub(crate) fn non_recording(context: SpanContext, provider: Arc<ProviderInner>) -> Self {
+        SdkSpan { context, data: None, provider }
+    }
+
+    /// Adds an event at an explicit time (epoch nanoseconds).
+    pub fn add_event_at(&mut self, name: impl Into<Cow<'static, str>>, time_ns: u64, attributes: Vec<KeyValue>) {
+        let limits = self.provider.limits;
+        if let Some(d) = self.data.as_mut() {
+            if d.events.len() >= limits.events as usize {
+                d.dropped_events += 1;
+                return;
+            }
+            let (attributes, dropped_attributes) = capped_attributes(attributes, limits.attributes_per_event);
+            d.events.push(SpanEvent { name: name.into(), time_ns, attributes, dropped_attributes });
+        }
+    }
+
+    /// Records an exception event (`exception.type`, `exception.message`, `exception.stacktrace`)
+    /// and leaves the status alone, as the OpenTelemetry API does.
+    pub fn record_exception_at(&mut self, ty: Option<String>, message: Option<String>, stack: Option<String>, time_ns: u64) {
+        let mut attrs = Vec::new();
+        if let Some(t) = ty {
+            attrs.push(KeyValue::new("exception.type", t));
+        }
+        if let Some(m) = message {
+            attrs.push(KeyValue::new("exception.message", m));
+        }
+        if let Some(s) = stack {
+            attrs.push(KeyValue::new("exception.stacktrace", s));
+        }
+        self.add_event_at("exception", time_ns, attrs);
+    }
+
+    /// Ends the span at an explicit time (epoch nanoseconds) and hands it to the processor.
+    pub fn end_at(&mut self, end_ns: u64) {
+        if let Some(mut d) = self.data.take() {
+            d.end_ns = end_ns.max(d.start_ns);
+            if !self.provider.shut_down.load(std::sync::atomic::Ordering::Relaxed) {
+                self.provider.processor.on_end(*d);
+            }
+        }
+    }
+
+    /// Abandons the span without exporting it.
+    pub fn discard(&mut self) {
+        self.data = None;
+    }
+
+    /// The span's data while it is recording (for tests and instrumentations).
+    pub fn data(&self) -> Option<&SpanData> {
+        self.data.as_deref()
+    }
+
+    fn now(&self) -> u64 {
+        self.provider.clock.now_ns()
+    }
+}
+
+impl opentelemetry::trace::Span for SdkSpan {
+    fn add_event<T: Into<Cow<'static, str>>>(&mut self, name: T, attributes: Vec<KeyValue>) {
+        let t = self.now();
+        self.add_event_at(name, t, attributes);
+    }
+
+    fn record_error(&mut self, err: &dyn std::error::Error) {
+        let t = self.now();
+        self.record_exception_at(None, Some(err.to_string()), None, t);
+    }
+
+    fn add_event_with_timestamp<T: Into<Cow<'static, str>>>(&mut self, name: T, timestamp: SystemTime, attributes: Vec<KeyValue>) {
+        self.add_event_at(name, system_time_to_ns(timestamp), attributes);
+    }
+
+    fn span_context(&self) -> &SpanContext {
+        &self.context
+    }
+
+    fn is_recording(&self) -> bool {
+        self.data.is_some()
+    }
+
+    fn set_attribute(&mut self, attribute: KeyValue) {
+        let limit = self.provider.limits.attributes;
+        if let Some(d) = self.data.as_mut() {
+            put_attribute(&mut d.attributes, &mut d.dropped_attributes, limit, attribute);
+        }
+    }
+
+    /// Ok is final; Error may not overwrite Ok; Unset never overwrites.
+    fn set_status(&mut self, status: Status) {
+        if let Some(d) = self.data.as_mut() {
+            if status > d.status || matches!((&status, &d.status), (Status::Error { .. }, Status::Error { .. })) {
+                d.status = status;
+            }
+        }
+    }
+
+    fn update_name<T: Into<Cow<'static, str>>>(&mut self, new_name: T) {
+        if let Some(d) = self.data.as_mut() {
+            d.name = new_name.into();
+        }
+    }
+
+    fn add_link(&mut self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+        let limits = self.provider.limits;
+        if let Some(d) = self.data.as_mut() {
+            if !span_context.is_valid() {
+                return;
+            }
+            if d.links.len() >= limits.links as usize {
+                d.dropped_links += 1;
+                return;
+            }
+            let (attributes, dropped) = capped_attributes(attributes, limits.attributes_per_link);
+            d.links.push(Link::new(span_context, attributes, dropped));
+        }
+    }
+
+    fn end(&mut self) {
+        let t = self.now();
+        self.end_at(t);
+    }
+
+    fn end_with_timestamp(&mut self, timestamp: SystemTime) {
+        self.end_at(system_time_to_ns(timestamp));
+    }
+}
+
+impl Drop for SdkSpan {
+    fn drop(&mut self) {
+        if self.data.is_some() {
+            let t = self.now();
+            self.end_at(t);
+        }
+    }
+}

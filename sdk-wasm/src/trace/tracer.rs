@@ -1,0 +1,165 @@
+//! The tracer provider and tracer, implementing the `opentelemetry` API traits so Rust wasm
+//! apps can trace with the standard API; plus [`SdkTracer::start_span`] with explicit parent,
+//! kind, attributes, links and start time for instrumentations.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use opentelemetry::trace::{
+    Link, SpanBuilder, SpanContext, SpanId, SpanKind, TraceContextExt, TraceFlags,
+};
+use opentelemetry::{Context, InstrumentationScope, KeyValue};
+
+use super::span::SdkSpan;
+use super::span_data::{capped_attributes, SpanData, SpanLimits};
+use super::Sampler;
+use crate::clock::{system_time_to_ns, Clock};
+use crate::ids::{new_span_id, new_trace_id, RandomSource};
+
+/// Receives every sampled span when it ends.
+pub trait SpanProcessor: Send + Sync {
+    fn on_end(&self, span: SpanData);
+}
+
+pub(crate) struct ProviderInner {
+    pub(crate) processor: Box<dyn SpanProcessor>,
+    pub(crate) clock: Box<dyn Clock + Send + Sync>,
+    pub(crate) random: Box<dyn RandomSource + Send + Sync>,
+    pub(crate) sampler: Sampler,
+    pub(crate) limits: SpanLimits,
+    pub(crate) shut_down: AtomicBool,
+}
+
+/// Creates tracers that share one sampler, clock, id source and span processor.
+#[derive(Clone)]
+pub struct SdkTracerProvider {
+    inner: Arc<ProviderInner>,
+}
+
+impl SdkTracerProvider {
+    pub fn new(
+        processor: Box<dyn SpanProcessor>,
+        clock: Box<dyn Clock + Send + Sync>,
+        random: Box<dyn RandomSource + Send + Sync>,
+        sampler: Sampler,
+        limits: SpanLimits,
+    ) -> Self {
+        let inner = ProviderInner { processor, clock, random, sampler, limits, shut_down: AtomicBool::new(false) };
+        SdkTracerProvider { inner: Arc::new(inner) }
+    }
+
+    /// After shutdown, new spans are non-recording and ended spans are not exported.
+    pub fn shutdown(&self) {
+        self.inner.shut_down.store(true, Ordering::Relaxed);
+    }
+
+    pub fn now_ns(&self) -> u64 {
+        self.inner.clock.now_ns()
+    }
+}
+
+impl opentelemetry::trace::TracerProvider for SdkTracerProvider {
+    type Tracer = SdkTracer;
+
+    fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
+        SdkTracer { provider: self.inner.clone(), scope: Arc::new(scope) }
+    }
+}
+
+/// Everything about a new span that an instrumentation may set explicitly.
+#[derive(Clone, Debug)]
+pub struct SpanOptions {
+    pub name: Cow<'static, str>,
+    pub kind: SpanKind,
+    /// The parent span's context (local or remote); `None` or invalid starts a new trace.
+    pub parent: Option<SpanContext>,
+    pub attributes: Vec<KeyValue>,
+    pub links: Vec<Link>,
+    /// Epoch nanoseconds; `None` means now.
+    pub start_ns: Option<u64>,
+}
+
+impl SpanOptions {
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        SpanOptions { name: name.into(), kind: SpanKind::Internal, parent: None, attributes: Vec::new(), links: Vec::new(), start_ns: None }
+    }
+}
+
+#[derive(Clone)]
+pub struct SdkTracer {
+    provider: Arc<ProviderInner>,
+    scope: Arc<InstrumentationScope>,
+}
+
+impl SdkTracer {
+    /// Starts a span; it is recording only if the sampler samples it.
+    pub fn start_span(&self, opts: SpanOptions) -> SdkSpan {
+        let p = &self.provider;
+        let parent = opts.parent.filter(|c| c.is_valid());
+        let trace_id = match &parent {
+            Some(c) => c.trace_id(),
+            None => new_trace_id(&*p.random),
+        };
+        let span_id = new_span_id(&*p.random);
+        let trace_state = parent.as_ref().map(|c| c.trace_state().clone()).unwrap_or_default();
+        let sampled = !p.shut_down.load(Ordering::Relaxed) && p.sampler.should_sample(parent.as_ref(), trace_id);
+        let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
+        let context = SpanContext::new(trace_id, span_id, flags, false, trace_state);
+        if !sampled {
+            return SdkSpan::non_recording(context, p.clone());
+        }
+        let limits = p.limits;
+        let (attributes, dropped_attributes) = capped_attributes(opts.attributes, limits.attributes);
+        let mut links: Vec<Link> = opts.links.into_iter().filter(|l| l.span_context.is_valid()).collect();
+        let dropped_links = links.len().saturating_sub(limits.links as usize) as u32;
+        links.truncate(limits.links as usize);
+        for l in &mut links {
+            let (a, d) = capped_attributes(std::mem::take(&mut l.attributes), limits.attributes_per_link);
+            l.attributes = a;
+            l.dropped_attributes_count += d;
+        }
+        let data = SpanData {
+            span_context: context,
+            parent_span_id: parent.as_ref().map(|c| c.span_id()).unwrap_or(SpanId::INVALID),
+            parent_is_remote: parent.as_ref().map(|c| c.is_remote()).unwrap_or(false),
+            name: opts.name,
+            kind: opts.kind,
+            start_ns: opts.start_ns.unwrap_or_else(|| p.clock.now_ns()),
+            end_ns: 0,
+            attributes,
+            dropped_attributes,
+            events: Vec::new(),
+            dropped_events: 0,
+            links,
+            dropped_links,
+            status: Default::default(),
+            scope: self.scope.clone(),
+        };
+        SdkSpan::recording(data, p.clone())
+    }
+
+    pub fn scope(&self) -> &InstrumentationScope {
+        &self.scope
+    }
+}
+
+impl opentelemetry::trace::Tracer for SdkTracer {
+    type Span = SdkSpan;
+
+    fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> SdkSpan {
+        let parent = parent_cx.has_active_span().then(|| parent_cx.span().span_context().clone());
+        let mut span = self.start_span(SpanOptions {
+            name: builder.name,
+            kind: builder.span_kind.unwrap_or(SpanKind::Internal),
+            parent,
+            attributes: builder.attributes.unwrap_or_default(),
+            links: builder.links.unwrap_or_default(),
+            start_ns: builder.start_time.map(system_time_to_ns),
+        });
+        for e in builder.events.unwrap_or_default() {
+            span.add_event_at(e.name, system_time_to_ns(e.timestamp), e.attributes);
+        }
+        span
+    }
+}

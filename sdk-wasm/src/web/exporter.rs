@@ -1,0 +1,217 @@
+//! OTLP/HTTP over the page's original `fetch`: optional gzip (CompressionStream), custom
+//! headers, timeout via AbortController, `keepalive` within its budget, and retries per
+//! `export::retry`. The first request starts synchronously in `send` (unless gzip is on,
+//! which must compress first), so data handed over in a synchronous burst is already on its
+//! way before the burst ends.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::js;
+use super::timers::{sleep, Timeout};
+use crate::config::Compression;
+use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, Verdict};
+use crate::ids::RandomSource;
+use crate::otlp::Encoding;
+use crate::propagation::cors::resolve;
+use crate::resource::Resource;
+
+pub struct Exporter {
+    /// `fetch` as it was when the SDK started: never an instrumented wrapper.
+    fetch: js_sys::Function,
+    pub traces_url: String,
+    pub metrics_url: String,
+    pub encoding: Encoding,
+    compression: Compression,
+    headers: Vec<(String, String)>,
+    timeout_ms: f64,
+    export_timeout_ms: f64,
+    retry: RetryPolicy,
+    pub resource: Resource,
+    keepalive: RefCell<KeepaliveBudget>,
+    pub stats: RefCell<ExportStats>,
+    random: super::random::WebRandom,
+    /// Export tasks not yet settled, for forceFlush.
+    pending: RefCell<Vec<(u32, Promise)>>,
+    next_task: Cell<u32>,
+    /// HTTP requests of ours currently in flight.
+    pub requests_in_flight: Cell<u32>,
+}
+
+/// How an export task ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    Failed,
+}
+
+impl Exporter {
+    pub fn new(cfg: &crate::config::Config, resource: Resource) -> Result<Rc<Self>, JsValue> {
+        let fetch: js_sys::Function = js::global_get("fetch").dyn_into().map_err(|_| JsValue::from_str("fetch is not available"))?;
+        Ok(Rc::new(Exporter {
+            fetch,
+            traces_url: cfg.traces_url.clone(),
+            metrics_url: cfg.metrics_url.clone(),
+            encoding: cfg.encoding,
+            compression: cfg.compression,
+            headers: cfg.headers.clone(),
+            timeout_ms: cfg.timeout_ms as f64,
+            export_timeout_ms: cfg.batch.export_timeout_ms as f64,
+            retry: RetryPolicy { max_retries: cfg.max_retries, ..Default::default() },
+            resource,
+            keepalive: RefCell::new(KeepaliveBudget::default()),
+            stats: RefCell::new(ExportStats::default()),
+            random: super::random::WebRandom::new(),
+            pending: RefCell::new(Vec::new()),
+            next_task: Cell::new(0),
+            requests_in_flight: Cell::new(0),
+        }))
+    }
+
+    /// Whether `url` is one of our endpoints (resolved against the page; query ignored).
+    pub fn is_own_url(&self, url: &str) -> bool {
+        let Some(r) = resolve(url, &js::document_url()) else { return false };
+        let href = r.href.split(['?', '#']).next().unwrap_or("");
+        href == self.traces_url || href == self.metrics_url
+    }
+
+    /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
+    /// settles. The returned promise never rejects.
+    pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+        let id = self.next_task.get().wrapping_add(1);
+        self.next_task.set(id);
+        let me = self.clone();
+        // Without compression, start the first request right now, synchronously.
+        let first = match self.compression {
+            Compression::None => Some(self.request(&url, &body)),
+            Compression::Gzip => None,
+        };
+        let task = async move {
+            let started = js::date_now_ms();
+            let body = match me.compression {
+                Compression::Gzip => gzip(&body).await.unwrap_or(body),
+                Compression::None => body,
+            };
+            let mut attempt = first;
+            let mut retry = 0;
+            let delivered = loop {
+                let req = match attempt.take() {
+                    Some(r) => r,
+                    None => me.request(&url, &body),
+                };
+                let (outcome, retry_after) = req.finish(&me).await;
+                match classify(outcome) {
+                    Verdict::Success => break true,
+                    Verdict::Failed => break false,
+                    Verdict::Retryable => {
+                        retry += 1;
+                        let now = js::date_now_ms();
+                        let ra = retry_after.and_then(|v| parse_retry_after(&v, now));
+                        match me.retry.delay_ms(retry, me.random.unit_f64(), ra, now, started + me.export_timeout_ms) {
+                            Some(d) => {
+                                me.stats.borrow_mut().export_retries += 1;
+                                sleep(d).await;
+                            }
+                            None => break false,
+                        }
+                    }
+                }
+            };
+            if !delivered {
+                me.stats.borrow_mut().export_failures += 1;
+            }
+            me.pending.borrow_mut().retain(|(i, _)| *i != id);
+            on_done(if delivered { Delivery::Delivered } else { Delivery::Failed });
+            Ok(JsValue::UNDEFINED)
+        };
+        let promise = wasm_bindgen_futures::future_to_promise(task);
+        self.pending.borrow_mut().push((id, promise.clone()));
+        promise
+    }
+
+    /// Every export task not yet settled.
+    pub fn pending(&self) -> Vec<Promise> {
+        self.pending.borrow().iter().map(|(_, p)| p.clone()).collect()
+    }
+
+    /// Starts one HTTP request now.
+    fn request(&self, url: &str, body: &[u8]) -> Request {
+        self.stats.borrow_mut().export_requests += 1;
+        let keepalive = self.keepalive.borrow_mut().try_acquire(body.len());
+        // A plain object: web-sys's RequestInit has no `keepalive` setter.
+        let init: JsValue = js_sys::Object::new().into();
+        js::set(&init, "method", &JsValue::from_str("POST"));
+        js::set(&init, "keepalive", &JsValue::from_bool(keepalive));
+        let headers = js_sys::Object::new();
+        js::set(&headers, "content-type", &JsValue::from_str(self.encoding.content_type()));
+        if self.compression == Compression::Gzip {
+            js::set(&headers, "content-encoding", &JsValue::from_str("gzip"));
+        }
+        for (k, v) in &self.headers {
+            js::set(&headers, k, &JsValue::from_str(v));
+        }
+        js::set(&init, "headers", &headers);
+        let bytes = Uint8Array::from(body);
+        js::set(&init, "body", &bytes);
+        let controller = web_sys::AbortController::new().ok();
+        if let Some(c) = &controller {
+            js::set(&init, "signal", &c.signal());
+        }
+        let abort = controller.map(|c| Timeout::new(self.timeout_ms, move || c.abort()));
+        self.requests_in_flight.set(self.requests_in_flight.get() + 1);
+        // A synchronous throw (e.g. a bad header value) becomes a rejected promise.
+        let promise = match self.fetch.call2(&js::global(), &JsValue::from_str(url), &init) {
+            Ok(p) => p.dyn_into::<Promise>().unwrap_or_else(|v| Promise::resolve(&v)),
+            Err(e) => Promise::reject(&e),
+        };
+        Request { promise, keepalive_bytes: if keepalive { Some(body.len()) } else { None }, _abort: abort }
+    }
+}
+
+/// One request in flight.
+struct Request {
+    promise: Promise,
+    keepalive_bytes: Option<usize>,
+    _abort: Option<Timeout>,
+}
+
+impl Request {
+    /// Waits for the response: the outcome and any `Retry-After` value.
+    async fn finish(self, ex: &Exporter) -> (Outcome, Option<String>) {
+        let result = JsFuture::from(self.promise).await;
+        ex.requests_in_flight.set(ex.requests_in_flight.get().saturating_sub(1));
+        if let Some(n) = self.keepalive_bytes {
+            ex.keepalive.borrow_mut().release(n);
+        }
+        match result {
+            Ok(resp) => {
+                let resp: web_sys::Response = resp.unchecked_into();
+                let retry_after = resp.headers().get("retry-after").ok().flatten();
+                // Drain the body so the connection can be reused.
+                if let Ok(p) = resp.array_buffer() {
+                    let _ = JsFuture::from(p).await;
+                }
+                (Outcome::Status(resp.status()), retry_after)
+            }
+            Err(e) => {
+                let aborted = js::get(&e, "name").as_string().is_some_and(|n| n == "AbortError");
+                (if aborted { Outcome::Timeout } else { Outcome::NetworkError }, None)
+            }
+        }
+    }
+}
+
+/// gzip through the browser's CompressionStream.
+async fn gzip(body: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let parts = js_sys::Array::of1(&Uint8Array::from(body));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let cs = js::CompressionStream::new("gzip")?;
+    let stream = blob.stream().pipe_through(cs.unchecked_ref());
+    let resp = web_sys::Response::new_with_opt_readable_stream(Some(&stream))?;
+    let buf = JsFuture::from(resp.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}

@@ -1,0 +1,65 @@
+//! The few browser globals we bind directly (works in windows and workers alike).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(cb: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+    #[wasm_bindgen(js_name = setInterval)]
+    pub fn set_interval(cb: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearInterval)]
+    pub fn clear_interval(id: &JsValue);
+
+    #[wasm_bindgen(thread_local_v2, js_name = performance)]
+    pub static PERFORMANCE: web_sys::Performance;
+    #[wasm_bindgen(thread_local_v2, js_name = crypto)]
+    pub static CRYPTO: web_sys::Crypto;
+
+    /// `CompressionStream` (web-sys has it only behind its unstable-API flag).
+    pub type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    pub fn new(format: &str) -> Result<CompressionStream, JsValue>;
+}
+
+/// `globalThis`.
+pub fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+/// `globalThis[name]`, or `undefined`.
+pub fn global_get(name: &str) -> JsValue {
+    js_sys::Reflect::get(&global(), &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sets `obj[key] = value`, ignoring failure (only used on plain objects we created).
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// `obj[key]`, or `undefined`.
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// The document's URL (`location.href`), for resolving relative URLs.
+pub fn document_url() -> String {
+    get(&global_get("location"), "href").as_string().unwrap_or_default()
+}
+
+/// `Date.now()` in ms (wall clock, for HTTP dates).
+pub fn date_now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// JavaScript's shortest round-trip number formatting, for OTLP/JSON doubles.
+pub fn js_f64(v: f64, out: &mut String) {
+    let s: String = js_sys::Number::from(v).to_string_with_radix(10).map(String::from).unwrap_or_default();
+    out.push_str(&s);
+}

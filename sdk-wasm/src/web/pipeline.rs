@@ -1,0 +1,302 @@
+//! One SDK instance in the page: the batch span processor (pure `BatchQueue` + JS timer +
+//! exporter), the metrics reader (JS interval + exporter), and page-hide flushing.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::Promise;
+use opentelemetry::{KeyValue, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::clock::WebClock;
+use super::exporter::{Delivery, Exporter};
+use super::lifecycle::PageHideListener;
+use super::local::LocalOnly;
+use super::random::WebRandom;
+use super::timers::Interval;
+use super::{js, timers};
+use crate::clock::Clock;
+use crate::config::{Config, RawAttr};
+use crate::metrics::{MetricData, MetricsRegistry};
+use crate::otlp::{json, proto, Encoding};
+use crate::propagation::UrlPattern;
+use crate::resource::Resource;
+use crate::trace::{BatchQueue, SdkTracerProvider, SpanData, SpanLimits, SpanProcessor};
+
+thread_local! {
+    /// Exporter endpoints of live SDK instances, for [`is_exporter_url`].
+    static EXPORTERS: RefCell<Vec<Weak<Exporter>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `url` is an endpoint of a live SDK instance (instrumentations skip these), or
+/// `None`-safe `false` when no SDK runs. Cheap: no allocation unless an SDK is live.
+pub fn is_exporter_url(url: &str) -> bool {
+    EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.is_own_url(url)))
+}
+
+/// The batch span processor's browser half.
+pub struct SpanPipeline {
+    exporter: Rc<Exporter>,
+    queue: RefCell<BatchQueue>,
+    delay_ms: f64,
+    timer: Cell<Option<JsValue>>,
+    /// Created once and reused by every setTimeout (never dropped while it may run).
+    tick: RefCell<Option<Closure<dyn FnMut()>>>,
+    shut_down: Cell<bool>,
+}
+
+impl SpanPipeline {
+    fn new(exporter: Rc<Exporter>, cfg: &Config) -> Rc<Self> {
+        let p = Rc::new(SpanPipeline {
+            exporter,
+            queue: RefCell::new(BatchQueue::new(cfg.batch.clone())),
+            delay_ms: cfg.batch.scheduled_delay_ms as f64,
+            timer: Cell::new(None),
+            tick: RefCell::new(None),
+            shut_down: Cell::new(false),
+        });
+        let weak = Rc::downgrade(&p);
+        *p.tick.borrow_mut() = Some(Closure::new(move || {
+            if let Some(p) = weak.upgrade() {
+                p.timer.set(None);
+                p.export_ready(false);
+            }
+        }));
+        p
+    }
+
+    fn on_end(self: &Rc<Self>, span: SpanData) {
+        if self.shut_down.get() {
+            return;
+        }
+        self.exporter.stats.borrow_mut().spans_ended += 1;
+        let batches = self.queue.borrow_mut().push(span);
+        self.send_all(batches);
+        self.arm_timer();
+    }
+
+    /// Exports what may go now: full batches, or with `everything` the whole queue.
+    fn export_ready(self: &Rc<Self>, hiding: bool) {
+        let batches = self.queue.borrow_mut().take_all(hiding);
+        self.send_all(batches);
+        self.arm_timer();
+    }
+
+    fn arm_timer(&self) {
+        let armed = self.timer.take();
+        let need = !self.queue.borrow().is_empty() && !self.shut_down.get();
+        match (armed, need) {
+            (Some(id), true) => self.timer.set(Some(id)),
+            (Some(id), false) => js::clear_timeout(&id),
+            (None, true) => {
+                if let Some(cb) = self.tick.borrow().as_ref() {
+                    self.timer.set(Some(js::set_timeout(cb.as_ref().unchecked_ref(), self.delay_ms)));
+                }
+            }
+            (None, false) => {}
+        }
+    }
+
+    fn send_all(self: &Rc<Self>, batches: Vec<Vec<SpanData>>) {
+        for batch in batches {
+            let n = batch.len() as u64;
+            let body = encode_spans(&self.exporter, &batch);
+            drop(batch);
+            let me = self.clone();
+            let _task = self.exporter.send(self.exporter.traces_url.clone(), body, move |d| {
+                {
+                    let mut s = me.exporter.stats.borrow_mut();
+                    match d {
+                        Delivery::Delivered => s.spans_exported += n,
+                        Delivery::Failed => s.spans_failed += n,
+                    }
+                }
+                me.queue.borrow_mut().export_done();
+                // A slot is free: full batches that waited for one can go now.
+                if !me.shut_down.get() {
+                    let more = me.queue.borrow_mut().take_full_batches();
+                    me.send_all(more);
+                }
+            });
+        }
+    }
+}
+
+fn encode_spans(ex: &Exporter, spans: &[SpanData]) -> Vec<u8> {
+    match ex.encoding {
+        Encoding::Protobuf => proto::encode_traces(&ex.resource, spans),
+        Encoding::Json => json::encode_traces(&ex.resource, spans, js::js_f64).into_bytes(),
+    }
+}
+
+fn encode_metrics(ex: &Exporter, metrics: &[MetricData]) -> Vec<u8> {
+    match ex.encoding {
+        Encoding::Protobuf => proto::encode_metrics(&ex.resource, metrics),
+        Encoding::Json => json::encode_metrics(&ex.resource, metrics, js::js_f64).into_bytes(),
+    }
+}
+
+/// The `SpanProcessor` the tracer provider calls.
+struct WebProcessor(LocalOnly<Rc<SpanPipeline>>);
+
+impl SpanProcessor for WebProcessor {
+    fn on_end(&self, span: SpanData) {
+        self.0.on_end(span);
+    }
+}
+
+/// One running SDK: what `init` returns to JS.
+pub struct Sdk {
+    pub provider: SdkTracerProvider,
+    pub spans: Rc<SpanPipeline>,
+    pub metrics: Rc<RefCell<MetricsRegistry>>,
+    pub exporter: Rc<Exporter>,
+    pub clock: Rc<WebClock>,
+    pub cors_patterns: Vec<UrlPattern>,
+    metrics_timer: RefCell<Option<Interval>>,
+    page_hide: RefCell<Option<PageHideListener>>,
+    shut_down: Cell<bool>,
+}
+
+impl Sdk {
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>) -> Result<Rc<Sdk>, JsValue> {
+        let user_attrs = cfg
+            .resource_attributes
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    RawAttr::Bool(b) => Value::Bool(*b),
+                    RawAttr::Number(n) => number_value(*n),
+                    RawAttr::String(s) => Value::from(s.clone()),
+                };
+                KeyValue::new(k.clone(), v)
+            })
+            .collect();
+        let resource = Resource::new(&cfg.service_name, cfg.service_version.as_deref(), cfg.deployment_environment.as_deref(), user_attrs);
+        let exporter = Exporter::new(&cfg, resource)?;
+        EXPORTERS.with(|e| {
+            let mut e = e.borrow_mut();
+            e.retain(|w| w.strong_count() > 0);
+            e.push(Rc::downgrade(&exporter));
+        });
+        let spans = SpanPipeline::new(exporter.clone(), &cfg);
+        let clock = Rc::new(WebClock::new());
+        let provider = SdkTracerProvider::new(
+            Box::new(WebProcessor(LocalOnly(spans.clone()))),
+            Box::new(WebClock::new()),
+            Box::new(WebRandom::new()),
+            cfg.sampler.clone(),
+            SpanLimits::default(),
+        );
+        let sdk = Rc::new(Sdk {
+            provider,
+            spans,
+            metrics: Rc::new(RefCell::new(MetricsRegistry::new(cfg.metrics_temporality))),
+            exporter,
+            clock,
+            cors_patterns,
+            metrics_timer: RefCell::new(None),
+            page_hide: RefCell::new(None),
+            shut_down: Cell::new(false),
+        });
+        if cfg.metrics_interval_ms > 0 {
+            let weak = Rc::downgrade(&sdk);
+            *sdk.metrics_timer.borrow_mut() = Some(Interval::new(cfg.metrics_interval_ms as f64, move || {
+                if let Some(s) = weak.upgrade() {
+                    s.export_metrics();
+                }
+            }));
+        }
+        if cfg.flush_on_page_hide {
+            let weak = Rc::downgrade(&sdk);
+            *sdk.page_hide.borrow_mut() = PageHideListener::new(move || {
+                if let Some(s) = weak.upgrade() {
+                    s.on_page_hide();
+                }
+            });
+        }
+        Ok(sdk)
+    }
+
+    /// The page is being hidden and may never run again: send everything now, ignoring the
+    /// in-flight bound; small bodies go with `keepalive` so they outlive the page.
+    pub fn on_page_hide(&self) {
+        if self.shut_down.get() {
+            return;
+        }
+        self.spans.export_ready(true);
+        self.export_metrics();
+    }
+
+    /// Collects and sends metrics; returns the export task, if there was anything to send.
+    pub fn export_metrics(&self) -> Option<Promise> {
+        let now = self.clock.now_ns();
+        let data = self.metrics.borrow_mut().collect(now);
+        if data.is_empty() {
+            return None;
+        }
+        let body = encode_metrics(&self.exporter, &data);
+        let ex = self.exporter.clone();
+        Some(self.exporter.send(self.exporter.metrics_url.clone(), body, move |d| {
+            let mut s = ex.stats.borrow_mut();
+            s.metric_exports += 1;
+            if d == Delivery::Failed {
+                s.metric_export_failures += 1;
+            }
+        }))
+    }
+
+    /// Exports everything queued and waits until every export of this SDK has settled.
+    pub async fn force_flush(self: Rc<Self>) {
+        self.export_metrics();
+        loop {
+            self.spans.export_ready(false);
+            let pending = self.exporter.pending();
+            if pending.is_empty() {
+                if self.spans.queue.borrow().is_empty() {
+                    break;
+                }
+                // Queue non-empty but nothing in flight cannot last; yield once and retry.
+                timers::sleep(0.0).await;
+                continue;
+            }
+            let all = Promise::all(&pending.into_iter().collect::<js_sys::Array>());
+            let _ = JsFuture::from(all).await;
+        }
+    }
+
+    /// Flushes, then stops: no more spans recorded or exported, timers and listeners removed.
+    pub async fn shutdown(self: Rc<Self>) {
+        if self.shut_down.get() {
+            return;
+        }
+        self.clone().force_flush().await;
+        self.shut_down.set(true);
+        self.provider.shutdown();
+        self.spans.shut_down.set(true);
+        self.spans.arm_timer();
+        self.spans.queue.borrow_mut().clear();
+        self.metrics_timer.borrow_mut().take();
+        self.page_hide.borrow_mut().take();
+    }
+
+    /// (queued spans, span exports in flight, spans dropped)
+    pub fn spans_queue_state(&self) -> (usize, usize, u64) {
+        let q = self.spans.queue.borrow();
+        (q.len(), q.in_flight(), q.dropped())
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.get()
+    }
+}
+
+/// A JS number as an attribute value: integers as `I64`, others as `F64` (as OTel JS does).
+pub fn number_value(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        Value::I64(n as i64)
+    } else {
+        Value::F64(n)
+    }
+}

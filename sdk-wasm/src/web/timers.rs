@@ -1,0 +1,53 @@
+//! JS timers as a future and as cancellable callbacks.
+
+use wasm_bindgen::prelude::*;
+
+use super::js;
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: f64) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        js::set_timeout(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// A one-shot timer that calls a Rust closure; dropping it cancels it.
+pub struct Timeout {
+    id: JsValue,
+    _cb: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    pub fn new(ms: f64, f: impl FnOnce() + 'static) -> Self {
+        let cb = Closure::once(f);
+        let id = js::set_timeout(cb.as_ref().unchecked_ref(), ms);
+        Timeout { id, _cb: cb }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        js::clear_timeout(&self.id);
+    }
+}
+
+/// A repeating timer; dropping it cancels it.
+pub struct Interval {
+    id: JsValue,
+    _cb: Closure<dyn FnMut()>,
+}
+
+impl Interval {
+    pub fn new(ms: f64, f: impl FnMut() + 'static) -> Self {
+        let cb = Closure::<dyn FnMut()>::new(f);
+        let id = js::set_interval(cb.as_ref().unchecked_ref(), ms);
+        Interval { id, _cb: cb }
+    }
+}
+
+impl Drop for Interval {
+    fn drop(&mut self) {
+        js::clear_interval(&self.id);
+    }
+}
