@@ -7,7 +7,6 @@ pub mod document_load;
 pub mod semconv;
 pub mod span;
 pub mod timing;
-pub mod urls;
 pub mod xpath;
 
 

@@ -49,7 +49,12 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify(t));
     return;
   }
-  t.requests.push({ method: req.method, path: `/t/${id}/${rest}${url.search}`, headers: req.headers });
+  const entry = { method: req.method, path: `/t/${id}/${rest}${url.search}`, headers: req.headers, body: '' };
+  t.requests.push(entry);
+  // Bodies are kept (first 256 KiB) so tests can read OTLP/JSON exports.
+  req.on('data', (c) => {
+    if (entry.body.length < 262144) entry.body += c.toString('utf8');
+  });
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', req.headers['access-control-request-method'] || 'GET');
     res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] || '*');
@@ -57,7 +62,6 @@ const server = http.createServer((req, res) => {
     res.writeHead(204).end();
     return;
   }
-  req.resume();
   const [kind, arg] = rest.split('/');
   res.setHeader('Cache-Control', 'no-store');
   switch (kind) {

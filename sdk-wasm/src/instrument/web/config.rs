@@ -3,8 +3,7 @@
 //!
 //! ```js
 //! {
-//!   propagateTraceHeaderCorsUrls: /api\.example\.com/ | "https://exact/url" | [...],
-//!   ignoreUrls: [...same forms...],
+//!   ignoreUrls: [/api\.example\.com\/health/ | "https://exact/url", ...],
 //!   fetch: { enabled, requestHook(span, request), applyCustomAttributesOnSpan(span, request, result),
 //!            ignoreNetworkEvents } | false,
 //!   xhr: { enabled, applyCustomAttributesOnSpan(span, xhr), ignoreNetworkEvents } | false,
@@ -16,7 +15,9 @@
 //! }
 //! ```
 
-use crate::instrument::urls::UrlPattern;
+use crate::propagation::UrlPattern;
+use crate::web::local::LocalOnly;
+use crate::web::regexp::JsRegExp;
 use js_sys::{Array, Function, Object, Reflect, RegExp};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -41,14 +42,12 @@ pub struct InteractionConfig {
 }
 
 pub struct Config {
-    pub cors_urls: Vec<UrlPattern>,
+    /// No span and no headers for these (string: whole URL; RegExp: anywhere).
     pub ignore_urls: Vec<UrlPattern>,
     pub fetch: Option<HttpConfig>,
     pub xhr: Option<HttpConfig>,
     pub document_load: Option<DocumentLoadConfig>,
     pub interaction: Option<InteractionConfig>,
-    /// Requests to URLs starting with this (the SDK's exporter) are never traced.
-    pub exporter_prefix: Option<String>,
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -91,7 +90,8 @@ fn section(cfg: &JsValue, key: &str) -> Result<Option<JsValue>, String> {
     Ok(flag(&v, "enabled", true).map_err(|e| format!("{key}.{e}"))?.then_some(v))
 }
 
-fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String> {
+/// Strings (the whole URL) and RegExps (anywhere in it), alone or in an array.
+pub(super) fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
@@ -101,11 +101,8 @@ fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String> {
         .map(|item| {
             if let Some(s) = item.as_string() {
                 Ok(UrlPattern::Exact(s))
-            } else if let Some(re) = item.dyn_ref::<RegExp>() {
-                // A fresh non-global copy: `test` on a /g RegExp is stateful.
-                let flags = String::from(re.flags()).replace(['g', 'y'], "");
-                let re = RegExp::new(&String::from(re.source()), &flags);
-                Ok(UrlPattern::Search(Box::new(move |url: &str| re.test(url))))
+            } else if let Ok(re) = item.dyn_into::<RegExp>() {
+                Ok(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
             } else {
                 Err(format!("{key}: expected strings or RegExps"))
             }
@@ -165,14 +162,11 @@ pub fn parse(cfg: &JsValue) -> Result<Config, String> {
             Some(InteractionConfig { event_names, should_prevent: function(&v, "shouldPreventSpanCreation").map_err(ctx)?, max_duration_ms })
         }
     };
-    let exporter = get(cfg, "exporterUrl");
     Ok(Config {
-        cors_urls: patterns(&get(cfg, "propagateTraceHeaderCorsUrls"), "propagateTraceHeaderCorsUrls")?,
         ignore_urls: patterns(&get(cfg, "ignoreUrls"), "ignoreUrls")?,
         fetch: http(cfg, "fetch")?,
         xhr: http(cfg, "xhr")?,
         document_load,
         interaction,
-        exporter_prefix: exporter.as_string().filter(|s| !s.is_empty()),
     })
 }

@@ -2,7 +2,7 @@
 //! ancestry. Everything here is a thin conversion into the pure types.
 
 use crate::instrument::document_load::NavigationEntry;
-use crate::instrument::span::{SpanId, TraceId};
+use crate::instrument::span::{SpanIdBytes, TraceIdBytes};
 use crate::instrument::timing::ResourceEntry;
 use crate::instrument::xpath::Step;
 use wasm_bindgen::JsCast;
@@ -39,7 +39,7 @@ impl Clock {
 }
 
 /// A random trace id and span id from `crypto.getRandomValues`, never zero.
-pub fn random_ids() -> (TraceId, SpanId) {
+pub fn random_ids() -> (TraceIdBytes, SpanIdBytes) {
     let mut buf = [0u8; 24];
     if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
         let _ = crypto.get_random_values_with_u8_array(&mut buf);

@@ -6,15 +6,17 @@
 //! fetch, or the span methods, without re-entrancy trouble; a hook that
 //! throws is counted in `stats().hookErrors` and otherwise ignored.
 
+mod backend;
 mod config;
 mod dom;
+
+pub use backend::{Backend, CoreBackend, MemoryBackend};
 
 use super::context::{Interactions, RecentContexts};
 use super::document_load::{self, PageFacts, Role};
 use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, Outcome};
-use super::span::{hex, parse_traceparent, Kind, Parent, SpanRecord, SpanSink, Value};
+use super::span::{hex, Kind, Parent, SpanRecord, Value};
 use super::timing::{match_entry, network_events, RequestWindow, ResourceEntry};
-use super::urls::{any_match, should_inject};
 use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
@@ -47,6 +49,12 @@ const TIMING_WAIT_MS: f64 = 1000.0;
 /// Bound on spans waiting for timing entries (oldest released first).
 const MAX_HELD: usize = 256;
 
+/// Instrumentation scope names (as OpenTelemetry JS's package names).
+const SCOPE_FETCH: &str = "sdk-wasm/instrumentation-fetch";
+const SCOPE_XHR: &str = "sdk-wasm/instrumentation-xml-http-request";
+const SCOPE_DOCUMENT_LOAD: &str = "sdk-wasm/instrumentation-document-load";
+const SCOPE_USER_INTERACTION: &str = "sdk-wasm/instrumentation-user-interaction";
+
 struct Request {
     api: Api,
     ctx: u32,
@@ -73,9 +81,8 @@ struct Stats {
 
 struct State {
     cfg: Config,
-    sink: Box<dyn SpanSink>,
+    backend: Box<dyn Backend>,
     clock: Clock,
-    page_origin: String,
     next_handle: u32,
     /// Spans being built, by handle: requests, interactions, document load.
     spans: HashMap<u32, SpanRecord>,
@@ -106,7 +113,7 @@ impl State {
 
     fn finish(&mut self, span: SpanRecord) {
         self.stats.spans_finished += 1;
-        self.sink.finish(span);
+        self.backend.finish(span);
     }
 
     fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
@@ -136,13 +143,11 @@ impl State {
     }
 
     fn finish_preflight(&mut self, parent: &SpanRecord, e: &ResourceEntry) {
-        let mut pre = SpanRecord::new(
-            "CORS Preflight",
-            Kind::Internal,
-            Some(parent.as_parent()),
-            dom::random_ids(),
-            self.clock.to_unix_ns(e.fetch_start),
-        );
+        let start = self.clock.to_unix_ns(e.fetch_start);
+        let scope = if e.initiator_type == "fetch" { SCOPE_FETCH } else { SCOPE_XHR };
+        let p = parent.as_parent();
+        let me = self.backend.start(scope, "CORS Preflight", Kind::Internal, Some(p), false, start);
+        let mut pre = SpanRecord::new("CORS Preflight", Kind::Internal, me, Some(&p), start);
         pre.end_ns = self.clock.to_unix_ns(e.response_end);
         for (name, t) in network_events(e) {
             pre.event(name, self.clock.to_unix_ns(t));
@@ -280,15 +285,17 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
             Api::Xhr => s.cfg.xhr.as_ref(),
         }?;
         let hook = cfg.request_hook.clone();
-        let own = s.cfg.exporter_prefix.as_deref().is_some_and(|p| url.starts_with(p));
-        if own || any_match(&s.cfg.ignore_urls, &url) {
+        if s.backend.is_own_url(&url) || s.cfg.ignore_urls.iter().any(|p| p.matches(&url)) {
             return None;
         }
         let m = normalise_method(&method);
         let h = s.handle();
         let start_ms = s.clock.now_ms();
         let start_ns = s.clock.to_unix_ns(start_ms);
-        let mut span = SpanRecord::new(&m.normalised, Kind::Client, s.contexts.get(ctx), dom::random_ids(), start_ns);
+        let parent = s.contexts.get(ctx);
+        let scope = if api == Api::Fetch { SCOPE_FETCH } else { SCOPE_XHR };
+        let me = s.backend.start(scope, &m.normalised, Kind::Client, parent, false, start_ns);
+        let mut span = SpanRecord::new(&m.normalised, Kind::Client, me, parent.as_ref(), start_ns);
         span.set("http.request.method", m.normalised);
         if let Some(o) = m.original {
             span.set("http.request.method_original", o);
@@ -316,13 +323,21 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
     h
 }
 
-fn on_header(h: u32) -> Option<String> {
+/// Propagation headers for request `h` as `[name, value, ...]`, or nothing
+/// when the CORS rule says no.
+fn on_header(h: u32) -> Option<Array> {
     with_state(|s| {
         let url = &s.requests.get(&h)?.url;
-        if !should_inject(url, &s.page_origin, &s.cfg.cors_urls) {
+        let headers = s.backend.headers(url, s.spans.get(&h)?);
+        if headers.is_empty() {
             return None;
         }
-        Some(s.spans.get(&h)?.traceparent())
+        let out = Array::new();
+        for (k, v) in headers {
+            out.push(&JsValue::from_str(k));
+            out.push(&JsValue::from_str(&v));
+        }
+        Some(out)
     })
     .flatten()
 }
@@ -419,20 +434,26 @@ fn on_sweep() -> bool {
     .unwrap_or(false)
 }
 
-/// Page hidden or being left: everything we hold goes to the sink now.
+/// Page hidden or being left: everything we hold goes to the backend now.
+/// (The SDK core also calls `flush(true)` from its own page-hide handler, so
+/// the order of the two listeners does not matter.)
 fn on_hidden() {
-    flush();
+    flush(true);
 }
 
-/// Hands every held request span and every open interaction to the sink.
-pub fn flush() {
+/// Hands request spans waiting for resource timing to the backend (with the
+/// entries buffered so far); with `page_hidden`, open interactions end too.
+/// A no-op when nothing is installed.
+pub fn flush(page_hidden: bool) {
     let urls: Vec<String> = with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
         s.match_held(&entries, true, now);
-        let open = s.interactions.end_all(now);
-        s.end_interactions(open);
+        if page_hidden {
+            let open = s.interactions.end_all(now);
+            s.end_interactions(open);
+        }
     });
 }
 
@@ -456,7 +477,9 @@ fn on_interaction(event: web_sys::Event) -> u32 {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
         let h = s.handle();
-        let mut span = SpanRecord::new(&event_type, Kind::Internal, None, dom::random_ids(), s.clock.now_ns());
+        let start = s.clock.now_ns();
+        let me = s.backend.start(SCOPE_USER_INTERACTION, &event_type, Kind::Internal, None, false, start);
+        let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
         span.set("event_type", event_type.as_str());
         span.set("target_element", target.tag_name());
         span.set("target_xpath", super::xpath::xpath(&dom::ancestry(&target)));
@@ -470,7 +493,7 @@ fn on_interaction(event: web_sys::Event) -> u32 {
     let Some((h, hook)) = created else { return 0 };
     if let Some(hook) = hook {
         if call_hook(&hook, &[&JsValue::from_str(&event_type), &target, &hook_span(h)]).is_truthy() {
-            with_state(|s| s.spans.remove(&h));
+            with_state(|s| s.spans.remove(&h).map(|span| s.backend.discard(&span)));
             return 0;
         }
     }
@@ -551,7 +574,8 @@ fn on_document_load() {
         .document()
         .and_then(|d| d.query_selector("meta[name=\"traceparent\"]").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
-        .and_then(|c| parse_traceparent(&c));
+        .and_then(|c| crate::propagation::extract(&c, None))
+        .map(|cx| Parent::from_span_context(&cx));
     let planned = with_state(|s| {
         let cfg = s.cfg.document_load.as_ref()?;
         let page = PageFacts {
@@ -567,8 +591,11 @@ fn on_document_load() {
         let mut root: Option<Parent> = meta_parent;
         let mut made = Vec::new();
         for p in plan {
-            let parent = if p.role == Role::DocumentLoad { meta_parent } else { root };
-            let mut span = SpanRecord::new(p.name, Kind::Internal, parent, dom::random_ids(), s.clock.to_unix_ns(p.start_ms));
+            let is_root = p.role == Role::DocumentLoad;
+            let parent = if is_root { meta_parent } else { root };
+            let start = s.clock.to_unix_ns(p.start_ms);
+            let me = s.backend.start(SCOPE_DOCUMENT_LOAD, p.name, Kind::Internal, parent, is_root, start);
+            let mut span = SpanRecord::new(p.name, Kind::Internal, me, parent.as_ref(), start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
             for (k, v) in p.attributes {
                 span.set(k, v);
@@ -620,12 +647,11 @@ fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(obj: &
 }
 
 /// Installs the instrumentations configured by `config` (the
-/// `instrumentations` object, see `config.rs`), sending finished spans to
-/// `sink`. Call it after the exporter captured the original `fetch`.
-pub fn install(config: &JsValue, sink: Box<dyn SpanSink>) -> Result<(), String> {
+/// `instrumentations` object, see `config.rs`); spans start and end in
+/// `backend`. Call it after the exporter captured the original `fetch`.
+pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String> {
     let cfg = config::parse(config)?;
     let clock = Clock::new().ok_or("instrumentations need window.performance")?;
-    let page_origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
     uninstall();
     let opts = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
@@ -639,9 +665,8 @@ pub fn install(config: &JsValue, sink: Box<dyn SpanSink>) -> Result<(), String> 
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
             cfg,
-            sink,
+            backend,
             clock,
-            page_origin,
             next_handle: 0,
             spans: HashMap::new(),
             requests: HashMap::new(),
@@ -654,7 +679,7 @@ pub fn install(config: &JsValue, sink: Box<dyn SpanSink>) -> Result<(), String> 
     });
     let r = js_sys::Object::new();
     set_callback(&r, "start", Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue) -> u32>::new(on_start));
-    set_callback(&r, "header", Closure::<dyn Fn(u32) -> Option<String>>::new(on_header));
+    set_callback(&r, "header", Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header));
     set_callback(&r, "event", Closure::<dyn Fn(u32, String)>::new(on_event));
     set_callback(&r, "end", Closure::<dyn Fn(u32, u8, u16, JsValue)>::new(on_end));
     set_callback(&r, "entries", Closure::<dyn Fn(JsValue)>::new(on_entries));
@@ -673,7 +698,7 @@ pub fn install(config: &JsValue, sink: Box<dyn SpanSink>) -> Result<(), String> 
 
 /// Restores everything patched, hands held spans on, and drops the state.
 pub fn uninstall() {
-    flush();
+    flush(true);
     shim_uninstall();
     STATE.with(|s| s.borrow_mut().take());
     CALLBACKS.with(|c| c.borrow_mut().clear());
@@ -698,23 +723,4 @@ pub fn stats() -> JsValue {
 /// The current interaction context handle (0 = none); for tests and diagnostics.
 pub fn current_context() -> u32 {
     shim_current_context()
-}
-
-/// Collects finished spans in memory: the sink until the SDK core's span
-/// processor is wired in, and the sink of the browser tests.
-#[derive(Default, Clone)]
-pub struct BufferSink {
-    spans: std::rc::Rc<RefCell<Vec<SpanRecord>>>,
-}
-
-impl BufferSink {
-    pub fn take(&self) -> Vec<SpanRecord> {
-        std::mem::take(&mut self.spans.borrow_mut())
-    }
-}
-
-impl SpanSink for BufferSink {
-    fn finish(&self, span: SpanRecord) {
-        self.spans.borrow_mut().push(span);
-    }
 }

@@ -102,12 +102,13 @@ function makeFetch(original) {
         const isRequest = input instanceof Request;
         const method = (init && init.method) || (isRequest ? input.method : 'GET');
         h = R.start(FETCH, String(method), absolute(isRequest ? input.url : String(input)), ctx, input, init);
-        const tp = h && R.header(h);
-        if (tp) {
+        const add = h && R.header(h);
+        if (add) {
           const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
           const headers = new Headers(own);
+          // The page's own trace context wins.
           if (!headers.has('traceparent')) {
-            headers.set('traceparent', tp);
+            for (let i = 0; i < add.length; i += 2) headers.set(add[i], add[i + 1]);
             args = [input, Object.assign({}, init, { headers })];
           }
         }
@@ -230,8 +231,8 @@ function makeSend(original) {
       try {
         st.sent = true;
         R.event(st.h, 'send');
-        const tp = !st.hasTp && R.header(st.h);
-        if (tp) orig.setRequestHeader.call(this, 'traceparent', tp);
+        const add = !st.hasTp && R.header(st.h);
+        if (add) for (let i = 0; i < add.length; i += 2) orig.setRequestHeader.call(this, add[i], add[i + 1]);
       } catch (_) {
         errors++;
       }
@@ -395,8 +396,7 @@ export function install(callbacks, opts) {
     listen(window, 'popstate', onNavigation, false);
     listen(window, 'hashchange', onNavigation, false);
   }
-  // Capture phase on window runs before the SDK core's own hide listeners,
-  // so spans held here reach its queue before it flushes.
+  // Without the SDK core (tests), nobody else flushes what we hold on hide.
   listen(window, 'pagehide', onHide, true);
   listen(window, 'visibilitychange', onHide, true);
 
