@@ -341,7 +341,24 @@ export function resetDocumentLoadFlag() {
   delete window.__sdkWasmDocumentLoad;
 }
 
-/** Wall time of n sequential fetches / XHRs, or n synchronous clicks. */
+/**
+ * Replaces fetch with a network-free stub (resolves at once) so a loop of
+ * fetches measures JS/wasm work only. Install before the SDK; returns undo.
+ */
+export function installFetchStub() {
+  const real = window.fetch;
+  window.fetch = function fetch() {
+    return Promise.resolve(new Response('ok'));
+  };
+  return () => {
+    window.fetch = real;
+  };
+}
+
+/**
+ * Wall time of n sequential fetches / XHRs, or n synchronous clicks followed
+ * by one macrotask (where interaction spans end), in ms.
+ */
 export async function timePerCall(kind, url, n) {
   const el = stage().querySelectorAll('button')[0];
   const t0 = performance.now();
@@ -359,7 +376,8 @@ export async function timePerCall(kind, url, n) {
       el.click();
     }
   }
+  if (kind === 'click') await nextTask();
   const totalMs = performance.now() - t0;
-  await nextTask();
+  if (kind !== 'click') await nextTask();
   return { totalMs };
 }

@@ -1,8 +1,7 @@
-//! Reading the browser: clock, random ids, performance entries. Everything
+//! Reading the browser: clock and performance entries. Everything
 //! here is a thin conversion into the pure types.
 
 use crate::instrument::document_load::NavigationEntry;
-use crate::instrument::span::{SpanIdBytes, TraceIdBytes};
 use crate::instrument::timing::ResourceEntry;
 use wasm_bindgen::JsCast;
 use web_sys::{Performance, PerformanceNavigationTiming, PerformanceResourceTiming};
@@ -35,26 +34,6 @@ impl Clock {
     pub fn now_ns(&self) -> u64 {
         self.to_unix_ns(self.now_ms())
     }
-}
-
-/// A random trace id and span id from `crypto.getRandomValues`, never zero.
-pub fn random_ids() -> (TraceIdBytes, SpanIdBytes) {
-    let mut buf = [0u8; 24];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut buf);
-    }
-    let mut trace = [0u8; 16];
-    let mut span = [0u8; 8];
-    trace.copy_from_slice(&buf[..16]);
-    span.copy_from_slice(&buf[16..]);
-    // All-zero ids are invalid; getRandomValues failing is the only way here.
-    if trace == [0; 16] {
-        trace[15] = 1;
-    }
-    if span == [0; 8] {
-        span[7] = 1;
-    }
-    (trace, span)
 }
 
 pub fn resource_entry(e: &PerformanceResourceTiming) -> ResourceEntry {
