@@ -530,6 +530,18 @@ async fn disabled_fetch_is_not_wrapped_and_read_only_fetch_is_left_alone() {
     assert!(fetch_is_native(), "uninstall restores it");
 }
 
+#[wasm_bindgen_test]
+async fn ignore_network_events_gives_no_timing_events() {
+    let off = obj(&[("ignoreNetworkEvents", JsValue::TRUE)]);
+    let sink = setup(obj(&[("fetch", off.clone()), ("xhr", off)]));
+    wait(fetch_text(&format!("{}/t/f-noev/f", allowed()), JsValue::UNDEFINED)).await;
+    wait(xhr("GET", &format!("{}/t/f-noev/x", allowed()), JsValue::UNDEFINED)).await;
+    wait(sleep(300)).await;
+    let spans = teardown(&sink);
+    assert!(by_url(&spans, "/f").events.is_empty());
+    assert_eq!(event_names(by_url(&spans, "/x")), ["open", "send", "loaded"]);
+}
+
 // ============================================================ XHR
 
 fn xhr_opts(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -571,6 +583,16 @@ async fn xhr_get_and_post_async_and_sync() {
         let s = by_url(&spans, &path(r));
         assert_eq!(tp, traceparent_of(s));
     }
+}
+
+#[wasm_bindgen_test]
+async fn disabled_xhr_is_not_patched_and_records_nothing() {
+    let sink = setup(obj(&[("xhr", obj(&[("enabled", JsValue::FALSE)]))]));
+    let seen = wait(xhr("GET", &format!("{}/t/x-off/x", allowed()), JsValue::UNDEFINED)).await;
+    assert_eq!(get(&seen, "status").as_f64(), Some(200.0));
+    assert!(teardown(&sink).is_empty());
+    let reqs = requests("x-off").await;
+    assert!(reqs.iter().all(|r| header(r, "traceparent").is_none()));
 }
 
 #[wasm_bindgen_test]
@@ -621,8 +643,11 @@ async fn xhr_cors_rule_own_header_reuse_and_relative_urls() {
     let seen = wait(xhr("GET", "/ignored", JsValue::UNDEFINED)).await;
     assert_eq!(get(&seen, "status").as_f64(), Some(404.0));
     let page_origin = web_sys::window().unwrap().location().origin().unwrap();
+    // The resource entry of a relative URL is found (unmocked.test.ts).
+    wait(sleep(300)).await;
     let spans = teardown(&sink);
     let rel = by_url(&spans, "/relative-does-not-exist");
+    assert!(event_names(rel).contains(&"responseEnd"), "{:?}", event_names(rel));
     assert_eq!(str_attr(rel, "url.full"), format!("{page_origin}/relative-does-not-exist"));
     assert!(page_origin.starts_with("http://127.0.0.1:"), "{page_origin}");
     assert!(spans.iter().all(|s| !str_attr(s, "url.full").ends_with("/ignored")), "relative URL matched by a domain regex");
