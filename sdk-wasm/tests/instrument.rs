@@ -33,6 +33,8 @@ extern "C" {
     fn response_shape(url: &str, init: JsValue) -> Promise;
     #[wasm_bindgen(js_name = fetchError)]
     fn fetch_error(url: &str, init: JsValue) -> Promise;
+    #[wasm_bindgen(js_name = fetchThrowingInput)]
+    fn fetch_throwing_input() -> Promise;
     #[wasm_bindgen(js_name = fetchAborted)]
     fn fetch_aborted(url: &str) -> Promise;
     #[wasm_bindgen(js_name = compileStreaming)]
@@ -322,6 +324,17 @@ async fn fetch_network_error_and_abort_reject_as_before() {
     let a = by_url(&spans, "/slow/2000");
     assert_eq!(str_attr(a, "error.type"), "AbortError");
     assert!(a.error.is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_throw_inside_the_sdk_is_contained_and_counted() {
+    let without = wait(fetch_throwing_input()).await.as_string().unwrap();
+    let sink = setup(JsValue::UNDEFINED);
+    let before = stats("internalErrors");
+    let with_sdk = wait(fetch_throwing_input()).await.as_string().unwrap();
+    assert_eq!(with_sdk, without, "the page sees exactly its own error");
+    assert_eq!(stats("internalErrors") - before, 1.0);
+    assert!(teardown(&sink).is_empty());
 }
 
 #[wasm_bindgen_test]

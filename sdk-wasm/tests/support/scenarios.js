@@ -98,6 +98,20 @@ export async function fetchError(url, init) {
   }
 }
 
+/** An input whose conversion throws: the page must see the same error. */
+export async function fetchThrowingInput() {
+  try {
+    await fetch({
+      toString() {
+        throw new RangeError('bad input');
+      },
+    });
+    return 'resolved';
+  } catch (e) {
+    return `${e.name}: ${e.message}`;
+  }
+}
+
 export async function fetchAborted(url) {
   const c = new AbortController();
   const p = fetch(url, { signal: c.signal });
