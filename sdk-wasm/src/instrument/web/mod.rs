@@ -21,7 +21,7 @@ use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::instrument::table::Table;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -85,10 +85,10 @@ struct State {
     clock: Clock,
     next_handle: u32,
     /// Spans being built, by handle: requests, interactions, document load.
-    spans: HashMap<u32, SpanRecord>,
-    requests: HashMap<u32, Request>,
+    spans: Table<u32, SpanRecord>,
+    requests: Table<u32, Request>,
     /// Interaction handle → location path when it started.
-    interaction_paths: HashMap<u32, String>,
+    interaction_paths: Table<u32, String>,
     interactions: Interactions,
     contexts: RecentContexts,
     held: Vec<Held>,
@@ -666,9 +666,9 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
             backend,
             clock,
             next_handle: 0,
-            spans: HashMap::new(),
-            requests: HashMap::new(),
-            interaction_paths: HashMap::new(),
+            spans: Table::default(),
+            requests: Table::default(),
+            interaction_paths: Table::default(),
             interactions: Interactions::default(),
             contexts: RecentContexts::new(256),
             held: Vec::new(),
