@@ -16,12 +16,12 @@ use super::context::{Interactions, RecentContexts};
 use super::document_load::{self, PageFacts, Role};
 use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, Outcome};
 use super::span::{hex, Kind, Parent, SpanRecord, Value};
+use super::table::Table;
 use super::timing::{match_entry, network_events, RequestWindow, ResourceEntry};
 use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
 use std::cell::RefCell;
-use crate::instrument::table::Table;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,8 +38,6 @@ extern "C" {
     fn shim_arm_timing_wait(ms: f64);
     #[wasm_bindgen(js_name = armExpiry)]
     fn shim_arm_expiry(ms: f64);
-    #[wasm_bindgen(js_name = currentContext)]
-    fn shim_current_context() -> u32;
 }
 
 /// How long a finished request span waits for its resource-timing entry
@@ -718,7 +716,3 @@ pub fn stats() -> JsValue {
     o.into()
 }
 
-/// The current interaction context handle (0 = none); for tests and diagnostics.
-pub fn current_context() -> u32 {
-    shim_current_context()
-}

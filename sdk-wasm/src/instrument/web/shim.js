@@ -484,7 +484,3 @@ export function uninstall() {
 export function errorCount() {
   return errors;
 }
-
-export function currentContext() {
-  return cur;
-}
