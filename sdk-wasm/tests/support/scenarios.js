@@ -370,6 +370,43 @@ export function installFetchStub() {
 }
 
 /**
+ * Replaces XMLHttpRequest with a network-free fake that completes in a
+ * microtask (readystatechange, load, loadend), for the same purpose.
+ * Install before the SDK; returns undo.
+ */
+export function installXhrStub() {
+  const Real = window.XMLHttpRequest;
+  class FakeXMLHttpRequest extends EventTarget {
+    constructor() {
+      super();
+      this.readyState = 0;
+      this.status = 0;
+      this.responseText = '';
+    }
+    open() {
+      this.readyState = 1;
+    }
+    setRequestHeader() {}
+    send() {
+      queueMicrotask(() => {
+        this.readyState = 4;
+        this.status = 200;
+        this.responseText = 'ok';
+        for (const t of ['readystatechange', 'load', 'loadend']) {
+          const e = new Event(t);
+          this.dispatchEvent(e);
+          if (typeof this['on' + t] === 'function') this['on' + t](e);
+        }
+      });
+    }
+  }
+  window.XMLHttpRequest = FakeXMLHttpRequest;
+  return () => {
+    window.XMLHttpRequest = Real;
+  };
+}
+
+/**
  * Wall time of n sequential fetches / XHRs, or n synchronous clicks followed
  * by one macrotask (where interaction spans end), in ms.
  */
