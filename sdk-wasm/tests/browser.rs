@@ -212,7 +212,9 @@ async fn a_burst_of_5000_spans_loses_none() {
     let stats = sdk.stats();
     assert_eq!(num(&stats, "spansDropped"), 0.0);
     assert!(num(&stats, "exportsInFlight") >= 9.0, "full batches left during the burst");
+    assert!(sdk_wasm::web::is_exporting());
     JsFuture::from(sdk.force_flush()).await.unwrap();
+    assert!(!sdk_wasm::web::is_exporting());
     let r = received(&id).await;
     assert_eq!(num(&r, "spans"), 5000.0);
     let bytes: f64 = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").map(|x| num(&x, "bodySize")).sum();
@@ -276,7 +278,7 @@ fn bad_config_throws_a_clear_error() {
 }
 
 #[wasm_bindgen_test]
-fn spans_have_ids_times_and_parents() {
+async fn spans_have_ids_times_and_parents() {
     let sdk = init(config("", &test_id("ids"), "")).map_err(JsValue::from).unwrap();
     let tracer = sdk.tracer("t".into(), None);
     let mut parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
@@ -299,4 +301,5 @@ fn spans_have_ids_times_and_parents() {
     child.end(JsValue::UNDEFINED);
     assert!(!child.is_recording());
     parent.end(JsValue::UNDEFINED);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
 }

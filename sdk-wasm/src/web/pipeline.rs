@@ -29,10 +29,15 @@ thread_local! {
     static EXPORTERS: RefCell<Vec<Weak<Exporter>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether `url` is an endpoint of a live SDK instance (instrumentations skip these), or
-/// `None`-safe `false` when no SDK runs. Cheap: no allocation unless an SDK is live.
+/// Whether `url` (resolved against the page, query ignored) is an OTLP endpoint of a live
+/// SDK instance: instrumentations must not trace these requests. `false` when no SDK runs.
 pub fn is_exporter_url(url: &str) -> bool {
     EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.is_own_url(url)))
+}
+
+/// Whether any live SDK instance has an export request in flight right now.
+pub fn is_exporting() -> bool {
+    EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.requests_in_flight.get() > 0))
 }
 
 /// The batch span processor's browser half.
@@ -76,7 +81,8 @@ impl SpanPipeline {
         self.arm_timer();
     }
 
-    /// Exports what may go now: full batches, or with `everything` the whole queue.
+    /// Exports the queue in batches while export slots are free; when the page is hiding,
+    /// all of it at once.
     fn export_ready(self: &Rc<Self>, hiding: bool) {
         let batches = self.queue.borrow_mut().take_all(hiding);
         self.send_all(batches);
