@@ -198,10 +198,8 @@ fn js_to_value(v: &JsValue) -> Option<Value> {
         Some(Value::Str(s))
     } else if let Some(b) = v.as_bool() {
         Some(Value::Bool(b))
-    } else if let Some(n) = v.as_f64() {
-        Some(if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
     } else {
-        None
+        v.as_f64().map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
     }
 }
 
