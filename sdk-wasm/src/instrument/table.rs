@@ -14,11 +14,11 @@ impl<K, V> Default for Table<K, V> {
 }
 
 impl<K: PartialEq, V> Table<K, V> {
-    pub fn insert(&mut self, key: K, value: V) {
-        match self.get_mut(&key) {
-            Some(v) => *v = value,
-            None => self.items.push((key, value)),
-        }
+    /// Adds an entry under a key not in the table (handles and span ids are
+    /// never reused while present), without searching.
+    pub fn insert_new(&mut self, key: K, value: V) {
+        debug_assert!(!self.contains_key(&key));
+        self.items.push((key, value));
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
@@ -61,9 +61,8 @@ mod tests {
     #[test]
     fn insert_get_remove() {
         let mut t = Table::default();
-        t.insert(1, "a");
-        t.insert(2, "b");
-        t.insert(1, "c");
+        t.insert_new(1, "c");
+        t.insert_new(2, "b");
         assert_eq!(t.len(), 2);
         assert_eq!(t.get(&1), Some(&"c"));
         assert!(t.contains_key(&2));

@@ -79,7 +79,7 @@ impl Backend for CoreBackend {
         opts.start_ns = Some(start_ns);
         let span = self.tracer(scope).start_span(opts);
         let me = Parent::from_span_context(span.span_context());
-        self.live.borrow_mut().insert(me.span_id, span);
+        self.live.borrow_mut().insert_new(me.span_id, span);
         me
     }
 

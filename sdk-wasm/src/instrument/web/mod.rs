@@ -306,9 +306,9 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
         }
         s.stats.spans_started += 1;
         s.interactions.work_started(ctx);
-        s.spans.insert(h, span);
+        s.spans.insert_new(h, span);
         let request = if api == Api::Xhr || init.is_undefined() { input } else { init };
-        s.requests.insert(h, Request { api, ctx, url, start_ms, request: request.clone() });
+        s.requests.insert_new(h, Request { api, ctx, url, start_ms, request: request.clone() });
         Some((h, hook, request))
     })
     .flatten();
@@ -472,9 +472,9 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
         span.set("event_type", event_type.as_str());
         span.set("target_element", tag);
         span.set("target_xpath", super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)));
-        s.interaction_paths.insert(h, super::semconv::route_of(&href).to_string());
+        s.interaction_paths.insert_new(h, super::semconv::route_of(&href).to_string());
         span.set("url.full", href);
-        s.spans.insert(h, span);
+        s.spans.insert_new(h, span);
         Some((h, hook))
     })
     .flatten();
@@ -601,7 +601,7 @@ fn on_document_load() {
                 root = Some(span.as_parent());
             }
             let h = s.handle();
-            s.spans.insert(h, span);
+            s.spans.insert_new(h, span);
             made.push((h, p.role));
         }
         Some((made, hooks))
