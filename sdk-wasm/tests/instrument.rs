@@ -55,7 +55,11 @@ extern "C" {
     #[wasm_bindgen(js_name = clickOn)]
     fn click_on(which: &str);
     #[wasm_bindgen(js_name = clickNavigates)]
-    fn click_navigates(path: &str) -> Promise;
+    fn click_navigates(path: &str, how: &str) -> Promise;
+    #[wasm_bindgen(js_name = addEarlyListener)]
+    fn add_early_listener(url: &str);
+    #[wasm_bindgen(js_name = clickEarly)]
+    fn click_early() -> Promise;
     #[wasm_bindgen(js_name = clickTextNode)]
     fn click_text_node();
     #[wasm_bindgen(js_name = makeFetchReadOnly)]
@@ -778,11 +782,24 @@ async fn two_clicks_close_together_keep_their_own_requests() {
 #[wasm_bindgen_test]
 async fn url_change_during_a_click_renames_it_navigation() {
     let sink = setup(JsValue::UNDEFINED);
-    wait(click_navigates("/spa/page?x=1#h")).await;
+    wait(click_navigates("/spa/page?x=1#h", "push")).await;
+    wait(click_navigates("#later", "hash")).await;
+    let spans = teardown(&sink);
+    let clicks = interactions(&spans);
+    assert_eq!(clicks.len(), 2);
+    assert_eq!(clicks[0].name, "Navigation: /spa/page?x=1#h");
+    assert!(clicks[1].name.starts_with("Navigation: /") && clicks[1].name.ends_with("#later"), "{}", clicks[1].name);
+}
+
+#[wasm_bindgen_test]
+async fn listeners_added_before_the_sdk_are_covered() {
+    add_early_listener(&format!("{}/t/ui-early/x", allowed()));
+    let sink = setup(JsValue::UNDEFINED);
+    wait(click_early()).await;
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
     assert_eq!(clicks.len(), 1);
-    assert_eq!(clicks[0].name, "Navigation: /spa/page?x=1#h");
+    assert_eq!(by_url(&spans, "/t/ui-early/x").parent_span_id, Some(clicks[0].span_id));
 }
 
 #[wasm_bindgen_test]

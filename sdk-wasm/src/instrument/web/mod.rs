@@ -114,10 +114,20 @@ impl State {
         self.backend.finish(span);
     }
 
+    /// Ends interactions; one whose URL (path, query, hash) changed while it
+    /// ran, by any means (history API, `location.hash`, back button), was a
+    /// navigation and is renamed `Navigation: <route>`.
     fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
+        if ended.is_empty() {
+            return;
+        }
+        let route = location_path();
         for (h, at_ms) in ended {
-            self.interaction_paths.remove(&h);
+            let started_at = self.interaction_paths.remove(&h);
             if let Some(mut span) = self.spans.remove(&h) {
+                if started_at.is_some_and(|r| r != route) {
+                    span.name = String::from("Navigation: ") + &route;
+                }
                 span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
                 self.finish(span);
             }
@@ -536,19 +546,6 @@ fn on_expire() -> f64 {
     .unwrap_or(0.0)
 }
 
-/// The URL changed while interaction `ctx` runs: it is a navigation.
-fn on_navigated(ctx: u32) {
-    let path = location_path();
-    with_state(|s| {
-        if !s.interactions.is_open(ctx) || s.interaction_paths.get(&ctx) == Some(&path) {
-            return;
-        }
-        if let Some(span) = s.spans.get_mut(&ctx) {
-            span.name = format!("Navigation: {path}");
-        }
-    });
-}
-
 const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
 
 fn on_document_load() {
@@ -684,7 +681,6 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "workStart", Closure::<dyn Fn(u32) -> bool>::new(on_work_start));
     set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
     set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
-    set_callback(&r, "navigated", Closure::<dyn Fn(u32)>::new(on_navigated));
     set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
     shim_install(&r, &opts);
     Ok(())
