@@ -439,5 +439,5 @@ pub fn parse_float(s: &str) -> f64 {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -314,5 +314,5 @@ pub fn rum_queries(start_ms: i64, end_ms: i64) -> Vec<(&'static str, Value)> {
     ]
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

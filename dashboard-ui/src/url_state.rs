@@ -257,5 +257,5 @@ pub fn format_attrs(a: &[(String, String)]) -> String {
     a.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -8,5 +8,5 @@ mod ticks;
 pub use scale::{bars, line_path, LinearScale};
 pub use ticks::{civil_from_days, format_tick_time, nice_ticks, time_ticks};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

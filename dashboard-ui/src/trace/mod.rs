@@ -11,5 +11,5 @@ pub use flame::{flame_rects, FlameRect};
 pub use tree::{RefType, Reference, Span, SpanEvent, SpanKind, TraceTree};
 pub use window::{virtual_window, Window};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
