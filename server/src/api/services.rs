@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::access::ViewAccess;
 use super::{parse_body, raw, AppState, RawError};
-use crate::store::filter::{attr_expr, condition, v1_operator, AttrScope, Where};
+use crate::store::filter::{attr_expr, condition, v1_operator, AttrScope, ValueKind, Where};
 use crate::store::sketch::Sketch;
 
 pub fn routes() -> Router<AppState> {
@@ -61,7 +61,7 @@ pub fn push_tag_filters(w: &mut Where, tags: &[TagQuery]) -> Result<(), String> 
         values.extend(t.number_values.iter().map(|n| json!(n)));
         values.extend(t.bool_values.iter().map(|b| json!(b)));
         let value = if matches!(op, "in" | "nin") { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
-        let (sql, params) = condition(&attr_expr(key, AttrScope::parse(&t.tag_type)), op, &value, false)?;
+        let (sql, params) = condition(&attr_expr(key, AttrScope::parse(&t.tag_type)), op, &value, ValueKind::Any)?;
         w.push(sql, params);
     }
     Ok(())

@@ -38,6 +38,8 @@ pub enum AttrScope {
     Tag,
     Resource,
     Either,
+    /// Metric points keep point and resource attributes merged in `labels`.
+    Labels,
 }
 
 impl AttrScope {
@@ -61,6 +63,7 @@ pub fn attr_expr(key: &str, scope: AttrScope) -> Expr {
     match scope {
         AttrScope::Tag => Expr { sql: "json_extract(attrs, ?)".into(), params: vec![p] },
         AttrScope::Resource => Expr { sql: "json_extract(resource, ?)".into(), params: vec![p] },
+        AttrScope::Labels => Expr { sql: "json_extract(labels, ?)".into(), params: vec![p] },
         AttrScope::Either => Expr { sql: "COALESCE(json_extract(attrs, ?), json_extract(resource, ?))".into(), params: vec![p.clone(), p] },
     }
 }
@@ -75,16 +78,41 @@ pub fn json_to_sql(v: &Value) -> SqlValue {
     }
 }
 
-/// A string that looks like a number compares as a number (filters often send "200").
-fn coerce(v: &Value, numeric: bool) -> SqlValue {
-    match v {
-        Value::String(s) if numeric => s
+/// How filter values compare with the stored value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueKind {
+    Text,
+    /// "200" compares as 200.
+    Number,
+    /// "true"/"false" compare as 1/0.
+    Bool,
+    /// As sent.
+    Any,
+}
+
+impl ValueKind {
+    /// From an AttributeKey `dataType`.
+    pub fn of_data_type(dt: &str) -> ValueKind {
+        match dt {
+            "int64" | "float64" | "number" => ValueKind::Number,
+            "bool" => ValueKind::Bool,
+            "string" => ValueKind::Text,
+            _ => ValueKind::Any,
+        }
+    }
+}
+
+fn coerce(v: &Value, kind: ValueKind) -> SqlValue {
+    match (v, kind) {
+        (Value::String(s), ValueKind::Number) => s
             .parse::<i64>()
             .map(SqlValue::Integer)
             .or_else(|_| s.parse::<f64>().map(SqlValue::Real))
             .unwrap_or_else(|_| SqlValue::Text(s.clone())),
-        Value::String(s) if s == "true" || s == "false" => SqlValue::Integer((s == "true") as i64),
-        other => json_to_sql(other),
+        (Value::String(s), ValueKind::Bool) if s == "true" || s == "false" => SqlValue::Integer((s == "true") as i64),
+        (Value::Number(n), ValueKind::Text) => SqlValue::Text(n.to_string()),
+        (Value::Bool(b), ValueKind::Text) => SqlValue::Text(b.to_string()),
+        (other, _) => json_to_sql(other),
     }
 }
 
@@ -93,8 +121,7 @@ fn like_escape(s: &str) -> String {
 }
 
 /// One filter condition `expr <op> value` with a v3 operator name (`=`, `in`, `contains`, ...).
-/// `numeric` makes string values that parse as numbers compare as numbers.
-pub fn condition(expr: &Expr, op: &str, value: &Value, numeric: bool) -> Result<(String, Vec<SqlValue>), String> {
+pub fn condition(expr: &Expr, op: &str, value: &Value, kind: ValueKind) -> Result<(String, Vec<SqlValue>), String> {
     let e = &expr.sql;
     let mut params = expr.params.clone();
     let values: Vec<&Value> = match value {
@@ -108,7 +135,7 @@ pub fn condition(expr: &Expr, op: &str, value: &Value, numeric: bool) -> Result<
     };
     let sql = match op.to_ascii_lowercase().as_str() {
         op @ ("=" | "!=" | ">" | ">=" | "<" | "<=") => {
-            params.push(coerce(first(), numeric));
+            params.push(coerce(first(), kind));
             let op = if op == "!=" { "IS NOT" } else if op == "=" { "IS" } else { op };
             format!("{e} {op} ?")
         }
@@ -116,7 +143,7 @@ pub fn condition(expr: &Expr, op: &str, value: &Value, numeric: bool) -> Result<
             if values.is_empty() {
                 return Ok((if op == "in" { "0" } else { "1" }.into(), vec![]));
             }
-            params.extend(values.iter().map(|v| coerce(v, numeric)));
+            params.extend(values.iter().map(|v| coerce(v, kind)));
             let marks = vec!["?"; values.len()].join(", ");
             if op == "in" { format!("{e} IN ({marks})") } else { format!("{e} IS NULL OR {e} NOT IN ({marks})") }
         }
@@ -175,13 +202,13 @@ mod tests {
     #[test]
     fn values_are_always_parameters() {
         let e = attr_expr("http.method", AttrScope::Tag);
-        let (sql, params) = condition(&e, "=", &json!("x'); DROP TABLE spans; --"), false).unwrap();
+        let (sql, params) = condition(&e, "=", &json!("x'); DROP TABLE spans; --"), ValueKind::Text).unwrap();
         assert_eq!(sql, "json_extract(attrs, ?) IS ?");
         assert_eq!(params.len(), 2);
-        let (sql, params) = condition(&e, "in", &json!(["a", "b"]), false).unwrap();
+        let (sql, params) = condition(&e, "in", &json!(["a", "b"]), ValueKind::Text).unwrap();
         assert_eq!(sql, "json_extract(attrs, ?) IN (?, ?)");
         assert_eq!(params.len(), 3);
-        assert!(condition(&e, "drop", &json!(1), false).is_err());
+        assert!(condition(&e, "drop", &json!(1), ValueKind::Any).is_err());
     }
 
     #[test]
