@@ -41,12 +41,7 @@ pub fn rfc3339_nano(ts_ns: i64) -> String {
 async fn query_range(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, ApiError> {
     let params: QueryRangeParams =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
-    let cq = model::validate(&params).map_err(ApiError::bad_data)?.clone();
-    let result = st
-        .store
-        .with_conn(move |c| Ok(execute(c, &params, &cq)))
-        .await
-        .map_err(ApiError::internal)??;
+    let result = st.store.with_conn(move |c| Ok(run(c, &params))).await.map_err(ApiError::internal)??;
     Ok(envelope(Some(json!({"resultType": "", "result": result}))))
 }
 
@@ -73,6 +68,12 @@ fn run_one(c: &Connection, q: &BuilderQuery, panel: &str, start_ns: i64, end_ns:
         ("logs", _) => Output::Series(table::aggregate(c, &table::LOGS, q, start_ns, end_ns, whole_range)?),
         _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
     })
+}
+
+/// Validates and runs a query_range request; the `result` array of the reply.
+pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+    let cq = model::validate(p).map_err(ApiError::bad_data)?;
+    execute(c, p, cq)
 }
 
 fn execute(c: &Connection, p: &QueryRangeParams, cq: &CompositeQuery) -> Result<Vec<Value>, ApiError> {
