@@ -76,6 +76,15 @@ pub fn decode<T: Message + Default + DeserializeOwned>(bytes: &[u8], encoding: E
             if !v.is_object() {
                 return Err(DecodeError::Malformed("invalid OTLP/JSON body: expected a JSON object".into()));
             }
+            if let Value::Object(root) = &mut v {
+                // The generated request types have no serde defaults: an empty export is valid
+                // OTLP. Unknown fields are ignored, so filling all three roots is harmless.
+                for field in ["resourceSpans", "resourceMetrics", "resourceLogs"] {
+                    if root.get(field).is_none_or(|f| f.is_null()) {
+                        root.insert(field.into(), Value::Array(vec![]));
+                    }
+                }
+            }
             normalize_json(&mut v, None);
             serde_json::from_value(v).map_err(|e| DecodeError::Malformed(format!("invalid OTLP/JSON body: {e}")))
         }
@@ -103,6 +112,9 @@ fn normalize_json(v: &mut Value, key: Option<&str>) {
     match v {
         Value::Object(map) => {
             map.retain(|_, val| !val.is_null());
+            if matches!(key, Some("arrayValue" | "kvlistValue")) && !map.contains_key("values") {
+                map.insert("values".into(), Value::Array(vec![]));
+            }
             for (k, val) in map.iter_mut() {
                 normalize_json(val, Some(k.as_str()));
             }
@@ -188,6 +200,15 @@ mod tests {
         assert_eq!(span.end_time_unix_nano, 1_700_000_000_500_000_000);
         assert_eq!(span.status.as_ref().unwrap().code, 2);
         assert_eq!(span.trace_id.len(), 16);
+    }
+
+    #[test]
+    fn empty_exports_and_empty_arrays_are_valid() {
+        let req: ExportTraceServiceRequest = decode(b"{}", Encoding::Json).unwrap();
+        assert!(req.resource_spans.is_empty());
+        let body = br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"a","value":{"arrayValue":{}}}]}}]}"#;
+        let req: ExportTraceServiceRequest = decode(body, Encoding::Json).unwrap();
+        assert_eq!(req.resource_spans.len(), 1);
     }
 
     #[test]
