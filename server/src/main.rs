@@ -1,5 +1,7 @@
 //! `server`: OTLP/HTTP receiver + SQLite + SigNoz v0.39 query-service API + dashboard files.
 
+use std::io::Write;
+
 use clap::Parser;
 
 #[tokio::main]
@@ -14,15 +16,39 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("server {} (SigNoz query-service v0.39 API)", env!("CARGO_PKG_VERSION"));
-    println!("  OTLP/HTTP receiver  http://{}/v1/traces  /v1/metrics  /v1/logs", running.otlp_addr);
-    println!("  query-service API   http://{}/api/v1/version", running.api_addr);
-    match &web_root {
-        Some(root) => println!("  dashboard           http://{}/  (files from {})", running.api_addr, root.display()),
-        None => println!("  dashboard           not served (pass --web-root <dir>)"),
-    }
-    println!("  database            {}  (retention {retention} h)", running.db_path.display());
-    let _ = tokio::signal::ctrl_c().await;
-    println!("server: shutting down");
+    let dashboard = match &web_root {
+        Some(root) => format!("http://{}/  (files from {})", running.api_addr, root.display()),
+        None => "not served (pass --web-root <dir>)".to_string(),
+    };
+    // A closed stdout (e.g. a parent that stopped reading) must not take the server down.
+    let banner = format!(
+        "server {} (SigNoz query-service v0.39 API)\n  OTLP/HTTP receiver  http://{}/v1/traces  /v1/metrics  /v1/logs\n  \
+         query-service API   http://{}/api/v1/version\n  dashboard           {dashboard}\n  \
+         database            {}  (retention {retention} h)\n",
+        env!("CARGO_PKG_VERSION"),
+        running.otlp_addr,
+        running.api_addr,
+        running.db_path.display()
+    );
+    let mut out = std::io::stdout();
+    let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());
+    wait_for_stop_signal().await;
+    let _ = writeln!(std::io::stdout(), "server: shutting down");
     running.shutdown().await;
+}
+
+/// Ctrl-C or SIGTERM (what `kill` and service managers send).
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
