@@ -158,3 +158,66 @@ async fn otlp_json_ingest_is_queryable() {
     assert_eq!(row[6], "5000000");
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn dependency_graph_links_services() {
+    let srv = TestServer::start().await;
+    let token = srv.admin_token().await;
+    let t0 = now_ns() - 60_000_000_000;
+    let (root, child) = checkout_trace(t0);
+    assert_eq!(srv.send_traces(&request("frontend", &[root])).await.status(), 200);
+    assert_eq!(srv.send_traces(&request("checkout", &[child])).await.status(), 200);
+    let window = json!({"start": (t0 - 60_000_000_000).to_string(), "end": (t0 + 60_000_000_000).to_string(), "tags": []});
+    let (status, body) = srv.post(&token, "/api/v1/dependency_graph", window).await;
+    assert_eq!(status, 200, "{body}");
+    let e = &body[0];
+    assert_eq!(e["parent"], "frontend");
+    assert_eq!(e["child"], "checkout");
+    assert_eq!(e["callCount"], 1);
+    assert_eq!(e["errorRate"], 100.0);
+    for k in ["callRate", "p99", "p95", "p90", "p75", "p50"] {
+        assert!(e[k].is_f64(), "{k}");
+    }
+    let (status, body) = srv.post(&token, "/api/v1/services", json!({"start": "soon", "end": "1"})).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["code"], 400, "raw handlers answer with the structured text/plain error");
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn serves_the_dashboard_with_spa_fallback() {
+    let web = TempDir::new("web");
+    std::fs::create_dir_all(web.0.join("assets")).unwrap();
+    std::fs::write(web.0.join("index.html"), "<!doctype html><title>dash</title>").unwrap();
+    std::fs::write(web.0.join("assets/app.js"), "console.log(1)").unwrap();
+    let root = web.0.clone();
+    let srv = TestServer::start_with(move |c| c.web_root = Some(root)).await;
+    let get = |p: &str| srv.http.get(format!("{}{p}", srv.api)).send();
+    let r = get("/assets/app.js").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    let r = get("/services/checkout").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("<title>dash</title>"));
+    assert_eq!(get("/api/v1/nope").await.unwrap().status(), 404);
+    // reqwest would normalise the dots away, so send the raw request line.
+    let raw = raw_get(srv.running.as_ref().unwrap().api_addr, "/%2e%2e/%2e%2e/etc/passwd").await;
+    assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
+    let v: Value = get("/api/v1/version").await.unwrap().json().await.unwrap();
+    assert_eq!(v["version"], "v0.39.0");
+    srv.stop().await;
+}
+
+async fn raw_get(addr: std::net::SocketAddr, path: &str) -> String {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut sock = std::net::TcpStream::connect(addr).unwrap();
+        sock.write_all(request.as_bytes()).unwrap();
+        let mut out = String::new();
+        sock.read_to_string(&mut out).unwrap();
+        out
+    })
+    .await
+    .unwrap()
+}

@@ -21,11 +21,15 @@ pub enum Job {
 const MAX_VALUES_PER_KEY: usize = 500;
 const MAX_VALUE_LEN: usize = 200;
 
+/// What the autocomplete tables already hold, so most spans cost no extra writes. Nested
+/// maps let lookups borrow the span's strings instead of allocating.
 #[derive(Default)]
 struct SeenCache {
-    keys: HashSet<(&'static str, String, &'static str)>,
-    values: HashMap<(&'static str, String), HashSet<String>>,
-    top_level: HashSet<(String, String)>,
+    /// (source, scope) → keys
+    keys: HashMap<(&'static str, &'static str), HashSet<String>>,
+    /// source → key → values
+    values: HashMap<&'static str, HashMap<String, HashSet<String>>>,
+    top_level: HashMap<String, HashSet<String>>,
 }
 
 pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
@@ -87,18 +91,28 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
         let mut ins_top = tx.prepare_cached("INSERT OR IGNORE INTO top_level_ops (service, name) VALUES (?1,?2)")?;
 
         let mut remember = |source: &'static str, kind: &'static str, map: &serde_json::Map<String, serde_json::Value>| -> rusqlite::Result<()> {
+            let keys = seen.keys.entry((source, kind)).or_default();
+            let values = seen.values.entry(source).or_default();
             for (k, v) in map {
-                let dt = data_type_of(v);
-                if seen.keys.insert((source, k.clone(), kind)) {
-                    ins_key.execute(params![source, k, kind, dt])?;
+                if !keys.contains(k.as_str()) {
+                    keys.insert(k.clone());
+                    ins_key.execute(params![source, k, kind, data_type_of(v)])?;
                 }
-                let s = value_to_string(v);
-                if s.len() > MAX_VALUE_LEN {
+                let set = match values.get_mut(k.as_str()) {
+                    Some(set) => set,
+                    None => values.entry(k.clone()).or_default(),
+                };
+                if set.len() >= MAX_VALUES_PER_KEY {
                     continue;
                 }
-                let set = seen.values.entry((source, k.clone())).or_default();
-                if set.len() < MAX_VALUES_PER_KEY && set.insert(s.clone()) {
+                let known = match v {
+                    serde_json::Value::String(s) => s.len() > MAX_VALUE_LEN || set.contains(s.as_str()),
+                    other => set.contains(value_to_string(other).as_str()),
+                };
+                if !known {
+                    let s = value_to_string(v);
                     ins_value.execute(params![source, k, s])?;
+                    set.insert(s);
                 }
             }
             Ok(())
@@ -120,8 +134,8 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     s.has_error,
                     s.http_method,
                     s.response_status_code,
-                    serde_json::Value::Object(s.attrs.clone()).to_string(),
-                    serde_json::Value::Object(s.resource.clone()).to_string(),
+                    serde_json::to_string(&s.attrs).unwrap(),
+                    serde_json::to_string(&s.resource).unwrap(),
                     serde_json::to_string(&s.events).unwrap(),
                     serde_json::to_string(&s.refs).unwrap(),
                 ])?;
@@ -132,7 +146,8 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                 e.1 += s.has_error as i64;
                 e.2 += s.duration;
                 e.3.add(s.duration as f64);
-                if s.top_level && seen.top_level.insert((s.service.clone(), s.name.clone())) {
+                if s.top_level && !seen.top_level.get(&s.service).is_some_and(|ops| ops.contains(&s.name)) {
+                    seen.top_level.entry(s.service.clone()).or_default().insert(s.name.clone());
                     ins_top.execute(params![s.service, s.name])?;
                 }
                 remember("traces", "tag", &s.attrs)?;
@@ -164,8 +179,8 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     l.severity_number,
                     l.body,
                     l.service,
-                    serde_json::Value::Object(l.attrs.clone()).to_string(),
-                    serde_json::Value::Object(l.resource.clone()).to_string(),
+                    serde_json::to_string(&l.attrs).unwrap(),
+                    serde_json::to_string(&l.resource).unwrap(),
                 ])?;
                 remember("logs", "tag", &l.attrs)?;
                 remember("logs", "resource", &l.resource)?;
@@ -177,7 +192,7 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     m.kind,
                     m.temporality,
                     m.monotonic,
-                    serde_json::Value::Object(m.labels.clone()).to_string(),
+                    serde_json::to_string(&m.labels).unwrap(),
                     m.value,
                     m.count.map(|c| c as i64),
                     m.sum,
