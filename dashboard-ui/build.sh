@@ -31,8 +31,9 @@ sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" -e "s|__CSS__|$css|g" "$here/web
 
 # First load = index.html + JS glue + wasm + CSS, as gzip (-9) transfers them.
 total=0
+: > "$dist/SIZES.txt"
 for f in index.html "$js" "$wasm" "$css"; do
   raw=$(stat -c %s "$dist/$f"); gz=$(gzip -9 -c "$dist/$f" | wc -c); total=$((total + gz))
-  printf '%-40s %8d bytes, gzip %7d\n' "$f" "$raw" "$gz"
-done | tee "$dist/SIZES.txt"
+  printf '%-40s %8d bytes, gzip %7d\n' "$f" "$raw" "$gz" | tee -a "$dist/SIZES.txt"
+done
 echo "first load, gzip total: $total bytes ($((total / 1024)) KiB)" | tee -a "$dist/SIZES.txt"

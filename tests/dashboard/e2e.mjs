@@ -4,10 +4,9 @@
 // asserts on visible text and saves a screenshot per page under
 // tests/artifacts/dashboard/.
 
-import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStack, ROOT, CHROMIUM_ARGS } from './harness.mjs';
+import { startStack, ROOT, CHROMIUM_ARGS, chromium } from './harness.mjs';
 import { browserAppTraces, bigTrace, logs, post, XSS } from './seed.mjs';
 
 const shots = join(ROOT, 'tests/artifacts/dashboard');
@@ -101,14 +100,14 @@ async function main() {
   // A span whose attribute holds HTML: shown as text, never executed.
   await page.goto(`${stack.web}/traces?range=1h&svc=shop-web&op=click`);
   await page.locator('table.data tbody tr a').first().waitFor();
-  const links = await page.locator('table.data tbody tr a').all();
+  const hrefs = await Promise.all((await page.locator('table.data tbody tr a').all()).map((l) => l.getAttribute('href')));
   let found = false;
-  for (const l of links) {
-    await page.goto(`${stack.web}${await l.getAttribute('href')}`.replace(stack.web + stack.web, stack.web));
+  for (const href of hrefs) {
+    await page.goto(`${stack.web}${href}`);
     await page.locator('.wf-scroll[data-ready]').waitFor();
     await page.locator('.wf-row').first().click();
+    await page.locator('.span-panel').waitFor();
     if (await page.getByText(XSS).count()) { found = true; break; }
-    await page.goBack();
   }
   if (!found) throw new Error('span with the HTML attribute not found');
   if (await page.evaluate(() => window.__xss !== undefined)) throw new Error('injected attribute executed');

@@ -8,8 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
 export const ROOT = process.env.ROOT || new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+
+// playwright-core lives in tools/node_modules (ESM ignores NODE_PATH).
+export const { chromium } = createRequire(join(ROOT, 'tools/package.json'))('playwright-core');
 
 export function freePort() {
   return new Promise((resolve, reject) => {

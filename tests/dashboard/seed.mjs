@@ -52,7 +52,7 @@ export function browserAppTraces(nowMs = Date.now()) {
       startNs: t0 + 90e6 + k * 10e6, durMs: 40 + k * 60 + (i % 3) * 20, attrs: [str('url.full', `http://shop.local${a}`)] })));
     // A click that calls the API.
     const clickTrace = hex(16);
-    const failing = i % 6 === 5;
+    const failing = i % 8 === 2; // the checkout click fails now and then
     const target = route === '/checkout' ? 'pay-button' : 'add-to-cart';
     const click = span({ traceId: clickTrace, name: `click`, startNs: t0 + 2e9, durMs: 260,
       attrs: [str('event_type', 'click'), str('target_element', 'BUTTON'), str('target_xpath', `//*[@id="${target}"]`),

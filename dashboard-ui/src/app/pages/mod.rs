@@ -19,5 +19,7 @@ pub use exceptions::{ExceptionDetailPage, ExceptionsPage};
 pub use logs::LogsPage;
 pub use service_map::ServiceMapPage;
 pub use services::{ServiceDetailPage, ServicesPage};
-pub use trace_detail::{TraceDetailPage, TraceView};
+pub use trace_detail::TraceDetailPage;
+#[cfg(test)]
+pub(crate) use trace_detail::TraceView;
 pub use traces::TracesPage;

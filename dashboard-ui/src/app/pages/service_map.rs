@@ -40,16 +40,21 @@ pub fn ServiceMapPage() -> impl IntoView {
                         </g>
                     }
                 }).collect_view();
+                // Plain SVG groups (an <a> here would be an HTML element and break
+                // the SVG); a click opens the service page.
                 let circles = nodes.iter().enumerate().map(|(i, n)| {
                     let href = with_range(&format!("/services/{}", encode(&n.name)), &range_q);
                     view! {
-                        <a href=href>
-                            <g class="node">
-                                <circle cx=n.x cy=n.y r="18" fill=palette(i)/>
-                                <text x=n.x y=n.y + 34.0 text-anchor="middle">{n.name.clone()}</text>
-                            </g>
-                        </a>
+                        <g class="node" role="link" on:click=move |_| {
+                            if let Some(w) = web_sys::window() { let _ = w.location().set_href(&href); }
+                        }>
+                            <circle cx=n.x cy=n.y r="18" fill=palette(i)/>
+                            <text x=n.x y=n.y + 34.0 text-anchor="middle">{n.name.clone()}</text>
+                        </g>
                     }
+                }).collect_view();
+                let links = nodes.iter().map(|n| {
+                    view! { <li><a href=with_range(&format!("/services/{}", encode(&n.name)), &range_q)>{n.name.clone()}</a></li> }
                 }).collect_view();
                 view! {
                     <svg class="service-map" viewBox=format!("0 0 {W} {H}") role="img" aria-label="Service map">
@@ -61,6 +66,7 @@ pub fn ServiceMapPage() -> impl IntoView {
                         {lines}
                         {circles}
                     </svg>
+                    <ul class="legend">{links}</ul>
                 }.into_any()
             })}
         </section>
