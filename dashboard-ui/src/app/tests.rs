@@ -1,6 +1,8 @@
 //! Component tests in a real browser (wasm-bindgen-test, headless Chrome):
 //! API values render as text only, and the trace view keeps its DOM bounded
-//! by the viewport for a 100 000-span trace.
+//! by the viewport for a big trace. These run as unoptimised (debug) wasm, so
+//! the big trace here is 20 000 spans; the tree logic is tested natively at
+//! 100 000 and the release build is measured at 100 000 by the benchmark.
 
 use super::components::{ChartSeries, ErrorView, TimeChart};
 use super::pages::TraceView;
@@ -17,6 +19,13 @@ const XSS: &str = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2<
 
 fn container(height_px: u32) -> web_sys::HtmlElement {
     let doc = web_sys::window().unwrap().document().unwrap();
+    // The app's real stylesheet: the waterfall's fixed-height scroller comes from it.
+    if doc.get_element_by_id("app-css").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("app-css");
+        style.set_text_content(Some(include_str!("../../web/style.css")));
+        doc.head().unwrap().append_child(&style).unwrap();
+    }
     let div: web_sys::HtmlElement = doc.create_element("div").unwrap().dyn_into().unwrap();
     div.set_attribute("style", &format!("height:{height_px}px;width:1200px")).unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
@@ -82,10 +91,11 @@ async fn api_values_render_as_text_and_never_execute() {
 }
 
 #[wasm_bindgen_test]
-async fn hundred_thousand_spans_keep_the_dom_bounded() {
-    let mut rows = Vec::with_capacity(100_000);
+async fn big_traces_keep_the_dom_bounded() {
+    const SPANS: u32 = 20_000;
+    let mut rows = Vec::with_capacity(SPANS as usize);
     rows.push(row("s0", "", 0.0, "root", "v", ""));
-    for i in 1..100_000u32 {
+    for i in 1..SPANS {
         let parent = format!("s{}", (i - 1) / 4);
         rows.push(row(&format!("s{i}"), &parent, i as f64 * 0.01, "op", "v", ""));
     }
@@ -96,7 +106,7 @@ async fn hundred_thousand_spans_keep_the_dom_bounded() {
     sleep_ms(100).await;
     let elapsed = js_sys::Date::now() - t0;
     let rendered = el.query_selector_all(".wf-row").unwrap().length();
-    assert!(rendered > 5 && rendered < 200, "{rendered} rows in the DOM for 100 000 spans");
+    assert!(rendered > 5 && rendered < 200, "{rendered} rows in the DOM for {SPANS} spans");
     let flame_boxes = el.query_selector_all(".fl-box").unwrap().length();
     assert!(flame_boxes < 20_000, "{flame_boxes} flame boxes");
 
@@ -118,6 +128,6 @@ async fn hundred_thousand_spans_keep_the_dom_bounded() {
     sleep_ms(50).await;
     let after = el.query_selector_all(".wf-row").unwrap().length();
     assert_eq!(after, 1, "collapsing the root leaves one row");
-    web_sys::console::log_1(&format!("100k spans: tree + first render {elapsed:.0} ms, {rendered} DOM rows").into());
+    web_sys::console::log_1(&format!("{SPANS} spans (debug wasm): tree + first render {elapsed:.0} ms, {rendered} DOM rows").into());
     drop(handle);
 }

@@ -84,8 +84,16 @@ pub fn TimeChart(
             let colour = palette(i);
             match kind {
                 ChartKind::Line => {
-                    view! { <path d=line_path(&s.points, &xs, &ys) fill="none" stroke=colour stroke-width="1.6"/> }
-                        .into_any()
+                    // A lone point (one bucket) draws no line: mark it with a dot.
+                    let finite: Vec<&(f64, f64)> = s.points.iter().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+                    let dot = (finite.len() == 1).then(|| {
+                        view! { <circle cx=xs.map(finite[0].0) cy=ys.map(finite[0].1) r="3" fill=colour.clone()/> }
+                    });
+                    view! {
+                        <path d=line_path(&s.points, &xs, &ys) fill="none" stroke=colour.clone() stroke-width="1.6"/>
+                        {dot}
+                    }
+                    .into_any()
                 }
                 ChartKind::Bar => {
                     // Grouped bars: each series takes a slice of the band.
