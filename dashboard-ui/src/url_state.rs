@@ -183,13 +183,7 @@ impl TraceFilters {
     }
 
     pub fn write(&self, q: &mut Query) {
-        let mut set = |k: &str, v: String| {
-            if v.is_empty() {
-                q.remove(k);
-            } else {
-                q.insert(k.to_string(), v);
-            }
-        };
+        let mut set = |k: &str, v: String| set_or_remove(q, k, v);
         set("svc", self.service.clone());
         set("op", self.operation.clone());
         set("status", self.status.clone());
@@ -226,19 +220,22 @@ impl LogFilters {
     }
 
     pub fn write(&self, q: &mut Query) {
-        let mut set = |k: &str, v: String| {
-            if v.is_empty() {
-                q.remove(k);
-            } else {
-                q.insert(k.to_string(), v);
-            }
-        };
+        let mut set = |k: &str, v: String| set_or_remove(q, k, v);
         set("svc", self.service.clone());
         set("sev", self.severity.clone());
         set("q", self.body.clone());
         set("trace", self.trace_id.clone());
         set("attr", format_attrs(&self.attrs));
         set("page", if self.page > 0 { self.page.to_string() } else { String::new() });
+    }
+}
+
+/// Sets `k` to `v`, or removes `k` when `v` is empty (so URLs stay short).
+fn set_or_remove(q: &mut Query, k: &str, v: String) {
+    if v.is_empty() {
+        q.remove(k);
+    } else {
+        q.insert(k.to_string(), v);
     }
 }
 

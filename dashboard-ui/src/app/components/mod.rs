@@ -103,3 +103,28 @@ where
         Some(Ok(v)) => f(v).into_any(),
     }
 }
+
+/// A labelled text input bound to a signal.
+pub fn text_field(label: &'static str, sig: RwSignal<String>, placeholder: &'static str) -> impl IntoView {
+    view! {
+        <label>{label}<input type="text" placeholder=placeholder prop:value=move || sig.get()
+            on:input=move |ev| sig.set(event_target_value(&ev))/></label>
+    }
+}
+
+/// Previous/next paging over a 0-based page number.
+pub fn pager(
+    page: impl Fn() -> u32 + Copy + Send + Sync + 'static,
+    go: impl Fn(i32) + Clone + Send + Sync + 'static,
+    prev_label: &'static str,
+    next_label: &'static str,
+) -> impl IntoView {
+    let go_prev = go.clone();
+    view! {
+        <div class="pager">
+            <button on:click=move |_| go_prev(-1) disabled=move || page() == 0>{prev_label}</button>
+            <span>{move || format!("Page {}", page() + 1)}</span>
+            <button on:click=move |_| go(1)>{next_label}</button>
+        </div>
+    }
+}

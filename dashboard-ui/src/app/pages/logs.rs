@@ -2,7 +2,7 @@
 //! expandable attributes and a link to the trace.
 
 use crate::app::api;
-use crate::app::components::resource_view;
+use crate::app::components::{pager, resource_view, text_field};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
 use crate::model::{value_text, ListRow, QueryRangeData};
 use crate::url_state::{format_attrs, parse_attrs, LogFilters, Query};
@@ -76,27 +76,20 @@ pub fn LogsPage() -> impl IntoView {
         f.page = (f.page as i32 + delta).max(0) as u32;
         set_query(Box::new(move |q: &mut Query| f.write(q)));
     };
-    let go_prev = go_page.clone();
-    let text = |label: &'static str, sig: RwSignal<String>, placeholder: &'static str| {
-        view! {
-            <label>{label}<input type="text" placeholder=placeholder prop:value=move || sig.get()
-                on:input=move |ev| sig.set(event_target_value(&ev))/></label>
-        }
-    };
     view! {
         <section>
             <div class="toolbar"><h1>"Logs"</h1></div>
             <form class="filters" on:submit=apply>
-                {text("Service", service, "any")}
+                {text_field("Service", service, "any")}
                 <label>"Severity"
                     <select prop:value=move || severity.get() on:change=move |ev| severity.set(event_target_value(&ev))>
                         <option value="">"All"</option>
                         {["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].map(|s| view! { <option value=s>{s}</option> })}
                     </select>
                 </label>
-                {text("Body contains", body, "text")}
-                {text("Trace ID", trace, "")}
-                {text("Attributes", attrs, "key=value")}
+                {text_field("Body contains", body, "text")}
+                {text_field("Trace ID", trace, "")}
+                {text_field("Attributes", attrs, "key=value")}
                 <button type="submit">"Apply"</button>
             </form>
             {resource_view(results, move |data: QueryRangeData| {
@@ -139,11 +132,7 @@ pub fn LogsPage() -> impl IntoView {
                     </table>
                 }.into_any()
             })}
-            <div class="pager">
-                <button on:click=move |_| go_prev(-1) disabled=move || filters.get().page == 0>"← Newer"</button>
-                <span>{move || format!("Page {}", filters.get().page + 1)}</span>
-                <button on:click=move |_| go_page(1)>"Older →"</button>
-            </div>
+            {pager(move || filters.get().page, go_page, "← Newer", "Older →")}
         </section>
     }
 }

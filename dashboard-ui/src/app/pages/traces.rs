@@ -1,7 +1,7 @@
 //! Traces explorer: filters in the URL, span-list and per-trace views, paging.
 
 use crate::app::api;
-use crate::app::components::resource_view;
+use crate::app::components::{pager, resource_view, text_field};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
 use crate::format::duration_ns;
 use crate::model::QueryRangeData;
@@ -75,13 +75,6 @@ pub fn TracesPage() -> impl IntoView {
         f.page = (f.page as i32 + delta).max(0) as u32;
         sq(Box::new(move |q: &mut Query| f.write(q)));
     };
-    let go_prev = go_page.clone();
-    let text = |label: &'static str, sig: RwSignal<String>, placeholder: &'static str| {
-        view! {
-            <label>{label}<input type="text" placeholder=placeholder prop:value=move || sig.get()
-                on:input=move |ev| sig.set(event_target_value(&ev))/></label>
-        }
-    };
     view! {
         <section>
             <div class="toolbar">
@@ -94,8 +87,8 @@ pub fn TracesPage() -> impl IntoView {
                 </div>
             </div>
             <form class="filters" on:submit=apply>
-                {text("Service", service, "any")}
-                {text("Operation", operation, "any")}
+                {text_field("Service", service, "any")}
+                {text_field("Operation", operation, "any")}
                 <label>"Status"
                     <select prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
                         <option value="">"All"</option>
@@ -103,9 +96,9 @@ pub fn TracesPage() -> impl IntoView {
                         <option value="ok">"OK"</option>
                     </select>
                 </label>
-                {text("Min ms", min_ms, "0")}
-                {text("Max ms", max_ms, "∞")}
-                {text("Attributes", attrs, "key=value;key2=value2")}
+                {text_field("Min ms", min_ms, "0")}
+                {text_field("Max ms", max_ms, "∞")}
+                {text_field("Attributes", attrs, "key=value;key2=value2")}
                 <button type="submit">"Apply"</button>
             </form>
             {resource_view(results, move |data: QueryRangeData| {
@@ -150,11 +143,7 @@ pub fn TracesPage() -> impl IntoView {
                 };
                 view! { <table class="data"><thead>{head}</thead><tbody>{body}</tbody></table> }.into_any()
             })}
-            <div class="pager">
-                <button on:click=move |_| go_prev(-1) disabled=move || filters.get().page == 0>"← Previous"</button>
-                <span>{move || format!("Page {}", filters.get().page + 1)}</span>
-                <button on:click=move |_| go_page(1)>"Next →"</button>
-            </div>
+            {pager(move || filters.get().page, go_page, "← Previous", "Next →")}
         </section>
     }
 }
