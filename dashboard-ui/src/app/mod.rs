@@ -43,6 +43,5 @@ fn App() -> impl IntoView {
     }
 }
 
-
 #[cfg(test)]
 mod tests;
