@@ -1,7 +1,21 @@
-//! The dashboard: pure logic here, Leptos components in later modules.
+//! The dashboard. Pure logic (models, query building, URL state, trace and
+//! chart layout) compiles everywhere and is tested natively; the Leptos app in
+//! `app` exists only on wasm32.
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn builds() {}
+pub mod chart;
+pub mod format;
+pub mod model;
+pub mod query_builder;
+pub mod service_map;
+pub mod trace;
+pub mod url_state;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    app::mount();
 }

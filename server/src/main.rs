@@ -1,5 +1,54 @@
-//! The embedded backend: receives OTLP/HTTP and serves the query-service API.
+//! `server`: OTLP/HTTP receiver + SQLite + SigNoz v0.39 query-service API + dashboard files.
 
-fn main() {
-    println!("server {}", env!("CARGO_PKG_VERSION"));
+use std::io::Write;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() {
+    let config = server::Config::parse();
+    let web_root = config.web_root.clone();
+    let retention = config.retention_hours;
+    let running = match server::start(config).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("server: {e}");
+            std::process::exit(1);
+        }
+    };
+    let dashboard = match &web_root {
+        Some(root) => format!("http://{}/  (files from {})", running.api_addr, root.display()),
+        None => "not served (pass --web-root <dir>)".to_string(),
+    };
+    // A closed stdout (e.g. a parent that stopped reading) must not take the server down.
+    let banner = format!(
+        "server {} (SigNoz query-service v0.39 API)\n  OTLP/HTTP receiver  http://{}/v1/traces  /v1/metrics  /v1/logs\n  \
+         query-service API   http://{}/api/v1/version\n  dashboard           {dashboard}\n  \
+         database            {}  (retention {retention} h)\n",
+        env!("CARGO_PKG_VERSION"),
+        running.otlp_addr,
+        running.api_addr,
+        running.db_path.display()
+    );
+    let mut out = std::io::stdout();
+    let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());
+    wait_for_stop_signal().await;
+    let _ = writeln!(std::io::stdout(), "server: shutting down");
+    running.shutdown().await;
+}
+
+/// Ctrl-C or SIGTERM (what `kill` and service managers send).
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

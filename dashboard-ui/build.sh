@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the dashboard into dashboard-ui/dist/: a size-optimised wasm build,
+# wasm-bindgen (--target web), wasm-opt -Oz, content-hashed file names, and
+# index.html pointing at them. Prints the gzip size of the first load.
+#   dashboard-ui/build.sh            release build (what nginx serves)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../scripts/env.sh"
+cd "$ROOT"
+
+cargo build -p dashboard-ui --profile wasm-release --target wasm32-unknown-unknown --quiet
+
+work=$ROOT/target/dashboard-build
+rm -rf "$work" && mkdir -p "$work"
+wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name dashboard \
+  "$ROOT/target/wasm32-unknown-unknown/wasm-release/dashboard_ui.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$work/dashboard_bg.wasm" -o "$work/dashboard_bg.opt.wasm"
+
+dist=$here/dist
+rm -rf "$dist" && mkdir -p "$dist"
+hashed() { # file stem ext → copies file to dist/stem-<hash>.ext and prints the name
+  local name; name="$2-$(sha256sum "$1" | cut -c1-12).$3"
+  cp "$1" "$dist/$name"; echo "$name"
+}
+wasm=$(hashed "$work/dashboard_bg.opt.wasm" dashboard_bg wasm)
+js=$(hashed "$work/dashboard.js" dashboard js)
+css=$(hashed "$here/web/style.css" style css)
+sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" -e "s|__CSS__|$css|g" "$here/web/index.html" > "$dist/index.html"
+
+# First load = index.html + JS glue + wasm + CSS, as gzip (-9) transfers them.
+total=0
+: > "$dist/SIZES.txt"
+for f in index.html "$js" "$wasm" "$css"; do
+  raw=$(stat -c %s "$dist/$f"); gz=$(gzip -9 -c "$dist/$f" | wc -c); total=$((total + gz))
+  printf '%-40s %8d bytes, gzip %7d\n' "$f" "$raw" "$gz" | tee -a "$dist/SIZES.txt"
+done
+echo "first load, gzip total: $total bytes ($((total / 1024)) KiB)" | tee -a "$dist/SIZES.txt"

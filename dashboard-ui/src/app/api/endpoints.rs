@@ -1,0 +1,133 @@
+//! One function per endpoint the dashboard uses, typed as the contract says.
+
+use super::{envelope, envelope_opt, raw, ApiResult};
+use crate::model::*;
+use gloo_net::http::Method;
+use serde_json::{json, Value};
+
+/// v1 trace/service APIs take epoch-nanosecond strings.
+fn ns(ms: i64) -> String {
+    format!("{}", ms as i128 * 1_000_000)
+}
+
+pub async fn version() -> ApiResult<Version> {
+    raw(Method::GET, "/v1/version", None).await
+}
+
+pub async fn register(name: &str, org: &str, email: &str, password: &str) -> ApiResult<()> {
+    let body = json!({"name": name, "orgName": org, "email": email, "password": password});
+    envelope_opt::<Value>(Method::POST, "/v1/register", Some(&body)).await.map(|_| ())
+}
+
+pub async fn login(email: &str, password: &str) -> ApiResult<LoginResponse> {
+    let body = json!({"email": email, "password": password});
+    let login: LoginResponse = raw(Method::POST, "/v1/login", Some(&body)).await?;
+    super::session::store(&login);
+    Ok(login)
+}
+
+pub async fn services(start_ms: i64, end_ms: i64) -> ApiResult<Vec<ServiceItem>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": []});
+    raw::<Option<Vec<ServiceItem>>>(Method::POST, "/v1/services", Some(&body)).await.map(Option::unwrap_or_default)
+}
+
+pub async fn top_level_operations() -> ApiResult<std::collections::BTreeMap<String, Vec<String>>> {
+    raw::<Option<_>>(Method::POST, "/v1/service/top_level_operations", None).await.map(Option::unwrap_or_default)
+}
+
+pub async fn top_operations(service: &str, start_ms: i64, end_ms: i64) -> ApiResult<Vec<TopOperation>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "service": service, "tags": []});
+    raw::<Option<Vec<TopOperation>>>(Method::POST, "/v1/service/top_operations", Some(&body))
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+pub async fn dependency_graph(start_ms: i64, end_ms: i64) -> ApiResult<Vec<DependencyEdge>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": []});
+    raw::<Option<Vec<DependencyEdge>>>(Method::POST, "/v1/dependency_graph", Some(&body))
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+pub async fn trace(trace_id: &str) -> ApiResult<Vec<SearchSpansResult>> {
+    raw::<Option<_>>(Method::GET, &format!("/v1/traces/{}", crate::url_state::encode(trace_id)), None)
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {
+    envelope(Method::POST, "/v3/query_range", Some(body)).await
+}
+
+pub async fn list_errors(start_ms: i64, end_ms: i64, limit: u32, offset: u32) -> ApiResult<Vec<ErrorGroup>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "limit": limit, "offset": offset,
+        "order": "descending", "orderParam": "lastSeen", "serviceName": "", "exceptionType": "", "tags": []});
+    raw::<Option<Vec<ErrorGroup>>>(Method::POST, "/v1/listErrors", Some(&body)).await.map(Option::unwrap_or_default)
+}
+
+pub async fn error_from_group(group_id: &str, timestamp_ns: &str) -> ApiResult<ErrorDetail> {
+    let path = format!(
+        "/v1/errorFromGroupID?groupID={}&timestamp={}",
+        crate::url_state::encode(group_id),
+        crate::url_state::encode(timestamp_ns)
+    );
+    raw(Method::GET, &path, None).await
+}
+
+pub async fn dashboards() -> ApiResult<Vec<Dashboard>> {
+    envelope_opt::<Vec<Dashboard>>(Method::GET, "/v1/dashboards", None).await.map(Option::unwrap_or_default)
+}
+
+pub async fn dashboard(uuid: &str) -> ApiResult<Dashboard> {
+    envelope(Method::GET, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), None).await
+}
+
+pub async fn create_dashboard(data: &DashboardData) -> ApiResult<Dashboard> {
+    let body = serde_json::to_value(data).unwrap_or_default();
+    envelope(Method::POST, "/v1/dashboards", Some(&body)).await
+}
+
+pub async fn update_dashboard(uuid: &str, data: &DashboardData) -> ApiResult<()> {
+    let body = serde_json::to_value(data).unwrap_or_default();
+    envelope_opt::<Value>(Method::PUT, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), Some(&body))
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_dashboard(uuid: &str) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::DELETE, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), None)
+        .await
+        .map(|_| ())
+}
+
+pub async fn rules() -> ApiResult<Vec<Rule>> {
+    envelope_opt::<RulesList>(Method::GET, "/v1/rules", None).await.map(|r| r.unwrap_or_default().rules)
+}
+
+pub async fn create_rule(rule: &Value) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::POST, "/v1/rules", Some(rule)).await.map(|_| ())
+}
+
+pub async fn update_rule(id: &str, rule: &Value) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::PUT, &format!("/v1/rules/{}", crate::url_state::encode(id)), Some(rule))
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_rule_disabled(id: &str, disabled: bool) -> ApiResult<()> {
+    let body = json!({ "disabled": disabled });
+    envelope_opt::<Value>(Method::PATCH, &format!("/v1/rules/{}", crate::url_state::encode(id)), Some(&body))
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_rule(id: &str) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::DELETE, &format!("/v1/rules/{}", crate::url_state::encode(id)), None)
+        .await
+        .map(|_| ())
+}
+
+pub async fn triggered_alerts() -> ApiResult<Vec<TriggeredAlert>> {
+    let data = envelope_opt::<Value>(Method::GET, "/v1/alerts", None).await?.unwrap_or(Value::Null);
+    parse_triggered_alerts(&data).map_err(|message| super::ApiError { status: 0, message })
+}

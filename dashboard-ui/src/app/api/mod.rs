@@ -1,0 +1,131 @@
+//! The typed API client. Every HTTP call goes through [`send`] — the one seam
+//! where API calls are made, so tracing them (dogfood) wraps one function.
+//! Handles the three reply shapes of the contract (§2): raw JSON, the
+//! `{status,data}` envelope, and text/plain structured errors.
+
+mod endpoints;
+pub mod session;
+
+pub use endpoints::*;
+
+use crate::model::{error_message, Envelope};
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl ApiError {
+    fn network(e: impl std::fmt::Display) -> ApiError {
+        ApiError { status: 0, message: format!("network error: {e}") }
+    }
+    fn decode(path: &str, e: impl std::fmt::Display) -> ApiError {
+        ApiError { status: 0, message: format!("unexpected reply from {path}: {e}") }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Base URL of the query-service API: `<meta name="api-base">` in index.html,
+/// default same-origin `/api` (what nginx proxies).
+pub fn api_base() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=api-base]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/api".to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// One HTTP round trip: status and body text. The single seam for dogfood tracing.
+async fn send(method: Method, url: &str, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, String)> {
+    let mut req = RequestBuilder::new(url).method(method);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let resp = match body {
+        Some(b) => req.header("Content-Type", "application/json").body(b.to_string()).map_err(ApiError::network)?.send().await,
+        None => req.send().await,
+    }
+    .map_err(ApiError::network)?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(ApiError::network)?;
+    Ok((status, text))
+}
+
+/// A call with the Bearer token; on 401 one refresh then one retry, else
+/// the session ends (back to login). Returns the body of a 2xx reply.
+pub async fn call(method: Method, path: &str, body: Option<&Value>) -> ApiResult<String> {
+    let url = format!("{}{path}", api_base());
+    let body = body.map(|b| b.to_string());
+    let token = session::access_token();
+    let (status, text) = send(method.clone(), &url, token.as_deref(), body.as_deref()).await?;
+    let (status, text) = if status == 401 && token.is_some() {
+        if refresh().await {
+            let token = session::access_token();
+            send(method, &url, token.as_deref(), body.as_deref()).await?
+        } else {
+            (status, text)
+        }
+    } else {
+        (status, text)
+    };
+    if status == 401 {
+        session::end();
+    }
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        Err(ApiError { status, message: error_message(status, &text) })
+    }
+}
+
+/// `POST /api/v1/login {refreshToken}`; stores the new tokens on success.
+async fn refresh() -> bool {
+    let Some(refresh) = session::refresh_token() else { return false };
+    let url = format!("{}/v1/login", api_base());
+    let body = serde_json::json!({ "refreshToken": refresh }).to_string();
+    match send(Method::POST, &url, None, Some(&body)).await {
+        Ok((200, text)) => match serde_json::from_str(&text) {
+            Ok(login) => {
+                session::store(&login);
+                true
+            }
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// A raw-JSON endpoint.
+pub async fn raw<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<T> {
+    let text = call(method, path, body).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::decode(path, e))
+}
+
+/// An enveloped endpoint whose `data` may be absent.
+pub async fn envelope_opt<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<Option<T>> {
+    let text = call(method, path, body).await?;
+    let env: Envelope<T> = serde_json::from_str(&text).map_err(|e| ApiError::decode(path, e))?;
+    if env.status != "success" {
+        return Err(ApiError { status: 200, message: error_message(200, &text) });
+    }
+    Ok(env.data)
+}
+
+/// An enveloped endpoint that must carry `data`.
+pub async fn envelope<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<T> {
+    envelope_opt(method, path, body).await?.ok_or_else(|| ApiError::decode(path, "no data"))
+}

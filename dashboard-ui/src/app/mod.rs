@@ -1,0 +1,47 @@
+//! The Leptos app (wasm32 only): shell, router and pages.
+
+mod api;
+mod components;
+mod pages;
+mod state;
+
+use components::Shell;
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+use pages::*;
+
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let logged_in = api::session::init();
+    provide_context(logged_in);
+    components::theme::init();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <Shell><p class="empty">"Page not found."</p></Shell> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
+                <Route path=path!("/services") view=|| view! { <Shell><ServicesPage/></Shell> }/>
+                <Route path=path!("/services/:name") view=|| view! { <Shell><ServiceDetailPage/></Shell> }/>
+                <Route path=path!("/traces") view=|| view! { <Shell><TracesPage/></Shell> }/>
+                <Route path=path!("/trace/:id") view=|| view! { <Shell><TraceDetailPage/></Shell> }/>
+                <Route path=path!("/logs") view=|| view! { <Shell><LogsPage/></Shell> }/>
+                <Route path=path!("/exceptions") view=|| view! { <Shell><ExceptionsPage/></Shell> }/>
+                <Route path=path!("/exceptions/:group") view=|| view! { <Shell><ExceptionDetailPage/></Shell> }/>
+                <Route path=path!("/service-map") view=|| view! { <Shell><ServiceMapPage/></Shell> }/>
+                <Route path=path!("/dashboards") view=|| view! { <Shell><DashboardsPage/></Shell> }/>
+                <Route path=path!("/dashboards/:uuid") view=|| view! { <Shell><DashboardPage/></Shell> }/>
+                <Route path=path!("/alerts") view=|| view! { <Shell><AlertsPage/></Shell> }/>
+                <Route path=path!("/browser") view=|| view! { <Shell><BrowserPage/></Shell> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,216 @@
+//! Services table (`POST /api/v1/services`) and the service detail page
+//! (latency/rate/error charts from `v3/query_range`, top operations).
+
+use crate::app::api;
+use crate::app::components::{resource_view, ChartKind, ChartSeries, TimeChart};
+use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
+use crate::format::{compact, duration_ns, percent};
+use crate::model::{QueryRangeData, ServiceItem};
+use crate::url_state::{encode, encode_query, Query, TraceFilters};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+const COLUMNS: [(&str, &str); 5] =
+    [("name", "Service"), ("p99", "P99 latency"), ("avg", "Avg latency"), ("rate", "Ops / s"), ("errors", "Error %")];
+
+fn sort_services(rows: &mut [ServiceItem], key: &str, desc: bool) {
+    rows.sort_by(|a, b| {
+        let o = match key {
+            "name" => a.service_name.cmp(&b.service_name),
+            "avg" => a.avg_duration.total_cmp(&b.avg_duration),
+            "rate" => a.call_rate.total_cmp(&b.call_rate),
+            "errors" => a.error_rate.total_cmp(&b.error_rate),
+            _ => a.p99.total_cmp(&b.p99),
+        };
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+}
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let window = use_time_window();
+    let q = use_url_query();
+    let set_query = use_set_query();
+    let services = LocalResource::new(move || {
+        let (s, e) = window.get();
+        async move { api::services(s, e).await }
+    });
+    let search = Memo::new(move |_| q.get().get("q").cloned().unwrap_or_default());
+    let sort = Memo::new(move |_| q.get().get("sort").cloned().unwrap_or_else(|| "p99".into()));
+    let desc = Memo::new(move |_| q.get().get("dir").map(|d| d != "asc").unwrap_or(true));
+    let sq = set_query.clone();
+    let on_search = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        sq(Box::new(move |q: &mut Query| {
+            q.insert("q".into(), v);
+        }));
+    };
+    let header = move |key: &'static str, label: &'static str| {
+        let set_query = set_query.clone();
+        let click = move |_| {
+            let now_desc = if sort.get_untracked() == key { !desc.get_untracked() } else { key != "name" };
+            set_query(Box::new(move |q: &mut Query| {
+                q.insert("sort".into(), key.into());
+                q.insert("dir".into(), if now_desc { "desc".into() } else { "asc".into() });
+            }));
+        };
+        let arrow = move || if sort.get() == key { if desc.get() { " ▼" } else { " ▲" } } else { "" };
+        let aria = move || if sort.get() == key { if desc.get() { "descending" } else { "ascending" } } else { "none" };
+        view! { <th aria-sort=aria><button class="link" on:click=click>{label}{arrow}</button></th> }
+    };
+    let headers = COLUMNS.iter().map(|(k, l)| header(k, l)).collect_view();
+    view! {
+        <section>
+            <div class="toolbar">
+                <h1>"Services"</h1>
+                <input type="search" placeholder="Search services" aria-label="Search services"
+                    prop:value=move || search.get() on:input=on_search/>
+            </div>
+            <table class="data">
+                <thead><tr>{headers}</tr></thead>
+                <tbody>
+                    {resource_view(services, move |list: Vec<ServiceItem>| {
+                        let needle = search.get().to_lowercase();
+                        let mut rows: Vec<ServiceItem> =
+                            list.into_iter().filter(|s| s.service_name.to_lowercase().contains(&needle)).collect();
+                        sort_services(&mut rows, &sort.get(), desc.get());
+                        if rows.is_empty() {
+                            return view! { <tr><td colspan="5" class="empty">"No services in this time range."</td></tr> }
+                                .into_any();
+                        }
+                        rows.into_iter()
+                            .map(|s| {
+                                let href = with_range(&format!("/services/{}", encode(&s.service_name)), &q.get_untracked());
+                                view! {
+                                    <tr>
+                                        <td><a href=href>{s.service_name.clone()}</a></td>
+                                        <td class="num">{duration_ns(s.p99)}</td>
+                                        <td class="num">{duration_ns(s.avg_duration)}</td>
+                                        <td class="num">{compact(s.call_rate)}</td>
+                                        <td class="num" class:bad={s.error_rate > 5.0}>{percent(s.error_rate)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    })}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The first series of query `name` as chart points.
+pub fn series_points(data: &QueryRangeData, name: &str) -> Vec<(f64, f64)> {
+    data.result
+        .iter()
+        .find(|r| r.query_name == name)
+        .and_then(|r| r.series.first())
+        .map(|s| s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect())
+        .unwrap_or_default()
+}
+
+/// All series of query `name`, labelled.
+pub fn all_series(data: &QueryRangeData, name: &str, fallback: &str) -> Vec<ChartSeries> {
+    data.result
+        .iter()
+        .filter(|r| r.query_name == name)
+        .flat_map(|r| r.series.iter())
+        .map(|s| ChartSeries {
+            name: s.label_text(fallback),
+            points: s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect(),
+        })
+        .collect()
+}
+
+fn ms_of_ns(v: f64) -> String {
+    duration_ns(v)
+}
+
+#[component]
+pub fn ServiceDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let service = Memo::new(move |_| params.get().get("name").unwrap_or_default());
+    let window = use_time_window();
+    let q = use_url_query();
+    let overview = LocalResource::new(move || {
+        let svc = service.get();
+        let (s, e) = window.get();
+        async move {
+            let ops = api::top_level_operations().await.unwrap_or_default();
+            let ops = ops.get(&svc).cloned().unwrap_or_default();
+            let step = crate::url_state::step_seconds(s, e);
+            let body = crate::query_builder::service_overview(&svc, &ops, s, e, step);
+            api::query_range(&body).await.map(|d| (d, step))
+        }
+    });
+    let top_ops = LocalResource::new(move || {
+        let svc = service.get();
+        let (s, e) = window.get();
+        async move { api::top_operations(&svc, s, e).await }
+    });
+    let traces_link = move |op: &str| {
+        let mut query = q.get_untracked();
+        TraceFilters { service: service.get_untracked(), operation: op.to_string(), ..Default::default() }.write(&mut query);
+        format!("/traces?{}", encode_query(&query))
+    };
+    view! {
+        <section>
+            <div class="toolbar">
+                <h1>{move || service.get()}</h1>
+                <a href=move || traces_link("")>"View traces →"</a>
+            </div>
+            <div class="charts">
+                {resource_view(overview, move |(data, step): (QueryRangeData, i64)| {
+                    let latency = ["A", "B", "C"]
+                        .iter()
+                        .zip(["p50", "p90", "p99"])
+                        .map(|(n, label)| ChartSeries { name: label.into(), points: series_points(&data, n) })
+                        .collect::<Vec<_>>();
+                    let calls = series_points(&data, "D");
+                    let errors = series_points(&data, "E");
+                    let rate: Vec<(f64, f64)> = calls.iter().map(|&(t, c)| (t, c / step as f64)).collect();
+                    let error_pct: Vec<(f64, f64)> = calls
+                        .iter()
+                        .map(|&(t, c)| {
+                            let e = errors.iter().find(|p| p.0 == t).map(|p| p.1).unwrap_or(0.0);
+                            (t, if c > 0.0 { e / c * 100.0 } else { 0.0 })
+                        })
+                        .collect();
+                    view! {
+                        <TimeChart title="Latency".into() series=latency format=ms_of_ns/>
+                        <TimeChart title="Request rate (ops/s)".into() kind=ChartKind::Bar
+                            series=vec![ChartSeries { name: "ops/s".into(), points: rate }] format=compact/>
+                        <TimeChart title="Error rate (%)".into()
+                            series=vec![ChartSeries { name: "error %".into(), points: error_pct }] format=percent/>
+                    }
+                })}
+            </div>
+            <h2>"Top operations"</h2>
+            <table class="data">
+                <thead><tr><th>"Operation"</th><th>"P50"</th><th>"P95"</th><th>"P99"</th><th>"Calls"</th><th>"Errors"</th></tr></thead>
+                <tbody>
+                    {resource_view(top_ops, move |ops| {
+                        if ops.is_empty() {
+                            return view! { <tr><td colspan="6" class="empty">"No operations in this time range."</td></tr> }.into_any();
+                        }
+                        ops.into_iter().map(|o| view! {
+                            <tr>
+                                <td><a href=traces_link(&o.name)>{o.name.clone()}</a></td>
+                                <td class="num">{duration_ns(o.p50)}</td>
+                                <td class="num">{duration_ns(o.p95)}</td>
+                                <td class="num">{duration_ns(o.p99)}</td>
+                                <td class="num">{o.num_calls}</td>
+                                <td class="num">{o.error_count}</td>
+                            </tr>
+                        }).collect_view().into_any()
+                    })}
+                </tbody>
+            </table>
+        </section>
+    }
+}

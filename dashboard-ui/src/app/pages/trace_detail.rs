@@ -1,0 +1,445 @@
+//! Trace detail from `GET /api/v1/traces/{id}`: a virtualised waterfall
+//! (DOM rows only for what is on screen), a flame graph whose boxes are
+//! bounded by pixels × levels, and the span panel. Keyboard: ↑/↓ move,
+//! ←/→ collapse/expand (or go to parent/child), Enter opens the span,
+//! `/` searches spans.
+
+use crate::app::api;
+use crate::app::components::{palette, resource_view};
+use crate::app::state::use_url_query;
+use crate::format::{datetime_ms, duration_ns};
+use crate::trace::{flame_rects, virtual_window, SpanEvent, TraceTree};
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
+
+const ROW_H: f64 = 24.0;
+const OVERSCAN: usize = 12;
+const FLAME_W: f64 = 1000.0;
+const FLAME_ROW: f64 = 18.0;
+const FLAME_LEVELS: u32 = 16;
+/// Indentation stops growing past this depth (the depth is still shown).
+const MAX_INDENT: u32 = 24;
+
+const RESOURCE_PREFIXES: [&str; 13] = [
+    "service.", "telemetry.", "host.", "os.", "process.", "container.", "k8s.", "cloud.", "deployment.", "browser.",
+    "device.", "webengine.", "faas.",
+];
+
+fn is_resource_key(k: &str) -> bool {
+    RESOURCE_PREFIXES.iter().any(|p| k.starts_with(p))
+}
+
+#[component]
+pub fn TraceDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let q = use_url_query();
+    let trace_id = Memo::new(move |_| params.get().get("id").unwrap_or_default());
+    let data = LocalResource::new(move || {
+        let id = trace_id.get();
+        async move {
+            let results = api::trace(&id).await?;
+            let rows = results.into_iter().flat_map(|r| r.events).collect();
+            Ok(Arc::new(TraceTree::from_rows(rows)))
+        }
+    });
+    view! {
+        <section class="trace-page">
+            {resource_view(data, move |tree: Arc<TraceTree>| {
+                if tree.is_empty() {
+                    return view! { <p class="empty">{format!("Trace {} was not found.", trace_id.get_untracked())}</p> }.into_any();
+                }
+                let initial = q.get_untracked().get("span").cloned();
+                view! { <TraceView tree=tree initial_span=initial/> }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> impl IntoView {
+    let n = tree.len();
+    let collapsed = RwSignal::new(vec![false; n]);
+    let t = tree.clone();
+    let rows = Memo::new(move |_| collapsed.with(|c| t.visible_rows(c)));
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport_h = RwSignal::new(600.0_f64);
+    let cursor = RwSignal::new(0usize);
+    let selected = RwSignal::new(None::<u32>);
+    let matches = RwSignal::new(Vec::<u32>::new());
+    let match_pos = RwSignal::new(0usize);
+    let scroller = NodeRef::<html::Div>::new();
+    let search_box = NodeRef::<html::Input>::new();
+
+    // Scrolls so the cursor row is on screen.
+    let ensure_visible = move |k: usize| {
+        if let Some(el) = scroller.get_untracked() {
+            let top = k as f64 * ROW_H;
+            let h = el.client_height() as f64;
+            let cur = el.scroll_top() as f64;
+            if top < cur {
+                el.set_scroll_top(top as i32);
+            } else if top + ROW_H > cur + h {
+                el.set_scroll_top((top + ROW_H - h) as i32);
+            }
+        }
+    };
+    let t = tree.clone();
+    let focus_span = move |i: u32| {
+        collapsed.update(|c| t.reveal(i, c));
+        if let Some(k) = rows.get_untracked().iter().position(|&r| r == i) {
+            cursor.set(k);
+            ensure_visible(k);
+        }
+        selected.set(Some(i));
+    };
+    let focus_initial = focus_span.clone();
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            if let Some(el) = scroller.get() {
+                viewport_h.set(el.client_height().max(200) as f64);
+                let _ = el.set_attribute("data-ready", "true");
+            }
+        }
+    });
+    // The initial `span=` from the URL (a link from the explorer).
+    if let Some(i) = initial_span.as_deref().and_then(|id| tree.index_of(id)) {
+        request_animation_frame(move || focus_initial(i));
+    }
+
+    let window = Memo::new(move |_| virtual_window(scroll_top.get(), viewport_h.get(), ROW_H, rows.with(Vec::len), OVERSCAN));
+    let visible = Memo::new(move |_| {
+        let w = window.get();
+        rows.with(|r| (w.first..w.end).map(|k| (k, r[k])).collect::<Vec<_>>())
+    });
+
+    let t = tree.clone();
+    let toggle = move |i: u32| {
+        if !t.children[i as usize].is_empty() {
+            collapsed.update(|c| c[i as usize] = !c[i as usize]);
+        }
+    };
+    let t = tree.clone();
+    let toggle_k = toggle.clone();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let total = rows.with_untracked(Vec::len);
+        if total == 0 {
+            return;
+        }
+        let k = cursor.get_untracked().min(total - 1);
+        let i = rows.with_untracked(|r| r[k]);
+        let page = (viewport_h.get_untracked() / ROW_H) as usize;
+        let move_to = |k2: usize| {
+            let k2 = k2.min(total - 1);
+            cursor.set(k2);
+            ensure_visible(k2);
+        };
+        match ev.key().as_str() {
+            "ArrowDown" => move_to(k + 1),
+            "ArrowUp" => move_to(k.saturating_sub(1)),
+            "PageDown" => move_to(k + page),
+            "PageUp" => move_to(k.saturating_sub(page)),
+            "Home" => move_to(0),
+            "End" => move_to(total - 1),
+            "ArrowRight" => {
+                if collapsed.with_untracked(|c| c[i as usize]) {
+                    toggle_k(i);
+                } else if !t.children[i as usize].is_empty() {
+                    move_to(k + 1);
+                }
+            }
+            "ArrowLeft" => {
+                if !collapsed.with_untracked(|c| c[i as usize]) && !t.children[i as usize].is_empty() {
+                    toggle_k(i);
+                } else if let Some(p) = t.parent[i as usize] {
+                    if let Some(pk) = rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == p)) {
+                        move_to(pk);
+                    }
+                }
+            }
+            "Enter" | " " => selected.set(Some(i)),
+            "Escape" => selected.set(None),
+            "/" => {
+                if let Some(input) = search_box.get_untracked() {
+                    let _ = input.focus();
+                }
+            }
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    let t = tree.clone();
+    let focus_match = focus_span.clone();
+    let on_search_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            let needle = search_box.get_untracked().map(|i| i.value()).unwrap_or_default();
+            let found = t.search(&needle);
+            let pos = if matches.with_untracked(|m| *m == found) && !found.is_empty() {
+                (match_pos.get_untracked() + if ev.shift_key() { found.len() - 1 } else { 1 }) % found.len()
+            } else {
+                0
+            };
+            if let Some(&i) = found.get(pos) {
+                focus_match(i);
+            }
+            matches.set(found);
+            match_pos.set(pos);
+        }
+        "Escape" => {
+            if let Some(el) = scroller.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+        _ => {}
+    };
+
+    let header = trace_header(&tree);
+    let t = tree.clone();
+    let toggle_row = toggle.clone();
+    let row_view = move |(k, i): (usize, u32)| {
+        let s = &t.spans[i as usize];
+        let depth = t.depth[i as usize];
+        let (left, width) = t.bar(i);
+        let colour = palette(t.service_index[i as usize] as usize);
+        let has_children = !t.children[i as usize].is_empty();
+        let hidden = t.descendants[i as usize];
+        let toggle_row = toggle_row.clone();
+        let glyph = move || {
+            if !has_children {
+                "·"
+            } else if collapsed.with(|c| c[i as usize]) {
+                "▸"
+            } else {
+                "▾"
+            }
+        };
+        let hidden_note = move || {
+            (has_children && collapsed.with(|c| c[i as usize])).then(|| format!(" (+{hidden})"))
+        };
+        view! {
+            <div class="wf-row" role="row" style=format!("top:{}px", k as f64 * ROW_H)
+                class:cursor=move || cursor.get() == k
+                class:selected=move || selected.get() == Some(i)
+                class:error=s.has_error
+                aria-selected=move || (selected.get() == Some(i)).to_string()
+                on:click=move |_| { cursor.set(k); selected.set(Some(i)); }>
+                <div class="wf-name" style=format!("padding-left:{}px", depth.min(MAX_INDENT) * 12 + 4)>
+                    <button class="twisty" tabindex="-1" aria-label="Collapse or expand"
+                        on:click=move |ev| { ev.stop_propagation(); toggle_row(i); }>{glyph}</button>
+                    <span class="svc-dot" style=format!("background:{colour}")></span>
+                    <span class="svc">{s.service.clone()}</span>
+                    " "
+                    <span class="op">{s.name.clone()}</span>
+                    {hidden_note}
+                    {(depth > MAX_INDENT).then(|| format!(" [depth {depth}]"))}
+                </div>
+                <div class="wf-track">
+                    <div class="wf-bar" style=format!("left:{:.3}%;width:max({:.3}%,2px);background:{colour}", left * 100.0, width * 100.0)></div>
+                    <span class="wf-dur" style=format!("left:{:.3}%", (left * 100.0).min(90.0))>
+                        {duration_ns(s.duration_ns)}{s.has_error.then_some(" ⚠ error")}
+                    </span>
+                </div>
+            </div>
+        }
+    };
+
+    let t = tree.clone();
+    let panel = move || selected.get().map(|i| span_panel(&t, i, focus_span.clone()));
+    let total_h = move || format!("height:{}px", rows.with(Vec::len) as f64 * ROW_H);
+    view! {
+        {header}
+        <FlameGraph tree=tree.clone() selected=selected/>
+        <div class="trace-body">
+            <div class="waterfall">
+                <div class="wf-tools">
+                    <input type="search" node_ref=search_box placeholder="Search spans ( / )" aria-label="Search spans"
+                        on:keydown=on_search_key/>
+                    <span class="hint">{move || {
+                        let m = matches.with(Vec::len);
+                        if m == 0 { String::new() } else { format!("{} / {m} matches", match_pos.get() + 1) }
+                    }}</span>
+                    <button on:click=move |_| collapsed.set(vec![false; n])>"Expand all"</button>
+                    <span class="hint">"↑↓ move · ←→ collapse/expand · Enter details · / search"</span>
+                </div>
+                <div class="wf-scroll" node_ref=scroller tabindex="0" role="treegrid" aria-label="Waterfall"
+                    on:scroll=move |ev| {
+                        let el = event_target::<web_sys::Element>(&ev);
+                        scroll_top.set(el.scroll_top() as f64);
+                    }
+                    on:keydown=on_key>
+                    <div class="wf-spacer" style=total_h>
+                        <For each=move || visible.get() key=|kv| *kv children=row_view.clone()/>
+                    </div>
+                </div>
+            </div>
+            {panel}
+        </div>
+    }
+}
+
+fn trace_header(tree: &TraceTree) -> impl IntoView {
+    let root = tree.roots.first().map(|&r| &tree.spans[r as usize]);
+    let title = root.map(|s| format!("{}: {}", s.service, s.name)).unwrap_or_default();
+    let missing = tree.missing_parent_count();
+    let legend = tree
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| view! { <li><span class="swatch" style=format!("background:{}", palette(i))></span>{s.clone()}</li> })
+        .collect_view();
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    view! {
+        <div class="trace-head">
+            <h1>{title}</h1>
+            <dl class="facts">
+                <dt>"Trace"</dt><dd class="mono">{tree.spans[0].trace_id.clone()}</dd>
+                <dt>"Start"</dt><dd>{datetime_ms(tree.start_ms, offset)}</dd>
+                <dt>"Duration"</dt><dd>{duration_ns(tree.duration_ms() * 1e6)}</dd>
+                <dt>"Spans"</dt><dd class="span-count">{tree.len()}</dd>
+                <dt>"Errors"</dt><dd>{tree.error_count()}</dd>
+                <dt>"Depth"</dt><dd>{tree.max_depth + 1}</dd>
+            </dl>
+            {(missing > 0).then(|| view! {
+                <div class="warn" role="status">{format!("{missing} span(s) reference a parent that is not in this trace; they are shown as roots.")}</div>
+            })}
+            <ul class="legend">{legend}</ul>
+        </div>
+    }
+}
+
+#[component]
+fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl IntoView {
+    let zoom = RwSignal::new((tree.start_ms, tree.end_ms));
+    let top = RwSignal::new(0u32);
+    let max_depth = tree.max_depth;
+    let t = tree.clone();
+    let full = (tree.start_ms, tree.end_ms);
+    let boxes = move || {
+        let (t0, t1) = zoom.get();
+        let d0 = top.get();
+        flame_rects(&t, t0, t1, FLAME_W, d0, d0 + FLAME_LEVELS)
+            .into_iter()
+            .map(|r| {
+                let s = &t.spans[r.span as usize];
+                let y = (r.depth - d0) as f64 * FLAME_ROW;
+                let colour = palette(t.service_index[r.span as usize] as usize);
+                let label = if r.width > 50.0 {
+                    let max_chars = (r.width / 7.0) as usize;
+                    Some(s.name.chars().take(max_chars).collect::<String>())
+                } else {
+                    None
+                };
+                let tip = if r.merged > 0 {
+                    format!("{} and {} more spans", s.name, r.merged)
+                } else {
+                    format!("{} · {} · {}", s.service, s.name, duration_ns(s.duration_ns))
+                };
+                let (a, b) = (s.start_ms, s.end_ms());
+                let i = r.span;
+                view! {
+                    <g class="fl-box" class:error=s.has_error class:selected=move || selected.get() == Some(i)
+                        on:click=move |_| { selected.set(Some(i)); if b > a { zoom.set((a, b)); } }>
+                        <rect x=r.x y=y width=r.width height=FLAME_ROW - 1.0 fill=colour>
+                        </rect>
+                        <title>{tip}</title>
+                        {label.map(|l| view! { <text x=r.x + 3.0 y=y + 12.5>{l}</text> })}
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+    let levels = (max_depth + 1).min(FLAME_LEVELS);
+    view! {
+        <details class="flame" open>
+            <summary>"Flame graph"</summary>
+            <div class="flame-tools">
+                <button on:click=move |_| zoom.set(full)>"Reset zoom"</button>
+                <button disabled=move || top.get() == 0 on:click=move |_| top.update(|d| *d = d.saturating_sub(4))>"▲ Shallower"</button>
+                <button disabled=move || { top.get() + FLAME_LEVELS > max_depth } on:click=move |_| top.update(|d| *d += 4)>"▼ Deeper"</button>
+                <span class="hint">{move || format!("levels {}–{} of {}", top.get(), (top.get() + FLAME_LEVELS).min(max_depth + 1), max_depth + 1)}</span>
+            </div>
+            <svg class="flame-svg" viewBox=format!("0 0 {FLAME_W} {}", levels as f64 * FLAME_ROW) preserveAspectRatio="none"
+                style=format!("height:{}px", levels as f64 * FLAME_ROW)>
+                {boxes}
+            </svg>
+        </details>
+    }
+}
+
+fn span_panel(tree: &TraceTree, i: u32, focus: impl Fn(u32) + Clone + Send + Sync + 'static) -> impl IntoView {
+    let s = &tree.spans[i as usize];
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    let (res, attrs): (Vec<_>, Vec<_>) = s.tags().partition(|(k, _)| is_resource_key(k));
+    let kv_table = |pairs: Vec<(&str, &str)>| {
+        if pairs.is_empty() {
+            return view! { <p class="empty">"None"</p> }.into_any();
+        }
+        view! {
+            <table class="kv"><tbody>
+                {pairs.into_iter().map(|(k, v)| view! { <tr><th>{k.to_string()}</th><td>{v.to_string()}</td></tr> }).collect_view()}
+            </tbody></table>
+        }
+        .into_any()
+    };
+    let events = s
+        .events
+        .iter()
+        .map(|text| match SpanEvent::parse(text) {
+            Ok(e) => view! {
+                <li class:error=e.is_error>
+                    <strong>{e.name.clone()}</strong>
+                    " at "{datetime_ms(e.time_unix_nano / 1e6, offset)}
+                    <table class="kv"><tbody>
+                        {e.attributes.iter().map(|(k, v)| view! { <tr><th>{k.clone()}</th><td><pre>{v.clone()}</pre></td></tr> }).collect_view()}
+                    </tbody></table>
+                </li>
+            }
+            .into_any(),
+            Err(msg) => view! { <li class="error">{msg}</li> }.into_any(),
+        })
+        .collect_view();
+    let links = s
+        .links()
+        .map(|r| {
+            let target = tree.index_of(&r.span_id);
+            let focus = focus.clone();
+            let label = format!("{} / {}", r.trace_id, r.span_id);
+            match target {
+                Some(t) => view! { <li><button class="link" on:click=move |_| focus(t)>{label}</button></li> }.into_any(),
+                None => view! { <li><a href=format!("/trace/{}?span={}", r.trace_id, r.span_id)>{label}</a></li> }.into_any(),
+            }
+        })
+        .collect_view();
+    let parent = tree.parent[i as usize].map(|p| {
+        let focus = focus.clone();
+        let name = tree.spans[p as usize].name.clone();
+        view! { <button class="link" on:click=move |_| focus(p)>{name}</button> }
+    });
+    let missing = tree.missing_parent[i as usize].then(|| s.parent_id().unwrap_or("").to_string());
+    view! {
+        <aside class="span-panel" aria-label="Span details">
+            <h2>{s.name.clone()}</h2>
+            <dl class="facts">
+                <dt>"Service"</dt><dd>{s.service.clone()}</dd>
+                <dt>"Kind"</dt><dd>{s.kind.label()}</dd>
+                <dt>"Duration"</dt><dd>{duration_ns(s.duration_ns)}</dd>
+                <dt>"Start"</dt><dd>{datetime_ms(s.start_ms, offset)}</dd>
+                <dt>"Status"</dt><dd>{if s.has_error { "error" } else { "ok" }}</dd>
+                <dt>"Span ID"</dt><dd class="mono">{s.span_id.clone()}</dd>
+                <dt>"Parent"</dt><dd>{parent}{missing.map(|m| format!("missing ({m})"))}</dd>
+            </dl>
+            <h3>"Attributes"</h3>
+            {kv_table(attrs)}
+            <h3>"Resource"</h3>
+            {kv_table(res)}
+            <h3>{format!("Events ({})", s.events.len())}</h3>
+            <ul class="events">{events}</ul>
+            <h3>"Links"</h3>
+            <ul>{links}</ul>
+            <p><a href=format!("/logs?trace={}", s.trace_id)>"Logs of this trace →"</a></p>
+        </aside>
+    }
+}

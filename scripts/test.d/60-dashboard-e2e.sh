@@ -1,0 +1,11 @@
+# Dashboard end to end: our server + a real nginx serving dashboard-ui/dist,
+# driven by Playwright (tests/dashboard/e2e.mjs). Screenshots go to
+# tests/artifacts/dashboard/.
+set -euo pipefail
+cd "$ROOT"
+cargo build -p server --quiet
+# Reuse dist/ from stage 40 unless a source file is newer than it.
+if [ ! -f dashboard-ui/dist/index.html ] || [ -n "$(find dashboard-ui/src dashboard-ui/web dashboard-ui/Cargo.toml -newer dashboard-ui/dist/index.html | head -1)" ]; then
+  dashboard-ui/build.sh
+fi
+node tests/dashboard/e2e.mjs

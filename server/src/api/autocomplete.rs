@@ -1,0 +1,187 @@
+//! v3 autocomplete: aggregate attributes, attribute keys and attribute values, from the keys
+//! and values the writer records at ingest (plus the span/log columns SigNoz exposes).
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use rusqlite::{params, Connection};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::access::ViewAccess;
+use super::{envelope, ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v3/autocomplete/aggregate_attributes", get(aggregate_attributes))
+        .route("/api/v3/autocomplete/attribute_keys", get(attribute_keys))
+        .route("/api/v3/autocomplete/attribute_values", get(attribute_values))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct AutocompleteQuery {
+    data_source: String,
+    aggregate_operator: String,
+    search_text: String,
+    tag_type: String,
+    limit: Option<i64>,
+    attribute_key: String,
+    filter_attribute_key_data_type: String,
+}
+
+/// Span and log fields that are real columns (`isColumn: true`).
+fn columns(source: &str) -> &'static [(&'static str, &'static str)] {
+    match source {
+        "traces" => &[
+            ("serviceName", "string"),
+            ("name", "string"),
+            ("durationNano", "float64"),
+            ("hasError", "bool"),
+            ("kind", "int64"),
+            ("traceID", "string"),
+            ("spanID", "string"),
+            ("parentSpanID", "string"),
+            ("httpMethod", "string"),
+            ("responseStatusCode", "string"),
+            ("statusCode", "float64"),
+        ],
+        "logs" => &[
+            ("body", "string"),
+            ("severity_text", "string"),
+            ("severity_number", "int64"),
+            ("trace_id", "string"),
+            ("span_id", "string"),
+            ("trace_flags", "int64"),
+        ],
+        _ => &[],
+    }
+}
+
+fn key_json(key: &str, data_type: &str, kind: &str, is_column: bool) -> Value {
+    json!({"key": key, "dataType": data_type, "type": kind, "isColumn": is_column, "isJSON": false})
+}
+
+fn check_source(s: &str) -> Result<(), ApiError> {
+    if matches!(s, "traces" | "logs" | "metrics") {
+        Ok(())
+    } else {
+        Err(ApiError::bad_data(format!("invalid data source: {s:?}")))
+    }
+}
+
+fn stored_keys(c: &Connection, source: &str, search: &str, numeric_only: bool, limit: i64) -> Result<Vec<Value>, String> {
+    let mut st = c
+        .prepare_cached(
+            "SELECT key, data_type, type FROM attr_keys WHERE source = ?1 AND instr(lower(key), lower(?2)) > 0
+             AND (?3 = 0 OR data_type IN ('int64', 'float64')) ORDER BY key LIMIT ?4",
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map(params![source, search, numeric_only, limit], |r| {
+            Ok(key_json(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, false))
+        })
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+}
+
+async fn aggregate_attributes(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+    check_source(&q.data_source)?;
+    let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
+    let keys = st
+        .store
+        .with_conn(move |c| {
+            if q.data_source == "metrics" {
+                let mut s = c
+                    .prepare_cached("SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__' AND instr(lower(value), lower(?1)) > 0 ORDER BY value LIMIT ?2")
+                    .map_err(|e| e.to_string())?;
+                let rows = s.query_map(params![q.search_text, limit], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())?;
+                return rows.map(|n| n.map(|n| key_json(&n, "float64", "", true))).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string());
+            }
+            let numeric_only = !matches!(q.aggregate_operator.as_str(), "count" | "count_distinct" | "noop" | "");
+            let mut out: Vec<Value> = columns(&q.data_source)
+                .iter()
+                .filter(|(k, dt)| k.to_lowercase().contains(&q.search_text.to_lowercase()) && (!numeric_only || matches!(*dt, "int64" | "float64")))
+                .map(|(k, dt)| key_json(k, dt, "tag", true))
+                .collect();
+            out.extend(stored_keys(c, &q.data_source, &q.search_text, numeric_only, limit)?);
+            out.truncate(limit as usize);
+            Ok(out)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(envelope(Some(json!({"attributeKeys": keys}))))
+}
+
+async fn attribute_keys(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+    check_source(&q.data_source)?;
+    let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
+    let keys = st
+        .store
+        .with_conn(move |c| {
+            let mut out: Vec<Value> = columns(&q.data_source)
+                .iter()
+                .filter(|(k, _)| k.to_lowercase().contains(&q.search_text.to_lowercase()))
+                .map(|(k, dt)| key_json(k, dt, "tag", true))
+                .collect();
+            let mut stored = stored_keys(c, &q.data_source, &q.search_text, false, limit)?;
+            if q.data_source == "metrics" {
+                stored.retain(|k| k["key"] != "__name__");
+                for k in stored.iter_mut() {
+                    k["type"] = json!("tag");
+                }
+            }
+            if !q.tag_type.is_empty() {
+                stored.retain(|k| k["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(&q.tag_type)));
+            }
+            out.extend(stored);
+            out.truncate(limit as usize);
+            Ok(out)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(envelope(Some(json!({"attributeKeys": keys}))))
+}
+
+async fn attribute_values(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+    check_source(&q.data_source)?;
+    if q.attribute_key.is_empty() {
+        return Err(ApiError::bad_data("attributeKey is required"));
+    }
+    let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
+    let values = st
+        .store
+        .with_conn(move |c| {
+            // Span columns with few distinct values come from the rollup's primary key.
+            let sql = match (q.data_source.as_str(), q.attribute_key.as_str()) {
+                ("traces", "serviceName") => "SELECT DISTINCT service FROM span_rollup WHERE instr(lower(service), lower(?1)) > 0 ORDER BY 1 LIMIT ?2",
+                ("traces", "name") => "SELECT DISTINCT name FROM span_rollup WHERE instr(lower(name), lower(?1)) > 0 ORDER BY 1 LIMIT ?2",
+                _ => "SELECT value FROM attr_values WHERE source = ?3 AND key = ?4 AND instr(lower(value), lower(?1)) > 0 ORDER BY value LIMIT ?2",
+            };
+            let mut s = c.prepare_cached(sql).map_err(|e| e.to_string())?;
+            let n = s.parameter_count();
+            let all = [&q.search_text as &dyn rusqlite::ToSql, &limit, &q.data_source, &q.attribute_key];
+            let rows = s.query_map(&all[..n], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    let (mut strings, mut numbers, mut bools) = (Vec::new(), Vec::new(), Vec::new());
+    for v in values {
+        match q.filter_attribute_key_data_type.as_str() {
+            "int64" | "float64" => {
+                if let Ok(n) = v.parse::<f64>() {
+                    numbers.push(json!(n));
+                }
+            }
+            "bool" => {
+                if let Ok(b) = v.parse::<bool>() {
+                    bools.push(json!(b));
+                }
+            }
+            _ => strings.push(json!(v)),
+        }
+    }
+    Ok(envelope(Some(json!({"stringAttributeValues": strings, "numberAttributeValues": numbers, "boolAttributeValues": bools}))))
+}

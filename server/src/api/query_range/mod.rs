@@ -1,0 +1,143 @@
+//! POST /api/v3/query_range: builder queries over traces, logs and metrics, formulas across
+//! them, enveloped as SigNoz v0.39 does (`series` values as strings, rows with RFC3339 times).
+
+pub mod formula;
+mod logs;
+mod metrics;
+pub mod model;
+pub mod series;
+mod table;
+mod traces;
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use super::access::ViewAccess;
+use super::{envelope, ApiError, AppState};
+use model::{BuilderQuery, CompositeQuery, QueryRangeParams};
+use series::SeriesSet;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v3/query_range", post(query_range))
+}
+
+/// Go's `time.RFC3339Nano` for a UTC timestamp: trailing zeros of the fraction trimmed.
+pub fn rfc3339_nano(ts_ns: i64) -> String {
+    let dt = chrono::DateTime::from_timestamp(ts_ns.div_euclid(1_000_000_000), ts_ns.rem_euclid(1_000_000_000) as u32)
+        .unwrap_or_default();
+    let frac = format!("{:09}", ts_ns.rem_euclid(1_000_000_000));
+    let frac = frac.trim_end_matches('0');
+    let base = dt.format("%Y-%m-%dT%H:%M:%S");
+    if frac.is_empty() { format!("{base}Z") } else { format!("{base}.{frac}Z") }
+}
+
+async fn query_range(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, ApiError> {
+    let params: QueryRangeParams =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    let result = st.store.with_conn(move |c| Ok(run(c, &params))).await.map_err(ApiError::internal)??;
+    Ok(envelope(Some(json!({"resultType": "", "result": result}))))
+}
+
+/// One query's output before it is shaped into a `Result`.
+enum Output {
+    Series(SeriesSet),
+    Rows(Vec<Value>),
+}
+
+fn run_one(c: &Connection, q: &BuilderQuery, panel: &str, start_ns: i64, end_ns: i64) -> Result<Output, String> {
+    let whole_range = matches!(panel, "value" | "table");
+    Ok(match (q.data_source.as_str(), panel) {
+        ("traces", "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
+        ("traces", "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
+        ("logs", "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
+        (_, "list" | "trace") => return Err(format!("panel type {panel} is not supported for {}", q.data_source)),
+        ("traces", _) => {
+            let fast = if whole_range { None } else { traces::graph_from_rollup(c, q, start_ns, end_ns)? };
+            match fast {
+                Some(s) => Output::Series(s),
+                None => Output::Series(table::aggregate(c, &table::SPANS, q, start_ns, end_ns, whole_range)?),
+            }
+        }
+        ("logs", _) => Output::Series(table::aggregate(c, &table::LOGS, q, start_ns, end_ns, whole_range)?),
+        _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
+    })
+}
+
+/// Validates and runs a query_range request; the `result` array of the reply.
+pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+    let cq = model::validate(p).map_err(ApiError::bad_data)?;
+    execute(c, p, cq)
+}
+
+fn execute(c: &Connection, p: &QueryRangeParams, cq: &CompositeQuery) -> Result<Vec<Value>, ApiError> {
+    let start_ns = p.start.saturating_mul(1_000_000);
+    let end_ns = p.end.saturating_mul(1_000_000);
+    let panel = cq.panel_type.as_str();
+    let mut series: HashMap<String, SeriesSet> = HashMap::new();
+    let mut results = Vec::new();
+    let fail = |name: &str, e: String| {
+        let mut err = ApiError::bad_data(format!("error in query {name}: {e}"));
+        err.data = Some(json!({ name: e }));
+        err
+    };
+    for (name, q) in cq.builder_queries.iter().filter(|(_, q)| !q.is_formula()) {
+        match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e))? {
+            Output::Rows(rows) => {
+                if !q.disabled {
+                    results.push(json!({"queryName": name, "series": null, "list": rows}));
+                }
+            }
+            Output::Series(mut s) => {
+                s.having(&q.having);
+                series.insert(name.clone(), s);
+            }
+        }
+    }
+    for (name, q) in cq.builder_queries.iter().filter(|(_, q)| q.is_formula()) {
+        let s = formula::evaluate(&q.expression, &series).map_err(|e| fail(name, e))?;
+        series.insert(name.clone(), s);
+    }
+    for (name, q) in &cq.builder_queries {
+        let Some(s) = series.get_mut(name) else { continue };
+        if q.disabled {
+            continue;
+        }
+        s.limit(q.limit);
+        if matches!(panel, "value" | "table") {
+            s.reduce(&q.reduce_to);
+        }
+        // SigNoz: traces and value/table panels give `null` when nothing matched, metrics
+        // and logs graphs `[]`.
+        let source = if q.is_formula() { formula_source(cq, q) } else { q.data_source.as_str() };
+        let empty_as_null = source == "traces" || matches!(panel, "value" | "table");
+        results.push(json!({"queryName": name, "series": s.to_json(empty_as_null), "list": null}));
+    }
+    Ok(results)
+}
+
+/// A formula's data source is that of the queries it uses (the first one decides).
+fn formula_source<'a>(cq: &'a CompositeQuery, q: &BuilderQuery) -> &'a str {
+    formula::referenced(&q.expression)
+        .ok()
+        .and_then(|names| names.into_iter().find_map(|n| cq.builder_queries.get(&n)))
+        .map(|r| r.data_source.as_str())
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_like_go() {
+        assert_eq!(rfc3339_nano(1_707_905_400_130_000_000), "2024-02-14T10:10:00.13Z");
+        assert_eq!(rfc3339_nano(1_707_905_400_000_000_000), "2024-02-14T10:10:00Z");
+    }
+}

@@ -1,0 +1,212 @@
+//! The v3 query_range request (`QueryRangeParamsV3`) and its validation, following SigNoz's
+//! `BuilderQuery.Validate` plus the inputs that would crash SigNoz (stepInterval 0).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct QueryRangeParams {
+    pub start: i64,
+    pub end: i64,
+    pub step: i64,
+    pub variables: Map<String, Value>,
+    pub no_cache: bool,
+    pub composite_query: Option<CompositeQuery>,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CompositeQuery {
+    pub query_type: String,
+    pub panel_type: String,
+    pub builder_queries: BTreeMap<String, BuilderQuery>,
+    pub prom_queries: Option<Value>,
+    pub ch_queries: Option<Value>,
+    pub unit: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AttributeKey {
+    pub key: String,
+    pub data_type: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub is_column: bool,
+    #[serde(rename = "isJSON")]
+    pub is_json: bool,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default)]
+pub struct FilterItem {
+    pub key: AttributeKey,
+    pub value: Value,
+    pub op: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default)]
+pub struct FilterSet {
+    pub op: String,
+    pub items: Vec<FilterItem>,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Having {
+    pub column_name: String,
+    pub op: String,
+    pub value: Value,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OrderBy {
+    pub column_name: String,
+    pub order: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct BuilderQuery {
+    pub query_name: String,
+    pub expression: String,
+    pub data_source: String,
+    pub aggregate_operator: String,
+    pub aggregate_attribute: AttributeKey,
+    pub filters: Option<FilterSet>,
+    pub group_by: Vec<AttributeKey>,
+    pub step_interval: i64,
+    pub disabled: bool,
+    pub having: Vec<Having>,
+    pub legend: String,
+    pub limit: Option<u64>,
+    pub offset: u64,
+    pub page_size: u64,
+    pub order_by: Vec<OrderBy>,
+    pub reduce_to: String,
+    pub select_columns: Vec<AttributeKey>,
+}
+
+impl BuilderQuery {
+    pub fn is_formula(&self) -> bool {
+        self.expression != self.query_name
+    }
+}
+
+pub const PANEL_TYPES: &[&str] = &["graph", "value", "table", "list", "trace"];
+
+/// The quantile of a `pXX` or `hist_quantile_XX` operator.
+pub fn quantile_of(op: &str) -> Option<f64> {
+    let digits = op.strip_prefix("hist_quantile_").or_else(|| op.strip_prefix('p'))?;
+    let n: u32 = digits.parse().ok()?;
+    (digits.len() == 2 && (1..=99).contains(&n)).then(|| n as f64 / 100.0)
+}
+
+fn known_operator(op: &str) -> bool {
+    matches!(
+        op,
+        "noop" | "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "rate" | "sum_rate" | "avg_rate" | "min_rate"
+            | "max_rate" | "rate_sum" | "rate_avg" | "rate_min" | "rate_max"
+    ) || (quantile_of(op).is_some() && matches!(op.len(), 3 | 16))
+}
+
+pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
+    let cq = p.composite_query.as_ref().ok_or("composite query is required")?;
+    if p.start <= 0 || p.end <= 0 {
+        return Err("start and end are required epoch milliseconds".into());
+    }
+    if p.end < p.start {
+        return Err("start time should be less than end time".into());
+    }
+    if !PANEL_TYPES.contains(&cq.panel_type.as_str()) {
+        return Err(format!("panel type is invalid: {:?}", cq.panel_type));
+    }
+    match cq.query_type.as_str() {
+        "builder" => {}
+        "promql" | "clickhouse_sql" => return Err(format!("query type {} is not supported by this server", cq.query_type)),
+        other => return Err(format!("query type is invalid: {other:?}")),
+    }
+    if cq.builder_queries.is_empty() {
+        return Err("composite query must contain at least one query".into());
+    }
+    for (name, q) in &cq.builder_queries {
+        let fail = |m: &str| Err(format!("query {name}: {m}"));
+        if q.query_name.is_empty() {
+            return fail("query name is required");
+        }
+        if q.expression.is_empty() {
+            return fail("expression is required");
+        }
+        if q.is_formula() {
+            continue;
+        }
+        if !matches!(q.data_source.as_str(), "traces" | "logs" | "metrics") {
+            return fail(&format!("data source is invalid: {:?}", q.data_source));
+        }
+        let op = q.aggregate_operator.as_str();
+        if !known_operator(op) {
+            return fail(&format!("aggregate operator is invalid: {op:?}"));
+        }
+        if op.starts_with("hist_quantile") != (q.data_source == "metrics" && op.starts_with("hist_quantile")) {
+            return fail("hist_quantile operators need dataSource metrics");
+        }
+        let needs_attr = !(op == "noop" || op == "count" || (op == "rate" && q.data_source != "metrics"));
+        if needs_attr && q.aggregate_attribute.key.is_empty() {
+            return fail("aggregate attribute is required");
+        }
+        if q.data_source == "metrics" && q.aggregate_attribute.key.is_empty() {
+            return fail("aggregate attribute (the metric name) is required");
+        }
+        if q.data_source == "metrics" && !q.group_by.is_empty() && (op == "noop" || op == "rate") {
+            return fail("groupBy is not supported with noop or rate on metrics");
+        }
+        if q.step_interval <= 0 {
+            return fail("stepInterval must be greater than 0");
+        }
+        if cq.panel_type == "list" && q.data_source == "traces" && q.select_columns.is_empty() {
+            return fail("select columns are required for list panels on traces");
+        }
+        for k in q.group_by.iter().chain(q.filters.iter().flat_map(|f| f.items.iter().map(|i| &i.key))) {
+            if k.key.is_empty() {
+                return fail("attribute keys must not be empty");
+            }
+        }
+    }
+    Ok(cq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params(q: Value) -> QueryRangeParams {
+        serde_json::from_value(json!({"start": 1, "end": 2, "step": 60,
+            "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": q}}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn quantile_operators() {
+        assert_eq!(quantile_of("p99"), Some(0.99));
+        assert_eq!(quantile_of("p05"), Some(0.05));
+        assert_eq!(quantile_of("hist_quantile_50"), Some(0.5));
+        assert_eq!(quantile_of("p100"), None);
+        assert_eq!(quantile_of("pxx"), None);
+    }
+
+    #[test]
+    fn rejects_what_would_crash_signoz() {
+        let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 0});
+        assert!(validate(&params(q)).unwrap_err().contains("stepInterval"));
+        let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "p99", "stepInterval": 60});
+        assert!(validate(&params(q)).unwrap_err().contains("aggregate attribute"));
+        let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 60});
+        assert!(validate(&params(q)).is_ok());
+    }
+}

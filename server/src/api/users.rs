@@ -1,0 +1,317 @@
+//! Open meta routes (version, health, featureFlags) and the user flow: register (first user
+//! becomes ADMIN), loginPrecheck, login with password or refresh token, user and org routes.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post, put};
+use axum::Router;
+use rusqlite::{params, OptionalExtension};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::access::{load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess};
+use super::{envelope, parse_body, raw, ApiError, AppState, RawError};
+use crate::auth::{self, Claims};
+
+pub const VERSION: &str = "v0.39.0";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/version", get(version))
+        .route("/api/v1/health", get(|| async { raw(json!({"status": "ok"})) }))
+        .route("/api/v1/featureFlags", get(|| async { envelope(Some(feature_flags())) }))
+        .route("/api/v1/register", post(register))
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/loginPrecheck", get(login_precheck))
+        .route("/api/v1/user", get(list_users))
+        .route("/api/v1/user/{id}", get(get_user).put(edit_user))
+        .route("/api/v1/user/{id}/flags", patch(set_flags))
+        .route("/api/v1/org/{id}", put(edit_org))
+}
+
+fn feature_flags() -> Value {
+    let flag = |name: &str, active: bool, limit: i64| {
+        json!({"name": name, "active": active, "usage": 0, "usage_limit": limit, "route": ""})
+    };
+    json!([
+        flag("OSS", false, -1),
+        flag("DISABLE_UPSELL", false, -1),
+        flag("SSO", false, -1),
+        flag("SMART_TRACE_DETAIL", false, -1),
+        flag("CUSTOM_METRICS_FUNCTION", false, -1),
+        flag("QUERY_BUILDER_PANELS", true, 20),
+        flag("QUERY_BUILDER_ALERTS", true, 10),
+        flag("ALERT_CHANNEL_SLACK", true, -1),
+        flag("ALERT_CHANNEL_WEBHOOK", true, -1),
+        flag("ALERT_CHANNEL_PAGERDUTY", true, -1),
+        flag("ALERT_CHANNEL_OPSGENIE", true, -1),
+        flag("ALERT_CHANNEL_MSTEAMS", false, -1),
+        flag("USE_SPAN_METRICS", false, -1),
+    ])
+}
+
+async fn version(State(st): State<AppState>) -> Response {
+    let setup = st
+        .store
+        .with_conn(|c| c.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get::<_, bool>(0)).map_err(|e| e.to_string()))
+        .await
+        .unwrap_or(false);
+    raw(json!({"version": VERSION, "ee": "Y", "setupCompleted": setup}))
+}
+
+pub fn user_payload(u: &User) -> Value {
+    json!({"id": u.id, "name": u.name, "email": u.email, "createdAt": u.created_at,
+        "profilePictureURL": u.profile_picture_url, "orgId": u.org_id, "groupId": u.group_id,
+        "role": u.role.name(), "organization": u.organization, "flags": u.flags})
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegisterBody {
+    name: String,
+    #[serde(rename = "orgname")]
+    org_name: String,
+    email: String,
+    password: String,
+    token: String,
+}
+
+async fn register(State(st): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let b: RegisterBody = parse_body(&body).map_err(ApiError::bad_data)?;
+    if b.email.trim().is_empty() || !b.email.contains('@') {
+        return Err(ApiError::bad_data("email is required"));
+    }
+    if b.password.chars().count() < 8 {
+        return Err(ApiError::bad_data("password should be atleast 8 characters"));
+    }
+    let hash = auth::hash_password(&b.password);
+    st.store
+        .with_conn(move |c| {
+            let tx = c.transaction().map_err(|e| e.to_string())?;
+            let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+            if has_users {
+                return Err(if b.token.is_empty() {
+                    "An invitation is needed to create an account. Please ask your admin (the person who has first installed SigNoz) to send an invite.".to_string()
+                } else {
+                    "invitation is not valid".to_string()
+                });
+            }
+            let now = chrono::Utc::now().timestamp();
+            for role in [Role::Admin, Role::Editor, Role::Viewer] {
+                tx.execute("INSERT OR IGNORE INTO groups (id, name) VALUES (?1, ?2)", params![uuid::Uuid::new_v4().to_string(), role.name()])
+                    .map_err(|e| e.to_string())?;
+            }
+            let org_id = uuid::Uuid::new_v4().to_string();
+            tx.execute("INSERT INTO orgs (id, name, created_at) VALUES (?1, ?2, ?3)", params![org_id, b.org_name, now])
+                .map_err(|e| e.to_string())?;
+            let gid: String = tx.query_row("SELECT id FROM groups WHERE name = 'ADMIN'", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+            tx.execute(
+                "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                params![uuid::Uuid::new_v4().to_string(), b.name, b.email.trim(), hash, now, gid, org_id],
+            )
+            .map_err(|e| e.to_string())?;
+            tx.commit().map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::bad_data)?;
+    Ok(envelope::<()>(None))
+}
+
+#[derive(Deserialize)]
+struct PrecheckQuery {
+    #[serde(default)]
+    email: String,
+}
+
+async fn login_precheck(State(st): State<AppState>, Query(q): Query<PrecheckQuery>) -> Result<Response, ApiError> {
+    let email = q.email.clone();
+    let is_user = st
+        .store
+        .with_conn(move |c| load_user_by_email(c, &email).map_err(|e| e.to_string()))
+        .await
+        .map_err(ApiError::internal)?
+        .is_some();
+    Ok(envelope(Some(json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginBody {
+    email: String,
+    password: String,
+    #[serde(rename = "refreshtoken")]
+    refresh_token: String,
+}
+
+pub fn issue_tokens(st: &AppState, u: &User) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    let claims = |exp| Claims { id: u.id.clone(), gid: u.group_id.clone(), email: u.email.clone(), exp };
+    let access_exp = now + auth::ACCESS_TTL_SECS;
+    let refresh_exp = now + auth::REFRESH_TTL_SECS;
+    json!({"accessJwt": st.jwt.sign(&claims(access_exp)), "accessJwtExpiry": access_exp,
+        "refreshJwt": st.jwt.sign(&claims(refresh_exp)), "refreshJwtExpiry": refresh_exp, "userId": u.id})
+}
+
+async fn login(State(st): State<AppState>, body: Bytes) -> Result<Response, RawError> {
+    let b: LoginBody = parse_body(&body).map_err(RawError::bad)?;
+    let unauthorized = |m: &str| RawError(axum::http::StatusCode::UNAUTHORIZED, m.to_string());
+    let user = if !b.refresh_token.is_empty() {
+        let claims = st
+            .jwt
+            .verify(&b.refresh_token, chrono::Utc::now().timestamp())
+            .map_err(|e| unauthorized(&format!("failed to validate refresh token: {e}")))?;
+        st.store
+            .with_conn(move |c| load_user(c, &claims.id).map_err(|e| e.to_string()))
+            .await
+            .map_err(RawError::internal)?
+            .ok_or_else(|| unauthorized("failed to validate refresh token: user not found"))?
+    } else {
+        let email = b.email.trim().to_string();
+        let found = st
+            .store
+            .with_conn(move |c| {
+                let hash: Option<String> = c
+                    .query_row("SELECT password_hash FROM users WHERE email = ?1", [&email], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| e.to_string())?;
+                Ok(hash.map(|h| (h, load_user_by_email(c, &email))))
+            })
+            .await
+            .map_err(RawError::internal)?;
+        match found {
+            Some((hash, Ok(Some(u)))) if auth::verify_password(&b.password, &hash) => u,
+            _ => return Err(unauthorized("failed to authenticate: invalid email or password")),
+        }
+    };
+    Ok(raw(issue_tokens(&st, &user)))
+}
+
+/// SigNoz `SelfAccess`: the user themself or an admin.
+fn self_or_admin(caller: &User, id: &str) -> Result<(), ApiError> {
+    if caller.id == id || caller.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::new("forbidden", "API is accessible for self access or to the admins."))
+    }
+}
+
+async fn fetch_user(st: &AppState, id: String) -> Result<User, Response> {
+    st.store
+        .with_conn(move |c| load_user(c, &id).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| RawError::internal(e).into_response())?
+        .ok_or_else(|| ApiError::not_found("user not found").into_response())
+}
+
+async fn get_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>) -> Response {
+    if let Err(e) = self_or_admin(&caller, &id) {
+        return e.into_response();
+    }
+    match fetch_user(&st, id).await {
+        Ok(u) => raw(user_payload(&u)),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EditUserBody {
+    name: Option<String>,
+    #[serde(rename = "profilepictureurl")]
+    profile_picture_url: Option<String>,
+}
+
+async fn edit_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>, body: Bytes) -> Response {
+    if let Err(e) = self_or_admin(&caller, &id) {
+        return e.into_response();
+    }
+    let b: EditUserBody = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return RawError::bad(e).into_response(),
+    };
+    let uid = id.clone();
+    let res = st
+        .store
+        .with_conn(move |c| {
+            if let Some(n) = b.name.filter(|n| !n.is_empty()) {
+                c.execute("UPDATE users SET name = ?1 WHERE id = ?2", params![n, uid]).map_err(|e| e.to_string())?;
+            }
+            if let Some(p) = b.profile_picture_url {
+                c.execute("UPDATE users SET profile_picture_url = ?1 WHERE id = ?2", params![p, uid]).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = res {
+        return RawError::internal(e).into_response();
+    }
+    match fetch_user(&st, id).await {
+        Ok(u) => raw(user_payload(&u)),
+        Err(r) => r,
+    }
+}
+
+async fn set_flags(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>, body: Bytes) -> Response {
+    if let Err(e) = self_or_admin(&caller, &id) {
+        return e.into_response();
+    }
+    let Ok(Value::Object(new)) = serde_json::from_slice::<Value>(&body) else {
+        return ApiError::bad_data("flags must be a JSON object of strings").into_response();
+    };
+    let res = st
+        .store
+        .with_conn(move |c| {
+            let old: Option<String> = c.query_row("SELECT flags FROM users WHERE id = ?1", [&id], |r| r.get(0)).map_err(|e| e.to_string())?;
+            let mut flags = old.and_then(|o| serde_json::from_str::<serde_json::Map<String, Value>>(&o).ok()).unwrap_or_default();
+            flags.extend(new);
+            c.execute("UPDATE users SET flags = ?1 WHERE id = ?2", params![Value::Object(flags.clone()).to_string(), id])
+                .map_err(|e| e.to_string())?;
+            Ok(Value::Object(flags))
+        })
+        .await;
+    match res {
+        Ok(flags) => envelope(Some(flags)),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+async fn list_users(State(st): State<AppState>, AdminAccess(_): AdminAccess) -> Response {
+    match st.store.with_conn(|c| load_users(c).map_err(|e| e.to_string())).await {
+        Ok(us) => raw(us.iter().map(user_payload).collect::<Vec<_>>()),
+        Err(e) => RawError::internal(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OrgBody {
+    name: Option<String>,
+    #[serde(rename = "isanonymous")]
+    is_anonymous: Option<bool>,
+    #[serde(rename = "hasoptedupdates")]
+    has_opted_updates: Option<bool>,
+}
+
+async fn edit_org(State(st): State<AppState>, AdminAccess(_): AdminAccess, Path(id): Path<String>, body: Bytes) -> Response {
+    let b: OrgBody = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return RawError::bad(e).into_response(),
+    };
+    let res = st
+        .store
+        .with_conn(move |c| {
+            c.execute(
+                "UPDATE orgs SET name = COALESCE(?1, name), is_anonymous = COALESCE(?2, is_anonymous),
+                 has_opted_updates = COALESCE(?3, has_opted_updates) WHERE id = ?4",
+                params![b.name, b.is_anonymous, b.has_opted_updates, id],
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+    match res {
+        Ok(0) => RawError(axum::http::StatusCode::NOT_FOUND, "org not found".into()).into_response(),
+        Ok(_) => raw(json!({"data": "org updated successfully"})),
+        Err(e) => RawError::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,60 @@
+//! Command-line flags (each with an environment-variable fallback) and their defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "server", version, about = "OTLP/HTTP receiver + SQLite + SigNoz v0.39 query-service API")]
+pub struct Config {
+    /// Directory holding the SQLite database and the generated JWT secret.
+    #[arg(long, env = "OTEL_WASM_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Address of the OTLP/HTTP receiver (/v1/traces, /v1/metrics, /v1/logs).
+    #[arg(long, env = "OTEL_WASM_OTLP_ADDR", default_value = "127.0.0.1:4318")]
+    pub otlp_addr: SocketAddr,
+    /// Address of the query-service API (/api/...) and the dashboard files.
+    #[arg(long, env = "OTEL_WASM_API_ADDR", default_value = "127.0.0.1:8080")]
+    pub api_addr: SocketAddr,
+    /// HS256 secret for access tokens; generated and kept in <data-dir>/jwt-secret when absent.
+    #[arg(long, env = "OTEL_WASM_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Comma-separated origins allowed to send OTLP from a browser; `*` allows any.
+    #[arg(long, env = "OTEL_WASM_ALLOWED_ORIGINS", default_value = "*", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Directory with the built dashboard; served at / with index.html as SPA fallback.
+    #[arg(long, env = "OTEL_WASM_WEB_ROOT")]
+    pub web_root: Option<PathBuf>,
+    /// Telemetry older than this many hours is deleted.
+    #[arg(long, env = "OTEL_WASM_RETENTION_HOURS", default_value_t = 72)]
+    pub retention_hours: u64,
+    /// Largest accepted OTLP request body (after gzip decompression too), in bytes.
+    #[arg(long, env = "OTEL_WASM_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Seconds between evaluations of alert rules (SigNoz evaluates each at its own frequency;
+    /// this is the scheduler tick).
+    #[arg(long, env = "OTEL_WASM_RULES_TICK_SECS", default_value_t = 15)]
+    pub rules_tick_secs: u64,
+}
+
+impl Config {
+    /// A config for tests and embedding: everything on loopback port 0 inside `data_dir`.
+    pub fn ephemeral(data_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            otlp_addr: "127.0.0.1:0".parse().unwrap(),
+            api_addr: "127.0.0.1:0".parse().unwrap(),
+            jwt_secret: Some("test-secret".into()),
+            allowed_origins: vec!["*".into()],
+            web_root: None,
+            retention_hours: 72,
+            max_body_bytes: 16 * 1024 * 1024,
+            rules_tick_secs: 15,
+        }
+    }
+
+    pub fn retention_nanos(&self) -> i64 {
+        (self.retention_hours as i64).saturating_mul(3_600_000_000_000)
+    }
+}

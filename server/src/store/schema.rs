@@ -1,0 +1,87 @@
+//! Versioned schema migrations, applied in order inside one transaction each and recorded
+//! in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a released entry;
+/// append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: telemetry, users, dashboards, rules, channels.
+    r#"
+    CREATE TABLE orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL,
+        is_anonymous INTEGER NOT NULL DEFAULT 0, has_opted_updates INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, profile_picture_url TEXT NOT NULL DEFAULT '',
+        group_id TEXT NOT NULL REFERENCES groups(id), org_id TEXT NOT NULL REFERENCES orgs(id), flags TEXT);
+
+    -- Raw spans. Times in ns since the epoch. attrs/resource are JSON objects with typed values;
+    -- events/refs are JSON arrays of the strings the trace-detail API returns.
+    CREATE TABLE spans (ts INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+        parent_span_id TEXT NOT NULL, service TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+        duration INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT NOT NULL,
+        has_error INTEGER NOT NULL, http_method TEXT NOT NULL, response_status_code TEXT NOT NULL,
+        attrs TEXT NOT NULL, resource TEXT NOT NULL, events TEXT NOT NULL, refs TEXT NOT NULL);
+    CREATE INDEX spans_by_trace ON spans (trace_id, span_id);
+    CREATE INDEX spans_by_service_time ON spans (service, ts);
+    CREATE INDEX spans_by_time ON spans (ts);
+
+    -- Per-minute rollup per (service, operation), filled at ingest: services, top operations and
+    -- latency charts read this instead of raw spans. sketch = log-bucket histogram (see sketch.rs).
+    CREATE TABLE span_rollup (service TEXT NOT NULL, name TEXT NOT NULL, minute INTEGER NOT NULL,
+        calls INTEGER NOT NULL, errors INTEGER NOT NULL, duration_sum INTEGER NOT NULL, sketch BLOB NOT NULL,
+        PRIMARY KEY (service, name, minute)) WITHOUT ROWID;
+    CREATE INDEX span_rollup_by_minute ON span_rollup (minute);
+    CREATE TABLE top_level_ops (service TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (service, name)) WITHOUT ROWID;
+
+    CREATE TABLE errors (ts INTEGER NOT NULL, error_id TEXT NOT NULL, group_id TEXT NOT NULL,
+        trace_id TEXT NOT NULL, span_id TEXT NOT NULL, service TEXT NOT NULL, exception_type TEXT NOT NULL,
+        exception_message TEXT NOT NULL, exception_stacktrace TEXT NOT NULL, exception_escaped INTEGER NOT NULL);
+    CREATE INDEX errors_by_time ON errors (ts);
+    CREATE INDEX errors_by_group ON errors (group_id, ts);
+
+    CREATE TABLE logs (ts INTEGER NOT NULL, observed_ts INTEGER NOT NULL, id TEXT NOT NULL,
+        trace_id TEXT NOT NULL, span_id TEXT NOT NULL, trace_flags INTEGER NOT NULL,
+        severity_text TEXT NOT NULL, severity_number INTEGER NOT NULL, body TEXT NOT NULL,
+        service TEXT NOT NULL, attrs TEXT NOT NULL, resource TEXT NOT NULL);
+    CREATE INDEX logs_by_time ON logs (ts);
+
+    -- One row per data point. kind: sum | gauge | histogram. labels = point attributes merged
+    -- over resource attributes. Histograms keep bounds/counts as JSON arrays.
+    CREATE TABLE metric_points (ts INTEGER NOT NULL, metric TEXT NOT NULL, kind TEXT NOT NULL,
+        temporality INTEGER NOT NULL, monotonic INTEGER NOT NULL, labels TEXT NOT NULL, value REAL,
+        count INTEGER, sum REAL, bounds TEXT, bucket_counts TEXT);
+    CREATE INDEX metric_points_by_name_time ON metric_points (metric, ts);
+    CREATE INDEX metric_points_by_time ON metric_points (ts);
+
+    -- Attribute keys and (a bounded number of) values per data source, for autocomplete.
+    CREATE TABLE attr_keys (source TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,
+        data_type TEXT NOT NULL, PRIMARY KEY (source, key, type)) WITHOUT ROWID;
+    CREATE TABLE attr_values (source TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (source, key, value)) WITHOUT ROWID;
+
+    CREATE TABLE dashboards (id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL, created_by TEXT, updated_at TEXT NOT NULL, updated_by TEXT,
+        data TEXT NOT NULL, locked INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE rules (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL,
+        created_at TEXT, created_by TEXT, updated_at TEXT, updated_by TEXT,
+        state TEXT NOT NULL DEFAULT 'inactive', pending_since INTEGER);
+    CREATE TABLE channels (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn latest_version() -> usize {
+    MIGRATIONS.len()
+}
