@@ -45,7 +45,8 @@ pub async fn serve(root: PathBuf, req: Request) -> Response {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes; invalid escapes stay as they are.
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::access::{AdminAccess, EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -49,15 +49,7 @@ fn receiver(body: &[u8]) -> Result<(String, &'static str, String), ApiError> {
 }
 
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
-    let rows = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], row_json).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let rows = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
     Ok(envelope(Some(rows)))
 }
 
@@ -104,13 +96,6 @@ async fn update(State(st): State<AppState>, _: AdminAccess, Path(id): Path<i64>,
 }
 
 async fn remove(State(st): State<AppState>, _: AdminAccess, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM channels WHERE id = ?1", [id]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("channel not found"));
-    }
+    delete_row(&st, "DELETE FROM channels WHERE id = ?1", id, "channel").await?;
     Ok(envelope::<()>(None))
 }

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,15 +43,7 @@ fn dashboard_data(body: &[u8]) -> Result<Value, ApiError> {
 
 async fn list(State(st): State<AppState>, _: ViewAccess, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let tags: Vec<String> = url_params(query.as_deref().unwrap_or(""), "tags");
-    let all = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], row_json).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let all = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
     let filtered: Vec<Value> = all
         .into_iter()
         .filter(|d| {
@@ -68,28 +60,10 @@ fn url_params(query: &str, name: &str) -> Vec<String> {
         .split('&')
         .filter_map(|kv| kv.split_once('='))
         .filter(|(k, _)| *k == name)
-        .map(|(_, v)| percent_decode(v))
+        .map(|(_, v)| crate::static_files::percent_decode(&v.replace('+', " ")))
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 async fn create(State(st): State<AppState>, EditAccess(user): EditAccess, body: Bytes) -> Result<Response, ApiError> {
     let data = dashboard_data(&body)?;
@@ -141,13 +115,6 @@ async fn update(State(st): State<AppState>, EditAccess(user): EditAccess, Path(u
 }
 
 async fn remove(State(st): State<AppState>, _: EditAccess, Path(uuid): Path<String>) -> Result<Response, ApiError> {
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM dashboards WHERE uuid = ?1", [uuid]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("dashboard not found"));
-    }
+    delete_row(&st, "DELETE FROM dashboards WHERE uuid = ?1", uuid, "dashboard").await?;
     Ok(envelope::<()>(None))
 }

@@ -132,6 +132,35 @@ fn lowercase_keys(v: Value) -> Value {
     }
 }
 
+/// All rows of a metadata query, each turned into JSON by `row`.
+pub async fn list_rows(
+    st: &AppState,
+    sql: String,
+    row: fn(&rusqlite::Row) -> rusqlite::Result<Value>,
+) -> Result<Vec<Value>, ApiError> {
+    st.store
+        .with_conn(move |c| {
+            let mut s = c.prepare(&sql).map_err(|e| e.to_string())?;
+            let rows = s.query_map([], row).map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// Runs a `DELETE ... WHERE <key> = ?1`; 404 `not_found` naming `what` when nothing matched.
+pub async fn delete_row<K: rusqlite::ToSql + Send + 'static>(st: &AppState, sql: &'static str, key: K, what: &'static str) -> Result<(), ApiError> {
+    let n = st
+        .store
+        .with_conn(move |c| c.execute(sql, [key]).map_err(|e| e.to_string()))
+        .await
+        .map_err(ApiError::internal)?;
+    if n == 0 {
+        return Err(ApiError::not_found(format!("{what} not found")));
+    }
+    Ok(())
+}
+
 pub fn now_ns() -> i64 {
     chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
 }

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -108,15 +108,7 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
 }
 
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
-    let rules = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], gettable).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let rules = list_rows(&st, format!("{SELECT} ORDER BY id"), gettable).await?;
     Ok(envelope(Some(json!({"rules": rules}))))
 }
 
@@ -187,14 +179,7 @@ async fn patch(State(st): State<AppState>, EditAccess(user): EditAccess, Path(id
 
 async fn remove(State(st): State<AppState>, _: EditAccess, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM rules WHERE id = ?1", [id]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("rule not found"));
-    }
+    delete_row(&st, "DELETE FROM rules WHERE id = ?1", id, "rule").await?;
     Ok(envelope(Some("rule successfully deleted")))
 }
 
