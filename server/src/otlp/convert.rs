@@ -72,7 +72,7 @@ fn error_id(span_id: &str, index: usize, ts: i64) -> String {
 pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
     let mut out = Converted { batch: Batch::default(), rejected: 0, reason: String::new() };
     for rs in &req.resource_spans {
-        let resource = rs.resource.as_ref().map(|r| attrs_to_map(&r.attributes)).unwrap_or_default();
+        let resource = std::sync::Arc::new(rs.resource.as_ref().map(|r| attrs_to_map(&r.attributes)).unwrap_or_default());
         let service = service_of(&resource);
         for ss in &rs.scope_spans {
             for span in &ss.spans {

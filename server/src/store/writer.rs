@@ -118,8 +118,14 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
             Ok(())
         };
 
+        // The serialised resource of the previous span: consecutive spans share one.
+        let mut last_resource: (*const serde_json::Map<String, serde_json::Value>, String) = (std::ptr::null(), String::new());
         for batch in batches {
             for s in &batch.spans {
+                let new_resource = std::sync::Arc::as_ptr(&s.resource) != last_resource.0;
+                if new_resource {
+                    last_resource = (std::sync::Arc::as_ptr(&s.resource), serde_json::to_string(&*s.resource).unwrap());
+                }
                 ins_span.execute(params![
                     s.ts,
                     s.trace_id,
@@ -135,7 +141,7 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     s.http_method,
                     s.response_status_code,
                     serde_json::to_string(&s.attrs).unwrap(),
-                    serde_json::to_string(&s.resource).unwrap(),
+                    &last_resource.1,
                     serde_json::to_string(&s.events).unwrap(),
                     serde_json::to_string(&s.refs).unwrap(),
                 ])?;
@@ -151,7 +157,9 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     ins_top.execute(params![s.service, s.name])?;
                 }
                 remember("traces", "tag", &s.attrs)?;
-                remember("traces", "resource", &s.resource)?;
+                if new_resource {
+                    remember("traces", "resource", &s.resource)?;
+                }
             }
             for e in &batch.errors {
                 ins_err.execute(params![
