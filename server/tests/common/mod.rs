@@ -39,6 +39,8 @@ impl Drop for TempDir {
     }
 }
 
+/// Stopped by `stop()`; if a test panics first, dropping `running` drops its stop channel,
+/// which ends both servers' graceful shutdown and the background loops.
 pub struct TestServer {
     pub running: Option<server::Running>,
     pub api: String,
@@ -118,16 +120,6 @@ impl TestServer {
             .send()
             .await
             .unwrap()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        // A failed test still stops the servers: dropping the handle aborts nothing by
-        // itself, so signal shutdown and let the runtime wind the tasks down.
-        if let Some(r) = self.running.take() {
-            drop(r);
-        }
     }
 }
 
