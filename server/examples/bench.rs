@@ -32,8 +32,11 @@ impl Rng {
     }
 }
 
-/// One protobuf request of BATCH spans: whole traces, one service per resource.
-fn batch(n: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, String) {
+/// One protobuf request of BATCH spans: whole traces, one service per resource. Like live
+/// traffic, batch `n` of `of` carries spans from its own slice of the window (plus jitter).
+fn batch(n: usize, of: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, String) {
+    let slice = window_ns / of as u64;
+    let slice_start = start_ns + n as u64 * slice;
     let service = n % SERVICES;
     let mut spans = Vec::with_capacity(BATCH);
     let mut last_trace = String::new();
@@ -42,7 +45,7 @@ fn batch(n: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, St
         trace_id[..8].copy_from_slice(&(n as u64).to_be_bytes());
         trace_id[8..].copy_from_slice(&(t as u64 + 1).to_be_bytes());
         last_trace = hex::encode(trace_id);
-        let t0 = start_ns + rng.next() % window_ns;
+        let t0 = slice_start + rng.next() % (slice * 4).max(1);
         for s in 0..SPANS_PER_TRACE {
             let dur = 1_000_000 + rng.next() % 500_000_000;
             let span_id = ((n as u64) << 20 | (t as u64) << 4 | s as u64 + 1).to_be_bytes().to_vec();
@@ -134,7 +137,7 @@ async fn main() {
     let mut bodies = Vec::with_capacity(batches);
     let mut trace_ids = Vec::new();
     for n in 0..batches {
-        let (b, t) = batch(n, start, window, &mut rng);
+        let (b, t) = batch(n, batches, start, window, &mut rng);
         bodies.push(b);
         if n % 37 == 0 {
             trace_ids.push(t);
