@@ -48,8 +48,8 @@ fn batch(n: usize, of: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (
         let t0 = slice_start + rng.next() % (slice * 4).max(1);
         for s in 0..SPANS_PER_TRACE {
             let dur = 1_000_000 + rng.next() % 500_000_000;
-            let span_id = ((n as u64) << 20 | (t as u64) << 4 | s as u64 + 1).to_be_bytes().to_vec();
-            let parent = if s == 0 { vec![] } else { ((n as u64) << 20 | (t as u64) << 4 | 1).to_be_bytes().to_vec() };
+            let span_id = (((n as u64) << 20) | ((t as u64) << 4) | (s as u64 + 1)).to_be_bytes().to_vec();
+            let parent = if s == 0 { vec![] } else { (((n as u64) << 20) | ((t as u64) << 4) | 1).to_be_bytes().to_vec() };
             spans.push(Span {
                 trace_id: trace_id.to_vec(),
                 span_id,

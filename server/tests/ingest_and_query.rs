@@ -28,10 +28,10 @@ async fn trace_detail_rows_match_what_was_sent() {
     let token = srv.admin_token().await;
     let t0 = now_ns() - 60_000_000_000;
     let (root, child) = checkout_trace(t0);
-    let r = srv.send_traces(&request("frontend", &[root.clone()])).await;
+    let r = srv.send_traces(&request("frontend", std::slice::from_ref(&root))).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/x-protobuf");
-    let r = srv.send_traces(&request("checkout", &[child.clone()])).await;
+    let r = srv.send_traces(&request("checkout", std::slice::from_ref(&child))).await;
     assert_eq!(r.status(), 200);
 
     let trace_id = hex::encode(root.trace);

@@ -55,7 +55,7 @@ pub fn normalize(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
 }
 
 fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
-    if !m.get("alert").and_then(|a| a.as_str()).is_some_and(|a| !a.is_empty()) {
+    if m.get("alert").and_then(|a| a.as_str()).is_none_or(|a| a.is_empty()) {
         return Err(ApiError::bad_data("rule name (alert) is required"));
     }
     for (field, default) in [("evalWindow", "5m0s"), ("frequency", "1m0s")] {
@@ -70,7 +70,7 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
     let cond = m.get("condition").and_then(|c| c.as_object()).ok_or_else(|| ApiError::bad_data("condition is required"))?;
     let cq = cond.get("compositeQuery").and_then(|c| c.as_object()).ok_or_else(|| ApiError::bad_data("condition.compositeQuery is required"))?;
     let query_type = cq.get("queryType").and_then(|q| q.as_str()).unwrap_or("").to_string();
-    if !m.get("ruleType").and_then(|r| r.as_str()).is_some_and(|r| !r.is_empty()) {
+    if m.get("ruleType").and_then(|r| r.as_str()).is_none_or(|r| r.is_empty()) {
         let t = if query_type == "promql" { "promql_rule" } else { "threshold_rule" };
         m.insert("ruleType".into(), json!(t));
     }

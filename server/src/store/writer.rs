@@ -17,6 +17,11 @@ pub enum Job {
     Sweep(i64, oneshot::Sender<Result<usize, String>>),
 }
 
+/// (service, operation, minute)
+type RollupKey = (String, String, i64);
+/// (calls, errors, duration sum, latency sketch)
+type RollupCell = (i64, i64, i64, Sketch);
+
 /// Most distinct values remembered per attribute key for autocomplete.
 const MAX_VALUES_PER_KEY: usize = 500;
 const MAX_VALUE_LEN: usize = 200;
@@ -67,7 +72,7 @@ pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
 
 fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>, seen: &mut SeenCache) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let mut rollup: HashMap<(String, String, i64), (i64, i64, i64, Sketch)> = HashMap::new();
+    let mut rollup: HashMap<RollupKey, RollupCell> = HashMap::new();
     {
         let mut ins_span = tx.prepare_cached(
             "INSERT INTO spans (ts, trace_id, span_id, parent_span_id, service, name, kind, duration, status_code,

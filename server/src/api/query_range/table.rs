@@ -166,7 +166,7 @@ pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end
         "max_rate" | "rate_max" => Some((format!("MAX({value_sql})"), step_f)),
         other => return Err(format!("aggregate operator {other:?} is not supported here")),
     };
-    let uses_value = matches!(op, "count" | "noop" | "rate") == false;
+    let uses_value = !matches!(op, "count" | "noop" | "rate");
     if let Some((a, _)) = &agg {
         select.push(a.clone());
         if uses_value {
@@ -182,7 +182,7 @@ pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end
         where_sql.push_str(&format!(" AND {sql}"));
         where_params.extend(p);
     }
-    if agg.is_none() || uses_value && !q.aggregate_attribute.key.is_empty() {
+    if agg.is_none() || (uses_value && !q.aggregate_attribute.key.is_empty()) {
         where_sql.push_str(&format!(" AND {value_sql} IS NOT NULL"));
         where_params.extend(value_params);
     }
