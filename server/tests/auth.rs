@@ -55,6 +55,11 @@ async fn open_routes_and_first_user_flow() {
     assert_eq!(user["organization"], "acme");
     assert!(user["createdAt"].is_i64());
 
+    let (status, lic) = srv.get(&token, "/api/v2/licenses").await;
+    assert_eq!(status, 200);
+    assert_eq!(lic["data"]["onTrial"], false);
+    assert_eq!(lic["data"]["licenses"], json!([]));
+
     // Refresh-token login gives working tokens.
     let r = srv.http.post(format!("{}/api/v1/login", srv.api)).json(&json!({"refreshToken": login["refreshJwt"]})).send().await.unwrap();
     assert_eq!(r.status(), 200);
