@@ -50,8 +50,9 @@ async fn query_range(
     _: ViewAccess,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params: QueryRangeParams = serde_json::from_slice(&body)
+    let mut params: QueryRangeParams = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    model::substitute_variables(&mut params);
     let result = st
         .store
         .with_conn(move |c| Ok(run(c, &params)))

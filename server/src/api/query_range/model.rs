@@ -131,6 +131,49 @@ fn known_operator(op: &str) -> bool {
     ) || (quantile_of(op).is_some() && matches!(op.len(), 3 | 16))
 }
 
+/// The variable a filter value names: `{{.name}}`, `{{name}}`, `[[name]]` or `$name`.
+fn variable_name(v: &str) -> Option<&str> {
+    let v = v.trim();
+    let inner = v
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(|r| r.trim().trim_start_matches('.'))
+        .or_else(|| v.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")))
+        .or_else(|| v.strip_prefix('$'))?;
+    (!inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+    .then_some(inner)
+}
+
+/// Replaces dashboard variables in builder filter values, as SigNoz does before running a
+/// query; a list value under `=`/`!=` turns the operator into `in`/`nin`.
+pub fn substitute_variables(p: &mut QueryRangeParams) {
+    let vars = p.variables.clone();
+    let Some(cq) = p.composite_query.as_mut() else {
+        return;
+    };
+    for q in cq.builder_queries.values_mut() {
+        for item in q.filters.iter_mut().flat_map(|f| f.items.iter_mut()) {
+            let Some(name) = item.value.as_str().and_then(variable_name) else {
+                continue;
+            };
+            let Some(value) = vars.get(name) else {
+                continue;
+            };
+            if value.is_array() {
+                match item.op.as_str() {
+                    "=" => item.op = "in".into(),
+                    "!=" => item.op = "nin".into(),
+                    _ => {}
+                }
+            }
+            item.value = value.clone();
+        }
+    }
+}
+
 pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
     let cq = p
         .composite_query
@@ -220,6 +263,28 @@ mod tests {
         serde_json::from_value(json!({"start": 1, "end": 2, "step": 60,
             "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": q}}}))
         .unwrap()
+    }
+
+    #[test]
+    fn variables_are_substituted_in_filters() {
+        let mut p: QueryRangeParams = serde_json::from_value(json!({"start": 1, "end": 2, "variables": {"svc": ["a", "b"], "env": "prod"},
+            "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {"filters": {"op": "AND", "items": [
+                {"key": {"key": "serviceName"}, "op": "=", "value": "{{.svc}}"},
+                {"key": {"key": "env"}, "op": "=", "value": "$env"},
+                {"key": {"key": "x"}, "op": "=", "value": "$nope"}]}}}}}))
+        .unwrap();
+        substitute_variables(&mut p);
+        let items = &p.composite_query.unwrap().builder_queries["A"]
+            .filters
+            .clone()
+            .unwrap()
+            .items;
+        assert_eq!(
+            (items[0].op.as_str(), &items[0].value),
+            ("in", &json!(["a", "b"]))
+        );
+        assert_eq!(items[1].value, json!("prod"));
+        assert_eq!(items[2].value, json!("$nope"));
     }
 
     #[test]
