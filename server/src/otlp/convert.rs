@@ -38,6 +38,8 @@ pub fn any_to_json(v: &AnyValue) -> Value {
             Value::String(Value::Object(attrs_to_map(&kv.values)).to_string())
         }
         Some(AV::BytesValue(b)) => Value::String(hex::encode(b)),
+        // An index into a profiles string table, which traces, metrics and logs do not carry.
+        Some(AV::StringValueStrindex(i)) => Value::from(*i),
         None => Value::Null,
     }
 }

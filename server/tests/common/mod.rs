@@ -151,6 +151,7 @@ pub fn kv(key: &str, v: any_value::Value) -> KeyValue {
     KeyValue {
         key: key.into(),
         value: Some(AnyValue { value: Some(v) }),
+        ..Default::default()
     }
 }
 
