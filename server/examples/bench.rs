@@ -18,7 +18,13 @@ const SERVICES: usize = 10;
 const OPS: usize = 20;
 
 fn kv(k: &str, v: &str) -> KeyValue {
-    KeyValue { key: k.into(), value: Some(AnyValue { value: Some(any_value::Value::StringValue(v.into())) }) }
+    KeyValue {
+        key: k.into(),
+        value: Some(AnyValue {
+            value: Some(any_value::Value::StringValue(v.into())),
+        }),
+        ..Default::default()
+    }
 }
 
 /// Deterministic pseudo-random numbers so runs are comparable.
@@ -32,8 +38,11 @@ impl Rng {
     }
 }
 
-/// One protobuf request of BATCH spans: whole traces, one service per resource.
-fn batch(n: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, String) {
+/// One protobuf request of BATCH spans: whole traces, one service per resource. Like live
+/// traffic, batch `n` of `of` carries spans from its own slice of the window (plus jitter).
+fn batch(n: usize, of: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, String) {
+    let slice = window_ns / of as u64;
+    let slice_start = start_ns + n as u64 * slice;
     let service = n % SERVICES;
     let mut spans = Vec::with_capacity(BATCH);
     let mut last_trace = String::new();
@@ -42,36 +51,71 @@ fn batch(n: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (Vec<u8>, St
         trace_id[..8].copy_from_slice(&(n as u64).to_be_bytes());
         trace_id[8..].copy_from_slice(&(t as u64 + 1).to_be_bytes());
         last_trace = hex::encode(trace_id);
-        let t0 = start_ns + rng.next() % window_ns;
+        let t0 = slice_start + rng.next() % (slice * 4).max(1);
         for s in 0..SPANS_PER_TRACE {
             let dur = 1_000_000 + rng.next() % 500_000_000;
-            let span_id = ((n as u64) << 20 | (t as u64) << 4 | s as u64 + 1).to_be_bytes().to_vec();
-            let parent = if s == 0 { vec![] } else { ((n as u64) << 20 | (t as u64) << 4 | 1).to_be_bytes().to_vec() };
+            let span_id = (((n as u64) << 20) | ((t as u64) << 4) | (s as u64 + 1))
+                .to_be_bytes()
+                .to_vec();
+            let parent = if s == 0 {
+                vec![]
+            } else {
+                (((n as u64) << 20) | ((t as u64) << 4) | 1)
+                    .to_be_bytes()
+                    .to_vec()
+            };
             spans.push(Span {
                 trace_id: trace_id.to_vec(),
                 span_id,
                 parent_span_id: parent,
-                name: format!("op-{}", if s == 0 { rng.next() as usize % 3 } else { rng.next() as usize % OPS }),
+                name: format!(
+                    "op-{}",
+                    if s == 0 {
+                        rng.next() as usize % 3
+                    } else {
+                        rng.next() as usize % OPS
+                    }
+                ),
                 kind: if s == 0 { 2 } else { 3 },
                 start_time_unix_nano: t0 + s as u64 * 1000,
                 end_time_unix_nano: t0 + s as u64 * 1000 + dur,
-                attributes: vec![kv("http.method", if s % 2 == 0 { "GET" } else { "POST" }), kv("http.route", "/api/items/:id")],
-                status: Some(Status { code: if rng.next() % 50 == 0 { 2 } else { 0 }, message: String::new() }),
+                attributes: vec![
+                    kv("http.method", if s % 2 == 0 { "GET" } else { "POST" }),
+                    kv("http.route", "/api/items/:id"),
+                ],
+                status: Some(Status {
+                    code: if rng.next() % 50 == 0 { 2 } else { 0 },
+                    message: String::new(),
+                }),
                 ..Default::default()
             });
         }
     }
     let req = ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
-            resource: Some(Resource { attributes: vec![kv("service.name", &format!("svc-{service}")), kv("deployment.environment", "bench")], ..Default::default() }),
-            scope_spans: vec![ScopeSpans { spans, ..Default::default() }],
+            resource: Some(Resource {
+                attributes: vec![
+                    kv("service.name", &format!("svc-{service}")),
+                    kv("deployment.environment", "bench"),
+                ],
+                ..Default::default()
+            }),
+            scope_spans: vec![ScopeSpans {
+                spans,
+                ..Default::default()
+            }],
             ..Default::default()
         }],
     };
     (req.encode_to_vec(), last_trace)
 }
 
-async fn ingest(http: &reqwest::Client, url: &str, bodies: Vec<Vec<u8>>, concurrency: usize) -> Duration {
+async fn ingest(
+    http: &reqwest::Client,
+    url: &str,
+    bodies: Vec<Vec<u8>>,
+    concurrency: usize,
+) -> Duration {
     let started = Instant::now();
     let queue = std::sync::Arc::new(std::sync::Mutex::new(bodies));
     let mut tasks = Vec::new();
@@ -79,8 +123,16 @@ async fn ingest(http: &reqwest::Client, url: &str, bodies: Vec<Vec<u8>>, concurr
         let (http, url, queue) = (http.clone(), url.to_string(), queue.clone());
         tasks.push(tokio::spawn(async move {
             loop {
-                let Some(body) = queue.lock().unwrap().pop() else { break };
-                let r = http.post(&url).header("content-type", "application/x-protobuf").body(body).send().await.unwrap();
+                let Some(body) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let r = http
+                    .post(&url)
+                    .header("content-type", "application/x-protobuf")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(r.status(), 200);
             }
         }));
@@ -107,12 +159,20 @@ where
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     ms.sort_by(f64::total_cmp);
-    (percentile(&ms, 0.5), percentile(&ms, 0.99), *ms.last().unwrap())
+    (
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.99),
+        *ms.last().unwrap(),
+    )
 }
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[tokio::main]
@@ -121,12 +181,17 @@ async fn main() {
     let concurrency = arg("--concurrency", 4);
     let dir = std::env::temp_dir().join(format!("server-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let running = server::start(server::Config::ephemeral(dir.clone())).await.unwrap();
+    let running = server::start(server::Config::ephemeral(dir.clone()))
+        .await
+        .unwrap();
     let api = format!("http://{}", running.api_addr);
     let otlp = format!("http://{}/v1/traces", running.otlp_addr);
     let http = reqwest::Client::new();
 
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
     let window = 3_600_000_000_000u64;
     let start = now - window - 60_000_000_000;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -134,33 +199,68 @@ async fn main() {
     let mut bodies = Vec::with_capacity(batches);
     let mut trace_ids = Vec::new();
     for n in 0..batches {
-        let (b, t) = batch(n, start, window, &mut rng);
+        let (b, t) = batch(n, batches, start, window, &mut rng);
         bodies.push(b);
         if n % 37 == 0 {
             trace_ids.push(t);
         }
     }
-    println!("bench: {} spans in {} protobuf batches of {BATCH}, {concurrency} concurrent senders", batches * BATCH, batches);
+    println!(
+        "bench: {} spans in {} protobuf batches of {BATCH}, {concurrency} concurrent senders",
+        batches * BATCH,
+        batches
+    );
 
     // Throughput on the first 200 000 spans (an empty-ish database), then fill the rest.
-    let first: Vec<Vec<u8>> = bodies.drain(..(200_000 / BATCH).min(bodies.len())).collect();
+    let first: Vec<Vec<u8>> = bodies
+        .drain(..(200_000 / BATCH).min(bodies.len()))
+        .collect();
     let first_spans = first.len() * BATCH;
     let took = ingest(&http, &otlp, first, concurrency).await;
-    println!("ingest: {first_spans} spans in {:.2} s = {:.0} spans/s", took.as_secs_f64(), first_spans as f64 / took.as_secs_f64());
+    println!(
+        "ingest: {first_spans} spans in {:.2} s = {:.0} spans/s",
+        took.as_secs_f64(),
+        first_spans as f64 / took.as_secs_f64()
+    );
     let rest_spans = bodies.len() * BATCH;
     let took = ingest(&http, &otlp, bodies, concurrency).await;
-    println!("ingest (filling to {}): {rest_spans} spans in {:.2} s = {:.0} spans/s", batches * BATCH, took.as_secs_f64(), rest_spans as f64 / took.as_secs_f64());
-    let db_mb = std::fs::metadata(running.db_path.clone()).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    println!(
+        "ingest (filling to {}): {rest_spans} spans in {:.2} s = {:.0} spans/s",
+        batches * BATCH,
+        took.as_secs_f64(),
+        rest_spans as f64 / took.as_secs_f64()
+    );
+    let db_mb = std::fs::metadata(running.db_path.clone())
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
     println!("database: {:.0} MB", db_mb);
 
-    let reg = json!({"name": "b", "orgName": "b", "email": "b@example.com", "password": "benchmark"});
-    http.post(format!("{api}/api/v1/register")).json(&reg).send().await.unwrap();
-    let login: Value = http.post(format!("{api}/api/v1/login")).json(&reg).send().await.unwrap().json().await.unwrap();
+    let reg =
+        json!({"name": "b", "orgName": "b", "email": "b@example.com", "password": "benchmark"});
+    http.post(format!("{api}/api/v1/register"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap();
+    let login: Value = http
+        .post(format!("{api}/api/v1/login"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = login["accessJwt"].as_str().unwrap().to_string();
 
-    let win = json!({"start": start.to_string(), "end": (now + 60_000_000_000).to_string(), "tags": []});
+    let win =
+        json!({"start": start.to_string(), "end": (now + 60_000_000_000).to_string(), "tags": []});
     let (p50, p99, max) = time_requests(20, |_| {
-        let r = http.post(format!("{api}/api/v1/services")).bearer_auth(&token).json(&win).send();
+        let r = http
+            .post(format!("{api}/api/v1/services"))
+            .bearer_auth(&token)
+            .json(&win)
+            .send();
         async move {
             let v: Value = r.await.unwrap().json().await.unwrap();
             assert_eq!(v.as_array().unwrap().len(), SERVICES);
@@ -170,14 +270,20 @@ async fn main() {
     println!("services (1 h window): p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms");
 
     let (p50, p99, max) = time_requests(trace_ids.len().min(200), |i| {
-        let r = http.get(format!("{api}/api/v1/traces/{}", trace_ids[i])).bearer_auth(&token).send();
+        let r = http
+            .get(format!("{api}/api/v1/traces/{}", trace_ids[i]))
+            .bearer_auth(&token)
+            .send();
         async move {
             let v: Value = r.await.unwrap().json().await.unwrap();
             assert_eq!(v[0]["events"].as_array().unwrap().len(), SPANS_PER_TRACE);
         }
     })
     .await;
-    println!("traces/{{id}} ({} lookups): p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms", trace_ids.len().min(200));
+    println!(
+        "traces/{{id}} ({} lookups): p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms",
+        trace_ids.len().min(200)
+    );
 
     let key = |k: &str, dt: &str, col: bool| json!({"key": k, "dataType": dt, "type": "tag", "isColumn": col, "isJSON": false});
     let qr = |filters: Value, group_by: Value| {
@@ -187,16 +293,32 @@ async fn main() {
             "filters": {"op": "AND", "items": filters}, "groupBy": group_by, "stepInterval": 60, "reduceTo": "sum"}}}})
     };
     let cases = [
-        ("p99 by minute, one service (rollup path)", qr(json!([{"key": key("serviceName", "string", true), "op": "=", "value": "svc-3"}]), json!([]))),
-        ("p99 by minute, all services grouped by serviceName (rollup path)", qr(json!([]), json!([key("serviceName", "string", true)]))),
+        (
+            "p99 by minute, one service (rollup path)",
+            qr(
+                json!([{"key": key("serviceName", "string", true), "op": "=", "value": "svc-3"}]),
+                json!([]),
+            ),
+        ),
+        (
+            "p99 by minute, all services grouped by serviceName (rollup path)",
+            qr(json!([]), json!([key("serviceName", "string", true)])),
+        ),
         (
             "p99 by minute, one service + attribute filter (raw spans)",
-            qr(json!([{"key": key("serviceName", "string", true), "op": "=", "value": "svc-3"}, {"key": key("http.method", "string", false), "op": "=", "value": "GET"}]), json!([])),
+            qr(
+                json!([{"key": key("serviceName", "string", true), "op": "=", "value": "svc-3"}, {"key": key("http.method", "string", false), "op": "=", "value": "GET"}]),
+                json!([]),
+            ),
         ),
     ];
     for (label, body) in cases {
         let (p50, p99, max) = time_requests(10, |_| {
-            let r = http.post(format!("{api}/api/v3/query_range")).bearer_auth(&token).json(&body).send();
+            let r = http
+                .post(format!("{api}/api/v3/query_range"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send();
             async move {
                 let v: Value = r.await.unwrap().json().await.unwrap();
                 assert_eq!(v["status"], "success", "{v}");

@@ -43,7 +43,9 @@ impl JwtKey {
     /// Checks signature, algorithm and expiry; the error text follows jwt-go's wording.
     pub fn verify(&self, token: &str, now_secs: i64) -> Result<Claims, String> {
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err("token contains an invalid number of segments".into());
         };
         let header: serde_json::Value = B64
@@ -74,7 +76,8 @@ impl JwtKey {
 
 pub fn hash_password(password: &str) -> String {
     use argon2::password_hash::{PasswordHasher, SaltString};
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
+    let salt =
+        SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2 hashing cannot fail with default params")
@@ -84,7 +87,11 @@ pub fn hash_password(password: &str) -> String {
 pub fn verify_password(password: &str, hash: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     PasswordHash::new(hash)
-        .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -93,7 +100,12 @@ mod tests {
     use super::*;
 
     fn claims(exp: i64) -> Claims {
-        Claims { id: "u1".into(), gid: "g1".into(), email: "a@b.c".into(), exp }
+        Claims {
+            id: "u1".into(),
+            gid: "g1".into(),
+            email: "a@b.c".into(),
+            exp,
+        }
     }
 
     #[test]
@@ -108,7 +120,10 @@ mod tests {
         let key = JwtKey::new(b"k");
         let t = key.sign(&claims(100));
         assert!(key.verify(&t, 100).unwrap_err().contains("expired"));
-        assert!(JwtKey::new(b"other").verify(&t, 50).unwrap_err().contains("invalid"));
+        assert!(JwtKey::new(b"other")
+            .verify(&t, 50)
+            .unwrap_err()
+            .contains("invalid"));
         assert!(key.verify("a.b", 50).is_err());
         assert!(key.verify(&t.replace('.', ".x"), 50).is_err());
     }

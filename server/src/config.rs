@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "server", version, about = "OTLP/HTTP receiver + SQLite + SigNoz v0.39 query-service API")]
+#[command(
+    name = "server",
+    version,
+    about = "OTLP/HTTP receiver + SQLite + SigNoz v0.39 query-service API"
+)]
 pub struct Config {
     /// Directory holding the SQLite database and the generated JWT secret.
     #[arg(long, env = "OTEL_WASM_DATA_DIR", default_value = "./data")]
@@ -21,7 +25,12 @@ pub struct Config {
     #[arg(long, env = "OTEL_WASM_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Comma-separated origins allowed to send OTLP from a browser; `*` allows any.
-    #[arg(long, env = "OTEL_WASM_ALLOWED_ORIGINS", default_value = "*", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "OTEL_WASM_ALLOWED_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
     pub allowed_origins: Vec<String>,
     /// Directory with the built dashboard; served at / with index.html as SPA fallback.
     #[arg(long, env = "OTEL_WASM_WEB_ROOT")]

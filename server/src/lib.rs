@@ -65,7 +65,11 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     opts.open(path)?.write_all(contents.as_bytes())
 }
 
-async fn serve(listener: tokio::net::TcpListener, app: axum::Router, mut stop: watch::Receiver<bool>) {
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) {
     let _ = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             let _ = stop.wait_for(|s| *s).await;
@@ -74,7 +78,8 @@ async fn serve(listener: tokio::net::TcpListener, app: axum::Router, mut stop: w
 }
 
 pub async fn start(config: Config) -> Result<Running, String> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let secret = jwt_secret(&config)?;
     let store = Store::open(&config.data_dir)?;
     let otlp_listener = tokio::net::TcpListener::bind(config.otlp_addr)
@@ -92,7 +97,10 @@ pub async fn start(config: Config) -> Result<Running, String> {
         max_body_bytes: config.max_body_bytes,
         allowed_origins: Arc::new(config.allowed_origins.clone()),
     });
-    let state = api::AppState { store: store.clone(), jwt: Arc::new(auth::JwtKey::new(&secret)) };
+    let state = api::AppState {
+        store: store.clone(),
+        jwt: Arc::new(auth::JwtKey::new(&secret)),
+    };
     let mut app = api::router(state);
     if let Some(root) = config.web_root.clone() {
         app = app.fallback(move |req: Request| static_files::serve(root.clone(), req));
@@ -102,9 +110,24 @@ pub async fn start(config: Config) -> Result<Running, String> {
         tokio::spawn(serve(otlp_listener, receiver, stop_rx.clone())),
         tokio::spawn(serve(api_listener, app, stop_rx.clone())),
     ];
-    tasks.push(tokio::spawn(retention_loop(store.clone(), config.retention_nanos(), stop_rx.clone())));
-    tasks.push(tokio::spawn(rules_engine::run(store.clone(), Duration::from_secs(config.rules_tick_secs.max(1)), stop_rx)));
-    Ok(Running { otlp_addr, api_addr, db_path: store.path().to_path_buf(), store, stop, tasks })
+    tasks.push(tokio::spawn(retention_loop(
+        store.clone(),
+        config.retention_nanos(),
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(rules_engine::run(
+        store.clone(),
+        Duration::from_secs(config.rules_tick_secs.max(1)),
+        stop_rx,
+    )));
+    Ok(Running {
+        otlp_addr,
+        api_addr,
+        db_path: store.path().to_path_buf(),
+        store,
+        stop,
+        tasks,
+    })
 }
 
 /// Deletes expired telemetry at start and then every ten minutes.

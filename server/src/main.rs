@@ -17,7 +17,11 @@ async fn main() {
         }
     };
     let dashboard = match &web_root {
-        Some(root) => format!("http://{}/  (files from {})", running.api_addr, root.display()),
+        Some(root) => format!(
+            "http://{}/  (files from {})",
+            running.api_addr,
+            root.display()
+        ),
         None => "not served (pass --web-root <dir>)".to_string(),
     };
     // A closed stdout (e.g. a parent that stopped reading) must not take the server down.

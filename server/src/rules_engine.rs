@@ -38,7 +38,11 @@ pub async fn run(store: Store, tick: Duration, mut stop: watch::Receiver<bool>) 
 }
 
 /// Evaluates every rule whose frequency has elapsed; returns how many were evaluated.
-pub fn evaluate_due(c: &Connection, now_ms: i64, last_eval: &mut HashMap<i64, i64>) -> rusqlite::Result<usize> {
+pub fn evaluate_due(
+    c: &Connection,
+    now_ms: i64,
+    last_eval: &mut HashMap<i64, i64>,
+) -> rusqlite::Result<usize> {
     let rules: Vec<(i64, String, String, Option<i64>)> = {
         let mut s = c.prepare("SELECT id, data, state, pending_since FROM rules")?;
         let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -49,18 +53,30 @@ pub fn evaluate_due(c: &Connection, now_ms: i64, last_eval: &mut HashMap<i64, i6
         let rule: Map<String, Value> = serde_json::from_str(&data).unwrap_or_default();
         if rule.get("disabled") == Some(&Value::Bool(true)) {
             if state != "disabled" {
-                c.execute("UPDATE rules SET state = 'disabled', pending_since = NULL WHERE id = ?1", [id])?;
+                c.execute(
+                    "UPDATE rules SET state = 'disabled', pending_since = NULL WHERE id = ?1",
+                    [id],
+                )?;
             }
             continue;
         }
         let freq_ms = secs(&rule, "frequency", 60.0) * 1000.0;
-        if last_eval.get(&id).is_some_and(|t| ((now_ms - t) as f64) < freq_ms) {
+        if last_eval
+            .get(&id)
+            .is_some_and(|t| ((now_ms - t) as f64) < freq_ms)
+        {
             continue;
         }
         last_eval.insert(id, now_ms);
         n += 1;
         let breached = condition_holds(c, &rule, now_ms).unwrap_or(false);
-        let hold_ms = rule.get("for").or_else(|| rule.get("holdDuration")).and_then(|v| v.as_str()).and_then(parse_duration_secs).unwrap_or(0.0) * 1000.0;
+        let hold_ms = rule
+            .get("for")
+            .or_else(|| rule.get("holdDuration"))
+            .and_then(|v| v.as_str())
+            .and_then(parse_duration_secs)
+            .unwrap_or(0.0)
+            * 1000.0;
         let (new_state, since) = match (breached, pending_since) {
             (false, _) => ("inactive", None),
             (true, _) if hold_ms <= 0.0 => ("firing", None),
@@ -68,13 +84,19 @@ pub fn evaluate_due(c: &Connection, now_ms: i64, last_eval: &mut HashMap<i64, i6
             (true, Some(t)) => ("pending", Some(t)),
             (true, None) => ("pending", Some(now_ms)),
         };
-        c.execute("UPDATE rules SET state = ?1, pending_since = ?2 WHERE id = ?3", params![new_state, since, id])?;
+        c.execute(
+            "UPDATE rules SET state = ?1, pending_since = ?2 WHERE id = ?3",
+            params![new_state, since, id],
+        )?;
     }
     Ok(n)
 }
 
 fn secs(rule: &Map<String, Value>, field: &str, default: f64) -> f64 {
-    rule.get(field).and_then(|v| v.as_str()).and_then(parse_duration_secs).unwrap_or(default)
+    rule.get(field)
+        .and_then(|v| v.as_str())
+        .and_then(parse_duration_secs)
+        .unwrap_or(default)
 }
 
 /// Nanoseconds per unit, for targets on duration attributes.
@@ -95,8 +117,14 @@ fn condition_holds(c: &Connection, rule: &Map<String, Value>, now_ms: i64) -> Op
     let params: QueryRangeParams =
         serde_json::from_value(serde_json::json!({"start": now_ms - window_ms, "end": now_ms, "step": 60, "compositeQuery": cq})).ok()?;
     let results = query_range::run(c, &params).ok()?;
-    let selected = cond.get("selectedQueryName").and_then(|s| s.as_str()).unwrap_or("");
-    let result = results.iter().find(|r| r["queryName"] == selected).or_else(|| results.first())?;
+    let selected = cond
+        .get("selectedQueryName")
+        .and_then(|s| s.as_str())
+        .unwrap_or("");
+    let result = results
+        .iter()
+        .find(|r| r["queryName"] == selected)
+        .or_else(|| results.first())?;
     let on_duration = params
         .composite_query
         .as_ref()
@@ -104,10 +132,17 @@ fn condition_holds(c: &Connection, rule: &Map<String, Value>, now_ms: i64) -> Op
         .is_some_and(|q| q.aggregate_attribute.key == "durationNano");
     let mut target = cond.get("target").and_then(|t| t.as_f64())?;
     if on_duration {
-        target *= unit_factor(cond.get("targetUnit").and_then(|u| u.as_str()).unwrap_or("ns"));
+        target *= unit_factor(
+            cond.get("targetUnit")
+                .and_then(|u| u.as_str())
+                .unwrap_or("ns"),
+        );
     }
     let op = cond.get("op").and_then(|o| o.as_str()).unwrap_or("1");
-    let match_type = cond.get("matchType").and_then(|m| m.as_str()).unwrap_or("1");
+    let match_type = cond
+        .get("matchType")
+        .and_then(|m| m.as_str())
+        .unwrap_or("1");
     let cmp = |v: f64| match op {
         "1" | "above" => v > target,
         "2" | "below" => v < target,
@@ -118,7 +153,11 @@ fn condition_holds(c: &Connection, rule: &Map<String, Value>, now_ms: i64) -> Op
     Some(series.iter().any(|s| {
         let vals: Vec<f64> = s["values"]
             .as_array()
-            .map(|a| a.iter().filter_map(|p| p["value"].as_str()?.parse().ok()).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["value"].as_str()?.parse().ok())
+                    .collect()
+            })
             .unwrap_or_default();
         if vals.is_empty() {
             return false;

@@ -38,14 +38,26 @@ pub async fn serve(root: PathBuf, req: Request) -> Response {
     match tokio::fs::read(&file).await {
         Ok(bytes) => {
             let mime = mime_guess::from_path(&file).first_or_octet_stream();
-            let cache = if file.ends_with("index.html") { "no-cache" } else { "public, max-age=3600" };
-            ([(header::CONTENT_TYPE, mime.to_string()), (header::CACHE_CONTROL, cache.to_string())], bytes).into_response()
+            let cache = if file.ends_with("index.html") {
+                "no-cache"
+            } else {
+                "public, max-age=3600"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime.to_string()),
+                    (header::CACHE_CONTROL, cache.to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
         }
         Err(_) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes; invalid escapes stay as they are.
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -70,7 +82,10 @@ mod tests {
     #[test]
     fn paths_cannot_escape_the_root() {
         let root = Path::new("/srv/web");
-        assert_eq!(resolve(root, "/assets/app.js"), Some(PathBuf::from("/srv/web/assets/app.js")));
+        assert_eq!(
+            resolve(root, "/assets/app.js"),
+            Some(PathBuf::from("/srv/web/assets/app.js"))
+        );
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(percent_decode("/a%20b/%2e%2e"), "/a b/..");
         assert_eq!(resolve(root, &percent_decode("/%2e%2e/x")), None);

@@ -10,21 +10,69 @@ use server::auth::{Claims, JwtKey};
 #[tokio::test]
 async fn open_routes_and_first_user_flow() {
     let srv = TestServer::start().await;
-    let v: Value = srv.http.get(format!("{}/api/v1/version", srv.api)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(v, json!({"version": "v0.39.0", "ee": "Y", "setupCompleted": false}));
-    let h: Value = srv.http.get(format!("{}/api/v1/health", srv.api)).send().await.unwrap().json().await.unwrap();
+    let v: Value = srv
+        .http
+        .get(format!("{}/api/v1/version", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v,
+        json!({"version": "v0.39.0", "ee": "Y", "setupCompleted": false})
+    );
+    let h: Value = srv
+        .http
+        .get(format!("{}/api/v1/health", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(h, json!({"status": "ok"}));
-    let f: Value = srv.http.get(format!("{}/api/v1/featureFlags", srv.api)).send().await.unwrap().json().await.unwrap();
+    let f: Value = srv
+        .http
+        .get(format!("{}/api/v1/featureFlags", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(f["status"], "success");
-    let flag = f["data"].as_array().unwrap().iter().find(|x| x["name"] == "QUERY_BUILDER_PANELS").unwrap();
-    assert_eq!(flag, &json!({"name": "QUERY_BUILDER_PANELS", "active": true, "usage": 0, "usage_limit": 20, "route": ""}));
+    let flag = f["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "QUERY_BUILDER_PANELS")
+        .unwrap();
+    assert_eq!(
+        flag,
+        &json!({"name": "QUERY_BUILDER_PANELS", "active": true, "usage": 0, "usage_limit": 20, "route": ""})
+    );
 
     // Too-short password, then the real registration (reply has no data key).
-    let r = srv.http.post(format!("{}/api/v1/register", srv.api))
-        .json(&json!({"name": "x", "orgName": "o", "email": "x@example.com", "password": "short"})).send().await.unwrap();
+    let r = srv
+        .http
+        .post(format!("{}/api/v1/register", srv.api))
+        .json(&json!({"name": "x", "orgName": "o", "email": "x@example.com", "password": "short"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let token = srv.admin_token().await;
-    let v: Value = srv.http.get(format!("{}/api/v1/version", srv.api)).send().await.unwrap().json().await.unwrap();
+    let v: Value = srv
+        .http
+        .get(format!("{}/api/v1/version", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["setupCompleted"], true);
 
     // A second self-registration needs an invite.
@@ -35,13 +83,36 @@ async fn open_routes_and_first_user_flow() {
     assert_eq!(body["errorType"], "bad_data");
     assert!(body["error"].as_str().unwrap().contains("invitation"));
 
-    let pre: Value = srv.http.get(format!("{}/api/v1/loginPrecheck?email=ada@example.com&ref=x", srv.api)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(pre, json!({"status": "success", "data": {"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": true, "ssoError": ""}}));
+    let pre: Value = srv
+        .http
+        .get(format!(
+            "{}/api/v1/loginPrecheck?email=ada@example.com&ref=x",
+            srv.api
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pre,
+        json!({"status": "success", "data": {"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": true, "ssoError": ""}})
+    );
 
     let login = srv.login("ada@example.com", "s3cret-pass").await;
     let mut keys: Vec<&String> = login.as_object().unwrap().keys().collect();
     keys.sort();
-    assert_eq!(keys, ["accessJwt", "accessJwtExpiry", "refreshJwt", "refreshJwtExpiry", "userId"]);
+    assert_eq!(
+        keys,
+        [
+            "accessJwt",
+            "accessJwtExpiry",
+            "refreshJwt",
+            "refreshJwtExpiry",
+            "userId"
+        ]
+    );
     assert!(login["accessJwtExpiry"].is_i64());
     let uid = login["userId"].as_str().unwrap();
 
@@ -49,22 +120,56 @@ async fn open_routes_and_first_user_flow() {
     assert_eq!(status, 200);
     let mut keys: Vec<&String> = user.as_object().unwrap().keys().collect();
     keys.sort();
-    assert_eq!(keys, ["createdAt", "email", "flags", "groupId", "id", "name", "orgId", "organization", "profilePictureURL", "role"]);
+    assert_eq!(
+        keys,
+        [
+            "createdAt",
+            "email",
+            "flags",
+            "groupId",
+            "id",
+            "name",
+            "orgId",
+            "organization",
+            "profilePictureURL",
+            "role"
+        ]
+    );
     assert_eq!(user["role"], "ADMIN");
     assert_eq!(user["flags"], Value::Null);
     assert_eq!(user["organization"], "acme");
     assert!(user["createdAt"].is_i64());
 
+    let (status, lic) = srv.get(&token, "/api/v2/licenses").await;
+    assert_eq!(status, 200);
+    assert_eq!(lic["data"]["onTrial"], false);
+    assert_eq!(lic["data"]["licenses"], json!([]));
+
     // Refresh-token login gives working tokens.
-    let r = srv.http.post(format!("{}/api/v1/login", srv.api)).json(&json!({"refreshToken": login["refreshJwt"]})).send().await.unwrap();
+    let r = srv
+        .http
+        .post(format!("{}/api/v1/login", srv.api))
+        .json(&json!({"refreshToken": login["refreshJwt"]}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again["userId"], uid);
 
     // Wrong password: 401 through HandleError (text/plain structured error).
-    let r = srv.http.post(format!("{}/api/v1/login", srv.api)).json(&json!({"email": "ada@example.com", "password": "nope-nope"})).send().await.unwrap();
+    let r = srv
+        .http
+        .post(format!("{}/api/v1/login", srv.api))
+        .json(&json!({"email": "ada@example.com", "password": "nope-nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     let body: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     assert_eq!(body["errors"][0]["code"], 401);
     srv.stop().await;
@@ -74,7 +179,10 @@ async fn open_routes_and_first_user_flow() {
 async fn data_routes_need_a_valid_bearer_token() {
     let srv = TestServer::start().await;
     let token = srv.admin_token().await;
-    let uid = srv.login("ada@example.com", "s3cret-pass").await["userId"].as_str().unwrap().to_string();
+    let uid = srv.login("ada@example.com", "s3cret-pass").await["userId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let routes: Vec<(&str, &str)> = vec![
         ("POST", "/api/v1/services"),
         ("GET", "/api/v1/traces/abc"),
@@ -83,14 +191,36 @@ async fn data_routes_need_a_valid_bearer_token() {
         ("GET", "/api/v1/rules"),
         ("GET", "/api/v1/channels"),
         ("POST", "/api/v1/listErrors"),
-        ("GET", "/api/v3/autocomplete/attribute_keys?dataSource=traces"),
+        (
+            "GET",
+            "/api/v3/autocomplete/attribute_keys?dataSource=traces",
+        ),
         ("POST", "/api/v1/service/top_level_operations"),
     ];
-    let expired = JwtKey::new(b"test-secret").sign(&Claims { id: uid.clone(), gid: "g".into(), email: "ada@example.com".into(), exp: 1000 });
-    let foreign = JwtKey::new(b"other-secret").sign(&Claims { id: uid, gid: "g".into(), email: "ada@example.com".into(), exp: i64::MAX / 2 });
+    let expired = JwtKey::new(b"test-secret").sign(&Claims {
+        id: uid.clone(),
+        gid: "g".into(),
+        email: "ada@example.com".into(),
+        exp: 1000,
+    });
+    let foreign = JwtKey::new(b"other-secret").sign(&Claims {
+        id: uid,
+        gid: "g".into(),
+        email: "ada@example.com".into(),
+        exp: i64::MAX / 2,
+    });
     for (method, path) in routes {
-        for auth in [None, Some("Bearer garbage".to_string()), Some(format!("Bearer {expired}")), Some(format!("Bearer {foreign}")), Some(format!("Token {token}"))] {
-            let mut req = srv.http.request(method.parse().unwrap(), format!("{}{path}", srv.api)).json(&json!({}));
+        for auth in [
+            None,
+            Some("Bearer garbage".to_string()),
+            Some(format!("Bearer {expired}")),
+            Some(format!("Bearer {foreign}")),
+            Some(format!("Token {token}")),
+        ] {
+            let mut req = srv
+                .http
+                .request(method.parse().unwrap(), format!("{}{path}", srv.api))
+                .json(&json!({}));
             if let Some(a) = &auth {
                 req = req.header("authorization", a);
             }
@@ -99,11 +229,20 @@ async fn data_routes_need_a_valid_bearer_token() {
             let body: Value = r.json().await.unwrap();
             assert_eq!(body["status"], "error");
             assert_eq!(body["errorType"], "unauthorized");
-            assert!(body["error"].as_str().unwrap().starts_with("failed to parse jwt token"));
+            assert!(body["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("failed to parse jwt token"));
         }
     }
     // The scheme word is case-insensitive, as SigNoz's UI sends `bearer`.
-    let r = srv.http.get(format!("{}/api/v1/dashboards", srv.api)).header("authorization", format!("bearer {token}")).send().await.unwrap();
+    let r = srv
+        .http
+        .get(format!("{}/api/v1/dashboards", srv.api))
+        .header("authorization", format!("bearer {token}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     srv.stop().await;
 }
@@ -121,10 +260,15 @@ async fn a_viewer_cannot_edit() {
             [hash],
         ).map_err(|e| e.to_string())
     }).await.unwrap();
-    let token = srv.login("vic@example.com", "viewer-pass").await["accessJwt"].as_str().unwrap().to_string();
+    let token = srv.login("vic@example.com", "viewer-pass").await["accessJwt"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (status, _) = srv.get(&token, "/api/v1/dashboards").await;
     assert_eq!(status, 200);
-    let (status, body) = srv.post(&token, "/api/v1/dashboards", json!({"title": "x"})).await;
+    let (status, body) = srv
+        .post(&token, "/api/v1/dashboards", json!({"title": "x"}))
+        .await;
     assert_eq!(status, 403);
     assert_eq!(body["errorType"], "forbidden");
     let (status, body) = srv.get(&token, "/api/v1/user").await;
@@ -137,15 +281,31 @@ async fn a_viewer_cannot_edit() {
 #[tokio::test]
 async fn api_cors_answers_like_signoz() {
     let srv = TestServer::start().await;
-    let r = srv.http.request(reqwest::Method::OPTIONS, format!("{}/api/v1/services", srv.api))
+    let r = srv
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/services", srv.api),
+        )
         .header("origin", "http://localhost:3301")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "authorization,content-type")
-        .send().await.unwrap();
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
     assert_eq!(r.headers()["access-control-allow-methods"], "POST");
-    let r = srv.http.get(format!("{}/api/v1/version", srv.api)).header("origin", "http://x").send().await.unwrap();
+    let r = srv
+        .http
+        .get(format!("{}/api/v1/version", srv.api))
+        .header("origin", "http://x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
     srv.stop().await;
 }

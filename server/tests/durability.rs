@@ -23,7 +23,16 @@ impl Drop for ChildGuard {
 /// Starts the real binary on port 0 and reads the OTLP address it prints.
 fn spawn_server(dir: &std::path::Path) -> (ChildGuard, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["--data-dir", dir.to_str().unwrap(), "--otlp-addr", "127.0.0.1:0", "--api-addr", "127.0.0.1:0", "--jwt-secret", "s"])
+        .args([
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--otlp-addr",
+            "127.0.0.1:0",
+            "--api-addr",
+            "127.0.0.1:0",
+            "--jwt-secret",
+            "s",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -52,7 +61,9 @@ async fn acknowledged_spans_survive_kill_9() {
     let t0 = now_ns() - 60_000_000_000;
     let mut acked = 0;
     for batch in 0..20u8 {
-        let spans: Vec<SpanSpec> = (0..50u8).map(|n| SpanSpec::new(batch, n, "op", t0 + n as u64, 1000)).collect();
+        let spans: Vec<SpanSpec> = (0..50u8)
+            .map(|n| SpanSpec::new(batch, n, "op", t0 + n as u64, 1000))
+            .collect();
         let r = http
             .post(format!("{otlp}/v1/traces"))
             .header("content-type", "application/x-protobuf")
@@ -71,7 +82,15 @@ async fn acknowledged_spans_survive_kill_9() {
     let token = srv.admin_token().await;
     let mut found = 0;
     for batch in 0..20u8 {
-        let (_, d) = srv.get(&token, &format!("/api/v1/traces/{}", hex::encode(SpanSpec::new(batch, 0, "", 0, 0).trace))).await;
+        let (_, d) = srv
+            .get(
+                &token,
+                &format!(
+                    "/api/v1/traces/{}",
+                    hex::encode(SpanSpec::new(batch, 0, "", 0, 0).trace)
+                ),
+            )
+            .await;
         found += d[0]["events"].as_array().unwrap().len();
     }
     assert_eq!(found, acked);
@@ -85,7 +104,12 @@ async fn retention_deletes_old_telemetry_at_start() {
     let new = SpanSpec::new(2, 1, "new", now_ns() - 60_000_000_000, 1000);
     {
         let srv = TestServer::start_with(|c| c.data_dir = dir.0.clone()).await;
-        assert_eq!(srv.send_traces(&request("svc", &[old.clone(), new.clone()])).await.status(), 200);
+        assert_eq!(
+            srv.send_traces(&request("svc", &[old.clone(), new.clone()]))
+                .await
+                .status(),
+            200
+        );
         srv.stop().await;
     }
     let srv = TestServer::start_with(|c| {
@@ -96,14 +120,24 @@ async fn retention_deletes_old_telemetry_at_start() {
     let token = srv.admin_token().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let (_, d) = srv.get(&token, &format!("/api/v1/traces/{}", hex::encode(old.trace))).await;
+        let (_, d) = srv
+            .get(
+                &token,
+                &format!("/api/v1/traces/{}", hex::encode(old.trace)),
+            )
+            .await;
         if d[0]["events"].as_array().unwrap().is_empty() {
             break;
         }
         assert!(Instant::now() < deadline, "old span was not swept");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (_, d) = srv.get(&token, &format!("/api/v1/traces/{}", hex::encode(new.trace))).await;
+    let (_, d) = srv
+        .get(
+            &token,
+            &format!("/api/v1/traces/{}", hex::encode(new.trace)),
+        )
+        .await;
     assert_eq!(d[0]["events"].as_array().unwrap().len(), 1);
     srv.stop().await;
 }

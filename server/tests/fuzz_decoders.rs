@@ -16,7 +16,9 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::AnyValue;
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
-use opentelemetry_proto::tonic::metrics::v1::{metric, Histogram, HistogramDataPoint, Metric, ResourceMetrics, ScopeMetrics};
+use opentelemetry_proto::tonic::metrics::v1::{
+    metric, Histogram, HistogramDataPoint, Metric, ResourceMetrics, ScopeMetrics,
+};
 use opentelemetry_proto::tonic::trace::v1::span::{Event, Link};
 use prost::Message;
 use server::otlp::{convert, decode};
@@ -32,22 +34,42 @@ impl Rng {
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 fn seeds() -> Vec<Vec<u8>> {
     let mut sp = SpanSpec::new(1, 1, "GET /", 1_700_000_000_000_000_000, 5_000_000);
     sp.attrs = vec![kv("http.method", s("GET")), kv("n", i(-3))];
-    sp.events = vec![Event { name: "exception".into(), time_unix_nano: 1, attributes: vec![kv("exception.type", s("E"))], ..Default::default() }];
+    sp.events = vec![Event {
+        name: "exception".into(),
+        time_unix_nano: 1,
+        attributes: vec![kv("exception.type", s("E"))],
+        ..Default::default()
+    }];
     let mut child = SpanSpec::new(1, 2, "child", 1_700_000_000_000_000_000, 1).child_of(&sp);
     child.error = true;
     let mut traces = request("svc", &[sp, child]);
-    traces.resource_spans[0].scope_spans[0].spans[0].links = vec![Link { trace_id: vec![1; 16], span_id: vec![2; 8], ..Default::default() }];
+    traces.resource_spans[0].scope_spans[0].spans[0].links = vec![Link {
+        trace_id: vec![1; 16],
+        span_id: vec![2; 8],
+        ..Default::default()
+    }];
     let logs = ExportLogsServiceRequest {
         resource_logs: vec![ResourceLogs {
             scope_logs: vec![ScopeLogs {
-                log_records: vec![LogRecord { time_unix_nano: 5, body: Some(AnyValue { value: Some(s("hi")) }), attributes: vec![kv("a", i(1))], ..Default::default() }],
+                log_records: vec![LogRecord {
+                    time_unix_nano: 5,
+                    body: Some(AnyValue {
+                        value: Some(s("hi")),
+                    }),
+                    attributes: vec![kv("a", i(1))],
+                    ..Default::default()
+                }],
                 ..Default::default()
             }],
             ..Default::default()
@@ -60,7 +82,12 @@ fn seeds() -> Vec<Vec<u8>> {
                     name: "h".into(),
                     data: Some(metric::Data::Histogram(Histogram {
                         aggregation_temporality: 2,
-                        data_points: vec![HistogramDataPoint { count: 3, explicit_bounds: vec![1.0, 2.0], bucket_counts: vec![1, 1, 1], ..Default::default() }],
+                        data_points: vec![HistogramDataPoint {
+                            count: 3,
+                            explicit_bounds: vec![1.0, 2.0],
+                            bucket_counts: vec![1, 1, 1],
+                            ..Default::default()
+                        }],
                     })),
                     ..Default::default()
                 }],
@@ -155,8 +182,14 @@ fn exercise(input: &[u8]) -> bool {
 #[test]
 #[ignore = "bounded fuzz run; see scripts/test.d/35-server-fuzz.sh"]
 fn fuzz_otlp_decoders() {
-    let secs: u64 = std::env::var("FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_0075);
+    let secs: u64 = std::env::var("FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_0075);
     let mut rng = Rng(seed | 1);
     let mut corpus = seeds();
     let deadline = Instant::now() + Duration::from_secs(secs);

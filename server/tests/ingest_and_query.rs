@@ -16,7 +16,10 @@ fn checkout_trace(t0: u64) -> (SpanSpec, SpanSpec) {
     child.events = vec![Event {
         time_unix_nano: t0 + 12_000_000,
         name: "exception".into(),
-        attributes: vec![kv("exception.type", s("Timeout")), kv("exception.message", s("db slow"))],
+        attributes: vec![
+            kv("exception.type", s("Timeout")),
+            kv("exception.message", s("db slow")),
+        ],
         ..Default::default()
     }];
     (root, child)
@@ -28,10 +31,14 @@ async fn trace_detail_rows_match_what_was_sent() {
     let token = srv.admin_token().await;
     let t0 = now_ns() - 60_000_000_000;
     let (root, child) = checkout_trace(t0);
-    let r = srv.send_traces(&request("frontend", &[root.clone()])).await;
+    let r = srv
+        .send_traces(&request("frontend", std::slice::from_ref(&root)))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/x-protobuf");
-    let r = srv.send_traces(&request("checkout", &[child.clone()])).await;
+    let r = srv
+        .send_traces(&request("checkout", std::slice::from_ref(&child)))
+        .await;
     assert_eq!(r.status(), 200);
 
     let trace_id = hex::encode(root.trace);
@@ -39,7 +46,20 @@ async fn trace_detail_rows_match_what_was_sent() {
     assert_eq!(status, 200);
     assert_eq!(
         body[0]["columns"],
-        json!(["__time", "SpanId", "TraceId", "ServiceName", "Name", "Kind", "DurationNano", "TagsKeys", "TagsValues", "References", "Events", "HasError"])
+        json!([
+            "__time",
+            "SpanId",
+            "TraceId",
+            "ServiceName",
+            "Name",
+            "Kind",
+            "DurationNano",
+            "TagsKeys",
+            "TagsValues",
+            "References",
+            "Events",
+            "HasError"
+        ])
     );
     let rows = body[0]["events"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -55,12 +75,21 @@ async fn trace_detail_rows_match_what_was_sent() {
     let vals = r0[8].as_array().unwrap();
     let pos = keys.iter().position(|k| k == "http.status_code").unwrap();
     assert_eq!(vals[pos], "200");
-    assert_eq!(r0[9], json!([format!("{{TraceId={trace_id}, SpanId=, RefType=CHILD_OF}}")]));
+    assert_eq!(
+        r0[9],
+        json!([format!("{{TraceId={trace_id}, SpanId=, RefType=CHILD_OF}}")])
+    );
     assert_eq!(r0[10], json!([]));
     assert_eq!(r0[11], false);
     let r1 = &rows[1];
     assert_eq!(r1[3], "checkout");
-    assert_eq!(r1[9], json!([format!("{{TraceId={trace_id}, SpanId={}, RefType=CHILD_OF}}", hex::encode(root.id))]));
+    assert_eq!(
+        r1[9],
+        json!([format!(
+            "{{TraceId={trace_id}, SpanId={}, RefType=CHILD_OF}}",
+            hex::encode(root.id)
+        )])
+    );
     let ev: Value = serde_json::from_str(r1[10][0].as_str().unwrap()).unwrap();
     assert_eq!(ev["name"], "exception");
     assert_eq!(ev["isError"], true);
@@ -68,7 +97,9 @@ async fn trace_detail_rows_match_what_was_sent() {
     assert_eq!(ev["timeUnixNano"], json!(t0 + 12_000_000));
     assert_eq!(r1[11], true);
 
-    let (status, body) = srv.get(&token, "/api/v1/traces/00000000000000000000000000000099").await;
+    let (status, body) = srv
+        .get(&token, "/api/v1/traces/00000000000000000000000000000099")
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body[0]["events"], json!([]));
     srv.stop().await;
@@ -81,13 +112,22 @@ async fn services_and_operations_are_computed_from_ingested_spans() {
     let t0 = now_ns() - 120_000_000_000;
     let mut spans = Vec::new();
     for n in 0..10u8 {
-        let mut sp = SpanSpec::new(10 + n, 1, "GET /cart", t0 + n as u64 * 1_000_000, (n as u64 + 1) * 10_000_000);
+        let mut sp = SpanSpec::new(
+            10 + n,
+            1,
+            "GET /cart",
+            t0 + n as u64 * 1_000_000,
+            (n as u64 + 1) * 10_000_000,
+        );
         sp.error = n == 0;
         spans.push(sp);
     }
     let internal = SpanSpec::new(10, 9, "render", t0, 1_000_000).child_of(&spans[0]);
     spans.push(internal);
-    assert_eq!(srv.send_traces(&request("frontend", &spans)).await.status(), 200);
+    assert_eq!(
+        srv.send_traces(&request("frontend", &spans)).await.status(),
+        200
+    );
 
     let window = json!({"start": (t0 - 600_000_000_000).to_string(), "end": (t0 + 600_000_000_000).to_string(), "tags": []});
     let (status, body) = srv.post(&token, "/api/v1/services", window.clone()).await;
@@ -96,7 +136,17 @@ async fn services_and_operations_are_computed_from_ingested_spans() {
     assert_eq!(items.len(), 1);
     let s0 = &items[0];
     let keys: Vec<&str> = s0.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    let mut expected = vec!["serviceName", "p99", "avgDuration", "numCalls", "callRate", "numErrors", "errorRate", "num4XX", "fourXXRate"];
+    let mut expected = vec![
+        "serviceName",
+        "p99",
+        "avgDuration",
+        "numCalls",
+        "callRate",
+        "numErrors",
+        "errorRate",
+        "num4XX",
+        "fourXXRate",
+    ];
     expected.sort();
     let mut got = keys.clone();
     got.sort();
@@ -112,7 +162,9 @@ async fn services_and_operations_are_computed_from_ingested_spans() {
 
     let mut w = window.clone();
     w["service"] = json!("frontend");
-    let (status, ops) = srv.post(&token, "/api/v1/service/top_operations", w.clone()).await;
+    let (status, ops) = srv
+        .post(&token, "/api/v1/service/top_operations", w.clone())
+        .await;
     assert_eq!(status, 200);
     let ops = ops.as_array().unwrap();
     assert_eq!(ops.len(), 2);
@@ -123,18 +175,31 @@ async fn services_and_operations_are_computed_from_ingested_spans() {
         assert!(ops[0].get(k).is_some(), "{k}");
     }
     w["service"] = json!("nobody");
-    assert_eq!(srv.post(&token, "/api/v1/service/top_operations", w).await.1, json!([]));
+    assert_eq!(
+        srv.post(&token, "/api/v1/service/top_operations", w)
+            .await
+            .1,
+        json!([])
+    );
 
-    let (status, tl) = srv.post(&token, "/api/v1/service/top_level_operations", Value::Null).await;
+    let (status, tl) = srv
+        .post(&token, "/api/v1/service/top_level_operations", Value::Null)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(tl, json!({"frontend": ["GET /cart"]}));
 
     // Resource tag filter (SigNoz's UI sends capitalised field names).
     let mut w = window.clone();
     w["tags"] = json!([{"Key": "deployment.environment", "Operator": "In", "StringValues": ["prod"], "NumberValues": [], "BoolValues": [], "TagType": "ResourceAttribute"}]);
-    assert_eq!(srv.post(&token, "/api/v1/services", w.clone()).await.1, json!([]));
+    assert_eq!(
+        srv.post(&token, "/api/v1/services", w.clone()).await.1,
+        json!([])
+    );
     w["tags"][0]["StringValues"] = json!(["test"]);
-    assert_eq!(srv.post(&token, "/api/v1/services", w).await.1[0]["numCalls"], 10);
+    assert_eq!(
+        srv.post(&token, "/api/v1/services", w).await.1[0]["numCalls"],
+        10
+    );
     srv.stop().await;
 }
 
@@ -147,10 +212,18 @@ async fn otlp_json_ingest_is_queryable() {
         "scopeSpans": [{"scope": {"name": "t"}, "spans": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
         "name": "documentLoad", "kind": 1, "startTimeUnixNano": t0.to_string(), "endTimeUnixNano": (t0 + 5_000_000).to_string(),
         "attributes": [{"key": "http.url", "value": {"stringValue": "http://localhost/"}}], "status": {"code": 0}}]}]}]});
-    let r = srv.http.post(format!("{}/v1/traces", srv.otlp)).json(&body).send().await.unwrap();
+    let r = srv
+        .http
+        .post(format!("{}/v1/traces", srv.otlp))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap(), json!({}));
-    let (_, detail) = srv.get(&token, "/api/v1/traces/5b8efff798038103d269b633813fc60c").await;
+    let (_, detail) = srv
+        .get(&token, "/api/v1/traces/5b8efff798038103d269b633813fc60c")
+        .await;
     let row = &detail[0]["events"][0];
     assert_eq!(row[1], "eee19b7ec3c1b174");
     assert_eq!(row[3], "web");
@@ -165,8 +238,18 @@ async fn dependency_graph_links_services() {
     let token = srv.admin_token().await;
     let t0 = now_ns() - 60_000_000_000;
     let (root, child) = checkout_trace(t0);
-    assert_eq!(srv.send_traces(&request("frontend", &[root])).await.status(), 200);
-    assert_eq!(srv.send_traces(&request("checkout", &[child])).await.status(), 200);
+    assert_eq!(
+        srv.send_traces(&request("frontend", &[root]))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        srv.send_traces(&request("checkout", &[child]))
+            .await
+            .status(),
+        200
+    );
     let window = json!({"start": (t0 - 60_000_000_000).to_string(), "end": (t0 + 60_000_000_000).to_string(), "tags": []});
     let (status, body) = srv.post(&token, "/api/v1/dependency_graph", window).await;
     assert_eq!(status, 200, "{body}");
@@ -178,9 +261,18 @@ async fn dependency_graph_links_services() {
     for k in ["callRate", "p99", "p95", "p90", "p75", "p50"] {
         assert!(e[k].is_f64(), "{k}");
     }
-    let (status, body) = srv.post(&token, "/api/v1/services", json!({"start": "soon", "end": "1"})).await;
+    let (status, body) = srv
+        .post(
+            &token,
+            "/api/v1/services",
+            json!({"start": "soon", "end": "1"}),
+        )
+        .await;
     assert_eq!(status, 400);
-    assert_eq!(body["errors"][0]["code"], 400, "raw handlers answer with the structured text/plain error");
+    assert_eq!(
+        body["errors"][0]["code"], 400,
+        "raw handlers answer with the structured text/plain error"
+    );
     srv.stop().await;
 }
 
@@ -188,20 +280,31 @@ async fn dependency_graph_links_services() {
 async fn serves_the_dashboard_with_spa_fallback() {
     let web = TempDir::new("web");
     std::fs::create_dir_all(web.0.join("assets")).unwrap();
-    std::fs::write(web.0.join("index.html"), "<!doctype html><title>dash</title>").unwrap();
+    std::fs::write(
+        web.0.join("index.html"),
+        "<!doctype html><title>dash</title>",
+    )
+    .unwrap();
     std::fs::write(web.0.join("assets/app.js"), "console.log(1)").unwrap();
     let root = web.0.clone();
     let srv = TestServer::start_with(move |c| c.web_root = Some(root)).await;
     let get = |p: &str| srv.http.get(format!("{}{p}", srv.api)).send();
     let r = get("/assets/app.js").await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
     let r = get("/services/checkout").await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("<title>dash</title>"));
     assert_eq!(get("/api/v1/nope").await.unwrap().status(), 404);
     // reqwest would normalise the dots away, so send the raw request line.
-    let raw = raw_get(srv.running.as_ref().unwrap().api_addr, "/%2e%2e/%2e%2e/etc/passwd").await;
+    let raw = raw_get(
+        srv.running.as_ref().unwrap().api_addr,
+        "/%2e%2e/%2e%2e/etc/passwd",
+    )
+    .await;
     assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
     let v: Value = get("/api/v1/version").await.unwrap().json().await.unwrap();
     assert_eq!(v["version"], "v0.39.0");

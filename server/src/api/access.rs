@@ -67,11 +67,21 @@ fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
 }
 
 pub fn load_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row(&format!("{USER_SELECT} WHERE u.id = ?1"), params![id], user_from_row).optional()
+    conn.query_row(
+        &format!("{USER_SELECT} WHERE u.id = ?1"),
+        params![id],
+        user_from_row,
+    )
+    .optional()
 }
 
 pub fn load_user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row(&format!("{USER_SELECT} WHERE u.email = ?1"), params![email], user_from_row).optional()
+    conn.query_row(
+        &format!("{USER_SELECT} WHERE u.email = ?1"),
+        params![email],
+        user_from_row,
+    )
+    .optional()
 }
 
 pub fn load_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
@@ -81,7 +91,10 @@ pub fn load_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 }
 
 fn unauthorized(reason: &str) -> ApiError {
-    ApiError::new("unauthorized", format!("failed to parse jwt token: {reason}"))
+    ApiError::new(
+        "unauthorized",
+        format!("failed to parse jwt token: {reason}"),
+    )
 }
 
 /// The token from `Authorization: Bearer <jwt>`; the scheme is case-insensitive.
@@ -89,17 +102,26 @@ fn bearer(parts: &Parts) -> Result<String, ApiError> {
     let Some(h) = parts.headers.get(header::AUTHORIZATION) else {
         return Err(unauthorized("token contains an invalid number of segments"));
     };
-    let h = h.to_str().map_err(|_| unauthorized("Authorization header format must be Bearer {token}"))?;
+    let h = h
+        .to_str()
+        .map_err(|_| unauthorized("Authorization header format must be Bearer {token}"))?;
     let mut it = h.split_whitespace();
     match (it.next(), it.next(), it.next()) {
-        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.to_string()),
-        _ => Err(unauthorized("Authorization header format must be Bearer {token}")),
+        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(token.to_string())
+        }
+        _ => Err(unauthorized(
+            "Authorization header format must be Bearer {token}",
+        )),
     }
 }
 
 pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<User, ApiError> {
     let token = bearer(parts)?;
-    let claims = state.jwt.verify(&token, chrono::Utc::now().timestamp()).map_err(|e| unauthorized(&e))?;
+    let claims = state
+        .jwt
+        .verify(&token, chrono::Utc::now().timestamp())
+        .map_err(|e| unauthorized(&e))?;
     let id = claims.id.clone();
     let user = state
         .store
@@ -113,7 +135,10 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
             Role::Editor => "editors/admins",
             Role::Viewer => "viewers/editors/admins",
         };
-        return Err(ApiError::new("forbidden", format!("API is accessible to {who}.")));
+        return Err(ApiError::new(
+            "forbidden",
+            format!("API is accessible to {who}."),
+        ));
     }
     Ok(user)
 }
@@ -124,7 +149,10 @@ macro_rules! access_level {
 
         impl FromRequestParts<AppState> for $name {
             type Rejection = ApiError;
-            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Self::Rejection> {
                 authenticate(state, parts, $role).await.map($name)
             }
         }

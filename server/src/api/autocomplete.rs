@@ -14,9 +14,15 @@ use super::{envelope, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v3/autocomplete/aggregate_attributes", get(aggregate_attributes))
+        .route(
+            "/api/v3/autocomplete/aggregate_attributes",
+            get(aggregate_attributes),
+        )
         .route("/api/v3/autocomplete/attribute_keys", get(attribute_keys))
-        .route("/api/v3/autocomplete/attribute_values", get(attribute_values))
+        .route(
+            "/api/v3/autocomplete/attribute_values",
+            get(attribute_values),
+        )
 }
 
 #[derive(Deserialize, Default)]
@@ -71,7 +77,13 @@ fn check_source(s: &str) -> Result<(), ApiError> {
     }
 }
 
-fn stored_keys(c: &Connection, source: &str, search: &str, numeric_only: bool, limit: i64) -> Result<Vec<Value>, String> {
+fn stored_keys(
+    c: &Connection,
+    source: &str,
+    search: &str,
+    numeric_only: bool,
+    limit: i64,
+) -> Result<Vec<Value>, String> {
     let mut st = c
         .prepare_cached(
             "SELECT key, data_type, type FROM attr_keys WHERE source = ?1 AND instr(lower(key), lower(?2)) > 0
@@ -80,13 +92,23 @@ fn stored_keys(c: &Connection, source: &str, search: &str, numeric_only: bool, l
         .map_err(|e| e.to_string())?;
     let rows = st
         .query_map(params![source, search, numeric_only, limit], |r| {
-            Ok(key_json(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, false))
+            Ok(key_json(
+                &r.get::<_, String>(0)?,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+                false,
+            ))
         })
         .map_err(|e| e.to_string())?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())
 }
 
-async fn aggregate_attributes(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+async fn aggregate_attributes(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<AutocompleteQuery>,
+) -> Result<Response, ApiError> {
     check_source(&q.data_source)?;
     let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
     let keys = st
@@ -114,7 +136,11 @@ async fn aggregate_attributes(State(st): State<AppState>, _: ViewAccess, Query(q
     Ok(envelope(Some(json!({"attributeKeys": keys}))))
 }
 
-async fn attribute_keys(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+async fn attribute_keys(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<AutocompleteQuery>,
+) -> Result<Response, ApiError> {
     check_source(&q.data_source)?;
     let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
     let keys = st
@@ -133,7 +159,11 @@ async fn attribute_keys(State(st): State<AppState>, _: ViewAccess, Query(q): Que
                 }
             }
             if !q.tag_type.is_empty() {
-                stored.retain(|k| k["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(&q.tag_type)));
+                stored.retain(|k| {
+                    k["type"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(&q.tag_type))
+                });
             }
             out.extend(stored);
             out.truncate(limit as usize);
@@ -144,7 +174,11 @@ async fn attribute_keys(State(st): State<AppState>, _: ViewAccess, Query(q): Que
     Ok(envelope(Some(json!({"attributeKeys": keys}))))
 }
 
-async fn attribute_values(State(st): State<AppState>, _: ViewAccess, Query(q): Query<AutocompleteQuery>) -> Result<Response, ApiError> {
+async fn attribute_values(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<AutocompleteQuery>,
+) -> Result<Response, ApiError> {
     check_source(&q.data_source)?;
     if q.attribute_key.is_empty() {
         return Err(ApiError::bad_data("attributeKey is required"));
@@ -183,5 +217,7 @@ async fn attribute_values(State(st): State<AppState>, _: ViewAccess, Query(q): Q
             _ => strings.push(json!(v)),
         }
     }
-    Ok(envelope(Some(json!({"stringAttributeValues": strings, "numberAttributeValues": numbers, "boolAttributeValues": bools}))))
+    Ok(envelope(Some(
+        json!({"stringAttributeValues": strings, "numberAttributeValues": numbers, "boolAttributeValues": bools}),
+    )))
 }

@@ -9,12 +9,15 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::access::{AdminAccess, EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/channels", get(list).post(create))
-        .route("/api/v1/channels/{id}", get(get_one).put(update).delete(remove))
+        .route(
+            "/api/v1/channels/{id}",
+            get(get_one).put(update).delete(remove),
+        )
 }
 
 const TYPES: &[(&str, &str)] = &[
@@ -27,50 +30,72 @@ const TYPES: &[(&str, &str)] = &[
 ];
 
 fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(json!({"id": r.get::<_, i64>(0)?, "created_at": r.get::<_, String>(1)?, "updated_at": r.get::<_, String>(2)?,
-        "name": r.get::<_, String>(3)?, "type": r.get::<_, String>(4)?, "data": r.get::<_, String>(5)?}))
+    Ok(
+        json!({"id": r.get::<_, i64>(0)?, "created_at": r.get::<_, String>(1)?, "updated_at": r.get::<_, String>(2)?,
+        "name": r.get::<_, String>(3)?, "type": r.get::<_, String>(4)?, "data": r.get::<_, String>(5)?}),
+    )
 }
 
 const SELECT: &str = "SELECT id, created_at, updated_at, name, type, data FROM channels";
 
 /// A receiver needs a name and exactly one kind of `*_configs`.
 fn receiver(body: &[u8]) -> Result<(String, &'static str, String), ApiError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
-    let name = v.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()).ok_or_else(|| ApiError::bad_data("channel name is required"))?;
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    let name = v
+        .get("name")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::bad_data("channel name is required"))?;
     let kind = TYPES
         .iter()
-        .find(|(k, _)| v.get(*k).and_then(|c| c.as_array()).is_some_and(|a| !a.is_empty()))
+        .find(|(k, _)| {
+            v.get(*k)
+                .and_then(|c| c.as_array())
+                .is_some_and(|a| !a.is_empty())
+        })
         .map(|(_, t)| *t)
-        .ok_or_else(|| ApiError::bad_data("channel type is not supported: send one of slack_configs, webhook_configs, ..."))?;
+        .ok_or_else(|| {
+            ApiError::bad_data(
+                "channel type is not supported: send one of slack_configs, webhook_configs, ...",
+            )
+        })?;
     if kind == "msteams" {
-        return Err(ApiError::bad_data("MS Teams channels are not enabled in this plan"));
+        return Err(ApiError::bad_data(
+            "MS Teams channels are not enabled in this plan",
+        ));
     }
     Ok((name.to_string(), kind, v.to_string()))
 }
 
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
-    let rows = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], row_json).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let rows = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
     Ok(envelope(Some(rows)))
 }
 
-async fn get_one(State(st): State<AppState>, _: ViewAccess, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn get_one(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
     let row = st
         .store
-        .with_conn(move |c| c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_json).optional().map_err(|e| e.to_string()))
+        .with_conn(move |c| {
+            c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_json)
+                .optional()
+                .map_err(|e| e.to_string())
+        })
         .await
         .map_err(ApiError::internal)?;
-    row.map(|r| envelope(Some(r))).ok_or_else(|| ApiError::not_found("channel not found"))
+    row.map(|r| envelope(Some(r)))
+        .ok_or_else(|| ApiError::not_found("channel not found"))
 }
 
-async fn create(State(st): State<AppState>, _: EditAccess, body: Bytes) -> Result<Response, ApiError> {
+async fn create(
+    State(st): State<AppState>,
+    _: EditAccess,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let (name, kind, data) = receiver(&body)?;
     let now = now_rfc3339();
     st.store
@@ -86,7 +111,12 @@ async fn create(State(st): State<AppState>, _: EditAccess, body: Bytes) -> Resul
     Ok(envelope::<()>(None))
 }
 
-async fn update(State(st): State<AppState>, _: AdminAccess, Path(id): Path<i64>, body: Bytes) -> Result<Response, ApiError> {
+async fn update(
+    State(st): State<AppState>,
+    _: AdminAccess,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let (name, kind, data) = receiver(&body)?;
     let now = now_rfc3339();
     let n = st
@@ -103,14 +133,11 @@ async fn update(State(st): State<AppState>, _: AdminAccess, Path(id): Path<i64>,
     Ok(envelope::<()>(None))
 }
 
-async fn remove(State(st): State<AppState>, _: AdminAccess, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM channels WHERE id = ?1", [id]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("channel not found"));
-    }
+async fn remove(
+    State(st): State<AppState>,
+    _: AdminAccess,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    delete_row(&st, "DELETE FROM channels WHERE id = ?1", id, "channel").await?;
     Ok(envelope::<()>(None))
 }

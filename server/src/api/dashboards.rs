@@ -9,31 +9,40 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboards", get(list).post(create))
-        .route("/api/v1/dashboards/{uuid}", get(get_one).put(update).delete(remove))
+        .route(
+            "/api/v1/dashboards/{uuid}",
+            get(get_one).put(update).delete(remove),
+        )
 }
 
-const SELECT: &str = "SELECT id, uuid, created_at, created_by, updated_at, updated_by, data, locked FROM dashboards";
+const SELECT: &str =
+    "SELECT id, uuid, created_at, created_by, updated_at, updated_by, data, locked FROM dashboards";
 
 fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     let data: String = r.get(6)?;
-    Ok(json!({"id": r.get::<_, i64>(0)?, "uuid": r.get::<_, String>(1)?, "created_at": r.get::<_, String>(2)?,
+    Ok(
+        json!({"id": r.get::<_, i64>(0)?, "uuid": r.get::<_, String>(1)?, "created_at": r.get::<_, String>(2)?,
         "created_by": r.get::<_, Option<String>>(3)?, "updated_at": r.get::<_, String>(4)?,
         "updated_by": r.get::<_, Option<String>>(5)?, "data": serde_json::from_str::<Value>(&data).unwrap_or(json!({})),
-        "isLocked": r.get::<_, i64>(7)?}))
+        "isLocked": r.get::<_, i64>(7)?}),
+    )
 }
 
 fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, String> {
-    c.query_row(&format!("{SELECT} WHERE uuid = ?1"), [uuid], row_json).optional().map_err(|e| e.to_string())
+    c.query_row(&format!("{SELECT} WHERE uuid = ?1"), [uuid], row_json)
+        .optional()
+        .map_err(|e| e.to_string())
 }
 
 /// The body must be a JSON object with a non-empty string `title`.
 fn dashboard_data(body: &[u8]) -> Result<Value, ApiError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
     match v.get("title") {
         Some(Value::String(t)) if !t.is_empty() => Ok(v),
         _ if !v.is_object() => Err(ApiError::bad_data("dashboard must be a JSON object")),
@@ -41,21 +50,20 @@ fn dashboard_data(body: &[u8]) -> Result<Value, ApiError> {
     }
 }
 
-async fn list(State(st): State<AppState>, _: ViewAccess, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+async fn list(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let tags: Vec<String> = url_params(query.as_deref().unwrap_or(""), "tags");
-    let all = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], row_json).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let all = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
     let filtered: Vec<Value> = all
         .into_iter()
         .filter(|d| {
-            let have: Vec<&str> = d["data"]["tags"].as_array().map(|a| a.iter().filter_map(|t| t.as_str()).collect()).unwrap_or_default();
+            let have: Vec<&str> = d["data"]["tags"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|t| t.as_str()).collect())
+                .unwrap_or_default();
             tags.iter().all(|t| have.contains(&t.as_str()))
         })
         .collect();
@@ -68,30 +76,15 @@ fn url_params(query: &str, name: &str) -> Vec<String> {
         .split('&')
         .filter_map(|kv| kv.split_once('='))
         .filter(|(k, _)| *k == name)
-        .map(|(_, v)| percent_decode(v))
+        .map(|(_, v)| crate::static_files::percent_decode(&v.replace('+', " ")))
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-async fn create(State(st): State<AppState>, EditAccess(user): EditAccess, body: Bytes) -> Result<Response, ApiError> {
+async fn create(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let data = dashboard_data(&body)?;
     let uuid = uuid::Uuid::new_v4().to_string();
     let now = now_rfc3339();
@@ -113,20 +106,38 @@ async fn create(State(st): State<AppState>, EditAccess(user): EditAccess, body: 
     Ok(envelope(Some(d)))
 }
 
-async fn get_one(State(st): State<AppState>, _: ViewAccess, Path(uuid): Path<String>) -> Result<Response, ApiError> {
-    let d = st.store.with_conn(move |c| load(c, &uuid)).await.map_err(ApiError::internal)?;
-    d.map(|d| envelope(Some(d))).ok_or_else(|| ApiError::not_found("dashboard not found"))
+async fn get_one(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Path(uuid): Path<String>,
+) -> Result<Response, ApiError> {
+    let d = st
+        .store
+        .with_conn(move |c| load(c, &uuid))
+        .await
+        .map_err(ApiError::internal)?;
+    d.map(|d| envelope(Some(d)))
+        .ok_or_else(|| ApiError::not_found("dashboard not found"))
 }
 
-async fn update(State(st): State<AppState>, EditAccess(user): EditAccess, Path(uuid): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+async fn update(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    Path(uuid): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let data = dashboard_data(&body)?;
     let now = now_rfc3339();
     let res = st
         .store
         .with_conn(move |c| {
-            let Some(cur) = load(c, &uuid)? else { return Ok(Err(ApiError::not_found("dashboard not found"))) };
+            let Some(cur) = load(c, &uuid)? else {
+                return Ok(Err(ApiError::not_found("dashboard not found")));
+            };
             if cur["isLocked"] == json!(1) {
-                return Ok(Err(ApiError::bad_data("dashboard is locked, please unlock the dashboard to be able to edit it")));
+                return Ok(Err(ApiError::bad_data(
+                    "dashboard is locked, please unlock the dashboard to be able to edit it",
+                )));
             }
             c.execute(
                 "UPDATE dashboards SET data = ?1, updated_at = ?2, updated_by = ?3 WHERE uuid = ?4",
@@ -140,14 +151,17 @@ async fn update(State(st): State<AppState>, EditAccess(user): EditAccess, Path(u
     Ok(envelope(Some(res)))
 }
 
-async fn remove(State(st): State<AppState>, _: EditAccess, Path(uuid): Path<String>) -> Result<Response, ApiError> {
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM dashboards WHERE uuid = ?1", [uuid]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("dashboard not found"));
-    }
+async fn remove(
+    State(st): State<AppState>,
+    _: EditAccess,
+    Path(uuid): Path<String>,
+) -> Result<Response, ApiError> {
+    delete_row(
+        &st,
+        "DELETE FROM dashboards WHERE uuid = ?1",
+        uuid,
+        "dashboard",
+    )
+    .await?;
     Ok(envelope::<()>(None))
 }

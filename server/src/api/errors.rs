@@ -57,7 +57,11 @@ fn window(b: &ListBody) -> Result<Where, RawError> {
     Ok(w)
 }
 
-async fn list_errors(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, RawError> {
+async fn list_errors(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, RawError> {
     let b: ListBody = parse_body(&body).map_err(RawError::bad)?;
     if b.limit == 0 {
         return Err(RawError::bad("limit param cannot be empty from the query"));
@@ -71,7 +75,11 @@ async fn list_errors(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> 
         "serviceName" => "service",
         _ => "last_seen",
     };
-    let dir = if b.order == "ascending" { "ASC" } else { "DESC" };
+    let dir = if b.order == "ascending" {
+        "ASC"
+    } else {
+        "DESC"
+    };
     let (limit, offset) = (b.limit.clamp(1, 10_000), b.offset.max(0));
     let items = st
         .store
@@ -96,14 +104,25 @@ async fn list_errors(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> 
     Ok(raw(items))
 }
 
-async fn count_errors(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, RawError> {
+async fn count_errors(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, RawError> {
     let b: ListBody = parse_body(&body).map_err(RawError::bad)?;
     let w = window(&b)?;
     let n = st
         .store
         .with_conn(move |c| {
-            c.query_row(&format!("SELECT COUNT(DISTINCT group_id) FROM errors WHERE {}", w.sql()), params_from_iter(w.params.iter()), |r| r.get::<_, i64>(0))
-                .map_err(|e| e.to_string())
+            c.query_row(
+                &format!(
+                    "SELECT COUNT(DISTINCT group_id) FROM errors WHERE {}",
+                    w.sql()
+                ),
+                params_from_iter(w.params.iter()),
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| e.to_string())
         })
         .await
         .map_err(RawError::internal)?;
@@ -124,48 +143,92 @@ const SELECT: &str = "SELECT error_id, exception_type, exception_stacktrace, exc
     trace_id, service, group_id FROM errors";
 
 fn error_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(json!({"errorId": r.get::<_, String>(0)?, "exceptionType": r.get::<_, String>(1)?,
+    Ok(
+        json!({"errorId": r.get::<_, String>(0)?, "exceptionType": r.get::<_, String>(1)?,
         "exceptionStacktrace": r.get::<_, String>(2)?, "exceptionEscaped": r.get::<_, bool>(3)?,
         "exceptionMessage": r.get::<_, String>(4)?, "timestamp": rfc3339_nano(r.get(5)?), "spanID": r.get::<_, String>(6)?,
-        "traceID": r.get::<_, String>(7)?, "serviceName": r.get::<_, String>(8)?, "groupID": r.get::<_, String>(9)?}))
+        "traceID": r.get::<_, String>(7)?, "serviceName": r.get::<_, String>(8)?, "groupID": r.get::<_, String>(9)?}),
+    )
 }
 
 fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<Value>, String> {
-    c.query_row(sql, p, error_json).optional().map_err(|e| e.to_string())
+    c.query_row(sql, p, error_json)
+        .optional()
+        .map_err(|e| e.to_string())
 }
 
-async fn error_from_group(State(st): State<AppState>, _: ViewAccess, Query(q): Query<ErrorQuery>) -> Result<Response, RawError> {
+async fn error_from_group(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<ErrorQuery>,
+) -> Result<Response, RawError> {
     if q.group_id.is_empty() {
-        return Err(RawError::bad("groupID param cannot be empty from the query"));
+        return Err(RawError::bad(
+            "groupID param cannot be empty from the query",
+        ));
     }
     let ts: i64 = q.timestamp.parse().unwrap_or(i64::MAX);
     let found = st
         .store
         .with_conn(move |c| {
             // The group's error at (or else latest before) the given time, else its newest one.
-            match one(c, &format!("{SELECT} WHERE group_id = ?1 AND ts <= ?2 ORDER BY ts DESC LIMIT 1"), params![q.group_id, ts])? {
+            match one(
+                c,
+                &format!("{SELECT} WHERE group_id = ?1 AND ts <= ?2 ORDER BY ts DESC LIMIT 1"),
+                params![q.group_id, ts],
+            )? {
                 Some(v) => Ok(Some(v)),
-                None => one(c, &format!("{SELECT} WHERE group_id = ?1 ORDER BY ts DESC LIMIT 1"), params![q.group_id]),
+                None => one(
+                    c,
+                    &format!("{SELECT} WHERE group_id = ?1 ORDER BY ts DESC LIMIT 1"),
+                    params![q.group_id],
+                ),
             }
         })
         .await
         .map_err(RawError::internal)?;
-    found.map(raw).ok_or_else(|| RawError(axum::http::StatusCode::NOT_FOUND, "Error/Exception not found".into()))
+    found.map(raw).ok_or_else(|| {
+        RawError(
+            axum::http::StatusCode::NOT_FOUND,
+            "Error/Exception not found".into(),
+        )
+    })
 }
 
-async fn error_from_id(State(st): State<AppState>, _: ViewAccess, Query(q): Query<ErrorQuery>) -> Result<Response, RawError> {
+async fn error_from_id(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<ErrorQuery>,
+) -> Result<Response, RawError> {
     if q.error_id.is_empty() {
-        return Err(RawError::bad("errorID param cannot be empty from the query"));
+        return Err(RawError::bad(
+            "errorID param cannot be empty from the query",
+        ));
     }
     let found = st
         .store
-        .with_conn(move |c| one(c, &format!("{SELECT} WHERE error_id = ?1 AND (?2 = '' OR group_id = ?2) LIMIT 1"), params![q.error_id, q.group_id]))
+        .with_conn(move |c| {
+            one(
+                c,
+                &format!("{SELECT} WHERE error_id = ?1 AND (?2 = '' OR group_id = ?2) LIMIT 1"),
+                params![q.error_id, q.group_id],
+            )
+        })
         .await
         .map_err(RawError::internal)?;
-    found.map(raw).ok_or_else(|| RawError(axum::http::StatusCode::NOT_FOUND, "Error/Exception not found".into()))
+    found.map(raw).ok_or_else(|| {
+        RawError(
+            axum::http::StatusCode::NOT_FOUND,
+            "Error/Exception not found".into(),
+        )
+    })
 }
 
-async fn next_prev(State(st): State<AppState>, _: ViewAccess, Query(q): Query<ErrorQuery>) -> Result<Response, ApiError> {
+async fn next_prev(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<ErrorQuery>,
+) -> Result<Response, ApiError> {
     if q.group_id.is_empty() || q.error_id.is_empty() {
         return Err(ApiError::bad_data("groupID and errorID are required"));
     }

@@ -55,7 +55,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError { kind, message: message.into(), data: None }
+        ApiError {
+            kind,
+            message: message.into(),
+            data: None,
+        }
     }
     pub fn bad_data(message: impl Into<String>) -> Self {
         Self::new("bad_data", message)
@@ -108,7 +112,12 @@ impl IntoResponse for RawError {
     fn into_response(self) -> Response {
         let body = json!({"data": null, "total": 0, "limit": 0, "offset": 0,
             "errors": [{"code": self.0.as_u16(), "msg": self.1}]});
-        (self.0, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{body}\n")).into_response()
+        (
+            self.0,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{body}\n"),
+        )
+            .into_response()
     }
 }
 
@@ -120,16 +129,56 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Str
     } else {
         serde_json::from_slice(bytes).map_err(|e| format!("error decoding request body: {e}"))?
     };
-    serde_json::from_value(lowercase_keys(v)).map_err(|e| format!("error decoding request body: {e}"))
+    serde_json::from_value(lowercase_keys(v))
+        .map_err(|e| format!("error decoding request body: {e}"))
 }
 
 /// Lower-cases object keys so structs declared with lowercase serde names match any casing.
 fn lowercase_keys(v: Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), lowercase_keys(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), lowercase_keys(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(lowercase_keys).collect()),
         other => other,
     }
+}
+
+/// All rows of a metadata query, each turned into JSON by `row`.
+pub async fn list_rows(
+    st: &AppState,
+    sql: String,
+    row: fn(&rusqlite::Row) -> rusqlite::Result<Value>,
+) -> Result<Vec<Value>, ApiError> {
+    st.store
+        .with_conn(move |c| {
+            let mut s = c.prepare(&sql).map_err(|e| e.to_string())?;
+            let rows = s.query_map([], row).map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// Runs a `DELETE ... WHERE <key> = ?1`; 404 `not_found` naming `what` when nothing matched.
+pub async fn delete_row<K: rusqlite::ToSql + Send + 'static>(
+    st: &AppState,
+    sql: &'static str,
+    key: K,
+    what: &'static str,
+) -> Result<(), ApiError> {
+    let n = st
+        .store
+        .with_conn(move |c| c.execute(sql, [key]).map_err(|e| e.to_string()))
+        .await
+        .map_err(ApiError::internal)?;
+    if n == 0 {
+        return Err(ApiError::not_found(format!("{what} not found")));
+    }
+    Ok(())
 }
 
 pub fn now_ns() -> i64 {
@@ -162,32 +211,64 @@ const CORS_HEADERS: &[&str] = &["accept", "authorization", "content-type", "cach
 /// answered with 204 when the method and headers are allowed.
 async fn cors(req: Request, next: Next) -> Response {
     let has_origin = req.headers().contains_key(header::ORIGIN);
-    let preflight = req.method() == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     if preflight {
         let mut resp = StatusCode::NO_CONTENT.into_response();
         let h = req.headers();
-        let method = h.get(header::ACCESS_CONTROL_REQUEST_METHOD).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_uppercase();
+        let method = h
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_uppercase();
         let asked: Vec<String> = h
             .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
             .and_then(|v| v.to_str().ok())
-            .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).filter(|x| !x.is_empty()).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|x| x.trim().to_ascii_lowercase())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
-        let ok = has_origin && CORS_METHODS.contains(&method.as_str()) && asked.iter().all(|a| CORS_HEADERS.contains(&a.as_str()));
+        let ok = has_origin
+            && CORS_METHODS.contains(&method.as_str())
+            && asked.iter().all(|a| CORS_HEADERS.contains(&a.as_str()));
         let out = resp.headers_mut();
-        out.insert(header::VARY, HeaderValue::from_static("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"));
+        out.insert(
+            header::VARY,
+            HeaderValue::from_static(
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+            ),
+        );
         if ok {
-            out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-            out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_str(&method).unwrap());
+            out.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+            out.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_str(&method).unwrap(),
+            );
             if !asked.is_empty() {
-                out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_str(&asked.join(", ")).unwrap());
+                out.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    HeaderValue::from_str(&asked.join(", ")).unwrap(),
+                );
             }
         }
         return resp;
     }
     let mut resp = next.run(req).await;
     if has_origin {
-        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        resp.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
+        resp.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        resp.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Origin"));
     }
     resp
 }

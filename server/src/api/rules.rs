@@ -10,12 +10,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/rules", get(list).post(create))
-        .route("/api/v1/rules/{id}", get(get_one).put(update).patch(patch).delete(remove))
+        .route(
+            "/api/v1/rules/{id}",
+            get(get_one).put(update).patch(patch).delete(remove),
+        )
 }
 
 /// Go's time.ParseDuration for the units rules use (h, m, s, ms), e.g. "5m0s" → 300 s.
@@ -27,10 +30,14 @@ pub fn parse_duration_secs(s: &str) -> Option<f64> {
     let mut total = 0.0;
     let mut rest = s;
     while !rest.is_empty() {
-        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let n: f64 = rest[..n_end].parse().ok()?;
         rest = &rest[n_end..];
-        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let mult = match &rest[..u_end] {
             "h" => 3600.0,
             "m" => 60.0,
@@ -48,14 +55,20 @@ pub fn parse_duration_secs(s: &str) -> Option<f64> {
 
 /// Checks a PostableRule and fills SigNoz's defaults (evalWindow 5m, frequency 1m, ruleType).
 pub fn normalize(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
-    let Value::Object(mut m) = v else { return Err(ApiError::bad_data("rule must be a JSON object")) };
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    let Value::Object(mut m) = v else {
+        return Err(ApiError::bad_data("rule must be a JSON object"));
+    };
     check(&mut m)?;
     Ok(m)
 }
 
 fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
-    if !m.get("alert").and_then(|a| a.as_str()).is_some_and(|a| !a.is_empty()) {
+    if m.get("alert")
+        .and_then(|a| a.as_str())
+        .is_none_or(|a| a.is_empty())
+    {
         return Err(ApiError::bad_data("rule name (alert) is required"));
     }
     for (field, default) in [("evalWindow", "5m0s"), ("frequency", "1m0s")] {
@@ -64,14 +77,35 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
                 m.insert(field.into(), json!(default));
             }
             Some(d) if parse_duration_secs(d).is_some_and(|s| s > 0.0) => {}
-            Some(d) => return Err(ApiError::bad_data(format!("{field} is not a valid duration: {d:?}"))),
+            Some(d) => {
+                return Err(ApiError::bad_data(format!(
+                    "{field} is not a valid duration: {d:?}"
+                )))
+            }
         }
     }
-    let cond = m.get("condition").and_then(|c| c.as_object()).ok_or_else(|| ApiError::bad_data("condition is required"))?;
-    let cq = cond.get("compositeQuery").and_then(|c| c.as_object()).ok_or_else(|| ApiError::bad_data("condition.compositeQuery is required"))?;
-    let query_type = cq.get("queryType").and_then(|q| q.as_str()).unwrap_or("").to_string();
-    if !m.get("ruleType").and_then(|r| r.as_str()).is_some_and(|r| !r.is_empty()) {
-        let t = if query_type == "promql" { "promql_rule" } else { "threshold_rule" };
+    let cond = m
+        .get("condition")
+        .and_then(|c| c.as_object())
+        .ok_or_else(|| ApiError::bad_data("condition is required"))?;
+    let cq = cond
+        .get("compositeQuery")
+        .and_then(|c| c.as_object())
+        .ok_or_else(|| ApiError::bad_data("condition.compositeQuery is required"))?;
+    let query_type = cq
+        .get("queryType")
+        .and_then(|q| q.as_str())
+        .unwrap_or("")
+        .to_string();
+    if m.get("ruleType")
+        .and_then(|r| r.as_str())
+        .is_none_or(|r| r.is_empty())
+    {
+        let t = if query_type == "promql" {
+            "promql_rule"
+        } else {
+            "threshold_rule"
+        };
         m.insert("ruleType".into(), json!(t));
     }
     m.entry("disabled").or_insert(json!(false));
@@ -92,41 +126,54 @@ fn gettable(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     Ok(Value::Object(m))
 }
 
-const SELECT: &str = "SELECT id, data, created_at, created_by, updated_at, updated_by, state FROM rules";
+const SELECT: &str =
+    "SELECT id, data, created_at, created_by, updated_at, updated_by, state FROM rules";
 
 fn load(c: &Connection, id: i64) -> Result<Option<Value>, String> {
-    c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], gettable).optional().map_err(|e| e.to_string())
+    c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], gettable)
+        .optional()
+        .map_err(|e| e.to_string())
 }
 
 fn state_for(m: &Map<String, Value>) -> &'static str {
-    if m.get("disabled") == Some(&json!(true)) { "disabled" } else { "inactive" }
+    if m.get("disabled") == Some(&json!(true)) {
+        "disabled"
+    } else {
+        "inactive"
+    }
 }
 
 /// Rule ids are strings holding integers.
 fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse().map_err(|_| ApiError::bad_data(format!("invalid rule id {id:?}")))
+    id.parse()
+        .map_err(|_| ApiError::bad_data(format!("invalid rule id {id:?}")))
 }
 
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
-    let rules = st
-        .store
-        .with_conn(|c| {
-            let mut s = c.prepare(&format!("{SELECT} ORDER BY id")).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], gettable).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    let rules = list_rows(&st, format!("{SELECT} ORDER BY id"), gettable).await?;
     Ok(envelope(Some(json!({"rules": rules}))))
 }
 
-async fn get_one(State(st): State<AppState>, _: ViewAccess, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_one(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let r = st.store.with_conn(move |c| load(c, id)).await.map_err(ApiError::internal)?;
-    r.map(|r| envelope(Some(r))).ok_or_else(|| ApiError::not_found("rule not found"))
+    let r = st
+        .store
+        .with_conn(move |c| load(c, id))
+        .await
+        .map_err(ApiError::internal)?;
+    r.map(|r| envelope(Some(r)))
+        .ok_or_else(|| ApiError::not_found("rule not found"))
 }
 
-async fn create(State(st): State<AppState>, EditAccess(user): EditAccess, body: Bytes) -> Result<Response, ApiError> {
+async fn create(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let m = normalize(&body)?;
     let now = now_rfc3339();
     let r = st
@@ -144,7 +191,12 @@ async fn create(State(st): State<AppState>, EditAccess(user): EditAccess, body: 
     Ok(envelope(r))
 }
 
-async fn save(st: &AppState, id: i64, m: Map<String, Value>, by: String) -> Result<Option<Value>, ApiError> {
+async fn save(
+    st: &AppState,
+    id: i64,
+    m: Map<String, Value>,
+    by: String,
+) -> Result<Option<Value>, ApiError> {
     let now = now_rfc3339();
     st.store
         .with_conn(move |c| {
@@ -160,41 +212,58 @@ async fn save(st: &AppState, id: i64, m: Map<String, Value>, by: String) -> Resu
         .map_err(ApiError::internal)
 }
 
-async fn update(State(st): State<AppState>, EditAccess(user): EditAccess, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+async fn update(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let m = normalize(&body)?;
-    save(&st, id, m, user.email).await?.ok_or_else(|| ApiError::not_found("rule not found"))?;
+    save(&st, id, m, user.email)
+        .await?
+        .ok_or_else(|| ApiError::not_found("rule not found"))?;
     Ok(envelope(Some("rule successfully edited")))
 }
 
-async fn patch(State(st): State<AppState>, EditAccess(user): EditAccess, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+async fn patch(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&body) else {
         return Err(ApiError::bad_data("patch must be a JSON object"));
     };
     let current = st
         .store
-        .with_conn(move |c| c.query_row("SELECT data FROM rules WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional().map_err(|e| e.to_string()))
+        .with_conn(move |c| {
+            c.query_row("SELECT data FROM rules WHERE id = ?1", [id], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(|e| e.to_string())
+        })
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::not_found("rule not found"))?;
     let mut m: Map<String, Value> = serde_json::from_str(&current).unwrap_or_default();
     m.extend(changes);
     check(&mut m)?;
-    let r = save(&st, id, m, user.email).await?.ok_or_else(|| ApiError::not_found("rule not found"))?;
+    let r = save(&st, id, m, user.email)
+        .await?
+        .ok_or_else(|| ApiError::not_found("rule not found"))?;
     Ok(envelope(Some(r)))
 }
 
-async fn remove(State(st): State<AppState>, _: EditAccess, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn remove(
+    State(st): State<AppState>,
+    _: EditAccess,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let n = st
-        .store
-        .with_conn(move |c| c.execute("DELETE FROM rules WHERE id = ?1", [id]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
-    if n == 0 {
-        return Err(ApiError::not_found("rule not found"));
-    }
+    delete_row(&st, "DELETE FROM rules WHERE id = ?1", id, "rule").await?;
     Ok(envelope(Some("rule successfully deleted")))
 }
 

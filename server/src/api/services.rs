@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/services", post(services))
         .route("/api/v1/services/list", get(services_list))
         .route("/api/v1/service/top_operations", post(top_operations))
-        .route("/api/v1/service/top_level_operations", post(top_level_operations))
+        .route(
+            "/api/v1/service/top_level_operations",
+            post(top_level_operations),
+        )
         .route("/api/v1/dependency_graph", post(dependency_graph))
 }
 
@@ -56,12 +59,22 @@ pub fn push_tag_filters(w: &mut Where, tags: &[TagQuery]) -> Result<(), String> 
         if key.is_empty() {
             return Err("TagKey param is not valid in query".into());
         }
-        let op = v1_operator(&t.operator).ok_or_else(|| format!("unsupported tag operator {:?}", t.operator))?;
+        let op = v1_operator(&t.operator)
+            .ok_or_else(|| format!("unsupported tag operator {:?}", t.operator))?;
         let mut values: Vec<Value> = t.string_values.iter().map(|s| json!(s)).collect();
         values.extend(t.number_values.iter().map(|n| json!(n)));
         values.extend(t.bool_values.iter().map(|b| json!(b)));
-        let value = if matches!(op, "in" | "nin") { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
-        let (sql, params) = condition(&attr_expr(key, AttrScope::parse(&t.tag_type)), op, &value, ValueKind::Any)?;
+        let value = if matches!(op, "in" | "nin") {
+            Value::Array(values)
+        } else {
+            values.into_iter().next().unwrap_or(Value::Null)
+        };
+        let (sql, params) = condition(
+            &attr_expr(key, AttrScope::parse(&t.tag_type)),
+            op,
+            &value,
+            ValueKind::Any,
+        )?;
         w.push(sql, params);
     }
     Ok(())
@@ -70,8 +83,13 @@ pub fn push_tag_filters(w: &mut Where, tags: &[TagQuery]) -> Result<(), String> 
 /// Nanosecond epoch from a v1 `start`/`end` (a decimal string, or a number).
 pub fn parse_ns(v: &Value, name: &str) -> Result<i64, String> {
     match v {
-        Value::String(s) => s.trim().parse::<i64>().map_err(|_| format!("{name} param is not a valid epoch nanosecond string")),
-        Value::Number(n) => n.as_i64().ok_or_else(|| format!("{name} param is not valid")),
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{name} param is not a valid epoch nanosecond string")),
+        Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| format!("{name} param is not valid")),
         _ => Err(format!("{name} param missing in query")),
     }
 }
@@ -123,23 +141,46 @@ impl Agg {
 
 /// (service, operation) → aggregate over the window, from the rollup or, with tag filters,
 /// from raw spans. `top_level_only` restricts to entry-point operations.
-fn aggregate(c: &rusqlite::Connection, start: i64, end: i64, service: Option<&str>, tags: &[TagQuery], top_level_only: bool)
-    -> Result<BTreeMap<(String, String), Agg>, String> {
+fn aggregate(
+    c: &rusqlite::Connection,
+    start: i64,
+    end: i64,
+    service: Option<&str>,
+    tags: &[TagQuery],
+    top_level_only: bool,
+) -> Result<BTreeMap<(String, String), Agg>, String> {
     let mut out: BTreeMap<(String, String), Agg> = BTreeMap::new();
-    let top = if top_level_only { " AND (service, name) IN (SELECT service, name FROM top_level_ops)" } else { "" };
+    let top = if top_level_only {
+        " AND (service, name) IN (SELECT service, name FROM top_level_ops)"
+    } else {
+        ""
+    };
     if tags.is_empty() {
         let mut w = Where::default();
-        w.push("minute BETWEEN ? AND ?", [start.div_euclid(NS_PER_MIN).into(), end.div_euclid(NS_PER_MIN).into()]);
+        w.push(
+            "minute BETWEEN ? AND ?",
+            [
+                start.div_euclid(NS_PER_MIN).into(),
+                end.div_euclid(NS_PER_MIN).into(),
+            ],
+        );
         if let Some(s) = service {
             w.push("service = ?", [s.to_string().into()]);
         }
         let sql = format!("SELECT service, name, calls, errors, duration_sum, sketch FROM span_rollup WHERE {}{top}", w.sql());
         let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-        let mut rows = st.query(params_from_iter(w.params.iter())).map_err(|e| e.to_string())?;
+        let mut rows = st
+            .query(params_from_iter(w.params.iter()))
+            .map_err(|e| e.to_string())?;
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
             let key: (String, String) = (r.get(0).unwrap(), r.get(1).unwrap());
             let sketch: Vec<u8> = r.get(5).unwrap();
-            out.entry(key).or_default().add_rollup(r.get(2).unwrap(), r.get(3).unwrap(), r.get(4).unwrap(), &sketch);
+            out.entry(key).or_default().add_rollup(
+                r.get(2).unwrap(),
+                r.get(3).unwrap(),
+                r.get(4).unwrap(),
+                &sketch,
+            );
         }
     } else {
         let mut w = Where::default();
@@ -148,18 +189,29 @@ fn aggregate(c: &rusqlite::Connection, start: i64, end: i64, service: Option<&st
             w.push("service = ?", [s.to_string().into()]);
         }
         push_tag_filters(&mut w, tags)?;
-        let sql = format!("SELECT service, name, duration, has_error FROM spans WHERE {}{top}", w.sql());
+        let sql = format!(
+            "SELECT service, name, duration, has_error FROM spans WHERE {}{top}",
+            w.sql()
+        );
         let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-        let mut rows = st.query(params_from_iter(w.params.iter())).map_err(|e| e.to_string())?;
+        let mut rows = st
+            .query(params_from_iter(w.params.iter()))
+            .map_err(|e| e.to_string())?;
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
             let key: (String, String) = (r.get(0).unwrap(), r.get(1).unwrap());
-            out.entry(key).or_default().add_span(r.get(2).unwrap(), r.get(3).unwrap());
+            out.entry(key)
+                .or_default()
+                .add_span(r.get(2).unwrap(), r.get(3).unwrap());
         }
     }
     Ok(out)
 }
 
-async fn services(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, RawError> {
+async fn services(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, RawError> {
     let b: WindowBody = parse_body(&body).map_err(RawError::bad)?;
     let (start, end) = window(&b)?;
     let per_op = st
@@ -192,8 +244,13 @@ async fn services_list(State(st): State<AppState>, _: ViewAccess) -> Result<Resp
     let names = st
         .store
         .with_conn(|c| {
-            let mut s = c.prepare("SELECT DISTINCT service FROM top_level_ops ORDER BY service").map_err(|e| e.to_string())?;
-            let v: Result<Vec<String>, _> = s.query_map([], |r| r.get(0)).map_err(|e| e.to_string())?.collect();
+            let mut s = c
+                .prepare("SELECT DISTINCT service FROM top_level_ops ORDER BY service")
+                .map_err(|e| e.to_string())?;
+            let v: Result<Vec<String>, _> = s
+                .query_map([], |r| r.get(0))
+                .map_err(|e| e.to_string())?
+                .collect();
             v.map_err(|e| e.to_string())
         })
         .await
@@ -201,7 +258,11 @@ async fn services_list(State(st): State<AppState>, _: ViewAccess) -> Result<Resp
     Ok(raw(names))
 }
 
-async fn top_operations(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, RawError> {
+async fn top_operations(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, RawError> {
     let b: WindowBody = parse_body(&body).map_err(RawError::bad)?;
     let (start, end) = window(&b)?;
     if b.service.is_empty() {
@@ -220,18 +281,29 @@ async fn top_operations(State(st): State<AppState>, _: ViewAccess, body: Bytes) 
         })
         .collect();
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(raw(items.into_iter().take(limit).map(|(_, v)| v).collect::<Vec<_>>()))
+    Ok(raw(items
+        .into_iter()
+        .take(limit)
+        .map(|(_, v)| v)
+        .collect::<Vec<_>>()))
 }
 
-async fn top_level_operations(State(st): State<AppState>, _: ViewAccess) -> Result<Response, RawError> {
+async fn top_level_operations(
+    State(st): State<AppState>,
+    _: ViewAccess,
+) -> Result<Response, RawError> {
     let map = st
         .store
         .with_conn(|c| {
-            let mut s = c.prepare("SELECT service, name FROM top_level_ops ORDER BY service, name").map_err(|e| e.to_string())?;
+            let mut s = c
+                .prepare("SELECT service, name FROM top_level_ops ORDER BY service, name")
+                .map_err(|e| e.to_string())?;
             let mut rows = s.query([]).map_err(|e| e.to_string())?;
             let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
             while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-                m.entry(r.get(0).unwrap()).or_default().push(r.get(1).unwrap());
+                m.entry(r.get(0).unwrap())
+                    .or_default()
+                    .push(r.get(1).unwrap());
             }
             Ok(m)
         })
@@ -240,7 +312,11 @@ async fn top_level_operations(State(st): State<AppState>, _: ViewAccess) -> Resu
     Ok(raw(map))
 }
 
-async fn dependency_graph(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, RawError> {
+async fn dependency_graph(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, RawError> {
     let b: WindowBody = parse_body(&body).map_err(RawError::bad)?;
     let (start, end) = window(&b)?;
     let edges = st
@@ -257,10 +333,14 @@ async fn dependency_graph(State(st): State<AppState>, _: ViewAccess, body: Bytes
                     w.sql()
                 ))
                 .map_err(|e| e.to_string())?;
-            let mut rows = s.query(params_from_iter(w.params.iter())).map_err(|e| e.to_string())?;
+            let mut rows = s
+                .query(params_from_iter(w.params.iter()))
+                .map_err(|e| e.to_string())?;
             let mut m: HashMap<(String, String), Agg> = HashMap::new();
             while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-                m.entry((r.get(0).unwrap(), r.get(1).unwrap())).or_default().add_span(r.get(2).unwrap(), r.get(3).unwrap());
+                m.entry((r.get(0).unwrap(), r.get(1).unwrap()))
+                    .or_default()
+                    .add_span(r.get(2).unwrap(), r.get(3).unwrap());
             }
             Ok(m)
         })
@@ -275,6 +355,9 @@ async fn dependency_graph(State(st): State<AppState>, _: ViewAccess, body: Bytes
                 "p90": a.q(0.90), "p75": a.q(0.75), "p50": a.q(0.5)})
         })
         .collect();
-    items.sort_by(|a, b| (a["parent"].as_str(), a["child"].as_str()).cmp(&(b["parent"].as_str(), b["child"].as_str())));
+    items.sort_by(|a, b| {
+        (a["parent"].as_str(), a["child"].as_str())
+            .cmp(&(b["parent"].as_str(), b["child"].as_str()))
+    });
     Ok(raw(items))
 }

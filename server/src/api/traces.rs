@@ -15,14 +15,30 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/traces/{trace_id}", get(trace_detail))
 }
 
-pub const COLUMNS: [&str; 12] =
-    ["__time", "SpanId", "TraceId", "ServiceName", "Name", "Kind", "DurationNano", "TagsKeys", "TagsValues", "References", "Events", "HasError"];
+pub const COLUMNS: [&str; 12] = [
+    "__time",
+    "SpanId",
+    "TraceId",
+    "ServiceName",
+    "Name",
+    "Kind",
+    "DurationNano",
+    "TagsKeys",
+    "TagsValues",
+    "References",
+    "Events",
+    "HasError",
+];
 
 fn parse_map(s: &str) -> Map<String, Value> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-async fn trace_detail(State(st): State<AppState>, _: ViewAccess, Path(trace_id): Path<String>) -> Result<Response, RawError> {
+async fn trace_detail(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Path(trace_id): Path<String>,
+) -> Result<Response, RawError> {
     let id = trace_id.trim().to_ascii_lowercase();
     let rows = st
         .store

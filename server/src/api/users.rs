@@ -10,7 +10,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::access::{load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess};
+use super::access::{
+    load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
+};
 use super::{envelope, parse_body, raw, ApiError, AppState, RawError};
 use crate::auth::{self, Claims};
 
@@ -19,8 +21,14 @@ pub const VERSION: &str = "v0.39.0";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/version", get(version))
-        .route("/api/v1/health", get(|| async { raw(json!({"status": "ok"})) }))
-        .route("/api/v1/featureFlags", get(|| async { envelope(Some(feature_flags())) }))
+        .route(
+            "/api/v1/health",
+            get(|| async { raw(json!({"status": "ok"})) }),
+        )
+        .route(
+            "/api/v1/featureFlags",
+            get(|| async { envelope(Some(feature_flags())) }),
+        )
         .route("/api/v1/register", post(register))
         .route("/api/v1/login", post(login))
         .route("/api/v1/loginPrecheck", get(login_precheck))
@@ -28,12 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/user/{id}", get(get_user).put(edit_user))
         .route("/api/v1/user/{id}/flags", patch(set_flags))
         .route("/api/v1/org/{id}", put(edit_org))
+        .route("/api/v2/licenses", get(licenses))
 }
 
 fn feature_flags() -> Value {
-    let flag = |name: &str, active: bool, limit: i64| {
-        json!({"name": name, "active": active, "usage": 0, "usage_limit": limit, "route": ""})
-    };
+    let flag = |name: &str, active: bool, limit: i64| json!({"name": name, "active": active, "usage": 0, "usage_limit": limit, "route": ""});
     json!([
         flag("OSS", false, -1),
         flag("DISABLE_UPSELL", false, -1),
@@ -51,10 +58,23 @@ fn feature_flags() -> Value {
     ])
 }
 
+/// EE `listLicensesV2` without a license: the basic plan, no trial.
+async fn licenses(_: ViewAccess) -> Response {
+    envelope(Some(
+        json!({"trialStart": -1, "trialEnd": -1, "onTrial": false, "workSpaceBlock": false,
+        "trialConvertedToSubscription": false, "gracePeriodEnd": -1, "licenses": []}),
+    ))
+}
+
 async fn version(State(st): State<AppState>) -> Response {
     let setup = st
         .store
-        .with_conn(|c| c.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get::<_, bool>(0)).map_err(|e| e.to_string()))
+        .with_conn(|c| {
+            c.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| e.to_string())
+        })
         .await
         .unwrap_or(false);
     raw(json!({"version": VERSION, "ee": "Y", "setupCompleted": setup}))
@@ -83,7 +103,9 @@ async fn register(State(st): State<AppState>, body: Bytes) -> Result<Response, A
         return Err(ApiError::bad_data("email is required"));
     }
     if b.password.chars().count() < 8 {
-        return Err(ApiError::bad_data("password should be atleast 8 characters"));
+        return Err(ApiError::bad_data(
+            "password should be atleast 8 characters",
+        ));
     }
     let hash = auth::hash_password(&b.password);
     st.store
@@ -124,7 +146,10 @@ struct PrecheckQuery {
     email: String,
 }
 
-async fn login_precheck(State(st): State<AppState>, Query(q): Query<PrecheckQuery>) -> Result<Response, ApiError> {
+async fn login_precheck(
+    State(st): State<AppState>,
+    Query(q): Query<PrecheckQuery>,
+) -> Result<Response, ApiError> {
     let email = q.email.clone();
     let is_user = st
         .store
@@ -132,7 +157,9 @@ async fn login_precheck(State(st): State<AppState>, Query(q): Query<PrecheckQuer
         .await
         .map_err(ApiError::internal)?
         .is_some();
-    Ok(envelope(Some(json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}))))
+    Ok(envelope(Some(
+        json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}),
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -146,7 +173,12 @@ struct LoginBody {
 
 pub fn issue_tokens(st: &AppState, u: &User) -> Value {
     let now = chrono::Utc::now().timestamp();
-    let claims = |exp| Claims { id: u.id.clone(), gid: u.group_id.clone(), email: u.email.clone(), exp };
+    let claims = |exp| Claims {
+        id: u.id.clone(),
+        gid: u.group_id.clone(),
+        email: u.email.clone(),
+        exp,
+    };
     let access_exp = now + auth::ACCESS_TTL_SECS;
     let refresh_exp = now + auth::REFRESH_TTL_SECS;
     json!({"accessJwt": st.jwt.sign(&claims(access_exp)), "accessJwtExpiry": access_exp,
@@ -172,7 +204,11 @@ async fn login(State(st): State<AppState>, body: Bytes) -> Result<Response, RawE
             .store
             .with_conn(move |c| {
                 let hash: Option<String> = c
-                    .query_row("SELECT password_hash FROM users WHERE email = ?1", [&email], |r| r.get(0))
+                    .query_row(
+                        "SELECT password_hash FROM users WHERE email = ?1",
+                        [&email],
+                        |r| r.get(0),
+                    )
                     .optional()
                     .map_err(|e| e.to_string())?;
                 Ok(hash.map(|h| (h, load_user_by_email(c, &email))))
@@ -181,7 +217,11 @@ async fn login(State(st): State<AppState>, body: Bytes) -> Result<Response, RawE
             .map_err(RawError::internal)?;
         match found {
             Some((hash, Ok(Some(u)))) if auth::verify_password(&b.password, &hash) => u,
-            _ => return Err(unauthorized("failed to authenticate: invalid email or password")),
+            _ => {
+                return Err(unauthorized(
+                    "failed to authenticate: invalid email or password",
+                ))
+            }
         }
     };
     Ok(raw(issue_tokens(&st, &user)))
@@ -192,7 +232,10 @@ fn self_or_admin(caller: &User, id: &str) -> Result<(), ApiError> {
     if caller.id == id || caller.role == Role::Admin {
         Ok(())
     } else {
-        Err(ApiError::new("forbidden", "API is accessible for self access or to the admins."))
+        Err(ApiError::new(
+            "forbidden",
+            "API is accessible for self access or to the admins.",
+        ))
     }
 }
 
@@ -204,7 +247,11 @@ async fn fetch_user(st: &AppState, id: String) -> Result<User, Response> {
         .ok_or_else(|| ApiError::not_found("user not found").into_response())
 }
 
-async fn get_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>) -> Response {
+async fn get_user(
+    State(st): State<AppState>,
+    ViewAccess(caller): ViewAccess,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(e) = self_or_admin(&caller, &id) {
         return e.into_response();
     }
@@ -222,7 +269,12 @@ struct EditUserBody {
     profile_picture_url: Option<String>,
 }
 
-async fn edit_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>, body: Bytes) -> Response {
+async fn edit_user(
+    State(st): State<AppState>,
+    ViewAccess(caller): ViewAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if let Err(e) = self_or_admin(&caller, &id) {
         return e.into_response();
     }
@@ -235,10 +287,15 @@ async fn edit_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, P
         .store
         .with_conn(move |c| {
             if let Some(n) = b.name.filter(|n| !n.is_empty()) {
-                c.execute("UPDATE users SET name = ?1 WHERE id = ?2", params![n, uid]).map_err(|e| e.to_string())?;
+                c.execute("UPDATE users SET name = ?1 WHERE id = ?2", params![n, uid])
+                    .map_err(|e| e.to_string())?;
             }
             if let Some(p) = b.profile_picture_url {
-                c.execute("UPDATE users SET profile_picture_url = ?1 WHERE id = ?2", params![p, uid]).map_err(|e| e.to_string())?;
+                c.execute(
+                    "UPDATE users SET profile_picture_url = ?1 WHERE id = ?2",
+                    params![p, uid],
+                )
+                .map_err(|e| e.to_string())?;
             }
             Ok(())
         })
@@ -252,7 +309,12 @@ async fn edit_user(State(st): State<AppState>, ViewAccess(caller): ViewAccess, P
     }
 }
 
-async fn set_flags(State(st): State<AppState>, ViewAccess(caller): ViewAccess, Path(id): Path<String>, body: Bytes) -> Response {
+async fn set_flags(
+    State(st): State<AppState>,
+    ViewAccess(caller): ViewAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if let Err(e) = self_or_admin(&caller, &id) {
         return e.into_response();
     }
@@ -262,11 +324,18 @@ async fn set_flags(State(st): State<AppState>, ViewAccess(caller): ViewAccess, P
     let res = st
         .store
         .with_conn(move |c| {
-            let old: Option<String> = c.query_row("SELECT flags FROM users WHERE id = ?1", [&id], |r| r.get(0)).map_err(|e| e.to_string())?;
-            let mut flags = old.and_then(|o| serde_json::from_str::<serde_json::Map<String, Value>>(&o).ok()).unwrap_or_default();
-            flags.extend(new);
-            c.execute("UPDATE users SET flags = ?1 WHERE id = ?2", params![Value::Object(flags.clone()).to_string(), id])
+            let old: Option<String> = c
+                .query_row("SELECT flags FROM users WHERE id = ?1", [&id], |r| r.get(0))
                 .map_err(|e| e.to_string())?;
+            let mut flags = old
+                .and_then(|o| serde_json::from_str::<serde_json::Map<String, Value>>(&o).ok())
+                .unwrap_or_default();
+            flags.extend(new);
+            c.execute(
+                "UPDATE users SET flags = ?1 WHERE id = ?2",
+                params![Value::Object(flags.clone()).to_string(), id],
+            )
+            .map_err(|e| e.to_string())?;
             Ok(Value::Object(flags))
         })
         .await;
@@ -277,7 +346,11 @@ async fn set_flags(State(st): State<AppState>, ViewAccess(caller): ViewAccess, P
 }
 
 async fn list_users(State(st): State<AppState>, AdminAccess(_): AdminAccess) -> Response {
-    match st.store.with_conn(|c| load_users(c).map_err(|e| e.to_string())).await {
+    match st
+        .store
+        .with_conn(|c| load_users(c).map_err(|e| e.to_string()))
+        .await
+    {
         Ok(us) => raw(us.iter().map(user_payload).collect::<Vec<_>>()),
         Err(e) => RawError::internal(e).into_response(),
     }
@@ -293,7 +366,12 @@ struct OrgBody {
     has_opted_updates: Option<bool>,
 }
 
-async fn edit_org(State(st): State<AppState>, AdminAccess(_): AdminAccess, Path(id): Path<String>, body: Bytes) -> Response {
+async fn edit_org(
+    State(st): State<AppState>,
+    AdminAccess(_): AdminAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let b: OrgBody = match parse_body(&body) {
         Ok(b) => b,
         Err(e) => return RawError::bad(e).into_response(),
@@ -310,7 +388,9 @@ async fn edit_org(State(st): State<AppState>, AdminAccess(_): AdminAccess, Path(
         })
         .await;
     match res {
-        Ok(0) => RawError(axum::http::StatusCode::NOT_FOUND, "org not found".into()).into_response(),
+        Ok(0) => {
+            RawError(axum::http::StatusCode::NOT_FOUND, "org not found".into()).into_response()
+        }
         Ok(_) => raw(json!({"data": "org updated successfully"})),
         Err(e) => RawError::internal(e).into_response(),
     }

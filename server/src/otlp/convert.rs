@@ -27,18 +27,31 @@ pub fn any_to_json(v: &AnyValue) -> Value {
         Some(AV::StringValue(s)) => Value::String(s.clone()),
         Some(AV::BoolValue(b)) => Value::Bool(*b),
         Some(AV::IntValue(i)) => Value::from(*i),
-        Some(AV::DoubleValue(d)) => serde_json::Number::from_f64(*d).map(Value::Number).unwrap_or(Value::String(d.to_string())),
+        Some(AV::DoubleValue(d)) => serde_json::Number::from_f64(*d)
+            .map(Value::Number)
+            .unwrap_or(Value::String(d.to_string())),
         // Composite values are kept as their JSON text so every attribute stays a scalar.
-        Some(AV::ArrayValue(a)) => Value::String(Value::Array(a.values.iter().map(any_to_json).collect()).to_string()),
-        Some(AV::KvlistValue(kv)) => Value::String(Value::Object(attrs_to_map(&kv.values)).to_string()),
+        Some(AV::ArrayValue(a)) => {
+            Value::String(Value::Array(a.values.iter().map(any_to_json).collect()).to_string())
+        }
+        Some(AV::KvlistValue(kv)) => {
+            Value::String(Value::Object(attrs_to_map(&kv.values)).to_string())
+        }
         Some(AV::BytesValue(b)) => Value::String(hex::encode(b)),
+        // An index into a profiles string table, which traces, metrics and logs do not carry.
+        Some(AV::StringValueStrindex(i)) => Value::from(*i),
         None => Value::Null,
     }
 }
 
 pub fn attrs_to_map(kvs: &[KeyValue]) -> Map<String, Value> {
     kvs.iter()
-        .map(|kv| (kv.key.clone(), kv.value.as_ref().map(any_to_json).unwrap_or(Value::Null)))
+        .map(|kv| {
+            (
+                kv.key.clone(),
+                kv.value.as_ref().map(any_to_json).unwrap_or(Value::Null),
+            )
+        })
         .collect()
 }
 
@@ -50,7 +63,9 @@ fn service_of(resource: &Map<String, Value>) -> String {
 }
 
 fn str_attr(attrs: &Map<String, Value>, keys: &[&str]) -> String {
-    keys.iter().find_map(|k| attrs.get(*k).map(value_to_string)).unwrap_or_default()
+    keys.iter()
+        .find_map(|k| attrs.get(*k).map(value_to_string))
+        .unwrap_or_default()
 }
 
 /// Stable id of an error group: same type, message and service → same group.
@@ -70,37 +85,66 @@ fn error_id(span_id: &str, index: usize, ts: i64) -> String {
 }
 
 pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
-    let mut out = Converted { batch: Batch::default(), rejected: 0, reason: String::new() };
+    let mut out = Converted {
+        batch: Batch::default(),
+        rejected: 0,
+        reason: String::new(),
+    };
     for rs in &req.resource_spans {
-        let resource = rs.resource.as_ref().map(|r| attrs_to_map(&r.attributes)).unwrap_or_default();
+        let resource = std::sync::Arc::new(
+            rs.resource
+                .as_ref()
+                .map(|r| attrs_to_map(&r.attributes))
+                .unwrap_or_default(),
+        );
         let service = service_of(&resource);
         for ss in &rs.scope_spans {
             for span in &ss.spans {
-                if span.trace_id.len() != 16 || span.span_id.len() != 8 || span.trace_id.iter().all(|b| *b == 0) {
+                if span.trace_id.len() != 16
+                    || span.span_id.len() != 8
+                    || span.trace_id.iter().all(|b| *b == 0)
+                {
                     out.rejected += 1;
-                    out.reason = "spans need a 16-byte non-zero traceId and an 8-byte spanId".into();
+                    out.reason =
+                        "spans need a 16-byte non-zero traceId and an 8-byte spanId".into();
                     continue;
                 }
                 let trace_id = hex::encode(&span.trace_id);
                 let span_id = hex::encode(&span.span_id);
-                let parent_span_id = if span.parent_span_id.len() == 8 { hex::encode(&span.parent_span_id) } else { String::new() };
+                let parent_span_id = if span.parent_span_id.len() == 8 {
+                    hex::encode(&span.parent_span_id)
+                } else {
+                    String::new()
+                };
                 let attrs = attrs_to_map(&span.attributes);
                 let ts = span.start_time_unix_nano.min(i64::MAX as u64) as i64;
-                let duration = span.end_time_unix_nano.saturating_sub(span.start_time_unix_nano).min(i64::MAX as u64) as i64;
-                let (status_code, status_message) =
-                    span.status.as_ref().map(|s| (s.code, s.message.clone())).unwrap_or((0, String::new()));
+                let duration = span
+                    .end_time_unix_nano
+                    .saturating_sub(span.start_time_unix_nano)
+                    .min(i64::MAX as u64) as i64;
+                let (status_code, status_message) = span
+                    .status
+                    .as_ref()
+                    .map(|s| (s.code, s.message.clone()))
+                    .unwrap_or((0, String::new()));
                 let mut events = Vec::with_capacity(span.events.len());
                 for (i, ev) in span.events.iter().enumerate() {
                     let ev_attrs = attrs_to_map(&ev.attributes);
                     let is_error = ev.name == "exception";
-                    let attribute_map: Map<String, Value> =
-                        ev_attrs.iter().map(|(k, v)| (k.clone(), Value::String(value_to_string(v)))).collect();
+                    let attribute_map: Map<String, Value> = ev_attrs
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(value_to_string(v))))
+                        .collect();
                     events.push(
                         json!({"name": ev.name, "timeUnixNano": ev.time_unix_nano, "attributeMap": attribute_map, "isError": is_error})
                             .to_string(),
                     );
                     if is_error {
-                        let ev_ts = if ev.time_unix_nano > 0 { ev.time_unix_nano.min(i64::MAX as u64) as i64 } else { ts };
+                        let ev_ts = if ev.time_unix_nano > 0 {
+                            ev.time_unix_nano.min(i64::MAX as u64) as i64
+                        } else {
+                            ts
+                        };
                         let exception_type = str_attr(&ev_attrs, &["exception.type"]);
                         let exception_message = str_attr(&ev_attrs, &["exception.message"]);
                         out.batch.errors.push(ErrorRow {
@@ -111,14 +155,22 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                             span_id: span_id.clone(),
                             service: service.clone(),
                             exception_stacktrace: str_attr(&ev_attrs, &["exception.stacktrace"]),
-                            exception_escaped: matches!(ev_attrs.get("exception.escaped"), Some(Value::Bool(true)))
-                                || ev_attrs.get("exception.escaped").map(value_to_string).as_deref() == Some("true"),
+                            exception_escaped: matches!(
+                                ev_attrs.get("exception.escaped"),
+                                Some(Value::Bool(true))
+                            ) || ev_attrs
+                                .get("exception.escaped")
+                                .map(value_to_string)
+                                .as_deref()
+                                == Some("true"),
                             exception_type,
                             exception_message,
                         });
                     }
                 }
-                let mut refs = vec![format!("{{TraceId={trace_id}, SpanId={parent_span_id}, RefType=CHILD_OF}}")];
+                let mut refs = vec![format!(
+                    "{{TraceId={trace_id}, SpanId={parent_span_id}, RefType=CHILD_OF}}"
+                )];
                 for link in &span.links {
                     refs.push(format!(
                         "{{TraceId={}, SpanId={}, RefType=FOLLOWS_FROM}}",
@@ -128,7 +180,9 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                 }
                 out.batch.spans.push(SpanRow {
                     ts,
-                    top_level: parent_span_id.is_empty() || span.kind == SPAN_KIND_SERVER || span.kind == SPAN_KIND_CONSUMER,
+                    top_level: parent_span_id.is_empty()
+                        || span.kind == SPAN_KIND_SERVER
+                        || span.kind == SPAN_KIND_CONSUMER,
                     trace_id,
                     span_id,
                     parent_span_id,
@@ -140,7 +194,14 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                     status_code,
                     status_message,
                     http_method: str_attr(&attrs, &["http.request.method", "http.method"]),
-                    response_status_code: str_attr(&attrs, &["http.response.status_code", "http.status_code", "rpc.grpc.status_code"]),
+                    response_status_code: str_attr(
+                        &attrs,
+                        &[
+                            "http.response.status_code",
+                            "http.status_code",
+                            "rpc.grpc.status_code",
+                        ],
+                    ),
                     attrs,
                     resource: resource.clone(),
                     events,
@@ -153,17 +214,40 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
 }
 
 pub fn logs(req: &ExportLogsServiceRequest) -> Converted {
-    let mut out = Converted { batch: Batch::default(), rejected: 0, reason: String::new() };
+    let mut out = Converted {
+        batch: Batch::default(),
+        rejected: 0,
+        reason: String::new(),
+    };
     for rl in &req.resource_logs {
-        let resource = rl.resource.as_ref().map(|r| attrs_to_map(&r.attributes)).unwrap_or_default();
+        let resource = rl
+            .resource
+            .as_ref()
+            .map(|r| attrs_to_map(&r.attributes))
+            .unwrap_or_default();
         let service = service_of(&resource);
         for sl in &rl.scope_logs {
             for rec in &sl.log_records {
-                let ts = if rec.time_unix_nano > 0 { rec.time_unix_nano } else { rec.observed_time_unix_nano };
+                let ts = if rec.time_unix_nano > 0 {
+                    rec.time_unix_nano
+                } else {
+                    rec.observed_time_unix_nano
+                };
                 let ts = ts.min(i64::MAX as u64) as i64;
-                let body = rec.body.as_ref().map(|b| value_to_string(&any_to_json(b))).unwrap_or_default();
+                let body = rec
+                    .body
+                    .as_ref()
+                    .map(|b| value_to_string(&any_to_json(b)))
+                    .unwrap_or_default();
                 let mut h = Sha256::new();
-                h.update(format!("{ts}/{}/{}/{body}", hex::encode(&rec.trace_id), hex::encode(&rec.span_id)).as_bytes());
+                h.update(
+                    format!(
+                        "{ts}/{}/{}/{body}",
+                        hex::encode(&rec.trace_id),
+                        hex::encode(&rec.span_id)
+                    )
+                    .as_bytes(),
+                );
                 h.update(out.batch.logs.len().to_le_bytes());
                 // SigNoz log ids sort by time: a zero-padded timestamp prefix keeps that property.
                 let id = format!("{ts:020}{}", &hex::encode(h.finalize())[..12]);
@@ -188,9 +272,17 @@ pub fn logs(req: &ExportLogsServiceRequest) -> Converted {
 }
 
 pub fn metrics(req: &ExportMetricsServiceRequest) -> Converted {
-    let mut out = Converted { batch: Batch::default(), rejected: 0, reason: String::new() };
+    let mut out = Converted {
+        batch: Batch::default(),
+        rejected: 0,
+        reason: String::new(),
+    };
     for rm in &req.resource_metrics {
-        let resource = rm.resource.as_ref().map(|r| attrs_to_map(&r.attributes)).unwrap_or_default();
+        let resource = rm
+            .resource
+            .as_ref()
+            .map(|r| attrs_to_map(&r.attributes))
+            .unwrap_or_default();
         for sm in &rm.scope_metrics {
             for m in &sm.metrics {
                 let labels_of = |attrs: &[KeyValue]| {
@@ -232,9 +324,13 @@ pub fn metrics(req: &ExportMetricsServiceRequest) -> Converted {
                     }
                     Some(Data::Histogram(h)) => {
                         for p in &h.data_points {
-                            if p.bucket_counts.len() != p.explicit_bounds.len() + 1 && !p.bucket_counts.is_empty() {
+                            if p.bucket_counts.len() != p.explicit_bounds.len() + 1
+                                && !p.bucket_counts.is_empty()
+                            {
                                 out.rejected += 1;
-                                out.reason = "histogram points need bucketCounts = explicitBounds + 1".into();
+                                out.reason =
+                                    "histogram points need bucketCounts = explicitBounds + 1"
+                                        .into();
                                 continue;
                             }
                             out.batch.metrics.push(MetricRow {

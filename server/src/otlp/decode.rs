@@ -38,7 +38,12 @@ impl std::fmt::Display for DecodeError {
 
 pub fn encoding_of(content_type: Option<&str>) -> Result<Encoding, DecodeError> {
     let ct = content_type.unwrap_or("");
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match essence.as_str() {
         "application/x-protobuf" | "application/protobuf" => Ok(Encoding::Protobuf),
         "application/json" => Ok(Encoding::Json),
@@ -47,8 +52,15 @@ pub fn encoding_of(content_type: Option<&str>) -> Result<Encoding, DecodeError> 
 }
 
 /// Undoes `Content-Encoding` (identity or gzip), refusing output above `limit` bytes.
-pub fn decompress(body: &[u8], content_encoding: Option<&str>, limit: usize) -> Result<Vec<u8>, DecodeError> {
-    match content_encoding.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+pub fn decompress(
+    body: &[u8],
+    content_encoding: Option<&str>,
+    limit: usize,
+) -> Result<Vec<u8>, DecodeError> {
+    match content_encoding
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         None | Some("") | Some("identity") => Ok(body.to_vec()),
         Some("gzip") | Some("x-gzip") => {
             let mut out = Vec::new();
@@ -61,20 +73,26 @@ pub fn decompress(body: &[u8], content_encoding: Option<&str>, limit: usize) -> 
             }
             Ok(out)
         }
-        Some(other) => Err(DecodeError::Malformed(format!("unsupported Content-Encoding {other:?}: use gzip or none"))),
+        Some(other) => Err(DecodeError::Malformed(format!(
+            "unsupported Content-Encoding {other:?}: use gzip or none"
+        ))),
     }
 }
 
-pub fn decode<T: Message + Default + DeserializeOwned>(bytes: &[u8], encoding: Encoding) -> Result<T, DecodeError> {
+pub fn decode<T: Message + Default + DeserializeOwned>(
+    bytes: &[u8],
+    encoding: Encoding,
+) -> Result<T, DecodeError> {
     match encoding {
-        Encoding::Protobuf => {
-            T::decode(bytes).map_err(|e| DecodeError::Malformed(format!("invalid protobuf body: {e}")))
-        }
+        Encoding::Protobuf => T::decode(bytes)
+            .map_err(|e| DecodeError::Malformed(format!("invalid protobuf body: {e}"))),
         Encoding::Json => {
             let mut v: Value = serde_json::from_slice(bytes)
                 .map_err(|e| DecodeError::Malformed(format!("invalid JSON body: {e}")))?;
             if !v.is_object() {
-                return Err(DecodeError::Malformed("invalid OTLP/JSON body: expected a JSON object".into()));
+                return Err(DecodeError::Malformed(
+                    "invalid OTLP/JSON body: expected a JSON object".into(),
+                ));
             }
             if let Value::Object(root) = &mut v {
                 // The generated request types have no serde defaults: an empty export is valid
@@ -86,7 +104,8 @@ pub fn decode<T: Message + Default + DeserializeOwned>(bytes: &[u8], encoding: E
                 }
             }
             normalize_json(&mut v, None);
-            serde_json::from_value(v).map_err(|e| DecodeError::Malformed(format!("invalid OTLP/JSON body: {e}")))
+            serde_json::from_value(v)
+                .map_err(|e| DecodeError::Malformed(format!("invalid OTLP/JSON body: {e}")))
         }
     }
 }
@@ -138,11 +157,24 @@ fn normalize_json(v: &mut Value, key: Option<&str>) {
 
 fn enum_number(key: &str, name: &str) -> Option<i64> {
     let names: &[&str] = match key {
-        "kind" => &["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"],
+        "kind" => &[
+            "SPAN_KIND_UNSPECIFIED",
+            "SPAN_KIND_INTERNAL",
+            "SPAN_KIND_SERVER",
+            "SPAN_KIND_CLIENT",
+            "SPAN_KIND_PRODUCER",
+            "SPAN_KIND_CONSUMER",
+        ],
         "code" => &["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"],
-        "aggregationTemporality" => &["AGGREGATION_TEMPORALITY_UNSPECIFIED", "AGGREGATION_TEMPORALITY_DELTA", "AGGREGATION_TEMPORALITY_CUMULATIVE"],
+        "aggregationTemporality" => &[
+            "AGGREGATION_TEMPORALITY_UNSPECIFIED",
+            "AGGREGATION_TEMPORALITY_DELTA",
+            "AGGREGATION_TEMPORALITY_CUMULATIVE",
+        ],
         "severityNumber" => {
-            return name.strip_prefix("SEVERITY_NUMBER_").and_then(severity_number);
+            return name
+                .strip_prefix("SEVERITY_NUMBER_")
+                .and_then(severity_number);
         }
         _ => return None,
     };
@@ -167,10 +199,22 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(encoding_of(Some("application/x-protobuf")), Ok(Encoding::Protobuf));
-        assert_eq!(encoding_of(Some("application/json; charset=utf-8")), Ok(Encoding::Json));
-        assert!(matches!(encoding_of(Some("text/plain")), Err(DecodeError::UnsupportedContentType(_))));
-        assert!(matches!(encoding_of(None), Err(DecodeError::UnsupportedContentType(_))));
+        assert_eq!(
+            encoding_of(Some("application/x-protobuf")),
+            Ok(Encoding::Protobuf)
+        );
+        assert_eq!(
+            encoding_of(Some("application/json; charset=utf-8")),
+            Ok(Encoding::Json)
+        );
+        assert!(matches!(
+            encoding_of(Some("text/plain")),
+            Err(DecodeError::UnsupportedContentType(_))
+        ));
+        assert!(matches!(
+            encoding_of(None),
+            Err(DecodeError::UnsupportedContentType(_))
+        ));
     }
 
     #[test]
@@ -181,9 +225,18 @@ mod tests {
         enc.write_all(&vec![b'a'; 10_000]).unwrap();
         let gz = enc.finish().unwrap();
         assert_eq!(decompress(&gz, Some("gzip"), 20_000).unwrap().len(), 10_000);
-        assert_eq!(decompress(&gz, Some("gzip"), 100), Err(DecodeError::TooLarge(100)));
-        assert!(matches!(decompress(b"nope", Some("gzip"), 100), Err(DecodeError::Malformed(_))));
-        assert!(matches!(decompress(b"x", Some("br"), 100), Err(DecodeError::Malformed(_))));
+        assert_eq!(
+            decompress(&gz, Some("gzip"), 100),
+            Err(DecodeError::TooLarge(100))
+        );
+        assert!(matches!(
+            decompress(b"nope", Some("gzip"), 100),
+            Err(DecodeError::Malformed(_))
+        ));
+        assert!(matches!(
+            decompress(b"x", Some("br"), 100),
+            Err(DecodeError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -215,16 +268,24 @@ mod tests {
     fn malformed_bodies_say_what_is_wrong() {
         let e = decode::<ExportTraceServiceRequest>(b"{", Encoding::Json).unwrap_err();
         assert!(e.to_string().contains("invalid JSON"), "{e}");
-        let e = decode::<ExportTraceServiceRequest>(br#"{"resourceSpans":"x"}"#, Encoding::Json).unwrap_err();
+        let e = decode::<ExportTraceServiceRequest>(br#"{"resourceSpans":"x"}"#, Encoding::Json)
+            .unwrap_err();
         assert!(e.to_string().contains("OTLP/JSON"), "{e}");
-        let e = decode::<ExportTraceServiceRequest>(&[0x0a, 0xff, 0x01], Encoding::Protobuf).unwrap_err();
+        let e = decode::<ExportTraceServiceRequest>(&[0x0a, 0xff, 0x01], Encoding::Protobuf)
+            .unwrap_err();
         assert!(e.to_string().contains("protobuf"), "{e}");
     }
 
     #[test]
     fn severity_names() {
-        assert_eq!(enum_number("severityNumber", "SEVERITY_NUMBER_INFO"), Some(9));
-        assert_eq!(enum_number("severityNumber", "SEVERITY_NUMBER_ERROR3"), Some(19));
+        assert_eq!(
+            enum_number("severityNumber", "SEVERITY_NUMBER_INFO"),
+            Some(9)
+        );
+        assert_eq!(
+            enum_number("severityNumber", "SEVERITY_NUMBER_ERROR3"),
+            Some(19)
+        );
         assert_eq!(enum_number("severityNumber", "SEVERITY_NUMBER_BOGUS"), None);
     }
 }

@@ -13,12 +13,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsPartialSuccess, ExportLogsServiceRequest, ExportLogsServiceResponse};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsPartialSuccess, ExportLogsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::metrics::v1::{
-    ExportMetricsPartialSuccess, ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+    ExportMetricsPartialSuccess, ExportMetricsServiceResponse,
 };
 use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
+    ExportTracePartialSuccess, ExportTraceServiceResponse,
 };
 use prost::Message;
 
@@ -55,42 +57,82 @@ pub fn router(state: ReceiverState) -> Router {
 }
 
 fn origin_allowed(allowed: &[String], origin: &str) -> bool {
-    allowed.iter().any(|a| a == "*" || a.trim_end_matches('/') == origin)
+    allowed
+        .iter()
+        .any(|a| a == "*" || a.trim_end_matches('/') == origin)
 }
 
 /// CORS for browser exporters: preflights may ask for content-type and content-encoding.
 async fn cors(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Response {
-    let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
-    let allow_origin = origin.as_deref().filter(|o| origin_allowed(&allowed, o)).map(|o| {
-        if allowed.iter().any(|a| a == "*") { "*".to_string() } else { o.to_string() }
-    });
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
+    let allow_origin = origin
+        .as_deref()
+        .filter(|o| origin_allowed(&allowed, o))
+        .map(|o| {
+            if allowed.iter().any(|a| a == "*") {
+                "*".to_string()
+            } else {
+                o.to_string()
+            }
+        });
     if req.method() == Method::OPTIONS {
         let mut resp = StatusCode::NO_CONTENT.into_response();
         if let Some(ao) = allow_origin {
             let h = resp.headers_mut();
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_str(&ao).unwrap());
-            h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, OPTIONS"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_str(&ao).unwrap(),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST, OPTIONS"),
+            );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("content-type, content-encoding, accept, traceparent, tracestate"),
+                HeaderValue::from_static(
+                    "content-type, content-encoding, accept, traceparent, tracestate",
+                ),
             );
-            h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("86400"),
+            );
             h.insert(header::VARY, HeaderValue::from_static("Origin"));
         }
         return resp;
     }
     let mut resp = next.run(req).await;
     if let Some(ao) = allow_origin {
-        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_str(&ao).unwrap());
-        resp.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
+        resp.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_str(&ao).unwrap(),
+        );
+        resp.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Origin"));
     }
     resp
 }
 
 fn status_reply(encoding: Encoding, status: StatusCode, message: String) -> Response {
-    let body = RpcStatus { code: if status == StatusCode::INTERNAL_SERVER_ERROR { 13 } else { 3 }, message };
+    let body = RpcStatus {
+        code: if status == StatusCode::INTERNAL_SERVER_ERROR {
+            13
+        } else {
+            3
+        },
+        message,
+    };
     match encoding {
-        Encoding::Protobuf => (status, [(header::CONTENT_TYPE, "application/x-protobuf")], body.encode_to_vec()).into_response(),
+        Encoding::Protobuf => (
+            status,
+            [(header::CONTENT_TYPE, "application/x-protobuf")],
+            body.encode_to_vec(),
+        )
+            .into_response(),
         Encoding::Json => (
             status,
             [(header::CONTENT_TYPE, "application/json")],
@@ -115,10 +157,16 @@ async fn read_message<T: Message + Default + serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(T, Encoding), Response> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let encoding = decode::encoding_of(ct).map_err(|e| error_reply(Encoding::Json, e))?;
     let limit = state.max_body_bytes;
-    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         if len > limit {
             return Err(error_reply(encoding, DecodeError::TooLarge(limit)));
         }
@@ -126,73 +174,114 @@ async fn read_message<T: Message + Default + serde::de::DeserializeOwned>(
     let raw: Bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| error_reply(encoding, DecodeError::TooLarge(limit)))?;
-    let ce = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+    let ce = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok());
     let bytes = decode::decompress(&raw, ce, limit).map_err(|e| error_reply(encoding, e))?;
     let msg = decode::decode::<T>(&bytes, encoding).map_err(|e| error_reply(encoding, e))?;
     Ok((msg, encoding))
 }
 
-async fn store(state: &ReceiverState, converted: &mut convert::Converted, encoding: Encoding) -> Result<(), Response> {
-    let batch = std::mem::take(&mut converted.batch);
-    state
-        .store
-        .write(batch)
-        .await
-        .map_err(|e| status_reply(encoding, StatusCode::INTERNAL_SERVER_ERROR, format!("could not store data: {e}")))
-}
-
-fn ok_reply<M: Message>(encoding: Encoding, msg: M, json_field: &str, rejected: i64, reason: &str) -> Response {
-    match encoding {
-        Encoding::Protobuf => (StatusCode::OK, [(header::CONTENT_TYPE, "application/x-protobuf")], msg.encode_to_vec()).into_response(),
+/// One signal's receive path: decode, convert, commit, then answer (with partial success
+/// when items were rejected). `reply` builds the signal's Export*ServiceResponse.
+async fn receive<T, M>(
+    state: &ReceiverState,
+    headers: &HeaderMap,
+    body: Body,
+    convert: fn(&T) -> convert::Converted,
+    reply: fn(i64, String) -> M,
+    json_field: &str,
+) -> Response
+where
+    T: Message + Default + serde::de::DeserializeOwned,
+    M: Message,
+{
+    let (req, enc) = match read_message::<T>(state, headers, body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let c = convert(&req);
+    drop(req);
+    if let Err(e) = state.store.write(c.batch).await {
+        return status_reply(
+            enc,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not store data: {e}"),
+        );
+    }
+    match enc {
+        Encoding::Protobuf => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/x-protobuf")],
+            reply(c.rejected, c.reason).encode_to_vec(),
+        )
+            .into_response(),
         Encoding::Json => {
-            let body = if rejected > 0 {
-                serde_json::json!({"partialSuccess": {json_field: rejected.to_string(), "errorMessage": reason}})
+            let body = if c.rejected > 0 {
+                serde_json::json!({"partialSuccess": {json_field: c.rejected.to_string(), "errorMessage": c.reason}})
             } else {
                 serde_json::json!({})
             };
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response()
         }
     }
 }
 
 async fn traces(State(state): State<ReceiverState>, headers: HeaderMap, body: Body) -> Response {
-    let (req, enc) = match read_message::<ExportTraceServiceRequest>(&state, &headers, body).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    let reply = |rejected, reason| ExportTraceServiceResponse {
+        partial_success: (rejected > 0).then_some(ExportTracePartialSuccess {
+            rejected_spans: rejected,
+            error_message: reason,
+        }),
     };
-    let mut c = convert::traces(&req);
-    if let Err(r) = store(&state, &mut c, enc).await {
-        return r;
-    }
-    let partial = (c.rejected > 0)
-        .then(|| ExportTracePartialSuccess { rejected_spans: c.rejected, error_message: c.reason.clone() });
-    ok_reply(enc, ExportTraceServiceResponse { partial_success: partial }, "rejectedSpans", c.rejected, &c.reason)
+    receive(
+        &state,
+        &headers,
+        body,
+        convert::traces,
+        reply,
+        "rejectedSpans",
+    )
+    .await
 }
 
 async fn metrics(State(state): State<ReceiverState>, headers: HeaderMap, body: Body) -> Response {
-    let (req, enc) = match read_message::<ExportMetricsServiceRequest>(&state, &headers, body).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    let reply = |rejected, reason| ExportMetricsServiceResponse {
+        partial_success: (rejected > 0).then_some(ExportMetricsPartialSuccess {
+            rejected_data_points: rejected,
+            error_message: reason,
+        }),
     };
-    let mut c = convert::metrics(&req);
-    if let Err(r) = store(&state, &mut c, enc).await {
-        return r;
-    }
-    let partial = (c.rejected > 0)
-        .then(|| ExportMetricsPartialSuccess { rejected_data_points: c.rejected, error_message: c.reason.clone() });
-    ok_reply(enc, ExportMetricsServiceResponse { partial_success: partial }, "rejectedDataPoints", c.rejected, &c.reason)
+    receive(
+        &state,
+        &headers,
+        body,
+        convert::metrics,
+        reply,
+        "rejectedDataPoints",
+    )
+    .await
 }
 
 async fn logs(State(state): State<ReceiverState>, headers: HeaderMap, body: Body) -> Response {
-    let (req, enc) = match read_message::<ExportLogsServiceRequest>(&state, &headers, body).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    let reply = |rejected, reason| ExportLogsServiceResponse {
+        partial_success: (rejected > 0).then_some(ExportLogsPartialSuccess {
+            rejected_log_records: rejected,
+            error_message: reason,
+        }),
     };
-    let mut c = convert::logs(&req);
-    if let Err(r) = store(&state, &mut c, enc).await {
-        return r;
-    }
-    let partial = (c.rejected > 0)
-        .then(|| ExportLogsPartialSuccess { rejected_log_records: c.rejected, error_message: c.reason.clone() });
-    ok_reply(enc, ExportLogsServiceResponse { partial_success: partial }, "rejectedLogRecords", c.rejected, &c.reason)
+    receive(
+        &state,
+        &headers,
+        body,
+        convert::logs,
+        reply,
+        "rejectedLogRecords",
+    )
+    .await
 }

@@ -27,7 +27,11 @@ impl Where {
         if self.clauses.is_empty() {
             "1".into()
         } else {
-            self.clauses.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
+            self.clauses
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" AND ")
         }
     }
 }
@@ -61,10 +65,22 @@ fn json_path(key: &str) -> String {
 pub fn attr_expr(key: &str, scope: AttrScope) -> Expr {
     let p = SqlValue::Text(json_path(key));
     match scope {
-        AttrScope::Tag => Expr { sql: "json_extract(attrs, ?)".into(), params: vec![p] },
-        AttrScope::Resource => Expr { sql: "json_extract(resource, ?)".into(), params: vec![p] },
-        AttrScope::Labels => Expr { sql: "json_extract(labels, ?)".into(), params: vec![p] },
-        AttrScope::Either => Expr { sql: "COALESCE(json_extract(attrs, ?), json_extract(resource, ?))".into(), params: vec![p.clone(), p] },
+        AttrScope::Tag => Expr {
+            sql: "json_extract(attrs, ?)".into(),
+            params: vec![p],
+        },
+        AttrScope::Resource => Expr {
+            sql: "json_extract(resource, ?)".into(),
+            params: vec![p],
+        },
+        AttrScope::Labels => Expr {
+            sql: "json_extract(labels, ?)".into(),
+            params: vec![p],
+        },
+        AttrScope::Either => Expr {
+            sql: "COALESCE(json_extract(attrs, ?), json_extract(resource, ?))".into(),
+            params: vec![p.clone(), p],
+        },
     }
 }
 
@@ -72,7 +88,10 @@ pub fn json_to_sql(v: &Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(*b as i64),
-        Value::Number(n) => n.as_i64().map(SqlValue::Integer).unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
+        Value::Number(n) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
         Value::String(s) => SqlValue::Text(s.clone()),
         other => SqlValue::Text(other.to_string()),
     }
@@ -109,7 +128,9 @@ fn coerce(v: &Value, kind: ValueKind) -> SqlValue {
             .map(SqlValue::Integer)
             .or_else(|_| s.parse::<f64>().map(SqlValue::Real))
             .unwrap_or_else(|_| SqlValue::Text(s.clone())),
-        (Value::String(s), ValueKind::Bool) if s == "true" || s == "false" => SqlValue::Integer((s == "true") as i64),
+        (Value::String(s), ValueKind::Bool) if s == "true" || s == "false" => {
+            SqlValue::Integer((s == "true") as i64)
+        }
         (Value::Number(n), ValueKind::Text) => SqlValue::Text(n.to_string()),
         (Value::Bool(b), ValueKind::Text) => SqlValue::Text(b.to_string()),
         (other, _) => json_to_sql(other),
@@ -117,11 +138,18 @@ fn coerce(v: &Value, kind: ValueKind) -> SqlValue {
 }
 
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// One filter condition `expr <op> value` with a v3 operator name (`=`, `in`, `contains`, ...).
-pub fn condition(expr: &Expr, op: &str, value: &Value, kind: ValueKind) -> Result<(String, Vec<SqlValue>), String> {
+pub fn condition(
+    expr: &Expr,
+    op: &str,
+    value: &Value,
+    kind: ValueKind,
+) -> Result<(String, Vec<SqlValue>), String> {
     let e = &expr.sql;
     let mut params = expr.params.clone();
     let values: Vec<&Value> = match value {
@@ -136,7 +164,13 @@ pub fn condition(expr: &Expr, op: &str, value: &Value, kind: ValueKind) -> Resul
     let sql = match op.to_ascii_lowercase().as_str() {
         op @ ("=" | "!=" | ">" | ">=" | "<" | "<=") => {
             params.push(coerce(first(), kind));
-            let op = if op == "!=" { "IS NOT" } else if op == "=" { "IS" } else { op };
+            let op = if op == "!=" {
+                "IS NOT"
+            } else if op == "=" {
+                "IS"
+            } else {
+                op
+            };
             format!("{e} {op} ?")
         }
         op @ ("in" | "nin") => {
@@ -145,25 +179,43 @@ pub fn condition(expr: &Expr, op: &str, value: &Value, kind: ValueKind) -> Resul
             }
             params.extend(values.iter().map(|v| coerce(v, kind)));
             let marks = vec!["?"; values.len()].join(", ");
-            if op == "in" { format!("{e} IN ({marks})") } else { format!("{e} IS NULL OR {e} NOT IN ({marks})") }
+            if op == "in" {
+                format!("{e} IN ({marks})")
+            } else {
+                format!("{e} IS NULL OR {e} NOT IN ({marks})")
+            }
         }
         op @ ("contains" | "ncontains" | "like" | "nlike") => {
-            let pattern = if op.ends_with("contains") { format!("%{}%", like_escape(&text_of(first()))) } else { text_of(first()) };
+            let pattern = if op.ends_with("contains") {
+                format!("%{}%", like_escape(&text_of(first())))
+            } else {
+                text_of(first())
+            };
             params.push(SqlValue::Text(pattern));
             let not = if op.starts_with('n') { "NOT " } else { "" };
-            let esc = if op.ends_with("contains") { " ESCAPE '\\'" } else { "" };
+            let esc = if op.ends_with("contains") {
+                " ESCAPE '\\'"
+            } else {
+                ""
+            };
             format!("CAST({e} AS TEXT) {not}LIKE ?{esc}")
         }
         op @ ("regex" | "nregex") => {
             // SQLite has no regex engine built in; a plain substring is the closest safe match.
-            params.push(SqlValue::Text(format!("%{}%", like_escape(&text_of(first())))));
+            params.push(SqlValue::Text(format!(
+                "%{}%",
+                like_escape(&text_of(first()))
+            )));
             let not = if op == "nregex" { "NOT " } else { "" };
             format!("CAST({e} AS TEXT) {not}LIKE ? ESCAPE '\\'")
         }
         "exists" => format!("{e} IS NOT NULL"),
         "nexists" => format!("{e} IS NULL"),
         op @ ("has" | "nhas") => {
-            params.push(SqlValue::Text(format!("%{}%", like_escape(&Value::String(text_of(first())).to_string()))));
+            params.push(SqlValue::Text(format!(
+                "%{}%",
+                like_escape(&Value::String(text_of(first())).to_string())
+            )));
             let not = if op == "nhas" { "NOT " } else { "" };
             format!("CAST({e} AS TEXT) {not}LIKE ? ESCAPE '\\'")
         }
@@ -202,7 +254,13 @@ mod tests {
     #[test]
     fn values_are_always_parameters() {
         let e = attr_expr("http.method", AttrScope::Tag);
-        let (sql, params) = condition(&e, "=", &json!("x'); DROP TABLE spans; --"), ValueKind::Text).unwrap();
+        let (sql, params) = condition(
+            &e,
+            "=",
+            &json!("x'); DROP TABLE spans; --"),
+            ValueKind::Text,
+        )
+        .unwrap();
         assert_eq!(sql, "json_extract(attrs, ?) IS ?");
         assert_eq!(params.len(), 2);
         let (sql, params) = condition(&e, "in", &json!(["a", "b"]), ValueKind::Text).unwrap();

@@ -41,9 +41,11 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, migrates it and starts the writer.
     pub fn open(data_dir: &Path) -> Result<Store, String> {
-        std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let mut conn =
+            Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         configure(&conn).map_err(|e| e.to_string())?;
         schema::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
         let (tx, rx) = mpsc::channel();
@@ -51,7 +53,13 @@ impl Store {
             .name("sqlite-writer".into())
             .spawn(move || writer::run(conn, rx))
             .map_err(|e| e.to_string())?;
-        Ok(Store { inner: Arc::new(Inner { path, writer: Mutex::new(tx), readers: Mutex::new(Vec::new()) }) })
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(tx),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -62,18 +70,25 @@ impl Store {
     pub async fn write(&self, batch: Batch) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Write(batch, tx))?;
-        rx.await.map_err(|_| "database writer stopped".to_string())?
+        rx.await
+            .map_err(|_| "database writer stopped".to_string())?
     }
 
     /// Deletes telemetry older than `cutoff_ns`; returns how many rows went.
     pub async fn sweep(&self, cutoff_ns: i64) -> Result<usize, String> {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Sweep(cutoff_ns, tx))?;
-        rx.await.map_err(|_| "database writer stopped".to_string())?
+        rx.await
+            .map_err(|_| "database writer stopped".to_string())?
     }
 
     fn send(&self, job: Job) -> Result<(), String> {
-        self.inner.writer.lock().unwrap().send(job).map_err(|_| "database writer stopped".to_string())
+        self.inner
+            .writer
+            .lock()
+            .unwrap()
+            .send(job)
+            .map_err(|_| "database writer stopped".to_string())
     }
 
     /// Runs `f` with a pooled connection on the blocking pool. The connection may also write
@@ -99,7 +114,8 @@ impl Store {
             return Ok(c);
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.inner.path, flags).map_err(|e| e.to_string())?;
+        let conn =
+            Connection::open_with_flags(&self.inner.path, flags).map_err(|e| e.to_string())?;
         configure(&conn).map_err(|e| e.to_string())?;
         Ok(conn)
     }

@@ -1,5 +1,7 @@
 //! What the receiver hands to the writer: one struct per stored row.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Default)]
@@ -18,7 +20,8 @@ pub struct SpanRow {
     pub http_method: String,
     pub response_status_code: String,
     pub attrs: Map<String, Value>,
-    pub resource: Map<String, Value>,
+    /// Shared by every span of one resource, so the writer serialises it once.
+    pub resource: Arc<Map<String, Value>>,
     /// Each a JSON text `{name,timeUnixNano,attributeMap,isError}` as the trace-detail API returns.
     pub events: Vec<String>,
     /// Each `{TraceId=.., SpanId=.., RefType=CHILD_OF|FOLLOWS_FROM}`.

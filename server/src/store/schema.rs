@@ -22,7 +22,7 @@ const MIGRATIONS: &[&str] = &[
         duration INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT NOT NULL,
         has_error INTEGER NOT NULL, http_method TEXT NOT NULL, response_status_code TEXT NOT NULL,
         attrs TEXT NOT NULL, resource TEXT NOT NULL, events TEXT NOT NULL, refs TEXT NOT NULL);
-    CREATE INDEX spans_by_trace ON spans (trace_id, span_id);
+    CREATE INDEX spans_by_trace ON spans (trace_id);
     CREATE INDEX spans_by_service_time ON spans (service, ts);
     CREATE INDEX spans_by_time ON spans (ts);
 
@@ -72,7 +72,8 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;

@@ -17,6 +17,11 @@ pub enum Job {
     Sweep(i64, oneshot::Sender<Result<usize, String>>),
 }
 
+/// (service, operation, minute)
+type RollupKey = (String, String, i64);
+/// (calls, errors, duration sum, latency sketch)
+type RollupCell = (i64, i64, i64, Sketch);
+
 /// Most distinct values remembered per attribute key for autocomplete.
 const MAX_VALUES_PER_KEY: usize = 500;
 const MAX_VALUE_LEN: usize = 200;
@@ -54,7 +59,8 @@ pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
         if writes.is_empty() {
             continue;
         }
-        let result = write_all(&mut conn, writes.iter().map(|(b, _)| b), &mut seen).map_err(|e| e.to_string());
+        let result = write_all(&mut conn, writes.iter().map(|(b, _)| b), &mut seen)
+            .map_err(|e| e.to_string());
         if result.is_err() {
             // The cache may name rows that were rolled back; start over.
             seen = SeenCache::default();
@@ -65,9 +71,13 @@ pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
     }
 }
 
-fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>, seen: &mut SeenCache) -> rusqlite::Result<()> {
+fn write_all<'a>(
+    conn: &mut Connection,
+    batches: impl Iterator<Item = &'a Batch>,
+    seen: &mut SeenCache,
+) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let mut rollup: HashMap<(String, String, i64), (i64, i64, i64, Sketch)> = HashMap::new();
+    let mut rollup: HashMap<RollupKey, RollupCell> = HashMap::new();
     {
         let mut ins_span = tx.prepare_cached(
             "INSERT INTO spans (ts, trace_id, span_id, parent_span_id, service, name, kind, duration, status_code,
@@ -86,11 +96,19 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
             "INSERT INTO metric_points (ts, metric, kind, temporality, monotonic, labels, value, count, sum, bounds,
              bucket_counts) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
         )?;
-        let mut ins_key = tx.prepare_cached("INSERT OR IGNORE INTO attr_keys (source, key, type, data_type) VALUES (?1,?2,?3,?4)")?;
-        let mut ins_value = tx.prepare_cached("INSERT OR IGNORE INTO attr_values (source, key, value) VALUES (?1,?2,?3)")?;
-        let mut ins_top = tx.prepare_cached("INSERT OR IGNORE INTO top_level_ops (service, name) VALUES (?1,?2)")?;
+        let mut ins_key = tx.prepare_cached(
+            "INSERT OR IGNORE INTO attr_keys (source, key, type, data_type) VALUES (?1,?2,?3,?4)",
+        )?;
+        let mut ins_value = tx.prepare_cached(
+            "INSERT OR IGNORE INTO attr_values (source, key, value) VALUES (?1,?2,?3)",
+        )?;
+        let mut ins_top = tx
+            .prepare_cached("INSERT OR IGNORE INTO top_level_ops (service, name) VALUES (?1,?2)")?;
 
-        let mut remember = |source: &'static str, kind: &'static str, map: &serde_json::Map<String, serde_json::Value>| -> rusqlite::Result<()> {
+        let mut remember = |source: &'static str,
+                            kind: &'static str,
+                            map: &serde_json::Map<String, serde_json::Value>|
+         -> rusqlite::Result<()> {
             let keys = seen.keys.entry((source, kind)).or_default();
             let values = seen.values.entry(source).or_default();
             for (k, v) in map {
@@ -106,7 +124,9 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     continue;
                 }
                 let known = match v {
-                    serde_json::Value::String(s) => s.len() > MAX_VALUE_LEN || set.contains(s.as_str()),
+                    serde_json::Value::String(s) => {
+                        s.len() > MAX_VALUE_LEN || set.contains(s.as_str())
+                    }
                     other => set.contains(value_to_string(other).as_str()),
                 };
                 if !known {
@@ -118,8 +138,18 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
             Ok(())
         };
 
+        // The serialised resource of the previous span: consecutive spans share one.
+        let mut last_resource: (*const serde_json::Map<String, serde_json::Value>, String) =
+            (std::ptr::null(), String::new());
         for batch in batches {
             for s in &batch.spans {
+                let new_resource = std::sync::Arc::as_ptr(&s.resource) != last_resource.0;
+                if new_resource {
+                    last_resource = (
+                        std::sync::Arc::as_ptr(&s.resource),
+                        serde_json::to_string(&*s.resource).unwrap(),
+                    );
+                }
                 ins_span.execute(params![
                     s.ts,
                     s.trace_id,
@@ -135,23 +165,37 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     s.http_method,
                     s.response_status_code,
                     serde_json::to_string(&s.attrs).unwrap(),
-                    serde_json::to_string(&s.resource).unwrap(),
+                    &last_resource.1,
                     serde_json::to_string(&s.events).unwrap(),
                     serde_json::to_string(&s.refs).unwrap(),
                 ])?;
                 let e = rollup
-                    .entry((s.service.clone(), s.name.clone(), s.ts.div_euclid(60_000_000_000)))
+                    .entry((
+                        s.service.clone(),
+                        s.name.clone(),
+                        s.ts.div_euclid(60_000_000_000),
+                    ))
                     .or_insert_with(|| (0, 0, 0, Sketch::default()));
                 e.0 += 1;
                 e.1 += s.has_error as i64;
                 e.2 += s.duration;
                 e.3.add(s.duration as f64);
-                if s.top_level && !seen.top_level.get(&s.service).is_some_and(|ops| ops.contains(&s.name)) {
-                    seen.top_level.entry(s.service.clone()).or_default().insert(s.name.clone());
+                if s.top_level
+                    && !seen
+                        .top_level
+                        .get(&s.service)
+                        .is_some_and(|ops| ops.contains(&s.name))
+                {
+                    seen.top_level
+                        .entry(s.service.clone())
+                        .or_default()
+                        .insert(s.name.clone());
                     ins_top.execute(params![s.service, s.name])?;
                 }
                 remember("traces", "tag", &s.attrs)?;
-                remember("traces", "resource", &s.resource)?;
+                if new_resource {
+                    remember("traces", "resource", &s.resource)?;
+                }
             }
             for e in &batch.errors {
                 ins_err.execute(params![
@@ -197,27 +241,45 @@ fn write_all<'a>(conn: &mut Connection, batches: impl Iterator<Item = &'a Batch>
                     m.count.map(|c| c as i64),
                     m.sum,
                     m.bounds.as_ref().map(|b| serde_json::to_string(b).unwrap()),
-                    m.bucket_counts.as_ref().map(|b| serde_json::to_string(b).unwrap()),
+                    m.bucket_counts
+                        .as_ref()
+                        .map(|b| serde_json::to_string(b).unwrap()),
                 ])?;
                 let mut name_only = serde_json::Map::new();
-                name_only.insert("__name__".into(), serde_json::Value::String(m.metric.clone()));
+                name_only.insert(
+                    "__name__".into(),
+                    serde_json::Value::String(m.metric.clone()),
+                );
                 remember("metrics", "tag", &name_only)?;
                 remember("metrics", "tag", &m.labels)?;
             }
         }
     }
     {
-        let mut get = tx.prepare_cached("SELECT sketch FROM span_rollup WHERE service=?1 AND name=?2 AND minute=?3")?;
+        let mut get = tx.prepare_cached(
+            "SELECT sketch FROM span_rollup WHERE service=?1 AND name=?2 AND minute=?3",
+        )?;
         let mut upsert = tx.prepare_cached(
             "INSERT INTO span_rollup (service, name, minute, calls, errors, duration_sum, sketch) VALUES (?1,?2,?3,?4,?5,?6,?7)
              ON CONFLICT (service, name, minute) DO UPDATE SET calls = calls + excluded.calls,
              errors = errors + excluded.errors, duration_sum = duration_sum + excluded.duration_sum, sketch = excluded.sketch",
         )?;
         for ((service, name, minute), (calls, errors, dur, mut sketch)) in rollup {
-            if let Some(old) = get.query_row(params![service, name, minute], |r| r.get::<_, Vec<u8>>(0)).optional()? {
+            if let Some(old) = get
+                .query_row(params![service, name, minute], |r| r.get::<_, Vec<u8>>(0))
+                .optional()?
+            {
                 sketch.merge(&Sketch::decode(&old));
             }
-            upsert.execute(params![service, name, minute, calls, errors, dur, sketch.encode()])?;
+            upsert.execute(params![
+                service,
+                name,
+                minute,
+                calls,
+                errors,
+                dur,
+                sketch.encode()
+            ])?;
         }
     }
     tx.commit()
@@ -230,7 +292,10 @@ fn sweep(conn: &mut Connection, cutoff_ns: i64) -> rusqlite::Result<usize> {
     n += tx.execute("DELETE FROM errors WHERE ts < ?1", [cutoff_ns])?;
     n += tx.execute("DELETE FROM logs WHERE ts < ?1", [cutoff_ns])?;
     n += tx.execute("DELETE FROM metric_points WHERE ts < ?1", [cutoff_ns])?;
-    n += tx.execute("DELETE FROM span_rollup WHERE minute < ?1", [cutoff_ns.div_euclid(60_000_000_000)])?;
+    n += tx.execute(
+        "DELETE FROM span_rollup WHERE minute < ?1",
+        [cutoff_ns.div_euclid(60_000_000_000)],
+    )?;
     tx.commit()?;
     Ok(n)
 }

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{span, status, ResourceSpans, ScopeSpans, Span, Status};
+use opentelemetry_proto::tonic::trace::v1::{
+    span, status, ResourceSpans, ScopeSpans, Span, Status,
+};
 use prost::Message;
 use serde_json::{json, Value};
 
@@ -30,7 +32,10 @@ impl TempDir {
 }
 
 fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
 }
 
 impl Drop for TempDir {
@@ -39,6 +44,8 @@ impl Drop for TempDir {
     }
 }
 
+/// Stopped by `stop()`; if a test panics first, dropping `running` drops its stop channel,
+/// which ends both servers' graceful shutdown and the background loops.
 pub struct TestServer {
     pub running: Option<server::Running>,
     pub api: String,
@@ -82,7 +89,10 @@ impl TestServer {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "{:?}", r.text().await);
-        self.login("ada@example.com", "s3cret-pass").await["accessJwt"].as_str().unwrap().to_string()
+        self.login("ada@example.com", "s3cret-pass").await["accessJwt"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Value {
@@ -98,16 +108,32 @@ impl TestServer {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
-        let r = self.http.get(format!("{}{path}", self.api)).bearer_auth(token).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
-        let r = self.http.post(format!("{}{path}", self.api)).bearer_auth(token).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn send_traces(&self, req: &ExportTraceServiceRequest) -> reqwest::Response {
@@ -121,18 +147,12 @@ impl TestServer {
     }
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        // A failed test still stops the servers: dropping the handle aborts nothing by
-        // itself, so signal shutdown and let the runtime wind the tasks down.
-        if let Some(r) = self.running.take() {
-            drop(r);
-        }
-    }
-}
-
 pub fn kv(key: &str, v: any_value::Value) -> KeyValue {
-    KeyValue { key: key.into(), value: Some(AnyValue { value: Some(v) }) }
+    KeyValue {
+        key: key.into(),
+        value: Some(AnyValue { value: Some(v) }),
+        ..Default::default()
+    }
 }
 
 pub fn s(v: &str) -> any_value::Value {
@@ -166,7 +186,18 @@ impl SpanSpec {
         let mut s = [0u8; 8];
         s[7] = id;
         s[0] = 0xcd;
-        SpanSpec { trace: t, id: s, parent: None, name: name.into(), kind: 2, start_ns, dur_ns, error: false, attrs: vec![], events: vec![] }
+        SpanSpec {
+            trace: t,
+            id: s,
+            parent: None,
+            name: name.into(),
+            kind: 2,
+            start_ns,
+            dur_ns,
+            error: false,
+            attrs: vec![],
+            events: vec![],
+        }
     }
 
     pub fn child_of(mut self, parent: &SpanSpec) -> SpanSpec {
@@ -187,7 +218,11 @@ impl SpanSpec {
             attributes: self.attrs.clone(),
             events: self.events.clone(),
             status: Some(Status {
-                code: if self.error { status::StatusCode::Error as i32 } else { status::StatusCode::Ok as i32 },
+                code: if self.error {
+                    status::StatusCode::Error as i32
+                } else {
+                    status::StatusCode::Ok as i32
+                },
                 message: String::new(),
             }),
             ..Default::default()
@@ -199,15 +234,24 @@ pub fn request(service: &str, spans: &[SpanSpec]) -> ExportTraceServiceRequest {
     ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
             resource: Some(Resource {
-                attributes: vec![kv("service.name", s(service)), kv("deployment.environment", s("test"))],
+                attributes: vec![
+                    kv("service.name", s(service)),
+                    kv("deployment.environment", s("test")),
+                ],
                 ..Default::default()
             }),
-            scope_spans: vec![ScopeSpans { spans: spans.iter().map(SpanSpec::to_proto).collect(), ..Default::default() }],
+            scope_spans: vec![ScopeSpans {
+                spans: spans.iter().map(SpanSpec::to_proto).collect(),
+                ..Default::default()
+            }],
             ..Default::default()
         }],
     }
 }
 
 pub fn now_ns() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
 }

@@ -61,18 +61,26 @@ impl Parser<'_> {
             }
             Some(c) if c.is_ascii_digit() || c == b'.' => {
                 let st = self.i;
-                while self.i < self.s.len() && (self.s[self.i].is_ascii_digit() || self.s[self.i] == b'.') {
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_digit() || self.s[self.i] == b'.')
+                {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[st..self.i]).unwrap();
-                t.parse().map(Node::Num).map_err(|_| format!("bad number {t:?} in expression"))
+                t.parse()
+                    .map(Node::Num)
+                    .map_err(|_| format!("bad number {t:?} in expression"))
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let st = self.i;
-                while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+                {
                     self.i += 1;
                 }
-                Ok(Node::Var(String::from_utf8_lossy(&self.s[st..self.i]).into_owned()))
+                Ok(Node::Var(
+                    String::from_utf8_lossy(&self.s[st..self.i]).into_owned(),
+                ))
             }
             _ => Err("unexpected token in expression".into()),
         }
@@ -80,7 +88,10 @@ impl Parser<'_> {
 }
 
 fn parse(expr: &str) -> Result<Node, String> {
-    let mut p = Parser { s: expr.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: expr.as_bytes(),
+        i: 0,
+    };
     let n = p.expr()?;
     if p.peek().is_some() {
         return Err(format!("unexpected trailing input in expression {expr:?}"));
@@ -138,7 +149,10 @@ pub fn evaluate(expr: &str, inputs: &HashMap<String, SeriesSet>) -> Result<Serie
             return Err(format!("expression refers to unknown query {n}"));
         }
     }
-    let mut all_labels: Vec<Labels> = names.iter().flat_map(|n| inputs[n].series.keys().cloned()).collect();
+    let mut all_labels: Vec<Labels> = names
+        .iter()
+        .flat_map(|n| inputs[n].series.keys().cloned())
+        .collect();
     all_labels.sort();
     all_labels.dedup();
     let mut out = SeriesSet::default();
@@ -147,7 +161,11 @@ pub fn evaluate(expr: &str, inputs: &HashMap<String, SeriesSet>) -> Result<Serie
             let s = &inputs[n].series;
             s.get(&labels).or_else(|| s.get(&Vec::new()))
         };
-        let operands: Vec<(&str, &BTreeMap<i64, f64>)> = match names.iter().map(|n| pick(n).map(|p| (n.as_str(), p))).collect() {
+        let operands: Vec<(&str, &BTreeMap<i64, f64>)> = match names
+            .iter()
+            .map(|n| pick(n).map(|p| (n.as_str(), p)))
+            .collect()
+        {
             Some(v) => v,
             None => continue,
         };
@@ -155,7 +173,10 @@ pub fn evaluate(expr: &str, inputs: &HashMap<String, SeriesSet>) -> Result<Serie
             continue;
         };
         for ts in first.keys() {
-            let env: Option<HashMap<&str, f64>> = operands.iter().map(|(n, p)| p.get(ts).map(|v| (*n, *v))).collect();
+            let env: Option<HashMap<&str, f64>> = operands
+                .iter()
+                .map(|(n, p)| p.get(ts).map(|v| (*n, *v)))
+                .collect();
             if let Some(v) = env.and_then(|e| eval(&node, &e)) {
                 out.set(labels.clone(), *ts, v);
             }

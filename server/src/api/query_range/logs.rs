@@ -10,9 +10,17 @@ use super::table::LOGS;
 use super::traces::page;
 use crate::store::rows::value_to_string;
 
-pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Result<Vec<Value>, String> {
+pub fn list(
+    c: &Connection,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Vec<Value>, String> {
     let w = LOGS.where_clause(q, start_ns, end_ns)?;
-    let asc = q.order_by.first().is_some_and(|o| o.column_name == "timestamp" && o.order.eq_ignore_ascii_case("asc"));
+    let asc = q
+        .order_by
+        .first()
+        .is_some_and(|o| o.column_name == "timestamp" && o.order.eq_ignore_ascii_case("asc"));
     let dir = if asc { "ASC" } else { "DESC" };
     let (limit, offset) = page(q);
     let mut params: Vec<SqlValue> = w.params.clone();
@@ -24,13 +32,18 @@ pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Res
         w.sql()
     );
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
         let ts: i64 = r.get(0).unwrap();
-        let attrs: Map<String, Value> = serde_json::from_str(&r.get::<_, String>(8).unwrap()).unwrap_or_default();
-        let resource: Map<String, Value> = serde_json::from_str(&r.get::<_, String>(9).unwrap()).unwrap_or_default();
-        let (mut strings, mut ints, mut floats, mut bools) = (Map::new(), Map::new(), Map::new(), Map::new());
+        let attrs: Map<String, Value> =
+            serde_json::from_str(&r.get::<_, String>(8).unwrap()).unwrap_or_default();
+        let resource: Map<String, Value> =
+            serde_json::from_str(&r.get::<_, String>(9).unwrap()).unwrap_or_default();
+        let (mut strings, mut ints, mut floats, mut bools) =
+            (Map::new(), Map::new(), Map::new(), Map::new());
         for (k, v) in attrs {
             match &v {
                 Value::Bool(_) => bools.insert(k, v),
@@ -39,7 +52,10 @@ pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Res
                 _ => strings.insert(k, Value::String(value_to_string(&v))),
             };
         }
-        let resources: Map<String, Value> = resource.into_iter().map(|(k, v)| (k, Value::String(value_to_string(&v)))).collect();
+        let resources: Map<String, Value> = resource
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(value_to_string(&v))))
+            .collect();
         out.push(json!({"timestamp": rfc3339_nano(ts), "data": {
             "id": r.get::<_, String>(1).unwrap(),
             "trace_id": r.get::<_, String>(2).unwrap(),

@@ -34,7 +34,11 @@ pub fn histogram_quantile(q: f64, bounds: &[f64], counts: &[f64]) -> f64 {
                 // The +Inf bucket: Prometheus answers with the highest finite bound.
                 return bounds.last().copied().unwrap_or(f64::NAN);
             }
-            let lower = if i == 0 { 0.0f64.min(bounds[0]) } else { bounds[i - 1] };
+            let lower = if i == 0 {
+                0.0f64.min(bounds[0])
+            } else {
+                bounds[i - 1]
+            };
             let upper = bounds[i];
             return lower + (upper - lower) * ((rank - cum) / c);
         }
@@ -43,20 +47,34 @@ pub fn histogram_quantile(q: f64, bounds: &[f64], counts: &[f64]) -> f64 {
     bounds.last().copied().unwrap_or(f64::NAN)
 }
 
-pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole_range: bool) -> Result<SeriesSet, String> {
+pub fn graph(
+    c: &Connection,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+    whole_range: bool,
+) -> Result<SeriesSet, String> {
     let step = q.step_interval;
     let op = q.aggregate_operator.as_str();
     let mut w = Where::default();
     // One step of look-back so the first bucket's counter increase can be computed.
-    w.push("metric = ? AND ts BETWEEN ? AND ?", [
-        q.aggregate_attribute.key.clone().into(),
-        (start_ns - step * 1_000_000_000).into(),
-        end_ns.into(),
-    ]);
+    w.push(
+        "metric = ? AND ts BETWEEN ? AND ?",
+        [
+            q.aggregate_attribute.key.clone().into(),
+            (start_ns - step * 1_000_000_000).into(),
+            end_ns.into(),
+        ],
+    );
     if let Some(f) = &q.filters {
         for item in &f.items {
             let e = attr_expr(&item.key.key, AttrScope::Labels);
-            let (sql, p) = condition(&e, &item.op, &item.value, ValueKind::of_data_type(&item.key.data_type))?;
+            let (sql, p) = condition(
+                &e,
+                &item.op,
+                &item.value,
+                ValueKind::of_data_type(&item.key.data_type),
+            )?;
             w.push(sql, p);
         }
     }
@@ -65,18 +83,31 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
         w.sql()
     );
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(w.params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(w.params.iter()))
+        .map_err(|e| e.to_string())?;
     // series identity (full label set) → (group labels, points)
     let mut by_series: HashMap<String, (Labels, Vec<Point>)> = HashMap::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
         let labels_json: String = r.get(1).unwrap();
         let entry = by_series.entry(labels_json.clone()).or_insert_with(|| {
             let labels: Map<String, Value> = serde_json::from_str(&labels_json).unwrap_or_default();
-            let group: Labels =
-                q.group_by.iter().map(|g| (g.key.clone(), labels.get(&g.key).map(value_to_string).unwrap_or_default())).collect();
+            let group: Labels = q
+                .group_by
+                .iter()
+                .map(|g| {
+                    (
+                        g.key.clone(),
+                        labels.get(&g.key).map(value_to_string).unwrap_or_default(),
+                    )
+                })
+                .collect();
             (group, Vec::new())
         });
-        let parse = |s: Option<String>| -> Vec<f64> { s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default() };
+        let parse = |s: Option<String>| -> Vec<f64> {
+            s.and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default()
+        };
         entry.1.push(Point {
             ts: r.get(0).unwrap(),
             kind: r.get(2).unwrap(),
@@ -86,14 +117,24 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
             counts: parse(r.get(6).unwrap()),
         });
     }
-    let bucket = |ts: i64| if whole_range { start_ns / 1_000_000 } else { bucket_ms(ts, step) };
+    let bucket = |ts: i64| {
+        if whole_range {
+            start_ns / 1_000_000
+        } else {
+            bucket_ms(ts, step)
+        }
+    };
     let in_range = |ts: i64| ts >= start_ns;
     let rate_op = op.contains("rate");
     let quantile = quantile_of(op).filter(|_| op.starts_with("hist_quantile"));
     // (group, bucket) → per-series values to combine
     let mut per_bucket: BTreeMap<(Labels, i64), Vec<f64>> = BTreeMap::new();
     let mut hist: BTreeMap<(Labels, i64), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    let secs = if whole_range { ((end_ns - start_ns) as f64 / 1e9).max(1.0) } else { step as f64 };
+    let secs = if whole_range {
+        ((end_ns - start_ns) as f64 / 1e9).max(1.0)
+    } else {
+        step as f64
+    };
     for (_, (group, points)) in by_series {
         // Per series: one value per bucket.
         let mut buckets: BTreeMap<i64, Vec<&Point>> = BTreeMap::new();
@@ -116,8 +157,15 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
                 let _ = qv;
                 let counts: Vec<f64> = if cumulative {
                     match prev_last {
-                        Some(prev) if prev.counts.len() == last.counts.len() && prev.counts.iter().zip(&last.counts).all(|(a, b)| b >= a) => {
-                            last.counts.iter().zip(&prev.counts).map(|(a, b)| a - b).collect()
+                        Some(prev)
+                            if prev.counts.len() == last.counts.len()
+                                && prev.counts.iter().zip(&last.counts).all(|(a, b)| b >= a) =>
+                        {
+                            last.counts
+                                .iter()
+                                .zip(&prev.counts)
+                                .map(|(a, b)| a - b)
+                                .collect()
                         }
                         _ => last.counts.clone(),
                     }
@@ -130,7 +178,9 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
                     }
                     acc
                 };
-                let e = hist.entry((group.clone(), b)).or_insert_with(|| (last.bounds.clone(), vec![0.0; counts.len()]));
+                let e = hist
+                    .entry((group.clone(), b))
+                    .or_insert_with(|| (last.bounds.clone(), vec![0.0; counts.len()]));
                 if e.1.len() == counts.len() {
                     for (a, c) in e.1.iter_mut().zip(&counts) {
                         *a += c;
@@ -146,14 +196,21 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
                 } else {
                     ps.iter().filter_map(|p| p.value).sum()
                 };
-                per_bucket.entry((group.clone(), b)).or_default().push(v / secs);
+                per_bucket
+                    .entry((group.clone(), b))
+                    .or_default()
+                    .push(v / secs);
             } else {
                 let vals: Vec<f64> = ps.iter().filter_map(|p| p.value).collect();
                 if vals.is_empty() {
                     continue;
                 }
                 // Counters report their latest total; gauges average within the bucket.
-                let v = if last.kind == "sum" { *vals.last().unwrap() } else { vals.iter().sum::<f64>() / vals.len() as f64 };
+                let v = if last.kind == "sum" {
+                    *vals.last().unwrap()
+                } else {
+                    vals.iter().sum::<f64>() / vals.len() as f64
+                };
                 per_bucket.entry((group.clone(), b)).or_default().push(v);
             }
             prev_last = Some(last);
@@ -171,9 +228,13 @@ pub fn graph(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole
     }
     for ((g, b), vals) in per_bucket {
         let v = match op {
-            "avg" | "avg_rate" | "rate_avg" | "noop" => vals.iter().sum::<f64>() / vals.len() as f64,
+            "avg" | "avg_rate" | "rate_avg" | "noop" => {
+                vals.iter().sum::<f64>() / vals.len() as f64
+            }
             "min" | "min_rate" | "rate_min" => vals.iter().copied().fold(f64::INFINITY, f64::min),
-            "max" | "max_rate" | "rate_max" => vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            "max" | "max_rate" | "rate_max" => {
+                vals.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            }
             "count" => vals.len() as f64,
             _ => vals.iter().sum(),
         };

@@ -30,18 +30,34 @@ pub fn routes() -> Router<AppState> {
 
 /// Go's `time.RFC3339Nano` for a UTC timestamp: trailing zeros of the fraction trimmed.
 pub fn rfc3339_nano(ts_ns: i64) -> String {
-    let dt = chrono::DateTime::from_timestamp(ts_ns.div_euclid(1_000_000_000), ts_ns.rem_euclid(1_000_000_000) as u32)
-        .unwrap_or_default();
+    let dt = chrono::DateTime::from_timestamp(
+        ts_ns.div_euclid(1_000_000_000),
+        ts_ns.rem_euclid(1_000_000_000) as u32,
+    )
+    .unwrap_or_default();
     let frac = format!("{:09}", ts_ns.rem_euclid(1_000_000_000));
     let frac = frac.trim_end_matches('0');
     let base = dt.format("%Y-%m-%dT%H:%M:%S");
-    if frac.is_empty() { format!("{base}Z") } else { format!("{base}.{frac}Z") }
+    if frac.is_empty() {
+        format!("{base}Z")
+    } else {
+        format!("{base}.{frac}Z")
+    }
 }
 
-async fn query_range(State(st): State<AppState>, _: ViewAccess, body: Bytes) -> Result<Response, ApiError> {
-    let params: QueryRangeParams =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
-    let result = st.store.with_conn(move |c| Ok(run(c, &params))).await.map_err(ApiError::internal)??;
+async fn query_range(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mut params: QueryRangeParams = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    model::substitute_variables(&mut params);
+    let result = st
+        .store
+        .with_conn(move |c| Ok(run(c, &params)))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(envelope(Some(json!({"resultType": "", "result": result}))))
 }
 
@@ -51,21 +67,50 @@ enum Output {
     Rows(Vec<Value>),
 }
 
-fn run_one(c: &Connection, q: &BuilderQuery, panel: &str, start_ns: i64, end_ns: i64) -> Result<Output, String> {
+fn run_one(
+    c: &Connection,
+    q: &BuilderQuery,
+    panel: &str,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Output, String> {
     let whole_range = matches!(panel, "value" | "table");
     Ok(match (q.data_source.as_str(), panel) {
         ("traces", "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
         ("traces", "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
         ("logs", "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
-        (_, "list" | "trace") => return Err(format!("panel type {panel} is not supported for {}", q.data_source)),
+        (_, "list" | "trace") => {
+            return Err(format!(
+                "panel type {panel} is not supported for {}",
+                q.data_source
+            ))
+        }
         ("traces", _) => {
-            let fast = if whole_range { None } else { traces::graph_from_rollup(c, q, start_ns, end_ns)? };
+            let fast = if whole_range {
+                None
+            } else {
+                traces::graph_from_rollup(c, q, start_ns, end_ns)?
+            };
             match fast {
                 Some(s) => Output::Series(s),
-                None => Output::Series(table::aggregate(c, &table::SPANS, q, start_ns, end_ns, whole_range)?),
+                None => Output::Series(table::aggregate(
+                    c,
+                    &table::SPANS,
+                    q,
+                    start_ns,
+                    end_ns,
+                    whole_range,
+                )?),
             }
         }
-        ("logs", _) => Output::Series(table::aggregate(c, &table::LOGS, q, start_ns, end_ns, whole_range)?),
+        ("logs", _) => Output::Series(table::aggregate(
+            c,
+            &table::LOGS,
+            q,
+            start_ns,
+            end_ns,
+            whole_range,
+        )?),
         _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
     })
 }
@@ -76,7 +121,11 @@ pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError>
     execute(c, p, cq)
 }
 
-fn execute(c: &Connection, p: &QueryRangeParams, cq: &CompositeQuery) -> Result<Vec<Value>, ApiError> {
+fn execute(
+    c: &Connection,
+    p: &QueryRangeParams,
+    cq: &CompositeQuery,
+) -> Result<Vec<Value>, ApiError> {
     let start_ns = p.start.saturating_mul(1_000_000);
     let end_ns = p.end.saturating_mul(1_000_000);
     let panel = cq.panel_type.as_str();
@@ -105,7 +154,9 @@ fn execute(c: &Connection, p: &QueryRangeParams, cq: &CompositeQuery) -> Result<
         series.insert(name.clone(), s);
     }
     for (name, q) in &cq.builder_queries {
-        let Some(s) = series.get_mut(name) else { continue };
+        let Some(s) = series.get_mut(name) else {
+            continue;
+        };
         if q.disabled {
             continue;
         }
@@ -115,7 +166,11 @@ fn execute(c: &Connection, p: &QueryRangeParams, cq: &CompositeQuery) -> Result<
         }
         // SigNoz: traces and value/table panels give `null` when nothing matched, metrics
         // and logs graphs `[]`.
-        let source = if q.is_formula() { formula_source(cq, q) } else { q.data_source.as_str() };
+        let source = if q.is_formula() {
+            formula_source(cq, q)
+        } else {
+            q.data_source.as_str()
+        };
         let empty_as_null = source == "traces" || matches!(panel, "value" | "table");
         results.push(json!({"queryName": name, "series": s.to_json(empty_as_null), "list": null}));
     }
@@ -137,7 +192,13 @@ mod tests {
 
     #[test]
     fn rfc3339_like_go() {
-        assert_eq!(rfc3339_nano(1_707_905_400_130_000_000), "2024-02-14T10:10:00.13Z");
-        assert_eq!(rfc3339_nano(1_707_905_400_000_000_000), "2024-02-14T10:10:00Z");
+        assert_eq!(
+            rfc3339_nano(1_707_905_400_130_000_000),
+            "2024-02-14T10:10:00.13Z"
+        );
+        assert_eq!(
+            rfc3339_nano(1_707_905_400_000_000_000),
+            "2024-02-14T10:10:00Z"
+        );
     }
 }

@@ -102,7 +102,9 @@ pub const PANEL_TYPES: &[&str] = &["graph", "value", "table", "list", "trace"];
 
 /// The quantile of a `pXX` or `hist_quantile_XX` operator.
 pub fn quantile_of(op: &str) -> Option<f64> {
-    let digits = op.strip_prefix("hist_quantile_").or_else(|| op.strip_prefix('p'))?;
+    let digits = op
+        .strip_prefix("hist_quantile_")
+        .or_else(|| op.strip_prefix('p'))?;
     let n: u32 = digits.parse().ok()?;
     (digits.len() == 2 && (1..=99).contains(&n)).then(|| n as f64 / 100.0)
 }
@@ -110,13 +112,73 @@ pub fn quantile_of(op: &str) -> Option<f64> {
 fn known_operator(op: &str) -> bool {
     matches!(
         op,
-        "noop" | "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "rate" | "sum_rate" | "avg_rate" | "min_rate"
-            | "max_rate" | "rate_sum" | "rate_avg" | "rate_min" | "rate_max"
+        "noop"
+            | "count"
+            | "count_distinct"
+            | "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "rate"
+            | "sum_rate"
+            | "avg_rate"
+            | "min_rate"
+            | "max_rate"
+            | "rate_sum"
+            | "rate_avg"
+            | "rate_min"
+            | "rate_max"
     ) || (quantile_of(op).is_some() && matches!(op.len(), 3 | 16))
 }
 
+/// The variable a filter value names: `{{.name}}`, `{{name}}`, `[[name]]` or `$name`.
+fn variable_name(v: &str) -> Option<&str> {
+    let v = v.trim();
+    let inner = v
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(|r| r.trim().trim_start_matches('.'))
+        .or_else(|| v.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")))
+        .or_else(|| v.strip_prefix('$'))?;
+    (!inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+    .then_some(inner)
+}
+
+/// Replaces dashboard variables in builder filter values, as SigNoz does before running a
+/// query; a list value under `=`/`!=` turns the operator into `in`/`nin`.
+pub fn substitute_variables(p: &mut QueryRangeParams) {
+    let vars = p.variables.clone();
+    let Some(cq) = p.composite_query.as_mut() else {
+        return;
+    };
+    for q in cq.builder_queries.values_mut() {
+        for item in q.filters.iter_mut().flat_map(|f| f.items.iter_mut()) {
+            let Some(name) = item.value.as_str().and_then(variable_name) else {
+                continue;
+            };
+            let Some(value) = vars.get(name) else {
+                continue;
+            };
+            if value.is_array() {
+                match item.op.as_str() {
+                    "=" => item.op = "in".into(),
+                    "!=" => item.op = "nin".into(),
+                    _ => {}
+                }
+            }
+            item.value = value.clone();
+        }
+    }
+}
+
 pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
-    let cq = p.composite_query.as_ref().ok_or("composite query is required")?;
+    let cq = p
+        .composite_query
+        .as_ref()
+        .ok_or("composite query is required")?;
     if p.start <= 0 || p.end <= 0 {
         return Err("start and end are required epoch milliseconds".into());
     }
@@ -128,7 +190,12 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
     }
     match cq.query_type.as_str() {
         "builder" => {}
-        "promql" | "clickhouse_sql" => return Err(format!("query type {} is not supported by this server", cq.query_type)),
+        "promql" | "clickhouse_sql" => {
+            return Err(format!(
+                "query type {} is not supported by this server",
+                cq.query_type
+            ))
+        }
         other => return Err(format!("query type is invalid: {other:?}")),
     }
     if cq.builder_queries.is_empty() {
@@ -152,10 +219,13 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
         if !known_operator(op) {
             return fail(&format!("aggregate operator is invalid: {op:?}"));
         }
-        if op.starts_with("hist_quantile") != (q.data_source == "metrics" && op.starts_with("hist_quantile")) {
+        if op.starts_with("hist_quantile")
+            != (q.data_source == "metrics" && op.starts_with("hist_quantile"))
+        {
             return fail("hist_quantile operators need dataSource metrics");
         }
-        let needs_attr = !(op == "noop" || op == "count" || (op == "rate" && q.data_source != "metrics"));
+        let needs_attr =
+            !(op == "noop" || op == "count" || (op == "rate" && q.data_source != "metrics"));
         if needs_attr && q.aggregate_attribute.key.is_empty() {
             return fail("aggregate attribute is required");
         }
@@ -171,7 +241,11 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
         if cq.panel_type == "list" && q.data_source == "traces" && q.select_columns.is_empty() {
             return fail("select columns are required for list panels on traces");
         }
-        for k in q.group_by.iter().chain(q.filters.iter().flat_map(|f| f.items.iter().map(|i| &i.key))) {
+        for k in q.group_by.iter().chain(
+            q.filters
+                .iter()
+                .flat_map(|f| f.items.iter().map(|i| &i.key)),
+        ) {
             if k.key.is_empty() {
                 return fail("attribute keys must not be empty");
             }
@@ -192,6 +266,28 @@ mod tests {
     }
 
     #[test]
+    fn variables_are_substituted_in_filters() {
+        let mut p: QueryRangeParams = serde_json::from_value(json!({"start": 1, "end": 2, "variables": {"svc": ["a", "b"], "env": "prod"},
+            "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {"filters": {"op": "AND", "items": [
+                {"key": {"key": "serviceName"}, "op": "=", "value": "{{.svc}}"},
+                {"key": {"key": "env"}, "op": "=", "value": "$env"},
+                {"key": {"key": "x"}, "op": "=", "value": "$nope"}]}}}}}))
+        .unwrap();
+        substitute_variables(&mut p);
+        let items = &p.composite_query.unwrap().builder_queries["A"]
+            .filters
+            .clone()
+            .unwrap()
+            .items;
+        assert_eq!(
+            (items[0].op.as_str(), &items[0].value),
+            ("in", &json!(["a", "b"]))
+        );
+        assert_eq!(items[1].value, json!("prod"));
+        assert_eq!(items[2].value, json!("$nope"));
+    }
+
+    #[test]
     fn quantile_operators() {
         assert_eq!(quantile_of("p99"), Some(0.99));
         assert_eq!(quantile_of("p05"), Some(0.05));
@@ -205,7 +301,9 @@ mod tests {
         let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 0});
         assert!(validate(&params(q)).unwrap_err().contains("stepInterval"));
         let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "p99", "stepInterval": 60});
-        assert!(validate(&params(q)).unwrap_err().contains("aggregate attribute"));
+        assert!(validate(&params(q))
+            .unwrap_err()
+            .contains("aggregate attribute"));
         let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 60});
         assert!(validate(&params(q)).is_ok());
     }

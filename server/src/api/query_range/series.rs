@@ -27,13 +27,23 @@ impl SeriesSet {
 
     /// Keeps the `limit` series with the largest total (SigNoz orders groups by value desc).
     pub fn limit(&mut self, limit: Option<u64>) {
-        let Some(n) = limit.filter(|n| *n > 0) else { return };
+        let Some(n) = limit.filter(|n| *n > 0) else {
+            return;
+        };
         if self.series.len() as u64 <= n {
             return;
         }
-        let mut totals: Vec<(f64, Labels)> = self.series.iter().map(|(l, p)| (p.values().sum(), l.clone())).collect();
+        let mut totals: Vec<(f64, Labels)> = self
+            .series
+            .iter()
+            .map(|(l, p)| (p.values().sum(), l.clone()))
+            .collect();
         totals.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let keep: std::collections::HashSet<Labels> = totals.into_iter().take(n as usize).map(|(_, l)| l).collect();
+        let keep: std::collections::HashSet<Labels> = totals
+            .into_iter()
+            .take(n as usize)
+            .map(|(_, l)| l)
+            .collect();
         self.series.retain(|l, _| keep.contains(l));
     }
 
@@ -51,7 +61,9 @@ impl SeriesSet {
     /// Collapses every series to one point (value/table panels), per `reduceTo`.
     pub fn reduce(&mut self, reduce_to: &str) {
         for points in self.series.values_mut() {
-            let Some((&last_ts, &last)) = points.iter().next_back() else { continue };
+            let Some((&last_ts, &last)) = points.iter().next_back() else {
+                continue;
+            };
             let vals: Vec<f64> = points.values().copied().collect();
             let v = match reduce_to {
                 "sum" => vals.iter().sum(),
@@ -74,14 +86,19 @@ impl SeriesSet {
             self.series
                 .iter()
                 .map(|(labels, points)| {
-                    let map: Map<String, Value> = labels.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+                    let map: Map<String, Value> = labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect();
                     let labels_array = if labels.is_empty() {
                         Value::Null
                     } else {
                         Value::Array(labels.iter().map(|(k, v)| json!({ k: v })).collect())
                     };
-                    let values: Vec<Value> =
-                        points.iter().map(|(ts, v)| json!({"timestamp": ts, "value": format_value(*v)})).collect();
+                    let values: Vec<Value> = points
+                        .iter()
+                        .map(|(ts, v)| json!({"timestamp": ts, "value": format_value(*v)}))
+                        .collect();
                     json!({"labels": map, "labelsArray": labels_array, "values": values})
                 })
                 .collect(),
@@ -152,10 +169,16 @@ mod tests {
         assert_eq!(s.to_json(true), Value::Null);
         assert_eq!(s.to_json(false), json!([]));
         s.set(vec![], 60_000, 2.0);
-        assert_eq!(s.to_json(true), json!([{"labels": {}, "labelsArray": null, "values": [{"timestamp": 60000, "value": "2"}]}]));
+        assert_eq!(
+            s.to_json(true),
+            json!([{"labels": {}, "labelsArray": null, "values": [{"timestamp": 60000, "value": "2"}]}])
+        );
         let mut g = SeriesSet::default();
         g.set(vec![("serviceName".into(), "a".into())], 0, 1.0);
-        assert_eq!(g.to_json(true)[0]["labelsArray"], json!([{"serviceName": "a"}]));
+        assert_eq!(
+            g.to_json(true)[0]["labelsArray"],
+            json!([{"serviceName": "a"}])
+        );
     }
 
     #[test]

@@ -53,8 +53,14 @@ pub fn log_column(key: &str) -> Option<(&'static str, ValueKind)> {
     })
 }
 
-pub const SPANS: Table = Table { name: "spans", column: span_column };
-pub const LOGS: Table = Table { name: "logs", column: log_column };
+pub const SPANS: Table = Table {
+    name: "spans",
+    column: span_column,
+};
+pub const LOGS: Table = Table {
+    name: "logs",
+    column: log_column,
+};
 
 impl Table {
     /// SQL for a key: a real column when the key names one (and is not explicitly an
@@ -63,14 +69,28 @@ impl Table {
         let scope = AttrScope::parse(&k.kind);
         if let Some((col, kind)) = (self.column)(&k.key) {
             if k.is_column || scope != AttrScope::Resource {
-                return (Expr { sql: col.to_string(), params: vec![] }, kind);
+                return (
+                    Expr {
+                        sql: col.to_string(),
+                        params: vec![],
+                    },
+                    kind,
+                );
             }
         }
-        (attr_expr(&k.key, scope), ValueKind::of_data_type(&k.data_type))
+        (
+            attr_expr(&k.key, scope),
+            ValueKind::of_data_type(&k.data_type),
+        )
     }
 
     /// Time window plus the query's filters (AND, or OR when the filter set says so).
-    pub fn where_clause(&self, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Result<Where, String> {
+    pub fn where_clause(
+        &self,
+        q: &BuilderQuery,
+        start_ns: i64,
+        end_ns: i64,
+    ) -> Result<Where, String> {
         let mut w = Where::default();
         w.push("ts BETWEEN ? AND ?", [start_ns.into(), end_ns.into()]);
         if let Some(f) = &q.filters {
@@ -83,7 +103,11 @@ impl Table {
                 params.extend(p);
             }
             if !parts.is_empty() {
-                let joiner = if f.op.eq_ignore_ascii_case("or") { " OR " } else { " AND " };
+                let joiner = if f.op.eq_ignore_ascii_case("or") {
+                    " OR "
+                } else {
+                    " AND "
+                };
                 w.push(parts.join(joiner), params);
             }
         }
@@ -95,7 +119,9 @@ pub fn sql_to_json(v: SqlValue) -> Value {
     match v {
         SqlValue::Null => Value::Null,
         SqlValue::Integer(i) => Value::from(i),
-        SqlValue::Real(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        SqlValue::Real(f) => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         SqlValue::Text(s) => Value::String(s),
         SqlValue::Blob(b) => Value::String(hex::encode(b)),
     }
@@ -124,7 +150,14 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 
 /// Time-bucketed aggregation over a raw table, one series per groupBy combination.
 /// `whole_range` puts everything into one bucket at `start` (value/table panels).
-pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end_ns: i64, whole_range: bool) -> Result<SeriesSet, String> {
+pub fn aggregate(
+    c: &Connection,
+    t: &Table,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+    whole_range: bool,
+) -> Result<SeriesSet, String> {
     let step = q.step_interval;
     let w = t.where_clause(q, start_ns, end_ns)?;
     let mut select = Vec::new();
@@ -164,9 +197,13 @@ pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end
         "avg_rate" | "rate_avg" => Some((format!("AVG({value_sql})"), step_f)),
         "min_rate" | "rate_min" => Some((format!("MIN({value_sql})"), step_f)),
         "max_rate" | "rate_max" => Some((format!("MAX({value_sql})"), step_f)),
-        other => return Err(format!("aggregate operator {other:?} is not supported here")),
+        other => {
+            return Err(format!(
+                "aggregate operator {other:?} is not supported here"
+            ))
+        }
     };
-    let uses_value = matches!(op, "count" | "noop" | "rate") == false;
+    let uses_value = !matches!(op, "count" | "noop" | "rate");
     if let Some((a, _)) = &agg {
         select.push(a.clone());
         if uses_value {
@@ -182,29 +219,51 @@ pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end
         where_sql.push_str(&format!(" AND {sql}"));
         where_params.extend(p);
     }
-    if agg.is_none() || uses_value && !q.aggregate_attribute.key.is_empty() {
+    if agg.is_none() || (uses_value && !q.aggregate_attribute.key.is_empty()) {
         where_sql.push_str(&format!(" AND {value_sql} IS NOT NULL"));
         where_params.extend(value_params);
     }
     let ngroup = q.group_by.len();
     let group_cols: Vec<String> = (1..=ngroup + 1).map(|i| i.to_string()).collect();
     let sql = match agg {
-        Some(_) => format!("SELECT {} FROM {} WHERE {where_sql} GROUP BY {}", select.join(", "), t.name, group_cols.join(", ")),
-        None => format!("SELECT {} FROM {} WHERE {where_sql}", select.join(", "), t.name),
+        Some(_) => format!(
+            "SELECT {} FROM {} WHERE {where_sql} GROUP BY {}",
+            select.join(", "),
+            t.name,
+            group_cols.join(", ")
+        ),
+        None => format!(
+            "SELECT {} FROM {} WHERE {where_sql}",
+            select.join(", "),
+            t.name
+        ),
     };
     params.extend(where_params);
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| e.to_string())?;
     let mut out = SeriesSet::default();
     let mut samples: BTreeMap<(Labels, i64), Vec<f64>> = BTreeMap::new();
-    let bucket_ts = |b: i64| if whole_range { start_ns / 1_000_000 } else { b * step * 1000 };
+    let bucket_ts = |b: i64| {
+        if whole_range {
+            start_ns / 1_000_000
+        } else {
+            b * step * 1000
+        }
+    };
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
         let b: i64 = r.get(0).map_err(|e| e.to_string())?;
         let labels: Labels = q
             .group_by
             .iter()
             .enumerate()
-            .map(|(i, g)| (g.key.clone(), sql_to_label(r.get::<_, SqlValue>(i + 1).unwrap_or(SqlValue::Null))))
+            .map(|(i, g)| {
+                (
+                    g.key.clone(),
+                    sql_to_label(r.get::<_, SqlValue>(i + 1).unwrap_or(SqlValue::Null)),
+                )
+            })
             .collect();
         let v = match r.get::<_, SqlValue>(ngroup + 1).unwrap_or(SqlValue::Null) {
             SqlValue::Integer(i) => i as f64,
@@ -213,7 +272,15 @@ pub fn aggregate(c: &Connection, t: &Table, q: &BuilderQuery, start_ns: i64, end
             _ => continue,
         };
         match &agg {
-            Some((_, div)) => out.set(labels, bucket_ts(b), v / if whole_range && *div != 1.0 { (end_ns - start_ns) as f64 / 1e9 } else { *div }),
+            Some((_, div)) => out.set(
+                labels,
+                bucket_ts(b),
+                v / if whole_range && *div != 1.0 {
+                    (end_ns - start_ns) as f64 / 1e9
+                } else {
+                    *div
+                },
+            ),
             None => samples.entry((labels, bucket_ts(b))).or_default().push(v),
         }
     }

@@ -8,33 +8,51 @@ use rusqlite::{params_from_iter, Connection};
 use serde_json::{json, Map, Value};
 
 use super::model::{quantile_of, BuilderQuery};
+use super::rfc3339_nano;
 use super::series::{Labels, SeriesSet};
 use super::table::{sql_to_json, SPANS};
-use super::rfc3339_nano;
 use crate::store::sketch::Sketch;
 
 const NS_PER_MIN: i64 = 60_000_000_000;
 
 /// Graph over the rollup, or None when the query needs raw spans.
-pub fn graph_from_rollup(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Result<Option<SeriesSet>, String> {
+pub fn graph_from_rollup(
+    c: &Connection,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Option<SeriesSet>, String> {
     let op = q.aggregate_operator.as_str();
     let quantile = quantile_of(op);
     let on_duration = q.aggregate_attribute.key == "durationNano";
     let counting = matches!(op, "count" | "rate");
-    if q.step_interval % 60 != 0 || !(counting || (on_duration && (quantile.is_some() || matches!(op, "avg" | "sum")))) {
+    if q.step_interval % 60 != 0
+        || !(counting || (on_duration && (quantile.is_some() || matches!(op, "avg" | "sum"))))
+    {
         return Ok(None);
     }
-    if !q.group_by.iter().all(|g| matches!(g.key.as_str(), "serviceName" | "name")) {
+    if !q
+        .group_by
+        .iter()
+        .all(|g| matches!(g.key.as_str(), "serviceName" | "name"))
+    {
         return Ok(None);
     }
     let mut sql = vec!["minute BETWEEN ? AND ?".to_string()];
-    let mut params: Vec<SqlValue> = vec![start_ns.div_euclid(NS_PER_MIN).into(), end_ns.div_euclid(NS_PER_MIN).into()];
+    let mut params: Vec<SqlValue> = vec![
+        start_ns.div_euclid(NS_PER_MIN).into(),
+        end_ns.div_euclid(NS_PER_MIN).into(),
+    ];
     let mut errors_only = false;
     for item in q.filters.iter().flat_map(|f| f.items.iter()) {
         let col = match item.key.key.as_str() {
             "serviceName" if item.key.kind != "resource" => "service",
             "name" => "name",
-            "hasError" if counting && item.op == "=" && (item.value == json!(true) || item.value == json!("true")) => {
+            "hasError"
+                if counting
+                    && item.op == "="
+                    && (item.value == json!(true) || item.value == json!("true")) =>
+            {
                 errors_only = true;
                 continue;
             }
@@ -42,7 +60,10 @@ pub fn graph_from_rollup(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns
         };
         let values: Vec<SqlValue> = match (&item.op[..], &item.value) {
             ("=", Value::String(s)) => vec![s.clone().into()],
-            ("in", Value::Array(a)) if a.iter().all(|v| v.is_string()) => a.iter().map(|v| v.as_str().unwrap().to_string().into()).collect(),
+            ("in", Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string().into())
+                .collect(),
             _ => return Ok(None),
         };
         if values.is_empty() {
@@ -51,12 +72,17 @@ pub fn graph_from_rollup(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns
         sql.push(format!("{col} IN ({})", vec!["?"; values.len()].join(", ")));
         params.extend(values);
     }
-    if q.filters.as_ref().is_some_and(|f| f.op.eq_ignore_ascii_case("or") && f.items.len() > 1) {
+    if q.filters
+        .as_ref()
+        .is_some_and(|f| f.op.eq_ignore_ascii_case("or") && f.items.len() > 1)
+    {
         return Ok(None);
     }
     let stmt = format!("SELECT service, name, minute, calls, errors, duration_sum, sketch FROM span_rollup WHERE {}", sql.join(" AND "));
     let mut st = c.prepare(&stmt).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| e.to_string())?;
     let step_min = q.step_interval / 60;
     // (labels, bucket ms) → (calls, errors, duration sum, sketch)
     let mut acc: HashMap<(Labels, i64), (i64, i64, i64, Sketch)> = HashMap::new();
@@ -67,10 +93,21 @@ pub fn graph_from_rollup(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns
         let labels: Labels = q
             .group_by
             .iter()
-            .map(|g| (g.key.clone(), if g.key == "serviceName" { service.clone() } else { name.clone() }))
+            .map(|g| {
+                (
+                    g.key.clone(),
+                    if g.key == "serviceName" {
+                        service.clone()
+                    } else {
+                        name.clone()
+                    },
+                )
+            })
             .collect();
         let bucket = minute.div_euclid(step_min) * step_min * 60_000;
-        let e = acc.entry((labels, bucket)).or_insert_with(|| (0, 0, 0, Sketch::default()));
+        let e = acc
+            .entry((labels, bucket))
+            .or_insert_with(|| (0, 0, 0, Sketch::default()));
         e.0 += r.get::<_, i64>(3).unwrap();
         e.1 += r.get::<_, i64>(4).unwrap();
         e.2 += r.get::<_, i64>(5).unwrap();
@@ -100,22 +137,46 @@ pub fn graph_from_rollup(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns
 }
 
 fn order_sql(q: &BuilderQuery, default: &str) -> (String, Vec<SqlValue>) {
-    let Some(o) = q.order_by.first() else { return (default.to_string(), vec![]) };
-    let dir = if o.order.eq_ignore_ascii_case("asc") { "ASC" } else { "DESC" };
-    let key = super::model::AttributeKey { key: o.column_name.clone(), is_column: true, ..Default::default() };
+    let Some(o) = q.order_by.first() else {
+        return (default.to_string(), vec![]);
+    };
+    let dir = if o.order.eq_ignore_ascii_case("asc") {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let key = super::model::AttributeKey {
+        key: o.column_name.clone(),
+        is_column: true,
+        ..Default::default()
+    };
     let (e, _) = SPANS.key_expr(&key);
     (format!("{} {dir}", e.sql), e.params)
 }
 
 pub fn page(q: &BuilderQuery) -> (i64, i64) {
-    let limit = q.limit.filter(|l| *l > 0).or(Some(q.page_size).filter(|p| *p > 0)).unwrap_or(100).min(10_000);
+    let limit = q
+        .limit
+        .filter(|l| *l > 0)
+        .or(Some(q.page_size).filter(|p| *p > 0))
+        .unwrap_or(100)
+        .min(10_000);
     (limit as i64, q.offset.min(i64::MAX as u64) as i64)
 }
 
 /// `list` panel: one row per span with spanID, traceID and the selected columns.
-pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Result<Vec<Value>, String> {
+pub fn list(
+    c: &Connection,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Vec<Value>, String> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
-    let mut select = vec!["ts".to_string(), "span_id".to_string(), "trace_id".to_string()];
+    let mut select = vec![
+        "ts".to_string(),
+        "span_id".to_string(),
+        "trace_id".to_string(),
+    ];
     let mut params: Vec<SqlValue> = Vec::new();
     for col in &q.select_columns {
         let (e, _) = SPANS.key_expr(col);
@@ -129,9 +190,15 @@ pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Res
     params.extend(order_params);
     params.push(limit.into());
     params.push(offset.into());
-    let sql = format!("SELECT {} FROM spans WHERE {} ORDER BY {order} LIMIT ? OFFSET ?", select.join(", "), where_sql);
+    let sql = format!(
+        "SELECT {} FROM spans WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
+        select.join(", "),
+        where_sql
+    );
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
         let ts: i64 = r.get(0).unwrap();
@@ -153,7 +220,12 @@ pub fn list(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Res
 }
 
 /// `trace` panel: root spans of the traces that have a matching span, longest first.
-pub fn traces(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> Result<Vec<Value>, String> {
+pub fn traces(
+    c: &Connection,
+    q: &BuilderQuery,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Vec<Value>, String> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
     let (limit, offset) = page(q);
     let sql = format!(
@@ -166,7 +238,9 @@ pub fn traces(c: &Connection, q: &BuilderQuery, start_ns: i64, end_ns: i64) -> R
     params.push(limit.into());
     params.push(offset.into());
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st.query(params_from_iter(params.iter())).map_err(|e| e.to_string())?;
+    let mut rows = st
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
         out.push(json!({"timestamp": "0001-01-01T00:00:00Z", "data": {
