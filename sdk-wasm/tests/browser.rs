@@ -1,0 +1,300 @@
+//! Browser tests: the SDK in headless Chrome and Firefox, exporting over real HTTP to
+//! tests/receiver/receiver.mjs on 127.0.0.1 (started by scripts/test.d/20-sdk-browser.sh,
+//! which passes its URL as SDK_TEST_RECEIVER at compile time). The test page and the
+//! receiver have different origins, so every export is a CORS request with a preflight.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect, JSON};
+use sdk_wasm::js_api::{init, Sdk};
+use sdk_wasm::web::timers::sleep;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function installFetchSpy() {
+  const real = globalThis.fetch;
+  const calls = [];
+  globalThis.fetch = function (input, init) {
+    calls.push({ url: String(input), keepalive: !!(init && init.keepalive) });
+    return real.call(this, input, init);
+  };
+  return { calls, restore() { globalThis.fetch = real; } };
+}
+export function dispatch(target, type) {
+  (target === 'document' ? document : window).dispatchEvent(new Event(type));
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = installFetchSpy)]
+    fn install_fetch_spy() -> JsValue;
+    fn dispatch(target: &str, event: &str);
+}
+
+fn receiver() -> &'static str {
+    option_env!("SDK_TEST_RECEIVER").expect("build with SDK_TEST_RECEIVER=http://127.0.0.1:<port> (see scripts/test.d/20-sdk-browser.sh)")
+}
+
+/// A unique test id, so tests sharing one receiver never see each other's data.
+fn test_id(name: &str) -> String {
+    let mut b = [0u8; 4];
+    b.iter_mut().for_each(|x| *x = (js_sys::Math::random() * 256.0) as u8);
+    let mut s = String::from(name);
+    s.push('-');
+    sdk_wasm::propagation::traceparent::push_hex(&mut s, &b);
+    s
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+fn num(v: &JsValue, k: &str) -> f64 {
+    get(v, k).as_f64().unwrap_or_else(|| panic!("{k} is not a number"))
+}
+
+fn config(extra: &str, id: &str, behaviour: &str) -> JsValue {
+    let endpoint = format!("{}/t/{id}{behaviour}", receiver());
+    JSON::parse(&format!(r#"{{"serviceName":"browser-test","endpoint":"{endpoint}"{extra}}}"#)).unwrap()
+}
+
+fn start(extra: &str, id: &str, behaviour: &str) -> Sdk {
+    init(config(extra, id, behaviour)).map_err(JsValue::from).expect("init")
+}
+
+async fn fetch_json(url: &str) -> JsValue {
+    let fetch: js_sys::Function = Reflect::get(&js_sys::global(), &"fetch".into()).unwrap().into();
+    let resp = JsFuture::from(fetch.call1(&JsValue::UNDEFINED, &url.into()).unwrap().dyn_into::<js_sys::Promise>().unwrap()).await.unwrap();
+    let text = JsFuture::from(resp.dyn_into::<web_sys::Response>().unwrap().text().unwrap()).await.unwrap();
+    JSON::parse(&text.as_string().unwrap()).unwrap()
+}
+
+async fn received(id: &str) -> JsValue {
+    fetch_json(&format!("{}/t/{id}/_received", receiver())).await
+}
+
+/// Polls the receiver until `done` holds (or 15 s pass) and returns the last summary.
+async fn received_until(id: &str, done: impl Fn(&JsValue) -> bool) -> JsValue {
+    for _ in 0..150 {
+        let r = received(id).await;
+        if done(&r) {
+            return r;
+        }
+        sleep(100.0).await;
+    }
+    received(id).await
+}
+
+fn make_spans(sdk: &Sdk, n: usize, prefix: &str) {
+    let tracer = sdk.tracer("browser-test".into(), Some("1.0".into()));
+    let attrs = JSON::parse(r#"{"s":"v","n":3,"f":1.5,"b":true,"a":["x","y"]}"#).unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"attributes".into(), &attrs).unwrap();
+    for i in 0..n {
+        let mut span = tracer.start_span(format!("{prefix}{i}"), options.clone().into());
+        span.add_event("evt".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        span.end(JsValue::UNDEFINED);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn spans_arrive_after_flush_in_both_encodings() {
+    for encoding in ["protobuf", "json"] {
+        let id = test_id(encoding);
+        let sdk = start(&format!(r#","encoding":"{encoding}""#), &id, "");
+        make_spans(&sdk, 3, "flush-");
+        JsFuture::from(sdk.force_flush()).await.unwrap();
+        let r = received(&id).await;
+        assert_eq!(num(&r, "spans"), 3.0, "{encoding}");
+        let req = js_sys::Array::from(&get(&r, "requests")).iter().find(|x| get(x, "method") == "POST").unwrap();
+        assert!(get(&req, "error").is_null(), "{encoding}: receiver could not decode");
+        let names = js_sys::Array::from(&get(&req, "spanNames"));
+        assert_eq!(names.get(0).as_string().unwrap(), "flush-0");
+        let ct = get(&req, "contentType").as_string().unwrap();
+        assert_eq!(ct, if encoding == "json" { "application/json" } else { "application/x-protobuf" });
+        let stats = sdk.stats();
+        assert_eq!(num(&stats, "spansExported"), 3.0);
+        assert_eq!(num(&stats, "spansDropped"), 0.0);
+        JsFuture::from(sdk.shutdown()).await.unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn pagehide_sends_with_keepalive() {
+    let id = test_id("pagehide");
+    // The spy goes in before init: the SDK captures fetch at init and uses only that.
+    let spy = install_fetch_spy();
+    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    make_spans(&sdk, 5, "hide-");
+    assert_eq!(js_sys::Array::from(&get(&spy, "calls")).length(), 0, "nothing sent before the page hides");
+    dispatch("window", "pagehide");
+    let calls = js_sys::Array::from(&get(&spy, "calls"));
+    let restore: js_sys::Function = get(&spy, "restore").into();
+    restore.call0(&spy).unwrap();
+    assert_eq!(calls.length(), 1, "one export, started synchronously in the pagehide handler");
+    let call = calls.get(0);
+    assert!(get(&call, "url").as_string().unwrap().ends_with("/v1/traces"));
+    assert_eq!(get(&call, "keepalive"), JsValue::TRUE);
+    let r = received_until(&id, |r| num(r, "spans") >= 5.0).await;
+    assert_eq!(num(&r, "spans"), 5.0);
+    assert!(sdk.is_exporter_url(&format!("{}/t/{id}/v1/traces", receiver())));
+    assert!(!sdk.is_exporter_url(&format!("{}/t/{id}/api", receiver())));
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn visibility_hidden_is_ignored_while_visible() {
+    // A visibilitychange while the page is still visible must not flush.
+    let id = test_id("visible");
+    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    make_spans(&sdk, 2, "vis-");
+    dispatch("document", "visibilitychange");
+    sleep(300.0).await;
+    assert_eq!(num(&received(&id).await, "exports"), 0.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+    assert_eq!(num(&received(&id).await, "spans"), 2.0, "shutdown flushes");
+}
+
+#[wasm_bindgen_test]
+async fn retries_after_503_then_succeeds() {
+    let id = test_id("retry");
+    // Retry-After: 0 skips the 1 s backoff; the policy itself is tested natively.
+    let sdk = start("", &id, "/503once/retryafter0");
+    make_spans(&sdk, 4, "retry-");
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    let r = received(&id).await;
+    let posts: Vec<JsValue> = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(num(&posts[0], "status"), 503.0);
+    assert_eq!(num(&posts[1], "status"), 200.0);
+    assert_eq!(num(&r, "spans"), 4.0);
+    let stats = sdk.stats();
+    assert_eq!(num(&stats, "exportRetries"), 1.0);
+    assert_eq!(num(&stats, "exportFailures"), 0.0);
+    assert_eq!(num(&stats, "spansExported"), 4.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_export_is_counted_not_retried_on_400() {
+    let id = test_id("fail");
+    let sdk = start("", &id, "/400always");
+    make_spans(&sdk, 2, "fail-");
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    let stats = sdk.stats();
+    assert_eq!(num(&stats, "exportFailures"), 1.0);
+    assert_eq!(num(&stats, "spansFailed"), 2.0);
+    assert_eq!(num(&stats, "exportRetries"), 0.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn overflow_drops_are_counted() {
+    let id = test_id("overflow");
+    // One export slot, held for 500 ms by the receiver: 10 go out, 10 wait, 20 are dropped.
+    let sdk = start(r#","maxQueueSize":10,"maxExportBatchSize":10,"maxConcurrentExports":1"#, &id, "/delay500");
+    make_spans(&sdk, 40, "o-");
+    let stats = sdk.stats();
+    assert_eq!(num(&stats, "spansDropped"), 20.0);
+    assert_eq!(num(&stats, "queueLength"), 10.0);
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    assert_eq!(num(&received(&id).await, "spans"), 20.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_burst_of_5000_spans_loses_none() {
+    let id = test_id("burst");
+    let sdk = start("", &id, "");
+    make_spans(&sdk, 5000, "b");
+    let stats = sdk.stats();
+    assert_eq!(num(&stats, "spansDropped"), 0.0);
+    assert!(num(&stats, "exportsInFlight") >= 9.0, "full batches left during the burst");
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    let r = received(&id).await;
+    assert_eq!(num(&r, "spans"), 5000.0);
+    let bytes: f64 = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").map(|x| num(&x, "bodySize")).sum();
+    web_sys::console::log_1(&format!("protobuf body bytes per span: {:.1}", bytes / 5000.0).into());
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn gzip_bodies_arrive_decodable() {
+    let id = test_id("gzip");
+    let sdk = start(r#","compression":"gzip""#, &id, "");
+    make_spans(&sdk, 50, "gz-");
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    let r = received(&id).await;
+    assert_eq!(num(&r, "spans"), 50.0);
+    let req = js_sys::Array::from(&get(&r, "requests")).iter().find(|x| get(x, "method") == "POST").unwrap();
+    assert_eq!(get(&req, "contentEncoding").as_string().unwrap(), "gzip");
+    assert!(num(&req, "bodySize") < num(&req, "decodedSize"), "compressed");
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn metrics_are_exported() {
+    let id = test_id("metrics");
+    let sdk = start(r#","metricsIntervalMs":0"#, &id, "");
+    let meter = sdk.meter("browser-test".into(), None);
+    let counter = meter.create_counter("clicks".into(), JsValue::UNDEFINED);
+    let hist = meter.create_histogram("latency".into(), JSON::parse(r#"{"unit":"ms","advice":{"explicitBucketBoundaries":[10,100]}}"#).unwrap());
+    let gauge = meter.create_gauge("memory".into(), JsValue::UNDEFINED);
+    let updown = meter.create_up_down_counter("open".into(), JsValue::UNDEFINED);
+    counter.add(2.0, JSON::parse(r#"{"button":"buy"}"#).unwrap());
+    hist.record(42.0, JsValue::UNDEFINED);
+    gauge.record(7.5, JsValue::UNDEFINED);
+    updown.add(-1.0, JsValue::UNDEFINED);
+    JsFuture::from(sdk.force_flush()).await.unwrap();
+    let r = received(&id).await;
+    assert_eq!(num(&r, "metrics"), 4.0);
+    assert_eq!(num(&r, "dataPoints"), 4.0);
+    assert_eq!(num(&sdk.stats(), "metricExports"), 1.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn bad_config_throws_a_clear_error() {
+    let cases = [
+        (r#"{"serviceName":""}"#, "invalid config: serviceName: must be a non-empty string"),
+        (r#"{"serviceName":"s","endpoint":"not a url"}"#, "invalid config: endpoint: is not a URL (contains a space)"),
+        (r#"{"serviceName":"s","encoding":"xml"}"#, "invalid config: encoding: must be \"protobuf\" or \"json\""),
+        (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: "),
+    ];
+    for (json, message) in cases {
+        let err = init(JSON::parse(json).unwrap()).err().map(JsValue::from).expect("must fail");
+        assert!(err.is_instance_of::<js_sys::Error>(), "a JS Error");
+        let got = get(&err, "message").as_string().unwrap();
+        assert!(got.starts_with(message), "{got:?} should start with {message:?}");
+    }
+    let err = init(JsValue::UNDEFINED).err().map(JsValue::from).expect("must fail");
+    assert!(get(&err, "message").as_string().unwrap().starts_with("invalid config"));
+}
+
+#[wasm_bindgen_test]
+fn spans_have_ids_times_and_parents() {
+    let sdk = init(config("", &test_id("ids"), "")).map_err(JsValue::from).unwrap();
+    let tracer = sdk.tracer("t".into(), None);
+    let mut parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
+    let pcx = parent.span_context();
+    let options = Object::new();
+    Reflect::set(&options, &"parent".into(), &pcx).unwrap();
+    let mut child = tracer.start_span("child".into(), options.into());
+    let ccx = child.span_context();
+    assert_eq!(get(&ccx, "traceId"), get(&pcx, "traceId"));
+    assert_ne!(get(&ccx, "spanId"), get(&pcx, "spanId"));
+    assert_eq!(get(&pcx, "traceId").as_string().unwrap().len(), 32);
+    assert_ne!(get(&pcx, "traceId").as_string().unwrap(), "0".repeat(32));
+    assert_eq!(num(&pcx, "traceFlags"), 1.0);
+    assert!(child.is_recording());
+    // Same-origin URLs get headers; other origins only when configured.
+    let h = sdk.propagation_headers("/api/items", ccx.clone().into());
+    let tp = get(&h, "traceparent").as_string().unwrap();
+    assert!(tp.starts_with("00-") && tp.ends_with("-01"));
+    assert!(get(&sdk.propagation_headers("https://elsewhere.example/x", ccx.into()), "traceparent").is_undefined());
+    child.end(JsValue::UNDEFINED);
+    assert!(!child.is_recording());
+    parent.end(JsValue::UNDEFINED);
+}
