@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = process.env.ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const started = [];
+// Also when the test process ends abruptly: servers are child processes and must not outlive it.
+process.on('exit', () => {
+  for (const p of started) if (p.pid) p.kill();
+});
 
 /** Runs `node script ...args`; resolves { port, origin, proc } once the port is printed. */
 export function startServer(script, args = [], { host = '127.0.0.1', timeoutMs = 15000 } = {}) {
