@@ -24,7 +24,8 @@ let receiver, app, partner, thirdParty, browser;
 let testCounter = 0;
 
 before(async () => {
-  receiver = await startServer('tests/receiver/receiver.mjs', ['--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`]);
+  receiver = await startServer('tests/receiver/receiver.mjs', ['--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`,
+    '--static', `/otel-api=${path.join(ROOT, 'npm/node_modules/@opentelemetry/api/dist')}`]);
   // Distinct origins: localhost vs 127.0.0.1, and distinct ports.
   partner = await startServer('examples/web/api/server.mjs', ['--allow-trace-headers'], { host: 'localhost' });
   thirdParty = await startServer('examples/web/api/server.mjs');
@@ -222,8 +223,12 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
     assert.ok(outer && inner, `spans: ${JSON.stringify(spans)}`);
     assert.equal(inner.parentSpanId, outer.spanId, 'startActiveSpan makes its span the parent');
     assert.equal(inner.traceId, outer.traceId);
+    const apiOuter = spans.find((x) => x.name === 'api-outer');
+    const apiInner = spans.find((x) => x.name === 'api-inner');
+    assert.ok(apiOuter && apiInner, 'spans made through @opentelemetry/api after register() are exported');
+    assert.equal(apiInner.parentSpanId, apiOuter.spanId);
     const metrics = metricNamesOf(received);
-    assert.ok(metrics.includes('web.entry.count') && metrics.includes('web.entry.gauge'), `metrics: ${metrics}`);
+    assert.ok(metrics.includes('web.entry.count') && metrics.includes('web.entry.gauge') && metrics.includes('api.counter'), `metrics: ${metrics}`);
     assert.ok(received.requests.filter((r) => r.method === 'POST').every((r) => r.contentType.includes('json')));
   } finally {
     await context.close();
