@@ -9,34 +9,51 @@ export type UrlPattern = RegExp | string;
 /** Attribute values as in @opentelemetry/api. */
 export type AttributeValue = string | number | boolean | Array<string | null | undefined> | Array<number | null | undefined> | Array<boolean | null | undefined>;
 
-/** Options shared by every instrumentation; `false` instead of an object turns one off. */
+/** Options shared by every instrumentation; `false` instead of an object turns one off.
+ *  Hooks that throw are contained and counted; the page's own call always proceeds. */
 export interface InstrumentationOptions {
-  /** Adds attributes to each span this instrumentation ends. Throws are contained and counted. */
-  applyCustomAttributesOnSpan?: (...args: any[]) => void;
+  /** Default true. */
+  enabled?: boolean;
   /** Skip the resource-timing span events. Default false. */
   ignoreNetworkEvents?: boolean;
   [option: string]: unknown;
 }
 
-export interface FetchInstrumentationOptions extends InstrumentationOptions {
+export interface HttpInstrumentationOptions extends InstrumentationOptions {
+  /** Adds attributes when the request's span ends (fetch: span, request, result; XHR: span, xhr). */
+  applyCustomAttributesOnSpan?: (span: any, ...request: any[]) => void;
+}
+
+export interface FetchInstrumentationOptions extends HttpInstrumentationOptions {
   /** Runs before the request is sent (may set attributes). */
-  requestHook?: (span: unknown, request: unknown) => void;
+  requestHook?: (span: any, request: any) => void;
+}
+
+export interface DocumentLoadOptions extends InstrumentationOptions {
+  /** Skip the firstPaint / firstContentfulPaint events. Default false. */
+  ignorePerformancePaintEvents?: boolean;
+  /** Per-span attribute hooks. */
+  applyCustomAttributesOnSpan?: {
+    documentLoad?: (span: any) => void;
+    documentFetch?: (span: any) => void;
+    resourceFetch?: (span: any, resource: PerformanceResourceTiming) => void;
+  };
 }
 
 export interface UserInteractionOptions extends InstrumentationOptions {
   /** DOM events that start an interaction span. Default ['click']. */
   eventNames?: string[];
   /** Return true to drop the span of this event. */
-  shouldPreventSpanCreation?: (eventType: string, element: Element, span: unknown) => boolean | void;
+  shouldPreventSpanCreation?: (eventType: string, element: Element, span: any) => boolean | void;
 }
 
 export interface InstrumentationsConfig {
   /** documentLoad / documentFetch / resourceFetch spans. Default on. */
-  documentLoad?: false | InstrumentationOptions;
+  documentLoad?: false | DocumentLoadOptions;
   /** window.fetch CLIENT spans and trace headers. Default on. */
   fetch?: false | FetchInstrumentationOptions;
   /** XMLHttpRequest CLIENT spans and trace headers. Default on. */
-  xhr?: false | InstrumentationOptions;
+  xhr?: false | HttpInstrumentationOptions;
   /** One span per user interaction (click by default). Default on. */
   userInteraction?: false | UserInteractionOptions;
 }
@@ -147,8 +164,11 @@ function checkInstrumentations(v: unknown): void {
     if (opts === undefined || opts === false || opts === true) continue;
     if (!isPlainObject(opts)) throw new TelemetryConfigError(field, 'must be false or an options object');
     for (const [k, o] of Object.entries(opts)) {
-      if ((k.endsWith('Hook') || k.startsWith('apply') || k.startsWith('should')) && o !== undefined && typeof o !== 'function') {
-        throw new TelemetryConfigError(`${field}.${k}`, 'must be a function');
+      if (!(k.endsWith('Hook') || k.startsWith('apply') || k.startsWith('should')) || o === undefined || typeof o === 'function') continue;
+      // documentLoad's applyCustomAttributesOnSpan is an object of hooks, one per span kind.
+      const hooks = name === 'documentLoad' && isPlainObject(o) ? Object.entries(o) : [['', o] as const];
+      for (const [hk, h] of hooks) {
+        if (h !== undefined && typeof h !== 'function') throw new TelemetryConfigError(`${field}.${k}${hk ? '.' + hk : ''}`, 'must be a function');
       }
     }
     const names = (opts as UserInteractionOptions).eventNames;

@@ -47,11 +47,17 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: 'yes' } }), 'instrumentations.fetch');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: { requestHook: 1 } } }), 'instrumentations.fetch.requestHook');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
 });
 
 test('instrumentations may be false or options with hooks', () => {
   const hook = () => {};
-  const core = toCoreConfig({ serviceName: 's', instrumentations: { documentLoad: false, fetch: { requestHook: hook }, userInteraction: { eventNames: ['click'] } } });
+  const core = toCoreConfig({ serviceName: 's', instrumentations: {
+    documentLoad: false, fetch: { requestHook: hook }, xhr: { enabled: false },
+    userInteraction: { eventNames: ['click'], maxDurationMs: 2000 },
+  } });
+  toCoreConfig({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: hook, resourceFetch: hook } } } });
   assert.equal(core.instrumentations.documentLoad, false);
   assert.equal(core.instrumentations.fetch.requestHook, hook);
 });
