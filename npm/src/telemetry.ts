@@ -74,11 +74,20 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
   const timer = interval > 0 ? setInterval(() => void registry.collect(), interval) : undefined;
   let stopped: Promise<void> | undefined;
 
+  let registered = false;
   const install = (api: typeof OtelApi) => {
-    api.trace.setGlobalTracerProvider(tracerProvider);
-    api.metrics.setGlobalMeterProvider(meterProvider);
-    api.context.setGlobalContextManager(contexts);
-    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    if (registered) return;
+    const refused = [
+      api.trace.setGlobalTracerProvider(tracerProvider) || 'tracer provider',
+      api.metrics.setGlobalMeterProvider(meterProvider) || 'meter provider',
+      api.context.setGlobalContextManager(contexts) || 'context manager',
+      api.propagation.setGlobalPropagator(new W3CTraceContextPropagator()) || 'propagator',
+    ].filter((r) => r !== true);
+    if (refused.length) {
+      // Another SDK registered first; @opentelemetry/api keeps the first registration.
+      throw new Error(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}`);
+    }
+    registered = true;
   };
 
   return {
