@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! init(config) -> Sdk                       throws Error("invalid config: <field>: <reason>")
+//!     config.instrumentations: true | {...}  auto-instrumentations (see instrument::web)
 //! Sdk.forceFlush() -> Promise<void>         export everything, wait for in-flight exports
 //! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
@@ -52,7 +53,21 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let cfg = raw.validate(&js::document_url()).map_err(|e| JsError::new(&e.to_string()))?;
     let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
     let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    install_instrumentations(&config, &sdk)?;
     Ok(Sdk(sdk))
+}
+
+/// `instrumentations: true | { ... }` turns on the auto-instrumentations
+/// (document load, fetch, XHR, user interactions; see `instrument::web`).
+/// Installed after the exporter captured the page's original `fetch`.
+fn install_instrumentations(config: &JsValue, sdk: &std::rc::Rc<Running>) -> Result<(), JsError> {
+    let v = get(config, "instrumentations");
+    if !v.is_truthy() {
+        return Ok(());
+    }
+    let v = if v.is_object() { v } else { JsValue::UNDEFINED };
+    let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
+    crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&(String::from("invalid config: instrumentations.") + &e)))
 }
 
 /// Strings (exact match) and RegExps (match anywhere), alone or in an array.

@@ -19,6 +19,8 @@ pub mod web;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
 
+pub mod instrument;
+
 /// The SDK's version, as reported in `telemetry.sdk.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

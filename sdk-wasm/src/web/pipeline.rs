@@ -225,6 +225,9 @@ impl Sdk {
         if self.shut_down.get() {
             return;
         }
+        // Spans the instrumentations still hold (open interactions, requests
+        // waiting for resource timing) join this last export.
+        crate::instrument::web::flush(true);
         self.spans.export_ready(true);
         self.export_metrics();
     }
@@ -249,6 +252,7 @@ impl Sdk {
 
     /// Exports everything queued and waits until every export of this SDK has settled.
     pub async fn force_flush(self: Rc<Self>) {
+        crate::instrument::web::flush(false);
         self.export_metrics();
         loop {
             self.spans.export_ready(false);

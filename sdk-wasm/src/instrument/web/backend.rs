@@ -1,0 +1,157 @@
+//! Where instrumentation spans come from and go to. `CoreBackend` is the SDK
+//! core (its tracer issues ids and samples, its batch processor exports);
+//! `MemoryBackend` keeps spans in memory for the browser tests.
+
+use crate::instrument::span::{Kind, Parent, SpanRecord, Value};
+use crate::propagation::{headers_for_url, UrlPattern};
+use crate::trace::{SdkTracer, SpanOptions};
+use crate::web::js::document_url;
+use crate::web::Sdk;
+use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
+use opentelemetry::{InstrumentationScope, KeyValue};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub trait Backend {
+    /// Issues the ids (and sampling decision) of a new span.
+    fn start(&self, scope: &'static str, name: &str, kind: Kind, parent: Option<Parent>, remote_parent: bool, start_ns: u64) -> Parent;
+    /// The span is complete.
+    fn finish(&self, span: SpanRecord);
+    /// The span was started but must not be exported.
+    fn discard(&self, span: &SpanRecord);
+    /// Propagation headers for a request to `url` made by `span`; empty when
+    /// the CORS rule says no.
+    fn headers(&self, url: &str, span: &SpanRecord) -> Vec<(&'static str, String)>;
+    /// The SDK's own export endpoints are never traced.
+    fn is_own_url(&self, url: &str) -> bool {
+        crate::web::is_exporter_url(url)
+    }
+}
+
+fn span_kind(k: Kind) -> SpanKind {
+    match k {
+        Kind::Internal => SpanKind::Internal,
+        Kind::Client => SpanKind::Client,
+    }
+}
+
+fn key_value(k: String, v: Value) -> KeyValue {
+    match v {
+        Value::Str(s) => KeyValue::new(k, s),
+        Value::Int(i) => KeyValue::new(k, i),
+        Value::F64(f) => KeyValue::new(k, f),
+        Value::Bool(b) => KeyValue::new(k, b),
+    }
+}
+
+/// The SDK core: spans are started with its tracer (one instrumentation
+/// scope per instrumentation) and end in its batch processor.
+pub struct CoreBackend {
+    sdk: Rc<Sdk>,
+    tracers: RefCell<Vec<(&'static str, SdkTracer)>>,
+    live: RefCell<HashMap<[u8; 8], crate::trace::SdkSpan>>,
+}
+
+impl CoreBackend {
+    pub fn new(sdk: Rc<Sdk>) -> Self {
+        CoreBackend { sdk, tracers: RefCell::new(Vec::new()), live: RefCell::new(HashMap::new()) }
+    }
+
+    fn tracer(&self, scope: &'static str) -> SdkTracer {
+        let mut t = self.tracers.borrow_mut();
+        if let Some((_, tr)) = t.iter().find(|(s, _)| *s == scope) {
+            return tr.clone();
+        }
+        let tr = self.sdk.provider.tracer_with_scope(InstrumentationScope::builder(scope).with_version(crate::VERSION).build());
+        t.push((scope, tr.clone()));
+        tr
+    }
+}
+
+impl Backend for CoreBackend {
+    fn start(&self, scope: &'static str, name: &str, kind: Kind, parent: Option<Parent>, remote_parent: bool, start_ns: u64) -> Parent {
+        let mut opts = SpanOptions::new(name.to_string());
+        opts.kind = span_kind(kind);
+        opts.parent = parent.map(|p| p.span_context(remote_parent));
+        opts.start_ns = Some(start_ns);
+        let span = self.tracer(scope).start_span(opts);
+        let me = Parent::from_span_context(span.span_context());
+        self.live.borrow_mut().insert(me.span_id, span);
+        me
+    }
+
+    fn finish(&self, rec: SpanRecord) {
+        let Some(mut span) = self.live.borrow_mut().remove(&rec.span_id) else { return };
+        span.update_name(rec.name);
+        for (k, v) in rec.attributes {
+            span.set_attribute(key_value(k, v));
+        }
+        for e in rec.events {
+            span.add_event_at(e.name, e.time_ns, Vec::new());
+        }
+        if let Some(msg) = rec.error {
+            span.set_status(Status::error(msg));
+        }
+        span.end_at(rec.end_ns);
+    }
+
+    fn discard(&self, rec: &SpanRecord) {
+        if let Some(mut span) = self.live.borrow_mut().remove(&rec.span_id) {
+            span.discard();
+        }
+    }
+
+    fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
+        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), None)
+    }
+}
+
+impl Drop for CoreBackend {
+    fn drop(&mut self) {
+        // Spans still open at uninstall are abandoned, not exported half-built.
+        for (_, mut s) in self.live.borrow_mut().drain() {
+            s.discard();
+        }
+    }
+}
+
+/// Finished spans kept in memory, ids from `crypto.getRandomValues`, every
+/// span sampled; trace headers by the same CORS rule as the core.
+#[derive(Clone)]
+pub struct MemoryBackend {
+    spans: Rc<RefCell<Vec<SpanRecord>>>,
+    cors: Rc<Vec<UrlPattern>>,
+}
+
+impl MemoryBackend {
+    /// `propagate_trace_header_cors_urls`: strings and RegExps, as in `init`.
+    pub fn new(propagate_trace_header_cors_urls: &wasm_bindgen::JsValue) -> Result<Self, String> {
+        let cors = super::config::patterns(propagate_trace_header_cors_urls, "propagateTraceHeaderCorsUrls")?;
+        Ok(MemoryBackend { spans: Rc::default(), cors: Rc::new(cors) })
+    }
+
+    pub fn take(&self) -> Vec<SpanRecord> {
+        std::mem::take(&mut self.spans.borrow_mut())
+    }
+}
+
+impl Backend for MemoryBackend {
+    fn start(&self, _scope: &'static str, _name: &str, _kind: Kind, parent: Option<Parent>, _remote: bool, _start_ns: u64) -> Parent {
+        let (trace_id, span_id) = super::dom::random_ids();
+        match parent {
+            Some(p) => Parent { trace_id: p.trace_id, span_id, sampled: p.sampled },
+            None => Parent { trace_id, span_id, sampled: true },
+        }
+    }
+
+    fn finish(&self, span: SpanRecord) {
+        self.spans.borrow_mut().push(span);
+    }
+
+    fn discard(&self, _span: &SpanRecord) {}
+
+    fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
+        headers_for_url(url, &document_url(), &self.cors, &rec.as_parent().span_context(false), None)
+    }
+}

@@ -1,0 +1,726 @@
+//! Browser glue: installs the JS shim (`shim.js`) with callbacks into Rust and
+//! turns what it reports into spans. The shim owns patching and the current
+//! context; this module owns span data, hooks and the pure decisions.
+//!
+//! Hooks are called with no borrow of the state held, so a hook may call
+//! fetch, or the span methods, without re-entrancy trouble; a hook that
+//! throws is counted in `stats().hookErrors` and otherwise ignored.
+
+mod backend;
+mod config;
+mod dom;
+
+pub use backend::{Backend, CoreBackend, MemoryBackend};
+
+use super::context::{Interactions, RecentContexts};
+use super::document_load::{self, PageFacts, Role};
+use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, Outcome};
+use super::span::{hex, Kind, Parent, SpanRecord, Value};
+use super::timing::{match_entry, network_events, RequestWindow, ResourceEntry};
+use config::Config;
+use dom::Clock;
+use js_sys::{Array, Function, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/src/instrument/web/shim.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = install)]
+    fn shim_install(callbacks: &JsValue, opts: &JsValue);
+    #[wasm_bindgen(js_name = uninstall)]
+    fn shim_uninstall();
+    #[wasm_bindgen(js_name = errorCount)]
+    fn shim_error_count() -> u32;
+    #[wasm_bindgen(js_name = armTimingWait)]
+    fn shim_arm_timing_wait(ms: f64);
+    #[wasm_bindgen(js_name = armExpiry)]
+    fn shim_arm_expiry(ms: f64);
+    #[wasm_bindgen(js_name = currentContext)]
+    fn shim_current_context() -> u32;
+}
+
+/// How long a finished request span waits for its resource-timing entry
+/// before it is handed on without network events. The span's end time is
+/// fixed already; only its hand-over waits, and page hide releases it at once.
+const TIMING_WAIT_MS: f64 = 1000.0;
+/// Bound on spans waiting for timing entries (oldest released first).
+const MAX_HELD: usize = 256;
+
+/// Instrumentation scope names (as OpenTelemetry JS's package names).
+const SCOPE_FETCH: &str = "sdk-wasm/instrumentation-fetch";
+const SCOPE_XHR: &str = "sdk-wasm/instrumentation-xml-http-request";
+const SCOPE_DOCUMENT_LOAD: &str = "sdk-wasm/instrumentation-document-load";
+const SCOPE_USER_INTERACTION: &str = "sdk-wasm/instrumentation-user-interaction";
+
+struct Request {
+    api: Api,
+    ctx: u32,
+    url: String,
+    start_ms: f64,
+    /// What the page passed (Request/init or the xhr), for hooks.
+    request: JsValue,
+}
+
+struct Held {
+    span: SpanRecord,
+    url: String,
+    initiator: &'static str,
+    start_ms: f64,
+    end_ms: f64,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Stats {
+    hook_errors: u32,
+    spans_started: u32,
+    spans_finished: u32,
+}
+
+struct State {
+    cfg: Config,
+    backend: Box<dyn Backend>,
+    clock: Clock,
+    next_handle: u32,
+    /// Spans being built, by handle: requests, interactions, document load.
+    spans: HashMap<u32, SpanRecord>,
+    requests: HashMap<u32, Request>,
+    /// Interaction handle → location path when it started.
+    interaction_paths: HashMap<u32, String>,
+    interactions: Interactions,
+    contexts: RecentContexts,
+    held: Vec<Held>,
+    stats: Stats,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    static CALLBACKS: RefCell<Vec<Box<dyn std::any::Any>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on the installed state; `None` when not installed (or re-entered).
+fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    STATE.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+impl State {
+    fn handle(&mut self) -> u32 {
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        self.next_handle
+    }
+
+    fn finish(&mut self, span: SpanRecord) {
+        self.stats.spans_finished += 1;
+        self.backend.finish(span);
+    }
+
+    fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
+        for (h, at_ms) in ended {
+            self.interaction_paths.remove(&h);
+            if let Some(mut span) = self.spans.remove(&h) {
+                span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
+                self.finish(span);
+            }
+        }
+    }
+
+    fn release_held(&mut self, held: Held, entries: &[ResourceEntry], used: &mut [bool]) {
+        let mut span = held.span;
+        let req = RequestWindow { url: &held.url, initiator_type: held.initiator, start: held.start_ms, end: held.end_ms };
+        if let Some(m) = match_entry(&req, entries, used) {
+            used[m.main] = true;
+            for (name, t) in network_events(&entries[m.main]) {
+                span.event(name, self.clock.to_unix_ns(t));
+            }
+            if let Some(p) = m.preflight {
+                used[p] = true;
+                self.finish_preflight(&span, &entries[p]);
+            }
+        }
+        self.finish(span);
+    }
+
+    fn finish_preflight(&mut self, parent: &SpanRecord, e: &ResourceEntry) {
+        let start = self.clock.to_unix_ns(e.fetch_start);
+        let scope = if e.initiator_type == "fetch" { SCOPE_FETCH } else { SCOPE_XHR };
+        let p = parent.as_parent();
+        let me = self.backend.start(scope, "CORS Preflight", Kind::Internal, Some(p), false, start);
+        let mut pre = SpanRecord::new("CORS Preflight", Kind::Internal, me, Some(&p), start);
+        pre.end_ns = self.clock.to_unix_ns(e.response_end);
+        for (name, t) in network_events(e) {
+            pre.event(name, self.clock.to_unix_ns(t));
+        }
+        self.finish(pre);
+    }
+
+    /// Matches held spans against `entries`; with `release_all`, the rest go too.
+    fn match_held(&mut self, entries: &[ResourceEntry], release_all: bool, now_ms: f64) {
+        let mut used = vec![false; entries.len()];
+        let held = std::mem::take(&mut self.held);
+        for h in held {
+            let req = RequestWindow { url: &h.url, initiator_type: h.initiator, start: h.start_ms, end: h.end_ms };
+            let found = match_entry(&req, entries, &used).is_some();
+            if found || release_all || now_ms - h.end_ms >= TIMING_WAIT_MS {
+                self.release_held(h, entries, &mut used);
+            } else {
+                self.held.push(h);
+            }
+        }
+    }
+}
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+/// Entries for the held spans' URLs straight from the performance buffer
+/// (for entries delivered before the observer saw the span, or no observer).
+fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
+    let Some(perf) = performance() else { return Vec::new() };
+    let mut out = Vec::new();
+    for url in urls {
+        out.extend(dom::resource_entries(&perf.get_entries_by_name(url), &["fetch", "xmlhttprequest"]));
+    }
+    out
+}
+
+// ---- hooks ------------------------------------------------------------------
+
+/// The span handed to user hooks: enough of the OpenTelemetry Span interface
+/// to add attributes and rename. Calls after the span ended do nothing.
+#[wasm_bindgen(js_name = InstrumentationSpan)]
+pub struct HookSpan {
+    handle: u32,
+}
+
+fn js_to_value(v: &JsValue) -> Option<Value> {
+    if let Some(s) = v.as_string() {
+        Some(Value::Str(s))
+    } else if let Some(b) = v.as_bool() {
+        Some(Value::Bool(b))
+    } else if let Some(n) = v.as_f64() {
+        Some(if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
+    } else {
+        None
+    }
+}
+
+#[wasm_bindgen(js_class = InstrumentationSpan)]
+impl HookSpan {
+    #[wasm_bindgen(js_name = setAttribute)]
+    pub fn set_attribute(&self, key: &str, value: JsValue) -> HookSpan {
+        if let Some(v) = js_to_value(&value) {
+            with_state(|s| s.spans.get_mut(&self.handle).map(|span| span.set(key, v)));
+        }
+        HookSpan { handle: self.handle }
+    }
+
+    #[wasm_bindgen(js_name = setAttributes)]
+    pub fn set_attributes(&self, attributes: JsValue) -> HookSpan {
+        if let Ok(pairs) = js_sys::Object::entries(attributes.unchecked_ref()).dyn_into::<Array>() {
+            for pair in pairs.iter() {
+                let pair = Array::from(&pair);
+                if let Some(k) = pair.get(0).as_string() {
+                    self.set_attribute(&k, pair.get(1));
+                }
+            }
+        }
+        HookSpan { handle: self.handle }
+    }
+
+    #[wasm_bindgen(js_name = updateName)]
+    pub fn update_name(&self, name: &str) -> HookSpan {
+        with_state(|s| s.spans.get_mut(&self.handle).map(|span| span.name = name.to_string()));
+        HookSpan { handle: self.handle }
+    }
+
+    /// `{traceId, spanId, traceFlags}` as hex, like `Span.spanContext()`.
+    #[wasm_bindgen(js_name = spanContext)]
+    pub fn span_context(&self) -> JsValue {
+        let o = js_sys::Object::new();
+        with_state(|s| {
+            if let Some(span) = s.spans.get(&self.handle) {
+                let _ = Reflect::set(&o, &"traceId".into(), &hex(&span.trace_id).into());
+                let _ = Reflect::set(&o, &"spanId".into(), &hex(&span.span_id).into());
+                let _ = Reflect::set(&o, &"traceFlags".into(), &(span.sampled as u8).into());
+            }
+        });
+        o.into()
+    }
+
+    #[wasm_bindgen(js_name = isRecording)]
+    pub fn is_recording(&self) -> bool {
+        with_state(|s| s.spans.contains_key(&self.handle)).unwrap_or(false)
+    }
+}
+
+/// Calls a user hook; a throw is counted, never propagated. Returns its result.
+fn call_hook(hook: &Function, args: &[&JsValue]) -> JsValue {
+    let this = JsValue::UNDEFINED;
+    let result = match args {
+        [a] => hook.call1(&this, a),
+        [a, b] => hook.call2(&this, a, b),
+        [a, b, c] => hook.call3(&this, a, b, c),
+        _ => hook.call0(&this),
+    };
+    result.unwrap_or_else(|_| {
+        with_state(|s| s.stats.hook_errors += 1);
+        JsValue::UNDEFINED
+    })
+}
+
+fn hook_span(handle: u32) -> JsValue {
+    HookSpan { handle }.into()
+}
+
+// ---- callbacks from the shim ------------------------------------------------
+
+fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init: JsValue) -> u32 {
+    let api = if api == 0 { Api::Fetch } else { Api::Xhr };
+    let started = with_state(|s| {
+        let cfg = match api {
+            Api::Fetch => s.cfg.fetch.as_ref(),
+            Api::Xhr => s.cfg.xhr.as_ref(),
+        }?;
+        let hook = cfg.request_hook.clone();
+        if s.backend.is_own_url(&url) || s.cfg.ignore_urls.iter().any(|p| p.matches(&url)) {
+            return None;
+        }
+        let m = normalise_method(&method);
+        let h = s.handle();
+        let start_ms = s.clock.now_ms();
+        let start_ns = s.clock.to_unix_ns(start_ms);
+        let parent = s.contexts.get(ctx);
+        let scope = if api == Api::Fetch { SCOPE_FETCH } else { SCOPE_XHR };
+        let me = s.backend.start(scope, &m.normalised, Kind::Client, parent, false, start_ns);
+        let mut span = SpanRecord::new(&m.normalised, Kind::Client, me, parent.as_ref(), start_ns);
+        span.set("http.request.method", m.normalised);
+        if let Some(o) = m.original {
+            span.set("http.request.method_original", o);
+        }
+        span.set("url.full", url.as_str());
+        if let Some((host, port)) = server_address_port(&url) {
+            span.set("server.address", host);
+            span.set("server.port", port as i64);
+        }
+        if api == Api::Xhr {
+            span.event("open", start_ns);
+        }
+        s.stats.spans_started += 1;
+        s.interactions.work_started(ctx);
+        s.spans.insert(h, span);
+        let request = if api == Api::Xhr || init.is_undefined() { input } else { init };
+        s.requests.insert(h, Request { api, ctx, url, start_ms, request: request.clone() });
+        Some((h, hook, request))
+    })
+    .flatten();
+    let Some((h, hook, request)) = started else { return 0 };
+    if let Some(hook) = hook {
+        call_hook(&hook, &[&hook_span(h), &request]);
+    }
+    h
+}
+
+/// Propagation headers for request `h` as `[name, value, ...]`, or nothing
+/// when the CORS rule says no.
+fn on_header(h: u32) -> Option<Array> {
+    with_state(|s| {
+        let url = &s.requests.get(&h)?.url;
+        let headers = s.backend.headers(url, s.spans.get(&h)?);
+        if headers.is_empty() {
+            return None;
+        }
+        let out = Array::new();
+        for (k, v) in headers {
+            out.push(&JsValue::from_str(k));
+            out.push(&JsValue::from_str(&v));
+        }
+        Some(out)
+    })
+    .flatten()
+}
+
+fn on_event(h: u32, name: String) {
+    with_state(|s| {
+        let now = s.clock.now_ns();
+        s.spans.get_mut(&h).map(|span| span.event(&name, now))
+    });
+}
+
+fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
+    let outcome = match outcome {
+        0 => Outcome::Response(status),
+        2 => Outcome::Aborted,
+        3 => Outcome::Timeout,
+        _ => Outcome::NetworkError,
+    };
+    let hook = with_state(|s| {
+        let req = s.requests.get(&h)?;
+        let api = req.api;
+        let cfg = if api == Api::Fetch { s.cfg.fetch.as_ref() } else { s.cfg.xhr.as_ref() };
+        let hook = cfg.and_then(|c| c.custom_attributes.clone());
+        let now = s.clock.now_ns();
+        let span = s.spans.get_mut(&h)?;
+        span.end_ns = now;
+        let a = outcome_attrs(api, outcome);
+        if let Some(code) = a.status_code {
+            span.set("http.response.status_code", code as i64);
+        }
+        if api == Api::Xhr {
+            span.event(a.xhr_event, now);
+        }
+        if let Some(t) = a.error_type {
+            span.set("error.type", t.as_str());
+            span.error = Some(t);
+        }
+        Some(hook.map(|f| (f, req.request.clone())))
+    })
+    .flatten()
+    .flatten();
+    if let Some((hook, request)) = hook {
+        let span = hook_span(h);
+        match result.is_undefined() {
+            true => call_hook(&hook, &[&span, &request]),
+            false => call_hook(&hook, &[&span, &request, &result]),
+        };
+    }
+    let arm = with_state(|s| {
+        let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else { return false };
+        let now_ms = s.clock.now_ms();
+        s.interactions.work_ended(req.ctx, now_ms);
+        let cfg = if req.api == Api::Fetch { s.cfg.fetch.as_ref() } else { s.cfg.xhr.as_ref() };
+        let wants_timing = cfg.is_some_and(|c| c.network_events) && matches!(outcome, Outcome::Response(_));
+        if !wants_timing {
+            s.finish(span);
+            return false;
+        }
+        if s.held.len() >= MAX_HELD {
+            let oldest = s.held.remove(0);
+            s.release_held(oldest, &[], &mut []);
+        }
+        let initiator = if req.api == Api::Fetch { "fetch" } else { "xmlhttprequest" };
+        let end_ms = s.clock.now_ms();
+        s.held.push(Held { span, url: req.url, initiator, start_ms: req.start_ms, end_ms });
+        true
+    });
+    if arm == Some(true) {
+        shim_arm_timing_wait(250.0);
+    }
+}
+
+fn on_entries(list: JsValue) {
+    let waiting = with_state(|s| !s.held.is_empty()).unwrap_or(false);
+    if !waiting {
+        return;
+    }
+    let entries = dom::resource_entries(&Array::from(&list), &["fetch", "xmlhttprequest"]);
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        s.match_held(&entries, false, now)
+    });
+}
+
+/// Periodic check while spans wait for timing; true while some still wait.
+fn on_sweep() -> bool {
+    let urls: Vec<String> = with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+    let entries = buffered_entries(&urls);
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        s.match_held(&entries, false, now);
+        !s.held.is_empty()
+    })
+    .unwrap_or(false)
+}
+
+/// Page hidden or being left: everything we hold goes to the backend now.
+/// (The SDK core also calls `flush(true)` from its own page-hide handler, so
+/// the order of the two listeners does not matter.)
+fn on_hidden() {
+    flush(true);
+}
+
+/// Hands request spans waiting for resource timing to the backend (with the
+/// entries buffered so far); with `page_hidden`, open interactions end too.
+/// A no-op when nothing is installed.
+pub fn flush(page_hidden: bool) {
+    let urls: Vec<String> = with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+    let entries = buffered_entries(&urls);
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        s.match_held(&entries, true, now);
+        if page_hidden {
+            let open = s.interactions.end_all(now);
+            s.end_interactions(open);
+        }
+    });
+}
+
+fn location_path() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!("{}{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default(), l.hash().unwrap_or_default())
+        })
+        .unwrap_or_default()
+}
+
+fn on_interaction(event: web_sys::Event) -> u32 {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return 0 };
+    // Disabled controls get no span (OTel JS parity).
+    if target.has_attribute("disabled") {
+        return 0;
+    }
+    let event_type = event.type_();
+    let created = with_state(|s| {
+        let cfg = s.cfg.interaction.as_ref()?;
+        let hook = cfg.should_prevent.clone();
+        let h = s.handle();
+        let start = s.clock.now_ns();
+        let me = s.backend.start(SCOPE_USER_INTERACTION, &event_type, Kind::Internal, None, false, start);
+        let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
+        span.set("event_type", event_type.as_str());
+        span.set("target_element", target.tag_name());
+        span.set("target_xpath", super::xpath::xpath(&dom::ancestry(&target)));
+        if let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) {
+            span.set("url.full", href);
+        }
+        s.spans.insert(h, span);
+        Some((h, hook))
+    })
+    .flatten();
+    let Some((h, hook)) = created else { return 0 };
+    if let Some(hook) = hook {
+        if call_hook(&hook, &[&JsValue::from_str(&event_type), &target, &hook_span(h)]).is_truthy() {
+            with_state(|s| s.spans.remove(&h).map(|span| s.backend.discard(&span)));
+            return 0;
+        }
+    }
+    let max = with_state(|s| {
+        let max = s.cfg.interaction.as_ref().map_or(5000.0, |c| c.max_duration_ms);
+        let now = s.clock.now_ms();
+        s.interactions.start(h, now, max);
+        if let Some(span) = s.spans.get(&h) {
+            let parent = span.as_parent();
+            s.contexts.add(h, parent);
+        }
+        s.interaction_paths.insert(h, location_path());
+        s.stats.spans_started += 1;
+        max
+    });
+    if let Some(max) = max {
+        shim_arm_expiry(max + 1.0);
+    }
+    h
+}
+
+fn on_boundary() {
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        let ended = s.interactions.boundary(now);
+        s.end_interactions(ended);
+    });
+}
+
+fn on_work_start(ctx: u32) -> bool {
+    with_state(|s| s.interactions.work_started(ctx)).unwrap_or(false)
+}
+
+fn on_work_end(ctx: u32) {
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        s.interactions.work_ended(ctx, now);
+    });
+}
+
+fn on_expire() {
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        let ended = s.interactions.expire(now);
+        s.end_interactions(ended);
+    });
+}
+
+/// The URL changed while interaction `ctx` runs: it is a navigation.
+fn on_navigated(ctx: u32) {
+    let path = location_path();
+    with_state(|s| {
+        if !s.interactions.is_open(ctx) || s.interaction_paths.get(&ctx) == Some(&path) {
+            return;
+        }
+        if let Some(span) = s.spans.get_mut(&ctx) {
+            span.name = format!("Navigation: {path}");
+        }
+    });
+}
+
+const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
+
+fn on_document_load() {
+    let Some(window) = web_sys::window() else { return };
+    // Once per page, also across SDK re-initialisation.
+    let flag = JsValue::from_str(DOCUMENT_LOAD_FLAG);
+    if Reflect::get(&window, &flag).map(|v| v.is_truthy()).unwrap_or(false) {
+        return;
+    }
+    let _ = Reflect::set(&window, &flag, &JsValue::TRUE);
+    let Some(perf) = performance() else { return };
+    let Some(nav) = dom::navigation_entry(&perf) else { return };
+    let resources = dom::resource_entries(&perf.get_entries_by_type("resource"), &[]);
+    let url = window.location().href().unwrap_or_default();
+    let user_agent = window.navigator().user_agent().unwrap_or_default();
+    let meta_parent = window
+        .document()
+        .and_then(|d| d.query_selector("meta[name=\"traceparent\"]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .and_then(|c| crate::propagation::extract(&c, None))
+        .map(|cx| Parent::from_span_context(&cx));
+    let planned = with_state(|s| {
+        let cfg = s.cfg.document_load.as_ref()?;
+        let page = PageFacts {
+            url: &url,
+            user_agent: &user_agent,
+            first_paint: paint(&perf, "first-paint"),
+            first_contentful_paint: paint(&perf, "first-contentful-paint"),
+            now_ms: s.clock.now_ms(),
+        };
+        let opts = document_load::Options { network_events: cfg.network_events, paint_events: cfg.paint_events };
+        let hooks = (cfg.on_document_load.clone(), cfg.on_document_fetch.clone(), cfg.on_resource_fetch.clone());
+        let plan = document_load::plan(&nav, &resources, &page, &opts);
+        let mut root: Option<Parent> = meta_parent;
+        let mut made = Vec::new();
+        for p in plan {
+            let is_root = p.role == Role::DocumentLoad;
+            let parent = if is_root { meta_parent } else { root };
+            let start = s.clock.to_unix_ns(p.start_ms);
+            let me = s.backend.start(SCOPE_DOCUMENT_LOAD, p.name, Kind::Internal, parent, is_root, start);
+            let mut span = SpanRecord::new(p.name, Kind::Internal, me, parent.as_ref(), start);
+            span.end_ns = s.clock.to_unix_ns(p.end_ms);
+            for (k, v) in p.attributes {
+                span.set(k, v);
+            }
+            for (name, t) in p.events {
+                span.event(name, s.clock.to_unix_ns(t));
+            }
+            if p.role == Role::DocumentLoad {
+                root = Some(span.as_parent());
+            }
+            let h = s.handle();
+            s.spans.insert(h, span);
+            made.push((h, p.role));
+        }
+        Some((made, hooks))
+    })
+    .flatten();
+    let Some((made, (on_load, on_fetch, on_resource))) = planned else { return };
+    for (h, role) in &made {
+        let span = hook_span(*h);
+        match role {
+            Role::DocumentLoad => on_load.as_ref().map(|f| call_hook(f, &[&span])),
+            Role::DocumentFetch => on_fetch.as_ref().map(|f| call_hook(f, &[&span])),
+            Role::ResourceFetch(i) => on_resource.as_ref().map(|f| {
+                let entry = perf.get_entries_by_type("resource").get(*i as u32);
+                call_hook(f, &[&span, &entry])
+            }),
+        };
+    }
+    // Children first, then the root (the order OTel JS exports them in).
+    with_state(|s| {
+        for (h, _) in made.iter().rev() {
+            if let Some(span) = s.spans.remove(h) {
+                s.finish(span);
+            }
+        }
+    });
+}
+
+fn paint(perf: &web_sys::Performance, name: &str) -> Option<f64> {
+    dom::paint_time(perf, name)
+}
+
+// ---- install ----------------------------------------------------------------
+
+fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(obj: &js_sys::Object, name: &str, c: Closure<T>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(name), c.as_ref());
+    CALLBACKS.with(|cbs| cbs.borrow_mut().push(Box::new(c)));
+}
+
+/// Installs the instrumentations configured by `config` (the
+/// `instrumentations` object, see `config.rs`); spans start and end in
+/// `backend`. Call it after the exporter captured the original `fetch`.
+pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String> {
+    let cfg = config::parse(config)?;
+    let clock = Clock::new().ok_or("instrumentations need window.performance")?;
+    uninstall();
+    let opts = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&opts, &JsValue::from_str(k), &v);
+    };
+    set("fetch", cfg.fetch.is_some().into());
+    set("xhr", cfg.xhr.is_some().into());
+    set("documentLoad", cfg.document_load.is_some().into());
+    let names: Array = cfg.interaction.iter().flat_map(|c| c.event_names.iter()).map(|n| JsValue::from_str(n)).collect();
+    set("eventNames", names.into());
+    STATE.with(|s| {
+        *s.borrow_mut() = Some(State {
+            cfg,
+            backend,
+            clock,
+            next_handle: 0,
+            spans: HashMap::new(),
+            requests: HashMap::new(),
+            interaction_paths: HashMap::new(),
+            interactions: Interactions::default(),
+            contexts: RecentContexts::new(256),
+            held: Vec::new(),
+            stats: Stats::default(),
+        })
+    });
+    let r = js_sys::Object::new();
+    set_callback(&r, "start", Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue) -> u32>::new(on_start));
+    set_callback(&r, "header", Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header));
+    set_callback(&r, "event", Closure::<dyn Fn(u32, String)>::new(on_event));
+    set_callback(&r, "end", Closure::<dyn Fn(u32, u8, u16, JsValue)>::new(on_end));
+    set_callback(&r, "entries", Closure::<dyn Fn(JsValue)>::new(on_entries));
+    set_callback(&r, "sweep", Closure::<dyn Fn() -> bool>::new(on_sweep));
+    set_callback(&r, "hidden", Closure::<dyn Fn()>::new(on_hidden));
+    set_callback(&r, "interaction", Closure::<dyn Fn(web_sys::Event) -> u32>::new(on_interaction));
+    set_callback(&r, "boundary", Closure::<dyn Fn()>::new(on_boundary));
+    set_callback(&r, "workStart", Closure::<dyn Fn(u32) -> bool>::new(on_work_start));
+    set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
+    set_callback(&r, "expire", Closure::<dyn Fn()>::new(on_expire));
+    set_callback(&r, "navigated", Closure::<dyn Fn(u32)>::new(on_navigated));
+    set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
+    shim_install(&r, &opts);
+    Ok(())
+}
+
+/// Restores everything patched, hands held spans on, and drops the state.
+pub fn uninstall() {
+    flush(true);
+    shim_uninstall();
+    STATE.with(|s| s.borrow_mut().take());
+    CALLBACKS.with(|c| c.borrow_mut().clear());
+}
+
+/// Counters for the page: `{spansStarted, spansFinished, hookErrors, internalErrors}`.
+#[wasm_bindgen(js_name = instrumentationStats)]
+pub fn stats() -> JsValue {
+    let st = with_state(|s| s.stats).unwrap_or_default();
+    let o = js_sys::Object::new();
+    for (k, v) in [
+        ("spansStarted", st.spans_started),
+        ("spansFinished", st.spans_finished),
+        ("hookErrors", st.hook_errors),
+        ("internalErrors", shim_error_count()),
+    ] {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from(v));
+    }
+    o.into()
+}
+
+/// The current interaction context handle (0 = none); for tests and diagnostics.
+pub fn current_context() -> u32 {
+    shim_current_context()
+}

@@ -1,0 +1,449 @@
+// Browser glue for the auto-instrumentations: patches fetch, XMLHttpRequest,
+// timers, promise callbacks and history, listens for interactions, and asks
+// Rust (the `R` callbacks) what to record. Rules kept here:
+// - The page's call always proceeds as without the SDK: every call into R is
+//   in try/catch (counted in `errors`), and the original function is called
+//   with the page's own arguments unless a trace header is added.
+// - No per-call closures on the common path: shared listeners, state in a
+//   WeakMap.
+// - The "current context" is a number (0 = none) set when an interaction is
+//   dispatched or captured async work runs, and cleared at the next macrotask
+//   boundary (a MessageChannel message), so the microtasks of native `await`s
+//   that follow still see it.
+
+const FETCH = 0, XHR = 1;
+const OK = 0, NETWORK_ERROR = 1, ABORTED = 2, TIMEOUT = 3;
+// Timers shorter than this keep an interaction open until they run.
+const TIMER_WINDOW_MS = 1000;
+
+let R = null;
+let errors = 0;
+let cur = 0;
+let resetPending = false;
+let channel = null;
+let undo = [];
+let timingTimer = 0;
+
+const orig = {};
+const xhrState = new WeakMap();
+const NO_SPAN = { h: 0 };
+const timers = new Map();
+const frames = new Map();
+
+function call(f, a, b, c, d, e, g) {
+  try {
+    return f(a, b, c, d, e, g);
+  } catch (_) {
+    errors++;
+    return 0;
+  }
+}
+
+function onBoundary() {
+  resetPending = false;
+  cur = 0;
+  if (R) call(R.boundary);
+}
+
+function scheduleReset() {
+  if (!resetPending && channel) {
+    resetPending = true;
+    channel.port2.postMessage(0);
+  }
+}
+
+function enter(ctx) {
+  if (ctx) {
+    cur = ctx;
+    scheduleReset();
+  }
+}
+
+function patch(obj, name, make) {
+  const original = obj[name];
+  if (typeof original !== 'function') return null;
+  const wrapped = make(original);
+  try {
+    obj[name] = wrapped;
+  } catch (_) {
+    errors++;
+    return null;
+  }
+  if (obj[name] !== wrapped) return null; // non-writable: leave the page alone
+  undo.push(() => {
+    if (obj[name] === wrapped) obj[name] = original;
+  });
+  return original;
+}
+
+function listen(target, type, fn, capture) {
+  target.addEventListener(type, fn, capture);
+  undo.push(() => target.removeEventListener(type, fn, capture));
+}
+
+function absolute(url) {
+  return new URL(url, document.baseURI).href;
+}
+
+// ---- fetch ---------------------------------------------------------------
+
+function requestEnded(h, ctx, outcome, status, result) {
+  if (R) call(R.end, h, outcome, status, result);
+  enter(ctx);
+}
+
+function makeFetch(original) {
+  return function fetch(input, init) {
+    let args = arguments;
+    let h = 0;
+    const ctx = cur;
+    if (R) {
+      try {
+        const isRequest = input instanceof Request;
+        const method = (init && init.method) || (isRequest ? input.method : 'GET');
+        h = R.start(FETCH, String(method), absolute(isRequest ? input.url : String(input)), ctx, input, init);
+        const add = h && R.header(h);
+        if (add) {
+          const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
+          const headers = new Headers(own);
+          // The page's own trace context wins.
+          if (!headers.has('traceparent')) {
+            for (let i = 0; i < add.length; i += 2) headers.set(add[i], add[i + 1]);
+            args = [input, Object.assign({}, init, { headers })];
+          }
+        }
+      } catch (_) {
+        errors++;
+      }
+    }
+    let p;
+    try {
+      p = original.apply(this, args);
+    } catch (err) {
+      if (h) requestEnded(h, ctx, NETWORK_ERROR, 0, err);
+      throw err;
+    }
+    if (!h) return p;
+    return orig.then.call(
+      p,
+      (res) => {
+        requestEnded(h, ctx, OK, res.status, res);
+        return res;
+      },
+      (err) => {
+        requestEnded(h, ctx, err && err.name === 'AbortError' ? ABORTED : NETWORK_ERROR, 0, err);
+        throw err;
+      },
+    );
+  };
+}
+
+// Body reads resolve in a later task: restore the context for what follows
+// `await res.json()`, and keep the interaction open meanwhile.
+function makeBodyRead(original) {
+  return function () {
+    const ctx = cur;
+    const p = original.apply(this, arguments);
+    if (!ctx || !R) return p;
+    const counted = call(R.workStart, ctx);
+    const settle = () => {
+      if (counted && R) call(R.workEnd, ctx);
+      enter(ctx);
+    };
+    return orig.then.call(
+      p,
+      (v) => {
+        settle();
+        return v;
+      },
+      (e) => {
+        settle();
+        throw e;
+      },
+    );
+  };
+}
+
+// ---- XMLHttpRequest --------------------------------------------------------
+
+function xhrFinish(xhr, st, outcome, status) {
+  st.done = true;
+  requestEnded(st.h, st.ctx, outcome, status, xhr);
+}
+
+function onXhrEvent(e) {
+  const st = xhrState.get(this);
+  if (!st || !st.h || st.done) return;
+  switch (e.type) {
+    case 'readystatechange':
+      // Fires before load/error in the same task: user handlers see the context.
+      if (st.sent) enter(st.ctx);
+      return;
+    case 'load':
+      return xhrFinish(this, st, OK, this.status);
+    case 'error':
+      return xhrFinish(this, st, NETWORK_ERROR, 0);
+    case 'abort':
+      return xhrFinish(this, st, ABORTED, 0);
+    case 'timeout':
+      return xhrFinish(this, st, TIMEOUT, 0);
+  }
+}
+
+const XHR_EVENTS = ['readystatechange', 'load', 'error', 'abort', 'timeout'];
+
+function makeOpen(original) {
+  return function open(method, url) {
+    const prev = xhrState.get(this);
+    // open() on a request in flight cancels it without events.
+    if (prev && prev.h && !prev.done) xhrFinish(this, prev, ABORTED, 0);
+    const r = original.apply(this, arguments);
+    let st = NO_SPAN;
+    if (R) {
+      try {
+        const ctx = cur;
+        const h = R.start(XHR, String(method), absolute(String(url)), ctx, this, undefined);
+        if (h) {
+          st = { h, ctx, sync: arguments.length > 2 && !arguments[2], sent: false, done: false, hasTp: false };
+          for (const t of XHR_EVENTS) this.addEventListener(t, onXhrEvent);
+        }
+      } catch (_) {
+        errors++;
+      }
+    }
+    xhrState.set(this, st);
+    return r;
+  };
+}
+
+function makeSetRequestHeader(original) {
+  return function setRequestHeader(name) {
+    const st = xhrState.get(this);
+    if (st && st.h && String(name).toLowerCase() === 'traceparent') st.hasTp = true;
+    return original.apply(this, arguments);
+  };
+}
+
+function makeSend(original) {
+  return function send() {
+    const st = xhrState.get(this);
+    if (st && st.h && !st.sent && R) {
+      try {
+        st.sent = true;
+        R.event(st.h, 'send');
+        const add = !st.hasTp && R.header(st.h);
+        if (add) for (let i = 0; i < add.length; i += 2) orig.setRequestHeader.call(this, add[i], add[i + 1]);
+      } catch (_) {
+        errors++;
+      }
+    }
+    let r;
+    try {
+      r = original.apply(this, arguments);
+    } catch (err) {
+      if (st && st.h && !st.done) xhrFinish(this, st, NETWORK_ERROR, 0);
+      throw err;
+    }
+    // A synchronous request has completed by now.
+    if (st && st.h && st.sync && !st.done) xhrFinish(this, st, this.status ? OK : NETWORK_ERROR, this.status);
+    return r;
+  };
+}
+
+// ---- async context -------------------------------------------------------
+
+function makeScheduler(original, pending) {
+  return function (cb, delay) {
+    const ctx = cur;
+    if (!ctx || typeof cb !== 'function') return original.apply(this, arguments);
+    const counted = !(delay > TIMER_WINDOW_MS) && call(R.workStart, ctx);
+    const args = Array.prototype.slice.call(arguments);
+    let id = 0;
+    args[0] = function () {
+      if (counted) pending.delete(id);
+      enter(ctx);
+      try {
+        return cb.apply(this, arguments);
+      } finally {
+        if (counted && R) call(R.workEnd, ctx);
+      }
+    };
+    id = original.apply(this, args);
+    if (counted) pending.set(id, ctx);
+    return id;
+  };
+}
+
+function makeCancel(original, pending) {
+  return function (id) {
+    const ctx = pending.get(id);
+    if (ctx !== undefined) {
+      pending.delete(id);
+      if (R) call(R.workEnd, ctx);
+    }
+    return original.apply(this, arguments);
+  };
+}
+
+function bind(f, ctx) {
+  if (typeof f !== 'function') return f;
+  return function () {
+    enter(ctx);
+    return f.apply(this, arguments);
+  };
+}
+
+function makeThen(original) {
+  return function then(a, b) {
+    const ctx = cur;
+    if (!ctx) return original.call(this, a, b);
+    return original.call(this, bind(a, ctx), bind(b, ctx));
+  };
+}
+
+function makeQueueMicrotask(original) {
+  return function queueMicrotask(cb) {
+    const ctx = cur;
+    return original.call(this, ctx ? bind(cb, ctx) : cb);
+  };
+}
+
+// ---- interactions and navigation -----------------------------------------
+
+function onInteraction(e) {
+  if (!R) return;
+  const h = call(R.interaction, e);
+  if (h) {
+    cur = h;
+    scheduleReset();
+  }
+}
+
+function onExpire() {
+  if (R) call(R.expire);
+}
+
+function makeHistory(original) {
+  return function () {
+    const r = original.apply(this, arguments);
+    if (cur && R) call(R.navigated, cur);
+    return r;
+  };
+}
+
+function onNavigation() {
+  if (cur && R) call(R.navigated, cur);
+}
+
+function onHide(e) {
+  if (!R) return;
+  if (e.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+  call(R.hidden);
+}
+
+// ---- resource timing -----------------------------------------------------
+
+function onTimingWait() {
+  timingTimer = 0;
+  if (R && call(R.sweep)) armTimingWait();
+}
+
+/** Called by Rust when a span waits for its resource-timing entry. */
+export function armTimingWait(ms) {
+  if (!timingTimer && orig.setTimeout) timingTimer = orig.setTimeout.call(window, onTimingWait, ms || 250);
+}
+
+// ---- install -------------------------------------------------------------
+
+/**
+ * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad }
+ * R: callbacks into Rust (start, header, event, end, interaction, boundary,
+ *    workStart, workEnd, expire, navigated, hidden, entries, sweep, documentLoad).
+ */
+export function install(callbacks, opts) {
+  if (R) uninstall();
+  R = callbacks;
+  channel = new MessageChannel();
+  channel.port1.onmessage = onBoundary;
+  orig.then = Promise.prototype.then;
+  orig.setTimeout = window.setTimeout;
+  orig.setRequestHeader = XMLHttpRequest.prototype.setRequestHeader;
+
+  if (opts.fetch && typeof window.fetch === 'function') {
+    patch(window, 'fetch', makeFetch);
+  }
+  if (opts.fetch || opts.xhr || opts.eventNames.length) {
+    for (const m of ['json', 'text', 'arrayBuffer', 'blob', 'formData', 'bytes']) patch(Response.prototype, m, makeBodyRead);
+  }
+  if (opts.xhr) {
+    const proto = XMLHttpRequest.prototype;
+    patch(proto, 'open', makeOpen);
+    patch(proto, 'setRequestHeader', makeSetRequestHeader);
+    patch(proto, 'send', makeSend);
+  }
+  if (opts.eventNames.length) {
+    for (const name of opts.eventNames) listen(window, name, onInteraction, true);
+    patch(window, 'setTimeout', (o) => makeScheduler(o, timers));
+    patch(window, 'clearTimeout', (o) => makeCancel(o, timers));
+    if (window.requestAnimationFrame) {
+      patch(window, 'requestAnimationFrame', (o) => makeScheduler(o, frames));
+      patch(window, 'cancelAnimationFrame', (o) => makeCancel(o, frames));
+    }
+    patch(window, 'queueMicrotask', makeQueueMicrotask);
+    patch(Promise.prototype, 'then', makeThen);
+    patch(history, 'pushState', makeHistory);
+    patch(history, 'replaceState', makeHistory);
+    listen(window, 'popstate', onNavigation, false);
+    listen(window, 'hashchange', onNavigation, false);
+  }
+  // Without the SDK core (tests), nobody else flushes what we hold on hide.
+  listen(window, 'pagehide', onHide, true);
+  listen(window, 'visibilitychange', onHide, true);
+
+  if (typeof PerformanceObserver === 'function') {
+    try {
+      const observer = new PerformanceObserver((list) => R && call(R.entries, list.getEntries()));
+      observer.observe({ type: 'resource' });
+      undo.push(() => observer.disconnect());
+    } catch (_) {
+      errors++;
+    }
+  }
+
+  if (opts.documentLoad) {
+    const run = () => orig.setTimeout.call(window, () => R && call(R.documentLoad), 0);
+    if (document.readyState === 'complete') run();
+    else listen(window, 'load', run, false);
+  }
+}
+
+/** Schedules the cap on an interaction's duration. */
+export function armExpiry(ms) {
+  orig.setTimeout.call(window, onExpire, ms);
+}
+
+export function uninstall() {
+  for (const u of undo.reverse()) {
+    try {
+      u();
+    } catch (_) {
+      errors++;
+    }
+  }
+  undo = [];
+  R = null;
+  cur = 0;
+  if (channel) channel.port1.onmessage = null;
+  channel = null;
+  resetPending = false;
+  timers.clear();
+  frames.clear();
+}
+
+export function errorCount() {
+  return errors;
+}
+
+export function currentContext() {
+  return cur;
+}
