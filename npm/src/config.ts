@@ -224,14 +224,15 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     encoding: config.encoding,
     compression: config.compression,
     propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls,
-    ignoreUrls: config.ignoreUrls,
     maxQueueSize: batch.maxQueueSize,
     maxExportBatchSize: batch.maxExportBatchSize,
     scheduledDelayMs: batch.scheduledDelayMillis,
     exportTimeoutMs: batch.exportTimeoutMillis,
     metricsIntervalMs: config.metricExportIntervalMillis,
     resourceAttributes: config.resourceAttributes,
-    instrumentations: config.instrumentations,
+    // The core installs the instrumentations only when given this object; each one is on
+    // unless its entry is false. ignoreUrls belongs to them.
+    instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
   };
   if (config.samplingRatio !== undefined) {
     core.sampler = 'parentbased_traceidratio';

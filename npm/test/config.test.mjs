@@ -21,13 +21,14 @@ test('maps our names onto the core config and drops undefined', () => {
     metricExportIntervalMillis: 0, propagateTraceHeaderCorsUrls: [/x/], ignoreUrls: ['http://a/b'],
   });
   assert.deepEqual(Object.keys(core).sort(), [
-    'deploymentEnvironment', 'endpoint', 'exportTimeoutMs', 'ignoreUrls', 'maxExportBatchSize', 'maxQueueSize',
+    'deploymentEnvironment', 'endpoint', 'exportTimeoutMs', 'instrumentations', 'maxExportBatchSize', 'maxQueueSize',
     'metricsIntervalMs', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName',
   ]);
   assert.equal(core.sampler, 'parentbased_traceidratio');
   assert.equal(core.samplerRatio, 0.25);
   assert.equal(core.scheduledDelayMs, 100);
   assert.equal(core.endpoint, '/otel');
+  assert.deepEqual(core.instrumentations, { ignoreUrls: ['http://a/b'] }, 'instrumentations on by default');
 });
 
 test('bad config names the field', () => {

@@ -15,7 +15,7 @@ import { getJson, launchChromium, ROOT, startServer, stopAll, waitFor } from './
 // The automatic instrumentations (documentLoad, fetch, XHR, user interaction) come from branch
 // `instr`. Until it is merged, the tests that need them are skipped with this reason; flip to
 // true after the merge.
-const INSTRUMENTATIONS_LANDED = false;
+const INSTRUMENTATIONS_LANDED = true;
 const NEEDS_INSTRUMENTATION = INSTRUMENTATIONS_LANDED ? false : 'pending: needs the auto-instrumentations (branch instr)';
 
 const SPAN_KIND_CLIENT = 3; // OTLP enum (JS api's CLIENT is 2; OTLP counts UNSPECIFIED as 0)
