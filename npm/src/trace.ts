@@ -72,10 +72,15 @@ export class WasmSpan implements Span {
 }
 
 export class WasmTracer implements Tracer {
-  constructor(private readonly core: CoreTracer, private readonly contexts: StackContextManager) {}
+  constructor(private readonly core: CoreTracer, private readonly sdk: Sdk, private readonly contexts: StackContextManager) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx?: Context): Span {
-    const parent = options.root ? undefined : spanFromContext(ctx ?? this.contexts.active())?.spanContext();
+    // Parent: the span of the given (or active) JS context; without one, the
+    // auto-instrumentations' current context (e.g. the click whose handler is running).
+    // `root: true` starts a new trace.
+    const parent = options.root
+      ? undefined
+      : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? (this.sdk.activeSpanContext() as SpanContext | undefined);
     const core = this.core.startSpan(name, {
       kind: options.kind,
       attributes: options.attributes,
@@ -106,7 +111,7 @@ export class WasmTracerProvider implements TracerProvider {
   getTracer(name: string, version?: string): Tracer {
     const key = `${name}@${version ?? ''}`;
     let t = this.tracers.get(key);
-    if (!t) this.tracers.set(key, (t = new WasmTracer(this.sdk.tracer(name, version), this.contexts)));
+    if (!t) this.tracers.set(key, (t = new WasmTracer(this.sdk.tracer(name, version), this.sdk, this.contexts)));
     return t;
   }
 }

@@ -12,6 +12,7 @@
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
 //! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
 //! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
@@ -138,6 +139,13 @@ impl Sdk {
 
     pub fn meter(&self, name: String, version: Option<String>) -> Meter {
         Meter { sdk: self.0.clone(), scope: Arc::new(scope(name, version)) }
+    }
+
+    /// The auto-instrumentations' current span context (e.g. the click being handled), or
+    /// undefined; the TS wrapper uses it as the parent when no JS span is active.
+    #[wasm_bindgen(js_name = activeSpanContext)]
+    pub fn active_span_context(&self) -> JsValue {
+        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| span_context_to_js(&p.span_context(false)).into())
     }
 
     #[wasm_bindgen(js_name = isExporterUrl)]

@@ -79,6 +79,10 @@ test('app spans and metrics (through @opentelemetry/api after register()) arrive
     const checkout = spansOf(received).find((sp) => sp.name === 'checkout');
     assert.ok(checkout, `no checkout span in ${JSON.stringify(spansOf(received).map((x) => x.name))}`);
     assert.match(checkout.traceId, /^[0-9a-f]{32}$/);
+    if (INSTRUMENTATIONS_LANDED) {
+      const click = spansOf(received).find((sp) => sp.spanId === checkout.parentSpanId);
+      assert.equal(click?.name, 'click', 'a span started in a click handler is a child of the click');
+    }
     const metrics = metricNamesOf(received);
     assert.ok(metrics.includes('app.sessions.started'), `metrics: ${metrics}`);
     assert.ok(metrics.includes('app.items.load_ms'), `metrics: ${metrics}`);

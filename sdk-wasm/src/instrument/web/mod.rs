@@ -724,3 +724,10 @@ pub fn stats() -> JsValue {
 pub fn current_context() -> u32 {
     shim_current_context()
 }
+
+/// The span behind the current context (the interaction being handled, or the one whose async
+/// work is running), so that spans started from JS in that work become its children.
+pub fn current_parent() -> Option<Parent> {
+    let ctx = shim_current_context();
+    with_state(|s| s.contexts.get(ctx)).flatten()
+}
