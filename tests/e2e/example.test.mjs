@@ -177,7 +177,7 @@ test('the partner origin, allowed by pattern, gets the traceparent (after a pref
   }
 });
 
-test('a client-side route change: the click becomes a Navigation span and the page XHR is traced', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('a client-side route change: the click becomes a Navigation span; the page XHR and its useTracer span are traced', { skip: NEEDS_INSTRUMENTATION }, async () => {
   const s = await openApp();
   try {
     await s.page.click('#nav-orders');
@@ -186,6 +186,7 @@ test('a client-side route change: the click becomes a Navigation span and the pa
     const names = spansOf(await s.received()).map((x) => x.name);
     assert.ok(names.includes('Navigation: /orders'), `spans: ${names}`);
     assert.ok(names.includes('GET'), `spans: ${names}`);
+    assert.ok(names.includes('orders.load'), `useTracer's span: ${names}`);
   } finally {
     await s.close();
   }

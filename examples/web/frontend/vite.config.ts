@@ -9,7 +9,7 @@ export default defineConfig({
   build: {
     rolldownOptions: {
       // Telemetry in its own chunk: cached apart from app code, and its size is easy to see.
-      output: { advancedChunks: { groups: [{ name: 'telemetry', test: /node_modules[\\/]otel-wasm[\\/]/ }] } },
+      output: { codeSplitting: { groups: [{ name: 'telemetry', test: /node_modules[\\/]otel-wasm[\\/]/ }] } },
     },
   },
 });
