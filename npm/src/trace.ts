@@ -21,31 +21,36 @@ function toCoreSpanContext(sc: SpanContext): CoreSpanContext {
 
 export class WasmSpan implements Span {
   private ctx?: SpanContext;
-  constructor(private readonly core: CoreSpan) {}
+  /** The core span until `end()`, which frees its wasm memory at once (not at GC); calls
+   *  after that are no-ops, as on any ended span. */
+  private core: CoreSpan | undefined;
+  constructor(core: CoreSpan) {
+    this.core = core;
+  }
 
   spanContext(): SpanContext {
     if (!this.ctx) {
-      const c = this.core.spanContext() as CoreSpanContext;
+      const c = this.core!.spanContext() as CoreSpanContext;
       this.ctx = { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: c.traceState ? W3CTraceState.parse(c.traceState) : undefined };
     }
     return this.ctx;
   }
   setAttribute(key: string, value: AttributeValue): this {
-    this.core.setAttribute(key, value);
+    this.core?.setAttribute(key, value);
     return this;
   }
   setAttributes(attributes: Attributes): this {
-    this.core.setAttributes(attributes);
+    this.core?.setAttributes(attributes);
     return this;
   }
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     // Same overloads as @opentelemetry/api: (name, time) or (name, attributes, time).
     const isTime = typeof attributesOrTime === 'number' || Array.isArray(attributesOrTime) || attributesOrTime instanceof Date;
-    this.core.addEvent(name, isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time);
+    this.core?.addEvent(name, isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time);
     return this;
   }
   addLink(link: Link): this {
-    this.core.addLink(toCoreSpanContext(link.context), link.attributes);
+    this.core?.addLink(toCoreSpanContext(link.context), link.attributes);
     return this;
   }
   addLinks(links: Link[]): this {
@@ -53,21 +58,26 @@ export class WasmSpan implements Span {
     return this;
   }
   setStatus(status: SpanStatus): this {
-    this.core.setStatus(status.code, status.message);
+    this.core?.setStatus(status.code, status.message);
     return this;
   }
   updateName(name: string): this {
-    this.core.updateName(name);
+    this.core?.updateName(name);
     return this;
   }
   end(endTime?: TimeInput): void {
-    this.core.end(endTime);
+    const core = this.core;
+    if (!core) return;
+    this.spanContext(); // kept: it stays readable after the end
+    this.core = undefined;
+    core.end(endTime);
+    core.free();
   }
   isRecording(): boolean {
-    return this.core.isRecording();
+    return this.core?.isRecording() ?? false;
   }
   recordException(exception: Exception, time?: TimeInput): void {
-    this.core.recordException(exception, time);
+    this.core?.recordException(exception, time);
   }
 }
 

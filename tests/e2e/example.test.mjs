@@ -220,6 +220,8 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
     assert.deepEqual(result.errors.map((e) => e?.field), ['batch.maxQueueSize', 'batch.scheduledDelayMillis', 'otlpEndpoint']);
     assert.match(result.errors[0].message, /^invalid config: batch\.maxQueueSize: /);
     assert.equal(result.same, true, 'a second initTelemetry returns the same handle');
+    assert.equal(result.afterEnd.recording, false);
+    assert.match(result.afterEnd.traceId, /^[0-9a-f]{32}$/);
     assert.equal(result.stats.spansDropped, 0);
     const received = await getJson(`${receiver.origin}/t/${testId}/_received`);
     const spans = spansOf(received);
