@@ -1,11 +1,14 @@
-//! SDK configuration: deserialized from the JS object given to `init` (camelCase keys), then
-//! validated into typed settings. Every problem names the field and the reason.
-
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
+//! SDK configuration: read from the JS object given to `init` (camelCase keys) into
+//! [`RawConfig`], then validated into typed settings. Every problem names the field and the
+//! reason.
+//!
+//! The browser build reads the object field by field (`js_api::raw_config`) rather than
+//! through serde-wasm-bindgen: that keeps serde and Rust's float formatting out of the wasm
+//! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
+//! same struct from JSON with serde, which checks the camelCase key names.
 
 use crate::metrics::Temporality;
+use crate::otlp::json::push_u64;
 use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
 use crate::trace::{BatchConfig, Sampler};
@@ -13,20 +16,22 @@ use crate::trace::{BatchConfig, Sampler};
 /// The config object as JS gives it. Numbers are `f64` so that a wrong number (negative,
 /// fractional) gets a precise message from validation instead of a generic type error.
 /// `propagateTraceHeaderCorsUrls` (strings and RegExps) is read by the JS glue directly.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(rename_all = "camelCase", default))]
 pub struct RawConfig {
     pub service_name: Option<String>,
     pub service_version: Option<String>,
     pub deployment_environment: Option<String>,
     /// Extra resource attributes: string, number or boolean values.
-    pub resource_attributes: Option<BTreeMap<String, RawAttr>>,
+    #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
+    pub resource_attributes: Option<Vec<(String, RawAttr)>>,
     pub endpoint: Option<String>,
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
     pub encoding: Option<String>,
     pub compression: Option<String>,
-    pub headers: Option<BTreeMap<String, String>>,
+    #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
+    pub headers: Option<Vec<(String, String)>>,
     pub timeout_ms: Option<f64>,
     pub max_queue_size: Option<f64>,
     pub max_export_batch_size: Option<f64>,
@@ -41,8 +46,8 @@ pub struct RawConfig {
     pub max_retries: Option<f64>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(untagged))]
 pub enum RawAttr {
     Bool(bool),
     Number(f64),
@@ -87,14 +92,29 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+impl ConfigError {
+    pub fn new(field: &'static str, reason: &str) -> Self {
+        ConfigError { field, reason: reason.into() }
+    }
+
+    /// `invalid config: <field>: <reason>` (built without `format!` to keep it out of the wasm).
+    pub fn message(&self) -> String {
+        let mut s = String::from("invalid config: ");
+        s.push_str(self.field);
+        s.push_str(": ");
+        s.push_str(&self.reason);
+        s
+    }
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid config: {}: {}", self.field, self.reason)
+        f.write_str(&self.message())
     }
 }
 
 fn err(field: &'static str, reason: &str) -> ConfigError {
-    ConfigError { field, reason: reason.to_string() }
+    ConfigError::new(field, reason)
 }
 
 /// A whole number in `min..=max`, or the default.
@@ -104,9 +124,9 @@ fn whole(field: &'static str, v: Option<f64>, default: u32, min: u32, max: u32) 
         Some(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(x as u32),
         Some(_) => {
             let mut reason = String::from("must be a whole number from ");
-            reason.push_str(&min.to_string());
+            push_u64(&mut reason, min as u64);
             reason.push_str(" to ");
-            reason.push_str(&max.to_string());
+            push_u64(&mut reason, max as u64);
             Err(ConfigError { field, reason })
         }
     }
@@ -159,7 +179,7 @@ impl RawConfig {
             Some("gzip") => Compression::Gzip,
             Some(_) => return Err(err("compression", "must be \"none\" or \"gzip\"")),
         };
-        let headers: Vec<(String, String)> = self.headers.unwrap_or_default().into_iter().collect();
+        let headers = self.headers.unwrap_or_default();
         for (k, _) in &headers {
             if k.is_empty() || !k.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)) {
                 return Err(err("headers", "header names must be HTTP tokens"));
@@ -202,7 +222,7 @@ impl RawConfig {
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
             deployment_environment: self.deployment_environment.filter(|s| !s.is_empty()),
-            resource_attributes: self.resource_attributes.unwrap_or_default().into_iter().collect(),
+            resource_attributes: self.resource_attributes.unwrap_or_default(),
             traces_url,
             metrics_url,
             encoding,
@@ -224,6 +244,17 @@ mod tests {
     use super::*;
 
     const PAGE: &str = "https://shop.example/app/";
+
+    /// A JSON object as (key, value) pairs, in order.
+    pub(super) fn entries<'de, D, V>(d: D) -> Result<Option<Vec<(String, V)>>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        V: serde::Deserialize<'de>,
+    {
+        use serde::Deserialize;
+        let map = std::collections::BTreeMap::<String, V>::deserialize(d)?;
+        Ok(Some(map.into_iter().collect()))
+    }
 
     fn raw(json: &str) -> RawConfig {
         serde_json::from_str(json).expect("deserializes")

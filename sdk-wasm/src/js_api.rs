@@ -35,7 +35,7 @@ use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Statu
 use opentelemetry::{Array as OtelArray, InstrumentationScope, KeyValue, StringValue, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::config::RawConfig;
+use crate::config::{ConfigError, RawAttr, RawConfig};
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
 use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
@@ -49,9 +49,8 @@ use crate::web::Sdk as Running;
 /// Starts the SDK. See the module docs for the config fields.
 #[wasm_bindgen]
 pub fn init(config: JsValue) -> Result<Sdk, JsError> {
-    let raw: RawConfig = serde_wasm_bindgen::from_value(config.clone())
-        .map_err(|e| JsError::new(&(String::from("invalid config: ") + &e.to_string())))?;
-    let cfg = raw.validate(&js::document_url()).map_err(|e| JsError::new(&e.to_string()))?;
+    let fail = |e: ConfigError| JsError::new(&e.message());
+    let cfg = raw_config(&config).map_err(fail)?.validate(&js::document_url()).map_err(fail)?;
     let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
     let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     install_instrumentations(&config, &sdk)?;
@@ -69,6 +68,82 @@ fn install_instrumentations(config: &JsValue, sdk: &std::rc::Rc<Running>) -> Res
     let v = if v.is_object() { v } else { JsValue::UNDEFINED };
     let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
     crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&(String::from("invalid config: instrumentations.") + &e)))
+}
+
+/// Reads the config object field by field; a value of the wrong type names its field.
+fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
+    if !v.is_object() {
+        return Err(ConfigError::new("config", "must be an object"));
+    }
+    let field = |k: &'static str| Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null());
+    let string = |k: &'static str| match field(k) {
+        None => Ok(None),
+        Some(x) => x.as_string().map(Some).ok_or_else(|| ConfigError::new(k, "must be a string")),
+    };
+    let number = |k: &'static str| match field(k) {
+        None => Ok(None),
+        Some(x) => x.as_f64().map(Some).ok_or_else(|| ConfigError::new(k, "must be a number")),
+    };
+    let entries = |k: &'static str| -> Result<Vec<(String, JsValue)>, ConfigError> {
+        match field(k) {
+            None => Ok(Vec::new()),
+            Some(x) if x.is_object() && !Array::is_array(&x) => Ok(Object::entries(x.unchecked_ref())
+                .iter()
+                .filter_map(|e| {
+                    let e = Array::from(&e);
+                    Some((e.get(0).as_string()?, e.get(1)))
+                })
+                .collect()),
+            Some(_) => Err(ConfigError::new(k, "must be an object")),
+        }
+    };
+    let headers = entries("headers")?
+        .into_iter()
+        .map(|(k, x)| x.as_string().map(|s| (k, s)).ok_or_else(|| ConfigError::new("headers", "values must be strings")))
+        .collect::<Result<_, _>>()?;
+    let resource_attributes = entries("resourceAttributes")?
+        .into_iter()
+        .map(|(k, x)| {
+            let a = if let Some(s) = x.as_string() {
+                RawAttr::String(s)
+            } else if let Some(n) = x.as_f64() {
+                RawAttr::Number(n)
+            } else if let Some(b) = x.as_bool() {
+                RawAttr::Bool(b)
+            } else {
+                return Err(ConfigError::new("resourceAttributes", "values must be strings, numbers or booleans"));
+            };
+            Ok((k, a))
+        })
+        .collect::<Result<_, _>>()?;
+    let flush = match field("flushOnPageHide") {
+        None => None,
+        Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
+    };
+    Ok(RawConfig {
+        service_name: string("serviceName")?,
+        service_version: string("serviceVersion")?,
+        deployment_environment: string("deploymentEnvironment")?,
+        resource_attributes: Some(resource_attributes),
+        endpoint: string("endpoint")?,
+        traces_endpoint: string("tracesEndpoint")?,
+        metrics_endpoint: string("metricsEndpoint")?,
+        encoding: string("encoding")?,
+        compression: string("compression")?,
+        headers: Some(headers),
+        timeout_ms: number("timeoutMs")?,
+        max_queue_size: number("maxQueueSize")?,
+        max_export_batch_size: number("maxExportBatchSize")?,
+        scheduled_delay_ms: number("scheduledDelayMs")?,
+        export_timeout_ms: number("exportTimeoutMs")?,
+        max_concurrent_exports: number("maxConcurrentExports")?,
+        sampler: string("sampler")?,
+        sampler_ratio: number("samplerRatio")?,
+        metrics_interval_ms: number("metricsIntervalMs")?,
+        metrics_temporality: string("metricsTemporality")?,
+        flush_on_page_hide: flush,
+        max_retries: number("maxRetries")?,
+    })
 }
 
 /// Strings (exact match) and RegExps (match anywhere), alone or in an array.

@@ -261,7 +261,9 @@ fn bad_config_throws_a_clear_error() {
         (r#"{"serviceName":""}"#, "invalid config: serviceName: must be a non-empty string"),
         (r#"{"serviceName":"s","endpoint":"not a url"}"#, "invalid config: endpoint: is not a URL (contains a space)"),
         (r#"{"serviceName":"s","encoding":"xml"}"#, "invalid config: encoding: must be \"protobuf\" or \"json\""),
-        (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: "),
+        (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: maxQueueSize: must be a number"),
+        (r#"{"serviceName":"s","maxQueueSize":0.5}"#, "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"),
+        (r#"{"serviceName":42}"#, "invalid config: serviceName: must be a string"),
     ];
     for (json, message) in cases {
         let err = init(JSON::parse(json).unwrap()).err().map(JsValue::from).expect("must fail");
@@ -270,7 +272,7 @@ fn bad_config_throws_a_clear_error() {
         assert!(got.starts_with(message), "{got:?} should start with {message:?}");
     }
     let err = init(JsValue::UNDEFINED).err().map(JsValue::from).expect("must fail");
-    assert!(get(&err, "message").as_string().unwrap().starts_with("invalid config"));
+    assert_eq!(get(&err, "message").as_string().unwrap(), "invalid config: config: must be an object");
 }
 
 #[wasm_bindgen_test]

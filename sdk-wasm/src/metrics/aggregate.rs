@@ -130,16 +130,13 @@ impl MetricsRegistry {
     /// existing one (names compare case-insensitively, as the spec says).
     pub fn register(&mut self, mut desc: InstrumentDescriptor) -> InstrumentId {
         if let Some(i) = self.instruments.iter().position(|x| {
-            x.desc.kind == desc.kind && x.desc.scope == desc.scope && x.desc.name.eq_ignore_ascii_case(&desc.name)
+            x.desc.kind == desc.kind && crate::otlp::same_scope(&x.desc.scope, &desc.scope) && x.desc.name.eq_ignore_ascii_case(&desc.name)
         }) {
             return InstrumentId(i);
         }
         desc.boundaries.retain(|b| b.is_finite());
+        insertion_sort(&mut desc.boundaries, |a, b| a < b);
         desc.boundaries.dedup();
-        if desc.boundaries.windows(2).any(|w| w[0] > w[1]) {
-            desc.boundaries.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-            desc.boundaries.dedup();
-        }
         self.instruments.push(Instrument { desc, points: Vec::new() });
         InstrumentId(self.instruments.len() - 1)
     }
@@ -156,7 +153,7 @@ impl MetricsRegistry {
             return;
         }
         let value = if inst.desc.integer { value.trunc() } else { value };
-        attributes.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
+        insertion_sort(&mut attributes, |a, b| a.key.as_str() < b.key.as_str());
         attributes.dedup_by(|a, b| a.key == b.key);
         let idx = match inst.points.iter().position(|p| p.attributes == attributes) {
             Some(i) => i,
@@ -251,6 +248,18 @@ impl MetricsRegistry {
             out.push(MetricData { scope: d.scope.clone(), name: d.name.clone(), description: d.description.clone(), unit: d.unit.clone(), points });
         }
         out
+    }
+}
+
+/// Stable insertion sort: attribute sets and bucket lists are short, and this is a fraction
+/// of the size of the standard library's sort in the wasm build.
+fn insertion_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
     }
 }
 
@@ -367,6 +376,15 @@ mod tests {
         assert!(matches!(m[0].points, MetricPoints::Sum { integer: true, .. }));
         assert_eq!(sum_points(&m[0])[0].value, 1.0);
         assert_eq!(number_value(true, 1.0), Value::I64(1));
+    }
+
+    #[test]
+    fn boundaries_are_sorted_and_deduplicated() {
+        let mut r = MetricsRegistry::new(Temporality::Cumulative);
+        let mut d = InstrumentDescriptor::new("h", InstrumentKind::Histogram, scope());
+        d.boundaries = vec![100.0, f64::NAN, 10.0, 10.0, 1.0];
+        let id = r.register(d);
+        assert_eq!(r.descriptor(id).unwrap().boundaries, vec![1.0, 10.0, 100.0]);
     }
 
     #[test]

@@ -54,12 +54,18 @@ pub(crate) fn span_flags(trace_flags: u8, remote: bool) -> u32 {
     trace_flags as u32 | 0x100 | if remote { 0x200 } else { 0 }
 }
 
+/// Same scope: the same `Arc`, or equal name, version and schema URL. (The scope's own
+/// `PartialEq` sorts attribute lists, which would pull a sort into the wasm build.)
+pub(crate) fn same_scope(a: &Arc<InstrumentationScope>, b: &Arc<InstrumentationScope>) -> bool {
+    Arc::ptr_eq(a, b) || (a.name() == b.name() && a.version() == b.version() && a.schema_url() == b.schema_url())
+}
+
 /// Groups items by instrumentation scope, keeping first-seen order.
 pub(crate) fn group_by_scope<'a, T>(items: &'a [T], scope: impl Fn(&T) -> &Arc<InstrumentationScope>) -> Vec<(&'a Arc<InstrumentationScope>, Vec<&'a T>)> {
     let mut groups: Vec<(&Arc<InstrumentationScope>, Vec<&T>)> = Vec::new();
     for it in items {
         let s = scope(it);
-        match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, s) || **g == *s) {
+        match groups.iter_mut().find(|(g, _)| same_scope(g, s)) {
             Some((_, v)) => v.push(it),
             None => groups.push((s, vec![it])),
         }

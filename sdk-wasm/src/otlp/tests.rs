@@ -282,3 +282,36 @@ fn protobuf_is_much_smaller_than_json() {
     let j = json::encode_traces(&res, &spans, json::std_f64).len();
     assert!(p * 2 < j, "protobuf {p} vs json {j}");
 }
+
+/// The anchor's span shape (`bench.span` with `bench.i` and `bench.kind`), as in
+/// /work/shared/anchor-js: OpenTelemetry JS sends ~427 B per span as OTLP/JSON; our
+/// protobuf goal is ≤ 0.4× that.
+#[test]
+fn bytes_per_span_against_the_otel_js_anchor() {
+    let scope = Arc::new(InstrumentationScope::builder("anchor-bench").with_version("0.0.0").build());
+    let tid = TraceId::from_hex("0af7651916cd43dd8448eb211c80319c").unwrap();
+    let spans: Vec<SpanData> = (0..512u64)
+        .map(|i| SpanData {
+            span_context: SpanContext::new(tid, SpanId::from_bytes((i + 1).to_be_bytes()), TraceFlags::SAMPLED, false, TraceState::default()),
+            parent_span_id: SpanId::INVALID,
+            parent_is_remote: false,
+            name: "bench.span".into(),
+            kind: SpanKind::Internal,
+            start_ns: 1_700_000_000_000_000_000 + i * 1000,
+            end_ns: 1_700_000_000_000_050_000 + i * 1000,
+            attributes: vec![KeyValue::new("bench.i", i as i64), KeyValue::new("bench.kind", "heap")],
+            dropped_attributes: 0,
+            events: vec![],
+            dropped_events: 0,
+            links: vec![],
+            dropped_links: 0,
+            status: Status::Unset,
+            scope: scope.clone(),
+        })
+        .collect();
+    let res = resource();
+    let proto_per_span = proto::encode_traces(&res, &spans).len() as f64 / 512.0;
+    let json_per_span = json::encode_traces(&res, &spans, json::std_f64).len() as f64 / 512.0;
+    println!("bytes per span: protobuf {proto_per_span:.1}, json {json_per_span:.1} (OTel JS json: 427)");
+    assert!(proto_per_span <= 0.4 * 427.0, "{proto_per_span}");
+}

@@ -167,7 +167,7 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     href.push_str(&host);
     if let (Some(p), false) = (port, port == default) {
         href.push(':');
-        href.push_str(&p.to_string());
+        crate::otlp::json::push_u64(&mut href, p as u64);
     }
     href.push_str(if path.is_empty() { "/" } else { &path });
     href.push_str(&tail[q..]);

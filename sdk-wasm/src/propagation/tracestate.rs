@@ -42,7 +42,14 @@ pub fn format(ts: &TraceState) -> String {
     while !members.is_empty() && members.iter().map(|m| m.len() + 1).sum::<usize>() - 1 > MAX_HEADER_LEN {
         members.pop();
     }
-    members.join(",")
+    let mut out = String::with_capacity(MAX_HEADER_LEN);
+    for m in members {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(m);
+    }
+    out
 }
 
 fn key_char(c: u8) -> bool {

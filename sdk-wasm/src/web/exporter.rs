@@ -87,21 +87,25 @@ impl Exporter {
         let me = self.clone();
         // Without compression, start the first request right now, synchronously.
         let first = match self.compression {
-            Compression::None => Some(self.request(&url, &body)),
+            Compression::None => Some(self.request(&url, &body, false)),
             Compression::Gzip => None,
         };
         let task = async move {
             let started = js::date_now_ms();
-            let body = match me.compression {
-                Compression::Gzip => gzip(&body).await.unwrap_or(body),
-                Compression::None => body,
+            // Without CompressionStream (very old browsers) the body goes uncompressed.
+            let (body, gzipped) = match me.compression {
+                Compression::Gzip => match gzip(&body).await {
+                    Ok(z) => (z, true),
+                    Err(_) => (body, false),
+                },
+                Compression::None => (body, false),
             };
             let mut attempt = first;
             let mut retry = 0;
             let delivered = loop {
                 let req = match attempt.take() {
                     Some(r) => r,
-                    None => me.request(&url, &body),
+                    None => me.request(&url, &body, gzipped),
                 };
                 let (outcome, retry_after) = req.finish(&me).await;
                 match classify(outcome) {
@@ -139,7 +143,7 @@ impl Exporter {
     }
 
     /// Starts one HTTP request now.
-    fn request(&self, url: &str, body: &[u8]) -> Request {
+    fn request(&self, url: &str, body: &[u8], gzipped: bool) -> Request {
         self.stats.borrow_mut().export_requests += 1;
         let keepalive = self.keepalive.borrow_mut().try_acquire(body.len());
         // A plain object: web-sys's RequestInit has no `keepalive` setter.
@@ -148,7 +152,7 @@ impl Exporter {
         js::set(&init, "keepalive", &JsValue::from_bool(keepalive));
         let headers = js_sys::Object::new();
         js::set(&headers, "content-type", &JsValue::from_str(self.encoding.content_type()));
-        if self.compression == Compression::Gzip {
+        if gzipped {
             js::set(&headers, "content-encoding", &JsValue::from_str("gzip"));
         }
         for (k, v) in &self.headers {
