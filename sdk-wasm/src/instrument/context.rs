@@ -80,6 +80,11 @@ impl Interactions {
         ended.into_iter().map(|(h, _)| (h, now_ms)).collect()
     }
 
+    /// The earliest deadline of an open interaction, if any.
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.open.iter().map(|o| o.deadline_ms).min_by(f64::total_cmp)
+    }
+
     pub fn is_open(&self, handle: u32) -> bool {
         self.open.iter().any(|o| o.handle == handle)
     }
@@ -192,7 +197,9 @@ mod tests {
         i.work_started(1);
         i.boundary(1.0);
         assert!(i.expire(99.0).is_empty());
+        assert_eq!(i.next_deadline(), Some(100.0));
         assert_eq!(i.expire(100.0), vec![(1, 100.0)]);
+        assert_eq!(i.next_deadline(), None);
         i.work_ended(1, 101.0);
         assert!(i.boundary(102.0).is_empty());
     }

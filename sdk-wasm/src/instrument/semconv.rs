@@ -56,6 +56,13 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
     Some((host.to_ascii_lowercase(), port))
 }
 
+/// Path, query and fragment of an absolute URL (`/a?b#c`), the part that
+/// names a route in a single-page app.
+pub fn route_of(href: &str) -> &str {
+    let after_scheme = href.find("://").map_or(0, |i| i + 3);
+    href[after_scheme..].find(['/', '?', '#']).map_or("/", |i| &href[after_scheme + i..])
+}
+
 /// How a request ended, as seen by the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -118,6 +125,13 @@ mod tests {
         let other = normalise_method("PURGE");
         assert_eq!(other.normalised, "_OTHER");
         assert_eq!(other.original.as_deref(), Some("PURGE"));
+    }
+
+    #[test]
+    fn routes() {
+        assert_eq!(route_of("http://h:1/a/b?x=1#y"), "/a/b?x=1#y");
+        assert_eq!(route_of("https://h"), "/");
+        assert_eq!(route_of("https://h?q"), "?q");
     }
 
     #[test]

@@ -46,6 +46,31 @@ pub fn xpath(steps: &[Step]) -> String {
     out
 }
 
+/// Field and record separators of [`parse_ancestry`]'s input (control
+/// characters that do not occur in tag names and practically never in ids).
+pub const FIELD: char = '\u{1}';
+pub const RECORD: char = '\u{2}';
+
+/// Reads the ancestry the browser glue collects in one pass of JS (one string
+/// instead of a call across the wasm boundary per node): records of
+/// `name FIELD id FIELD position FIELD same_name_siblings`, target first.
+pub fn parse_ancestry(s: &str) -> Vec<Step> {
+    let mut steps: Vec<Step> = s
+        .split(RECORD)
+        .filter(|r| !r.is_empty())
+        .filter_map(|r| {
+            let mut f = r.split(FIELD);
+            let name = f.next()?.to_string();
+            let id = f.next().filter(|i| !i.is_empty()).map(str::to_string);
+            let position = f.next()?.parse().ok()?;
+            let same_name_siblings = f.next()?.parse().ok()?;
+            Some(Step { name, id, position, same_name_siblings })
+        })
+        .collect();
+    steps.reverse();
+    steps
+}
+
 /// An XPath 1.0 string literal (which has no escapes): double quotes unless
 /// the value contains one, then single quotes, else `concat()`.
 fn quote(v: &str) -> String {
@@ -83,6 +108,15 @@ mod tests {
     fn nearest_ancestor_id_anchors_the_path() {
         let steps = [step("html", None, 1, 1), step("div", Some("app"), 1, 1), step("ul", None, 1, 1), step("li", None, 3, 5)];
         assert_eq!(xpath(&steps), r#"//*[@id="app"]/ul/li[3]"#);
+    }
+
+    #[test]
+    fn ancestry_from_the_glue() {
+        let s = "button\u{1}\u{1}2\u{1}3\u{2}div\u{1}app\u{1}1\u{1}1\u{2}";
+        let steps = parse_ancestry(s);
+        assert_eq!(steps, [step("div", Some("app"), 1, 1), step("button", None, 2, 3)]);
+        assert_eq!(xpath(&steps), r#"//*[@id="app"]/button[2]"#);
+        assert_eq!(parse_ancestry("garbage"), []);
     }
 
     #[test]

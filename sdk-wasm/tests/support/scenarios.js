@@ -98,6 +98,20 @@ export async function fetchError(url, init) {
   }
 }
 
+/** An input whose conversion throws: the page must see the same error. */
+export async function fetchThrowingInput() {
+  try {
+    await fetch({
+      toString() {
+        throw new RangeError('bad input');
+      },
+    });
+    return 'resolved';
+  } catch (e) {
+    return `${e.name}: ${e.message}`;
+  }
+}
+
 export async function fetchAborted(url) {
   const c = new AbortController();
   const p = fetch(url, { signal: c.signal });
@@ -341,7 +355,24 @@ export function resetDocumentLoadFlag() {
   delete window.__sdkWasmDocumentLoad;
 }
 
-/** Wall time of n sequential fetches / XHRs, or n synchronous clicks. */
+/**
+ * Replaces fetch with a network-free stub (resolves at once) so a loop of
+ * fetches measures JS/wasm work only. Install before the SDK; returns undo.
+ */
+export function installFetchStub() {
+  const real = window.fetch;
+  window.fetch = function fetch() {
+    return Promise.resolve(new Response('ok'));
+  };
+  return () => {
+    window.fetch = real;
+  };
+}
+
+/**
+ * Wall time of n sequential fetches / XHRs, or n synchronous clicks followed
+ * by one macrotask (where interaction spans end), in ms.
+ */
 export async function timePerCall(kind, url, n) {
   const el = stage().querySelectorAll('button')[0];
   const t0 = performance.now();
@@ -359,7 +390,8 @@ export async function timePerCall(kind, url, n) {
       el.click();
     }
   }
+  if (kind === 'click') await nextTask();
   const totalMs = performance.now() - t0;
-  await nextTask();
+  if (kind !== 'click') await nextTask();
   return { totalMs };
 }

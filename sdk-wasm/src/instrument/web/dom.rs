@@ -1,12 +1,10 @@
-//! Reading the browser: clock, random ids, performance entries, the target's
-//! ancestry. Everything here is a thin conversion into the pure types.
+//! Reading the browser: clock and performance entries. Everything
+//! here is a thin conversion into the pure types.
 
 use crate::instrument::document_load::NavigationEntry;
-use crate::instrument::span::{SpanIdBytes, TraceIdBytes};
 use crate::instrument::timing::ResourceEntry;
-use crate::instrument::xpath::Step;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Performance, PerformanceNavigationTiming, PerformanceResourceTiming};
+use web_sys::{Performance, PerformanceNavigationTiming, PerformanceResourceTiming};
 
 pub struct Clock {
     performance: Performance,
@@ -36,26 +34,6 @@ impl Clock {
     pub fn now_ns(&self) -> u64 {
         self.to_unix_ns(self.now_ms())
     }
-}
-
-/// A random trace id and span id from `crypto.getRandomValues`, never zero.
-pub fn random_ids() -> (TraceIdBytes, SpanIdBytes) {
-    let mut buf = [0u8; 24];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut buf);
-    }
-    let mut trace = [0u8; 16];
-    let mut span = [0u8; 8];
-    trace.copy_from_slice(&buf[..16]);
-    span.copy_from_slice(&buf[16..]);
-    // All-zero ids are invalid; getRandomValues failing is the only way here.
-    if trace == [0; 16] {
-        trace[15] = 1;
-    }
-    if span == [0; 8] {
-        span[7] = 1;
-    }
-    (trace, span)
 }
 
 pub fn resource_entry(e: &PerformanceResourceTiming) -> ResourceEntry {
@@ -108,38 +86,4 @@ pub fn paint_time(performance: &Performance, name: &str) -> Option<f64> {
         .filter_map(|v| v.dyn_into::<web_sys::PerformanceEntry>().ok())
         .find(|e| e.name() == name)
         .map(|e| e.start_time())
-}
-
-/// The target's ancestry, outermost first, for `xpath::xpath`.
-pub fn ancestry(target: &Element) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let mut node = Some(target.clone());
-    while let Some(el) = node {
-        let name = el.local_name();
-        let parent = el.parent_element();
-        let (mut position, mut same) = (1, 1);
-        if let Some(p) = &parent {
-            let children = p.children();
-            same = 0;
-            for i in 0..children.length() {
-                if let Some(c) = children.item(i) {
-                    if c.local_name() == name {
-                        same += 1;
-                        if c == el {
-                            position = same;
-                        }
-                    }
-                }
-            }
-        }
-        let id = el.get_attribute("id").filter(|s| !s.is_empty());
-        let anchored = id.is_some();
-        steps.push(Step { name, id, position, same_name_siblings: same.max(1) });
-        if anchored {
-            break; // the path above an id is not needed
-        }
-        node = parent;
-    }
-    steps.reverse();
-    steps
 }

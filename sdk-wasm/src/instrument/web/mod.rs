@@ -458,21 +458,14 @@ pub fn flush(page_hidden: bool) {
 }
 
 fn location_path() -> String {
-    web_sys::window()
-        .map(|w| {
-            let l = w.location();
-            format!("{}{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default(), l.hash().unwrap_or_default())
-        })
-        .unwrap_or_default()
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    super::semconv::route_of(&href).to_string()
 }
 
-fn on_interaction(event: web_sys::Event) -> u32 {
-    let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return 0 };
-    // Disabled controls get no span (OTel JS parity).
-    if target.has_attribute("disabled") {
-        return 0;
-    }
-    let event_type = event.type_();
+/// An interaction is being dispatched on `target` (an element, not disabled:
+/// the shim checked). `ancestry` is the shim's one-string description of the
+/// target's ancestors (see `xpath::parse_ancestry`); `href` is `location.href`.
+fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: String, href: String) -> u32 {
     let created = with_state(|s| {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
@@ -481,11 +474,10 @@ fn on_interaction(event: web_sys::Event) -> u32 {
         let me = s.backend.start(SCOPE_USER_INTERACTION, &event_type, Kind::Internal, None, false, start);
         let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
         span.set("event_type", event_type.as_str());
-        span.set("target_element", target.tag_name());
-        span.set("target_xpath", super::xpath::xpath(&dom::ancestry(&target)));
-        if let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) {
-            span.set("url.full", href);
-        }
+        span.set("target_element", tag);
+        span.set("target_xpath", super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)));
+        s.interaction_paths.insert(h, super::semconv::route_of(&href).to_string());
+        span.set("url.full", href);
         s.spans.insert(h, span);
         Some((h, hook))
     })
@@ -493,7 +485,10 @@ fn on_interaction(event: web_sys::Event) -> u32 {
     let Some((h, hook)) = created else { return 0 };
     if let Some(hook) = hook {
         if call_hook(&hook, &[&JsValue::from_str(&event_type), &target, &hook_span(h)]).is_truthy() {
-            with_state(|s| s.spans.remove(&h).map(|span| s.backend.discard(&span)));
+            with_state(|s| {
+                s.interaction_paths.remove(&h);
+                s.spans.remove(&h).map(|span| s.backend.discard(&span))
+            });
             return 0;
         }
     }
@@ -505,11 +500,11 @@ fn on_interaction(event: web_sys::Event) -> u32 {
             let parent = span.as_parent();
             s.contexts.add(h, parent);
         }
-        s.interaction_paths.insert(h, location_path());
         s.stats.spans_started += 1;
         max
     });
     if let Some(max) = max {
+        // One timer for all interactions: the shim keeps it if already armed.
         shim_arm_expiry(max + 1.0);
     }
     h
@@ -534,12 +529,15 @@ fn on_work_end(ctx: u32) {
     });
 }
 
-fn on_expire() {
+/// The expiry timer fired; returns ms until the next deadline (0: none).
+fn on_expire() -> f64 {
     with_state(|s| {
         let now = s.clock.now_ms();
         let ended = s.interactions.expire(now);
         s.end_interactions(ended);
-    });
+        s.interactions.next_deadline().map_or(0.0, |d| (d - now).max(1.0))
+    })
+    .unwrap_or(0.0)
 }
 
 /// The URL changed while interaction `ctx` runs: it is a navigation.
@@ -685,11 +683,11 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "entries", Closure::<dyn Fn(JsValue)>::new(on_entries));
     set_callback(&r, "sweep", Closure::<dyn Fn() -> bool>::new(on_sweep));
     set_callback(&r, "hidden", Closure::<dyn Fn()>::new(on_hidden));
-    set_callback(&r, "interaction", Closure::<dyn Fn(web_sys::Event) -> u32>::new(on_interaction));
+    set_callback(&r, "interaction", Closure::<dyn Fn(String, JsValue, String, String, String) -> u32>::new(on_interaction));
     set_callback(&r, "boundary", Closure::<dyn Fn()>::new(on_boundary));
     set_callback(&r, "workStart", Closure::<dyn Fn(u32) -> bool>::new(on_work_start));
     set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
-    set_callback(&r, "expire", Closure::<dyn Fn()>::new(on_expire));
+    set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
     set_callback(&r, "navigated", Closure::<dyn Fn(u32)>::new(on_navigated));
     set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
     shim_install(&r, &opts);

@@ -310,17 +310,54 @@ function makeQueueMicrotask(original) {
 
 // ---- interactions and navigation -----------------------------------------
 
+// Target first, records separated by \u0002, fields by \u0001 (see
+// xpath::parse_ancestry); stops at the nearest element with an id.
+function ancestry(el) {
+  let out = '';
+  for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+    const name = n.localName;
+    const id = n.getAttribute('id') || '';
+    let pos = 1;
+    let same = 1;
+    const p = n.parentElement;
+    if (p) {
+      same = 0;
+      for (let c = p.firstElementChild; c; c = c.nextElementSibling) {
+        if (c.localName === name) {
+          same++;
+          if (c === n) pos = same;
+        }
+      }
+    }
+    out += name + '\u0001' + id + '\u0001' + pos + '\u0001' + same + '\u0002';
+    if (id) break;
+  }
+  return out;
+}
+
 function onInteraction(e) {
   if (!R) return;
-  const h = call(R.interaction, e);
+  const t = e.target;
+  // Elements only, and not disabled ones (OTel JS parity).
+  if (!t || t.nodeType !== 1 || typeof t.getAttribute !== 'function' || t.hasAttribute('disabled')) return;
+  let h = 0;
+  try {
+    h = R.interaction(e.type, t, t.tagName, ancestry(t), location.href);
+  } catch (_) {
+    errors++;
+  }
   if (h) {
     cur = h;
     scheduleReset();
   }
 }
 
+let expiryTimer = 0;
+
 function onExpire() {
-  if (R) call(R.expire);
+  expiryTimer = 0;
+  const next = R ? call(R.expire) : 0;
+  if (next > 0) armExpiry(next);
 }
 
 function makeHistory(original) {
@@ -417,9 +454,9 @@ export function install(callbacks, opts) {
   }
 }
 
-/** Schedules the cap on an interaction's duration. */
+/** Schedules the check that caps interactions' durations (one timer). */
 export function armExpiry(ms) {
-  orig.setTimeout.call(window, onExpire, ms);
+  if (!expiryTimer && orig.setTimeout) expiryTimer = orig.setTimeout.call(window, onExpire, ms);
 }
 
 export function uninstall() {
@@ -438,6 +475,10 @@ export function uninstall() {
   resetPending = false;
   timers.clear();
   frames.clear();
+  if (expiryTimer) clearTimeout(expiryTimer);
+  expiryTimer = 0;
+  if (timingTimer) clearTimeout(timingTimer);
+  timingTimer = 0;
 }
 
 export function errorCount() {
