@@ -242,6 +242,26 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
   }
 });
 
+test('the example runs on the Vite dev server too', async () => {
+  const frontend = path.join(ROOT, 'examples/web/frontend');
+  const dev = await startServer('node_modules/vite/bin/vite.js', ['--host', '127.0.0.1', '--port', '0'], { cwd: frontend, ready: /Local:\s+http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs: 30000 });
+  const testId = `e2e${++testCounter}`;
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript((otlp) => { window.__ENV = { OTLP_ENDPOINT: otlp }; }, `${receiver.origin}/t/${testId}`);
+    const page = await context.newPage();
+    await page.goto(dev.origin + '/');
+    await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 30000 });
+    await clickAndWait(page, '#checkout', 'checkout: done');
+    await page.evaluate(() => window.__telemetry.forceFlush());
+    const names = spansOf(await getJson(`${receiver.origin}/t/${testId}/_received`)).map((x) => x.name);
+    assert.ok(names.includes('checkout'), `spans: ${names}`);
+  } finally {
+    await context.close();
+    dev.proc.kill();
+  }
+});
+
 test('transfer size of the telemetry the example page downloads', async () => {
   const context = await browser.newContext();
   try {

@@ -12,25 +12,27 @@ process.on('exit', () => {
   for (const p of started) if (p.pid) p.kill();
 });
 
-/** Runs `node script ...args`; resolves { port, origin, proc } once the port is printed. */
-export function startServer(script, args = [], { host = '127.0.0.1', timeoutMs = 15000 } = {}) {
+/** Runs `node script ...args` (script relative to the repo root, or to `cwd`); resolves
+ *  { port, origin, proc } once stdout matches `ready`, whose first group is the port (by
+ *  default: a first line holding just the port). */
+export function startServer(script, args = [], { host = '127.0.0.1', cwd = ROOT, ready = /^(\d+)\s*$/m, timeoutMs = 15000 } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.resolve(ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [path.resolve(cwd, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
     started.push(proc);
-    const timer = setTimeout(() => reject(new Error(`${script} printed no port within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${script} did not report its port within ${timeoutMs} ms`)), timeoutMs);
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && /^\d+$/.test(line.trim())) {
+      const m = ready.exec(out);
+      if (m) {
         clearTimeout(timer);
-        const port = Number(line.trim());
+        const port = Number(m[1]);
         resolve({ port, origin: `http://${host}:${port}`, proc });
       }
     });
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code} before printing its port`));
+      reject(new Error(`${script} exited with ${code} before reporting its port`));
     });
   });
 }
