@@ -12,12 +12,6 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { getJson, launchChromium, ROOT, startServer, stopAll, waitFor } from './servers.mjs';
 
-// The automatic instrumentations (documentLoad, fetch, XHR, user interaction) come from branch
-// `instr`. Until it is merged, the tests that need them are skipped with this reason; flip to
-// true after the merge.
-const INSTRUMENTATIONS_LANDED = true;
-const NEEDS_INSTRUMENTATION = INSTRUMENTATIONS_LANDED ? false : 'pending: needs the auto-instrumentations (branch instr)';
-
 const SPAN_KIND_CLIENT = 3; // OTLP enum (JS api's CLIENT is 2; OTLP counts UNSPECIFIED as 0)
 
 let receiver, app, partner, thirdParty, browser;
@@ -79,10 +73,8 @@ test('app spans and metrics (through @opentelemetry/api after register()) arrive
     const checkout = spansOf(received).find((sp) => sp.name === 'checkout');
     assert.ok(checkout, `no checkout span in ${JSON.stringify(spansOf(received).map((x) => x.name))}`);
     assert.match(checkout.traceId, /^[0-9a-f]{32}$/);
-    if (INSTRUMENTATIONS_LANDED) {
-      const click = spansOf(received).find((sp) => sp.spanId === checkout.parentSpanId);
-      assert.equal(click?.name, 'click', 'a span started in a click handler is a child of the click');
-    }
+    const click = spansOf(received).find((sp) => sp.spanId === checkout.parentSpanId);
+    assert.equal(click?.name, 'click', 'a span started in a click handler is a child of the click');
     const metrics = metricNamesOf(received);
     assert.ok(metrics.includes('app.sessions.started'), `metrics: ${metrics}`);
     assert.ok(metrics.includes('app.items.load_ms'), `metrics: ${metrics}`);
@@ -122,7 +114,7 @@ test('the third-party origin gets no trace header and no preflight', async () =>
   }
 });
 
-test('documentLoad trace', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('documentLoad trace', async () => {
   const s = await openApp();
   try {
     await s.flush();
@@ -155,7 +147,7 @@ async function assertClickTracesRequest(s, button, statusText, server, method = 
   return call;
 }
 
-test('a click whose fetch is its child; the traceparent reached the same-origin API', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('a click whose fetch is its child; the traceparent reached the same-origin API', async () => {
   const s = await openApp();
   try {
     await assertClickTracesRequest(s, '#fetch-same', 'same-origin fetch: 3 items', app);
@@ -165,7 +157,7 @@ test('a click whose fetch is its child; the traceparent reached the same-origin 
   }
 });
 
-test('the partner origin, allowed by pattern, gets the traceparent (after a preflight)', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('the partner origin, allowed by pattern, gets the traceparent (after a preflight)', async () => {
   const s = await openApp();
   try {
     await assertClickTracesRequest(s, '#fetch-partner', 'partner fetch: 3 items', partner);
@@ -177,7 +169,7 @@ test('the partner origin, allowed by pattern, gets the traceparent (after a pref
   }
 });
 
-test('a client-side route change: the click becomes a Navigation span; the page XHR and its useTracer span are traced', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('a client-side route change: the click becomes a Navigation span; the page XHR and its useTracer span are traced', async () => {
   const s = await openApp();
   try {
     await s.page.click('#nav-orders');
@@ -192,7 +184,7 @@ test('a client-side route change: the click becomes a Navigation span; the page 
   }
 });
 
-test('nothing is lost when the user navigates away right after a request', { skip: NEEDS_INSTRUMENTATION }, async () => {
+test('nothing is lost when the user navigates away right after a request', async () => {
   const s = await openApp();
   try {
     const before = (await apiCalls(app)).length;
