@@ -276,7 +276,7 @@ fn bad_config_throws_a_clear_error() {
 }
 
 #[wasm_bindgen_test]
-fn spans_have_ids_times_and_parents() {
+async fn spans_have_ids_times_and_parents() {
     let sdk = init(config("", &test_id("ids"), "")).map_err(JsValue::from).unwrap();
     let tracer = sdk.tracer("t".into(), None);
     let mut parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
@@ -299,4 +299,5 @@ fn spans_have_ids_times_and_parents() {
     child.end(JsValue::UNDEFINED);
     assert!(!child.is_recording());
     parent.end(JsValue::UNDEFINED);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
 }

@@ -163,3 +163,118 @@ impl opentelemetry::trace::Tracer for SdkTracer {
         span
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::ids::SeededRandom;
+    use opentelemetry::trace::{Span as _, Status, TraceState, Tracer as _, TracerProvider as _};
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Collect(Arc<Mutex<Vec<SpanData>>>);
+    impl SpanProcessor for Collect {
+        fn on_end(&self, span: SpanData) {
+            self.0.lock().unwrap().push(span);
+        }
+    }
+
+    fn provider(sampler: Sampler, limits: SpanLimits) -> (SdkTracerProvider, Collect) {
+        let c = Collect::default();
+        let p = SdkTracerProvider::new(Box::new(c.clone()), Box::new(ManualClock::new(1_000)), Box::new(SeededRandom::new(42)), sampler, limits);
+        (p, c)
+    }
+
+    #[test]
+    fn the_standard_api_builds_parent_child_traces() {
+        let (p, out) = provider(Sampler::AlwaysOn, SpanLimits::default());
+        let tracer = p.tracer("app");
+        tracer.in_span("parent", |cx| {
+            let mut child = tracer.start_with_context("child", &cx);
+            child.set_attribute(KeyValue::new("k", "v"));
+            child.end();
+        });
+        let spans = out.0.lock().unwrap();
+        assert_eq!(spans.len(), 2);
+        let (child, parent) = (&spans[0], &spans[1]);
+        assert_eq!(child.name, "child");
+        assert_eq!(child.span_context.trace_id(), parent.span_context.trace_id());
+        assert_eq!(child.parent_span_id, parent.span_context.span_id());
+        assert_eq!(parent.parent_span_id, SpanId::INVALID);
+        assert_eq!(child.attributes, vec![KeyValue::new("k", "v")]);
+        assert_eq!(parent.scope.name(), "app");
+        assert!(child.start_ns >= 1_000 && child.end_ns >= child.start_ns);
+    }
+
+    #[test]
+    fn explicit_options_for_instrumentations() {
+        let (p, out) = provider(Sampler::AlwaysOn, SpanLimits::default());
+        let tracer = p.tracer("fetch");
+        let remote = crate::propagation::extract("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", Some("v=1")).unwrap();
+        let mut span = tracer.start_span(SpanOptions {
+            kind: SpanKind::Client,
+            parent: Some(remote.clone()),
+            attributes: vec![KeyValue::new("http.request.method", "GET")],
+            links: vec![Link::with_context(SpanContext::empty_context()), Link::with_context(remote.clone())],
+            start_ns: Some(5_000),
+            ..SpanOptions::new("GET")
+        });
+        span.add_event_at("responseEnd", 7_000, vec![]);
+        span.end_at(9_000);
+        let s = &out.0.lock().unwrap()[0];
+        assert_eq!((s.start_ns, s.end_ns, s.events[0].time_ns), (5_000, 9_000, 7_000));
+        assert_eq!(s.kind, SpanKind::Client);
+        assert!(s.parent_is_remote);
+        assert_eq!(s.parent_span_id, remote.span_id());
+        assert_eq!(s.span_context.trace_state(), &TraceState::from_key_value([("v", "1")]).unwrap());
+        assert_eq!(s.links.len(), 1, "invalid links are dropped");
+    }
+
+    #[test]
+    fn unsampled_spans_are_not_recorded_or_exported() {
+        let (p, out) = provider(Sampler::AlwaysOff, SpanLimits::default());
+        let mut span = p.tracer("t").start("x");
+        assert!(!span.is_recording());
+        assert!(span.span_context().is_valid());
+        assert!(!span.span_context().is_sampled());
+        span.end();
+        assert!(out.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn status_rules_limits_drop_and_shutdown() {
+        let limits = SpanLimits { attributes: 2, events: 1, links: 1, ..Default::default() };
+        let (p, out) = provider(Sampler::AlwaysOn, limits);
+        let tracer = p.tracer("t");
+        {
+            let mut s = tracer.start("limits");
+            for i in 0..4 {
+                s.set_attribute(KeyValue::new(format!("k{i}"), i as i64));
+            }
+            s.set_attribute(KeyValue::new("k0", 10));
+            s.add_event("a", vec![]);
+            s.add_event("b", vec![]);
+            s.set_status(Status::error("first"));
+            s.set_status(Status::Unset);
+            assert_eq!(s.data().unwrap().status, Status::error("first"));
+            s.set_status(Status::Ok);
+            s.set_status(Status::error("late"));
+            s.update_name("renamed");
+            // Dropped without end(): ends it, as the OpenTelemetry Rust SDK does.
+        }
+        let mut discarded = tracer.start("discarded");
+        discarded.discard();
+        drop(discarded);
+        p.shutdown();
+        tracer.start("after-shutdown").end();
+        let spans = out.0.lock().unwrap();
+        assert_eq!(spans.len(), 1);
+        let s = &spans[0];
+        assert_eq!(s.name, "renamed");
+        assert_eq!(s.attributes, vec![KeyValue::new("k0", 10), KeyValue::new("k1", 1)]);
+        assert_eq!(s.dropped_attributes, 2);
+        assert_eq!((s.events.len(), s.dropped_events), (1, 1));
+        assert_eq!(s.status, Status::Ok, "Ok is final");
+    }
+}

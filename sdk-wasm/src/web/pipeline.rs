@@ -76,7 +76,8 @@ impl SpanPipeline {
         self.arm_timer();
     }
 
-    /// Exports what may go now: full batches, or with `everything` the whole queue.
+    /// Exports the queue in batches while export slots are free; when the page is hiding,
+    /// all of it at once.
     fn export_ready(self: &Rc<Self>, hiding: bool) {
         let batches = self.queue.borrow_mut().take_all(hiding);
         self.send_all(batches);
