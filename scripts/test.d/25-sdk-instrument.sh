@@ -15,9 +15,12 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
 run() {
   cargo test -p sdk-wasm --target wasm32-unknown-unknown --test instrument "$@"
 }
-# Build once; each browser run reuses the artifacts.
+# Build once; each browser run reuses the artifacts. The overhead measurement
+# only means something in a release build; run it by hand:
+#   INSTR_FIXTURE_PORT=<port> cargo test --release -p sdk-wasm --target wasm32-unknown-unknown \
+#     --test instrument -- overhead --nocapture
 run --no-run --quiet
 echo "== instrumentations in Chrome"
-( unset GECKODRIVER; CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} run )
+( unset GECKODRIVER; CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} run -- --skip overhead )
 echo "== instrumentations in Firefox"
-( unset CHROMEDRIVER; run )
+( unset CHROMEDRIVER; run -- --skip overhead )

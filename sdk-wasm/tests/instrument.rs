@@ -868,13 +868,13 @@ async fn document_load_spans_after_load_with_meta_traceparent_once_per_page() {
 async fn overhead_per_call_is_measured() {
     let url = format!("{}/t/perf/x", other());
     let mut line = String::new();
-    for (kind, n) in [("fetch", 500u32), ("xhr", 200), ("click", 2000)] {
+    for (kind, n) in [("fetch", 500u32), ("xhr", 200), ("click", 5000)] {
         let stub = (kind == "fetch").then(install_fetch_stub);
         let (mut base, mut with) = (Vec::new(), Vec::new());
         for _ in 0..5 {
             wait(time_per_call(kind, &url, 20)).await;
             base.push(get(&wait(time_per_call(kind, &url, n)).await, "totalMs").as_f64().unwrap());
-            let sdk = init_core_with("perf", &[("maxQueueSize", 100000.into()), ("maxExportBatchSize", 100000.into())]);
+            let sdk = init_core_with("perf", &[("maxQueueSize", 100000.into()), ("maxExportBatchSize", 100000.into()), ("maxConcurrentExports", 1000.into())]);
             wait(time_per_call(kind, &url, 20)).await;
             with.push(get(&wait(time_per_call(kind, &url, n)).await, "totalMs").as_f64().unwrap());
             shutdown_core(sdk).await;
