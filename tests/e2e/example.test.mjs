@@ -215,6 +215,7 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
     assert.equal(result.afterEnd.recording, false);
     assert.match(result.afterEnd.traceId, /^[0-9a-f]{32}$/);
     assert.equal(result.stats.spansDropped, 0);
+    assert.equal(result.restartedIsNew, true);
     const received = await getJson(`${receiver.origin}/t/${testId}/_received`);
     const spans = spansOf(received);
     const outer = spans.find((x) => x.name === 'outer');
@@ -226,6 +227,7 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
     const apiInner = spans.find((x) => x.name === 'api-inner');
     assert.ok(apiOuter && apiInner, 'spans made through @opentelemetry/api after register() are exported');
     assert.equal(apiInner.parentSpanId, apiOuter.spanId);
+    assert.ok(spans.some((x) => x.name === 'after-restart'), 'shutdown flushed, and the restarted SDK exports');
     const metrics = metricNamesOf(received);
     assert.ok(metrics.includes('web.entry.count') && metrics.includes('web.entry.gauge') && metrics.includes('api.counter'), `metrics: ${metrics}`);
     assert.ok(received.requests.filter((r) => r.method === 'POST').every((r) => r.contentType.includes('json')));
