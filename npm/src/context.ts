@@ -29,8 +29,17 @@ export const ROOT_CONTEXT: Context = new ImmutableContext();
 export const spanFromContext = (ctx: Context): Span | undefined => ctx.getValue(SPAN_KEY) as Span | undefined;
 export const contextWithSpan = (ctx: Context, span: Span): Context => ctx.setValue(SPAN_KEY, span);
 
+/** Lets another context carrier follow a span made current here: the wasm core's
+ *  auto-instrumentations, whose context also survives `await`s. */
+export interface ContextBridge {
+  /** Makes the span context current there; returns a token for `exit`. */
+  enter(spanContext: SpanContext): number;
+  exit(token: number): void;
+}
+
 export class StackContextManager implements ContextManager {
   private current: Context = ROOT_CONTEXT;
+  constructor(private readonly bridge?: ContextBridge) {}
 
   active(): Context {
     return this.current;
@@ -39,10 +48,13 @@ export class StackContextManager implements ContextManager {
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
     const previous = this.current;
     this.current = ctx ?? ROOT_CONTEXT;
+    const span = spanFromContext(this.current);
+    const token = span && span !== spanFromContext(previous) && this.bridge ? this.bridge.enter(span.spanContext()) : undefined;
     try {
       return fn.call(thisArg, ...args);
     } finally {
       this.current = previous;
+      if (token !== undefined) this.bridge!.exit(token);
     }
   }
 

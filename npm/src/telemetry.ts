@@ -65,7 +65,12 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
   } catch (e) {
     throw renameCoreError(e);
   }
-  const contexts = new StackContextManager();
+  // A span made current from JS is current for the auto-instrumentations too, so requests
+  // made inside `startActiveSpan` (also after its awaits) are its children.
+  const contexts = new StackContextManager({
+    enter: (sc) => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }),
+    exit: (token) => sdk.exitContext(token),
+  });
   const registry = new ObservableRegistry();
   const tracerProvider = new WasmTracerProvider(sdk, contexts);
   const meterProvider = new WasmMeterProvider(sdk, registry);

@@ -13,6 +13,7 @@
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
 //! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
+//! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
 //! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
 //! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
@@ -221,6 +222,21 @@ impl Sdk {
     #[wasm_bindgen(js_name = activeSpanContext)]
     pub fn active_span_context(&self) -> JsValue {
         crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| span_context_to_js(&p.span_context(false)).into())
+    }
+
+    /// Makes `spanContext` the auto-instrumentations' current context while JS code runs in
+    /// it (requests it starts become its children); returns a token for `exitContext`.
+    #[wasm_bindgen(js_name = enterContext)]
+    pub fn enter_context(&self, span_context: JsValue) -> u32 {
+        match span_context_from_js(&span_context) {
+            Some(cx) => crate::instrument::web::enter_parent(crate::instrument::span::Parent::from_span_context(&cx)),
+            None => crate::instrument::web::current_context(),
+        }
+    }
+
+    #[wasm_bindgen(js_name = exitContext)]
+    pub fn exit_context(&self, token: u32) {
+        crate::instrument::web::restore_context(token);
     }
 
     #[wasm_bindgen(js_name = isExporterUrl)]

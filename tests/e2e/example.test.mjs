@@ -75,6 +75,11 @@ test('app spans and metrics (through @opentelemetry/api after register()) arrive
     assert.match(checkout.traceId, /^[0-9a-f]{32}$/);
     const click = spansOf(received).find((sp) => sp.spanId === checkout.parentSpanId);
     assert.equal(click?.name, 'click', 'a span started in a click handler is a child of the click');
+    // The request made inside startActiveSpan (after an await, too) is the checkout's child.
+    const post = (await apiCalls(app)).find((c) => c.method === 'POST' && c.traceparent?.includes(checkout.traceId));
+    assert.ok(post, 'the checkout POST carried the checkout trace');
+    const postSpan = spansOf(received).find((sp) => sp.spanId === post.traceparent.split('-')[2]);
+    assert.equal(postSpan?.parentSpanId, checkout.spanId, 'the POST span is a child of the checkout span');
     const metrics = metricNamesOf(received);
     assert.ok(metrics.includes('app.sessions.started'), `metrics: ${metrics}`);
     assert.ok(metrics.includes('app.items.load_ms'), `metrics: ${metrics}`);
@@ -238,7 +243,7 @@ test('the `otel-wasm/web` entry works from a plain <script type="module">', asyn
 
 test('the example runs on the Vite dev server too', async () => {
   const frontend = path.join(ROOT, 'examples/web/frontend');
-  const dev = await startServer('node_modules/vite/bin/vite.js', ['--host', '127.0.0.1', '--port', '0'], { cwd: frontend, ready: /Local:\s+http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs: 30000 });
+  const dev = await startServer('node_modules/vite/bin/vite.js', ['--host', '127.0.0.1', '--port', '0'], { cwd: frontend, env: { API_PROXY_TARGET: app.origin }, ready: /Local:\s+http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs: 30000 });
   const testId = `e2e${++testCounter}`;
   const context = await browser.newContext();
   try {

@@ -15,9 +15,9 @@ process.on('exit', () => {
 /** Runs `node script ...args` (script relative to the repo root, or to `cwd`); resolves
  *  { port, origin, proc } once stdout matches `ready`, whose first group is the port (by
  *  default: a first line holding just the port). */
-export function startServer(script, args = [], { host = '127.0.0.1', cwd = ROOT, ready = /^(\d+)\s*$/m, timeoutMs = 15000 } = {}) {
+export function startServer(script, args = [], { host = '127.0.0.1', cwd = ROOT, env = {}, ready = /^(\d+)\s*$/m, timeoutMs = 15000 } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.resolve(cwd, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+    const proc = spawn(process.execPath, [path.resolve(cwd, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1', ...env } });
     started.push(proc);
     const timer = setTimeout(() => reject(new Error(`${script} did not report its port within ${timeoutMs} ms`)), timeoutMs);
     let out = '';
