@@ -362,7 +362,7 @@ impl Span {
             Some(s) => (None, Some(s), None),
             None => {
                 let code = get(&exception, "code");
-                let ty = get(&exception, "name").as_string().or_else(|| code.as_string()).or_else(|| code.as_f64().map(|c| js_number_string(c)));
+                let ty = get(&exception, "name").as_string().or_else(|| code.as_string()).or_else(|| code.as_f64().map(js_number_string));
                 (ty, get(&exception, "message").as_string(), get(&exception, "stack").as_string())
             }
         };

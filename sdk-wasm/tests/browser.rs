@@ -212,7 +212,9 @@ async fn a_burst_of_5000_spans_loses_none() {
     let stats = sdk.stats();
     assert_eq!(num(&stats, "spansDropped"), 0.0);
     assert!(num(&stats, "exportsInFlight") >= 9.0, "full batches left during the burst");
+    assert!(sdk_wasm::web::is_exporting());
     JsFuture::from(sdk.force_flush()).await.unwrap();
+    assert!(!sdk_wasm::web::is_exporting());
     let r = received(&id).await;
     assert_eq!(num(&r, "spans"), 5000.0);
     let bytes: f64 = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").map(|x| num(&x, "bodySize")).sum();

@@ -55,7 +55,11 @@ extern "C" {
     #[wasm_bindgen(js_name = clickOn)]
     fn click_on(which: &str);
     #[wasm_bindgen(js_name = clickNavigates)]
-    fn click_navigates(path: &str) -> Promise;
+    fn click_navigates(path: &str, how: &str) -> Promise;
+    #[wasm_bindgen(js_name = addEarlyListener)]
+    fn add_early_listener(url: &str);
+    #[wasm_bindgen(js_name = clickEarly)]
+    fn click_early() -> Promise;
     #[wasm_bindgen(js_name = clickTextNode)]
     fn click_text_node();
     #[wasm_bindgen(js_name = makeFetchReadOnly)]
@@ -69,6 +73,8 @@ extern "C" {
     fn reset_document_load_flag();
     #[wasm_bindgen(js_name = installFetchStub)]
     fn install_fetch_stub() -> JsValue;
+    #[wasm_bindgen(js_name = installXhrStub)]
+    fn install_xhr_stub() -> JsValue;
     #[wasm_bindgen(js_name = timePerCall)]
     fn time_per_call(kind: &str, url: &str, n: u32) -> Promise;
 }
@@ -776,11 +782,24 @@ async fn two_clicks_close_together_keep_their_own_requests() {
 #[wasm_bindgen_test]
 async fn url_change_during_a_click_renames_it_navigation() {
     let sink = setup(JsValue::UNDEFINED);
-    wait(click_navigates("/spa/page?x=1#h")).await;
+    wait(click_navigates("/spa/page?x=1#h", "push")).await;
+    wait(click_navigates("#later", "hash")).await;
+    let spans = teardown(&sink);
+    let clicks = interactions(&spans);
+    assert_eq!(clicks.len(), 2);
+    assert_eq!(clicks[0].name, "Navigation: /spa/page?x=1#h");
+    assert!(clicks[1].name.starts_with("Navigation: /") && clicks[1].name.ends_with("#later"), "{}", clicks[1].name);
+}
+
+#[wasm_bindgen_test]
+async fn listeners_added_before_the_sdk_are_covered() {
+    add_early_listener(&format!("{}/t/ui-early/x", allowed()));
+    let sink = setup(JsValue::UNDEFINED);
+    wait(click_early()).await;
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
     assert_eq!(clicks.len(), 1);
-    assert_eq!(clicks[0].name, "Navigation: /spa/page?x=1#h");
+    assert_eq!(by_url(&spans, "/t/ui-early/x").parent_span_id, Some(clicks[0].span_id));
 }
 
 #[wasm_bindgen_test]
@@ -859,17 +878,22 @@ async fn document_load_spans_after_load_with_meta_traceparent_once_per_page() {
 
 /// Rough main-thread overhead per fetch, XHR and click with the SDK core and
 /// all instrumentations on (run with `--nocapture` to see the OVERHEAD line;
-/// meaningful in a `--release` build). Fetches go to a network-free stub so
-/// only our work is timed; XHRs go over loopback to the origin not listed for
-/// trace headers (no preflight), so their figure is noisier. Clicks include
-/// the macrotask where their spans end. Rounds with and without the SDK
-/// alternate; medians of 5.
+/// meaningful in a `--release` build). fetch and XMLHttpRequest are replaced
+/// by network-free stubs (installed before the SDK, which wraps them as it
+/// would the real ones) so only our work is timed; without resource-timing
+/// entries the request spans go to the core when their wait times out or
+/// at shutdown. Clicks include the macrotask where their spans end. Rounds
+/// with and without the SDK alternate; medians of 5.
 #[wasm_bindgen_test]
 async fn overhead_per_call_is_measured() {
     let url = format!("{}/t/perf/x", other());
     let mut line = String::new();
-    for (kind, n) in [("fetch", 500u32), ("xhr", 200), ("click", 5000)] {
-        let stub = (kind == "fetch").then(install_fetch_stub);
+    for (kind, n) in [("fetch", 500u32), ("xhr", 500), ("click", 5000)] {
+        let stub = match kind {
+            "fetch" => Some(install_fetch_stub()),
+            "xhr" => Some(install_xhr_stub()),
+            _ => None,
+        };
         let (mut base, mut with) = (Vec::new(), Vec::new());
         for _ in 0..5 {
             wait(time_per_call(kind, &url, 20)).await;

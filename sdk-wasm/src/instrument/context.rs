@@ -17,7 +17,6 @@ use std::collections::VecDeque;
 #[derive(Debug)]
 struct Open {
     handle: u32,
-    dispatching: bool,
     pending: u32,
     /// When the last pending work ended (the span's end time if it stays idle).
     idle_since_ms: Option<f64>,
@@ -33,21 +32,15 @@ pub struct Interactions {
 pub type Ended = (u32, f64);
 
 impl Interactions {
-    /// A new interaction is being dispatched. Earlier dispatches are over by
-    /// now (events are dispatched one task at a time).
+    /// A new interaction is being dispatched. (It cannot end before the next
+    /// macrotask boundary, by which time its dispatch is over.)
     pub fn start(&mut self, handle: u32, now_ms: f64, max_ms: f64) {
-        for o in self.open.iter_mut() {
-            o.dispatching = false;
-        }
-        self.open.push(Open { handle, dispatching: true, pending: 0, idle_since_ms: None, deadline_ms: now_ms + max_ms });
+        self.open.push(Open { handle, pending: 0, idle_since_ms: None, deadline_ms: now_ms + max_ms });
     }
 
     /// A macrotask boundary: dispatches in progress are over, and idle
     /// interactions end (at the time their last work ended, else now).
     pub fn boundary(&mut self, now_ms: f64) -> Vec<Ended> {
-        for o in self.open.iter_mut() {
-            o.dispatching = false;
-        }
         self.take(|o| o.pending == 0, now_ms)
     }
 

@@ -6,6 +6,7 @@ pub mod context;
 pub mod document_load;
 pub mod semconv;
 pub mod span;
+pub mod table;
 pub mod timing;
 pub mod xpath;
 

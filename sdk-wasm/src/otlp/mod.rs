@@ -61,7 +61,7 @@ pub(crate) fn same_scope(a: &Arc<InstrumentationScope>, b: &Arc<InstrumentationS
 }
 
 /// Groups items by instrumentation scope, keeping first-seen order.
-pub(crate) fn group_by_scope<'a, T>(items: &'a [T], scope: impl Fn(&T) -> &Arc<InstrumentationScope>) -> Vec<(&'a Arc<InstrumentationScope>, Vec<&'a T>)> {
+pub(crate) fn group_by_scope<T>(items: &[T], scope: impl Fn(&T) -> &Arc<InstrumentationScope>) -> Vec<(&Arc<InstrumentationScope>, Vec<&T>)> {
     let mut groups: Vec<(&Arc<InstrumentationScope>, Vec<&T>)> = Vec::new();
     for it in items {
         let s = scope(it);

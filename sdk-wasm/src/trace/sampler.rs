@@ -3,7 +3,9 @@
 use opentelemetry::trace::{SpanContext, TraceId};
 
 #[derive(Clone, Debug, PartialEq)]
+#[derive(Default)]
 pub enum Sampler {
+    #[default]
     AlwaysOn,
     AlwaysOff,
     /// Samples this fraction of traces, decided by the trace id alone so that every
@@ -13,11 +15,6 @@ pub enum Sampler {
     ParentBased(Box<Sampler>),
 }
 
-impl Default for Sampler {
-    fn default() -> Self {
-        Sampler::AlwaysOn
-    }
-}
 
 impl Sampler {
     /// Whether a new span with this parent (if any) and trace id is recorded and sampled.
@@ -39,7 +36,7 @@ fn ratio_sampled(ratio: f64, trace_id: TraceId) -> bool {
     if ratio >= 1.0 {
         return true;
     }
-    if !(ratio > 0.0) {
+    if ratio.is_nan() || ratio <= 0.0 {
         return false;
     }
     let bytes = trace_id.to_bytes();

@@ -39,7 +39,7 @@ impl Default for WebClock {
 
 /// Epoch milliseconds (fractional) to nanoseconds, splitting to keep sub-ms precision.
 pub fn ms_to_ns(ms: f64) -> u64 {
-    if !(ms > 0.0) {
+    if ms.is_nan() || ms <= 0.0 {
         return 0;
     }
     let whole = ms.trunc();

@@ -11,4 +11,4 @@ pub mod random;
 pub mod regexp;
 pub mod timers;
 
-pub use pipeline::{is_exporter_url, Sdk};
+pub use pipeline::{is_exporter_url, is_exporting, Sdk};

@@ -29,10 +29,15 @@ thread_local! {
     static EXPORTERS: RefCell<Vec<Weak<Exporter>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether `url` is an endpoint of a live SDK instance (instrumentations skip these), or
-/// `None`-safe `false` when no SDK runs. Cheap: no allocation unless an SDK is live.
+/// Whether `url` (resolved against the page, query ignored) is an OTLP endpoint of a live
+/// SDK instance: instrumentations must not trace these requests. `false` when no SDK runs.
 pub fn is_exporter_url(url: &str) -> bool {
     EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.is_own_url(url)))
+}
+
+/// Whether any live SDK instance has an export request in flight right now.
+pub fn is_exporting() -> bool {
+    EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.requests_in_flight.get() > 0))
 }
 
 /// The batch span processor's browser half.

@@ -312,14 +312,44 @@ export function clickOn(which) {
   el.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
 }
 
-/** A click whose handler changes the URL (SPA navigation). */
-export async function clickNavigates(path) {
+/**
+ * A click whose handler changes the URL (SPA navigation): with
+ * history.pushState, or by assigning location.hash after an await.
+ */
+export async function clickNavigates(path, how) {
   const before = location.pathname + location.search + location.hash;
   const el = stage().querySelectorAll('button')[0];
-  el.addEventListener('click', () => history.pushState({}, '', path));
+  let done;
+  const finished = new Promise((r) => (done = r));
+  el.addEventListener('click', async () => {
+    if (how === 'hash') {
+      await new Promise((r) => setTimeout(r, 5));
+      location.hash = path;
+    } else {
+      history.pushState({}, '', path);
+    }
+    done();
+  });
   el.click();
+  await finished;
+  await nextTask();
   await nextTask();
   history.replaceState({}, '', before);
+}
+
+/** A listener registered before the SDK starts, which fetches. */
+let early = null;
+export function addEarlyListener(url) {
+  const el = stage().querySelectorAll('button')[0];
+  early = { el, done: null };
+  early.finished = new Promise((r) => (early.done = r));
+  el.addEventListener('click', () => fetch(url).then(() => early.done()));
+}
+
+export async function clickEarly() {
+  early.el.click();
+  await early.finished;
+  await nextTask();
 }
 
 /** A disabled-looking target without getAttribute: a text node's event. */
@@ -366,6 +396,43 @@ export function installFetchStub() {
   };
   return () => {
     window.fetch = real;
+  };
+}
+
+/**
+ * Replaces XMLHttpRequest with a network-free fake that completes in a
+ * microtask (readystatechange, load, loadend), for the same purpose.
+ * Install before the SDK; returns undo.
+ */
+export function installXhrStub() {
+  const Real = window.XMLHttpRequest;
+  class FakeXMLHttpRequest extends EventTarget {
+    constructor() {
+      super();
+      this.readyState = 0;
+      this.status = 0;
+      this.responseText = '';
+    }
+    open() {
+      this.readyState = 1;
+    }
+    setRequestHeader() {}
+    send() {
+      queueMicrotask(() => {
+        this.readyState = 4;
+        this.status = 200;
+        this.responseText = 'ok';
+        for (const t of ['readystatechange', 'load', 'loadend']) {
+          const e = new Event(t);
+          this.dispatchEvent(e);
+          if (typeof this['on' + t] === 'function') this['on' + t](e);
+        }
+      });
+    }
+  }
+  window.XMLHttpRequest = FakeXMLHttpRequest;
+  return () => {
+    window.XMLHttpRequest = Real;
   };
 }
 

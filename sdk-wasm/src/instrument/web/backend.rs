@@ -12,7 +12,7 @@ use crate::web::Sdk;
 use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::instrument::table::Table;
 use std::rc::Rc;
 
 pub trait Backend {
@@ -52,12 +52,12 @@ fn key_value(k: String, v: Value) -> KeyValue {
 pub struct CoreBackend {
     sdk: Rc<Sdk>,
     tracers: RefCell<Vec<(&'static str, SdkTracer)>>,
-    live: RefCell<HashMap<[u8; 8], crate::trace::SdkSpan>>,
+    live: RefCell<Table<[u8; 8], crate::trace::SdkSpan>>,
 }
 
 impl CoreBackend {
     pub fn new(sdk: Rc<Sdk>) -> Self {
-        CoreBackend { sdk, tracers: RefCell::new(Vec::new()), live: RefCell::new(HashMap::new()) }
+        CoreBackend { sdk, tracers: RefCell::new(Vec::new()), live: RefCell::new(Table::default()) }
     }
 
     fn tracer(&self, scope: &'static str) -> SdkTracer {
@@ -79,7 +79,7 @@ impl Backend for CoreBackend {
         opts.start_ns = Some(start_ns);
         let span = self.tracer(scope).start_span(opts);
         let me = Parent::from_span_context(span.span_context());
-        self.live.borrow_mut().insert(me.span_id, span);
+        self.live.borrow_mut().insert_new(me.span_id, span);
         me
     }
 

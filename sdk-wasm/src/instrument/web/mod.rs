@@ -16,12 +16,12 @@ use super::context::{Interactions, RecentContexts};
 use super::document_load::{self, PageFacts, Role};
 use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, Outcome};
 use super::span::{hex, Kind, Parent, SpanRecord, Value};
+use super::table::Table;
 use super::timing::{match_entry, network_events, RequestWindow, ResourceEntry};
 use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -87,10 +87,10 @@ struct State {
     clock: Clock,
     next_handle: u32,
     /// Spans being built, by handle: requests, interactions, document load.
-    spans: HashMap<u32, SpanRecord>,
-    requests: HashMap<u32, Request>,
+    spans: Table<u32, SpanRecord>,
+    requests: Table<u32, Request>,
     /// Interaction handle → location path when it started.
-    interaction_paths: HashMap<u32, String>,
+    interaction_paths: Table<u32, String>,
     interactions: Interactions,
     contexts: RecentContexts,
     held: Vec<Held>,
@@ -118,10 +118,20 @@ impl State {
         self.backend.finish(span);
     }
 
+    /// Ends interactions; one whose URL (path, query, hash) changed while it
+    /// ran, by any means (history API, `location.hash`, back button), was a
+    /// navigation and is renamed `Navigation: <route>`.
     fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
+        if ended.is_empty() {
+            return;
+        }
+        let route = location_path();
         for (h, at_ms) in ended {
-            self.interaction_paths.remove(&h);
+            let started_at = self.interaction_paths.remove(&h);
             if let Some(mut span) = self.spans.remove(&h) {
+                if started_at.is_some_and(|r| r != route) {
+                    span.name = String::from("Navigation: ") + &route;
+                }
                 span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
                 self.finish(span);
             }
@@ -202,10 +212,8 @@ fn js_to_value(v: &JsValue) -> Option<Value> {
         Some(Value::Str(s))
     } else if let Some(b) = v.as_bool() {
         Some(Value::Bool(b))
-    } else if let Some(n) = v.as_f64() {
-        Some(if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
     } else {
-        None
+        v.as_f64().map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
     }
 }
 
@@ -312,9 +320,9 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
         }
         s.stats.spans_started += 1;
         s.interactions.work_started(ctx);
-        s.spans.insert(h, span);
+        s.spans.insert_new(h, span);
         let request = if api == Api::Xhr || init.is_undefined() { input } else { init };
-        s.requests.insert(h, Request { api, ctx, url, start_ms, request: request.clone() });
+        s.requests.insert_new(h, Request { api, ctx, url, start_ms, request: request.clone() });
         Some((h, hook, request))
     })
     .flatten();
@@ -478,9 +486,9 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
         span.set("event_type", event_type.as_str());
         span.set("target_element", tag);
         span.set("target_xpath", super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)));
-        s.interaction_paths.insert(h, super::semconv::route_of(&href).to_string());
+        s.interaction_paths.insert_new(h, super::semconv::route_of(&href).to_string());
         span.set("url.full", href);
-        s.spans.insert(h, span);
+        s.spans.insert_new(h, span);
         Some((h, hook))
     })
     .flatten();
@@ -542,19 +550,6 @@ fn on_expire() -> f64 {
     .unwrap_or(0.0)
 }
 
-/// The URL changed while interaction `ctx` runs: it is a navigation.
-fn on_navigated(ctx: u32) {
-    let path = location_path();
-    with_state(|s| {
-        if !s.interactions.is_open(ctx) || s.interaction_paths.get(&ctx) == Some(&path) {
-            return;
-        }
-        if let Some(span) = s.spans.get_mut(&ctx) {
-            span.name = format!("Navigation: {path}");
-        }
-    });
-}
-
 const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
 
 fn on_document_load() {
@@ -607,7 +602,7 @@ fn on_document_load() {
                 root = Some(span.as_parent());
             }
             let h = s.handle();
-            s.spans.insert(h, span);
+            s.spans.insert_new(h, span);
             made.push((h, p.role));
         }
         Some((made, hooks))
@@ -668,9 +663,9 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
             backend,
             clock,
             next_handle: 0,
-            spans: HashMap::new(),
-            requests: HashMap::new(),
-            interaction_paths: HashMap::new(),
+            spans: Table::default(),
+            requests: Table::default(),
+            interaction_paths: Table::default(),
             interactions: Interactions::default(),
             contexts: RecentContexts::new(256),
             held: Vec::new(),
@@ -690,7 +685,6 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "workStart", Closure::<dyn Fn(u32) -> bool>::new(on_work_start));
     set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
     set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
-    set_callback(&r, "navigated", Closure::<dyn Fn(u32)>::new(on_navigated));
     set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
     shim_install(&r, &opts);
     Ok(())

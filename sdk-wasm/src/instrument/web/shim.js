@@ -1,5 +1,5 @@
 // Browser glue for the auto-instrumentations: patches fetch, XMLHttpRequest,
-// timers, promise callbacks and history, listens for interactions, and asks
+// timers and promise callbacks, listens for interactions, and asks
 // Rust (the `R` callbacks) what to record. Rules kept here:
 // - The page's call always proceeds as without the SDK: every call into R is
 //   in try/catch (counted in `errors`), and the original function is called
@@ -308,7 +308,7 @@ function makeQueueMicrotask(original) {
   };
 }
 
-// ---- interactions and navigation -----------------------------------------
+// ---- interactions ---------------------------------------------------------
 
 // Target first, records separated by \u0002, fields by \u0001 (see
 // xpath::parse_ancestry); stops at the nearest element with an id.
@@ -360,18 +360,6 @@ function onExpire() {
   if (next > 0) armExpiry(next);
 }
 
-function makeHistory(original) {
-  return function () {
-    const r = original.apply(this, arguments);
-    if (cur && R) call(R.navigated, cur);
-    return r;
-  };
-}
-
-function onNavigation() {
-  if (cur && R) call(R.navigated, cur);
-}
-
 function onHide(e) {
   if (!R) return;
   if (e.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
@@ -395,7 +383,7 @@ export function armTimingWait(ms) {
 /**
  * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad }
  * R: callbacks into Rust (start, header, event, end, interaction, boundary,
- *    workStart, workEnd, expire, navigated, hidden, entries, sweep, documentLoad).
+ *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad).
  */
 export function install(callbacks, opts) {
   if (R) uninstall();
@@ -428,10 +416,6 @@ export function install(callbacks, opts) {
     }
     patch(window, 'queueMicrotask', makeQueueMicrotask);
     patch(Promise.prototype, 'then', makeThen);
-    patch(history, 'pushState', makeHistory);
-    patch(history, 'replaceState', makeHistory);
-    listen(window, 'popstate', onNavigation, false);
-    listen(window, 'hashchange', onNavigation, false);
   }
   // Without the SDK core (tests), nobody else flushes what we hold on hide.
   listen(window, 'pagehide', onHide, true);
