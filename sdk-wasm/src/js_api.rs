@@ -12,6 +12,8 @@
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
+//! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
 //! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
 //! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
@@ -213,6 +215,28 @@ impl Sdk {
 
     pub fn meter(&self, name: String, version: Option<String>) -> Meter {
         Meter { sdk: self.0.clone(), scope: Arc::new(scope(name, version)) }
+    }
+
+    /// The auto-instrumentations' current span context (e.g. the click being handled), or
+    /// undefined; the TS wrapper uses it as the parent when no JS span is active.
+    #[wasm_bindgen(js_name = activeSpanContext)]
+    pub fn active_span_context(&self) -> JsValue {
+        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| span_context_to_js(&p.span_context(false)).into())
+    }
+
+    /// Makes `spanContext` the auto-instrumentations' current context while JS code runs in
+    /// it (requests it starts become its children); returns a token for `exitContext`.
+    #[wasm_bindgen(js_name = enterContext)]
+    pub fn enter_context(&self, span_context: JsValue) -> u32 {
+        match span_context_from_js(&span_context) {
+            Some(cx) => crate::instrument::web::enter_parent(crate::instrument::span::Parent::from_span_context(&cx)),
+            None => crate::instrument::web::current_context(),
+        }
+    }
+
+    #[wasm_bindgen(js_name = exitContext)]
+    pub fn exit_context(&self, token: u32) {
+        crate::instrument::web::restore_context(token);
     }
 
     #[wasm_bindgen(js_name = isExporterUrl)]

@@ -6,7 +6,8 @@
 // Prints its port on the first line of stdout (listens on 127.0.0.1, port 0 unless told).
 // - POST <any prefix>/v1/traces|metrics|logs: records the request (path, method, headers,
 //   wire and decoded body size, gzip/deflate/br decoded) and counts spans / metrics / data
-//   points in OTLP protobuf (a generic field walker) or OTLP/JSON.
+//   points in OTLP protobuf (a generic field walker) or OTLP/JSON; `spanList` gives each
+//   span's name, kind and hex trace/span/parent ids.
 // - Per-test behaviour in the path: /t/<test-id>/<behaviour>/.../v1/traces, where behaviour
 //   is <status>once (e.g. 503once: first request to that path gets 503, later ones 200),
 //   <status>x<n> (n times), <status>always, retryafter<s> (adds Retry-After to error
@@ -81,13 +82,27 @@ export function protoFields(buf) {
 
 const sub = (buf, n) => protoFields(buf).filter((f) => f.field === n && f.wire === 2).map((f) => f.value);
 
+/** Identity of one protobuf Span: ids as lower-case hex, as in OTLP/JSON. */
+function protoSpan(sp) {
+  const r = { name: '', traceId: '', spanId: '', parentSpanId: '', kind: 0 };
+  for (const f of protoFields(sp)) {
+    if (f.field === 1 && f.wire === 2) r.traceId = f.value.toString('hex');
+    else if (f.field === 2 && f.wire === 2) r.spanId = f.value.toString('hex');
+    else if (f.field === 4 && f.wire === 2) r.parentSpanId = f.value.toString('hex');
+    else if (f.field === 5 && f.wire === 2) r.name = f.value.toString('utf8');
+    else if (f.field === 6 && f.wire === 0) r.kind = Number(f.value);
+  }
+  return r;
+}
+
 function countProto(signal, body) {
-  const r = { spans: 0, spanNames: [], metrics: 0, metricNames: [], dataPoints: 0 };
+  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0 };
   if (signal === 'traces') {
     for (const rs of sub(body, 1)) for (const ss of sub(rs, 2)) for (const sp of sub(ss, 2)) {
       r.spans++;
       const name = sub(sp, 5)[0];
       r.spanNames.push(name ? name.toString('utf8') : '');
+      r.spanList.push(protoSpan(sp));
     }
   } else if (signal === 'metrics') {
     for (const rm of sub(body, 1)) for (const sm of sub(rm, 2)) for (const m of sub(sm, 2)) {
@@ -101,12 +116,13 @@ function countProto(signal, body) {
 }
 
 function countJson(signal, body) {
-  const r = { spans: 0, spanNames: [], metrics: 0, metricNames: [], dataPoints: 0 };
+  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0 };
   const doc = JSON.parse(body.toString('utf8'));
   if (signal === 'traces') {
     for (const rs of doc.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) {
       r.spans++;
       r.spanNames.push(sp.name ?? '');
+      r.spanList.push({ name: sp.name ?? '', traceId: sp.traceId ?? '', spanId: sp.spanId ?? '', parentSpanId: sp.parentSpanId ?? '', kind: sp.kind ?? 0 });
     }
   } else if (signal === 'metrics') {
     for (const rm of doc.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) {
@@ -235,7 +251,7 @@ const server = http.createServer((req, res) => {
     const rec = {
       time: Date.now(), method: 'POST', path: pathname, testId: route.testId, signal: route.signal,
       headers: req.headers, contentType: req.headers['content-type'] ?? '', contentEncoding: req.headers['content-encoding'] ?? '',
-      bodySize: raw.length, decodedSize: null, spans: 0, spanNames: [], metrics: 0, metricNames: [], dataPoints: 0, error: null, status: 0,
+      bodySize: raw.length, decodedSize: null, spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, error: null, status: 0,
     };
     try {
       const body = decodeBody(rec.contentEncoding, raw);

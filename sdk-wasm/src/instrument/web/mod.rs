@@ -38,6 +38,10 @@ extern "C" {
     fn shim_arm_timing_wait(ms: f64);
     #[wasm_bindgen(js_name = armExpiry)]
     fn shim_arm_expiry(ms: f64);
+    #[wasm_bindgen(js_name = currentContext)]
+    fn shim_current_context() -> u32;
+    #[wasm_bindgen(js_name = swapContext)]
+    fn shim_swap_context(ctx: u32) -> u32;
 }
 
 /// How long a finished request span waits for its resource-timing entry
@@ -710,3 +714,34 @@ pub fn stats() -> JsValue {
     o.into()
 }
 
+/// The current interaction context handle (0 = none); for tests and diagnostics.
+pub fn current_context() -> u32 {
+    shim_current_context()
+}
+
+/// The span behind the current context (the interaction being handled, or the one whose async
+/// work is running), so that spans started from JS in that work become its children.
+pub fn current_parent() -> Option<Parent> {
+    let ctx = shim_current_context();
+    with_state(|s| s.contexts.get(ctx)).flatten()
+}
+
+/// Makes `parent` the current context, so that requests started now (or in async work
+/// scheduled now) become its children; returns the previous context for `restore_context`.
+pub fn enter_parent(parent: Parent) -> u32 {
+    let h = with_state(|s| {
+        let h = s.handle();
+        s.contexts.add(h, parent);
+        h
+    });
+    match h {
+        Some(h) => shim_swap_context(h),
+        None => 0, // not installed: nothing to parent
+    }
+}
+
+pub fn restore_context(previous: u32) {
+    if with_state(|_| ()).is_some() {
+        shim_swap_context(previous);
+    }
+}

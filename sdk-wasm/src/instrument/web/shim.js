@@ -468,3 +468,16 @@ export function uninstall() {
 export function errorCount() {
   return errors;
 }
+
+// Makes `ctx` current (the npm wrapper does, while app code runs inside one of its spans)
+// and returns the previous context, which the caller restores the same way afterwards.
+export function swapContext(ctx) {
+  const prev = cur;
+  cur = ctx;
+  if (ctx) scheduleReset();
+  return prev;
+}
+
+export function currentContext() {
+  return cur;
+}

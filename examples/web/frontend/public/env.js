@@ -1,0 +1,2 @@
+// Development defaults; a deployment (or the e2e test) serves its own /env.js.
+window.__ENV = window.__ENV || {};

@@ -1,0 +1,18 @@
+// Run-time settings from /env.js (window.__ENV), else build-time VITE_* variables, else
+// local-development defaults.
+declare global {
+  interface Window { __ENV?: Record<string, string | undefined> }
+}
+const pick = (key: string, fallback: string) => window.__ENV?.[key] ?? (import.meta.env[`VITE_${key}`] as string | undefined) ?? fallback;
+
+export const env = {
+  environment: pick('ENVIRONMENT', 'development'),
+  otlpEndpoint: pick('OTLP_ENDPOINT', 'http://localhost:4318'),
+  /** Our own second API on another origin: allowed to receive trace headers. */
+  partnerApi: pick('PARTNER_API', 'http://localhost:8082'),
+  /** A third-party API: must never receive trace headers. */
+  thirdPartyApi: pick('THIRD_PARTY_API', 'http://localhost:8083'),
+};
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const partnerApiPattern = new RegExp(`^${escapeRegExp(env.partnerApi)}/`);

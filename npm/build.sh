@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the npm package into npm/dist/ and packs it as npm/otel-wasm-<version>.tgz:
+#   1. scripts/build-sdk-web: sdk-wasm with the size-first `wasm-release` profile,
+#      wasm-bindgen --target web (one glue for bundlers and plain <script type=module>),
+#      wasm-opt -Oz; 2. tsc over npm/src; 3. npm pack.
+# Skips the work when dist/ and the tarball are newer than every input (pass --force to redo).
+#   npm/build.sh [--force]
+set -euo pipefail
+cd "$(dirname "$0")"
+NPM_DIR=$(pwd)
+source ../scripts/env.sh
+cd "$NPM_DIR"
+
+version=$(node -p "require('./package.json').version")
+tarball="$NPM_DIR/otel-wasm-$version.tgz"
+stamp=dist/.built
+
+inputs_changed() {
+  [ ! -f "$stamp" ] || [ ! -f "$tarball" ] && return 0
+  [ -n "$(find "$ROOT/sdk-wasm/src" "$ROOT/sdk-wasm/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/scripts/build-sdk-web" src build.sh package.json tsconfig.json README.md -newer "$stamp" -print -quit)" ]
+}
+if [ "${1:-}" != "--force" ] && ! inputs_changed; then
+  echo "npm/build.sh: up to date ($tarball)"
+  exit 0
+fi
+
+rm -rf dist
+# The SDK's shared web build: release wasm, wasm-bindgen --target web, wasm-opt -Oz.
+bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm"
+rm -f dist/wasm/sdk_wasm_bg.wasm.d.ts
+
+# Type packages for tsc (@opentelemetry/api, react), pinned by package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+tsc -p tsconfig.json
+
+npm pack --silent --pack-destination "$NPM_DIR" >/dev/null
+touch "$stamp"
+echo "npm/build.sh: built $tarball"
+ls -l dist/wasm/sdk_wasm_bg.wasm dist/wasm/sdk_wasm.js "$tarball" | awk '{print "  " $5 " B  " $9}'

@@ -1,0 +1,252 @@
+// The public config of initTelemetry: types, documented defaults, validation of the parts
+// that only JS can check (RegExps, hooks, unknown keys), and the mapping onto the wasm core's
+// config object (whose field names differ). Numeric ranges, URLs and enums are validated
+// once, in the core; its errors are renamed back to our field names here.
+
+/** A URL pattern: a RegExp matches anywhere in the absolute URL; a string must equal it. */
+export type UrlPattern = RegExp | string;
+
+/** Attribute values as in @opentelemetry/api. */
+export type AttributeValue = string | number | boolean | Array<string | null | undefined> | Array<number | null | undefined> | Array<boolean | null | undefined>;
+
+/** Options shared by every instrumentation; `false` instead of an object turns one off.
+ *  Hooks that throw are contained and counted; the page's own call always proceeds. */
+export interface InstrumentationOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Skip the resource-timing span events. Default false. */
+  ignoreNetworkEvents?: boolean;
+  [option: string]: unknown;
+}
+
+export interface HttpInstrumentationOptions extends InstrumentationOptions {
+  /** Adds attributes when the request's span ends (fetch: span, request, result; XHR: span, xhr). */
+  applyCustomAttributesOnSpan?: (span: any, ...request: any[]) => void;
+}
+
+export interface FetchInstrumentationOptions extends HttpInstrumentationOptions {
+  /** Runs before the request is sent (may set attributes). */
+  requestHook?: (span: any, request: any) => void;
+}
+
+export interface DocumentLoadOptions extends InstrumentationOptions {
+  /** Skip the firstPaint / firstContentfulPaint events. Default false. */
+  ignorePerformancePaintEvents?: boolean;
+  /** Per-span attribute hooks. */
+  applyCustomAttributesOnSpan?: {
+    documentLoad?: (span: any) => void;
+    documentFetch?: (span: any) => void;
+    resourceFetch?: (span: any, resource: PerformanceResourceTiming) => void;
+  };
+}
+
+export interface UserInteractionOptions extends InstrumentationOptions {
+  /** DOM events that start an interaction span. Default ['click']. */
+  eventNames?: string[];
+  /** Return true to drop the span of this event. */
+  shouldPreventSpanCreation?: (eventType: string, element: Element, span: any) => boolean | void;
+}
+
+export interface InstrumentationsConfig {
+  /** documentLoad / documentFetch / resourceFetch spans. Default on. */
+  documentLoad?: false | DocumentLoadOptions;
+  /** window.fetch CLIENT spans and trace headers. Default on. */
+  fetch?: false | FetchInstrumentationOptions;
+  /** XMLHttpRequest CLIENT spans and trace headers. Default on. */
+  xhr?: false | HttpInstrumentationOptions;
+  /** One span per user interaction (click by default). Default on. */
+  userInteraction?: false | UserInteractionOptions;
+}
+
+export interface BatchConfig {
+  /** Spans kept while waiting for export; more are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request; a full batch is exported at once. Default 512. */
+  maxExportBatchSize?: number;
+  /** Longest wait before a partial batch is exported. Default 5000. */
+  scheduledDelayMillis?: number;
+  /** Time limit of one export request. Default 30000. */
+  exportTimeoutMillis?: number;
+}
+
+export interface TelemetryConfig {
+  /** `service.name`. Required. */
+  serviceName: string;
+  /** `service.version`. Default: not set. */
+  serviceVersion?: string;
+  /** `deployment.environment`. Default: not set. */
+  environment?: string;
+  /** OTLP/HTTP base URL, absolute or relative to the page; `/v1/traces` and `/v1/metrics`
+   *  are appended. Default 'http://localhost:4318'. */
+  otlpEndpoint?: string;
+  /** Full traces URL; overrides otlpEndpoint for spans. */
+  tracesEndpoint?: string;
+  /** Full metrics URL; overrides otlpEndpoint for metrics. */
+  metricsEndpoint?: string;
+  /** Extra HTTP headers on every export request (e.g. an ingestion key). Default none. */
+  headers?: Record<string, string>;
+  /** Wire format. Default 'protobuf'. */
+  encoding?: 'protobuf' | 'json';
+  /** Request body compression (CompressionStream). Default 'none'. */
+  compression?: 'gzip' | 'none';
+  /** Cross-origin URLs that may receive `traceparent`/`tracestate`. Same-origin requests
+   *  always do; anything else gets no header (and so no CORS preflight). Default []. */
+  propagateTraceHeaderCorsUrls?: UrlPattern[];
+  /** URLs the fetch/XHR instrumentations leave alone (no span, no header). Default []. */
+  ignoreUrls?: UrlPattern[];
+  /** Span batching. */
+  batch?: BatchConfig;
+  /** Fraction of new traces recorded (parent-based: children follow their parent). Default 1. */
+  samplingRatio?: number;
+  /** Metric export period in ms; 0 exports only on flush and page hide. Default 30000. */
+  metricExportIntervalMillis?: number;
+  /** Extra resource attributes. Default none. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /** Per-instrumentation toggles and hooks. Default: all four on. */
+  instrumentations?: InstrumentationsConfig;
+}
+
+/** Thrown for a bad config; `field` is the offending config path. */
+export class TelemetryConfigError extends Error {
+  readonly field: string;
+  constructor(field: string, reason: string) {
+    super(`invalid config: ${field}: ${reason}`);
+    this.name = 'TelemetryConfigError';
+    this.field = field;
+  }
+}
+
+const TOP_LEVEL = new Set([
+  'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
+  'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
+  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations',
+]);
+const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
+const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction']);
+
+/** Core field name -> our field name, for renaming the core's validation errors. */
+const CORE_FIELD_NAMES: Record<string, string> = {
+  endpoint: 'otlpEndpoint',
+  deploymentEnvironment: 'environment',
+  maxQueueSize: 'batch.maxQueueSize',
+  maxExportBatchSize: 'batch.maxExportBatchSize',
+  scheduledDelayMs: 'batch.scheduledDelayMillis',
+  exportTimeoutMs: 'batch.exportTimeoutMillis',
+  samplerRatio: 'samplingRatio',
+  metricsIntervalMs: 'metricExportIntervalMillis',
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegExp);
+
+function checkKeys(obj: Record<string, unknown>, allowed: Set<string>, prefix: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.has(k)) throw new TelemetryConfigError(prefix + k, 'unknown field');
+  }
+}
+
+function checkPatterns(v: unknown, field: string): void {
+  if (v === undefined) return;
+  if (!Array.isArray(v)) throw new TelemetryConfigError(field, 'must be an array of RegExps and strings');
+  v.forEach((p, i) => {
+    if (!(p instanceof RegExp) && typeof p !== 'string') {
+      throw new TelemetryConfigError(`${field}[${i}]`, 'must be a RegExp or a string');
+    }
+  });
+}
+
+function checkInstrumentations(v: unknown): void {
+  if (v === undefined) return;
+  if (!isPlainObject(v)) throw new TelemetryConfigError('instrumentations', 'must be an object');
+  checkKeys(v, INSTRUMENTATIONS, 'instrumentations.');
+  for (const [name, opts] of Object.entries(v)) {
+    const field = `instrumentations.${name}`;
+    if (opts === undefined || opts === false || opts === true) continue;
+    if (!isPlainObject(opts)) throw new TelemetryConfigError(field, 'must be false or an options object');
+    for (const [k, o] of Object.entries(opts)) {
+      if (!(k.endsWith('Hook') || k.startsWith('apply') || k.startsWith('should')) || o === undefined || typeof o === 'function') continue;
+      // documentLoad's applyCustomAttributesOnSpan is an object of hooks, one per span kind.
+      const hooks = name === 'documentLoad' && isPlainObject(o) ? Object.entries(o) : [['', o] as const];
+      for (const [hk, h] of hooks) {
+        if (h !== undefined && typeof h !== 'function') throw new TelemetryConfigError(`${field}.${k}${hk ? '.' + hk : ''}`, 'must be a function');
+      }
+    }
+    const names = (opts as UserInteractionOptions).eventNames;
+    if (names !== undefined && (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n === ''))) {
+      throw new TelemetryConfigError(`${field}.eventNames`, 'must be an array of event names');
+    }
+  }
+}
+
+function checkType(cfg: Record<string, unknown>, field: string, type: 'string' | 'number' | 'object'): void {
+  const v = cfg[field];
+  if (v === undefined) return;
+  const ok = type === 'object' ? isPlainObject(v) : typeof v === type && (type !== 'number' || Number.isFinite(v));
+  if (!ok) throw new TelemetryConfigError(field, type === 'object' ? 'must be an object' : `must be a ${type}`);
+}
+
+/** Validates what the core cannot see and returns the core's config object. */
+export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
+  if (!isPlainObject(config)) throw new TelemetryConfigError('config', 'must be an object');
+  const cfg = config as unknown as Record<string, unknown>;
+  checkKeys(cfg, TOP_LEVEL, '');
+  if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
+    throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
+  }
+  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'encoding', 'compression']) {
+    checkType(cfg, f, 'string');
+  }
+  for (const f of ['samplingRatio', 'metricExportIntervalMillis']) checkType(cfg, f, 'number');
+  for (const f of ['headers', 'batch', 'resourceAttributes']) checkType(cfg, f, 'object');
+  const batch = (config.batch ?? {}) as Record<string, unknown>;
+  checkKeys(batch, BATCH, 'batch.');
+  for (const [k, v] of Object.entries(batch)) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new TelemetryConfigError(`batch.${k}`, 'must be a number');
+  }
+  for (const [k, v] of Object.entries(config.headers ?? {})) {
+    if (typeof v !== 'string') throw new TelemetryConfigError(`headers.${k}`, 'must be a string');
+  }
+  for (const [k, v] of Object.entries(config.resourceAttributes ?? {})) {
+    if (!['string', 'number', 'boolean'].includes(typeof v)) throw new TelemetryConfigError(`resourceAttributes.${k}`, 'must be a string, number or boolean');
+  }
+  checkPatterns(config.propagateTraceHeaderCorsUrls, 'propagateTraceHeaderCorsUrls');
+  checkPatterns(config.ignoreUrls, 'ignoreUrls');
+  checkInstrumentations(config.instrumentations);
+
+  const core: Record<string, unknown> = {
+    serviceName: config.serviceName,
+    serviceVersion: config.serviceVersion,
+    deploymentEnvironment: config.environment,
+    endpoint: config.otlpEndpoint,
+    tracesEndpoint: config.tracesEndpoint,
+    metricsEndpoint: config.metricsEndpoint,
+    headers: config.headers,
+    encoding: config.encoding,
+    compression: config.compression,
+    propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls,
+    maxQueueSize: batch.maxQueueSize,
+    maxExportBatchSize: batch.maxExportBatchSize,
+    scheduledDelayMs: batch.scheduledDelayMillis,
+    exportTimeoutMs: batch.exportTimeoutMillis,
+    metricsIntervalMs: config.metricExportIntervalMillis,
+    resourceAttributes: config.resourceAttributes,
+    // The core installs the instrumentations only when given this object; each one is on
+    // unless its entry is false. ignoreUrls belongs to them.
+    instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
+  };
+  if (config.samplingRatio !== undefined) {
+    core.sampler = 'parentbased_traceidratio';
+    core.samplerRatio = config.samplingRatio;
+  }
+  // The core reads absent fields as defaults; drop undefined so it never sees them.
+  for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
+  return core;
+}
+
+/** Re-throws a core error ("invalid config: <coreField>: <reason>") with our field name. */
+export function renameCoreError(e: unknown): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /^invalid config: ([A-Za-z0-9_.[\]]+): (.*)$/s.exec(msg);
+  if (!m) return e instanceof Error ? e : new Error(msg);
+  return new TelemetryConfigError(CORE_FIELD_NAMES[m[1]] ?? m[1], m[2]);
+}

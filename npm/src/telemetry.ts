@@ -1,0 +1,139 @@
+// initTelemetry and the handle it returns, over a loader for the wasm core (each package
+// entry loads the same wasm its own way).
+import type * as OtelApi from '@opentelemetry/api';
+import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type * as Core from './wasm/sdk_wasm.js';
+import { renameCoreError, toCoreConfig, type TelemetryConfig } from './config.js';
+import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
+import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
+import { WasmTracerProvider } from './trace.js';
+
+/** Drop and error counters. */
+export interface TelemetryStats {
+  /** Spans ended (sampled). */
+  spansEnded: number;
+  /** Spans the collector accepted. */
+  spansExported: number;
+  /** Spans dropped because the queue was full. */
+  spansDropped: number;
+  /** Spans lost to failed exports (after retries). */
+  spansFailed: number;
+  exportRequests: number;
+  exportRetries: number;
+  exportFailures: number;
+  metricExports: number;
+  metricExportFailures: number;
+  /** Spans waiting for export now. */
+  queueLength: number;
+  exportsInFlight: number;
+  /** Observable-instrument callbacks that threw. */
+  metricCallbackErrors: number;
+}
+
+export interface Telemetry {
+  /** A tracer satisfying @opentelemetry/api's `Tracer`. Same name and version, same tracer. */
+  getTracer(name: string, version?: string): Tracer;
+  /** A meter satisfying @opentelemetry/api's `Meter`. */
+  getMeter(name: string, version?: string): Meter;
+  readonly tracerProvider: TracerProvider;
+  readonly meterProvider: MeterProvider;
+  /** The span active in the current synchronous context, if any. */
+  getActiveSpan(): Span | undefined;
+  /** Exports everything queued (spans and metrics) and waits for it. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops; a later initTelemetry starts a new SDK. */
+  shutdown(): Promise<void>;
+  /** Drop and error counters. */
+  stats(): TelemetryStats;
+  /** Installs our tracer provider, meter provider, context manager and W3C propagator as
+   *  @opentelemetry/api's globals, so code using `trace.getTracer()` / `metrics.getMeter()` is
+   *  exported by us. Pass the api module to do it synchronously; without it the module is
+   *  imported (it is a peer dependency). */
+  register(api?: typeof OtelApi): Promise<void>;
+}
+
+export type CoreLoader = () => Promise<typeof Core>;
+
+// One SDK per page, also when two copies of this package (e.g. `.` and `/web`) are loaded.
+const SINGLETON = Symbol.for('otel-wasm.telemetry');
+type Global = { [SINGLETON]?: Promise<Telemetry> };
+
+function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void): Telemetry {
+  let sdk: Core.Sdk;
+  try {
+    sdk = core.init(coreConfig);
+  } catch (e) {
+    throw renameCoreError(e);
+  }
+  // A span made current from JS is current for the auto-instrumentations too, so requests
+  // made inside `startActiveSpan` (also after its awaits) are its children.
+  const contexts = new StackContextManager({
+    enter: (sc) => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }),
+    exit: (token) => sdk.exitContext(token),
+  });
+  const registry = new ObservableRegistry();
+  const tracerProvider = new WasmTracerProvider(sdk, contexts);
+  const meterProvider = new WasmMeterProvider(sdk, registry);
+  // Observable instruments are sampled on the metric export period (and on every flush).
+  const interval = config.metricExportIntervalMillis ?? 30000;
+  const timer = interval > 0 ? setInterval(() => void registry.collect(), interval) : undefined;
+  let stopped: Promise<void> | undefined;
+
+  let registered = false;
+  const install = (api: typeof OtelApi) => {
+    if (registered) return;
+    const refused = [
+      api.trace.setGlobalTracerProvider(tracerProvider) || 'tracer provider',
+      api.metrics.setGlobalMeterProvider(meterProvider) || 'meter provider',
+      api.context.setGlobalContextManager(contexts) || 'context manager',
+      api.propagation.setGlobalPropagator(new W3CTraceContextPropagator()) || 'propagator',
+    ].filter((r) => r !== true);
+    if (refused.length) {
+      // Another SDK registered first; @opentelemetry/api keeps the first registration.
+      throw new Error(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}`);
+    }
+    registered = true;
+  };
+
+  return {
+    tracerProvider,
+    meterProvider,
+    getTracer: (name, version) => tracerProvider.getTracer(name, version),
+    getMeter: (name, version) => meterProvider.getMeter(name, version),
+    getActiveSpan: () => spanFromContext(contexts.active()),
+    async forceFlush() {
+      await registry.collect();
+      await sdk.forceFlush();
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        await registry.collect();
+        await sdk.shutdown();
+        release();
+      })();
+      return stopped;
+    },
+    stats: () => ({ ...(sdk.stats() as Omit<TelemetryStats, 'metricCallbackErrors'>), metricCallbackErrors: registry.callbackErrors }),
+    async register(api) {
+      install(api ?? (await import('@opentelemetry/api')));
+    },
+  };
+}
+
+/** Builds `initTelemetry` for one way of loading the wasm. */
+export function createInitTelemetry(load: CoreLoader): (config: TelemetryConfig) => Promise<Telemetry> {
+  return function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+    const g = globalThis as Global;
+    const running = g[SINGLETON];
+    if (running) return running;
+    const coreConfig = toCoreConfig(config); // throws synchronously, naming the field
+    const release = () => {
+      if (g[SINGLETON] === started) delete g[SINGLETON];
+    };
+    const started = load().then((core) => start(core, config, coreConfig, release));
+    g[SINGLETON] = started;
+    started.catch(release); // a failed start (e.g. bad endpoint) may be retried
+    return started;
+  };
+}

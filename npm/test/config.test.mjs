@@ -1,0 +1,72 @@
+// The JS-side config checks and the mapping onto the core's config (node --test; pure code,
+// runs on the built dist/config.js).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { renameCoreError, toCoreConfig } from '../dist/config.js';
+
+const fieldOf = (cfg) => {
+  try {
+    toCoreConfig(cfg);
+  } catch (e) {
+    assert.match(e.message, /^invalid config: /);
+    return e.field;
+  }
+  assert.fail('no error');
+};
+
+test('maps our names onto the core config and drops undefined', () => {
+  const core = toCoreConfig({
+    serviceName: 's', environment: 'prod', otlpEndpoint: '/otel', samplingRatio: 0.25,
+    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 10, maxExportBatchSize: 5 },
+    metricExportIntervalMillis: 0, propagateTraceHeaderCorsUrls: [/x/], ignoreUrls: ['http://a/b'],
+  });
+  assert.deepEqual(Object.keys(core).sort(), [
+    'deploymentEnvironment', 'endpoint', 'exportTimeoutMs', 'instrumentations', 'maxExportBatchSize', 'maxQueueSize',
+    'metricsIntervalMs', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName',
+  ]);
+  assert.equal(core.sampler, 'parentbased_traceidratio');
+  assert.equal(core.samplerRatio, 0.25);
+  assert.equal(core.scheduledDelayMs, 100);
+  assert.equal(core.endpoint, '/otel');
+  assert.deepEqual(core.instrumentations, { ignoreUrls: ['http://a/b'] }, 'instrumentations on by default');
+});
+
+test('bad config names the field', () => {
+  assert.equal(fieldOf(null), 'config');
+  assert.equal(fieldOf({}), 'serviceName');
+  assert.equal(fieldOf({ serviceName: '  ' }), 'serviceName');
+  assert.equal(fieldOf({ serviceName: 's', servceVersion: '1' }), 'servceVersion');
+  assert.equal(fieldOf({ serviceName: 's', otlpEndpoint: 4318 }), 'otlpEndpoint');
+  assert.equal(fieldOf({ serviceName: 's', samplingRatio: '1' }), 'samplingRatio');
+  assert.equal(fieldOf({ serviceName: 's', batch: { maxQueueSize: '1' } }), 'batch.maxQueueSize');
+  assert.equal(fieldOf({ serviceName: 's', batch: { delay: 1 } }), 'batch.delay');
+  assert.equal(fieldOf({ serviceName: 's', headers: { k: 1 } }), 'headers.k');
+  assert.equal(fieldOf({ serviceName: 's', resourceAttributes: { k: {} } }), 'resourceAttributes.k');
+  assert.equal(fieldOf({ serviceName: 's', propagateTraceHeaderCorsUrls: /x/ }), 'propagateTraceHeaderCorsUrls');
+  assert.equal(fieldOf({ serviceName: 's', ignoreUrls: [/x/, 3] }), 'ignoreUrls[1]');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { clicks: {} } }), 'instrumentations.clicks');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: 'yes' } }), 'instrumentations.fetch');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: { requestHook: 1 } } }), 'instrumentations.fetch.requestHook');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
+});
+
+test('instrumentations may be false or options with hooks', () => {
+  const hook = () => {};
+  const core = toCoreConfig({ serviceName: 's', instrumentations: {
+    documentLoad: false, fetch: { requestHook: hook }, xhr: { enabled: false },
+    userInteraction: { eventNames: ['click'], maxDurationMs: 2000 },
+  } });
+  toCoreConfig({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: hook, resourceFetch: hook } } } });
+  assert.equal(core.instrumentations.documentLoad, false);
+  assert.equal(core.instrumentations.fetch.requestHook, hook);
+});
+
+test('core errors are renamed to our field names', () => {
+  const e = renameCoreError(new Error('invalid config: scheduledDelayMs: must be a whole number from 0 to 3600000'));
+  assert.equal(e.field, 'batch.scheduledDelayMillis');
+  assert.equal(e.message, 'invalid config: batch.scheduledDelayMillis: must be a whole number from 0 to 3600000');
+  assert.equal(renameCoreError(new Error('invalid config: endpoint: is not an http(s) URL')).field, 'otlpEndpoint');
+  assert.equal(renameCoreError(new Error('boom')).message, 'boom');
+});
