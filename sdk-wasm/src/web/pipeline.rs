@@ -140,7 +140,7 @@ impl SpanPipeline {
     /// The page may not run again: a request without `keepalive` would be cancelled, so the
     /// spans go in chunks that fit the keepalive budget, and what does not fit is stashed in
     /// `localStorage` for the next `init` on this origin.
-    fn send_hidden(self: &Rc<Self>, spans: Vec<SpanData>) {
+    fn send_hidden(&self, spans: Vec<SpanData>) {
         let ex = &self.exporter;
         let (room_bytes, room_slots) = ex.keepalive_room();
         let plan = chunk::plan(&spans, room_bytes, room_slots, keepalive::MAX_BYTES, |s| encode_spans(ex, s));
