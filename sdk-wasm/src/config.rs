@@ -196,6 +196,7 @@ impl RawConfig {
             scheduled_delay_ms: whole("scheduledDelayMs", self.scheduled_delay_ms, 5000, 0, 3_600_000)?,
             export_timeout_ms: whole("exportTimeoutMs", self.export_timeout_ms, 30000, 1, 3_600_000)?,
             max_concurrent_exports: whole("maxConcurrentExports", self.max_concurrent_exports, 30, 1, 1000)? as usize,
+            max_batch_bytes: crate::trace::batch::MAX_BATCH_BYTES,
         };
         let ratio = match self.sampler_ratio {
             None => 1.0,

@@ -8,7 +8,7 @@
 //! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
-//!                  queueLength, exportsInFlight }
+//!                  spansStashed, spansResent, spansStashDropped, queueLength, exportsInFlight }
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
@@ -203,6 +203,9 @@ impl Sdk {
         n("exportFailures", st.export_failures);
         n("metricExports", st.metric_exports);
         n("metricExportFailures", st.metric_export_failures);
+        n("spansStashed", st.spans_stashed);
+        n("spansResent", st.spans_resent);
+        n("spansStashDropped", st.spans_stash_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
         o

@@ -18,10 +18,14 @@ export function installFetchSpy() {
   const real = globalThis.fetch;
   const calls = [];
   globalThis.fetch = function (input, init) {
-    calls.push({ url: String(input), keepalive: !!(init && init.keepalive) });
+    const body = init && init.body;
+    calls.push({ url: String(input), keepalive: !!(init && init.keepalive), bytes: body ? body.byteLength : 0 });
     return real.call(this, input, init);
   };
   return { calls, restore() { globalThis.fetch = real; } };
+}
+export function stashText() {
+  return localStorage.getItem('sdk-wasm:unsent');
 }
 export function dispatch(target, type) {
   (target === 'document' ? document : window).dispatchEvent(new Event(type));
@@ -31,6 +35,8 @@ extern "C" {
     #[wasm_bindgen(js_name = installFetchSpy)]
     fn install_fetch_spy() -> JsValue;
     fn dispatch(target: &str, event: &str);
+    #[wasm_bindgen(js_name = stashText)]
+    fn stash_text() -> Option<String>;
 }
 
 fn receiver() -> &'static str {
@@ -142,6 +148,72 @@ async fn pagehide_sends_with_keepalive() {
     assert!(sdk.is_exporter_url(&format!("{}/t/{id}/v1/traces", receiver())));
     assert!(!sdk.is_exporter_url(&format!("{}/t/{id}/api", receiver())));
     JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+/// Spans shaped like the fetch instrumentation's (~500 B each as protobuf).
+fn make_fetch_spans(sdk: &Sdk, n: usize) {
+    let tracer = sdk.tracer("@sdk-wasm/instrumentation-fetch".into(), Some("0.1.0".into()));
+    let events = ["fetchStart", "domainLookupStart", "domainLookupEnd", "connectStart", "connectEnd", "requestStart", "responseStart", "responseEnd"];
+    for i in 0..n {
+        let options = JSON::parse(&format!(
+            r#"{{"kind":2,"attributes":{{"http.request.method":"GET","url.full":"https://api.example.com/items/{i}?page=2","server.address":"api.example.com","server.port":443,"http.response.status_code":200,"http.response.body.size":1834}}}}"#
+        ))
+        .unwrap();
+        let mut span = tracer.start_span("GET".into(), options);
+        for e in events {
+            span.add_event(e.into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        }
+        span.end(JsValue::UNDEFINED);
+    }
+}
+
+/// The benchmark's case: a burst of 200 fetch spans (~100 KB), then the page goes away.
+/// Every request is a keepalive request and all of them together stay within the budget
+/// (≤ 60 KiB, < 9 pending); what did not fit waits in localStorage, and the next `init`
+/// on the origin delivers it.
+#[wasm_bindgen_test]
+async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_init() {
+    assert_eq!(stash_text(), None, "no stash left by other tests");
+    let id = test_id("burst-hide");
+    let spy = install_fetch_spy();
+    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    make_fetch_spans(&sdk, 200);
+    let before_hide = js_sys::Array::from(&get(&spy, "calls")).length();
+    assert_eq!(before_hide, 1, "~56 KiB queued starts an export before the page hides");
+    dispatch("window", "pagehide");
+    let calls = js_sys::Array::from(&get(&spy, "calls"));
+    assert!(calls.length() > before_hide, "and a chunk fills what is left of the budget");
+    let restore: js_sys::Function = get(&spy, "restore").into();
+    restore.call0(&spy).unwrap();
+    let mut total = 0.0;
+    for c in calls.iter() {
+        assert_eq!(get(&c, "keepalive"), JsValue::TRUE, "every request outlives the page");
+        total += num(&c, "bytes");
+    }
+    assert!(total <= 60.0 * 1024.0, "all pending keepalive bodies within the budget: {total}");
+    assert!(calls.length() < 9);
+    let stats = sdk.stats();
+    let stashed = num(&stats, "spansStashed");
+    assert!(stashed > 0.0, "the rest is stashed");
+    assert_eq!(num(&stats, "spansStashDropped"), 0.0);
+    assert!(stash_text().is_some());
+    let sizes: Vec<String> = calls.iter().map(|c| num(&c, "bytes").to_string()).collect();
+    web_sys::console::log_1(&format!("200 fetch spans, page hidden: keepalive bodies [{}] B = {total} B, {stashed} spans stashed", sizes.join(", ")).into());
+    let sent = 200.0 - stashed;
+    let r = received_until(&id, |r| num(r, "spans") >= sent).await;
+    assert_eq!(num(&r, "spans"), sent, "the keepalive chunks arrive");
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+
+    // The next page: init sends the stash first, to the endpoint it was made for.
+    let next = start("", &test_id("next-page"), "");
+    assert_eq!(stash_text(), None, "taken out of storage");
+    let r = received_until(&id, |r| num(r, "spans") >= 200.0).await;
+    assert_eq!(num(&r, "spans"), 200.0, "nothing lost");
+    let posts = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").collect::<Vec<_>>();
+    assert!(posts.iter().all(|p| get(p, "error").is_null()), "every body decodes");
+    JsFuture::from(next.force_flush()).await.unwrap();
+    assert_eq!(num(&next.stats(), "spansResent"), stashed);
+    JsFuture::from(next.shutdown()).await.unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -29,6 +29,11 @@ impl KeepaliveBudget {
         self.pending = self.pending.saturating_sub(1);
     }
 
+    /// What is left: (bytes, requests).
+    pub fn room(&self) -> (usize, usize) {
+        (MAX_BYTES.saturating_sub(self.bytes), MAX_PENDING.saturating_sub(self.pending))
+    }
+
     pub fn pending(&self) -> usize {
         self.pending
     }
@@ -58,6 +63,7 @@ mod tests {
         assert!(!b.try_acquire(10));
         b.release(10);
         assert_eq!(b.pending(), 8);
+        assert_eq!(b.room(), (MAX_BYTES - 80, 1));
         assert!(b.try_acquire(10));
     }
 }

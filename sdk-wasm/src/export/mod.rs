@@ -1,7 +1,10 @@
-//! Export policy, pure: when to retry, how long to wait, and when `keepalive` may be used.
+//! Export policy, pure: when to retry, how long to wait, when `keepalive` may be used, how a
+//! page-hide export is cut to fit it, and the stash for what does not fit.
 
+pub mod chunk;
 pub mod keepalive;
 pub mod retry;
+pub mod stash;
 
 pub use keepalive::KeepaliveBudget;
 pub use retry::{classify, parse_retry_after, Outcome, RetryPolicy, Verdict};
@@ -20,4 +23,10 @@ pub struct ExportStats {
     pub export_failures: u64,
     pub metric_exports: u64,
     pub metric_export_failures: u64,
+    /// Spans written to the `localStorage` stash because they did not fit a keepalive request.
+    pub spans_stashed: u64,
+    /// Stashed spans (from an earlier page) delivered after `init`.
+    pub spans_resent: u64,
+    /// Stashed spans lost: the stash's size bound, a storage quota, or no storage at all.
+    pub spans_stash_dropped: u64,
 }

@@ -3,6 +3,9 @@
 
 pub mod json;
 pub mod proto;
+mod size;
+
+pub use size::estimated_span_size;
 
 use std::sync::Arc;
 

@@ -283,35 +283,89 @@ fn protobuf_is_much_smaller_than_json() {
     assert!(p * 2 < j, "protobuf {p} vs json {j}");
 }
 
+/// `n` root spans of one scope, numbered ids and times, shaped by `shape`.
+fn numbered_spans(n: u64, scope: &str, shape: impl Fn(u64, &mut SpanData)) -> Vec<SpanData> {
+    let scope = Arc::new(InstrumentationScope::builder(scope.to_string()).with_version("0.0.0").build());
+    let tid = TraceId::from_hex("0af7651916cd43dd8448eb211c80319c").unwrap();
+    (0..n)
+        .map(|i| {
+            let mut s = SpanData {
+                span_context: SpanContext::new(tid, SpanId::from_bytes((i + 1).to_be_bytes()), TraceFlags::SAMPLED, false, TraceState::default()),
+                parent_span_id: SpanId::INVALID,
+                parent_is_remote: false,
+                name: "".into(),
+                kind: SpanKind::Internal,
+                start_ns: 1_700_000_000_000_000_000 + i * 1000,
+                end_ns: 1_700_000_000_000_050_000 + i * 1000,
+                attributes: vec![],
+                dropped_attributes: 0,
+                events: vec![],
+                dropped_events: 0,
+                links: vec![],
+                dropped_links: 0,
+                status: Status::Unset,
+                scope: scope.clone(),
+            };
+            shape(i, &mut s);
+            s
+        })
+        .collect()
+}
+
 /// The anchor's span shape (`bench.span` with `bench.i` and `bench.kind`), as in
-/// /work/shared/anchor-js: OpenTelemetry JS sends ~427 B per span as OTLP/JSON; our
-/// protobuf goal is ≤ 0.4× that.
+/// /work/shared/anchor-js.
+fn anchor_spans(n: u64) -> Vec<SpanData> {
+    numbered_spans(n, "anchor-bench", |i, s| {
+        s.name = "bench.span".into();
+        s.attributes = vec![KeyValue::new("bench.i", i as i64), KeyValue::new("bench.kind", "heap")];
+    })
+}
+
+/// A fetch span as the instrumentation makes it: six attributes, eight timing events.
+fn fetch_spans(n: u64) -> Vec<SpanData> {
+    let events = ["fetchStart", "domainLookupStart", "domainLookupEnd", "connectStart", "connectEnd", "requestStart", "responseStart", "responseEnd"];
+    numbered_spans(n, "@sdk-wasm/instrumentation-fetch", |i, s| {
+        s.name = "GET".into();
+        s.kind = SpanKind::Client;
+        s.parent_span_id = SpanId::from_bytes([9; 8]);
+        s.attributes = vec![
+            KeyValue::new("http.request.method", "GET"),
+            KeyValue::new("url.full", format!("https://api.example.com/items/{i}?page=2")),
+            KeyValue::new("server.address", "api.example.com"),
+            KeyValue::new("server.port", 443i64),
+            KeyValue::new("http.response.status_code", 200i64),
+            KeyValue::new("http.response.body.size", 1834i64),
+        ];
+        s.events = events.iter().map(|e| SpanEvent { name: (*e).into(), time_ns: s.start_ns + 10_000, attributes: vec![], dropped_attributes: 0 }).collect();
+    })
+}
+
+/// OpenTelemetry JS sends ~427 B per anchor span as OTLP/JSON; our protobuf goal is ≤ 0.4× that.
 #[test]
 fn bytes_per_span_against_the_otel_js_anchor() {
-    let scope = Arc::new(InstrumentationScope::builder("anchor-bench").with_version("0.0.0").build());
-    let tid = TraceId::from_hex("0af7651916cd43dd8448eb211c80319c").unwrap();
-    let spans: Vec<SpanData> = (0..512u64)
-        .map(|i| SpanData {
-            span_context: SpanContext::new(tid, SpanId::from_bytes((i + 1).to_be_bytes()), TraceFlags::SAMPLED, false, TraceState::default()),
-            parent_span_id: SpanId::INVALID,
-            parent_is_remote: false,
-            name: "bench.span".into(),
-            kind: SpanKind::Internal,
-            start_ns: 1_700_000_000_000_000_000 + i * 1000,
-            end_ns: 1_700_000_000_000_050_000 + i * 1000,
-            attributes: vec![KeyValue::new("bench.i", i as i64), KeyValue::new("bench.kind", "heap")],
-            dropped_attributes: 0,
-            events: vec![],
-            dropped_events: 0,
-            links: vec![],
-            dropped_links: 0,
-            status: Status::Unset,
-            scope: scope.clone(),
-        })
-        .collect();
+    let spans = anchor_spans(512);
     let res = resource();
     let proto_per_span = proto::encode_traces(&res, &spans).len() as f64 / 512.0;
     let json_per_span = json::encode_traces(&res, &spans, json::std_f64).len() as f64 / 512.0;
     println!("bytes per span: protobuf {proto_per_span:.1}, json {json_per_span:.1} (OTel JS json: 427)");
     assert!(proto_per_span <= 0.4 * 427.0, "{proto_per_span}");
+}
+
+/// The estimate behind "export before a batch outgrows a keepalive request", within 25 %
+/// either way in both encodings for typical spans. (The varied sample spans above are not
+/// typical: five spans carrying two scopes and every value type.)
+#[test]
+fn estimated_span_size_is_close() {
+    let res = resource();
+    for (name, spans) in [("fetch", fetch_spans(200)), ("anchor", anchor_spans(200))] {
+        let actual_p = proto::encode_traces(&res, &spans).len();
+        let actual_j = json::encode_traces(&res, &spans, json::std_f64).len();
+        let est = |e| spans.iter().map(|s| super::estimated_span_size(s, e)).sum::<usize>();
+        let (est_p, est_j) = (est(Encoding::Protobuf), est(Encoding::Json));
+        println!("200 {name} spans: protobuf {actual_p} B, estimate {est_p}; json {actual_j} B, estimate {est_j}");
+        for (actual, est) in [(actual_p, est_p), (actual_j, est_j)] {
+            let r = est as f64 / actual as f64;
+            assert!((0.75..=1.25).contains(&r), "{name}: estimate {est} vs {actual}");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Batch span processor logic, pure: a bounded queue that hands out full batches as soon as
 //! they are complete, bounded by the number of exports in flight. The browser glue
 //! (`web::pipeline`) encodes and sends each batch it is given right away, which is what lets
-//! a synchronous burst of thousands of spans through without loss.
+//! a synchronous burst of thousands of spans through without loss. A batch is also full when
+//! its spans' estimated encoded size reaches `max_batch_bytes` (about one keepalive request),
+//! so that little is left queued when the page goes away.
 
 use std::collections::VecDeque;
 
@@ -15,18 +17,26 @@ pub struct BatchConfig {
     pub export_timeout_ms: u32,
     /// Exports in flight at once (OpenTelemetry JS's exporter allows 30).
     pub max_concurrent_exports: usize,
+    /// Estimated encoded bytes that make a batch full, whatever its span count.
+    pub max_batch_bytes: usize,
 }
+
+/// Just under one keepalive request (60 KiB), leaving room for the estimate's error.
+pub const MAX_BATCH_BYTES: usize = 56 * 1024;
 
 impl Default for BatchConfig {
     fn default() -> Self {
-        BatchConfig { max_queue_size: 2048, max_export_batch_size: 512, scheduled_delay_ms: 5000, export_timeout_ms: 30000, max_concurrent_exports: 30 }
+        BatchConfig { max_queue_size: 2048, max_export_batch_size: 512, scheduled_delay_ms: 5000, export_timeout_ms: 30000, max_concurrent_exports: 30, max_batch_bytes: MAX_BATCH_BYTES }
     }
 }
 
 #[derive(Debug)]
 pub struct BatchQueue {
     cfg: BatchConfig,
-    queue: VecDeque<SpanData>,
+    /// Spans with their estimated encoded size.
+    queue: VecDeque<(SpanData, usize)>,
+    /// Sum of the queued spans' estimated sizes.
+    bytes: usize,
     in_flight: usize,
     dropped: u64,
 }
@@ -36,22 +46,25 @@ impl BatchQueue {
         cfg.max_queue_size = cfg.max_queue_size.max(1);
         cfg.max_export_batch_size = cfg.max_export_batch_size.clamp(1, cfg.max_queue_size);
         cfg.max_concurrent_exports = cfg.max_concurrent_exports.max(1);
-        BatchQueue { cfg, queue: VecDeque::new(), in_flight: 0, dropped: 0 }
+        cfg.max_batch_bytes = cfg.max_batch_bytes.max(1);
+        BatchQueue { cfg, queue: VecDeque::new(), bytes: 0, in_flight: 0, dropped: 0 }
     }
 
     pub fn config(&self) -> &BatchConfig {
         &self.cfg
     }
 
-    /// Queues an ended span and returns the batches to export now. The span is dropped
-    /// (and counted) only when the queue is full and no export slot is free to drain it.
-    pub fn push(&mut self, span: SpanData) -> Vec<Vec<SpanData>> {
+    /// Queues an ended span of `size` estimated encoded bytes and returns the batches to
+    /// export now. The span is dropped (and counted) only when the queue is full and no
+    /// export slot is free to drain it.
+    pub fn push(&mut self, span: SpanData, size: usize) -> Vec<Vec<SpanData>> {
         let mut out = self.take_full_batches();
         if self.queue.len() >= self.cfg.max_queue_size {
             self.dropped += 1;
             return out;
         }
-        self.queue.push_back(span);
+        self.queue.push_back((span, size));
+        self.bytes += size;
         out.extend(self.take_full_batches());
         out
     }
@@ -59,7 +72,7 @@ impl BatchQueue {
     /// Full batches, while export slots are free.
     pub fn take_full_batches(&mut self) -> Vec<Vec<SpanData>> {
         let mut out = Vec::new();
-        while self.queue.len() >= self.cfg.max_export_batch_size && self.in_flight < self.cfg.max_concurrent_exports {
+        while (self.queue.len() >= self.cfg.max_export_batch_size || self.bytes >= self.cfg.max_batch_bytes) && self.in_flight < self.cfg.max_concurrent_exports {
             out.push(self.take_batch());
         }
         out
@@ -75,10 +88,19 @@ impl BatchQueue {
         out
     }
 
+    /// The oldest spans up to the batch size or byte bound (at least one).
     fn take_batch(&mut self) -> Vec<SpanData> {
-        let n = self.queue.len().min(self.cfg.max_export_batch_size);
+        let (mut n, mut bytes) = (0, 0);
+        for (_, size) in self.queue.iter().take(self.cfg.max_export_batch_size) {
+            if n > 0 && bytes + size > self.cfg.max_batch_bytes {
+                break;
+            }
+            n += 1;
+            bytes += size;
+        }
         self.in_flight += 1;
-        self.queue.drain(..n).collect()
+        self.bytes -= bytes;
+        self.queue.drain(..n).map(|(s, _)| s).collect()
     }
 
     /// An export handed out by this queue has finished (successfully or not).
@@ -105,6 +127,7 @@ impl BatchQueue {
     /// Forgets queued spans (after shutdown); they are not counted as dropped.
     pub fn clear(&mut self) {
         self.queue.clear();
+        self.bytes = 0;
     }
 }
 
@@ -144,9 +167,9 @@ pub(crate) mod tests {
     fn a_full_batch_is_handed_out_at_once() {
         let mut q = BatchQueue::new(cfg(2048, 512, 30));
         for i in 0..511 {
-            assert!(q.push(span(i)).is_empty());
+            assert!(q.push(span(i), 0).is_empty());
         }
-        let out = q.push(span(511));
+        let out = q.push(span(511), 0);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].len(), 512);
         assert_eq!(out[0][0].start_ns, 0, "oldest first");
@@ -159,7 +182,7 @@ pub(crate) mod tests {
         let mut q = BatchQueue::new(BatchConfig::default());
         let mut exported = 0;
         for i in 0..5000 {
-            exported += q.push(span(i)).iter().map(Vec::len).sum::<usize>();
+            exported += q.push(span(i), 0).iter().map(Vec::len).sum::<usize>();
         }
         exported += q.take_all(false).iter().map(Vec::len).sum::<usize>();
         assert_eq!(exported, 5000);
@@ -171,7 +194,7 @@ pub(crate) mod tests {
         let mut q = BatchQueue::new(cfg(10, 5, 1));
         let mut exported = 0;
         for i in 0..30 {
-            exported += q.push(span(i)).iter().map(Vec::len).sum::<usize>();
+            exported += q.push(span(i), 0).iter().map(Vec::len).sum::<usize>();
         }
         // One batch of 5 went out, then the single slot stayed busy: 10 queued, 15 dropped.
         assert_eq!(exported, 5);
@@ -179,7 +202,7 @@ pub(crate) mod tests {
         assert_eq!(q.dropped(), 15);
         // Once the export finishes, the next push drains full batches before queueing.
         q.export_done();
-        let out = q.push(span(99));
+        let out = q.push(span(99), 0);
         assert_eq!(out.iter().map(Vec::len).sum::<usize>(), 5);
         assert_eq!(q.len(), 6);
     }
@@ -188,15 +211,30 @@ pub(crate) mod tests {
     fn take_all_respects_or_ignores_the_in_flight_bound() {
         let mut q = BatchQueue::new(cfg(100, 4, 2));
         for _ in 0..2 {
-            q.push(span(0));
+            q.push(span(0), 0);
             assert_eq!(q.take_all(false).len(), 1);
         }
         for i in 0..9 {
-            q.push(span(i));
+            q.push(span(i), 0);
         }
         assert!(q.take_all(false).is_empty(), "both slots busy");
         let out = q.take_all(true);
         assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![4, 4, 1]);
+    }
+
+    #[test]
+    fn a_batch_is_full_at_max_batch_bytes() {
+        let mut q = BatchQueue::new(BatchConfig { max_batch_bytes: 1000, ..Default::default() });
+        for i in 0..3 {
+            assert!(q.push(span(i), 300).is_empty());
+        }
+        let out = q.push(span(3), 300);
+        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![3], "1200 B queued: a batch of 900 B goes");
+        assert_eq!(q.len(), 1);
+        assert!(q.push(span(4), 300).is_empty(), "600 B queued");
+        let out = q.push(span(5), 5000);
+        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1], "an oversized span travels alone");
+        assert!(q.is_empty());
     }
 
     #[test]

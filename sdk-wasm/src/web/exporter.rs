@@ -82,12 +82,18 @@ impl Exporter {
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
     /// settles. The returned promise never rejects.
     pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+        self.send_as(url, self.encoding, body, on_done)
+    }
+
+    /// [`send`](Self::send) for a body in a given encoding (a stashed body may predate a
+    /// config change).
+    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();
         // Without compression, start the first request right now, synchronously.
         let first = match self.compression {
-            Compression::None => Some(self.request(&url, &body, false)),
+            Compression::None => Some(self.request(&url, encoding, &body, false)),
             Compression::Gzip => None,
         };
         let task = async move {
@@ -105,7 +111,7 @@ impl Exporter {
             let delivered = loop {
                 let req = match attempt.take() {
                     Some(r) => r,
-                    None => me.request(&url, &body, gzipped),
+                    None => me.request(&url, encoding, &body, gzipped),
                 };
                 let (outcome, retry_after) = req.finish(&me).await;
                 match classify(outcome) {
@@ -137,13 +143,28 @@ impl Exporter {
         promise
     }
 
+    /// Counts how a span export ended; `resent` for bodies from the stash.
+    pub fn count_delivery(&self, d: Delivery, spans: u64, resent: bool) {
+        let mut s = self.stats.borrow_mut();
+        match (d, resent) {
+            (Delivery::Delivered, false) => s.spans_exported += spans,
+            (Delivery::Delivered, true) => s.spans_resent += spans,
+            (Delivery::Failed, _) => s.spans_failed += spans,
+        }
+    }
+
+    /// What the keepalive budget can still take: (bytes, requests).
+    pub fn keepalive_room(&self) -> (usize, usize) {
+        self.keepalive.borrow().room()
+    }
+
     /// Every export task not yet settled.
     pub fn pending(&self) -> Vec<Promise> {
         self.pending.borrow().iter().map(|(_, p)| p.clone()).collect()
     }
 
     /// Starts one HTTP request now.
-    fn request(&self, url: &str, body: &[u8], gzipped: bool) -> Request {
+    fn request(&self, url: &str, encoding: Encoding, body: &[u8], gzipped: bool) -> Request {
         self.stats.borrow_mut().export_requests += 1;
         let keepalive = self.keepalive.borrow_mut().try_acquire(body.len());
         // A plain object: web-sys's RequestInit has no `keepalive` setter.
@@ -151,7 +172,7 @@ impl Exporter {
         js::set(&init, "method", &JsValue::from_str("POST"));
         js::set(&init, "keepalive", &JsValue::from_bool(keepalive));
         let headers = js_sys::Object::new();
-        js::set(&headers, "content-type", &JsValue::from_str(self.encoding.content_type()));
+        js::set(&headers, "content-type", &JsValue::from_str(encoding.content_type()));
         if gzipped {
             js::set(&headers, "content-encoding", &JsValue::from_str("gzip"));
         }

@@ -53,6 +53,11 @@ pub fn document_url() -> String {
     get(&global_get("location"), "href").as_string().unwrap_or_default()
 }
 
+/// Whether the page is hidden (`document.visibilityState`); `false` without a document.
+pub fn document_hidden() -> bool {
+    get(&global_get("document"), "visibilityState").as_string().is_some_and(|v| v == "hidden")
+}
+
 /// `Date.now()` in ms (wall clock, for HTTP dates).
 pub fn date_now_ms() -> f64 {
     js_sys::Date::now()

@@ -9,6 +9,7 @@ pub mod local;
 pub mod pipeline;
 pub mod random;
 pub mod regexp;
+pub mod stash;
 pub mod timers;
 
 pub use pipeline::{is_exporter_url, is_exporting, Sdk};

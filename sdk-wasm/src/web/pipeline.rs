@@ -1,5 +1,7 @@
 //! One SDK instance in the page: the batch span processor (pure `BatchQueue` + JS timer +
-//! exporter), the metrics reader (JS interval + exporter), and page-hide flushing.
+//! exporter), the metrics reader (JS interval + exporter), and page-hide flushing: while the
+//! page is hidden, spans go out in keepalive-sized chunks and what does not fit is stashed
+//! in `localStorage` for the next page (`export::chunk`, `export::stash`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -15,11 +17,12 @@ use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
 use super::timers::Interval;
-use super::{js, timers};
+use super::{js, stash, timers};
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
+use crate::export::{chunk, keepalive, stash::Entry};
 use crate::metrics::{MetricData, MetricsRegistry};
-use crate::otlp::{json, proto, Encoding};
+use crate::otlp::{estimated_span_size, json, proto, Encoding};
 use crate::propagation::UrlPattern;
 use crate::resource::Resource;
 use crate::trace::{BatchQueue, SdkTracerProvider, SpanData, SpanLimits, SpanProcessor};
@@ -76,8 +79,9 @@ impl SpanPipeline {
             return;
         }
         self.exporter.stats.borrow_mut().spans_ended += 1;
-        let batches = self.queue.borrow_mut().push(span);
-        self.send_all(batches);
+        let size = estimated_span_size(&span, self.exporter.encoding);
+        let batches = self.queue.borrow_mut().push(span, size);
+        self.send_all(batches, false);
         self.arm_timer();
     }
 
@@ -85,7 +89,7 @@ impl SpanPipeline {
     /// all of it at once.
     fn export_ready(self: &Rc<Self>, hiding: bool) {
         let batches = self.queue.borrow_mut().take_all(hiding);
-        self.send_all(batches);
+        self.send_all(batches, hiding);
         self.arm_timer();
     }
 
@@ -104,28 +108,61 @@ impl SpanPipeline {
         }
     }
 
-    fn send_all(self: &Rc<Self>, batches: Vec<Vec<SpanData>>) {
+    /// Sends batches the queue handed out; while the page hides or is hidden, as keepalive
+    /// chunks instead (see [`send_hidden`](Self::send_hidden)).
+    fn send_all(self: &Rc<Self>, batches: Vec<Vec<SpanData>>, hiding: bool) {
+        if batches.is_empty() {
+            return;
+        }
+        if hiding || js::document_hidden() {
+            // Chunks are not queue exports: give the queue its slots back at once.
+            batches.iter().for_each(|_| self.queue.borrow_mut().export_done());
+            self.send_hidden(batches.concat());
+            return;
+        }
         for batch in batches {
             let n = batch.len() as u64;
             let body = encode_spans(&self.exporter, &batch);
             drop(batch);
             let me = self.clone();
             let _task = self.exporter.send(self.exporter.traces_url.clone(), body, move |d| {
-                {
-                    let mut s = me.exporter.stats.borrow_mut();
-                    match d {
-                        Delivery::Delivered => s.spans_exported += n,
-                        Delivery::Failed => s.spans_failed += n,
-                    }
-                }
+                me.exporter.count_delivery(d, n, false);
                 me.queue.borrow_mut().export_done();
                 // A slot is free: full batches that waited for one can go now.
                 if !me.shut_down.get() {
                     let more = me.queue.borrow_mut().take_full_batches();
-                    me.send_all(more);
+                    me.send_all(more, false);
                 }
             });
         }
+    }
+
+    /// The page may not run again: a request without `keepalive` would be cancelled, so the
+    /// spans go in chunks that fit the keepalive budget, and what does not fit is stashed in
+    /// `localStorage` for the next `init` on this origin.
+    fn send_hidden(&self, spans: Vec<SpanData>) {
+        let ex = &self.exporter;
+        let (room_bytes, room_slots) = ex.keepalive_room();
+        let plan = chunk::plan(&spans, room_bytes, room_slots, keepalive::MAX_BYTES, |s| encode_spans(ex, s));
+        drop(spans);
+        for c in plan.keepalive {
+            let n = c.spans as u64;
+            let me = ex.clone();
+            let _task = ex.send(ex.traces_url.clone(), c.body, move |d| me.count_delivery(d, n, false));
+        }
+        if plan.rest.is_empty() {
+            return;
+        }
+        let entries: Vec<Entry> = plan
+            .rest
+            .into_iter()
+            .map(|c| Entry { url: ex.traces_url.clone(), encoding: ex.encoding, spans: c.spans as u64, body: c.body })
+            .collect();
+        let stashed: u64 = entries.iter().map(|e| e.spans).sum();
+        let dropped = stash::save(entries);
+        let mut s = ex.stats.borrow_mut();
+        s.spans_stashed += stashed;
+        s.spans_stash_dropped += dropped;
     }
 }
 
@@ -186,6 +223,7 @@ impl Sdk {
             e.retain(|w| w.strong_count() > 0);
             e.push(Rc::downgrade(&exporter));
         });
+        resend_stash(&exporter);
         let spans = SpanPipeline::new(exporter.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
         let provider = SdkTracerProvider::new(
@@ -299,6 +337,16 @@ impl Sdk {
 
     pub fn is_shut_down(&self) -> bool {
         self.shut_down.get()
+    }
+}
+
+/// Sends what an earlier page of this origin stashed, each body to the endpoint and in the
+/// encoding it was made for, and forgets the stash.
+fn resend_stash(ex: &Rc<Exporter>) {
+    for e in stash::take() {
+        let me = ex.clone();
+        let n = e.spans;
+        let _task = ex.send_as(e.url, e.encoding, e.body, move |d| me.count_delivery(d, n, true));
     }
 }
 
