@@ -151,6 +151,16 @@ fn error_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     )
 }
 
+/// The raw reply for one error, or SigNoz's 404 when there is none.
+fn found_or_404(found: Option<Value>) -> Result<Response, RawError> {
+    found.map(raw).ok_or_else(|| {
+        RawError(
+            axum::http::StatusCode::NOT_FOUND,
+            "Error/Exception not found".into(),
+        )
+    })
+}
+
 fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<Value>, String> {
     c.query_row(sql, p, error_json)
         .optional()
@@ -187,12 +197,7 @@ async fn error_from_group(
         })
         .await
         .map_err(RawError::internal)?;
-    found.map(raw).ok_or_else(|| {
-        RawError(
-            axum::http::StatusCode::NOT_FOUND,
-            "Error/Exception not found".into(),
-        )
-    })
+    found_or_404(found)
 }
 
 async fn error_from_id(
@@ -216,12 +221,7 @@ async fn error_from_id(
         })
         .await
         .map_err(RawError::internal)?;
-    found.map(raw).ok_or_else(|| {
-        RawError(
-            axum::http::StatusCode::NOT_FOUND,
-            "Error/Exception not found".into(),
-        )
-    })
+    found_or_404(found)
 }
 
 async fn next_prev(
