@@ -6,8 +6,9 @@
 // Prints its port on the first line of stdout (listens on 127.0.0.1, port 0 unless told).
 // - POST <any prefix>/v1/traces|metrics|logs: records the request (path, method, headers,
 //   wire and decoded body size, gzip/deflate/br decoded) and counts spans / metrics / data
-//   points in OTLP protobuf (a generic field walker) or OTLP/JSON; `spanList` gives each
-//   span's name, kind and hex trace/span/parent ids.
+//   points / log records in OTLP protobuf (a generic field walker) or OTLP/JSON; `spanList`
+//   gives each span's name, kind and hex trace/span/parent ids. With --keep-json, each JSON
+//   request also keeps its parsed body as `doc` (tests that check attributes export JSON).
 // - Per-test behaviour in the path: /t/<test-id>/<behaviour>/.../v1/traces, where behaviour
 //   is <status>once (e.g. 503once: first request to that path gets 503, later ones 200),
 //   <status>x<n> (n times), <status>always, retryafter<s> (adds Retry-After to error
@@ -26,6 +27,7 @@ const args = process.argv.slice(2);
 let port = 0;
 const mounts = [];
 let print = false;
+let keepJson = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--port') port = Number(args[++i]);
   else if (args[i] === '--static') {
@@ -34,6 +36,7 @@ for (let i = 0; i < args.length; i++) {
     const [prefix, dir] = eq > 0 ? [v.slice(0, eq), v.slice(eq + 1)] : ['/', v];
     mounts.push({ prefix: prefix.endsWith('/') ? prefix : prefix + '/', dir: path.resolve(dir) });
   } else if (args[i] === '--print') print = true;
+  else if (args[i] === '--keep-json') keepJson = true;
   else {
     console.error(`receiver: unknown argument ${args[i]}`);
     process.exit(2);
@@ -96,8 +99,10 @@ function protoSpan(sp) {
 }
 
 function countProto(signal, body) {
-  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0 };
-  if (signal === 'traces') {
+  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0 };
+  if (signal === 'logs') {
+    for (const rl of sub(body, 1)) for (const sl of sub(rl, 2)) r.logRecords += sub(sl, 2).length;
+  } else if (signal === 'traces') {
     for (const rs of sub(body, 1)) for (const ss of sub(rs, 2)) for (const sp of sub(ss, 2)) {
       r.spans++;
       const name = sub(sp, 5)[0];
@@ -116,9 +121,12 @@ function countProto(signal, body) {
 }
 
 function countJson(signal, body) {
-  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0 };
+  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0 };
   const doc = JSON.parse(body.toString('utf8'));
-  if (signal === 'traces') {
+  if (keepJson) r.doc = doc;
+  if (signal === 'logs') {
+    for (const rl of doc.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) r.logRecords += sl.logRecords?.length ?? 0;
+  } else if (signal === 'traces') {
     for (const rs of doc.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) {
       r.spans++;
       r.spanNames.push(sp.name ?? '');
@@ -194,6 +202,7 @@ function summary(testId) {
     spans: sum('spans', ok),
     metrics: sum('metrics', ok),
     dataPoints: sum('dataPoints', ok),
+    logRecords: sum('logRecords', ok),
   };
 }
 
@@ -251,7 +260,7 @@ const server = http.createServer((req, res) => {
     const rec = {
       time: Date.now(), method: 'POST', path: pathname, testId: route.testId, signal: route.signal,
       headers: req.headers, contentType: req.headers['content-type'] ?? '', contentEncoding: req.headers['content-encoding'] ?? '',
-      bodySize: raw.length, decodedSize: null, spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, error: null, status: 0,
+      bodySize: raw.length, decodedSize: null, spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0, error: null, status: 0,
     };
     try {
       const body = decodeBody(rec.contentEncoding, raw);
@@ -265,7 +274,7 @@ const server = http.createServer((req, res) => {
     rec.status = rec.error ? 400 : status;
     records.push(rec);
     if (print) {
-      const what = route.signal === 'traces' ? `${rec.spans} spans` : `${rec.metrics} metrics, ${rec.dataPoints} points`;
+      const what = route.signal === 'traces' ? `${rec.spans} spans` : route.signal === 'logs' ? `${rec.logRecords} log records` : `${rec.metrics} metrics, ${rec.dataPoints} points`;
       console.log(`${new Date(rec.time).toISOString()} POST ${pathname} ${rec.contentType}${rec.contentEncoding ? ' ' + rec.contentEncoding : ''} ${rec.bodySize} B -> ${rec.status}: ${what}${rec.error ? ' ERROR ' + rec.error : ''}`);
       for (const n of rec.spanNames.slice(0, 20)) console.log(`  span ${n}`);
       for (const n of rec.metricNames.slice(0, 20)) console.log(`  metric ${n}`);

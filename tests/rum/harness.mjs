@@ -1,0 +1,84 @@
+// Shared set-up of the RUM tests (tests/rum/*.test.mjs): one receiver per test file that serves
+// the npm package's `web` build (npm/dist at /pkg/), @opentelemetry/api (/otel-api/), the test
+// pages (tests/rum/pages at /pages/), and records OTLP exports with their JSON bodies.
+// Each test uses its own test id, so its exports go to /t/<id>/v1/... and are read back apart.
+//
+//   const rx = await startReceiver();
+//   const b = await openBrowser('firefox');
+//   await b.get(rx.page('basic.html', 'my-test'));   // ?otlp=<collector URL for my-test>
+//   const got = await rx.waitFor('my-test', (r) => r.spans >= 1);
+//   rx.spans('my-test'); rx.logRecords('my-test'); rx.metrics('my-test')
+import path from 'node:path';
+import { ROOT, startServer, getJson, waitFor as poll } from '../e2e/servers.mjs';
+
+export { ROOT };
+export { openBrowser, BROWSERS } from './webdriver.mjs';
+
+/** OTLP/JSON attribute list → plain object (`{ key: value }`). */
+export function attrs(list = []) {
+  const out = {};
+  for (const { key, value } of list) out[key] = plain(value);
+  return out;
+}
+
+function plain(v = {}) {
+  if ('stringValue' in v) return v.stringValue;
+  if ('boolValue' in v) return v.boolValue;
+  if ('intValue' in v) return Number(v.intValue);
+  if ('doubleValue' in v) return v.doubleValue;
+  if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(plain);
+  if ('kvlistValue' in v) return attrs(v.kvlistValue.values);
+  return null;
+}
+
+/** Starts tests/receiver/receiver.mjs on a free port (or `port`, to restart on the same one). */
+export async function startReceiver({ port = 0 } = {}) {
+  const args = ['--keep-json', '--static', `/pkg=${path.join(ROOT, 'npm/dist')}`,
+    '--static', `/otel-api=${path.join(ROOT, 'npm/node_modules/@opentelemetry/api/dist')}`,
+    '--static', `/pages=${path.join(ROOT, 'tests/rum/pages')}`];
+  if (port) args.push('--port', String(port));
+  const { origin, proc, port: actual } = await startServer('tests/receiver/receiver.mjs', args);
+  const received = (id) => getJson(`${origin}/t/${id}/_received`);
+  const docs = async (id, signal) => (await received(id)).requests
+    .filter((r) => r.method === 'POST' && r.signal === signal && r.status < 300 && r.doc)
+    .map((r) => r.doc);
+  return {
+    origin,
+    port: actual,
+    /** The collector base URL of one test (the SDK appends /v1/traces etc.). */
+    collector: (id) => `${origin}/t/${id}`,
+    /** A test page URL with ?otlp=<collector> and extra query parameters. */
+    page: (file, id, params = {}) => {
+      const q = new URLSearchParams({ otlp: `${origin}/t/${id}`, ...params });
+      return `${origin}/pages/${file}?${q}`;
+    },
+    received,
+    /** Polls the receiver until `pred(summary)` holds; returns the summary. */
+    waitFor: (id, pred, opts) => poll(`exports for ${id}`, async () => {
+      const r = await received(id);
+      return pred(r) ? r : null;
+    }, { timeoutMs: 15000, ...opts }),
+    /** Every span that arrived for `id` (JSON exports), with attributes as a plain object. */
+    spans: async (id) => (await docs(id, 'traces')).flatMap((d) => (d.resourceSpans ?? []).flatMap((rs) =>
+      (rs.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((s) => ({
+        ...s, attributes: attrs(s.attributes), resource: attrs(rs.resource?.attributes), scope: ss.scope?.name,
+        events: (s.events ?? []).map((e) => ({ ...e, attributes: attrs(e.attributes) })),
+      }))))),
+    /** Every log record that arrived for `id` (JSON exports). */
+    logRecords: async (id) => (await docs(id, 'logs')).flatMap((d) => (d.resourceLogs ?? []).flatMap((rl) =>
+      (rl.scopeLogs ?? []).flatMap((sl) => (sl.logRecords ?? []).map((l) => ({
+        ...l, attributes: attrs(l.attributes), resource: attrs(rl.resource?.attributes), scope: sl.scope?.name,
+      }))))),
+    /** Every metric that arrived for `id` (JSON exports): { name, unit, kind, points } with
+     *  points' attributes as plain objects. */
+    metrics: async (id) => (await docs(id, 'metrics')).flatMap((d) => (d.resourceMetrics ?? []).flatMap((rm) =>
+      (rm.scopeMetrics ?? []).flatMap((sm) => (sm.metrics ?? []).map((m) => {
+        const kind = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'].find((k) => m[k]);
+        return { name: m.name, unit: m.unit, kind, points: (m[kind]?.dataPoints ?? []).map((p) => ({ ...p, attributes: attrs(p.attributes) })) };
+      })))),
+    stop: () => { proc.kill(); return new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r))); },
+  };
+}
+
+/** A unique test id per browser and case (receiver paths and service names). */
+export const testId = (browser, name) => `${browser}-${name}-${Date.now().toString(36)}`;
