@@ -16,6 +16,7 @@ use super::exporter::{Delivery, Exporter};
 use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
+use super::rum::{RumContext, RumStartHook};
 use super::timers::Interval;
 use super::{js, stash, timers};
 use crate::clock::Clock;
@@ -46,6 +47,7 @@ pub fn is_exporting() -> bool {
 /// The batch span processor's browser half.
 pub struct SpanPipeline {
     exporter: Rc<Exporter>,
+    rum: Rc<RumContext>,
     queue: RefCell<BatchQueue>,
     delay_ms: f64,
     timer: Cell<Option<JsValue>>,
@@ -55,9 +57,10 @@ pub struct SpanPipeline {
 }
 
 impl SpanPipeline {
-    fn new(exporter: Rc<Exporter>, cfg: &Config) -> Rc<Self> {
+    fn new(exporter: Rc<Exporter>, rum: Rc<RumContext>, cfg: &Config) -> Rc<Self> {
         let p = Rc::new(SpanPipeline {
             exporter,
+            rum,
             queue: RefCell::new(BatchQueue::new(cfg.batch.clone())),
             delay_ms: cfg.batch.scheduled_delay_ms as f64,
             timer: Cell::new(None),
@@ -74,10 +77,11 @@ impl SpanPipeline {
         p
     }
 
-    fn on_end(self: &Rc<Self>, span: SpanData) {
+    fn on_end(self: &Rc<Self>, mut span: SpanData) {
         if self.shut_down.get() {
             return;
         }
+        self.rum.clean_span(&mut span);
         self.exporter.stats.borrow_mut().spans_ended += 1;
         let size = estimated_span_size(&span, self.exporter.encoding);
         let batches = self.queue.borrow_mut().push(span, size);
@@ -197,13 +201,15 @@ pub struct Sdk {
     pub exporter: Rc<Exporter>,
     pub clock: Rc<WebClock>,
     pub cors_patterns: Vec<UrlPattern>,
+    /// Session, route, redaction and scrubbing for every signal.
+    pub rum: Rc<RumContext>,
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
     shut_down: Cell<bool>,
 }
 
 impl Sdk {
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>) -> Result<Rc<Sdk>, JsValue> {
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>) -> Result<Rc<Sdk>, JsValue> {
         let user_attrs = cfg
             .resource_attributes
             .iter()
@@ -224,7 +230,8 @@ impl Sdk {
             e.push(Rc::downgrade(&exporter));
         });
         resend_stash(&exporter);
-        let spans = SpanPipeline::new(exporter.clone(), &cfg);
+        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), scrub);
+        let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
         let provider = SdkTracerProvider::new(
             Box::new(WebProcessor(LocalOnly(spans.clone()))),
@@ -232,7 +239,8 @@ impl Sdk {
             Box::new(WebRandom::new()),
             cfg.sampler.clone(),
             SpanLimits::default(),
-        );
+        )
+        .with_start_hook(Box::new(RumStartHook(LocalOnly(rum.clone()))));
         let sdk = Rc::new(Sdk {
             provider,
             spans,
@@ -240,6 +248,7 @@ impl Sdk {
             exporter,
             clock,
             cors_patterns,
+            rum,
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
             shut_down: Cell::new(false),
