@@ -69,10 +69,11 @@ impl RumContext {
         let now = js::date_now_ms() as u64;
         let storage = self.storage();
         let stored = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|t| Session::parse(&t));
-        let known = stored.or_else(|| self.memory.borrow().clone());
+        let known = stored.clone().or_else(|| self.memory.borrow().clone());
         let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
-        let (s, write) = session::advance(known, now, activity, &cfg.limits, new_id);
-        if write {
+        let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
+        // Also when the record went missing (cleared, or never written): memory restores it.
+        if changed || stored.as_ref() != Some(&s) {
             if let Some(st) = storage {
                 let _ = st.set_item(STORAGE_KEY, &s.to_text()); // quota / blocked: memory carries on
             }
