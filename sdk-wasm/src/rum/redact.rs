@@ -87,35 +87,30 @@ fn redact_params(query: &str, names: &[String], out: &mut String) -> bool {
 }
 
 fn is_listed(raw_name: &str, names: &[String]) -> bool {
-    let name = decode_name(raw_name);
-    names.iter().any(|n| n.eq_ignore_ascii_case(&name))
+    let name = decode_name(raw_name.as_bytes());
+    names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(&name))
 }
 
 /// Form-decoding of a parameter name: `+` is a space, `%XX` a byte; bad escapes stay as they are.
-fn decode_name(s: &str) -> Cow<'_, str> {
-    if !s.contains(['%', '+']) {
-        return Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
+fn decode_name(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
+        let escaped = match b[i] {
+            b'%' if i + 2 < b.len() => hex(b[i + 1]).zip(hex(b[i + 2])).map(|(h, l)| h << 4 | l),
+            _ => None,
+        };
+        match (escaped, b[i]) {
+            (Some(c), _) => {
+                out.push(c);
+                i += 2;
             }
-            c => out.push(c),
+            (None, b'+') => out.push(b' '),
+            (None, c) => out.push(c),
         }
         i += 1;
     }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+    out
 }
 
 fn hex(c: u8) -> Option<u8> {
