@@ -33,7 +33,7 @@ for (const kind of BROWSERS) {
   test(`${kind}: sessions`, async (t) => {
     const b = await openBrowser(kind);
     try {
-      await t.test('session.id on spans and metric points, stable across a reload, in localStorage', async () => {
+      await t.test('session.id on spans and metric points, stable across a reload and shared by tabs, in localStorage', async () => {
         const id = testId(kind, 'session');
         await load(b, id);
         await b.eval('localStorage.clear(); sessionStorage.clear()');
@@ -49,6 +49,10 @@ for (const kind of BROWSERS) {
         await b.refresh();
         await b.evalAsync('await window.ready');
         assert.equal(await sessionOf(b, id, '/api/s2'), first, 'same session after a reload');
+        // A second tab of the origin shares the session through the storage.
+        await b.newTab(rx.page('context.html', id));
+        await b.evalAsync('await window.ready');
+        assert.equal(await sessionOf(b, id, '/api/tab2'), first, 'the other tab has the same session');
         const app = await b.evalAsync(`const s = window.sdk.getTracer('app').startSpan('work'); s.end();
           await window.sdk.forceFlush(); return true;`);
         assert.ok(app);
