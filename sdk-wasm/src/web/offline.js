@@ -10,12 +10,24 @@ let db;
 let held = null;
 
 function open() {
-  return (db ??= new Promise((resolve) => {
+  return (db ??= connect());
+}
+
+// Opens the current version (a new database starts at 1); if the store is missing (someone
+// else made the database), upgrades once to add it.
+function connect(version) {
+  return new Promise((resolve) => {
     try {
-      const r = indexedDB.open(DB, 1);
-      r.onupgradeneeded = () => r.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
+      const r = version ? indexedDB.open(DB, version) : indexedDB.open(DB);
+      r.onupgradeneeded = () => {
+        if (!r.result.objectStoreNames.contains(STORE)) r.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
+      };
       r.onsuccess = () => {
         const d = r.result;
+        if (!d.objectStoreNames.contains(STORE)) {
+          d.close();
+          return resolve(version ? null : connect(d.version + 1));
+        }
         // Let another tab upgrade the database; we reopen on the next use.
         d.onversionchange = () => { d.close(); db = undefined; };
         resolve(d);
@@ -24,7 +36,7 @@ function open() {
     } catch (_) {
       resolve(null);
     }
-  }));
+  });
 }
 
 function run(mode, work) {

@@ -94,8 +94,13 @@ impl OfflineBuffer {
     /// (the new one included when it alone is over the bound).
     pub async fn put(&self, r: Record) -> u64 {
         if self.idb.get() {
-            if let Some(all) = idb_records().await {
-                let metas: Vec<Meta> = all.iter().map(|r| (r.id, r.body.len(), r.created_ms)).collect();
+            let all = await_value(idb_all()).await;
+            if js_sys::Array::is_array(&all) {
+                // Sizes and ages only: the bodies stay on the JS side.
+                let metas: Vec<Meta> = js_sys::Array::from(&all)
+                    .iter()
+                    .filter_map(|x| Some((get(&x, "id").as_f64()?, get(&get(&x, "body"), "byteLength").as_f64()? as usize, get(&x, "created").as_f64()?)))
+                    .collect();
                 let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, self.limits) else { return 1 };
                 if !drop.is_empty() {
                     await_value(idb_delete(&ids_js(&drop))).await;
@@ -159,6 +164,12 @@ impl OfflineBuffer {
     }
 }
 
+impl Drop for OfflineBuffer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
 pub fn drain(ex: &Rc<Exporter>) {
     let Some(b) = &ex.offline else { return };
@@ -168,8 +179,8 @@ pub fn drain(ex: &Rc<Exporter>) {
     b.draining.set(true);
     b.retry.borrow_mut().take();
     let me = ex.clone();
-    ex.track(wasm_bindgen_futures::future_to_promise(async move {
-        let Some(b) = &me.offline else { return Ok(JsValue::UNDEFINED) };
+    let _task = ex.spawn(async move {
+        let Some(b) = &me.offline else { return };
         let locked = !b.idb.get() || await_value(lock_take()).await.as_bool() == Some(true);
         let end = if locked {
             let end = drain_locked(&me, b).await;
@@ -188,8 +199,7 @@ pub fn drain(ex: &Rc<Exporter>) {
                 b.retry_later(&me);
             }
         }
-        Ok(JsValue::UNDEFINED)
-    }));
+    });
 }
 
 /// Sends the stored batches oldest first, deleting each the collector acknowledged, until
