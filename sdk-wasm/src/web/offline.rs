@@ -181,12 +181,13 @@ pub fn drain(ex: &Rc<Exporter>) {
     let me = ex.clone();
     let _task = ex.spawn(async move {
         let Some(b) = &me.offline else { return };
-        let locked = !b.idb.get() || await_value(lock_take()).await.as_bool() == Some(true);
-        let end = if locked {
+        // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
+        let shared = b.idb.get();
+        let end = if !shared {
+            drain_locked(&me, b).await
+        } else if await_value(lock_take()).await.as_bool() == Some(true) {
             let end = drain_locked(&me, b).await;
-            if b.idb.get() {
-                lock_release();
-            }
+            lock_release();
             end
         } else {
             Drained::Later
