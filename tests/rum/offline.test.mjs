@@ -95,6 +95,30 @@ for (const kind of BROWSERS) {
         assert.equal(await stored(b), 0);
       });
 
+      await t.test('503 still after the retries is buffered and sent later; 400 is dropped, not buffered', async () => {
+        // The collector answers 503 (Retry-After: 0) to the first 6 requests: one export and
+        // its 5 retries; the buffered batch then goes with the next successful export.
+        const id = testId(kind, 'offline-503');
+        // No auto-instrumentations: s-0's batch is the only export that meets the 503s.
+        const quiet = JSON.stringify({ instrumentations: { documentLoad: false, fetch: false, xhr: false, userInteraction: false } });
+        const at = (path) => `${pages.origin}/pages/basic.html?${new URLSearchParams({ otlp: `${collector.collector(id)}/${path}`, config: quiet })}`;
+        await b.get(at('503x6/retryafter0'));
+        await b.evalAsync('await window.ready');
+        const s1 = await spans(b, ['s-0']);
+        assert.ok(s1.offlineBuffered === 1 && s1.exportRetries === 5, JSON.stringify(s1));
+        const s2 = await spans(b, ['s-1']);
+        assert.equal(s2.spansFailed, 0);
+        assert.equal(s2.offlineSent, 1, JSON.stringify(s2));
+        assert.deepEqual((await arrived(id, ['s-0', 's-1'])).sort(), ['s-0', 's-1']);
+        const id400 = testId(kind, 'offline-400');
+        await b.get(`${pages.origin}/pages/basic.html?${new URLSearchParams({ otlp: `${collector.collector(id400)}/400always` })}`);
+        await b.evalAsync('await window.ready');
+        const s3 = await spans(b, ['r-0']);
+        assert.equal(s3.offlineBuffered, 0, 'a rejection is not an outage');
+        assert.ok(s3.spansFailed >= 1, JSON.stringify(s3));
+        assert.equal(await stored(b), 0);
+      });
+
       await t.test('the byte bound drops the oldest batches and counts them', async () => {
         const id = testId(kind, 'offline-bound');
         await b.get(page(id, { offline: { maxBytes: 6000 } }));

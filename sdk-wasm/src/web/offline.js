@@ -58,6 +58,15 @@ export function idb_put(rec) {
   return run('readwrite', (s) => s.put(rec));
 }
 
+/** Counts one more failed attempt on a record, if it is still stored (a put may have
+ *  evicted it meanwhile: it must not come back). */
+export function idb_bump(id) {
+  return run('readwrite', (s) => {
+    const g = s.get(id);
+    g.onsuccess = () => { if (g.result) s.put({ ...g.result, attempts: (g.result.attempts || 0) + 1 }); };
+  });
+}
+
 /** Every record, oldest first; null without IndexedDB. */
 export function idb_all() {
   return run('readonly', (s) => s.getAll());

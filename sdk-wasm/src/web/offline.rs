@@ -25,6 +25,7 @@ use crate::otlp::Encoding;
 extern "C" {
     fn idb_put(rec: &JsValue) -> Promise;
     fn idb_all() -> Promise;
+    fn idb_bump(id: f64) -> Promise;
     fn idb_delete(ids: &JsValue) -> Promise;
     fn lock_take() -> Promise;
     fn lock_release();
@@ -43,6 +44,9 @@ pub struct OfflineBuffer {
     ledger: RefCell<Ledger<Key>>,
     failed_drains: Cell<u32>,
     draining: Cell<bool>,
+    /// A drain was asked for while one ran: run again after it (it may have started
+    /// before the collector came back).
+    rerun: Cell<bool>,
     retry: RefCell<Option<Timeout>>,
     on_online: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -64,6 +68,7 @@ impl OfflineBuffer {
             ledger: RefCell::new(Ledger::default()),
             failed_drains: Cell::new(0),
             draining: Cell::new(false),
+            rerun: Cell::new(false),
             retry: RefCell::new(None),
             on_online: RefCell::new(None),
         }
@@ -105,7 +110,7 @@ impl OfflineBuffer {
                 if !drop.is_empty() {
                     await_value(idb_delete(&ids_js(&drop))).await;
                 }
-                if !await_value(idb_put(&record_js(&r, false))).await.is_null() {
+                if !await_value(idb_put(&record_js(&r))).await.is_null() {
                     return drop.len() as u64;
                 }
             }
@@ -173,7 +178,11 @@ impl Drop for OfflineBuffer {
 /// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
 pub fn drain(ex: &Rc<Exporter>) {
     let Some(b) = &ex.offline else { return };
-    if b.draining.get() || !is_online() {
+    if !is_online() {
+        return;
+    }
+    if b.draining.get() {
+        b.rerun.set(true);
         return;
     }
     b.draining.set(true);
@@ -195,10 +204,12 @@ pub fn drain(ex: &Rc<Exporter>) {
         b.draining.set(false);
         match end {
             Drained::All => b.failed_drains.set(0),
-            Drained::Later => {
-                b.failed_drains.set(b.failed_drains.get() + 1);
-                b.retry_later(&me);
-            }
+            Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
+        }
+        if b.rerun.take() {
+            drain(&me);
+        } else if matches!(end, Drained::Later) {
+            b.retry_later(&me);
         }
     });
 }
@@ -230,8 +241,7 @@ async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
             Sent::Refused => ex.stats.borrow_mut().offline_dropped += 1,
             Sent::Unreachable => {
                 if key.0 {
-                    let r = Record { attempts: r.attempts + 1, ..r };
-                    await_value(idb_put(&record_js(&r, true))).await;
+                    await_value(idb_bump(key.1)).await;
                 }
                 return Drained::Later;
             }
@@ -269,11 +279,8 @@ fn ids_js(ids: &[f64]) -> JsValue {
     ids.iter().map(|&i| JsValue::from_f64(i)).collect::<js_sys::Array>().into()
 }
 
-fn record_js(r: &Record, with_id: bool) -> JsValue {
+fn record_js(r: &Record) -> JsValue {
     let o: JsValue = Object::new().into();
-    if with_id {
-        set(&o, "id", &JsValue::from_f64(r.id));
-    }
     set(&o, "url", &JsValue::from_str(&r.url));
     set(&o, "type", &JsValue::from_str(r.encoding.content_type()));
     set(&o, "body", &Uint8Array::from(&r.body[..]));
