@@ -46,32 +46,28 @@ pub struct Record {
 pub type Meta = (f64, usize, f64);
 
 /// The batches to delete so that one of `incoming` bytes fits: every expired batch, then
-/// the oldest ones until the total is within `max_bytes`. `None` when the incoming batch
-/// alone is over the bound (it is dropped; nothing stored goes for it).
+/// the oldest ones until the total is within `max_bytes`. `held` is oldest first (store
+/// order: IndexedDB returns keys ascending; no sort here, it would cost 4 KB of wasm).
+/// `None` when the incoming batch alone is over the bound (it is dropped; nothing stored
+/// goes for it).
 pub fn evictions(held: &[Meta], incoming: usize, now_ms: f64, limits: Limits) -> Option<Vec<f64>> {
     let max = limits.max_bytes as usize;
     if incoming > max {
         return None;
     }
-    let mut live: Vec<Meta> = Vec::with_capacity(held.len());
-    let mut drop: Vec<f64> = Vec::new();
-    for &m in held {
-        if expired(m.2, now_ms, limits) {
-            drop.push(m.0);
-        } else {
-            live.push(m);
+    let live = |m: &&Meta| !expired(m.2, now_ms, limits);
+    let mut total = held.iter().filter(live).map(|m| m.1).sum::<usize>() + incoming;
+    let drop = held.iter().filter(|m| {
+        if !live(m) {
+            return true;
         }
-    }
-    live.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut total: usize = live.iter().map(|m| m.1).sum::<usize>() + incoming;
-    for m in live {
-        if total <= max {
-            break;
+        let over = total > max;
+        if over {
+            total -= m.1;
         }
-        total -= m.1;
-        drop.push(m.0);
-    }
-    Some(drop)
+        over
+    });
+    Some(drop.map(|m| m.0).collect())
 }
 
 /// Whether a batch made at `created_ms` is past the age bound (or from the future by more
@@ -180,9 +176,9 @@ mod tests {
 
     #[test]
     fn oldest_go_first_until_the_new_batch_fits() {
-        let held = [(3.0, 30, 10.0), (1.0, 30, 10.0), (2.0, 30, 10.0)];
+        let held = [(1.0, 30, 10.0), (2.0, 30, 10.0), (3.0, 30, 10.0)];
         assert_eq!(evictions(&held, 10, 20.0, L), Some(vec![]), "90 + 10 fits exactly");
-        assert_eq!(evictions(&held, 11, 20.0, L), Some(vec![1.0]), "by id, not by position");
+        assert_eq!(evictions(&held, 11, 20.0, L), Some(vec![1.0]));
         assert_eq!(evictions(&held, 70, 20.0, L), Some(vec![1.0, 2.0]));
         assert_eq!(evictions(&held, 100, 20.0, L), Some(vec![1.0, 2.0, 3.0]));
         assert_eq!(evictions(&held, 101, 20.0, L), None, "over the bound alone: refused, nothing evicted");

@@ -133,15 +133,15 @@ impl OfflineBuffer {
         out
     }
 
-    async fn delete(&self, keys: &[Key]) {
-        let (idb, mem): (Vec<Key>, Vec<Key>) = keys.iter().partition(|k| k.0);
-        let mem: Vec<f64> = mem.iter().map(|k| k.1).collect();
-        self.memory.borrow_mut().delete(&mem);
-        let idb: Vec<f64> = idb.iter().map(|k| k.1).collect();
-        let deleted = idb.is_empty() || !await_value(idb_delete(&ids_js(&idb))).await.is_null();
-        let mut ledger = self.ledger.borrow_mut();
-        for k in keys.iter().filter(|k| !k.0 || deleted) {
-            ledger.deleted(*k);
+    async fn delete(&self, key: Key) {
+        let gone = if key.0 {
+            !await_value(idb_delete(&ids_js(&[key.1]))).await.is_null()
+        } else {
+            self.memory.borrow_mut().delete(&[key.1]);
+            true
+        };
+        if gone {
+            self.ledger.borrow_mut().deleted(key);
         }
     }
 
@@ -220,8 +220,8 @@ async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
     let records = b.all().await;
     // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
     let stale: Vec<Key> = b.ledger.borrow().undeleted().to_vec();
-    if !stale.is_empty() {
-        b.delete(&stale).await;
+    for k in stale {
+        b.delete(k).await;
     }
     let now = js::date_now_ms();
     for (key, r) in records {
@@ -231,7 +231,7 @@ async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
         if expired(r.created_ms, now, b.limits) {
             b.ledger.borrow_mut().finish(key, false);
             ex.stats.borrow_mut().offline_dropped += 1;
-            b.delete(&[key]).await;
+            b.delete(key).await;
             continue;
         }
         let sent = ex.deliver(&r.url, r.encoding, &r.body, None, false).await;
@@ -246,7 +246,7 @@ async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
                 return Drained::Later;
             }
         }
-        b.delete(&[key]).await;
+        b.delete(key).await;
     }
     Drained::All
 }
