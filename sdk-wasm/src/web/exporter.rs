@@ -2,7 +2,8 @@
 //! headers, timeout via AbortController, `keepalive` within its budget, and retries per
 //! `export::retry`. The first request starts synchronously in `send` (unless gzip is on,
 //! which must compress first), so data handed over in a synchronous burst is already on its
-//! way before the burst ends.
+//! way before the burst ends. With the offline buffer on, what the collector could not take
+//! goes there (`web::offline`), and a successful export drains it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
