@@ -107,7 +107,7 @@ function componentsSection(res) {
   } else if (s) L.push(`| server | ${s.status}: ${s.reason} |  |  |`);
   L.push('');
   if (d?.status === 'measured') {
-    L.push(`Dashboard: \`dashboard-ui/build.sh\` (${d.buildS} s incl. the release server build), then the files of \`dashboard-ui/dist\` that \`index.html\` names and those name in turn: ${d.firstLoad.files.map((f) => `\`${f.file}\` ${fmt(f.gzip)} B`).join(', ')} (gzip -9). The browser fetched ${d.fetchedMatchesIndex ? 'exactly these files' : `other files: ${d.fetchedByBrowser.join(', ')}`} on its first load. Time to interactive: \`bench/dashboard/trace-tti.mjs\` through nginx + \`dist/\` + the release server, from navigation to a ready waterfall with rows, a fresh browser context per run (${d.measureS} s).`);
+    L.push(`Dashboard: ${d.distBuilt === false ? '`dist/` newer than its sources, so `dashboard-ui/build.sh` was not rerun' : '`dashboard-ui/build.sh`'} (${d.buildS} s incl. the release server build), then the files of \`dashboard-ui/dist\` that \`index.html\` names and those name in turn: ${d.firstLoad.files.map((f) => `\`${f.file}\` ${fmt(f.gzip)} B`).join(', ')} (gzip -9). The browser fetched ${d.fetchedMatchesIndex ? 'exactly these files' : `other files: ${d.fetchedByBrowser.join(', ')}`} on its first load. Time to interactive: \`bench/dashboard/trace-tti.mjs\` through nginx + \`dist/\` + the release server, from navigation to a ready waterfall with rows, a fresh browser context per run (${d.measureS} s).`);
     L.push('');
     L.push('| trace | run | TTI ms | API reply complete at ms | client work after reply ms | keypress → paint ms | DOM rows |');
     L.push('|---:|---:|---:|---:|---:|---:|---:|');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { firstLoadFiles } from '../lib/dashboard.mjs';
+import { firstLoadFiles, distIsCurrent } from '../lib/dashboard.mjs';
 import { parseServerBench } from '../lib/server-bench.mjs';
 
 test('first load: index.html, the files it names, and the files those name', () => {
@@ -49,4 +49,24 @@ test('server bench output is parsed into figures', () => {
 
 test('server bench output without its figures is an error that shows the output', () => {
   assert.throws(() => parseServerBench('thread main panicked'), /unexpected output:\nthread main panicked/);
+});
+
+test('dist/ is rebuilt only when a source is newer than its index.html', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-root-'));
+  try {
+    const put = (f, mtimeS) => {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), 'x');
+      fs.utimesSync(path.join(root, f), mtimeS, mtimeS);
+    };
+    put('dashboard-ui/src/lib.rs', 1000);
+    put('Cargo.lock', 1000);
+    assert.equal(distIsCurrent(root), false, 'no dist/ yet');
+    put('dashboard-ui/dist/index.html', 2000);
+    assert.equal(distIsCurrent(root), true);
+    put('dashboard-ui/src/app/trace.rs', 3000);
+    assert.equal(distIsCurrent(root), false, 'a newer source');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
