@@ -4,7 +4,8 @@
 // With --with dashboard,server (the default of a full run) it then builds and
 // measures the dashboard and the server through their own entry points.
 //   node bench.mjs [--reps 5] [--sdks none,otel-js,ours] [--quick] [--no-build-ours]
-//                  [--with dashboard,server|none] [--server-spans N] [--out results] [--machine name]
+//                  [--with dashboard,server|none] [--server-spans N] [--nav-collector-delay-ms N]
+//                  [--out results] [--machine name]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const ROOT = path.resolve(BENCH, '..');
 const COMPONENTS = ['dashboard', 'server'];
 
 function parseArgs(argv) {
-  const opts = { reps: 5, sdks: ['none', 'otel-js', 'ours'], quick: false, buildOurs: true, out: path.join(BENCH, 'results'), machine: null, with: null, serverSpans: SERVER_BENCH_SPANS };
+  const opts = { reps: 5, sdks: ['none', 'otel-js', 'ours'], quick: false, buildOurs: true, out: path.join(BENCH, 'results'), machine: null, with: null, serverSpans: SERVER_BENCH_SPANS, navDelayMs: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -39,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--machine') opts.machine = value();
     else if (a === '--with') opts.with = value().split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
     else if (a === '--server-spans') opts.serverSpans = Number(value());
+    else if (a === '--nav-collector-delay-ms') opts.navDelayMs = Number(value());
     else throw new Error(`unknown option ${a} (see bench/README.md)`);
   }
   if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new Error('--reps must be a positive integer');
@@ -49,6 +51,7 @@ function parseArgs(argv) {
   opts.with ??= opts.quick ? [] : [...COMPONENTS];
   const unknownPart = opts.with.filter((c) => !COMPONENTS.includes(c));
   if (unknownPart.length) throw new Error(`--with: unknown part ${unknownPart.join(', ')} (known: dashboard, server, none)`);
+  if (!Number.isInteger(opts.navDelayMs) || opts.navDelayMs < 0) throw new Error('--nav-collector-delay-ms must be an integer ≥ 0');
   if (!Number.isInteger(opts.serverSpans) || opts.serverSpans < 512) throw new Error('--server-spans must be an integer ≥ 512');
   return opts;
 }
@@ -261,28 +264,40 @@ class Bench {
   // last response is in, to a page of the same app that starts the same SDK with
   // the same config (as a real app's next page does): how many of the request
   // spans reach the collector from the leaving page alone, and once the next page
-  // has started and flushed.
+  // has started and flushed. --nav-collector-delay-ms puts the collector farther
+  // away for this session, so more is still in flight (or queued) at page hide.
   navigationSession(sdk) {
     const n = this.n;
     return this.session(sdk, {}, async (s, init, config) => {
       await sleep(300);
-      const before = this.receiver.snapshot();
-      const api = this.pages.api['/api/burst'];
-      const apiBefore = { requests: api.requests, traceparents: api.traceparents.length };
-      const next = `${NEXT_PAGE}?${new URLSearchParams({ sdk, config: JSON.stringify(config) })}`;
-      await s.ev(([k, p, url]) => { window.bench.burstThenLeave(k, p, url); }, [n.burst, '/api/burst', next]);
-      await s.page.waitForURL(`**${NEXT_PAGE}?**`, { timeout: 60000 });
-      await s.page.waitForFunction(() => window.nextPage?.done === true, null, { timeout: 60000 });
-      const nextPage = await s.page.evaluate(() => window.nextPage);
-      const count = () => navigationDelivery({
-        created: api.requests - apiBefore.requests,
-        traceparents: api.traceparents.slice(apiBefore.traceparents),
-        kept: this.receiver.snapshot().kept.slice(before.kept.length),
-        nextPath: NEXT_PAGE,
-      });
-      await pollUntil(() => count().lost === 0, { quietOf: () => this.receiver.snapshot().kept.length, quietMs: 2000 });
-      return { ...count(), nextPage };
+      this.receiver.setReplyDelay(this.opts.navDelayMs);
+      try {
+        return await this.navigationBurst(s, sdk, config);
+      } finally {
+        this.receiver.setReplyDelay(0);
+      }
     });
+  }
+
+  // The burst, the navigation and the count (see navigationSession).
+  async navigationBurst(s, sdk, config) {
+    const n = this.n;
+    const before = this.receiver.snapshot();
+    const api = this.pages.api['/api/burst'];
+    const apiBefore = { requests: api.requests, traceparents: api.traceparents.length };
+    const next = `${NEXT_PAGE}?${new URLSearchParams({ sdk, config: JSON.stringify(config) })}`;
+    await s.ev(([k, p, url]) => { window.bench.burstThenLeave(k, p, url); }, [n.burst, '/api/burst', next]);
+    await s.page.waitForURL(`**${NEXT_PAGE}?**`, { timeout: 60000 });
+    await s.page.waitForFunction(() => window.nextPage?.done === true, null, { timeout: 60000 });
+    const nextPage = await s.page.evaluate(() => window.nextPage);
+    const count = () => navigationDelivery({
+      created: api.requests - apiBefore.requests,
+      traceparents: api.traceparents.slice(apiBefore.traceparents),
+      kept: this.receiver.snapshot().kept.slice(before.kept.length),
+      nextPath: NEXT_PAGE,
+    });
+    await pollUntil(() => count().lost === 0, { quietOf: () => this.receiver.snapshot().kept.length, quietMs: 2000 + this.opts.navDelayMs });
+    return { ...count(), nextPage };
   }
 
   // Bytes per fetch span in an encoding other than the SDK's first.
@@ -449,7 +464,7 @@ async function main() {
     generated: new Date().toISOString(),
     durationS: Math.round((Date.now() - startedAt) / 1000),
     command: `bench/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
-    quick: opts.quick, reps: opts.reps, counts, settleMs: SETTLE_MS, encodings: ENCODINGS,
+    quick: opts.quick, reps: opts.reps, counts, settleMs: SETTLE_MS, encodings: ENCODINGS, navCollectorDelayMs: opts.navDelayMs,
     machine: machineInfo(browserVersion), chromiumArgs: CHROMIUM_ARGS,
     versions: { ...pkg.devDependencies, otelWasm: status.ours?.version ?? null },
     sdks: status, sizes, instrumented, baseline, figures, rounds,

@@ -184,7 +184,7 @@ export function renderMarkdown(res) {
   L.push('');
   L.push('Wire bytes = compressed body as sent + HTTP/1.1 request line and headers, over all spans in the phase\'s exports; CORS preflights are counted, not added.');
   L.push('');
-  L.push(`Navigation burst: the page leaves for \`${'next.html'}\`, a page of the same app that starts the same SDK bundle with the same config and flushes (our SDK re-sends there what the leaving page stashed in \`localStorage\`). A span counts as delivered when its trace and span id match the \`traceparent\` of one of the burst's requests (so other runs' spans never count, and a span received twice counts once); the Referer of its export tells whether the leaving page or the next page sent it.`);
+  L.push(`Navigation burst: the page leaves for \`${'next.html'}\`, a page of the same app that starts the same SDK bundle with the same config and flushes (our SDK re-sends there what the leaving page stashed in \`localStorage\`). A span counts as delivered when its trace and span id match the \`traceparent\` of one of the burst's requests (so other runs' spans never count, and a span received twice counts once); the Referer of its export tells whether the leaving page or the next page sent it.${res.navCollectorDelayMs ? ` **In this run the collector answered every export of the navigation session ${res.navCollectorDelayMs} ms late** (\`--nav-collector-delay-ms\`), as one farther away than loopback would.` : ''}`);
   L.push('');
   L.push('## Memory (first round)');
   L.push('');

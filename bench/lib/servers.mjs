@@ -81,8 +81,11 @@ function emptyTotals() {
 // categories in `keep` are also listed one by one in `kept` ({category, traceId,
 // spanId, service, referrer}), so a run can match them to the requests it made and
 // tell which page sent them (the Referer of the export) and whether one came twice.
+// setReplyDelay(ms) makes it answer trace exports that much later (a collector
+// farther away than loopback).
 export async function startReceiver({ classify, keep = [] }) {
   let totals = emptyTotals();
+  let replyDelayMs = 0;
   const server = http.createServer(async (req, res) => {
     const cors = { 'Access-Control-Allow-Origin': req.headers.origin ?? '*' };
     if (req.method === 'OPTIONS') {
@@ -96,6 +99,7 @@ export async function startReceiver({ classify, keep = [] }) {
       return;
     }
     const body = await readBody(req);
+    if (replyDelayMs > 0) await new Promise((r) => setTimeout(r, replyDelayMs));
     const type = req.headers['content-type'] ?? 'application/json';
     const ok = () => res.writeHead(200, { ...cors, 'Content-Type': type }).end(type.includes('json') ? '{}' : '');
     if (url.pathname === '/v1/metrics') {
@@ -131,6 +135,7 @@ export async function startReceiver({ classify, keep = [] }) {
     origin,
     snapshot: () => structuredClone(totals),
     reset: () => { totals = emptyTotals(); },
+    setReplyDelay: (ms) => { replyDelayMs = ms; },
     close: () => close(server),
   };
 }
