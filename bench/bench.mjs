@@ -267,8 +267,7 @@ class Bench {
   // has started and flushed. --nav-collector-delay-ms puts the collector farther
   // away for this session, so more is still in flight (or queued) at page hide.
   navigationSession(sdk) {
-    const n = this.n;
-    return this.session(sdk, {}, async (s, init, config) => {
+    return this.session(sdk, {}, async (s, _init, config) => {
       await sleep(300);
       this.receiver.setReplyDelay(this.opts.navDelayMs);
       try {
