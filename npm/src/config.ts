@@ -92,6 +92,14 @@ export interface BatchConfig {
   exportTimeoutMillis?: number;
 }
 
+/** Bounds of the offline buffer (IndexedDB database `otel-wasm`, store `batches`). */
+export interface OfflineConfig {
+  /** Total bytes of buffered export bodies; the oldest batches are dropped first. Default 5 MiB (5242880). */
+  maxBytes?: number;
+  /** Buffered batches older than this are dropped unsent. Default 86400000 (24 h). */
+  maxAgeMs?: number;
+}
+
 export interface TelemetryConfig {
   /** `service.name`. Required. */
   serviceName: string;
@@ -139,6 +147,12 @@ export interface TelemetryConfig {
    *  the value to keep, or undefined to drop it. A throw drops the attribute (fail closed)
    *  and is counted in stats().scrubHookErrors. */
   scrubAttributes?: (key: string, value: AttributeValue, signal: TelemetrySignal) => AttributeValue | undefined;
+  /** Offline buffer: exports that find the collector unreachable (network error, or
+   *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
+   *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
+   *  after the next successful export, at the next page's init, and on a backoff timer.
+   *  `false` turns it off. Default on (`true`: the default bounds). */
+  offline?: boolean | OfflineConfig;
 }
 
 /** Thrown for a bad config; `field` is the offending config path. */
@@ -154,10 +168,11 @@ export class TelemetryConfigError extends Error {
 const TOP_LEVEL = new Set([
   'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
   'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
-  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations',
+  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
   'session', 'redactQueryParams', 'scrubAttributes',
 ]);
 const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
+const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
 const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
 const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction', 'navigation']);
 
@@ -262,6 +277,13 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (config.scrubAttributes !== undefined && typeof config.scrubAttributes !== 'function') {
     throw new TelemetryConfigError('scrubAttributes', 'must be a function');
   }
+  if (config.offline !== undefined && typeof config.offline !== 'boolean') {
+    if (!isPlainObject(config.offline)) throw new TelemetryConfigError('offline', 'must be a boolean or an object');
+    checkKeys(config.offline, OFFLINE, 'offline.');
+    for (const [k, v] of Object.entries(config.offline)) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new TelemetryConfigError(`offline.${k}`, 'must be a number');
+    }
+  }
 
   const core: Record<string, unknown> = {
     serviceName: config.serviceName,
@@ -286,6 +308,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     session: config.session,
     redactQueryParams: config.redactQueryParams,
     scrubAttributes: config.scrubAttributes,
+    offline: config.offline ?? {},
   };
   if (config.samplingRatio !== undefined) {
     core.sampler = 'parentbased_traceidratio';

@@ -7,6 +7,7 @@
 //! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
 //! same struct from JSON with serde, which checks the camelCase key names.
 
+use crate::export::offline::Limits as OfflineLimits;
 use crate::metrics::Temporality;
 use crate::otlp::json::push_u64;
 use crate::otlp::Encoding;
@@ -44,6 +45,11 @@ pub struct RawConfig {
     pub metrics_temporality: Option<String>,
     pub flush_on_page_hide: Option<bool>,
     pub max_retries: Option<f64>,
+    /// `offline`: `true`/an object turns the offline buffer on (default off in the core;
+    /// the npm wrapper turns it on); the object's `maxBytes` / `maxAgeMs` come flattened.
+    pub offline: Option<bool>,
+    pub offline_max_bytes: Option<f64>,
+    pub offline_max_age_ms: Option<f64>,
     /// Absent: sessions on with defaults. (`session: false` is `enabled: false`.)
     #[cfg_attr(test, serde(skip))]
     pub session: Option<RawSession>,
@@ -113,6 +119,8 @@ pub struct Config {
     pub session: Option<SessionConfig>,
     /// Lowercase parameter names whose values are redacted in recorded URLs.
     pub redact_query_params: Vec<String>,
+    /// The offline buffer's bounds; `None` when it is off.
+    pub offline: Option<OfflineLimits>,
 }
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:4318";
@@ -259,6 +267,16 @@ impl RawConfig {
             None => crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES),
             Some(list) => list.iter().map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
         };
+        let offline = match self.offline {
+            Some(true) => {
+                let d = OfflineLimits::default();
+                Some(OfflineLimits {
+                    max_bytes: whole("offline.maxBytes", self.offline_max_bytes, d.max_bytes, 1024, 1 << 30)?,
+                    max_age_ms: whole("offline.maxAgeMs", self.offline_max_age_ms, d.max_age_ms, 1000, 30 * 86_400_000)?,
+                })
+            }
+            _ => None,
+        };
         Ok(Config {
             session,
             redact_query_params,
@@ -278,6 +296,7 @@ impl RawConfig {
             metrics_temporality,
             flush_on_page_hide: self.flush_on_page_hide.unwrap_or(true),
             max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
+            offline,
         })
     }
 }
@@ -339,6 +358,7 @@ mod tests {
         let s = c.session.expect("sessions are on by default");
         assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::Local, 900_000, 14_400_000));
         assert!(c.redact_query_params.iter().any(|n| n == "access_token"));
+        assert_eq!(c.offline, None, "the core's offline buffer is off unless asked for");
     }
 
     #[test]
@@ -354,6 +374,17 @@ mod tests {
         assert_eq!(e.field, "session.inactivityTimeoutMs");
         let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#).validate(PAGE).unwrap();
         assert_eq!(c.redact_query_params, vec!["uid".to_string()], "a list replaces the defaults");
+    }
+
+    #[test]
+    fn offline_buffer_bounds() {
+        let c = raw(r#"{"serviceName":"s","offline":true}"#).validate(PAGE).unwrap();
+        assert_eq!(c.offline, Some(OfflineLimits::default()));
+        let c = raw(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":2048,"offlineMaxAgeMs":60000}"#).validate(PAGE).unwrap();
+        assert_eq!(c.offline, Some(OfflineLimits { max_bytes: 2048, max_age_ms: 60000 }));
+        assert_eq!(raw(r#"{"serviceName":"s","offline":false,"offlineMaxBytes":1}"#).validate(PAGE).unwrap().offline, None);
+        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":10}"#), "invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824");
+        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxAgeMs":-1}"#), "invalid config: offline.maxAgeMs: must be a whole number from 1000 to 2592000000");
     }
 
     #[test]

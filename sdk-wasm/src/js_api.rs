@@ -8,8 +8,9 @@
 //! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
-//!                  spansStashed, spansResent, spansStashDropped, queueLength, exportsInFlight,
-//!                  scrubHookErrors }
+//!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
+//!                  offlineDropped, queueLength, exportsInFlight, scrubHookErrors }
+//!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
@@ -157,6 +158,19 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         None => None,
         Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
     };
+    // offline: false/absent (off) | true | { maxBytes?, maxAgeMs? }
+    let offline = field("offline");
+    let off_num = |k: &'static str, name: &'static str| match offline.as_ref().map(|o| get(o, k)).filter(|x| !x.is_undefined()) {
+        None => Ok(None),
+        Some(x) => x.as_f64().map(Some).ok_or_else(|| ConfigError::new(name, "must be a number")),
+    };
+    let offline_max_bytes = off_num("maxBytes", "offline.maxBytes")?;
+    let offline_max_age_ms = off_num("maxAgeMs", "offline.maxAgeMs")?;
+    let offline = match offline {
+        None => None,
+        Some(x) if x.is_object() => Some(true),
+        Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("offline", "must be a boolean or an object"))?),
+    };
     Ok(RawConfig {
         service_name: string("serviceName")?,
         service_version: string("serviceVersion")?,
@@ -182,6 +196,9 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         max_retries: number("maxRetries")?,
         session,
         redact_query_params,
+        offline,
+        offline_max_bytes,
+        offline_max_age_ms,
     })
 }
 
@@ -244,6 +261,9 @@ impl Sdk {
         n("spansStashed", st.spans_stashed);
         n("spansResent", st.spans_resent);
         n("spansStashDropped", st.spans_stash_dropped);
+        n("offlineBuffered", st.offline_buffered);
+        n("offlineSent", st.offline_sent);
+        n("offlineDropped", st.offline_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
         n("scrubHookErrors", self.0.rum.scrub_errors.get());

@@ -18,7 +18,7 @@ use super::local::LocalOnly;
 use super::random::WebRandom;
 use super::rum::{RumContext, RumStartHook};
 use super::timers::Interval;
-use super::{js, stash, timers};
+use super::{js, offline, stash, timers};
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
 use crate::export::{chunk, keepalive, stash::Entry};
@@ -147,6 +147,8 @@ impl SpanPipeline {
     fn send_hidden(&self, spans: Vec<SpanData>) {
         let ex = &self.exporter;
         let (room_bytes, room_slots) = ex.keepalive_room();
+        // Offline, nothing can leave now: all of it to the (synchronous) stash.
+        let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() { (0, 0) } else { (room_bytes, room_slots) };
         let plan = chunk::plan(&spans, room_bytes, room_slots, keepalive::MAX_BYTES, |s| encode_spans(ex, s));
         drop(spans);
         for c in plan.keepalive {
@@ -230,6 +232,8 @@ impl Sdk {
             e.push(Rc::downgrade(&exporter));
         });
         resend_stash(&exporter);
+        // What an earlier page (or another tab) buffered while the collector was away.
+        offline::drain(&exporter);
         let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), scrub);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -336,6 +340,9 @@ impl Sdk {
         self.spans.queue.borrow_mut().clear();
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
+        if let Some(b) = &self.exporter.offline {
+            b.stop();
+        }
     }
 
     /// (queued spans, span exports in flight, spans dropped)
