@@ -129,6 +129,7 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         endpoint: string("endpoint")?,
         traces_endpoint: string("tracesEndpoint")?,
         metrics_endpoint: string("metricsEndpoint")?,
+        logs_endpoint: string("logsEndpoint")?,
         encoding: string("encoding")?,
         compression: string("compression")?,
         headers: Some(headers),
@@ -191,7 +192,8 @@ impl Sdk {
 
     pub fn stats(&self) -> Object {
         let st = self.0.exporter.stats.borrow().clone();
-        let q = self.0.spans_queue_state();
+        let q = self.0.spans.queue_state();
+        let lq = self.0.logs.queue_state();
         let o = Object::new();
         let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
         n("spansEnded", st.spans_ended);
@@ -206,6 +208,13 @@ impl Sdk {
         n("spansStashed", st.spans_stashed);
         n("spansResent", st.spans_resent);
         n("spansStashDropped", st.spans_stash_dropped);
+        n("logsEmitted", st.logs_emitted);
+        n("logsExported", st.logs_exported);
+        n("logsDropped", lq.2);
+        n("logsFailed", st.logs_failed);
+        n("logsStashed", st.logs_stashed);
+        n("logsResent", st.logs_resent);
+        n("logsStashDropped", st.logs_stash_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
         o

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::js;
 use super::timers::{sleep, Timeout};
 use crate::config::Compression;
-use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, Verdict};
+use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, SignalKind, Verdict};
 use crate::ids::RandomSource;
 use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
@@ -25,6 +25,7 @@ pub struct Exporter {
     fetch: js_sys::Function,
     pub traces_url: String,
     pub metrics_url: String,
+    pub logs_url: String,
     pub encoding: Encoding,
     compression: Compression,
     headers: Vec<(String, String)>,
@@ -56,6 +57,7 @@ impl Exporter {
             fetch,
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
+            logs_url: cfg.logs_url.clone(),
             encoding: cfg.encoding,
             compression: cfg.compression,
             headers: cfg.headers.clone(),
@@ -76,7 +78,7 @@ impl Exporter {
     pub fn is_own_url(&self, url: &str) -> bool {
         let Some(r) = resolve(url, &js::document_url()) else { return false };
         let href = r.href.split(['?', '#']).next().unwrap_or("");
-        href == self.traces_url || href == self.metrics_url
+        href == self.traces_url || href == self.metrics_url || href == self.logs_url
     }
 
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
@@ -143,14 +145,39 @@ impl Exporter {
         promise
     }
 
-    /// Counts how a span export ended; `resent` for bodies from the stash.
-    pub fn count_delivery(&self, d: Delivery, spans: u64, resent: bool) {
-        let mut s = self.stats.borrow_mut();
-        match (d, resent) {
-            (Delivery::Delivered, false) => s.spans_exported += spans,
-            (Delivery::Delivered, true) => s.spans_resent += spans,
-            (Delivery::Failed, _) => s.spans_failed += spans,
+    pub fn url(&self, kind: SignalKind) -> &str {
+        match kind {
+            SignalKind::Traces => &self.traces_url,
+            SignalKind::Logs => &self.logs_url,
         }
+    }
+
+    /// Counts a span ended / a log record emitted.
+    pub fn count_new(&self, kind: SignalKind) {
+        let mut s = self.stats.borrow_mut();
+        *match kind {
+            SignalKind::Traces => &mut s.spans_ended,
+            SignalKind::Logs => &mut s.logs_emitted,
+        } += 1;
+    }
+
+    /// Counts how an export of `n` spans / log records ended; `resent` for stash bodies.
+    pub fn count_delivery(&self, kind: SignalKind, d: Delivery, n: u64, resent: bool) {
+        let mut s = self.stats.borrow_mut();
+        let c = s.signal(kind);
+        *match (d, resent) {
+            (Delivery::Delivered, false) => c.exported,
+            (Delivery::Delivered, true) => c.resent,
+            (Delivery::Failed, _) => c.failed,
+        } += n;
+    }
+
+    /// Counts items written to the stash, and those it dropped.
+    pub fn count_stashed(&self, kind: SignalKind, stashed: u64, dropped: u64) {
+        let mut s = self.stats.borrow_mut();
+        let c = s.signal(kind);
+        *c.stashed += stashed;
+        *c.stash_dropped += dropped;
     }
 
     /// What the keepalive budget can still take: (bytes, requests).
