@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod otlp;
 pub mod propagation;
 pub mod resource;
+pub mod rum;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
