@@ -198,6 +198,12 @@ pub struct PageVitals {
 }
 
 impl PageVitals {
+    /// The next page view after a back/forward-cache restore: served without a request
+    /// (TTFB 0), fresh LCP, CLS and INP.
+    pub fn restored(&self) -> PageVitals {
+        PageVitals { cls_observed: self.cls_observed, ttfb: Some(0.0), ..Default::default() }
+    }
+
     /// The values to report at page hide, once per page view; empty afterwards.
     pub fn report(&mut self, interactions: Option<u64>) -> Vec<(Vital, f64)> {
         if self.reported {
@@ -309,6 +315,9 @@ mod tests {
         assert!(p.report(None).is_empty());
         let mut q = PageVitals::default();
         assert!(q.report(None).is_empty(), "nothing observed, nothing reported");
+        let mut r = p.restored();
+        r.fcp = Some(16.0);
+        assert_eq!(r.report(None), vec![(Vital::Cls, 0.0), (Vital::Fcp, 16.0), (Vital::Ttfb, 0.0)], "a bfcache restore is a new page view");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod local;
 pub mod pipeline;
 pub mod random;
 pub mod regexp;
+pub mod rum;
 pub mod stash;
 pub mod timers;
 

@@ -243,6 +243,7 @@ pub struct Sdk {
     pub cors_patterns: Vec<UrlPattern>,
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
+    flush_on_page_hide: bool,
     shut_down: Cell<bool>,
 }
 
@@ -278,7 +279,7 @@ impl Sdk {
             cfg.sampler.clone(),
             SpanLimits::default(),
         );
-        let sdk = Rc::new(Sdk {
+        let sdk: Rc<Sdk> = Rc::new(Sdk {
             provider,
             spans,
             logs,
@@ -288,6 +289,7 @@ impl Sdk {
             cors_patterns,
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
+            flush_on_page_hide: cfg.flush_on_page_hide,
             shut_down: Cell::new(false),
         });
         if cfg.metrics_interval_ms > 0 {
@@ -299,20 +301,40 @@ impl Sdk {
             }));
         }
         if cfg.flush_on_page_hide {
-            let weak = Rc::downgrade(&sdk);
-            *sdk.page_hide.borrow_mut() = PageHideListener::new(move || {
+            sdk.listen_page_hide();
+        }
+        Ok(sdk)
+    }
+
+    /// Starts the RUM features (web vitals, errors, long tasks); vitals are reported at page
+    /// hide, so the page-hide listener runs for them even without `flushOnPageHide`.
+    pub fn start_rum(self: &Rc<Self>, opts: super::rum::Options) {
+        super::rum::install(self.clone(), opts);
+        if opts.vitals {
+            self.listen_page_hide();
+        }
+    }
+
+    fn listen_page_hide(self: &Rc<Self>) {
+        if self.page_hide.borrow().is_none() {
+            let weak = Rc::downgrade(self);
+            *self.page_hide.borrow_mut() = PageHideListener::new(move || {
                 if let Some(s) = weak.upgrade() {
                     s.on_page_hide();
                 }
             });
         }
-        Ok(sdk)
     }
 
     /// The page is being hidden and may never run again: send everything now, ignoring the
     /// in-flight bound; small bodies go with `keepalive` so they outlive the page.
     pub fn on_page_hide(&self) {
         if self.shut_down.get() {
+            return;
+        }
+        // The page view's vitals become log records and histogram points first.
+        super::rum::report_vitals();
+        if !self.flush_on_page_hide {
             return;
         }
         // Spans the instrumentations still hold (open interactions, requests
@@ -374,6 +396,7 @@ impl Sdk {
         self.logs.stop();
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
+        super::rum::uninstall();
     }
 
     /// Emits a log record (dropped after shutdown).
