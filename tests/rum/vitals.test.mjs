@@ -22,7 +22,9 @@ for (const kind of BROWSERS) {
     const b = await openBrowser(kind);
     try {
       const id = testId(kind, 'vitals');
-      await b.get(rx.page('basic.html', id, { script: 'vitals.js' }));
+      // ?bfcache: the receiver serves the page cacheable, so the browser may keep it in the
+      // back/forward cache (checked below).
+      await b.get(rx.page('basic.html', id, { script: 'vitals.js', bfcache: '1' }));
       await b.evalAsync('await window.script; await window.scripted');
       const support = await b.eval(`
         const types = PerformanceObserver.supportedEntryTypes || [];
@@ -35,7 +37,7 @@ for (const kind of BROWSERS) {
       assert.equal(await b.eval('return document.title'), 'slow done');
       // A 200 ms busy loop in a task of its own: a long task.
       await b.evalAsync('await new Promise((r) => setTimeout(() => { window.busy(200); r(); }, 0))');
-      await b.newTab(); // hides the test page: visibilitychange → the report
+      const testTab = await b.newTab(); // hides the test page: visibilitychange → the report
 
       const expected = ['FCP', 'TTFB'];
       if (support.lcp) expected.push('LCP');
@@ -111,6 +113,22 @@ for (const kind of BROWSERS) {
         assert.equal(frames.length, 0);
         t.diagnostic(`${kind} has no long-animation-frame entries`);
       }
+
+      // Back in the tab, away and back again: restored from the back/forward cache, a new
+      // page view whose vitals are reported at the next hide.
+      await b.cmd('POST', '/window', { handle: testTab });
+      await b.get(rx.page('basic.html', `${id}-elsewhere`));
+      await b.cmd('POST', '/back', {});
+      assert.equal(await b.eval('return window.restores'), 1, 'restored from the back/forward cache');
+      await b.newTab();
+      const again = expected.filter((n) => n !== 'INP'); // no interaction after the restore
+      await rx.waitFor(id, (r) => r.logRecords >= expected.length + again.length);
+      const restored = (await rx.logRecords(id)).filter((l) => l.attributes['web_vital.navigation_type'] === 'back-forward-cache');
+      assert.deepEqual(restored.map((l) => l.body.stringValue).sort(), [...again].sort());
+      const rv = Object.fromEntries(restored.map((l) => [l.body.stringValue, l.attributes]));
+      assert.equal(rv.TTFB['web_vital.value'], 0, 'no request for a restore');
+      assert.ok(rv.FCP['web_vital.value'] > 0 && rv.FCP['web_vital.value'] < 1000, 'the next frames after the restore');
+      assert.notEqual(rv.FCP['web_vital.id'], byName.FCP.attributes['web_vital.id'], 'a new page view id');
     } finally {
       await b.quit();
     }

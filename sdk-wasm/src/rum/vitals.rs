@@ -137,17 +137,16 @@ impl Inp {
             self.min_id = interaction_id;
         }
         self.max_id = self.max_id.max(interaction_id);
-        match self.longest.iter_mut().find(|(id, _)| *id == interaction_id) {
-            Some(e) => e.1 = e.1.max(duration_ms),
-            None => {
-                if self.longest.len() == Self::KEEP && self.longest.last().is_some_and(|l| l.1 >= duration_ms) {
-                    return;
-                }
-                self.longest.push((interaction_id, duration_ms));
-            }
+        // Kept in order by hand: a sort would add a merge sort to the wasm.
+        let worst = match self.longest.iter().position(|(id, _)| *id == interaction_id) {
+            Some(i) => self.longest.remove(i).1.max(duration_ms),
+            None => duration_ms,
+        };
+        let at = self.longest.iter().position(|e| e.1 < worst).unwrap_or(self.longest.len());
+        if at < Self::KEEP {
+            self.longest.insert(at, (interaction_id, worst));
+            self.longest.truncate(Self::KEEP);
         }
-        self.longest.sort_by(|a, b| b.1.total_cmp(&a.1));
-        self.longest.truncate(Self::KEEP);
     }
 
     /// The ~98th percentile: the worst interaction, skipping one per 50. `interactions` is

@@ -57,9 +57,10 @@ function installVitals() {
     // navigation type as the entry says; prerendered pages have an activationStart.
     call(R.vital, TTFB, sinceActivation(nav.responseStart), activationStart > 0 ? 1 : 0, String(nav.type || ''));
   }
-  lcpObserver = observe('largest-contentful-paint', (es) => {
+  const lcp = observe('largest-contentful-paint', (es) => {
     for (const e of es) call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
   });
+  lcpObserver = lcp;
   for (const t of ['keydown', 'click', 'pointerdown', 'scroll']) listen(window, t, stopLcp, { capture: true, once: true, passive: true });
   observe('paint', (es) => {
     for (const e of es) if (e.name === 'first-contentful-paint') call(R.vital, FCP, sinceActivation(e.startTime), 0, 0);
@@ -78,7 +79,8 @@ function installVitals() {
     // Restored from the back/forward cache: a new page view. Its paint is the next frame.
     call(R.vital, RESTORE, 0, 0, 0);
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      call(R.vital, RESTORED_PAINT, Math.max(performance.now() - e.timeStamp, 0), 0, 0);
+      // Also the LCP of the restored view, where the browser measures LCP at all.
+      call(R.vital, RESTORED_PAINT, Math.max(performance.now() - e.timeStamp, 0), lcp ? 1 : 0, 0);
     }));
   }, true);
 }

@@ -155,7 +155,9 @@ fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
         }
         7 => {
             s.vitals.fcp.get_or_insert(a);
-            s.vitals.lcp.candidate(a);
+            if b == 1.0 {
+                s.vitals.lcp.candidate(a);
+            }
         }
         _ => {}
     });

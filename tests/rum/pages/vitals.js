@@ -39,3 +39,7 @@ window.scripted = (async () => {
   await frames();
   return true;
 })();
+
+// Counts restores from the back/forward cache (the test checks the browser did one).
+window.restores = 0;
+window.addEventListener('pageshow', (e) => { if (e.persisted) window.restores++; });
