@@ -84,12 +84,14 @@ impl Exporter {
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
     /// settles. The returned promise never rejects.
     pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
-        self.send_as(url, self.encoding, body, on_done)
+        self.send_as(url, self.encoding, body, Box::new(on_done))
     }
 
     /// [`send`](Self::send) for a body in a given encoding (a stashed body may predate a
     /// config change).
-    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+    /// `on_done` is boxed so that the export task (retries, gzip) is compiled once, not once
+    /// per caller.
+    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();

@@ -416,7 +416,7 @@ fn resend_stash(ex: &Rc<Exporter>) {
         let me = ex.clone();
         let n = e.spans;
         let kind = if e.url == ex.logs_url { SignalKind::Logs } else { SignalKind::Traces };
-        let _task = ex.send_as(e.url, e.encoding, e.body, move |d| me.count_delivery(kind, d, n, true));
+        let _task = ex.send_as(e.url, e.encoding, e.body, Box::new(move |d| me.count_delivery(kind, d, n, true)));
     }
 }
 
