@@ -62,7 +62,7 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     install_instrumentations(&config, &sdk)?;
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
-    sdk.start_rum(crate::web::rum::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
+    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
     Ok(Sdk(sdk))
 }
 
@@ -223,7 +223,7 @@ impl Sdk {
         n("logsStashed", st.logs_stashed);
         n("logsResent", st.logs_resent);
         n("logsStashDropped", st.logs_stash_dropped);
-        n("errorsDropped", crate::web::rum::errors_dropped());
+        n("errorsDropped", crate::web::rum_signals::errors_dropped());
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
         o

@@ -26,11 +26,18 @@ for (const kind of BROWSERS) {
         m.rejectLater('a plain string');
       })`);
       await b.click('#throw');
+      // The public log API goes through the same pipeline.
+      await b.eval(`window.sdk.emitLog({ body: 'hello', severityNumber: 13, eventName: 'app.note', attributes: { 'app.n': 2 }, scope: 'app' })`);
       await b.evalAsync(`for (let i = 0; i < 100 && window.pageSaw.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
         await window.sdk.forceFlush();`);
       assert.deepEqual((await b.eval('return window.pageSaw')).sort(), ['onerror', 'onerror', 'unhandledrejection', 'unhandledrejection'],
         "the page's own handlers still see every error");
-      await rx.waitFor(id, (r) => r.logRecords >= 4);
+      await rx.waitFor(id, (r) => r.logRecords >= 5);
+      const note = (await rx.logRecords(id)).find((l) => l.scope === 'app');
+      assert.deepEqual([note.body.stringValue, note.severityNumber, note.severityText, note.eventName, note.attributes],
+        ['hello', 13, 'WARN', 'app.note', { 'event.name': 'app.note', 'app.n': 2 }]);
+      const sent = await b.eval('return window.sdk.stats()');
+      assert.deepEqual([sent.logsEmitted, sent.logsExported, sent.logsDropped, sent.logsFailed], [5, 5, 0, 0]);
       const logs = await errorLogs(id);
       const by = Object.fromEntries(logs.map((l) => [l.attributes['exception.message'], l]));
       assert.deepEqual(Object.keys(by).sort(), ['a plain string', 'boom from a timer', 'click handler failed', 'rejected on purpose']);

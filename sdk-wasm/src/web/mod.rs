@@ -9,7 +9,7 @@ pub mod local;
 pub mod pipeline;
 pub mod random;
 pub mod regexp;
-pub mod rum;
+pub mod rum_signals;
 pub mod stash;
 pub mod timers;
 

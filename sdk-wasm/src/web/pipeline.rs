@@ -308,8 +308,8 @@ impl Sdk {
 
     /// Starts the RUM features (web vitals, errors, long tasks); vitals are reported at page
     /// hide, so the page-hide listener runs for them even without `flushOnPageHide`.
-    pub fn start_rum(self: &Rc<Self>, opts: super::rum::Options) {
-        super::rum::install(self.clone(), opts);
+    pub fn start_rum(self: &Rc<Self>, opts: super::rum_signals::Options) {
+        super::rum_signals::install(self.clone(), opts);
         if opts.vitals {
             self.listen_page_hide();
         }
@@ -333,7 +333,7 @@ impl Sdk {
             return;
         }
         // The page view's vitals become log records and histogram points first.
-        super::rum::report_vitals();
+        super::rum_signals::report_vitals();
         if !self.flush_on_page_hide {
             return;
         }
@@ -396,7 +396,7 @@ impl Sdk {
         self.logs.stop();
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
-        super::rum::uninstall();
+        super::rum_signals::uninstall();
     }
 
     /// Emits a log record (dropped after shutdown).

@@ -1,4 +1,4 @@
-//! Real-user monitoring in the page: `rum.js` forwards performance entries and error events;
+//! Real-user monitoring signals in the page: `rum_signals.js` forwards performance entries and error events;
 //! this module keeps the pure state (`rum::vitals`, `rum::errors`) and turns it into
 //! telemetry: `browser.web_vital` log records and `browser.web_vital.*` histograms at page
 //! hide, `browser.error` log records plus an `exception` event on the active span, and
@@ -23,7 +23,7 @@ use crate::rum::errors::ErrorLimiter;
 use crate::rum::vitals::{navigation_type, PageVitals, Vital};
 use crate::trace::{SdkTracer, SpanOptions};
 
-#[wasm_bindgen(module = "/src/web/rum.js")]
+#[wasm_bindgen(module = "/src/web/rum_signals.js")]
 extern "C" {
     #[wasm_bindgen(js_name = installRum)]
     fn shim_install(callbacks: &JsValue, opts: &JsValue);

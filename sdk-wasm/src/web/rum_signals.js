@@ -1,6 +1,6 @@
 // Browser glue for real-user monitoring: PerformanceObservers for the web vitals and long
 // tasks, and `error` / `unhandledrejection` listeners, forwarding plain numbers and strings
-// to Rust (the `R` callbacks, see web/rum.rs), which owns every decision. Rules:
+// to Rust (the `R` callbacks, see web/rum_signals.rs), which owns every decision. Rules:
 // - Never break the page: a missing API (no PerformanceObserver, an entry type the browser
 //   lacks) means that part is off; every call into R is in try/catch.
 // - Never change the page's error handling: listeners only (no window.onerror), no
