@@ -1,7 +1,7 @@
 //! Web vitals as web.dev defines them, computed from the performance entries the browser
 //! glue forwards (times in ms relative to the page's activation):
 //! - LCP: the last `largest-contentful-paint` candidate before the first input (key, click,
-//!   pointer) or scroll;
+//!   pointer; the browser stops candidates at input and scroll itself);
 //! - CLS: the largest session window of `layout-shift`s without recent input, a window
 //!   closing after a 1 s gap or at 5 s;
 //! - INP: event-timing entries grouped by `interactionId`, the worst duration per
@@ -159,7 +159,7 @@ impl Inp {
     }
 }
 
-/// LCP: the last candidate, until input or scroll stops it.
+/// LCP: the last candidate, until input stops it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lcp {
     value: Option<f64>,
@@ -173,7 +173,7 @@ impl Lcp {
         }
     }
 
-    /// The first input or scroll: later candidates no longer count.
+    /// The first input: later candidates no longer count.
     pub fn stop(&mut self) {
         self.stopped = true;
     }

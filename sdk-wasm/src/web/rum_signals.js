@@ -42,7 +42,7 @@ function observe(type, onEntries, extra) {
 const sinceActivation = (t) => Math.max(t - activationStart, 0);
 
 function stopLcp() {
-  if (!lcpObserver) return;
+  if (!lcpObserver) return; // once
   // Candidates painted before this input may not have been delivered yet.
   const pending = lcpObserver.takeRecords();
   for (const e of pending) call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
@@ -61,7 +61,10 @@ function installVitals() {
     for (const e of es) call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
   });
   lcpObserver = lcp;
-  for (const t of ['keydown', 'click', 'pointerdown', 'scroll']) listen(window, t, stopLcp, { capture: true, once: true, passive: true });
+  // The browser itself stops LCP at user input and scroll; we stop at the first trusted
+  // key, click or pointer press too (a programmatic scroll must not end LCP).
+  const onInput = (e) => { if (e.isTrusted) stopLcp(); };
+  for (const t of ['keydown', 'click', 'pointerdown']) listen(window, t, onInput, { capture: true, passive: true });
   observe('paint', (es) => {
     for (const e of es) if (e.name === 'first-contentful-paint') call(R.vital, FCP, sinceActivation(e.startTime), 0, 0);
   });
