@@ -47,6 +47,8 @@ pub fn is_exporting() -> bool {
 /// What a [`Pipeline`] carries: spans or log records.
 pub trait Signal: Sized + 'static {
     const KIND: SignalKind;
+    /// Last touches before the item is queued.
+    fn prepare(&mut self) {}
     fn estimated_size(&self, encoding: Encoding) -> usize;
     fn encode(ex: &Exporter, items: &[Self]) -> Vec<u8>;
 }
@@ -66,6 +68,14 @@ impl Signal for SpanData {
 
 impl Signal for LogRecord {
     const KIND: SignalKind = SignalKind::Logs;
+    /// Every log record carries the page it was made on (`url.full`, `page.route`).
+    fn prepare(&mut self) {
+        for kv in super::rum_signals::page_attributes() {
+            if !self.attributes.iter().any(|a| a.key == kv.key) {
+                self.attributes.push(kv);
+            }
+        }
+    }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_log_size(self, encoding)
     }
@@ -113,10 +123,11 @@ impl<T: Signal> Pipeline<T> {
     }
 
     /// Queues one ended span / emitted log record.
-    pub fn push(self: &Rc<Self>, item: T) {
+    pub fn push(self: &Rc<Self>, mut item: T) {
         if self.shut_down.get() {
             return;
         }
+        item.prepare();
         self.exporter.count_new(T::KIND);
         let size = item.estimated_size(self.exporter.encoding);
         let batches = self.queue.borrow_mut().push(item, size);

@@ -164,7 +164,7 @@ fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
 }
 
 /// `url.full` and `page.route` of the page now.
-fn page_attributes() -> Vec<KeyValue> {
+pub fn page_attributes() -> Vec<KeyValue> {
     let path = get(&js::global_get("location"), "pathname").as_string().unwrap_or_default();
     vec![KeyValue::new("url.full", js::document_url()), KeyValue::new("page.route", path)]
 }
@@ -185,8 +185,7 @@ pub fn report_vitals() {
             return;
         }
         let now = s.sdk.clock.now_ns();
-        let page = page_attributes();
-        let route = page[1].clone();
+        let route = page_attributes().swap_remove(1);
         for (v, x) in values {
             let rating = v.rating(x);
             let mut log = LogRecord::event(s.vitals_scope.clone(), "browser.web_vital", SEVERITY_INFO, v.name().into(), now);
@@ -199,7 +198,6 @@ pub fn report_vitals() {
                 KeyValue::new("web_vital.id", id),
                 KeyValue::new("web_vital.navigation_type", s.navigation_type),
             ]);
-            log.attributes.extend(page.iter().cloned());
             s.sdk.emit_log(log);
             record_histogram(s, v, x, vec![KeyValue::new("web_vital.rating", rating), KeyValue::new("web_vital.navigation_type", s.navigation_type), route.clone()], now);
         }
@@ -245,7 +243,6 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
         log.attributes.push(KeyValue::new("code.lineno", line as i64));
         log.attributes.push(KeyValue::new("code.colno", col as i64));
     }
-    log.attributes.extend(page_attributes());
     sdk.emit_log(log);
 }
 
