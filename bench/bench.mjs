@@ -1,7 +1,10 @@
 // Runs the side-by-side bench in headless Chromium: the same page with no SDK
 // (baseline), OpenTelemetry JS and our SDK, alternated within each round with
 // the order rotated per round, then writes results/<date>-<machine>.{json,md}.
+// With --with dashboard,server (the default of a full run) it then builds and
+// measures the dashboard and the server through their own entry points.
 //   node bench.mjs [--reps 5] [--sdks none,otel-js,ours] [--quick] [--no-build-ours]
+//                  [--with dashboard,server|none] [--server-spans N] [--nav-collector-delay-ms N]
 //                  [--out results] [--machine name]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,12 +15,17 @@ import { build } from './lib/build.mjs';
 import { startPageServer, startReceiver, delta } from './lib/servers.mjs';
 import { transferSizes } from './lib/sizes.mjs';
 import { summarise } from './lib/stats.mjs';
+import { navigationDelivery } from './lib/navigation.mjs';
 import { FIGURES, renderMarkdown } from './lib/report.mjs';
+import { benchDashboard } from './lib/dashboard.mjs';
+import { benchServer, SERVER_BENCH_SPANS } from './lib/server-bench.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(BENCH, '..');
+const COMPONENTS = ['dashboard', 'server'];
 
 function parseArgs(argv) {
-  const opts = { reps: 5, sdks: ['none', 'otel-js', 'ours'], quick: false, buildOurs: true, out: path.join(BENCH, 'results'), machine: null };
+  const opts = { reps: 5, sdks: ['none', 'otel-js', 'ours'], quick: false, buildOurs: true, out: path.join(BENCH, 'results'), machine: null, with: null, serverSpans: SERVER_BENCH_SPANS, navDelayMs: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -30,11 +38,21 @@ function parseArgs(argv) {
     else if (a === '--no-build-ours') opts.buildOurs = false;
     else if (a === '--out') opts.out = path.resolve(value());
     else if (a === '--machine') opts.machine = value();
+    else if (a === '--with') opts.with = value().split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+    else if (a === '--server-spans') opts.serverSpans = Number(value());
+    else if (a === '--nav-collector-delay-ms') opts.navDelayMs = Number(value());
     else throw new Error(`unknown option ${a} (see bench/README.md)`);
   }
   if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new Error('--reps must be a positive integer');
   const unknown = opts.sdks.filter((s) => !['none', 'otel-js', 'ours'].includes(s));
   if (unknown.length) throw new Error(`--sdks: unknown SDK ${unknown.join(', ')} (known: none, otel-js, ours)`);
+  // The dashboard and server parts take minutes (release builds): on by default
+  // in a full run, off in --quick unless asked for.
+  opts.with ??= opts.quick ? [] : [...COMPONENTS];
+  const unknownPart = opts.with.filter((c) => !COMPONENTS.includes(c));
+  if (unknownPart.length) throw new Error(`--with: unknown part ${unknownPart.join(', ')} (known: dashboard, server, none)`);
+  if (!Number.isInteger(opts.navDelayMs) || opts.navDelayMs < 0) throw new Error('--nav-collector-delay-ms must be an integer ≥ 0');
+  if (!Number.isInteger(opts.serverSpans) || opts.serverSpans < 512) throw new Error('--server-spans must be an integer ≥ 512');
   return opts;
 }
 
@@ -49,6 +67,8 @@ const ENCODINGS = { 'otel-js': ['json'], ours: ['protobuf', 'json'] };
 // resource-timing entry), so every phase waits this long before flushing.
 const SETTLE_MS = 700;
 const EVAL_LIMIT_MS = 180_000;
+// Where the navigation session goes: a page that starts the same SDK again.
+const NEXT_PAGE = '/next.html';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
@@ -67,18 +87,24 @@ function classify(span) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Polls until `category` reaches `expected` spans, or stops growing for `quietMs`.
-async function waitForSpans(receiver, before, category, expected, { quietMs = 1000, maxMs = 15000 } = {}) {
+// Polls until `done()`, or until `quietOf()` has not changed for `quietMs`.
+async function pollUntil(done, { quietOf, quietMs = 1000, maxMs = 15000 }) {
   const t0 = Date.now();
-  let last = -1;
+  let last;
   let lastChange = Date.now();
   for (;;) {
-    const n = (receiver.snapshot().byCategory[category] ?? 0) - (before.byCategory[category] ?? 0);
-    if (n >= expected) return;
-    if (n !== last) { last = n; lastChange = Date.now(); }
+    if (done()) return;
+    const q = quietOf();
+    if (q !== last) { last = q; lastChange = Date.now(); }
     if (Date.now() - lastChange >= quietMs || Date.now() - t0 >= maxMs) return;
     await sleep(50);
   }
+}
+
+// Polls until `category` reaches `expected` spans, or stops growing for `quietMs`.
+function waitForSpans(receiver, before, category, expected, { quietMs = 1000, maxMs = 15000 } = {}) {
+  const n = () => (receiver.snapshot().byCategory[category] ?? 0) - (before.byCategory[category] ?? 0);
+  return pollUntil(() => n() >= expected, { quietOf: n, quietMs, maxMs });
 }
 
 class Bench {
@@ -88,10 +114,13 @@ class Bench {
   }
 
   async start() {
-    this.receiver = await startReceiver({ classify });
+    this.receiver = await startReceiver({ classify, keep: ['burst'] });
     this.pages = await startPageServer({
       roots: { '/': path.join(BENCH, 'page'), '/sdk/': path.join(BENCH, 'build', 'sdk') },
       apiPaths: ['/api/fetch', '/api/xhr', '/api/burst'],
+      // The next page's exports carry its full URL as Referer, so the receiver
+      // can tell them from the leaving page's (whose Referer is the origin only).
+      headers: { [NEXT_PAGE]: { 'Referrer-Policy': 'unsafe-url' } },
     });
     this.browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   }
@@ -153,14 +182,15 @@ class Bench {
   }
 
   // Opens a fresh page, loads `sdk` with the given batch/encoding settings (timed),
-  // runs `fn(s, init)` and closes the page, also when `fn` fails.
+  // runs `fn(s, init, config)` and closes the page, also when `fn` fails.
   async session(sdk, { batch, encoding = ENCODINGS[sdk]?.[0] } = {}, fn) {
     const s = await this.openPage();
     try {
       const c0 = await s.cpu();
-      const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, this.config(sdk, { batch, encoding })]);
+      const config = this.config(sdk, { batch, encoding });
+      const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, config]);
       const init = { wallMs: load.wallMs, cpuMs: ((await s.cpu()) - c0) * 1000, files: [...new Set(load.files)] };
-      const r = await fn(s, init);
+      const r = await fn(s, init, config);
       r.pageErrors = s.errors;
       return r;
     } finally {
@@ -231,20 +261,42 @@ class Bench {
   }
 
   // A burst of concurrent requests, then the page navigates away the moment the
-  // last response is in: how many of the request spans still reach the collector.
+  // last response is in, to a page of the same app that starts the same SDK with
+  // the same config (as a real app's next page does): how many of the request
+  // spans reach the collector from the leaving page alone, and once the next page
+  // has started and flushed. --nav-collector-delay-ms puts the collector farther
+  // away for this session, so more is still in flight (or queued) at page hide.
   navigationSession(sdk) {
-    const n = this.n;
-    return this.session(sdk, {}, async (s) => {
+    return this.session(sdk, {}, async (s, _init, config) => {
       await sleep(300);
-      const before = this.receiver.snapshot();
-      const apiBefore = this.pages.api['/api/burst'].requests;
-      await s.ev(([k, p, next]) => { window.bench.burstThenLeave(k, p, next); }, [n.burst, '/api/burst', '/next.html']);
-      await s.page.waitForURL('**/next.html', { timeout: 60000 });
-      await waitForSpans(this.receiver, before, 'burst', n.burst, { quietMs: 2000 });
-      const created = this.pages.api['/api/burst'].requests - apiBefore;
-      const delivered = (this.receiver.snapshot().byCategory.burst ?? 0) - (before.byCategory.burst ?? 0);
-      return { created, delivered, lost: created - delivered };
+      this.receiver.setReplyDelay(this.opts.navDelayMs);
+      try {
+        return await this.navigationBurst(s, sdk, config);
+      } finally {
+        this.receiver.setReplyDelay(0);
+      }
     });
+  }
+
+  // The burst, the navigation and the count (see navigationSession).
+  async navigationBurst(s, sdk, config) {
+    const n = this.n;
+    const before = this.receiver.snapshot();
+    const api = this.pages.api['/api/burst'];
+    const apiBefore = { requests: api.requests, traceparents: api.traceparents.length };
+    const next = `${NEXT_PAGE}?${new URLSearchParams({ sdk, config: JSON.stringify(config) })}`;
+    await s.ev(([k, p, url]) => { window.bench.burstThenLeave(k, p, url); }, [n.burst, '/api/burst', next]);
+    await s.page.waitForURL(`**${NEXT_PAGE}?**`, { timeout: 60000 });
+    await s.page.waitForFunction(() => window.nextPage?.done === true, null, { timeout: 60000 });
+    const nextPage = await s.page.evaluate(() => window.nextPage);
+    const count = () => navigationDelivery({
+      created: api.requests - apiBefore.requests,
+      traceparents: api.traceparents.slice(apiBefore.traceparents),
+      kept: this.receiver.snapshot().kept.slice(before.kept.length),
+      nextPath: NEXT_PAGE,
+    });
+    await pollUntil(() => count().lost === 0, { quietOf: () => this.receiver.snapshot().kept.length, quietMs: 2000 + this.opts.navDelayMs });
+    return { ...count(), nextPage };
   }
 
   // Bytes per fetch span in an encoding other than the SDK's first.
@@ -308,7 +360,9 @@ function roundFigures(sdk, r, base) {
   for (const [e, w] of Object.entries(r.wire)) f[`wire.fetch_bytes_per_span.${e}`] = w.bytesPerSpan;
   f[`wire.manual_bytes_per_span.${enc}`] = r.heap.bytesPerSpan;
   f['loss.click_burst'] = m.click.export.lost;
+  f['loss.navigation_leaving_page'] = r.navigation.lostLeavingPageAlone;
   f['loss.navigation'] = r.navigation.lost;
+  f['loss.navigation_duplicates'] = r.navigation.duplicates;
   f['memory.retained_bytes_per_span'] = r.heap.retainedBytesPerSpan;
   f['memory.raw_bytes_per_span'] = r.heap.rawBytesPerSpan;
   return f;
@@ -346,6 +400,21 @@ async function main() {
     }
   } finally {
     await bench.stop();
+  }
+
+  // Issue 7 item 4: the dashboard and the server, after the browser rounds so
+  // their release builds never overlap a timed SDK workload.
+  const components = {};
+  const parts = { dashboard: () => benchDashboard({ root: ROOT, runs: opts.reps, log }), server: () => benchServer({ root: ROOT, spans: opts.serverSpans, log }) };
+  for (const c of opts.with) {
+    const t0 = Date.now();
+    log(`${c}: building and measuring`);
+    try {
+      components[c] = { status: 'measured', ...(await parts[c]()) };
+    } catch (err) {
+      components[c] = { status: 'failed', reason: String(err.message ?? err).split('\n')[0] };
+    }
+    log(`  ${c}: ${components[c].status} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
 
   for (const [sdk, reason] of Object.entries(failed)) {
@@ -394,12 +463,12 @@ async function main() {
     generated: new Date().toISOString(),
     durationS: Math.round((Date.now() - startedAt) / 1000),
     command: `bench/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
-    quick: opts.quick, reps: opts.reps, counts, settleMs: SETTLE_MS, encodings: ENCODINGS,
+    quick: opts.quick, reps: opts.reps, counts, settleMs: SETTLE_MS, encodings: ENCODINGS, navCollectorDelayMs: opts.navDelayMs,
     machine: machineInfo(browserVersion), chromiumArgs: CHROMIUM_ARGS,
     versions: { ...pkg.devDependencies, otelWasm: status.ours?.version ?? null },
     sdks: status, sizes, instrumented, baseline, figures, rounds,
-    // Issue 7 item 4: filled in once the dashboard and the server land.
-    later: { dashboard: null, server: null },
+    // Issue 7 item 4 (absolute figures, no OTel JS counterpart); absent parts were not asked for.
+    components,
   };
 
   const stamp = startedAt.toISOString().slice(0, 16).replace(/[:T]/g, (c) => (c === 'T' ? '-' : ''));
@@ -415,9 +484,11 @@ async function main() {
     for (const [sdk, r] of Object.entries(results)) {
       for (const e of [...r.main.pageErrors, ...(r.heap?.pageErrors ?? []), ...(r.navigation?.pageErrors ?? []), ...Object.values(r.wire ?? {}).flatMap((w) => w.pageErrors)]) problems.push(`${sdk}: page error: ${e}`);
       for (const k of ['fetch', 'xhr', 'click']) for (const e of r.main[k].export?.errors ?? []) problems.push(`${sdk}: receiver rejected an export: ${e}`);
+      if (r.navigation?.nextPage.error) problems.push(`${sdk}: the next page could not start the SDK: ${r.navigation.nextPage.error}`);
     }
   }
   for (const [sdk, reason] of Object.entries(failed)) problems.push(`${sdk}: failed: ${reason}`);
+  for (const [c, r] of Object.entries(components)) if (r.status === 'failed') problems.push(`${c}: failed: ${r.reason}`);
   if (problems.length) {
     console.error([...new Set(problems)].join('\n'));
     process.exitCode = 1;

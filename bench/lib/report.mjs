@@ -28,7 +28,9 @@ export const FIGURES = {
   'wire.manual_bytes_per_span.protobuf': { label: 'wire bytes per manual span (2 attributes), protobuf', unit: 'B', digits: 0, theirs: 'wire.manual_bytes_per_span.json', goal: { maxRatio: 0.4 } },
   'wire.manual_bytes_per_span.json': { label: 'wire bytes per manual span (2 attributes), JSON', unit: 'B', digits: 0 },
   'loss.click_burst': { label: 'click-burst spans lost (of clicks+warm-up)', unit: 'spans', digits: 0, goal: { zero: true } },
-  'loss.navigation': { label: 'request spans lost when the page navigates away after a burst', unit: 'spans', digits: 0, goal: { zero: true } },
+  'loss.navigation_leaving_page': { label: 'navigation after a burst: request spans lost, counting what the leaving page delivered alone', unit: 'spans', digits: 0 },
+  'loss.navigation': { label: 'navigation after a burst: request spans lost once the next page (same SDK, same config) started and flushed', unit: 'spans', digits: 0, goal: { zero: true } },
+  'loss.navigation_duplicates': { label: 'navigation after a burst: request spans received twice', unit: 'spans', digits: 0 },
   'memory.retained_bytes_per_span': { label: 'retained JS heap + wasm memory per buffered span (after GC)', unit: 'B', digits: 0, goal: { maxRatio: 0.5 } },
   'memory.raw_bytes_per_span': { label: 'JS heap + wasm memory per span right after creating them (incl. garbage)', unit: 'B', digits: 0 },
 };
@@ -57,7 +59,7 @@ function goalText(goal) {
 
 // The workload a figure measures, if it is one an SDK may or may not instrument.
 function workloadOf(key) {
-  if (key === 'loss.navigation') return 'fetch';
+  if (key.startsWith('loss.navigation')) return 'fetch';
   if (key === 'loss.click_burst') return 'click';
   return ['fetch', 'xhr', 'click'].find((k) => key.startsWith(`${k}.`) || key.includes(`.${k}_`));
 }
@@ -69,6 +71,54 @@ function verdict(goal, ours, r, instrumented) {
   if (r === null) return '';
   const ok = r <= goal.maxRatio && (goal.maxAbs === undefined || ours.median <= goal.maxAbs);
   return ok ? 'met' : 'missed';
+}
+
+const met = (ok) => (ok ? 'met' : 'missed');
+const ms = (v) => `${fmt(v, 1)} ms`;
+
+// Issue 7 item 4: the dashboard's and the server's absolute figures against their goals.
+function componentsSection(res) {
+  const L = ['## Dashboard and server (issue 7 item 4)', ''];
+  const c = res.components ?? {};
+  if (!c.dashboard && !c.server) {
+    L.push('Not measured in this run (`--with dashboard,server`, the default of a full run, measures them).', '');
+    return L;
+  }
+  L.push('Absolute figures (no OpenTelemetry JS counterpart), measured after the SDK rounds through the components\' own entry points.', '');
+  L.push('| figure | value | goal | |');
+  L.push('|---|---:|---|---|');
+  const d = c.dashboard;
+  if (d?.status === 'measured') {
+    L.push(`| dashboard first load, gzip -9 (${d.firstLoad.files.length} files) | ${fmt(d.firstLoad.gzip)} B | ≤ ${fmt(d.goals.gzipBytes)} B | ${met(d.firstLoad.gzip <= d.goals.gzipBytes)} |`);
+    L.push(`| dashboard first load, brotli q11 | ${fmt(d.firstLoad.brotli)} B |  |  |`);
+    L.push(`| dashboard first load, raw | ${fmt(d.firstLoad.raw)} B |  |  |`);
+    for (const t of d.tti) {
+      const v = t.runs.map((r) => r.tti_ms);
+      L.push(`| trace view time to interactive, ${fmt(t.spans)} spans, median (min–max) of ${v.length} | ${fmt(t.median_tti_ms)} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))}) ms | < ${fmt(d.goals.ttiMs)} ms | ${met(t.median_tti_ms < d.goals.ttiMs)} |`);
+    }
+  } else if (d) L.push(`| dashboard | ${d.status}: ${d.reason} |  |  |`);
+  const s = c.server;
+  if (s?.status === 'measured') {
+    L.push(`| server ingest, protobuf batches of ${s.batchSize}, ${s.senders} senders, first ${fmt(s.ingest.spans)} spans | ${fmt(s.ingest.spansPerS)} spans/s | ≥ ${fmt(s.goals.ingestSpansPerS)} spans/s | ${met(s.ingest.spansPerS >= s.goals.ingestSpansPerS)} |`);
+    if (s.ingestFill) L.push(`| server ingest while filling to ${fmt(s.spansStored)} spans | ${fmt(s.ingestFill.spansPerS)} spans/s |  |  |`);
+    L.push(`| \`GET /api/v1/traces/{id}\` with ${fmt(s.spansStored)} spans stored, p50 / p99 (${s.traceLookup.lookups} lookups) | ${ms(s.traceLookup.p50)} / ${ms(s.traceLookup.p99)} | p99 < ${s.goals.traceLookupMs} ms | ${met(s.traceLookup.p99 < s.goals.traceLookupMs)} |`);
+    L.push(`| \`POST /api/v1/services\`, 1 h window, p50 / p99 | ${ms(s.services.p50)} / ${ms(s.services.p99)} | p99 < ${s.goals.servicesMs} ms | ${met(s.services.p99 < s.goals.servicesMs)} |`);
+    for (const q of s.queryRange) L.push(`| \`query_range\` ${q.label}, p50 / p99 | ${ms(q.p50)} / ${ms(q.p99)} |  |  |`);
+  } else if (s) L.push(`| server | ${s.status}: ${s.reason} |  |  |`);
+  L.push('');
+  if (d?.status === 'measured') {
+    L.push(`Dashboard: ${d.distBuilt === false ? '`dist/` newer than its sources, so `dashboard-ui/build.sh` was not rerun' : '`dashboard-ui/build.sh`'} (build step ${d.buildS} s, the release server build included), then the files of \`dashboard-ui/dist\` that \`index.html\` names and those name in turn: ${d.firstLoad.files.map((f) => `\`${f.file}\` ${fmt(f.gzip)} B`).join(', ')} (gzip -9). The browser fetched ${d.fetchedMatchesIndex ? 'exactly these files' : `other files: ${d.fetchedByBrowser.join(', ')}`} on its first load. Time to interactive: \`bench/dashboard/trace-tti.mjs\` through nginx + \`dist/\` + the release server, from navigation to a ready waterfall with rows, a fresh browser context per run (${d.measureS} s).`);
+    L.push('');
+    L.push('| trace | run | TTI ms | API reply complete at ms | client work after reply ms | keypress → paint ms | DOM rows |');
+    L.push('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const t of d.tti) t.runs.forEach((r, i) => L.push(`| ${fmt(t.spans)} | ${i + 1} | ${fmt(r.tti_ms)} | ${fmt(r.api_reply_done_ms)} | ${fmt(r.client_after_reply_ms)} | ${fmt(r.key_ms)} | ${r.dom_rows} |`));
+    L.push('');
+  }
+  if (s?.status === 'measured') {
+    L.push(`Server: \`${s.command}\` (server/README.md; build ${s.buildS} s, run ${s.measureS} s), database ${fmt(s.databaseMB)} MB at the end. Goals from issue 5 (server/README.md gives the command and figures, not goals); latencies are judged on p99.`);
+    L.push('');
+  }
+  return L;
 }
 
 export function renderMarkdown(res) {
@@ -126,11 +176,15 @@ export function renderMarkdown(res) {
     for (const [enc, e] of Object.entries(r.wire ?? {})) {
       L.push(`| ${sdk} | fetch (${enc} session) | ${e.delivered} / ${e.expected} | ${e.spansTotal} | ${e.posts} | ${e.preflights} | ${kv(e.encodings)} | ${kv(e.contentEncodings)} | – | ${fmt(e.bytesPerSpan)} |`);
     }
-    L.push(`| ${sdk} | navigation burst | ${r.navigation.delivered} / ${r.navigation.created} | | | | | | | |`);
+    const nav = r.navigation;
+    if (nav.deliveredByLeavingPage === undefined) L.push(`| ${sdk} | navigation burst (next page without SDK) | ${nav.delivered} / ${nav.created} | | | | | | | |`);
+    else L.push(`| ${sdk} | navigation burst: leaving page alone, + next page | ${nav.deliveredByLeavingPage} + ${nav.deliveredAfterNextPage - nav.deliveredByLeavingPage} / ${nav.created} | | | | | | ${nav.withTraceparent} | |`);
     L.push(`| ${sdk} | ${r.heap.spans} buffered spans, then flush | ${r.heap.delivered} / ${r.heap.spans} | | | | | | | |`);
   }
   L.push('');
   L.push('Wire bytes = compressed body as sent + HTTP/1.1 request line and headers, over all spans in the phase\'s exports; CORS preflights are counted, not added.');
+  L.push('');
+  L.push(`Navigation burst: the page leaves for \`${'next.html'}\`, a page of the same app that starts the same SDK bundle with the same config and flushes (our SDK re-sends there what the leaving page stashed in \`localStorage\`). A span counts as delivered when its trace and span id match the \`traceparent\` of one of the burst's requests (so other runs' spans never count, and a span received twice counts once); the Referer of its export tells whether the leaving page or the next page sent it.${res.navCollectorDelayMs ? ` **In this run the collector answered every export of the navigation session ${res.navCollectorDelayMs} ms late** (\`--nav-collector-delay-ms\`), as one farther away than loopback would.` : ''}`);
   L.push('');
   L.push('## Memory (first round)');
   L.push('');
@@ -178,11 +232,7 @@ export function renderMarkdown(res) {
     }
     L.push('');
   }
-  L.push('## Dashboard and server (issue 7 item 4)');
-  L.push('');
-  L.push(res.later?.dashboard || res.later?.server ? '```json\n' + JSON.stringify(res.later, null, 1) + '\n```' :
-    'Not measured yet: the dashboard\'s first-load transfer size, time to an interactive trace view for 10 000 and 100 000 spans, and the server\'s ingest rate and query latencies go here once `dashboard-ui/` and `server/` land (`later` in the JSON).');
-  L.push('');
+  L.push(...componentsSection(res));
   L.push('## Machine');
   L.push('');
   L.push(`${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, Linux ${m.kernel}, load average at the end ${m.loadavg.join(' / ')}; Node ${m.node}; Chromium ${m.chromium} headless via playwright-core ${res.versions['playwright-core']}; esbuild ${res.versions.esbuild}. ` +

@@ -38,9 +38,11 @@ function readBody(req) {
   });
 }
 
-// roots: {'/': dir, '/sdk/': dir}; api: paths answered 204 and counted.
-export async function startPageServer({ roots, apiPaths }) {
-  const api = Object.fromEntries(apiPaths.map((p) => [p, { requests: 0, withTraceparent: 0 }]));
+// roots: {'/': dir, '/sdk/': dir}; api: paths answered 204 and counted, with the
+// traceparent of each request (the id of the client span the SDK made for it);
+// headers: extra response headers per page path.
+export async function startPageServer({ roots, apiPaths, headers = {} }) {
+  const api = Object.fromEntries(apiPaths.map((p) => [p, { requests: 0, withTraceparent: 0, traceparents: [] }]));
   const served = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -49,7 +51,10 @@ export async function startPageServer({ roots, apiPaths }) {
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     if (api[url.pathname]) {
       api[url.pathname].requests++;
-      if (req.headers.traceparent) api[url.pathname].withTraceparent++;
+      if (req.headers.traceparent) {
+        api[url.pathname].withTraceparent++;
+        api[url.pathname].traceparents.push(req.headers.traceparent);
+      }
       res.writeHead(204).end();
       return;
     }
@@ -61,7 +66,7 @@ export async function startPageServer({ roots, apiPaths }) {
       return;
     }
     served.push(url.pathname);
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...headers[url.pathname] });
     fs.createReadStream(file).pipe(res);
   });
   const origin = await listen(server);
@@ -69,12 +74,18 @@ export async function startPageServer({ roots, apiPaths }) {
 }
 
 function emptyTotals() {
-  return { tracePosts: 0, metricPosts: 0, preflights: 0, bodyBytes: 0, headBytes: 0, metricBytes: 0, spans: 0, byCategory: {}, encodings: {}, contentEncodings: {}, errors: [] };
+  return { tracePosts: 0, metricPosts: 0, preflights: 0, bodyBytes: 0, headBytes: 0, metricBytes: 0, spans: 0, byCategory: {}, encodings: {}, contentEncodings: {}, errors: [], kept: [] };
 }
 
-// classify(span) -> category name; spans are counted per category.
-export async function startReceiver({ classify }) {
+// classify(span) -> category name; spans are counted per category. Spans of the
+// categories in `keep` are also listed one by one in `kept` ({category, traceId,
+// spanId, service, referrer}), so a run can match them to the requests it made and
+// tell which page sent them (the Referer of the export) and whether one came twice.
+// setReplyDelay(ms) makes it answer trace exports that much later (a collector
+// farther away than loopback).
+export async function startReceiver({ classify, keep = [] }) {
   let totals = emptyTotals();
+  let replyDelayMs = 0;
   const server = http.createServer(async (req, res) => {
     const cors = { 'Access-Control-Allow-Origin': req.headers.origin ?? '*' };
     if (req.method === 'OPTIONS') {
@@ -88,6 +99,7 @@ export async function startReceiver({ classify }) {
       return;
     }
     const body = await readBody(req);
+    if (replyDelayMs > 0) await new Promise((r) => setTimeout(r, replyDelayMs));
     const type = req.headers['content-type'] ?? 'application/json';
     const ok = () => res.writeHead(200, { ...cors, 'Content-Type': type }).end(type.includes('json') ? '{}' : '');
     if (url.pathname === '/v1/metrics') {
@@ -114,6 +126,7 @@ export async function startReceiver({ classify }) {
     for (const span of decoded.spans) {
       const c = classify(span);
       totals.byCategory[c] = (totals.byCategory[c] ?? 0) + 1;
+      if (keep.includes(c)) totals.kept.push({ category: c, traceId: span.traceId, spanId: span.spanId, service: span.service, referrer: req.headers.referer ?? '' });
     }
     ok();
   });
@@ -122,6 +135,7 @@ export async function startReceiver({ classify }) {
     origin,
     snapshot: () => structuredClone(totals),
     reset: () => { totals = emptyTotals(); },
+    setReplyDelay: (ms) => { replyDelayMs = ms; },
     close: () => close(server),
   };
 }

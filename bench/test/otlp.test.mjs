@@ -3,13 +3,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTraceExport } from '../lib/otlp.mjs';
 
 function makeSpans() {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'svc-under-test' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('t');
   for (let i = 0; i < 3; i++) {
     const span = tracer.startSpan(i === 0 ? 'GET' : 'click');
@@ -30,13 +31,16 @@ const cases = [
 for (const [encoding, serializer, type] of cases) {
   for (const compressed of [false, true]) {
     test(`decodes ${encoding}${compressed ? ' + gzip' : ''}`, () => {
-      let body = Buffer.from(serializer.serializeRequest(makeSpans()));
+      const spans = makeSpans();
+      let body = Buffer.from(serializer.serializeRequest(spans));
       const headers = { 'content-type': type };
       if (compressed) { body = zlib.gzipSync(body); headers['content-encoding'] = 'gzip'; }
       const got = decodeTraceExport(body, headers);
       assert.equal(got.encoding, encoding);
       assert.deepEqual(got.spans.map((s) => s.name), ['GET', 'click', 'click']);
       assert.deepEqual(got.spans.map((s) => s.strings), [0, 1, 2].map((i) => [`http://127.0.0.1:1/api/fetch?i=${i}`]));
+      assert.deepEqual(got.spans.map((s) => [s.traceId, s.spanId]), spans.map((s) => [s.spanContext().traceId, s.spanContext().spanId]));
+      assert.deepEqual(new Set(got.spans.map((s) => s.service)), new Set(['svc-under-test']));
     });
   }
 }

@@ -59,6 +59,10 @@ export async function initTelemetry(o) {
   }
   assert.equal(r.heap.delivered, r.heap.spans, 'ours: buffered spans all exported at the flush');
   assert.equal(r.navigation.created, res.counts.burst);
+  assert.equal(r.navigation.withTraceparent, res.counts.burst, 'every burst request carries a traceparent to match spans by');
+  assert.deepEqual([r.navigation.nextPage.sdk, r.navigation.nextPage.done, r.navigation.nextPage.error], ['ours', true, null], 'the next page started the same SDK');
+  assert.equal(r.navigation.lost, r.navigation.created - r.navigation.deliveredAfterNextPage);
+  assert.deepEqual(res.components, {}, 'quick mode skips the dashboard and the server');
   assert.ok(res.sizes.ours.gzip > 1000, 'ours: transfer size measured');
   assert.equal(r.heap.wasmBytes, 65536, 'the stand-in\'s wasm memory is counted');
   assert.ok(res.sizes.ours.files.some((f) => f.file === 'stub_bg.wasm'), 'the .wasm counts toward transfer size');
