@@ -69,6 +69,14 @@ export interface BatchConfig {
   exportTimeoutMillis?: number;
 }
 
+/** Bounds of the offline buffer (IndexedDB database `otel-wasm`, store `batches`). */
+export interface OfflineConfig {
+  /** Total bytes of buffered export bodies; the oldest batches are dropped first. Default 5 MiB (5242880). */
+  maxBytes?: number;
+  /** Buffered batches older than this are dropped unsent. Default 86400000 (24 h). */
+  maxAgeMs?: number;
+}
+
 export interface TelemetryConfig {
   /** `service.name`. Required. */
   serviceName: string;
@@ -114,6 +122,12 @@ export interface TelemetryConfig {
   errors?: boolean;
   /** `longtask` and `long-animation-frame` spans where the browser reports them. Default on. */
   longTasks?: boolean;
+  /** Offline buffer: exports that find the collector unreachable (network error, or
+   *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
+   *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
+   *  after the next successful export, at the next page's init, and on a backoff timer.
+   *  `false` turns it off. Default on (`true`: the default bounds). */
+  offline?: boolean | OfflineConfig;
 }
 
 /** Thrown for a bad config; `field` is the offending config path. */
@@ -129,9 +143,10 @@ export class TelemetryConfigError extends Error {
 const TOP_LEVEL = new Set([
   'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
   'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
-  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations',
+  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
   'logsEndpoint', 'webVitals', 'errors', 'longTasks',
 ]);
+const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
 const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
 const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction']);
 
@@ -226,6 +241,13 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   checkPatterns(config.propagateTraceHeaderCorsUrls, 'propagateTraceHeaderCorsUrls');
   checkPatterns(config.ignoreUrls, 'ignoreUrls');
   checkInstrumentations(config.instrumentations);
+  if (config.offline !== undefined && typeof config.offline !== 'boolean') {
+    if (!isPlainObject(config.offline)) throw new TelemetryConfigError('offline', 'must be a boolean or an object');
+    checkKeys(config.offline, OFFLINE, 'offline.');
+    for (const [k, v] of Object.entries(config.offline)) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new TelemetryConfigError(`offline.${k}`, 'must be a number');
+    }
+  }
 
   const core: Record<string, unknown> = {
     serviceName: config.serviceName,
@@ -252,6 +274,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     webVitals: config.webVitals !== false,
     errors: config.errors !== false,
     longTasks: config.longTasks !== false,
+    offline: config.offline ?? {},
   };
   if (config.samplingRatio !== undefined) {
     core.sampler = 'parentbased_traceidratio';

@@ -30,6 +30,18 @@ export interface TelemetryStats {
   logsFailed: number;
   /** Errors not logged: over the rate limit, or a duplicate of a recent one. */
   errorsDropped: number;
+  /** Spans stashed in localStorage at page hide (did not fit a keepalive request). */
+  spansStashed: number;
+  /** Stashed spans sent by a later page. */
+  spansResent: number;
+  /** Stashed spans lost (size bound, quota, no storage). */
+  spansStashDropped: number;
+  /** Export batches (any signal) put in the offline buffer. */
+  offlineBuffered: number;
+  /** Buffered batches the collector acknowledged later. */
+  offlineSent: number;
+  /** Buffered batches dropped unsent (byte or age bound, or refused when resent). */
+  offlineDropped: number;
   /** Spans waiting for export now. */
   queueLength: number;
   exportsInFlight: number;

@@ -22,7 +22,7 @@ test('maps our names onto the core config and drops undefined', () => {
   });
   assert.deepEqual(Object.keys(core).sort(), [
     'deploymentEnvironment', 'endpoint', 'errors', 'exportTimeoutMs', 'instrumentations', 'longTasks', 'maxExportBatchSize', 'maxQueueSize',
-    'metricsIntervalMs', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName', 'webVitals',
+    'metricsIntervalMs', 'offline', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName', 'webVitals',
   ]);
   assert.equal(core.sampler, 'parentbased_traceidratio');
   assert.equal(core.samplerRatio, 0.25);
@@ -32,6 +32,17 @@ test('maps our names onto the core config and drops undefined', () => {
   assert.deepEqual([core.webVitals, core.errors, core.longTasks], [true, true, true], 'RUM features on by default');
   const off = toCoreConfig({ serviceName: 's', webVitals: false, errors: false, longTasks: false, logsEndpoint: '/logs' });
   assert.deepEqual([off.webVitals, off.errors, off.longTasks, off.logsEndpoint], [false, false, false, '/logs']);
+  assert.deepEqual(core.offline, {}, 'offline buffer on by default');
+});
+
+test('offline buffer: false turns it off, bounds pass through, bad ones name the field', () => {
+  assert.equal(toCoreConfig({ serviceName: 's', offline: false }).offline, false);
+  assert.deepEqual(toCoreConfig({ serviceName: 's', offline: { maxBytes: 4096, maxAgeMs: 60000 } }).offline, { maxBytes: 4096, maxAgeMs: 60000 });
+  assert.equal(toCoreConfig({ serviceName: 's', offline: true }).offline, true);
+  assert.equal(fieldOf({ serviceName: 's', offline: 'yes' }), 'offline');
+  assert.equal(fieldOf({ serviceName: 's', offline: { maxBytes: '1' } }), 'offline.maxBytes');
+  assert.equal(fieldOf({ serviceName: 's', offline: { maxAge: 1 } }), 'offline.maxAge');
+  assert.equal(renameCoreError(new Error('invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824')).field, 'offline.maxBytes');
 });
 
 test('bad config names the field', () => {

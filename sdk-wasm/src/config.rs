@@ -7,6 +7,7 @@
 //! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
 //! same struct from JSON with serde, which checks the camelCase key names.
 
+use crate::export::offline::Limits as OfflineLimits;
 use crate::metrics::Temporality;
 use crate::otlp::json::push_u64;
 use crate::otlp::Encoding;
@@ -45,6 +46,11 @@ pub struct RawConfig {
     pub metrics_temporality: Option<String>,
     pub flush_on_page_hide: Option<bool>,
     pub max_retries: Option<f64>,
+    /// `offline`: `true`/an object turns the offline buffer on (default off in the core;
+    /// the npm wrapper turns it on); the object's `maxBytes` / `maxAgeMs` come flattened.
+    pub offline: Option<bool>,
+    pub offline_max_bytes: Option<f64>,
+    pub offline_max_age_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +89,8 @@ pub struct Config {
     pub metrics_temporality: Temporality,
     pub flush_on_page_hide: bool,
     pub max_retries: u32,
+    /// The offline buffer's bounds; `None` when it is off.
+    pub offline: Option<OfflineLimits>,
 }
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:4318";
@@ -225,6 +233,16 @@ impl RawConfig {
             Some("delta") => Temporality::Delta,
             Some(_) => return Err(err("metricsTemporality", "must be \"cumulative\" or \"delta\"")),
         };
+        let offline = match self.offline {
+            Some(true) => {
+                let d = OfflineLimits::default();
+                Some(OfflineLimits {
+                    max_bytes: whole("offline.maxBytes", self.offline_max_bytes, d.max_bytes, 1024, 1 << 30)?,
+                    max_age_ms: whole("offline.maxAgeMs", self.offline_max_age_ms, d.max_age_ms, 1000, 30 * 86_400_000)?,
+                })
+            }
+            _ => None,
+        };
         Ok(Config {
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
@@ -243,6 +261,7 @@ impl RawConfig {
             metrics_temporality,
             flush_on_page_hide: self.flush_on_page_hide.unwrap_or(true),
             max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
+            offline,
         })
     }
 }
@@ -285,6 +304,18 @@ mod tests {
         assert_eq!((c.timeout_ms, c.metrics_interval_ms, c.max_retries), (10_000, 30_000, 5));
         assert_eq!(c.metrics_temporality, Temporality::Cumulative);
         assert!(c.flush_on_page_hide);
+        assert_eq!(c.offline, None, "the core's offline buffer is off unless asked for");
+    }
+
+    #[test]
+    fn offline_buffer_bounds() {
+        let c = raw(r#"{"serviceName":"s","offline":true}"#).validate(PAGE).unwrap();
+        assert_eq!(c.offline, Some(OfflineLimits::default()));
+        let c = raw(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":2048,"offlineMaxAgeMs":60000}"#).validate(PAGE).unwrap();
+        assert_eq!(c.offline, Some(OfflineLimits { max_bytes: 2048, max_age_ms: 60000 }));
+        assert_eq!(raw(r#"{"serviceName":"s","offline":false,"offlineMaxBytes":1}"#).validate(PAGE).unwrap().offline, None);
+        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":10}"#), "invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824");
+        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxAgeMs":-1}"#), "invalid config: offline.maxAgeMs: must be a whole number from 1000 to 2592000000");
     }
 
     #[test]

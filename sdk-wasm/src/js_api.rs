@@ -8,9 +8,11 @@
 //! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
-//!                  spansStashed, spansResent, spansStashDropped, logsEmitted, logsExported,
-//!                  logsDropped, logsFailed, logsStashed, logsResent, logsStashDropped,
-//!                  errorsDropped, queueLength, exportsInFlight }
+//!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
+//!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
+//!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
+//!                  exportsInFlight }
+//!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
@@ -129,6 +131,19 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         None => None,
         Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
     };
+    // offline: false/absent (off) | true | { maxBytes?, maxAgeMs? }
+    let offline = field("offline");
+    let off_num = |k: &'static str, name: &'static str| match offline.as_ref().map(|o| get(o, k)).filter(|x| !x.is_undefined()) {
+        None => Ok(None),
+        Some(x) => x.as_f64().map(Some).ok_or_else(|| ConfigError::new(name, "must be a number")),
+    };
+    let offline_max_bytes = off_num("maxBytes", "offline.maxBytes")?;
+    let offline_max_age_ms = off_num("maxAgeMs", "offline.maxAgeMs")?;
+    let offline = match offline {
+        None => None,
+        Some(x) if x.is_object() => Some(true),
+        Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("offline", "must be a boolean or an object"))?),
+    };
     Ok(RawConfig {
         service_name: string("serviceName")?,
         service_version: string("serviceVersion")?,
@@ -153,6 +168,9 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         metrics_temporality: string("metricsTemporality")?,
         flush_on_page_hide: flush,
         max_retries: number("maxRetries")?,
+        offline,
+        offline_max_bytes,
+        offline_max_age_ms,
     })
 }
 
@@ -224,6 +242,9 @@ impl Sdk {
         n("logsResent", st.logs_resent);
         n("logsStashDropped", st.logs_stash_dropped);
         n("errorsDropped", crate::web::rum_signals::errors_dropped());
+        n("offlineBuffered", st.offline_buffered);
+        n("offlineSent", st.offline_sent);
+        n("offlineDropped", st.offline_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
         o

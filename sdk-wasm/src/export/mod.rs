@@ -1,8 +1,9 @@
 //! Export policy, pure: when to retry, how long to wait, when `keepalive` may be used, how a
-//! page-hide export is cut to fit it, and the stash for what does not fit.
+//! page-hide export is cut to fit it, the stash for what does not fit, and the offline buffer.
 
 pub mod chunk;
 pub mod keepalive;
+pub mod offline;
 pub mod retry;
 pub mod stash;
 
@@ -29,7 +30,13 @@ pub struct ExportStats {
     pub spans_resent: u64,
     /// Stashed spans lost: the stash's size bound, a storage quota, or no storage at all.
     pub spans_stash_dropped: u64,
-    /// The same counters for log records.
+    /// Batches (any signal) put in the offline buffer: collector unreachable or browser offline.
+    pub offline_buffered: u64,
+    /// Buffered batches the collector acknowledged later.
+    pub offline_sent: u64,
+    /// Buffered batches dropped unsent: the byte or age bound, or rejected when resent.
+    pub offline_dropped: u64,
+    /// The span counters' counterparts for log records.
     pub logs_emitted: u64,
     pub logs_exported: u64,
     pub logs_failed: u64,

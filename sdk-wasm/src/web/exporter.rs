@@ -2,7 +2,8 @@
 //! headers, timeout via AbortController, `keepalive` within its budget, and retries per
 //! `export::retry`. The first request starts synchronously in `send` (unless gzip is on,
 //! which must compress first), so data handed over in a synchronous burst is already on its
-//! way before the burst ends.
+//! way before the burst ends. With the offline buffer on, what the collector could not take
+//! goes there (`web::offline`), and a successful export drains it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,8 +13,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::js;
+use super::offline::{self, OfflineBuffer};
 use super::timers::{sleep, Timeout};
 use crate::config::Compression;
+use crate::export::offline::Record;
 use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, SignalKind, Verdict};
 use crate::ids::RandomSource;
 use crate::otlp::Encoding;
@@ -41,6 +44,8 @@ pub struct Exporter {
     next_task: Cell<u32>,
     /// HTTP requests of ours currently in flight.
     pub requests_in_flight: Cell<u32>,
+    /// Where bodies wait while the collector is unreachable; `None` when turned off.
+    pub offline: Option<OfflineBuffer>,
 }
 
 /// How an export task ended.
@@ -48,12 +53,25 @@ pub struct Exporter {
 pub enum Delivery {
     Delivered,
     Failed,
+    /// Kept in the offline buffer for later.
+    Buffered,
+}
+
+/// What the collector made of one body (after the retries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// 2xx.
+    Acked,
+    /// Refused for good (4xx, 500, 501) or timed out (it may have arrived: not resent).
+    Refused,
+    /// Network error, or 429/502/503/504 still after the retries: worth keeping.
+    Unreachable,
 }
 
 impl Exporter {
     pub fn new(cfg: &crate::config::Config, resource: Resource) -> Result<Rc<Self>, JsValue> {
         let fetch: js_sys::Function = js::global_get("fetch").dyn_into().map_err(|_| JsValue::from_str("fetch is not available"))?;
-        Ok(Rc::new(Exporter {
+        let ex = Rc::new(Exporter {
             fetch,
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
@@ -71,7 +89,12 @@ impl Exporter {
             pending: RefCell::new(Vec::new()),
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
-        }))
+            offline: cfg.offline.map(OfflineBuffer::new),
+        });
+        if let Some(b) = &ex.offline {
+            b.listen(Rc::downgrade(&ex));
+        }
+        Ok(ex)
     }
 
     /// Whether `url` is one of our endpoints (resolved against the page; query ignored).
@@ -88,63 +111,96 @@ impl Exporter {
     }
 
     /// [`send`](Self::send) for a body in a given encoding (a stashed body may predate a
-    /// config change).
-    /// `on_done` is boxed so that the export task (retries, gzip) is compiled once, not once
-    /// per caller.
+    /// config change). With the offline buffer on, a body the collector could not take (or
+    /// that was not tried: the browser is offline) goes to the buffer. `on_done` is boxed so
+    /// that the export task is compiled once, not once per caller.
     pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
+        let offline_now = self.offline.is_some() && !offline::is_online();
+        // Without compression, start the first request right now, synchronously.
+        let first = match (offline_now, self.compression) {
+            (false, Compression::None) => Some(self.request(&url, encoding, &body, false)),
+            _ => None,
+        };
+        let me = self.clone();
+        self.spawn(async move {
+            let sent = if offline_now { Sent::Unreachable } else { me.deliver(&url, encoding, &body, first, true).await };
+            let d = match (sent, &me.offline) {
+                (Sent::Acked, _) => {
+                    // The collector is back: anything buffered can follow.
+                    offline::drain(&me);
+                    Delivery::Delivered
+                }
+                (Sent::Unreachable, Some(b)) => {
+                    let attempts = if offline_now { 0 } else { 1 };
+                    let r = Record { id: 0.0, url, encoding, body, created_ms: js::date_now_ms(), attempts };
+                    let dropped = b.put(r).await;
+                    let mut s = me.stats.borrow_mut();
+                    s.offline_buffered += 1;
+                    s.offline_dropped += dropped;
+                    drop(s);
+                    b.buffered(&me);
+                    Delivery::Buffered
+                }
+                _ => Delivery::Failed,
+            };
+            if d == Delivery::Failed {
+                me.stats.borrow_mut().export_failures += 1;
+            }
+            on_done(d);
+        })
+    }
+
+    /// Runs an export task, tracked for forceFlush until it settles.
+    pub fn spawn(self: &Rc<Self>, task: impl std::future::Future<Output = ()> + 'static) -> Promise {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();
-        // Without compression, start the first request right now, synchronously.
-        let first = match self.compression {
-            Compression::None => Some(self.request(&url, encoding, &body, false)),
-            Compression::Gzip => None,
-        };
-        let task = async move {
-            let started = js::date_now_ms();
-            // Without CompressionStream (very old browsers) the body goes uncompressed.
-            let (body, gzipped) = match me.compression {
-                Compression::Gzip => match gzip(&body).await {
-                    Ok(z) => (z, true),
-                    Err(_) => (body, false),
-                },
-                Compression::None => (body, false),
-            };
-            let mut attempt = first;
-            let mut retry = 0;
-            let delivered = loop {
-                let req = match attempt.take() {
-                    Some(r) => r,
-                    None => me.request(&url, encoding, &body, gzipped),
-                };
-                let (outcome, retry_after) = req.finish(&me).await;
-                match classify(outcome) {
-                    Verdict::Success => break true,
-                    Verdict::Failed => break false,
-                    Verdict::Retryable => {
-                        retry += 1;
-                        let now = js::date_now_ms();
-                        let ra = retry_after.and_then(|v| parse_retry_after(&v, now));
-                        match me.retry.delay_ms(retry, me.random.unit_f64(), ra, now, started + me.export_timeout_ms) {
-                            Some(d) => {
-                                me.stats.borrow_mut().export_retries += 1;
-                                sleep(d).await;
-                            }
-                            None => break false,
-                        }
-                    }
-                }
-            };
-            if !delivered {
-                me.stats.borrow_mut().export_failures += 1;
-            }
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            task.await;
             me.pending.borrow_mut().retain(|(i, _)| *i != id);
-            on_done(if delivered { Delivery::Delivered } else { Delivery::Failed });
             Ok(JsValue::UNDEFINED)
-        };
-        let promise = wasm_bindgen_futures::future_to_promise(task);
+        });
         self.pending.borrow_mut().push((id, promise.clone()));
         promise
+    }
+
+    /// Sends one body (gzipped first if configured), starting with `first` if already
+    /// started, with the policy's retries when `retries`. A network error is not retried
+    /// in place when the offline buffer is on: the buffer's drain is its retry.
+    pub async fn deliver(self: &Rc<Self>, url: &str, encoding: Encoding, body: &[u8], first: Option<Request>, retries: bool) -> Sent {
+        let started = js::date_now_ms();
+        // Without CompressionStream (very old browsers) the body goes uncompressed.
+        let gzipped = match self.compression {
+            Compression::Gzip => gzip(body).await.ok(),
+            Compression::None => None,
+        };
+        let wire = gzipped.as_deref().unwrap_or(body);
+        let mut attempt = first;
+        let mut retry = 0;
+        loop {
+            let req = match attempt.take() {
+                Some(r) => r,
+                None => self.request(url, encoding, wire, gzipped.is_some()),
+            };
+            let (outcome, retry_after) = req.finish(self).await;
+            match classify(outcome) {
+                Verdict::Success => return Sent::Acked,
+                Verdict::Failed => return Sent::Refused,
+                Verdict::Retryable if !retries || (outcome == Outcome::NetworkError && self.offline.is_some()) => return Sent::Unreachable,
+                Verdict::Retryable => {
+                    retry += 1;
+                    let now = js::date_now_ms();
+                    let ra = retry_after.and_then(|v| parse_retry_after(&v, now));
+                    match self.retry.delay_ms(retry, self.random.unit_f64(), ra, now, started + self.export_timeout_ms) {
+                        Some(d) => {
+                            self.stats.borrow_mut().export_retries += 1;
+                            sleep(d).await;
+                        }
+                        None => return Sent::Unreachable,
+                    }
+                }
+            }
+        }
     }
 
     pub fn url(&self, kind: SignalKind) -> &str {
@@ -171,6 +227,7 @@ impl Exporter {
             (Delivery::Delivered, false) => c.exported,
             (Delivery::Delivered, true) => c.resent,
             (Delivery::Failed, _) => c.failed,
+            (Delivery::Buffered, _) => return,
         } += n;
     }
 
@@ -227,7 +284,7 @@ impl Exporter {
 }
 
 /// One request in flight.
-struct Request {
+pub struct Request {
     promise: Promise,
     keepalive_bytes: Option<usize>,
     _abort: Option<Timeout>,

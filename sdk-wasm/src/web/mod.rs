@@ -6,6 +6,7 @@ pub mod exporter;
 pub mod js;
 pub mod lifecycle;
 pub mod local;
+pub mod offline;
 pub mod pipeline;
 pub mod random;
 pub mod regexp;

@@ -17,7 +17,7 @@ use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
 use super::timers::Interval;
-use super::{js, stash, timers};
+use super::{js, offline, stash, timers};
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
 use crate::export::{chunk, keepalive, stash::Entry, SignalKind};
@@ -194,6 +194,8 @@ impl<T: Signal> Pipeline<T> {
         let ex = &self.exporter;
         let url = ex.url(T::KIND);
         let (room_bytes, room_slots) = ex.keepalive_room();
+        // Offline, nothing can leave now: all of it to the (synchronous) stash.
+        let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() { (0, 0) } else { (room_bytes, room_slots) };
         let plan = chunk::plan(&items, room_bytes, room_slots, keepalive::MAX_BYTES, |s| T::encode(ex, s));
         drop(items);
         for c in plan.keepalive {
@@ -280,6 +282,8 @@ impl Sdk {
             e.push(Rc::downgrade(&exporter));
         });
         resend_stash(&exporter);
+        // What an earlier page (or another tab) buffered while the collector was away.
+        offline::drain(&exporter);
         let spans = SpanPipeline::new(exporter.clone(), &cfg);
         let logs = LogPipeline::new(exporter.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -408,6 +412,9 @@ impl Sdk {
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
         super::rum_signals::uninstall();
+        if let Some(b) = &self.exporter.offline {
+            b.stop();
+        }
     }
 
     /// Emits a log record (dropped after shutdown).

@@ -1,0 +1,306 @@
+//! The offline buffer's browser half (rules in `export::offline`): batches the collector
+//! could not take are kept in IndexedDB (`offline.js`), or in memory when IndexedDB is
+//! missing or fails, and drained — one origin-wide drain at a time (Web Locks, or a lease)
+//! — on the `online` event, after a successful export, at `init`, and on a backoff timer
+//! while the collector stays away. A batch is deleted once the collector acknowledged it.
+//!
+//! Why not instead of the page-hide stash (`web::stash`): IndexedDB writes are async and
+//! may not finish while the page unloads; `localStorage` is synchronous. So the stash
+//! keeps what page hide cannot send, this buffer what an outage cannot.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Object, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::exporter::{Exporter, Sent};
+use super::js::{self, get, set};
+use super::timers::Timeout;
+use crate::export::offline::{evictions, expired, retry_delay_ms, Ledger, Limits, Meta, MemoryStore, Record};
+use crate::otlp::Encoding;
+
+#[wasm_bindgen(module = "/src/web/offline.js")]
+extern "C" {
+    fn idb_put(rec: &JsValue) -> Promise;
+    fn idb_all() -> Promise;
+    fn idb_bump(id: f64) -> Promise;
+    fn idb_delete(ids: &JsValue) -> Promise;
+    fn lock_take() -> Promise;
+    fn lock_release();
+    /// `navigator.onLine` (true where unknown).
+    pub fn is_online() -> bool;
+}
+
+/// Where a record lives: IndexedDB keys and memory ids are separate spaces.
+type Key = (bool, f64);
+
+pub struct OfflineBuffer {
+    limits: Limits,
+    /// Cleared for good once IndexedDB fails: memory only from then on.
+    idb: Cell<bool>,
+    memory: RefCell<MemoryStore>,
+    ledger: RefCell<Ledger<Key>>,
+    failed_drains: Cell<u32>,
+    draining: Cell<bool>,
+    /// A drain was asked for while one ran: run again after it (it may have started
+    /// before the collector came back).
+    rerun: Cell<bool>,
+    retry: RefCell<Option<Timeout>>,
+    on_online: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+/// How a drain ended.
+enum Drained {
+    /// Nothing left that could be sent.
+    All,
+    /// The collector is still away, or another tab drains: try again later.
+    Later,
+}
+
+impl OfflineBuffer {
+    pub fn new(limits: Limits) -> Self {
+        OfflineBuffer {
+            limits,
+            idb: Cell::new(!js::global_get("indexedDB").is_undefined()),
+            memory: RefCell::new(MemoryStore::default()),
+            ledger: RefCell::new(Ledger::default()),
+            failed_drains: Cell::new(0),
+            draining: Cell::new(false),
+            rerun: Cell::new(false),
+            retry: RefCell::new(None),
+            on_online: RefCell::new(None),
+        }
+    }
+
+    /// Listens for `online` (drains then); call once the exporter exists.
+    pub fn listen(&self, ex: Weak<Exporter>) {
+        let cb = Closure::<dyn FnMut()>::new(move || {
+            if let Some(ex) = ex.upgrade() {
+                drain(&ex);
+            }
+        });
+        if let Ok(w) = js::global().dyn_into::<web_sys::EventTarget>() {
+            let _ = w.add_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
+        }
+        *self.on_online.borrow_mut() = Some(cb);
+    }
+
+    /// Stops listening and retrying (shutdown); stored batches stay for the next page.
+    pub fn stop(&self) {
+        if let (Some(cb), Ok(w)) = (self.on_online.borrow_mut().take(), js::global().dyn_into::<web_sys::EventTarget>()) {
+            let _ = w.remove_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
+        }
+        self.retry.borrow_mut().take();
+    }
+
+    /// Keeps a batch the collector could not take; returns the batches dropped for room
+    /// (the new one included when it alone is over the bound).
+    pub async fn put(&self, r: Record) -> u64 {
+        if self.idb.get() {
+            let all = await_value(idb_all()).await;
+            if js_sys::Array::is_array(&all) {
+                // Sizes and ages only: the bodies stay on the JS side.
+                let metas: Vec<Meta> = js_sys::Array::from(&all)
+                    .iter()
+                    .filter_map(|x| Some((get(&x, "id").as_f64()?, get(&get(&x, "body"), "byteLength").as_f64()? as usize, get(&x, "created").as_f64()?)))
+                    .collect();
+                let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, self.limits) else { return 1 };
+                if !drop.is_empty() {
+                    await_value(idb_delete(&ids_js(&drop))).await;
+                }
+                if !await_value(idb_put(&record_js(&r))).await.is_null() {
+                    return drop.len() as u64;
+                }
+            }
+            // IndexedDB missing, blocked (private mode) or full: memory from now on.
+            self.idb.set(false);
+        }
+        self.memory.borrow_mut().put(r, self.limits)
+    }
+
+    /// Every stored batch, IndexedDB's first, each oldest first.
+    async fn all(&self) -> Vec<(Key, Record)> {
+        let mut out = Vec::new();
+        if self.idb.get() {
+            match idb_records().await {
+                Some(v) => out.extend(v.into_iter().map(|r| ((true, r.id), r))),
+                None => self.idb.set(false),
+            }
+        }
+        out.extend(self.memory.borrow().all().into_iter().map(|r| ((false, r.id), r)));
+        out
+    }
+
+    async fn delete(&self, key: Key) {
+        let gone = if key.0 {
+            !await_value(idb_delete(&ids_js(&[key.1]))).await.is_null()
+        } else {
+            self.memory.borrow_mut().delete(&[key.1]);
+            true
+        };
+        if gone {
+            self.ledger.borrow_mut().deleted(key);
+        }
+    }
+
+    /// Arms the retry timer (unless armed): the collector stayed away.
+    fn retry_later(&self, ex: &Rc<Exporter>) {
+        if self.retry.borrow().is_some() {
+            return;
+        }
+        let weak = Rc::downgrade(ex);
+        let t = Timeout::new(retry_delay_ms(self.failed_drains.get()), move || {
+            if let Some(ex) = weak.upgrade() {
+                if let Some(b) = &ex.offline {
+                    b.retry.borrow_mut().take();
+                }
+                drain(&ex);
+            }
+        });
+        *self.retry.borrow_mut() = Some(t);
+    }
+
+    /// The batch went to the buffer: try again on the schedule.
+    pub fn buffered(&self, ex: &Rc<Exporter>) {
+        self.failed_drains.set(self.failed_drains.get().max(1));
+        self.retry_later(ex);
+    }
+}
+
+impl Drop for OfflineBuffer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
+pub fn drain(ex: &Rc<Exporter>) {
+    let Some(b) = &ex.offline else { return };
+    if !is_online() {
+        return;
+    }
+    if b.draining.get() {
+        b.rerun.set(true);
+        return;
+    }
+    b.draining.set(true);
+    b.retry.borrow_mut().take();
+    let me = ex.clone();
+    let _task = ex.spawn(async move {
+        let Some(b) = &me.offline else { return };
+        // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
+        let shared = b.idb.get();
+        let end = if !shared {
+            drain_locked(&me, b).await
+        } else if await_value(lock_take()).await.as_bool() == Some(true) {
+            let end = drain_locked(&me, b).await;
+            lock_release();
+            end
+        } else {
+            Drained::Later
+        };
+        b.draining.set(false);
+        match end {
+            Drained::All => b.failed_drains.set(0),
+            Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
+        }
+        if b.rerun.take() {
+            drain(&me);
+        } else if matches!(end, Drained::Later) {
+            b.retry_later(&me);
+        }
+    });
+}
+
+/// Sends the stored batches oldest first, deleting each the collector acknowledged, until
+/// one finds the collector away.
+async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
+    let records = b.all().await;
+    // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
+    let stale: Vec<Key> = b.ledger.borrow().undeleted().to_vec();
+    for k in stale {
+        b.delete(k).await;
+    }
+    let now = js::date_now_ms();
+    for (key, r) in records {
+        if !b.ledger.borrow_mut().claim(key) {
+            continue;
+        }
+        if expired(r.created_ms, now, b.limits) {
+            b.ledger.borrow_mut().finish(key, false);
+            ex.stats.borrow_mut().offline_dropped += 1;
+            b.delete(key).await;
+            continue;
+        }
+        let sent = ex.deliver(&r.url, r.encoding, &r.body, None, false).await;
+        b.ledger.borrow_mut().finish(key, sent == Sent::Acked);
+        match sent {
+            Sent::Acked => ex.stats.borrow_mut().offline_sent += 1,
+            Sent::Refused => ex.stats.borrow_mut().offline_dropped += 1,
+            Sent::Unreachable => {
+                if key.0 {
+                    await_value(idb_bump(key.1)).await;
+                }
+                return Drained::Later;
+            }
+        }
+        b.delete(key).await;
+    }
+    Drained::All
+}
+
+/// A promise's value; `null` if it rejected (our helper's promises never do).
+async fn await_value(p: Promise) -> JsValue {
+    JsFuture::from(p).await.unwrap_or(JsValue::NULL)
+}
+
+/// The IndexedDB records (unreadable ones are deleted), or `None` without IndexedDB.
+async fn idb_records() -> Option<Vec<Record>> {
+    let v = await_value(idb_all()).await;
+    if !js_sys::Array::is_array(&v) {
+        return None;
+    }
+    let (mut ok, mut bad) = (Vec::new(), Vec::new());
+    for x in js_sys::Array::from(&v).iter() {
+        match record_from_js(&x) {
+            Some(r) => ok.push(r),
+            None => bad.extend(get(&x, "id").as_f64()),
+        }
+    }
+    if !bad.is_empty() {
+        await_value(idb_delete(&ids_js(&bad))).await;
+    }
+    Some(ok)
+}
+
+fn ids_js(ids: &[f64]) -> JsValue {
+    ids.iter().map(|&i| JsValue::from_f64(i)).collect::<js_sys::Array>().into()
+}
+
+fn record_js(r: &Record) -> JsValue {
+    let o: JsValue = Object::new().into();
+    set(&o, "url", &JsValue::from_str(&r.url));
+    set(&o, "type", &JsValue::from_str(r.encoding.content_type()));
+    set(&o, "body", &Uint8Array::from(&r.body[..]));
+    set(&o, "created", &JsValue::from_f64(r.created_ms));
+    set(&o, "attempts", &JsValue::from_f64(r.attempts as f64));
+    o
+}
+
+fn record_from_js(v: &JsValue) -> Option<Record> {
+    let encoding = match get(v, "type").as_string()?.as_str() {
+        "application/x-protobuf" => Encoding::Protobuf,
+        "application/json" => Encoding::Json,
+        _ => return None,
+    };
+    Some(Record {
+        id: get(v, "id").as_f64()?,
+        url: get(v, "url").as_string()?,
+        encoding,
+        body: get(v, "body").dyn_into::<Uint8Array>().ok()?.to_vec(),
+        created_ms: get(v, "created").as_f64()?,
+        attempts: get(v, "attempts").as_f64().unwrap_or(1.0) as u32,
+    })
+}
