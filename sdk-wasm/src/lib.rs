@@ -21,6 +21,7 @@ pub mod web;
 pub mod js_api;
 
 pub mod instrument;
+pub mod logs;
 
 /// The SDK's version, as reported in `telemetry.sdk.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

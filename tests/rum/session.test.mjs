@@ -53,6 +53,12 @@ for (const kind of BROWSERS) {
         await b.newTab(rx.page('context.html', id));
         await b.evalAsync('await window.ready');
         assert.equal(await sessionOf(b, id, '/api/tab2'), first, 'the other tab has the same session');
+        // Log records carry the session and the route too.
+        await b.evalAsync(`window.sdk.emitLog({ body: 'hello', attributes: { k: 'v' } }); await window.sdk.forceFlush();`);
+        await rx.waitFor(id, (r) => r.logRecords >= 1);
+        const log = (await rx.logRecords(id)).find((l) => l.attributes.k === 'v');
+        assert.equal(log.attributes['session.id'], first);
+        assert.equal(log.attributes['page.route'], '/pages/context.html');
         const app = await b.evalAsync(`const s = window.sdk.getTracer('app').startSpan('work'); s.end();
           await window.sdk.forceFlush(); return true;`);
         assert.ok(app);

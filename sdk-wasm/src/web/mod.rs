@@ -11,6 +11,7 @@ pub mod pipeline;
 pub mod random;
 pub mod regexp;
 pub mod rum;
+pub mod rum_signals;
 pub mod stash;
 pub mod timers;
 
