@@ -8,13 +8,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/env.sh"
 cd "$ROOT"
 
-cargo build -p dashboard-ui --profile wasm-release --target wasm32-unknown-unknown --quiet
+# Size levers (as scripts/build-sdk-web): std rebuilt from rust-src (scripts/bootstrap installs
+# it) with panic=immediate-abort — a panic is one `unreachable` trap, no message formatting or
+# unwinding — and without Debug formatting or panic locations. Unstable flags, enabled on the
+# stable toolchain by RUSTC_BOOTSTRAP=1 for this build only. Own target dir, so these RUSTFLAGS
+# don't rebuild the dependencies other wasm builds share.
+cargo_target=$ROOT/target/dashboard-cargo
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$cargo_target \
+  RUSTFLAGS='-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none' \
+  cargo build -p dashboard-ui --profile wasm-release --target wasm32-unknown-unknown \
+  -Zbuild-std=std,panic_abort --quiet
 
 work=$ROOT/target/dashboard-build
 rm -rf "$work" && mkdir -p "$work"
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name dashboard \
-  "$ROOT/target/wasm32-unknown-unknown/wasm-release/dashboard_ui.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$cargo_target/wasm32-unknown-unknown/wasm-release/dashboard_ui.wasm" 2>&1 | grep -v target_features || true
+wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$work/dashboard_bg.wasm" -o "$work/dashboard_bg.opt.wasm"
 

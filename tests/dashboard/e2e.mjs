@@ -95,6 +95,10 @@ async function main() {
   await page.keyboard.type('step 49');
   await page.keyboard.press('Enter');
   await page.locator('.span-panel h2', { hasText: 'step 49' }).waitFor();
+  // Flame graph: a click on a box (one delegated handler) selects its span and marks it.
+  await page.locator('.fl-box rect').first().click();
+  await page.locator('.span-panel h2', { hasText: 'nightly batch' }).waitFor();
+  await page.locator('.fl-selected').waitFor();
   await shot('trace-10k');
 
   // A span whose attribute holds HTML: shown as text, never executed.

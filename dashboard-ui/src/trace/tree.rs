@@ -259,11 +259,14 @@ impl TraceTree {
         let mut service_ids: HashMap<String, u16> = HashMap::new();
         let service_index = spans
             .iter()
-            .map(|s| {
-                *service_ids.entry(s.service.clone()).or_insert_with(|| {
+            .map(|s| match service_ids.get(s.service.as_str()) {
+                Some(&k) => k,
+                None => {
                     services.push(s.service.clone());
-                    (services.len() - 1) as u16
-                })
+                    let k = (services.len() - 1) as u16;
+                    service_ids.insert(s.service.clone(), k);
+                    k
+                }
             })
             .collect();
         TraceTree {

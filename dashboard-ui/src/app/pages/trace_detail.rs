@@ -317,6 +317,8 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
     let max_depth = tree.max_depth;
     let t = tree.clone();
     let full = (tree.start_ms, tree.end_ms);
+    // Boxes carry no handlers or reactive classes of their own (a big trace draws thousands):
+    // one click handler on the SVG finds the box by `data-i`, one overlay marks the selection.
     let boxes = move || {
         let (t0, t1) = zoom.get();
         let d0 = top.get();
@@ -337,19 +339,39 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
                 } else {
                     format!("{} · {} · {}", s.service, s.name, duration_ns(s.duration_ns))
                 };
-                let (a, b) = (s.start_ms, s.end_ms());
-                let i = r.span;
                 view! {
-                    <g class="fl-box" class:error=s.has_error class:selected=move || selected.get() == Some(i)
-                        on:click=move |_| { selected.set(Some(i)); if b > a { zoom.set((a, b)); } }>
-                        <rect x=r.x y=y width=r.width height=FLAME_ROW - 1.0 fill=colour>
-                        </rect>
+                    <g class="fl-box" class:error=s.has_error data-i=r.span>
+                        <rect x=r.x y=y width=r.width height=FLAME_ROW - 1.0 fill=colour></rect>
                         <title>{tip}</title>
                         {label.map(|l| view! { <text x=r.x + 3.0 y=y + 12.5>{l}</text> })}
                     </g>
                 }
+                .into_any()
             })
             .collect_view()
+    };
+    let t = tree.clone();
+    let highlight = move || {
+        let i = selected.get()?;
+        let (t0, t1) = zoom.get();
+        let d = t.depth[i as usize].checked_sub(top.get()).filter(|d| *d < FLAME_LEVELS)?;
+        let s = &t.spans[i as usize];
+        let scale = FLAME_W / (t1 - t0).max(1e-9);
+        let x = ((s.start_ms - t0) * scale).clamp(0.0, FLAME_W);
+        let w = (((s.end_ms() - t0) * scale).clamp(0.0, FLAME_W) - x).max(1.0);
+        Some(view! { <rect class="fl-selected" x=x y=d as f64 * FLAME_ROW width=w height=FLAME_ROW - 1.0></rect> })
+    };
+    let t = tree.clone();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let hit = event_target::<web_sys::Element>(&ev).closest(".fl-box").ok().flatten();
+        if let Some(i) = hit.and_then(|g| g.get_attribute("data-i")).and_then(|v| v.parse::<u32>().ok()) {
+            if let Some(s) = t.spans.get(i as usize) {
+                selected.set(Some(i));
+                if s.end_ms() > s.start_ms {
+                    zoom.set((s.start_ms, s.end_ms()));
+                }
+            }
+        }
     };
     let levels = (max_depth + 1).min(FLAME_LEVELS);
     view! {
@@ -362,8 +384,9 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
                 <span class="hint">{move || format!("levels {}–{} of {}", top.get(), (top.get() + FLAME_LEVELS).min(max_depth + 1), max_depth + 1)}</span>
             </div>
             <svg class="flame-svg" viewBox=format!("0 0 {FLAME_W} {}", levels as f64 * FLAME_ROW) preserveAspectRatio="none"
-                style=format!("height:{}px", levels as f64 * FLAME_ROW)>
+                style=format!("height:{}px", levels as f64 * FLAME_ROW) on:click=on_click>
                 {boxes}
+                {highlight}
             </svg>
         </details>
     }
