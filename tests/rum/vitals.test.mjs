@@ -23,8 +23,10 @@ for (const kind of BROWSERS) {
     try {
       const id = testId(kind, 'vitals');
       // ?bfcache: the receiver serves the page cacheable, so the browser may keep it in the
-      // back/forward cache (checked below).
-      await b.get(rx.page('basic.html', id, { script: 'vitals.js', bfcache: '1' }));
+      // back/forward cache (checked below). The offline buffer is off here: Firefox keeps no
+      // page in that cache while an IndexedDB transaction of it is open, which the buffer's
+      // work at page hide sometimes is.
+      await b.get(rx.page('basic.html', id, { script: 'vitals.js', bfcache: '1', config: JSON.stringify({ offline: false }) }));
       await b.evalAsync('await window.script; await window.scripted');
       const support = await b.eval(`
         const types = PerformanceObserver.supportedEntryTypes || [];
