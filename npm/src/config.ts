@@ -112,6 +112,16 @@ export interface TelemetryConfig {
   resourceAttributes?: Record<string, string | number | boolean>;
   /** Per-instrumentation toggles and hooks. Default: all four on. */
   instrumentations?: InstrumentationsConfig;
+  /** Full logs URL; overrides otlpEndpoint for log records (`/v1/logs`). */
+  logsEndpoint?: string;
+  /** LCP, INP, CLS, FCP and TTFB, reported once per page view at page hide as
+   *  `browser.web_vital` log records and `browser.web_vital.*` histograms. Default on. */
+  webVitals?: boolean;
+  /** Uncaught errors and unhandled rejections as `browser.error` log records (and an
+   *  `exception` event on the active span), rate-limited and deduplicated. Default on. */
+  errors?: boolean;
+  /** `longtask` and `long-animation-frame` spans where the browser reports them. Default on. */
+  longTasks?: boolean;
   /** Offline buffer: exports that find the collector unreachable (network error, or
    *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
    *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
@@ -134,6 +144,7 @@ const TOP_LEVEL = new Set([
   'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
   'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
   'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
+  'logsEndpoint', 'webVitals', 'errors', 'longTasks',
 ]);
 const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
 const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
@@ -208,8 +219,11 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
     throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
   }
-  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'encoding', 'compression']) {
+  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression']) {
     checkType(cfg, f, 'string');
+  }
+  for (const f of ['webVitals', 'errors', 'longTasks']) {
+    if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
   }
   for (const f of ['samplingRatio', 'metricExportIntervalMillis']) checkType(cfg, f, 'number');
   for (const f of ['headers', 'batch', 'resourceAttributes']) checkType(cfg, f, 'object');
@@ -242,6 +256,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     endpoint: config.otlpEndpoint,
     tracesEndpoint: config.tracesEndpoint,
     metricsEndpoint: config.metricsEndpoint,
+    logsEndpoint: config.logsEndpoint,
     headers: config.headers,
     encoding: config.encoding,
     compression: config.compression,
@@ -255,6 +270,10 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     // The core installs the instrumentations only when given this object; each one is on
     // unless its entry is false. ignoreUrls belongs to them.
     instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
+    // RUM features: on unless configured false.
+    webVitals: config.webVitals !== false,
+    errors: config.errors !== false,
+    longTasks: config.longTasks !== false,
     offline: config.offline ?? {},
   };
   if (config.samplingRatio !== undefined) {

@@ -29,6 +29,7 @@ pub struct RawConfig {
     pub endpoint: Option<String>,
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
+    pub logs_endpoint: Option<String>,
     pub encoding: Option<String>,
     pub compression: Option<String>,
     #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
@@ -77,6 +78,7 @@ pub struct Config {
     /// Absolute URLs, resolved against the page.
     pub traces_url: String,
     pub metrics_url: String,
+    pub logs_url: String,
     pub encoding: Encoding,
     pub compression: Compression,
     pub headers: Vec<(String, String)>,
@@ -177,6 +179,10 @@ impl RawConfig {
             Some(u) => http_url("metricsEndpoint", u, document_url)?,
             None => join_path(&endpoint, "/v1/metrics"),
         };
+        let logs_url = match &self.logs_endpoint {
+            Some(u) => http_url("logsEndpoint", u, document_url)?,
+            None => join_path(&endpoint, "/v1/logs"),
+        };
         let encoding = match self.encoding.as_deref() {
             None | Some("protobuf") => Encoding::Protobuf,
             Some("json") => Encoding::Json,
@@ -244,6 +250,7 @@ impl RawConfig {
             resource_attributes: self.resource_attributes.unwrap_or_default(),
             traces_url,
             metrics_url,
+            logs_url,
             encoding,
             compression,
             headers,
@@ -289,6 +296,7 @@ mod tests {
         let c = raw(r#"{"serviceName":"shop"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "http://localhost:4318/v1/traces");
         assert_eq!(c.metrics_url, "http://localhost:4318/v1/metrics");
+        assert_eq!(c.logs_url, "http://localhost:4318/v1/logs");
         assert_eq!(c.encoding, Encoding::Protobuf);
         assert_eq!(c.compression, Compression::None);
         assert_eq!(c.batch, BatchConfig::default());
@@ -337,6 +345,9 @@ mod tests {
         let c = raw(r#"{"serviceName":"s","endpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "https://t.example/x");
         assert_eq!(c.metrics_url, "http://c:4318/v1/metrics");
+        let c = raw(r#"{"serviceName":"s","logsEndpoint":"/l"}"#).validate(PAGE).unwrap();
+        assert_eq!(c.logs_url, "https://shop.example/l");
+        assert_eq!(error(r#"{"serviceName":"s","logsEndpoint":"a b"}"#), "invalid config: logsEndpoint: is not a URL (contains a space)");
     }
 
     #[test]

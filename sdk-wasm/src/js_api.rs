@@ -9,11 +9,16 @@
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
 //!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
-//!                  offlineDropped, queueLength, exportsInFlight }
+//!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
+//!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
+//!                  exportsInFlight }
 //!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.emitLog(scopeName, scopeVersion?, { body?, severityNumber?, severityText?, eventName?,
+//!             attributes?, timestamp? })     one OTLP log record (batched to /v1/logs)
+//!     config.webVitals / errors / longTasks: truthy turns on web vitals, error logs, long tasks
 //! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
 //! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
@@ -57,6 +62,9 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
     let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     install_instrumentations(&config, &sdk)?;
+    // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
+    let on = |k: &str| get(&config, k).is_truthy();
+    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
     Ok(Sdk(sdk))
 }
 
@@ -144,6 +152,7 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         endpoint: string("endpoint")?,
         traces_endpoint: string("tracesEndpoint")?,
         metrics_endpoint: string("metricsEndpoint")?,
+        logs_endpoint: string("logsEndpoint")?,
         encoding: string("encoding")?,
         compression: string("compression")?,
         headers: Some(headers),
@@ -209,7 +218,8 @@ impl Sdk {
 
     pub fn stats(&self) -> Object {
         let st = self.0.exporter.stats.borrow().clone();
-        let q = self.0.spans_queue_state();
+        let q = self.0.spans.queue_state();
+        let lq = self.0.logs.queue_state();
         let o = Object::new();
         let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
         n("spansEnded", st.spans_ended);
@@ -224,6 +234,14 @@ impl Sdk {
         n("spansStashed", st.spans_stashed);
         n("spansResent", st.spans_resent);
         n("spansStashDropped", st.spans_stash_dropped);
+        n("logsEmitted", st.logs_emitted);
+        n("logsExported", st.logs_exported);
+        n("logsDropped", lq.2);
+        n("logsFailed", st.logs_failed);
+        n("logsStashed", st.logs_stashed);
+        n("logsResent", st.logs_resent);
+        n("logsStashDropped", st.logs_stash_dropped);
+        n("errorsDropped", crate::web::rum_signals::errors_dropped());
         n("offlineBuffered", st.offline_buffered);
         n("offlineSent", st.offline_sent);
         n("offlineDropped", st.offline_dropped);
@@ -261,6 +279,28 @@ impl Sdk {
     #[wasm_bindgen(js_name = exitContext)]
     pub fn exit_context(&self, token: u32) {
         crate::instrument::web::restore_context(token);
+    }
+
+    /// Emits one log record: `{ body?, severityNumber?, severityText?, eventName?,
+    /// attributes?, timestamp? }` (scope `name`/`version`), with the active span's context.
+    #[wasm_bindgen(js_name = emitLog)]
+    pub fn emit_log(&self, name: String, version: Option<String>, record: JsValue) {
+        let now = self.0.provider.now_ns();
+        let severity = get(&record, "severityNumber").as_f64().unwrap_or(0.0).clamp(0.0, 24.0) as u8;
+        let body = get(&record, "body");
+        let body = body.as_string().or_else(|| body.as_f64().map(js_number_string)).unwrap_or_default();
+        let event = get(&record, "eventName").as_string().unwrap_or_default();
+        let mut log = crate::logs::LogRecord::event(Arc::new(scope(name, version)), &event, severity, body, time_ns(&self.0, &get(&record, "timestamp")).unwrap_or(now));
+        log.observed_ns = now;
+        if event.is_empty() {
+            log.attributes.clear();
+        }
+        if let Some(t) = get(&record, "severityText").as_string() {
+            log.severity_text = t;
+        }
+        log.attributes.extend(attributes(&get(&record, "attributes")));
+        log.trace = crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8));
+        self.0.emit_log(log);
     }
 
     #[wasm_bindgen(js_name = isExporterUrl)]

@@ -726,6 +726,14 @@ pub fn current_parent() -> Option<Parent> {
     with_state(|s| s.contexts.get(ctx)).flatten()
 }
 
+/// Adds an event to the current context's span if the instrumentations own it and it is
+/// still open (e.g. an `exception` thrown by a click handler lands on the click's span).
+pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) {
+    if let Some(p) = current_parent() {
+        with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns));
+    }
+}
+
 /// Makes `parent` the current context, so that requests started now (or in async work
 /// scheduled now) become its children; returns the previous context for `restore_context`.
 pub fn enter_parent(parent: Parent) -> u32 {
