@@ -47,6 +47,8 @@ export interface TelemetryStats {
   exportsInFlight: number;
   /** Observable-instrument callbacks that threw. */
   metricCallbackErrors: number;
+  /** scrubAttributes calls that threw (each dropped its attribute). */
+  scrubHookErrors: number;
 }
 
 export interface Telemetry {

@@ -67,6 +67,22 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { navigation: { routeTemplate: '/x' } } }), 'instrumentations.navigation.routeTemplate');
+  assert.equal(fieldOf({ serviceName: 's', session: 'yes' }), 'session');
+  assert.equal(fieldOf({ serviceName: 's', session: { store: 'none' } }), 'session.store');
+  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: 'token' }), 'redactQueryParams');
+  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: ['token', 1] }), 'redactQueryParams');
+  assert.equal(fieldOf({ serviceName: 's', scrubAttributes: {} }), 'scrubAttributes');
+});
+
+test('session, redaction and scrubbing pass through to the core', () => {
+  const scrub = (k, v) => v;
+  const core = toCoreConfig({ serviceName: 's', session: { storage: 'none', inactivityTimeoutMs: 1000 }, redactQueryParams: ['q'], scrubAttributes: scrub });
+  assert.deepEqual(core.session, { storage: 'none', inactivityTimeoutMs: 1000 });
+  assert.deepEqual(core.redactQueryParams, ['q']);
+  assert.equal(core.scrubAttributes, scrub);
+  assert.equal(toCoreConfig({ serviceName: 's', session: false }).session, false);
+  assert.equal('session' in toCoreConfig({ serviceName: 's' }), false, 'absent: the core default (on)');
 });
 
 test('instrumentations may be false or options with hooks', () => {

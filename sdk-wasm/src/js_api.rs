@@ -11,7 +11,7 @@
 //!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
 //!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
 //!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
-//!                  exportsInFlight }
+//!                  exportsInFlight, scrubHookErrors }
 //!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
@@ -40,17 +40,17 @@ use std::sync::Arc;
 
 use js_sys::{Array, Object, Promise};
 use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId};
-use opentelemetry::{Array as OtelArray, InstrumentationScope, KeyValue, StringValue, Value};
+use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{ConfigError, RawAttr, RawConfig};
+use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
 use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
 use crate::web::clock::ms_to_ns;
 use crate::web::js::{self, get, set};
 use crate::web::local::LocalOnly;
-use crate::web::pipeline::number_value;
+use crate::web::rum::attribute_value;
 use crate::web::regexp::JsRegExp;
 use crate::web::Sdk as Running;
 
@@ -60,7 +60,11 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let fail = |e: ConfigError| JsError::new(&e.message());
     let cfg = raw_config(&config).map_err(fail)?.validate(&js::document_url()).map_err(fail)?;
     let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
-    let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    let scrub = match get(&config, "scrubAttributes") {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?),
+    };
+    let sdk = Running::start(cfg, patterns, scrub).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     install_instrumentations(&config, &sdk)?;
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
@@ -127,6 +131,37 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
             Ok((k, a))
         })
         .collect::<Result<_, _>>()?;
+    let session = match field("session") {
+        None => None,
+        Some(x) if x.as_bool().is_some() => Some(RawSession { enabled: x.is_truthy(), ..Default::default() }),
+        Some(x) if x.is_object() => {
+            let sub = |k: &str| Some(get(&x, k)).filter(|v| !v.is_undefined() && !v.is_null());
+            let num = |k: &str, field: &'static str| match sub(k) {
+                None => Ok(None),
+                Some(v) => v.as_f64().map(Some).ok_or_else(|| ConfigError::new(field, "must be a number")),
+            };
+            Some(RawSession {
+                enabled: true,
+                storage: match sub("storage") {
+                    None => None,
+                    Some(v) => Some(v.as_string().ok_or_else(|| ConfigError::new("session.storage", "must be a string"))?),
+                },
+                inactivity_timeout_ms: num("inactivityTimeoutMs", "session.inactivityTimeoutMs")?,
+                max_duration_ms: num("maxDurationMs", "session.maxDurationMs")?,
+            })
+        }
+        Some(_) => return Err(ConfigError::new("session", "must be false or an object")),
+    };
+    let redact_query_params = match field("redactQueryParams") {
+        None => None,
+        Some(x) if Array::is_array(&x) => Some(
+            Array::from(&x)
+                .iter()
+                .map(|n| n.as_string().ok_or_else(|| ConfigError::new("redactQueryParams", "must be an array of strings")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err(ConfigError::new("redactQueryParams", "must be an array of strings")),
+    };
     let flush = match field("flushOnPageHide") {
         None => None,
         Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
@@ -168,6 +203,8 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         metrics_temporality: string("metricsTemporality")?,
         flush_on_page_hide: flush,
         max_retries: number("maxRetries")?,
+        session,
+        redact_query_params,
         offline,
         offline_max_bytes,
         offline_max_age_ms,
@@ -247,6 +284,7 @@ impl Sdk {
         n("offlineDropped", st.offline_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
+        n("scrubHookErrors", self.0.rum.scrub_errors.get());
         o
     }
 
@@ -512,40 +550,8 @@ impl Instrument {
             return;
         }
         let now = self.sdk.provider.now_ns();
-        self.sdk.metrics.borrow_mut().record(self.id, value, attributes(&attrs), now);
-    }
-}
-
-/// A JS attribute value: string, number, boolean, or a homogeneous array of one of them
-/// (null/undefined elements are skipped). Anything else is ignored.
-fn attribute_value(v: &JsValue) -> Option<Value> {
-    if let Some(s) = v.as_string() {
-        return Some(Value::from(s));
-    }
-    if let Some(n) = v.as_f64() {
-        return Some(number_value(n));
-    }
-    if let Some(b) = v.as_bool() {
-        return Some(Value::Bool(b));
-    }
-    if !Array::is_array(v) {
-        return None;
-    }
-    let items: Vec<JsValue> = Array::from(v).iter().filter(|x| !x.is_null() && !x.is_undefined()).collect();
-    let first = items.first();
-    if first.is_none_or(|f| f.as_string().is_some()) {
-        let all: Option<Vec<StringValue>> = items.iter().map(|x| x.as_string().map(StringValue::from)).collect();
-        return all.map(|a| Value::Array(OtelArray::String(a)));
-    }
-    if first.is_some_and(|f| f.as_bool().is_some()) {
-        let all: Option<Vec<bool>> = items.iter().map(|x| x.as_bool()).collect();
-        return all.map(|a| Value::Array(OtelArray::Bool(a)));
-    }
-    let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
-    if nums.iter().all(|n| matches!(number_value(*n), Value::I64(_))) {
-        Some(Value::Array(OtelArray::I64(nums.iter().map(|n| *n as i64).collect())))
-    } else {
-        Some(Value::Array(OtelArray::F64(nums)))
+        let attrs = self.sdk.rum.metric_attributes(attributes(&attrs));
+        self.sdk.metrics.borrow_mut().record(self.id, value, attrs, now);
     }
 }
 

@@ -85,7 +85,9 @@ for (const kind of BROWSERS) {
         const p = m.points[0];
         assert.equal(Number(p.count), 1);
         assert.equal(p.sum, v(n));
-        assert.deepEqual(p.attributes, { 'web_vital.rating': rating(n, v(n)), 'web_vital.navigation_type': 'navigate', 'page.route': '/pages/basic.html' });
+        const { 'session.id': session, ...pointAttrs } = p.attributes;
+        assert.deepEqual(pointAttrs, { 'web_vital.rating': rating(n, v(n)), 'web_vital.navigation_type': 'navigate', 'page.route': '/pages/basic.html' });
+        assert.match(session, /^[0-9a-f]{32}$/, 'metric points carry the session');
       }
 
       const spans = await rx.spans(id);

@@ -16,6 +16,7 @@ use super::exporter::{Delivery, Exporter};
 use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
+use super::rum::{RumContext, RumStartHook};
 use super::timers::Interval;
 use super::{js, offline, stash, timers};
 use crate::clock::Clock;
@@ -47,14 +48,17 @@ pub fn is_exporting() -> bool {
 /// What a [`Pipeline`] carries: spans or log records.
 pub trait Signal: Sized + 'static {
     const KIND: SignalKind;
-    /// Last touches before the item is queued.
-    fn prepare(&mut self) {}
+    /// Last touches before the item is queued: session, route and privacy (`web::rum`).
+    fn prepare(&mut self, rum: &RumContext);
     fn estimated_size(&self, encoding: Encoding) -> usize;
     fn encode(ex: &Exporter, items: &[Self]) -> Vec<u8>;
 }
 
 impl Signal for SpanData {
     const KIND: SignalKind = SignalKind::Traces;
+    fn prepare(&mut self, rum: &RumContext) {
+        rum.clean_span(self);
+    }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_span_size(self, encoding)
     }
@@ -68,13 +72,10 @@ impl Signal for SpanData {
 
 impl Signal for LogRecord {
     const KIND: SignalKind = SignalKind::Logs;
-    /// Every log record carries the page it was made on (`url.full`, `page.route`).
-    fn prepare(&mut self) {
-        for kv in super::rum_signals::page_attributes() {
-            if !self.attributes.iter().any(|a| a.key == kv.key) {
-                self.attributes.push(kv);
-            }
-        }
+    /// Every log record carries the session and the page it was made on (`url.full`,
+    /// `page.route`), redacted and scrubbed.
+    fn prepare(&mut self, rum: &RumContext) {
+        self.attributes = rum.log_attributes(std::mem::take(&mut self.attributes));
     }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_log_size(self, encoding)
@@ -91,6 +92,7 @@ impl Signal for LogRecord {
 /// keepalive chunks and stash for spans and for log records.
 pub struct Pipeline<T: Signal> {
     exporter: Rc<Exporter>,
+    rum: Rc<RumContext>,
     queue: RefCell<BatchQueue<T>>,
     delay_ms: f64,
     timer: Cell<Option<JsValue>>,
@@ -103,9 +105,10 @@ pub type SpanPipeline = Pipeline<SpanData>;
 pub type LogPipeline = Pipeline<LogRecord>;
 
 impl<T: Signal> Pipeline<T> {
-    fn new(exporter: Rc<Exporter>, cfg: &Config) -> Rc<Self> {
+    fn new(exporter: Rc<Exporter>, rum: Rc<RumContext>, cfg: &Config) -> Rc<Self> {
         let p = Rc::new(Pipeline {
             exporter,
+            rum,
             queue: RefCell::new(BatchQueue::new(cfg.batch.clone())),
             delay_ms: cfg.batch.scheduled_delay_ms as f64,
             timer: Cell::new(None),
@@ -122,12 +125,13 @@ impl<T: Signal> Pipeline<T> {
         p
     }
 
-    /// Queues one ended span / emitted log record.
+    /// Queues one ended span / emitted log record, after the RUM context added the session
+    /// (logs: and route, page URL) and redacted and scrubbed its attributes.
     pub fn push(self: &Rc<Self>, mut item: T) {
         if self.shut_down.get() {
             return;
         }
-        item.prepare();
+        item.prepare(&self.rum);
         self.exporter.count_new(T::KIND);
         let size = item.estimated_size(self.exporter.encoding);
         let batches = self.queue.borrow_mut().push(item, size);
@@ -254,6 +258,8 @@ pub struct Sdk {
     pub exporter: Rc<Exporter>,
     pub clock: Rc<WebClock>,
     pub cors_patterns: Vec<UrlPattern>,
+    /// Session, route, redaction and scrubbing for every signal.
+    pub rum: Rc<RumContext>,
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
     flush_on_page_hide: bool,
@@ -261,7 +267,7 @@ pub struct Sdk {
 }
 
 impl Sdk {
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>) -> Result<Rc<Sdk>, JsValue> {
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>) -> Result<Rc<Sdk>, JsValue> {
         let user_attrs = cfg
             .resource_attributes
             .iter()
@@ -284,8 +290,9 @@ impl Sdk {
         resend_stash(&exporter);
         // What an earlier page (or another tab) buffered while the collector was away.
         offline::drain(&exporter);
-        let spans = SpanPipeline::new(exporter.clone(), &cfg);
-        let logs = LogPipeline::new(exporter.clone(), &cfg);
+        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), scrub);
+        let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
         let provider = SdkTracerProvider::new(
             Box::new(WebProcessor(LocalOnly(spans.clone()))),
@@ -293,7 +300,8 @@ impl Sdk {
             Box::new(WebRandom::new()),
             cfg.sampler.clone(),
             SpanLimits::default(),
-        );
+        )
+        .with_start_hook(Box::new(RumStartHook(LocalOnly(rum.clone()))));
         let sdk: Rc<Sdk> = Rc::new(Sdk {
             provider,
             spans,
@@ -302,6 +310,7 @@ impl Sdk {
             exporter,
             clock,
             cors_patterns,
+            rum,
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
             flush_on_page_hide: cfg.flush_on_page_hide,

@@ -163,12 +163,6 @@ fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
     });
 }
 
-/// `url.full` and `page.route` of the page now.
-pub fn page_attributes() -> Vec<KeyValue> {
-    let path = get(&js::global_get("location"), "pathname").as_string().unwrap_or_default();
-    vec![KeyValue::new("url.full", js::document_url()), KeyValue::new("page.route", path)]
-}
-
 /// The active span's context for a log record (the auto-instrumentations' current one).
 fn active_trace() -> Option<([u8; 16], [u8; 8], u8)> {
     crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8))
@@ -185,7 +179,7 @@ pub fn report_vitals() {
             return;
         }
         let now = s.sdk.clock.now_ns();
-        let route = page_attributes().swap_remove(1);
+        let route = KeyValue::new("page.route", s.sdk.rum.route());
         for (v, x) in values {
             let rating = v.rating(x);
             let mut log = LogRecord::event(s.vitals_scope.clone(), "browser.web_vital", SEVERITY_INFO, v.name().into(), now);
@@ -208,6 +202,7 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
     let mut d = InstrumentDescriptor::new(v.metric(), InstrumentKind::Histogram, s.vitals_scope.clone());
     d.unit = v.unit().into();
     d.boundaries = v.buckets().to_vec();
+    let attrs = s.sdk.rum.metric_attributes(attrs);
     let mut m = s.sdk.metrics.borrow_mut();
     let id = m.register(d);
     m.record(id, value, attrs, now);

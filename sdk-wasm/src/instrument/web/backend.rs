@@ -31,6 +31,14 @@ pub trait Backend {
     fn is_own_url(&self, url: &str) -> bool {
         crate::web::is_exporter_url(url)
     }
+    /// The page's route changed (every later span carries it).
+    fn set_route(&self, _route: &str) {}
+    /// User input happened (keeps the session alive).
+    fn activity(&self) {}
+    /// A URL as it may be recorded (query secrets redacted).
+    fn redact_url(&self, url: &str) -> String {
+        url.to_string()
+    }
 }
 
 fn span_kind(k: Kind) -> SpanKind {
@@ -79,6 +87,8 @@ impl Backend for CoreBackend {
         opts.kind = span_kind(kind);
         opts.parent = parent.map(|p| p.span_context(remote_parent));
         opts.start_ns = Some(start_ns);
+        // Background spans (requests, resources) do not keep the session alive.
+        opts.activity = scope == super::SCOPE_USER_INTERACTION || scope == super::SCOPE_NAVIGATION;
         let span = self.tracer(scope).start_span(opts);
         let me = Parent::from_span_context(span.span_context());
         self.live.borrow_mut().insert_new(me.span_id, span);
@@ -114,6 +124,18 @@ impl Backend for CoreBackend {
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
         headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), None)
+    }
+
+    fn set_route(&self, route: &str) {
+        self.sdk.rum.set_route(route.to_string());
+    }
+
+    fn activity(&self) {
+        self.sdk.rum.activity();
+    }
+
+    fn redact_url(&self, url: &str) -> String {
+        self.sdk.rum.redact(url)
     }
 }
 
