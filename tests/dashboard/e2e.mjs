@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, ROOT, CHROMIUM_ARGS, chromium } from './harness.mjs';
-import { browserAppTraces, bigTrace, logs, post, XSS } from './seed.mjs';
+import { browserAppTraces, bigTrace, logs, post, rum, XSS } from './seed.mjs';
 
 const shots = join(ROOT, 'tests/artifacts/dashboard');
 mkdirSync(shots, { recursive: true });
@@ -24,6 +24,10 @@ async function main() {
   const big = bigTrace(10_000);
   for (const p of big.payloads) await post(`${stack.otlp}/v1/traces`, p);
   await post(`${stack.otlp}/v1/logs`, logs());
+  const rumData = rum();
+  await post(`${stack.otlp}/v1/traces`, rumData.traces);
+  await post(`${stack.otlp}/v1/logs`, rumData.logs);
+  await post(`${stack.otlp}/v1/metrics`, rumData.metrics);
   log('seeded');
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -172,7 +176,33 @@ async function main() {
   await see('Page loads by route');
   await see('http://shop.local/checkout');
   await see('/assets/');
+  // Web vitals: overall p75 per vital in its rating colour, shares; then by route.
+  const vital = (name) => page.locator('.vital').filter({ has: page.getByText(name, { exact: true }) });
+  await vital('LCP').locator('.vital-p75.rating-needs-improvement').getByText('3.1 s').waitFor();
+  await vital('LCP').getByText('good 60%').waitFor();
+  await vital('LCP').getByText('poor 20%').waitFor();
+  await vital('CLS').locator('.vital-p75.rating-good').getByText('0.020').waitFor();
+  await vital('INP').locator('.vital-p75.rating-poor').getByText('640 ms').waitFor();
+  const routeRow = (route, name) => page.locator('tr').filter({ has: page.getByRole('cell', { name: route, exact: true }) })
+    .filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await routeRow('/checkout', 'LCP').getByText('50%').first().waitFor();
+  await routeRow('/', 'LCP').getByText('100%').waitFor();
+  // Top errors: message, count, last seen, trace link of the traced one.
+  const errRow = page.locator('tr').filter({ hasText: "Cannot read properties of undefined (reading 'price')" });
+  await errRow.getByRole('cell', { name: '3', exact: true }).waitFor();
+  await errRow.getByRole('link', { name: rumData.clickTrace.slice(0, 12) }).waitFor();
+  await page.locator('tr').filter({ hasText: 'cart is not defined' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  // Sessions and route changes.
+  await page.locator('.stat').getByText('3', { exact: true }).waitFor();
+  await page.locator('tr').filter({ has: page.getByRole('cell', { name: '/cart', exact: true }) }).getByRole('cell', { name: '3', exact: true }).waitFor();
   await shot('browser');
+  await page.getByRole('heading', { name: 'Top errors' }).scrollIntoViewIfNeeded();
+  await shot('browser-errors');
+  await errRow.getByRole('link').click();
+  await page.waitForURL(new RegExp(`/trace/${rumData.clickTrace}`));
+  await see('click');
+  await page.goto(`${stack.web}/browser?range=1h`);
+  await see('Web vitals (p75)');
 
   // Themes: explicit dark.
   await page.getByLabel('Theme').selectOption('dark');
