@@ -196,8 +196,6 @@ async function main() {
   await page.locator('.stat').getByText('3', { exact: true }).waitFor();
   await page.locator('tr').filter({ has: page.getByRole('cell', { name: '/cart', exact: true }) }).getByRole('cell', { name: '3', exact: true }).waitFor();
   await shot('browser');
-  await page.getByRole('heading', { name: 'Top errors' }).scrollIntoViewIfNeeded();
-  await shot('browser-errors');
   await errRow.getByRole('link').click();
   await page.waitForURL(new RegExp(`/trace/${rumData.clickTrace}`));
   await see('click');
