@@ -13,7 +13,7 @@ const shots = join(ROOT, 'tests/artifacts/dashboard');
 mkdirSync(shots, { recursive: true });
 const TIMEOUT = 15_000;
 
-let stack, browser, step = 0;
+let stack, dogStack, browser, step = 0;
 const t0 = Date.now();
 const log = (m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 
@@ -48,11 +48,7 @@ async function main() {
   if (page.url().includes('/login')) await page.waitForURL(/\/signup/);
   await see('Create the admin account');
   await shot('signup');
-  await page.getByLabel('Name').fill('E2E Admin');
-  await page.getByLabel('Organization').fill('E2E Org');
-  await page.getByLabel('Email').fill('admin@e2e.test');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Get started' }).click();
+  await signUp(page);
 
   // Services.
   await page.waitForURL(/\/services/);
@@ -206,8 +202,43 @@ async function main() {
   await page.getByLabel('Theme').selectOption('dark');
   await shot('browser-dark');
 
+  // Dogfood: a second stack serving the `dogfood` build, its nginx turning the switch on; the dashboard's own API calls
+  // arrive at that server as spans of service otel-wasm-dashboard, and each call carried a
+  // traceparent.
+  dogStack = await startStack({ dogfood: true, dist: join(ROOT, 'dashboard-ui/dist-dogfood') });
+  const dog = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  dog.setDefaultTimeout(TIMEOUT);
+  dog.on('pageerror', (e) => pageErrors.push(e.message));
+  const traced = [];
+  dog.on('request', (r) => { if (r.url().includes('/api/')) traced.push(r.headers()['traceparent'] || ''); });
+  await dog.goto(`${dogStack.web}/`);
+  await dog.waitForURL(/\/signup/);
+  await signUp(dog);
+  await dog.waitForURL(/\/services/);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await dog.goto(`${dogStack.web}/services?range=15m`); // leaving the page flushes the SDK
+    const found = await dog.getByText('otel-wasm-dashboard').first().waitFor({ timeout: 2000 }).then(() => true, () => false);
+    if (found) break;
+    if (Date.now() > deadline) throw new Error('no spans of service otel-wasm-dashboard arrived');
+  }
+  if (!traced.length || traced.some((t) => !/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/.test(t))) {
+    throw new Error(`API calls without a traceparent: ${JSON.stringify(traced.slice(0, 5))}`);
+  }
+  log(`dogfood: ${traced.length} traced API calls, service otel-wasm-dashboard listed`);
+  await dog.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-dogfood-services.png`) });
+
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join('; ')}`);
   log('all pages passed');
+}
+
+/** Fills and sends the first-run signup form. */
+async function signUp(page) {
+  await page.getByLabel('Name').fill('E2E Admin');
+  await page.getByLabel('Organization').fill('E2E Org');
+  await page.getByLabel('Email').fill('admin@e2e.test');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Get started' }).click();
 }
 
 main()
@@ -219,5 +250,6 @@ main()
   .then(async (code) => {
     if (browser) await browser.close().catch(() => {});
     if (stack) stack.stop();
+    if (dogStack) dogStack.stop();
     process.exit(code);
   });
