@@ -55,11 +55,12 @@ pub fn api_base() -> String {
 async fn send(method: Method, url: &str, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, Vec<u8>)> {
     #[cfg(feature = "dogfood")]
     let traced = super::dogfood::start_call(method.as_str(), url);
-    let mut req = RequestBuilder::new(url).method(method);
+    let req = RequestBuilder::new(url).method(method);
     #[cfg(feature = "dogfood")]
-    if let Some((_, traceparent)) = &traced {
-        req = req.header("traceparent", traceparent);
-    }
+    let req = match &traced {
+        Some((_, traceparent)) => req.header("traceparent", traceparent),
+        None => req,
+    };
     let result = send_untraced(req, token, body).await;
     #[cfg(feature = "dogfood")]
     if let Some((span, _)) = traced {
