@@ -47,6 +47,26 @@ export interface UserInteractionOptions extends InstrumentationOptions {
   shouldPreventSpanCreation?: (eventType: string, element: Element, span: any) => boolean | void;
 }
 
+export interface NavigationOptions extends InstrumentationOptions {
+  /** Maps a page URL (absolute string) to its route template, e.g. '/users/:id'; return
+   *  undefined (or throw: contained and counted) to use the URL's path. */
+  routeTemplate?: (url: string) => string | undefined;
+}
+
+export interface SessionOptions {
+  /** Where the session record lives ('otel-wasm:session'); tabs of the origin share it.
+   *  'none' keeps it in memory: a new session per page load. Default 'localStorage'. */
+  storage?: 'localStorage' | 'sessionStorage' | 'none';
+  /** A new session starts after this long without activity (user input, spans the app
+   *  starts, interactions, route changes). Default 900000 (15 min). */
+  inactivityTimeoutMs?: number;
+  /** ... or after this long in total. Default 14400000 (4 h). */
+  maxDurationMs?: number;
+}
+
+/** Which signal an attribute belongs to, for `scrubAttributes`. */
+export type TelemetrySignal = 'traces' | 'metrics' | 'logs';
+
 export interface InstrumentationsConfig {
   /** documentLoad / documentFetch / resourceFetch spans. Default on. */
   documentLoad?: false | DocumentLoadOptions;
@@ -56,6 +76,9 @@ export interface InstrumentationsConfig {
   xhr?: false | HttpInstrumentationOptions;
   /** One span per user interaction (click by default). Default on. */
   userInteraction?: false | UserInteractionOptions;
+  /** SPA navigation: `routeChange` spans for pushState / replaceState / popstate /
+   *  hashchange, and `page.route` on every span. Default on. */
+  navigation?: false | NavigationOptions;
 }
 
 export interface BatchConfig {
@@ -110,8 +133,30 @@ export interface TelemetryConfig {
   metricExportIntervalMillis?: number;
   /** Extra resource attributes. Default none. */
   resourceAttributes?: Record<string, string | number | boolean>;
-  /** Per-instrumentation toggles and hooks. Default: all four on. */
+  /** Per-instrumentation toggles and hooks. Default: all on. */
   instrumentations?: InstrumentationsConfig;
+  /** `session.id` on every span, metric point and log record; sampling is decided per
+   *  session. `false` turns sessions off. Default on (localStorage, 15 min idle, 4 h). */
+  session?: false | SessionOptions;
+  /** Query (and fragment) parameter names whose values are recorded as 'REDACTED' in every
+   *  URL the SDK records; case-insensitive. A list REPLACES the default list (token,
+   *  access_token, password, secret, key, api_key, auth, code, sig, session, ...: see the
+   *  README); [] turns redaction off. */
+  redactQueryParams?: string[];
+  /** Runs before export on every span, span event, metric point and log attribute; returns
+   *  the value to keep, or undefined to drop it. A throw drops the attribute (fail closed)
+   *  and is counted in stats().scrubHookErrors. */
+  scrubAttributes?: (key: string, value: AttributeValue, signal: TelemetrySignal) => AttributeValue | undefined;
+  /** Full logs URL; overrides otlpEndpoint for log records (`/v1/logs`). */
+  logsEndpoint?: string;
+  /** LCP, INP, CLS, FCP and TTFB, reported once per page view at page hide as
+   *  `browser.web_vital` log records and `browser.web_vital.*` histograms. Default on. */
+  webVitals?: boolean;
+  /** Uncaught errors and unhandled rejections as `browser.error` log records (and an
+   *  `exception` event on the active span), rate-limited and deduplicated. Default on. */
+  errors?: boolean;
+  /** `longtask` and `long-animation-frame` spans where the browser reports them. Default on. */
+  longTasks?: boolean;
   /** Offline buffer: exports that find the collector unreachable (network error, or
    *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
    *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
@@ -134,10 +179,13 @@ const TOP_LEVEL = new Set([
   'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
   'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
   'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
+  'session', 'redactQueryParams', 'scrubAttributes',
+  'logsEndpoint', 'webVitals', 'errors', 'longTasks',
 ]);
+const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
 const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
 const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
-const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction']);
+const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction', 'navigation']);
 
 /** Core field name -> our field name, for renaming the core's validation errors. */
 const CORE_FIELD_NAMES: Record<string, string> = {
@@ -186,6 +234,8 @@ function checkInstrumentations(v: unknown): void {
         if (h !== undefined && typeof h !== 'function') throw new TelemetryConfigError(`${field}.${k}${hk ? '.' + hk : ''}`, 'must be a function');
       }
     }
+    const template = (opts as NavigationOptions).routeTemplate;
+    if (template !== undefined && typeof template !== 'function') throw new TelemetryConfigError(`${field}.routeTemplate`, 'must be a function');
     const names = (opts as UserInteractionOptions).eventNames;
     if (names !== undefined && (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n === ''))) {
       throw new TelemetryConfigError(`${field}.eventNames`, 'must be an array of event names');
@@ -208,8 +258,11 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
     throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
   }
-  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'encoding', 'compression']) {
+  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression']) {
     checkType(cfg, f, 'string');
+  }
+  for (const f of ['webVitals', 'errors', 'longTasks']) {
+    if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
   }
   for (const f of ['samplingRatio', 'metricExportIntervalMillis']) checkType(cfg, f, 'number');
   for (const f of ['headers', 'batch', 'resourceAttributes']) checkType(cfg, f, 'object');
@@ -227,6 +280,17 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   checkPatterns(config.propagateTraceHeaderCorsUrls, 'propagateTraceHeaderCorsUrls');
   checkPatterns(config.ignoreUrls, 'ignoreUrls');
   checkInstrumentations(config.instrumentations);
+  if (config.session !== undefined && config.session !== false) {
+    if (!isPlainObject(config.session)) throw new TelemetryConfigError('session', 'must be false or an object');
+    checkKeys(config.session, SESSION, 'session.');
+  }
+  const redact = config.redactQueryParams;
+  if (redact !== undefined && (!Array.isArray(redact) || redact.some((n) => typeof n !== 'string'))) {
+    throw new TelemetryConfigError('redactQueryParams', 'must be an array of strings');
+  }
+  if (config.scrubAttributes !== undefined && typeof config.scrubAttributes !== 'function') {
+    throw new TelemetryConfigError('scrubAttributes', 'must be a function');
+  }
   if (config.offline !== undefined && typeof config.offline !== 'boolean') {
     if (!isPlainObject(config.offline)) throw new TelemetryConfigError('offline', 'must be a boolean or an object');
     checkKeys(config.offline, OFFLINE, 'offline.');
@@ -242,6 +306,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     endpoint: config.otlpEndpoint,
     tracesEndpoint: config.tracesEndpoint,
     metricsEndpoint: config.metricsEndpoint,
+    logsEndpoint: config.logsEndpoint,
     headers: config.headers,
     encoding: config.encoding,
     compression: config.compression,
@@ -255,6 +320,13 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     // The core installs the instrumentations only when given this object; each one is on
     // unless its entry is false. ignoreUrls belongs to them.
     instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
+    session: config.session,
+    redactQueryParams: config.redactQueryParams,
+    scrubAttributes: config.scrubAttributes,
+    // RUM features: on unless configured false.
+    webVitals: config.webVitals !== false,
+    errors: config.errors !== false,
+    longTasks: config.longTasks !== false,
     offline: config.offline ?? {},
   };
   if (config.samplingRatio !== undefined) {

@@ -4,7 +4,7 @@ import initWasm, * as core from './wasm/sdk_wasm.js';
 import { createInitTelemetry } from './telemetry.js';
 
 export type * from './config.js';
-export type { Telemetry, TelemetryStats } from './telemetry.js';
+export type { LogRecordInput, Telemetry, TelemetryStats } from './telemetry.js';
 export { TelemetryConfigError } from './config.js';
 
 let loaded: Promise<typeof core> | undefined;

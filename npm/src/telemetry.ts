@@ -3,7 +3,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as Core from './wasm/sdk_wasm.js';
-import { renameCoreError, toCoreConfig, type TelemetryConfig } from './config.js';
+import { renameCoreError, toCoreConfig, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
 import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
 import { WasmTracerProvider } from './trace.js';
@@ -23,6 +23,13 @@ export interface TelemetryStats {
   exportFailures: number;
   metricExports: number;
   metricExportFailures: number;
+  /** Log records emitted, accepted by the collector, dropped (queue full), lost to failed exports. */
+  logsEmitted: number;
+  logsExported: number;
+  logsDropped: number;
+  logsFailed: number;
+  /** Errors not logged: over the rate limit, or a duplicate of a recent one. */
+  errorsDropped: number;
   /** Spans stashed in localStorage at page hide (did not fit a keepalive request). */
   spansStashed: number;
   /** Stashed spans sent by a later page. */
@@ -40,6 +47,8 @@ export interface TelemetryStats {
   exportsInFlight: number;
   /** Observable-instrument callbacks that threw. */
   metricCallbackErrors: number;
+  /** scrubAttributes calls that threw (each dropped its attribute). */
+  scrubHookErrors: number;
 }
 
 export interface Telemetry {
@@ -57,11 +66,28 @@ export interface Telemetry {
   shutdown(): Promise<void>;
   /** Drop and error counters. */
   stats(): TelemetryStats;
+  /** Emits one OTLP log record (batched to `/v1/logs`), in the active span's trace. */
+  emitLog(record: LogRecordInput): void;
   /** Installs our tracer provider, meter provider, context manager and W3C propagator as
    *  @opentelemetry/api's globals, so code using `trace.getTracer()` / `metrics.getMeter()` is
    *  exported by us. Pass the api module to do it synchronously; without it the module is
    *  imported (it is a peer dependency). */
   register(api?: typeof OtelApi): Promise<void>;
+}
+
+/** A log record for `emitLog`. */
+export interface LogRecordInput {
+  body?: string | number;
+  /** OTLP SeverityNumber: 9 INFO, 13 WARN, 17 ERROR… Default 0 (unspecified). */
+  severityNumber?: number;
+  severityText?: string;
+  /** Sets the record's `event_name` and the `event.name` attribute. */
+  eventName?: string;
+  attributes?: Record<string, AttributeValue>;
+  /** Epoch ms, `performance.now()` ms, `[s, ns]` or a Date. Default now. */
+  timestamp?: number | [number, number] | Date;
+  /** Instrumentation scope name. Default 'otel-wasm'. */
+  scope?: string;
 }
 
 export type CoreLoader = () => Promise<typeof Core>;
@@ -127,6 +153,7 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
       return stopped;
     },
     stats: () => ({ ...(sdk.stats() as Omit<TelemetryStats, 'metricCallbackErrors'>), metricCallbackErrors: registry.callbackErrors }),
+    emitLog: (record) => sdk.emitLog(record?.scope ?? 'otel-wasm', undefined, record ?? {}),
     async register(api) {
       install(api ?? (await import('@opentelemetry/api')));
     },

@@ -21,14 +21,17 @@ test('maps our names onto the core config and drops undefined', () => {
     metricExportIntervalMillis: 0, propagateTraceHeaderCorsUrls: [/x/], ignoreUrls: ['http://a/b'],
   });
   assert.deepEqual(Object.keys(core).sort(), [
-    'deploymentEnvironment', 'endpoint', 'exportTimeoutMs', 'instrumentations', 'maxExportBatchSize', 'maxQueueSize',
-    'metricsIntervalMs', 'offline', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName',
+    'deploymentEnvironment', 'endpoint', 'errors', 'exportTimeoutMs', 'instrumentations', 'longTasks', 'maxExportBatchSize', 'maxQueueSize',
+    'metricsIntervalMs', 'offline', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName', 'webVitals',
   ]);
   assert.equal(core.sampler, 'parentbased_traceidratio');
   assert.equal(core.samplerRatio, 0.25);
   assert.equal(core.scheduledDelayMs, 100);
   assert.equal(core.endpoint, '/otel');
   assert.deepEqual(core.instrumentations, { ignoreUrls: ['http://a/b'] }, 'instrumentations on by default');
+  assert.deepEqual([core.webVitals, core.errors, core.longTasks], [true, true, true], 'RUM features on by default');
+  const off = toCoreConfig({ serviceName: 's', webVitals: false, errors: false, longTasks: false, logsEndpoint: '/logs' });
+  assert.deepEqual([off.webVitals, off.errors, off.longTasks, off.logsEndpoint], [false, false, false, '/logs']);
   assert.deepEqual(core.offline, {}, 'offline buffer on by default');
 });
 
@@ -48,6 +51,9 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: '  ' }), 'serviceName');
   assert.equal(fieldOf({ serviceName: 's', servceVersion: '1' }), 'servceVersion');
   assert.equal(fieldOf({ serviceName: 's', otlpEndpoint: 4318 }), 'otlpEndpoint');
+  assert.equal(fieldOf({ serviceName: 's', logsEndpoint: 1 }), 'logsEndpoint');
+  assert.equal(fieldOf({ serviceName: 's', webVitals: 'yes' }), 'webVitals');
+  assert.equal(fieldOf({ serviceName: 's', errors: {} }), 'errors');
   assert.equal(fieldOf({ serviceName: 's', samplingRatio: '1' }), 'samplingRatio');
   assert.equal(fieldOf({ serviceName: 's', batch: { maxQueueSize: '1' } }), 'batch.maxQueueSize');
   assert.equal(fieldOf({ serviceName: 's', batch: { delay: 1 } }), 'batch.delay');
@@ -61,6 +67,22 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { navigation: { routeTemplate: '/x' } } }), 'instrumentations.navigation.routeTemplate');
+  assert.equal(fieldOf({ serviceName: 's', session: 'yes' }), 'session');
+  assert.equal(fieldOf({ serviceName: 's', session: { store: 'none' } }), 'session.store');
+  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: 'token' }), 'redactQueryParams');
+  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: ['token', 1] }), 'redactQueryParams');
+  assert.equal(fieldOf({ serviceName: 's', scrubAttributes: {} }), 'scrubAttributes');
+});
+
+test('session, redaction and scrubbing pass through to the core', () => {
+  const scrub = (k, v) => v;
+  const core = toCoreConfig({ serviceName: 's', session: { storage: 'none', inactivityTimeoutMs: 1000 }, redactQueryParams: ['q'], scrubAttributes: scrub });
+  assert.deepEqual(core.session, { storage: 'none', inactivityTimeoutMs: 1000 });
+  assert.deepEqual(core.redactQueryParams, ['q']);
+  assert.equal(core.scrubAttributes, scrub);
+  assert.equal(toCoreConfig({ serviceName: 's', session: false }).session, false);
+  assert.equal('session' in toCoreConfig({ serviceName: 's' }), false, 'absent: the core default (on)');
 });
 
 test('instrumentations may be false or options with hooks', () => {

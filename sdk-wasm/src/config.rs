@@ -29,6 +29,7 @@ pub struct RawConfig {
     pub endpoint: Option<String>,
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
+    pub logs_endpoint: Option<String>,
     pub encoding: Option<String>,
     pub compression: Option<String>,
     #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
@@ -50,6 +51,34 @@ pub struct RawConfig {
     pub offline: Option<bool>,
     pub offline_max_bytes: Option<f64>,
     pub offline_max_age_ms: Option<f64>,
+    /// Absent: sessions on with defaults. (`session: false` is `enabled: false`.)
+    #[cfg_attr(test, serde(skip))]
+    pub session: Option<RawSession>,
+    /// Replaces the default list of redacted query parameter names; `[]` turns it off.
+    pub redact_query_params: Option<Vec<String>>,
+}
+
+/// The `session` config object.
+#[derive(Clone, Debug, Default)]
+pub struct RawSession {
+    pub enabled: bool,
+    pub storage: Option<String>,
+    pub inactivity_timeout_ms: Option<f64>,
+    pub max_duration_ms: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStorage {
+    Local,
+    Session,
+    /// Memory only: a new session per page load.
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionConfig {
+    pub storage: SessionStorage,
+    pub limits: crate::rum::session::Limits,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +106,7 @@ pub struct Config {
     /// Absolute URLs, resolved against the page.
     pub traces_url: String,
     pub metrics_url: String,
+    pub logs_url: String,
     pub encoding: Encoding,
     pub compression: Compression,
     pub headers: Vec<(String, String)>,
@@ -87,6 +117,10 @@ pub struct Config {
     pub metrics_temporality: Temporality,
     pub flush_on_page_hide: bool,
     pub max_retries: u32,
+    /// `None`: sessions off.
+    pub session: Option<SessionConfig>,
+    /// Lowercase parameter names whose values are redacted in recorded URLs.
+    pub redact_query_params: Vec<String>,
     /// The offline buffer's bounds; `None` when it is off.
     pub offline: Option<OfflineLimits>,
 }
@@ -177,6 +211,10 @@ impl RawConfig {
             Some(u) => http_url("metricsEndpoint", u, document_url)?,
             None => join_path(&endpoint, "/v1/metrics"),
         };
+        let logs_url = match &self.logs_endpoint {
+            Some(u) => http_url("logsEndpoint", u, document_url)?,
+            None => join_path(&endpoint, "/v1/logs"),
+        };
         let encoding = match self.encoding.as_deref() {
             None | Some("protobuf") => Encoding::Protobuf,
             Some("json") => Encoding::Json,
@@ -227,6 +265,14 @@ impl RawConfig {
             Some("delta") => Temporality::Delta,
             Some(_) => return Err(err("metricsTemporality", "must be \"cumulative\" or \"delta\"")),
         };
+        let session = match self.session {
+            Some(s) if !s.enabled => None,
+            s => Some(s.unwrap_or(RawSession { enabled: true, ..Default::default() }).validate()?),
+        };
+        let redact_query_params = match self.redact_query_params {
+            None => crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES),
+            Some(list) => list.iter().map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
+        };
         let offline = match self.offline {
             Some(true) => {
                 let d = OfflineLimits::default();
@@ -238,12 +284,15 @@ impl RawConfig {
             _ => None,
         };
         Ok(Config {
+            session,
+            redact_query_params,
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
             deployment_environment: self.deployment_environment.filter(|s| !s.is_empty()),
             resource_attributes: self.resource_attributes.unwrap_or_default(),
             traces_url,
             metrics_url,
+            logs_url,
             encoding,
             compression,
             headers,
@@ -256,6 +305,23 @@ impl RawConfig {
             max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
             offline,
         })
+    }
+}
+
+impl RawSession {
+    fn validate(self) -> Result<SessionConfig, ConfigError> {
+        let storage = match self.storage.as_deref() {
+            None | Some("localStorage") => SessionStorage::Local,
+            Some("sessionStorage") => SessionStorage::Session,
+            Some("none") => SessionStorage::None,
+            Some(_) => return Err(err("session.storage", "must be \"localStorage\", \"sessionStorage\" or \"none\"")),
+        };
+        let d = crate::rum::session::Limits::default();
+        let limits = crate::rum::session::Limits {
+            inactivity_ms: whole("session.inactivityTimeoutMs", self.inactivity_timeout_ms, d.inactivity_ms as u32, 1, 604_800_000)? as u64,
+            max_duration_ms: whole("session.maxDurationMs", self.max_duration_ms, d.max_duration_ms as u32, 1, 604_800_000)? as u64,
+        };
+        Ok(SessionConfig { storage, limits })
     }
 }
 
@@ -289,6 +355,7 @@ mod tests {
         let c = raw(r#"{"serviceName":"shop"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "http://localhost:4318/v1/traces");
         assert_eq!(c.metrics_url, "http://localhost:4318/v1/metrics");
+        assert_eq!(c.logs_url, "http://localhost:4318/v1/logs");
         assert_eq!(c.encoding, Encoding::Protobuf);
         assert_eq!(c.compression, Compression::None);
         assert_eq!(c.batch, BatchConfig::default());
@@ -296,7 +363,25 @@ mod tests {
         assert_eq!((c.timeout_ms, c.metrics_interval_ms, c.max_retries), (10_000, 30_000, 5));
         assert_eq!(c.metrics_temporality, Temporality::Cumulative);
         assert!(c.flush_on_page_hide);
+        let s = c.session.expect("sessions are on by default");
+        assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::Local, 900_000, 14_400_000));
+        assert!(c.redact_query_params.iter().any(|n| n == "access_token"));
         assert_eq!(c.offline, None, "the core's offline buffer is off unless asked for");
+    }
+
+    #[test]
+    fn session_and_redaction_settings() {
+        let with = |session: RawSession| RawConfig { session: Some(session), ..raw(r#"{"serviceName":"s"}"#) }.validate(PAGE);
+        assert_eq!(with(RawSession::default()).unwrap().session, None, "session: false");
+        let c = with(RawSession { enabled: true, storage: Some("none".into()), inactivity_timeout_ms: Some(1000.0), max_duration_ms: Some(5000.0) }).unwrap();
+        let s = c.session.unwrap();
+        assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::None, 1000, 5000));
+        let e = with(RawSession { enabled: true, storage: Some("cookie".into()), ..Default::default() }).unwrap_err();
+        assert_eq!(e.to_string(), "invalid config: session.storage: must be \"localStorage\", \"sessionStorage\" or \"none\"");
+        let e = with(RawSession { enabled: true, inactivity_timeout_ms: Some(-5.0), ..Default::default() }).unwrap_err();
+        assert_eq!(e.field, "session.inactivityTimeoutMs");
+        let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#).validate(PAGE).unwrap();
+        assert_eq!(c.redact_query_params, vec!["uid".to_string()], "a list replaces the defaults");
     }
 
     #[test]
@@ -337,6 +422,9 @@ mod tests {
         let c = raw(r#"{"serviceName":"s","endpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "https://t.example/x");
         assert_eq!(c.metrics_url, "http://c:4318/v1/metrics");
+        let c = raw(r#"{"serviceName":"s","logsEndpoint":"/l"}"#).validate(PAGE).unwrap();
+        assert_eq!(c.logs_url, "https://shop.example/l");
+        assert_eq!(error(r#"{"serviceName":"s","logsEndpoint":"a b"}"#), "invalid config: logsEndpoint: is not a URL (contains a space)");
     }
 
     #[test]

@@ -9,11 +9,16 @@
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
 //!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
-//!                  offlineDropped, queueLength, exportsInFlight }
+//!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
+//!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
+//!                  exportsInFlight, scrubHookErrors }
 //!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.emitLog(scopeName, scopeVersion?, { body?, severityNumber?, severityText?, eventName?,
+//!             attributes?, timestamp? })     one OTLP log record (batched to /v1/logs)
+//!     config.webVitals / errors / longTasks: truthy turns on web vitals, error logs, long tasks
 //! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
 //! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
@@ -35,17 +40,17 @@ use std::sync::Arc;
 
 use js_sys::{Array, Object, Promise};
 use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId};
-use opentelemetry::{Array as OtelArray, InstrumentationScope, KeyValue, StringValue, Value};
+use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{ConfigError, RawAttr, RawConfig};
+use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
 use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
 use crate::web::clock::ms_to_ns;
 use crate::web::js::{self, get, set};
 use crate::web::local::LocalOnly;
-use crate::web::pipeline::number_value;
+use crate::web::rum::attribute_value;
 use crate::web::regexp::JsRegExp;
 use crate::web::Sdk as Running;
 
@@ -55,8 +60,15 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let fail = |e: ConfigError| JsError::new(&e.message());
     let cfg = raw_config(&config).map_err(fail)?.validate(&js::document_url()).map_err(fail)?;
     let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
-    let sdk = Running::start(cfg, patterns).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    let scrub = match get(&config, "scrubAttributes") {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?),
+    };
+    let sdk = Running::start(cfg, patterns, scrub).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     install_instrumentations(&config, &sdk)?;
+    // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
+    let on = |k: &str| get(&config, k).is_truthy();
+    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
     Ok(Sdk(sdk))
 }
 
@@ -119,6 +131,37 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
             Ok((k, a))
         })
         .collect::<Result<_, _>>()?;
+    let session = match field("session") {
+        None => None,
+        Some(x) if x.as_bool().is_some() => Some(RawSession { enabled: x.is_truthy(), ..Default::default() }),
+        Some(x) if x.is_object() => {
+            let sub = |k: &str| Some(get(&x, k)).filter(|v| !v.is_undefined() && !v.is_null());
+            let num = |k: &str, field: &'static str| match sub(k) {
+                None => Ok(None),
+                Some(v) => v.as_f64().map(Some).ok_or_else(|| ConfigError::new(field, "must be a number")),
+            };
+            Some(RawSession {
+                enabled: true,
+                storage: match sub("storage") {
+                    None => None,
+                    Some(v) => Some(v.as_string().ok_or_else(|| ConfigError::new("session.storage", "must be a string"))?),
+                },
+                inactivity_timeout_ms: num("inactivityTimeoutMs", "session.inactivityTimeoutMs")?,
+                max_duration_ms: num("maxDurationMs", "session.maxDurationMs")?,
+            })
+        }
+        Some(_) => return Err(ConfigError::new("session", "must be false or an object")),
+    };
+    let redact_query_params = match field("redactQueryParams") {
+        None => None,
+        Some(x) if Array::is_array(&x) => Some(
+            Array::from(&x)
+                .iter()
+                .map(|n| n.as_string().ok_or_else(|| ConfigError::new("redactQueryParams", "must be an array of strings")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err(ConfigError::new("redactQueryParams", "must be an array of strings")),
+    };
     let flush = match field("flushOnPageHide") {
         None => None,
         Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
@@ -144,6 +187,7 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         endpoint: string("endpoint")?,
         traces_endpoint: string("tracesEndpoint")?,
         metrics_endpoint: string("metricsEndpoint")?,
+        logs_endpoint: string("logsEndpoint")?,
         encoding: string("encoding")?,
         compression: string("compression")?,
         headers: Some(headers),
@@ -159,6 +203,8 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         metrics_temporality: string("metricsTemporality")?,
         flush_on_page_hide: flush,
         max_retries: number("maxRetries")?,
+        session,
+        redact_query_params,
         offline,
         offline_max_bytes,
         offline_max_age_ms,
@@ -209,7 +255,8 @@ impl Sdk {
 
     pub fn stats(&self) -> Object {
         let st = self.0.exporter.stats.borrow().clone();
-        let q = self.0.spans_queue_state();
+        let q = self.0.spans.queue_state();
+        let lq = self.0.logs.queue_state();
         let o = Object::new();
         let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
         n("spansEnded", st.spans_ended);
@@ -224,11 +271,20 @@ impl Sdk {
         n("spansStashed", st.spans_stashed);
         n("spansResent", st.spans_resent);
         n("spansStashDropped", st.spans_stash_dropped);
+        n("logsEmitted", st.logs_emitted);
+        n("logsExported", st.logs_exported);
+        n("logsDropped", lq.2);
+        n("logsFailed", st.logs_failed);
+        n("logsStashed", st.logs_stashed);
+        n("logsResent", st.logs_resent);
+        n("logsStashDropped", st.logs_stash_dropped);
+        n("errorsDropped", crate::web::rum_signals::errors_dropped());
         n("offlineBuffered", st.offline_buffered);
         n("offlineSent", st.offline_sent);
         n("offlineDropped", st.offline_dropped);
         n("queueLength", q.0 as u64);
         n("exportsInFlight", q.1 as u64);
+        n("scrubHookErrors", self.0.rum.scrub_errors.get());
         o
     }
 
@@ -261,6 +317,28 @@ impl Sdk {
     #[wasm_bindgen(js_name = exitContext)]
     pub fn exit_context(&self, token: u32) {
         crate::instrument::web::restore_context(token);
+    }
+
+    /// Emits one log record: `{ body?, severityNumber?, severityText?, eventName?,
+    /// attributes?, timestamp? }` (scope `name`/`version`), with the active span's context.
+    #[wasm_bindgen(js_name = emitLog)]
+    pub fn emit_log(&self, name: String, version: Option<String>, record: JsValue) {
+        let now = self.0.provider.now_ns();
+        let severity = get(&record, "severityNumber").as_f64().unwrap_or(0.0).clamp(0.0, 24.0) as u8;
+        let body = get(&record, "body");
+        let body = body.as_string().or_else(|| body.as_f64().map(js_number_string)).unwrap_or_default();
+        let event = get(&record, "eventName").as_string().unwrap_or_default();
+        let mut log = crate::logs::LogRecord::event(Arc::new(scope(name, version)), &event, severity, body, time_ns(&self.0, &get(&record, "timestamp")).unwrap_or(now));
+        log.observed_ns = now;
+        if event.is_empty() {
+            log.attributes.clear();
+        }
+        if let Some(t) = get(&record, "severityText").as_string() {
+            log.severity_text = t;
+        }
+        log.attributes.extend(attributes(&get(&record, "attributes")));
+        log.trace = crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8));
+        self.0.emit_log(log);
     }
 
     #[wasm_bindgen(js_name = isExporterUrl)]
@@ -472,40 +550,8 @@ impl Instrument {
             return;
         }
         let now = self.sdk.provider.now_ns();
-        self.sdk.metrics.borrow_mut().record(self.id, value, attributes(&attrs), now);
-    }
-}
-
-/// A JS attribute value: string, number, boolean, or a homogeneous array of one of them
-/// (null/undefined elements are skipped). Anything else is ignored.
-fn attribute_value(v: &JsValue) -> Option<Value> {
-    if let Some(s) = v.as_string() {
-        return Some(Value::from(s));
-    }
-    if let Some(n) = v.as_f64() {
-        return Some(number_value(n));
-    }
-    if let Some(b) = v.as_bool() {
-        return Some(Value::Bool(b));
-    }
-    if !Array::is_array(v) {
-        return None;
-    }
-    let items: Vec<JsValue> = Array::from(v).iter().filter(|x| !x.is_null() && !x.is_undefined()).collect();
-    let first = items.first();
-    if first.is_none_or(|f| f.as_string().is_some()) {
-        let all: Option<Vec<StringValue>> = items.iter().map(|x| x.as_string().map(StringValue::from)).collect();
-        return all.map(|a| Value::Array(OtelArray::String(a)));
-    }
-    if first.is_some_and(|f| f.as_bool().is_some()) {
-        let all: Option<Vec<bool>> = items.iter().map(|x| x.as_bool()).collect();
-        return all.map(|a| Value::Array(OtelArray::Bool(a)));
-    }
-    let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
-    if nums.iter().all(|n| matches!(number_value(*n), Value::I64(_))) {
-        Some(Value::Array(OtelArray::I64(nums.iter().map(|n| *n as i64).collect())))
-    } else {
-        Some(Value::Array(OtelArray::F64(nums)))
+        let attrs = self.sdk.rum.metric_attributes(attributes(&attrs));
+        self.sdk.metrics.borrow_mut().record(self.id, value, attrs, now);
     }
 }
 

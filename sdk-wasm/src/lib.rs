@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod otlp;
 pub mod propagation;
 pub mod resource;
+pub mod rum;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +21,7 @@ pub mod web;
 pub mod js_api;
 
 pub mod instrument;
+pub mod logs;
 
 // The allocator: talc instead of Rust's default dlmalloc, a few KB less wasm and faster
 // (figures in README "Size"). Single-threaded wasm (no atomics), so its unsynchronised cell is sound.

@@ -176,7 +176,8 @@ async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_i
     assert_eq!(stash_text(), None, "no stash left by other tests");
     let id = test_id("burst-hide");
     let spy = install_fetch_spy();
-    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    // Without session.id (~50 B a span), 200 spans are ~100 KB: the budget arithmetic below.
+    let sdk = start(r#","scheduledDelayMs":600000,"session":false"#, &id, "");
     make_fetch_spans(&sdk, 200);
     let before_hide = js_sys::Array::from(&get(&spy, "calls")).length();
     assert_eq!(before_hide, 1, "~56 KiB queued starts an export before the page hides");

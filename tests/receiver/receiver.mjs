@@ -208,7 +208,9 @@ function summary(testId) {
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
 
-function serveStatic(pathname, res) {
+// `no-store` keeps tests from seeing stale files; it also bars a page from the back/forward
+// cache, so a page asked for with `?bfcache` gets `no-cache` (still revalidated: always fresh).
+function serveStatic(pathname, res, cacheable = false) {
   for (const { prefix, dir } of mounts) {
     if (!(pathname + '/').startsWith(prefix) && pathname !== prefix.slice(0, -1)) continue;
     let rel = decodeURIComponent(pathname.slice(prefix.length - 1));
@@ -217,7 +219,7 @@ function serveStatic(pathname, res) {
     if (!file.startsWith(dir)) break;
     try {
       const data = fs.readFileSync(file);
-      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': cacheable ? 'no-cache' : 'no-store' });
       res.end(data);
       return true;
     } catch { /* try the next mount */ }
@@ -246,7 +248,7 @@ const server = http.createServer((req, res) => {
       return;
     }
     if (pathname === '/_health') { res.writeHead(200); res.end('ok'); return; }
-    if (serveStatic(pathname, res)) return;
+    if (serveStatic(pathname, res, url.searchParams.has('bfcache'))) return;
     res.writeHead(404);
     res.end('not found');
     return;

@@ -82,3 +82,14 @@ export async function startReceiver({ port = 0 } = {}) {
 
 /** A unique test id per browser and case (receiver paths and service names). */
 export const testId = (browser, name) => `${browser}-${name}-${Date.now().toString(36)}`;
+
+/** Polls the receiver until a span of test `id` matches `pred`; returns it. */
+export async function waitSpan(rx, id, pred, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await rx.spans(id)).find(pred);
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`no matching span for ${id}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -160,7 +160,8 @@ for (const kind of BROWSERS) {
         // The collector answers after 400 ms, so one tab's drain is still running when the
         // other's starts; the origin-wide lock (Web Locks) must keep the second one out.
         const id = testId(kind, 'offline-tabs');
-        const url = page(id, { path: '/delay400' });
+        // No web vitals or long tasks: their exports at tab switches would not be buffered batches.
+        const url = page(id, { path: '/delay400', config: { webVitals: false, longTasks: false } });
         await b.get(url);
         await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
         await collectorDown();

@@ -36,4 +36,48 @@ pub struct ExportStats {
     pub offline_sent: u64,
     /// Buffered batches dropped unsent: the byte or age bound, or rejected when resent.
     pub offline_dropped: u64,
+    /// The span counters' counterparts for log records.
+    pub logs_emitted: u64,
+    pub logs_exported: u64,
+    pub logs_failed: u64,
+    pub logs_stashed: u64,
+    pub logs_resent: u64,
+    pub logs_stash_dropped: u64,
+}
+
+/// Which OTLP signal a body belongs to (its endpoint and its counters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalKind {
+    Traces,
+    Logs,
+}
+
+/// One signal's delivery counters inside [`ExportStats`].
+pub struct SignalCounters<'a> {
+    pub exported: &'a mut u64,
+    pub failed: &'a mut u64,
+    pub stashed: &'a mut u64,
+    pub resent: &'a mut u64,
+    pub stash_dropped: &'a mut u64,
+}
+
+impl ExportStats {
+    pub fn signal(&mut self, kind: SignalKind) -> SignalCounters<'_> {
+        match kind {
+            SignalKind::Traces => SignalCounters {
+                exported: &mut self.spans_exported,
+                failed: &mut self.spans_failed,
+                stashed: &mut self.spans_stashed,
+                resent: &mut self.spans_resent,
+                stash_dropped: &mut self.spans_stash_dropped,
+            },
+            SignalKind::Logs => SignalCounters {
+                exported: &mut self.logs_exported,
+                failed: &mut self.logs_failed,
+                stashed: &mut self.logs_stashed,
+                resent: &mut self.logs_resent,
+                stash_dropped: &mut self.logs_stash_dropped,
+            },
+        }
+    }
 }

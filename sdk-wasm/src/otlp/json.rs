@@ -6,7 +6,8 @@ use opentelemetry::trace::{Link, SpanId};
 use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
-use super::{kind_number, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use super::{kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint};
 use crate::propagation::traceparent::push_hex;
 use crate::resource::Resource;
@@ -259,6 +260,24 @@ impl JsonWriter {
         self.uint("flags", span_flags(cx.trace_flags().to_u8(), cx.is_remote()) as u64);
     }
 
+    fn log_record(&mut self, l: &LogRecord) {
+        self.u64_str("timeUnixNano", l.time_ns);
+        self.u64_str("observedTimeUnixNano", l.observed_ns);
+        self.uint("severityNumber", l.severity as u64);
+        self.str("severityText", &l.severity_text);
+        if !l.body.is_empty() {
+            self.key("body");
+            self.any_value(&Value::String(l.body.clone().into()));
+        }
+        self.attributes(&l.attributes);
+        if let Some((trace_id, span_id, flags)) = &l.trace {
+            self.uint("flags", *flags as u64);
+            self.hex("traceId", trace_id);
+            self.hex("spanId", span_id);
+        }
+        self.str("eventName", &l.event_name);
+    }
+
     fn metric(&mut self, m: &MetricData) {
         self.str("name", &m.name);
         self.str("description", &m.description);
@@ -365,6 +384,21 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData], float: FloatF
         w.arr("scopeMetrics", metrics_by_scope(metrics), |w, (scope, group)| {
             w.scope(scope);
             w.arr("metrics", group, |w, m| w.metric(m));
+        });
+    });
+    w.close('}');
+    w.out
+}
+
+/// An `ExportLogsServiceRequest` as OTLP/JSON.
+pub fn encode_logs(resource: &Resource, logs: &[LogRecord], float: FloatFormat) -> String {
+    let mut w = JsonWriter::new(float);
+    w.open('{');
+    w.arr("resourceLogs", [()], |w, ()| {
+        w.resource(resource);
+        w.arr("scopeLogs", logs_by_scope(logs), |w, (scope, group)| {
+            w.scope(scope);
+            w.arr("logRecords", group, |w, l| w.log_record(l));
         });
     });
     w.close('}');

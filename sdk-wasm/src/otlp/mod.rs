@@ -5,13 +5,14 @@ pub mod json;
 pub mod proto;
 mod size;
 
-pub use size::estimated_span_size;
+pub use size::{estimated_log_size, estimated_span_size};
 
 use std::sync::Arc;
 
 use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::InstrumentationScope;
 
+use crate::logs::LogRecord;
 use crate::metrics::MetricData;
 use crate::trace::SpanData;
 
@@ -82,6 +83,10 @@ pub(crate) fn spans_by_scope(spans: &[SpanData]) -> Vec<(&Arc<InstrumentationSco
 
 pub(crate) fn metrics_by_scope(metrics: &[MetricData]) -> Vec<(&Arc<InstrumentationScope>, Vec<&MetricData>)> {
     group_by_scope(metrics, |m| &m.scope)
+}
+
+pub(crate) fn logs_by_scope(logs: &[LogRecord]) -> Vec<(&Arc<InstrumentationScope>, Vec<&LogRecord>)> {
+    group_by_scope(logs, |l| &l.scope)
 }
 
 #[cfg(test)]

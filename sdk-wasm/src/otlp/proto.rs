@@ -4,7 +4,8 @@
 
 use opentelemetry::{Array, KeyValue, Value};
 
-use super::{kind_number, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use super::{kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
 use crate::resource::Resource;
 use crate::trace::{SpanData, SpanEvent};
@@ -198,6 +199,23 @@ impl ProtoWriter {
         self.fixed32(6, span_flags(cx.trace_flags().to_u8(), cx.is_remote()));
     }
 
+    fn log_record(&mut self, l: &LogRecord) {
+        self.fixed64(1, l.time_ns);
+        self.uint(2, l.severity as u64);
+        self.string(3, &l.severity_text);
+        if !l.body.is_empty() {
+            self.message(5, |w| w.string(1, &l.body));
+        }
+        self.attributes(6, &l.attributes);
+        if let Some((trace_id, span_id, flags)) = &l.trace {
+            self.fixed32(8, *flags as u32);
+            self.bytes(9, trace_id);
+            self.bytes(10, span_id);
+        }
+        self.fixed64(11, l.observed_ns);
+        self.string(12, &l.event_name);
+    }
+
     fn metric(&mut self, m: &MetricData) {
         self.string(1, &m.name);
         self.string(2, &m.description);
@@ -278,6 +296,21 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData]) -> Vec<u8> {
             w.message(2, |w| {
                 w.scope(scope);
                 group.iter().for_each(|m| w.message(2, |w| w.metric(m)));
+            });
+        }
+    });
+    w.buf
+}
+
+/// `ExportLogsServiceRequest` bytes.
+pub fn encode_logs(resource: &Resource, logs: &[LogRecord]) -> Vec<u8> {
+    let mut w = ProtoWriter::default();
+    w.message(1, |w| {
+        w.resource(resource);
+        for (scope, group) in logs_by_scope(logs) {
+            w.message(2, |w| {
+                w.scope(scope);
+                group.iter().for_each(|l| w.message(2, |w| w.log_record(l)));
             });
         }
     });

@@ -369,3 +369,81 @@ fn estimated_span_size_is_close() {
         }
     }
 }
+
+fn sample_logs(attrs: Vec<KeyValue>) -> Vec<crate::logs::LogRecord> {
+    use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO};
+    let errors = Arc::new(InstrumentationScope::builder("otel-wasm/errors").with_version("0.1.0").build());
+    let vitals = Arc::new(InstrumentationScope::builder("otel-wasm/web-vitals").build());
+    let mut err = LogRecord::event(errors.clone(), "browser.error", SEVERITY_ERROR, "boom \"x\"".into(), 1_700_000_000_000_000_123);
+    err.observed_ns += 5;
+    err.attributes.extend(attrs);
+    err.trace = Some(([7; 16], [8; 8], 1));
+    let mut lcp = LogRecord::event(vitals, "browser.web_vital", SEVERITY_INFO, "LCP".into(), 1_700_000_001_000_000_000);
+    lcp.attributes.push(KeyValue::new("web_vital.value", 1234.5));
+    let mut bare = LogRecord::event(errors, "", 0, String::new(), 1);
+    bare.attributes.clear();
+    vec![err, lcp, bare]
+}
+
+fn check_logs(req: &opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest, logs: &[crate::logs::LogRecord]) {
+    assert_eq!(req.resource_logs.len(), 1);
+    let rl = &req.resource_logs[0];
+    check_attrs(&resource().attributes, &rl.resource.as_ref().unwrap().attributes);
+    let scopes: Vec<_> = rl.scope_logs.iter().map(|s| s.scope.as_ref().unwrap().name.as_str()).collect();
+    assert_eq!(scopes, ["otel-wasm/errors", "otel-wasm/web-vitals"], "grouped by scope, first seen first");
+    assert_eq!(rl.scope_logs[0].scope.as_ref().unwrap().version, "0.1.0");
+    let decoded: Vec<_> = [0, 2, 1].iter().map(|&i| &logs[i]).zip(rl.scope_logs.iter().flat_map(|s| &s.log_records)).collect();
+    assert_eq!(decoded.len(), 3);
+    for (o, t) in decoded {
+        assert_eq!((t.time_unix_nano, t.observed_time_unix_nano), (o.time_ns, o.observed_ns));
+        assert_eq!(t.severity_number, o.severity as i32);
+        assert_eq!(t.severity_text, o.severity_text);
+        assert_eq!(t.event_name, o.event_name);
+        check_attrs(&o.attributes, &t.attributes);
+        match t.body.as_ref().and_then(|b| b.value.as_ref()) {
+            Some(any_value::Value::StringValue(s)) => assert_eq!(s, &o.body),
+            None => assert!(o.body.is_empty()),
+            other => panic!("body {other:?}"),
+        }
+        match o.trace {
+            Some((tid, sid, flags)) => assert_eq!((t.trace_id.as_slice(), t.span_id.as_slice(), t.flags), (&tid[..], &sid[..], flags as u32)),
+            None => assert!(t.trace_id.is_empty() && t.span_id.is_empty() && t.flags == 0),
+        }
+    }
+}
+
+#[test]
+fn logs_protobuf_decodes_with_prost() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    let logs = sample_logs(all_value_types());
+    let req = ExportLogsServiceRequest::decode(proto::encode_logs(&resource(), &logs).as_slice()).expect("valid protobuf");
+    check_logs(&req, &logs);
+}
+
+#[test]
+fn logs_json_decodes_with_serde() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    let logs = sample_logs(finite_value_types());
+    let text = json::encode_logs(&resource(), &logs, json::std_f64);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let l0 = &v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
+    assert_eq!(l0["traceId"], "07070707070707070707070707070707", "hex ids");
+    assert_eq!(l0["severityNumber"], 17);
+    assert_eq!(l0["eventName"], "browser.error");
+    let req: ExportLogsServiceRequest = serde_json::from_str(&text).expect("OTLP/JSON");
+    check_logs(&req, &logs);
+}
+
+#[test]
+fn estimated_log_size_is_close() {
+    let logs: Vec<_> = (0..100).flat_map(|_| sample_logs(vec![KeyValue::new("exception.stacktrace", "Error: x\n    at f (https://shop.example/app.js:10:5)")])).collect();
+    for e in [Encoding::Protobuf, Encoding::Json] {
+        let actual = match e {
+            Encoding::Protobuf => proto::encode_logs(&resource(), &logs).len(),
+            Encoding::Json => json::encode_logs(&resource(), &logs, json::std_f64).len(),
+        };
+        let est: usize = logs.iter().map(|l| super::estimated_log_size(l, e)).sum();
+        let r = est as f64 / actual as f64;
+        assert!((0.7..=1.4).contains(&r), "{e:?}: estimate {est} vs {actual}");
+    }
+}

@@ -1,4 +1,4 @@
-//! Batch span processor logic, pure: a bounded queue that hands out full batches as soon as
+//! Batch processor logic, pure, for any signal (spans, log records): a bounded queue that hands out full batches as soon as
 //! they are complete, bounded by the number of exports in flight. The browser glue
 //! (`web::pipeline`) encodes and sends each batch it is given right away, which is what lets
 //! a synchronous burst of thousands of spans through without loss. A batch is also full when
@@ -6,8 +6,6 @@
 //! so that little is left queued when the page goes away.
 
 use std::collections::VecDeque;
-
-use super::SpanData;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchConfig {
@@ -31,17 +29,17 @@ impl Default for BatchConfig {
 }
 
 #[derive(Debug)]
-pub struct BatchQueue {
+pub struct BatchQueue<T> {
     cfg: BatchConfig,
-    /// Spans with their estimated encoded size.
-    queue: VecDeque<(SpanData, usize)>,
+    /// Items (spans, log records) with their estimated encoded size.
+    queue: VecDeque<(T, usize)>,
     /// Sum of the queued spans' estimated sizes.
     bytes: usize,
     in_flight: usize,
     dropped: u64,
 }
 
-impl BatchQueue {
+impl<T> BatchQueue<T> {
     pub fn new(mut cfg: BatchConfig) -> Self {
         cfg.max_queue_size = cfg.max_queue_size.max(1);
         cfg.max_export_batch_size = cfg.max_export_batch_size.clamp(1, cfg.max_queue_size);
@@ -57,7 +55,7 @@ impl BatchQueue {
     /// Queues an ended span of `size` estimated encoded bytes and returns the batches to
     /// export now. The span is dropped (and counted) only when the queue is full and no
     /// export slot is free to drain it.
-    pub fn push(&mut self, span: SpanData, size: usize) -> Vec<Vec<SpanData>> {
+    pub fn push(&mut self, span: T, size: usize) -> Vec<Vec<T>> {
         let mut out = self.take_full_batches();
         if self.queue.len() >= self.cfg.max_queue_size {
             self.dropped += 1;
@@ -70,7 +68,7 @@ impl BatchQueue {
     }
 
     /// Full batches, while export slots are free.
-    pub fn take_full_batches(&mut self) -> Vec<Vec<SpanData>> {
+    pub fn take_full_batches(&mut self) -> Vec<Vec<T>> {
         let mut out = Vec::new();
         while (self.queue.len() >= self.cfg.max_export_batch_size || self.bytes >= self.cfg.max_batch_bytes) && self.in_flight < self.cfg.max_concurrent_exports {
             out.push(self.take_batch());
@@ -80,7 +78,7 @@ impl BatchQueue {
 
     /// Everything queued, in batches. With `ignore_limit` (the page is being hidden and
     /// may never run again) the in-flight bound is not applied.
-    pub fn take_all(&mut self, ignore_limit: bool) -> Vec<Vec<SpanData>> {
+    pub fn take_all(&mut self, ignore_limit: bool) -> Vec<Vec<T>> {
         let mut out = Vec::new();
         while !self.queue.is_empty() && (ignore_limit || self.in_flight < self.cfg.max_concurrent_exports) {
             out.push(self.take_batch());
@@ -89,7 +87,7 @@ impl BatchQueue {
     }
 
     /// The oldest spans up to the batch size or byte bound (at least one).
-    fn take_batch(&mut self) -> Vec<SpanData> {
+    fn take_batch(&mut self) -> Vec<T> {
         let (mut n, mut bytes) = (0, 0);
         for (_, size) in self.queue.iter().take(self.cfg.max_export_batch_size) {
             if n > 0 && bytes + size > self.cfg.max_batch_bytes {
@@ -239,7 +237,7 @@ pub(crate) mod tests {
 
     #[test]
     fn batch_size_is_clamped_to_queue_size() {
-        let q = BatchQueue::new(cfg(100, 500, 0));
+        let q = BatchQueue::<SpanData>::new(cfg(100, 500, 0));
         assert_eq!(q.config().max_export_batch_size, 100);
         assert_eq!(q.config().max_concurrent_exports, 1);
     }

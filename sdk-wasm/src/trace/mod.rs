@@ -11,4 +11,4 @@ pub use batch::{BatchConfig, BatchQueue};
 pub use sampler::Sampler;
 pub use span::SdkSpan;
 pub use span_data::{SpanData, SpanEvent, SpanLimits};
-pub use tracer::{SdkTracer, SdkTracerProvider, SpanOptions, SpanProcessor};
+pub use tracer::{SdkTracer, SdkTracerProvider, SpanOptions, SpanProcessor, SpanStart, StartHook};

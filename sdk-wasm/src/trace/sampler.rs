@@ -18,14 +18,17 @@ pub enum Sampler {
 
 impl Sampler {
     /// Whether a new span with this parent (if any) and trace id is recorded and sampled.
-    pub fn should_sample(&self, parent: Option<&SpanContext>, trace_id: TraceId) -> bool {
+    /// With a `session_key` (the session id), the ratio decision is made on it instead of
+    /// the trace id, so that all traces of a session are in or all are out; parent-based
+    /// sampling still follows a valid parent first.
+    pub fn should_sample(&self, parent: Option<&SpanContext>, trace_id: TraceId, session_key: Option<TraceId>) -> bool {
         match self {
             Sampler::AlwaysOn => true,
             Sampler::AlwaysOff => false,
-            Sampler::TraceIdRatio(ratio) => ratio_sampled(*ratio, trace_id),
+            Sampler::TraceIdRatio(ratio) => ratio_sampled(*ratio, session_key.unwrap_or(trace_id)),
             Sampler::ParentBased(root) => match parent.filter(|p| p.is_valid()) {
                 Some(p) => p.is_sampled(),
-                None => root.should_sample(None, trace_id),
+                None => root.should_sample(None, trace_id, session_key),
             },
         }
     }
@@ -63,8 +66,8 @@ mod tests {
 
     #[test]
     fn always_on_and_off() {
-        assert!(Sampler::AlwaysOn.should_sample(None, tid(5)));
-        assert!(!Sampler::AlwaysOff.should_sample(Some(&parent(true)), tid(5)));
+        assert!(Sampler::AlwaysOn.should_sample(None, tid(5), None));
+        assert!(!Sampler::AlwaysOff.should_sample(Some(&parent(true)), tid(5), None));
     }
 
     #[test]
@@ -78,26 +81,38 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let id = tid(((x as u128) << 64) | x as u128);
-            let a = s.should_sample(None, id);
-            assert_eq!(a, s.should_sample(None, id));
+            let a = s.should_sample(None, id, None);
+            assert_eq!(a, s.should_sample(None, id, None));
             hits += a as u64;
         }
         assert!((2200..2800).contains(&hits), "{hits}");
-        assert!(!Sampler::TraceIdRatio(0.0).should_sample(None, tid(u128::MAX)));
-        assert!(Sampler::TraceIdRatio(1.0).should_sample(None, tid(u128::MAX)));
+        assert!(!Sampler::TraceIdRatio(0.0).should_sample(None, tid(u128::MAX), None));
+        assert!(Sampler::TraceIdRatio(1.0).should_sample(None, tid(u128::MAX), None));
         // Lower half of the id space is sampled at 0.5, upper half is not.
-        assert!(Sampler::TraceIdRatio(0.5).should_sample(None, tid(1)));
-        assert!(!Sampler::TraceIdRatio(0.5).should_sample(None, tid(u64::MAX as u128)));
+        assert!(Sampler::TraceIdRatio(0.5).should_sample(None, tid(1), None));
+        assert!(!Sampler::TraceIdRatio(0.5).should_sample(None, tid(u64::MAX as u128), None));
     }
 
     #[test]
     fn parent_based_follows_parent_then_root() {
         let s = Sampler::ParentBased(Box::new(Sampler::AlwaysOff));
-        assert!(s.should_sample(Some(&parent(true)), tid(5)));
-        assert!(!s.should_sample(Some(&parent(false)), tid(5)));
-        assert!(!s.should_sample(None, tid(5)));
+        assert!(s.should_sample(Some(&parent(true)), tid(5), None));
+        assert!(!s.should_sample(Some(&parent(false)), tid(5), None));
+        assert!(!s.should_sample(None, tid(5), None));
         let s = Sampler::ParentBased(Box::new(Sampler::AlwaysOn));
-        assert!(s.should_sample(None, tid(5)));
-        assert!(s.should_sample(Some(&SpanContext::empty_context()), tid(5)));
+        assert!(s.should_sample(None, tid(5), None));
+        assert!(s.should_sample(Some(&SpanContext::empty_context()), tid(5), None));
+    }
+
+    #[test]
+    fn a_session_key_decides_the_ratio_for_every_trace() {
+        let s = Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(0.5)));
+        let (inside, outside) = (Some(tid(1)), Some(tid(u64::MAX as u128)));
+        for t in [1u128, u64::MAX as u128, 12345, 1 << 70] {
+            assert!(s.should_sample(None, tid(t), inside), "a sampled session keeps every trace");
+            assert!(!s.should_sample(None, tid(t), outside), "an unsampled one drops every trace");
+        }
+        assert!(s.should_sample(Some(&parent(true)), tid(5), outside), "a sampled parent still wins");
+        assert!(Sampler::AlwaysOn.should_sample(None, tid(5), outside));
     }
 }

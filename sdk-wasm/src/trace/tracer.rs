@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use opentelemetry::trace::{
-    Link, SpanBuilder, SpanContext, SpanId, SpanKind, TraceContextExt, TraceFlags,
+    Link, SpanBuilder, SpanContext, SpanId, SpanKind, TraceContextExt, TraceFlags, TraceId,
 };
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 
@@ -22,6 +22,21 @@ pub trait SpanProcessor: Send + Sync {
     fn on_end(&self, span: SpanData);
 }
 
+/// Consulted at every span start (the RUM context: session and route).
+pub trait StartHook: Send + Sync {
+    /// `activity`: whether this span counts as user/app activity (see `rum::session`).
+    fn on_start(&self, activity: bool) -> SpanStart;
+}
+
+/// What a [`StartHook`] adds to a new span.
+#[derive(Debug, Default)]
+pub struct SpanStart {
+    /// Set first, so the span's own attributes win on a clash.
+    pub attributes: Vec<KeyValue>,
+    /// The key ratio sampling decides on instead of the trace id (the session id).
+    pub sampling_key: Option<TraceId>,
+}
+
 pub(crate) struct ProviderInner {
     pub(crate) processor: Box<dyn SpanProcessor>,
     pub(crate) clock: Box<dyn Clock + Send + Sync>,
@@ -29,6 +44,7 @@ pub(crate) struct ProviderInner {
     pub(crate) sampler: Sampler,
     pub(crate) limits: SpanLimits,
     pub(crate) shut_down: AtomicBool,
+    pub(crate) start_hook: Option<Box<dyn StartHook>>,
 }
 
 /// Creates tracers that share one sampler, clock, id source and span processor.
@@ -45,8 +61,16 @@ impl SdkTracerProvider {
         sampler: Sampler,
         limits: SpanLimits,
     ) -> Self {
-        let inner = ProviderInner { processor, clock, random, sampler, limits, shut_down: AtomicBool::new(false) };
+        let inner = ProviderInner { processor, clock, random, sampler, limits, shut_down: AtomicBool::new(false), start_hook: None };
         SdkTracerProvider { inner: Arc::new(inner) }
+    }
+
+    /// Adds the hook every span start consults (before any tracer was handed out).
+    pub fn with_start_hook(mut self, hook: Box<dyn StartHook>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.start_hook = Some(hook);
+        }
+        self
     }
 
     /// After shutdown, new spans are non-recording and ended spans are not exported.
@@ -78,11 +102,13 @@ pub struct SpanOptions {
     pub links: Vec<Link>,
     /// Epoch nanoseconds; `None` means now.
     pub start_ns: Option<u64>,
+    /// Counts as activity for the session (false for background instrumentation spans).
+    pub activity: bool,
 }
 
 impl SpanOptions {
     pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
-        SpanOptions { name: name.into(), kind: SpanKind::Internal, parent: None, attributes: Vec::new(), links: Vec::new(), start_ns: None }
+        SpanOptions { name: name.into(), kind: SpanKind::Internal, parent: None, attributes: Vec::new(), links: Vec::new(), start_ns: None, activity: true }
     }
 }
 
@@ -103,14 +129,17 @@ impl SdkTracer {
         };
         let span_id = new_span_id(&*p.random);
         let trace_state = parent.as_ref().map(|c| c.trace_state().clone()).unwrap_or_default();
-        let sampled = !p.shut_down.load(Ordering::Relaxed) && p.sampler.should_sample(parent.as_ref(), trace_id);
+        let start = p.start_hook.as_ref().map(|h| h.on_start(opts.activity)).unwrap_or_default();
+        let sampled = !p.shut_down.load(Ordering::Relaxed) && p.sampler.should_sample(parent.as_ref(), trace_id, start.sampling_key);
         let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
         let context = SpanContext::new(trace_id, span_id, flags, false, trace_state);
         if !sampled {
             return SdkSpan::non_recording(context, p.clone());
         }
         let limits = p.limits;
-        let (attributes, dropped_attributes) = capped_attributes(opts.attributes, limits.attributes);
+        let mut all = start.attributes;
+        all.extend(opts.attributes);
+        let (attributes, dropped_attributes) = capped_attributes(all, limits.attributes);
         let mut links: Vec<Link> = opts.links.into_iter().filter(|l| l.span_context.is_valid()).collect();
         let dropped_links = links.len().saturating_sub(limits.links as usize) as u32;
         links.truncate(limits.links as usize);
@@ -156,6 +185,7 @@ impl opentelemetry::trace::Tracer for SdkTracer {
             attributes: builder.attributes.unwrap_or_default(),
             links: builder.links.unwrap_or_default(),
             start_ns: builder.start_time.map(system_time_to_ns),
+            activity: true,
         });
         for e in builder.events.unwrap_or_default() {
             span.add_event_at(e.name, system_time_to_ns(e.timestamp), e.attributes);
@@ -229,6 +259,36 @@ mod tests {
         assert_eq!(s.parent_span_id, remote.span_id());
         assert_eq!(s.span_context.trace_state(), &TraceState::from_key_value([("v", "1")]).unwrap());
         assert_eq!(s.links.len(), 1, "invalid links are dropped");
+    }
+
+    struct Session(TraceId);
+    impl StartHook for Session {
+        fn on_start(&self, activity: bool) -> SpanStart {
+            SpanStart { attributes: vec![KeyValue::new("session.id", "s"), KeyValue::new("activity", activity)], sampling_key: Some(self.0) }
+        }
+    }
+
+    #[test]
+    fn the_start_hook_adds_attributes_and_decides_sampling_by_session() {
+        let ratio = Sampler::TraceIdRatio(0.5);
+        let (p, out) = provider(ratio.clone(), SpanLimits::default());
+        let p = p.with_start_hook(Box::new(Session(TraceId::from_bytes(1u128.to_be_bytes()))));
+        let t = p.tracer("t");
+        for _ in 0..20 {
+            t.start("in").end();
+        }
+        t.start_span(SpanOptions { attributes: vec![KeyValue::new("session.id", "mine")], activity: false, ..SpanOptions::new("own") }).end();
+        let spans = out.0.lock().unwrap();
+        assert_eq!(spans.len(), 21, "the session is sampled, so every trace is");
+        assert_eq!(spans[0].attributes, vec![KeyValue::new("session.id", "s"), KeyValue::new("activity", true)]);
+        assert_eq!(spans[20].attributes, vec![KeyValue::new("session.id", "mine"), KeyValue::new("activity", false)], "the span's own value wins");
+        drop(spans);
+        let (p, out) = provider(ratio, SpanLimits::default());
+        let t = p.with_start_hook(Box::new(Session(TraceId::from_bytes((u64::MAX as u128).to_be_bytes())))).tracer("t");
+        for _ in 0..20 {
+            t.start("out").end();
+        }
+        assert!(out.0.lock().unwrap().is_empty(), "an unsampled session records nothing");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::offline::{self, OfflineBuffer};
 use super::timers::{sleep, Timeout};
 use crate::config::Compression;
 use crate::export::offline::Record;
-use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, Verdict};
+use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, SignalKind, Verdict};
 use crate::ids::RandomSource;
 use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
@@ -28,6 +28,7 @@ pub struct Exporter {
     fetch: js_sys::Function,
     pub traces_url: String,
     pub metrics_url: String,
+    pub logs_url: String,
     pub encoding: Encoding,
     compression: Compression,
     headers: Vec<(String, String)>,
@@ -74,6 +75,7 @@ impl Exporter {
             fetch,
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
+            logs_url: cfg.logs_url.clone(),
             encoding: cfg.encoding,
             compression: cfg.compression,
             headers: cfg.headers.clone(),
@@ -99,19 +101,20 @@ impl Exporter {
     pub fn is_own_url(&self, url: &str) -> bool {
         let Some(r) = resolve(url, &js::document_url()) else { return false };
         let href = r.href.split(['?', '#']).next().unwrap_or("");
-        href == self.traces_url || href == self.metrics_url
+        href == self.traces_url || href == self.metrics_url || href == self.logs_url
     }
 
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
     /// settles. The returned promise never rejects.
     pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
-        self.send_as(url, self.encoding, body, on_done)
+        self.send_as(url, self.encoding, body, Box::new(on_done))
     }
 
     /// [`send`](Self::send) for a body in a given encoding (a stashed body may predate a
     /// config change). With the offline buffer on, a body the collector could not take (or
-    /// that was not tried: the browser is offline) goes to the buffer.
-    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+    /// that was not tried: the browser is offline) goes to the buffer. `on_done` is boxed so
+    /// that the export task is compiled once, not once per caller.
+    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
         let offline_now = self.offline.is_some() && !offline::is_online();
         // Without compression, start the first request right now, synchronously.
         let first = match (offline_now, self.compression) {
@@ -200,15 +203,40 @@ impl Exporter {
         }
     }
 
-    /// Counts how a span export ended; `resent` for bodies from the stash.
-    pub fn count_delivery(&self, d: Delivery, spans: u64, resent: bool) {
-        let mut s = self.stats.borrow_mut();
-        match (d, resent) {
-            (Delivery::Delivered, false) => s.spans_exported += spans,
-            (Delivery::Delivered, true) => s.spans_resent += spans,
-            (Delivery::Failed, _) => s.spans_failed += spans,
-            (Delivery::Buffered, _) => {}
+    pub fn url(&self, kind: SignalKind) -> &str {
+        match kind {
+            SignalKind::Traces => &self.traces_url,
+            SignalKind::Logs => &self.logs_url,
         }
+    }
+
+    /// Counts a span ended / a log record emitted.
+    pub fn count_new(&self, kind: SignalKind) {
+        let mut s = self.stats.borrow_mut();
+        *match kind {
+            SignalKind::Traces => &mut s.spans_ended,
+            SignalKind::Logs => &mut s.logs_emitted,
+        } += 1;
+    }
+
+    /// Counts how an export of `n` spans / log records ended; `resent` for stash bodies.
+    pub fn count_delivery(&self, kind: SignalKind, d: Delivery, n: u64, resent: bool) {
+        let mut s = self.stats.borrow_mut();
+        let c = s.signal(kind);
+        *match (d, resent) {
+            (Delivery::Delivered, false) => c.exported,
+            (Delivery::Delivered, true) => c.resent,
+            (Delivery::Failed, _) => c.failed,
+            (Delivery::Buffered, _) => return,
+        } += n;
+    }
+
+    /// Counts items written to the stash, and those it dropped.
+    pub fn count_stashed(&self, kind: SignalKind, stashed: u64, dropped: u64) {
+        let mut s = self.stats.borrow_mut();
+        let c = s.signal(kind);
+        *c.stashed += stashed;
+        *c.stash_dropped += dropped;
     }
 
     /// What the keepalive budget can still take: (bytes, requests).

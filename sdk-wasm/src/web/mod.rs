@@ -10,6 +10,8 @@ pub mod offline;
 pub mod pipeline;
 pub mod random;
 pub mod regexp;
+pub mod rum;
+pub mod rum_signals;
 pub mod stash;
 pub mod timers;
 

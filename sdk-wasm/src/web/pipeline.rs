@@ -1,6 +1,6 @@
-//! One SDK instance in the page: the batch span processor (pure `BatchQueue` + JS timer +
-//! exporter), the metrics reader (JS interval + exporter), and page-hide flushing: while the
-//! page is hidden, spans go out in keepalive-sized chunks and what does not fit is stashed
+//! One SDK instance in the page: the batch processors of spans and of log records (one
+//! generic [`Pipeline`]: pure `BatchQueue` + JS timer + exporter), the metrics reader (JS
+//! interval + exporter), and page-hide flushing: while the page is hidden, queued items go out in keepalive-sized chunks and what does not fit is stashed
 //! in `localStorage` for the next page (`export::chunk`, `export::stash`).
 
 use std::cell::{Cell, RefCell};
@@ -16,13 +16,15 @@ use super::exporter::{Delivery, Exporter};
 use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
+use super::rum::{RumContext, RumStartHook};
 use super::timers::Interval;
 use super::{js, offline, stash, timers};
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
-use crate::export::{chunk, keepalive, stash::Entry};
+use crate::export::{chunk, keepalive, stash::Entry, SignalKind};
 use crate::metrics::{MetricData, MetricsRegistry};
-use crate::otlp::{estimated_span_size, json, proto, Encoding};
+use crate::logs::LogRecord;
+use crate::otlp::{estimated_log_size, estimated_span_size, json, proto, Encoding};
 use crate::propagation::UrlPattern;
 use crate::resource::Resource;
 use crate::trace::{BatchQueue, SdkTracerProvider, SpanData, SpanLimits, SpanProcessor};
@@ -43,10 +45,55 @@ pub fn is_exporting() -> bool {
     EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.requests_in_flight.get() > 0))
 }
 
-/// The batch span processor's browser half.
-pub struct SpanPipeline {
+/// What a [`Pipeline`] carries: spans or log records.
+pub trait Signal: Sized + 'static {
+    const KIND: SignalKind;
+    /// Last touches before the item is queued: session, route and privacy (`web::rum`).
+    fn prepare(&mut self, rum: &RumContext);
+    fn estimated_size(&self, encoding: Encoding) -> usize;
+    fn encode(ex: &Exporter, items: &[Self]) -> Vec<u8>;
+}
+
+impl Signal for SpanData {
+    const KIND: SignalKind = SignalKind::Traces;
+    fn prepare(&mut self, rum: &RumContext) {
+        rum.clean_span(self);
+    }
+    fn estimated_size(&self, encoding: Encoding) -> usize {
+        estimated_span_size(self, encoding)
+    }
+    fn encode(ex: &Exporter, spans: &[Self]) -> Vec<u8> {
+        match ex.encoding {
+            Encoding::Protobuf => proto::encode_traces(&ex.resource, spans),
+            Encoding::Json => json::encode_traces(&ex.resource, spans, js::js_f64).into_bytes(),
+        }
+    }
+}
+
+impl Signal for LogRecord {
+    const KIND: SignalKind = SignalKind::Logs;
+    /// Every log record carries the session and the page it was made on (`url.full`,
+    /// `page.route`), redacted and scrubbed.
+    fn prepare(&mut self, rum: &RumContext) {
+        self.attributes = rum.log_attributes(std::mem::take(&mut self.attributes));
+    }
+    fn estimated_size(&self, encoding: Encoding) -> usize {
+        estimated_log_size(self, encoding)
+    }
+    fn encode(ex: &Exporter, logs: &[Self]) -> Vec<u8> {
+        match ex.encoding {
+            Encoding::Protobuf => proto::encode_logs(&ex.resource, logs),
+            Encoding::Json => json::encode_logs(&ex.resource, logs, js::js_f64).into_bytes(),
+        }
+    }
+}
+
+/// The batch processor's browser half, for one signal: the same queue, timer, exporter,
+/// keepalive chunks and stash for spans and for log records.
+pub struct Pipeline<T: Signal> {
     exporter: Rc<Exporter>,
-    queue: RefCell<BatchQueue>,
+    rum: Rc<RumContext>,
+    queue: RefCell<BatchQueue<T>>,
     delay_ms: f64,
     timer: Cell<Option<JsValue>>,
     /// Created once and reused by every setTimeout (never dropped while it may run).
@@ -54,10 +101,14 @@ pub struct SpanPipeline {
     shut_down: Cell<bool>,
 }
 
-impl SpanPipeline {
-    fn new(exporter: Rc<Exporter>, cfg: &Config) -> Rc<Self> {
-        let p = Rc::new(SpanPipeline {
+pub type SpanPipeline = Pipeline<SpanData>;
+pub type LogPipeline = Pipeline<LogRecord>;
+
+impl<T: Signal> Pipeline<T> {
+    fn new(exporter: Rc<Exporter>, rum: Rc<RumContext>, cfg: &Config) -> Rc<Self> {
+        let p = Rc::new(Pipeline {
             exporter,
+            rum,
             queue: RefCell::new(BatchQueue::new(cfg.batch.clone())),
             delay_ms: cfg.batch.scheduled_delay_ms as f64,
             timer: Cell::new(None),
@@ -74,13 +125,16 @@ impl SpanPipeline {
         p
     }
 
-    fn on_end(self: &Rc<Self>, span: SpanData) {
+    /// Queues one ended span / emitted log record, after the RUM context added the session
+    /// (logs: and route, page URL) and redacted and scrubbed its attributes.
+    pub fn push(self: &Rc<Self>, mut item: T) {
         if self.shut_down.get() {
             return;
         }
-        self.exporter.stats.borrow_mut().spans_ended += 1;
-        let size = estimated_span_size(&span, self.exporter.encoding);
-        let batches = self.queue.borrow_mut().push(span, size);
+        item.prepare(&self.rum);
+        self.exporter.count_new(T::KIND);
+        let size = item.estimated_size(self.exporter.encoding);
+        let batches = self.queue.borrow_mut().push(item, size);
         self.send_all(batches, false);
         self.arm_timer();
     }
@@ -110,23 +164,23 @@ impl SpanPipeline {
 
     /// Sends batches the queue handed out; while the page hides or is hidden, as keepalive
     /// chunks instead (see [`send_hidden`](Self::send_hidden)).
-    fn send_all(self: &Rc<Self>, batches: Vec<Vec<SpanData>>, hiding: bool) {
+    fn send_all(self: &Rc<Self>, batches: Vec<Vec<T>>, hiding: bool) {
         if batches.is_empty() {
             return;
         }
         if hiding || js::document_hidden() {
             // Chunks are not queue exports: give the queue its slots back at once.
             batches.iter().for_each(|_| self.queue.borrow_mut().export_done());
-            self.send_hidden(batches.concat());
+            self.send_hidden(batches.into_iter().flatten().collect());
             return;
         }
         for batch in batches {
             let n = batch.len() as u64;
-            let body = encode_spans(&self.exporter, &batch);
+            let body = T::encode(&self.exporter, &batch);
             drop(batch);
             let me = self.clone();
-            let _task = self.exporter.send(self.exporter.traces_url.clone(), body, move |d| {
-                me.exporter.count_delivery(d, n, false);
+            let _task = self.exporter.send(self.exporter.url(T::KIND).to_string(), body, move |d| {
+                me.exporter.count_delivery(T::KIND, d, n, false);
                 me.queue.borrow_mut().export_done();
                 // A slot is free: full batches that waited for one can go now.
                 if !me.shut_down.get() {
@@ -138,19 +192,20 @@ impl SpanPipeline {
     }
 
     /// The page may not run again: a request without `keepalive` would be cancelled, so the
-    /// spans go in chunks that fit the keepalive budget, and what does not fit is stashed in
+    /// items go in chunks that fit the keepalive budget, and what does not fit is stashed in
     /// `localStorage` for the next `init` on this origin.
-    fn send_hidden(&self, spans: Vec<SpanData>) {
+    fn send_hidden(&self, items: Vec<T>) {
         let ex = &self.exporter;
+        let url = ex.url(T::KIND);
         let (room_bytes, room_slots) = ex.keepalive_room();
         // Offline, nothing can leave now: all of it to the (synchronous) stash.
         let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() { (0, 0) } else { (room_bytes, room_slots) };
-        let plan = chunk::plan(&spans, room_bytes, room_slots, keepalive::MAX_BYTES, |s| encode_spans(ex, s));
-        drop(spans);
+        let plan = chunk::plan(&items, room_bytes, room_slots, keepalive::MAX_BYTES, |s| T::encode(ex, s));
+        drop(items);
         for c in plan.keepalive {
             let n = c.spans as u64;
             let me = ex.clone();
-            let _task = ex.send(ex.traces_url.clone(), c.body, move |d| me.count_delivery(d, n, false));
+            let _task = ex.send(url.to_string(), c.body, move |d| me.count_delivery(T::KIND, d, n, false));
         }
         if plan.rest.is_empty() {
             return;
@@ -158,20 +213,23 @@ impl SpanPipeline {
         let entries: Vec<Entry> = plan
             .rest
             .into_iter()
-            .map(|c| Entry { url: ex.traces_url.clone(), encoding: ex.encoding, spans: c.spans as u64, body: c.body })
+            .map(|c| Entry { url: url.to_string(), encoding: ex.encoding, spans: c.spans as u64, body: c.body })
             .collect();
         let stashed: u64 = entries.iter().map(|e| e.spans).sum();
         let dropped = stash::save(entries);
-        let mut s = ex.stats.borrow_mut();
-        s.spans_stashed += stashed;
-        s.spans_stash_dropped += dropped;
+        ex.count_stashed(T::KIND, stashed, dropped);
     }
-}
 
-fn encode_spans(ex: &Exporter, spans: &[SpanData]) -> Vec<u8> {
-    match ex.encoding {
-        Encoding::Protobuf => proto::encode_traces(&ex.resource, spans),
-        Encoding::Json => json::encode_traces(&ex.resource, spans, js::js_f64).into_bytes(),
+    /// (queued, exports in flight, dropped)
+    pub fn queue_state(&self) -> (usize, usize, u64) {
+        let q = self.queue.borrow();
+        (q.len(), q.in_flight(), q.dropped())
+    }
+
+    fn stop(&self) {
+        self.shut_down.set(true);
+        self.arm_timer();
+        self.queue.borrow_mut().clear();
     }
 }
 
@@ -187,7 +245,7 @@ struct WebProcessor(LocalOnly<Rc<SpanPipeline>>);
 
 impl SpanProcessor for WebProcessor {
     fn on_end(&self, span: SpanData) {
-        self.0.on_end(span);
+        self.0.push(span);
     }
 }
 
@@ -195,17 +253,21 @@ impl SpanProcessor for WebProcessor {
 pub struct Sdk {
     pub provider: SdkTracerProvider,
     pub spans: Rc<SpanPipeline>,
+    pub logs: Rc<LogPipeline>,
     pub metrics: Rc<RefCell<MetricsRegistry>>,
     pub exporter: Rc<Exporter>,
     pub clock: Rc<WebClock>,
     pub cors_patterns: Vec<UrlPattern>,
+    /// Session, route, redaction and scrubbing for every signal.
+    pub rum: Rc<RumContext>,
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
+    flush_on_page_hide: bool,
     shut_down: Cell<bool>,
 }
 
 impl Sdk {
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>) -> Result<Rc<Sdk>, JsValue> {
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>) -> Result<Rc<Sdk>, JsValue> {
         let user_attrs = cfg
             .resource_attributes
             .iter()
@@ -228,7 +290,9 @@ impl Sdk {
         resend_stash(&exporter);
         // What an earlier page (or another tab) buffered while the collector was away.
         offline::drain(&exporter);
-        let spans = SpanPipeline::new(exporter.clone(), &cfg);
+        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), scrub);
+        let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
         let provider = SdkTracerProvider::new(
             Box::new(WebProcessor(LocalOnly(spans.clone()))),
@@ -236,16 +300,20 @@ impl Sdk {
             Box::new(WebRandom::new()),
             cfg.sampler.clone(),
             SpanLimits::default(),
-        );
-        let sdk = Rc::new(Sdk {
+        )
+        .with_start_hook(Box::new(RumStartHook(LocalOnly(rum.clone()))));
+        let sdk: Rc<Sdk> = Rc::new(Sdk {
             provider,
             spans,
+            logs,
             metrics: Rc::new(RefCell::new(MetricsRegistry::new(cfg.metrics_temporality))),
             exporter,
             clock,
             cors_patterns,
+            rum,
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
+            flush_on_page_hide: cfg.flush_on_page_hide,
             shut_down: Cell::new(false),
         });
         if cfg.metrics_interval_ms > 0 {
@@ -257,14 +325,29 @@ impl Sdk {
             }));
         }
         if cfg.flush_on_page_hide {
-            let weak = Rc::downgrade(&sdk);
-            *sdk.page_hide.borrow_mut() = PageHideListener::new(move || {
+            sdk.listen_page_hide();
+        }
+        Ok(sdk)
+    }
+
+    /// Starts the RUM features (web vitals, errors, long tasks); vitals are reported at page
+    /// hide, so the page-hide listener runs for them even without `flushOnPageHide`.
+    pub fn start_rum(self: &Rc<Self>, opts: super::rum_signals::Options) {
+        super::rum_signals::install(self.clone(), opts);
+        if opts.vitals {
+            self.listen_page_hide();
+        }
+    }
+
+    fn listen_page_hide(self: &Rc<Self>) {
+        if self.page_hide.borrow().is_none() {
+            let weak = Rc::downgrade(self);
+            *self.page_hide.borrow_mut() = PageHideListener::new(move || {
                 if let Some(s) = weak.upgrade() {
                     s.on_page_hide();
                 }
             });
         }
-        Ok(sdk)
     }
 
     /// The page is being hidden and may never run again: send everything now, ignoring the
@@ -273,10 +356,16 @@ impl Sdk {
         if self.shut_down.get() {
             return;
         }
+        // The page view's vitals become log records and histogram points first.
+        super::rum_signals::report_vitals();
+        if !self.flush_on_page_hide {
+            return;
+        }
         // Spans the instrumentations still hold (open interactions, requests
         // waiting for resource timing) join this last export.
         crate::instrument::web::flush(true);
         self.spans.export_ready(true);
+        self.logs.export_ready(true);
         self.export_metrics();
     }
 
@@ -304,9 +393,10 @@ impl Sdk {
         self.export_metrics();
         loop {
             self.spans.export_ready(false);
+            self.logs.export_ready(false);
             let pending = self.exporter.pending();
             if pending.is_empty() {
-                if self.spans.queue.borrow().is_empty() {
+                if self.spans.queue.borrow().is_empty() && self.logs.queue.borrow().is_empty() {
                     break;
                 }
                 // Queue non-empty but nothing in flight cannot last; yield once and retry.
@@ -326,20 +416,19 @@ impl Sdk {
         self.clone().force_flush().await;
         self.shut_down.set(true);
         self.provider.shutdown();
-        self.spans.shut_down.set(true);
-        self.spans.arm_timer();
-        self.spans.queue.borrow_mut().clear();
+        self.spans.stop();
+        self.logs.stop();
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
+        super::rum_signals::uninstall();
         if let Some(b) = &self.exporter.offline {
             b.stop();
         }
     }
 
-    /// (queued spans, span exports in flight, spans dropped)
-    pub fn spans_queue_state(&self) -> (usize, usize, u64) {
-        let q = self.spans.queue.borrow();
-        (q.len(), q.in_flight(), q.dropped())
+    /// Emits a log record (dropped after shutdown).
+    pub fn emit_log(&self, record: LogRecord) {
+        self.logs.push(record);
     }
 
     pub fn is_shut_down(&self) -> bool {
@@ -353,7 +442,8 @@ fn resend_stash(ex: &Rc<Exporter>) {
     for e in stash::take() {
         let me = ex.clone();
         let n = e.spans;
-        let _task = ex.send_as(e.url, e.encoding, e.body, move |d| me.count_delivery(d, n, true));
+        let kind = if e.url == ex.logs_url { SignalKind::Logs } else { SignalKind::Traces };
+        let _task = ex.send_as(e.url, e.encoding, e.body, Box::new(move |d| me.count_delivery(kind, d, n, true)));
     }
 }
 

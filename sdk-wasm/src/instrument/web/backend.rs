@@ -25,9 +25,19 @@ pub trait Backend {
     /// Propagation headers for a request to `url` made by `span`; empty when
     /// the CORS rule says no.
     fn headers(&self, url: &str, span: &SpanRecord) -> Vec<(&'static str, String)>;
+    /// Adds an event to a started, unfinished span (e.g. an `exception` while it is current).
+    fn add_event(&self, _span_id: &[u8; 8], _name: &'static str, _attributes: Vec<KeyValue>, _time_ns: u64) {}
     /// The SDK's own export endpoints are never traced.
     fn is_own_url(&self, url: &str) -> bool {
         crate::web::is_exporter_url(url)
+    }
+    /// The page's route changed (every later span carries it).
+    fn set_route(&self, _route: &str) {}
+    /// User input happened (keeps the session alive).
+    fn activity(&self) {}
+    /// A URL as it may be recorded (query secrets redacted).
+    fn redact_url(&self, url: &str) -> String {
+        url.to_string()
     }
 }
 
@@ -77,6 +87,8 @@ impl Backend for CoreBackend {
         opts.kind = span_kind(kind);
         opts.parent = parent.map(|p| p.span_context(remote_parent));
         opts.start_ns = Some(start_ns);
+        // Background spans (requests, resources) do not keep the session alive.
+        opts.activity = scope == super::SCOPE_USER_INTERACTION || scope == super::SCOPE_NAVIGATION;
         let span = self.tracer(scope).start_span(opts);
         let me = Parent::from_span_context(span.span_context());
         self.live.borrow_mut().insert_new(me.span_id, span);
@@ -98,6 +110,12 @@ impl Backend for CoreBackend {
         span.end_at(rec.end_ns);
     }
 
+    fn add_event(&self, span_id: &[u8; 8], name: &'static str, attributes: Vec<KeyValue>, time_ns: u64) {
+        if let Some(span) = self.live.borrow_mut().get_mut(span_id) {
+            span.add_event_at(name, time_ns, attributes);
+        }
+    }
+
     fn discard(&self, rec: &SpanRecord) {
         if let Some(mut span) = self.live.borrow_mut().remove(&rec.span_id) {
             span.discard();
@@ -106,6 +124,18 @@ impl Backend for CoreBackend {
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
         headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), None)
+    }
+
+    fn set_route(&self, route: &str) {
+        self.sdk.rum.set_route(route.to_string());
+    }
+
+    fn activity(&self) {
+        self.sdk.rum.activity();
+    }
+
+    fn redact_url(&self, url: &str) -> String {
+        self.sdk.rum.redact(url)
     }
 }
 

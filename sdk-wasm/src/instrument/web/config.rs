@@ -12,6 +12,7 @@
 //!                                                  resourceFetch(span, entry) } } | false,
 //!   userInteraction: { enabled, eventNames: ["click"], maxDurationMs: 5000,
 //!                      shouldPreventSpanCreation(eventType, element, span) } | false,
+//!   navigation: { enabled, routeTemplate(url) } | false,
 //! }
 //! ```
 
@@ -41,6 +42,11 @@ pub struct InteractionConfig {
     pub max_duration_ms: f64,
 }
 
+pub struct NavigationConfig {
+    /// URL (absolute string) → route template; else the path is the route.
+    pub route_template: Option<Function>,
+}
+
 pub struct Config {
     /// No span and no headers for these (string: whole URL; RegExp: anywhere).
     pub ignore_urls: Vec<UrlPattern>,
@@ -48,6 +54,7 @@ pub struct Config {
     pub xhr: Option<HttpConfig>,
     pub document_load: Option<DocumentLoadConfig>,
     pub interaction: Option<InteractionConfig>,
+    pub navigation: Option<NavigationConfig>,
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -162,7 +169,12 @@ pub fn parse(cfg: &JsValue) -> Result<Config, String> {
             Some(InteractionConfig { event_names, should_prevent: function(&v, "shouldPreventSpanCreation").map_err(ctx)?, max_duration_ms })
         }
     };
+    let navigation = match section(cfg, "navigation")? {
+        None => None,
+        Some(v) => Some(NavigationConfig { route_template: function(&v, "routeTemplate").map_err(|e| format!("navigation.{e}"))? }),
+    };
     Ok(Config {
+        navigation,
         ignore_urls: patterns(&get(cfg, "ignoreUrls"), "ignoreUrls")?,
         fetch: http(cfg, "fetch")?,
         xhr: http(cfg, "xhr")?,

@@ -56,6 +56,7 @@ const SCOPE_FETCH: &str = "sdk-wasm/instrumentation-fetch";
 const SCOPE_XHR: &str = "sdk-wasm/instrumentation-xml-http-request";
 const SCOPE_DOCUMENT_LOAD: &str = "sdk-wasm/instrumentation-document-load";
 const SCOPE_USER_INTERACTION: &str = "sdk-wasm/instrumentation-user-interaction";
+const SCOPE_NAVIGATION: &str = "sdk-wasm/instrumentation-navigation";
 
 struct Request {
     api: Api,
@@ -95,6 +96,9 @@ struct State {
     contexts: RecentContexts,
     held: Vec<Held>,
     stats: Stats,
+    /// The page's route and URL as last recorded (navigation instrumentation).
+    route: String,
+    href: String,
 }
 
 thread_local! {
@@ -130,7 +134,7 @@ impl State {
             let started_at = self.interaction_paths.remove(&h);
             if let Some(mut span) = self.spans.remove(&h) {
                 if started_at.is_some_and(|r| r != route) {
-                    span.name = String::from("Navigation: ") + &route;
+                    span.name = String::from("Navigation: ") + &self.backend.redact_url(&route);
                 }
                 span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
                 self.finish(span);
@@ -520,6 +524,62 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
     h
 }
 
+// ---- SPA navigation ---------------------------------------------------------
+
+/// History entry kinds reported by the shim.
+const PUSH: u8 = 0;
+const REPLACE: u8 = 1;
+
+/// The route of `href`: `routeTemplate(href)` when it returns a non-empty string, else the
+/// path. Called with no state borrowed; a throwing hook is counted.
+fn route_for(hook: Option<&Function>, href: &str) -> String {
+    hook.map(|f| call_hook(f, &[&JsValue::from_str(href)]))
+        .and_then(|v| v.as_string())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| crate::rum::route::pathname(href).to_string())
+}
+
+/// The URL may have changed: `pushState` / `replaceState` (after the page's call returned),
+/// `popstate` or `hashchange` (`kind` 2). An unchanged URL records nothing, so the
+/// `popstate` + `hashchange` pair of one hash change makes one span.
+fn on_route(kind: u8, href: String, ctx: u32) {
+    let changed = with_state(|s| {
+        let nav = s.cfg.navigation.as_ref()?;
+        if href == s.href {
+            return None;
+        }
+        let ty = match kind {
+            PUSH => "push",
+            REPLACE => "replace",
+            _ if crate::rum::route::only_fragment_differs(&s.href, &href) => "hash",
+            _ => "pop",
+        };
+        s.href = href.clone();
+        Some((nav.route_template.clone(), ty))
+    })
+    .flatten();
+    let Some((hook, ty)) = changed else { return };
+    let route = route_for(hook.as_ref(), &href);
+    with_state(|s| {
+        let previous = std::mem::replace(&mut s.route, route.clone());
+        s.backend.set_route(&route);
+        let now = s.clock.now_ns();
+        let parent = s.contexts.get(ctx);
+        let me = s.backend.start(SCOPE_NAVIGATION, "routeChange", Kind::Internal, parent, false, now);
+        let mut span = SpanRecord::new("routeChange", Kind::Internal, me, parent.as_ref(), now);
+        span.set("browser.navigation.type", ty);
+        span.set("url.full", href);
+        span.set("page.route", route);
+        span.set("page.previous_route", previous);
+        s.stats.spans_started += 1;
+        s.finish(span);
+    });
+}
+
+fn on_activity() {
+    with_state(|s| s.backend.activity());
+}
+
 fn on_boundary() {
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -657,6 +717,12 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set("documentLoad", cfg.document_load.is_some().into());
     let names: Array = cfg.interaction.iter().flat_map(|c| c.event_names.iter()).map(|n| JsValue::from_str(n)).collect();
     set("eventNames", names.into());
+    set("navigation", cfg.navigation.is_some().into());
+    let href = crate::web::js::document_url();
+    let route = cfg.navigation.as_ref().map(|n| route_for(n.route_template.as_ref(), &href));
+    if let Some(r) = &route {
+        backend.set_route(r);
+    }
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
             cfg,
@@ -670,6 +736,8 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
             contexts: RecentContexts::new(256),
             held: Vec::new(),
             stats: Stats::default(),
+            route: route.unwrap_or_default(),
+            href,
         })
     });
     let r = js_sys::Object::new();
@@ -686,6 +754,8 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
     set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
     set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
+    set_callback(&r, "route", Closure::<dyn Fn(u8, String, u32)>::new(on_route));
+    set_callback(&r, "activity", Closure::<dyn Fn()>::new(on_activity));
     shim_install(&r, &opts);
     Ok(())
 }
@@ -724,6 +794,14 @@ pub fn current_context() -> u32 {
 pub fn current_parent() -> Option<Parent> {
     let ctx = shim_current_context();
     with_state(|s| s.contexts.get(ctx)).flatten()
+}
+
+/// Adds an event to the current context's span if the instrumentations own it and it is
+/// still open (e.g. an `exception` thrown by a click handler lands on the click's span).
+pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) {
+    if let Some(p) = current_parent() {
+        with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns));
+    }
 }
 
 /// Makes `parent` the current context, so that requests started now (or in async work

@@ -366,6 +366,36 @@ function onHide(e) {
   call(R.hidden);
 }
 
+// ---- SPA navigation and session activity ------------------------------------
+
+const PUSH = 0, REPLACE = 1, POP = 2;
+// User input keeps the session alive; Rust hears of it at most once a second.
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown'];
+const ACTIVITY_EVERY_MS = 1000;
+let lastActivity = 0;
+
+// The page's call runs first, unchanged: its exception propagates (and nothing is
+// recorded), its return value is returned.
+function makeHistory(original, kind) {
+  return function () {
+    const r = original.apply(this, arguments);
+    if (R) call(R.route, kind, location.href, cur);
+    return r;
+  };
+}
+
+function onPop() {
+  if (R) call(R.route, POP, location.href, cur);
+}
+
+function onActivity() {
+  const now = Date.now();
+  if (R && now - lastActivity >= ACTIVITY_EVERY_MS) {
+    lastActivity = now;
+    call(R.activity);
+  }
+}
+
 // ---- resource timing -----------------------------------------------------
 
 function onTimingWait() {
@@ -381,9 +411,9 @@ export function armTimingWait(ms) {
 // ---- install -------------------------------------------------------------
 
 /**
- * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad }
+ * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad, navigation }
  * R: callbacks into Rust (start, header, event, end, interaction, boundary,
- *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad).
+ *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad, route, activity).
  */
 export function install(callbacks, opts) {
   if (R) uninstall();
@@ -417,6 +447,13 @@ export function install(callbacks, opts) {
     patch(window, 'queueMicrotask', makeQueueMicrotask);
     patch(Promise.prototype, 'then', makeThen);
   }
+  if (opts.navigation && window.history) {
+    patch(history, 'pushState', (o) => makeHistory(o, PUSH));
+    patch(history, 'replaceState', (o) => makeHistory(o, REPLACE));
+    listen(window, 'popstate', onPop, true);
+    listen(window, 'hashchange', onPop, true);
+  }
+  for (const t of ACTIVITY_EVENTS) listen(window, t, onActivity, { capture: true, passive: true });
   // Without the SDK core (tests), nobody else flushes what we hold on hide.
   listen(window, 'pagehide', onHide, true);
   listen(window, 'visibilitychange', onHide, true);

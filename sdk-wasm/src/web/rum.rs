@@ -1,0 +1,234 @@
+//! The browser half of the RUM context (pure rules in `crate::rum`): the current session
+//! (in `localStorage` / `sessionStorage` / memory, shared by the origin's tabs through the
+//! storage record), the current route, URL redaction and the `scrubAttributes` hook.
+//!
+//! Every signal goes through here: spans get `session.id` and `page.route` at start
+//! ([`RumStartHook`]) and are cleaned before export ([`RumContext::clean_span`]); metric points
+//! call [`RumContext::metric_attributes`] and log records [`RumContext::log_attributes`] (one
+//! line each), which add the session (and, for logs, route and page URL) and clean the result.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Function};
+use opentelemetry::trace::TraceId;
+use opentelemetry::{Array as OtelArray, KeyValue, StringValue, Value};
+use wasm_bindgen::prelude::*;
+
+use super::js;
+use super::local::LocalOnly;
+use super::pipeline::number_value;
+use super::random::WebRandom;
+use crate::config::{SessionConfig, SessionStorage};
+use crate::ids::new_trace_id;
+use crate::rum::session::{self, Session, STORAGE_KEY};
+use crate::rum::{redact, route};
+use crate::trace::{SpanData, SpanStart, StartHook};
+
+pub struct RumContext {
+    session: Option<SessionConfig>,
+    /// The session as last seen: used when the storage cannot be read or written.
+    memory: RefCell<Option<Session>>,
+    random: WebRandom,
+    /// Set by the navigation instrumentation; without it, `location.pathname` at each use.
+    route: RefCell<Option<String>>,
+    redact_names: Vec<String>,
+    scrub: Option<Function>,
+    /// `scrubAttributes` calls that threw (the attribute was dropped).
+    pub scrub_errors: Cell<u64>,
+}
+
+impl RumContext {
+    pub fn new(session: Option<SessionConfig>, redact_names: Vec<String>, scrub: Option<Function>) -> Rc<Self> {
+        Rc::new(RumContext {
+            session,
+            memory: RefCell::new(None),
+            random: WebRandom::new(),
+            route: RefCell::new(None),
+            redact_names,
+            scrub,
+            scrub_errors: Cell::new(0),
+        })
+    }
+
+    /// The configured storage; `None` for memory-only sessions or when it is unavailable
+    /// (blocked storage throws on access: that is `None` too).
+    fn storage(&self) -> Option<web_sys::Storage> {
+        let w: web_sys::Window = js::global().dyn_into().ok()?;
+        match self.session.as_ref()?.storage {
+            SessionStorage::Local => w.local_storage().ok()?,
+            SessionStorage::Session => w.session_storage().ok()?,
+            SessionStorage::None => None,
+        }
+    }
+
+    /// The current session (`None` when sessions are off), rolled over if it has expired;
+    /// `activity` extends it. Read from storage each time, so tabs share one session.
+    pub fn session(&self, activity: bool) -> Option<Session> {
+        let cfg = self.session.as_ref()?;
+        let now = js::date_now_ms() as u64;
+        let storage = self.storage();
+        let stored = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|t| Session::parse(&t));
+        let known = stored.clone().or_else(|| self.memory.borrow().clone());
+        let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
+        let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
+        // Also when the record went missing (cleared, or never written): memory restores it.
+        if changed || stored.as_ref() != Some(&s) {
+            if let Some(st) = storage {
+                let _ = st.set_item(STORAGE_KEY, &s.to_text()); // quota / blocked: memory carries on
+            }
+        }
+        *self.memory.borrow_mut() = Some(s.clone());
+        Some(s)
+    }
+
+    /// The current session id and route, for any signal.
+    pub fn current(&self) -> (Option<String>, String) {
+        (self.session(false).map(|s| s.id), self.route())
+    }
+
+    /// User input happened (reported by the instrumentation shim).
+    pub fn activity(&self) {
+        self.session(true);
+    }
+
+    pub fn route(&self) -> String {
+        self.route.borrow().clone().unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
+    }
+
+    pub fn set_route(&self, route: String) {
+        *self.route.borrow_mut() = Some(route);
+    }
+
+    /// `url` with the configured query parameters redacted.
+    pub fn redact(&self, url: &str) -> String {
+        redact::redact_url(url, &self.redact_names).into_owned()
+    }
+
+    /// Redacts URL attributes, then runs `scrubAttributes(key, value, signal)` on each
+    /// attribute: its result replaces the value; `undefined` (or anything that is not an
+    /// attribute value) drops it, and so does a throw (fail closed, counted).
+    fn clean(&self, attrs: &mut Vec<KeyValue>, signal: &str) {
+        for kv in attrs.iter_mut() {
+            if let (true, Value::String(s)) = (redact::URL_KEYS.contains(&kv.key.as_str()), &kv.value) {
+                if let std::borrow::Cow::Owned(r) = redact::redact_url(s.as_str(), &self.redact_names) {
+                    kv.value = Value::from(r);
+                }
+            }
+        }
+        let Some(f) = &self.scrub else { return };
+        let signal = JsValue::from_str(signal);
+        attrs.retain_mut(|kv| match f.call3(&JsValue::UNDEFINED, &JsValue::from_str(kv.key.as_str()), &value_to_js(&kv.value), &signal) {
+            Ok(v) => attribute_value(&v).map(|v| kv.value = v).is_some(),
+            Err(_) => {
+                self.scrub_errors.set(self.scrub_errors.get() + 1);
+                false
+            }
+        });
+    }
+
+    /// Before a span is queued for export: its attributes and its events' attributes.
+    pub fn clean_span(&self, span: &mut SpanData) {
+        self.clean(&mut span.attributes, "traces");
+        for e in &mut span.events {
+            self.clean(&mut e.attributes, "traces");
+        }
+    }
+
+    /// A metric point's attributes: `session.id` added, then cleaned.
+    pub fn metric_attributes(&self, mut attrs: Vec<KeyValue>) -> Vec<KeyValue> {
+        if let Some(s) = self.session(false) {
+            attrs.push(KeyValue::new("session.id", s.id));
+        }
+        self.clean(&mut attrs, "metrics");
+        attrs
+    }
+
+    /// A log record's attributes: `session.id`, `page.route` and `url.full` (the page,
+    /// redacted) added unless present, then cleaned.
+    pub fn log_attributes(&self, mut attrs: Vec<KeyValue>) -> Vec<KeyValue> {
+        let (session, route) = self.current();
+        let mut add = |k: &'static str, v: String| {
+            if !attrs.iter().any(|a| a.key.as_str() == k) {
+                attrs.push(KeyValue::new(k, v));
+            }
+        };
+        if let Some(id) = session {
+            add("session.id", id);
+        }
+        add("page.route", route);
+        add("url.full", js::document_url());
+        self.clean(&mut attrs, "logs");
+        attrs
+    }
+}
+
+/// Gives every span `session.id` (when sessions are on) and `page.route` at start, and the
+/// session id as the ratio sampler's key.
+pub struct RumStartHook(pub LocalOnly<Rc<RumContext>>);
+
+impl StartHook for RumStartHook {
+    fn on_start(&self, activity: bool) -> SpanStart {
+        let session = self.0.session(activity);
+        let sampling_key = session.as_ref().map(|s| TraceId::from_bytes(s.sampling_key()));
+        let mut attributes = Vec::with_capacity(2);
+        if let Some(s) = session {
+            attributes.push(KeyValue::new("session.id", s.id));
+        }
+        attributes.push(KeyValue::new("page.route", self.0.route()));
+        SpanStart { attributes, sampling_key }
+    }
+}
+
+fn value_to_js(v: &Value) -> JsValue {
+    match v {
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::I64(i) => JsValue::from_f64(*i as f64),
+        Value::F64(f) => JsValue::from_f64(*f),
+        Value::String(s) => JsValue::from_str(s.as_str()),
+        Value::Array(a) => {
+            let items: Vec<JsValue> = match a {
+                OtelArray::Bool(x) => x.iter().map(|b| JsValue::from_bool(*b)).collect(),
+                OtelArray::I64(x) => x.iter().map(|i| JsValue::from_f64(*i as f64)).collect(),
+                OtelArray::F64(x) => x.iter().map(|f| JsValue::from_f64(*f)).collect(),
+                OtelArray::String(x) => x.iter().map(|s| JsValue::from_str(s.as_str())).collect(),
+                _ => Vec::new(),
+            };
+            items.into_iter().collect::<Array>().into()
+        }
+        _ => JsValue::UNDEFINED,
+    }
+}
+
+/// A JS attribute value: string, number, boolean, or a homogeneous array of one of them
+/// (null/undefined elements are skipped). Anything else is `None`.
+pub fn attribute_value(v: &JsValue) -> Option<Value> {
+    if let Some(s) = v.as_string() {
+        return Some(Value::from(s));
+    }
+    if let Some(n) = v.as_f64() {
+        return Some(number_value(n));
+    }
+    if let Some(b) = v.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if !Array::is_array(v) {
+        return None;
+    }
+    let items: Vec<JsValue> = Array::from(v).iter().filter(|x| !x.is_null() && !x.is_undefined()).collect();
+    let first = items.first();
+    if first.is_none_or(|f| f.as_string().is_some()) {
+        let all: Option<Vec<StringValue>> = items.iter().map(|x| x.as_string().map(StringValue::from)).collect();
+        return all.map(|a| Value::Array(OtelArray::String(a)));
+    }
+    if first.is_some_and(|f| f.as_bool().is_some()) {
+        let all: Option<Vec<bool>> = items.iter().map(|x| x.as_bool()).collect();
+        return all.map(|a| Value::Array(OtelArray::Bool(a)));
+    }
+    let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
+    if nums.iter().all(|n| matches!(number_value(*n), Value::I64(_))) {
+        Some(Value::Array(OtelArray::I64(nums.iter().map(|n| *n as i64).collect())))
+    } else {
+        Some(Value::Array(OtelArray::F64(nums)))
+    }
+}

@@ -1,0 +1,155 @@
+// Browser glue for real-user monitoring: PerformanceObservers for the web vitals and long
+// tasks, and `error` / `unhandledrejection` listeners, forwarding plain numbers and strings
+// to Rust (the `R` callbacks, see web/rum_signals.rs), which owns every decision. Rules:
+// - Never break the page: a missing API (no PerformanceObserver, an entry type the browser
+//   lacks) means that part is off; every call into R is in try/catch.
+// - Never change the page's error handling: listeners only (no window.onerror), no
+//   preventDefault, nothing rethrown.
+
+// R.vital(kind, a, b, c) kinds:
+const LCP = 0, STOP_LCP = 1, SHIFT = 2, EVENT = 3, FCP = 4, TTFB = 5, RESTORE = 6, RESTORED_PAINT = 7;
+
+let R = null;
+let observers = [];
+let undo = [];
+let lcpObserver = null;
+let activationStart = 0;
+
+function call(f, a, b, c, d, e, g, h) {
+  try {
+    f(a, b, c, d, e, g, h);
+  } catch (_) { /* contained: never into the page */ }
+}
+
+function listen(target, type, fn, capture) {
+  target.addEventListener(type, fn, capture);
+  undo.push(() => target.removeEventListener(type, fn, capture));
+}
+
+function observe(type, onEntries, extra) {
+  try {
+    const types = PerformanceObserver.supportedEntryTypes || [];
+    if (!types.includes(type)) return null;
+    const o = new PerformanceObserver((list) => onEntries(list.getEntries()));
+    o.observe({ type, buffered: true, ...extra });
+    observers.push([o, onEntries]);
+    return o;
+  } catch (_) {
+    return null;
+  }
+}
+
+const sinceActivation = (t) => Math.max(t - activationStart, 0);
+
+function stopLcp() {
+  if (!lcpObserver) return; // once
+  // Candidates painted before this input may not have been delivered yet.
+  const pending = lcpObserver.takeRecords();
+  for (const e of pending) call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
+  lcpObserver = null;
+  call(R.vital, STOP_LCP, 0, 0, 0);
+}
+
+function installVitals() {
+  const nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : undefined;
+  activationStart = (nav && nav.activationStart) || 0;
+  if (nav && nav.responseStart > 0) {
+    // navigation type as the entry says; prerendered pages have an activationStart.
+    call(R.vital, TTFB, sinceActivation(nav.responseStart), activationStart > 0 ? 1 : 0, String(nav.type || ''));
+  }
+  const lcp = observe('largest-contentful-paint', (es) => {
+    for (const e of es) call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
+  });
+  lcpObserver = lcp;
+  // The browser itself stops LCP at user input and scroll; we stop at the first trusted
+  // key, click or pointer press too (a programmatic scroll must not end LCP).
+  const onInput = (e) => { if (e.isTrusted) stopLcp(); };
+  for (const t of ['keydown', 'click', 'pointerdown']) listen(window, t, onInput, { capture: true, passive: true });
+  observe('paint', (es) => {
+    for (const e of es) if (e.name === 'first-contentful-paint') call(R.vital, FCP, sinceActivation(e.startTime), 0, 0);
+  });
+  const shifts = observe('layout-shift', (es) => {
+    for (const e of es) call(R.vital, SHIFT, e.value, e.startTime, e.hadRecentInput ? 1 : 0);
+  });
+  if (shifts) call(R.vital, SHIFT, 0, -1, 1); // CLS is observable: 0 without shifts
+  const onEvents = (es) => {
+    for (const e of es) if (e.interactionId) call(R.vital, EVENT, e.interactionId, e.duration, 0);
+  };
+  observe('event', onEvents, { durationThreshold: 40 });
+  observe('first-input', onEvents);
+  listen(window, 'pageshow', (e) => {
+    if (!e.persisted) return;
+    // Restored from the back/forward cache: a new page view. Its paint is the next frame.
+    call(R.vital, RESTORE, 0, 0, 0);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      // Also the LCP of the restored view, where the browser measures LCP at all.
+      call(R.vital, RESTORED_PAINT, Math.max(performance.now() - e.timeStamp, 0), lcp ? 1 : 0, 0);
+    }));
+  }, true);
+}
+
+function errorParts(err, fallback) {
+  let type = '', message = '', stack = '';
+  try {
+    if (err !== null && typeof err === 'object') {
+      type = typeof err.name === 'string' ? err.name : '';
+      message = err.message === undefined ? '' : String(err.message);
+      stack = typeof err.stack === 'string' ? err.stack : '';
+    } else if (err !== undefined && err !== null) {
+      message = String(err);
+    }
+  } catch (_) { /* a throwing getter or toString: keep what we have */ }
+  return [type, message || fallback || '', stack];
+}
+
+function onError(e) {
+  const [type, message, stack] = errorParts(e.error, e.message);
+  call(R.error, 'error', type, message, stack, e.filename || '', e.lineno || 0, e.colno || 0);
+}
+
+function onRejection(e) {
+  const [type, message, stack] = errorParts(e.reason, 'unhandled rejection');
+  call(R.error, 'unhandledrejection', type, message, stack, '', 0, 0);
+}
+
+export function installRum(callbacks, opts) {
+  uninstallRum();
+  if (typeof window === 'undefined') return;
+  R = callbacks;
+  if (opts.errors) {
+    listen(window, 'error', onError, false);
+    listen(window, 'unhandledrejection', onRejection, false);
+  }
+  if (typeof PerformanceObserver !== 'function' || typeof performance === 'undefined') return;
+  if (opts.vitals) installVitals();
+  if (opts.longTasks) {
+    observe('longtask', (es) => { for (const e of es) call(R.entry, 0, e); });
+    observe('long-animation-frame', (es) => { for (const e of es) call(R.entry, 1, e); });
+  }
+}
+
+/** Delivers what the observers hold but have not called back with yet (before a report). */
+export function takeRecords() {
+  for (const [o, onEntries] of observers) {
+    try {
+      onEntries(o.takeRecords());
+    } catch (_) { /* ignore */ }
+  }
+}
+
+/** `performance.interactionCount` where the browser has it, else -1. */
+export function interactionCount() {
+  const n = typeof performance !== 'undefined' ? performance.interactionCount : undefined;
+  return typeof n === 'number' ? n : -1;
+}
+
+export function uninstallRum() {
+  for (const [o] of observers) {
+    try { o.disconnect(); } catch (_) { /* ignore */ }
+  }
+  observers = [];
+  lcpObserver = null;
+  for (const u of undo) u();
+  undo = [];
+  R = null;
+}

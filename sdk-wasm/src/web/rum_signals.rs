@@ -1,0 +1,287 @@
+//! Real-user monitoring signals in the page: `rum_signals.js` forwards performance entries and error events;
+//! this module keeps the pure state (`rum::vitals`, `rum::errors`) and turns it into
+//! telemetry: `browser.web_vital` log records and `browser.web_vital.*` histograms at page
+//! hide, `browser.error` log records plus an `exception` event on the active span, and
+//! `longtask` / `long-animation-frame` spans. Names: `notes/rum-contract.md`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use opentelemetry::{InstrumentationScope, KeyValue};
+use wasm_bindgen::prelude::*;
+
+use super::clock::WebClock;
+use super::js::{self, get};
+use super::Sdk;
+use crate::clock::Clock;
+use crate::instrument::span::hex;
+use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO};
+use crate::metrics::{InstrumentDescriptor, InstrumentKind};
+use crate::otlp::json::push_u64;
+use crate::rum::errors::ErrorLimiter;
+use crate::rum::vitals::{navigation_type, PageVitals, Vital};
+use crate::trace::{SdkTracer, SpanOptions};
+
+#[wasm_bindgen(module = "/src/web/rum_signals.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = installRum)]
+    fn shim_install(callbacks: &JsValue, opts: &JsValue);
+    #[wasm_bindgen(js_name = uninstallRum)]
+    fn shim_uninstall();
+    #[wasm_bindgen(js_name = takeRecords)]
+    fn shim_take_records();
+    #[wasm_bindgen(js_name = interactionCount)]
+    fn shim_interaction_count() -> f64;
+}
+
+/// Which RUM features run (`init({ webVitals, errors, longTasks })`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub vitals: bool,
+    pub errors: bool,
+    pub long_tasks: bool,
+}
+
+impl Options {
+    pub fn any(&self) -> bool {
+        self.vitals || self.errors || self.long_tasks
+    }
+}
+
+struct State {
+    sdk: Rc<Sdk>,
+    vitals: PageVitals,
+    navigation_type: &'static str,
+    /// Random hex id of the page view (a load or a back/forward-cache restore).
+    page_view: String,
+    limiter: ErrorLimiter,
+    vitals_scope: Arc<InstrumentationScope>,
+    errors_scope: Arc<InstrumentationScope>,
+    long_tasks: SdkTracer,
+}
+
+type VitalFn = Closure<dyn FnMut(u8, f64, f64, JsValue)>;
+type ErrorFn = Closure<dyn FnMut(String, String, String, String, String, f64, f64)>;
+type EntryFn = Closure<dyn FnMut(u8, JsValue)>;
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the state; `None` when not installed (or re-entered).
+fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    STATE.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+fn scope(name: &'static str) -> Arc<InstrumentationScope> {
+    Arc::new(InstrumentationScope::builder(name).with_version(crate::VERSION).build())
+}
+
+fn page_view_id() -> String {
+    let mut b = [0u8; 8];
+    crate::ids::RandomSource::fill(&super::random::WebRandom::new(), &mut b);
+    hex(&b)
+}
+
+/// Starts the features `opts` turns on for `sdk` (replacing an earlier installation).
+pub fn install(sdk: Rc<Sdk>, opts: Options) {
+    uninstall();
+    if !opts.any() {
+        return;
+    }
+    use opentelemetry::trace::TracerProvider as _;
+    let long_tasks = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/long-tasks").with_version(crate::VERSION).build());
+    let page_view = page_view_id();
+    STATE.with(|s| {
+        *s.borrow_mut() = Some(State {
+            sdk,
+            vitals: PageVitals::default(),
+            navigation_type: "navigate",
+            page_view,
+            limiter: ErrorLimiter::default(),
+            vitals_scope: scope("otel-wasm/web-vitals"),
+            errors_scope: scope("otel-wasm/errors"),
+            long_tasks,
+        })
+    });
+    let vital: VitalFn = Closure::new(on_vital);
+    let error: ErrorFn = Closure::new(on_error);
+    let entry: EntryFn = Closure::new(on_entry);
+    let cb = js_sys::Object::new();
+    js::set(&cb, "vital", vital.as_ref());
+    js::set(&cb, "error", error.as_ref());
+    js::set(&cb, "entry", entry.as_ref());
+    let o = js_sys::Object::new();
+    js::set(&o, "vitals", &opts.vitals.into());
+    js::set(&o, "errors", &opts.errors.into());
+    js::set(&o, "longTasks", &opts.long_tasks.into());
+    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry)));
+    shim_install(&cb, &o);
+}
+
+/// Removes the listeners and observers (at shutdown).
+pub fn uninstall() {
+    shim_uninstall();
+    STATE.with(|s| s.borrow_mut().take());
+    CALLBACKS.with(|c| c.borrow_mut().take());
+}
+
+/// Errors refused by the rate limit or as duplicates, for `stats().errorsDropped`.
+pub fn errors_dropped() -> u64 {
+    with_state(|s| s.limiter.dropped).unwrap_or(0)
+}
+
+fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
+    with_state(|s| match kind {
+        0 => s.vitals.lcp.candidate(a),
+        1 => s.vitals.lcp.stop(),
+        2 if b < 0.0 => s.vitals.cls_observed = true,
+        2 => s.vitals.cls.add(a, b, c.as_f64() == Some(1.0)),
+        3 => s.vitals.inp.add(a as u64, b),
+        4 => {
+            s.vitals.fcp.get_or_insert(a);
+        }
+        5 => {
+            s.vitals.ttfb = Some(a);
+            s.navigation_type = navigation_type(&c.as_string().unwrap_or_default(), b == 1.0);
+        }
+        6 => {
+            // A back/forward-cache restore: a new page view, served without a request.
+            s.vitals = s.vitals.restored();
+            s.navigation_type = "back-forward-cache";
+            s.page_view = page_view_id();
+        }
+        7 => {
+            s.vitals.fcp.get_or_insert(a);
+            if b == 1.0 {
+                s.vitals.lcp.candidate(a);
+            }
+        }
+        _ => {}
+    });
+}
+
+/// The active span's context for a log record (the auto-instrumentations' current one).
+fn active_trace() -> Option<([u8; 16], [u8; 8], u8)> {
+    crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8))
+}
+
+/// Reports the page view's vitals (once), before the page-hide flush sends them.
+pub fn report_vitals() {
+    // Entries the observers hold but have not delivered yet (runs the callbacks).
+    shim_take_records();
+    let count = shim_interaction_count();
+    with_state(|s| {
+        let values = s.vitals.report((count >= 0.0).then_some(count as u64));
+        if values.is_empty() {
+            return;
+        }
+        let now = s.sdk.clock.now_ns();
+        let route = KeyValue::new("page.route", s.sdk.rum.route());
+        for (v, x) in values {
+            let rating = v.rating(x);
+            let mut log = LogRecord::event(s.vitals_scope.clone(), "browser.web_vital", SEVERITY_INFO, v.name().into(), now);
+            let id = s.page_view.clone() + "-" + v.name();
+            log.attributes.extend([
+                KeyValue::new("web_vital.name", v.name()),
+                KeyValue::new("web_vital.value", x),
+                KeyValue::new("web_vital.rating", rating),
+                KeyValue::new("web_vital.delta", x),
+                KeyValue::new("web_vital.id", id),
+                KeyValue::new("web_vital.navigation_type", s.navigation_type),
+            ]);
+            s.sdk.emit_log(log);
+            record_histogram(s, v, x, vec![KeyValue::new("web_vital.rating", rating), KeyValue::new("web_vital.navigation_type", s.navigation_type), route.clone()], now);
+        }
+    });
+}
+
+fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: u64) {
+    let mut d = InstrumentDescriptor::new(v.metric(), InstrumentKind::Histogram, s.vitals_scope.clone());
+    d.unit = v.unit().into();
+    d.boundaries = v.buckets().to_vec();
+    let attrs = s.sdk.rum.metric_attributes(attrs);
+    let mut m = s.sdk.metrics.borrow_mut();
+    let id = m.register(d);
+    m.record(id, value, attrs, now);
+}
+
+fn on_error(source: String, ty: String, message: String, stack: String, file: String, line: f64, col: f64) {
+    // What makes two errors "the same": type, message and where.
+    let mut key = ty.clone() + ": " + &message + " @" + &file + ":";
+    push_u64(&mut key, line as u64);
+    key.push(':');
+    push_u64(&mut key, col as u64);
+    let Some((sdk, scope)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone()))).flatten() else {
+        return;
+    };
+    let now = sdk.clock.now_ns();
+    let mut exception = Vec::with_capacity(3);
+    if !ty.is_empty() {
+        exception.push(KeyValue::new("exception.type", ty));
+    }
+    exception.push(KeyValue::new("exception.message", message.clone()));
+    if !stack.is_empty() {
+        exception.push(KeyValue::new("exception.stacktrace", stack));
+    }
+    crate::instrument::web::add_event_to_current("exception", exception.clone(), now);
+    let mut log = LogRecord::event(scope, "browser.error", SEVERITY_ERROR, message, now);
+    log.trace = active_trace();
+    log.attributes.extend(exception);
+    log.attributes.push(KeyValue::new("error.source", source));
+    if !file.is_empty() {
+        log.attributes.push(KeyValue::new("code.filepath", file));
+    }
+    if line > 0.0 {
+        log.attributes.push(KeyValue::new("code.lineno", line as i64));
+        log.attributes.push(KeyValue::new("code.colno", col as i64));
+    }
+    sdk.emit_log(log);
+}
+
+/// A `longtask` (kind 0) or `long-animation-frame` (kind 1) entry → one INTERNAL span.
+fn on_entry(kind: u8, e: JsValue) {
+    let num = |o: &JsValue, k: &str| get(o, k).as_f64().unwrap_or(0.0);
+    let text = |o: &JsValue, k: &str| get(o, k).as_string().unwrap_or_default();
+    with_state(|s| {
+        let (start, duration) = (num(&e, "startTime"), num(&e, "duration"));
+        let (name, attributes) = if kind == 0 {
+            let a = js_sys::Array::from(&get(&e, "attribution")).get(0);
+            ("longtask", vec![
+                KeyValue::new("longtask.duration", duration),
+                KeyValue::new("longtask.attribution.name", text(&a, "name")),
+                KeyValue::new("longtask.attribution.container_type", text(&a, "containerType")),
+                KeyValue::new("longtask.attribution.container_src", text(&a, "containerSrc")),
+                KeyValue::new("longtask.attribution.container_id", text(&a, "containerId")),
+                KeyValue::new("longtask.attribution.container_name", text(&a, "containerName")),
+            ])
+        } else {
+            let scripts = js_sys::Array::from(&get(&e, "scripts"));
+            let mut attrs = vec![
+                KeyValue::new("loaf.blocking_duration", num(&e, "blockingDuration")),
+                KeyValue::new("loaf.render_start", num(&e, "renderStart")),
+                KeyValue::new("loaf.scripts.count", scripts.length() as i64),
+            ];
+            let longest = scripts.iter().fold(None::<JsValue>, |m, x| match m {
+                Some(m) if num(&m, "duration") >= num(&x, "duration") => Some(m),
+                _ => Some(x),
+            });
+            if let Some(l) = longest {
+                attrs.extend([
+                    KeyValue::new("loaf.script.invoker", text(&l, "invoker")),
+                    KeyValue::new("loaf.script.source_url", text(&l, "sourceURL")),
+                    KeyValue::new("loaf.script.source_function_name", text(&l, "sourceFunctionName")),
+                    KeyValue::new("loaf.script.duration", num(&l, "duration")),
+                ]);
+            }
+            ("long-animation-frame", attrs)
+        };
+        let mut o = SpanOptions::new(name);
+        o.attributes = attributes;
+        o.start_ns = Some(s.sdk.clock.perf_ms_to_ns(start));
+        let mut span = s.long_tasks.start_span(o);
+        span.end_at(s.sdk.clock.perf_ms_to_ns(start + duration));
+    });
+}
