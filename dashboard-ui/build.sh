@@ -2,7 +2,8 @@
 # Builds the dashboard into dashboard-ui/dist/: a size-optimised wasm build,
 # wasm-bindgen (--target web), wasm-opt -Oz, content-hashed file names, and
 # index.html pointing at them. Prints the gzip size of the first load.
-#   dashboard-ui/build.sh            release build (what nginx serves)
+#   dashboard-ui/build.sh            release build (what nginx serves) into dist/
+#   dashboard-ui/build.sh --dogfood  the same with cargo feature `dogfood` into dist-dogfood/
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/env.sh"
@@ -14,12 +15,14 @@ cd "$ROOT"
 # stable toolchain by RUSTC_BOOTSTRAP=1 for this build only. Own target dir, so these RUSTFLAGS
 # don't rebuild the dependencies other wasm builds share.
 cargo_target=$ROOT/target/dashboard-cargo
+features=() out=dist
+if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
 RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$cargo_target \
   RUSTFLAGS='-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none' \
   cargo build -p dashboard-ui --profile wasm-release --target wasm32-unknown-unknown \
-  -Zbuild-std=std,panic_abort --quiet
+  -Zbuild-std=std,panic_abort --quiet "${features[@]}"
 
-work=$ROOT/target/dashboard-build
+work=$ROOT/target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work"
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name dashboard \
   "$cargo_target/wasm32-unknown-unknown/wasm-release/dashboard_ui.wasm" 2>&1 | grep -v target_features || true
@@ -27,7 +30,7 @@ wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontr
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$work/dashboard_bg.wasm" -o "$work/dashboard_bg.opt.wasm"
 
-dist=$here/dist
+dist=$here/$out
 rm -rf "$dist" && mkdir -p "$dist"
 hashed() { # file stem ext → copies file to dist/stem-<hash>.ext and prints the name
   local name; name="$2-$(sha256sum "$1" | cut -c1-12).$3"
@@ -37,11 +40,17 @@ wasm=$(hashed "$work/dashboard_bg.opt.wasm" dashboard_bg wasm)
 js=$(hashed "$work/dashboard.js" dashboard js)
 css=$(hashed "$here/web/style.css" style css)
 sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" -e "s|__CSS__|$css|g" "$here/web/index.html" > "$dist/index.html"
+# JS snippets of linked crates (sdk-wasm's, with the `dogfood` feature): the glue imports them.
+snippets=()
+if [ -d "$work/snippets" ]; then
+  cp -r "$work/snippets" "$dist/"
+  while IFS= read -r f; do snippets+=("${f#"$dist"/}"); done < <(find "$dist/snippets" -type f | sort)
+fi
 
-# First load = index.html + JS glue + wasm + CSS, as gzip (-9) transfers them.
+# First load = index.html + JS glue (+ snippets) + wasm + CSS, as gzip (-9) transfers them.
 total=0
 : > "$dist/SIZES.txt"
-for f in index.html "$js" "$wasm" "$css"; do
+for f in index.html "$js" "$wasm" "$css" "${snippets[@]}"; do
   raw=$(stat -c %s "$dist/$f"); gz=$(gzip -9 -c "$dist/$f" | wc -c); total=$((total + gz))
   printf '%-40s %8d bytes, gzip %7d\n' "$f" "$raw" "$gz" | tee -a "$dist/SIZES.txt"
 done

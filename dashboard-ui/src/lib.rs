@@ -6,6 +6,7 @@ pub mod chart;
 pub mod format;
 pub mod model;
 pub mod query_builder;
+pub mod rum;
 pub mod service_map;
 pub mod trace;
 pub mod url_state;

@@ -280,9 +280,11 @@ pub fn panel_query_from_composite(composite: &Value) -> PanelQuery {
     p
 }
 
-/// Browser (RUM) queries over traces, one row per group (`panelType:"table"`):
+/// Browser (RUM) queries, named; tables give one row per group:
 /// page loads by route (p75 and count of `documentLoad`), slowest resources
-/// (p75 of `resourceFetch` by URL), interactions with the most errors.
+/// (p75 of `resourceFetch` by URL), interactions with the most errors (all
+/// over traces), web vitals and browser errors (over the SDK's log records,
+/// names from the RUM contract), sessions and route changes (traces).
 pub fn rum_queries(start_ms: i64, end_ms: i64) -> Vec<(&'static str, Value)> {
     let step = ((end_ms - start_ms) / 1000).max(60);
     let dur = trace_column("durationNano");
@@ -311,7 +313,62 @@ pub fn rum_queries(start_ms: i64, end_ms: i64) -> Vec<(&'static str, Value)> {
                 builder_query("B", "traces", "count", empty_key(), vec![has_event], by_name, step, "count"),
             ]),
         ),
+        ("vitals", rum_vitals(start_ms, end_ms, step)),
+        ("errorCounts", rum_error_counts(start_ms, end_ms, step)),
+        ("recentErrors", rum_recent_errors(start_ms, end_ms)),
+        ("sessions", rum_sessions(start_ms, end_ms, step)),
     ]
+}
+
+/// `event.name = <name>` on log records (the RUM contract's event marker).
+fn log_event_is(name: &str) -> Value {
+    filter(key("event.name", "string", "tag", false), "=", json!(name))
+}
+
+/// Web vitals from the SDK's `browser.web_vital` log records: p75 of
+/// `web_vital.value` per vital (A) and per vital and route (C), record
+/// counts per vital and rating (B) and per vital, rating and route (D).
+fn rum_vitals(start_ms: i64, end_ms: i64, step: i64) -> Value {
+    let tag = |k: &str| key(k, "string", "tag", false);
+    let value = key("web_vital.value", "float64", "tag", false);
+    let is_vital = || vec![log_event_is("browser.web_vital")];
+    let (name, rating, route) = (tag("web_vital.name"), tag("web_vital.rating"), tag("page.route"));
+    let queries = vec![
+        builder_query("A", "logs", "p75", value.clone(), is_vital(), vec![name.clone()], step, "p75"),
+        builder_query("B", "logs", "count", empty_key(), is_vital(), vec![name.clone(), rating.clone()], step, "count"),
+        builder_query("C", "logs", "p75", value, is_vital(), vec![route.clone(), name.clone()], step, "p75"),
+        builder_query("D", "logs", "count", empty_key(), is_vital(), vec![route, name, rating], step, "count"),
+    ];
+    query_range(start_ms, end_ms, step, "table", queries)
+}
+
+/// `browser.error` log records counted per `exception.message`.
+fn rum_error_counts(start_ms: i64, end_ms: i64, step: i64) -> Value {
+    let by = vec![key("exception.message", "string", "tag", false)];
+    let q = builder_query("A", "logs", "count", empty_key(), vec![log_event_is("browser.error")], by, step, "count");
+    query_range(start_ms, end_ms, step, "table", vec![q])
+}
+
+/// The newest `browser.error` log records (last seen and trace link per message).
+fn rum_recent_errors(start_ms: i64, end_ms: i64) -> Value {
+    let mut q = builder_query("A", "logs", "noop", empty_key(), vec![log_event_is("browser.error")], vec![], 60, "");
+    q.insert("orderBy".into(), json!([{"columnName": "timestamp", "order": "desc"}]));
+    q.insert("limit".into(), json!(200));
+    q.insert("offset".into(), json!(0));
+    q.insert("pageSize".into(), json!(200));
+    query_range(start_ms, end_ms, 60, "list", vec![q])
+}
+
+/// Distinct `session.id` over spans (A) and `routeChange` spans per `page.route` (B).
+fn rum_sessions(start_ms: i64, end_ms: i64, step: i64) -> Value {
+    let session = key("session.id", "string", "tag", false);
+    let has_session = filter(session.clone(), "exists", json!(""));
+    let route_change = filter(trace_column("name"), "=", json!("routeChange"));
+    let queries = vec![
+        builder_query("A", "traces", "count_distinct", session, vec![has_session], vec![], step, "sessions"),
+        builder_query("B", "traces", "count", empty_key(), vec![route_change], vec![key("page.route", "string", "tag", false)], step, "count"),
+    ];
+    query_range(start_ms, end_ms, step, "table", queries)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

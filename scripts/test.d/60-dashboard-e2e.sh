@@ -8,4 +8,8 @@ cargo build -p server --quiet
 if [ ! -f dashboard-ui/dist/index.html ] || [ -n "$(find dashboard-ui/src dashboard-ui/web dashboard-ui/Cargo.toml -newer dashboard-ui/dist/index.html | head -1)" ]; then
   dashboard-ui/build.sh
 fi
+# The dogfood build (cargo feature `dogfood`) for the e2e's switch-on part.
+if [ ! -f dashboard-ui/dist-dogfood/index.html ] || [ -n "$(find dashboard-ui/src dashboard-ui/web dashboard-ui/Cargo.toml sdk-wasm/src sdk-wasm/Cargo.toml -newer dashboard-ui/dist-dogfood/index.html | head -1)" ]; then
+  dashboard-ui/build.sh --dogfood
+fi
 node tests/dashboard/e2e.mjs

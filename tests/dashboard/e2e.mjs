@@ -7,13 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, ROOT, CHROMIUM_ARGS, chromium } from './harness.mjs';
-import { browserAppTraces, bigTrace, logs, post, XSS } from './seed.mjs';
+import { browserAppTraces, bigTrace, logs, post, rum, XSS } from './seed.mjs';
 
 const shots = join(ROOT, 'tests/artifacts/dashboard');
 mkdirSync(shots, { recursive: true });
 const TIMEOUT = 15_000;
 
-let stack, browser, step = 0;
+let stack, dogStack, browser, step = 0;
 const t0 = Date.now();
 const log = (m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 
@@ -24,6 +24,10 @@ async function main() {
   const big = bigTrace(10_000);
   for (const p of big.payloads) await post(`${stack.otlp}/v1/traces`, p);
   await post(`${stack.otlp}/v1/logs`, logs());
+  const rumData = rum();
+  await post(`${stack.otlp}/v1/traces`, rumData.traces);
+  await post(`${stack.otlp}/v1/logs`, rumData.logs);
+  await post(`${stack.otlp}/v1/metrics`, rumData.metrics);
   log('seeded');
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -44,11 +48,7 @@ async function main() {
   if (page.url().includes('/login')) await page.waitForURL(/\/signup/);
   await see('Create the admin account');
   await shot('signup');
-  await page.getByLabel('Name').fill('E2E Admin');
-  await page.getByLabel('Organization').fill('E2E Org');
-  await page.getByLabel('Email').fill('admin@e2e.test');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Get started' }).click();
+  await signUp(page);
 
   // Services.
   await page.waitForURL(/\/services/);
@@ -172,14 +172,73 @@ async function main() {
   await see('Page loads by route');
   await see('http://shop.local/checkout');
   await see('/assets/');
+  // Web vitals: overall p75 per vital in its rating colour, shares; then by route.
+  const vital = (name) => page.locator('.vital').filter({ has: page.getByText(name, { exact: true }) });
+  await vital('LCP').locator('.vital-p75.rating-needs-improvement').getByText('3.1 s').waitFor();
+  await vital('LCP').getByText('good 60%').waitFor();
+  await vital('LCP').getByText('poor 20%').waitFor();
+  await vital('CLS').locator('.vital-p75.rating-good').getByText('0.020').waitFor();
+  await vital('INP').locator('.vital-p75.rating-poor').getByText('640 ms').waitFor();
+  const routeRow = (route, name) => page.locator('tr').filter({ has: page.getByRole('cell', { name: route, exact: true }) })
+    .filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await routeRow('/checkout', 'LCP').getByText('50%').first().waitFor();
+  await routeRow('/', 'LCP').getByText('100%').waitFor();
+  // Top errors: message, count, last seen, trace link of the traced one.
+  const errRow = page.locator('tr').filter({ hasText: "Cannot read properties of undefined (reading 'price')" });
+  await errRow.getByRole('cell', { name: '3', exact: true }).waitFor();
+  await errRow.getByRole('link', { name: rumData.clickTrace.slice(0, 12) }).waitFor();
+  await page.locator('tr').filter({ hasText: 'cart is not defined' }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  // Sessions and route changes.
+  await page.locator('.stat').getByText('3', { exact: true }).waitFor();
+  await page.locator('tr').filter({ has: page.getByRole('cell', { name: '/cart', exact: true }) }).getByRole('cell', { name: '3', exact: true }).waitFor();
   await shot('browser');
+  await errRow.getByRole('link').click();
+  await page.waitForURL(new RegExp(`/trace/${rumData.clickTrace}`));
+  await see('click');
+  await page.goto(`${stack.web}/browser?range=1h`);
+  await see('Web vitals (p75)');
 
   // Themes: explicit dark.
   await page.getByLabel('Theme').selectOption('dark');
   await shot('browser-dark');
 
+  // Dogfood: a second stack serving the `dogfood` build, its nginx turning the switch on; the dashboard's own API calls
+  // arrive at that server as spans of service otel-wasm-dashboard, and each call carried a
+  // traceparent.
+  dogStack = await startStack({ dogfood: true, dist: join(ROOT, 'dashboard-ui/dist-dogfood') });
+  const dog = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  dog.setDefaultTimeout(TIMEOUT);
+  dog.on('pageerror', (e) => pageErrors.push(e.message));
+  const traced = [];
+  dog.on('request', (r) => { if (r.url().includes('/api/')) traced.push(r.headers()['traceparent'] || ''); });
+  await dog.goto(`${dogStack.web}/`);
+  await dog.waitForURL(/\/signup/);
+  await signUp(dog);
+  await dog.waitForURL(/\/services/);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await dog.goto(`${dogStack.web}/services?range=15m`); // leaving the page flushes the SDK
+    const found = await dog.getByText('otel-wasm-dashboard').first().waitFor({ timeout: 2000 }).then(() => true, () => false);
+    if (found) break;
+    if (Date.now() > deadline) throw new Error('no spans of service otel-wasm-dashboard arrived');
+  }
+  if (!traced.length || traced.some((t) => !/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/.test(t))) {
+    throw new Error(`API calls without a traceparent: ${JSON.stringify(traced.slice(0, 5))}`);
+  }
+  log(`dogfood: ${traced.length} traced API calls, service otel-wasm-dashboard listed`);
+  await dog.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-dogfood-services.png`) });
+
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join('; ')}`);
   log('all pages passed');
+}
+
+/** Fills and sends the first-run signup form. */
+async function signUp(page) {
+  await page.getByLabel('Name').fill('E2E Admin');
+  await page.getByLabel('Organization').fill('E2E Org');
+  await page.getByLabel('Email').fill('admin@e2e.test');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Get started' }).click();
 }
 
 main()
@@ -191,5 +250,6 @@ main()
   .then(async (code) => {
     if (browser) await browser.close().catch(() => {});
     if (stack) stack.stop();
+    if (dogStack) dogStack.stop();
     process.exit(code);
   });

@@ -34,11 +34,12 @@ async function waitFor(url, what, timeoutMs = 30_000) {
 }
 
 /** Renders the repo's nginx template into a complete nginx.conf under `dir`. */
-export function renderNginxConf(dir, { listen, root, upstream }) {
+export function renderNginxConf(dir, { listen, root, upstream, otelEndpoint = '' }) {
   const server = readFileSync(join(ROOT, 'dashboard-ui/nginx/dashboard.conf.template'), 'utf8')
     .replaceAll('${DASHBOARD_LISTEN}', listen)
     .replaceAll('${DASHBOARD_ROOT}', root)
-    .replaceAll('${QUERY_SERVICE_URL}', upstream);
+    .replaceAll('${QUERY_SERVICE_URL}', upstream)
+    .replaceAll('${DASHBOARD_OTEL_ENDPOINT}', otelEndpoint);
   writeFileSync(join(dir, 'dashboard.conf'), server);
   for (const d of ['logs', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
   const conf = `worker_processes 1;
@@ -61,7 +62,8 @@ http {
   return join(dir, 'nginx.conf');
 }
 
-export async function startStack({ serverBin = join(ROOT, 'target/debug/server'), dist = join(ROOT, 'dashboard-ui/dist') } = {}) {
+/** `dogfood`: the dashboard traces its API calls to this server's OTLP port. */
+export async function startStack({ serverBin = join(ROOT, 'target/debug/server'), dist = join(ROOT, 'dashboard-ui/dist'), dogfood = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dash-e2e-'));
   const children = [];
   const stop = () => {
@@ -78,7 +80,8 @@ export async function startStack({ serverBin = join(ROOT, 'target/debug/server')
     server.stderr.on('data', (d) => { serverLog += d; });
     await waitFor(`http://127.0.0.1:${apiPort}/api/v1/health`, `server (log: ${serverLog.slice(-500)})`);
 
-    const conf = renderNginxConf(dir, { listen: `127.0.0.1:${webPort}`, root: dist, upstream: `http://127.0.0.1:${apiPort}` });
+    const conf = renderNginxConf(dir, { listen: `127.0.0.1:${webPort}`, root: dist, upstream: `http://127.0.0.1:${apiPort}`,
+      otelEndpoint: dogfood ? `http://127.0.0.1:${otlpPort}` : '' });
     const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
     children.push(nginx);
     await waitFor(`http://127.0.0.1:${webPort}/`, 'nginx');

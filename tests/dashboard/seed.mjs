@@ -127,3 +127,73 @@ export async function post(url, body) {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!r.ok) throw new Error(`POST ${url}: ${r.status} ${await r.text()}`);
 }
+
+const dbl = (key, value) => ({ key, value: { doubleValue: value } });
+
+/**
+ * What the SDK's RUM signals send (names: notes/rum-contract.md): web-vital log
+ * records and histogram points, browser.error log records (some inside a traced
+ * click), spans carrying session.id / page.route, and routeChange spans.
+ * Vitals per route are fixed so the page's p75 and shares are known:
+ * LCP on "/" good (1200, 1800, 2100 ms), on "/checkout" poor (4800 ms) and
+ * needs-improvement (3100 ms); CLS good everywhere (0.02); INP poor on "/checkout" (640 ms).
+ */
+export function rum(nowMs = Date.now()) {
+  const sessions = [hex(16), hex(16), hex(16)];
+  const resource = { attributes: [str('service.name', 'shop-web'), ...browserResource] };
+  const vitals = [
+    ['/', 'LCP', 1200], ['/', 'LCP', 1800], ['/', 'LCP', 2100], ['/', 'CLS', 0.02],
+    ['/checkout', 'LCP', 4800], ['/checkout', 'LCP', 3100], ['/checkout', 'CLS', 0.02], ['/checkout', 'INP', 640],
+  ];
+  const thresholds = { LCP: [2500, 4000], INP: [200, 500], CLS: [0.1, 0.25] };
+  const rate = (name, v) => (v <= thresholds[name][0] ? 'good' : v <= thresholds[name][1] ? 'needs-improvement' : 'poor');
+  const common = (i, route) => [str('session.id', sessions[i % 3]), str('page.route', route), str('url.full', `http://shop.local${route}`)];
+  const vitalRecords = vitals.map(([route, name, value], i) => ({
+    timeUnixNano: String((nowMs - 300_000 + i * 1000) * 1e6), observedTimeUnixNano: String((nowMs - 300_000 + i * 1000) * 1e6),
+    severityNumber: 9, severityText: 'INFO', body: { stringValue: name }, eventName: 'browser.web_vital',
+    attributes: [str('event.name', 'browser.web_vital'), str('web_vital.name', name), dbl('web_vital.value', value),
+      str('web_vital.rating', rate(name, value)), dbl('web_vital.delta', value), str('web_vital.id', `v4-${i}`),
+      str('web_vital.navigation_type', 'navigate'), ...common(i, route)],
+  }));
+  // Spans: a traced click whose handler throws, routeChange spans, one session per span.
+  const spans = [];
+  const routeChanges = [['/', '/cart'], ['/cart', '/checkout'], ['/', '/cart'], ['/cart', '/checkout'], ['/checkout', '/cart']];
+  routeChanges.forEach(([from, to], i) => spans.push(span({ traceId: hex(16), name: 'routeChange', startNs: (nowMs - 250_000 + i * 5000) * 1e6, durMs: 1,
+    attrs: [str('browser.navigation.type', 'push'), str('page.previous_route', from), ...common(i, to)] })));
+  const clickTrace = hex(16);
+  const click = span({ traceId: clickTrace, name: 'click', startNs: (nowMs - 200_000) * 1e6, durMs: 12, attrs: [str('event_type', 'click'), ...common(0, '/checkout')], error: true });
+  spans.push(click);
+  const error = (i, message, type, traced) => ({
+    timeUnixNano: String((nowMs - 200_000 + i * 2000) * 1e6), observedTimeUnixNano: String((nowMs - 200_000 + i * 2000) * 1e6),
+    severityNumber: 17, severityText: 'ERROR', body: { stringValue: message }, eventName: 'browser.error',
+    attributes: [str('event.name', 'browser.error'), str('exception.type', type), str('exception.message', message),
+      str('exception.stacktrace', `${type}: ${message}\n    at onClick (app.js:10:5)`), str('error.source', 'error'),
+      str('code.filepath', 'http://shop.local/assets/app.js'), int('code.lineno', 10), int('code.colno', 5), ...common(i, '/checkout')],
+    ...(traced ? { traceId: clickTrace, spanId: click.spanId } : {}),
+  });
+  const errors = [
+    error(0, "Cannot read properties of undefined (reading 'price')", 'TypeError', true),
+    error(1, "Cannot read properties of undefined (reading 'price')", 'TypeError', false),
+    error(2, "Cannot read properties of undefined (reading 'price')", 'TypeError', false),
+    error(3, 'cart is not defined', 'ReferenceError', false),
+  ];
+  // Histogram points as the metrics pipeline sends them (one per vital report).
+  const point = ([route, name, value], i) => ({
+    startTimeUnixNano: String((nowMs - 300_000) * 1e6), timeUnixNano: String((nowMs - 300_000 + i * 1000) * 1e6),
+    count: '1', sum: value, bucketCounts: ['0', '1'], explicitBounds: [thresholds[name][0] * 100],
+    attributes: [str('web_vital.rating', rate(name, value)), str('web_vital.navigation_type', 'navigate'), str('page.route', route), str('session.id', sessions[i % 3])],
+  });
+  const metrics = ['LCP', 'INP', 'CLS'].map((name) => ({
+    name: `browser.web_vital.${name.toLowerCase()}`, unit: name === 'CLS' ? '1' : 'ms',
+    histogram: { aggregationTemporality: 1, dataPoints: vitals.map((v, i) => [v, i]).filter(([v]) => v[1] === name).map(([v, i]) => point(v, i)) },
+  }));
+  return {
+    traces: { resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'otel-wasm' }, spans }] }] },
+    logs: { resourceLogs: [{ resource, scopeLogs: [
+      { scope: { name: 'otel-wasm/web-vitals' }, logRecords: vitalRecords },
+      { scope: { name: 'otel-wasm/errors' }, logRecords: errors },
+    ] }] },
+    metrics: { resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'otel-wasm/web-vitals' }, metrics }] }] },
+    clickTrace,
+  };
+}

@@ -2,6 +2,8 @@
 
 mod api;
 mod components;
+#[cfg(feature = "dogfood")]
+mod dogfood;
 mod pages;
 mod state;
 

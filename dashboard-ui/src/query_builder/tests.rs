@@ -104,10 +104,30 @@ fn panels_and_rules_round_trip() {
 #[test]
 fn rum_queries_are_tables_over_traces() {
     let qs = rum_queries(0, 3_600_000);
-    assert_eq!(qs.len(), 3);
+    assert_eq!(qs.len(), 7);
     let (name, v) = &qs[0];
     assert_eq!(*name, "pageLoads");
     assert_eq!(v["compositeQuery"]["panelType"], "table");
     assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["aggregateOperator"], "p75");
     assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"][0]["value"], "documentLoad");
+}
+
+#[test]
+fn rum_vitals_and_errors_are_log_queries_on_contract_names() {
+    let qs: std::collections::BTreeMap<_, _> = rum_queries(0, 3_600_000).into_iter().collect();
+    let v = &qs["vitals"]["compositeQuery"]["builderQueries"];
+    assert_eq!(v["A"]["dataSource"], "logs");
+    assert_eq!(v["A"]["aggregateAttribute"]["key"], "web_vital.value");
+    assert_eq!(v["A"]["aggregateAttribute"]["dataType"], "float64");
+    assert_eq!(v["A"]["filters"]["items"][0]["key"]["key"], "event.name");
+    assert_eq!(v["A"]["filters"]["items"][0]["value"], "browser.web_vital");
+    assert_eq!(v["D"]["groupBy"].as_array().unwrap().len(), 3);
+    let e = &qs["errorCounts"]["compositeQuery"]["builderQueries"]["A"];
+    assert_eq!(e["groupBy"][0]["key"], "exception.message");
+    assert_eq!(e["filters"]["items"][0]["value"], "browser.error");
+    assert_eq!(qs["recentErrors"]["compositeQuery"]["panelType"], "list");
+    let s = &qs["sessions"]["compositeQuery"]["builderQueries"];
+    assert_eq!(s["A"]["aggregateOperator"], "count_distinct");
+    assert_eq!(s["A"]["aggregateAttribute"]["key"], "session.id");
+    assert_eq!(s["B"]["filters"]["items"][0]["value"], "routeChange");
 }

@@ -53,7 +53,23 @@ pub fn api_base() -> String {
 /// Bytes, not text: a 100 000-span trace is ~25 MB, and copying the ArrayBuffer into wasm
 /// memory is far cheaper than decoding it to a JS string and re-encoding that as UTF-8.
 async fn send(method: Method, url: &str, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, Vec<u8>)> {
-    let mut req = RequestBuilder::new(url).method(method);
+    #[cfg(feature = "dogfood")]
+    let traced = super::dogfood::start_call(method.as_str(), url);
+    let req = RequestBuilder::new(url).method(method);
+    #[cfg(feature = "dogfood")]
+    let req = match &traced {
+        Some((_, traceparent)) => req.header("traceparent", traceparent),
+        None => req,
+    };
+    let result = send_untraced(req, token, body).await;
+    #[cfg(feature = "dogfood")]
+    if let Some((span, _)) = traced {
+        span.finish(result.as_ref().map(|r| r.0).map_err(|e| e.message.as_str()));
+    }
+    result
+}
+
+async fn send_untraced(mut req: RequestBuilder, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, Vec<u8>)> {
     if let Some(t) = token {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
