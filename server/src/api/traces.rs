@@ -11,8 +11,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use futures_util::StreamExt;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::access::ViewAccess;
@@ -50,7 +50,9 @@ async fn trace_detail(
     tokio::spawn(async move {
         let chunks = tx.clone();
         let done = store
-            .with_conn(move |c| write_trace_json(c, &id, &mut |chunk| chunks.blocking_send(Ok(chunk)).is_ok()))
+            .with_conn(move |c| {
+                write_trace_json(c, &id, &mut |chunk| chunks.blocking_send(Ok(chunk)).is_ok())
+            })
             .await;
         if let Err(e) = done {
             let _ = tx.send(Err(e)).await;
@@ -61,7 +63,9 @@ async fn trace_detail(
         Some(Err(e)) => return Err(RawError::internal(e)),
         None => return Err(RawError::internal("trace query ended without a reply")),
     };
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) });
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
     let body = Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest));
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -89,7 +93,12 @@ pub fn write_trace_json(
     let mut first = true;
     let mut values = Vec::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        let text = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or("");
+        let text = |i: usize| {
+            r.get_ref(i)
+                .ok()
+                .and_then(|v| v.as_str().ok())
+                .unwrap_or("")
+        };
         let int = |i: usize| r.get::<_, i64>(i).unwrap_or(0);
         if !first {
             out.push(b',');
@@ -121,8 +130,17 @@ pub fn write_trace_json(
             out.push(b',');
             out.extend_from_slice(json_array_or_empty(text(col)).as_bytes());
         }
-        out.extend_from_slice(if r.get::<_, bool>(11).unwrap_or(false) { b",true]" } else { b",false]" });
-        if out.len() >= CHUNK && !sink(std::mem::replace(&mut out, Vec::with_capacity(CHUNK + 64 * 1024))) {
+        out.extend_from_slice(if r.get::<_, bool>(11).unwrap_or(false) {
+            b",true]"
+        } else {
+            b",false]"
+        });
+        if out.len() >= CHUNK
+            && !sink(std::mem::replace(
+                &mut out,
+                Vec::with_capacity(CHUNK + 64 * 1024),
+            ))
+        {
             return Err("client went away".into());
         }
     }
@@ -190,7 +208,14 @@ fn append_tags(stored: &str, keys: &mut Vec<u8>, values: &mut Vec<u8>, count: &m
     }
     let (k_len, v_len, n) = (keys.len(), values.len(), *count);
     let mut de = serde_json::Deserializer::from_str(stored);
-    if de.deserialize_map(Tags { keys, values, count }).is_err() {
+    if de
+        .deserialize_map(Tags {
+            keys,
+            values,
+            count,
+        })
+        .is_err()
+    {
         keys.truncate(k_len);
         values.truncate(v_len);
         *count = n;
@@ -218,12 +243,18 @@ mod tests {
         append_tags(r#"{"g":"half"#, &mut k, &mut v, &mut n);
         assert_eq!(n, 5);
         assert_eq!(String::from_utf8(k).unwrap(), r#""a","b","c","d\n","e""#);
-        assert_eq!(String::from_utf8(v).unwrap(), r#""x\"y","1.5","","true","{\"f\":[1]}""#);
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            r#""x\"y","1.5","","true","{\"f\":[1]}""#
+        );
     }
 
     #[test]
     fn refs_and_events_pass_through_when_they_are_arrays() {
-        assert_eq!(json_array_or_empty(r#"["{TraceId=a, SpanId=b, RefType=CHILD_OF}"]"#), r#"["{TraceId=a, SpanId=b, RefType=CHILD_OF}"]"#);
+        assert_eq!(
+            json_array_or_empty(r#"["{TraceId=a, SpanId=b, RefType=CHILD_OF}"]"#),
+            r#"["{TraceId=a, SpanId=b, RefType=CHILD_OF}"]"#
+        );
         assert_eq!(json_array_or_empty("{}"), "[]");
         assert_eq!(json_array_or_empty(""), "[]");
     }
