@@ -279,9 +279,7 @@ async fn logs_and_metrics_are_queryable() {
         "filters": {"op": "AND", "items": [{"key": {"key": "page", "dataType": "string", "type": "tag"}, "op": "=", "value": "/cart"}]},
         "orderBy": [{"columnName": "timestamp", "order": "desc"}], "pageSize": 2}}}})
     };
-    let (status, body) = srv
-        .post(&token, "/api/v3/query_range", q("list", "noop"))
-        .await;
+    let (status, body) = srv.query_range(&token, q("list", "noop")).await;
     assert_eq!(status, 200, "{body}");
     let list = body["data"]["result"][0]["list"].as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -302,9 +300,7 @@ async fn logs_and_metrics_are_queryable() {
     ] {
         assert!(d.get(k).is_some(), "{k}");
     }
-    let (_, body) = srv
-        .post(&token, "/api/v3/query_range", q("graph", "count"))
-        .await;
+    let (_, body) = srv.query_range(&token, q("graph", "count")).await;
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"],
         "3"
@@ -386,35 +382,25 @@ async fn logs_and_metrics_are_queryable() {
         "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {"queryName": "A", "expression": "A",
         "dataSource": "metrics", "aggregateOperator": op, "aggregateAttribute": {"key": name, "dataType": "float64"}, "stepInterval": 60}}}})
     };
-    let (status, body) = srv
-        .post(&token, "/api/v3/query_range", mq("heap", "avg"))
-        .await;
+    let (status, body) = srv.query_range(&token, mq("heap", "avg")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"],
         "20"
     );
-    let (_, body) = srv
-        .post(&token, "/api/v3/query_range", mq("requests", "sum_rate"))
-        .await;
+    let (_, body) = srv.query_range(&token, mq("requests", "sum_rate")).await;
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"], "3",
         "180 over 60 s"
     );
     let (_, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            mq("latency", "hist_quantile_50"),
-        )
+        .query_range(&token, mq("latency", "hist_quantile_50"))
         .await;
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"],
         "20"
     );
-    let (_, body) = srv
-        .post(&token, "/api/v3/query_range", mq("nothing", "avg"))
-        .await;
+    let (_, body) = srv.query_range(&token, mq("nothing", "avg")).await;
     assert_eq!(
         body["data"]["result"][0]["series"],
         json!([]),

@@ -76,11 +76,7 @@ async fn list_and_trace_panels() {
     q["orderBy"] = json!([{"columnName": "timestamp", "order": "desc"}]);
     q["limit"] = json!(20);
     let (status, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("list", start, end, json!({"A": q.clone()})),
-        )
+        .query_range(&token, query("list", start, end, json!({"A": q.clone()})))
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "success");
@@ -101,11 +97,7 @@ async fn list_and_trace_panels() {
     // One row per trace.
     q["filters"] = json!({"op": "AND", "items": [{"key": key("serviceName", "string"), "op": "in", "value": ["cart"]}]});
     let (status, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("trace", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("trace", start, end, json!({"A": q})))
         .await;
     assert_eq!(status, 200, "{body}");
     let list = body["data"]["result"][0]["list"].as_array().unwrap();
@@ -140,11 +132,7 @@ async fn graphs_from_rollup_and_raw_spans_agree() {
     // Rollup path: filters on serviceName only.
     let q = builder("C", "p99", dur.clone(), svc.clone(), json!([]));
     let (status, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"C": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"C": q})))
         .await;
     assert_eq!(status, 200, "{body}");
     let r = &body["data"]["result"][0];
@@ -170,11 +158,7 @@ async fn graphs_from_rollup_and_raw_spans_agree() {
         json!([key("serviceName", "string")]),
     );
     let (status, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"A": q})))
         .await;
     assert_eq!(status, 200, "{body}");
     let series = body["data"]["result"][0]["series"].as_array().unwrap();
@@ -187,11 +171,7 @@ async fn graphs_from_rollup_and_raw_spans_agree() {
     let f = json!([{"key": attr("http.status_code", "int64"), "op": ">=", "value": "205"}, {"key": key("serviceName", "string"), "op": "=", "value": "cart"}]);
     let q = builder("A", "avg", dur.clone(), f, json!([]));
     let (_, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"A": q})))
         .await;
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"],
@@ -210,9 +190,8 @@ async fn graphs_from_rollup_and_raw_spans_agree() {
     let mut f1 = builder("F1", "", json!({"key": ""}), json!([]), json!([]));
     f1["expression"] = json!("A*100/B");
     let (status, body) = srv
-        .post(
+        .query_range(
             &token,
-            "/api/v3/query_range",
             query("graph", start, end, json!({"A": a, "B": b, "F1": f1})),
         )
         .await;
@@ -235,11 +214,7 @@ async fn graphs_from_rollup_and_raw_spans_agree() {
         json!([]),
     );
     let (_, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"A": q})))
         .await;
     assert_eq!(body["data"]["result"][0]["series"], Value::Null);
     srv.stop().await;
@@ -252,11 +227,7 @@ async fn bad_queries_get_bad_data_and_sql_looking_values_are_just_values() {
     let mut q = builder("A", "count", json!({"key": ""}), json!([]), json!([]));
     q["stepInterval"] = json!(0);
     let (status, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"A": q})))
         .await;
     assert_eq!(status, 400);
     assert_eq!(body["status"], "error");
@@ -268,7 +239,7 @@ async fn bad_queries_get_bad_data_and_sql_looking_values_are_just_values() {
         json!({"start": start, "end": end}),
         json!([1, 2]),
     ] {
-        let (status, body) = srv.post(&token, "/api/v3/query_range", bad).await;
+        let (status, body) = srv.query_range(&token, bad).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(body["errorType"], "bad_data");
     }
@@ -283,11 +254,7 @@ async fn bad_queries_get_bad_data_and_sql_looking_values_are_just_values() {
             json!([attr(evil, "string")]),
         );
         let (status, body) = srv
-            .post(
-                &token,
-                "/api/v3/query_range",
-                query("graph", start, end, json!({"A": q})),
-            )
+            .query_range(&token, query("graph", start, end, json!({"A": q})))
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["result"][0]["series"], Value::Null);
@@ -295,11 +262,7 @@ async fn bad_queries_get_bad_data_and_sql_looking_values_are_just_values() {
     // The data is still there.
     let q = builder("A", "count", json!({"key": ""}), json!([]), json!([]));
     let (_, body) = srv
-        .post(
-            &token,
-            "/api/v3/query_range",
-            query("graph", start, end, json!({"A": q})),
-        )
+        .query_range(&token, query("graph", start, end, json!({"A": q})))
         .await;
     assert_eq!(
         body["data"]["result"][0]["series"][0]["values"][0]["value"],

@@ -119,6 +119,10 @@ impl TestServer {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn query_range(&self, token: &str, body: Value) -> (u16, Value) {
+        self.post(token, "/api/v3/query_range", body).await
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
         let r = self
             .http
