@@ -9,23 +9,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/env.sh"
 cd "$ROOT"
 
-# Size levers (as scripts/build-sdk-web): std rebuilt from rust-src (scripts/bootstrap installs
-# it) with panic=immediate-abort — a panic is one `unreachable` trap, no message formatting or
-# unwinding — and without Debug formatting or panic locations. Unstable flags, enabled on the
-# stable toolchain by RUSTC_BOOTSTRAP=1 for this build only. Own target dir, so these RUSTFLAGS
-# don't rebuild the dependencies other wasm builds share.
-cargo_target=$ROOT/target/dashboard-cargo
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
-RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$cargo_target \
-  RUSTFLAGS='-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none' \
-  cargo build -p dashboard-ui --profile wasm-release --target wasm32-unknown-unknown \
-  -Zbuild-std=std,panic_abort --quiet "${features[@]}"
+wasm_dir=$(scripts/cargo-wasm-size "$ROOT/target/dashboard-cargo" -p dashboard-ui "${features[@]}")
 
 work=$ROOT/target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work"
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name dashboard \
-  "$cargo_target/wasm32-unknown-unknown/wasm-release/dashboard_ui.wasm" 2>&1 | grep -v target_features || true
+  "$wasm_dir/dashboard_ui.wasm" 2>&1 | grep -v target_features || true
 wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$work/dashboard_bg.wasm" -o "$work/dashboard_bg.opt.wasm"
