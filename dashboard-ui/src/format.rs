@@ -62,6 +62,20 @@ pub fn compact(v: f64) -> String {
     }
 }
 
+/// Rates (ops/s) with two decimals as SigNoz prints them: 0.40, 12.35; a non-zero rate that two
+/// decimals would show as 0.00 keeps two significant digits (0.0028) so it never reads as idle.
+pub fn rate(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let a = v.abs();
+    if a == 0.0 || a >= 0.005 {
+        return format!("{v:.2}");
+    }
+    let decimals = (1.0 - a.log10().floor()) as usize;
+    format!("{v:.decimals$}")
+}
+
 pub fn percent(v: f64) -> String {
     if !v.is_finite() {
         return "–".to_string();
@@ -100,6 +114,11 @@ mod tests {
         assert_eq!(compact(12_345.0), "12.3k");
         assert_eq!(compact(0.25), "0.25");
         assert_eq!(percent(0.5), "0.5%");
+        assert_eq!(rate(0.4), "0.40");
+        assert_eq!(rate(12.345), "12.35");
+        assert_eq!(rate(0.0), "0.00");
+        assert_eq!(rate(0.0028), "0.0028");
+        assert_eq!(rate(0.004_96), "0.0050");
         assert_eq!(datetime_ms(1_707_903_000_123.0, 0), "2024-02-14 09:30:00");
     }
 }

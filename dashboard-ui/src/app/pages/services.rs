@@ -4,7 +4,7 @@
 use crate::app::api;
 use crate::app::components::{resource_view, ChartKind, ChartSeries, TimeChart};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
-use crate::format::{compact, duration_ns, percent};
+use crate::format::{compact, duration_ns, percent, rate};
 use crate::model::{QueryRangeData, ServiceItem};
 use crate::url_state::{encode, encode_query, Query, TraceFilters};
 use leptos::prelude::*;
@@ -90,7 +90,7 @@ pub fn ServicesPage() -> impl IntoView {
                                         <td><a href=href>{s.service_name.clone()}</a></td>
                                         <td class="num">{duration_ns(s.p99)}</td>
                                         <td class="num">{duration_ns(s.avg_duration)}</td>
-                                        <td class="num">{compact(s.call_rate)}</td>
+                                        <td class="num">{rate(s.call_rate)}</td>
                                         <td class="num" class:bad={s.error_rate > 5.0}>{percent(s.error_rate)}</td>
                                     </tr>
                                 }
