@@ -29,7 +29,11 @@ fn body(panel: &str, start_ms: u64, end_ms: u64, q: Value) -> Value {
 fn value_of(reply: &Value) -> f64 {
     let s = &reply["data"]["result"][0]["series"];
     assert_eq!(s.as_array().map(|a| a.len()), Some(1), "{reply}");
-    s[0]["values"][0]["value"].as_str().unwrap().parse().unwrap()
+    s[0]["values"][0]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// Six spans over three minutes (1, 2 and 3 per minute) with routes and a bool attribute.
@@ -84,19 +88,37 @@ fn route(op: &str, v: Value) -> Value {
 async fn regex_nin_and_value_panels_follow_signoz() {
     let (srv, token, m0) = seeded().await;
     let (start, end) = (m0, m0 + 3 * 60_000 - 1);
-    let count = |filters: Value| body("value", start, end, query("traces", "count", json!({"key": ""}), filters));
+    let count = |filters: Value| {
+        body(
+            "value",
+            start,
+            end,
+            query("traces", "count", json!({"key": ""}), filters),
+        )
+    };
 
     // A real regular expression, unanchored unless anchored (ClickHouse `match`).
-    let (status, r) = srv.query_range(&token, count(route("regex", json!("^/api/v[0-9]+/users$")))).await;
+    let (status, r) = srv
+        .query_range(&token, count(route("regex", json!("^/api/v[0-9]+/users$"))))
+        .await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(value_of(&r), 4.0);
-    let (_, r) = srv.query_range(&token, count(route("regex", json!("v1/")))).await;
+    let (_, r) = srv
+        .query_range(&token, count(route("regex", json!("v1/"))))
+        .await;
     assert_eq!(value_of(&r), 3.0);
     // nregex keeps spans without the attribute (they read as ''), as SigNoz's map lookup does.
-    let (_, r) = srv.query_range(&token, count(route("nregex", json!("^/api/v[0-9]+/users$")))).await;
+    let (_, r) = srv
+        .query_range(
+            &token,
+            count(route("nregex", json!("^/api/v[0-9]+/users$"))),
+        )
+        .await;
     assert_eq!(value_of(&r), 2.0);
     for bad in ["(unclosed", "a{1000}{1000}{1000}"] {
-        let (status, r) = srv.query_range(&token, count(route("regex", json!(bad)))).await;
+        let (status, r) = srv
+            .query_range(&token, count(route("regex", json!(bad))))
+            .await;
         assert_eq!(status, 400, "{r}");
         assert_eq!(r["errorType"], "bad_data");
         let msg = r["error"].as_str().unwrap();
@@ -104,14 +126,27 @@ async fn regex_nin_and_value_panels_follow_signoz() {
     }
 
     // nin on an attribute key (binds the key twice); missing attributes are not "in".
-    let (status, r) = srv.query_range(&token, count(route("nin", json!(["/api/v1/users", "/api/v2/users"])))).await;
+    let (status, r) = srv
+        .query_range(
+            &token,
+            count(route("nin", json!(["/api/v1/users", "/api/v2/users"]))),
+        )
+        .await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(value_of(&r), 3.0);
-    let (_, r) = srv.query_range(&token, count(route("in", json!(["/api/v1/users"])))).await;
+    let (_, r) = srv
+        .query_range(&token, count(route("in", json!(["/api/v1/users"]))))
+        .await;
     assert_eq!(value_of(&r), 2.0);
 
     // Value panels: per-minute counts 1, 2, 3, then reduceTo.
-    for (reduce, want) in [("sum", 6.0), ("avg", 2.0), ("max", 3.0), ("min", 1.0), ("last", 3.0)] {
+    for (reduce, want) in [
+        ("sum", 6.0),
+        ("avg", 2.0),
+        ("max", 3.0),
+        ("min", 1.0),
+        ("last", 3.0),
+    ] {
         for filters in [json!([]), route("regex", json!(".*"))] {
             // No filter: from the rollup; a regex filter: from raw spans.
             let mut b = count(filters.clone());
@@ -123,7 +158,12 @@ async fn regex_nin_and_value_panels_follow_signoz() {
     }
     // avg duration per minute is 10, 30 and 60 ms: their average, not the 41.7 ms of all spans.
     for filters in [json!([]), route("regex", json!(".*"))] {
-        let mut b = body("value", start, end, query("traces", "avg", col("durationNano", "float64"), filters));
+        let mut b = body(
+            "value",
+            start,
+            end,
+            query("traces", "avg", col("durationNano", "float64"), filters),
+        );
         b["compositeQuery"]["builderQueries"]["A"]["reduceTo"] = json!("avg");
         let (_, r) = srv.query_range(&token, b).await;
         assert!((value_of(&r) - 100_000_000.0 / 3.0).abs() < 1.0, "{r}");
@@ -136,11 +176,20 @@ async fn boolean_attributes_stay_booleans() {
     let (srv, token, m0) = seeded().await;
     let (start, end) = (m0, m0 + 3 * 60_000 - 1);
     let mut q = query("traces", "noop", json!({"key": ""}), json!([]));
-    q["selectColumns"] = json!([attr("cache.hit", "bool"), col("hasError", "bool"), attr("http.route", "string")]);
+    q["selectColumns"] = json!([
+        attr("cache.hit", "bool"),
+        col("hasError", "bool"),
+        attr("http.route", "string")
+    ]);
     q["orderBy"] = json!([{"columnName": "timestamp", "order": "asc"}]);
     let (status, r) = srv.query_range(&token, body("list", start, end, q)).await;
     assert_eq!(status, 200, "{r}");
-    let rows: Vec<&Value> = r["data"]["result"][0]["list"].as_array().unwrap().iter().map(|row| &row["data"]).collect();
+    let rows: Vec<&Value> = r["data"]["result"][0]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| &row["data"])
+        .collect();
     assert_eq!(rows.len(), 6);
     assert_eq!(rows[0]["cache.hit"], true);
     assert_eq!(rows[2]["cache.hit"], false);
@@ -156,13 +205,29 @@ async fn boolean_attributes_stay_booleans() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["labels"]["cache.hit"].as_str().unwrap().to_string(), s["values"][0]["value"].as_str().unwrap().to_string()))
+        .map(|s| {
+            (
+                s["labels"]["cache.hit"].as_str().unwrap().to_string(),
+                s["values"][0]["value"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     groups.sort();
-    assert_eq!(groups, [("false".to_string(), "2".to_string()), ("true".to_string(), "3".to_string())]);
+    assert_eq!(
+        groups,
+        [
+            ("false".to_string(), "2".to_string()),
+            ("true".to_string(), "3".to_string())
+        ]
+    );
 
     // Filters on a bool attribute still match.
-    let q = query("traces", "count", json!({"key": ""}), json!([{"key": attr("cache.hit", "bool"), "op": "=", "value": true}]));
+    let q = query(
+        "traces",
+        "count",
+        json!({"key": ""}),
+        json!([{"key": attr("cache.hit", "bool"), "op": "=", "value": true}]),
+    );
     let (_, r) = srv.query_range(&token, body("value", start, end, q)).await;
     assert_eq!(value_of(&r), 3.0);
     srv.stop().await;
@@ -190,7 +255,17 @@ async fn metric_count_distinct_and_percentiles_use_samples() {
     assert_eq!(r.status(), 200);
     let start = m0 / 1_000_000;
     let run = |op: &str| {
-        body("graph", start, start + 59_999, query("metrics", op, json!({"key": "temp", "dataType": "float64", "type": "", "isColumn": true}), json!([])))
+        body(
+            "graph",
+            start,
+            start + 59_999,
+            query(
+                "metrics",
+                op,
+                json!({"key": "temp", "dataType": "float64", "type": "", "isColumn": true}),
+                json!([]),
+            ),
+        )
     };
     for (op, want) in [("count_distinct", 3.0), ("p50", 2.0), ("p90", 4.1)] {
         let (status, r) = srv.query_range(&token, run(op)).await;

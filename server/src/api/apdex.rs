@@ -17,7 +17,10 @@ use super::{parse_body, raw, AppState, RawError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/settings/apdex", get(get_settings).post(set_settings))
+        .route(
+            "/api/v1/settings/apdex",
+            get(get_settings).post(set_settings),
+        )
         .route("/api/v1/metric_meta", get(metric_meta))
 }
 
@@ -92,7 +95,9 @@ async fn set_settings(
         return Err(RawError::bad("serviceName is required"));
     }
     if !(s.threshold.is_finite() && s.threshold > 0.0) {
-        return Err(RawError::bad("threshold must be a positive number of seconds"));
+        return Err(RawError::bad(
+            "threshold must be a positive number of seconds",
+        ));
     }
     st.store
         .with_conn(move |c| {

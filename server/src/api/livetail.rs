@@ -164,7 +164,11 @@ async fn livetail(
     let mut stop = st.stop.clone();
     tokio::spawn(async move {
         for (_, row) in backlog {
-            if tx.send(Event::default().data(row.to_string())).await.is_err() {
+            if tx
+                .send(Event::default().data(row.to_string()))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -182,7 +186,10 @@ async fn livetail(
             loop {
                 let query = q.clone();
                 let after = cursor;
-                let rows = match store.with_conn(move |c| read(c, &query, after, None, None)).await {
+                let rows = match store
+                    .with_conn(move |c| read(c, &query, after, None, None))
+                    .await
+                {
                     Ok(rows) => rows,
                     Err(e) => {
                         let _ = tx.send(Event::default().event("error").data(e)).await;
@@ -192,7 +199,11 @@ async fn livetail(
                 let full = rows.len() as i64 == BATCH;
                 for (rowid, row) in rows {
                     cursor = rowid;
-                    if tx.send(Event::default().data(row.to_string())).await.is_err() {
+                    if tx
+                        .send(Event::default().data(row.to_string()))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }

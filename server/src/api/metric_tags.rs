@@ -72,7 +72,11 @@ fn matching(items: BTreeSet<String>, m: &str) -> Vec<String> {
         .collect()
 }
 
-fn strings(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<BTreeSet<String>, String> {
+fn strings(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> Result<BTreeSet<String>, String> {
     let mut st = c.prepare_cached(sql).map_err(|e| e.to_string())?;
     let rows = st
         .query_map(p, |r| r.get::<_, Option<String>>(0))

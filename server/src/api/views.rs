@@ -94,9 +94,7 @@ fn parse_view(body: &[u8]) -> Result<PostedView, ApiError> {
         )));
     }
     if let Some(t) = data.get("tags") {
-        let ok = t.is_null()
-            || t.as_array()
-                .is_some_and(|a| a.iter().all(Value::is_string));
+        let ok = t.is_null() || t.as_array().is_some_and(|a| a.iter().all(Value::is_string));
         if !ok {
             return Err(ApiError::bad_data("tags must be a list of strings"));
         }
@@ -275,7 +273,10 @@ mod tests {
         assert_eq!(v.data.get("future"), Some(&json!([1, 2])));
         assert_eq!(v.data.get("extraData"), Some(&json!({"x": 1})));
         assert!(v.data.get("uuid").is_none());
-        assert_eq!((v.name.as_str(), v.source_page.as_str()), ("slow", "traces"));
+        assert_eq!(
+            (v.name.as_str(), v.source_page.as_str()),
+            ("slow", "traces")
+        );
         for bad in [
             json!({"name": "x"}),
             json!({"compositeQuery": {"queryType": "builder", "panelType": "pie", "builderQueries": {}}}),

@@ -353,7 +353,9 @@ mod tests {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         register_regexp(&c).unwrap();
         let m: bool = c
-            .query_row("SELECT 'GET /api/v1' REGEXP '^GET /api/v[0-9]$'", [], |r| r.get(0))
+            .query_row("SELECT 'GET /api/v1' REGEXP '^GET /api/v[0-9]$'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert!(m);
         let m: Option<bool> = c

@@ -268,7 +268,11 @@ pub fn graph(
                 quantile_sorted(&v, sample_quantile.unwrap())
             }
             "sum" | "sum_rate" | "rate_sum" | "rate" => vals.iter().sum(),
-            other => return Err(format!("aggregate operator {other:?} is not supported for metrics")),
+            other => {
+                return Err(format!(
+                    "aggregate operator {other:?} is not supported for metrics"
+                ))
+            }
         };
         out.set(g, b, v);
     }

@@ -63,7 +63,8 @@ pub fn is_span_metric(name: &str) -> bool {
 const SPAN_KIND: &str = "CASE kind WHEN 1 THEN 'SPAN_KIND_INTERNAL' WHEN 2 THEN 'SPAN_KIND_SERVER' \
     WHEN 3 THEN 'SPAN_KIND_CLIENT' WHEN 4 THEN 'SPAN_KIND_PRODUCER' WHEN 5 THEN 'SPAN_KIND_CONSUMER' \
     ELSE 'SPAN_KIND_UNSPECIFIED' END";
-const STATUS_CODE: &str = "CASE status_code WHEN 1 THEN 'STATUS_CODE_OK' WHEN 2 THEN 'STATUS_CODE_ERROR' \
+const STATUS_CODE: &str =
+    "CASE status_code WHEN 1 THEN 'STATUS_CODE_OK' WHEN 2 THEN 'STATUS_CODE_ERROR' \
     ELSE 'STATUS_CODE_UNSET' END";
 const ADDRESS: &str = "COALESCE(json_extract(attrs, '$.\"server.address\"'), \
     json_extract(attrs, '$.\"net.peer.name\"'), json_extract(attrs, '$.\"http.host\"'))";
@@ -163,7 +164,11 @@ pub fn graph(
         Part::Sum if is_rate(op) => ("sum_rate".to_string(), duration, 1e-6),
         Part::Sum => ("sum".to_string(), duration, 1e-6),
         Part::Bucket => match quantile_of(op).filter(|_| op.starts_with("hist_quantile")) {
-            Some(qv) => (format!("p{:02}", (qv * 100.0).round() as u32), duration, 1e-6),
+            Some(qv) => (
+                format!("p{:02}", (qv * 100.0).round() as u32),
+                duration,
+                1e-6,
+            ),
             None if is_rate(op) => ("rate".to_string(), AttributeKey::default(), 1.0),
             None => ("count".to_string(), AttributeKey::default(), 1.0),
         },
@@ -193,8 +198,7 @@ pub fn graph(
             value: item.value.clone(),
         });
     }
-    if q
-        .filters
+    if q.filters
         .as_ref()
         .is_some_and(|f| f.op.eq_ignore_ascii_case("or") && f.items.len() > 1)
     {

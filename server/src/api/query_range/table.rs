@@ -160,9 +160,7 @@ pub enum Decode {
 /// A selected value with its type: `true` stays `true`, strings stay strings.
 pub fn decode_value(v: SqlValue, d: Decode) -> Value {
     match (d, v) {
-        (Decode::Json, SqlValue::Text(t)) => {
-            serde_json::from_str(&t).unwrap_or(Value::String(t))
-        }
+        (Decode::Json, SqlValue::Text(t)) => serde_json::from_str(&t).unwrap_or(Value::String(t)),
         (Decode::Column(ValueKind::Bool), SqlValue::Integer(i)) => Value::Bool(i != 0),
         (_, v) => sql_to_json(v),
     }
