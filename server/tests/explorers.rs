@@ -316,8 +316,9 @@ async fn saved_views_crud_is_lossless_and_role_checked() {
         .await;
     assert_eq!(list["data"], json!([]));
 
-    let mut renamed = view.clone();
-    renamed["name"] = json!("slow checkout (p99)");
+    // v0.39's UI updates with only these four fields; everything else must survive.
+    let renamed = json!({"name": "slow checkout (p99)", "compositeQuery": view["compositeQuery"],
+        "extraData": view["extraData"], "sourcePage": "traces"});
     let (status, updated) = send(
         &srv,
         &token,
@@ -329,7 +330,12 @@ async fn saved_views_crud_is_lossless_and_role_checked() {
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["data"]["name"], "slow checkout (p99)");
     assert_eq!(updated["data"]["futureField"], json!({"x": 1}));
+    assert_eq!(updated["data"]["tags"], json!(["perf"]));
     assert_eq!(updated["data"]["createdAt"], got["createdAt"]);
+    let (_, again) = srv
+        .get(&token, &format!("/api/v1/explorer/views/{id}"))
+        .await;
+    assert_eq!(again["data"], updated["data"]);
 
     let (status, err) = srv
         .post(
@@ -500,6 +506,7 @@ async fn live_tail_streams_new_matching_logs_within_two_seconds() {
         .expect("arrives within 2 s");
     assert_eq!(got["body"], "first live");
     let latency = sent.elapsed();
+    eprintln!("live tail: ingest-to-event latency {latency:?}");
     assert!(latency < Duration::from_secs(2), "{latency:?}");
     send_log(&srv, "other page", "/home").await;
     send_log(&srv, "second live", "/cart").await;

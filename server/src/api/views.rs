@@ -207,6 +207,8 @@ async fn get_one(
     Ok(envelope(Some(view)))
 }
 
+/// Replaces the fields the body carries and keeps the others: v0.39's UI sends only name,
+/// compositeQuery, extraData and sourcePage, and tags or unknown fields must survive that.
 async fn update(
     State(st): State<AppState>,
     EditAccess(user): EditAccess,
@@ -218,25 +220,41 @@ async fn update(
     let view = st
         .store
         .with_conn(move |c| {
-            let n = c
-                .execute(
-                    "UPDATE saved_views SET name = ?2, category = ?3, source_page = ?4, updated_at = ?5,
-                     updated_by = ?6, data = ?7 WHERE uuid = ?1",
-                    params![
-                        id,
-                        v.name,
-                        v.category,
-                        v.source_page,
-                        now,
-                        user.email,
-                        Value::Object(v.data).to_string()
-                    ],
-                )
+            let tx = c.transaction().map_err(|e| e.to_string())?;
+            let stored: Option<String> = tx
+                .query_row("SELECT data FROM saved_views WHERE uuid = ?1", [&id], |r| {
+                    r.get(0)
+                })
+                .optional()
                 .map_err(|e| e.to_string())?;
-            if n == 0 {
+            let Some(stored) = stored else {
                 return Ok(None);
-            }
-            load(c, &id)
+            };
+            let mut data: Map<String, Value> = serde_json::from_str(&stored).unwrap_or_default();
+            data.extend(v.data);
+            let text = |k: &str| {
+                data.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            tx.execute(
+                "UPDATE saved_views SET name = ?2, category = ?3, source_page = ?4, updated_at = ?5,
+                 updated_by = ?6, data = ?7 WHERE uuid = ?1",
+                params![
+                    id,
+                    text("name"),
+                    text("category"),
+                    text("sourcePage"),
+                    now,
+                    user.email,
+                    Value::Object(data.clone()).to_string()
+                ],
+            )
+            .map_err(|e| e.to_string())?;
+            let view = load(&tx, &id)?;
+            tx.commit().map_err(|e| e.to_string())?;
+            Ok(view)
         })
         .await
         .map_err(ApiError::internal)?
