@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -20,7 +20,7 @@ use axum::Router;
 use rusqlite::{params_from_iter, Connection};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, Semaphore};
 
 use super::access::{authenticate, Role};
 use super::query_range::logs::{resources_string, split_attributes};
@@ -126,6 +126,15 @@ fn read(
     Ok(out)
 }
 
+fn max_rowid(c: &Connection) -> Result<i64, String> {
+    c.query_row("SELECT COALESCE(MAX(rowid), 0) FROM logs", [], |r| r.get(0))
+        .map_err(|e| e.to_string())
+}
+
+/// Open streams at most; each one re-reads the log table after every commit.
+const MAX_STREAMS: usize = 64;
+static STREAMS: Semaphore = Semaphore::const_new(MAX_STREAMS);
+
 async fn livetail(
     State(st): State<AppState>,
     Query(p): Query<TailParams>,
@@ -143,6 +152,11 @@ async fn livetail(
     }
     authenticate(&st, &parts, Role::Viewer).await?;
     let (q, start_ns) = logs_query(&p.q)?;
+    let Ok(permit) = STREAMS.try_acquire() else {
+        let msg = format!("too many live tail streams (at most {MAX_STREAMS}); try again later");
+        let body = json!({"status": "error", "errorType": "unavailable", "error": msg});
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response());
+    };
 
     // Subscribe before reading, so a commit between the backlog and the first wait wakes us.
     let mut woken = st.store.subscribe_logs();
@@ -150,9 +164,7 @@ async fn livetail(
     let (backlog, mut cursor) = st
         .store
         .with_conn(move |c| {
-            let max: i64 = c
-                .query_row("SELECT COALESCE(MAX(rowid), 0) FROM logs", [], |r| r.get(0))
-                .map_err(|e| e.to_string())?;
+            let max = max_rowid(c)?;
             Ok(read(c, &query, 0, Some(max), Some(start_ns)).map(|rows| (rows, max)))
         })
         .await
@@ -163,6 +175,7 @@ async fn livetail(
     let store = st.store.clone();
     let mut stop = st.stop.clone();
     tokio::spawn(async move {
+        let _permit = permit;
         for (_, row) in backlog {
             if tx
                 .send(Event::default().data(row.to_string()))
@@ -182,15 +195,19 @@ async fn livetail(
                 _ = stop.wait_for(|s| *s) => return,
                 _ = tx.closed() => return,
             }
-            // Catch up in batches until nothing newer is left.
+            // Catch up to the newest row in batches. The cursor moves past rows the filters
+            // skip too, so a selective tail never rescans what it has already looked at.
             loop {
                 let query = q.clone();
                 let after = cursor;
-                let rows = match store
-                    .with_conn(move |c| read(c, &query, after, None, None))
-                    .await
-                {
-                    Ok(rows) => rows,
+                let batch = store
+                    .with_conn(move |c| {
+                        let upto = max_rowid(c)?;
+                        Ok((read(c, &query, after, Some(upto), None)?, upto))
+                    })
+                    .await;
+                let (rows, upto) = match batch {
+                    Ok(b) => b,
                     Err(e) => {
                         let _ = tx.send(Event::default().event("error").data(e)).await;
                         return;
@@ -208,6 +225,7 @@ async fn livetail(
                     }
                 }
                 if !full {
+                    cursor = cursor.max(upto);
                     break;
                 }
             }
