@@ -626,6 +626,22 @@ async fn service_page_span_metrics_apdex_and_metric_meta() {
         .await;
     assert_eq!(status, 200, "{r}");
     assert!((first(&r, "A").1 - 3.0 / 60.0).abs() < 1e-12, "{r}");
+    // The service page's resource filter, as v0.39 sends it on metrics queries.
+    for (op, calls) in [("IN", Some(3.0 / 60.0)), ("NIN", None)] {
+        let env = json!({"id": "e1", "key": {"key": "resource_deployment_environment", "isColumn": false, "type": "", "dataType": ""},
+            "op": op, "value": ["prod"]});
+        let (status, r) = srv
+            .query_range(
+                &token,
+                run(json!({"A": metric("signoz_calls_total", "sum_rate", json!([svc, env]), json!([]))})),
+            )
+            .await;
+        assert_eq!(status, 200, "{r}");
+        let got = r["data"]["result"][0]["series"][0]["values"][0]["value"]
+            .as_str()
+            .map(|v| v.parse::<f64>().unwrap());
+        assert_eq!(got, calls, "{op}: {r}");
+    }
 
     let by_db =
         json!([{"key": "db_system", "dataType": "string", "type": "tag", "isColumn": false}]);
