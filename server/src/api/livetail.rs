@@ -20,7 +20,7 @@ use axum::Router;
 use rusqlite::{params_from_iter, Connection};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tokio::sync::{broadcast, mpsc, Semaphore};
+use tokio::sync::{broadcast, mpsc, watch, Semaphore};
 
 use super::access::{authenticate, Role};
 use super::query_range::logs::{resources_string, split_attributes};
@@ -131,6 +131,15 @@ fn max_rowid(c: &Connection) -> Result<i64, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Queues one event for the client; false once the client is gone or the server stops (a
+/// client that stops reading must not hold shutdown up).
+async fn deliver(tx: &mpsc::Sender<Event>, stop: &mut watch::Receiver<bool>, event: Event) -> bool {
+    tokio::select! {
+        sent = tx.send(event) => sent.is_ok(),
+        _ = stop.wait_for(|s| *s) => false,
+    }
+}
+
 /// Open streams at most; each one re-reads the log table after every commit.
 const MAX_STREAMS: usize = 64;
 static STREAMS: Semaphore = Semaphore::const_new(MAX_STREAMS);
@@ -177,11 +186,7 @@ async fn livetail(
     tokio::spawn(async move {
         let _permit = permit;
         for (_, row) in backlog {
-            if tx
-                .send(Event::default().data(row.to_string()))
-                .await
-                .is_err()
-            {
+            if !deliver(&tx, &mut stop, Event::default().data(row.to_string())).await {
                 return;
             }
         }
@@ -209,18 +214,14 @@ async fn livetail(
                 let (rows, upto) = match batch {
                     Ok(b) => b,
                     Err(e) => {
-                        let _ = tx.send(Event::default().event("error").data(e)).await;
+                        deliver(&tx, &mut stop, Event::default().event("error").data(e)).await;
                         return;
                     }
                 };
                 let full = rows.len() as i64 == BATCH;
                 for (rowid, row) in rows {
                     cursor = rowid;
-                    if tx
-                        .send(Event::default().data(row.to_string()))
-                        .await
-                        .is_err()
-                    {
+                    if !deliver(&tx, &mut stop, Event::default().data(row.to_string())).await {
                         return;
                     }
                 }
