@@ -63,38 +63,34 @@ fn json_path(key: &str) -> String {
 
 /// The JSON-attribute expression for `key` in a table with `attrs` and `resource` columns.
 pub fn attr_expr(key: &str, scope: AttrScope) -> Expr {
-    let p = SqlValue::Text(json_path(key));
-    match scope {
-        AttrScope::Tag => Expr {
-            sql: "json_extract(attrs, ?)".into(),
-            params: vec![p],
-        },
-        AttrScope::Resource => Expr {
-            sql: "json_extract(resource, ?)".into(),
-            params: vec![p],
-        },
-        AttrScope::Labels => Expr {
-            sql: "json_extract(labels, ?)".into(),
-            params: vec![p],
-        },
-        AttrScope::Either => Expr {
-            sql: "COALESCE(json_extract(attrs, ?), json_extract(resource, ?))".into(),
-            params: vec![p.clone(), p],
-        },
-    }
+    attr_lookup(key, scope, |col| format!("json_extract({col}, ?)"))
 }
 
 /// Like `attr_expr`, but selects the value as JSON text (`->`), so a stored `true` reads back
 /// as `true` and not as SQLite's 1. For SELECT lists and groupBy keys, not for comparisons.
 pub fn attr_json_expr(key: &str, scope: AttrScope) -> Expr {
-    let e = attr_expr(key, scope);
-    Expr {
-        sql: e
-            .sql
-            .replace("json_extract(attrs, ?)", "(attrs -> ?)")
-            .replace("json_extract(resource, ?)", "(resource -> ?)")
-            .replace("json_extract(labels, ?)", "(labels -> ?)"),
-        params: e.params,
+    attr_lookup(key, scope, |col| format!("({col} -> ?)"))
+}
+
+fn attr_lookup(key: &str, scope: AttrScope, lookup: impl Fn(&str) -> String) -> Expr {
+    let p = SqlValue::Text(json_path(key));
+    match scope {
+        AttrScope::Tag => Expr {
+            sql: lookup("attrs"),
+            params: vec![p],
+        },
+        AttrScope::Resource => Expr {
+            sql: lookup("resource"),
+            params: vec![p],
+        },
+        AttrScope::Labels => Expr {
+            sql: lookup("labels"),
+            params: vec![p],
+        },
+        AttrScope::Either => Expr {
+            sql: format!("COALESCE({}, {})", lookup("attrs"), lookup("resource")),
+            params: vec![p.clone(), p],
+        },
     }
 }
 
