@@ -485,6 +485,7 @@ async fn live_tail_streams_new_matching_logs_within_two_seconds() {
     let resp = srv.http.get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    assert_eq!(resp.headers()["x-accel-buffering"], "no");
     let mut events = Events {
         resp,
         buf: String::new(),

@@ -238,7 +238,9 @@ async fn livetail(
     let mut resp = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Proxies such as nginx must pass events on as they come, not buffer them.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(resp)
 }
