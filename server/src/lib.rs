@@ -100,6 +100,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let state = api::AppState {
         store: store.clone(),
         jwt: Arc::new(auth::JwtKey::new(&secret)),
+        stop: stop_rx.clone(),
     };
     let mut app = api::router(state);
     if let Some(root) = config.web_root.clone() {

@@ -2,15 +2,19 @@
 //! checks, and the router that mounts one module per route group.
 
 pub mod access;
+pub mod apdex;
 pub mod autocomplete;
 pub mod channels;
 pub mod dashboards;
 pub mod errors;
+pub mod livetail;
+pub mod metric_tags;
 pub mod query_range;
 pub mod rules;
 pub mod services;
 pub mod traces;
 pub mod users;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -29,6 +33,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub jwt: Arc<JwtKey>,
+    /// Turns true at shutdown; long-lived streams (live tail) end on it.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Reply shape 1: `{"status":"success","data":...}` (no `data` key when None).
@@ -200,6 +206,10 @@ pub fn router(state: AppState) -> Router {
         .merge(rules::routes())
         .merge(channels::routes())
         .merge(errors::routes())
+        .merge(views::routes())
+        .merge(metric_tags::routes())
+        .merge(livetail::routes())
+        .merge(apdex::routes())
         .with_state(state)
         .layer(middleware::from_fn(cors))
 }

@@ -322,14 +322,18 @@ async fn dependency_graph(
     let edges = st
         .store
         .with_conn(move |c| {
+            // Tag filters (the resource filter) select the child span of each edge (the
+            // callee's side), before the join to its parent.
             let mut w = Where::default();
-            w.push("c.ts BETWEEN ? AND ?", [start.into(), end.into()]);
-            w.push("c.parent_span_id != ''", []);
+            w.push("ts BETWEEN ? AND ?", [start.into(), end.into()]);
+            w.push("parent_span_id != ''", []);
+            push_tag_filters(&mut w, &b.tags)?;
             let mut s = c
                 .prepare(&format!(
-                    "SELECT p.service, c.service, c.duration, c.has_error FROM spans c
+                    "SELECT p.service, c.service, c.duration, c.has_error
+                     FROM (SELECT trace_id, parent_span_id, service, duration, has_error FROM spans WHERE {}) c
                      JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-                     WHERE {} AND p.service != c.service",
+                     WHERE p.service != c.service",
                     w.sql()
                 ))
                 .map_err(|e| e.to_string())?;
@@ -345,7 +349,7 @@ async fn dependency_graph(
             Ok(m)
         })
         .await
-        .map_err(RawError::internal)?;
+        .map_err(RawError::bad)?;
     let secs = ((end - start) as f64 / 1e9).max(1e-9);
     let mut items: Vec<Value> = edges
         .into_iter()

@@ -63,22 +63,32 @@ fn json_path(key: &str) -> String {
 
 /// The JSON-attribute expression for `key` in a table with `attrs` and `resource` columns.
 pub fn attr_expr(key: &str, scope: AttrScope) -> Expr {
+    attr_lookup(key, scope, |col| format!("json_extract({col}, ?)"))
+}
+
+/// Like `attr_expr`, but selects the value as JSON text (`->`), so a stored `true` reads back
+/// as `true` and not as SQLite's 1. For SELECT lists and groupBy keys, not for comparisons.
+pub fn attr_json_expr(key: &str, scope: AttrScope) -> Expr {
+    attr_lookup(key, scope, |col| format!("({col} -> ?)"))
+}
+
+fn attr_lookup(key: &str, scope: AttrScope, lookup: impl Fn(&str) -> String) -> Expr {
     let p = SqlValue::Text(json_path(key));
     match scope {
         AttrScope::Tag => Expr {
-            sql: "json_extract(attrs, ?)".into(),
+            sql: lookup("attrs"),
             params: vec![p],
         },
         AttrScope::Resource => Expr {
-            sql: "json_extract(resource, ?)".into(),
+            sql: lookup("resource"),
             params: vec![p],
         },
         AttrScope::Labels => Expr {
-            sql: "json_extract(labels, ?)".into(),
+            sql: lookup("labels"),
             params: vec![p],
         },
         AttrScope::Either => Expr {
-            sql: "COALESCE(json_extract(attrs, ?), json_extract(resource, ?))".into(),
+            sql: format!("COALESCE({}, {})", lookup("attrs"), lookup("resource")),
             params: vec![p.clone(), p],
         },
     }
@@ -177,11 +187,14 @@ pub fn condition(
             if values.is_empty() {
                 return Ok((if op == "in" { "0" } else { "1" }.into(), vec![]));
             }
-            params.extend(values.iter().map(|v| coerce(v, kind)));
             let marks = vec!["?"; values.len()].join(", ");
             if op == "in" {
+                params.extend(values.iter().map(|v| coerce(v, kind)));
                 format!("{e} IN ({marks})")
             } else {
+                // The expression appears twice, so its own parameters are bound twice.
+                params.extend(expr.params.iter().cloned());
+                params.extend(values.iter().map(|v| coerce(v, kind)));
                 format!("{e} IS NULL OR {e} NOT IN ({marks})")
             }
         }
@@ -201,12 +214,20 @@ pub fn condition(
             format!("CAST({e} AS TEXT) {not}LIKE ?{esc}")
         }
         op @ ("regex" | "nregex") => {
-            // SQLite has no regex engine built in; a plain substring is the closest safe match.
+            let pattern = text_of(first());
+            compile_regex(&pattern)?;
+            params.push(SqlValue::Text(pattern));
+            let not = if op == "nregex" { "NOT " } else { "" };
+            // A missing attribute reads as '' (SigNoz's map lookup), so nregex keeps it.
+            format!("COALESCE(CAST({e} AS TEXT), '') {not}REGEXP ?")
+        }
+        // v1 `StartsWith`/`NotStartsWith`: a literal prefix.
+        op @ ("startswith" | "nstartswith") => {
             params.push(SqlValue::Text(format!(
-                "%{}%",
+                "{}%",
                 like_escape(&text_of(first()))
             )));
-            let not = if op == "nregex" { "NOT " } else { "" };
+            let not = if op == "nstartswith" { "NOT " } else { "" };
             format!("CAST({e} AS TEXT) {not}LIKE ? ESCAPE '\\'")
         }
         "exists" => format!("{e} IS NOT NULL"),
@@ -225,6 +246,48 @@ pub fn condition(
     Ok((sql, params))
 }
 
+/// Largest compiled program a filter regex may have; bigger ones are refused, not run.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A filter regex as `regex`/`nregex` and SQL `REGEXP` use it: RE2-like syntax (ClickHouse's
+/// `match`), unanchored, with a bound on its compiled size.
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("invalid regex {pattern:?}: {e}"))
+}
+
+/// Registers `REGEXP` (`x REGEXP p` calls `regexp(p, x)`) on a connection; the compiled
+/// pattern is cached per statement.
+pub fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "regexp",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let re = ctx.get_or_create_aux(0, |v| -> Result<regex::Regex, BoxError> {
+                Ok(compile_regex(v.as_str()?)?)
+            })?;
+            Ok(match ctx.get_raw(1) {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(re.is_match(&String::from_utf8_lossy(t)))
+                }
+                other => Some(re.is_match(&match other {
+                    rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                    rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                    _ => String::new(),
+                })),
+            })
+        },
+    )
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// v1 `TagQueryParam` operator names → v3 names.
 pub fn v1_operator(op: &str) -> Option<&'static str> {
     Some(match op.to_ascii_lowercase().as_str() {
@@ -240,8 +303,8 @@ pub fn v1_operator(op: &str) -> Option<&'static str> {
         "greaterthan" => ">",
         "lessthanequals" => "<=",
         "greaterthanequals" => ">=",
-        "startswith" => "like",
-        "notstartswith" => "nlike",
+        "startswith" => "startswith",
+        "notstartswith" => "nstartswith",
         _ => return None,
     })
 }
@@ -267,6 +330,34 @@ mod tests {
         assert_eq!(sql, "json_extract(attrs, ?) IN (?, ?)");
         assert_eq!(params.len(), 3);
         assert!(condition(&e, "drop", &json!(1), ValueKind::Any).is_err());
+    }
+
+    #[test]
+    fn nin_binds_the_expression_twice() {
+        let e = attr_expr("k", AttrScope::Either);
+        let (sql, params) = condition(&e, "nin", &json!(["a"]), ValueKind::Text).unwrap();
+        assert_eq!(sql.matches('?').count(), params.len());
+        assert_eq!(params.len(), 5);
+    }
+
+    #[test]
+    fn regex_filters_compile_with_a_bound() {
+        let e = attr_expr("k", AttrScope::Tag);
+        let err = condition(&e, "regex", &json!("a("), ValueKind::Text).unwrap_err();
+        assert!(err.contains("invalid regex \"a(\""), "{err}");
+        assert!(condition(&e, "regex", &json!("a{1000}{1000}"), ValueKind::Text).is_err());
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        register_regexp(&c).unwrap();
+        let m: bool = c
+            .query_row("SELECT 'GET /api/v1' REGEXP '^GET /api/v[0-9]$'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(m);
+        let m: Option<bool> = c
+            .query_row("SELECT NULL REGEXP 'x'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(m, None);
     }
 
     #[test]

@@ -26,10 +26,12 @@ pub struct Store {
 struct Inner {
     path: PathBuf,
     writer: Mutex<mpsc::Sender<Job>>,
+    logs_committed: tokio::sync::broadcast::Sender<usize>,
     readers: Mutex<Vec<Connection>>,
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    filter::register_regexp(conn)?;
     // NORMAL in WAL mode: a commit is durable against a process crash (kill -9), which is
     // what we promise; only an OS crash or power loss can lose the last commits.
     conn.execute_batch(
@@ -49,14 +51,17 @@ impl Store {
         configure(&conn).map_err(|e| e.to_string())?;
         schema::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
         let (tx, rx) = mpsc::channel();
+        let (logs_committed, _) = tokio::sync::broadcast::channel(64);
+        let writer_logs = logs_committed.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx))
+            .spawn(move || writer::run(conn, rx, writer_logs))
             .map_err(|e| e.to_string())?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
                 writer: Mutex::new(tx),
+                logs_committed,
                 readers: Mutex::new(Vec::new()),
             }),
         })
@@ -72,6 +77,12 @@ impl Store {
         self.send(Job::Write(batch, tx))?;
         rx.await
             .map_err(|_| "database writer stopped".to_string())?
+    }
+
+    /// Wakes after every commit that added log rows (with their count). A lagging receiver
+    /// only misses wake-ups, never rows: readers query for rows newer than they have seen.
+    pub fn subscribe_logs(&self) -> tokio::sync::broadcast::Receiver<usize> {
+        self.inner.logs_committed.subscribe()
     }
 
     /// Deletes telemetry older than `cutoff_ns`; returns how many rows went.

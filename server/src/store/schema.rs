@@ -76,6 +76,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX spans_by_trace_span ON spans (trace_id, span_id);
     DROP INDEX spans_by_trace;
     "#,
+    // 3: saved explorer views and Apdex settings. `data` is the whole view as the client sent it (so fields we
+    // do not know survive); the columns are what lists filter on.
+    r#"
+    CREATE TABLE saved_views (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL,
+        source_page TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, data TEXT NOT NULL);
+    CREATE INDEX saved_views_by_page ON saved_views (source_page);
+    -- Apdex threshold (seconds) per service, as SigNoz's apdex_settings.
+    CREATE TABLE apdex_settings (service_name TEXT PRIMARY KEY, threshold REAL NOT NULL,
+        exclude_status_codes TEXT NOT NULL);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -37,7 +37,12 @@ struct SeenCache {
     top_level: HashMap<String, HashSet<String>>,
 }
 
-pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+/// `logs_committed` hears the number of log rows each commit added (live tail wakes on it).
+pub fn run(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    logs_committed: tokio::sync::broadcast::Sender<usize>,
+) {
     let mut seen = SeenCache::default();
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -64,6 +69,11 @@ pub fn run(mut conn: Connection, rx: mpsc::Receiver<Job>) {
         if result.is_err() {
             // The cache may name rows that were rolled back; start over.
             seen = SeenCache::default();
+        } else {
+            let logs: usize = writes.iter().map(|(b, _)| b.logs.len()).sum();
+            if logs > 0 {
+                let _ = logs_committed.send(logs);
+            }
         }
         for (_, reply) in writes {
             let _ = reply.send(result.clone());

@@ -10,6 +10,29 @@ use super::table::LOGS;
 use super::traces::page;
 use crate::store::rows::value_to_string;
 
+/// Log attributes split by type as SigNoz keeps them: strings, ints, floats, bools.
+pub fn split_attributes(attrs: Map<String, Value>) -> [Map<String, Value>; 4] {
+    let (mut strings, mut ints, mut floats, mut bools) =
+        (Map::new(), Map::new(), Map::new(), Map::new());
+    for (k, v) in attrs {
+        match &v {
+            Value::Bool(_) => bools.insert(k, v),
+            Value::Number(n) if n.is_i64() || n.is_u64() => ints.insert(k, v),
+            Value::Number(_) => floats.insert(k, v),
+            _ => strings.insert(k, Value::String(value_to_string(&v))),
+        };
+    }
+    [strings, ints, floats, bools]
+}
+
+/// Resource attributes as `resources_string` (every value as a string).
+pub fn resources_string(resource: Map<String, Value>) -> Map<String, Value> {
+    resource
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(value_to_string(&v))))
+        .collect()
+}
+
 pub fn list(
     c: &Connection,
     q: &BuilderQuery,
@@ -42,20 +65,8 @@ pub fn list(
             serde_json::from_str(&r.get::<_, String>(8).unwrap()).unwrap_or_default();
         let resource: Map<String, Value> =
             serde_json::from_str(&r.get::<_, String>(9).unwrap()).unwrap_or_default();
-        let (mut strings, mut ints, mut floats, mut bools) =
-            (Map::new(), Map::new(), Map::new(), Map::new());
-        for (k, v) in attrs {
-            match &v {
-                Value::Bool(_) => bools.insert(k, v),
-                Value::Number(n) if n.is_i64() || n.is_u64() => ints.insert(k, v),
-                Value::Number(_) => floats.insert(k, v),
-                _ => strings.insert(k, Value::String(value_to_string(&v))),
-            };
-        }
-        let resources: Map<String, Value> = resource
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(value_to_string(&v))))
-            .collect();
+        let [strings, ints, floats, bools] = split_attributes(attrs);
+        let resources = resources_string(resource);
         out.push(json!({"timestamp": rfc3339_nano(ts), "data": {
             "id": r.get::<_, String>(1).unwrap(),
             "trace_id": r.get::<_, String>(2).unwrap(),

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::model::{quantile_of, BuilderQuery};
 use super::series::{bucket_ms, Labels, SeriesSet};
+use super::table::quantile_sorted;
 use crate::store::filter::{attr_expr, condition, AttrScope, ValueKind, Where};
 use crate::store::rows::value_to_string;
 
@@ -45,6 +46,13 @@ pub fn histogram_quantile(q: f64, bounds: &[f64], counts: &[f64]) -> f64 {
         cum += c;
     }
     bounds.last().copied().unwrap_or(f64::NAN)
+}
+
+/// Whether any point of `metric` is stored (span-metric names fall back to spans when not).
+pub fn has_points(c: &Connection, metric: &str) -> Result<bool, String> {
+    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM metric_points WHERE metric = ?1)")
+        .and_then(|mut s| s.query_row([metric], |r| r.get(0)))
+        .map_err(|e| e.to_string())
 }
 
 pub fn graph(
@@ -127,6 +135,10 @@ pub fn graph(
     let in_range = |ts: i64| ts >= start_ns;
     let rate_op = op.contains("rate");
     let quantile = quantile_of(op).filter(|_| op.starts_with("hist_quantile"));
+    // count_distinct and pXX look at every sample in the bucket across series, as SigNoz's
+    // `count(distinct(value))` and `quantile(q)(value)` do.
+    let sample_quantile = quantile_of(op).filter(|_| op.starts_with('p'));
+    let over_samples = op == "count_distinct" || sample_quantile.is_some();
     // (group, bucket) → per-series values to combine
     let mut per_bucket: BTreeMap<(Labels, i64), Vec<f64>> = BTreeMap::new();
     let mut hist: BTreeMap<(Labels, i64), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
@@ -205,6 +217,14 @@ pub fn graph(
                 if vals.is_empty() {
                     continue;
                 }
+                if over_samples {
+                    per_bucket
+                        .entry((group.clone(), b))
+                        .or_default()
+                        .extend(vals);
+                    prev_last = Some(last);
+                    continue;
+                }
                 // Counters report their latest total; gauges average within the bucket.
                 let v = if last.kind == "sum" {
                     *vals.last().unwrap()
@@ -236,7 +256,23 @@ pub fn graph(
                 vals.iter().copied().fold(f64::NEG_INFINITY, f64::max)
             }
             "count" => vals.len() as f64,
-            _ => vals.iter().sum(),
+            "count_distinct" => {
+                let mut v = vals.clone();
+                v.sort_by(f64::total_cmp);
+                v.dedup();
+                v.len() as f64
+            }
+            _ if sample_quantile.is_some() => {
+                let mut v = vals.clone();
+                v.sort_by(f64::total_cmp);
+                quantile_sorted(&v, sample_quantile.unwrap())
+            }
+            "sum" | "sum_rate" | "rate_sum" | "rate" => vals.iter().sum(),
+            other => {
+                return Err(format!(
+                    "aggregate operator {other:?} is not supported for metrics"
+                ))
+            }
         };
         out.set(g, b, v);
     }

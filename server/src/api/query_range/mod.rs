@@ -2,11 +2,12 @@
 //! them, enveloped as SigNoz v0.39 does (`series` values as strings, rows with RFC3339 times).
 
 pub mod formula;
-mod logs;
+pub(crate) mod logs;
 mod metrics;
 pub mod model;
 pub mod series;
-mod table;
+pub mod span_metrics;
+pub(crate) mod table;
 mod traces;
 
 use std::collections::HashMap;
@@ -74,7 +75,9 @@ fn run_one(
     start_ns: i64,
     end_ns: i64,
 ) -> Result<Output, String> {
-    let whole_range = matches!(panel, "value" | "table");
+    // Table panels aggregate the whole window; value panels are computed per step and then
+    // reduced with `reduceTo`, as SigNoz v0.39 does (`reduceToQuery`).
+    let whole_range = panel == "table";
     Ok(match (q.data_source.as_str(), panel) {
         ("traces", "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
         ("traces", "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
@@ -111,6 +114,11 @@ fn run_one(
             end_ns,
             whole_range,
         )?),
+        _ if span_metrics::is_span_metric(&q.aggregate_attribute.key)
+            && !metrics::has_points(c, &q.aggregate_attribute.key)? =>
+        {
+            Output::Series(span_metrics::graph(c, q, start_ns, end_ns, whole_range)?)
+        }
         _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
     })
 }

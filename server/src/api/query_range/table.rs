@@ -9,7 +9,10 @@ use serde_json::Value;
 
 use super::model::{quantile_of, AttributeKey, BuilderQuery};
 use super::series::{Labels, SeriesSet};
-use crate::store::filter::{attr_expr, condition, AttrScope, Expr, ValueKind, Where};
+use crate::store::filter::{
+    attr_expr, attr_json_expr, condition, AttrScope, Expr, ValueKind, Where,
+};
+use crate::store::rows::value_to_string;
 
 #[derive(Clone, Copy)]
 pub struct Table {
@@ -63,25 +66,45 @@ pub const LOGS: Table = Table {
 };
 
 impl Table {
-    /// SQL for a key: a real column when the key names one (and is not explicitly an
-    /// attribute of another scope), else a JSON attribute lookup.
+    /// The real column a key names (unless it is explicitly an attribute of another scope).
+    fn column_of(&self, k: &AttributeKey) -> Option<(&'static str, ValueKind)> {
+        let (col, kind) = (self.column)(&k.key)?;
+        (k.is_column || AttrScope::parse(&k.kind) != AttrScope::Resource).then_some((col, kind))
+    }
+
+    /// SQL for a key: a real column when the key names one, else a JSON attribute lookup.
     pub fn key_expr(&self, k: &AttributeKey) -> (Expr, ValueKind) {
-        let scope = AttrScope::parse(&k.kind);
-        if let Some((col, kind)) = (self.column)(&k.key) {
-            if k.is_column || scope != AttrScope::Resource {
-                return (
-                    Expr {
-                        sql: col.to_string(),
-                        params: vec![],
-                    },
-                    kind,
-                );
-            }
+        match self.column_of(k) {
+            Some((col, kind)) => (
+                Expr {
+                    sql: col.to_string(),
+                    params: vec![],
+                },
+                kind,
+            ),
+            None => (
+                attr_expr(&k.key, AttrScope::parse(&k.kind)),
+                ValueKind::of_data_type(&k.data_type),
+            ),
         }
-        (
-            attr_expr(&k.key, scope),
-            ValueKind::of_data_type(&k.data_type),
-        )
+    }
+
+    /// SQL that selects a key's value (list columns, groupBy labels) and how to read it back
+    /// with its type: attributes come as JSON text, bool columns as 0/1.
+    pub fn select_expr(&self, k: &AttributeKey) -> (Expr, Decode) {
+        match self.column_of(k) {
+            Some((col, kind)) => (
+                Expr {
+                    sql: col.to_string(),
+                    params: vec![],
+                },
+                Decode::Column(kind),
+            ),
+            None => (
+                attr_json_expr(&k.key, AttrScope::parse(&k.kind)),
+                Decode::Json,
+            ),
+        }
     }
 
     /// Time window plus the query's filters (AND, or OR when the filter set says so).
@@ -127,13 +150,27 @@ pub fn sql_to_json(v: SqlValue) -> Value {
     }
 }
 
-pub fn sql_to_label(v: SqlValue) -> String {
-    match v {
-        SqlValue::Null => String::new(),
-        SqlValue::Integer(i) => i.to_string(),
-        SqlValue::Real(f) => f.to_string(),
-        SqlValue::Text(s) => s,
-        SqlValue::Blob(b) => hex::encode(b),
+/// How a selected value turns back into JSON (see `Table::select_expr`).
+#[derive(Clone, Copy, Debug)]
+pub enum Decode {
+    Column(ValueKind),
+    Json,
+}
+
+/// A selected value with its type: `true` stays `true`, strings stay strings.
+pub fn decode_value(v: SqlValue, d: Decode) -> Value {
+    match (d, v) {
+        (Decode::Json, SqlValue::Text(t)) => serde_json::from_str(&t).unwrap_or(Value::String(t)),
+        (Decode::Column(ValueKind::Bool), SqlValue::Integer(i)) => Value::Bool(i != 0),
+        (_, v) => sql_to_json(v),
+    }
+}
+
+/// A groupBy label as SigNoz prints it (`"true"`, `"200"`, strings unquoted).
+pub fn decode_label(v: SqlValue, d: Decode) -> String {
+    match (d, v) {
+        (_, SqlValue::Real(f)) => f.to_string(),
+        (d, v) => value_to_string(&decode_value(v, d)),
     }
 }
 
@@ -169,10 +206,13 @@ pub fn aggregate(
         params.push((step * 1_000_000_000).into());
     }
     let mut group_where = Vec::new();
+    let mut decodes = Vec::new();
     for g in &q.group_by {
+        let (sel, decode) = t.select_expr(g);
+        select.push(sel.sql);
+        params.extend(sel.params);
+        decodes.push(decode);
         let (e, _) = t.key_expr(g);
-        select.push(e.sql.clone());
-        params.extend(e.params.clone());
         group_where.push((format!("{} IS NOT NULL", e.sql), e.params));
     }
     let op = q.aggregate_operator.as_str();
@@ -261,7 +301,10 @@ pub fn aggregate(
             .map(|(i, g)| {
                 (
                     g.key.clone(),
-                    sql_to_label(r.get::<_, SqlValue>(i + 1).unwrap_or(SqlValue::Null)),
+                    decode_label(
+                        r.get::<_, SqlValue>(i + 1).unwrap_or(SqlValue::Null),
+                        decodes[i],
+                    ),
                 )
             })
             .collect();

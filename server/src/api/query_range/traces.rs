@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::model::{quantile_of, BuilderQuery};
 use super::rfc3339_nano;
 use super::series::{Labels, SeriesSet};
-use super::table::{sql_to_json, SPANS};
+use super::table::{decode_value, SPANS};
 use crate::store::sketch::Sketch;
 
 const NS_PER_MIN: i64 = 60_000_000_000;
@@ -178,10 +178,12 @@ pub fn list(
         "trace_id".to_string(),
     ];
     let mut params: Vec<SqlValue> = Vec::new();
+    let mut decodes = Vec::new();
     for col in &q.select_columns {
-        let (e, _) = SPANS.key_expr(col);
+        let (e, decode) = SPANS.select_expr(col);
         select.push(e.sql);
         params.extend(e.params);
+        decodes.push(decode);
     }
     let (order, order_params) = order_sql(q, "ts DESC");
     let (limit, offset) = page(q);
@@ -206,10 +208,11 @@ pub fn list(
         data.insert("spanID".into(), Value::String(r.get(1).unwrap()));
         data.insert("traceID".into(), Value::String(r.get(2).unwrap()));
         for (i, col) in q.select_columns.iter().enumerate() {
-            let mut v = sql_to_json(r.get::<_, SqlValue>(i + 3).unwrap_or(SqlValue::Null));
-            if col.key == "hasError" {
-                v = Value::Bool(v.as_i64() == Some(1));
-            } else if v.is_null() && (col.data_type == "string" || col.data_type.is_empty()) {
+            let mut v = decode_value(
+                r.get::<_, SqlValue>(i + 3).unwrap_or(SqlValue::Null),
+                decodes[i],
+            );
+            if v.is_null() && (col.data_type == "string" || col.data_type.is_empty()) {
                 v = Value::String(String::new());
             }
             data.insert(col.key.clone(), v);

@@ -1,0 +1,222 @@
+//! v2 metric tag autocomplete (`/api/v2/metrics/autocomplete/tagKey|tagValue`). SigNoz's
+//! resource filter asks for the labels of `signoz_calls_total` starting with `resource_`; this
+//! server has no span-metrics pipeline, so span-metric names are answered from stored spans:
+//! resource attribute `k8s.pod.name` is label `resource_k8s_pod_name`, as SigNoz's spanmetrics
+//! processor names it. Other metric names are answered from their stored points.
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use rusqlite::{params, Connection};
+use serde::Deserialize;
+
+use super::access::ViewAccess;
+use super::query_range::span_metrics::is_span_metric;
+use super::{envelope, ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v2/metrics/autocomplete/tagKey", get(tag_keys))
+        .route("/api/v2/metrics/autocomplete/tagValue", get(tag_values))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct TagParams {
+    metric_name: String,
+    #[serde(rename = "match")]
+    matches: String,
+    tag_key: String,
+}
+
+/// Most keys or values one reply lists.
+const MAX_ITEMS: usize = 1000;
+/// Recent points of a metric scanned for its label keys and values.
+const POINTS_SCANNED: i64 = 10_000;
+
+/// Labels every span metric carries besides the resource ones.
+const SPAN_METRIC_LABELS: &[&str] = &[
+    "address",
+    "db_system",
+    "operation",
+    "service_name",
+    "span_kind",
+    "status_code",
+];
+
+/// A resource attribute key as a span-metric label: `resource_` + non-alphanumerics as `_`.
+pub fn resource_label(key: &str) -> String {
+    let body: String = key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("resource_{body}")
+}
+
+fn params_of(q: TagParams) -> Result<TagParams, ApiError> {
+    if q.metric_name.is_empty() {
+        return Err(ApiError::bad_data("metricName not present in params"));
+    }
+    Ok(q)
+}
+
+fn matching(items: BTreeSet<String>, m: &str) -> Vec<String> {
+    let m = m.to_lowercase();
+    items
+        .into_iter()
+        .filter(|s| s.to_lowercase().contains(&m))
+        .take(MAX_ITEMS)
+        .collect()
+}
+
+fn strings(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> Result<BTreeSet<String>, String> {
+    let mut st = c.prepare_cached(sql).map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map(p, |r| r.get::<_, Option<String>>(0))
+        .map_err(|e| e.to_string())?;
+    let mut out = BTreeSet::new();
+    for r in rows {
+        if let Some(s) = r.map_err(|e| e.to_string())? {
+            out.insert(s);
+        }
+    }
+    Ok(out)
+}
+
+fn span_resource_keys(c: &Connection) -> Result<BTreeSet<String>, String> {
+    strings(
+        c,
+        "SELECT key FROM attr_keys WHERE source = 'traces' AND type = 'resource'",
+        [],
+    )
+}
+
+async fn tag_keys(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<TagParams>,
+) -> Result<Response, ApiError> {
+    let q = params_of(q)?;
+    let keys = st
+        .store
+        .with_conn(move |c| {
+            let keys = if is_span_metric(&q.metric_name) {
+                let mut keys: BTreeSet<String> = span_resource_keys(c)?
+                    .iter()
+                    .map(|k| resource_label(k))
+                    .collect();
+                keys.extend(SPAN_METRIC_LABELS.iter().map(|s| s.to_string()));
+                keys
+            } else {
+                strings(
+                    c,
+                    "SELECT DISTINCT j.key FROM (SELECT labels FROM metric_points WHERE metric = ?1
+                     ORDER BY ts DESC LIMIT ?2) p, json_each(p.labels) j",
+                    params![q.metric_name, POINTS_SCANNED],
+                )?
+            };
+            Ok(matching(keys, &q.matches))
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(envelope(Some(keys)))
+}
+
+async fn tag_values(
+    State(st): State<AppState>,
+    _: ViewAccess,
+    Query(q): Query<TagParams>,
+) -> Result<Response, ApiError> {
+    let q = params_of(q)?;
+    if q.tag_key.is_empty() {
+        return Err(ApiError::bad_data("tagKey not present in params"));
+    }
+    let values = st
+        .store
+        .with_conn(move |c| {
+            let values = if is_span_metric(&q.metric_name) {
+                span_label_values(c, &q.tag_key)?
+            } else {
+                strings(
+                    c,
+                    "SELECT DISTINCT CAST(json_extract(labels, ?3) AS TEXT) FROM (SELECT labels FROM metric_points
+                     WHERE metric = ?1 ORDER BY ts DESC LIMIT ?2)",
+                    params![
+                        q.metric_name,
+                        POINTS_SCANNED,
+                        format!("$.\"{}\"", q.tag_key.replace('"', ""))
+                    ],
+                )?
+            };
+            Ok(matching(values, &q.matches))
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(envelope(Some(values)))
+}
+
+/// Values of one span-metric label, from what the writer recorded for spans.
+fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, String> {
+    match label {
+        "service_name" => strings(c, "SELECT DISTINCT service FROM span_rollup", []),
+        "operation" => strings(c, "SELECT DISTINCT name FROM span_rollup", []),
+        "span_kind" => Ok([
+            "SPAN_KIND_UNSPECIFIED",
+            "SPAN_KIND_INTERNAL",
+            "SPAN_KIND_SERVER",
+            "SPAN_KIND_CLIENT",
+            "SPAN_KIND_PRODUCER",
+            "SPAN_KIND_CONSUMER",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()),
+        "status_code" => Ok(["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()),
+        "db_system" | "address" => strings(
+            c,
+            "SELECT value FROM attr_values WHERE source = 'traces' AND key IN (?1, ?2, ?3)",
+            if label == "db_system" {
+                ["db.system", "db.system", "db.system"]
+            } else {
+                ["server.address", "net.peer.name", "http.host"]
+            },
+        ),
+        _ => {
+            let mut out = BTreeSet::new();
+            for key in span_resource_keys(c)? {
+                if resource_label(&key) == label {
+                    out.extend(strings(
+                        c,
+                        "SELECT value FROM attr_values WHERE source = 'traces' AND key = ?1",
+                        [&key],
+                    )?);
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_labels() {
+        assert_eq!(
+            resource_label("deployment.environment"),
+            "resource_deployment_environment"
+        );
+        assert_eq!(resource_label("k8s.pod-name"), "resource_k8s_pod_name");
+    }
+}
