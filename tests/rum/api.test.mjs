@@ -1,7 +1,7 @@
 // The manual API never breaks the page, in every browser:
 // - after an async startActiveSpan settles, the click is current again (a span started then
 //   is the click's child, not the ended span's);
-// - calls with bad arguments never throw into the app;
+// - calls with bad arguments never throw into the app; long attribute values are truncated;
 // - a strict CSP without 'wasm-unsafe-eval', or a .wasm that answers 404, gives a no-op
 //   handle, one console warning and the reason in stats(); the app runs; a later
 //   initTelemetry retries the load.
@@ -48,9 +48,29 @@ for (const kind of BROWSERS) {
         assert.deepEqual(await b.eval('return window.bad()'), []);
         const stats = await b.evalAsync('await window.sdk.forceFlush(); return window.sdk.stats()');
         assert.equal(stats.disabledReason, '', 'bad arguments do not turn the SDK off');
-        await waitSpan(rx, id, (s) => s.name === 'ok');
+        const ok = await waitSpan(rx, id, (s) => s.name === 'ok');
+        assert.ok(ok.attributes.long === 'é'.repeat(4096), `cut to attributeValueLengthLimit (4096): ${ok.attributes.long.length}`);
+        assert.deepEqual(ok.attributes['long.list'].map((v) => v.length), [4096, 1]);
         const counted = (await rx.metrics(id)).find((m) => m.name === 'bad.count');
         assert.equal(counted?.points[0]?.asDouble ?? Number(counted?.points[0]?.asInt), 1, 'a BigInt is counted as a number');
+      });
+
+      await t.test('the stash is resent only to the SDK\'s own endpoints', async () => {
+        const id = testId(kind, 'stash');
+        const evil = `${id}-elsewhere`;
+        const body = (name) => JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'stash' },
+          spans: [{ traceId: '1'.repeat(32), spanId: '2'.repeat(16), name, kind: 1, startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] });
+        await b.get(rx.page('api.html', id));
+        await b.evalAsync('await window.ready');
+        // What other code of the origin could write: one entry for our endpoint, one for another.
+        await b.eval(`localStorage.setItem('sdk-wasm:unsent', ['sdk-wasm-unsent 1',
+          arguments[0] + '/v1/traces\\tj\\t1\\t' + btoa(arguments[2]),
+          arguments[1] + '/v1/traces\\tj\\t1\\t' + btoa(arguments[3])].join('\\n') + '\\n')`,
+        rx.collector(evil), rx.collector(id), body('to elsewhere'), body('to us'));
+        await b.refresh();
+        await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
+        await waitSpan(rx, id, (s) => s.name === 'to us');
+        assert.deepEqual((await rx.received(evil)).requests.filter((r) => r.method === 'POST'), [], 'nothing went elsewhere');
       });
 
       await t.test('a CSP without wasm-unsafe-eval: a no-op handle, and the app runs', async () => {
