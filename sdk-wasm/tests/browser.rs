@@ -339,6 +339,13 @@ fn bad_config_throws_a_clear_error() {
         (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: maxQueueSize: must be a number"),
         (r#"{"serviceName":"s","maxQueueSize":0.5}"#, "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"),
         (r#"{"serviceName":42}"#, "invalid config: serviceName: must be a string"),
+        (r#"{"serviceName":"s","attributeValueLengthLimit":0}"#, "invalid config: attributeValueLengthLimit: must be a whole number from 1 to 100000000"),
+        // The instrumentations' errors name their section once, checked before anything starts.
+        (r#"{"serviceName":"s","instrumentations":{"fetch":"yes"}}"#, "invalid config: instrumentations.fetch: expected an object or false"),
+        (
+            r#"{"serviceName":"s","instrumentations":{"documentLoad":{"applyCustomAttributesOnSpan":{"documentLoad":1}}}}"#,
+            "invalid config: instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad: expected a function",
+        ),
     ];
     for (json, message) in cases {
         let err = init(JSON::parse(json).unwrap()).err().map(JsValue::from).expect("must fail");
