@@ -25,19 +25,20 @@ if [ ! -f node_modules/.otel-wasm-installed ] || [ "$tarball" -nt node_modules/.
   touch node_modules/.otel-wasm-installed
 fi
 
-page() { mkdir -p "out/$1"; sed "s/(SCRIPT)/($1)/" index.html >"out/$1/index.html"; }
+# The page that loads a build: out/<bundler>/index.html with <script type=module src=/<script>>.
+page() { mkdir -p "out/$1"; sed -e "s/(SCRIPT)/($1)/" -e "s|/main.js|/$2|" index.html >"out/$1/index.html"; }
 
 echo "--- webpack 5"
 node webpack-build.mjs
-page webpack
+page webpack main.js
 
 echo "--- esbuild"
-example=$ROOT/examples/web/frontend
 rm -rf out/esbuild
-# npm/README.md, "esbuild": the entry sets the wasm URL, the .wasm gets the file loader.
-node_modules/.bin/esbuild "$example/src/main.esbuild.ts" --bundle --format=esm --minify \
-  --loader:.wasm=file --outdir=out/esbuild --entry-names=main --log-level=warning
-page esbuild
+# Exactly npm/README.md's "esbuild" command, in the example's directory: the entry sets the
+# wasm URL, the .wasm gets the file loader.
+( cd "$ROOT/examples/web/frontend" && "$ROOT/tests/bundlers/node_modules/.bin/esbuild" \
+  src/main.esbuild.ts --bundle --format=esm --loader:.wasm=file --outdir="$ROOT/tests/bundlers/out/esbuild" --log-level=warning )
+page esbuild main.esbuild.js
 
 echo "--- tsc (skipLibCheck false, lib ES2022)"
 for mr in node node16 bundler; do
