@@ -86,7 +86,8 @@ export interface Telemetry {
   /** Installs our tracer provider, meter provider, context manager and W3C propagator as
    *  @opentelemetry/api's globals, so code using `trace.getTracer()` / `metrics.getMeter()` is
    *  exported by us. Pass the api module to do it synchronously; without it the module is
-   *  imported (it is a peer dependency). */
+   *  imported (it is a peer dependency). Never rejects: a global another SDK registered first
+   *  is kept, with a console warning. */
   register(api?: typeof OtelApi): Promise<void>;
 }
 
@@ -155,10 +156,8 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
       api.context.setGlobalContextManager(contexts) || 'context manager',
       api.propagation.setGlobalPropagator(new W3CTraceContextPropagator()) || 'propagator',
     ].filter((r) => r !== true);
-    if (refused.length) {
-      // Another SDK registered first; @opentelemetry/api keeps the first registration.
-      throw new Error(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}`);
-    }
+    // Another SDK registered first; @opentelemetry/api keeps the first registration.
+    if (refused.length) console.warn(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}; kept it`);
     registered = true;
   };
 
@@ -190,7 +189,12 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
     emitLog: (record) =>
       guard.run(() => sdk.emitLog(optText(record?.scope) ?? 'otel-wasm', undefined, record ?? {}), undefined),
     async register(api) {
-      install(api ?? (await import('@opentelemetry/api')));
+      try {
+        install(api ?? (await import('@opentelemetry/api')));
+      } catch (e) {
+        // No @opentelemetry/api to import: the handle's own tracer and meter still work.
+        console.warn(`otel-wasm: register(): ${e instanceof Error ? e.message : String(e)}`);
+      }
     },
   };
 }

@@ -46,6 +46,11 @@ for (const kind of BROWSERS) {
         await b.get(rx.page('api.html', id));
         await b.evalAsync('await window.ready');
         assert.deepEqual(await b.eval('return window.bad()'), []);
+        // Another SDK's globals (an api whose setters all refuse) are kept: register() resolves.
+        assert.equal(await b.evalAsync(`const no = () => false;
+          await window.sdk.register({ trace: { setGlobalTracerProvider: no }, metrics: { setGlobalMeterProvider: no },
+            context: { setGlobalContextManager: no }, propagation: { setGlobalPropagator: no } });
+          return 'resolved'`), 'resolved');
         const stats = await b.evalAsync('await window.sdk.forceFlush(); return window.sdk.stats()');
         assert.equal(stats.disabledReason, '', 'bad arguments do not turn the SDK off');
         const ok = await waitSpan(rx, id, (s) => s.name === 'ok');
