@@ -115,7 +115,7 @@ export interface TelemetryConfig {
   serviceName: string;
   /** `service.version`. Default: not set. */
   serviceVersion?: string;
-  /** `deployment.environment`. Default: not set. */
+  /** `deployment.environment.name`. Default: not set. */
   environment?: string;
   /** OTLP/HTTP base URL, absolute or relative to the page; `/v1/traces` and `/v1/metrics`
    *  are appended. Default 'http://localhost:4318'. */
