@@ -4,7 +4,8 @@
 #      esbuild-loader, type packages) and the packed otel-wasm (unsaved), each only when newer;
 #   2. builds the example app (examples/web/frontend, whose node_modules scripts/build-example
 #      filled) with webpack 5 into out/webpack/ and with esbuild, as npm/README.md says, into
-#      out/esbuild/; webpack's size warnings are printed;
+#      out/esbuild/ (and without the README's steps into out/esbuild-plain/: the app must run
+#      with the SDK off); webpack's size warnings are printed;
 #   3. tsc --noEmit --strict with skipLibCheck false and lib ES2022 against the packed types,
 #      with moduleResolution node, node16 and bundler (types/check.ts).
 # Run scripts/build-example first (it builds npm/ and the example's Vite build).
@@ -39,6 +40,11 @@ rm -rf out/esbuild
 ( cd "$ROOT/examples/web/frontend" && "$ROOT/tests/bundlers/node_modules/.bin/esbuild" \
   src/main.esbuild.ts --bundle --format=esm --loader:.wasm=file --outdir="$ROOT/tests/bundlers/out/esbuild" --log-level=warning )
 page esbuild main.esbuild.js
+# Without those steps (the Vite entry as is): no .wasm is emitted; the app must still run.
+rm -rf out/esbuild-plain
+( cd "$ROOT/examples/web/frontend" && "$ROOT/tests/bundlers/node_modules/.bin/esbuild" \
+  src/main.tsx --bundle --format=esm --outdir="$ROOT/tests/bundlers/out/esbuild-plain" --log-level=error )
+page esbuild-plain main.js
 
 echo "--- tsc (skipLibCheck false, lib ES2022)"
 for mr in node node16 bundler; do

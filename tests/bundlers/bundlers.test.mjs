@@ -23,11 +23,33 @@ after(stopAll);
 
 const spansOf = (received) => received.requests.filter((r) => r.signal === 'traces' && r.status === 200).flatMap((r) => r.spanList);
 
+/** Serves a build with the example's API server, this run's collector in /env.js. */
+const serve = (dir, collector) => startServer('examples/web/api/server.mjs', ['--static', dir, '--env', `OTLP_ENDPOINT=${collector}`,
+  '--env', 'ENVIRONMENT=bundlers', '--env', 'PARTNER_API=http://127.0.0.1:9', '--env', 'THIRD_PARTY_API=http://127.0.0.1:9']);
+
+test('esbuild without the README\'s steps: no .wasm, yet the app renders and runs with the SDK off', async () => {
+  const app = await serve(path.join(ROOT, 'tests/bundlers/out/esbuild-plain'), `${receiver.origin}/t/esbuild-plain`);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(app.origin + '/');
+    await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 20000 });
+    assert.match(await page.evaluate(() => window.__telemetry.stats().disabledReason), /^wasm load failed: /);
+    await page.click('#checkout');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('checkout: done'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    app.proc.kill();
+  }
+});
+
 for (const [bundler, dir] of Object.entries(BUILDS)) {
   test(`${bundler}: the example app loads the SDK and its checkout trace arrives`, async () => {
     const collector = `${receiver.origin}/t/${bundler}`;
-    const app = await startServer('examples/web/api/server.mjs', ['--static', dir, '--env', `OTLP_ENDPOINT=${collector}`,
-      '--env', 'ENVIRONMENT=bundlers', '--env', 'PARTNER_API=http://127.0.0.1:9', '--env', 'THIRD_PARTY_API=http://127.0.0.1:9']);
+    const app = await serve(dir, collector);
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
