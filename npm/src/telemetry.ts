@@ -199,9 +199,11 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
   };
 }
 
+const SSR = 'no window (server-side rendering)';
+
 /** Why the core cannot run here, or '' if it can. */
 function unavailable(): string {
-  if (typeof window === 'undefined' && !('WorkerGlobalScope' in globalThis)) return 'no window (server-side rendering)';
+  if (typeof window === 'undefined' && !('WorkerGlobalScope' in globalThis)) return SSR;
   if (typeof WebAssembly !== 'object') return 'WebAssembly unavailable';
   return '';
 }
@@ -227,8 +229,11 @@ export function createInitTelemetry(load: CoreLoader): (config: TelemetryConfig)
     if (running) return running;
     const coreConfig = toCoreConfig(config); // throws synchronously, naming the field
     const off = unavailable();
-    // Server-side rendering is expected: no console line for it.
-    if (off) return Promise.resolve(noopTelemetry(off));
+    if (off) {
+      // Server-side rendering is expected: no console line for it.
+      if (off !== SSR) warn(off);
+      return Promise.resolve(noopTelemetry(off));
+    }
     let started: Promise<Telemetry> | undefined;
     const release = () => {
       if (started && g[SINGLETON] === started) delete g[SINGLETON];

@@ -2,7 +2,7 @@
 // - after an async startActiveSpan settles, the click is current again (a span started then
 //   is the click's child, not the ended span's);
 // - calls with bad arguments never throw into the app; long attribute values are truncated;
-// - a strict CSP without 'wasm-unsafe-eval', or a .wasm that answers 404, gives a no-op
+// - a strict CSP without 'wasm-unsafe-eval', no WebAssembly, or a .wasm that answers 404, gives a no-op
 //   handle, one console warning and the reason in stats(); the app runs; a later
 //   initTelemetry retries the load.
 import { test, after } from 'node:test';
@@ -88,6 +88,14 @@ for (const kind of BROWSERS) {
         assert.equal(r.stats.spansEnded, 0);
         const warnings = (await b.eval('return window.warnings')).filter((w) => w.startsWith('otel-wasm'));
         assert.equal(warnings.length, 1, `one warning: ${warnings}`);
+      });
+
+      await t.test('no WebAssembly: a no-op handle, and the app runs', async () => {
+        await b.get(`${rx.origin}/pages/no-webassembly.html`);
+        const r = await waitResult(b);
+        assert.equal(await b.eval("return document.getElementById('app').textContent"), 'app ran');
+        assert.equal(r.stats.disabledReason, 'WebAssembly unavailable');
+        assert.equal((await b.eval('return window.warnings')).filter((w) => w.startsWith('otel-wasm')).length, 1);
       });
 
       await t.test('a .wasm that answers 404: a no-op handle; a later init retries', async () => {
