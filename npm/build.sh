@@ -28,12 +28,16 @@ rm -rf dist
 # The SDK's shared web build: release wasm, wasm-bindgen --target web, wasm-opt -Oz.
 bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm"
 rm -f dist/wasm/sdk_wasm_bg.wasm.d.ts
+# wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs lib esnext (TS2550
+# under es2022 with skipLibCheck false); the JS keeps it, the types leave it out.
+sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts
 
 # Type packages for tsc (@opentelemetry/api, react), pinned by package-lock.json.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 tsc -p tsconfig.json
+cp src/wasm-url.d.ts dist/
 
 npm pack --silent --pack-destination "$NPM_DIR" >/dev/null
 touch "$stamp"

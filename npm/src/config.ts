@@ -9,6 +9,16 @@ export type UrlPattern = RegExp | string;
 /** Attribute values as in @opentelemetry/api. */
 export type AttributeValue = string | number | boolean | Array<string | null | undefined> | Array<number | null | undefined> | Array<boolean | null | undefined>;
 
+/** The span an instrumentation hook gets: enough of @opentelemetry/api's `Span` to add
+ *  attributes and rename it. Calls after the span ended do nothing. */
+export interface InstrumentationSpan {
+  setAttribute(key: string, value: AttributeValue): InstrumentationSpan;
+  setAttributes(attributes: Record<string, AttributeValue>): InstrumentationSpan;
+  updateName(name: string): InstrumentationSpan;
+  spanContext(): { traceId: string; spanId: string; traceFlags: number };
+  isRecording(): boolean;
+}
+
 /** Options shared by every instrumentation; `false` instead of an object turns one off.
  *  Hooks that throw are contained and counted; the page's own call always proceeds. */
 export interface InstrumentationOptions {
@@ -21,22 +31,22 @@ export interface InstrumentationOptions {
 
 export interface HttpInstrumentationOptions extends InstrumentationOptions {
   /** Adds attributes when the request's span ends (fetch: span, request, result; XHR: span, xhr). */
-  applyCustomAttributesOnSpan?: (span: any, ...request: any[]) => void;
+  applyCustomAttributesOnSpan?: (span: InstrumentationSpan, ...request: any[]) => void;
 }
 
 export interface FetchInstrumentationOptions extends HttpInstrumentationOptions {
   /** Runs before the request is sent (may set attributes). */
-  requestHook?: (span: any, request: any) => void;
+  requestHook?: (span: InstrumentationSpan, request: any) => void;
 }
 
 export interface DocumentLoadOptions extends InstrumentationOptions {
   /** Skip the firstPaint / firstContentfulPaint events. Default false. */
   ignorePerformancePaintEvents?: boolean;
-  /** Per-span attribute hooks. */
+  /** Attribute hooks, one per span: an object, not a function (as in OpenTelemetry JS). */
   applyCustomAttributesOnSpan?: {
-    documentLoad?: (span: any) => void;
-    documentFetch?: (span: any) => void;
-    resourceFetch?: (span: any, resource: PerformanceResourceTiming) => void;
+    documentLoad?: (span: InstrumentationSpan) => void;
+    documentFetch?: (span: InstrumentationSpan) => void;
+    resourceFetch?: (span: InstrumentationSpan, resource: PerformanceResourceTiming) => void;
   };
 }
 
@@ -44,7 +54,7 @@ export interface UserInteractionOptions extends InstrumentationOptions {
   /** DOM events that start an interaction span. Default ['click']. */
   eventNames?: string[];
   /** Return true to drop the span of this event. */
-  shouldPreventSpanCreation?: (eventType: string, element: Element, span: any) => boolean | void;
+  shouldPreventSpanCreation?: (eventType: string, element: Element, span: InstrumentationSpan) => boolean | void;
 }
 
 export interface NavigationOptions extends InstrumentationOptions {
@@ -105,7 +115,7 @@ export interface TelemetryConfig {
   serviceName: string;
   /** `service.version`. Default: not set. */
   serviceVersion?: string;
-  /** `deployment.environment`. Default: not set. */
+  /** `deployment.environment.name`. Default: not set. */
   environment?: string;
   /** OTLP/HTTP base URL, absolute or relative to the page; `/v1/traces` and `/v1/metrics`
    *  are appended. Default 'http://localhost:4318'. */
@@ -138,11 +148,15 @@ export interface TelemetryConfig {
   /** `session.id` on every span, metric point and log record; sampling is decided per
    *  session. `false` turns sessions off. Default on (localStorage, 15 min idle, 4 h). */
   session?: false | SessionOptions;
-  /** Query (and fragment) parameter names whose values are recorded as 'REDACTED' in every
-   *  URL the SDK records; case-insensitive. A list REPLACES the default list (token,
+  /** More query (and fragment) parameter names whose values are recorded as 'REDACTED' in
+   *  the URL attributes the SDK records (url.full, http.url, code.filepath, ...);
+   *  case-insensitive. Added to the default list, which always applies (email, token,
    *  access_token, password, secret, key, api_key, auth, code, sig, session, ...: see the
-   *  README); [] turns redaction off. */
+   *  README). */
   redactQueryParams?: string[];
+  /** String attribute values (and each string of an array value) longer than this many
+   *  characters are truncated, on every signal. Default 4096. */
+  attributeValueLengthLimit?: number;
   /** Runs before export on every span, span event, metric point and log attribute; returns
    *  the value to keep, or undefined to drop it. A throw drops the attribute (fail closed)
    *  and is counted in stats().scrubHookErrors. */
@@ -180,7 +194,7 @@ const TOP_LEVEL = new Set([
   'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
   'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
   'session', 'redactQueryParams', 'scrubAttributes',
-  'logsEndpoint', 'webVitals', 'errors', 'longTasks',
+  'logsEndpoint', 'webVitals', 'errors', 'longTasks', 'attributeValueLengthLimit',
 ]);
 const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
 const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
@@ -264,7 +278,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   for (const f of ['webVitals', 'errors', 'longTasks']) {
     if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
   }
-  for (const f of ['samplingRatio', 'metricExportIntervalMillis']) checkType(cfg, f, 'number');
+  for (const f of ['samplingRatio', 'metricExportIntervalMillis', 'attributeValueLengthLimit']) checkType(cfg, f, 'number');
   for (const f of ['headers', 'batch', 'resourceAttributes']) checkType(cfg, f, 'object');
   const batch = (config.batch ?? {}) as Record<string, unknown>;
   checkKeys(batch, BATCH, 'batch.');
@@ -322,6 +336,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
     session: config.session,
     redactQueryParams: config.redactQueryParams,
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
     scrubAttributes: config.scrubAttributes,
     // RUM features: on unless configured false.
     webVitals: config.webVitals !== false,

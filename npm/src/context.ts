@@ -32,8 +32,9 @@ export const contextWithSpan = (ctx: Context, span: Span): Context => ctx.setVal
 /** Lets another context carrier follow a span made current here: the wasm core's
  *  auto-instrumentations, whose context also survives `await`s. */
 export interface ContextBridge {
-  /** Makes the span context current there; returns a token for `exit`. */
-  enter(spanContext: SpanContext): number;
+  /** Makes the span context current there; returns a token for `exit` (undefined: nothing
+   *  to undo). */
+  enter(spanContext: SpanContext): number | undefined;
   exit(token: number): void;
 }
 
@@ -49,13 +50,32 @@ export class StackContextManager implements ContextManager {
     const previous = this.current;
     this.current = ctx ?? ROOT_CONTEXT;
     const span = spanFromContext(this.current);
-    const token = span && span !== spanFromContext(previous) && this.bridge ? this.bridge.enter(span.spanContext()) : undefined;
+    const bridge = this.bridge;
+    const token = span && span !== spanFromContext(previous) && bridge ? bridge.enter(span.spanContext()) : undefined;
+    let result: ReturnType<F> | undefined;
     try {
-      return fn.call(thisArg, ...args);
+      result = fn.call(thisArg, ...args);
     } finally {
       this.current = previous;
-      if (token !== undefined) this.bridge!.exit(token);
+      if (token !== undefined) bridge!.exit(token);
     }
+    // The auto-instrumentations' context follows the callback's awaits, so an async callback
+    // leaves its span current there until it settles; the caller's context must be current
+    // again for the code that awaits it. The caller gets a promise that settles the same
+    // way, right after that restore (and an unhandled rejection stays unhandled).
+    const then = token !== undefined && result !== null && typeof result === 'object' ? (result as { then?: unknown }).then : undefined;
+    if (typeof then !== 'function') return result as ReturnType<F>;
+    return then.call(
+      result,
+      (v: unknown) => {
+        bridge!.exit(token!);
+        return v;
+      },
+      (e: unknown) => {
+        bridge!.exit(token!);
+        throw e;
+      },
+    ) as ReturnType<F>;
   }
 
   bind<T>(ctx: Context, target: T): T {

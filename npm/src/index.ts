@@ -1,15 +1,22 @@
-// Bundler entry (Vite, webpack, Rollup, esbuild): the wasm is referenced with
-// `new URL(..., import.meta.url)`, which bundlers copy into the build and rewrite.
+// Bundler entry (Vite, webpack 5, Rollup): the wasm is referenced with
+// `new URL(..., import.meta.url)`, which these bundlers copy into the build and rewrite.
+// esbuild does not follow that reference: import 'otel-wasm/wasm' with its `file` loader and
+// pass the URL to setWasmUrl (README, "esbuild").
 import initWasm, * as core from './wasm/sdk_wasm.js';
-import { createInitTelemetry } from './telemetry.js';
+import { createInitTelemetry, wasmLoader } from './telemetry.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats } from './telemetry.js';
 export { TelemetryConfigError } from './config.js';
 
-let loaded: Promise<typeof core> | undefined;
+let wasmUrl: string | URL | undefined;
+
+/** Where to fetch the .wasm from, if not where the bundler put it. Call before initTelemetry. */
+export function setWasmUrl(url: string | URL): void {
+  wasmUrl = url;
+}
 
 /** Starts telemetry once per page; a second call returns the same handle. */
 export const initTelemetry = createInitTelemetry(
-  () => (loaded ??= initWasm({ module_or_path: new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url) }).then(() => core)),
+  wasmLoader((url) => initWasm({ module_or_path: url }), core, () => wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url)),
 );

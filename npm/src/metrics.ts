@@ -7,6 +7,23 @@ import type {
   UpDownCounter,
 } from '@opentelemetry/api';
 import type { Instrument, Meter as CoreMeter, Sdk } from './wasm/sdk_wasm.js';
+import { Guard, optText, text } from './guard.js';
+import { NOOP_INSTRUMENT, NOOP_METER, type AnyInstrument } from './noop.js';
+
+/** A core instrument behind the Guard; values are numbers (a BigInt is converted), anything
+ *  else is dropped. */
+class SafeInstrument implements Counter, UpDownCounter, Histogram, Gauge {
+  constructor(private readonly core: Instrument, private readonly guard: Guard) {}
+  add(value: number, attributes?: MetricAttributes): void {
+    this.record(value, attributes);
+  }
+  record(value: number, attributes?: MetricAttributes): void {
+    this.guard.run(() => {
+      const v = typeof value === 'number' ? value : Number(value);
+      if (Number.isFinite(v)) this.core.record(v, attributes);
+    }, undefined);
+  }
+}
 
 const attributesKey = (a: MetricAttributes = {}) => JSON.stringify(Object.keys(a).sort().map((k) => [k, a[k]]));
 
@@ -15,7 +32,7 @@ const attributesKey = (a: MetricAttributes = {}) => JSON.stringify(Object.keys(a
 class WasmObservable implements ObservableGauge, ObservableCounter, ObservableUpDownCounter {
   readonly callbacks = new Set<ObservableCallback>();
   private readonly totals = new Map<string, number>();
-  constructor(private readonly target: Instrument, private readonly cumulative: boolean) {}
+  constructor(private readonly target: AnyInstrument, private readonly cumulative: boolean) {}
 
   addCallback(cb: ObservableCallback): void {
     this.callbacks.add(cb);
@@ -85,37 +102,42 @@ export class ObservableRegistry {
 }
 
 export class WasmMeter implements Meter {
-  constructor(private readonly core: CoreMeter, private readonly registry: ObservableRegistry) {}
+  constructor(private readonly core: CoreMeter, private readonly registry: ObservableRegistry, private readonly guard: Guard) {}
 
+  /** A core instrument of one kind, or the no-op one if the core fails. */
+  private make(create: (name: string, options: unknown) => Instrument, name: string, options?: MetricOptions): AnyInstrument {
+    return this.guard.run<AnyInstrument>(() => new SafeInstrument(create.call(this.core, text(name), options), this.guard), NOOP_INSTRUMENT);
+  }
   createCounter(name: string, options?: MetricOptions): Counter {
-    return this.core.createCounter(name, options);
+    return this.make(this.core.createCounter, name, options);
   }
   createUpDownCounter(name: string, options?: MetricOptions): UpDownCounter {
-    return this.core.createUpDownCounter(name, options);
+    return this.make(this.core.createUpDownCounter, name, options);
   }
   createHistogram(name: string, options?: MetricOptions): Histogram {
-    return this.core.createHistogram(name, options);
+    return this.make(this.core.createHistogram, name, options);
   }
   createGauge(name: string, options?: MetricOptions): Gauge {
-    return this.core.createGauge(name, options);
+    return this.make(this.core.createGauge, name, options);
   }
   createObservableGauge(name: string, options?: MetricOptions): ObservableGauge {
-    return this.observable(this.core.createGauge(name, options), false);
+    return this.observable(this.make(this.core.createGauge, name, options), false);
   }
   createObservableCounter(name: string, options?: MetricOptions): ObservableCounter {
-    return this.observable(this.core.createCounter(name, options), true);
+    return this.observable(this.make(this.core.createCounter, name, options), true);
   }
   createObservableUpDownCounter(name: string, options?: MetricOptions): ObservableUpDownCounter {
-    return this.observable(this.core.createUpDownCounter(name, options), true);
+    return this.observable(this.make(this.core.createUpDownCounter, name, options), true);
   }
   addBatchObservableCallback(cb: BatchObservableCallback, observables: Observable[]): void {
-    this.registry.addBatch(cb, observables);
+    this.guard.run(() => this.registry.addBatch(cb, observables), undefined);
   }
   removeBatchObservableCallback(cb: BatchObservableCallback, observables: Observable[]): void {
-    this.registry.removeBatch(cb, observables);
+    this.guard.run(() => this.registry.removeBatch(cb, observables), undefined);
   }
 
-  private observable(target: Instrument, cumulative: boolean): WasmObservable {
+  private observable(target: AnyInstrument, cumulative: boolean): WasmObservable | typeof NOOP_INSTRUMENT {
+    if (target === NOOP_INSTRUMENT) return NOOP_INSTRUMENT;
     const o = new WasmObservable(target, cumulative);
     this.registry.add(o);
     return o;
@@ -123,13 +145,18 @@ export class WasmMeter implements Meter {
 }
 
 export class WasmMeterProvider implements MeterProvider {
-  private readonly meters = new Map<string, WasmMeter>();
-  constructor(private readonly sdk: Sdk, private readonly registry: ObservableRegistry) {}
+  private readonly meters = new Map<string, Meter>();
+  constructor(private readonly sdk: Sdk, private readonly registry: ObservableRegistry, private readonly guard: Guard) {}
 
   getMeter(name: string, version?: string): Meter {
-    const key = `${name}@${version ?? ''}`;
+    const n = text(name);
+    const v = optText(version);
+    const key = `${n}@${v ?? ''}`;
     let m = this.meters.get(key);
-    if (!m) this.meters.set(key, (m = new WasmMeter(this.sdk.meter(name, version), this.registry)));
+    if (!m) {
+      m = this.guard.run(() => new WasmMeter(this.sdk.meter(n, v), this.registry, this.guard), NOOP_METER);
+      if (m !== NOOP_METER) this.meters.set(key, m);
+    }
     return m;
   }
 }

@@ -1,11 +1,15 @@
 // initTelemetry and the handle it returns, over a loader for the wasm core (each package
-// entry loads the same wasm its own way).
+// entry loads the same wasm its own way). It never breaks the page: where the core cannot run
+// (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that fails to load)
+// it resolves to a no-op handle, and every later call into the core is contained.
 import type * as OtelApi from '@opentelemetry/api';
 import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as Core from './wasm/sdk_wasm.js';
-import { renameCoreError, toCoreConfig, type AttributeValue, type TelemetryConfig } from './config.js';
+import { renameCoreError, TelemetryConfigError, toCoreConfig, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
+import { Guard, optText, warn } from './guard.js';
 import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
+import { noopTelemetry, zeroStats } from './noop.js';
 import { WasmTracerProvider } from './trace.js';
 
 /** Drop and error counters. */
@@ -28,6 +32,10 @@ export interface TelemetryStats {
   logsExported: number;
   logsDropped: number;
   logsFailed: number;
+  /** Log records stashed in localStorage at page hide, sent by a later page, lost. */
+  logsStashed: number;
+  logsResent: number;
+  logsStashDropped: number;
   /** Errors not logged: over the rate limit, or a duplicate of a recent one. */
   errorsDropped: number;
   /** Spans stashed in localStorage at page hide (did not fit a keepalive request). */
@@ -49,6 +57,13 @@ export interface TelemetryStats {
   metricCallbackErrors: number;
   /** scrubAttributes calls that threw (each dropped its attribute). */
   scrubHookErrors: number;
+  /** Calls from the app that threw inside the SDK (bad arguments, or a core failure),
+   *  contained: the app never sees them. */
+  apiErrors: number;
+  /** Why the SDK is a no-op ('' while it runs): 'no window (server-side rendering)',
+   *  'WebAssembly unavailable', 'wasm load failed: …' (a CSP without 'wasm-unsafe-eval', a
+   *  .wasm that did not load), 'wasm trap: …' (the core failed; it stopped). */
+  disabledReason: string;
 }
 
 export interface Telemetry {
@@ -71,7 +86,8 @@ export interface Telemetry {
   /** Installs our tracer provider, meter provider, context manager and W3C propagator as
    *  @opentelemetry/api's globals, so code using `trace.getTracer()` / `metrics.getMeter()` is
    *  exported by us. Pass the api module to do it synchronously; without it the module is
-   *  imported (it is a peer dependency). */
+   *  imported (it is a peer dependency). Never rejects: a global another SDK registered first
+   *  is kept, with a console warning. */
   register(api?: typeof OtelApi): Promise<void>;
 }
 
@@ -101,21 +117,35 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
   try {
     sdk = core.init(coreConfig);
   } catch (e) {
-    throw renameCoreError(e);
+    const error = renameCoreError(e);
+    if (error instanceof TelemetryConfigError) throw error;
+    const reason = `wasm trap: ${error.message}`;
+    warn(reason);
+    release();
+    return noopTelemetry(reason);
   }
+  const guard = new Guard();
   // A span made current from JS is current for the auto-instrumentations too, so requests
   // made inside `startActiveSpan` (also after its awaits) are its children.
   const contexts = new StackContextManager({
-    enter: (sc) => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }),
-    exit: (token) => sdk.exitContext(token),
+    enter: (sc) => guard.run(() => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }), undefined),
+    exit: (token) => guard.run(() => sdk.exitContext(token), undefined),
   });
   const registry = new ObservableRegistry();
-  const tracerProvider = new WasmTracerProvider(sdk, contexts);
-  const meterProvider = new WasmMeterProvider(sdk, registry);
+  const tracerProvider = new WasmTracerProvider(sdk, contexts, guard);
+  const meterProvider = new WasmMeterProvider(sdk, registry, guard);
   // Observable instruments are sampled on the metric export period (and on every flush).
   const interval = config.metricExportIntervalMillis ?? 30000;
   const timer = interval > 0 ? setInterval(() => void registry.collect(), interval) : undefined;
   let stopped: Promise<void> | undefined;
+  /** Awaits a core promise, contained. */
+  const settle = async (f: () => Promise<unknown>) => {
+    try {
+      await guard.run(f, undefined);
+    } catch (e) {
+      guard.fail(e);
+    }
+  };
 
   let registered = false;
   const install = (api: typeof OtelApi) => {
@@ -126,10 +156,8 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
       api.context.setGlobalContextManager(contexts) || 'context manager',
       api.propagation.setGlobalPropagator(new W3CTraceContextPropagator()) || 'propagator',
     ].filter((r) => r !== true);
-    if (refused.length) {
-      // Another SDK registered first; @opentelemetry/api keeps the first registration.
-      throw new Error(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}`);
-    }
+    // Another SDK registered first; @opentelemetry/api keeps the first registration.
+    if (refused.length) console.warn(`otel-wasm: register(): @opentelemetry/api already has a global ${refused.join(', ')}; kept it`);
     registered = true;
   };
 
@@ -141,23 +169,56 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
     getActiveSpan: () => spanFromContext(contexts.active()),
     async forceFlush() {
       await registry.collect();
-      await sdk.forceFlush();
+      await settle(() => sdk.forceFlush());
     },
     shutdown() {
       stopped ??= (async () => {
         clearInterval(timer);
         await registry.collect();
-        await sdk.shutdown();
+        await settle(() => sdk.shutdown());
         release();
       })();
       return stopped;
     },
-    stats: () => ({ ...(sdk.stats() as Omit<TelemetryStats, 'metricCallbackErrors'>), metricCallbackErrors: registry.callbackErrors }),
-    emitLog: (record) => sdk.emitLog(record?.scope ?? 'otel-wasm', undefined, record ?? {}),
+    stats: () => ({
+      ...guard.run(() => sdk.stats() as TelemetryStats, zeroStats('')),
+      metricCallbackErrors: registry.callbackErrors,
+      apiErrors: guard.apiErrors,
+      disabledReason: guard.disabledReason,
+    }),
+    emitLog: (record) =>
+      guard.run(() => sdk.emitLog(optText(record?.scope) ?? 'otel-wasm', undefined, record ?? {}), undefined),
     async register(api) {
-      install(api ?? (await import('@opentelemetry/api')));
+      try {
+        install(api ?? (await import('@opentelemetry/api')));
+      } catch (e) {
+        // No @opentelemetry/api to import: the handle's own tracer and meter still work.
+        console.warn(`otel-wasm: register(): ${e instanceof Error ? e.message : String(e)}`);
+      }
     },
   };
+}
+
+const SSR = 'no window (server-side rendering)';
+
+/** Why the core cannot run here, or '' if it can. */
+function unavailable(): string {
+  if (typeof window === 'undefined' && !('WorkerGlobalScope' in globalThis)) return SSR;
+  if (typeof WebAssembly !== 'object') return 'WebAssembly unavailable';
+  return '';
+}
+
+/** Loads the wasm core once; a failed load is forgotten, so a later call tries again. */
+export function wasmLoader(init: (url: string | URL) => Promise<unknown>, core: typeof Core, url: () => string | URL): CoreLoader {
+  let loaded: Promise<typeof Core> | undefined;
+  return () =>
+    (loaded ??= init(url()).then(
+      () => core,
+      (e) => {
+        loaded = undefined;
+        throw e;
+      },
+    ));
 }
 
 /** Builds `initTelemetry` for one way of loading the wasm. */
@@ -167,12 +228,31 @@ export function createInitTelemetry(load: CoreLoader): (config: TelemetryConfig)
     const running = g[SINGLETON];
     if (running) return running;
     const coreConfig = toCoreConfig(config); // throws synchronously, naming the field
+    const off = unavailable();
+    if (off) {
+      // Server-side rendering is expected: no console line for it.
+      if (off !== SSR) warn(off);
+      return Promise.resolve(noopTelemetry(off));
+    }
+    let started: Promise<Telemetry> | undefined;
     const release = () => {
-      if (g[SINGLETON] === started) delete g[SINGLETON];
+      if (started && g[SINGLETON] === started) delete g[SINGLETON];
     };
-    const started = load().then((core) => start(core, config, coreConfig, release));
+    started = (async () => {
+      let core: typeof Core;
+      try {
+        core = await load();
+      } catch (e) {
+        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
+        const reason = `wasm load failed: ${e instanceof Error ? e.message : String(e)}`;
+        warn(reason);
+        release();
+        return noopTelemetry(reason);
+      }
+      return start(core, config, coreConfig, release);
+    })();
     g[SINGLETON] = started;
-    started.catch(release); // a failed start (e.g. bad endpoint) may be retried
+    started.catch(release); // a failed start (a bad endpoint) may be retried
     return started;
   };
 }

@@ -1,10 +1,13 @@
-// @opentelemetry/api's Tracer and Span over the wasm core's tracer and span.
+// @opentelemetry/api's Tracer and Span over the wasm core's tracer and span. Every call into
+// the core goes through the Guard: bad arguments and core failures never reach the app.
 import type {
   Attributes, AttributeValue, Context, Exception, Link, Span, SpanContext, SpanOptions, SpanStatus,
   TimeInput, Tracer, TracerProvider,
 } from '@opentelemetry/api';
 import type { Sdk, Span as CoreSpan, Tracer as CoreTracer } from './wasm/sdk_wasm.js';
 import { contextWithSpan, spanFromContext, StackContextManager, W3CTraceState } from './context.js';
+import { Guard, optText, text } from './guard.js';
+import { NOOP_SPAN, NOOP_TRACER, runActive } from './noop.js';
 
 interface CoreSpanContext {
   traceId: string;
@@ -24,81 +27,91 @@ export class WasmSpan implements Span {
   /** The core span until `end()`, which frees its wasm memory at once (not at GC); calls
    *  after that are no-ops, as on any ended span. */
   private core: CoreSpan | undefined;
-  constructor(core: CoreSpan) {
+  constructor(core: CoreSpan, private readonly guard: Guard) {
     this.core = core;
+  }
+
+  /** Calls the core span, if not ended, contained. */
+  private call(f: (core: CoreSpan) => void): this {
+    const core = this.core;
+    if (core) this.guard.run(() => f(core), undefined);
+    return this;
   }
 
   spanContext(): SpanContext {
     if (!this.ctx) {
-      const c = this.core!.spanContext() as CoreSpanContext;
-      this.ctx = { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: c.traceState ? W3CTraceState.parse(c.traceState) : undefined };
+      const c = this.core && this.guard.run(() => this.core!.spanContext() as CoreSpanContext, undefined);
+      this.ctx = c
+        ? { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: c.traceState ? W3CTraceState.parse(c.traceState) : undefined }
+        : NOOP_SPAN.spanContext();
     }
     return this.ctx;
   }
   setAttribute(key: string, value: AttributeValue): this {
-    this.core?.setAttribute(key, value);
-    return this;
+    return this.call((c) => c.setAttribute(text(key), value));
   }
   setAttributes(attributes: Attributes): this {
-    this.core?.setAttributes(attributes);
-    return this;
+    return this.call((c) => c.setAttributes(attributes));
   }
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     // Same overloads as @opentelemetry/api: (name, time) or (name, attributes, time).
     const isTime = typeof attributesOrTime === 'number' || Array.isArray(attributesOrTime) || attributesOrTime instanceof Date;
-    this.core?.addEvent(name, isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time);
-    return this;
+    return this.call((c) => c.addEvent(text(name), isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time));
   }
   addLink(link: Link): this {
-    this.core?.addLink(toCoreSpanContext(link.context), link.attributes);
-    return this;
+    return this.call((c) => c.addLink(toCoreSpanContext(link.context), link.attributes));
   }
   addLinks(links: Link[]): this {
-    for (const l of links) this.addLink(l);
-    return this;
+    return this.call(() => {
+      for (const l of links) this.addLink(l);
+    });
   }
   setStatus(status: SpanStatus): this {
-    this.core?.setStatus(status.code, status.message);
-    return this;
+    return this.call((c) => c.setStatus(Number(status.code) >>> 0, optText(status.message)));
   }
   updateName(name: string): this {
-    this.core?.updateName(name);
-    return this;
+    return this.call((c) => c.updateName(text(name)));
   }
   end(endTime?: TimeInput): void {
     const core = this.core;
     if (!core) return;
     this.spanContext(); // kept: it stays readable after the end
     this.core = undefined;
-    core.end(endTime);
-    core.free();
+    this.guard.run(() => {
+      core.end(endTime);
+      core.free();
+    }, undefined);
   }
   isRecording(): boolean {
-    return this.core?.isRecording() ?? false;
+    const core = this.core;
+    return !!core && this.guard.run(() => core.isRecording(), false);
   }
   recordException(exception: Exception, time?: TimeInput): void {
-    this.core?.recordException(exception, time);
+    this.call((c) => c.recordException(exception, time));
   }
 }
 
 export class WasmTracer implements Tracer {
-  constructor(private readonly core: CoreTracer, private readonly sdk: Sdk, private readonly contexts: StackContextManager) {}
+  constructor(private readonly core: CoreTracer, private readonly sdk: Sdk, private readonly contexts: StackContextManager, private readonly guard: Guard) {}
 
-  startSpan(name: string, options: SpanOptions = {}, ctx?: Context): Span {
-    // Parent: the span of the given (or active) JS context; without one, the
-    // auto-instrumentations' current context (e.g. the click whose handler is running).
-    // `root: true` starts a new trace.
-    const parent = options.root
-      ? undefined
-      : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? (this.sdk.activeSpanContext() as SpanContext | undefined);
-    const core = this.core.startSpan(name, {
-      kind: options.kind,
-      attributes: options.attributes,
-      links: options.links?.map((l) => ({ context: toCoreSpanContext(l.context), attributes: l.attributes })),
-      startTime: options.startTime,
-      parent: parent && toCoreSpanContext(parent),
-    });
-    return new WasmSpan(core);
+  startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
+    return this.guard.run(() => {
+      const o = options ?? {};
+      // Parent: the span of the given (or active) JS context; without one, the
+      // auto-instrumentations' current context (e.g. the click whose handler is running).
+      // `root: true` starts a new trace.
+      const parent = o.root
+        ? undefined
+        : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? (this.sdk.activeSpanContext() as SpanContext | undefined);
+      const core = this.core.startSpan(text(name), {
+        kind: o.kind,
+        attributes: o.attributes,
+        links: o.links?.map((l) => ({ context: toCoreSpanContext(l.context), attributes: l.attributes })),
+        startTime: o.startTime,
+        parent: parent && toCoreSpanContext(parent),
+      });
+      return new WasmSpan(core, this.guard);
+    }, NOOP_SPAN);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -107,21 +120,27 @@ export class WasmTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
     const fn = rest[rest.length - 1] as (span: Span) => ReturnType<F>;
     const options = (rest.length >= 2 ? rest[0] : undefined) as SpanOptions | undefined;
-    const parentCtx = (rest.length >= 3 ? rest[1] : undefined) as Context | undefined ?? this.contexts.active();
+    const parentCtx = ((rest.length >= 3 ? rest[1] : undefined) as Context | undefined) ?? this.contexts.active();
     const span = this.startSpan(name, options, parentCtx);
+    if (span === NOOP_SPAN || typeof fn !== 'function') return runActive(span, rest) as ReturnType<F>;
     return this.contexts.with(contextWithSpan(parentCtx, span), fn, undefined, span) as ReturnType<F>;
   }
 }
 
 /** Tracers by name and version, so the same scope gives the same tracer. */
 export class WasmTracerProvider implements TracerProvider {
-  private readonly tracers = new Map<string, WasmTracer>();
-  constructor(private readonly sdk: Sdk, private readonly contexts: StackContextManager) {}
+  private readonly tracers = new Map<string, Tracer>();
+  constructor(private readonly sdk: Sdk, private readonly contexts: StackContextManager, private readonly guard: Guard) {}
 
   getTracer(name: string, version?: string): Tracer {
-    const key = `${name}@${version ?? ''}`;
+    const n = text(name);
+    const v = optText(version);
+    const key = `${n}@${v ?? ''}`;
     let t = this.tracers.get(key);
-    if (!t) this.tracers.set(key, (t = new WasmTracer(this.sdk.tracer(name, version), this.sdk, this.contexts)));
+    if (!t) {
+      t = this.guard.run(() => new WasmTracer(this.sdk.tracer(n, v), this.sdk, this.contexts, this.guard), NOOP_TRACER);
+      if (t !== NOOP_TRACER) this.tracers.set(key, t);
+    }
     return t;
   }
 }

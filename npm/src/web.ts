@@ -1,14 +1,13 @@
 // No-bundler entry for `<script type="module">`: imports nothing by bare name and fetches
-// the .wasm next to this file (or from `wasmUrl`, e.g. a CDN) with streaming compilation.
+// the .wasm next to this file (or from `setWasmUrl`, e.g. a CDN) with streaming compilation.
 import initWasm, * as core from './wasm/sdk_wasm.js';
-import { createInitTelemetry } from './telemetry.js';
+import { createInitTelemetry, wasmLoader } from './telemetry.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats } from './telemetry.js';
 export { TelemetryConfigError } from './config.js';
 
 let wasmUrl: string | URL = new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url);
-let loaded: Promise<typeof core> | undefined;
 
 /** Where to fetch the .wasm from, if not next to this file. Call before initTelemetry. */
 export function setWasmUrl(url: string | URL): void {
@@ -16,6 +15,4 @@ export function setWasmUrl(url: string | URL): void {
 }
 
 /** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(
-  () => (loaded ??= initWasm({ module_or_path: wasmUrl }).then(() => core)),
-);
+export const initTelemetry = createInitTelemetry(wasmLoader((url) => initWasm({ module_or_path: url }), core, () => wasmUrl));

@@ -43,6 +43,12 @@ test('offline buffer: false turns it off, bounds pass through, bad ones name the
   assert.equal(fieldOf({ serviceName: 's', offline: { maxBytes: '1' } }), 'offline.maxBytes');
   assert.equal(fieldOf({ serviceName: 's', offline: { maxAge: 1 } }), 'offline.maxAge');
   assert.equal(renameCoreError(new Error('invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824')).field, 'offline.maxBytes');
+  // The core's instrumentation errors name the section once.
+  const e = renameCoreError(new Error('invalid config: instrumentations.fetch.requestHook: expected a function'));
+  assert.equal(e.name, 'TelemetryConfigError');
+  assert.equal(e.field, 'instrumentations.fetch.requestHook');
+  assert.equal(renameCoreError(new Error('invalid config: instrumentations: expected an object')).field, 'instrumentations');
+  assert.equal(renameCoreError(new Error('invalid config: attributeValueLengthLimit: must be a whole number from 1 to 100000000')).field, 'attributeValueLengthLimit');
 });
 
 test('bad config names the field', () => {
@@ -71,6 +77,8 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', session: 'yes' }), 'session');
   assert.equal(fieldOf({ serviceName: 's', session: { store: 'none' } }), 'session.store');
   assert.equal(fieldOf({ serviceName: 's', redactQueryParams: 'token' }), 'redactQueryParams');
+  assert.equal(fieldOf({ serviceName: 's', attributeValueLengthLimit: '4k' }), 'attributeValueLengthLimit');
+  assert.equal(toCoreConfig({ serviceName: 's', attributeValueLengthLimit: 100 }).attributeValueLengthLimit, 100);
   assert.equal(fieldOf({ serviceName: 's', redactQueryParams: ['token', 1] }), 'redactQueryParams');
   assert.equal(fieldOf({ serviceName: 's', scrubAttributes: {} }), 'scrubAttributes');
 });

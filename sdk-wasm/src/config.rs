@@ -54,8 +54,10 @@ pub struct RawConfig {
     /// Absent: sessions on with defaults. (`session: false` is `enabled: false`.)
     #[cfg_attr(test, serde(skip))]
     pub session: Option<RawSession>,
-    /// Replaces the default list of redacted query parameter names; `[]` turns it off.
+    /// Redacted query parameter names, added to the default list.
     pub redact_query_params: Option<Vec<String>>,
+    /// Longest string attribute value kept, in characters.
+    pub attribute_value_length_limit: Option<f64>,
 }
 
 /// The `session` config object.
@@ -121,6 +123,8 @@ pub struct Config {
     pub session: Option<SessionConfig>,
     /// Lowercase parameter names whose values are redacted in recorded URLs.
     pub redact_query_params: Vec<String>,
+    /// Longer string attribute values are truncated to this many characters.
+    pub attribute_value_length_limit: u32,
     /// The offline buffer's bounds; `None` when it is off.
     pub offline: Option<OfflineLimits>,
 }
@@ -269,10 +273,14 @@ impl RawConfig {
             Some(s) if !s.enabled => None,
             s => Some(s.unwrap_or(RawSession { enabled: true, ..Default::default() }).validate()?),
         };
-        let redact_query_params = match self.redact_query_params {
-            None => crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES),
-            Some(list) => list.iter().map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
-        };
+        // The user's names are added to the defaults, never replace them.
+        let mut redact_query_params = crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES);
+        for n in self.redact_query_params.iter().flatten() {
+            let n = n.trim().to_ascii_lowercase();
+            if !n.is_empty() && !redact_query_params.contains(&n) {
+                redact_query_params.push(n);
+            }
+        }
         let offline = match self.offline {
             Some(true) => {
                 let d = OfflineLimits::default();
@@ -286,6 +294,13 @@ impl RawConfig {
         Ok(Config {
             session,
             redact_query_params,
+            attribute_value_length_limit: whole(
+                "attributeValueLengthLimit",
+                self.attribute_value_length_limit,
+                crate::rum::limits::DEFAULT_VALUE_LENGTH,
+                1,
+                100_000_000,
+            )?,
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
             deployment_environment: self.deployment_environment.filter(|s| !s.is_empty()),
@@ -366,6 +381,8 @@ mod tests {
         let s = c.session.expect("sessions are on by default");
         assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::Local, 900_000, 14_400_000));
         assert!(c.redact_query_params.iter().any(|n| n == "access_token"));
+        assert!(c.redact_query_params.iter().any(|n| n == "email"));
+        assert_eq!(c.attribute_value_length_limit, 4096);
         assert_eq!(c.offline, None, "the core's offline buffer is off unless asked for");
     }
 
@@ -381,7 +398,9 @@ mod tests {
         let e = with(RawSession { enabled: true, inactivity_timeout_ms: Some(-5.0), ..Default::default() }).unwrap_err();
         assert_eq!(e.field, "session.inactivityTimeoutMs");
         let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#).validate(PAGE).unwrap();
-        assert_eq!(c.redact_query_params, vec!["uid".to_string()], "a list replaces the defaults");
+        assert!(c.redact_query_params.iter().any(|n| n == "uid"), "a listed name is added");
+        assert!(c.redact_query_params.iter().any(|n| n == "token"), "the defaults stay");
+        assert!(c.redact_query_params.iter().all(|n| !n.is_empty()));
     }
 
     #[test]
@@ -404,7 +423,8 @@ mod tests {
                 "headers":{"x-api-key":"k"},"timeoutMs":500,"maxQueueSize":1000,
                 "maxExportBatchSize":100,"scheduledDelayMs":30000,"exportTimeoutMs":1000,
                 "maxConcurrentExports":4,"sampler":"parentbased_traceidratio","samplerRatio":0.5,
-                "metricsIntervalMs":0,"metricsTemporality":"delta","flushOnPageHide":false,"maxRetries":2}"#,
+                "metricsIntervalMs":0,"metricsTemporality":"delta","flushOnPageHide":false,"maxRetries":2,
+                "attributeValueLengthLimit":100}"#,
         )
         .validate(PAGE)
         .unwrap();
@@ -419,6 +439,7 @@ mod tests {
         assert_eq!(c.metrics_temporality, Temporality::Delta);
         assert!(!c.flush_on_page_hide);
         assert_eq!(c.max_retries, 2);
+        assert_eq!(c.attribute_value_length_limit, 100);
         let c = raw(r#"{"serviceName":"s","endpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "https://t.example/x");
         assert_eq!(c.metrics_url, "http://c:4318/v1/metrics");

@@ -64,25 +64,42 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
         v if v.is_undefined() || v.is_null() => None,
         v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?),
     };
+    // Checked before anything starts, so a bad section leaves nothing running.
+    let instrumentations = instrumentations_config(&config)?;
     let sdk = Running::start(cfg, patterns, scrub).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
-    install_instrumentations(&config, &sdk)?;
+    if let Some(v) = instrumentations {
+        let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
+        crate::instrument::web::install(&v, backend).map_err(instrumentations_error)?;
+    }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
     sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
     Ok(Sdk(sdk))
 }
 
-/// `instrumentations: true | { ... }` turns on the auto-instrumentations
-/// (document load, fetch, XHR, user interactions; see `instrument::web`).
-/// Installed after the exporter captured the page's original `fetch`.
-fn install_instrumentations(config: &JsValue, sdk: &std::rc::Rc<Running>) -> Result<(), JsError> {
+/// `instrumentations: true | { ... }` turns on the auto-instrumentations (document load,
+/// fetch, XHR, user interactions; see `instrument::web`), validated here; they are installed
+/// after the exporter captured the page's original `fetch`. `None` when off, and where they
+/// cannot run (no `window.performance`, e.g. Node).
+fn instrumentations_config(config: &JsValue) -> Result<Option<JsValue>, JsError> {
     let v = get(config, "instrumentations");
-    if !v.is_truthy() {
-        return Ok(());
+    if !v.is_truthy() || js::global_get("performance").is_undefined() || js::global_get("document").is_undefined() {
+        return Ok(None);
     }
     let v = if v.is_object() { v } else { JsValue::UNDEFINED };
-    let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
-    crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&(String::from("invalid config: instrumentations.") + &e)))
+    crate::instrument::web::validate(&v).map_err(instrumentations_error)?;
+    Ok(Some(v))
+}
+
+/// "invalid config: instrumentations.<section>.<field>: <reason>", whether the reason names
+/// the section or the whole object.
+fn instrumentations_error(e: String) -> JsError {
+    let mut msg = String::from("invalid config: ");
+    if !e.starts_with("instrumentations") {
+        msg.push_str("instrumentations.");
+    }
+    msg.push_str(&e);
+    JsError::new(&msg)
 }
 
 /// Reads the config object field by field; a value of the wrong type names its field.
@@ -205,6 +222,7 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         max_retries: number("maxRetries")?,
         session,
         redact_query_params,
+        attribute_value_length_limit: number("attributeValueLengthLimit")?,
         offline,
         offline_max_bytes,
         offline_max_age_ms,

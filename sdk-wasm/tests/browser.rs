@@ -205,8 +205,9 @@ async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_i
     assert_eq!(num(&r, "spans"), sent, "the keepalive chunks arrive");
     JsFuture::from(sdk.shutdown()).await.unwrap();
 
-    // The next page: init sends the stash first, to the endpoint it was made for.
-    let next = start("", &test_id("next-page"), "");
+    // The next page (same endpoint): init sends the stash first, to the endpoint it was made
+    // for. (An entry for any other endpoint is dropped: tests/rum/api.test.mjs.)
+    let next = start("", &id, "");
     assert_eq!(stash_text(), None, "taken out of storage");
     let r = received_until(&id, |r| num(r, "spans") >= 200.0).await;
     assert_eq!(num(&r, "spans"), 200.0, "nothing lost");
@@ -339,6 +340,13 @@ fn bad_config_throws_a_clear_error() {
         (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: maxQueueSize: must be a number"),
         (r#"{"serviceName":"s","maxQueueSize":0.5}"#, "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"),
         (r#"{"serviceName":42}"#, "invalid config: serviceName: must be a string"),
+        (r#"{"serviceName":"s","attributeValueLengthLimit":0}"#, "invalid config: attributeValueLengthLimit: must be a whole number from 1 to 100000000"),
+        // The instrumentations' errors name their section once, checked before anything starts.
+        (r#"{"serviceName":"s","instrumentations":{"fetch":"yes"}}"#, "invalid config: instrumentations.fetch: expected an object or false"),
+        (
+            r#"{"serviceName":"s","instrumentations":{"documentLoad":{"applyCustomAttributesOnSpan":{"documentLoad":1}}}}"#,
+            "invalid config: instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad: expected a function",
+        ),
     ];
     for (json, message) in cases {
         let err = init(JSON::parse(json).unwrap()).err().map(JsValue::from).expect("must fail");

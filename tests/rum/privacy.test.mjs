@@ -1,6 +1,6 @@
 // Privacy in every browser: query values of secret-looking parameters are recorded as
 // REDACTED in every URL the SDK records (fetch, XHR, document load, routeChange), the list
-// is configurable (a list replaces the default), and scrubAttributes changes or drops span
+// is configurable (a list adds to the default), and scrubAttributes changes or drops span
 // and metric attributes before export; a throwing hook drops the attribute and is counted.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,12 +35,12 @@ for (const kind of BROWSERS) {
         for (const secret of ['pagesecret', 'token=abc', 'Password=p&', 'code=123']) assert.ok(!all.includes(secret), `"${secret}" never exported`);
       });
 
-      await t.test('redactQueryParams replaces the default list', async () => {
+      await t.test('redactQueryParams adds to the default list (email among the defaults)', async () => {
         const id = testId(kind, 'redact-list');
         await b.get(rx.page('context.html', id, { config: JSON.stringify({ redactQueryParams: ['q'] }) }));
-        await b.evalAsync(`await window.ready; await window.get('/api?token=abc&q=1'); await window.sdk.forceFlush();`);
+        await b.evalAsync(`await window.ready; await window.get('/api?token=abc&q=1&email=a%40b.c&page=2'); await window.sdk.forceFlush();`);
         const f = await waitSpan(rx, id, (s) => s.attributes['url.full']?.includes('/api?'));
-        assert.equal(f.attributes['url.full'], `${rx.origin}/api?token=abc&q=REDACTED`);
+        assert.equal(f.attributes['url.full'], `${rx.origin}/api?token=REDACTED&q=REDACTED&email=REDACTED&page=2`);
       });
 
       await t.test('scrubAttributes changes and drops attributes; a throwing hook drops them', async () => {

@@ -10,9 +10,9 @@ use std::borrow::Cow;
 
 pub const REDACTED: &str = "REDACTED";
 
-/// Parameter names redacted unless `redactQueryParams` replaces the list.
+/// Parameter names always redacted (`redactQueryParams` adds to them).
 pub const DEFAULT_NAMES: &[&str] = &[
-    "token", "access_token", "id_token", "refresh_token", "password", "passwd", "pwd", "secret",
+    "email", "token", "access_token", "id_token", "refresh_token", "password", "passwd", "pwd", "secret",
     "client_secret", "key", "api_key", "apikey", "auth", "authorization", "code", "sig",
     "signature", "session", "sessionid", "session_id", "credential", "credentials", "jwt",
     "private_key", "x-amz-signature", "x-amz-credential", "x-amz-security-token",

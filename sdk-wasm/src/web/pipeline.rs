@@ -290,7 +290,7 @@ impl Sdk {
         resend_stash(&exporter);
         // What an earlier page (or another tab) buffered while the collector was away.
         offline::drain(&exporter);
-        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), scrub);
+        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), cfg.attribute_value_length_limit as usize, scrub);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -437,9 +437,14 @@ impl Sdk {
 }
 
 /// Sends what an earlier page of this origin stashed, each body to the endpoint and in the
-/// encoding it was made for, and forgets the stash.
+/// encoding it was made for, and forgets the stash. Only to this page's own endpoints: the
+/// stash is in `localStorage`, which other code of the origin can write, and the request
+/// carries the configured headers (ingest keys).
 fn resend_stash(ex: &Rc<Exporter>) {
     for e in stash::take() {
+        if !(e.url == ex.traces_url || e.url == ex.metrics_url || e.url == ex.logs_url) {
+            continue;
+        }
         let me = ex.clone();
         let n = e.spans;
         let kind = if e.url == ex.logs_url { SignalKind::Logs } else { SignalKind::Traces };

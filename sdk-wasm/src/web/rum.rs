@@ -22,7 +22,7 @@ use super::random::WebRandom;
 use crate::config::{SessionConfig, SessionStorage};
 use crate::ids::new_trace_id;
 use crate::rum::session::{self, Session, STORAGE_KEY};
-use crate::rum::{redact, route};
+use crate::rum::{limits, redact, route};
 use crate::trace::{SpanData, SpanStart, StartHook};
 
 pub struct RumContext {
@@ -33,19 +33,22 @@ pub struct RumContext {
     /// Set by the navigation instrumentation; without it, `location.pathname` at each use.
     route: RefCell<Option<String>>,
     redact_names: Vec<String>,
+    /// Longest string attribute value kept, in characters (longer ones are truncated).
+    value_limit: usize,
     scrub: Option<Function>,
     /// `scrubAttributes` calls that threw (the attribute was dropped).
     pub scrub_errors: Cell<u64>,
 }
 
 impl RumContext {
-    pub fn new(session: Option<SessionConfig>, redact_names: Vec<String>, scrub: Option<Function>) -> Rc<Self> {
+    pub fn new(session: Option<SessionConfig>, redact_names: Vec<String>, value_limit: usize, scrub: Option<Function>) -> Rc<Self> {
         Rc::new(RumContext {
             session,
             memory: RefCell::new(None),
             random: WebRandom::new(),
             route: RefCell::new(None),
             redact_names,
+            value_limit,
             scrub,
             scrub_errors: Cell::new(0),
         })
@@ -105,11 +108,13 @@ impl RumContext {
         redact::redact_url(url, &self.redact_names).into_owned()
     }
 
-    /// Redacts URL attributes, then runs `scrubAttributes(key, value, signal)` on each
+    /// Truncates long string values and redacts URL attributes, then runs
+    /// `scrubAttributes(key, value, signal)` on each
     /// attribute: its result replaces the value; `undefined` (or anything that is not an
     /// attribute value) drops it, and so does a throw (fail closed, counted).
     fn clean(&self, attrs: &mut Vec<KeyValue>, signal: &str) {
         for kv in attrs.iter_mut() {
+            limits::truncate_value(&mut kv.value, self.value_limit);
             if let (true, Value::String(s)) = (redact::URL_KEYS.contains(&kv.key.as_str()), &kv.value) {
                 if let std::borrow::Cow::Owned(r) = redact::redact_url(s.as_str(), &self.redact_names) {
                     kv.value = Value::from(r);

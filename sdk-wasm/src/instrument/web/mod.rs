@@ -706,7 +706,7 @@ fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(obj: &
 /// `backend`. Call it after the exporter captured the original `fetch`.
 pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String> {
     let cfg = config::parse(config)?;
-    let clock = Clock::new().ok_or("instrumentations need window.performance")?;
+    let clock = Clock::new().ok_or("instrumentations: need window.performance")?;
     uninstall();
     let opts = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
@@ -758,6 +758,11 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "activity", Closure::<dyn Fn()>::new(on_activity));
     shim_install(&r, &opts);
     Ok(())
+}
+
+/// Checks an `instrumentations` config object without installing anything.
+pub fn validate(config: &JsValue) -> Result<(), String> {
+    config::parse(config).map(|_| ())
 }
 
 /// Restores everything patched, hands held spans on, and drops the state.

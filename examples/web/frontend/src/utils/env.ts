@@ -1,9 +1,10 @@
-// Run-time settings from /env.js (window.__ENV), else build-time VITE_* variables, else
+// Run-time settings from /env.js (window.__ENV), else build-time VITE_* variables (Vite
+// builds; webpack and esbuild builds have no import.meta.env), else
 // local-development defaults.
 declare global {
   interface Window { __ENV?: Record<string, string | undefined> }
 }
-const pick = (key: string, fallback: string) => window.__ENV?.[key] ?? (import.meta.env[`VITE_${key}`] as string | undefined) ?? fallback;
+const pick = (key: string, fallback: string) => window.__ENV?.[key] ?? (import.meta.env?.[`VITE_${key}`] as string | undefined) ?? fallback;
 
 export const env = {
   environment: pick('ENVIRONMENT', 'development'),

@@ -1,0 +1,75 @@
+// The no-op SDK: what initTelemetry resolves to when the wasm core cannot run (no window, no
+// WebAssembly, CSP, a .wasm that fails to load), and what the wrappers hand out after a trap.
+// Every method works and records nothing.
+import type {
+  Counter, Gauge, Histogram, Meter, MeterProvider, ObservableCounter, ObservableGauge, ObservableUpDownCounter, Span,
+  Tracer, TracerProvider, UpDownCounter,
+} from '@opentelemetry/api';
+import { ContextOnlySpan } from './context.js';
+import type { Telemetry, TelemetryStats } from './telemetry.js';
+
+export const NOOP_SPAN: Span = new ContextOnlySpan({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+
+/** Runs `startActiveSpan`'s callback (its last argument) with `span`. */
+export function runActive(span: Span, rest: unknown[]): unknown {
+  const fn = rest[rest.length - 1];
+  return typeof fn === 'function' ? fn(span) : undefined;
+}
+
+export const NOOP_TRACER = {
+  startSpan: () => NOOP_SPAN,
+  startActiveSpan: (_name: string, ...rest: unknown[]) => runActive(NOOP_SPAN, rest),
+} as Tracer;
+
+/** Every synchronous instrument kind at once. */
+export type AnyInstrument = Counter & UpDownCounter & Histogram & Gauge;
+
+/** A counter, up-down counter, histogram, gauge and observable at once. */
+export const NOOP_INSTRUMENT = {
+  add() {},
+  record() {},
+  addCallback() {},
+  removeCallback() {},
+} as AnyInstrument & ObservableGauge & ObservableCounter & ObservableUpDownCounter;
+
+export const NOOP_METER: Meter = {
+  createCounter: () => NOOP_INSTRUMENT,
+  createUpDownCounter: () => NOOP_INSTRUMENT,
+  createHistogram: () => NOOP_INSTRUMENT,
+  createGauge: () => NOOP_INSTRUMENT,
+  createObservableGauge: () => NOOP_INSTRUMENT,
+  createObservableCounter: () => NOOP_INSTRUMENT,
+  createObservableUpDownCounter: () => NOOP_INSTRUMENT,
+  addBatchObservableCallback() {},
+  removeBatchObservableCallback() {},
+} as unknown as Meter;
+
+const STAT_NAMES = [
+  'spansEnded', 'spansExported', 'spansDropped', 'spansFailed', 'exportRequests', 'exportRetries',
+  'exportFailures', 'metricExports', 'metricExportFailures', 'logsEmitted', 'logsExported', 'logsDropped',
+  'logsFailed', 'logsStashed', 'logsResent', 'logsStashDropped', 'errorsDropped', 'spansStashed',
+  'spansResent', 'spansStashDropped', 'offlineBuffered', 'offlineSent', 'offlineDropped', 'queueLength',
+  'exportsInFlight', 'metricCallbackErrors', 'scrubHookErrors', 'apiErrors',
+] as const;
+
+/** Every counter at 0, and why the SDK is off. */
+export const zeroStats = (disabledReason: string): TelemetryStats =>
+  Object.assign(Object.fromEntries(STAT_NAMES.map((k) => [k, 0])), { disabledReason }) as unknown as TelemetryStats;
+
+export function noopTelemetry(reason: string): Telemetry {
+  const tracerProvider: TracerProvider = { getTracer: () => NOOP_TRACER };
+  const meterProvider: MeterProvider = { getMeter: () => NOOP_METER };
+  return {
+    tracerProvider,
+    meterProvider,
+    getTracer: () => NOOP_TRACER,
+    getMeter: () => NOOP_METER,
+    getActiveSpan: () => undefined,
+    forceFlush: async () => {},
+    shutdown: async () => {},
+    stats: () => zeroStats(reason),
+    emitLog() {},
+    // @opentelemetry/api keeps its own no-op globals.
+    register: async () => {},
+  };
+}

@@ -1,0 +1,77 @@
+// The example app built by Vite (scripts/build-example), webpack 5 and esbuild
+// (tests/bundlers/build.sh) in headless Chromium: each build loads the SDK, and a checkout
+// click arrives at the receiver as a `checkout` span under its `click`, with the POST as the
+// checkout's child. Real servers on loopback, nothing mocked.
+//   node --test tests/bundlers/     (after scripts/build-example and tests/bundlers/build.sh)
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { getJson, launchChromium, ROOT, startServer, stopAll } from '../e2e/servers.mjs';
+
+const BUILDS = {
+  vite: path.join(ROOT, 'examples/web/frontend/dist'),
+  webpack: path.join(ROOT, 'tests/bundlers/out/webpack'),
+  esbuild: path.join(ROOT, 'tests/bundlers/out/esbuild'),
+};
+
+let receiver, browser;
+before(async () => {
+  receiver = await startServer('tests/receiver/receiver.mjs');
+  browser = await launchChromium();
+});
+after(stopAll);
+
+const spansOf = (received) => received.requests.filter((r) => r.signal === 'traces' && r.status === 200).flatMap((r) => r.spanList);
+
+/** Serves a build with the example's API server, this run's collector in /env.js. */
+const serve = (dir, collector) => startServer('examples/web/api/server.mjs', ['--static', dir, '--env', `OTLP_ENDPOINT=${collector}`,
+  '--env', 'ENVIRONMENT=bundlers', '--env', 'PARTNER_API=http://127.0.0.1:9', '--env', 'THIRD_PARTY_API=http://127.0.0.1:9']);
+
+test('esbuild without the README\'s steps: no .wasm, yet the app renders and runs with the SDK off', async () => {
+  const app = await serve(path.join(ROOT, 'tests/bundlers/out/esbuild-plain'), `${receiver.origin}/t/esbuild-plain`);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(app.origin + '/');
+    await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 20000 });
+    assert.match(await page.evaluate(() => window.__telemetry.stats().disabledReason), /^wasm load failed: /);
+    await page.click('#checkout');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('checkout: done'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    app.proc.kill();
+  }
+});
+
+for (const [bundler, dir] of Object.entries(BUILDS)) {
+  test(`${bundler}: the example app loads the SDK and its checkout trace arrives`, async () => {
+    const collector = `${receiver.origin}/t/${bundler}`;
+    const app = await serve(dir, collector);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => m.type() === 'warning' && m.text().startsWith('otel-wasm') && errors.push(m.text()));
+      await page.goto(app.origin + '/');
+      await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 20000 });
+      assert.equal(await page.evaluate(() => window.__telemetry.stats().disabledReason), '', 'the SDK runs');
+      await page.click('#checkout');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('checkout: done'));
+      await page.evaluate(() => window.__telemetry.forceFlush());
+      const spans = spansOf(await getJson(`${collector}/_received`));
+      const checkout = spans.find((s) => s.name === 'checkout');
+      assert.ok(checkout, `spans: ${spans.map((s) => s.name)}`);
+      assert.equal(spans.find((s) => s.spanId === checkout.parentSpanId)?.name, 'click');
+      assert.ok(spans.some((s) => s.parentSpanId === checkout.spanId && s.traceId === checkout.traceId), 'the POST is the checkout\'s child');
+      assert.ok(spans.some((s) => s.name === 'documentLoad'));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      app.proc.kill();
+    }
+  });
+}
