@@ -76,6 +76,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX spans_by_trace_span ON spans (trace_id, span_id);
     DROP INDEX spans_by_trace;
     "#,
+    // 3: tokens carry the user's token version; logout and a password change bump it, which
+    // revokes every token issued before.
+    r#"
+    ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
