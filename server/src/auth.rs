@@ -56,7 +56,9 @@ impl JwtKey {
                 match e.kind() {
                     K::InvalidSignature => "signature is invalid".to_string(),
                     K::InvalidAlgorithm => "signing method is not HS256".to_string(),
-                    K::Json(_) | K::MissingRequiredClaim(_) => "token claims are malformed".to_string(),
+                    K::Json(_) | K::MissingRequiredClaim(_) => {
+                        "token claims are malformed".to_string()
+                    }
                     _ => "token is malformed".to_string(),
                 }
             })?

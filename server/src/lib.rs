@@ -81,8 +81,10 @@ async fn setup_gate(config: &Config, store: &Store) -> Result<api::setup::SetupG
     }
     let fresh = store
         .with_conn(|c| {
-            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get::<_, bool>(0))
-                .map_err(|e| e.to_string())
+            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| e.to_string())
         })
         .await?;
     let path = config.data_dir.join("setup-token");
@@ -161,8 +163,18 @@ pub async fn start(config: Config) -> Result<Running, String> {
     };
 
     let mut tasks = vec![
-        tokio::spawn(http_server::serve(otlp_listener, receiver, limits, stop_rx.clone())),
-        tokio::spawn(http_server::serve(api_listener, app, limits, stop_rx.clone())),
+        tokio::spawn(http_server::serve(
+            otlp_listener,
+            receiver,
+            limits,
+            stop_rx.clone(),
+        )),
+        tokio::spawn(http_server::serve(
+            api_listener,
+            app,
+            limits,
+            stop_rx.clone(),
+        )),
     ];
     tasks.push(tokio::spawn(retention_loop(
         store.clone(),

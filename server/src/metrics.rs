@@ -178,7 +178,12 @@ pub async fn track_otlp(req: Request, next: Next) -> Response {
             otlp_request(signal, otlp_outcome(status));
         }
     }
-    tracing::debug!(route, status, elapsed_ms = started.elapsed().as_millis() as u64, "otlp request");
+    tracing::debug!(
+        route,
+        status,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "otlp request"
+    );
     resp
 }
 

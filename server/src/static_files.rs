@@ -144,11 +144,16 @@ mod tests {
     fn csp_allows_the_dogfood_endpoint_origin_only() {
         let page = r#"<meta name="otel-endpoint" content="http://localhost:4318/v1"><script>"#;
         let csp = content_security_policy(page);
-        assert!(csp.contains("connect-src 'self' http://localhost:4318;"), "{csp}");
+        assert!(
+            csp.contains("connect-src 'self' http://localhost:4318;"),
+            "{csp}"
+        );
         assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));
         let off = content_security_policy(r#"<meta name="otel-endpoint" content="">"#);
         assert!(off.contains("connect-src 'self';"), "{off}");
-        let odd = content_security_policy(r#"<meta name="otel-endpoint" content="http://a b; script-src *">"#);
+        let odd = content_security_policy(
+            r#"<meta name="otel-endpoint" content="http://a b; script-src *">"#,
+        );
         assert!(odd.contains("connect-src 'self';"), "{odd}");
     }
 }

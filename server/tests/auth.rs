@@ -314,10 +314,9 @@ async fn api_cors_is_same_origin_unless_configured() {
     assert!(r.headers().get("access-control-allow-origin").is_none());
     srv.stop().await;
 
-    let srv = TestServer::start_with(|c| {
-        c.api_allowed_origins = vec![" http://localhost:3301/ ".into()]
-    })
-    .await;
+    let srv =
+        TestServer::start_with(|c| c.api_allowed_origins = vec![" http://localhost:3301/ ".into()])
+            .await;
     let r = preflight(&srv, "http://localhost:3301").await.unwrap();
     assert!(r.status().is_success());
     assert_eq!(

@@ -44,15 +44,24 @@ async fn slow_clients_are_cut_off_on_both_listeners() {
     for base in [&srv.api, &srv.otlp] {
         // Partial headers.
         let mut s = TcpStream::connect(addr(base)).await.unwrap();
-        s.write_all(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        s.write_all(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
         let closed = read_until_closed(&mut s, Duration::from_secs(6)).await;
-        assert!(closed.is_some(), "{base}: partial headers kept the connection open");
+        assert!(
+            closed.is_some(),
+            "{base}: partial headers kept the connection open"
+        );
         // Nothing at all.
         let mut s = TcpStream::connect(addr(base)).await.unwrap();
         let closed = read_until_closed(&mut s, Duration::from_secs(6)).await;
         assert!(closed.is_some(), "{base}: a silent connection stayed open");
         // A body that stops after one byte.
-        let path = if base == &srv.api { "/api/v1/login" } else { "/v1/traces" };
+        let path = if base == &srv.api {
+            "/api/v1/login"
+        } else {
+            "/v1/traces"
+        };
         let mut s = TcpStream::connect(addr(base)).await.unwrap();
         s.write_all(
             format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{{")
@@ -61,7 +70,10 @@ async fn slow_clients_are_cut_off_on_both_listeners() {
         .await
         .unwrap();
         let closed = read_until_closed(&mut s, Duration::from_secs(8)).await;
-        assert!(closed.is_some(), "{base}: a stalled body kept the connection open");
+        assert!(
+            closed.is_some(),
+            "{base}: a stalled body kept the connection open"
+        );
     }
     // A body trickled just fast enough to dodge the pause limit still ends at the request
     // timeout.
@@ -141,7 +153,12 @@ async fn password_guessing_is_throttled() {
     let mut unknown = Duration::MAX;
     for i in 0..3 {
         let t = Instant::now();
-        assert_eq!(login_status(&srv, "ada@example.com", "wrong-pass").await.status(), 401);
+        assert_eq!(
+            login_status(&srv, "ada@example.com", "wrong-pass")
+                .await
+                .status(),
+            401
+        );
         known = known.min(t.elapsed());
         let t = Instant::now();
         let r = login_status(&srv, &format!("nobody{i}@example.com"), "wrong-pass").await;
@@ -154,14 +171,28 @@ async fn password_guessing_is_throttled() {
     );
     // Two more failures reach the account's allowance; now even the right password waits.
     for _ in 0..2 {
-        assert_eq!(login_status(&srv, "ada@example.com", "wrong-pass").await.status(), 401);
+        assert_eq!(
+            login_status(&srv, "ada@example.com", "wrong-pass")
+                .await
+                .status(),
+            401
+        );
     }
     let r = login_status(&srv, "ada@example.com", "s3cret-pass").await;
     assert_eq!(r.status(), 429);
-    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=900).contains(&wait));
     tokio::time::sleep(Duration::from_secs(wait)).await;
-    assert_eq!(login_status(&srv, "ada@example.com", "s3cret-pass").await.status(), 200);
+    assert_eq!(
+        login_status(&srv, "ada@example.com", "s3cret-pass")
+            .await
+            .status(),
+        200
+    );
 
     // One IP trying many accounts is locked too (it has made 5 + 3 failures so far).
     let mut locked = false;
@@ -204,10 +235,17 @@ async fn refresh_tokens_and_revocation() {
     srv.admin_token().await;
     let (access, refresh_jwt) = tokens(&srv, "ada@example.com", "s3cret-pass").await;
     let (status, body) = srv.post(&refresh_jwt, "/api/v1/services", json!({})).await;
-    assert_eq!(status, 401, "refresh token accepted as access token: {body}");
+    assert_eq!(
+        status, 401,
+        "refresh token accepted as access token: {body}"
+    );
     assert_eq!(srv.get(&access, "/api/v1/dashboards").await.0, 200);
     assert_eq!(refresh(&srv, &refresh_jwt).await, 200);
-    assert_eq!(refresh(&srv, &access).await, 401, "an access token cannot refresh");
+    assert_eq!(
+        refresh(&srv, &access).await,
+        401,
+        "an access token cannot refresh"
+    );
 
     // A token in the old format (no typ/ver), correctly signed.
     let uid = srv.login("ada@example.com", "s3cret-pass").await["userId"]
@@ -230,7 +268,11 @@ async fn refresh_tokens_and_revocation() {
     let (access, refresh_jwt) = tokens(&srv, "ada@example.com", "s3cret-pass").await;
     let path = format!("/api/v1/changePassword/{uid}");
     let (status, _) = srv
-        .post(&access, &path, json!({"oldPassword": "nope-nope", "newPassword": "n3w-secret"}))
+        .post(
+            &access,
+            &path,
+            json!({"oldPassword": "nope-nope", "newPassword": "n3w-secret"}),
+        )
         .await;
     assert_eq!(status, 403);
     let r = srv
@@ -244,7 +286,12 @@ async fn refresh_tokens_and_revocation() {
     assert_eq!(r.status(), 200);
     assert_eq!(srv.get(&access, "/api/v1/dashboards").await.0, 401);
     assert_eq!(refresh(&srv, &refresh_jwt).await, 401);
-    assert_eq!(login_status(&srv, "ada@example.com", "s3cret-pass").await.status(), 401);
+    assert_eq!(
+        login_status(&srv, "ada@example.com", "s3cret-pass")
+            .await
+            .status(),
+        401
+    );
     let (access, _) = tokens(&srv, "ada@example.com", "n3w-secret").await;
     assert_eq!(srv.get(&access, "/api/v1/dashboards").await.0, 200);
     srv.stop().await;
@@ -256,7 +303,8 @@ fn legacy_token(uid: &str) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
     let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let claims = json!({"id": uid, "gid": "g", "email": "ada@example.com", "exp": 4_000_000_000i64});
+    let claims =
+        json!({"id": uid, "gid": "g", "email": "ada@example.com", "exp": 4_000_000_000i64});
     let payload = B64.encode(claims.to_string());
     let input = format!("{header}.{payload}");
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"test-secret").unwrap();
@@ -335,7 +383,13 @@ async fn first_run_register_is_same_origin_or_token_only() {
     // Strict mode: with --setup-token only the token opens registration.
     let srv = TestServer::start_with(|c| c.setup_token = Some("open-sesame".into())).await;
     let url = format!("{}/api/v1/register", srv.api);
-    let r = srv.http.post(&url).json(&register_body()).send().await.unwrap();
+    let r = srv
+        .http
+        .post(&url)
+        .json(&register_body())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     let r = srv
         .http
@@ -354,7 +408,12 @@ async fn first_run_register_is_same_origin_or_token_only() {
 async fn json_posts_need_a_json_content_type() {
     let srv = TestServer::start().await;
     let token = srv.admin_token().await;
-    for path in ["/api/v1/login", "/api/v1/dashboards", "/api/v3/query_range", "/api/v1/services"] {
+    for path in [
+        "/api/v1/login",
+        "/api/v1/dashboards",
+        "/api/v3/query_range",
+        "/api/v1/services",
+    ] {
         let r = srv
             .http
             .post(format!("{}{path}", srv.api))
@@ -407,7 +466,9 @@ async fn percent_before_multibyte_characters_is_served() {
     )
     .await
     .unwrap();
-    let (got, _) = read_until_closed(&mut s, Duration::from_secs(5)).await.unwrap();
+    let (got, _) = read_until_closed(&mut s, Duration::from_secs(5))
+        .await
+        .unwrap();
     let reply = String::from_utf8_lossy(&got);
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     srv.stop().await;
@@ -425,7 +486,12 @@ async fn dashboard_pages_carry_security_headers() {
     std::fs::write(web.0.join("boot.js"), "export {}").unwrap();
     let root = web.0.clone();
     let srv = TestServer::start_with(move |c| c.web_root = Some(root)).await;
-    let r = srv.http.get(format!("{}/services", srv.api)).send().await.unwrap();
+    let r = srv
+        .http
+        .get(format!("{}/services", srv.api))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let h = r.headers();
     let csp = h["content-security-policy"].to_str().unwrap();
@@ -441,7 +507,12 @@ async fn dashboard_pages_carry_security_headers() {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["x-frame-options"], "DENY");
-    let r = srv.http.get(format!("{}/boot.js", srv.api)).send().await.unwrap();
+    let r = srv
+        .http
+        .get(format!("{}/boot.js", srv.api))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     srv.stop().await;
 }
@@ -460,14 +531,26 @@ async fn otlp_cors_and_ingest_token() {
         .request(reqwest::Method::OPTIONS, format!("{}/v1/traces", srv.otlp))
         .header("origin", "https://b.example")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,x-api-key,signoz-access-token")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-api-key,signoz-access-token",
+        )
         .send()
         .await
         .unwrap();
     assert!(r.status().is_success());
-    assert_eq!(r.headers()["access-control-allow-origin"], "https://b.example");
-    let allowed = r.headers()["access-control-allow-headers"].to_str().unwrap().to_lowercase();
-    assert!(allowed.contains("x-api-key") && allowed.contains("signoz-access-token"), "{allowed}");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://b.example"
+    );
+    let allowed = r.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        allowed.contains("x-api-key") && allowed.contains("signoz-access-token"),
+        "{allowed}"
+    );
 
     let post = |auth: Option<(&'static str, &'static str)>| {
         let mut req = srv
@@ -484,9 +567,27 @@ async fn otlp_cors_and_ingest_token() {
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], 16);
-    assert_eq!(post(Some(("authorization", "Bearer wrong"))).await.unwrap().status(), 401);
-    assert_eq!(post(Some(("authorization", "Bearer ingest-key-1"))).await.unwrap().status(), 200);
-    assert_eq!(post(Some(("signoz-access-token", "ingest-key-1"))).await.unwrap().status(), 200);
+    assert_eq!(
+        post(Some(("authorization", "Bearer wrong")))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(Some(("authorization", "Bearer ingest-key-1")))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(Some(("signoz-access-token", "ingest-key-1")))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     srv.stop().await;
 
     // Off by default.
@@ -512,13 +613,19 @@ async fn internal_errors_do_not_leak_details() {
         .as_ref()
         .unwrap()
         .store
-        .with_conn(|c| c.execute_batch("DROP TABLE dashboards").map_err(|e| e.to_string()))
+        .with_conn(|c| {
+            c.execute_batch("DROP TABLE dashboards")
+                .map_err(|e| e.to_string())
+        })
         .await
         .unwrap();
     let (status, body) = srv.get(&token, "/api/v1/dashboards").await;
     assert_eq!(status, 500);
     let text = body.to_string();
-    assert!(!text.contains("dashboards") && !text.contains("no such table"), "{text}");
+    assert!(
+        !text.contains("dashboards") && !text.contains("no such table"),
+        "{text}"
+    );
     assert_eq!(body["errorType"], "internal");
     srv.stop().await;
 }
@@ -562,19 +669,36 @@ async fn channel_secrets_and_locked_dashboards() {
         let (status, body) = srv.get(who, "/api/v1/channels").await;
         assert_eq!(status, 200);
         let data = body["data"][0]["data"].as_str().unwrap();
-        assert!(!data.contains("secret-path") && !data.contains("pw-123"), "{data}");
+        assert!(
+            !data.contains("secret-path") && !data.contains("pw-123"),
+            "{data}"
+        );
         let d: Value = serde_json::from_str(data).unwrap();
-        assert_eq!(d["webhook_configs"][0]["send_resolved"], true, "non-secrets kept");
-        assert_eq!(d["webhook_configs"][0]["http_config"]["basic_auth"]["username"], "u");
+        assert_eq!(
+            d["webhook_configs"][0]["send_resolved"], true,
+            "non-secrets kept"
+        );
+        assert_eq!(
+            d["webhook_configs"][0]["http_config"]["basic_auth"]["username"],
+            "u"
+        );
         let id = body["data"][0]["id"].as_i64().unwrap();
         let (_, one) = srv.get(who, &format!("/api/v1/channels/{id}")).await;
-        assert!(!one["data"]["data"].as_str().unwrap().contains("secret-path"));
+        assert!(!one["data"]["data"]
+            .as_str()
+            .unwrap()
+            .contains("secret-path"));
     }
     let (_, body) = srv.get(&admin, "/api/v1/channels").await;
     let stored: Value = serde_json::from_str(body["data"][0]["data"].as_str().unwrap()).unwrap();
-    assert_eq!(stored, channel, "the admin sees the channel exactly as saved");
+    assert_eq!(
+        stored, channel,
+        "the admin sees the channel exactly as saved"
+    );
 
-    let (status, d) = srv.post(&admin, "/api/v1/dashboards", json!({"title": "keep"})).await;
+    let (status, d) = srv
+        .post(&admin, "/api/v1/dashboards", json!({"title": "keep"}))
+        .await;
     assert_eq!(status, 200);
     let uuid = d["data"]["uuid"].as_str().unwrap().to_string();
     let u2 = uuid.clone();
@@ -621,7 +745,10 @@ async fn metrics_endpoint_reports_requests_and_ingest() {
     let srv = TestServer::start().await;
     let now = now_ns();
     let r = srv
-        .send_traces(&request("svc", &[SpanSpec::new(1, 1, "op", now, 1_000_000)]))
+        .send_traces(&request(
+            "svc",
+            &[SpanSpec::new(1, 1, "op", now, 1_000_000)],
+        ))
         .await;
     assert_eq!(r.status(), 200);
     let _ = srv
@@ -637,7 +764,12 @@ async fn metrics_endpoint_reports_requests_and_ingest() {
         .send()
         .await
         .unwrap();
-    let r = srv.http.get(format!("{}/metrics", srv.api)).send().await.unwrap();
+    let r = srv
+        .http
+        .get(format!("{}/metrics", srv.api))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     for needle in [

@@ -161,7 +161,11 @@ async fn remove(
         .with_conn(move |c| {
             let tx = c.transaction().map_err(|e| e.to_string())?;
             let locked: Option<i64> = tx
-                .query_row("SELECT locked FROM dashboards WHERE uuid = ?1", [&uuid], |r| r.get(0))
+                .query_row(
+                    "SELECT locked FROM dashboards WHERE uuid = ?1",
+                    [&uuid],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(|e| e.to_string())?;
             match locked {

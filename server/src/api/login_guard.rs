@@ -163,7 +163,10 @@ mod tests {
         g.failed(Some(ip), "a@x");
         let w2 = g.check(None, "a@x").unwrap_err();
         assert!(w2 > w1, "each further failure doubles the lock");
-        assert!(g.check(Some(ip), "b@x").is_ok(), "other accounts from this IP still may");
+        assert!(
+            g.check(Some(ip), "b@x").is_ok(),
+            "other accounts from this IP still may"
+        );
         g.succeeded("a@x");
         assert!(g.check(None, "a@x").is_ok());
     }
@@ -176,6 +179,8 @@ mod tests {
             g.failed(Some(ip), &format!("user{i}@x"));
         }
         assert!(g.check(Some(ip), "fresh@x").is_err());
-        assert!(g.check(Some("10.0.0.3".parse().unwrap()), "fresh@x").is_ok());
+        assert!(g
+            .check(Some("10.0.0.3".parse().unwrap()), "fresh@x")
+            .is_ok());
     }
 }

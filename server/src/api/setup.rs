@@ -76,7 +76,9 @@ fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
     if authority == host {
         return true;
     }
-    let host_has_port = host.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    let host_has_port = host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
         && !host.ends_with(']');
     if host_has_port {
         return false;
@@ -106,10 +108,22 @@ mod tests {
 
     #[test]
     fn origin_must_match_host() {
-        assert!(same_origin("http://127.0.0.1:8080", &h(&[("host", "127.0.0.1:8080")])));
-        assert!(same_origin("http://localhost:3301", &h(&[("host", "localhost")])));
-        assert!(!same_origin("https://evil.example", &h(&[("host", "127.0.0.1:8080")])));
-        assert!(!same_origin("http://127.0.0.1:9999", &h(&[("host", "127.0.0.1:8080")])));
+        assert!(same_origin(
+            "http://127.0.0.1:8080",
+            &h(&[("host", "127.0.0.1:8080")])
+        ));
+        assert!(same_origin(
+            "http://localhost:3301",
+            &h(&[("host", "localhost")])
+        ));
+        assert!(!same_origin(
+            "https://evil.example",
+            &h(&[("host", "127.0.0.1:8080")])
+        ));
+        assert!(!same_origin(
+            "http://127.0.0.1:9999",
+            &h(&[("host", "127.0.0.1:8080")])
+        ));
         assert!(!same_origin("null", &h(&[("host", "127.0.0.1:8080")])));
     }
 

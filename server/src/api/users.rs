@@ -120,8 +120,10 @@ async fn register(
     let setup_open = st
         .store
         .with_conn(|c| {
-            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get::<_, bool>(0))
-                .map_err(|e| e.to_string())
+            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| e.to_string())
         })
         .await
         .map_err(ApiError::internal)?;
@@ -240,8 +242,7 @@ async fn login(
     body: Bytes,
 ) -> Result<Response, Response> {
     let b: LoginBody = parse_body(&body).map_err(|e| RawError::bad(e).into_response())?;
-    let unauthorized =
-        |m: &str| RawError(StatusCode::UNAUTHORIZED, m.to_string()).into_response();
+    let unauthorized = |m: &str| RawError(StatusCode::UNAUTHORIZED, m.to_string()).into_response();
     let user = if !b.refresh_token.is_empty() {
         let claims = st
             .jwt
@@ -258,7 +259,9 @@ async fn login(
             .await
             .map_err(|e| RawError::internal(e).into_response())?
             .filter(|u| u.token_version == ver)
-            .ok_or_else(|| unauthorized("failed to validate refresh token: token has been revoked"))?
+            .ok_or_else(|| {
+                unauthorized("failed to validate refresh token: token has been revoked")
+            })?
     } else {
         let ip = peer(ci).map(|a| a.ip());
         if let Err(wait) = st.login.check(ip, &b.email) {

@@ -69,10 +69,13 @@ pub fn router(state: ReceiverState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
         .layer(
-            tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG)),
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG),
+            ),
         )
 }
 
@@ -162,7 +165,9 @@ where
     };
     let c = convert(&req);
     drop(req);
-    let signal = json_field.trim_start_matches("rejected").to_ascii_lowercase();
+    let signal = json_field
+        .trim_start_matches("rejected")
+        .to_ascii_lowercase();
     let accepted = c.batch.spans.len() + c.batch.logs.len() + c.batch.metrics.len();
     if let Err(e) = state.store.write(c.batch).await {
         tracing::error!(error = %e, "OTLP: could not store data");
