@@ -75,6 +75,14 @@ async fn slow_clients_are_cut_off_on_both_listeners() {
             "{base}: a stalled body kept the connection open"
         );
     }
+    // An idle keep-alive connection after a complete request.
+    let mut s = TcpStream::connect(addr(&srv.api)).await.unwrap();
+    s.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let closed = read_until_closed(&mut s, Duration::from_secs(6)).await;
+    let (reply, _) = closed.expect("an idle keep-alive connection stayed open");
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
     // A body trickled just fast enough to dodge the pause limit still ends at the request
     // timeout.
     let mut s = TcpStream::connect(addr(&srv.otlp)).await.unwrap();
@@ -205,6 +213,20 @@ async fn password_guessing_is_throttled() {
         assert_eq!(r.status(), 401);
     }
     assert!(locked, "20 failures from one IP never led to 429");
+    // Behind a proxy on this machine, the client it names in X-Forwarded-For is what counts.
+    let r = srv
+        .http
+        .post(format!("{}/api/v1/login", srv.api))
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
+        .json(&json!({"email": "fresh@example.com", "password": "x-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        401,
+        "another client behind the proxy is not locked"
+    );
     srv.stop().await;
 }
 

@@ -110,6 +110,27 @@ fn peer(ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>) -> Option<std:
     ci.map(|Extension(ConnectInfo(a))| a)
 }
 
+/// The client's IP for login limits. A proxy on the same machine (the nginx config) appends
+/// the real client to `X-Forwarded-For`; that last entry is trusted only from loopback, where
+/// the sender could not be anyone else anyway.
+pub fn client_ip(
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let peer = peer?.ip().to_canonical();
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+    Some(forwarded.unwrap_or(peer))
+}
+
 async fn register(
     State(st): State<AppState>,
     ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
@@ -239,6 +260,7 @@ fn too_many_attempts(wait: std::time::Duration) -> Response {
 async fn login(
     State(st): State<AppState>,
     ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Response> {
     let b: LoginBody = parse_body(&body).map_err(|e| RawError::bad(e).into_response())?;
@@ -263,7 +285,7 @@ async fn login(
                 unauthorized("failed to validate refresh token: token has been revoked")
             })?
     } else {
-        let ip = peer(ci).map(|a| a.ip());
+        let ip = client_ip(peer(ci), &headers);
         if let Err(wait) = st.login.check(ip, &b.email) {
             return Err(too_many_attempts(wait));
         }
@@ -335,6 +357,7 @@ async fn change_password(
     State(st): State<AppState>,
     ViewAccess(caller): ViewAccess,
     ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -366,7 +389,7 @@ async fn change_password(
         Ok(None) => return ApiError::not_found("user not found").into_response(),
         Err(e) => return ApiError::internal(e).into_response(),
     };
-    let ip = peer(ci).map(|a| a.ip());
+    let ip = client_ip(peer(ci), &headers);
     if let Err(wait) = st.login.check(ip, &email) {
         return too_many_attempts(wait);
     }

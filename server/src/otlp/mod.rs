@@ -105,7 +105,9 @@ fn status_reply(encoding: Encoding, status: StatusCode, message: String) -> Resp
 }
 
 fn error_reply(encoding: Encoding, e: DecodeError) -> Response {
-    tracing::warn!(error = %e, "OTLP request rejected");
+    // Client mistakes are counted in /metrics; logging each at a higher level would let a
+    // flood of bad requests flood the log too.
+    tracing::debug!(error = %e, "OTLP request rejected");
     let status = match e {
         DecodeError::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         DecodeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
