@@ -116,6 +116,18 @@ fn error_reply(encoding: Encoding, e: DecodeError) -> Response {
     status_reply(encoding, status, e.to_string())
 }
 
+/// The body paused longer than the read timeout (tower-http's body timeout).
+fn stalled(e: &axum::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// Everything that is the same for the three signals: content type, size, gzip, decode.
 async fn read_message<T: Message + Default + serde::de::DeserializeOwned>(
     state: &ReceiverState,
@@ -136,9 +148,17 @@ async fn read_message<T: Message + Default + serde::de::DeserializeOwned>(
             return Err(error_reply(encoding, DecodeError::TooLarge(limit)));
         }
     }
-    let raw: Bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| error_reply(encoding, DecodeError::TooLarge(limit)))?;
+    let raw: Bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if stalled(&e) {
+            status_reply(
+                encoding,
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body stopped arriving".into(),
+            )
+        } else {
+            error_reply(encoding, DecodeError::TooLarge(limit))
+        }
+    })?;
     let ce = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok());
