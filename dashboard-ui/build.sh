@@ -30,7 +30,10 @@ hashed() { # file stem ext → copies file to dist/stem-<hash>.ext and prints th
 wasm=$(hashed "$work/dashboard_bg.opt.wasm" dashboard_bg wasm)
 js=$(hashed "$work/dashboard.js" dashboard js)
 css=$(hashed "$here/web/style.css" style css)
-sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" -e "s|__CSS__|$css|g" "$here/web/index.html" > "$dist/index.html"
+sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" "$here/web/boot.js" > "$work/boot.js"
+boot=$(hashed "$work/boot.js" boot js)
+sed -e "s|__WASM__|$wasm|g" -e "s|__JS__|$js|g" -e "s|__CSS__|$css|g" -e "s|__BOOT__|$boot|g" \
+  "$here/web/index.html" > "$dist/index.html"
 # JS snippets of linked crates (sdk-wasm's, with the `dogfood` feature): the glue imports them.
 snippets=()
 if [ -d "$work/snippets" ]; then
@@ -41,7 +44,7 @@ fi
 # First load = index.html + JS glue (+ snippets) + wasm + CSS, as gzip (-9) transfers them.
 total=0
 : > "$dist/SIZES.txt"
-for f in index.html "$js" "$wasm" "$css" "${snippets[@]}"; do
+for f in index.html "$boot" "$js" "$wasm" "$css" "${snippets[@]}"; do
   raw=$(stat -c %s "$dist/$f"); gz=$(gzip -9 -c "$dist/$f" | wc -c); total=$((total + gz))
   printf '%-40s %8d bytes, gzip %7d\n' "$f" "$raw" "$gz" | tee -a "$dist/SIZES.txt"
 done

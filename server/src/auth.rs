@@ -1,14 +1,16 @@
-//! HS256 JSON Web Tokens with SigNoz's claims (`id`, `gid`, `email`, `exp`) and argon2
-//! password hashes.
+//! HS256 JSON Web Tokens (the `jsonwebtoken` crate) with SigNoz's claims (`id`, `gid`,
+//! `email`, `exp`) plus ours: `typ` (access or refresh, so a refresh token is never accepted
+//! as an access token) and `ver` (the user's token version; logout and a password change bump
+//! it, which revokes every token issued before). Argon2 password hashes.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
-use hmac::{Hmac, Mac};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 pub const ACCESS_TTL_SECS: i64 = 30 * 60;
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+
+pub const ACCESS: &str = "access";
+pub const REFRESH: &str = "refresh";
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Claims {
@@ -16,57 +18,51 @@ pub struct Claims {
     pub gid: String,
     pub email: String,
     pub exp: i64,
+    /// `access` or `refresh`.
+    pub typ: String,
+    /// The user's `token_version` when the token was issued.
+    pub ver: i64,
 }
 
 #[derive(Clone)]
-pub struct JwtKey(Vec<u8>);
+pub struct JwtKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
 
 impl JwtKey {
     pub fn new(secret: &[u8]) -> Self {
-        JwtKey(secret.to_vec())
-    }
-
-    fn mac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(&self.0).expect("hmac accepts any key length")
+        JwtKey {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
     }
 
     pub fn sign(&self, claims: &Claims) -> String {
-        let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = B64.encode(serde_json::to_vec(claims).expect("claims serialize"));
-        let signing_input = format!("{header}.{payload}");
-        let mut mac = self.mac();
-        mac.update(signing_input.as_bytes());
-        let sig = B64.encode(mac.finalize().into_bytes());
-        format!("{signing_input}.{sig}")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .expect("HS256 signing of plain claims cannot fail")
     }
 
-    /// Checks signature, algorithm and expiry; the error text follows jwt-go's wording.
+    /// Checks signature, algorithm (HS256 only), claims and expiry against `now_secs`; a token
+    /// without `typ`/`ver` (issued before they existed) fails as malformed.
     pub fn verify(&self, token: &str, now_secs: i64) -> Result<Claims, String> {
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err("token contains an invalid number of segments".into());
-        };
-        let header: serde_json::Value = B64
-            .decode(h)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("token header is malformed")?;
-        if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
-            return Err("signing method is not HS256".into());
-        }
-        let sig = B64.decode(s).map_err(|_| "signature is malformed")?;
-        let mut mac = self.mac();
-        mac.update(h.as_bytes());
-        mac.update(b".");
-        mac.update(p.as_bytes());
-        mac.verify_slice(&sig).map_err(|_| "signature is invalid")?;
-        let claims: Claims = B64
-            .decode(p)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("token claims are malformed")?;
+        let mut v = Validation::new(Algorithm::HS256);
+        // Expiry is checked below against the caller's clock, without leeway.
+        v.validate_exp = false;
+        v.required_spec_claims = ["exp".to_string()].into_iter().collect();
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind as K;
+                match e.kind() {
+                    K::InvalidSignature => "signature is invalid".to_string(),
+                    K::InvalidAlgorithm => "signing method is not HS256".to_string(),
+                    K::Json(_) | K::MissingRequiredClaim(_) => {
+                        "token claims are malformed".to_string()
+                    }
+                    _ => "token is malformed".to_string(),
+                }
+            })?
+            .claims;
         if claims.exp <= now_secs {
             return Err("token is expired".into());
         }
@@ -105,6 +101,8 @@ mod tests {
             gid: "g1".into(),
             email: "a@b.c".into(),
             exp,
+            typ: ACCESS.into(),
+            ver: 0,
         }
     }
 

@@ -24,7 +24,9 @@ pub struct Config {
     /// HS256 secret for access tokens; generated and kept in <data-dir>/jwt-secret when absent.
     #[arg(long, env = "OTEL_WASM_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
-    /// Comma-separated origins allowed to send OTLP from a browser; `*` allows any.
+    /// Comma-separated origins allowed to send OTLP from a browser; `*` allows any. This only
+    /// tells browsers which pages may read the reply: it is not authentication (see
+    /// --ingest-token).
     #[arg(
         long,
         env = "OTEL_WASM_ALLOWED_ORIGINS",
@@ -32,6 +34,32 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// When set, OTLP requests must carry it as `Authorization: Bearer <token>` or
+    /// `signoz-access-token: <token>`; otherwise 401.
+    #[arg(long, env = "OTEL_WASM_INGEST_TOKEN", hide_env_values = true)]
+    pub ingest_token: Option<String>,
+    /// Comma-separated origins whose pages may call the API cross-origin. Empty (the default):
+    /// same-origin only, no CORS headers at all.
+    #[arg(long, env = "OTEL_WASM_API_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub api_allowed_origins: Vec<String>,
+    /// Token that first-run registration must carry (`X-Setup-Token` header or `setupToken`
+    /// field) whatever its origin. Without it, a token is generated, printed and written to
+    /// <data-dir>/setup-token; same-origin and loopback requests may register without it.
+    #[arg(long, env = "OTEL_WASM_SETUP_TOKEN", hide_env_values = true)]
+    pub setup_token: Option<String>,
+    /// Log lines as `text` (default) or `json`; the level comes from RUST_LOG (default info).
+    #[arg(long, env = "OTEL_WASM_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// Open connections per listener; further clients wait in the accept queue.
+    #[arg(long, env = "OTEL_WASM_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (and its first bytes), and the longest
+    /// pause allowed while it sends a body.
+    #[arg(long, env = "OTEL_WASM_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub read_timeout_secs: u64,
+    /// Seconds a whole request may take (body and handler), streamed trace replies excepted.
+    #[arg(long, env = "OTEL_WASM_REQUEST_TIMEOUT_SECS", default_value_t = 120)]
+    pub request_timeout_secs: u64,
     /// Directory with the built dashboard; served at / with index.html as SPA fallback.
     #[arg(long, env = "OTEL_WASM_WEB_ROOT")]
     pub web_root: Option<PathBuf>,
@@ -56,6 +84,13 @@ impl Config {
             api_addr: "127.0.0.1:0".parse().unwrap(),
             jwt_secret: Some("test-secret".into()),
             allowed_origins: vec!["*".into()],
+            ingest_token: None,
+            api_allowed_origins: Vec::new(),
+            setup_token: None,
+            log_format: "text".into(),
+            max_connections: 1024,
+            read_timeout_secs: 10,
+            request_timeout_secs: 120,
             web_root: None,
             retention_hours: 72,
             max_body_bytes: 16 * 1024 * 1024,

@@ -4,6 +4,9 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod http_server;
+pub mod logging;
+pub mod metrics;
 pub mod otlp;
 pub mod rules_engine;
 pub mod static_files;
@@ -14,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -26,6 +28,9 @@ pub struct Running {
     pub api_addr: SocketAddr,
     pub db_path: PathBuf,
     pub store: Store,
+    /// The token that opens first-run registration from anywhere, while no user exists and
+    /// it was generated (not configured); also written to <data-dir>/setup-token.
+    pub setup_token: Option<String>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -65,16 +70,44 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     opts.open(path)?.write_all(contents.as_bytes())
 }
 
-async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    mut stop: watch::Receiver<bool>,
-) {
-    let _ = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|s| *s).await;
+/// The configured setup token (strict), else, while no user exists, the one kept in the data
+/// dir or a new random one saved there.
+async fn setup_gate(config: &Config, store: &Store) -> Result<api::setup::SetupGate, String> {
+    if let Some(t) = config.setup_token.clone().filter(|t| !t.trim().is_empty()) {
+        return Ok(api::setup::SetupGate {
+            token: Some(t.trim().to_string()),
+            strict: true,
+        });
+    }
+    let fresh = store
+        .with_conn(|c| {
+            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| e.to_string())
         })
-        .await;
+        .await?;
+    let path = config.data_dir.join("setup-token");
+    if !fresh {
+        let _ = std::fs::remove_file(&path);
+        return Ok(api::setup::SetupGate {
+            token: None,
+            strict: false,
+        });
+    }
+    let token = match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => {
+            let t = hex::encode(rand::random::<[u8; 16]>());
+            write_private(&path, &t)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            t
+        }
+    };
+    Ok(api::setup::SetupGate {
+        token: Some(token),
+        strict: false,
+    })
 }
 
 pub async fn start(config: Config) -> Result<Running, String> {
@@ -92,24 +125,57 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let api_addr = api_listener.local_addr().map_err(|e| e.to_string())?;
 
     let (stop, stop_rx) = watch::channel(false);
+    let read_timeout = Duration::from_secs(config.read_timeout_secs.max(1));
+    let request_timeout = Duration::from_secs(config.request_timeout_secs.max(1));
     let receiver = otlp::router(otlp::ReceiverState {
         store: store.clone(),
         max_body_bytes: config.max_body_bytes,
         allowed_origins: Arc::new(config.allowed_origins.clone()),
+        ingest_token: config
+            .ingest_token
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(Arc::from),
+        body_timeout: read_timeout,
+        request_timeout,
     });
+    let setup = setup_gate(&config, &store).await?;
+    let setup_token = setup.token.clone().filter(|_| !setup.strict);
     let state = api::AppState {
         store: store.clone(),
         jwt: Arc::new(auth::JwtKey::new(&secret)),
         stop: stop_rx.clone(),
+        login: Arc::new(api::login_guard::LoginGuard::default()),
+        setup: Arc::new(setup),
     };
-    let mut app = api::router(state);
-    if let Some(root) = config.web_root.clone() {
-        app = app.fallback(move |req: Request| static_files::serve(root.clone(), req));
-    }
+    let app = api::router(
+        state,
+        api::RouterOptions {
+            web_root: config.web_root.clone(),
+            allowed_origins: config.api_allowed_origins.clone(),
+            body_timeout: read_timeout,
+            request_timeout,
+        },
+    );
+    let limits = http_server::Limits {
+        read_timeout,
+        max_connections: config.max_connections,
+    };
 
     let mut tasks = vec![
-        tokio::spawn(serve(otlp_listener, receiver, stop_rx.clone())),
-        tokio::spawn(serve(api_listener, app, stop_rx.clone())),
+        tokio::spawn(http_server::serve(
+            otlp_listener,
+            receiver,
+            limits,
+            stop_rx.clone(),
+        )),
+        tokio::spawn(http_server::serve(
+            api_listener,
+            app,
+            limits,
+            stop_rx.clone(),
+        )),
     ];
     tasks.push(tokio::spawn(retention_loop(
         store.clone(),
@@ -126,6 +192,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         api_addr,
         db_path: store.path().to_path_buf(),
         store,
+        setup_token,
         stop,
         tasks,
     })
@@ -136,7 +203,7 @@ async fn retention_loop(store: Store, retention_ns: i64, mut stop: watch::Receiv
     loop {
         let cutoff = api::now_ns().saturating_sub(retention_ns);
         if let Err(e) = store.sweep(cutoff).await {
-            eprintln!("retention sweep failed: {e}");
+            tracing::error!(error = %e, "retention sweep failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}

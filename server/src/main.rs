@@ -7,12 +7,13 @@ use clap::Parser;
 #[tokio::main]
 async fn main() {
     let config = server::Config::parse();
+    server::logging::init(&config.log_format);
     let web_root = config.web_root.clone();
     let retention = config.retention_hours;
     let running = match server::start(config).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("server: {e}");
+            tracing::error!("server: {e}");
             std::process::exit(1);
         }
     };
@@ -34,8 +35,17 @@ async fn main() {
         running.api_addr,
         running.db_path.display()
     );
+    let setup = match &running.setup_token {
+        Some(t) => format!(
+            "  first-run setup     open; from another machine pass X-Setup-Token: {t}\n                      (also in {})\n",
+            running.db_path.with_file_name("setup-token").display()
+        ),
+        None => String::new(),
+    };
     let mut out = std::io::stdout();
-    let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());
+    let _ = out
+        .write_all(format!("{banner}{setup}").as_bytes())
+        .and_then(|_| out.flush());
     wait_for_stop_signal().await;
     let _ = writeln!(std::io::stdout(), "server: shutting down");
     running.shutdown().await;

@@ -202,12 +202,16 @@ async fn data_routes_need_a_valid_bearer_token() {
         gid: "g".into(),
         email: "ada@example.com".into(),
         exp: 1000,
+        typ: "access".into(),
+        ver: 0,
     });
     let foreign = JwtKey::new(b"other-secret").sign(&Claims {
         id: uid,
         gid: "g".into(),
         email: "ada@example.com".into(),
         exp: i64::MAX / 2,
+        typ: "access".into(),
+        ver: 0,
     });
     for (method, path) in routes {
         for auth in [
@@ -278,27 +282,27 @@ async fn a_viewer_cannot_edit() {
     srv.stop().await;
 }
 
+/// The dashboard is same-origin, so by default the API sends no CORS headers at all (SigNoz
+/// allows any origin); `--api-allowed-origins` opens it to listed origins.
 #[tokio::test]
-async fn api_cors_answers_like_signoz() {
+async fn api_cors_is_same_origin_unless_configured() {
+    let preflight = |srv: &TestServer, origin: &'static str| {
+        srv.http
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/api/v1/services", srv.api),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
     let srv = TestServer::start().await;
-    let r = srv
-        .http
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/api/v1/services", srv.api),
-        )
-        .header("origin", "http://localhost:3301")
-        .header("access-control-request-method", "POST")
-        .header(
-            "access-control-request-headers",
-            "authorization,content-type",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    assert_eq!(r.headers()["access-control-allow-origin"], "*");
-    assert_eq!(r.headers()["access-control-allow-methods"], "POST");
+    let r = preflight(&srv, "http://localhost:3301").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
     let r = srv
         .http
         .get(format!("{}/api/v1/version", srv.api))
@@ -306,6 +310,24 @@ async fn api_cors_answers_like_signoz() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    srv.stop().await;
+
+    let srv =
+        TestServer::start_with(|c| c.api_allowed_origins = vec![" http://localhost:3301/ ".into()])
+            .await;
+    let r = preflight(&srv, "http://localhost:3301").await.unwrap();
+    assert!(r.status().is_success());
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3301"
+    );
+    assert!(r.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    let r = preflight(&srv, "https://evil.example").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
     srv.stop().await;
 }

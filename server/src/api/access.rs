@@ -45,10 +45,12 @@ pub struct User {
     pub role: Role,
     pub organization: String,
     pub flags: Option<Value>,
+    /// Tokens carrying another version were revoked (logout, password change).
+    pub token_version: i64,
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.name, u.email, u.created_at, u.profile_picture_url, u.org_id, u.group_id,
-    g.name, o.name, u.flags FROM users u JOIN groups g ON g.id = u.group_id JOIN orgs o ON o.id = u.org_id";
+    g.name, o.name, u.flags, u.token_version FROM users u JOIN groups g ON g.id = u.group_id JOIN orgs o ON o.id = u.org_id";
 
 fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
     let flags: Option<String> = r.get(9)?;
@@ -63,6 +65,7 @@ fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
         role: Role::parse(&r.get::<_, String>(7)?).unwrap_or(Role::Viewer),
         organization: r.get(8)?,
         flags: flags.and_then(|f| serde_json::from_str(&f).ok()),
+        token_version: r.get(10)?,
     })
 }
 
@@ -122,6 +125,9 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
         .jwt
         .verify(&token, chrono::Utc::now().timestamp())
         .map_err(|e| unauthorized(&e))?;
+    if claims.typ != crate::auth::ACCESS {
+        return Err(unauthorized("not an access token"));
+    }
     let id = claims.id.clone();
     let user = state
         .store
@@ -129,6 +135,9 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| unauthorized("user not found"))?;
+    if user.token_version != claims.ver {
+        return Err(unauthorized("token has been revoked"));
+    }
     if user.role < min {
         let who = match min {
             Role::Admin => "admins",

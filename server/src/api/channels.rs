@@ -8,7 +8,7 @@ use axum::Router;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
-use super::access::{AdminAccess, EditAccess, ViewAccess};
+use super::access::{AdminAccess, EditAccess, Role, ViewAccess};
 use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -37,6 +37,64 @@ fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
 }
 
 const SELECT: &str = "SELECT id, created_at, updated_at, name, type, data FROM channels";
+
+/// Receiver fields that hold credentials or URLs with credentials in them (alertmanager's
+/// names); shown to admins only, the only role that may edit channels.
+const SECRET_FIELDS: &[&str] = &[
+    "api_url",
+    "url",
+    "webhook_url",
+    "routing_key",
+    "service_key",
+    "api_key",
+    "auth_password",
+    "auth_secret",
+    "password",
+    "bearer_token",
+    "credentials",
+    "client_secret",
+];
+
+pub const REDACTED: &str = "<redacted>";
+
+fn redact(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if SECRET_FIELDS.contains(&k.as_str()) && !x.is_object() && !x.is_array() {
+                    if !x.is_null() && x.as_str() != Some("") {
+                        *x = Value::String(REDACTED.into());
+                    }
+                } else {
+                    redact(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+/// A channel row as a non-admin may see it: secrets in `data` replaced, the rest unchanged.
+fn redacted_row(mut row: Value) -> Value {
+    if let Some(data) = row["data"].as_str() {
+        if let Ok(mut d) = serde_json::from_str::<Value>(data) {
+            redact(&mut d);
+            row["data"] = Value::String(d.to_string());
+        } else {
+            row["data"] = Value::String(String::new());
+        }
+    }
+    row
+}
+
+fn for_caller(role: Role, row: Value) -> Value {
+    if role == Role::Admin {
+        row
+    } else {
+        redacted_row(row)
+    }
+}
 
 /// A receiver needs a name and exactly one kind of `*_configs`.
 fn receiver(body: &[u8]) -> Result<(String, &'static str, String), ApiError> {
@@ -68,14 +126,21 @@ fn receiver(body: &[u8]) -> Result<(String, &'static str, String), ApiError> {
     Ok((name.to_string(), kind, v.to_string()))
 }
 
-async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
+async fn list(
+    State(st): State<AppState>,
+    ViewAccess(caller): ViewAccess,
+) -> Result<Response, ApiError> {
     let rows = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|r| for_caller(caller.role, r))
+        .collect();
     Ok(envelope(Some(rows)))
 }
 
 async fn get_one(
     State(st): State<AppState>,
-    _: ViewAccess,
+    ViewAccess(caller): ViewAccess,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let row = st
@@ -87,7 +152,7 @@ async fn get_one(
         })
         .await
         .map_err(ApiError::internal)?;
-    row.map(|r| envelope(Some(r)))
+    row.map(|r| envelope(Some(for_caller(caller.role, r))))
         .ok_or_else(|| ApiError::not_found("channel not found"))
 }
 

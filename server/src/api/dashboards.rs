@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
+use super::{envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -151,17 +151,38 @@ async fn update(
     Ok(envelope(Some(res)))
 }
 
+/// Deletes unless locked (SigNoz refuses to delete a locked dashboard, as it refuses edits).
 async fn remove(
     State(st): State<AppState>,
     _: EditAccess,
     Path(uuid): Path<String>,
 ) -> Result<Response, ApiError> {
-    delete_row(
-        &st,
-        "DELETE FROM dashboards WHERE uuid = ?1",
-        uuid,
-        "dashboard",
-    )
-    .await?;
+    st.store
+        .with_conn(move |c| {
+            let tx = c.transaction().map_err(|e| e.to_string())?;
+            let locked: Option<i64> = tx
+                .query_row(
+                    "SELECT locked FROM dashboards WHERE uuid = ?1",
+                    [&uuid],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| e.to_string())?;
+            match locked {
+                None => return Ok(Err(ApiError::not_found("dashboard not found"))),
+                Some(1) => {
+                    return Ok(Err(ApiError::bad_data(
+                        "dashboard is locked, please unlock the dashboard to be able to delete it",
+                    )))
+                }
+                Some(_) => {}
+            }
+            tx.execute("DELETE FROM dashboards WHERE uuid = ?1", [&uuid])
+                .map_err(|e| e.to_string())?;
+            tx.commit().map_err(|e| e.to_string())?;
+            Ok(Ok(()))
+        })
+        .await
+        .map_err(ApiError::internal)??;
     Ok(envelope::<()>(None))
 }

@@ -8,23 +8,33 @@ pub mod channels;
 pub mod dashboards;
 pub mod errors;
 pub mod livetail;
+pub mod login_guard;
 pub mod metric_tags;
 pub mod query_range;
 pub mod rules;
 pub mod services;
+pub mod setup;
 pub mod traces;
 pub mod users;
 pub mod views;
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 use serde_json::{json, Value};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use crate::auth::JwtKey;
 use crate::store::Store;
@@ -35,6 +45,30 @@ pub struct AppState {
     pub jwt: Arc<JwtKey>,
     /// Turns true at shutdown; long-lived streams (live tail) end on it.
     pub stop: tokio::sync::watch::Receiver<bool>,
+    pub login: Arc<login_guard::LoginGuard>,
+    pub setup: Arc<setup::SetupGate>,
+}
+
+/// What the API listener serves besides the API, and its limits.
+#[derive(Clone, Debug, Default)]
+pub struct RouterOptions {
+    /// Built dashboard served at / (index.html for unknown paths).
+    pub web_root: Option<PathBuf>,
+    /// Origins allowed to call the API cross-origin; empty = same-origin only.
+    pub allowed_origins: Vec<String>,
+    /// Longest pause while a request body arrives.
+    pub body_timeout: Duration,
+    /// Longest a request may take, streamed replies excepted.
+    pub request_timeout: Duration,
+}
+
+/// The text clients get for any 500: the detail goes to the log only.
+pub const INTERNAL_MESSAGE: &str = "internal server error; see the server log";
+
+/// Errors that must not reach a client as they are: 500s, and a query task that panicked
+/// (whatever status the handler chose).
+fn is_internal(status: StatusCode, message: &str) -> bool {
+    status == StatusCode::INTERNAL_SERVER_ERROR || message.starts_with("query task failed")
 }
 
 /// Reply shape 1: `{"status":"success","data":...}` (no `data` key when None).
@@ -92,8 +126,15 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let mut body = json!({"status": "error", "errorType": self.kind, "error": self.message});
+        let mut status = self.status();
+        let (kind, message) = if is_internal(status, &self.message) {
+            tracing::error!(error = %self.message, "API request failed");
+            status = StatusCode::INTERNAL_SERVER_ERROR;
+            ("internal", INTERNAL_MESSAGE.to_string())
+        } else {
+            (self.kind, self.message)
+        };
+        let mut body = json!({"status": "error", "errorType": kind, "error": message});
         if let Some(d) = self.data {
             body["data"] = d;
         }
@@ -116,10 +157,16 @@ impl RawError {
 
 impl IntoResponse for RawError {
     fn into_response(self) -> Response {
+        let RawError(mut status, mut message) = self;
+        if is_internal(status, &message) {
+            tracing::error!(error = %message, "API request failed");
+            status = StatusCode::INTERNAL_SERVER_ERROR;
+            message = INTERNAL_MESSAGE.to_string();
+        }
         let body = json!({"data": null, "total": 0, "limit": 0, "offset": 0,
-            "errors": [{"code": self.0.as_u16(), "msg": self.1}]});
+            "errors": [{"code": status.as_u16(), "msg": message}]});
         (
-            self.0,
+            status,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             format!("{body}\n"),
         )
@@ -195,11 +242,10 @@ pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+pub fn router(state: AppState, opts: RouterOptions) -> Router {
+    let mut timed = Router::new()
         .merge(users::routes())
         .merge(services::routes())
-        .merge(traces::routes())
         .merge(query_range::routes())
         .merge(autocomplete::routes())
         .merge(dashboards::routes())
@@ -208,77 +254,141 @@ pub fn router(state: AppState) -> Router {
         .merge(errors::routes())
         .merge(views::routes())
         .merge(metric_tags::routes())
-        .merge(livetail::routes())
         .merge(apdex::routes())
+        .route("/metrics", get(metrics_page));
+    if let Some(root) = opts.web_root.clone() {
+        timed = timed.fallback(move |req: Request| crate::static_files::serve(root.clone(), req));
+    }
+    // The whole-request timeout would cut a long trace reply mid-stream, so the streamed
+    // routes are merged after it.
+    let timed = timed.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        opts.request_timeout,
+    ));
+    let mut app = timed
+        .merge(traces::routes())
+        .merge(livetail::routes())
         .with_state(state)
-        .layer(middleware::from_fn(cors))
+        .layer(middleware::from_fn(require_json))
+        .layer(middleware::from_fn(crate::metrics::track_api))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CatchPanicLayer::custom(panic_reply))
+        .layer(RequestBodyTimeoutLayer::new(opts.body_timeout))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        );
+    if let Some(cors) = cors_layer(&opts.allowed_origins) {
+        app = app.layer(cors);
+    }
+    app
 }
 
-const CORS_METHODS: &[&str] = &["GET", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"];
-const CORS_HEADERS: &[&str] = &["accept", "authorization", "content-type", "cache-control"];
+/// Prometheus text exposition of the server's own metrics.
+async fn metrics_page(State(st): State<AppState>) -> Response {
+    let db = st.store.path().to_path_buf();
+    let mut wal = db.clone().into_os_string();
+    wal.push("-wal");
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    crate::metrics::set_database_bytes(size(&db) + size(std::path::Path::new(&wal)));
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        crate::metrics::render(),
+    )
+        .into_response()
+}
 
-/// The API's CORS, as rs/cors with SigNoz's settings: any origin, no credentials, preflights
-/// answered with 204 when the method and headers are allowed.
-async fn cors(req: Request, next: Next) -> Response {
-    let has_origin = req.headers().contains_key(header::ORIGIN);
-    let preflight = req.method() == Method::OPTIONS
-        && req
+fn panic_reply(detail: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = detail
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| detail.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = text, "API handler panicked");
+    ApiError::internal(INTERNAL_MESSAGE).into_response()
+}
+
+/// Lower-cases, trims and drops a trailing slash, so configured origins match what browsers
+/// send in `Origin`.
+pub fn normalise_origin(o: &str) -> String {
+    o.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// Cross-origin access to the API for the configured origins only (none by default: the
+/// dashboard is served from the same origin). Bearer tokens, so no credentials mode.
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let list: Vec<String> = origins
+        .iter()
+        .map(|o| normalise_origin(o))
+        .filter(|o| !o.is_empty())
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    let any = list.iter().any(|o| o == "*");
+    let allow = if any {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::predicate(move |o: &HeaderValue, _: &axum::http::request::Parts| {
+            o.to_str()
+                .is_ok_and(|o| list.contains(&normalise_origin(o)))
+        })
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([
+                Method::GET,
+                Method::DELETE,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+            ])
+            .allow_headers([
+                header::ACCEPT,
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::CACHE_CONTROL,
+            ]),
+    )
+}
+
+/// A POST that carries a body must say it is JSON. Browsers send `text/plain` and form
+/// bodies cross-site without a preflight; JSON needs one, which the CORS policy refuses.
+async fn require_json(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path().starts_with("/api/") && has_body(&req) {
+        let ct = req
             .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    if preflight {
-        let mut resp = StatusCode::NO_CONTENT.into_response();
-        let h = req.headers();
-        let method = h
-            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = ct
+            .split(';')
+            .next()
             .unwrap_or("")
-            .to_ascii_uppercase();
-        let asked: Vec<String> = h
-            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-            .and_then(|v| v.to_str().ok())
-            .map(|s| {
-                s.split(',')
-                    .map(|x| x.trim().to_ascii_lowercase())
-                    .filter(|x| !x.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let ok = has_origin
-            && CORS_METHODS.contains(&method.as_str())
-            && asked.iter().all(|a| CORS_HEADERS.contains(&a.as_str()));
-        let out = resp.headers_mut();
-        out.insert(
-            header::VARY,
-            HeaderValue::from_static(
-                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-            ),
-        );
-        if ok {
-            out.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-            out.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_str(&method).unwrap(),
-            );
-            if !asked.is_empty() {
-                out.insert(
-                    header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_str(&asked.join(", ")).unwrap(),
-                );
-            }
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            let body = json!({"status": "error", "errorType": "bad_data",
+                "error": "Content-Type must be application/json"});
+            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response();
         }
-        return resp;
     }
-    let mut resp = next.run(req).await;
-    if has_origin {
-        resp.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-        resp.headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    resp
+    next.run(req).await
+}
+
+fn has_body(req: &Request) -> bool {
+    let h = req.headers();
+    h.contains_key(header::TRANSFER_ENCODING)
+        || h.get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
 }

@@ -2,10 +2,11 @@
 //! becomes ADMIN), loginPrecheck, login with password or refresh token, user and org routes.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
-use axum::Router;
+use axum::{Extension, Router};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -31,6 +32,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/register", post(register))
         .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(logout))
+        .route(
+            "/api/v1/changePassword/{id}",
+            post(change_password).put(change_password),
+        )
         .route("/api/v1/loginPrecheck", get(login_precheck))
         .route("/api/v1/user", get(list_users))
         .route("/api/v1/user/{id}", get(get_user).put(edit_user))
@@ -95,10 +101,58 @@ struct RegisterBody {
     email: String,
     password: String,
     token: String,
+    #[serde(rename = "setuptoken")]
+    setup_token: String,
 }
 
-async fn register(State(st): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+/// The peer address recorded by the accept loop, if the request came through it.
+fn peer(ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>) -> Option<std::net::SocketAddr> {
+    ci.map(|Extension(ConnectInfo(a))| a)
+}
+
+/// The client's IP for login limits. A proxy on the same machine (the nginx config) appends
+/// the real client to `X-Forwarded-For`; that last entry is trusted only from loopback, where
+/// the sender could not be anyone else anyway.
+pub fn client_ip(
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let peer = peer?.ip().to_canonical();
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+    Some(forwarded.unwrap_or(peer))
+}
+
+async fn register(
+    State(st): State<AppState>,
+    ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: RegisterBody = parse_body(&body).map_err(ApiError::bad_data)?;
+    let setup_open = st
+        .store
+        .with_conn(|c| {
+            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    if setup_open {
+        st.setup
+            .check(&headers, peer(ci), &b.setup_token)
+            .map_err(|m| ApiError::new("forbidden", m))?;
+    }
     if b.email.trim().is_empty() || !b.email.contains('@') {
         return Err(ApiError::bad_data("email is required"));
     }
@@ -107,7 +161,11 @@ async fn register(State(st): State<AppState>, body: Bytes) -> Result<Response, A
             "password should be atleast 8 characters",
         ));
     }
-    let hash = auth::hash_password(&b.password);
+    let hash = st
+        .login
+        .hash(b.password.clone())
+        .await
+        .map_err(ApiError::internal)?;
     st.store
         .with_conn(move |c| {
             let tx = c.transaction().map_err(|e| e.to_string())?;
@@ -173,32 +231,64 @@ struct LoginBody {
 
 pub fn issue_tokens(st: &AppState, u: &User) -> Value {
     let now = chrono::Utc::now().timestamp();
-    let claims = |exp| Claims {
+    let claims = |exp, typ: &str| Claims {
         id: u.id.clone(),
         gid: u.group_id.clone(),
         email: u.email.clone(),
         exp,
+        typ: typ.to_string(),
+        ver: u.token_version,
     };
     let access_exp = now + auth::ACCESS_TTL_SECS;
     let refresh_exp = now + auth::REFRESH_TTL_SECS;
-    json!({"accessJwt": st.jwt.sign(&claims(access_exp)), "accessJwtExpiry": access_exp,
-        "refreshJwt": st.jwt.sign(&claims(refresh_exp)), "refreshJwtExpiry": refresh_exp, "userId": u.id})
+    json!({"accessJwt": st.jwt.sign(&claims(access_exp, auth::ACCESS)), "accessJwtExpiry": access_exp,
+        "refreshJwt": st.jwt.sign(&claims(refresh_exp, auth::REFRESH)), "refreshJwtExpiry": refresh_exp, "userId": u.id})
 }
 
-async fn login(State(st): State<AppState>, body: Bytes) -> Result<Response, RawError> {
-    let b: LoginBody = parse_body(&body).map_err(RawError::bad)?;
-    let unauthorized = |m: &str| RawError(axum::http::StatusCode::UNAUTHORIZED, m.to_string());
+fn too_many_attempts(wait: std::time::Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut r = RawError(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many failed login attempts; try again in {secs} s"),
+    )
+    .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    r
+}
+
+async fn login(
+    State(st): State<AppState>,
+    ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let b: LoginBody = parse_body(&body).map_err(|e| RawError::bad(e).into_response())?;
+    let unauthorized = |m: &str| RawError(StatusCode::UNAUTHORIZED, m.to_string()).into_response();
     let user = if !b.refresh_token.is_empty() {
         let claims = st
             .jwt
             .verify(&b.refresh_token, chrono::Utc::now().timestamp())
             .map_err(|e| unauthorized(&format!("failed to validate refresh token: {e}")))?;
+        if claims.typ != auth::REFRESH {
+            return Err(unauthorized(
+                "failed to validate refresh token: not a refresh token",
+            ));
+        }
+        let ver = claims.ver;
         st.store
             .with_conn(move |c| load_user(c, &claims.id).map_err(|e| e.to_string()))
             .await
-            .map_err(RawError::internal)?
-            .ok_or_else(|| unauthorized("failed to validate refresh token: user not found"))?
+            .map_err(|e| RawError::internal(e).into_response())?
+            .filter(|u| u.token_version == ver)
+            .ok_or_else(|| {
+                unauthorized("failed to validate refresh token: token has been revoked")
+            })?
     } else {
+        let ip = client_ip(peer(ci), &headers);
+        if let Err(wait) = st.login.check(ip, &b.email) {
+            return Err(too_many_attempts(wait));
+        }
         let email = b.email.trim().to_string();
         let found = st
             .store
@@ -211,20 +301,120 @@ async fn login(State(st): State<AppState>, body: Bytes) -> Result<Response, RawE
                     )
                     .optional()
                     .map_err(|e| e.to_string())?;
-                Ok(hash.map(|h| (h, load_user_by_email(c, &email))))
+                let user = match hash {
+                    Some(_) => load_user_by_email(c, &email).map_err(|e| e.to_string())?,
+                    None => None,
+                };
+                Ok(hash.zip(user))
             })
             .await
-            .map_err(RawError::internal)?;
-        match found {
-            Some((hash, Ok(Some(u)))) if auth::verify_password(&b.password, &hash) => u,
-            _ => {
-                return Err(unauthorized(
-                    "failed to authenticate: invalid email or password",
-                ))
-            }
+            .map_err(|e| RawError::internal(e).into_response())?;
+        let (hash, user) = found.unzip();
+        // Unknown e-mails cost the same argon2 work as wrong passwords.
+        if !st.login.verify(b.password.clone(), hash).await {
+            st.login.failed(ip, &b.email);
+            return Err(unauthorized(
+                "failed to authenticate: invalid email or password",
+            ));
         }
+        st.login.succeeded(&b.email);
+        user.expect("a verified password belongs to a user")
     };
     Ok(raw(issue_tokens(&st, &user)))
+}
+
+/// Revokes every token of the caller (all sessions): bumps the token version.
+async fn logout(State(st): State<AppState>, ViewAccess(caller): ViewAccess) -> Response {
+    let id = caller.id.clone();
+    let res = st
+        .store
+        .with_conn(move |c| {
+            c.execute(
+                "UPDATE users SET token_version = token_version + 1 WHERE id = ?1",
+                [&id],
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+    match res {
+        Ok(_) => envelope::<()>(None),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChangePasswordBody {
+    #[serde(rename = "oldpassword")]
+    old_password: String,
+    #[serde(rename = "newpassword")]
+    new_password: String,
+}
+
+/// SigNoz `changePassword` (self or admin): the old password must match; the new one is
+/// stored and every token issued before is revoked.
+async fn change_password(
+    State(st): State<AppState>,
+    ViewAccess(caller): ViewAccess,
+    ci: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = self_or_admin(&caller, &id) {
+        return e.into_response();
+    }
+    let b: ChangePasswordBody = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return RawError::bad(e).into_response(),
+    };
+    if b.new_password.chars().count() < 8 {
+        return ApiError::bad_data("password should be atleast 8 characters").into_response();
+    }
+    let uid = id.clone();
+    let found = st
+        .store
+        .with_conn(move |c| {
+            c.query_row(
+                "SELECT email, password_hash FROM users WHERE id = ?1",
+                [&uid],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()
+            .map_err(|e| e.to_string())
+        })
+        .await;
+    let (email, hash) = match found {
+        Ok(Some(x)) => x,
+        Ok(None) => return ApiError::not_found("user not found").into_response(),
+        Err(e) => return ApiError::internal(e).into_response(),
+    };
+    let ip = client_ip(peer(ci), &headers);
+    if let Err(wait) = st.login.check(ip, &email) {
+        return too_many_attempts(wait);
+    }
+    if !st.login.verify(b.old_password, Some(hash)).await {
+        st.login.failed(ip, &email);
+        return ApiError::new("forbidden", "invalid credentials").into_response();
+    }
+    let new_hash = match st.login.hash(b.new_password).await {
+        Ok(h) => h,
+        Err(e) => return ApiError::internal(e).into_response(),
+    };
+    let res = st
+        .store
+        .with_conn(move |c| {
+            c.execute(
+                "UPDATE users SET password_hash = ?1, token_version = token_version + 1 WHERE id = ?2",
+                params![new_hash, id],
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+    match res {
+        Ok(_) => raw(json!({"data": "password changed successfully"})),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
 }
 
 /// SigNoz `SelfAccess`: the user themself or an admin.

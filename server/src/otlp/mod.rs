@@ -3,12 +3,14 @@
 
 pub mod convert;
 pub mod decode;
+pub mod guard;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -32,6 +34,11 @@ pub struct ReceiverState {
     pub store: Store,
     pub max_body_bytes: usize,
     pub allowed_origins: Arc<Vec<String>>,
+    /// Required on every export when set (`Authorization: Bearer` or `signoz-access-token`).
+    pub ingest_token: Option<Arc<str>>,
+    /// Longest pause while a body arrives, and longest a whole request may take.
+    pub body_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 /// google.rpc.Status, the body of OTLP/HTTP error replies.
@@ -44,77 +51,32 @@ pub struct RpcStatus {
 }
 
 pub fn router(state: ReceiverState) -> Router {
-    let cors_origins = state.allowed_origins.clone();
+    let cors = guard::cors_layer(&state.allowed_origins);
+    let token = state.ingest_token.clone();
+    let (body_timeout, request_timeout) = (state.body_timeout, state.request_timeout);
     Router::new()
         .route("/v1/traces", post(traces))
         .route("/v1/metrics", post(metrics))
         .route("/v1/logs", post(logs))
         .with_state(state)
         .layer(middleware::from_fn(move |req: Request, next: Next| {
-            let origins = cors_origins.clone();
-            async move { cors(origins, req, next).await }
+            guard::require_token(token.clone(), req, next)
         }))
-}
-
-fn origin_allowed(allowed: &[String], origin: &str) -> bool {
-    allowed
-        .iter()
-        .any(|a| a == "*" || a.trim_end_matches('/') == origin)
-}
-
-/// CORS for browser exporters: preflights may ask for content-type and content-encoding.
-async fn cors(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Response {
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_owned);
-    let allow_origin = origin
-        .as_deref()
-        .filter(|o| origin_allowed(&allowed, o))
-        .map(|o| {
-            if allowed.iter().any(|a| a == "*") {
-                "*".to_string()
-            } else {
-                o.to_string()
-            }
-        });
-    if req.method() == Method::OPTIONS {
-        let mut resp = StatusCode::NO_CONTENT.into_response();
-        if let Some(ao) = allow_origin {
-            let h = resp.headers_mut();
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_str(&ao).unwrap(),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("POST, OPTIONS"),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static(
-                    "content-type, content-encoding, accept, traceparent, tracestate",
-                ),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static("86400"),
-            );
-            h.insert(header::VARY, HeaderValue::from_static("Origin"));
-        }
-        return resp;
-    }
-    let mut resp = next.run(req).await;
-    if let Some(ao) = allow_origin {
-        resp.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_str(&ao).unwrap(),
-        );
-        resp.headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    resp
+        .layer(middleware::from_fn(crate::metrics::track_otlp))
+        .layer(cors)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG),
+            ),
+        )
 }
 
 fn status_reply(encoding: Encoding, status: StatusCode, message: String) -> Response {
@@ -143,12 +105,27 @@ fn status_reply(encoding: Encoding, status: StatusCode, message: String) -> Resp
 }
 
 fn error_reply(encoding: Encoding, e: DecodeError) -> Response {
+    // Client mistakes are counted in /metrics; logging each at a higher level would let a
+    // flood of bad requests flood the log too.
+    tracing::debug!(error = %e, "OTLP request rejected");
     let status = match e {
         DecodeError::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         DecodeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         DecodeError::Malformed(_) => StatusCode::BAD_REQUEST,
     };
     status_reply(encoding, status, e.to_string())
+}
+
+/// The body paused longer than the read timeout (tower-http's body timeout).
+fn stalled(e: &axum::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// Everything that is the same for the three signals: content type, size, gzip, decode.
@@ -171,9 +148,17 @@ async fn read_message<T: Message + Default + serde::de::DeserializeOwned>(
             return Err(error_reply(encoding, DecodeError::TooLarge(limit)));
         }
     }
-    let raw: Bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| error_reply(encoding, DecodeError::TooLarge(limit)))?;
+    let raw: Bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if stalled(&e) {
+            status_reply(
+                encoding,
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body stopped arriving".into(),
+            )
+        } else {
+            error_reply(encoding, DecodeError::TooLarge(limit))
+        }
+    })?;
     let ce = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok());
@@ -202,13 +187,19 @@ where
     };
     let c = convert(&req);
     drop(req);
+    let signal = json_field
+        .trim_start_matches("rejected")
+        .to_ascii_lowercase();
+    let accepted = c.batch.spans.len() + c.batch.logs.len() + c.batch.metrics.len();
     if let Err(e) = state.store.write(c.batch).await {
+        tracing::error!(error = %e, "OTLP: could not store data");
         return status_reply(
             enc,
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("could not store data: {e}"),
         );
     }
+    crate::metrics::otlp_items(&signal, accepted as u64, c.rejected.max(0) as u64);
     match enc {
         Encoding::Protobuf => (
             StatusCode::OK,

@@ -87,6 +87,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE apdex_settings (service_name TEXT PRIMARY KEY, threshold REAL NOT NULL,
         exclude_status_codes TEXT NOT NULL);
     "#,
+    // 4: tokens carry the user's token version; logout and a password change bump it, which
+    // revokes every token issued before.
+    r#"
+    ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
