@@ -26,6 +26,12 @@ pub async fn login(email: &str, password: &str) -> ApiResult<LoginResponse> {
     Ok(login)
 }
 
+/// Revokes the session's tokens on our server. SigNoz v0.39 has no such route: its 404 is
+/// ignored, and logging out there only forgets the tokens, as SigNoz's own UI does.
+pub async fn logout() {
+    let _ = envelope_opt::<Value>(Method::POST, "/v1/logout", None).await;
+}
+
 pub async fn services(start_ms: i64, end_ms: i64) -> ApiResult<Vec<ServiceItem>> {
     let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": []});
     raw::<Option<Vec<ServiceItem>>>(Method::POST, "/v1/services", Some(&body)).await.map(Option::unwrap_or_default)

@@ -64,7 +64,10 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                         </button>
                         <span class="grow"></span>
                         <ThemeSwitch/>
-                        <button on:click=|_| super::api::session::end()>"Log out"</button>
+                        <button on:click=|_| leptos::task::spawn_local(async {
+                            super::api::logout().await;
+                            super::api::session::end();
+                        })>"Log out"</button>
                     </header>
                     <main>{children.with_value(|c| c())}</main>
                 </div>
