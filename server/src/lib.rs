@@ -40,9 +40,18 @@ impl Running {
     }
 }
 
+/// Shortest accepted configured JWT secret: HS256 keys below 256 bits are guessable offline.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
 /// The secret from config, else the one kept in the data dir, else a new random one saved there.
 fn jwt_secret(config: &Config) -> Result<Vec<u8>, String> {
     if let Some(s) = &config.jwt_secret {
+        if s.len() < MIN_JWT_SECRET_BYTES {
+            return Err(format!(
+                "the JWT secret must be at least {MIN_JWT_SECRET_BYTES} bytes (it has {})",
+                s.len()
+            ));
+        }
         return Ok(s.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
@@ -78,8 +87,7 @@ async fn serve(
 }
 
 pub async fn start(config: Config) -> Result<Running, String> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    store::create_private_dir(&config.data_dir)?;
     let secret = jwt_secret(&config)?;
     let store = Store::open(&config.data_dir)?;
     let otlp_listener = tokio::net::TcpListener::bind(config.otlp_addr)
@@ -96,10 +104,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
         store: store.clone(),
         max_body_bytes: config.max_body_bytes,
         allowed_origins: Arc::new(config.allowed_origins.clone()),
+        limits: otlp::DecodeLimits::default(),
     });
     let state = api::AppState {
         store: store.clone(),
         jwt: Arc::new(auth::JwtKey::new(&secret)),
+        reply_stall: Duration::from_secs(config.reply_stall_secs.max(1)),
     };
     let mut app = api::router(state);
     if let Some(root) = config.web_root.clone() {

@@ -29,6 +29,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub jwt: Arc<JwtKey>,
+    /// How long a streamed reply waits for a client that stopped reading.
+    pub reply_stall: std::time::Duration,
 }
 
 /// Reply shape 1: `{"status":"success","data":...}` (no `data` key when None).

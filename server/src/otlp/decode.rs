@@ -19,6 +19,8 @@ pub enum DecodeError {
     UnsupportedContentType(String),
     /// 413
     TooLarge(usize),
+    /// 413: the body would decode into more memory than allowed.
+    TooComplex(String),
     /// 400
     Malformed(String),
 }
@@ -31,6 +33,7 @@ impl std::fmt::Display for DecodeError {
                 "unsupported content type {ct:?}: send application/x-protobuf or application/json"
             ),
             DecodeError::TooLarge(limit) => write!(f, "request body is larger than {limit} bytes"),
+            DecodeError::TooComplex(m) => f.write_str(m),
             DecodeError::Malformed(m) => f.write_str(m),
         }
     }
