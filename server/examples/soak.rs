@@ -232,7 +232,7 @@ async fn main() {
                     _ => http
                         .get(format!(
                             "{api}/api/v1/traces/{:016x}{:016x}",
-                            (i as u64 * 13) % 1000 + 1,
+                            (i * 13) % 1000 + 1,
                             1
                         ))
                         .bearer_auth(&token),
