@@ -646,3 +646,35 @@ async fn private_files_and_a_long_enough_jwt_secret() {
         .expect("a short secret is refused");
     assert!(err.contains("32 bytes"), "{err}");
 }
+
+// Finding 20: concurrent queries share a bounded pool of read connections.
+#[tokio::test]
+async fn concurrent_queries_use_a_bounded_reader_pool() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let srv = TestServer::start().await;
+    let store = srv.running.as_ref().unwrap().store.clone();
+    let (now, max) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let (store, now, max) = (store.clone(), now.clone(), max.clone());
+        tasks.push(tokio::spawn(async move {
+            store
+                .with_conn(move |_| {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    max.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(50));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                })
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let max = max.load(Ordering::SeqCst);
+    assert!(max <= server::store::MAX_READERS, "{max} at once");
+    srv.stop().await;
+}

@@ -194,11 +194,12 @@ fn walk(b: &[u8], k: Kind, depth: usize, total: &mut usize) -> Result<(), String
     Ok(())
 }
 
-/// Bytes one `serde_json::Value` node, its map slot and the struct it becomes may take.
-const JSON_NODE_BYTES: usize = 200;
+/// Bytes one `serde_json::Value` node, its map slot and the struct it becomes may take
+/// (strings are counted by the body size).
+const JSON_NODE_BYTES: usize = 128;
 
-/// Number of JSON values in `b`: every `{`, `[`, `,` and `:` outside strings starts or
-/// separates one, so this bounds the node count from above.
+/// Number of JSON values in `b`: a value is the first in its object or array (one `{` or
+/// `[` each) or follows a `,`, so counting those outside strings bounds it from above.
 fn json_nodes(b: &[u8]) -> usize {
     let (mut n, mut in_str, mut esc) = (1usize, false, false);
     for &c in b {
@@ -213,7 +214,7 @@ fn json_nodes(b: &[u8]) -> usize {
         } else {
             match c {
                 b'"' => in_str = true,
-                b'{' | b'[' | b',' | b':' => n += 1,
+                b'{' | b'[' | b',' => n += 1,
                 _ => {}
             }
         }
@@ -286,8 +287,53 @@ mod tests {
         assert!(decoded_size(&[0x0b], Encoding::Protobuf, Signal::Traces).is_err());
     }
 
+    /// A full-size body of ordinary spans must fit the 256 MiB decode budget, in either encoding.
+    #[test]
+    fn ordinary_spans_fit_the_budget_at_the_default_body_limit() {
+        let kv = |k: &str, v: &str| common::KeyValue {
+            key: k.into(),
+            value: Some(common::AnyValue {
+                value: Some(common::any_value::Value::StringValue(v.into())),
+            }),
+            ..Default::default()
+        };
+        let spans: Vec<trace::Span> = (0..1000u64)
+            .map(|i| trace::Span {
+                trace_id: vec![1; 16],
+                span_id: i.to_be_bytes().to_vec(),
+                name: "GET /api/orders".into(),
+                kind: 2,
+                start_time_unix_nano: 1_700_000_000_000_000_000,
+                end_time_unix_nano: 1_700_000_000_100_000_000,
+                attributes: (0..10).map(|a| kv(&format!("attr.{a}"), "value")).collect(),
+                ..Default::default()
+            })
+            .collect();
+        let req = ExportTraceServiceRequest {
+            resource_spans: vec![trace::ResourceSpans {
+                scope_spans: vec![trace::ScopeSpans {
+                    spans,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        };
+        for (enc, body) in [
+            (Encoding::Protobuf, req.encode_to_vec()),
+            (Encoding::Json, serde_json::to_vec(&req).unwrap()),
+        ] {
+            let est = decoded_size(&body, enc, Signal::Traces).unwrap();
+            let at_limit = est as f64 / body.len() as f64 * (16 << 20) as f64;
+            assert!(
+                at_limit < (256 << 20) as f64,
+                "{enc:?}: {est} for {} bytes",
+                body.len()
+            );
+        }
+    }
+
     #[test]
     fn json_nodes_ignore_strings() {
-        assert_eq!(json_nodes(br#"{"a":"{,[:\"","b":[1,2]}"#), 7);
+        assert_eq!(json_nodes(br#"{"a":"{,[:\"","b":[1,2]}"#), 5);
     }
 }
