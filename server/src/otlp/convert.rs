@@ -508,3 +508,53 @@ pub fn metrics(req: &ExportMetricsServiceRequest, now_ns: i64) -> Converted {
     clock.finish(&mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+    fn spans(resources: usize, per_resource: usize) -> ExportTraceServiceRequest {
+        let span = Span {
+            trace_id: vec![1; 16],
+            span_id: vec![2; 8],
+            start_time_unix_nano: 1_000,
+            end_time_unix_nano: 2_000,
+            ..Default::default()
+        };
+        ExportTraceServiceRequest {
+            resource_spans: (0..resources)
+                .map(|_| ResourceSpans {
+                    scope_spans: vec![ScopeSpans {
+                        spans: vec![span.clone(); per_resource],
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn records_and_resources_per_request_are_capped() {
+        let c = traces(&spans(1, MAX_RECORDS + 3), 10_000);
+        assert_eq!((c.batch.spans.len(), c.rejected), (MAX_RECORDS, 3));
+        let c = traces(&spans(MAX_RESOURCES + 2, 2), 10_000);
+        assert_eq!((c.batch.spans.len(), c.rejected), (2 * MAX_RESOURCES, 4));
+        assert!(c.reason.contains("resources"), "{}", c.reason);
+    }
+
+    #[test]
+    fn times_are_clamped_to_the_receive_time() {
+        let now = 1_700_000_000_000_000_000i64;
+        let mut clock = Clock {
+            now_ns: now,
+            clamped: false,
+        };
+        assert_eq!(clock.ts(0), now);
+        assert!(!clock.clamped);
+        assert_eq!(clock.ts(now as u64 + 60_000_000_000), now + 60_000_000_000);
+        assert_eq!(clock.ts(u64::MAX), now);
+        assert!(clock.clamped);
+    }
+}
