@@ -140,6 +140,9 @@ fn child(k: Kind, field: u64) -> Option<Kind> {
     })
 }
 
+/// Memory one heap-allocated field (String, Vec<u8>, packed Vec) takes beyond its bytes.
+const FIELD_ALLOC_BYTES: usize = 48;
+
 /// Deepest message nesting walked (prost's own recursion limit is 100).
 const MAX_DEPTH: usize = 100;
 
@@ -182,6 +185,10 @@ fn walk(b: &[u8], k: Kind, depth: usize, total: &mut usize) -> Result<(), String
                     // Twice the struct: a growing Vec may hold up to double its length.
                     *total = total.saturating_add(2 * size(c));
                     walk(&b[i..end], c, depth + 1, total)?;
+                } else {
+                    // A string, bytes or packed field: its bytes are in `wire`; this is the
+                    // allocation itself (repeated tiny strings cost far more than their bytes).
+                    *total = total.saturating_add(FIELD_ALLOC_BYTES);
                 }
                 i = end;
             }
@@ -330,6 +337,25 @@ mod tests {
                 body.len()
             );
         }
+    }
+
+    #[test]
+    fn repeated_tiny_strings_count_by_their_allocations() {
+        let req = ExportTraceServiceRequest {
+            resource_spans: vec![trace::ResourceSpans {
+                resource: Some(resource::Resource {
+                    entity_refs: vec![common::EntityRef {
+                        id_keys: vec!["x".into(); 100_000],
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+        };
+        let body = req.encode_to_vec();
+        let est = decoded_size(&body, Encoding::Protobuf, Signal::Traces).unwrap();
+        assert!(est >= 100_000 * 48, "{est} for {} bytes", body.len());
     }
 
     #[test]
