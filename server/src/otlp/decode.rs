@@ -305,38 +305,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "timing, run with --release --ignored --nocapture"]
-    fn json_decode_speed() {
-        let span = r#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"GET /api/orders","kind":2,
-          "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000500000000","attributes":[
-          {"key":"http.method","value":{"stringValue":"GET"}},{"key":"http.route","value":{"stringValue":"/api/orders"}},
-          {"key":"http.status_code","value":{"intValue":"200"}},{"key":"user.id","value":{"stringValue":"u-123"}}]}"#;
-        let body = format!(
-            r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"svc"}}}}]}},"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
-            vec![span; 512].join(",")
-        );
-        let time = |f: &dyn Fn()| {
-            let t = std::time::Instant::now();
-            for _ in 0..50 {
-                f();
-            }
-            t.elapsed().as_secs_f64() / 50.0 * 1e3
-        };
-        let typed = time(&|| {
-            let _: ExportTraceServiceRequest = serde_json::from_slice(body.as_bytes()).unwrap();
-        });
-        let via_value = time(&|| {
-            let mut v: Value = serde_json::from_slice(body.as_bytes()).unwrap();
-            normalize_json(&mut v, None);
-            let _: ExportTraceServiceRequest = serde_json::from_value(v).unwrap();
-        });
-        println!(
-            "512-span OTLP/JSON body ({} KB): typed {typed:.2} ms, via Value {via_value:.2} ms",
-            body.len() / 1024
-        );
-    }
-
-    #[test]
     fn severity_names() {
         assert_eq!(
             enum_number("severityNumber", "SEVERITY_NUMBER_INFO"),
