@@ -511,6 +511,35 @@ fn query_params(rng: &mut Rng) -> Value {
             json!({"queryName": format!("F{f}"), "expression": formula(rng)}),
         );
     }
+    // Half the requests pass validation, so hostile filters, formulas and steps reach the
+    // query code instead of stopping at the first check.
+    if rng.below(2) == 0 {
+        for (name, q) in queries.iter_mut() {
+            if name.starts_with('F') {
+                continue;
+            }
+            let source = pick(rng, &["traces", "logs", "metrics"]);
+            q["dataSource"] = json!(source);
+            q["aggregateOperator"] = json!(if source == "metrics" {
+                pick(rng, &["sum", "avg", "rate", "hist_quantile_99", "sum_rate"])
+            } else {
+                pick(
+                    rng,
+                    &["count", "rate", "p99", "avg", "count_distinct", "sum_rate"],
+                )
+            });
+            q["aggregateAttribute"] =
+                json!({"key": if source == "metrics" { "h" } else { "durationNano" }});
+            q["stepInterval"] = json!([60, 1, 86_400, 2_678_400][rng.below(4)]);
+            if source == "metrics" {
+                q["groupBy"] = json!([]);
+            }
+        }
+        let panel = pick(rng, &["graph", "value", "table", "list"]);
+        return json!({"start": now_ms - 3_600_000, "end": now_ms, "step": 60,
+            "variables": {"svc": ["frontend", "x"]},
+            "compositeQuery": {"queryType": "builder", "panelType": panel, "builderQueries": queries}});
+    }
     json!({"start": start, "end": end, "step": 60,
         "variables": {"svc": ["frontend", "x"]},
         "compositeQuery": {"queryType": pick(rng, &["builder", "builder", "promql", ""]),
