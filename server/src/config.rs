@@ -73,7 +73,14 @@ pub struct Config {
     /// this is the scheduler tick).
     #[arg(long, env = "OTEL_WASM_RULES_TICK_SECS", default_value_t = 15)]
     pub rules_tick_secs: u64,
+    /// Seconds a streamed reply may wait for a client that stopped reading before it is cut
+    /// off (it holds a database snapshot meanwhile).
+    #[arg(long, env = "OTEL_WASM_REPLY_STALL_SECS", default_value_t = 30)]
+    pub reply_stall_secs: u64,
 }
+
+/// The JWT secret of `Config::ephemeral`.
+pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-32-bytes";
 
 impl Config {
     /// A config for tests and embedding: everything on loopback port 0 inside `data_dir`.
@@ -82,7 +89,7 @@ impl Config {
             data_dir,
             otlp_addr: "127.0.0.1:0".parse().unwrap(),
             api_addr: "127.0.0.1:0".parse().unwrap(),
-            jwt_secret: Some("test-secret".into()),
+            jwt_secret: Some(TEST_JWT_SECRET.into()),
             allowed_origins: vec!["*".into()],
             ingest_token: None,
             api_allowed_origins: Vec::new(),
@@ -95,6 +102,7 @@ impl Config {
             retention_hours: 72,
             max_body_bytes: 16 * 1024 * 1024,
             rules_tick_secs: 15,
+            reply_stall_secs: 30,
         }
     }
 

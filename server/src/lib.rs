@@ -45,9 +45,18 @@ impl Running {
     }
 }
 
+/// Shortest accepted configured JWT secret: HS256 keys below 256 bits are guessable offline.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
 /// The secret from config, else the one kept in the data dir, else a new random one saved there.
 fn jwt_secret(config: &Config) -> Result<Vec<u8>, String> {
     if let Some(s) = &config.jwt_secret {
+        if s.len() < MIN_JWT_SECRET_BYTES {
+            return Err(format!(
+                "the JWT secret must be at least {MIN_JWT_SECRET_BYTES} bytes (it has {})",
+                s.len()
+            ));
+        }
         return Ok(s.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
@@ -111,8 +120,7 @@ async fn setup_gate(config: &Config, store: &Store) -> Result<api::setup::SetupG
 }
 
 pub async fn start(config: Config) -> Result<Running, String> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    store::create_private_dir(&config.data_dir)?;
     let secret = jwt_secret(&config)?;
     let store = Store::open(&config.data_dir)?;
     let otlp_listener = tokio::net::TcpListener::bind(config.otlp_addr)
@@ -139,6 +147,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             .map(Arc::from),
         body_timeout: read_timeout,
         request_timeout,
+        limits: otlp::DecodeLimits::default(),
     });
     let setup = setup_gate(&config, &store).await?;
     let setup_token = setup.token.clone().filter(|_| !setup.strict);
@@ -148,6 +157,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         stop: stop_rx.clone(),
         login: Arc::new(api::login_guard::LoginGuard::default()),
         setup: Arc::new(setup),
+        reply_stall: Duration::from_secs(config.reply_stall_secs.max(1)),
     };
     let app = api::router(
         state,

@@ -4,6 +4,8 @@
 //! or `firing` in the rules table.
 
 use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{params, Connection};
@@ -15,24 +17,23 @@ use crate::api::rules::parse_duration_secs;
 use crate::store::Store;
 
 pub async fn run(store: Store, tick: Duration, mut stop: watch::Receiver<bool>) {
-    // rule id → last evaluation (ms)
-    let mut last_eval: HashMap<i64, i64> = HashMap::new();
+    // rule id → last evaluation (ms); shared with the blocking task so a failed tick keeps it.
+    let last_eval: Arc<Mutex<HashMap<i64, i64>>> = Arc::default();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}
             _ = stop.wait_for(|s| *s) => return,
         }
         let now_ms = chrono::Utc::now().timestamp_millis();
-        let mut evaluated = std::mem::take(&mut last_eval);
+        let last = last_eval.clone();
         let res = store
             .with_conn(move |c| {
-                evaluate_due(c, now_ms, &mut evaluated).map_err(|e| e.to_string())?;
-                Ok(evaluated)
+                let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                evaluate_due(c, now_ms, &mut last).map_err(|e| e.to_string())
             })
             .await;
-        match res {
-            Ok(m) => last_eval = m,
-            Err(e) => eprintln!("rules: evaluation failed: {e}"),
+        if let Err(e) = res {
+            eprintln!("rules: evaluation failed: {e}");
         }
     }
 }
@@ -69,7 +70,15 @@ pub fn evaluate_due(
         }
         last_eval.insert(id, now_ms);
         n += 1;
-        let breached = condition_holds(c, &rule, now_ms).unwrap_or(false);
+        // Each rule is contained: a panic or error in one rule's query leaves it inactive
+        // and the others are still evaluated.
+        let breached = match catch_unwind(AssertUnwindSafe(|| condition_holds(c, &rule, now_ms))) {
+            Ok(b) => b.unwrap_or(false),
+            Err(_) => {
+                eprintln!("rules: rule {id} panicked during evaluation");
+                false
+            }
+        };
         let hold_ms = rule
             .get("for")
             .or_else(|| rule.get("holdDuration"))
@@ -84,10 +93,12 @@ pub fn evaluate_due(
             (true, Some(t)) => ("pending", Some(t)),
             (true, None) => ("pending", Some(now_ms)),
         };
-        c.execute(
+        if let Err(e) = c.execute(
             "UPDATE rules SET state = ?1, pending_since = ?2 WHERE id = ?3",
             params![new_state, since, id],
-        )?;
+        ) {
+            eprintln!("rules: cannot record the state of rule {id}: {e}");
+        }
     }
     Ok(n)
 }

@@ -197,7 +197,7 @@ async fn data_routes_need_a_valid_bearer_token() {
         ),
         ("POST", "/api/v1/service/top_level_operations"),
     ];
-    let expired = JwtKey::new(b"test-secret").sign(&Claims {
+    let expired = JwtKey::new(server::config::TEST_JWT_SECRET.as_bytes()).sign(&Claims {
         id: uid.clone(),
         gid: "g".into(),
         email: "ada@example.com".into(),

@@ -31,7 +31,7 @@ fn spawn_server(dir: &std::path::Path) -> (ChildGuard, String) {
             "--api-addr",
             "127.0.0.1:0",
             "--jwt-secret",
-            "s",
+            server::config::TEST_JWT_SECRET,
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -73,7 +73,7 @@ export async function startStack({ serverBin = join(ROOT, 'target/debug/server')
   try {
     const [apiPort, otlpPort, webPort] = [await freePort(), await freePort(), await freePort()];
     const server = spawn(serverBin, ['--data-dir', join(dir, 'data'), '--api-addr', `127.0.0.1:${apiPort}`,
-      '--otlp-addr', `127.0.0.1:${otlpPort}`, '--jwt-secret', 'e2e-secret'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--otlp-addr', `127.0.0.1:${otlpPort}`, '--jwt-secret', 'e2e-secret-e2e-secret-e2e-secret'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(server);
     let serverLog = '';
     server.stdout.on('data', (d) => { serverLog += d; });

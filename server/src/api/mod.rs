@@ -47,6 +47,8 @@ pub struct AppState {
     pub stop: tokio::sync::watch::Receiver<bool>,
     pub login: Arc<login_guard::LoginGuard>,
     pub setup: Arc<setup::SetupGate>,
+    /// How long a streamed reply waits for a client that stopped reading.
+    pub reply_stall: std::time::Duration,
 }
 
 /// What the API listener serves besides the API, and its limits.

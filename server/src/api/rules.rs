@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 use super::access::{EditAccess, ViewAccess};
+use super::query_range::model::{validate, CompositeQuery, QueryRangeParams};
 use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -97,6 +98,11 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
         .and_then(|q| q.as_str())
         .unwrap_or("")
         .to_string();
+    // Builder queries are validated now, as query_range would, so a rule that cannot run (or
+    // could harm the scheduler) is refused when saved instead of failing silently every tick.
+    if !matches!(query_type.as_str(), "promql" | "clickhouse_sql") {
+        validate_query(cq)?;
+    }
     if m.get("ruleType")
         .and_then(|r| r.as_str())
         .is_none_or(|r| r.is_empty())
@@ -111,6 +117,22 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
     m.entry("disabled").or_insert(json!(false));
     m.entry("labels").or_insert(json!({}));
     m.entry("annotations").or_insert(json!({}));
+    Ok(())
+}
+
+fn validate_query(cq: &Map<String, Value>) -> Result<(), ApiError> {
+    let bad = |e: String| ApiError::bad_data(format!("condition.compositeQuery: {e}"));
+    let composite: CompositeQuery =
+        serde_json::from_value(Value::Object(cq.clone())).map_err(|e| bad(e.to_string()))?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let params = QueryRangeParams {
+        start: now - 300_000,
+        end: now,
+        step: 60,
+        composite_query: Some(composite),
+        ..Default::default()
+    };
+    validate(&params).map_err(bad)?;
     Ok(())
 }
 

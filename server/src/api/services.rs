@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use super::access::ViewAccess;
 use super::{parse_body, raw, AppState, RawError};
 use crate::store::filter::{attr_expr, condition, v1_operator, AttrScope, ValueKind, Where};
+use crate::store::rows::lossy_i64;
 use crate::store::sketch::Sketch;
 
 pub fn routes() -> Router<AppState> {
@@ -123,15 +124,15 @@ struct Agg {
 
 impl Agg {
     fn add_rollup(&mut self, calls: i64, errors: i64, dur: i64, sketch: &[u8]) {
-        self.calls += calls;
-        self.errors += errors;
-        self.duration_sum += dur;
+        self.calls = self.calls.saturating_add(calls);
+        self.errors = self.errors.saturating_add(errors);
+        self.duration_sum = self.duration_sum.saturating_add(dur);
         self.sketch.merge(&Sketch::decode(sketch));
     }
     fn add_span(&mut self, dur: i64, err: bool) {
         self.calls += 1;
         self.errors += err as i64;
-        self.duration_sum += dur;
+        self.duration_sum = self.duration_sum.saturating_add(dur);
         self.sketch.add(dur as f64);
     }
     fn q(&self, q: f64) -> f64 {
@@ -173,14 +174,18 @@ fn aggregate(
             .query(params_from_iter(w.params.iter()))
             .map_err(|e| e.to_string())?;
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-            let key: (String, String) = (r.get(0).unwrap(), r.get(1).unwrap());
-            let sketch: Vec<u8> = r.get(5).unwrap();
-            out.entry(key).or_default().add_rollup(
-                r.get(2).unwrap(),
-                r.get(3).unwrap(),
-                r.get(4).unwrap(),
-                &sketch,
-            );
+            type Row = ((String, String), (i64, i64, i64), Vec<u8>);
+            let read = || -> rusqlite::Result<Row> {
+                Ok((
+                    (r.get(0)?, r.get(1)?),
+                    (lossy_i64(r, 2)?, lossy_i64(r, 3)?, lossy_i64(r, 4)?),
+                    r.get::<_, Vec<u8>>(5)?,
+                ))
+            };
+            let (key, (calls, errors, dur), sketch) = read().map_err(|e| e.to_string())?;
+            out.entry(key)
+                .or_default()
+                .add_rollup(calls, errors, dur, &sketch);
         }
     } else {
         let mut w = Where::default();
@@ -198,10 +203,11 @@ fn aggregate(
             .query(params_from_iter(w.params.iter()))
             .map_err(|e| e.to_string())?;
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-            let key: (String, String) = (r.get(0).unwrap(), r.get(1).unwrap());
-            out.entry(key)
-                .or_default()
-                .add_span(r.get(2).unwrap(), r.get(3).unwrap());
+            let read = || -> rusqlite::Result<((String, String), i64, bool)> {
+                Ok(((r.get(0)?, r.get(1)?), lossy_i64(r, 2)?, r.get(3)?))
+            };
+            let (key, dur, err) = read().map_err(|e| e.to_string())?;
+            out.entry(key).or_default().add_span(dur, err);
         }
     }
     Ok(out)

@@ -5,6 +5,8 @@
 //! cursor into the reply bytes: the stored attribute/reference/event JSON is spliced in as raw
 //! text instead of being parsed into `serde_json::Value` trees and serialized again.
 
+use std::time::{Duration, Instant};
+
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -45,17 +47,21 @@ async fn trace_detail(
     let id = trace_id.trim().to_ascii_lowercase();
     // Streamed in chunks as the rows are read, so the proxy's gzip and the transfer overlap
     // with the query. Errors before the first chunk are a normal 500; a later one aborts the body.
+    // A client that stops reading is cut off after `reply_stall`, so it cannot pin the read
+    // snapshot (and with it the WAL's size) or a pooled connection for ever.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(4);
     let store = st.store.clone();
+    let stall = st.reply_stall;
     tokio::spawn(async move {
         let chunks = tx.clone();
         let done = store
             .with_conn(move |c| {
-                write_trace_json(c, &id, &mut |chunk| chunks.blocking_send(Ok(chunk)).is_ok())
+                write_trace_json(c, &id, &mut |chunk| send_within(&chunks, Ok(chunk), stall))
             })
             .await;
         if let Err(e) = done {
-            let _ = tx.send(Err(e)).await;
+            // Not awaited: the channel may be full of chunks nobody reads.
+            let _ = tx.try_send(Err(e));
         }
     });
     let first = match rx.recv().await {
@@ -68,6 +74,24 @@ async fn trace_detail(
     });
     let body = Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest));
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Sends from a blocking thread, giving up after `timeout` of a full channel (false then, as
+/// when the receiver is gone).
+fn send_within<T>(tx: &tokio::sync::mpsc::Sender<T>, mut item: T, timeout: Duration) -> bool {
+    use tokio::sync::mpsc::error::TrySendError;
+    let deadline = Instant::now() + timeout;
+    loop {
+        match tx.try_send(item) {
+            Ok(()) => return true,
+            Err(TrySendError::Closed(_)) => return false,
+            Err(TrySendError::Full(back)) if Instant::now() < deadline => {
+                item = back;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(TrySendError::Full(_)) => return false,
+        }
+    }
 }
 
 const CHUNK: usize = 256 * 1024;

@@ -19,13 +19,24 @@ use crate::auth::{self, Claims};
 
 pub const VERSION: &str = "v0.39.0";
 
+/// `{"status":"ok"}` only while the database writer runs and can commit; 503 otherwise, so
+/// a load balancer or supervisor sees a server that cannot store anything.
+async fn health(State(st): State<AppState>) -> Response {
+    match st.store.health(std::time::Duration::from_secs(5)).await {
+        Ok(()) => raw(json!({"status": "ok"})),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "10")],
+            axum::Json(json!({"status": "error", "error": e})),
+        )
+            .into_response(),
+    }
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/version", get(version))
-        .route(
-            "/api/v1/health",
-            get(|| async { raw(json!({"status": "ok"})) }),
-        )
+        .route("/api/v1/health", get(health))
         .route(
             "/api/v1/featureFlags",
             get(|| async { envelope(Some(feature_flags())) }),

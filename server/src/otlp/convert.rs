@@ -1,5 +1,7 @@
-//! OTLP messages → rows for the store. Spans with malformed ids are rejected (counted for
-//! OTLP partial success) instead of failing the whole request.
+//! OTLP messages → rows for the store. Spans with malformed ids or an end before their start
+//! are rejected (counted for OTLP partial success) instead of failing the whole request;
+//! timestamps, durations and per-item counts are bounded here so nothing later can overflow
+//! or grow without limit (a warning in the partial success says what was changed).
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
@@ -16,10 +18,88 @@ const SPAN_KIND_SERVER: i32 = 2;
 const SPAN_KIND_CONSUMER: i32 = 5;
 const STATUS_CODE_ERROR: i32 = 2;
 
+/// Attributes kept per span, event, link, log record, data point or resource (the OTel SDKs'
+/// default limit); later ones are dropped with a warning.
+pub const MAX_ATTRIBUTES: usize = 128;
+/// Events and links kept per span (OTel's default limits).
+pub const MAX_EVENTS: usize = 128;
+pub const MAX_LINKS: usize = 128;
+/// Spans, log records or data points accepted from one request; the rest are rejected.
+pub const MAX_RECORDS: usize = 100_000;
+/// Resources accepted from one request; the items of later ones are rejected.
+pub const MAX_RESOURCES: usize = 1_000;
+/// A timestamp further than this ahead of the receive time is taken as the receive time:
+/// future rows would hide from every time window and outlive retention.
+pub const MAX_CLOCK_SKEW_NS: i64 = 10 * 60 * 1_000_000_000;
+/// Longest span duration stored (7 days); longer ones are clamped.
+pub const MAX_DURATION_NS: i64 = 7 * 24 * 3600 * 1_000_000_000;
+
 pub struct Converted {
     pub batch: Batch,
+    /// Items refused (partial success).
     pub rejected: i64,
+    /// Why items were refused or changed; a message with `rejected == 0` is a warning.
     pub reason: String,
+}
+
+impl Converted {
+    fn new() -> Self {
+        Converted {
+            batch: Batch::default(),
+            rejected: 0,
+            reason: String::new(),
+        }
+    }
+    fn reject(&mut self, n: usize, why: &str) {
+        self.rejected += n as i64;
+        self.note(why);
+    }
+    /// Adds `why` to the message once.
+    fn note(&mut self, why: &str) {
+        if !self.reason.split("; ").any(|r| r == why) {
+            if !self.reason.is_empty() {
+                self.reason.push_str("; ");
+            }
+            self.reason.push_str(why);
+        }
+    }
+}
+
+/// The receive time and what conversion had to change, shared by the three signals.
+struct Clock {
+    now_ns: i64,
+    clamped: bool,
+}
+
+impl Clock {
+    /// An OTLP timestamp as stored: 0 (unset) and anything beyond the allowed skew become
+    /// the receive time.
+    fn ts(&mut self, t: u64) -> i64 {
+        let t = t.min(i64::MAX as u64) as i64;
+        if t == 0 {
+            self.now_ns
+        } else if t > self.now_ns.saturating_add(MAX_CLOCK_SKEW_NS) {
+            self.clamped = true;
+            self.now_ns
+        } else {
+            t
+        }
+    }
+    fn finish(self, out: &mut Converted) {
+        if self.clamped {
+            out.note("timestamps more than 10 minutes ahead of the server clock were set to the receive time");
+        }
+    }
+}
+
+const DROPPED_ATTRIBUTES: &str = "attributes beyond 128 per item were dropped";
+
+/// `attrs_to_map` keeping the first [`MAX_ATTRIBUTES`], noting a drop in `out`.
+fn bounded_attrs(kvs: &[KeyValue], out: &mut Converted) -> Map<String, Value> {
+    if kvs.len() > MAX_ATTRIBUTES {
+        out.note(DROPPED_ATTRIBUTES);
+    }
+    attrs_to_map(&kvs[..kvs.len().min(MAX_ATTRIBUTES)])
 }
 
 pub fn any_to_json(v: &AnyValue) -> Value {
@@ -84,17 +164,22 @@ fn error_id(span_id: &str, index: usize, ts: i64) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
-    let mut out = Converted {
-        batch: Batch::default(),
-        rejected: 0,
-        reason: String::new(),
+pub fn traces(req: &ExportTraceServiceRequest, now_ns: i64) -> Converted {
+    let mut out = Converted::new();
+    let mut clock = Clock {
+        now_ns,
+        clamped: false,
     };
-    for rs in &req.resource_spans {
+    for (n, rs) in req.resource_spans.iter().enumerate() {
+        if n >= MAX_RESOURCES {
+            let spans = rs.scope_spans.iter().map(|s| s.spans.len()).sum();
+            out.reject(spans, "more than 1000 resources in one request");
+            continue;
+        }
         let resource = std::sync::Arc::new(
             rs.resource
                 .as_ref()
-                .map(|r| attrs_to_map(&r.attributes))
+                .map(|r| bounded_attrs(&r.attributes, &mut out))
                 .unwrap_or_default(),
         );
         let service = service_of(&resource);
@@ -104,9 +189,18 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                     || span.span_id.len() != 8
                     || span.trace_id.iter().all(|b| *b == 0)
                 {
-                    out.rejected += 1;
-                    out.reason =
-                        "spans need a 16-byte non-zero traceId and an 8-byte spanId".into();
+                    out.reject(
+                        1,
+                        "spans need a 16-byte non-zero traceId and an 8-byte spanId",
+                    );
+                    continue;
+                }
+                if span.end_time_unix_nano < span.start_time_unix_nano {
+                    out.reject(1, "spans need endTimeUnixNano >= startTimeUnixNano");
+                    continue;
+                }
+                if out.batch.spans.len() >= MAX_RECORDS {
+                    out.reject(1, "more than 100000 spans in one request");
                     continue;
                 }
                 let trace_id = hex::encode(&span.trace_id);
@@ -116,20 +210,26 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                 } else {
                     String::new()
                 };
-                let attrs = attrs_to_map(&span.attributes);
-                let ts = span.start_time_unix_nano.min(i64::MAX as u64) as i64;
-                let duration = span
-                    .end_time_unix_nano
-                    .saturating_sub(span.start_time_unix_nano)
-                    .min(i64::MAX as u64) as i64;
+                let attrs = bounded_attrs(&span.attributes, &mut out);
+                let ts = clock.ts(span.start_time_unix_nano);
+                let duration = span.end_time_unix_nano - span.start_time_unix_nano;
+                let duration = if duration > MAX_DURATION_NS as u64 {
+                    out.note("span durations above 7 days were clamped to 7 days");
+                    MAX_DURATION_NS
+                } else {
+                    duration as i64
+                };
                 let (status_code, status_message) = span
                     .status
                     .as_ref()
                     .map(|s| (s.code, s.message.clone()))
                     .unwrap_or((0, String::new()));
-                let mut events = Vec::with_capacity(span.events.len());
-                for (i, ev) in span.events.iter().enumerate() {
-                    let ev_attrs = attrs_to_map(&ev.attributes);
+                if span.events.len() > MAX_EVENTS || span.links.len() > MAX_LINKS {
+                    out.note("events and links beyond 128 per span were dropped");
+                }
+                let mut events = Vec::with_capacity(span.events.len().min(MAX_EVENTS));
+                for (i, ev) in span.events.iter().take(MAX_EVENTS).enumerate() {
+                    let ev_attrs = bounded_attrs(&ev.attributes, &mut out);
                     let is_error = ev.name == "exception";
                     let attribute_map: Map<String, Value> = ev_attrs
                         .iter()
@@ -141,7 +241,7 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                     );
                     if is_error {
                         let ev_ts = if ev.time_unix_nano > 0 {
-                            ev.time_unix_nano.min(i64::MAX as u64) as i64
+                            clock.ts(ev.time_unix_nano)
                         } else {
                             ts
                         };
@@ -171,7 +271,7 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
                 let mut refs = vec![format!(
                     "{{TraceId={trace_id}, SpanId={parent_span_id}, RefType=CHILD_OF}}"
                 )];
-                for link in &span.links {
+                for link in span.links.iter().take(MAX_LINKS) {
                     refs.push(format!(
                         "{{TraceId={}, SpanId={}, RefType=FOLLOWS_FROM}}",
                         hex::encode(&link.trace_id),
@@ -210,30 +310,41 @@ pub fn traces(req: &ExportTraceServiceRequest) -> Converted {
             }
         }
     }
+    clock.finish(&mut out);
     out
 }
 
-pub fn logs(req: &ExportLogsServiceRequest) -> Converted {
-    let mut out = Converted {
-        batch: Batch::default(),
-        rejected: 0,
-        reason: String::new(),
+pub fn logs(req: &ExportLogsServiceRequest, now_ns: i64) -> Converted {
+    let mut out = Converted::new();
+    let mut clock = Clock {
+        now_ns,
+        clamped: false,
     };
-    for rl in &req.resource_logs {
+    for (n, rl) in req.resource_logs.iter().enumerate() {
+        if n >= MAX_RESOURCES {
+            let records = rl.scope_logs.iter().map(|s| s.log_records.len()).sum();
+            out.reject(records, "more than 1000 resources in one request");
+            continue;
+        }
         let resource = rl
             .resource
             .as_ref()
-            .map(|r| attrs_to_map(&r.attributes))
+            .map(|r| bounded_attrs(&r.attributes, &mut out))
             .unwrap_or_default();
         let service = service_of(&resource);
         for sl in &rl.scope_logs {
             for rec in &sl.log_records {
-                let ts = if rec.time_unix_nano > 0 {
+                if out.batch.logs.len() >= MAX_RECORDS {
+                    out.reject(1, "more than 100000 log records in one request");
+                    continue;
+                }
+                // Event time, else observed time, else the receive time (never 1970, which
+                // retention would delete at once).
+                let ts = clock.ts(if rec.time_unix_nano > 0 {
                     rec.time_unix_nano
                 } else {
                     rec.observed_time_unix_nano
-                };
-                let ts = ts.min(i64::MAX as u64) as i64;
+                });
                 let body = rec
                     .body
                     .as_ref()
@@ -251,9 +362,14 @@ pub fn logs(req: &ExportLogsServiceRequest) -> Converted {
                 h.update(out.batch.logs.len().to_le_bytes());
                 // SigNoz log ids sort by time: a zero-padded timestamp prefix keeps that property.
                 let id = format!("{ts:020}{}", &hex::encode(h.finalize())[..12]);
+                let attrs = bounded_attrs(&rec.attributes, &mut out);
                 out.batch.logs.push(LogRow {
                     ts,
-                    observed_ts: rec.observed_time_unix_nano.min(i64::MAX as u64) as i64,
+                    observed_ts: if rec.observed_time_unix_nano > 0 {
+                        clock.ts(rec.observed_time_unix_nano)
+                    } else {
+                        0
+                    },
                     id,
                     trace_id: hex::encode(&rec.trace_id),
                     span_id: hex::encode(&rec.span_id),
@@ -262,64 +378,93 @@ pub fn logs(req: &ExportLogsServiceRequest) -> Converted {
                     severity_number: rec.severity_number,
                     body,
                     service: service.clone(),
-                    attrs: attrs_to_map(&rec.attributes),
+                    attrs,
                     resource: resource.clone(),
                 });
             }
         }
     }
+    clock.finish(&mut out);
     out
 }
 
-pub fn metrics(req: &ExportMetricsServiceRequest) -> Converted {
-    let mut out = Converted {
-        batch: Batch::default(),
-        rejected: 0,
-        reason: String::new(),
+/// Data points of a metric that would be stored (the others are rejected by type).
+fn points_of(m: &opentelemetry_proto::tonic::metrics::v1::Metric) -> usize {
+    match &m.data {
+        Some(Data::Gauge(g)) => g.data_points.len(),
+        Some(Data::Sum(s)) => s.data_points.len(),
+        Some(Data::Histogram(h)) => h.data_points.len(),
+        _ => 0,
+    }
+}
+
+pub fn metrics(req: &ExportMetricsServiceRequest, now_ns: i64) -> Converted {
+    let mut out = Converted::new();
+    let mut clock = Clock {
+        now_ns,
+        clamped: false,
     };
-    for rm in &req.resource_metrics {
+    let number = |v: &Option<NV>| match v {
+        Some(NV::AsDouble(d)) => Some(*d),
+        Some(NV::AsInt(i)) => Some(*i as f64),
+        None => None,
+    };
+    for (n, rm) in req.resource_metrics.iter().enumerate() {
+        if n >= MAX_RESOURCES {
+            out.reject(
+                rm.scope_metrics
+                    .iter()
+                    .flat_map(|s| &s.metrics)
+                    .map(points_of)
+                    .sum(),
+                "more than 1000 resources in one request",
+            );
+            continue;
+        }
         let resource = rm
             .resource
             .as_ref()
-            .map(|r| attrs_to_map(&r.attributes))
+            .map(|r| bounded_attrs(&r.attributes, &mut out))
             .unwrap_or_default();
+        let labels_of = |attrs: &[KeyValue], out: &mut Converted| {
+            let mut l = resource.clone();
+            l.extend(bounded_attrs(attrs, out));
+            l
+        };
         for sm in &rm.scope_metrics {
             for m in &sm.metrics {
-                let labels_of = |attrs: &[KeyValue]| {
-                    let mut l = resource.clone();
-                    l.extend(attrs_to_map(attrs));
-                    l
-                };
-                let number = |v: &Option<NV>| match v {
-                    Some(NV::AsDouble(d)) => Some(*d),
-                    Some(NV::AsInt(i)) => Some(*i as f64),
-                    None => None,
-                };
+                let points = points_of(m);
+                if out.batch.metrics.len() + points > MAX_RECORDS {
+                    out.reject(points, "more than 100000 data points in one request");
+                    continue;
+                }
                 match &m.data {
                     Some(Data::Gauge(g)) => {
                         for p in &g.data_points {
-                            out.batch.metrics.push(MetricRow {
-                                ts: p.time_unix_nano as i64,
+                            let row = MetricRow {
+                                ts: clock.ts(p.time_unix_nano),
                                 metric: m.name.clone(),
                                 kind: "gauge",
-                                labels: labels_of(&p.attributes),
+                                labels: labels_of(&p.attributes, &mut out),
                                 value: number(&p.value),
                                 ..Default::default()
-                            });
+                            };
+                            out.batch.metrics.push(row);
                         }
                     }
                     Some(Data::Sum(s)) => {
                         for p in &s.data_points {
-                            out.batch.metrics.push(MetricRow {
-                                ts: p.time_unix_nano as i64,
+                            let row = MetricRow {
+                                ts: clock.ts(p.time_unix_nano),
                                 metric: m.name.clone(),
                                 kind: "sum",
                                 temporality: s.aggregation_temporality,
                                 monotonic: s.is_monotonic,
-                                labels: labels_of(&p.attributes),
+                                labels: labels_of(&p.attributes, &mut out),
                                 value: number(&p.value),
                                 ..Default::default()
-                            });
+                            };
+                            out.batch.metrics.push(row);
                         }
                     }
                     Some(Data::Histogram(h)) => {
@@ -327,39 +472,89 @@ pub fn metrics(req: &ExportMetricsServiceRequest) -> Converted {
                             if p.bucket_counts.len() != p.explicit_bounds.len() + 1
                                 && !p.bucket_counts.is_empty()
                             {
-                                out.rejected += 1;
-                                out.reason =
-                                    "histogram points need bucketCounts = explicitBounds + 1"
-                                        .into();
+                                out.reject(
+                                    1,
+                                    "histogram points need bucketCounts = explicitBounds + 1",
+                                );
                                 continue;
                             }
-                            out.batch.metrics.push(MetricRow {
-                                ts: p.time_unix_nano as i64,
+                            let row = MetricRow {
+                                ts: clock.ts(p.time_unix_nano),
                                 metric: m.name.clone(),
                                 kind: "histogram",
                                 temporality: h.aggregation_temporality,
                                 monotonic: true,
-                                labels: labels_of(&p.attributes),
+                                labels: labels_of(&p.attributes, &mut out),
                                 count: Some(p.count),
                                 sum: p.sum,
                                 bounds: Some(p.explicit_bounds.clone()),
                                 bucket_counts: Some(p.bucket_counts.clone()),
                                 ..Default::default()
-                            });
+                            };
+                            out.batch.metrics.push(row);
                         }
                     }
                     Some(Data::ExponentialHistogram(e)) => {
-                        out.rejected += e.data_points.len() as i64;
-                        out.reason = "exponential histograms are not stored".into();
+                        out.reject(e.data_points.len(), "exponential histograms are not stored");
                     }
                     Some(Data::Summary(s)) => {
-                        out.rejected += s.data_points.len() as i64;
-                        out.reason = "summaries are not stored".into();
+                        out.reject(s.data_points.len(), "summaries are not stored");
                     }
                     None => {}
                 }
             }
         }
     }
+    clock.finish(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+    fn spans(resources: usize, per_resource: usize) -> ExportTraceServiceRequest {
+        let span = Span {
+            trace_id: vec![1; 16],
+            span_id: vec![2; 8],
+            start_time_unix_nano: 1_000,
+            end_time_unix_nano: 2_000,
+            ..Default::default()
+        };
+        ExportTraceServiceRequest {
+            resource_spans: (0..resources)
+                .map(|_| ResourceSpans {
+                    scope_spans: vec![ScopeSpans {
+                        spans: vec![span.clone(); per_resource],
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn records_and_resources_per_request_are_capped() {
+        let c = traces(&spans(1, MAX_RECORDS + 3), 10_000);
+        assert_eq!((c.batch.spans.len(), c.rejected), (MAX_RECORDS, 3));
+        let c = traces(&spans(MAX_RESOURCES + 2, 2), 10_000);
+        assert_eq!((c.batch.spans.len(), c.rejected), (2 * MAX_RESOURCES, 4));
+        assert!(c.reason.contains("resources"), "{}", c.reason);
+    }
+
+    #[test]
+    fn times_are_clamped_to_the_receive_time() {
+        let now = 1_700_000_000_000_000_000i64;
+        let mut clock = Clock {
+            now_ns: now,
+            clamped: false,
+        };
+        assert_eq!(clock.ts(0), now);
+        assert!(!clock.clamped);
+        assert_eq!(clock.ts(now as u64 + 60_000_000_000), now + 60_000_000_000);
+        assert_eq!(clock.ts(u64::MAX), now);
+        assert!(clock.clamped);
+    }
 }

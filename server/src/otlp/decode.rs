@@ -19,6 +19,8 @@ pub enum DecodeError {
     UnsupportedContentType(String),
     /// 413
     TooLarge(usize),
+    /// 413: the body would decode into more memory than allowed.
+    TooComplex(String),
     /// 400
     Malformed(String),
 }
@@ -31,6 +33,7 @@ impl std::fmt::Display for DecodeError {
                 "unsupported content type {ct:?}: send application/x-protobuf or application/json"
             ),
             DecodeError::TooLarge(limit) => write!(f, "request body is larger than {limit} bytes"),
+            DecodeError::TooComplex(m) => f.write_str(m),
             DecodeError::Malformed(m) => f.write_str(m),
         }
     }
@@ -87,6 +90,12 @@ pub fn decode<T: Message + Default + DeserializeOwned>(
         Encoding::Protobuf => T::decode(bytes)
             .map_err(|e| DecodeError::Malformed(format!("invalid protobuf body: {e}"))),
         Encoding::Json => {
+            // Spec-conformant OTLP/JSON (integer enums, no nulls) decodes straight into the
+            // typed request, without a `serde_json::Value` tree in between; anything else
+            // takes the normalising path below.
+            if let Ok(msg) = serde_json::from_slice::<T>(bytes) {
+                return Ok(msg);
+            }
             let mut v: Value = serde_json::from_slice(bytes)
                 .map_err(|e| DecodeError::Malformed(format!("invalid JSON body: {e}")))?;
             if !v.is_object() {
@@ -274,6 +283,25 @@ mod tests {
         let e = decode::<ExportTraceServiceRequest>(&[0x0a, 0xff, 0x01], Encoding::Protobuf)
             .unwrap_err();
         assert!(e.to_string().contains("protobuf"), "{e}");
+    }
+
+    /// Both paths give the same message for conformant input.
+    #[test]
+    fn typed_and_normalised_json_agree() {
+        let body = br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},
+          "scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708",
+          "name":"op","kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":1700000000500000000,
+          "attributes":[{"key":"n","value":{"intValue":"3"}}],
+          "status":{"code":2}}]}]}]}"#;
+        let direct: ExportTraceServiceRequest = serde_json::from_slice(body).unwrap();
+        let mut v: Value = serde_json::from_slice(body).unwrap();
+        normalize_json(&mut v, None);
+        let normalised: ExportTraceServiceRequest = serde_json::from_value(v).unwrap();
+        assert_eq!(direct, normalised);
+        assert_eq!(
+            decode::<ExportTraceServiceRequest>(body, Encoding::Json).unwrap(),
+            direct
+        );
     }
 
     #[test]

@@ -8,15 +8,24 @@ pub mod sketch;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 pub use rows::Batch;
-use writer::Job;
+use writer::{Job, Shared};
 
 pub const DB_FILE: &str = "signals.db";
+/// Most write jobs (OTLP requests) waiting for the writer.
+pub const WRITE_QUEUE_JOBS: usize = 256;
+/// Most rows waiting for the writer; more gets `WriteError::Busy` (503, retry later) instead
+/// of growing memory without bound.
+pub const WRITE_QUEUE_ROWS: usize = 200_000;
+/// Most read connections (and concurrent queries); each holds its own page cache.
+pub const MAX_READERS: usize = 8;
 
 #[derive(Clone)]
 pub struct Store {
@@ -25,44 +34,133 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<mpsc::Sender<Job>>,
+    writer: mpsc::SyncSender<Job>,
+    shared: Arc<Shared>,
     logs_committed: tokio::sync::broadcast::Sender<usize>,
     readers: Mutex<Vec<Connection>>,
+    reader_slots: Arc<Semaphore>,
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+/// Why a write was not committed. Every case is worth retrying later (OTLP 503).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteError {
+    /// The queue in front of the writer is full.
+    Busy,
+    /// The writer thread is gone.
+    Stopped,
+    /// The database refused the commit (e.g. disk full).
+    Storage(String),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Busy => f.write_str("the database writer is busy; retry later"),
+            WriteError::Stopped => f.write_str("database writer stopped"),
+            WriteError::Storage(e) => write!(f, "could not store data: {e}"),
+        }
+    }
+}
+
+/// Page cache per connection: the writer's keeps the indexes hot for ingest; readers are
+/// many, so theirs is smaller.
+const WRITER_CACHE_KIB: i64 = 65536;
+const READER_CACHE_KIB: i64 = 16384;
+
+fn configure(conn: &Connection, cache_kib: i64) -> rusqlite::Result<()> {
     filter::register_regexp(conn)?;
     // NORMAL in WAL mode: a commit is durable against a process crash (kill -9), which is
     // what we promise; only an OS crash or power loss can lose the last commits.
-    conn.execute_batch(
+    // temp_store FILE: big sorts spill to disk instead of growing memory.
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 10000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
-    )
+         PRAGMA busy_timeout = 10000; PRAGMA temp_store = FILE; PRAGMA cache_size = -{cache_kib};"
+    ))
+}
+
+/// Below this much free disk space the database counts as not writable.
+const MIN_FREE_BYTES: u64 = 1 << 20;
+
+/// Free space for unprivileged writers on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: `c` is a NUL-terminated path and `st` a valid out-parameter.
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return None;
+        }
+        Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Creates `dir` (and parents) readable only by its owner: it holds password hashes,
+/// telemetry and the JWT secret.
+pub fn create_private_dir(dir: &Path) -> Result<(), String> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+/// Creates the database file owner-only before SQLite opens it (SQLite gives the -wal and
+/// -shm files the same mode), and tightens an existing one.
+fn make_private(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .and_then(|_| std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)))
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    }
+    let _ = path;
+    Ok(())
 }
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, migrates it and starts the writer.
     pub fn open(data_dir: &Path) -> Result<Store, String> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        create_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
+        make_private(&path)?;
         let mut conn =
             Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        configure(&conn).map_err(|e| e.to_string())?;
+        configure(&conn, WRITER_CACHE_KIB).map_err(|e| e.to_string())?;
         schema::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(WRITE_QUEUE_JOBS);
+        let shared = Arc::new(Shared {
+            queued_rows: AtomicUsize::new(0),
+            alive: AtomicBool::new(true),
+        });
+        let for_writer = shared.clone();
         let (logs_committed, _) = tokio::sync::broadcast::channel(64);
         let writer_logs = logs_committed.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx, writer_logs))
+            .spawn(move || writer::run(conn, rx, for_writer, writer_logs))
             .map_err(|e| e.to_string())?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
-                writer: Mutex::new(tx),
+                writer: tx,
+                shared,
                 logs_committed,
                 readers: Mutex::new(Vec::new()),
+                reader_slots: Arc::new(Semaphore::new(MAX_READERS)),
             }),
         })
     }
@@ -71,12 +169,30 @@ impl Store {
         &self.inner.path
     }
 
-    /// Commits a batch; resolves once it is durable.
-    pub async fn write(&self, batch: Batch) -> Result<(), String> {
+    /// Commits a batch; resolves once it is durable. Refuses at once (`Busy`) when the
+    /// writer's queue is full rather than queueing without bound.
+    pub async fn write(&self, batch: Batch) -> Result<(), WriteError> {
+        let rows = batch.spans.len() + batch.logs.len() + batch.metrics.len() + batch.errors.len();
+        let queued = &self.inner.shared.queued_rows;
+        let before = queued.fetch_add(rows, Ordering::SeqCst);
+        // A request larger than the budget is still taken when nothing else waits.
+        if before > 0 && before + rows > WRITE_QUEUE_ROWS {
+            queued.fetch_sub(rows, Ordering::SeqCst);
+            return Err(WriteError::Busy);
+        }
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Write(batch, tx))?;
-        rx.await
-            .map_err(|_| "database writer stopped".to_string())?
+        if let Err(e) = self.inner.writer.try_send(Job::Write(batch, rows, tx)) {
+            queued.fetch_sub(rows, Ordering::SeqCst);
+            return Err(match e {
+                mpsc::TrySendError::Full(_) => WriteError::Busy,
+                mpsc::TrySendError::Disconnected(_) => WriteError::Stopped,
+            });
+        }
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(WriteError::Storage(e)),
+            Err(_) => Err(WriteError::Stopped),
+        }
     }
 
     /// Wakes after every commit that added log rows (with their count). A lagging receiver
@@ -88,17 +204,44 @@ impl Store {
     /// Deletes telemetry older than `cutoff_ns`; returns how many rows went.
     pub async fn sweep(&self, cutoff_ns: i64) -> Result<usize, String> {
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Sweep(cutoff_ns, tx))?;
+        self.send(Job::Sweep(cutoff_ns, tx)).await?;
         rx.await
             .map_err(|_| "database writer stopped".to_string())?
     }
 
-    fn send(&self, job: Job) -> Result<(), String> {
-        self.inner
-            .writer
-            .lock()
-            .unwrap()
-            .send(job)
+    /// Ok when the writer thread runs, answers within `timeout`, its last commit (or a test
+    /// write now) succeeded, and the disk has room. (A failed commit can leave WAL space
+    /// that a small test write fits in, so free space is checked too.)
+    pub async fn health(&self, timeout: Duration) -> Result<(), String> {
+        if !self.inner.shared.alive.load(Ordering::SeqCst) {
+            return Err("database writer stopped".into());
+        }
+        if let Some(free) = free_bytes(&self.inner.path) {
+            if free < MIN_FREE_BYTES {
+                return Err(format!(
+                    "the disk holding the database is full ({free} bytes free)"
+                ));
+            }
+        }
+        let (tx, rx) = oneshot::channel();
+        match tokio::time::timeout(timeout, async {
+            self.send(Job::Probe(tx)).await?;
+            rx.await
+                .map_err(|_| "database writer stopped".to_string())?
+        })
+        .await
+        {
+            Ok(r) => r.map_err(|e| format!("database is not writable: {e}")),
+            Err(_) => Err("database writer did not answer in time".into()),
+        }
+    }
+
+    /// Queues a control job, waiting for room (never fails for a full queue).
+    async fn send(&self, job: Job) -> Result<(), String> {
+        let writer = self.inner.writer.clone();
+        tokio::task::spawn_blocking(move || writer.send(job))
+            .await
+            .map_err(|e| e.to_string())?
             .map_err(|_| "database writer stopped".to_string())
     }
 
@@ -110,7 +253,15 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, String> + Send + 'static,
     {
         let store = self.clone();
+        let slot = self
+            .inner
+            .reader_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let mut conn = store.take_conn()?;
             let out = f(&mut conn);
             store.inner.readers.lock().unwrap().push(conn);
@@ -127,7 +278,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(&self.inner.path, flags).map_err(|e| e.to_string())?;
-        configure(&conn).map_err(|e| e.to_string())?;
+        configure(&conn, READER_CACHE_KIB).map_err(|e| e.to_string())?;
         Ok(conn)
     }
 }

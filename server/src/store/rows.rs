@@ -104,3 +104,18 @@ pub fn value_to_string(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// An integer column read saturating: a REAL there (a sum that overflowed before sums were
+/// capped, or data written elsewhere) becomes the nearest i64 instead of an error.
+pub fn lossy_i64(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Integer(v) => v,
+        ValueRef::Real(f) => f as i64,
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .map_or(0, |f| f as i64),
+        ValueRef::Null | ValueRef::Blob(_) => 0,
+    })
+}

@@ -92,6 +92,16 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 5: autocomplete entries remember when they were last seen (ns), so retention removes
+    // keys and values that no longer occur instead of keeping them for ever.
+    r#"
+    ALTER TABLE attr_keys ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE attr_values ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE top_level_ops ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+    UPDATE attr_keys SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) * 1000000000;
+    UPDATE attr_values SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) * 1000000000;
+    UPDATE top_level_ops SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) * 1000000000;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -2,8 +2,10 @@
 //! OTLP request; jobs that queue up meanwhile are committed together, and every sender is
 //! answered only after the commit, so an acknowledged request is on disk.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::mpsc;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
@@ -12,9 +14,29 @@ use super::rows::{data_type_of, value_to_string, Batch};
 use super::sketch::Sketch;
 
 pub enum Job {
-    Write(Batch, oneshot::Sender<Result<(), String>>),
+    /// Rows and how many of them count against the queue budget.
+    Write(Batch, usize, oneshot::Sender<Result<(), String>>),
     /// Delete telemetry older than the cutoff (ns); replies with rows deleted.
     Sweep(i64, oneshot::Sender<Result<usize, String>>),
+    /// Health check: Ok when the last commit succeeded (or a test write does now).
+    Probe(oneshot::Sender<Result<(), String>>),
+}
+
+/// What the writer shares with `Store`.
+pub struct Shared {
+    /// Rows sent but not yet committed (bounds the queue's memory).
+    pub queued_rows: AtomicUsize,
+    /// Cleared when the writer thread ends for any reason.
+    pub alive: AtomicBool,
+}
+
+/// Marks the writer dead when its thread ends, even by a panic.
+struct AliveGuard(Arc<Shared>);
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.alive.store(false, Ordering::SeqCst);
+    }
 }
 
 /// (service, operation, minute)
@@ -25,25 +47,113 @@ type RollupCell = (i64, i64, i64, Sketch);
 /// Most distinct values remembered per attribute key for autocomplete.
 const MAX_VALUES_PER_KEY: usize = 500;
 const MAX_VALUE_LEN: usize = 200;
+/// Most attribute keys kept per (source, tag|resource): keys are client-chosen, so without a
+/// cap random keys would grow the tables and this cache without limit.
+pub const MAX_KEYS_PER_SOURCE: usize = 5_000;
+/// Most attribute values kept per source, over all its keys.
+pub const MAX_VALUES_PER_SOURCE: usize = 50_000;
+/// Most (service, operation) pairs kept as top-level operations.
+pub const MAX_TOP_LEVEL_OPS: usize = 10_000;
+/// How often a still-used key or value gets its `last_seen` refreshed (retention sweeps what
+/// was not seen within the retention period).
+const LAST_SEEN_REFRESH_NS: i64 = 3600 * 1_000_000_000;
 
-/// What the autocomplete tables already hold, so most spans cost no extra writes. Nested
-/// maps let lookups borrow the span's strings instead of allocating.
+/// (source, scope) → key → last_seen written
+type KeyCache = HashMap<(&'static str, &'static str), HashMap<String, i64>>;
+/// source → key → value → last_seen written
+type ValueCache = HashMap<&'static str, HashMap<String, HashMap<String, i64>>>;
+
+/// What the autocomplete tables hold, with the last_seen each row was written with, so most
+/// spans cost no extra writes. Nested maps let lookups borrow the span's strings. Loaded from
+/// the tables at start and after each sweep, so the caps hold for the tables too.
 #[derive(Default)]
 struct SeenCache {
-    /// (source, scope) → keys
-    keys: HashMap<(&'static str, &'static str), HashSet<String>>,
-    /// source → key → values
-    values: HashMap<&'static str, HashMap<String, HashSet<String>>>,
-    top_level: HashMap<String, HashSet<String>>,
+    keys: KeyCache,
+    values: ValueCache,
+    /// source → values held over all keys
+    value_counts: HashMap<&'static str, usize>,
+    /// service → operation → last_seen
+    top_level: HashMap<String, HashMap<String, i64>>,
+    top_level_count: usize,
 }
 
+fn source_name(s: &str) -> Option<&'static str> {
+    ["traces", "logs", "metrics"].into_iter().find(|n| *n == s)
+}
+
+fn scope_name(s: &str) -> Option<&'static str> {
+    ["tag", "resource"].into_iter().find(|n| *n == s)
+}
+
+impl SeenCache {
+    fn load(conn: &Connection) -> rusqlite::Result<SeenCache> {
+        let mut c = SeenCache::default();
+        let mut st = conn.prepare("SELECT source, type, key, last_seen FROM attr_keys")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Some(src), Some(scope)) = (
+                source_name(r.get_ref(0)?.as_str()?),
+                scope_name(r.get_ref(1)?.as_str()?),
+            ) else {
+                continue;
+            };
+            c.keys
+                .entry((src, scope))
+                .or_default()
+                .insert(r.get(2)?, r.get(3)?);
+        }
+        let mut st = conn.prepare("SELECT source, key, value, last_seen FROM attr_values")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(src) = source_name(r.get_ref(0)?.as_str()?) else {
+                continue;
+            };
+            c.values
+                .entry(src)
+                .or_default()
+                .entry(r.get(1)?)
+                .or_default()
+                .insert(r.get(2)?, r.get(3)?);
+            *c.value_counts.entry(src).or_default() += 1;
+        }
+        let mut st = conn.prepare("SELECT service, name, last_seen FROM top_level_ops")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            c.top_level
+                .entry(r.get(0)?)
+                .or_default()
+                .insert(r.get(1)?, r.get(2)?);
+            c.top_level_count += 1;
+        }
+        Ok(c)
+    }
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos().min(i64::MAX as u128) as i64)
+        .unwrap_or(0)
+}
+
+/// Keeps the writer going: a failed or panicking commit fails only its own requests.
 /// `logs_committed` hears the number of log rows each commit added (live tail wakes on it).
 pub fn run(
     mut conn: Connection,
     rx: mpsc::Receiver<Job>,
+    shared: Arc<Shared>,
     logs_committed: tokio::sync::broadcast::Sender<usize>,
 ) {
-    let mut seen = SeenCache::default();
+    let _alive = AliveGuard(shared.clone());
+    let reload = |conn: &Connection| {
+        SeenCache::load(conn).unwrap_or_else(|e| {
+            eprintln!("autocomplete cache: cannot load: {e}");
+            SeenCache::default()
+        })
+    };
+    let mut seen = reload(&conn);
+    // The outcome of the last write transaction, for health checks.
+    let mut last_write: Result<(), String> = Ok(());
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < 64 {
@@ -53,38 +163,71 @@ pub fn run(
             }
         }
         let mut writes = Vec::new();
+        let mut rows = 0;
         for job in jobs {
             match job {
-                Job::Write(b, reply) => writes.push((b, reply)),
+                Job::Write(b, n, reply) => {
+                    rows += n;
+                    writes.push((b, reply));
+                }
                 Job::Sweep(cutoff, reply) => {
-                    let _ = reply.send(sweep(&mut conn, cutoff).map_err(|e| e.to_string()));
+                    let r = sweep(&mut conn, cutoff).map_err(|e| e.to_string());
+                    seen = reload(&conn);
+                    let _ = reply.send(r);
+                }
+                Job::Probe(reply) => {
+                    if last_write.is_err() {
+                        last_write = test_write(&mut conn).map_err(|e| e.to_string());
+                    }
+                    let _ = reply.send(last_write.clone());
                 }
             }
         }
         if writes.is_empty() {
             continue;
         }
-        let result = write_all(&mut conn, writes.iter().map(|(b, _)| b), &mut seen)
-            .map_err(|e| e.to_string());
+        let now = now_ns();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            write_all(&mut conn, writes.iter().map(|(b, _)| b), &mut seen, now)
+                .map_err(|e| e.to_string())
+        }))
+        .unwrap_or_else(|_| Err("the database writer failed on this batch".into()));
         if result.is_err() {
-            // The cache may name rows that were rolled back; start over.
-            seen = SeenCache::default();
+            // The cache may name rows that were rolled back; start over from the tables.
+            if conn.is_autocommit() {
+                seen = reload(&conn);
+            } else {
+                let _ = conn.execute_batch("ROLLBACK");
+                seen = reload(&conn);
+            }
         } else {
             let logs: usize = writes.iter().map(|(b, _)| b.logs.len()).sum();
             if logs > 0 {
                 let _ = logs_committed.send(logs);
             }
         }
+        last_write = result.clone();
+        shared.queued_rows.fetch_sub(rows, Ordering::SeqCst);
         for (_, reply) in writes {
             let _ = reply.send(result.clone());
         }
     }
 }
 
+/// A small committed write (the schema version, rewritten unchanged): fails when the file
+/// cannot be written, e.g. the disk is full.
+fn test_write(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let v: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
+    tx.commit()
+}
+
 fn write_all<'a>(
     conn: &mut Connection,
     batches: impl Iterator<Item = &'a Batch>,
     seen: &mut SeenCache,
+    now: i64,
 ) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     let mut rollup: HashMap<RollupKey, RollupCell> = HashMap::new();
@@ -107,13 +250,18 @@ fn write_all<'a>(
              bucket_counts) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
         )?;
         let mut ins_key = tx.prepare_cached(
-            "INSERT OR IGNORE INTO attr_keys (source, key, type, data_type) VALUES (?1,?2,?3,?4)",
+            "INSERT INTO attr_keys (source, key, type, data_type, last_seen) VALUES (?1,?2,?3,?4,?5)
+             ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
         )?;
         let mut ins_value = tx.prepare_cached(
-            "INSERT OR IGNORE INTO attr_values (source, key, value) VALUES (?1,?2,?3)",
+            "INSERT INTO attr_values (source, key, value, last_seen) VALUES (?1,?2,?3,?4)
+             ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
         )?;
-        let mut ins_top = tx
-            .prepare_cached("INSERT OR IGNORE INTO top_level_ops (service, name) VALUES (?1,?2)")?;
+        let mut ins_top = tx.prepare_cached(
+            "INSERT INTO top_level_ops (service, name, last_seen) VALUES (?1,?2,?3)
+             ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
+        )?;
+        let stale = now - LAST_SEEN_REFRESH_NS;
 
         let mut remember = |source: &'static str,
                             kind: &'static str,
@@ -121,28 +269,48 @@ fn write_all<'a>(
          -> rusqlite::Result<()> {
             let keys = seen.keys.entry((source, kind)).or_default();
             let values = seen.values.entry(source).or_default();
+            let value_count = seen.value_counts.entry(source).or_default();
             for (k, v) in map {
-                if !keys.contains(k.as_str()) {
-                    keys.insert(k.clone());
-                    ins_key.execute(params![source, k, kind, data_type_of(v)])?;
+                let keys_full = keys.len() >= MAX_KEYS_PER_SOURCE;
+                match keys.get_mut(k.as_str()) {
+                    Some(t) if *t >= stale => {}
+                    Some(t) => {
+                        *t = now;
+                        ins_key.execute(params![source, k, kind, data_type_of(v), now])?;
+                    }
+                    None if keys_full => continue,
+                    None => {
+                        keys.insert(k.clone(), now);
+                        ins_key.execute(params![source, k, kind, data_type_of(v), now])?;
+                    }
                 }
                 let set = match values.get_mut(k.as_str()) {
                     Some(set) => set,
                     None => values.entry(k.clone()).or_default(),
                 };
-                if set.len() >= MAX_VALUES_PER_KEY {
-                    continue;
-                }
-                let known = match v {
-                    serde_json::Value::String(s) => {
-                        s.len() > MAX_VALUE_LEN || set.contains(s.as_str())
+                let owned;
+                let text = match v {
+                    serde_json::Value::String(s) if s.len() > MAX_VALUE_LEN => continue,
+                    serde_json::Value::String(s) => s.as_str(),
+                    other => {
+                        owned = value_to_string(other);
+                        owned.as_str()
                     }
-                    other => set.contains(value_to_string(other).as_str()),
                 };
-                if !known {
-                    let s = value_to_string(v);
-                    ins_value.execute(params![source, k, s])?;
-                    set.insert(s);
+                let set_full =
+                    set.len() >= MAX_VALUES_PER_KEY || *value_count >= MAX_VALUES_PER_SOURCE;
+                match set.get_mut(text) {
+                    Some(t) if *t >= stale => {}
+                    Some(t) => {
+                        *t = now;
+                        ins_value.execute(params![source, k, text, now])?;
+                    }
+                    None if set_full => {}
+                    None => {
+                        ins_value.execute(params![source, k, text, now])?;
+                        set.insert(text.to_string(), now);
+                        *value_count += 1;
+                    }
                 }
             }
             Ok(())
@@ -188,19 +356,28 @@ fn write_all<'a>(
                     .or_insert_with(|| (0, 0, 0, Sketch::default()));
                 e.0 += 1;
                 e.1 += s.has_error as i64;
-                e.2 += s.duration;
+                e.2 = e.2.saturating_add(s.duration);
                 e.3.add(s.duration as f64);
-                if s.top_level
-                    && !seen
+                if s.top_level {
+                    let last = seen
                         .top_level
                         .get(&s.service)
-                        .is_some_and(|ops| ops.contains(&s.name))
-                {
-                    seen.top_level
-                        .entry(s.service.clone())
-                        .or_default()
-                        .insert(s.name.clone());
-                    ins_top.execute(params![s.service, s.name])?;
+                        .and_then(|ops| ops.get(&s.name))
+                        .copied();
+                    let write = match last {
+                        Some(t) => t < stale,
+                        None => seen.top_level_count < MAX_TOP_LEVEL_OPS,
+                    };
+                    if write {
+                        if last.is_none() {
+                            seen.top_level_count += 1;
+                        }
+                        seen.top_level
+                            .entry(s.service.clone())
+                            .or_default()
+                            .insert(s.name.clone(), now);
+                        ins_top.execute(params![s.service, s.name, now])?;
+                    }
                 }
                 remember("traces", "tag", &s.attrs)?;
                 if new_resource {
@@ -272,7 +449,9 @@ fn write_all<'a>(
         let mut upsert = tx.prepare_cached(
             "INSERT INTO span_rollup (service, name, minute, calls, errors, duration_sum, sketch) VALUES (?1,?2,?3,?4,?5,?6,?7)
              ON CONFLICT (service, name, minute) DO UPDATE SET calls = calls + excluded.calls,
-             errors = errors + excluded.errors, duration_sum = duration_sum + excluded.duration_sum, sketch = excluded.sketch",
+             errors = errors + excluded.errors, sketch = excluded.sketch,
+             duration_sum = CASE WHEN duration_sum > 9223372036854775807 - excluded.duration_sum
+                 THEN 9223372036854775807 ELSE duration_sum + excluded.duration_sum END",
         )?;
         for ((service, name, minute), (calls, errors, dur, mut sketch)) in rollup {
             if let Some(old) = get
@@ -306,6 +485,13 @@ fn sweep(conn: &mut Connection, cutoff_ns: i64) -> rusqlite::Result<usize> {
         "DELETE FROM span_rollup WHERE minute < ?1",
         [cutoff_ns.div_euclid(60_000_000_000)],
     )?;
+    // Autocomplete entries not seen within the retention period go too.
+    for table in ["attr_keys", "attr_values", "top_level_ops"] {
+        n += tx.execute(
+            &format!("DELETE FROM {table} WHERE last_seen < ?1"),
+            [cutoff_ns],
+        )?;
+    }
     tx.commit()?;
     Ok(n)
 }

@@ -13,9 +13,17 @@ enum Node {
     Bin(char, Box<Node>, Box<Node>),
 }
 
+/// Longest accepted expression, in bytes. SigNoz formulas are a few queries and numbers; the
+/// cap also bounds the left-leaning `A+A+…` chains that `eval` walks recursively.
+pub const MAX_EXPRESSION_LEN: usize = 1024;
+/// Deepest accepted nesting of parentheses and unary minus: the parser recurses per level, and
+/// a stack overflow aborts the whole process.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -45,6 +53,17 @@ impl Parser<'_> {
         Ok(left)
     }
     fn factor(&mut self) -> Result<Node, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "expression is nested more than {MAX_DEPTH} levels deep"
+            ));
+        }
+        let node = self.atom();
+        self.depth -= 1;
+        node
+    }
+    fn atom(&mut self) -> Result<Node, String> {
         match self.peek() {
             Some(b'(') => {
                 self.i += 1;
@@ -88,9 +107,15 @@ impl Parser<'_> {
 }
 
 fn parse(expr: &str) -> Result<Node, String> {
+    if expr.len() > MAX_EXPRESSION_LEN {
+        return Err(format!(
+            "expression is longer than {MAX_EXPRESSION_LEN} bytes"
+        ));
+    }
     let mut p = Parser {
         s: expr.as_bytes(),
         i: 0,
+        depth: 0,
     };
     let n = p.expr()?;
     if p.peek().is_some() {
@@ -205,5 +230,17 @@ mod tests {
         assert_eq!(referenced("(A + B) / 2").unwrap(), vec!["A", "B"]);
         assert!(evaluate("A +", &inputs).is_err());
         assert!(evaluate("C", &inputs).is_err());
+    }
+
+    #[test]
+    fn deep_or_long_expressions_are_errors_not_crashes() {
+        let deep = format!("{}A", "-".repeat(60_000));
+        assert!(referenced(&deep).unwrap_err().contains("longer"));
+        let nested = format!("{}A{}", "(".repeat(65), ")".repeat(65));
+        assert!(referenced(&nested).unwrap_err().contains("nested"));
+        let ok = format!("{}A{}", "(".repeat(60), ")".repeat(60));
+        assert_eq!(referenced(&ok).unwrap(), vec!["A"]);
+        let chain = vec!["A"; 500].join("+");
+        assert_eq!(referenced(&chain).unwrap().len(), 500);
     }
 }

@@ -70,7 +70,9 @@ pub fn graph(
         "metric = ? AND ts BETWEEN ? AND ?",
         [
             q.aggregate_attribute.key.clone().into(),
-            (start_ns - step * 1_000_000_000).into(),
+            start_ns
+                .saturating_sub(step.saturating_mul(1_000_000_000))
+                .into(),
             end_ns.into(),
         ],
     );

@@ -100,6 +100,12 @@ impl BuilderQuery {
 
 pub const PANEL_TYPES: &[&str] = &["graph", "value", "table", "list", "trace"];
 
+/// Most builder queries and formulas in one request (SigNoz's UI names them A…Z and F1…).
+pub const MAX_QUERIES: usize = 64;
+/// Largest `stepInterval` in seconds (31 days): larger steps overflow nanosecond arithmetic
+/// and no chart needs them.
+pub const MAX_STEP_SECS: i64 = 31 * 24 * 3600;
+
 /// The quantile of a `pXX` or `hist_quantile_XX` operator.
 pub fn quantile_of(op: &str) -> Option<f64> {
     let digits = op
@@ -201,6 +207,11 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
     if cq.builder_queries.is_empty() {
         return Err("composite query must contain at least one query".into());
     }
+    if cq.builder_queries.len() > MAX_QUERIES {
+        return Err(format!(
+            "composite query has more than {MAX_QUERIES} queries"
+        ));
+    }
     for (name, q) in &cq.builder_queries {
         let fail = |m: &str| Err(format!("query {name}: {m}"));
         if q.query_name.is_empty() {
@@ -210,6 +221,16 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
             return fail("expression is required");
         }
         if q.is_formula() {
+            let names = super::formula::referenced(&q.expression)
+                .map_err(|e| format!("query {name}: {e}"))?;
+            if names.is_empty() {
+                return fail("expression uses no query");
+            }
+            for n in names {
+                if n == *name || !cq.builder_queries.contains_key(&n) {
+                    return fail(&format!("expression refers to unknown query {n}"));
+                }
+            }
             continue;
         }
         if !matches!(q.data_source.as_str(), "traces" | "logs" | "metrics") {
@@ -237,6 +258,11 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
         }
         if q.step_interval <= 0 {
             return fail("stepInterval must be greater than 0");
+        }
+        if q.step_interval > MAX_STEP_SECS {
+            return fail(&format!(
+                "stepInterval must be at most {MAX_STEP_SECS} seconds"
+            ));
         }
         if cq.panel_type == "list" && q.data_source == "traces" && q.select_columns.is_empty() {
             return fail("select columns are required for list panels on traces");
@@ -306,5 +332,27 @@ mod tests {
             .contains("aggregate attribute"));
         let q = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 60});
         assert!(validate(&params(q)).is_ok());
+        let q = json!({"queryName": "A", "expression": "A", "dataSource": "metrics", "aggregateOperator": "sum",
+            "aggregateAttribute": {"key": "m"}, "stepInterval": 36028797018963968i64});
+        assert!(validate(&params(q)).unwrap_err().contains("stepInterval"));
+    }
+
+    #[test]
+    fn formulas_are_parsed_and_checked() {
+        let a = json!({"queryName": "A", "expression": "A", "dataSource": "traces", "aggregateOperator": "count", "stepInterval": 60});
+        let with = |f: &str| -> QueryRangeParams {
+            serde_json::from_value(json!({"start": 1, "end": 2, "compositeQuery": {"queryType": "builder", "panelType": "graph",
+                "builderQueries": {"A": a.clone(), "F1": {"queryName": "F1", "expression": f}}}}))
+            .unwrap()
+        };
+        assert!(validate(&with("A*2")).is_ok());
+        assert!(validate(&with("B*2"))
+            .unwrap_err()
+            .contains("unknown query B"));
+        assert!(validate(&with("A+")).is_err());
+        assert!(validate(&with("F1+A")).is_err());
+        assert!(validate(&with(&"-".repeat(60_000)))
+            .unwrap_err()
+            .contains("longer"));
     }
 }

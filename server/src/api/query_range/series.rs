@@ -145,9 +145,14 @@ pub fn format_value(v: f64) -> String {
 }
 
 /// Start of the step bucket holding `ts_ns`, in ms (buckets align to multiples of the step).
+/// Saturating, and a step below one second counts as one, so no input can overflow or divide by 0.
 pub fn bucket_ms(ts_ns: i64, step_s: i64) -> i64 {
-    let step_ns = step_s * 1_000_000_000;
-    ts_ns.div_euclid(step_ns) * step_s * 1000
+    let step_s = step_s.max(1);
+    let step_ns = step_s.saturating_mul(1_000_000_000);
+    ts_ns
+        .div_euclid(step_ns)
+        .saturating_mul(step_s)
+        .saturating_mul(1000)
 }
 
 #[cfg(test)]
@@ -185,5 +190,7 @@ mod tests {
     fn buckets_align_to_step() {
         assert_eq!(bucket_ms(125_000_000_000, 60), 120_000);
         assert_eq!(bucket_ms(59_999_999_999, 60), 0);
+        assert_eq!(bucket_ms(1_700_000_000_000_000_000, 1 << 55), 0);
+        assert_eq!(bucket_ms(5, 0), 0);
     }
 }

@@ -203,7 +203,7 @@ pub fn aggregate(
         select.push("0".to_string());
     } else {
         select.push("ts / ?".to_string());
-        params.push((step * 1_000_000_000).into());
+        params.push(step.max(1).saturating_mul(1_000_000_000).into());
     }
     let mut group_where = Vec::new();
     let mut decodes = Vec::new();
@@ -289,7 +289,7 @@ pub fn aggregate(
         if whole_range {
             start_ns / 1_000_000
         } else {
-            b * step * 1000
+            b.saturating_mul(step).saturating_mul(1000)
         }
     };
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {

@@ -11,6 +11,7 @@ use super::model::{quantile_of, BuilderQuery};
 use super::rfc3339_nano;
 use super::series::{Labels, SeriesSet};
 use super::table::{decode_value, SPANS};
+use crate::store::rows::lossy_i64;
 use crate::store::sketch::Sketch;
 
 const NS_PER_MIN: i64 = 60_000_000_000;
@@ -87,9 +88,9 @@ pub fn graph_from_rollup(
     // (labels, bucket ms) → (calls, errors, duration sum, sketch)
     let mut acc: HashMap<(Labels, i64), (i64, i64, i64, Sketch)> = HashMap::new();
     while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        let service: String = r.get(0).unwrap();
-        let name: String = r.get(1).unwrap();
-        let minute: i64 = r.get(2).unwrap();
+        let service: String = r.get(0).map_err(|e| e.to_string())?;
+        let name: String = r.get(1).map_err(|e| e.to_string())?;
+        let minute: i64 = r.get(2).map_err(|e| e.to_string())?;
         let labels: Labels = q
             .group_by
             .iter()
@@ -108,11 +109,14 @@ pub fn graph_from_rollup(
         let e = acc
             .entry((labels, bucket))
             .or_insert_with(|| (0, 0, 0, Sketch::default()));
-        e.0 += r.get::<_, i64>(3).unwrap();
-        e.1 += r.get::<_, i64>(4).unwrap();
-        e.2 += r.get::<_, i64>(5).unwrap();
+        let read = |i| lossy_i64(r, i).map_err(|e| e.to_string());
+        e.0 = e.0.saturating_add(read(3)?);
+        e.1 = e.1.saturating_add(read(4)?);
+        e.2 = e.2.saturating_add(read(5)?);
         if quantile.is_some() {
-            e.3.merge(&Sketch::decode(&r.get::<_, Vec<u8>>(6).unwrap()));
+            e.3.merge(&Sketch::decode(
+                &r.get::<_, Vec<u8>>(6).map_err(|e| e.to_string())?,
+            ));
         }
     }
     let mut out = SeriesSet::default();
