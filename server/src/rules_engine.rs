@@ -33,7 +33,7 @@ pub async fn run(store: Store, tick: Duration, mut stop: watch::Receiver<bool>) 
             })
             .await;
         if let Err(e) = res {
-            eprintln!("rules: evaluation failed: {e}");
+            tracing::error!(error = %e, "rules: evaluation failed");
         }
     }
 }
@@ -72,10 +72,20 @@ pub fn evaluate_due(
         n += 1;
         // Each rule is contained: a panic or error in one rule's query leaves it inactive
         // and the others are still evaluated.
-        let breached = match catch_unwind(AssertUnwindSafe(|| condition_holds(c, &rule, now_ms))) {
-            Ok(b) => b.unwrap_or(false),
+        let started = std::time::Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| condition_holds(c, &rule, now_ms)));
+        crate::metrics::rule_evaluation(
+            matches!(outcome, Ok(Some(_))),
+            started.elapsed().as_secs_f64(),
+        );
+        let breached = match outcome {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                tracing::warn!(rule = id, "rules: rule could not be evaluated");
+                false
+            }
             Err(_) => {
-                eprintln!("rules: rule {id} panicked during evaluation");
+                tracing::error!(rule = id, "rules: rule panicked during evaluation");
                 false
             }
         };
@@ -97,7 +107,7 @@ pub fn evaluate_due(
             "UPDATE rules SET state = ?1, pending_since = ?2 WHERE id = ?3",
             params![new_state, since, id],
         ) {
-            eprintln!("rules: cannot record the state of rule {id}: {e}");
+            tracing::error!(rule = id, error = %e, "rules: cannot record the rule's state");
         }
     }
     Ok(n)

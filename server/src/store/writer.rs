@@ -147,7 +147,7 @@ pub fn run(
     let _alive = AliveGuard(shared.clone());
     let reload = |conn: &Connection| {
         SeenCache::load(conn).unwrap_or_else(|e| {
-            eprintln!("autocomplete cache: cannot load: {e}");
+            tracing::error!(error = %e, "autocomplete cache: cannot load");
             SeenCache::default()
         })
     };
