@@ -441,3 +441,26 @@ pub fn parse_float(s: &str) -> f64 {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+/// A saved explorer view (`/api/v1/explorer/views`); fields we do not use are kept.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedView {
+    #[serde(default)]
+    pub uuid: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub source_page: String,
+    /// The API `compositeQuery` (`builderQueries` keyed by name).
+    #[serde(default)]
+    pub composite_query: Value,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub extra_data: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub created_by: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub updated_at: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
