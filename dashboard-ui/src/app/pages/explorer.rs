@@ -221,8 +221,9 @@ fn render_results(source: &'static str, panel: &str, q: &Query, data: QueryRange
                 .into_iter()
                 .enumerate()
                 .map(|(i, (qn, name, m))| {
+                    let key = name.clone();
                     view! {
-                        <tr data-series=name.clone()>
+                        <tr data-series=key>
                             <td><span class="swatch" style=format!("background:{}", palette(i))></span>{qn}</td>
                             <td>{name}</td>
                             <td class="num">{m.points}</td>
