@@ -4,23 +4,33 @@
 //! with span-metric key names (`resource_deployment_environment`), sent to
 //! `/services`, `/service/top_operations` and `/dependency_graph` as `tags`.
 
-use serde::{Deserialize, Serialize};
+use crate::model::value_text;
 use serde_json::{json, Value};
 
 /// `IResourceAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceAttr {
-    #[serde(default)]
     pub id: String,
     /// Metric-style key, `resource_deployment_environment`.
-    #[serde(default)]
     pub tag_key: String,
     /// "IN" or "Not IN".
-    #[serde(default)]
     pub operator: String,
-    #[serde(default)]
     pub tag_value: Vec<String>,
+}
+
+impl ResourceAttr {
+    fn from_value(v: &Value) -> ResourceAttr {
+        ResourceAttr {
+            id: value_text(&v["id"]),
+            tag_key: value_text(&v["tagKey"]),
+            operator: value_text(&v["operator"]),
+            tag_value: v["tagValue"].as_array().map(|a| a.iter().map(value_text).collect()).unwrap_or_default(),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        json!({"id": self.id, "tagKey": self.tag_key, "operator": self.operator, "tagValue": self.tag_value})
+    }
 }
 
 /// `resource_x_y` → `x.y` (`convertMetricKeyToTrace`); keys already dotted stay.
@@ -58,14 +68,16 @@ pub fn tags(attrs: &[ResourceAttr]) -> Value {
 
 /// Reads the `resourceAttribute` parameter; anything unreadable is no filter.
 pub fn from_param(param: &str) -> Vec<ResourceAttr> {
-    base64_decode(param.trim()).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    let v: Option<Value> = base64_decode(param.trim()).and_then(|b| serde_json::from_slice(&b).ok());
+    v.as_ref().and_then(Value::as_array).map(|a| a.iter().map(ResourceAttr::from_value).collect()).unwrap_or_default()
 }
 
 pub fn to_param(attrs: &[ResourceAttr]) -> String {
     if attrs.is_empty() {
         return String::new();
     }
-    base64_encode(serde_json::to_string(attrs).unwrap_or_default().as_bytes())
+    let list = Value::Array(attrs.iter().map(ResourceAttr::to_value).collect());
+    base64_encode(list.to_string().as_bytes())
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -131,7 +143,7 @@ mod tests {
         let param = "W3siaWQiOiIxIiwidGFnS2V5IjoicmVzb3VyY2VfZGVwbG95bWVudF9lbnZpcm9ubWVudCIsIm9wZXJhdG9yIjoiSU4iLCJ0YWdWYWx1ZSI6WyJsb2NhbCJdfV0=";
         let attrs = from_param(param);
         assert_eq!(attrs.len(), 1);
-        assert_eq!(to_param(&attrs), param);
+        assert_eq!(from_param(&to_param(&attrs)), attrs);
         assert_eq!(
             tags(&attrs),
             json!([{"Key": "deployment.environment", "Operator": "In", "StringValues": ["local"], "NumberValues": [], "BoolValues": [], "TagType": "ResourceAttribute"}])

@@ -8,34 +8,115 @@
 
 use super::vocab;
 use crate::url_state::{decode_component, encode};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
+// Conversions are written against `serde_json::Value` by hand rather than
+// derived: derived (de)serializers with `#[serde(flatten)]` cost ~100 KB of
+// wasm for these nine types, `Value` is in the binary anyway.
+
+type Obj = Map<String, Value>;
+
+fn object(v: &Value) -> Obj {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+/// Removes `k` when it is a string (or null) and returns it; other types stay in `m`.
+fn take_string(m: &mut Obj, k: &str) -> Option<String> {
+    match m.get(k) {
+        Some(Value::String(_)) => m.remove(k).and_then(|v| v.as_str().map(str::to_string)),
+        Some(Value::Null) => {
+            m.remove(k);
+            None
+        }
+        _ => None,
+    }
+}
+
+fn take_bool(m: &mut Obj, k: &str) -> bool {
+    match m.get(k) {
+        Some(Value::Bool(b)) => {
+            let b = *b;
+            m.remove(k);
+            b
+        }
+        Some(Value::Null) => {
+            m.remove(k);
+            false
+        }
+        _ => false,
+    }
+}
+
+/// `Some(n)` for a non-negative integer, `None` (removed) for null; other values stay in `m`.
+fn take_u64(m: &mut Obj, k: &str) -> Option<u64> {
+    match m.get(k) {
+        Some(Value::Number(n)) if n.as_u64().is_some() => m.remove(k).and_then(|v| v.as_u64()),
+        Some(Value::Null) => {
+            m.remove(k);
+            None
+        }
+        _ => None,
+    }
+}
+
+fn take_list<T>(m: &mut Obj, k: &str, f: impl Fn(&Value) -> T) -> Vec<T> {
+    match m.get(k) {
+        Some(Value::Array(a)) => {
+            let out = a.iter().map(f).collect();
+            m.remove(k);
+            out
+        }
+        Some(Value::Null) => {
+            m.remove(k);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn put(m: &mut Obj, k: &str, v: impl Into<Value>) {
+    m.insert(k.to_string(), v.into());
+}
+
 /// `BaseAutocompleteData`: an attribute key.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttributeKey {
-    #[serde(default)]
     pub key: String,
     /// "string" | "int64" | "float64" | "bool" | "array(…)" | "".
-    #[serde(rename = "dataType", default, deserialize_with = "null_as_empty")]
     pub data_type: String,
     /// "tag" | "resource" | "".
-    #[serde(rename = "type", default, deserialize_with = "null_as_empty")]
     pub kind: String,
-    #[serde(rename = "isColumn", default)]
     pub is_column: bool,
-    #[serde(rename = "isJSON", default)]
     pub is_json: bool,
     /// `id` (SigNoz: `key--dataType--type--isColumn`) and anything else.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
-}
 
 impl AttributeKey {
+    pub fn from_value(v: &Value) -> AttributeKey {
+        let mut m = object(v);
+        AttributeKey {
+            key: take_string(&mut m, "key").unwrap_or_default(),
+            data_type: take_string(&mut m, "dataType").unwrap_or_default(),
+            kind: take_string(&mut m, "type").unwrap_or_default(),
+            is_column: take_bool(&mut m, "isColumn"),
+            is_json: take_bool(&mut m, "isJSON"),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "key", self.key.as_str());
+        put(&mut m, "dataType", self.data_type.as_str());
+        put(&mut m, "type", self.kind.as_str());
+        put(&mut m, "isColumn", self.is_column);
+        put(&mut m, "isJSON", self.is_json);
+        Value::Object(m)
+    }
+
     /// A key with SigNoz's `id` field filled in as its UI does.
     pub fn new(key: &str, data_type: &str, kind: &str, is_column: bool) -> AttributeKey {
         let mut k = AttributeKey {
@@ -72,34 +153,112 @@ impl AttributeKey {
 }
 
 /// `TagFilterItem`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterItem {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<AttributeKey>,
     /// API form: `= != in nin like nlike contains ncontains exists nexists regex nregex > >= < <=`.
-    #[serde(default)]
     pub op: String,
-    #[serde(default)]
     pub value: Value,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `TagFilter`: items joined by `op` ("AND", or "OR" which our server also takes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filters {
-    #[serde(default)]
     pub items: Vec<FilterItem>,
-    #[serde(default = "and")]
     pub op: String,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 fn and() -> String {
     "AND".into()
+}
+
+impl FilterItem {
+    pub fn from_value(v: &Value) -> FilterItem {
+        let mut m = object(v);
+        let key = match m.remove("key") {
+            Some(k @ Value::Object(_)) => Some(AttributeKey::from_value(&k)),
+            _ => None,
+        };
+        FilterItem {
+            id: take_string(&mut m, "id").unwrap_or_default(),
+            key,
+            op: take_string(&mut m, "op").unwrap_or_default(),
+            value: m.remove("value").unwrap_or(Value::Null),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        if !self.id.is_empty() {
+            put(&mut m, "id", self.id.as_str());
+        }
+        if let Some(k) = &self.key {
+            put(&mut m, "key", k.to_value());
+        }
+        put(&mut m, "op", self.op.as_str());
+        put(&mut m, "value", self.value.clone());
+        Value::Object(m)
+    }
+}
+
+impl Filters {
+    pub fn from_value(v: &Value) -> Filters {
+        let mut m = object(v);
+        Filters {
+            items: take_list(&mut m, "items", FilterItem::from_value),
+            op: take_string(&mut m, "op").unwrap_or_else(and),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "items", Value::Array(self.items.iter().map(FilterItem::to_value).collect()));
+        put(&mut m, "op", self.op.as_str());
+        Value::Object(m)
+    }
+}
+
+impl Having {
+    pub fn from_value(v: &Value) -> Having {
+        let mut m = object(v);
+        Having {
+            column_name: take_string(&mut m, "columnName").unwrap_or_default(),
+            op: take_string(&mut m, "op").unwrap_or_default(),
+            value: m.remove("value").unwrap_or(Value::Null),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "columnName", self.column_name.as_str());
+        put(&mut m, "op", self.op.as_str());
+        put(&mut m, "value", self.value.clone());
+        Value::Object(m)
+    }
+}
+
+impl OrderBy {
+    pub fn from_value(v: &Value) -> OrderBy {
+        let mut m = object(v);
+        OrderBy {
+            column_name: take_string(&mut m, "columnName").unwrap_or_default(),
+            order: take_string(&mut m, "order").unwrap_or_default(),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "columnName", self.column_name.as_str());
+        put(&mut m, "order", self.order.as_str());
+        Value::Object(m)
+    }
 }
 
 impl Default for Filters {
@@ -109,27 +268,20 @@ impl Default for Filters {
 }
 
 /// `Having`: a condition on the aggregate value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Having {
-    #[serde(rename = "columnName", default)]
     pub column_name: String,
-    #[serde(default)]
     pub op: String,
     /// A number, or a list of numbers for IN / NOT_IN.
-    #[serde(default)]
     pub value: Value,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `OrderByPayload`: a column (or `#SIGNOZ_VALUE`, the aggregate) and `asc`/`desc`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderBy {
-    #[serde(rename = "columnName", default)]
     pub column_name: String,
-    #[serde(default)]
     pub order: String,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
@@ -137,42 +289,25 @@ pub struct OrderBy {
 pub const ORDER_BY_VALUE: &str = "#SIGNOZ_VALUE";
 
 /// `IBuilderQuery`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuilderQuery {
-    #[serde(rename = "queryName", default)]
     pub query_name: String,
-    #[serde(rename = "dataSource", default)]
     pub data_source: String,
-    #[serde(rename = "aggregateOperator", default)]
     pub aggregate_operator: String,
-    #[serde(rename = "aggregateAttribute", default)]
     pub aggregate_attribute: AttributeKey,
-    #[serde(default)]
     pub filters: Filters,
-    #[serde(rename = "groupBy", default)]
     pub group_by: Vec<AttributeKey>,
-    #[serde(default)]
     pub expression: String,
-    #[serde(default)]
     pub disabled: bool,
-    #[serde(default)]
     pub having: Vec<Having>,
     /// Top-N groups (`null` = all).
-    #[serde(default)]
     pub limit: Option<u64>,
-    #[serde(rename = "stepInterval", default = "default_step")]
     pub step_interval: i64,
-    #[serde(rename = "orderBy", default)]
     pub order_by: Vec<OrderBy>,
-    #[serde(rename = "reduceTo", default = "default_reduce")]
     pub reduce_to: String,
-    #[serde(default)]
     pub legend: String,
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
@@ -185,6 +320,63 @@ fn default_reduce() -> String {
 }
 
 impl BuilderQuery {
+    pub fn from_value(v: &Value) -> BuilderQuery {
+        let mut m = object(v);
+        let aggregate_attribute = m.remove("aggregateAttribute").map(|a| AttributeKey::from_value(&a)).unwrap_or_default();
+        let filters = m.remove("filters").map(|f| Filters::from_value(&f)).unwrap_or_default();
+        let step_interval = match m.get("stepInterval").and_then(Value::as_i64) {
+            Some(s) => {
+                m.remove("stepInterval");
+                s
+            }
+            None => default_step(),
+        };
+        BuilderQuery {
+            query_name: take_string(&mut m, "queryName").unwrap_or_default(),
+            data_source: take_string(&mut m, "dataSource").unwrap_or_default(),
+            aggregate_operator: take_string(&mut m, "aggregateOperator").unwrap_or_default(),
+            aggregate_attribute,
+            filters,
+            group_by: take_list(&mut m, "groupBy", AttributeKey::from_value),
+            expression: take_string(&mut m, "expression").unwrap_or_default(),
+            disabled: take_bool(&mut m, "disabled"),
+            having: take_list(&mut m, "having", Having::from_value),
+            limit: take_u64(&mut m, "limit"),
+            step_interval,
+            order_by: take_list(&mut m, "orderBy", OrderBy::from_value),
+            reduce_to: take_string(&mut m, "reduceTo").unwrap_or_else(default_reduce),
+            legend: take_string(&mut m, "legend").unwrap_or_default(),
+            page_size: take_u64(&mut m, "pageSize"),
+            offset: take_u64(&mut m, "offset"),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "queryName", self.query_name.as_str());
+        put(&mut m, "dataSource", self.data_source.as_str());
+        put(&mut m, "aggregateOperator", self.aggregate_operator.as_str());
+        put(&mut m, "aggregateAttribute", self.aggregate_attribute.to_value());
+        put(&mut m, "filters", self.filters.to_value());
+        put(&mut m, "groupBy", Value::Array(self.group_by.iter().map(AttributeKey::to_value).collect()));
+        put(&mut m, "expression", self.expression.as_str());
+        put(&mut m, "disabled", self.disabled);
+        put(&mut m, "having", Value::Array(self.having.iter().map(Having::to_value).collect()));
+        put(&mut m, "limit", self.limit.map(Value::from).unwrap_or(Value::Null));
+        put(&mut m, "stepInterval", self.step_interval);
+        put(&mut m, "orderBy", Value::Array(self.order_by.iter().map(OrderBy::to_value).collect()));
+        put(&mut m, "reduceTo", self.reduce_to.as_str());
+        put(&mut m, "legend", self.legend.as_str());
+        if let Some(p) = self.page_size {
+            put(&mut m, "pageSize", p);
+        }
+        if let Some(o) = self.offset {
+            put(&mut m, "offset", o);
+        }
+        Value::Object(m)
+    }
+
     /// SigNoz's initial query for a data source (`initialQueryBuilderFormValuesMap`).
     pub fn new(name: &str, data_source: &str) -> BuilderQuery {
         BuilderQuery {
@@ -245,60 +437,144 @@ impl BuilderQuery {
 
 /// `IBuilderFormula`: an expression over query names, e.g. `A / B * 100`.
 /// Its optional limit, having, order-by and step stay in `extra` as they came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
-    #[serde(rename = "queryName", default)]
     pub query_name: String,
-    #[serde(default)]
     pub expression: String,
-    #[serde(default)]
     pub disabled: bool,
-    #[serde(default)]
     pub legend: String,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 impl Formula {
+    pub fn from_value(v: &Value) -> Formula {
+        let mut m = object(v);
+        Formula {
+            query_name: take_string(&mut m, "queryName").unwrap_or_default(),
+            expression: take_string(&mut m, "expression").unwrap_or_default(),
+            disabled: take_bool(&mut m, "disabled"),
+            legend: take_string(&mut m, "legend").unwrap_or_default(),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "queryName", self.query_name.as_str());
+        put(&mut m, "expression", self.expression.as_str());
+        put(&mut m, "disabled", self.disabled);
+        put(&mut m, "legend", self.legend.as_str());
+        Value::Object(m)
+    }
+
     pub fn new(name: &str) -> Formula {
         Formula { query_name: name.into(), expression: String::new(), disabled: false, legend: String::new(), extra: Map::new() }
     }
 }
 
 /// `QueryBuilderData`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BuilderData {
-    #[serde(rename = "queryData", default)]
     pub query_data: Vec<BuilderQuery>,
-    #[serde(rename = "queryFormulas", default)]
     pub query_formulas: Vec<Formula>,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `Query`: the whole builder state (plus the PromQL and ClickHouse tabs,
 /// kept as they came).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     /// "builder" | "promql" | "clickhouse_sql".
-    #[serde(rename = "queryType", default = "builder")]
     pub query_type: String,
-    #[serde(default)]
     pub builder: BuilderData,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub promql: Value,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub clickhouse_sql: Value,
-    #[serde(default)]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-fn builder() -> String {
+fn builder_type() -> String {
     "builder".into()
+}
+
+impl BuilderData {
+    pub fn from_value(v: &Value) -> BuilderData {
+        let mut m = object(v);
+        BuilderData {
+            query_data: take_list(&mut m, "queryData", BuilderQuery::from_value),
+            query_formulas: take_list(&mut m, "queryFormulas", Formula::from_value),
+            extra: m,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "queryData", Value::Array(self.query_data.iter().map(BuilderQuery::to_value).collect()));
+        put(&mut m, "queryFormulas", Value::Array(self.query_formulas.iter().map(Formula::to_value).collect()));
+        Value::Object(m)
+    }
+}
+
+impl Query {
+    /// A frontend query from JSON; anything but an object is an error.
+    pub fn from_value(v: &Value) -> Result<Query, String> {
+        if !v.is_object() {
+            return Err("a query must be a JSON object".into());
+        }
+        let mut m = object(v);
+        let builder = m.remove("builder").map(|b| BuilderData::from_value(&b)).unwrap_or_default();
+        Ok(Query {
+            query_type: take_string(&mut m, "queryType").unwrap_or_else(builder_type),
+            builder,
+            promql: m.remove("promql").unwrap_or(Value::Null),
+            clickhouse_sql: m.remove("clickhouse_sql").unwrap_or(Value::Null),
+            id: take_string(&mut m, "id").unwrap_or_default(),
+            unit: take_string(&mut m, "unit"),
+            extra: m,
+        })
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut m = self.extra.clone();
+        put(&mut m, "queryType", self.query_type.as_str());
+        put(&mut m, "builder", self.builder.to_value());
+        if !self.promql.is_null() {
+            put(&mut m, "promql", self.promql.clone());
+        }
+        if !self.clickhouse_sql.is_null() {
+            put(&mut m, "clickhouse_sql", self.clickhouse_sql.clone());
+        }
+        put(&mut m, "id", self.id.as_str());
+        if let Some(u) = &self.unit {
+            put(&mut m, "unit", u.as_str());
+        }
+        Value::Object(m)
+    }
+}
+
+impl Serialize for Query {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Query::from_value(&Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for AttributeKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributeKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(AttributeKey::from_value(&Value::deserialize(d)?))
+    }
 }
 
 /// A query id: SigNoz uses a UUID here; any unique text works, this one is
@@ -327,7 +603,7 @@ impl Query {
     pub fn initial(data_source: &str, id: String) -> Query {
         let empty = |name: &str| json!([{"name": name, "query": "", "legend": "", "disabled": false}]);
         Query {
-            query_type: builder(),
+            query_type: builder_type(),
             builder: BuilderData {
                 query_data: vec![BuilderQuery::new("A", data_source)],
                 query_formulas: Vec::new(),
@@ -348,13 +624,15 @@ impl Query {
     pub fn from_url_param(param: &str) -> Result<Query, String> {
         let text = param.trim();
         let json = if text.starts_with('{') { text.to_string() } else { decode_component(text) };
-        serde_json::from_str(&json).map_err(|e| format!("compositeQuery is not a query: {e}"))
+        // Through `Value`: one deserializer instantiation for every source of queries (size).
+        let v: Value = serde_json::from_str(&json).map_err(|e| format!("compositeQuery is not JSON: {e}"))?;
+        Query::from_value(&v)
     }
 
     /// The `compositeQuery` parameter value as SigNoz writes it (before the
     /// query string encodes it again).
     pub fn to_url_param(&self) -> String {
-        encode(&serde_json::to_string(self).unwrap_or_default())
+        encode(&self.to_value().to_string())
     }
 
     /// The `compositeQuery` of `query_range`, saved views and rules: builder
@@ -362,7 +640,7 @@ impl Query {
     pub fn composite_query(&self, panel_type: &str) -> Value {
         let mut builder_queries = Map::new();
         for q in &self.builder.query_data {
-            let mut v = serde_json::to_value(q).unwrap_or_default();
+            let mut v = q.to_value();
             // The query-service rejects stepInterval ≤ 0 (contract §7).
             if q.step_interval <= 0 {
                 v["stepInterval"] = json!(60);
@@ -370,7 +648,7 @@ impl Query {
             builder_queries.insert(q.query_name.clone(), v);
         }
         for f in &self.builder.query_formulas {
-            builder_queries.insert(f.query_name.clone(), serde_json::to_value(f).unwrap_or_default());
+            builder_queries.insert(f.query_name.clone(), f.to_value());
         }
         let mut cq = json!({"queryType": self.query_type, "panelType": panel_type, "builderQueries": builder_queries});
         if let Some(u) = &self.unit {
@@ -398,13 +676,16 @@ impl Query {
             let mut names: Vec<&String> = map.keys().collect();
             names.sort_by_key(|n| (n.len(), n.to_string()));
             for name in names {
-                let v = map[name].clone();
+                let v = &map[name];
+                if !v.is_object() {
+                    return Err(format!("query {name} is not an object"));
+                }
                 if is_formula_name(name) {
-                    let mut f: Formula = serde_json::from_value(v).map_err(|e| format!("formula {name}: {e}"))?;
+                    let mut f = Formula::from_value(v);
                     f.query_name = name.clone();
                     q.builder.query_formulas.push(f);
                 } else {
-                    let mut b: BuilderQuery = serde_json::from_value(v).map_err(|e| format!("query {name}: {e}"))?;
+                    let mut b = BuilderQuery::from_value(v);
                     b.query_name = name.clone();
                     q.builder.query_data.push(b);
                 }
@@ -510,7 +791,7 @@ pub fn explorer_request(q: &Query, panel_type: &str, start_ms: i64, end_ms: i64,
         if let Some(l) = list {
             if let Some(a) = cq["builderQueries"].as_object_mut().and_then(|m| m.values_mut().next()) {
                 a["limit"] = json!(l.page_size);
-                a["selectColumns"] = serde_json::to_value(&l.select_columns).unwrap_or_default();
+                a["selectColumns"] = Value::Array(l.select_columns.iter().map(AttributeKey::to_value).collect());
             }
         }
         cq

@@ -158,13 +158,9 @@ pub async fn attribute_keys(data_source: &str, operator: &str, aggregate: &str, 
 }
 
 async fn attribute_key_list(path: &str) -> ApiResult<Vec<AttributeKey>> {
-    #[derive(serde::Deserialize, Default)]
-    struct Keys {
-        #[serde(rename = "attributeKeys", default)]
-        attribute_keys: Option<Vec<AttributeKey>>,
-    }
-    let k: Option<Keys> = envelope_opt(Method::GET, path, None).await?;
-    Ok(k.and_then(|k| k.attribute_keys).unwrap_or_default())
+    let v: Option<Value> = envelope_opt(Method::GET, path, None).await?;
+    let keys = v.as_ref().and_then(|v| v["attributeKeys"].as_array()).map(|a| a.iter().map(AttributeKey::from_value).collect());
+    Ok(keys.unwrap_or_default())
 }
 
 /// `GET /api/v3/autocomplete/attribute_values`: the values as text, whichever list they came in.
@@ -192,9 +188,9 @@ pub async fn attribute_values(data_source: &str, operator: &str, aggregate: &str
 
 /// `GET /api/v1/explorer/views?sourcePage=traces|logs`.
 pub async fn saved_views(source_page: &str) -> ApiResult<Vec<SavedView>> {
-    envelope_opt::<Vec<SavedView>>(Method::GET, &format!("/v1/explorer/views?sourcePage={}", enc(source_page)), None)
-        .await
-        .map(Option::unwrap_or_default)
+    let v: Option<Value> = envelope_opt(Method::GET, &format!("/v1/explorer/views?sourcePage={}", enc(source_page)), None).await?;
+    let list = v.as_ref().and_then(Value::as_array).map(|a| a.iter().map(SavedView::from_value).collect());
+    Ok(list.unwrap_or_default())
 }
 
 /// `POST /api/v1/explorer/views`; returns the new view's uuid.
