@@ -137,11 +137,28 @@ pub fn QueryBuilder(
     body
 }
 
+/// Reads query `i`, tracked: only for reactive closures.
 fn with_query<R>(query: RwSignal<Query>, i: usize, f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R) -> Option<R> {
     query.with(|q| q.builder.query_data.get(i).map(f))
 }
 
+/// Reads query `i` untracked: for building the form (a tracked read there
+/// would rebuild the whole form on every edit).
+fn peek_query<R>(query: RwSignal<Query>, i: usize, f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R) -> Option<R> {
+    query.with_untracked(|q| q.builder.query_data.get(i).map(f))
+}
+
 fn edit_query(query: RwSignal<Query>, i: usize, f: impl FnOnce(&mut crate::query_builder::composite::BuilderQuery)) {
+    let mut f = Some(f);
+    edit_query_dyn(query, i, &mut |b| {
+        if let Some(f) = f.take() {
+            f(b)
+        }
+    });
+}
+
+/// One instantiation of the signal update for every edit (wasm size).
+fn edit_query_dyn(query: RwSignal<Query>, i: usize, f: &mut dyn FnMut(&mut crate::query_builder::composite::BuilderQuery)) {
     query.update(|q| {
         if let Some(b) = q.builder.query_data.get_mut(i) {
             f(b)
@@ -173,7 +190,7 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
         }
     });
     let ds = qs.data_source.clone();
-    let current_op = with_query(query, i, |b| b.aggregate_operator.clone()).unwrap_or_default();
+    let current_op = peek_query(query, i, |b| b.aggregate_operator.clone()).unwrap_or_default();
     let agg_select = view! {
         <label>"Aggregate"
             <select aria-label=format!("Aggregate of {name}") on:change=move |ev| {
@@ -188,7 +205,7 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
         </label>
     };
     let attr_input = qs.needs_attribute.then(|| {
-        let initial = with_query(query, i, |b| b.aggregate_attribute.key.clone()).unwrap_or_default();
+        let initial = peek_query(query, i, |b| b.aggregate_attribute.key.clone()).unwrap_or_default();
         let aggs_id2 = aggs_id.clone();
         view! {
             <label>"Attribute"
@@ -238,13 +255,13 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
     let order_options = {
         let mut cols = vec![(String::new(), "—".to_string()), (ORDER_BY_VALUE.to_string(), "value".to_string())];
         cols.extend(qs.group_by.iter().map(|k| (k.clone(), k.clone())));
-        let current = with_query(query, i, |b| b.order_by.first().map(|o| o.column_name.clone()).unwrap_or_default()).unwrap_or_default();
+        let current = peek_query(query, i, |b| b.order_by.first().map(|o| o.column_name.clone()).unwrap_or_default()).unwrap_or_default();
         cols.into_iter().map(|(v, l)| view! { <option value=v.clone() selected=v == current>{l}</option> }).collect_view()
     };
-    let order_dir = with_query(query, i, |b| b.order_by.first().map(|o| o.order.clone()).unwrap_or_default()).unwrap_or_default();
-    let limit0 = with_query(query, i, |b| b.limit.map(|l| l.to_string()).unwrap_or_default()).unwrap_or_default();
-    let legend0 = with_query(query, i, |b| b.legend.clone()).unwrap_or_default();
-    let step0 = with_query(query, i, |b| b.step_interval.to_string()).unwrap_or_default();
+    let order_dir = peek_query(query, i, |b| b.order_by.first().map(|o| o.order.clone()).unwrap_or_default()).unwrap_or_default();
+    let limit0 = peek_query(query, i, |b| b.limit.map(|l| l.to_string()).unwrap_or_default()).unwrap_or_default();
+    let legend0 = peek_query(query, i, |b| b.legend.clone()).unwrap_or_default();
+    let step0 = peek_query(query, i, |b| b.step_interval.to_string()).unwrap_or_default();
     let name2 = name.clone();
     view! {
         <fieldset class="qb-query" class:disabled=disabled>
