@@ -52,13 +52,13 @@ fn shape_of(q: &Query) -> Shape {
 }
 
 /// The exact key among suggestions, preferring the scope already chosen.
-fn resolve_key(text: &str, kind: &str, suggestions: &[AttributeKey]) -> AttributeKey {
-    let text = text.trim();
+fn resolve_key(typed: &str, kind: &str, suggestions: &[AttributeKey]) -> AttributeKey {
+    let text = typed.trim();
     let mut matches = suggestions.iter().filter(|k| k.key == text);
     let first = matches.clone().next();
     match matches.find(|k| k.kind == kind).or(first) {
         Some(k) => AttributeKey::new(&k.key, &k.data_type, &k.kind, k.is_column),
-        None => AttributeKey::new(text, "", kind, false),
+        None => AttributeKey::new(typed, "", kind, false),
     }
 }
 
@@ -205,11 +205,10 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
         </label>
     };
     let attr_input = qs.needs_attribute.then(|| {
-        let initial = peek_query(query, i, |b| b.aggregate_attribute.key.clone()).unwrap_or_default();
         let aggs_id2 = aggs_id.clone();
         view! {
             <label>"Attribute"
-                <input type="text" list=aggs_id2 placeholder="e.g. durationNano" value=initial aria-label=format!("Aggregate attribute of {name}")
+                <input type="text" list=aggs_id2 placeholder="e.g. durationNano" prop:value=move || with_query(query, i, |b| b.aggregate_attribute.key.clone()).unwrap_or_default() aria-label=format!("Aggregate attribute of {name}")
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
                         let k = resolve_key(&text, "", &aggs.get_untracked());
@@ -241,11 +240,13 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
         })
         .collect_view();
     let keys_id2 = keys_id.clone();
+    let group_text = RwSignal::new(String::new());
     let group_input = view! {
-        <input type="text" list=keys_id2 placeholder="add key…" aria-label=format!("Group by of {name}")
-            on:input=move |ev| fetch_keys(query, i, event_target_value(&ev), keys)
+        <input type="text" list=keys_id2 placeholder="add key…" aria-label=format!("Group by of {name}") prop:value=move || group_text.get()
+            on:input=move |ev| { let t = event_target_value(&ev); group_text.set(t.clone()); fetch_keys(query, i, t, keys) }
             on:change=move |ev| {
                 let text = event_target_value(&ev);
+                group_text.set(String::new());
                 if text.trim().is_empty() { return; }
                 let k = resolve_key(&text, "", &keys.get_untracked());
                 edit_query(query, i, |b| { if !b.group_by.iter().any(|g| g.key == k.key) { b.group_by.push(k); } });
@@ -259,9 +260,6 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
         cols.into_iter().map(|(v, l)| view! { <option value=v.clone() selected=v == current>{l}</option> }).collect_view()
     };
     let order_dir = peek_query(query, i, |b| b.order_by.first().map(|o| o.order.clone()).unwrap_or_default()).unwrap_or_default();
-    let limit0 = peek_query(query, i, |b| b.limit.map(|l| l.to_string()).unwrap_or_default()).unwrap_or_default();
-    let legend0 = peek_query(query, i, |b| b.legend.clone()).unwrap_or_default();
-    let step0 = peek_query(query, i, |b| b.step_interval.to_string()).unwrap_or_default();
     let name2 = name.clone();
     view! {
         <fieldset class="qb-query" class:disabled=disabled>
@@ -319,11 +317,11 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
                     <option value="desc" selected=order_dir != "asc">"desc"</option>
                     <option value="asc" selected=order_dir == "asc">"asc"</option>
                 </select>
-                <label>"Limit"<input type="number" min="0" class="short" value=limit0 aria-label=format!("Limit of {}", qs.name)
+                <label>"Limit"<input type="number" min="0" class="short" prop:value=move || with_query(query, i, |b| b.limit.map(|l| l.to_string()).unwrap_or_default()).unwrap_or_default() aria-label=format!("Limit of {}", qs.name)
                     on:input=move |ev| { let v = event_target_value(&ev).trim().parse::<u64>().ok().filter(|n| *n > 0); edit_query(query, i, |b| b.limit = v); }/></label>
-                <label>"Legend"<input type="text" value=legend0 placeholder="{{key}}" aria-label=format!("Legend of {}", qs.name)
+                <label>"Legend"<input type="text" prop:value=move || with_query(query, i, |b| b.legend.clone()).unwrap_or_default() placeholder="{{key}}" aria-label=format!("Legend of {}", qs.name)
                     on:input=move |ev| { let v = event_target_value(&ev); edit_query(query, i, |b| b.legend = v); }/></label>
-                <label>"Step (s)"<input type="number" min="1" class="short" value=step0 aria-label=format!("Step of {}", qs.name)
+                <label>"Step (s)"<input type="number" min="1" class="short" prop:value=move || with_query(query, i, |b| b.step_interval.to_string()).unwrap_or_default() aria-label=format!("Step of {}", qs.name)
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<i64>() { if v > 0 { edit_query(query, i, |b| b.step_interval = v); } } }/></label>
             </div>
         </fieldset>
@@ -333,7 +331,6 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
 
 fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<AttributeKey>>, keys_id: String) -> AnyView {
     let item = query.with_untracked(|q| q.builder.query_data.get(i).and_then(|b| b.filters.items.get(f).cloned())).unwrap_or_default();
-    let key0 = item.key.clone().unwrap_or_default();
     let raw = RwSignal::new(filter_value_text(&item.value));
     let values = RwSignal::new(Vec::<String>::new());
     let vals_id = format!("qb-vals-{i}-{f}");
@@ -372,7 +369,7 @@ fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<Att
     let n = f + 1;
     view! {
         <div class="qb-row qb-filter">
-            <input type="text" list=keys_id value=key0.key.clone() placeholder="key" aria-label=format!("Filter {n} key")
+            <input type="text" list=keys_id prop:value=move || cur().key.map(|k| k.key).unwrap_or_default() placeholder="key" aria-label=format!("Filter {n} key")
                 on:input=move |ev| { let t = event_target_value(&ev); set_key(t.clone()); fetch_keys(query, i, t, keys); }
                 on:change=move |ev| set_key(event_target_value(&ev))/>
             <select aria-label=format!("Filter {n} scope") on:change=move |ev| {
@@ -396,7 +393,7 @@ fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<Att
                     ops.into_iter().map(|o| view! { <option value=o.to_string() selected=o == op>{vocab::op_label(o).to_string()}</option> }).collect_view()
                 }}
             </select>
-            <input type="text" list=vals_id.clone() value=raw.get_untracked() placeholder="value (a, b for IN)" aria-label=format!("Filter {n} value")
+            <input type="text" list=vals_id.clone() prop:value=move || raw.get() placeholder="value (a, b for IN)" aria-label=format!("Filter {n} value")
                 disabled=move || vocab::op_takes_no_value(&cur().op)
                 on:focus=move |_| fv(String::new())
                 on:input=move |ev| { let t = event_target_value(&ev); raw.set(t.clone()); edit(&mut |_| {}); fetch_values(t); }/>
@@ -425,7 +422,7 @@ fn having_row(query: RwSignal<Query>, i: usize, h: usize) -> AnyView {
             <select aria-label="Having operator" on:change=move |ev| { let op = event_target_value(&ev); edit(Box::new(move |x| x.op = op)); }>
                 {vocab::HAVING_OPS.map(|o| view! { <option value=o selected=o == op0>{o}</option> })}
             </select>
-            <input type="text" class="short" value=filter_value_text(&row.value) aria-label="Having value" on:input=move |ev| {
+            <input type="text" class="short" prop:value=filter_value_text(&row.value) aria-label="Having value" on:input=move |ev| {
                 let t = event_target_value(&ev);
                 edit(Box::new(move |x| {
                     let nums: Vec<serde_json::Value> = t.split(',').filter_map(|s| s.trim().parse::<f64>().ok()).map(|n| serde_json::json!(n)).collect();
@@ -461,10 +458,10 @@ fn formula_row(query: RwSignal<Query>, i: usize) -> AnyView {
                     on:click=move |_| query.update(|q| { if i < q.builder.query_formulas.len() { q.builder.query_formulas.remove(i); } })>"Remove"</button>
             </legend>
             <div class="qb-row">
-                <label class="grow">"Expression"<input type="text" value=f0.expression.clone() placeholder="A / B * 100" title=format!("Functions: {functions}")
+                <label class="grow">"Expression"<input type="text" prop:value=f0.expression.clone() placeholder="A / B * 100" title=format!("Functions: {functions}")
                     aria-label=format!("Expression of {}", f0.query_name)
                     on:input=move |ev| { let t = event_target_value(&ev); edit(Box::new(move |x| x.expression = t)); }/></label>
-                <label>"Legend"<input type="text" value=f0.legend.clone()
+                <label>"Legend"<input type="text" prop:value=f0.legend.clone()
                     on:input=move |ev| { let t = event_target_value(&ev); edit(Box::new(move |x| x.legend = t)); }/></label>
             </div>
         </fieldset>

@@ -102,7 +102,7 @@ fn drawer(row: ListRow, selected: RwSignal<Option<usize>>) -> AnyView {
                             on:click=move |_| add_filter(ctx, k_in.clone(), "=", v_in.clone())>"⊕"</button>
                         <button type="button" class="link" title="Filter out this value" aria-label=format!("Filter out {}", key.key)
                             on:click=move |_| add_filter(ctx, k_out.clone(), "!=", v_out.clone())>"⊖"</button>
-                        <button type="button" class="link" title="Copy value" on:click=move |_| copy(t_copy.clone())>"⧉"</button>
+                        <button type="button" class="link" title="Copy value" on:click=move |_| copy(t_copy.clone())>"copy"</button>
                     </td>
                 </tr>
             }
