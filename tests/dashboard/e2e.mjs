@@ -382,6 +382,33 @@ async function explorers(page, shot, see) {
   await page.locator('figure.chart svg').first().waitFor();
   await shot('logs-explorer-timeseries');
 
+  // Live tail (when the server has /api/v3/logs/livetail): a log sent after the page opened shows within 2 s.
+  const tail = await page.evaluate(async () => {
+    const c = new AbortController();
+    try {
+      const r = await fetch('/api/v3/logs/livetail?q=%7B%7D', { signal: c.signal,
+        headers: { Authorization: `Bearer ${localStorage.getItem('AUTH_TOKEN')}` } });
+      c.abort();
+      return r.status;
+    } catch { return 0; }
+  });
+  if (tail !== 404) {
+    await page.goto(`${stack.web}/logs/logs-explorer/live?range=15m`);
+    await page.locator('.badge', { hasText: 'live' }).waitFor();
+    const body = `live tail line ${Date.now()}`;
+    const sent = Date.now();
+    await post(`${stack.otlp}/v1/logs`, { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop-api' } }] },
+      scopeLogs: [{ scope: { name: 'e2e' }, logRecords: [{ timeUnixNano: String(BigInt(Date.now()) * 1000000n), severityNumber: 9,
+        severityText: 'INFO', body: { stringValue: body } }] }] }] });
+    await page.getByText(body).waitFor({ timeout: 2000 + (Date.now() - sent) });
+    log(`live tail: line shown ${Date.now() - sent} ms after it was sent`);
+    await page.getByRole('button', { name: '⏸ Pause' }).click();
+    await page.locator('.badge', { hasText: 'paused' }).waitFor();
+    await shot('logs-live-tail');
+  } else {
+    log('live tail skipped: GET /api/v3/logs/livetail answered 404');
+  }
+
   // Resource filter narrows Services (sent as `tags`) when the server has the tag autocomplete.
   await page.goto(`${stack.web}/services?range=1h`);
   await see('payments');

@@ -148,10 +148,11 @@ pub async fn envelope<T: DeserializeOwned>(method: Method, path: &str, body: Opt
     envelope_opt(method, path, body).await?.ok_or_else(|| ApiError::decode(path, "no data"))
 }
 
-/// A streamed GET (server-sent events): `on_chunk` gets each body chunk as it
-/// arrives and returns false to stop. With the Bearer token, like every call;
-/// not through [`send`], whose reply is read whole.
-pub async fn stream(path: &str, mut on_chunk: impl FnMut(&[u8]) -> bool) -> ApiResult<()> {
+/// A streamed GET (server-sent events): `on_open` runs once the reply's
+/// headers arrived, `on_chunk` gets each body chunk as it arrives and returns
+/// false to stop. With the Bearer token, like every call; not through
+/// [`send`], whose reply is read whole.
+pub async fn stream(path: &str, on_open: impl FnOnce(), mut on_chunk: impl FnMut(&[u8]) -> bool) -> ApiResult<()> {
     use wasm_bindgen::JsCast;
     let url = format!("{}{path}", api_base());
     let mut req = RequestBuilder::new(&url).method(Method::GET).header("Accept", "text/event-stream");
@@ -165,6 +166,7 @@ pub async fn stream(path: &str, mut on_chunk: impl FnMut(&[u8]) -> bool) -> ApiR
         return Err(ApiError { status, message: error_message(status, &text) });
     }
     let body = resp.body().ok_or_else(|| ApiError::network("empty reply"))?;
+    on_open();
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())

@@ -44,11 +44,15 @@ pub fn LiveTailPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let mut parser = crate::sse::Parser::default();
-            let result = api::stream(&path, |chunk| {
+            let opened = move || {
+                if generation.try_get_value() == Some(mine) {
+                    status.set("live".into());
+                }
+            };
+            let result = api::stream(&path, opened, |chunk| {
                 if generation.try_get_value() != Some(mine) {
                     return false;
                 }
-                status.set("live".into());
                 for ev in parser.push(chunk) {
                     if ev.event != "message" {
                         continue;
