@@ -103,7 +103,7 @@ pub fn ops_for_type(data_type: &str) -> Vec<&'static str> {
         "bool" => &["=", "!=", "EXISTS", "NOT_EXISTS"],
         _ => &["=", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", "LIKE", "NOT_LIKE", ">=", ">", "<=", "<", "CONTAINS", "NOT_CONTAINS"],
     };
-    labels.iter().map(|l| op_value(*l)).collect()
+    labels.iter().map(|l| op_value(l)).collect()
 }
 
 /// `in`/`nin` take a list of values.

@@ -131,7 +131,7 @@ fn explorer(source: &'static str) -> AnyView {
         .map(|(p, label)| {
             let set_panel = set_panel.clone();
             view! {
-                <button role="tab" aria-selected=move || (panel.get() == *p).to_string() on:click=move |_| set_panel(*p)>{*label}</button>
+                <button role="tab" aria-selected=move || (panel.get() == *p).to_string() on:click=move |_| set_panel(p)>{*label}</button>
             }
         })
         .collect_view();
