@@ -6,8 +6,10 @@ pub mod chart;
 pub mod format;
 pub mod model;
 pub mod query_builder;
+pub mod resource_filter;
 pub mod rum;
 pub mod service_map;
+pub mod sse;
 pub mod trace;
 pub mod url_state;
 

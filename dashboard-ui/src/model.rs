@@ -441,3 +441,33 @@ pub fn parse_float(s: &str) -> f64 {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+/// A saved explorer view (`/api/v1/explorer/views`). `raw` is the view as it
+/// came, so an update keeps the fields we do not show. Read by hand from
+/// `Value` (a derived deserializer costs more wasm than this).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SavedView {
+    pub uuid: String,
+    pub name: String,
+    pub source_page: String,
+    /// The API `compositeQuery` (`builderQueries` keyed by name).
+    pub composite_query: Value,
+    pub extra_data: String,
+    pub created_by: String,
+    pub raw: Value,
+}
+
+impl SavedView {
+    pub fn from_value(v: &Value) -> SavedView {
+        let text = |k: &str| value_text(&v[k]);
+        SavedView {
+            uuid: text("uuid"),
+            name: text("name"),
+            source_page: text("sourcePage"),
+            composite_query: v["compositeQuery"].clone(),
+            extra_data: text("extraData"),
+            created_by: text("createdBy"),
+            raw: v.clone(),
+        }
+    }
+}

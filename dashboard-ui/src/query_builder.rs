@@ -1,6 +1,10 @@
 //! Builds `POST /api/v3/query_range` bodies (contract §4.5, §6.3, §6.4).
 //! Pure: same inputs, same JSON.
 
+pub mod composite;
+pub mod results;
+pub mod vocab;
+
 use crate::url_state::{LogFilters, TraceFilters};
 use serde_json::{json, Map, Value};
 

@@ -42,12 +42,21 @@ pub fn encode(s: &str) -> String {
 
 /// Decodes `%XX` and `+`; malformed escapes are kept literally.
 pub fn decode(s: &str) -> String {
+    decode_with(s, true)
+}
+
+/// `decodeURIComponent`: `%XX` only (`+` stays); malformed escapes are kept literally.
+pub fn decode_component(s: &str) -> String {
+    decode_with(s, false)
+}
+
+fn decode_with(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
                 match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
                     Ok(v) => {
@@ -147,6 +156,15 @@ pub fn step_seconds(start_ms: i64, end_ms: i64) -> i64 {
         .into_iter()
         .find(|s| *s >= raw)
         .unwrap_or(86400)
+}
+
+/// The logs explorer filtered on one trace, over the trace's own time span
+/// widened by a minute each side (logs are often stamped just outside the
+/// spans), so logs of old traces show up.
+pub fn trace_logs_link(trace_id: &str, start_ms: f64, end_ms: f64) -> String {
+    let start = (start_ms.floor() as i64 - 60_000).max(0);
+    let end = (end_ms.ceil() as i64).max(start + 1) + 60_000;
+    format!("/logs?trace={}&start={start}&end={end}", encode(trace_id))
 }
 
 /// Trace explorer filters (`svc`, `op`, `status`, `minMs`, `maxMs`,

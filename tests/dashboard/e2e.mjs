@@ -167,6 +167,8 @@ async function main() {
   await page.getByText('off', { exact: true }).first().waitFor();
   await shot('alerts');
 
+  await explorers(page, shot, see);
+
   // Browser (RUM).
   await page.goto(`${stack.web}/browser?range=1h`);
   await see('Page loads by route');
@@ -230,6 +232,194 @@ async function main() {
 
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join('; ')}`);
   log('all pages passed');
+}
+
+/** A `query_range` call with the page's token (what the UI itself would send). */
+async function queryRange(page, body) {
+  return page.evaluate(async (b) => {
+    const r = await fetch('/api/v3/query_range', { method: 'POST', body: JSON.stringify(b),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${localStorage.getItem('AUTH_TOKEN')}` } });
+    if (!r.ok) throw new Error(`query_range ${r.status}: ${await r.text()}`);
+    return (await r.json()).data.result;
+  }, body);
+}
+
+const akey = (key, dataType, type, isColumn) => ({ key, dataType, type, isColumn, isJSON: false });
+
+/** The query the explorer test builds in the UI, written by hand as the contract (§6.4) says. */
+function p99ByRoute(panelType, start, end) {
+  const A = { queryName: 'A', expression: 'A', dataSource: 'traces', aggregateOperator: 'p99',
+    aggregateAttribute: akey('durationNano', 'float64', 'tag', true),
+    filters: { op: 'AND', items: [
+      { key: akey('hasError', 'bool', 'tag', true), op: '=', value: false },
+      { key: akey('deployment.environment', 'string', 'resource', false), op: '=', value: 'local' }] },
+    groupBy: [akey('http.route', 'string', 'tag', false)], having: [], orderBy: [], stepInterval: 60,
+    limit: null, disabled: false, reduceTo: 'sum', legend: '' };
+  return { start, end, step: 60, variables: {}, compositeQuery: { queryType: 'builder', panelType, builderQueries: { A } } };
+}
+
+/** Polls an input's value (autocomplete answers asynchronously). */
+async function waitValue(locator, want, ms = 5000) {
+  let got;
+  for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 100))) {
+    if ((got = await locator.inputValue()) === want) return;
+  }
+  throw new Error(`value ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+}
+
+const close = (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** Traces and logs explorers: the query builder, Time Series and Table equal to a direct query_range,
+ * SigNoz URLs, saved views, add to dashboard, create alert, the log drawer's filter-in. */
+async function explorers(page, shot, see) {
+  const end = Date.now() + 60_000, start = end - 2 * 3_600_000;
+  await page.goto(`${stack.web}/traces-explorer?start=${start}&end=${end}`);
+  await page.locator('table.data tbody tr').first().waitFor();
+  await shot('traces-explorer-list');
+  // Build: p99 of durationNano by http.route where hasError = false and deployment.environment = local.
+  await page.getByLabel('Aggregate of A').selectOption('p99');
+  await page.locator('#qb-aggs-A option[value="durationNano"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Aggregate attribute of A').fill('durationNano');
+  await page.locator('#qb-keys-A option[value="deployment.environment"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: '+ Filter' }).click();
+  await page.getByLabel('Filter 1 key').fill('hasError');
+  await page.getByLabel('Filter 1 value').fill('false');
+  await page.getByRole('button', { name: '+ Filter' }).click();
+  await page.getByLabel('Filter 2 key').fill('deployment.environment');
+  await page.getByLabel('Filter 2 value').fill('local');
+  await waitValue(page.getByLabel('Filter 2 scope'), 'resource'); // typed by attribute_keys autocomplete
+  await page.getByLabel('Group by of A').fill('http.route');
+  await page.getByLabel('Group by of A').press('Tab');
+  await page.locator('.chip', { hasText: 'http.route' }).waitFor();
+  await page.getByRole('button', { name: '▶ Run query' }).click();
+  await page.waitForURL(/compositeQuery=/);
+  // Table view equals the direct query.
+  await page.getByRole('tab', { name: 'Table' }).click();
+  await page.waitForURL(/panelTypes=%2522table%2522|panelTypes=%22table%22/);
+  await page.locator('table.result-table tbody tr').first().waitFor();
+  const want = await queryRange(page, p99ByRoute('table', start, end));
+  const wantRows = (want[0].series || []).map((s) => [s.labels['http.route'], Number(s.values.at(-1).value)]);
+  if (!wantRows.length) throw new Error('direct query_range gave no series');
+  const gotRows = await page.locator('table.result-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.cells[0].textContent, Number(tr.cells[1].dataset.value)]));
+  const sortRows = (r) => r.sort((a, b) => a[0].localeCompare(b[0]));
+  if (JSON.stringify(sortRows(gotRows).map((r) => r[0])) !== JSON.stringify(sortRows(wantRows).map((r) => r[0]))
+      || gotRows.some((r, i) => !close(r[1], wantRows[i][1]))) {
+    throw new Error(`table differs from query_range: ${JSON.stringify(gotRows)} vs ${JSON.stringify(wantRows)}`);
+  }
+  if (gotRows.some((r) => r[0] === '/charge')) throw new Error('resource filter did not narrow (payments is env e2e)');
+  await shot('traces-explorer-table');
+  // Time Series view: per-series point count, min, max, last equal the direct graph query.
+  await page.getByRole('tab', { name: 'Time Series' }).click();
+  await page.locator('table.series-summary tbody tr').first().waitFor();
+  const graph = await queryRange(page, p99ByRoute('graph', start, end));
+  for (const s of graph[0].series) {
+    const vals = s.values.map((p) => Number(p.value)).filter(Number.isFinite);
+    const row = page.locator(`table.series-summary tr[data-series="http.route=${s.labels['http.route']}"]`);
+    const got = await row.evaluate((tr) => [Number(tr.cells[2].textContent), ...[3, 5, 6].map((i) => Number(tr.cells[i].dataset.value))]);
+    const exp = [vals.length, Math.min(...vals), Math.max(...vals), vals.at(-1)];
+    if (got[0] !== exp[0] || !got.slice(1).every((v, i) => close(v, exp[i + 1]))) {
+      throw new Error(`series ${s.labels['http.route']}: ${got} vs ${exp}`);
+    }
+  }
+  await page.locator('figure.chart svg').first().waitFor();
+  await shot('traces-explorer-timeseries');
+  // The URL holds SigNoz's compositeQuery: reload keeps the query; SigNoz's own link shape opens it.
+  const url = page.url();
+  await page.reload();
+  await page.locator('table.series-summary tbody tr').first().waitFor();
+  if (await page.getByLabel('Aggregate of A').inputValue() !== 'p99') throw new Error('builder state lost on reload');
+  const cq = new URL(url).searchParams.get('compositeQuery');
+  const signozQuery = JSON.parse(decodeURIComponent(cq));
+  if (signozQuery.builder.queryData[0].groupBy[0].key !== 'http.route') throw new Error('compositeQuery is not SigNoz-shaped');
+  // Saved views (when the server has /api/v1/explorer/views).
+  const views = await page.evaluate(async () => (await fetch('/api/v1/explorer/views?sourcePage=traces',
+    { headers: { Authorization: `Bearer ${localStorage.getItem('AUTH_TOKEN')}` } })).status);
+  if (views === 200) {
+    await page.getByLabel('View name').fill('p99 by route');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await see('Saved “p99 by route”');
+    await page.goto(`${stack.web}/traces-explorer?start=${start}&end=${end}`);
+    await page.getByRole('button', { name: 'Views ▾' }).click();
+    await page.getByRole('button', { name: 'p99 by route' }).click();
+    await page.locator('table.series-summary tbody tr').first().waitFor();
+  } else {
+    log(`saved views skipped: GET /api/v1/explorer/views answered ${views}`);
+  }
+  // Add to dashboard: a SigNoz-format widget on the E2E board.
+  await page.getByRole('button', { name: 'Add to dashboard' }).click();
+  await page.getByRole('dialog', { name: 'Add to dashboard' }).getByRole('button', { name: 'E2E board' }).click();
+  await see('Added to dashboard “E2E board”');
+  const widgets = await page.evaluate(async () => {
+    const h = { Authorization: `Bearer ${localStorage.getItem('AUTH_TOKEN')}` };
+    const list = (await (await fetch('/api/v1/dashboards', { headers: h })).json()).data;
+    return list.find((d) => d.data.title === 'E2E board').data.widgets;
+  });
+  const w = widgets.find((x) => x.query && x.query.builder && x.query.builder.queryData.length);
+  if (!w || w.query.builder.queryData[0].aggregateOperator !== 'p99') throw new Error(`no SigNoz widget: ${JSON.stringify(widgets)}`);
+  // Create alert opens the rule editor with the query.
+  await page.getByRole('link', { name: 'Create alert' }).click();
+  await page.waitForURL(/\/alerts\/new\?compositeQuery=/);
+  await page.getByRole('button', { name: 'Save rule' }).waitFor();
+  await shot('create-alert-from-explorer');
+
+  // Logs explorer: list, drawer, filter-in edits the builder and runs it.
+  await page.goto(`${stack.web}/logs/logs-explorer?start=${start}&end=${end}`);
+  await page.locator('table.logs tbody tr').first().waitFor();
+  await page.locator('table.logs tbody tr', { hasText: 'payment failed for order' }).first().click();
+  await page.getByRole('dialog', { name: 'Log details' }).waitFor();
+  await shot('logs-explorer-drawer');
+  await page.getByRole('button', { name: 'Filter in severity_text' }).click();
+  await page.waitForURL(/compositeQuery=/);
+  if (await page.getByLabel('Filter 1 key').inputValue() !== 'severity_text') throw new Error('filter-in did not edit the builder');
+  let sevs = [];
+  for (const t0 = Date.now(); Date.now() - t0 < 5000; await new Promise((r) => setTimeout(r, 100))) {
+    sevs = await page.locator('table.logs tbody tr td:nth-child(2)').allTextContents();
+    if (sevs.length && sevs.every((s) => s === 'ERROR')) break;
+  }
+  if (!sevs.length || sevs.some((s) => s !== 'ERROR')) throw new Error(`filter-in did not narrow: ${sevs}`);
+  await page.getByRole('tab', { name: 'Time Series' }).click();
+  await page.locator('figure.chart svg').first().waitFor();
+  await shot('logs-explorer-timeseries');
+
+  // Live tail (when the server has /api/v3/logs/livetail): a log sent after the page opened shows within 2 s.
+  const tail = await page.evaluate(async () => {
+    const c = new AbortController();
+    try {
+      const r = await fetch('/api/v3/logs/livetail?q=%7B%7D', { signal: c.signal,
+        headers: { Authorization: `Bearer ${localStorage.getItem('AUTH_TOKEN')}` } });
+      c.abort();
+      return r.status;
+    } catch { return 0; }
+  });
+  if (tail !== 404) {
+    await page.goto(`${stack.web}/logs/logs-explorer/live?range=15m`);
+    await page.locator('.badge', { hasText: 'live' }).waitFor();
+    const body = `live tail line ${Date.now()}`;
+    const sent = Date.now();
+    await post(`${stack.otlp}/v1/logs`, { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop-api' } }] },
+      scopeLogs: [{ scope: { name: 'e2e' }, logRecords: [{ timeUnixNano: String(BigInt(Date.now()) * 1000000n), severityNumber: 9,
+        severityText: 'INFO', body: { stringValue: body } }] }] }] });
+    await page.getByText(body).waitFor({ timeout: 2000 + (Date.now() - sent) });
+    log(`live tail: line shown ${Date.now() - sent} ms after it was sent`);
+    await page.getByRole('button', { name: '⏸ Pause' }).click();
+    await page.locator('.badge', { hasText: 'paused' }).waitFor();
+    await shot('logs-live-tail');
+  } else {
+    log('live tail skipped: GET /api/v3/logs/livetail answered 404');
+  }
+
+  // Resource filter narrows Services (sent as `tags`) when the server has the tag autocomplete.
+  await page.goto(`${stack.web}/services?range=1h`);
+  await see('payments');
+  await page.getByLabel('Resource attribute').fill('deployment.environment');
+  await page.getByLabel('Resource values').fill('local');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForURL(/resourceAttribute=/);
+  await page.locator('.chip', { hasText: 'deployment.environment IN local' }).waitFor();
+  await see('shop-api');
+  await page.getByRole('cell', { name: 'payments' }).waitFor({ state: 'detached' });
+  await shot('services-resource-filter');
 }
 
 /** Fills and sends the first-run signup form. */

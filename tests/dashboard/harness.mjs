@@ -63,7 +63,7 @@ http {
 }
 
 /** `dogfood`: the dashboard traces its API calls to this server's OTLP port. */
-export async function startStack({ serverBin = join(ROOT, 'target/debug/server'), dist = join(ROOT, 'dashboard-ui/dist'), dogfood = false } = {}) {
+export async function startStack({ serverBin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'debug/server'), dist = join(ROOT, 'dashboard-ui/dist'), dogfood = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dash-e2e-'));
   const children = [];
   const stop = () => {

@@ -81,7 +81,7 @@ export function browserAppTraces(nowMs = Date.now()) {
   return {
     resourceSpans: [
       resourceSpans('shop-web', web, browserResource),
-      resourceSpans('shop-api', api, [str('deployment.environment', 'e2e')]),
+      resourceSpans('shop-api', api, [str('deployment.environment', 'local'), str('host.name', 'api-1')]),
       resourceSpans('payments', pay, [str('deployment.environment', 'e2e')]),
     ],
   };

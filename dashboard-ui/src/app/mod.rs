@@ -31,6 +31,11 @@ fn App() -> impl IntoView {
                 <Route path=path!("/services") view=|| view! { <Shell><ServicesPage/></Shell> }/>
                 <Route path=path!("/services/:name") view=|| view! { <Shell><ServiceDetailPage/></Shell> }/>
                 <Route path=path!("/traces") view=|| view! { <Shell><TracesPage/></Shell> }/>
+                <Route path=path!("/traces-explorer") view=|| view! { <Shell><TracesExplorerPage/></Shell> }/>
+                <Route path=path!("/logs/logs-explorer") view=|| view! { <Shell><LogsExplorerPage/></Shell> }/>
+                <Route path=path!("/logs/logs-explorer/live") view=|| view! { <Shell><LiveTailPage/></Shell> }/>
+                // SigNoz v0.39's legacy traces page link.
+                <Route path=path!("/trace") view=|| view! { <Redirect path="/traces-explorer"/> }/>
                 <Route path=path!("/trace/:id") view=|| view! { <Shell><TraceDetailPage/></Shell> }/>
                 <Route path=path!("/logs") view=|| view! { <Shell><LogsPage/></Shell> }/>
                 <Route path=path!("/exceptions") view=|| view! { <Shell><ExceptionsPage/></Shell> }/>
@@ -39,6 +44,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/dashboards") view=|| view! { <Shell><DashboardsPage/></Shell> }/>
                 <Route path=path!("/dashboards/:uuid") view=|| view! { <Shell><DashboardPage/></Shell> }/>
                 <Route path=path!("/alerts") view=|| view! { <Shell><AlertsPage/></Shell> }/>
+                <Route path=path!("/alerts/new") view=|| view! { <Shell><AlertsPage/></Shell> }/>
                 <Route path=path!("/browser") view=|| view! { <Shell><BrowserPage/></Shell> }/>
             </Routes>
         </Router>

@@ -69,3 +69,17 @@ fn steps_never_zero() {
     assert_eq!(step_seconds(0, 7 * 86_400_000), 7200);
     assert_eq!(step_seconds(5, 5), 60);
 }
+
+#[test]
+fn trace_logs_link_carries_the_trace_window() {
+    let link = trace_logs_link("abc", 1_707_903_000_123.4, 1_707_903_000_900.0);
+    assert_eq!(link, "/logs?trace=abc&start=1707902940123&end=1707903060900");
+    let q = parse_query(link.split_once('?').unwrap().1);
+    assert_eq!(TimeRange::from_query(&q), TimeRange::Custom { start_ms: 1707902940123, end_ms: 1707903060900 });
+    assert_eq!(LogFilters::from_query(&q).trace_id, "abc");
+}
+
+#[test]
+fn decode_component_keeps_plus() {
+    assert_eq!(decode_component("a+b%2B%7B"), "a+b+{");
+}

@@ -2,6 +2,7 @@
 
 use super::{envelope, envelope_opt, raw, ApiResult};
 use crate::model::*;
+use crate::query_builder::composite::AttributeKey;
 use gloo_net::http::Method;
 use serde_json::{json, Value};
 
@@ -32,8 +33,9 @@ pub async fn logout() {
     let _ = envelope_opt::<Value>(Method::POST, "/v1/logout", None).await;
 }
 
-pub async fn services(start_ms: i64, end_ms: i64) -> ApiResult<Vec<ServiceItem>> {
-    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": []});
+/// `tags`: the resource filter (`crate::resource_filter::tags`), `[]` for none.
+pub async fn services(start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<ServiceItem>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": tags});
     raw::<Option<Vec<ServiceItem>>>(Method::POST, "/v1/services", Some(&body)).await.map(Option::unwrap_or_default)
 }
 
@@ -41,15 +43,15 @@ pub async fn top_level_operations() -> ApiResult<std::collections::BTreeMap<Stri
     raw::<Option<_>>(Method::POST, "/v1/service/top_level_operations", None).await.map(Option::unwrap_or_default)
 }
 
-pub async fn top_operations(service: &str, start_ms: i64, end_ms: i64) -> ApiResult<Vec<TopOperation>> {
-    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "service": service, "tags": []});
+pub async fn top_operations(service: &str, start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<TopOperation>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "service": service, "tags": tags});
     raw::<Option<Vec<TopOperation>>>(Method::POST, "/v1/service/top_operations", Some(&body))
         .await
         .map(Option::unwrap_or_default)
 }
 
-pub async fn dependency_graph(start_ms: i64, end_ms: i64) -> ApiResult<Vec<DependencyEdge>> {
-    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": []});
+pub async fn dependency_graph(start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<DependencyEdge>> {
+    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": tags});
     raw::<Option<Vec<DependencyEdge>>>(Method::POST, "/v1/dependency_graph", Some(&body))
         .await
         .map(Option::unwrap_or_default)
@@ -136,4 +138,95 @@ pub async fn delete_rule(id: &str) -> ApiResult<()> {
 pub async fn triggered_alerts() -> ApiResult<Vec<TriggeredAlert>> {
     let data = envelope_opt::<Value>(Method::GET, "/v1/alerts", None).await?.unwrap_or(Value::Null);
     parse_triggered_alerts(&data).map_err(|message| super::ApiError { status: 0, message })
+}
+
+/// `GET /api/v3/autocomplete/aggregate_attributes` (`attributeKeys`, may be null).
+pub async fn aggregate_attributes(data_source: &str, operator: &str, search: &str) -> ApiResult<Vec<AttributeKey>> {
+    let path = format!(
+        "/v3/autocomplete/aggregate_attributes?aggregateOperator={}&searchText={}&dataSource={}",
+        enc(operator),
+        enc(search),
+        enc(data_source)
+    );
+    attribute_key_list(&path).await
+}
+
+/// `GET /api/v3/autocomplete/attribute_keys`; `tag_type` "" for both tag and resource keys.
+pub async fn attribute_keys(data_source: &str, operator: &str, aggregate: &str, search: &str) -> ApiResult<Vec<AttributeKey>> {
+    let path = format!(
+        "/v3/autocomplete/attribute_keys?aggregateOperator={}&searchText={}&dataSource={}&aggregateAttribute={}&tagType=",
+        enc(operator),
+        enc(search),
+        enc(data_source),
+        enc(aggregate)
+    );
+    attribute_key_list(&path).await
+}
+
+async fn attribute_key_list(path: &str) -> ApiResult<Vec<AttributeKey>> {
+    let v: Option<Value> = envelope_opt(Method::GET, path, None).await?;
+    let keys = v.as_ref().and_then(|v| v["attributeKeys"].as_array()).map(|a| a.iter().map(AttributeKey::from_value).collect());
+    Ok(keys.unwrap_or_default())
+}
+
+/// `GET /api/v3/autocomplete/attribute_values`: the values as text, whichever list they came in.
+pub async fn attribute_values(data_source: &str, operator: &str, aggregate: &str, key: &AttributeKey, search: &str) -> ApiResult<Vec<String>> {
+    let path = format!(
+        "/v3/autocomplete/attribute_values?aggregateOperator={}&dataSource={}&aggregateAttribute={}&attributeKey={}&searchText={}&filterAttributeKeyDataType={}&tagType={}",
+        enc(operator),
+        enc(data_source),
+        enc(aggregate),
+        enc(&key.key),
+        enc(search),
+        enc(&key.data_type),
+        enc(&key.kind)
+    );
+    let v: Option<Value> = envelope_opt(Method::GET, &path, None).await?;
+    let v = v.unwrap_or_default();
+    let mut out = Vec::new();
+    for list in ["stringAttributeValues", "numberAttributeValues", "boolAttributeValues"] {
+        for x in v[list].as_array().into_iter().flatten() {
+            out.push(value_text(x));
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /api/v1/explorer/views?sourcePage=traces|logs`.
+pub async fn saved_views(source_page: &str) -> ApiResult<Vec<SavedView>> {
+    let v: Option<Value> = envelope_opt(Method::GET, &format!("/v1/explorer/views?sourcePage={}", enc(source_page)), None).await?;
+    let list = v.as_ref().and_then(Value::as_array).map(|a| a.iter().map(SavedView::from_value).collect());
+    Ok(list.unwrap_or_default())
+}
+
+/// `POST /api/v1/explorer/views`; returns the new view's uuid.
+pub async fn create_saved_view(name: &str, source_page: &str, composite_query: &Value, extra_data: &str) -> ApiResult<String> {
+    let body = json!({"name": name, "sourcePage": source_page, "compositeQuery": composite_query, "extraData": extra_data});
+    envelope_opt::<Value>(Method::POST, "/v1/explorer/views", Some(&body)).await.map(|v| v.map(|v| value_text(&v)).unwrap_or_default())
+}
+
+/// `PUT /api/v1/explorer/views/{uuid}` (rename or new query), keeping the view's other fields.
+pub async fn update_saved_view(view: &SavedView) -> ApiResult<()> {
+    let body = json!({"name": view.name, "compositeQuery": view.composite_query, "extraData": view.extra_data, "sourcePage": view.source_page});
+    envelope_opt::<Value>(Method::PUT, &format!("/v1/explorer/views/{}", enc(&view.uuid)), Some(&body)).await.map(|_| ())
+}
+
+pub async fn delete_saved_view(uuid: &str) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::DELETE, &format!("/v1/explorer/views/{}", enc(uuid)), None).await.map(|_| ())
+}
+
+fn enc(s: &str) -> String {
+    crate::url_state::encode(s)
+}
+
+/// `GET /api/v2/metrics/autocomplete/tagKey?metricName=signoz_calls_total&match=` (resource filter keys).
+pub async fn resource_tag_keys(search: &str) -> ApiResult<Vec<String>> {
+    let path = format!("/v2/metrics/autocomplete/tagKey?metricName=signoz_calls_total&match={}", enc(search));
+    envelope_opt::<Vec<String>>(Method::GET, &path, None).await.map(Option::unwrap_or_default)
+}
+
+/// `GET /api/v2/metrics/autocomplete/tagValue?metricName=signoz_calls_total&tagKey=`.
+pub async fn resource_tag_values(key: &str) -> ApiResult<Vec<String>> {
+    let path = format!("/v2/metrics/autocomplete/tagValue?metricName=signoz_calls_total&tagKey={}", enc(key));
+    envelope_opt::<Vec<String>>(Method::GET, &path, None).await.map(Option::unwrap_or_default)
 }

@@ -147,3 +147,39 @@ pub async fn envelope_opt<T: DeserializeOwned>(method: Method, path: &str, body:
 pub async fn envelope<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<T> {
     envelope_opt(method, path, body).await?.ok_or_else(|| ApiError::decode(path, "no data"))
 }
+
+/// A streamed GET (server-sent events): `on_open` runs once the reply's
+/// headers arrived, `on_chunk` gets each body chunk as it arrives and returns
+/// false to stop. With the Bearer token, like every call; not through
+/// [`send`], whose reply is read whole.
+pub async fn stream(path: &str, on_open: impl FnOnce(), mut on_chunk: impl FnMut(&[u8]) -> bool) -> ApiResult<()> {
+    use wasm_bindgen::JsCast;
+    let url = format!("{}{path}", api_base());
+    let mut req = RequestBuilder::new(&url).method(Method::GET).header("Accept", "text/event-stream");
+    if let Some(t) = session::access_token() {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let resp = req.send().await.map_err(ApiError::network)?;
+    if !resp.ok() {
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        return Err(ApiError { status, message: error_message(status, &text) });
+    }
+    let body = resp.body().ok_or_else(|| ApiError::network("empty reply"))?;
+    on_open();
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|_| ApiError::network("the stream was interrupted"))?;
+        let field = |name: &str| js_sys::Reflect::get(&chunk, &wasm_bindgen::JsValue::from_str(name)).unwrap_or_default();
+        if field("done").as_bool().unwrap_or(true) {
+            return Ok(());
+        }
+        let bytes = js_sys::Uint8Array::new(&field("value")).to_vec();
+        if !on_chunk(&bytes) {
+            let _ = reader.cancel();
+            return Ok(());
+        }
+    }
+}

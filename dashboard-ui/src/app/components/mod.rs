@@ -2,6 +2,8 @@
 //! views, charts.
 
 pub mod chart;
+pub mod query_builder;
+pub mod resource_filter;
 pub mod theme;
 mod time_picker;
 
@@ -15,16 +17,25 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-const NAV: [(&str, &str); 8] = [
+const NAV: [(&str, &str); 10] = [
     ("/services", "Services"),
-    ("/traces", "Traces"),
-    ("/logs", "Logs"),
+    ("/traces-explorer", "Traces explorer"),
+    ("/traces", "Trace search"),
+    ("/logs/logs-explorer", "Logs explorer"),
+    ("/logs", "Log search"),
     ("/exceptions", "Exceptions"),
     ("/service-map", "Service map"),
     ("/dashboards", "Dashboards"),
     ("/alerts", "Alerts"),
     ("/browser", "Browser"),
 ];
+
+/// Whether `path` is the nav entry for the page at `current` (the longest
+/// prefix wins, so `/traces-explorer` does not light up `/traces`).
+fn nav_active(current: &str, path: &str) -> bool {
+    let matches = |p: &str| current == p || current.starts_with(&format!("{p}/"));
+    matches(path) && !NAV.iter().any(|(other, _)| other.len() > path.len() && matches(other))
+}
 
 /// The logged-in frame around every page; sends anonymous users to login.
 #[component]
@@ -47,7 +58,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                         .iter()
                         .map(|(path, label)| {
                             let path = *path;
-                            let active = move || loc.pathname.get().starts_with(path);
+                            let active = move || nav_active(&loc.pathname.get(), path);
                             view! {
                                 <a href=move || with_range(path, &q.get()) class:active=active>
                                     {*label}

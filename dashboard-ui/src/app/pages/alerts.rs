@@ -63,6 +63,19 @@ pub fn AlertsPage() -> impl IntoView {
             ..Default::default()
         }))
     };
+    // `/alerts/new?compositeQuery=…` (SigNoz's link, also "Create alert" in the
+    // explorers): open the editor on that query.
+    let url = crate::app::state::use_url_query();
+    if let Some(q) = url.with_untracked(|u| u.get("compositeQuery").and_then(|p| crate::query_builder::composite::Query::from_url_param(p).ok())) {
+        form.set(Some(RuleForm {
+            name: "Alert from explorer".into(),
+            query: panel_query_from_composite(&q.composite_query("graph")),
+            op: "1".into(),
+            target: "0".into(),
+            severity: "warning".into(),
+            ..Default::default()
+        }));
+    }
     view! {
         <section>
             <div class="toolbar"><h1>"Alerts"</h1><button on:click=new_rule>"+ New alert rule"</button></div>

@@ -7,6 +7,7 @@ use crate::format::{compact, duration_ns, percent};
 use crate::model::DependencyEdge;
 use crate::service_map::layout;
 use crate::url_state::encode;
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use leptos::prelude::*;
 
 const W: f64 = 960.0;
@@ -16,13 +17,16 @@ const H: f64 = 480.0;
 pub fn ServiceMapPage() -> impl IntoView {
     let window = use_time_window();
     let q = use_url_query();
+    let tags = use_resource_tags();
     let edges = LocalResource::new(move || {
         let (s, e) = window.get();
-        async move { api::dependency_graph(s, e).await }
+        let tags = tags.get();
+        async move { api::dependency_graph(s, e, &tags).await }
     });
     view! {
         <section>
             <div class="toolbar"><h1>"Service map"</h1></div>
+            <ResourceFilter/>
             {resource_view(edges, move |edges: Vec<DependencyEdge>| {
                 if edges.is_empty() {
                     return view! { <p class="empty">"No calls between services in this time range."</p> }.into_any();

@@ -7,6 +7,7 @@ use crate::app::state::{use_set_query, use_time_window, use_url_query, with_rang
 use crate::format::{compact, duration_ns, percent, rate};
 use crate::model::{QueryRangeData, ServiceItem};
 use crate::url_state::{encode, encode_query, Query, TraceFilters};
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -35,9 +36,11 @@ pub fn ServicesPage() -> impl IntoView {
     let window = use_time_window();
     let q = use_url_query();
     let set_query = use_set_query();
+    let tags = use_resource_tags();
     let services = LocalResource::new(move || {
         let (s, e) = window.get();
-        async move { api::services(s, e).await }
+        let tags = tags.get();
+        async move { api::services(s, e, &tags).await }
     });
     let search = Memo::new(move |_| q.get().get("q").cloned().unwrap_or_default());
     let sort = Memo::new(move |_| q.get().get("sort").cloned().unwrap_or_else(|| "p99".into()));
@@ -70,6 +73,7 @@ pub fn ServicesPage() -> impl IntoView {
                 <input type="search" placeholder="Search services" aria-label="Search services"
                     prop:value=move || search.get() on:input=on_search/>
             </div>
+            <ResourceFilter/>
             <table class="data">
                 <thead><tr>{headers}</tr></thead>
                 <tbody>
@@ -148,10 +152,12 @@ pub fn ServiceDetailPage() -> impl IntoView {
             api::query_range(&body).await.map(|d| (d, step))
         }
     });
+    let tags = use_resource_tags();
     let top_ops = LocalResource::new(move || {
         let svc = service.get();
         let (s, e) = window.get();
-        async move { api::top_operations(&svc, s, e).await }
+        let tags = tags.get();
+        async move { api::top_operations(&svc, s, e, &tags).await }
     });
     let traces_link = move |op: &str| {
         let mut query = q.get_untracked();
@@ -164,6 +170,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                 <h1>{move || service.get()}</h1>
                 <a href=move || traces_link("")>"View traces →"</a>
             </div>
+            <ResourceFilter/>
             <div class="charts">
                 {resource_view(overview, move |(data, step): (QueryRangeData, i64)| {
                     let latency = ["A", "B", "C"]

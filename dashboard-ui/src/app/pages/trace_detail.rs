@@ -50,7 +50,8 @@ pub fn TraceDetailPage() -> impl IntoView {
                 if tree.is_empty() {
                     return view! { <p class="empty">{format!("Trace {} was not found.", trace_id.get_untracked())}</p> }.into_any();
                 }
-                let initial = q.get_untracked().get("span").cloned();
+                // `span=` from our links, `spanId=` from SigNoz's.
+                let initial = q.with_untracked(|q| q.get("span").or_else(|| q.get("spanId")).cloned());
                 view! { <TraceView tree=tree initial_span=initial/> }.into_any()
             })}
         </section>
@@ -103,7 +104,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             }
         }
     });
-    // The initial `span=` from the URL (a link from the explorer).
+    // The initial span from the URL (a link from an explorer).
     if let Some(i) = initial_span.as_deref().and_then(|id| tree.index_of(id)) {
         request_animation_frame(move || focus_initial(i));
     }
@@ -462,7 +463,7 @@ fn span_panel(tree: &TraceTree, i: u32, focus: impl Fn(u32) + Clone + Send + Syn
             <ul class="events">{events}</ul>
             <h3>"Links"</h3>
             <ul>{links}</ul>
-            <p><a href=format!("/logs?trace={}", s.trace_id)>"Logs of this trace →"</a></p>
+            <p><a href=crate::url_state::trace_logs_link(&s.trace_id, tree.start_ms, tree.end_ms)>"Logs of this trace →"</a></p>
         </aside>
     }
 }
