@@ -73,7 +73,7 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
-    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
+    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks"), console: on("captureConsole") });
     Ok(Sdk(sdk))
 }
 

@@ -103,6 +103,14 @@ function errorParts(err, fallback) {
 }
 
 function onError(e) {
+  // Capture phase on window: also the load failures of elements, which do not bubble.
+  const t = e.target;
+  if (t && t !== window && t.tagName) {
+    const url = t.currentSrc || t.src || t.href || '';
+    const tag = String(t.tagName).toLowerCase();
+    call(R.error, 'resource', tag, `${tag} failed to load: ${url}`, '', String(url), 0, 0);
+    return;
+  }
   const [type, message, stack] = errorParts(e.error, e.message);
   call(R.error, 'error', type, message, stack, e.filename || '', e.lineno || 0, e.colno || 0);
 }
@@ -112,13 +120,48 @@ function onRejection(e) {
   call(R.error, 'unhandledrejection', type, message, stack, '', 0, 0);
 }
 
+function text(args) {
+  let out = '';
+  for (const a of args) {
+    let s;
+    try {
+      s = typeof a === 'string' ? a : a instanceof Error ? (a.stack || String(a)) : JSON.stringify(a);
+    } catch (_) {
+      s = Object.prototype.toString.call(a);
+    }
+    out += (out ? ' ' : '') + s;
+  }
+  return out;
+}
+
+let inConsole = false;
+
+function wrapConsole(name, isError) {
+  const c = globalThis.console;
+  const orig = c && c[name];
+  if (typeof orig !== 'function') return;
+  const wrapped = function (...args) {
+    if (!inConsole && R) {
+      inConsole = true; // a console call made while recording one is not recorded again
+      try { call(R.console, isError, text(args)); } finally { inConsole = false; }
+    }
+    return orig.apply(this, args);
+  };
+  c[name] = wrapped;
+  undo.push(() => { if (c[name] === wrapped) c[name] = orig; });
+}
+
 export function installRum(callbacks, opts) {
   uninstallRum();
   if (typeof window === 'undefined') return;
   R = callbacks;
   if (opts.errors) {
-    listen(window, 'error', onError, false);
+    listen(window, 'error', onError, true);
     listen(window, 'unhandledrejection', onRejection, false);
+  }
+  if (opts.console) {
+    wrapConsole('error', true);
+    wrapConsole('warn', false);
   }
   if (typeof PerformanceObserver !== 'function' || typeof performance === 'undefined') return;
   if (opts.vitals) installVitals();

@@ -1,8 +1,10 @@
 //! Real-user monitoring signals in the page: `rum_signals.js` forwards performance entries and error events;
 //! this module keeps the pure state (`rum::vitals`, `rum::errors`) and turns it into
 //! telemetry: `browser.web_vital` log records and `browser.web_vital.*` histograms at page
-//! hide, `browser.error` log records plus an `exception` event on the active span, and
-//! `longtask` / `long-animation-frame` spans. Names: `notes/rum-contract.md`.
+//! hide, `browser.error` log records plus an `exception` event on the active span (or on an
+//! `exception` span of its own, so that span-based error views such as SigNoz's Exceptions
+//! page list every error), resource load failures and, opt-in, `console.error`/`warn` as log
+//! records, and `longtask` / `long-animation-frame` spans.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,7 +18,7 @@ use super::js::{self, get};
 use super::Sdk;
 use crate::clock::Clock;
 use crate::instrument::span::hex;
-use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO};
+use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARN};
 use crate::metrics::{InstrumentDescriptor, InstrumentKind};
 use crate::otlp::json::push_u64;
 use crate::rum::errors::ErrorLimiter;
@@ -35,17 +37,18 @@ extern "C" {
     fn shim_interaction_count() -> f64;
 }
 
-/// Which RUM features run (`init({ webVitals, errors, longTasks })`).
+/// Which RUM features run (`init({ webVitals, errors, longTasks, captureConsole })`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub vitals: bool,
     pub errors: bool,
     pub long_tasks: bool,
+    pub console: bool,
 }
 
 impl Options {
     pub fn any(&self) -> bool {
-        self.vitals || self.errors || self.long_tasks
+        self.vitals || self.errors || self.long_tasks || self.console
     }
 }
 
@@ -58,16 +61,19 @@ struct State {
     limiter: ErrorLimiter,
     vitals_scope: Arc<InstrumentationScope>,
     errors_scope: Arc<InstrumentationScope>,
+    /// Starts the `exception` span of an error thrown while no span is active.
+    errors: SdkTracer,
     long_tasks: SdkTracer,
 }
 
 type VitalFn = Closure<dyn FnMut(u8, f64, f64, JsValue)>;
 type ErrorFn = Closure<dyn FnMut(String, String, String, String, String, f64, f64)>;
 type EntryFn = Closure<dyn FnMut(u8, JsValue)>;
+type ConsoleFn = Closure<dyn FnMut(bool, String)>;
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn)>> = const { RefCell::new(None) };
+    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn, ConsoleFn)>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` on the state; `None` when not installed (or re-entered).
@@ -93,6 +99,7 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
     }
     use opentelemetry::trace::TracerProvider as _;
     let long_tasks = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/long-tasks").with_version(crate::VERSION).build());
+    let errors = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/errors").with_version(crate::VERSION).build());
     let page_view = page_view_id();
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
@@ -103,21 +110,25 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
             limiter: ErrorLimiter::default(),
             vitals_scope: scope("otel-wasm/web-vitals"),
             errors_scope: scope("otel-wasm/errors"),
+            errors,
             long_tasks,
         })
     });
     let vital: VitalFn = Closure::new(on_vital);
     let error: ErrorFn = Closure::new(on_error);
     let entry: EntryFn = Closure::new(on_entry);
+    let console: ConsoleFn = Closure::new(on_console);
     let cb = js_sys::Object::new();
     js::set(&cb, "vital", vital.as_ref());
     js::set(&cb, "error", error.as_ref());
     js::set(&cb, "entry", entry.as_ref());
+    js::set(&cb, "console", console.as_ref());
     let o = js_sys::Object::new();
     js::set(&o, "vitals", &opts.vitals.into());
     js::set(&o, "errors", &opts.errors.into());
     js::set(&o, "longTasks", &opts.long_tasks.into());
-    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry)));
+    js::set(&o, "console", &opts.console.into());
+    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry, console)));
     shim_install(&cb, &o);
 }
 
@@ -208,16 +219,25 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
     m.record(id, value, attrs, now);
 }
 
+/// An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
+/// failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
 fn on_error(source: String, ty: String, message: String, stack: String, file: String, line: f64, col: f64) {
     // What makes two errors "the same": type, message and where.
     let mut key = ty.clone() + ": " + &message + " @" + &file + ":";
     push_u64(&mut key, line as u64);
     key.push(':');
     push_u64(&mut key, col as u64);
-    let Some((sdk, scope)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone()))).flatten() else {
+    let Some((sdk, scope, tracer)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone(), s.errors.clone()))).flatten() else {
         return;
     };
     let now = sdk.clock.now_ns();
+    if source == "resource" {
+        let mut log = LogRecord::event(scope, "browser.resource_error", SEVERITY_ERROR, message, now);
+        log.trace = active_trace();
+        log.attributes.extend([KeyValue::new("error.source", source), KeyValue::new("resource.type", ty), KeyValue::new("resource.url", file)]);
+        sdk.emit_log(log);
+        return;
+    }
     let mut exception = Vec::with_capacity(3);
     if !ty.is_empty() {
         exception.push(KeyValue::new("exception.type", ty));
@@ -226,9 +246,26 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
     if !stack.is_empty() {
         exception.push(KeyValue::new("exception.stacktrace", stack));
     }
-    crate::instrument::web::add_event_to_current("exception", exception.clone(), now);
+    let mut trace = active_trace();
+    if !crate::instrument::web::add_event_to_current("exception", exception.clone(), now) {
+        // No span of ours is open: a short ERROR span carries the event (with the session
+        // and route from the start hook, and the page), and the log record joins its trace.
+        use opentelemetry::trace::Span as _;
+        let mut o = SpanOptions::new("exception");
+        o.start_ns = Some(now);
+        o.activity = false;
+        o.attributes = vec![KeyValue::new("url.full", js::document_url())];
+        let mut span = tracer.start_span(o);
+        span.add_event_at("exception", now, exception.clone());
+        span.set_status(opentelemetry::trace::Status::error(message.clone()));
+        let c = span.span_context().clone();
+        if span.is_recording() {
+            trace = Some((c.trace_id().to_bytes(), c.span_id().to_bytes(), 1));
+        }
+        span.end_at(now);
+    }
     let mut log = LogRecord::event(scope, "browser.error", SEVERITY_ERROR, message, now);
-    log.trace = active_trace();
+    log.trace = trace;
     log.attributes.extend(exception);
     log.attributes.push(KeyValue::new("error.source", source));
     if !file.is_empty() {
@@ -238,6 +275,16 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
         log.attributes.push(KeyValue::new("code.lineno", line as i64));
         log.attributes.push(KeyValue::new("code.colno", col as i64));
     }
+    sdk.emit_log(log);
+}
+
+/// `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
+fn on_console(error: bool, text: String) {
+    let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else { return };
+    let now = sdk.clock.now_ns();
+    let mut log = LogRecord::event(scope, "browser.console", if error { SEVERITY_ERROR } else { SEVERITY_WARN }, text, now);
+    log.trace = active_trace();
+    log.attributes.push(KeyValue::new("log.source", if error { "console.error" } else { "console.warn" }));
     sdk.emit_log(log);
 }
 

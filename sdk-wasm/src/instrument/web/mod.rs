@@ -803,9 +803,11 @@ pub fn current_parent() -> Option<Parent> {
 
 /// Adds an event to the current context's span if the instrumentations own it and it is
 /// still open (e.g. an `exception` thrown by a click handler lands on the click's span).
-pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) {
-    if let Some(p) = current_parent() {
-        with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns));
+/// Returns whether it found such a span.
+pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) -> bool {
+    match current_parent() {
+        Some(p) => with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns)).unwrap_or(false),
+        None => false,
     }
 }
 

@@ -1,0 +1,121 @@
+// Exceptions on our server, in every browser: an uncaught error thrown while no span is open
+// becomes an `exception` span (status ERROR, the exception event, session and page
+// attributes), so the real server binary lists it in POST /api/v1/listErrors (the SigNoz
+// Exceptions page's query, built from span exception events). The same page also reports a
+// failed <img> load and, with captureConsole, console.error/warn as log records.
+// The server binary: $SERVER_BIN, else $CARGO_TARGET_DIR/debug/server or target/debug/server
+// (scripts/test.d/30-sdk-rum.sh builds it).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startReceiver, openBrowser, BROWSERS, testId, ROOT } from './harness.mjs';
+import { freePort } from '../dashboard/harness.mjs';
+
+const serverBin = process.env.SERVER_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'debug/server');
+
+async function startOurServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rum-exceptions-'));
+  const [api, otlp] = [await freePort(), await freePort()];
+  const proc = spawn(serverBin, ['--data-dir', path.join(dir, 'data'), '--api-addr', `127.0.0.1:${api}`,
+    '--otlp-addr', `127.0.0.1:${otlp}`, '--jwt-secret', 'rum-secret'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${api}`;
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/api/v1/health`)).ok) break; } catch { /* not up yet */ }
+    if (i > 300) throw new Error(`server ${serverBin} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const post = async (p, body, token) => {
+    const r = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const text = await r.text();
+    assert.ok(r.ok, `${p}: ${r.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const user = { email: 'rum@example.com', password: 'password123' };
+  await post('/api/v1/register', { name: 'rum', orgname: 'rum', ...user });
+  const login = await post('/api/v1/login', user);
+  const token = login.accessJwt ?? login.data?.accessJwt;
+  return {
+    otlp: `http://127.0.0.1:${otlp}`,
+    listErrors: (service) => post('/api/v1/listErrors', { start: String((Date.now() - 600_000) * 1e6), end: String((Date.now() + 60_000) * 1e6), limit: 50, servicename: service }, token)
+      .then((r) => (Array.isArray(r) ? r : r.data ?? [])),
+    stop: () => { proc.kill(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+const server = await startOurServer();
+const rx = await startReceiver();
+after(() => { server.stop(); return rx.stop(); });
+
+for (const kind of BROWSERS) {
+  test(`${kind}: an uncaught error with no span open is listed by our server's listErrors`, async () => {
+    const b = await openBrowser(kind);
+    try {
+      const service = testId(kind, 'exc');
+      const config = JSON.stringify({ serviceName: service, environment: 'staging' });
+      const page = `${rx.origin}/pages/basic.html?${new URLSearchParams({ otlp: server.otlp, config })}`;
+      await b.get(page);
+      await b.evalAsync('await window.ready');
+      await b.eval(`setTimeout(() => { throw new TypeError('boom with no span open'); }, 0)`);
+      await b.evalAsync('await new Promise((r) => setTimeout(r, 100)); await window.sdk.forceFlush()');
+      let errors = [];
+      for (let i = 0; i < 100 && !errors.length; i++) {
+        errors = await server.listErrors(service);
+        if (!errors.length) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(errors.length, 1, JSON.stringify(errors));
+      assert.equal(errors[0].exceptionType, 'TypeError');
+      assert.equal(errors[0].exceptionMessage, 'boom with no span open');
+      assert.equal(errors[0].serviceName, service);
+    } finally {
+      await b.quit();
+    }
+  });
+
+  test(`${kind}: the exception span's attributes, resource load errors, console capture, browser resource`, async () => {
+    const b = await openBrowser(kind);
+    try {
+      const id = testId(kind, 'exc-attrs');
+      await b.get(rx.page('basic.html', id, { config: JSON.stringify({ captureConsole: true, environment: 'staging' }) }));
+      await b.evalAsync('await window.ready');
+      await b.eval(`setTimeout(() => { throw new RangeError('timer failed'); }, 0);
+        const img = document.createElement('img'); img.src = '/pages/missing.png?token=secret'; document.body.append(img);
+        console.error('console says', { n: 1 }); console.warn('careful');`);
+      await b.evalAsync('await new Promise((r) => setTimeout(r, 300)); await window.sdk.forceFlush()');
+      await rx.waitFor(id, (r) => r.spans >= 1 && r.logRecords >= 4);
+      const span = (await rx.spans(id)).find((s) => s.name === 'exception');
+      assert.ok(span, 'an exception span');
+      assert.equal(span.scope, 'otel-wasm/errors');
+      assert.equal(span.status?.code, 2, 'status ERROR');
+      assert.equal(span.attributes['page.route'], '/pages/basic.html');
+      assert.match(span.attributes['url.full'], /\/pages\/basic\.html\?/);
+      assert.match(span.attributes['session.id'], /^[0-9a-f]{32}$/);
+      const ev = span.events.find((e) => e.name === 'exception');
+      assert.equal(ev.attributes['exception.type'], 'RangeError');
+      assert.equal(ev.attributes['exception.message'], 'timer failed');
+      assert.match(ev.attributes['exception.stacktrace'], /timer failed|RangeError/);
+      assert.equal(span.resource['deployment.environment'], 'staging');
+      assert.equal(span.resource['deployment.environment.name'], 'staging');
+      assert.ok(span.resource['user_agent.original'].length > 0);
+      assert.ok(span.resource['browser.language'].length > 0);
+      if (kind === 'chrome') {
+        assert.ok(span.resource['browser.brands'].length > 0, 'UA client hints in Chromium');
+        assert.equal(typeof span.resource['browser.mobile'], 'boolean');
+      }
+      const logs = await rx.logRecords(id);
+      const errorLog = logs.find((l) => l.eventName === 'browser.error');
+      assert.equal(errorLog.traceId, span.traceId, 'the log record joins the exception span');
+      const res = logs.find((l) => l.eventName === 'browser.resource_error');
+      assert.ok(res, 'the failed <img> load');
+      assert.equal(res.attributes['resource.type'], 'img');
+      assert.match(res.attributes['resource.url'], /missing\.png\?token=REDACTED$/);
+      const consoleLogs = logs.filter((l) => l.eventName === 'browser.console');
+      assert.deepEqual(consoleLogs.map((l) => [l.body.stringValue, l.severityText]).sort(),
+        [['careful', 'WARN'], ['console says {"n":1}', 'ERROR']]);
+    } finally {
+      await b.quit();
+    }
+  });
+}
