@@ -108,7 +108,7 @@ function onError(e) {
   if (t && t !== window && t.tagName) {
     const url = t.currentSrc || t.src || t.href || '';
     const tag = String(t.tagName).toLowerCase();
-    call(R.error, 'resource', tag, `${tag} failed to load: ${url}`, '', String(url), 0, 0);
+    call(R.error, 'resource', tag, `${tag} failed to load`, '', String(url), 0, 0);
     return;
   }
   const [type, message, stack] = errorParts(e.error, e.message);
