@@ -356,6 +356,35 @@ async fn metrics_are_exported() {
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 
+/// A navigation fires `pagehide` and `visibilitychange` (hidden): metrics go once, with gzip
+/// too (uncompressed, keepalive, started in the handler); becoming visible re-arms it.
+#[wasm_bindgen_test]
+async fn metrics_go_once_per_page_hide_even_with_gzip() {
+    let id = test_id("metrics-hide");
+    let spy = install_fetch_spy();
+    let sdk = start(r#","metricsIntervalMs":0,"compression":"gzip""#, &id, "");
+    let counter = sdk.meter("browser-test".into(), None).create_counter("clicks".into(), JsValue::UNDEFINED);
+    counter.add(1.0, JsValue::UNDEFINED);
+    dispatch("window", "pagehide");
+    counter.add(1.0, JsValue::UNDEFINED);
+    dispatch("window", "pagehide"); // the second signal of the same hide
+    let calls = js_sys::Array::from(&get(&spy, "calls"));
+    let restore: js_sys::Function = get(&spy, "restore").into();
+    restore.call0(&spy).unwrap();
+    assert_eq!(calls.length(), 1, "one metrics export, started in the handler");
+    assert_eq!(get(&calls.get(0), "keepalive"), JsValue::TRUE);
+    let r = received_until(&id, |r| num(r, "metrics") >= 1.0).await;
+    assert!(js_sys::Array::from(&get(&r, "requests")).iter().all(|x| get(&x, "contentEncoding").as_string().unwrap_or_default().is_empty()), "sent uncompressed");
+    dispatch("document", "visibilitychange"); // visible again
+    dispatch("window", "pagehide");
+    let metric_posts = |r: &JsValue| js_sys::Array::from(&get(r, "requests")).iter().filter(|x| get(x, "signal") == "metrics" && get(x, "method") == "POST").count();
+    let r = received_until(&id, |r| metric_posts(r) >= 2).await;
+    sleep(200.0).await;
+    assert_eq!(metric_posts(&r), 2, "the next hide exports again");
+    assert_eq!(metric_posts(&received(&id).await), 2, "and only once");
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 fn bad_config_throws_a_clear_error() {
     let cases = [

@@ -480,7 +480,7 @@ fn browser_resource_attributes() -> Vec<KeyValue> {
     if ua.is_object() {
         let brands: Vec<opentelemetry::StringValue> = js_sys::Array::from(&get(&ua, "brands"))
             .iter()
-            .filter_map(|b| Some(format!("{} {}", get(&b, "brand").as_string()?, get(&b, "version").as_string().unwrap_or_default()).into()))
+            .filter_map(|b| Some((get(&b, "brand").as_string()? + " " + &get(&b, "version").as_string().unwrap_or_default()).into()))
             .collect();
         if !brands.is_empty() {
             out.push(KeyValue::new("browser.brands", Value::Array(opentelemetry::Array::String(brands))));
