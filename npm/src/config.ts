@@ -184,6 +184,13 @@ export interface TelemetryConfig {
    *  ERROR / WARN, the arguments joined as the body); the console still prints them.
    *  Default off. */
   captureConsole?: boolean;
+  /** Start paused (consent not given): nothing recorded for export and nothing written to
+   *  storage (no session record, no stash, no offline buffer) until `resume()`. Default false. */
+  requireConsent?: boolean;
+  /** Keys of `setAttributes`/`setUser` attributes (e.g. 'user.id') also sent as W3C
+   *  `baggage` with the trace headers (same-origin and propagateTraceHeaderCorsUrls requests
+   *  only). Default none. */
+  baggageKeys?: string[];
   /** Offline buffer: exports that find the collector unreachable (network error, or
    *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
    *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
@@ -208,7 +215,7 @@ const TOP_LEVEL = new Set([
   'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
   'session', 'redactQueryParams', 'scrubAttributes',
   'logsEndpoint', 'webVitals', 'errors', 'longTasks', 'attributeValueLengthLimit',
-  'sampler', 'metricsTemporality', 'captureConsole',
+  'sampler', 'metricsTemporality', 'captureConsole', 'requireConsent', 'baggageKeys',
 ]);
 const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
 const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
@@ -289,7 +296,7 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression', 'metricsTemporality']) {
     checkType(cfg, f, 'string');
   }
-  for (const f of ['webVitals', 'errors', 'longTasks', 'captureConsole']) {
+  for (const f of ['webVitals', 'errors', 'longTasks', 'captureConsole', 'requireConsent']) {
     if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
   }
   for (const f of ['samplingRatio', 'metricExportIntervalMillis', 'attributeValueLengthLimit']) checkType(cfg, f, 'number');
@@ -311,6 +318,10 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (config.session !== undefined && config.session !== false) {
     if (!isPlainObject(config.session)) throw new TelemetryConfigError('session', 'must be false or an object');
     checkKeys(config.session, SESSION, 'session.');
+  }
+  const bk = config.baggageKeys;
+  if (bk !== undefined && (!Array.isArray(bk) || bk.some((n) => typeof n !== 'string'))) {
+    throw new TelemetryConfigError('baggageKeys', 'must be an array of strings');
   }
   const redact = config.redactQueryParams;
   if (redact !== undefined && (!Array.isArray(redact) || redact.some((n) => typeof n !== 'string'))) {
@@ -357,6 +368,8 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     errors: config.errors !== false,
     longTasks: config.longTasks !== false,
     captureConsole: config.captureConsole === true,
+    requireConsent: config.requireConsent,
+    baggageKeys: config.baggageKeys,
     offline: config.offline ?? {},
     metricsTemporality: config.metricsTemporality,
   };

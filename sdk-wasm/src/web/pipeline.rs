@@ -128,7 +128,7 @@ impl<T: Signal> Pipeline<T> {
     /// Queues one ended span / emitted log record, after the RUM context added the session
     /// (logs: and route, page URL) and redacted and scrubbed its attributes.
     pub fn push(self: &Rc<Self>, mut item: T) {
-        if self.shut_down.get() {
+        if self.shut_down.get() || self.rum.paused.get() {
             return;
         }
         item.prepare(&self.rum);
@@ -267,7 +267,8 @@ pub struct Sdk {
 }
 
 impl Sdk {
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>) -> Result<Rc<Sdk>, JsValue> {
+    /// `paused`: consent is required and not given yet (see [`Sdk::resume`]).
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>, paused: bool) -> Result<Rc<Sdk>, JsValue> {
         let user_attrs = browser_resource_attributes()
             .into_iter()
             .chain(cfg.resource_attributes.iter().map(|(k, v)| {
@@ -286,10 +287,13 @@ impl Sdk {
             e.retain(|w| w.strong_count() > 0);
             e.push(Rc::downgrade(&exporter));
         });
-        resend_stash(&exporter);
-        // What an earlier page (or another tab) buffered while the collector was away.
-        offline::drain(&exporter);
+        if !paused {
+            resend_stash(&exporter);
+            // What an earlier page (or another tab) buffered while the collector was away.
+            offline::drain(&exporter);
+        }
         let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), cfg.attribute_value_length_limit as usize, scrub);
+        rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -370,6 +374,22 @@ impl Sdk {
         self.export_metrics_at(true);
     }
 
+    /// Stops recording for export and writing to storage (consent withdrawn); what is queued
+    /// is dropped.
+    pub fn pause(&self) {
+        self.rum.paused.set(true);
+        self.spans.queue.borrow_mut().clear();
+        self.logs.queue.borrow_mut().clear();
+    }
+
+    /// Records and exports again; what earlier pages stashed or buffered is sent now.
+    pub fn resume(&self) {
+        if self.rum.paused.replace(false) && !self.shut_down.get() {
+            resend_stash(&self.exporter);
+            offline::drain(&self.exporter);
+        }
+    }
+
     /// Collects and sends metrics; returns the export task, if there was anything to send.
     pub fn export_metrics(&self) -> Option<Promise> {
         self.export_metrics_at(false)
@@ -379,7 +399,7 @@ impl Sdk {
     fn export_metrics_at(&self, hiding: bool) -> Option<Promise> {
         let now = self.clock.now_ns();
         let data = self.metrics.borrow_mut().collect(now);
-        if data.is_empty() {
+        if data.is_empty() || self.rum.paused.get() {
             return None;
         }
         let body = encode_metrics(&self.exporter, &data);

@@ -129,7 +129,7 @@ impl Backend for CoreBackend {
     }
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
-        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), None)
+        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), self.sdk.rum.baggage().as_ref())
     }
 
     fn set_route(&self, route: &str) {

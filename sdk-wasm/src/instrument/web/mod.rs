@@ -612,6 +612,18 @@ fn on_expire() -> f64 {
 
 const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
 
+/// `Server-Timing: traceparent;desc="00-…"` on the navigation response: the server's trace
+/// without a meta tag in the page (the browser exposes it to the page's own origin, or with
+/// `Timing-Allow-Origin`).
+fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
+    let nav = perf.get_entries_by_type("navigation").get(0);
+    let entries = Reflect::get(&nav, &JsValue::from_str("serverTiming")).ok().filter(js_sys::Array::is_array)?;
+    js_sys::Array::from(&entries).iter().find_map(|e| {
+        let name = Reflect::get(&e, &JsValue::from_str("name")).ok()?.as_string()?;
+        (name == "traceparent").then(|| Reflect::get(&e, &JsValue::from_str("description")).ok()?.as_string())?
+    })
+}
+
 fn on_document_load() {
     let Some(window) = web_sys::window() else { return };
     // Once per page, also across SDK re-initialisation.
@@ -630,6 +642,7 @@ fn on_document_load() {
         .and_then(|d| d.query_selector("meta[name=\"traceparent\"]").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
         .and_then(|c| crate::propagation::extract(&c, None))
+        .or_else(|| server_timing_traceparent(&perf).and_then(|c| crate::propagation::extract(&c, None)))
         .map(|cx| Parent::from_span_context(&cx));
     let planned = with_state(|s| {
         let cfg = s.cfg.document_load.as_ref()?;
