@@ -134,8 +134,11 @@ impl RumContext {
             return None;
         }
         let mut b = crate::propagation::baggage::Baggage::new();
+        // String values only (formatting numbers would pull float printing into the wasm).
         for kv in self.globals.borrow().iter().filter(|kv| keys.iter().any(|k| k == kv.key.as_str())) {
-            b.insert(kv.key.as_str(), kv.value.as_str().as_ref());
+            if let Value::String(v) = &kv.value {
+                b.insert(kv.key.as_str(), v.as_str());
+            }
         }
         (!b.is_empty()).then_some(b)
     }
