@@ -112,6 +112,11 @@ impl RumContext {
         self.route.borrow().clone().unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
     }
 
+    /// Whether the navigation instrumentation has set a route (its first is the initial one).
+    pub fn route_is_set(&self) -> bool {
+        self.route.borrow().is_some()
+    }
+
     pub fn set_route(&self, route: String) {
         *self.route.borrow_mut() = Some(route);
     }

@@ -35,6 +35,8 @@ extern "C" {
     fn shim_take_records();
     #[wasm_bindgen(js_name = interactionCount)]
     fn shim_interaction_count() -> f64;
+    #[wasm_bindgen(js_name = takeAttribution)]
+    fn shim_take_attribution() -> JsValue;
 }
 
 /// Which RUM features run (`init({ webVitals, errors, longTasks, captureConsole })`).
@@ -59,6 +61,8 @@ struct State {
     /// Random hex id of the page view (a load or a back/forward-cache restore).
     page_view: String,
     limiter: ErrorLimiter,
+    /// `performance.interactionCount` when this page view started (soft navigations).
+    interactions_before: f64,
     vitals_scope: Arc<InstrumentationScope>,
     errors_scope: Arc<InstrumentationScope>,
     /// Starts the `exception` span of an error thrown while no span is active.
@@ -108,6 +112,7 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
             navigation_type: "navigate",
             page_view,
             limiter: ErrorLimiter::default(),
+            interactions_before: 0.0,
             vitals_scope: scope("otel-wasm/web-vitals"),
             errors_scope: scope("otel-wasm/errors"),
             errors,
@@ -179,13 +184,61 @@ fn active_trace() -> Option<([u8; 16], [u8; 8], u8)> {
     crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8))
 }
 
+/// The SPA's route changed (a soft navigation): the vitals so far are reported for the
+/// route they happened on, and a new page view (CLS and INP only) starts for the next one.
+pub fn soft_navigation() {
+    if with_state(|_| ()).is_none() {
+        return;
+    }
+    report_vitals();
+    let count = shim_interaction_count();
+    with_state(|s| {
+        s.vitals = s.vitals.soft_navigation();
+        s.navigation_type = "soft-navigation";
+        s.page_view = page_view_id();
+        s.interactions_before = count.max(0.0);
+    });
+}
+
+/// `web_vital.attribution.*` of vital `v` from the shim's attribution object.
+fn attribution(v: Vital, a: &JsValue) -> Vec<KeyValue> {
+    let text = |k: &str| get(a, k).as_string().filter(|s| !s.is_empty());
+    let num = |k: &str| get(a, k).as_f64();
+    let mut out = Vec::new();
+    let element = match v {
+        Vital::Lcp => text("lcpElement"),
+        Vital::Inp => text("inpElement"),
+        Vital::Cls => text("clsElement"),
+        _ => None,
+    };
+    if let Some(e) = element {
+        out.push(KeyValue::new("web_vital.attribution.element", e));
+    }
+    match v {
+        Vital::Lcp => out.extend(text("lcpUrl").map(|u| KeyValue::new("web_vital.attribution.url", u))),
+        Vital::Cls => out.extend(num("clsValue").map(|x| KeyValue::new("web_vital.attribution.largest_shift_value", x))),
+        Vital::Inp => {
+            for (k, key) in [
+                ("inpInputDelay", "web_vital.attribution.input_delay"),
+                ("inpProcessing", "web_vital.attribution.processing_duration"),
+                ("inpPresentation", "web_vital.attribution.presentation_delay"),
+            ] {
+                out.extend(num(k).map(|x| KeyValue::new(key, x)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// Reports the page view's vitals (once), before the page-hide flush sends them.
 pub fn report_vitals() {
     // Entries the observers hold but have not delivered yet (runs the callbacks).
     shim_take_records();
     let count = shim_interaction_count();
+    let attr = shim_take_attribution();
     with_state(|s| {
-        let values = s.vitals.report((count >= 0.0).then_some(count as u64));
+        let values = s.vitals.report((count >= 0.0).then_some((count - s.interactions_before).max(0.0) as u64));
         if values.is_empty() {
             return;
         }
@@ -203,6 +256,7 @@ pub fn report_vitals() {
                 KeyValue::new("web_vital.id", id),
                 KeyValue::new("web_vital.navigation_type", s.navigation_type),
             ]);
+            log.attributes.extend(attribution(v, &attr));
             s.sdk.emit_log(log);
             record_histogram(s, v, x, vec![KeyValue::new("web_vital.rating", rating), KeyValue::new("web_vital.navigation_type", s.navigation_type), route.clone()], now);
         }
