@@ -3,47 +3,11 @@
 // attributes), so the real server binary lists it in POST /api/v1/listErrors (the SigNoz
 // Exceptions page's query, built from span exception events). The same page also reports a
 // failed <img> load and, with captureConsole, console.error/warn as log records.
-// The server binary: $SERVER_BIN, else $CARGO_TARGET_DIR/debug/server or target/debug/server
-// (scripts/test.d/30-sdk-rum.sh builds it).
+// The server binary: see tests/e2e/our-server.mjs (scripts/test.d/30-sdk-rum.sh builds it).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startReceiver, openBrowser, BROWSERS, testId, ROOT } from './harness.mjs';
-import { freePort } from '../dashboard/harness.mjs';
-
-const serverBin = process.env.SERVER_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'debug/server');
-
-async function startOurServer() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rum-exceptions-'));
-  const [api, otlp] = [await freePort(), await freePort()];
-  const proc = spawn(serverBin, ['--data-dir', path.join(dir, 'data'), '--api-addr', `127.0.0.1:${api}`,
-    '--otlp-addr', `127.0.0.1:${otlp}`, '--jwt-secret', 'rum-secret'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${api}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/api/v1/health`)).ok) break; } catch { /* not up yet */ }
-    if (i > 300) throw new Error(`server ${serverBin} did not come up`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const post = async (p, body, token) => {
-    const r = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const text = await r.text();
-    assert.ok(r.ok, `${p}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
-  const user = { email: 'rum@example.com', password: 'password123' };
-  await post('/api/v1/register', { name: 'rum', orgname: 'rum', ...user });
-  const login = await post('/api/v1/login', user);
-  const token = login.accessJwt ?? login.data?.accessJwt;
-  return {
-    otlp: `http://127.0.0.1:${otlp}`,
-    listErrors: (service) => post('/api/v1/listErrors', { start: String((Date.now() - 600_000) * 1e6), end: String((Date.now() + 60_000) * 1e6), limit: 50, servicename: service }, token)
-      .then((r) => (Array.isArray(r) ? r : r.data ?? [])),
-    stop: () => { proc.kill(); rmSync(dir, { recursive: true, force: true }); },
-  };
-}
+import { startReceiver, openBrowser, BROWSERS, testId } from './harness.mjs';
+import { startOurServer, nsFromNow } from '../e2e/our-server.mjs';
 
 const server = await startOurServer();
 const rx = await startReceiver();
@@ -62,8 +26,9 @@ for (const kind of BROWSERS) {
       await b.eval(`window.script.then((m) => m.throwLater('boom with no span open'))`);
       await b.evalAsync('await new Promise((r) => setTimeout(r, 100)); await window.sdk.forceFlush()');
       let errors = [];
+      const listErrors = () => server.post('/api/v1/listErrors', { start: nsFromNow(-600_000), end: nsFromNow(60_000), limit: 50, servicename: service });
       for (let i = 0; i < 100 && !errors.length; i++) {
-        errors = await server.listErrors(service);
+        errors = await listErrors();
         if (!errors.length) await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(errors.length, 1, JSON.stringify(errors));
