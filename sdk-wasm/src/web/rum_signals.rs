@@ -24,6 +24,8 @@ use crate::otlp::json::push_u64;
 use crate::rum::errors::ErrorLimiter;
 use crate::rum::vitals::{navigation_type, PageVitals, Vital};
 use crate::trace::{SdkTracer, SpanOptions};
+// Names: `browser.web_vital` / `browser.error` / `browser.resource_error` / `browser.console`
+// log records, `web_vital.*` and `exception.*` attributes, as in sdk-wasm/README.md.
 
 #[wasm_bindgen(module = "/src/web/rum_signals.js")]
 extern "C" {
