@@ -183,3 +183,33 @@ for (const kind of BROWSERS) {
     }
   });
 }
+
+for (const kind of BROWSERS) {
+  test(`${kind}: a page loaded in a background tab reports no FCP or LCP`, async (t) => {
+    const b = await openBrowser(kind);
+    try {
+      const id = testId(kind, 'vitals-background');
+      await b.get(rx.page('basic.html', `${id}-first`));
+      // The tab navigates to the test page after it has been hidden by a new tab.
+      await b.eval(`setTimeout(() => { location.href = ${JSON.stringify(rx.page('basic.html', id, { script: 'vitals.js', config: JSON.stringify({ offline: false }) }))}; }, 300)`);
+      const first = await b.newTab();
+      await new Promise((r) => setTimeout(r, 3000));
+      await b.cmd('POST', '/window', { handle: first }); // back: the loaded page becomes visible
+      assert.equal(await b.eval('return document.visibilityState'), 'visible');
+      assert.equal(await b.eval('return performance.getEntriesByType("navigation")[0]?.name?.includes("vitals.js")'), true, 'the test page loaded');
+      await b.evalAsync('await window.script; await window.scripted');
+      if (await b.eval('return window.visibilityAtStart') !== 'hidden') {
+        t.skip(`${kind} did not start the tab hidden (visibilityState 'visible' in a background tab)`);
+        return;
+      }
+      await b.newTab(); // hide again: the report
+      await rx.waitFor(id, (r) => r.logRecords >= 1);
+      await new Promise((r) => setTimeout(r, 500));
+      const names = (await rx.logRecords(id)).filter((l) => l.attributes['event.name'] === 'browser.web_vital').map((l) => l.body.stringValue);
+      assert.ok(names.includes('TTFB'), `TTFB still: ${names}`);
+      assert.ok(!names.includes('FCP') && !names.includes('LCP'), `no paint vitals from a background load: ${names}`);
+    } finally {
+      await b.quit();
+    }
+  });
+}

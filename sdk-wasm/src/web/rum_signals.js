@@ -67,7 +67,7 @@ export function takeAttribution() {
 }
 
 function onLcp(e) {
-  if (e.startTime > firstHidden) return;
+  if (!(e.startTime < firstHidden)) return; // as web-vitals: only paints before the first hide
   call(R.vital, LCP, sinceActivation(e.startTime), 0, 0);
   try {
     attribution.lcpElement = e.element ? selector(e.element) : '';
@@ -105,7 +105,7 @@ function installVitals() {
   const onInput = (e) => { if (e.isTrusted) stopLcp(); };
   for (const t of ['keydown', 'click', 'pointerdown']) listen(window, t, onInput, { capture: true, passive: true });
   observe('paint', (es) => {
-    for (const e of es) if (e.name === 'first-contentful-paint' && e.startTime <= firstHidden) call(R.vital, FCP, sinceActivation(e.startTime), 0, 0);
+    for (const e of es) if (e.name === 'first-contentful-paint' && e.startTime < firstHidden) call(R.vital, FCP, sinceActivation(e.startTime), 0, 0);
   });
   const shifts = observe('layout-shift', (es) => {
     for (const e of es) {
