@@ -115,7 +115,8 @@ export interface TelemetryConfig {
   serviceName: string;
   /** `service.version`. Default: not set. */
   serviceVersion?: string;
-  /** `deployment.environment.name`. Default: not set. */
+  /** `deployment.environment.name` and `deployment.environment` (the key SigNoz filters
+   *  on). Default: not set. */
   environment?: string;
   /** OTLP/HTTP base URL, absolute or relative to the page; `/v1/traces` and `/v1/metrics`
    *  are appended. Default 'http://localhost:4318'. */
@@ -137,8 +138,16 @@ export interface TelemetryConfig {
   ignoreUrls?: UrlPattern[];
   /** Span batching. */
   batch?: BatchConfig;
-  /** Fraction of new traces recorded (parent-based: children follow their parent). Default 1. */
+  /** Fraction of new traces recorded (parent-based: children follow their parent). Default 1.
+   *  Shorthand for `sampler: { ratio }`; give one or the other. */
   samplingRatio?: number;
+  /** Which traces are recorded: 'always_on' (default), 'always_off', their parent-based
+   *  forms ('parentbased_always_on', 'parentbased_always_off': a span with a parent follows
+   *  the parent's decision), or `{ ratio, parentBased }`: that fraction of traces, decided
+   *  per session when sessions are on (parentBased defaults to true). */
+  sampler?: 'always_on' | 'always_off' | 'parentbased_always_on' | 'parentbased_always_off' | { ratio: number; parentBased?: boolean };
+  /** Temporality of exported counters and histograms. Default 'cumulative'. */
+  metricsTemporality?: 'cumulative' | 'delta';
   /** Metric export period in ms; 0 exports only on flush and page hide. Default 30000. */
   metricExportIntervalMillis?: number;
   /** Extra resource attributes. Default none. */
@@ -171,6 +180,17 @@ export interface TelemetryConfig {
   errors?: boolean;
   /** `longtask` and `long-animation-frame` spans where the browser reports them. Default on. */
   longTasks?: boolean;
+  /** `console.error` and `console.warn` calls as `browser.console` log records (severity
+   *  ERROR / WARN, the arguments joined as the body); the console still prints them.
+   *  Default off. */
+  captureConsole?: boolean;
+  /** Start paused (consent not given): nothing recorded for export and nothing written to
+   *  storage (no session record, no stash, no offline buffer) until `resume()`. Default false. */
+  requireConsent?: boolean;
+  /** Keys of `setAttributes`/`setUser` attributes (e.g. 'user.id') also sent as W3C
+   *  `baggage` with the trace headers (same-origin and propagateTraceHeaderCorsUrls requests
+   *  only). Default none. */
+  baggageKeys?: string[];
   /** Offline buffer: exports that find the collector unreachable (network error, or
    *  429/502/503/504 after the retries) or the browser offline (`navigator.onLine` false)
    *  are kept in IndexedDB (memory if unavailable) and sent when it is back: on `online`,
@@ -195,6 +215,7 @@ const TOP_LEVEL = new Set([
   'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
   'session', 'redactQueryParams', 'scrubAttributes',
   'logsEndpoint', 'webVitals', 'errors', 'longTasks', 'attributeValueLengthLimit',
+  'sampler', 'metricsTemporality', 'captureConsole', 'requireConsent', 'baggageKeys',
 ]);
 const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
 const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
@@ -272,10 +293,10 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
     throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
   }
-  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression']) {
+  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression', 'metricsTemporality']) {
     checkType(cfg, f, 'string');
   }
-  for (const f of ['webVitals', 'errors', 'longTasks']) {
+  for (const f of ['webVitals', 'errors', 'longTasks', 'captureConsole', 'requireConsent']) {
     if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
   }
   for (const f of ['samplingRatio', 'metricExportIntervalMillis', 'attributeValueLengthLimit']) checkType(cfg, f, 'number');
@@ -297,6 +318,10 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
   if (config.session !== undefined && config.session !== false) {
     if (!isPlainObject(config.session)) throw new TelemetryConfigError('session', 'must be false or an object');
     checkKeys(config.session, SESSION, 'session.');
+  }
+  const bk = config.baggageKeys;
+  if (bk !== undefined && (!Array.isArray(bk) || bk.some((n) => typeof n !== 'string'))) {
+    throw new TelemetryConfigError('baggageKeys', 'must be an array of strings');
   }
   const redact = config.redactQueryParams;
   if (redact !== undefined && (!Array.isArray(redact) || redact.some((n) => typeof n !== 'string'))) {
@@ -342,15 +367,37 @@ export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
     webVitals: config.webVitals !== false,
     errors: config.errors !== false,
     longTasks: config.longTasks !== false,
+    captureConsole: config.captureConsole === true,
+    requireConsent: config.requireConsent,
+    baggageKeys: config.baggageKeys,
     offline: config.offline ?? {},
+    metricsTemporality: config.metricsTemporality,
   };
-  if (config.samplingRatio !== undefined) {
-    core.sampler = 'parentbased_traceidratio';
-    core.samplerRatio = config.samplingRatio;
-  }
+  Object.assign(core, coreSampler(config));
   // The core reads absent fields as defaults; drop undefined so it never sees them.
   for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
   return core;
+}
+
+const SAMPLERS = ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off'];
+
+/** `sampler` / `samplingRatio` → the core's `sampler` and `samplerRatio`. */
+function coreSampler(config: TelemetryConfig): Record<string, unknown> {
+  const s = config.sampler as unknown;
+  if (s !== undefined && config.samplingRatio !== undefined) {
+    throw new TelemetryConfigError('sampler', 'give sampler or samplingRatio, not both');
+  }
+  if (config.samplingRatio !== undefined) return { sampler: 'parentbased_traceidratio', samplerRatio: config.samplingRatio };
+  if (s === undefined) return {};
+  if (typeof s === 'string') {
+    if (!SAMPLERS.includes(s)) throw new TelemetryConfigError('sampler', `must be one of ${SAMPLERS.join(', ')} or { ratio }`);
+    return { sampler: s };
+  }
+  if (!isPlainObject(s)) throw new TelemetryConfigError('sampler', `must be one of ${SAMPLERS.join(', ')} or { ratio }`);
+  checkKeys(s, new Set(['ratio', 'parentBased']), 'sampler.');
+  if (typeof s.ratio !== 'number' || !(s.ratio >= 0 && s.ratio <= 1)) throw new TelemetryConfigError('sampler.ratio', 'must be a number from 0 to 1');
+  if (s.parentBased !== undefined && typeof s.parentBased !== 'boolean') throw new TelemetryConfigError('sampler.parentBased', 'must be a boolean');
+  return { sampler: s.parentBased === false ? 'traceidratio' : 'parentbased_traceidratio', samplerRatio: s.ratio };
 }
 
 /** Re-throws a core error ("invalid config: <coreField>: <reason>") with our field name. */

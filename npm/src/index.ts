@@ -6,7 +6,7 @@ import initWasm, * as core from './wasm/sdk_wasm.js';
 import { createInitTelemetry, wasmLoader } from './telemetry.js';
 
 export type * from './config.js';
-export type { LogRecordInput, Telemetry, TelemetryStats } from './telemetry.js';
+export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
 export { TelemetryConfigError } from './config.js';
 
 let wasmUrl: string | URL | undefined;

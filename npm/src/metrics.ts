@@ -1,6 +1,7 @@
 // @opentelemetry/api's Meter over the wasm core's meter. Synchronous instruments are the
-// core's own; observable (asynchronous) instruments run their callbacks here, before each
-// metric export, and record into a core instrument of the matching kind.
+// core's own; observable (asynchronous) instruments run their callbacks here, on the
+// wrapper's own timer (every metricExportIntervalMillis) and on forceFlush/shutdown, and
+// record into a core instrument of the matching kind.
 import type {
   BatchObservableCallback, Counter, Gauge, Histogram, Meter, MeterProvider, MetricAttributes, MetricOptions,
   Observable, ObservableCallback, ObservableCounter, ObservableGauge, ObservableResult, ObservableUpDownCounter,

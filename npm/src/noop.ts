@@ -69,6 +69,10 @@ export function noopTelemetry(reason: string): Telemetry {
     shutdown: async () => {},
     stats: () => zeroStats(reason),
     emitLog() {},
+    setUser() {},
+    setAttributes() {},
+    pause() {},
+    resume() {},
     // @opentelemetry/api keeps its own no-op globals.
     register: async () => {},
   };

@@ -83,12 +83,28 @@ export interface Telemetry {
   stats(): TelemetryStats;
   /** Emits one OTLP log record (batched to `/v1/logs`), in the active span's trace. */
   emitLog(record: LogRecordInput): void;
+  /** `user.id`, `user.email`, `user.name` on every later span and log record; `null` clears. */
+  setUser(user: UserInput | null): void;
+  /** Attributes on every later span and log record; a `null`/`undefined` value removes one. */
+  setAttributes(attributes: Record<string, string | number | boolean | null | undefined>): void;
+  /** Consent withdrawn: nothing is recorded for export, nothing written to storage (the queue
+   *  is dropped) until `resume()`. */
+  pause(): void;
+  /** Consent given: records and exports again (with `requireConsent`, the first call starts it). */
+  resume(): void;
   /** Installs our tracer provider, meter provider, context manager and W3C propagator as
    *  @opentelemetry/api's globals, so code using `trace.getTracer()` / `metrics.getMeter()` is
    *  exported by us. Pass the api module to do it synchronously; without it the module is
    *  imported (it is a peer dependency). Never rejects: a global another SDK registered first
    *  is kept, with a console warning. */
   register(api?: typeof OtelApi): Promise<void>;
+}
+
+/** The user for `setUser`. */
+export interface UserInput {
+  id: string;
+  email?: string;
+  name?: string;
 }
 
 /** A log record for `emitLog`. */
@@ -188,6 +204,10 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
     }),
     emitLog: (record) =>
       guard.run(() => sdk.emitLog(optText(record?.scope) ?? 'otel-wasm', undefined, record ?? {}), undefined),
+    setUser: (user) => guard.run(() => sdk.setUser(user ?? null), undefined),
+    setAttributes: (attributes) => guard.run(() => sdk.setAttributes(attributes ?? {}), undefined),
+    pause: () => guard.run(() => sdk.pause(), undefined),
+    resume: () => guard.run(() => sdk.resume(), undefined),
     async register(api) {
       try {
         install(api ?? (await import('@opentelemetry/api')));

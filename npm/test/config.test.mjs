@@ -21,7 +21,7 @@ test('maps our names onto the core config and drops undefined', () => {
     metricExportIntervalMillis: 0, propagateTraceHeaderCorsUrls: [/x/], ignoreUrls: ['http://a/b'],
   });
   assert.deepEqual(Object.keys(core).sort(), [
-    'deploymentEnvironment', 'endpoint', 'errors', 'exportTimeoutMs', 'instrumentations', 'longTasks', 'maxExportBatchSize', 'maxQueueSize',
+    'captureConsole', 'deploymentEnvironment', 'endpoint', 'errors', 'exportTimeoutMs', 'instrumentations', 'longTasks', 'maxExportBatchSize', 'maxQueueSize',
     'metricsIntervalMs', 'offline', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName', 'webVitals',
   ]);
   assert.equal(core.sampler, 'parentbased_traceidratio');
@@ -33,6 +33,24 @@ test('maps our names onto the core config and drops undefined', () => {
   const off = toCoreConfig({ serviceName: 's', webVitals: false, errors: false, longTasks: false, logsEndpoint: '/logs' });
   assert.deepEqual([off.webVitals, off.errors, off.longTasks, off.logsEndpoint], [false, false, false, '/logs']);
   assert.deepEqual(core.offline, {}, 'offline buffer on by default');
+});
+
+test('sampler, metricsTemporality and captureConsole reach the core', () => {
+  const core = (extra) => toCoreConfig({ serviceName: 's', ...extra });
+  assert.deepEqual([core({}).sampler, core({}).captureConsole, core({}).metricsTemporality], [undefined, false, undefined]);
+  assert.equal(core({ sampler: 'always_off' }).sampler, 'always_off');
+  assert.equal(core({ sampler: 'parentbased_always_on' }).sampler, 'parentbased_always_on');
+  assert.deepEqual([core({ sampler: { ratio: 0.1 } }).sampler, core({ sampler: { ratio: 0.1 } }).samplerRatio], ['parentbased_traceidratio', 0.1]);
+  assert.equal(core({ sampler: { ratio: 0.1, parentBased: false } }).sampler, 'traceidratio');
+  assert.equal(core({ metricsTemporality: 'delta' }).metricsTemporality, 'delta');
+  assert.equal(core({ captureConsole: true }).captureConsole, true);
+  assert.equal(fieldOf({ serviceName: 's', sampler: 'sometimes' }), 'sampler');
+  assert.equal(fieldOf({ serviceName: 's', sampler: { ratio: 2 } }), 'sampler.ratio');
+  assert.equal(fieldOf({ serviceName: 's', sampler: { rate: 1 } }), 'sampler.rate');
+  assert.equal(fieldOf({ serviceName: 's', sampler: 'always_on', samplingRatio: 1 }), 'sampler');
+  assert.equal(fieldOf({ serviceName: 's', captureConsole: 'yes' }), 'captureConsole');
+  assert.equal(fieldOf({ serviceName: 's', metricsTemporality: 1 }), 'metricsTemporality');
+  assert.equal(renameCoreError(new Error('invalid config: metricsTemporality: must be "cumulative" or "delta"')).field, 'metricsTemporality');
 });
 
 test('offline buffer: false turns it off, bounds pass through, bad ones name the field', () => {

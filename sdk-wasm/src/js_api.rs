@@ -66,14 +66,20 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     };
     // Checked before anything starts, so a bad section leaves nothing running.
     let instrumentations = instrumentations_config(&config)?;
-    let sdk = Running::start(cfg, patterns, scrub).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    let baggage_keys = match get(&config, "baggageKeys") {
+        v if v.is_undefined() || v.is_null() => Vec::new(),
+        v if Array::is_array(&v) => Array::from(&v).iter().map(|k| k.as_string()).collect::<Option<Vec<_>>>().ok_or_else(|| JsError::new("invalid config: baggageKeys: must be an array of strings"))?,
+        _ => return Err(JsError::new("invalid config: baggageKeys: must be an array of strings")),
+    };
+    let sdk = Running::start(cfg, patterns, scrub, get(&config, "requireConsent").is_truthy()).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
     if let Some(v) = instrumentations {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
         crate::instrument::web::install(&v, backend).map_err(instrumentations_error)?;
     }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
-    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks") });
+    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks"), console: on("captureConsole") });
     Ok(Sdk(sdk))
 }
 
@@ -269,6 +275,36 @@ impl Sdk {
             s.shutdown().await;
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// Sets attributes on every later span and log record; a `null`/`undefined` value
+    /// removes that key.
+    #[wasm_bindgen(js_name = setAttributes)]
+    pub fn set_attributes(&self, attrs: JsValue) {
+        self.0.rum.set_globals(changes(&attrs, ""));
+    }
+
+    /// `{ id, email?, name? }` → `user.id`, `user.email`, `user.name` on every later span and
+    /// log record (`null` removes them).
+    #[wasm_bindgen(js_name = setUser)]
+    pub fn set_user(&self, user: JsValue) {
+        let mut c = changes(&user, "user.");
+        c.retain(|(k, _)| k == "user.id" || k == "user.email" || k == "user.name");
+        for k in ["user.id", "user.email", "user.name"] {
+            if !c.iter().any(|(x, _)| x == k) {
+                c.push((k.to_string(), None));
+            }
+        }
+        self.0.rum.set_globals(c);
+    }
+
+    /// Nothing is recorded for export, nor written to storage, until `resume()`.
+    pub fn pause(&self) {
+        self.0.pause();
+    }
+
+    pub fn resume(&self) {
+        self.0.resume();
     }
 
     pub fn stats(&self) -> Object {
@@ -571,6 +607,21 @@ impl Instrument {
         let attrs = self.sdk.rum.metric_attributes(attributes(&attrs));
         self.sdk.metrics.borrow_mut().record(self.id, value, attrs, now);
     }
+}
+
+/// A plain JS object's entries as `prefix`+key → value (`None`: null, undefined or not an
+/// attribute value: removes the key).
+fn changes(obj: &JsValue, prefix: &str) -> Vec<(String, Option<opentelemetry::Value>)> {
+    if !obj.is_object() || Array::is_array(obj) {
+        return Vec::new();
+    }
+    Object::entries(obj.unchecked_ref())
+        .iter()
+        .filter_map(|e| {
+            let e = Array::from(&e);
+            Some((prefix.to_string() + &e.get(0).as_string()?, attribute_value(&e.get(1))))
+        })
+        .collect()
 }
 
 /// A plain JS object of attributes.

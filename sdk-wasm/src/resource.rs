@@ -12,7 +12,8 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// `service.name`, optional `service.version` and `deployment.environment.name`,
+    /// `service.name`, optional `service.version` and `deployment.environment.name` (also as
+    /// `deployment.environment`),
     /// `telemetry.sdk.*`, then user attributes (a user key never duplicates a well-known one:
     /// the user's value wins).
     pub fn new(
@@ -26,7 +27,9 @@ impl Resource {
             attributes.push(KeyValue::new("service.version", v.to_string()));
         }
         if let Some(e) = environment {
+            // Both keys: SigNoz (and older semconv) filter on `deployment.environment`.
             attributes.push(KeyValue::new("deployment.environment.name", e.to_string()));
+            attributes.push(KeyValue::new("deployment.environment", e.to_string()));
         }
         attributes.push(KeyValue::new("telemetry.sdk.language", "webjs"));
         attributes.push(KeyValue::new("telemetry.sdk.name", SDK_NAME));
@@ -65,8 +68,9 @@ mod tests {
         assert_eq!(r.get("service.name"), Some(&Value::from("shop")));
         assert_eq!(r.get("service.version"), Some(&Value::from("9")));
         assert_eq!(r.get("deployment.environment.name"), Some(&Value::from("prod")));
+        assert_eq!(r.get("deployment.environment"), Some(&Value::from("prod")));
         assert_eq!(r.get("telemetry.sdk.name"), Some(&Value::from(SDK_NAME)));
         assert_eq!(r.get("team"), Some(&Value::from("web")));
-        assert_eq!(r.attributes.len(), 7);
+        assert_eq!(r.attributes.len(), 8);
     }
 }

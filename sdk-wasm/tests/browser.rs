@@ -173,15 +173,35 @@ fn make_fetch_spans(sdk: &Sdk, n: usize) {
 /// on the origin delivers it.
 #[wasm_bindgen_test]
 async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_init() {
+    burst_then_hide("", "burst-hide").await;
+}
+
+/// The same with gzip: the batch being compressed when the page hides (CompressionStream is
+/// async, the page would be gone before it finishes) and the rest go uncompressed at once,
+/// with keepalive, or to the stash; none is sent twice.
+#[wasm_bindgen_test]
+async fn pagehide_burst_with_gzip_loses_nothing() {
+    burst_then_hide(r#","compression":"gzip""#, "burst-hide-gzip").await;
+}
+
+async fn burst_then_hide(extra: &str, name: &str) {
     assert_eq!(stash_text(), None, "no stash left by other tests");
-    let id = test_id("burst-hide");
+    let id = test_id(name);
+    let gzip = !extra.is_empty();
     let spy = install_fetch_spy();
     // Without session.id (~50 B a span), 200 spans are ~100 KB: the budget arithmetic below.
-    let sdk = start(r#","scheduledDelayMs":600000,"session":false"#, &id, "");
+    let sdk = start(&(r#","scheduledDelayMs":600000,"session":false"#.to_string() + extra), &id, "");
     make_fetch_spans(&sdk, 200);
     let before_hide = js_sys::Array::from(&get(&spy, "calls")).length();
-    assert_eq!(before_hide, 1, "~56 KiB queued starts an export before the page hides");
+    if gzip {
+        assert_eq!(before_hide, 0, "a full batch is being compressed: no request yet");
+    } else {
+        assert_eq!(before_hide, 1, "~56 KiB queued starts an export before the page hides");
+    }
     dispatch("window", "pagehide");
+    if gzip {
+        assert!(js_sys::Array::from(&get(&spy, "calls")).length() >= 1, "the batch being compressed left at page hide");
+    }
     let calls = js_sys::Array::from(&get(&spy, "calls"));
     assert!(calls.length() > before_hide, "and a chunk fills what is left of the budget");
     let restore: js_sys::Function = get(&spy, "restore").into();
@@ -195,10 +215,10 @@ async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_i
     assert!(calls.length() < 9);
     let stats = sdk.stats();
     let stashed = num(&stats, "spansStashed");
-    assert!(stashed > 0.0, "the rest is stashed");
+    let sizes: Vec<String> = calls.iter().map(|c| num(&c, "bytes").to_string()).collect();
+    assert!(stashed > 0.0, "the rest is stashed: {:?} {:?}", sizes, JSON::stringify(&stats).unwrap());
     assert_eq!(num(&stats, "spansStashDropped"), 0.0);
     assert!(stash_text().is_some());
-    let sizes: Vec<String> = calls.iter().map(|c| num(&c, "bytes").to_string()).collect();
     web_sys::console::log_1(&format!("200 fetch spans, page hidden: keepalive bodies [{}] B = {total} B, {stashed} spans stashed", sizes.join(", ")).into());
     let sent = 200.0 - stashed;
     let r = received_until(&id, |r| num(r, "spans") >= sent).await;
@@ -216,6 +236,11 @@ async fn pagehide_burst_goes_in_keepalive_chunks_and_the_rest_reaches_the_next_i
     JsFuture::from(next.force_flush()).await.unwrap();
     assert_eq!(num(&next.stats(), "spansResent"), stashed);
     JsFuture::from(next.shutdown()).await.unwrap();
+    sleep(300.0).await;
+    assert_eq!(num(&received(&id).await, "spans"), 200.0, "none twice");
+    if gzip {
+        assert_eq!(num(&sdk.stats(), "spansExported") + stashed, 200.0, "each span counted once");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -328,6 +353,35 @@ async fn metrics_are_exported() {
     assert_eq!(num(&r, "metrics"), 4.0);
     assert_eq!(num(&r, "dataPoints"), 4.0);
     assert_eq!(num(&sdk.stats(), "metricExports"), 1.0);
+    JsFuture::from(sdk.shutdown()).await.unwrap();
+}
+
+/// A navigation fires `pagehide` and `visibilitychange` (hidden): metrics go once, with gzip
+/// too (uncompressed, keepalive, started in the handler); becoming visible re-arms it.
+#[wasm_bindgen_test]
+async fn metrics_go_once_per_page_hide_even_with_gzip() {
+    let id = test_id("metrics-hide");
+    let spy = install_fetch_spy();
+    let sdk = start(r#","metricsIntervalMs":0,"compression":"gzip""#, &id, "");
+    let counter = sdk.meter("browser-test".into(), None).create_counter("clicks".into(), JsValue::UNDEFINED);
+    counter.add(1.0, JsValue::UNDEFINED);
+    dispatch("window", "pagehide");
+    counter.add(1.0, JsValue::UNDEFINED);
+    dispatch("window", "pagehide"); // the second signal of the same hide
+    let calls = js_sys::Array::from(&get(&spy, "calls"));
+    let restore: js_sys::Function = get(&spy, "restore").into();
+    restore.call0(&spy).unwrap();
+    assert_eq!(calls.length(), 1, "one metrics export, started in the handler");
+    assert_eq!(get(&calls.get(0), "keepalive"), JsValue::TRUE);
+    let r = received_until(&id, |r| num(r, "metrics") >= 1.0).await;
+    assert!(js_sys::Array::from(&get(&r, "requests")).iter().all(|x| get(&x, "contentEncoding").as_string().unwrap_or_default().is_empty()), "sent uncompressed");
+    dispatch("document", "visibilitychange"); // visible again
+    dispatch("window", "pagehide");
+    let metric_posts = |r: &JsValue| js_sys::Array::from(&get(r, "requests")).iter().filter(|x| get(x, "signal") == "metrics" && get(x, "method") == "POST").count();
+    let r = received_until(&id, |r| metric_posts(r) >= 2).await;
+    sleep(200.0).await;
+    assert_eq!(metric_posts(&r), 2, "the next hide exports again");
+    assert_eq!(metric_posts(&received(&id).await), 2, "and only once");
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 

@@ -15,7 +15,8 @@
 //   responses), delay<ms> (waits before answering).
 // - GET /t/<test-id>/_received: what arrived for that test, as JSON. GET /_received: all.
 // - OPTIONS: answers CORS preflights for any requested headers; Retry-After is exposed.
-// - --static serves files (e.g. an example page and the SDK build) for other GETs.
+// - --static serves files (e.g. an example page and the SDK build) for other GETs; a GET with
+//   ?servertiming=<value> gets that value as its Server-Timing response header.
 // - --print logs one line per export (and span names) to stdout.
 
 import http from 'node:http';
@@ -210,7 +211,7 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 
 // `no-store` keeps tests from seeing stale files; it also bars a page from the back/forward
 // cache, so a page asked for with `?bfcache` gets `no-cache` (still revalidated: always fresh).
-function serveStatic(pathname, res, cacheable = false) {
+function serveStatic(pathname, res, cacheable = false, serverTiming = null) {
   for (const { prefix, dir } of mounts) {
     if (!(pathname + '/').startsWith(prefix) && pathname !== prefix.slice(0, -1)) continue;
     let rel = decodeURIComponent(pathname.slice(prefix.length - 1));
@@ -219,7 +220,8 @@ function serveStatic(pathname, res, cacheable = false) {
     if (!file.startsWith(dir)) break;
     try {
       const data = fs.readFileSync(file);
-      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': cacheable ? 'no-cache' : 'no-store' });
+      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': cacheable ? 'no-cache' : 'no-store',
+        ...(serverTiming ? { 'Server-Timing': serverTiming } : {}) });
       res.end(data);
       return true;
     } catch { /* try the next mount */ }
@@ -248,7 +250,7 @@ const server = http.createServer((req, res) => {
       return;
     }
     if (pathname === '/_health') { res.writeHead(200); res.end('ok'); return; }
-    if (serveStatic(pathname, res, url.searchParams.has('bfcache'))) return;
+    if (serveStatic(pathname, res, url.searchParams.has('bfcache'), url.searchParams.get('servertiming'))) return;
     res.writeHead(404);
     res.end('not found');
     return;

@@ -72,6 +72,22 @@ for (const kind of BROWSERS) {
       if (support.lcp && kind === 'chrome') assert.ok(v('LCP') >= 300, `LCP is the late image: ${v('LCP')}`);
       if (support.cls) assert.ok(v('CLS') > 0.05, `CLS from the banner: ${v('CLS')}`);
       if (support.inp) assert.ok(v('INP') >= 240, `INP covers the 250 ms handler: ${v('INP')}`);
+      // Attribution: what each vital points at.
+      const at = (n) => byName[n].attributes;
+      if (support.lcp) {
+        assert.equal(at('LCP')['web_vital.attribution.element'], 'body > img', 'the late image');
+        assert.equal(at('LCP')['web_vital.attribution.url'], 'data:image/png;base64');
+      }
+      if (support.inp) {
+        const a = at('INP');
+        assert.equal(a['web_vital.attribution.element'], 'button#slow');
+        assert.ok(a['web_vital.attribution.processing_duration'] >= 240, 'the 250 ms handler');
+        assert.ok(a['web_vital.attribution.input_delay'] >= 0 && a['web_vital.attribution.presentation_delay'] >= 0);
+      }
+      if (support.cls) {
+        assert.ok(at('CLS')['web_vital.attribution.element'], 'the shifted content');
+        assert.ok(at('CLS')['web_vital.attribution.largest_shift_value'] > 0);
+      }
       if (!support.cls) t.diagnostic(`${kind} has no layout-shift entries: no CLS (checked absent)`);
       if (!support.inp) t.diagnostic(`${kind} has no event timing with interactionId: no INP (checked absent)`);
       if (!support.lcp) t.diagnostic(`${kind} has no largest-contentful-paint entries: no LCP (checked absent)`);
@@ -135,6 +151,63 @@ for (const kind of BROWSERS) {
       assert.equal(rv.TTFB['web_vital.value'], 0, 'no request for a restore');
       assert.ok(rv.FCP['web_vital.value'] > 0 && rv.FCP['web_vital.value'] < 1000, 'the next frames after the restore');
       assert.notEqual(rv.FCP['web_vital.id'], byName.FCP.attributes['web_vital.id'], 'a new page view id');
+    } finally {
+      await b.quit();
+    }
+  });
+}
+
+for (const kind of BROWSERS) {
+  test(`${kind}: an SPA route change reports the vitals so far for the route they belong to`, async () => {
+    const b = await openBrowser(kind);
+    try {
+      const id = testId(kind, 'vitals-route');
+      await b.get(rx.page('basic.html', id, { script: 'vitals.js', config: JSON.stringify({ offline: false }) }));
+      await b.evalAsync('await window.script; await window.scripted');
+      await b.click('#slow');
+      await b.eval("history.pushState({}, '', '/pages/orders')");
+      await rx.waitFor(id, (r) => r.logRecords >= 2);
+      const first = (await rx.logRecords(id)).filter((l) => l.attributes['event.name'] === 'browser.web_vital');
+      assert.ok(first.length >= 2 && first.every((l) => l.attributes['page.route'] === '/pages/basic.html'), 'reported at the route change, for the first route');
+      assert.ok(first.some((l) => l.body.stringValue === 'FCP'));
+      await b.newTab(); // hide: the second route's view (CLS where the browser has it, no load vitals)
+      await new Promise((r) => setTimeout(r, 1500));
+      const later = (await rx.logRecords(id)).filter((l) => l.attributes['event.name'] === 'browser.web_vital' && l.attributes['page.route'] === '/pages/orders');
+      for (const l of later) {
+        assert.equal(l.attributes['web_vital.navigation_type'], 'soft-navigation');
+        assert.ok(['CLS', 'INP'].includes(l.body.stringValue), `only CLS/INP after a soft navigation: ${l.body.stringValue}`);
+      }
+      assert.equal(first.filter((l) => l.body.stringValue === 'FCP').length, 1, 'FCP once');
+    } finally {
+      await b.quit();
+    }
+  });
+}
+
+for (const kind of BROWSERS) {
+  test(`${kind}: a page loaded in a background tab reports no FCP or LCP`, async (t) => {
+    const b = await openBrowser(kind);
+    try {
+      const id = testId(kind, 'vitals-background');
+      await b.get(rx.page('basic.html', `${id}-first`));
+      // The tab navigates to the test page after it has been hidden by a new tab.
+      await b.eval(`setTimeout(() => { location.href = ${JSON.stringify(rx.page('basic.html', id, { script: 'vitals.js', config: JSON.stringify({ offline: false }) }))}; }, 300)`);
+      const first = await b.newTab();
+      await new Promise((r) => setTimeout(r, 3000));
+      await b.cmd('POST', '/window', { handle: first }); // back: the loaded page becomes visible
+      assert.equal(await b.eval('return document.visibilityState'), 'visible');
+      assert.equal(await b.eval('return performance.getEntriesByType("navigation")[0]?.name?.includes("vitals.js")'), true, 'the test page loaded');
+      await b.evalAsync('await window.script; await window.scripted');
+      if (await b.eval('return window.visibilityAtStart') !== 'hidden') {
+        t.skip(`${kind} did not start the tab hidden (visibilityState 'visible' in a background tab)`);
+        return;
+      }
+      await b.newTab(); // hide again: the report
+      await rx.waitFor(id, (r) => r.logRecords >= 1);
+      await new Promise((r) => setTimeout(r, 500));
+      const names = (await rx.logRecords(id)).filter((l) => l.attributes['event.name'] === 'browser.web_vital').map((l) => l.body.stringValue);
+      assert.ok(names.includes('TTFB'), `TTFB still: ${names}`);
+      assert.ok(!names.includes('FCP') && !names.includes('LCP'), `no paint vitals from a background load: ${names}`);
     } finally {
       await b.quit();
     }

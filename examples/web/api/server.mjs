@@ -2,7 +2,7 @@
 // The example app's API, and (with --static) the server of its built files. No npm deps.
 //
 //   node examples/web/api/server.mjs [--port N] [--static DIR] [--allow-trace-headers]
-//                                    [--env KEY=VALUE]...
+//                                    [--env KEY=VALUE]... [--otlp URL [--service-name NAME]]
 //
 // Listens on 127.0.0.1 (port 0 unless told) and prints the port on stdout's first line.
 // - /api/items (GET, POST): a small JSON list; /api/slow?ms=N answers after N ms.
@@ -13,18 +13,22 @@
 //   build of the app can be pointed at servers chosen at run time (values already in
 //   window.__ENV win).
 // - --static DIR: other GETs serve files from DIR, falling back to index.html (client routes).
+// - --otlp URL: traces every /api request with the OpenTelemetry Node SDK (tracing.mjs; needs
+//   `npm ci` here), exporting to URL/v1/traces as service `coffee-api` (or --service-name).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
-let port = 0, staticDir = null, allowTraceHeaders = false;
+let port = 0, staticDir = null, allowTraceHeaders = false, otlp = null, serviceName = 'coffee-api';
 const env = {};
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--port') port = Number(args[++i]);
   else if (a === '--static') staticDir = path.resolve(args[++i]);
   else if (a === '--allow-trace-headers') allowTraceHeaders = true;
+  else if (a === '--otlp') otlp = args[++i];
+  else if (a === '--service-name') serviceName = args[++i];
   else if (a === '--env') {
     const [k, ...v] = args[++i].split('=');
     env[k] = v.join('=');
@@ -33,6 +37,9 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
+
+// Loaded only when asked for, so the server runs without node_modules otherwise.
+const tracing = otlp ? (await import('./tracing.mjs')).startTracing({ endpoint: otlp, serviceName, environment: env.ENVIRONMENT }) : null;
 
 const seen = [];
 const items = [
@@ -73,12 +80,17 @@ const server = http.createServer((req, res) => {
       res.end();
       return;
     }
-    const answer = () => {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ items }));
+    const handle = () => {
+      const answer = () => {
+        const body = tracing ? tracing.step('items.load', () => JSON.stringify({ items })) : JSON.stringify({ items });
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(body);
+      };
+      req.resume();
+      req.on('end', () => (p === '/api/slow' ? setTimeout(answer, Number(url.searchParams.get('ms') ?? 200)) : answer()));
     };
-    req.resume();
-    req.on('end', () => (p === '/api/slow' ? setTimeout(answer, Number(url.searchParams.get('ms') ?? 200)) : answer()));
+    if (tracing) tracing.request(req, res, p, handle);
+    else handle();
     return;
   }
   if (p === '/_seen') {
@@ -98,4 +110,10 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => console.log(server.address().port));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { server.closeAllConnections?.(); server.close(() => process.exit(0)); });
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    server.closeAllConnections?.();
+    // Spans still batched go out first.
+    server.close(() => (tracing ? tracing.shutdown() : Promise.resolve()).finally(() => process.exit(0)));
+  });
+}

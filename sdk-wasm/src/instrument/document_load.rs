@@ -91,7 +91,7 @@ pub fn plan(nav: &NavigationEntry, resources: &[ResourceEntry], page: &PageFacts
     spans
 }
 
-fn fetch_span(role: Role, name: &'static str, e: &ResourceEntry, url: &str, opts: &Options) -> PlannedSpan {
+pub fn fetch_span(role: Role, name: &'static str, e: &ResourceEntry, url: &str, opts: &Options) -> PlannedSpan {
     let mut attributes = vec![("url.full", Value::from(url))];
     if e.encoded_body_size > 0.0 {
         attributes.push(("http.response.body.size", Value::Int(e.encoded_body_size as i64)));

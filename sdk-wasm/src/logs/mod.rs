@@ -9,6 +9,7 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 
 /// OTLP `SeverityNumber` values used here.
 pub const SEVERITY_INFO: u8 = 9;
+pub const SEVERITY_WARN: u8 = 13;
 pub const SEVERITY_ERROR: u8 = 17;
 
 #[derive(Clone, Debug, PartialEq)]

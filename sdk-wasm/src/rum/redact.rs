@@ -21,7 +21,7 @@ pub const DEFAULT_NAMES: &[&str] = &[
 /// Attribute keys whose values are URLs and get redacted wherever they appear (spans, span
 /// events, log records): request and page URLs, and the script URLs of errors and long tasks.
 pub const URL_KEYS: &[&str] =
-    &["url.full", "http.url", "code.filepath", "loaf.script.source_url", "longtask.attribution.container_src"];
+    &["url.full", "http.url", "code.filepath", "resource.url", "web_vital.attribution.url", "loaf.script.source_url", "longtask.attribution.container_src"];
 
 /// `url` with the listed parameters' values replaced (`names` lowercase); borrowed when
 /// nothing changed.

@@ -203,6 +203,14 @@ impl PageVitals {
         PageVitals { cls_observed: self.cls_observed, ttfb: Some(0.0), ..Default::default() }
     }
 
+    /// A new page view after an SPA route change: CLS and INP start again; LCP, FCP and TTFB
+    /// belong to real page loads only.
+    pub fn soft_navigation(&self) -> PageVitals {
+        let mut v = PageVitals { cls_observed: self.cls_observed, ..Default::default() };
+        v.lcp.stop();
+        v
+    }
+
     /// The values to report at page hide, once per page view; empty afterwards.
     pub fn report(&mut self, interactions: Option<u64>) -> Vec<(Vital, f64)> {
         if self.reported {
@@ -317,6 +325,18 @@ mod tests {
         let mut r = p.restored();
         r.fcp = Some(16.0);
         assert_eq!(r.report(None), vec![(Vital::Cls, 0.0), (Vital::Fcp, 16.0), (Vital::Ttfb, 0.0)], "a bfcache restore is a new page view");
+    }
+
+    #[test]
+    fn a_soft_navigation_starts_a_view_with_cls_and_inp_only() {
+        let mut p = PageVitals { fcp: Some(100.0), ttfb: Some(20.0), cls_observed: true, ..Default::default() };
+        p.lcp.candidate(900.0);
+        p.cls.add(0.2, 10.0, false);
+        p.report(None);
+        let mut q = p.soft_navigation();
+        q.lcp.candidate(50.0);
+        q.inp.add(7, 300.0);
+        assert_eq!(q.report(None), vec![(Vital::Inp, 300.0), (Vital::Cls, 0.0)], "no LCP/FCP/TTFB, fresh CLS");
     }
 
     #[test]

@@ -46,6 +46,26 @@ pub struct Exporter {
     pub requests_in_flight: Cell<u32>,
     /// Where bodies wait while the collector is unreachable; `None` when turned off.
     pub offline: Option<OfflineBuffer>,
+    /// Bodies being gzipped (CompressionStream is async): at page hide they go out
+    /// uncompressed at once instead ([`release_held`](Exporter::release_held)).
+    held: RefCell<Vec<Rc<Held>>>,
+}
+
+struct Held {
+    url: String,
+    encoding: Encoding,
+    body: Vec<u8>,
+    kind: SignalKind,
+    items: u64,
+    taken: RefCell<Option<Taken>>,
+}
+
+/// What page hide did with a held body.
+enum Taken {
+    /// Sent uncompressed (the export task finishes this request).
+    Sent(Request),
+    /// Stashed for the next page (counted there).
+    Stashed,
 }
 
 /// How an export task ended.
@@ -53,7 +73,7 @@ pub struct Exporter {
 pub enum Delivery {
     Delivered,
     Failed,
-    /// Kept in the offline buffer for later.
+    /// Kept in the offline buffer (or the page-hide stash) for later.
     Buffered,
 }
 
@@ -66,6 +86,8 @@ pub enum Sent {
     Refused,
     /// Network error, or 429/502/503/504 still after the retries: worth keeping.
     Unreachable,
+    /// Stashed at page hide while it was being compressed.
+    Stashed,
 }
 
 impl Exporter {
@@ -90,6 +112,7 @@ impl Exporter {
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
             offline: cfg.offline.map(OfflineBuffer::new),
+            held: RefCell::new(Vec::new()),
         });
         if let Some(b) = &ex.offline {
             b.listen(Rc::downgrade(&ex));
@@ -107,7 +130,38 @@ impl Exporter {
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
     /// settles. The returned promise never rejects.
     pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
-        self.send_as(url, self.encoding, body, Box::new(on_done))
+        self.send_task(url, self.encoding, body, None, false, Box::new(on_done))
+    }
+
+    /// [`send`](Self::send) for a body of `items` spans / log records, which page hide may
+    /// take over while it is being compressed.
+    pub fn send_items(self: &Rc<Self>, url: String, body: Vec<u8>, kind: SignalKind, items: u64, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+        self.send_task(url, self.encoding, body, Some((kind, items)), false, Box::new(on_done))
+    }
+
+    /// [`send`](Self::send) uncompressed, the request started now: at page hide, when the
+    /// page may not run again to finish a compression.
+    pub fn send_now(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+        self.send_task(url, self.encoding, body, None, true, Box::new(on_done))
+    }
+
+    /// At page hide: each body still being compressed is sent uncompressed now, with
+    /// keepalive, or stashed for the next page when the keepalive budget has no room.
+    pub fn release_held(&self) {
+        let held: Vec<Rc<Held>> = self.held.borrow_mut().drain(..).collect();
+        let offline_now = self.offline.is_some() && !offline::is_online();
+        for h in held {
+            let (room, slots) = self.keepalive_room();
+            let t = if !offline_now && slots > 0 && h.body.len() <= room {
+                Taken::Sent(self.request(&h.url, h.encoding, &h.body, false))
+            } else {
+                let e = crate::export::stash::Entry { url: h.url.clone(), encoding: h.encoding, spans: h.items, body: h.body.clone() };
+                let dropped = super::stash::save(vec![e]);
+                self.count_stashed(h.kind, h.items, dropped);
+                Taken::Stashed
+            };
+            *h.taken.borrow_mut() = Some(t);
+        }
     }
 
     /// [`send`](Self::send) for a body in a given encoding (a stashed body may predate a
@@ -115,16 +169,32 @@ impl Exporter {
     /// that was not tried: the browser is offline) goes to the buffer. `on_done` is boxed so
     /// that the export task is compiled once, not once per caller.
     pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
+        self.send_task(url, encoding, body, None, false, on_done)
+    }
+
+    fn send_task(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, hold: Option<(SignalKind, u64)>, now: bool, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
         let offline_now = self.offline.is_some() && !offline::is_online();
         // Without compression, start the first request right now, synchronously.
         let first = match (offline_now, self.compression) {
             (false, Compression::None) => Some(self.request(&url, encoding, &body, false)),
+            (false, _) if now => Some(self.request(&url, encoding, &body, false)),
+            _ => None,
+        };
+        // Registered now, not when the task first runs (a microtask later): a page hide in
+        // this same task must find it.
+        let held = match (first.is_none() && !offline_now && self.compression == Compression::Gzip, hold) {
+            (true, Some((kind, items))) => {
+                let h = Rc::new(Held { url: url.clone(), encoding, body: body.clone(), kind, items, taken: RefCell::new(None) });
+                self.held.borrow_mut().push(h.clone());
+                Some(h)
+            }
             _ => None,
         };
         let me = self.clone();
         self.spawn(async move {
-            let sent = if offline_now { Sent::Unreachable } else { me.deliver(&url, encoding, &body, first, true).await };
+            let sent = if offline_now { Sent::Unreachable } else { me.deliver_held(&url, encoding, &body, first, true, held).await };
             let d = match (sent, &me.offline) {
+                (Sent::Stashed, _) => Delivery::Buffered,
                 (Sent::Acked, _) => {
                     // The collector is back: anything buffered can follow.
                     offline::drain(&me);
@@ -168,14 +238,32 @@ impl Exporter {
     /// started, with the policy's retries when `retries`. A network error is not retried
     /// in place when the offline buffer is on: the buffer's drain is its retry.
     pub async fn deliver(self: &Rc<Self>, url: &str, encoding: Encoding, body: &[u8], first: Option<Request>, retries: bool) -> Sent {
+        self.deliver_held(url, encoding, body, first, retries, None).await
+    }
+
+    /// [`deliver`](Self::deliver); with `hold`, page hide may take the body over while it
+    /// is being compressed.
+    async fn deliver_held(self: &Rc<Self>, url: &str, encoding: Encoding, body: &[u8], first: Option<Request>, retries: bool, held: Option<Rc<Held>>) -> Sent {
         let started = js::date_now_ms();
-        // Without CompressionStream (very old browsers) the body goes uncompressed.
-        let gzipped = match self.compression {
-            Compression::Gzip => gzip(body).await.ok(),
-            Compression::None => None,
-        };
-        let wire = gzipped.as_deref().unwrap_or(body);
         let mut attempt = first;
+        let mut gzipped = None;
+        if attempt.is_none() && self.compression == Compression::Gzip {
+            // Without CompressionStream (very old browsers) the body goes uncompressed; not
+            // compressed at all if page hide already took it.
+            let z = if held.as_ref().is_some_and(|h| h.taken.borrow().is_some()) { None } else { gzip(body).await.ok() };
+            match held {
+                Some(h) => {
+                    self.held.borrow_mut().retain(|x| !Rc::ptr_eq(x, &h));
+                    match h.taken.borrow_mut().take() {
+                        Some(Taken::Sent(r)) => attempt = Some(r),
+                        Some(Taken::Stashed) => return Sent::Stashed,
+                        None => gzipped = z,
+                    }
+                }
+                None => gzipped = z,
+            }
+        }
+        let wire = gzipped.as_deref().unwrap_or(body);
         let mut retry = 0;
         loop {
             let req = match attempt.take() {

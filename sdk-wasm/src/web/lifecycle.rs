@@ -15,15 +15,22 @@ pub struct PageHideListener {
 impl PageHideListener {
     /// Installs the listeners; `None` outside a page (e.g. in a worker without `document`).
     pub fn new(on_hide: impl Fn() + 'static) -> Option<Self> {
-        let on_hide = std::rc::Rc::new(on_hide);
+        // Once per hide: a navigation fires both `pagehide` and `visibilitychange` (in either
+        // order); becoming visible again (or a back/forward-cache restore) re-arms it.
+        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let f = fired.clone();
+        let on_hide = std::rc::Rc::new(move || {
+            if !f.replace(true) {
+                on_hide();
+            }
+        });
         let window: web_sys::EventTarget = js::global().dyn_into().ok()?;
         let document = js::global_get("document").dyn_into::<web_sys::Document>().ok();
         let doc = document.clone();
         let h = on_hide.clone();
-        let on_visibility = Closure::<dyn FnMut()>::new(move || {
-            if doc.as_ref().is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden) {
-                h();
-            }
+        let on_visibility = Closure::<dyn FnMut()>::new(move || match doc.as_ref().map(|d| d.visibility_state()) {
+            Some(web_sys::VisibilityState::Hidden) => h(),
+            _ => fired.set(false),
         });
         let on_pagehide = Closure::<dyn FnMut()>::new(move || on_hide());
         let document: Option<web_sys::EventTarget> = document.map(Into::into);

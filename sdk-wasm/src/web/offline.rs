@@ -239,7 +239,7 @@ async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
         match sent {
             Sent::Acked => ex.stats.borrow_mut().offline_sent += 1,
             Sent::Refused => ex.stats.borrow_mut().offline_dropped += 1,
-            Sent::Unreachable => {
+            Sent::Unreachable | Sent::Stashed => {
                 if key.0 {
                     await_value(idb_bump(key.1)).await;
                 }

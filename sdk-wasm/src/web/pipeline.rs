@@ -128,7 +128,7 @@ impl<T: Signal> Pipeline<T> {
     /// Queues one ended span / emitted log record, after the RUM context added the session
     /// (logs: and route, page URL) and redacted and scrubbed its attributes.
     pub fn push(self: &Rc<Self>, mut item: T) {
-        if self.shut_down.get() {
+        if self.shut_down.get() || self.rum.paused.get() {
             return;
         }
         item.prepare(&self.rum);
@@ -179,7 +179,7 @@ impl<T: Signal> Pipeline<T> {
             let body = T::encode(&self.exporter, &batch);
             drop(batch);
             let me = self.clone();
-            let _task = self.exporter.send(self.exporter.url(T::KIND).to_string(), body, move |d| {
+            let _task = self.exporter.send_items(self.exporter.url(T::KIND).to_string(), body, T::KIND, n, move |d| {
                 me.exporter.count_delivery(T::KIND, d, n, false);
                 me.queue.borrow_mut().export_done();
                 // A slot is free: full batches that waited for one can go now.
@@ -205,7 +205,7 @@ impl<T: Signal> Pipeline<T> {
         for c in plan.keepalive {
             let n = c.spans as u64;
             let me = ex.clone();
-            let _task = ex.send(url.to_string(), c.body, move |d| me.count_delivery(T::KIND, d, n, false));
+            let _task = ex.send_now(url.to_string(), c.body, move |d| me.count_delivery(T::KIND, d, n, false));
         }
         if plan.rest.is_empty() {
             return;
@@ -267,18 +267,18 @@ pub struct Sdk {
 }
 
 impl Sdk {
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>) -> Result<Rc<Sdk>, JsValue> {
-        let user_attrs = cfg
-            .resource_attributes
-            .iter()
-            .map(|(k, v)| {
+    /// `paused`: consent is required and not given yet (see [`Sdk::resume`]).
+    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>, paused: bool) -> Result<Rc<Sdk>, JsValue> {
+        let user_attrs = browser_resource_attributes()
+            .into_iter()
+            .chain(cfg.resource_attributes.iter().map(|(k, v)| {
                 let v = match v {
                     RawAttr::Bool(b) => Value::Bool(*b),
                     RawAttr::Number(n) => number_value(*n),
                     RawAttr::String(s) => Value::from(s.clone()),
                 };
                 KeyValue::new(k.clone(), v)
-            })
+            }))
             .collect();
         let resource = Resource::new(&cfg.service_name, cfg.service_version.as_deref(), cfg.deployment_environment.as_deref(), user_attrs);
         let exporter = Exporter::new(&cfg, resource)?;
@@ -287,10 +287,13 @@ impl Sdk {
             e.retain(|w| w.strong_count() > 0);
             e.push(Rc::downgrade(&exporter));
         });
-        resend_stash(&exporter);
-        // What an earlier page (or another tab) buffered while the collector was away.
-        offline::drain(&exporter);
+        if !paused {
+            resend_stash(&exporter);
+            // What an earlier page (or another tab) buffered while the collector was away.
+            offline::drain(&exporter);
+        }
         let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), cfg.attribute_value_length_limit as usize, scrub);
+        rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -364,27 +367,52 @@ impl Sdk {
         // Spans the instrumentations still hold (open interactions, requests
         // waiting for resource timing) join this last export.
         crate::instrument::web::flush(true);
+        // Bodies still being gzipped go first, uncompressed (they are the older data).
+        self.exporter.release_held();
         self.spans.export_ready(true);
         self.logs.export_ready(true);
-        self.export_metrics();
+        self.export_metrics_at(true);
+    }
+
+    /// Stops recording for export and writing to storage (consent withdrawn); what is queued
+    /// is dropped.
+    pub fn pause(&self) {
+        self.rum.paused.set(true);
+        self.spans.queue.borrow_mut().clear();
+        self.logs.queue.borrow_mut().clear();
+    }
+
+    /// Records and exports again; what earlier pages stashed or buffered is sent now.
+    pub fn resume(&self) {
+        if self.rum.paused.replace(false) && !self.shut_down.get() {
+            resend_stash(&self.exporter);
+            offline::drain(&self.exporter);
+        }
     }
 
     /// Collects and sends metrics; returns the export task, if there was anything to send.
     pub fn export_metrics(&self) -> Option<Promise> {
+        self.export_metrics_at(false)
+    }
+
+    /// `hiding`: uncompressed and started now (the page may not run again).
+    fn export_metrics_at(&self, hiding: bool) -> Option<Promise> {
         let now = self.clock.now_ns();
         let data = self.metrics.borrow_mut().collect(now);
-        if data.is_empty() {
+        if data.is_empty() || self.rum.paused.get() {
             return None;
         }
         let body = encode_metrics(&self.exporter, &data);
         let ex = self.exporter.clone();
-        Some(self.exporter.send(self.exporter.metrics_url.clone(), body, move |d| {
+        let on_done = move |d| {
             let mut s = ex.stats.borrow_mut();
             s.metric_exports += 1;
             if d == Delivery::Failed {
                 s.metric_export_failures += 1;
             }
-        }))
+        };
+        let url = self.exporter.metrics_url.clone();
+        Some(if hiding { self.exporter.send_now(url, body, on_done) } else { self.exporter.send(url, body, on_done) })
     }
 
     /// Exports everything queued and waits until every export of this SDK has settled.
@@ -459,4 +487,36 @@ pub fn number_value(n: f64) -> Value {
     } else {
         Value::F64(n)
     }
+}
+
+/// The OpenTelemetry browser resource attributes: `browser.brands`, `browser.platform` and
+/// `browser.mobile` (User-Agent Client Hints, where the browser has them), `browser.language`
+/// and `user_agent.original`. Configured resource attributes override them.
+fn browser_resource_attributes() -> Vec<KeyValue> {
+    use super::js::get;
+    let nav = super::js::global_get("navigator");
+    let mut out = Vec::new();
+    let ua = get(&nav, "userAgentData");
+    if ua.is_object() {
+        let brands: Vec<opentelemetry::StringValue> = js_sys::Array::from(&get(&ua, "brands"))
+            .iter()
+            .filter_map(|b| Some((get(&b, "brand").as_string()? + " " + &get(&b, "version").as_string().unwrap_or_default()).into()))
+            .collect();
+        if !brands.is_empty() {
+            out.push(KeyValue::new("browser.brands", Value::Array(opentelemetry::Array::String(brands))));
+        }
+        if let Some(p) = get(&ua, "platform").as_string().filter(|p| !p.is_empty()) {
+            out.push(KeyValue::new("browser.platform", p));
+        }
+        if let Some(m) = get(&ua, "mobile").as_bool() {
+            out.push(KeyValue::new("browser.mobile", m));
+        }
+    }
+    if let Some(l) = get(&nav, "language").as_string().filter(|l| !l.is_empty()) {
+        out.push(KeyValue::new("browser.language", l));
+    }
+    if let Some(u) = get(&nav, "userAgent").as_string().filter(|u| !u.is_empty()) {
+        out.push(KeyValue::new("user_agent.original", u));
+    }
+    out
 }

@@ -38,6 +38,13 @@ pub struct RumContext {
     scrub: Option<Function>,
     /// `scrubAttributes` calls that threw (the attribute was dropped).
     pub scrub_errors: Cell<u64>,
+    /// `pause()` / consent not given yet: nothing is recorded for export and nothing is
+    /// written to storage (the session lives in memory).
+    pub paused: Cell<bool>,
+    /// `setAttributes` / `setUser`: on every later span and log record.
+    globals: RefCell<Vec<KeyValue>>,
+    /// Keys of `globals` (string values) also sent as W3C `baggage` with trace headers.
+    pub baggage_keys: RefCell<Vec<String>>,
 }
 
 impl RumContext {
@@ -51,12 +58,18 @@ impl RumContext {
             value_limit,
             scrub,
             scrub_errors: Cell::new(0),
+            paused: Cell::new(false),
+            globals: RefCell::new(Vec::new()),
+            baggage_keys: RefCell::new(Vec::new()),
         })
     }
 
     /// The configured storage; `None` for memory-only sessions or when it is unavailable
     /// (blocked storage throws on access: that is `None` too).
     fn storage(&self) -> Option<web_sys::Storage> {
+        if self.paused.get() {
+            return None;
+        }
         let w: web_sys::Window = js::global().dyn_into().ok()?;
         match self.session.as_ref()?.storage {
             SessionStorage::Local => w.local_storage().ok()?,
@@ -99,8 +112,40 @@ impl RumContext {
         self.route.borrow().clone().unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
     }
 
+    /// Whether the navigation instrumentation has set a route (its first is the initial one).
+    pub fn route_is_set(&self) -> bool {
+        self.route.borrow().is_some()
+    }
+
     pub fn set_route(&self, route: String) {
         *self.route.borrow_mut() = Some(route);
+    }
+
+    /// Sets (or, with `None`, removes) global attributes for every later span and log record.
+    pub fn set_globals(&self, changes: Vec<(String, Option<Value>)>) {
+        let mut g = self.globals.borrow_mut();
+        for (k, v) in changes {
+            g.retain(|kv| kv.key.as_str() != k);
+            if let Some(v) = v {
+                g.push(KeyValue::new(k, v));
+            }
+        }
+    }
+
+    /// The W3C baggage of the configured keys' global values (`None` when there is none).
+    pub fn baggage(&self) -> Option<crate::propagation::baggage::Baggage> {
+        let keys = self.baggage_keys.borrow();
+        if keys.is_empty() {
+            return None;
+        }
+        let mut b = crate::propagation::baggage::Baggage::new();
+        // String values only (formatting numbers would pull float printing into the wasm).
+        for kv in self.globals.borrow().iter().filter(|kv| keys.iter().any(|k| k == kv.key.as_str())) {
+            if let Value::String(v) = &kv.value {
+                b.insert(kv.key.as_str(), v.as_str());
+            }
+        }
+        (!b.is_empty()).then_some(b)
     }
 
     /// `url` with the configured query parameters redacted.
@@ -163,6 +208,11 @@ impl RumContext {
         }
         add("page.route", route);
         add("url.full", js::document_url());
+        for kv in self.globals.borrow().iter() {
+            if !attrs.iter().any(|a| a.key == kv.key) {
+                attrs.push(kv.clone());
+            }
+        }
         self.clean(&mut attrs, "logs");
         attrs
     }
@@ -181,6 +231,7 @@ impl StartHook for RumStartHook {
             attributes.push(KeyValue::new("session.id", s.id));
         }
         attributes.push(KeyValue::new("page.route", self.0.route()));
+        attributes.extend(self.0.globals.borrow().iter().cloned());
         SpanStart { attributes, sampling_key }
     }
 }

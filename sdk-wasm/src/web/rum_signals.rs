@@ -1,8 +1,10 @@
 //! Real-user monitoring signals in the page: `rum_signals.js` forwards performance entries and error events;
 //! this module keeps the pure state (`rum::vitals`, `rum::errors`) and turns it into
 //! telemetry: `browser.web_vital` log records and `browser.web_vital.*` histograms at page
-//! hide, `browser.error` log records plus an `exception` event on the active span, and
-//! `longtask` / `long-animation-frame` spans. Names: `notes/rum-contract.md`.
+//! hide, `browser.error` log records plus an `exception` event on the active span (or on an
+//! `exception` span of its own, so that span-based error views such as SigNoz's Exceptions
+//! page list every error), resource load failures and, opt-in, `console.error`/`warn` as log
+//! records, and `longtask` / `long-animation-frame` spans.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,12 +18,14 @@ use super::js::{self, get};
 use super::Sdk;
 use crate::clock::Clock;
 use crate::instrument::span::hex;
-use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO};
+use crate::logs::{LogRecord, SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARN};
 use crate::metrics::{InstrumentDescriptor, InstrumentKind};
 use crate::otlp::json::push_u64;
 use crate::rum::errors::ErrorLimiter;
 use crate::rum::vitals::{navigation_type, PageVitals, Vital};
 use crate::trace::{SdkTracer, SpanOptions};
+// Names: `browser.web_vital` / `browser.error` / `browser.resource_error` / `browser.console`
+// log records, `web_vital.*` and `exception.*` attributes, as in sdk-wasm/README.md.
 
 #[wasm_bindgen(module = "/src/web/rum_signals.js")]
 extern "C" {
@@ -33,19 +37,22 @@ extern "C" {
     fn shim_take_records();
     #[wasm_bindgen(js_name = interactionCount)]
     fn shim_interaction_count() -> f64;
+    #[wasm_bindgen(js_name = takeAttribution)]
+    fn shim_take_attribution() -> JsValue;
 }
 
-/// Which RUM features run (`init({ webVitals, errors, longTasks })`).
+/// Which RUM features run (`init({ webVitals, errors, longTasks, captureConsole })`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub vitals: bool,
     pub errors: bool,
     pub long_tasks: bool,
+    pub console: bool,
 }
 
 impl Options {
     pub fn any(&self) -> bool {
-        self.vitals || self.errors || self.long_tasks
+        self.vitals || self.errors || self.long_tasks || self.console
     }
 }
 
@@ -56,18 +63,23 @@ struct State {
     /// Random hex id of the page view (a load or a back/forward-cache restore).
     page_view: String,
     limiter: ErrorLimiter,
+    /// `performance.interactionCount` when this page view started (soft navigations).
+    interactions_before: f64,
     vitals_scope: Arc<InstrumentationScope>,
     errors_scope: Arc<InstrumentationScope>,
+    /// Starts the `exception` span of an error thrown while no span is active.
+    errors: SdkTracer,
     long_tasks: SdkTracer,
 }
 
 type VitalFn = Closure<dyn FnMut(u8, f64, f64, JsValue)>;
 type ErrorFn = Closure<dyn FnMut(String, String, String, String, String, f64, f64)>;
 type EntryFn = Closure<dyn FnMut(u8, JsValue)>;
+type ConsoleFn = Closure<dyn FnMut(bool, String)>;
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn)>> = const { RefCell::new(None) };
+    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn, ConsoleFn)>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` on the state; `None` when not installed (or re-entered).
@@ -93,6 +105,7 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
     }
     use opentelemetry::trace::TracerProvider as _;
     let long_tasks = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/long-tasks").with_version(crate::VERSION).build());
+    let errors = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/errors").with_version(crate::VERSION).build());
     let page_view = page_view_id();
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
@@ -101,23 +114,28 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
             navigation_type: "navigate",
             page_view,
             limiter: ErrorLimiter::default(),
+            interactions_before: 0.0,
             vitals_scope: scope("otel-wasm/web-vitals"),
             errors_scope: scope("otel-wasm/errors"),
+            errors,
             long_tasks,
         })
     });
     let vital: VitalFn = Closure::new(on_vital);
     let error: ErrorFn = Closure::new(on_error);
     let entry: EntryFn = Closure::new(on_entry);
+    let console: ConsoleFn = Closure::new(on_console);
     let cb = js_sys::Object::new();
     js::set(&cb, "vital", vital.as_ref());
     js::set(&cb, "error", error.as_ref());
     js::set(&cb, "entry", entry.as_ref());
+    js::set(&cb, "console", console.as_ref());
     let o = js_sys::Object::new();
     js::set(&o, "vitals", &opts.vitals.into());
     js::set(&o, "errors", &opts.errors.into());
     js::set(&o, "longTasks", &opts.long_tasks.into());
-    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry)));
+    js::set(&o, "console", &opts.console.into());
+    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry, console)));
     shim_install(&cb, &o);
 }
 
@@ -168,13 +186,61 @@ fn active_trace() -> Option<([u8; 16], [u8; 8], u8)> {
     crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8))
 }
 
+/// The SPA's route changed (a soft navigation): the vitals so far are reported for the
+/// route they happened on, and a new page view (CLS and INP only) starts for the next one.
+pub fn soft_navigation() {
+    if with_state(|_| ()).is_none() {
+        return;
+    }
+    report_vitals();
+    let count = shim_interaction_count();
+    with_state(|s| {
+        s.vitals = s.vitals.soft_navigation();
+        s.navigation_type = "soft-navigation";
+        s.page_view = page_view_id();
+        s.interactions_before = count.max(0.0);
+    });
+}
+
+/// `web_vital.attribution.*` of vital `v` from the shim's attribution object.
+fn attribution(v: Vital, a: &JsValue) -> Vec<KeyValue> {
+    let text = |k: &str| get(a, k).as_string().filter(|s| !s.is_empty());
+    let num = |k: &str| get(a, k).as_f64();
+    let mut out = Vec::new();
+    let element = match v {
+        Vital::Lcp => text("lcpElement"),
+        Vital::Inp => text("inpElement"),
+        Vital::Cls => text("clsElement"),
+        _ => None,
+    };
+    if let Some(e) = element {
+        out.push(KeyValue::new("web_vital.attribution.element", e));
+    }
+    match v {
+        Vital::Lcp => out.extend(text("lcpUrl").map(|u| KeyValue::new("web_vital.attribution.url", u))),
+        Vital::Cls => out.extend(num("clsValue").map(|x| KeyValue::new("web_vital.attribution.largest_shift_value", x))),
+        Vital::Inp => {
+            for (k, key) in [
+                ("inpInputDelay", "web_vital.attribution.input_delay"),
+                ("inpProcessing", "web_vital.attribution.processing_duration"),
+                ("inpPresentation", "web_vital.attribution.presentation_delay"),
+            ] {
+                out.extend(num(k).map(|x| KeyValue::new(key, x)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// Reports the page view's vitals (once), before the page-hide flush sends them.
 pub fn report_vitals() {
     // Entries the observers hold but have not delivered yet (runs the callbacks).
     shim_take_records();
     let count = shim_interaction_count();
+    let attr = shim_take_attribution();
     with_state(|s| {
-        let values = s.vitals.report((count >= 0.0).then_some(count as u64));
+        let values = s.vitals.report((count >= 0.0).then_some((count - s.interactions_before).max(0.0) as u64));
         if values.is_empty() {
             return;
         }
@@ -192,6 +258,7 @@ pub fn report_vitals() {
                 KeyValue::new("web_vital.id", id),
                 KeyValue::new("web_vital.navigation_type", s.navigation_type),
             ]);
+            log.attributes.extend(attribution(v, &attr));
             s.sdk.emit_log(log);
             record_histogram(s, v, x, vec![KeyValue::new("web_vital.rating", rating), KeyValue::new("web_vital.navigation_type", s.navigation_type), route.clone()], now);
         }
@@ -208,16 +275,25 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
     m.record(id, value, attrs, now);
 }
 
+/// An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
+/// failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
 fn on_error(source: String, ty: String, message: String, stack: String, file: String, line: f64, col: f64) {
     // What makes two errors "the same": type, message and where.
     let mut key = ty.clone() + ": " + &message + " @" + &file + ":";
     push_u64(&mut key, line as u64);
     key.push(':');
     push_u64(&mut key, col as u64);
-    let Some((sdk, scope)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone()))).flatten() else {
+    let Some((sdk, scope, tracer)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone(), s.errors.clone()))).flatten() else {
         return;
     };
     let now = sdk.clock.now_ns();
+    if source == "resource" {
+        let mut log = LogRecord::event(scope, "browser.resource_error", SEVERITY_ERROR, message, now);
+        log.trace = active_trace();
+        log.attributes.extend([KeyValue::new("error.source", source), KeyValue::new("resource.type", ty), KeyValue::new("resource.url", file)]);
+        sdk.emit_log(log);
+        return;
+    }
     let mut exception = Vec::with_capacity(3);
     if !ty.is_empty() {
         exception.push(KeyValue::new("exception.type", ty));
@@ -226,9 +302,26 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
     if !stack.is_empty() {
         exception.push(KeyValue::new("exception.stacktrace", stack));
     }
-    crate::instrument::web::add_event_to_current("exception", exception.clone(), now);
+    let mut trace = active_trace();
+    if !crate::instrument::web::add_event_to_current("exception", exception.clone(), now) {
+        // No span of ours is open: a short ERROR span carries the event (with the session
+        // and route from the start hook, and the page), and the log record joins its trace.
+        use opentelemetry::trace::Span as _;
+        let mut o = SpanOptions::new("exception");
+        o.start_ns = Some(now);
+        o.activity = false;
+        o.attributes = vec![KeyValue::new("url.full", js::document_url())];
+        let mut span = tracer.start_span(o);
+        span.add_event_at("exception", now, exception.clone());
+        span.set_status(opentelemetry::trace::Status::error(message.clone()));
+        let c = span.span_context().clone();
+        if span.is_recording() {
+            trace = Some((c.trace_id().to_bytes(), c.span_id().to_bytes(), 1));
+        }
+        span.end_at(now);
+    }
     let mut log = LogRecord::event(scope, "browser.error", SEVERITY_ERROR, message, now);
-    log.trace = active_trace();
+    log.trace = trace;
     log.attributes.extend(exception);
     log.attributes.push(KeyValue::new("error.source", source));
     if !file.is_empty() {
@@ -238,6 +331,16 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
         log.attributes.push(KeyValue::new("code.lineno", line as i64));
         log.attributes.push(KeyValue::new("code.colno", col as i64));
     }
+    sdk.emit_log(log);
+}
+
+/// `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
+fn on_console(error: bool, text: String) {
+    let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else { return };
+    let now = sdk.clock.now_ns();
+    let mut log = LogRecord::event(scope, "browser.console", if error { SEVERITY_ERROR } else { SEVERITY_WARN }, text, now);
+    log.trace = active_trace();
+    log.attributes.push(KeyValue::new("log.source", if error { "console.error" } else { "console.warn" }));
     sdk.emit_log(log);
 }
 

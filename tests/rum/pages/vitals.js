@@ -8,6 +8,8 @@ const busy = (ms) => { const end = performance.now() + ms; while (performance.no
 const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 const later = (ms) => new Promise((r) => setTimeout(r, ms));
 window.busy = busy;
+// For the background-tab test: whether the page started hidden.
+window.visibilityAtStart = document.visibilityState;
 
 document.body.insertAdjacentHTML('beforeend', `<p>Web vitals test page.</p>
   <div id="content"><p>Content that the banner pushes down.</p><button id="slow">slow</button></div>`);

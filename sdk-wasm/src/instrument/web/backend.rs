@@ -26,7 +26,9 @@ pub trait Backend {
     /// the CORS rule says no.
     fn headers(&self, url: &str, span: &SpanRecord) -> Vec<(&'static str, String)>;
     /// Adds an event to a started, unfinished span (e.g. an `exception` while it is current).
-    fn add_event(&self, _span_id: &[u8; 8], _name: &'static str, _attributes: Vec<KeyValue>, _time_ns: u64) {}
+    fn add_event(&self, _span_id: &[u8; 8], _name: &'static str, _attributes: Vec<KeyValue>, _time_ns: u64) -> bool {
+        false
+    }
     /// The SDK's own export endpoints are never traced.
     fn is_own_url(&self, url: &str) -> bool {
         crate::web::is_exporter_url(url)
@@ -110,9 +112,13 @@ impl Backend for CoreBackend {
         span.end_at(rec.end_ns);
     }
 
-    fn add_event(&self, span_id: &[u8; 8], name: &'static str, attributes: Vec<KeyValue>, time_ns: u64) {
-        if let Some(span) = self.live.borrow_mut().get_mut(span_id) {
-            span.add_event_at(name, time_ns, attributes);
+    fn add_event(&self, span_id: &[u8; 8], name: &'static str, attributes: Vec<KeyValue>, time_ns: u64) -> bool {
+        match self.live.borrow_mut().get_mut(span_id) {
+            Some(span) => {
+                span.add_event_at(name, time_ns, attributes);
+                true
+            }
+            None => false,
         }
     }
 
@@ -123,10 +129,14 @@ impl Backend for CoreBackend {
     }
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
-        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), None)
+        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), self.sdk.rum.baggage().as_ref())
     }
 
     fn set_route(&self, route: &str) {
+        if self.sdk.rum.route_is_set() {
+            // An SPA route change: the vitals so far belong to the previous route.
+            crate::web::rum_signals::soft_navigation();
+        }
         self.sdk.rum.set_route(route.to_string());
     }
 

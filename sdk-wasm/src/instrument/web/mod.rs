@@ -99,6 +99,13 @@ struct State {
     /// The page's route and URL as last recorded (navigation instrumentation).
     route: String,
     href: String,
+    /// When the document load spans were made (`performance.now()` ms): resources starting
+    /// later become `resourceFetch` spans of their own.
+    loaded_at: Option<f64>,
+    /// Clicks whose dead-click verdict the shim has not given yet.
+    awaiting_verdict: Vec<u32>,
+    /// Ended click spans held for that verdict (at most ~1 s).
+    settling: Vec<(u32, SpanRecord)>,
 }
 
 thread_local! {
@@ -137,7 +144,15 @@ impl State {
                     span.name = String::from("Navigation: ") + &self.backend.redact_url(&route);
                 }
                 span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
-                self.finish(span);
+                if self.awaiting_verdict.contains(&h) {
+                    self.settling.push((h, span));
+                    if self.settling.len() > 64 {
+                        let (_, oldest) = self.settling.remove(0);
+                        self.finish(oldest);
+                    }
+                } else {
+                    self.finish(span);
+                }
             }
         }
     }
@@ -425,15 +440,55 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
 }
 
 fn on_entries(list: JsValue) {
-    let waiting = with_state(|s| !s.held.is_empty()).unwrap_or(false);
-    if !waiting {
-        return;
+    let (waiting, loaded_at) = with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
+    let list = Array::from(&list);
+    if waiting {
+        let entries = dom::resource_entries(&list, &["fetch", "xmlhttprequest"]);
+        with_state(|s| {
+            let now = s.clock.now_ms();
+            s.match_held(&entries, false, now)
+        });
     }
-    let entries = dom::resource_entries(&Array::from(&list), &["fetch", "xmlhttprequest"]);
-    with_state(|s| {
-        let now = s.clock.now_ms();
-        s.match_held(&entries, false, now)
-    });
+    if let Some(t0) = loaded_at {
+        late_resources(&list, t0);
+    }
+}
+
+/// Scripts, stylesheets, images, fonts, … loaded after the document load (code-split chunks,
+/// lazy images): one root `resourceFetch` span each, as at load. Requests have spans of their own.
+fn late_resources(list: &Array, loaded_at: f64) {
+    for raw in list.iter() {
+        let Some(e) = dom::resource_entries(&Array::of1(&raw), &[]).pop() else { continue };
+        if e.start_time < loaded_at || matches!(e.initiator_type.as_str(), "fetch" | "xmlhttprequest" | "beacon") {
+            continue;
+        }
+        let made = with_state(|s| {
+            let cfg = s.cfg.document_load.as_ref()?;
+            let opts = document_load::Options { network_events: cfg.network_events, paint_events: cfg.paint_events };
+            let hook = cfg.on_resource_fetch.clone();
+            let p = document_load::fetch_span(Role::ResourceFetch(0), "resourceFetch", &e, &s.backend.redact_url(&e.name), &opts);
+            let start = s.clock.to_unix_ns(p.start_ms);
+            let me = s.backend.start(SCOPE_DOCUMENT_LOAD, p.name, Kind::Internal, None, false, start);
+            let mut span = SpanRecord::new(p.name, Kind::Internal, me, None, start);
+            span.end_ns = s.clock.to_unix_ns(p.end_ms);
+            for (k, v) in p.attributes {
+                span.set(k, v);
+            }
+            span.set("resource.initiator_type", e.initiator_type.as_str());
+            for (name, t) in p.events {
+                span.event(name, s.clock.to_unix_ns(t));
+            }
+            let h = s.handle();
+            s.spans.insert_new(h, span);
+            Some((h, hook))
+        })
+        .flatten();
+        let Some((h, hook)) = made else { continue };
+        if let Some(f) = hook {
+            call_hook(&f, &[&hook_span(h), &raw]);
+        }
+        with_state(|s| s.spans.remove(&h).map(|span| s.finish(span)));
+    }
 }
 
 /// Periodic check while spans wait for timing; true while some still wait.
@@ -467,6 +522,11 @@ pub fn flush(page_hidden: bool) {
         if page_hidden {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
+            // Their verdict would come too late: they go without it.
+            s.awaiting_verdict.clear();
+            for (_, span) in std::mem::take(&mut s.settling) {
+                s.finish(span);
+            }
         }
     });
 }
@@ -491,6 +551,12 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
         span.set("target_element", tag);
         span.set("target_xpath", super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)));
         s.interaction_paths.insert_new(h, super::semconv::route_of(&href).to_string());
+        if event_type == "click" {
+            s.awaiting_verdict.push(h);
+            if s.awaiting_verdict.len() > 64 {
+                s.awaiting_verdict.remove(0);
+            }
+        }
         span.set("url.full", href);
         s.spans.insert_new(h, span);
         Some((h, hook))
@@ -522,6 +588,26 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
         shim_arm_expiry(max + 1.0);
     }
     h
+}
+
+/// The shim's frustration signals on a click span: `kind` 0 `interaction.rage`, 1
+/// `interaction.dead` (the verdict: the span, if it has ended, is exported now).
+fn on_frustration(h: u32, kind: u8, value: bool) {
+    with_state(|s| {
+        let key = if kind == 0 { "interaction.rage" } else { "interaction.dead" };
+        if let Some(span) = s.spans.get_mut(&h) {
+            span.set(key, Value::Bool(value));
+        } else if let Some((_, span)) = s.settling.iter_mut().find(|(x, _)| *x == h) {
+            span.set(key, Value::Bool(value));
+        }
+        if kind == 1 {
+            s.awaiting_verdict.retain(|x| *x != h);
+            if let Some(i) = s.settling.iter().position(|(x, _)| *x == h) {
+                let (_, span) = s.settling.remove(i);
+                s.finish(span);
+            }
+        }
+    });
 }
 
 // ---- SPA navigation ---------------------------------------------------------
@@ -612,7 +698,21 @@ fn on_expire() -> f64 {
 
 const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
 
+/// `Server-Timing: traceparent;desc="00-…"` on the navigation response: the server's trace
+/// without a meta tag in the page (the browser exposes it to the page's own origin, or with
+/// `Timing-Allow-Origin`).
+fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
+    let nav = perf.get_entries_by_type("navigation").get(0);
+    let entries = Reflect::get(&nav, &JsValue::from_str("serverTiming")).ok().filter(js_sys::Array::is_array)?;
+    js_sys::Array::from(&entries).iter().find_map(|e| {
+        let name = Reflect::get(&e, &JsValue::from_str("name")).ok()?.as_string()?;
+        (name == "traceparent").then(|| Reflect::get(&e, &JsValue::from_str("description")).ok()?.as_string())?
+    })
+}
+
 fn on_document_load() {
+    // What starts from now on is not in the document load's spans.
+    with_state(|s| s.loaded_at = Some(s.clock.now_ms()));
     let Some(window) = web_sys::window() else { return };
     // Once per page, also across SDK re-initialisation.
     let flag = JsValue::from_str(DOCUMENT_LOAD_FLAG);
@@ -630,6 +730,7 @@ fn on_document_load() {
         .and_then(|d| d.query_selector("meta[name=\"traceparent\"]").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
         .and_then(|c| crate::propagation::extract(&c, None))
+        .or_else(|| server_timing_traceparent(&perf).and_then(|c| crate::propagation::extract(&c, None)))
         .map(|cx| Parent::from_span_context(&cx));
     let planned = with_state(|s| {
         let cfg = s.cfg.document_load.as_ref()?;
@@ -738,6 +839,9 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
             stats: Stats::default(),
             route: route.unwrap_or_default(),
             href,
+            loaded_at: None,
+            awaiting_verdict: Vec::new(),
+            settling: Vec::new(),
         })
     });
     let r = js_sys::Object::new();
@@ -756,6 +860,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
     set_callback(&r, "route", Closure::<dyn Fn(u8, String, u32)>::new(on_route));
     set_callback(&r, "activity", Closure::<dyn Fn()>::new(on_activity));
+    set_callback(&r, "frustration", Closure::<dyn Fn(u32, u8, bool)>::new(on_frustration));
     shim_install(&r, &opts);
     Ok(())
 }
@@ -803,9 +908,11 @@ pub fn current_parent() -> Option<Parent> {
 
 /// Adds an event to the current context's span if the instrumentations own it and it is
 /// still open (e.g. an `exception` thrown by a click handler lands on the click's span).
-pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) {
-    if let Some(p) = current_parent() {
-        with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns));
+/// Returns whether it found such a span.
+pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) -> bool {
+    match current_parent() {
+        Some(p) => with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns)).unwrap_or(false),
+        None => false,
     }
 }
 

@@ -98,6 +98,7 @@ function makeFetch(original) {
     let h = 0;
     const ctx = cur;
     if (R) {
+      alive();
       try {
         const isRequest = input instanceof Request;
         const method = (init && init.method) || (isRequest ? input.method : 'GET');
@@ -200,6 +201,7 @@ function makeOpen(original) {
     const r = original.apply(this, arguments);
     let st = NO_SPAN;
     if (R) {
+      alive();
       try {
         const ctx = cur;
         const h = R.start(XHR, String(method), absolute(String(url)), ctx, this, undefined);
@@ -349,7 +351,49 @@ function onInteraction(e) {
   if (h) {
     cur = h;
     scheduleReset();
+    if (e.type === 'click') onClickSpan(h, t);
   }
+}
+
+// ---- frustration signals ---------------------------------------------------
+// Rage: the 3rd and later click on one element within 1 s. Dead: no DOM change, request or
+// URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
+const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
+let clicks = []; // [element, time] of the recent clicks on one element
+let pending = []; // clicks waiting for a sign of life
+let mutations = null; // a MutationObserver, only while clicks wait
+
+function onClickSpan(h, t) {
+  const now = performance.now();
+  clicks = clicks.filter((c) => c[0] === t && now - c[1] < FRUSTRATION_MS);
+  clicks.push([t, now]);
+  if (clicks.length >= RAGE_CLICKS) call(R.frustration, h, 0, true);
+  pending.push(h);
+  if (!mutations && typeof MutationObserver === 'function') {
+    try {
+      mutations = new MutationObserver(alive);
+      mutations.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    } catch (_) {
+      mutations = null;
+    }
+  }
+  orig.setTimeout.call(window, () => settle(h, true), FRUSTRATION_MS);
+}
+
+function settle(h, dead) {
+  const i = pending.indexOf(h);
+  if (i < 0) return;
+  pending.splice(i, 1);
+  if (R) call(R.frustration, h, 1, dead);
+  if (!pending.length && mutations) {
+    mutations.disconnect();
+    mutations = null;
+  }
+}
+
+/** The page reacted (DOM change, request, URL change): no waiting click is dead. */
+function alive() {
+  for (const h of pending.slice()) settle(h, false);
 }
 
 let expiryTimer = 0;
@@ -379,12 +423,16 @@ let lastActivity = 0;
 function makeHistory(original, kind) {
   return function () {
     const r = original.apply(this, arguments);
-    if (R) call(R.route, kind, location.href, cur);
+    if (R) {
+      alive();
+      call(R.route, kind, location.href, cur);
+    }
     return r;
   };
 }
 
 function onPop() {
+  alive();
   if (R) call(R.route, POP, location.href, cur);
 }
 
@@ -491,6 +539,10 @@ export function uninstall() {
   undo = [];
   R = null;
   cur = 0;
+  pending = [];
+  clicks = [];
+  if (mutations) mutations.disconnect();
+  mutations = null;
   if (channel) channel.port1.onmessage = null;
   channel = null;
   resetPending = false;
