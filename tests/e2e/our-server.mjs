@@ -21,7 +21,7 @@ export async function startOurServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'otel-wasm-server-'));
   const [api, otlp] = [await freePort(), await freePort()];
   const proc = spawn(SERVER_BIN, ['--data-dir', path.join(dir, 'data'), '--api-addr', `127.0.0.1:${api}`,
-    '--otlp-addr', `127.0.0.1:${otlp}`, '--jwt-secret', 'test-secret'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--otlp-addr', `127.0.0.1:${otlp}`, '--jwt-secret', 'e2e-secret-e2e-secret-e2e-secret-0'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = () => { proc.kill(); rmSync(dir, { recursive: true, force: true }); };
   const base = `http://127.0.0.1:${api}`;
   try {
