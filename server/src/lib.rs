@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod otlp;
+pub mod promql;
 pub mod rules_engine;
 pub mod static_files;
 pub mod store;
