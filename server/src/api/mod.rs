@@ -9,6 +9,7 @@ pub mod dashboards;
 pub mod errors;
 pub mod livetail;
 pub mod metric_tags;
+pub mod promql_api;
 pub mod query_range;
 pub mod rules;
 pub mod services;
@@ -210,6 +211,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metric_tags::routes())
         .merge(livetail::routes())
         .merge(apdex::routes())
+        .merge(promql_api::routes())
         .with_state(state)
         .layer(middleware::from_fn(cors))
 }

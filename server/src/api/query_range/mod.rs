@@ -125,6 +125,13 @@ fn run_one(
 
 /// Validates and runs a query_range request; the `result` array of the reply.
 pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+    match p.composite_query.as_ref().map(|cq| cq.query_type.as_str()) {
+        Some("promql") => return super::promql_api::run_v3(c, p),
+        Some("clickhouse_sql") => {
+            return Err(ApiError::bad_data(super::promql_api::CLICKHOUSE_SQL_MESSAGE))
+        }
+        _ => {}
+    }
     let cq = model::validate(p).map_err(ApiError::bad_data)?;
     execute(c, p, cq)
 }
