@@ -282,3 +282,62 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn builder_and_autocomplete_use_signoz_metric_names() {
+    let f = fixture().await;
+    let builder = |metric: &str, op: &str, filter_key: &str, group: &str| {
+        json!({"start": f.end_ms - 300_000, "end": f.end_ms, "step": 60,
+            "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {
+                "queryName": "A", "expression": "A", "dataSource": "metrics", "aggregateOperator": op,
+                "aggregateAttribute": {"key": metric, "dataType": "float64", "type": "", "isColumn": true},
+                "filters": {"op": "AND", "items": [{"key": {"key": filter_key, "dataType": "string", "type": "tag"}, "op": "=", "value": "h1"}]},
+                "groupBy": if group.is_empty() { json!([]) } else { json!([{"key": group, "dataType": "string", "type": "tag"}]) },
+                "stepInterval": 60, "disabled": false, "reduceTo": "sum", "legend": ""}}}})
+    };
+    for (metric, key, group) in [
+        ("http_server_requests", "host_name", "service_name"),
+        ("http.server.requests", "host.name", "service.name"),
+    ] {
+        let (status, body) = f.srv.query_range(&f.token, builder(metric, "sum_rate", key, group)).await;
+        assert_eq!(status, 200, "{body}");
+        let s = &body["data"]["result"][0]["series"][0];
+        assert_eq!(s["labels"], json!({ group: "web" }), "{body}");
+        // The last step bucket holds only the sample at `end`.
+        assert!(values(s)[..5].iter().all(|v| close(*v, 2.0)), "{body}");
+    }
+    let (_, body) = f.srv.query_range(&f.token, builder("checkout_latency_count", "sum_rate", "host_name", "")).await;
+    assert!(values(&body["data"]["result"][0]["series"][0])[..5].iter().all(|v| close(*v, 20.0 / 15.0)), "{body}");
+    let (_, body) = f.srv.query_range(&f.token, builder("checkout_latency_bucket", "hist_quantile_75", "host_name", "")).await;
+    assert!(values(&body["data"]["result"][0]["series"][0])[..5].iter().all(|v| close(*v, 550.0)), "{body}");
+
+    let (status, body) = f
+        .srv
+        .get(&f.token, "/api/v3/autocomplete/aggregate_attributes?dataSource=metrics&aggregateOperator=sum&searchText=checkout")
+        .await;
+    assert_eq!(status, 200);
+    let keys: Vec<&str> = body["data"]["attributeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["checkout_latency_bucket", "checkout_latency_count", "checkout_latency_sum"]);
+    let (_, body) = f
+        .srv
+        .get(&f.token, "/api/v3/autocomplete/aggregate_attributes?dataSource=metrics&searchText=system.memory")
+        .await;
+    assert_eq!(body["data"]["attributeKeys"][0]["key"], "system_memory_usage");
+    let (_, body) = f
+        .srv
+        .get(&f.token, "/api/v3/autocomplete/attribute_keys?dataSource=metrics&aggregateAttribute=checkout_latency_bucket&searchText=")
+        .await;
+    let keys: Vec<&str> = body["data"]["attributeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    for k in ["host_name", "service_name", "le", "http_route"] {
+        assert!(keys.contains(&k), "{keys:?}");
+    }
+    assert!(!keys.iter().any(|k| k.contains('.')), "{keys:?}");
+    for key in ["host_name", "host.name"] {
+        let (_, body) = f
+            .srv
+            .get(&f.token, &format!("/api/v3/autocomplete/attribute_values?dataSource=metrics&attributeKey={key}&searchText="))
+            .await;
+        assert_eq!(body["data"]["stringAttributeValues"], json!(["h1"]), "{body}");
+    }
+    f.srv.stop().await;
+}

@@ -29,7 +29,8 @@ impl<'c> SqliteStorage<'c> {
         }
     }
 
-    fn kind_of(&self, metric: &str) -> Result<Option<String>, String> {
+    /// The kind (`gauge`, `sum`, `histogram`) of a stored metric.
+    pub fn kind_of(&self, metric: &str) -> Result<Option<String>, String> {
         let mut st = self
             .conn
             .prepare_cached("SELECT kind FROM metric_points WHERE metric = ?1 LIMIT 1")

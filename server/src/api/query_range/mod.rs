@@ -6,6 +6,7 @@ pub(crate) mod logs;
 mod metrics;
 pub mod model;
 pub mod series;
+pub mod signoz_names;
 pub mod span_metrics;
 pub(crate) mod table;
 mod traces;
@@ -119,7 +120,7 @@ fn run_one(
         {
             Output::Series(span_metrics::graph(c, q, start_ns, end_ns, whole_range)?)
         }
-        _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
+        _ => Output::Series(signoz_names::graph(c, q, start_ns, end_ns, whole_range)?),
     })
 }
 
