@@ -341,3 +341,48 @@ async fn builder_and_autocomplete_use_signoz_metric_names() {
     }
     f.srv.stop().await;
 }
+
+#[tokio::test]
+async fn query_variables_from_stored_metrics() {
+    let f = fixture().await;
+    let f = &f;
+    let var = |query: &str, vars: Value| {
+        let body = json!({"query": query, "variables": vars});
+        async move { f.srv.post(&f.token, "/api/v2/variables/query", body).await }
+    };
+    // Shapes from SigNoz's published host-metrics and k8s dashboards.
+    let (status, body) = var(
+        "SELECT DISTINCT(JSONExtractString(labels, 'host_name'))\nFROM signoz_metrics.time_series_v2\nWHERE not has(JSONExtractKeys(labels), 'k8s_node_name')",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"], json!({"variableValues": ["h1"]}));
+    let (_, body) = var(
+        "SELECT DISTINCT JSONExtractString(labels, 'state') AS state\nFROM signoz_metrics.distributed_time_series_v4\nWHERE metric_name = 'system_memory_usage' and JSONExtractString(labels, 'host_name') IN {{.host}}\nAND fingerprint GLOBAL IN (SELECT DISTINCT fingerprint FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'system_memory_usage')",
+        json!({"host": ["h1", "h2"]}),
+    )
+    .await;
+    assert_eq!(body["data"]["variableValues"], json!(["free", "used"]), "{body}");
+    let (_, body) = var(
+        "SELECT JSONExtractString(labels, 'state') FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'system_memory_usage' AND JSONExtractString(labels, 'host_name') = {{.host}} GROUP BY 1",
+        json!({"host": "elsewhere"}),
+    )
+    .await;
+    assert_eq!(body["data"], json!({"variableValues": null}));
+    let (_, body) = var(
+        "SELECT DISTINCT JSONExtractString(labels, 'http_route') FROM signoz_metrics.distributed_time_series_v2 WHERE metric_name like 'http_server_%'",
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["data"]["variableValues"], json!(["/cart"]), "{body}");
+    // Any other SQL: the ClickHouse refusal.
+    let (status, body) = var("SELECT DISTINCT serviceName\nFROM signoz_traces.distributed_signoz_index_v2", json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"],
+        "ClickHouse SQL needs SigNoz's ClickHouse backend; this server answers builder and PromQL queries"
+    );
+    let (status, _) = var("", json!({})).await;
+    assert_eq!(status, 400);
+}

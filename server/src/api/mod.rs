@@ -5,6 +5,7 @@ pub mod access;
 pub mod apdex;
 pub mod autocomplete;
 pub mod channels;
+pub mod dashboard_vars;
 pub mod dashboards;
 pub mod errors;
 pub mod livetail;
@@ -212,6 +213,7 @@ pub fn router(state: AppState) -> Router {
         .merge(livetail::routes())
         .merge(apdex::routes())
         .merge(promql_api::routes())
+        .merge(dashboard_vars::routes())
         .with_state(state)
         .layer(middleware::from_fn(cors))
 }
