@@ -208,7 +208,7 @@ impl Evaluator {
                 continue;
             }
             let (ts, v) = s.samples[i - 1];
-            if ts > r - LOOKBACK_MS {
+            if ts > r - LOOKBACK_MS && !super::is_stale(v) {
                 out.push((
                     Sample {
                         labels: s.labels.clone(),
@@ -235,10 +235,14 @@ impl Evaluator {
         for s in self.series(vs) {
             let a = s.samples.partition_point(|(ts, _)| *ts <= lo);
             let b = s.samples.partition_point(|(ts, _)| *ts <= r);
-            if b > a {
+            if b > a && s.samples[a..b].iter().any(|(_, v)| !super::is_stale(*v)) {
                 out.push(Series {
                     labels: s.labels.clone(),
-                    samples: s.samples[a..b].to_vec(),
+                    samples: s.samples[a..b]
+                        .iter()
+                        .copied()
+                        .filter(|(_, v)| !super::is_stale(*v))
+                        .collect(),
                 });
             }
         }

@@ -185,6 +185,13 @@ pub fn metric_name(matchers: &[Matcher]) -> Option<&str> {
         .map(|m| m.value.as_str())
 }
 
+/// Prometheus's staleness marker: a NaN with this bit pattern ends a series at its time.
+pub const STALE_NAN: u64 = 0x7ff0_0000_0000_0002;
+
+pub fn is_stale(v: f64) -> bool {
+    v.to_bits() == STALE_NAN
+}
+
 /// In-memory storage: the test runner's and the unit tests' backend.
 #[derive(Default, Clone, Debug)]
 pub struct MemoryStorage {
