@@ -256,14 +256,14 @@ impl Evaluator {
             Expr::Paren(p) => self.eval(&p.expr, t),
             Expr::Unary(u) => match self.eval(&u.expr, t)? {
                 Value::Scalar(v) => Ok(Value::Scalar(-v)),
-                Value::Vector(v) => Ok(Value::Vector(
+                Value::Vector(v) => functions::distinct(
                     v.into_iter()
                         .map(|s| Sample {
                             labels: drop_name(s.labels),
                             value: -s.value,
                         })
                         .collect(),
-                )),
+                ),
                 _ => Err(bad("unary minus needs a scalar or an instant vector")),
             },
             Expr::VectorSelector(vs) => Ok(Value::Vector(
@@ -303,6 +303,9 @@ impl Evaluator {
             }
             _ => None,
         };
+        if matches!(op, T_TOPK | T_BOTTOMK) && param.is_some_and(f64::is_nan) {
+            return Err(bad("Parameter value is NaN"));
+        }
         let input = self.eval_vector(&a.expr, t)?;
         let group_of = |l: &Labels| -> Labels {
             match &a.modifier {
@@ -605,13 +608,9 @@ fn vector_vector(
         } else {
             (ls.value, rs.value)
         };
-        let (mut value, mut keep) = elem_binop(op, fl, fr)?;
+        let (mut value, keep) = elem_binop(op, fl, fr)?;
         if return_bool {
             value = if keep { 1.0 } else { 0.0 };
-            keep = true;
-        }
-        if !keep {
-            continue;
         }
         let mut metric = ls.labels.clone();
         if drops_name(op) || return_bool {
@@ -652,6 +651,10 @@ fn vector_vector(
                 e.insert(HashSet::from([metric.clone()]));
             }
         }
+        // Matching errors are raised even for pairs a comparison then filters out.
+        if !keep && !return_bool {
+            continue;
+        }
         out.push(Sample {
             labels: metric,
             value,
@@ -683,6 +686,10 @@ pub(crate) fn kahan_sum(vals: &[f64]) -> f64 {
 pub(crate) fn mean(vals: &[f64]) -> f64 {
     if vals.is_empty() {
         return f64::NAN;
+    }
+    if vals.iter().any(|v| v.is_infinite()) {
+        // Real infinities: ±Inf, or NaN when both signs are present.
+        return vals.iter().sum::<f64>() / vals.len() as f64;
     }
     let s = kahan_sum(vals);
     if s.is_infinite() {

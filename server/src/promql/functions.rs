@@ -52,7 +52,7 @@ fn range_arg(ev: &Evaluator, e: &Expr, t: i64) -> Result<(Vec<Series>, i64, i64,
 }
 
 /// Results of functions that drop the metric name must stay distinct series.
-fn distinct(out: Vec<Sample>) -> Result<Value, Error> {
+pub(crate) fn distinct(out: Vec<Sample>) -> Result<Value, Error> {
     let mut seen = HashSet::with_capacity(out.len());
     for s in &out {
         if !seen.insert(&s.labels) {
@@ -100,7 +100,7 @@ pub(crate) fn call(ev: &Evaluator, c: &Call, t: i64) -> Result<Value, Error> {
         "histogram_quantile" => {
             let q = ev.eval_scalar(arg(c, 0)?, t)?;
             let v = ev.eval_vector(arg(c, 1)?, t)?;
-            Ok(Value::Vector(histogram_quantile(q, v)))
+            distinct(histogram_quantile(q, v))
         }
         "abs" | "ceil" | "floor" | "exp" | "ln" | "log2" | "log10" | "sqrt" | "sgn" => {
             let f: fn(f64) -> f64 = match name {
@@ -358,7 +358,13 @@ pub(crate) fn quantile(q: f64, mut v: Vec<f64>) -> f64 {
     if q > 1.0 {
         return f64::INFINITY;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
+    // NaN sorts first, as Go's sort.Float64s puts it.
+    v.sort_by(|a, b| match (a.is_nan(), b.is_nan()) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        _ => a.total_cmp(b),
+    });
     let n = v.len() as f64;
     let rank = q * (n - 1.0);
     let lower = rank.floor().max(0.0) as usize;
@@ -375,9 +381,10 @@ fn histogram_quantile(q: f64, v: Vec<Sample>) -> Vec<Sample> {
         let Some(le) = s.labels.get("le").and_then(|l| parse_le(l)) else {
             continue;
         };
+        // Grouped with the metric name, which is dropped afterwards: two histograms of
+        // different names must not merge.
         let mut key = s.labels;
         key.remove("le");
-        key.remove("__name__");
         let e = groups.entry(key.clone()).or_default();
         if e.is_empty() {
             order.push(key.clone());
@@ -389,7 +396,7 @@ fn histogram_quantile(q: f64, v: Vec<Sample>) -> Vec<Sample> {
         .map(|k| {
             let buckets = groups.remove(&k).unwrap_or_default();
             Sample {
-                labels: k,
+                labels: drop_name(k),
                 value: bucket_quantile(q, buckets),
             }
         })
