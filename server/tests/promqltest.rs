@@ -2,17 +2,21 @@
 //! prometheus/prometheus `promql/promqltest/testdata`, Apache-2.0; see the README there)
 //! against this server's evaluator, loading the `load` blocks into in-memory storage.
 //!
-//! Counted: `eval instant` cases whose query uses only what the evaluator supports and no
-//! native histograms (anything else is out of scope, since `server::promql::parse` refuses
-//! it). Prints pass / total per file and fails if fewer pass than the floor measured here.
+//! Counted: `eval instant` and `eval range` cases whose query uses only what the evaluator
+//! supports and touches no native histograms; anything else is out of scope (the server
+//! refuses those functions with a 400) and is listed by reason. Prints pass / total per file
+//! and fails if fewer pass than the floors measured here. `PROMQLTEST_VERBOSE=1` lists
+//! failures, `PROMQLTEST_SKIPPED=1` the out-of-scope cases.
 
 use std::collections::HashSet;
 
 use promql_parser::parser::Expr;
 use server::promql::{self, Labels, MemoryStorage, Series, Value, STALE_NAN};
 
-/// Cases passing when this floor was set; raise it when the evaluator gets better.
-const FLOOR: usize = 0;
+/// Instant and range cases passing when these floors were set (all in-scope ones); raise
+/// them when the evaluator gets better.
+const FLOOR: usize = 486;
+const RANGE_FLOOR: usize = 47;
 
 fn duration_ms(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -114,11 +118,60 @@ fn labels_of(desc: &str) -> Option<Labels> {
 struct Tally {
     passed: usize,
     failed: usize,
+    range_passed: usize,
+    range_failed: usize,
     skipped: usize,
+    reasons: std::collections::BTreeMap<String, usize>,
     failures: Vec<String>,
 }
 
+fn check_range(store: &MemoryStorage, c: &Case) -> Result<(), String> {
+    let (start, end, step) = c.range.unwrap();
+    let got = promql::parse(&c.query).and_then(|e| promql::range_query(store, &e, start, end, step));
+    if c.fail {
+        return match got {
+            Err(_) => Ok(()),
+            Ok(v) => Err(format!("expected a failure, got {v:?}")),
+        };
+    }
+    let got = got.map_err(|e| format!("error: {e}"))?;
+    let mut want = Vec::new();
+    for l in &c.expect {
+        let (desc, rest) = split_series(l);
+        let labels = labels_of(desc).ok_or_else(|| format!("unreadable expectation {l:?}"))?;
+        let mut points = Vec::new();
+        let mut k = 0i64;
+        for tok in rest.split_whitespace() {
+            for v in expand(tok).ok_or_else(|| format!("unreadable values {l:?}"))? {
+                if let Some(v) = v {
+                    points.push((start + k * step, v));
+                }
+                k += 1;
+            }
+        }
+        want.push((labels, points));
+    }
+    let got: Vec<&Series> = got.iter().filter(|s| !s.samples.is_empty()).collect();
+    if got.len() != want.len() {
+        return Err(format!("got {} series {got:?}, want {}", got.len(), want.len()));
+    }
+    for (labels, points) in &want {
+        let s = got
+            .iter()
+            .find(|s| &s.labels == labels)
+            .ok_or_else(|| format!("missing {labels:?}"))?;
+        if s.samples.len() != points.len()
+            || s.samples.iter().zip(points).any(|(a, b)| a.0 != b.0 || !close(a.1, b.1))
+        {
+            return Err(format!("{labels:?}: got {:?}, want {points:?}", s.samples));
+        }
+    }
+    Ok(())
+}
+
 struct Case {
+    /// `Some((start, end, step))` for `eval range`.
+    range: Option<(i64, i64, i64)>,
     time_ms: i64,
     query: String,
     fail: bool,
@@ -267,6 +320,7 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
         if line.starts_with("eval") {
             let (cmd, rest) = line.split_once(' ').unwrap_or((line, ""));
             let mut case = Case {
+                range: None,
                 time_ms: 0,
                 query: String::new(),
                 fail: cmd == "eval_fail",
@@ -275,13 +329,31 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
                 line: i,
             };
             let mut in_scope = true;
-            match rest.strip_prefix("instant at ") {
-                Some(r) => {
-                    let (t, q) = r.split_once(' ').unwrap_or((r, ""));
-                    case.time_ms = duration_ms(t).unwrap_or(0);
-                    case.query = q.trim().to_string();
+            let mut reason = String::new();
+            if let Some(r) = rest.strip_prefix("instant at ") {
+                let (t, q) = r.split_once(' ').unwrap_or((r, ""));
+                case.time_ms = duration_ms(t).unwrap_or(0);
+                case.query = q.trim().to_string();
+            } else if let Some(r) = rest.strip_prefix("range from ") {
+                // `<start> to <end> step <step> <query>`
+                let parts: Vec<&str> = r.splitn(6, ' ').collect();
+                match parts.as_slice() {
+                    [a, "to", b, "step", st, q] => {
+                        case.range = Some((
+                            duration_ms(a).unwrap_or(0),
+                            duration_ms(b).unwrap_or(0),
+                            duration_ms(st).unwrap_or(1),
+                        ));
+                        case.query = q.trim().to_string();
+                    }
+                    _ => {
+                        in_scope = false;
+                        reason = "unreadable eval line".into();
+                    }
                 }
-                None => in_scope = false,
+            } else {
+                in_scope = false;
+                reason = "unreadable eval line".into();
             }
             while i < lines.len() && !lines[i].trim().is_empty() && (lines[i].starts_with(char::is_whitespace) || lines[i].trim_start().starts_with("expect")) {
                 let l = lines[i].trim();
@@ -295,21 +367,41 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
                         "fail" => case.fail = true,
                         "ordered" => case.ordered = true,
                         "warn" | "no_warn" | "info" | "no_info" => {}
-                        _ => in_scope = false,
+                        _ => {
+                            in_scope = false;
+                            reason = format!("expect {kind}");
+                        }
                     }
                     continue;
                 }
                 if l.contains("{{") {
                     in_scope = false;
+                    reason = "native histogram result".into();
                 }
                 case.expect.push(l.to_string());
             }
-            if !in_scope
-                || promql::parse(&case.query).is_err() && !case.fail
-                || histogram_metrics.iter().any(|m| mentions(&case.query, m))
-                || (!histogram_metrics.is_empty() && case.query.contains("__name__=~"))
+            if in_scope && !case.fail {
+                if let Err(e) = promql::parse(&case.query) {
+                    in_scope = false;
+                    reason = match e {
+                        promql::Error::BadQuery(m) if m.contains("not supported") => m,
+                        _ => "query promql-parser does not parse".into(),
+                    };
+                }
+            }
+            if in_scope
+                && (histogram_metrics.iter().any(|m| mentions(&case.query, m))
+                    || (!histogram_metrics.is_empty() && case.query.contains("__name__=~")))
             {
+                in_scope = false;
+                reason = "native histogram input".into();
+            }
+            if !in_scope {
+                if std::env::var_os("PROMQLTEST_SKIPPED").is_some() {
+                    println!("SKIP {name}:{} {} ({reason})", case.line, case.query);
+                }
                 tally.skipped += 1;
+                *tally.reasons.entry(reason).or_default() += 1;
                 continue;
             }
             // A case expected to fail only counts when the query is otherwise in scope.
@@ -317,14 +409,25 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
                 if let Err(promql::Error::BadQuery(m)) = promql::parse(&case.query) {
                     if m.contains("not supported") {
                         tally.skipped += 1;
+                        *tally.reasons.entry(m).or_default() += 1;
                         continue;
                     }
                 }
             }
-            match check(&store, &case) {
-                Ok(()) => tally.passed += 1,
+            let result = if case.range.is_some() {
+                check_range(&store, &case)
+            } else {
+                check(&store, &case)
+            };
+            let (p, f) = if case.range.is_some() {
+                (&mut tally.range_passed, &mut tally.range_failed)
+            } else {
+                (&mut tally.passed, &mut tally.failed)
+            };
+            match result {
+                Ok(()) => *p += 1,
                 Err(e) => {
-                    tally.failed += 1;
+                    *f += 1;
                     tally.failures.push(format!("{name}:{} {}: {e}", case.line, case.query));
                 }
             }
@@ -357,24 +460,41 @@ fn prometheus_promql_test_files() {
         let mut t = Tally::default();
         run_file(&name, &std::fs::read_to_string(&f).unwrap(), &mut t);
         println!(
-            "{name}: {} passed, {} failed, {} out of scope",
-            t.passed, t.failed, t.skipped
+            "{name}: instant {} passed, {} failed; range {} passed, {} failed; {} out of scope",
+            t.passed, t.failed, t.range_passed, t.range_failed, t.skipped
         );
         total.passed += t.passed;
         total.failed += t.failed;
+        total.range_passed += t.range_passed;
+        total.range_failed += t.range_failed;
         total.skipped += t.skipped;
         total.failures.extend(t.failures);
+        for (r, n) in t.reasons {
+            *total.reasons.entry(r).or_default() += n;
+        }
     }
     if std::env::var_os("PROMQLTEST_VERBOSE").is_some() {
         for f in &total.failures {
             println!("FAIL {f}");
         }
     }
+    let mut reasons: Vec<_> = total.reasons.iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(a.1));
+    for (r, n) in reasons {
+        println!("  out of scope {n:4}: {r}");
+    }
     println!(
-        "promqltest: {} of {} in-scope instant cases pass ({} out of scope)",
+        "promqltest: {} of {} in-scope instant cases pass, {} of {} range cases ({} out of scope)",
         total.passed,
         total.passed + total.failed,
+        total.range_passed,
+        total.range_passed + total.range_failed,
         total.skipped
     );
     assert!(total.passed >= FLOOR, "{} passed, floor {FLOOR}", total.passed);
+    assert!(
+        total.range_passed >= RANGE_FLOOR,
+        "{} range cases passed, floor {RANGE_FLOOR}",
+        total.range_passed
+    );
 }
