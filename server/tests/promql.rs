@@ -386,3 +386,54 @@ async fn query_variables_from_stored_metrics() {
     let (status, _) = var("", json!({})).await;
     assert_eq!(status, 400);
 }
+
+/// SigNoz's key-operations dashboard (PromQL flavour) over spans, with no span-metrics
+/// pipeline: its queries and its QUERY variable, as published.
+#[tokio::test]
+async fn key_operations_promql_from_spans() {
+    let srv = TestServer::start().await;
+    let token = srv.admin_token().await;
+    let m = now_ns() / 60_000_000_000;
+    let mut spans = Vec::new();
+    for i in 0..20u64 {
+        let minute = m - 3 + i / 10;
+        let dur = if i < 10 { 20_000_000 } else { 40_000_000 };
+        spans.push(SpanSpec::new(1, i as u8 + 1, "GET /cart", minute * 60_000_000_000 + i * 1_000_000_000, dur));
+    }
+    for i in 0..5u64 {
+        let mut s = SpanSpec::new(2, i as u8 + 1, "POST /pay", (m - 2) * 60_000_000_000 + i * 1_000_000_000, 5_000_000);
+        s.error = i < 2;
+        spans.push(s);
+    }
+    assert_eq!(srv.send_traces(&request("checkout", &spans)).await.status(), 200);
+    let end_ms = (m * 60_000) as i64;
+    let (status, body) = srv
+        .post(&token, "/api/v2/variables/query", json!({"query": "SELECT DISTINCT JSONExtractString(labels, 'service_name')\nFROM signoz_metrics.time_series_v2\nWHERE metric_name = 'signoz_calls_total'", "variables": {}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["variableValues"], json!(["checkout"]));
+    let panel = |query: &str| {
+        json!({"start": end_ms - 600_000, "end": end_ms, "step": 60, "variables": {"service_name": "checkout"},
+            "compositeQuery": {"queryType": "promql", "panelType": "graph",
+                "promQueries": {"A": {"query": query, "disabled": false, "legend": "{{operation}}"}}}})
+    };
+    let (status, body) = srv
+        .query_range(&token, panel(r#"histogram_quantile(0.99, sum(rate(signoz_latency_bucket{service_name="{{.service_name}}"}[5m])) by (le, operation))"#))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let series = body["data"]["result"][0]["series"].as_array().unwrap();
+    let cart = series.iter().find(|s| s["labels"]["operation"] == "GET /cart").expect("GET /cart series");
+    let p99 = values(cart);
+    assert!(p99.iter().all(|v| *v > 10.0 && *v <= 50.0), "{p99:?}");
+    let (_, body) = srv
+        .query_range(&token, panel(r#"(sum by(operation) (rate(signoz_latency_count{service_name="{{.service_name}}"}[5m]))) * 5 * 60"#))
+        .await;
+    let ops: Vec<&str> = body["data"]["result"][0]["series"].as_array().unwrap().iter().map(|s| s["labels"]["operation"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["GET /cart", "POST /pay"], "{body}");
+    let (_, body) = srv
+        .query_range(&token, panel(r#"sum(increase(signoz_calls_total{service_name="checkout", status_code="STATUS_CODE_ERROR"}[10m]))"#))
+        .await;
+    let errors = values(&body["data"]["result"][0]["series"][0]);
+    assert!(errors.iter().any(|v| close(*v, 2.0)), "{body}");
+    srv.stop().await;
+}

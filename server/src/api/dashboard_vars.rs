@@ -32,6 +32,7 @@ use super::access::ViewAccess;
 use super::promql_api::CLICKHOUSE_SQL_MESSAGE;
 use super::{envelope, ApiError, AppState};
 use crate::promql::names;
+use crate::promql::span_source;
 use crate::promql::store_source::SqliteStorage;
 
 pub fn routes() -> Router<AppState> {
@@ -273,6 +274,17 @@ fn parse(sql: &str) -> Option<LabelQuery> {
     Some(LabelQuery { key, conds })
 }
 
+fn label_conditions_hold(conds: &[Cond], get: &dyn Fn(&str) -> Option<String>) -> bool {
+    conds.iter().all(|c| match c {
+        Cond::Label(k, negated, values) => {
+            let v = get(k).unwrap_or_default();
+            values.contains(&v) != *negated
+        }
+        Cond::HasKey(k, present) => get(k).is_some() == *present,
+        _ => true,
+    })
+}
+
 /// Distinct values of the label over the stored series the conditions select.
 fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
     let storage = SqliteStorage::new(c);
@@ -305,6 +317,21 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
         }
     }
     let mut out = BTreeSet::new();
+    if metrics.is_empty() {
+        if named.first().is_some_and(|n| span_source::is_span_metric(n)) {
+            // Span metrics answered from spans: their service_name and operation labels.
+            for (service, op) in span_source::services_and_operations(c)? {
+                let labels = [("service_name", service), ("operation", op)];
+                let get = |k: &str| labels.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+                if label_conditions_hold(&q.conds, &get) {
+                    if let Some(v) = get(&q.key).filter(|v| !v.is_empty()) {
+                        out.insert(v);
+                    }
+                }
+            }
+            return Ok(out.into_iter().collect());
+        }
+    }
     let mut st = c
         .prepare_cached("SELECT DISTINCT labels FROM metric_points WHERE metric = ?1")
         .map_err(|e| e.to_string())?;
@@ -320,15 +347,7 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
                     .find(|(key, _)| key.as_str() == k || names::label_name(key) == k)
                     .map(|(_, v)| crate::store::rows::value_to_string(v))
             };
-            let keep = q.conds.iter().all(|c| match c {
-                Cond::Label(k, negated, values) => {
-                    let v = get(k).unwrap_or_default();
-                    values.contains(&v) != *negated
-                }
-                Cond::HasKey(k, present) => get(k).is_some() == *present,
-                _ => true,
-            });
-            if keep {
+            if label_conditions_hold(&q.conds, &get) {
                 if let Some(v) = get(&q.key).filter(|v| !v.is_empty()) {
                     out.insert(v);
                 }

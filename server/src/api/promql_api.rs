@@ -72,7 +72,8 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
     for (name, q) in &queries {
         let q: PromQuery = serde_json::from_value(q.clone())
             .map_err(|e| ApiError::bad_data(format!("query {name}: {e}")))?;
-        if q.disabled {
+        // An empty query (SigNoz's published dashboards have some) has nothing to draw.
+        if q.disabled || q.query.trim().is_empty() {
             continue;
         }
         if step_ms <= 0 && !value_panel {

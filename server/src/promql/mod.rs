@@ -10,6 +10,7 @@
 mod eval;
 mod functions;
 pub mod names;
+pub mod span_source;
 pub mod store_source;
 pub mod variables;
 

@@ -237,6 +237,11 @@ impl Storage for SqliteStorage<'_> {
                 }
             }
         }
+        if targets.is_empty() {
+            if let Some(name) = metric_name(matchers).filter(|n| super::span_source::is_span_metric(n)) {
+                return super::span_source::select(self.conn, name, matchers, start_ms, end_ms);
+            }
+        }
         let mut out = Vec::new();
         for (m, part, name) in targets {
             for s in self.read(&m, part, &name, start_ms, end_ms)? {
