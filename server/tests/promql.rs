@@ -16,7 +16,11 @@ use serde_json::{json, Value};
 const DELTA: i32 = 1;
 const CUMULATIVE: i32 = 2;
 
-fn number(t: u64, v: f64, attrs: Vec<opentelemetry_proto::tonic::common::v1::KeyValue>) -> NumberDataPoint {
+fn number(
+    t: u64,
+    v: f64,
+    attrs: Vec<opentelemetry_proto::tonic::common::v1::KeyValue>,
+) -> NumberDataPoint {
     NumberDataPoint {
         time_unix_nano: t,
         value: Some(number_data_point::Value::AsDouble(v)),
@@ -48,7 +52,9 @@ fn metrics(end_ns: u64) -> ExportMetricsServiceRequest {
                     m(
                         "http.server.requests",
                         metric::Data::Sum(Sum {
-                            data_points: (0..n).map(|i| number(t(i), i as f64 * 30.0, route())).collect(),
+                            data_points: (0..n)
+                                .map(|i| number(t(i), i as f64 * 30.0, route()))
+                                .collect(),
                             aggregation_temporality: CUMULATIVE,
                             is_monotonic: true,
                         }),
@@ -155,14 +161,21 @@ async fn promql_panels_over_otlp_metrics() {
     let f = fixture().await;
     // Cumulative counter, SigNoz's names for metric and labels.
     let (status, body) = f
-        .promql("graph", "sum(rate(http_server_requests[5m])) by (service_name, http_route)", json!({}))
+        .promql(
+            "graph",
+            "sum(rate(http_server_requests[5m])) by (service_name, http_route)",
+            json!({}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let r = &body["data"]["result"][0];
     assert_eq!(r["queryName"], "A");
     assert!(r["list"].is_null());
     let s = &r["series"][0];
-    assert_eq!(s["labels"], json!({"service_name": "web", "http_route": "/cart"}));
+    assert_eq!(
+        s["labels"],
+        json!({"service_name": "web", "http_route": "/cart"})
+    );
     assert!(s["labelsArray"].is_null());
     let v = values(s);
     assert_eq!(v.len(), 6);
@@ -170,39 +183,79 @@ async fn promql_panels_over_otlp_metrics() {
     assert_eq!(s["values"][5]["timestamp"], f.end_ms);
 
     // Delta counter reads the same way.
-    let (_, body) = f.promql("graph", "sum(rate(jobs_done[5m]))", json!({})).await;
-    assert!(values(&body["data"]["result"][0]["series"][0]).iter().all(|x| close(*x, 1.0)), "{body}");
+    let (_, body) = f
+        .promql("graph", "sum(rate(jobs_done[5m]))", json!({}))
+        .await;
+    assert!(
+        values(&body["data"]["result"][0]["series"][0])
+            .iter()
+            .all(|x| close(*x, 1.0)),
+        "{body}"
+    );
 
     // Histogram as _bucket / _count / _sum.
     let (_, body) = f
-        .promql("graph", "histogram_quantile(0.75, sum by (le) (rate(checkout_latency_bucket[5m])))", json!({}))
+        .promql(
+            "graph",
+            "histogram_quantile(0.75, sum by (le) (rate(checkout_latency_bucket[5m])))",
+            json!({}),
+        )
         .await;
     let v = values(&body["data"]["result"][0]["series"][0]);
     assert!(close(v[5], 550.0), "{body}");
     let (_, body) = f
-        .promql("graph", "sum(rate(checkout_latency_sum[5m])) / sum(rate(checkout_latency_count[5m]))", json!({}))
+        .promql(
+            "graph",
+            "sum(rate(checkout_latency_sum[5m])) / sum(rate(checkout_latency_count[5m]))",
+            json!({}),
+        )
         .await;
-    assert!(close(values(&body["data"]["result"][0]["series"][0])[5], 250.0), "{body}");
+    assert!(
+        close(values(&body["data"]["result"][0]["series"][0])[5], 250.0),
+        "{body}"
+    );
 
     // Dashboard variables, the __name__ label, and the OTLP spelling.
     let (_, body) = f
-        .promql("graph", r#"system_memory_usage{host_name="{{.host}}", state=~"$state"}"#, json!({"host": "h1", "state": ["used", "x"]}))
+        .promql(
+            "graph",
+            r#"system_memory_usage{host_name="{{.host}}", state=~"$state"}"#,
+            json!({"host": "h1", "state": ["used", "x"]}),
+        )
         .await;
     let series = body["data"]["result"][0]["series"].as_array().unwrap();
     assert_eq!(series.len(), 1, "{body}");
     assert_eq!(series[0]["labels"]["__name__"], "system_memory_usage");
     assert_eq!(series[0]["labels"]["state"], "used");
-    let (_, body) = f.promql("graph", r#"{__name__="system.memory.usage", state="free"}"#, json!({})).await;
-    assert_eq!(values(&body["data"]["result"][0]["series"][0])[0], 300.0, "{body}");
+    let (_, body) = f
+        .promql(
+            "graph",
+            r#"{__name__="system.memory.usage", state="free"}"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        values(&body["data"]["result"][0]["series"][0])[0],
+        300.0,
+        "{body}"
+    );
 
     // Arithmetic with vector matching.
     let (_, body) = f
         .promql("graph", r#"system_memory_usage{state="used"} / ignoring(state) system_memory_usage{state="free"}"#, json!({}))
         .await;
-    assert!(close(values(&body["data"]["result"][0]["series"][0])[0], 1.0 / 3.0), "{body}");
+    assert!(
+        close(
+            values(&body["data"]["result"][0]["series"][0])[0],
+            1.0 / 3.0
+        ),
+        "{body}"
+    );
 
     // A value panel is one instant at `end`; nothing matching gives [].
-    let (_, body) = f.promql("value", "sum(system_memory_usage)", json!({})).await;
+    let (_, body) = f
+        .promql("value", "sum(system_memory_usage)", json!({}))
+        .await;
     let s = &body["data"]["result"][0]["series"][0];
     assert_eq!(values(s), vec![400.0]);
     assert_eq!(s["values"][0]["timestamp"], f.end_ms);
@@ -215,17 +268,33 @@ async fn promql_panels_over_otlp_metrics() {
 async fn promql_errors_and_clickhouse_sql() {
     let f = fixture().await;
     let (status, body) = f
-        .promql("graph", r#"label_replace(up, "a", "$1", "b", "(.*)")"#, json!({}))
+        .promql(
+            "graph",
+            r#"label_replace(up, "a", "$1", "b", "(.*)")"#,
+            json!({}),
+        )
         .await;
     assert_eq!(status, 400);
     assert_eq!(body["errorType"], "bad_data");
-    assert!(body["error"].as_str().unwrap().contains("label_replace"), "{body}");
-    assert!(body["data"]["A"].as_str().unwrap().contains("label_replace"));
+    assert!(
+        body["error"].as_str().unwrap().contains("label_replace"),
+        "{body}"
+    );
+    assert!(body["data"]["A"]
+        .as_str()
+        .unwrap()
+        .contains("label_replace"));
     let (status, body) = f.promql("graph", "sum(", json!({})).await;
     assert_eq!(status, 400, "{body}");
     let (status, body) = f.promql("value", "system_memory_usage", json!({})).await;
     assert_eq!(status, 400);
-    assert!(body["error"].as_str().unwrap().contains("only one result series"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("only one result series"),
+        "{body}"
+    );
 
     let (status, body) = f
         .srv
@@ -251,7 +320,13 @@ async fn prometheus_style_endpoints() {
     let q = urlencode("sum by (state) (system_memory_usage)");
     let (status, body) = f
         .srv
-        .get(&f.token, &format!("/api/v1/query_range?query={q}&start={}&end={end}&step=60", end - 120.0))
+        .get(
+            &f.token,
+            &format!(
+                "/api/v1/query_range?query={q}&start={}&end={end}&step=60",
+                end - 120.0
+            ),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "success");
@@ -261,13 +336,28 @@ async fn prometheus_style_endpoints() {
     assert_eq!(result[0]["metric"], json!({"state": "free"}));
     assert_eq!(result[0]["values"][0], json!([end - 120.0, "300"]));
 
-    let (status, body) = f.srv.get(&f.token, &format!("/api/v1/query?query={q}&time={end}")).await;
+    let (status, body) = f
+        .srv
+        .get(&f.token, &format!("/api/v1/query?query={q}&time={end}"))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["resultType"], "vector");
     assert_eq!(body["data"]["result"][1]["value"], json!([end, "100"]));
-    let (_, body) = f.srv.get(&f.token, &format!("/api/v1/query?query=1%2B1&time={end}")).await;
-    assert_eq!(body["data"], json!({"resultType": "scalar", "result": [end, "2"]}));
-    let (status, _) = f.srv.get(&f.token, "/api/v1/query_range?query=up&start=10&end=5&step=1").await;
+    let (_, body) = f
+        .srv
+        .get(&f.token, &format!("/api/v1/query?query=1%2B1&time={end}"))
+        .await;
+    assert_eq!(
+        body["data"],
+        json!({"resultType": "scalar", "result": [end, "2"]})
+    );
+    let (status, _) = f
+        .srv
+        .get(
+            &f.token,
+            "/api/v1/query_range?query=up&start=10&end=5&step=1",
+        )
+        .await;
     assert_eq!(status, 400);
     let (status, _) = f.srv.get("", "/api/v1/query?query=up").await;
     assert_eq!(status, 401);
@@ -277,7 +367,9 @@ async fn prometheus_style_endpoints() {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -299,35 +391,88 @@ async fn builder_and_autocomplete_use_signoz_metric_names() {
         ("http_server_requests", "host_name", "service_name"),
         ("http.server.requests", "host.name", "service.name"),
     ] {
-        let (status, body) = f.srv.query_range(&f.token, builder(metric, "sum_rate", key, group)).await;
+        let (status, body) = f
+            .srv
+            .query_range(&f.token, builder(metric, "sum_rate", key, group))
+            .await;
         assert_eq!(status, 200, "{body}");
         let s = &body["data"]["result"][0]["series"][0];
         assert_eq!(s["labels"], json!({ group: "web" }), "{body}");
         // The last step bucket holds only the sample at `end`.
         assert!(values(s)[..5].iter().all(|v| close(*v, 2.0)), "{body}");
     }
-    let (_, body) = f.srv.query_range(&f.token, builder("checkout_latency_count", "sum_rate", "host_name", "")).await;
-    assert!(values(&body["data"]["result"][0]["series"][0])[..5].iter().all(|v| close(*v, 20.0 / 15.0)), "{body}");
-    let (_, body) = f.srv.query_range(&f.token, builder("checkout_latency_bucket", "hist_quantile_75", "host_name", "")).await;
-    assert!(values(&body["data"]["result"][0]["series"][0])[..5].iter().all(|v| close(*v, 550.0)), "{body}");
+    let (_, body) = f
+        .srv
+        .query_range(
+            &f.token,
+            builder("checkout_latency_count", "sum_rate", "host_name", ""),
+        )
+        .await;
+    assert!(
+        values(&body["data"]["result"][0]["series"][0])[..5]
+            .iter()
+            .all(|v| close(*v, 20.0 / 15.0)),
+        "{body}"
+    );
+    let (_, body) = f
+        .srv
+        .query_range(
+            &f.token,
+            builder(
+                "checkout_latency_bucket",
+                "hist_quantile_75",
+                "host_name",
+                "",
+            ),
+        )
+        .await;
+    assert!(
+        values(&body["data"]["result"][0]["series"][0])[..5]
+            .iter()
+            .all(|v| close(*v, 550.0)),
+        "{body}"
+    );
 
     let (status, body) = f
         .srv
         .get(&f.token, "/api/v3/autocomplete/aggregate_attributes?dataSource=metrics&aggregateOperator=sum&searchText=checkout")
         .await;
     assert_eq!(status, 200);
-    let keys: Vec<&str> = body["data"]["attributeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["checkout_latency_bucket", "checkout_latency_count", "checkout_latency_sum"]);
+    let keys: Vec<&str> = body["data"]["attributeKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "checkout_latency_bucket",
+            "checkout_latency_count",
+            "checkout_latency_sum"
+        ]
+    );
     let (_, body) = f
         .srv
-        .get(&f.token, "/api/v3/autocomplete/aggregate_attributes?dataSource=metrics&searchText=system.memory")
+        .get(
+            &f.token,
+            "/api/v3/autocomplete/aggregate_attributes?dataSource=metrics&searchText=system.memory",
+        )
         .await;
-    assert_eq!(body["data"]["attributeKeys"][0]["key"], "system_memory_usage");
+    assert_eq!(
+        body["data"]["attributeKeys"][0]["key"],
+        "system_memory_usage"
+    );
     let (_, body) = f
         .srv
         .get(&f.token, "/api/v3/autocomplete/attribute_keys?dataSource=metrics&aggregateAttribute=checkout_latency_bucket&searchText=")
         .await;
-    let keys: Vec<&str> = body["data"]["attributeKeys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = body["data"]["attributeKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
     for k in ["host_name", "service_name", "le", "http_route"] {
         assert!(keys.contains(&k), "{keys:?}");
     }
@@ -337,7 +482,11 @@ async fn builder_and_autocomplete_use_signoz_metric_names() {
             .srv
             .get(&f.token, &format!("/api/v3/autocomplete/attribute_values?dataSource=metrics&attributeKey={key}&searchText="))
             .await;
-        assert_eq!(body["data"]["stringAttributeValues"], json!(["h1"]), "{body}");
+        assert_eq!(
+            body["data"]["stringAttributeValues"],
+            json!(["h1"]),
+            "{body}"
+        );
     }
     f.srv.stop().await;
 }
@@ -363,7 +512,11 @@ async fn query_variables_from_stored_metrics() {
         json!({"host": ["h1", "h2"]}),
     )
     .await;
-    assert_eq!(body["data"]["variableValues"], json!(["free", "used"]), "{body}");
+    assert_eq!(
+        body["data"]["variableValues"],
+        json!(["free", "used"]),
+        "{body}"
+    );
     let (_, body) = var(
         "SELECT JSONExtractString(labels, 'state') FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'system_memory_usage' AND JSONExtractString(labels, 'host_name') = {{.host}} GROUP BY 1",
         json!({"host": "elsewhere"}),
@@ -377,7 +530,11 @@ async fn query_variables_from_stored_metrics() {
     .await;
     assert_eq!(body["data"]["variableValues"], json!(["/cart"]), "{body}");
     // Any other SQL: the ClickHouse refusal.
-    let (status, body) = var("SELECT DISTINCT serviceName\nFROM signoz_traces.distributed_signoz_index_v2", json!({})).await;
+    let (status, body) = var(
+        "SELECT DISTINCT serviceName\nFROM signoz_traces.distributed_signoz_index_v2",
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(
         body["error"],
@@ -398,14 +555,29 @@ async fn key_operations_promql_from_spans() {
     for i in 0..20u64 {
         let minute = m - 3 + i / 10;
         let dur = if i < 10 { 20_000_000 } else { 40_000_000 };
-        spans.push(SpanSpec::new(1, i as u8 + 1, "GET /cart", minute * 60_000_000_000 + i * 1_000_000_000, dur));
+        spans.push(SpanSpec::new(
+            1,
+            i as u8 + 1,
+            "GET /cart",
+            minute * 60_000_000_000 + i * 1_000_000_000,
+            dur,
+        ));
     }
     for i in 0..5u64 {
-        let mut s = SpanSpec::new(2, i as u8 + 1, "POST /pay", (m - 2) * 60_000_000_000 + i * 1_000_000_000, 5_000_000);
+        let mut s = SpanSpec::new(
+            2,
+            i as u8 + 1,
+            "POST /pay",
+            (m - 2) * 60_000_000_000 + i * 1_000_000_000,
+            5_000_000,
+        );
         s.error = i < 2;
         spans.push(s);
     }
-    assert_eq!(srv.send_traces(&request("checkout", &spans)).await.status(), 200);
+    assert_eq!(
+        srv.send_traces(&request("checkout", &spans)).await.status(),
+        200
+    );
     let end_ms = (m * 60_000) as i64;
     let (status, body) = srv
         .post(&token, "/api/v2/variables/query", json!({"query": "SELECT DISTINCT JSONExtractString(labels, 'service_name')\nFROM signoz_metrics.time_series_v2\nWHERE metric_name = 'signoz_calls_total'", "variables": {}}))
@@ -422,13 +594,21 @@ async fn key_operations_promql_from_spans() {
         .await;
     assert_eq!(status, 200, "{body}");
     let series = body["data"]["result"][0]["series"].as_array().unwrap();
-    let cart = series.iter().find(|s| s["labels"]["operation"] == "GET /cart").expect("GET /cart series");
+    let cart = series
+        .iter()
+        .find(|s| s["labels"]["operation"] == "GET /cart")
+        .expect("GET /cart series");
     let p99 = values(cart);
     assert!(p99.iter().all(|v| *v > 10.0 && *v <= 50.0), "{p99:?}");
     let (_, body) = srv
         .query_range(&token, panel(r#"(sum by(operation) (rate(signoz_latency_count{service_name="{{.service_name}}"}[5m]))) * 5 * 60"#))
         .await;
-    let ops: Vec<&str> = body["data"]["result"][0]["series"].as_array().unwrap().iter().map(|s| s["labels"]["operation"].as_str().unwrap()).collect();
+    let ops: Vec<&str> = body["data"]["result"][0]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["labels"]["operation"].as_str().unwrap())
+        .collect();
     assert_eq!(ops, ["GET /cart", "POST /pay"], "{body}");
     let (_, body) = srv
         .query_range(&token, panel(r#"sum(increase(signoz_calls_total{service_name="checkout", status_code="STATUS_CODE_ERROR"}[10m]))"#))

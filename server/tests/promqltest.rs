@@ -127,7 +127,8 @@ struct Tally {
 
 fn check_range(store: &MemoryStorage, c: &Case) -> Result<(), String> {
     let (start, end, step) = c.range.unwrap();
-    let got = promql::parse(&c.query).and_then(|e| promql::range_query(store, &e, start, end, step));
+    let got =
+        promql::parse(&c.query).and_then(|e| promql::range_query(store, &e, start, end, step));
     if c.fail {
         return match got {
             Err(_) => Ok(()),
@@ -153,7 +154,11 @@ fn check_range(store: &MemoryStorage, c: &Case) -> Result<(), String> {
     }
     let got: Vec<&Series> = got.iter().filter(|s| !s.samples.is_empty()).collect();
     if got.len() != want.len() {
-        return Err(format!("got {} series {got:?}, want {}", got.len(), want.len()));
+        return Err(format!(
+            "got {} series {got:?}, want {}",
+            got.len(),
+            want.len()
+        ));
     }
     for (labels, points) in &want {
         let s = got
@@ -161,7 +166,10 @@ fn check_range(store: &MemoryStorage, c: &Case) -> Result<(), String> {
             .find(|s| &s.labels == labels)
             .ok_or_else(|| format!("missing {labels:?}"))?;
         if s.samples.len() != points.len()
-            || s.samples.iter().zip(points).any(|(a, b)| a.0 != b.0 || !close(a.1, b.1))
+            || s.samples
+                .iter()
+                .zip(points)
+                .any(|(a, b)| a.0 != b.0 || !close(a.1, b.1))
         {
             return Err(format!("{labels:?}: got {:?}, want {points:?}", s.samples));
         }
@@ -217,7 +225,10 @@ fn check(store: &MemoryStorage, c: &Case) -> Result<(), String> {
                     .ok_or_else(|| format!("unreadable expectation {l:?}"))?;
                 want.push((Some(labels), v));
             }
-            None => want.push((None, number(l).ok_or_else(|| format!("unreadable expectation {l:?}"))?)),
+            None => want.push((
+                None,
+                number(l).ok_or_else(|| format!("unreadable expectation {l:?}"))?,
+            )),
         }
     }
     match got {
@@ -227,7 +238,11 @@ fn check(store: &MemoryStorage, c: &Case) -> Result<(), String> {
         },
         Value::Vector(v) => {
             if v.len() != want.len() {
-                return Err(format!("got {} samples {v:?}, want {}", v.len(), want.len()));
+                return Err(format!(
+                    "got {} samples {v:?}, want {}",
+                    v.len(),
+                    want.len()
+                ));
             }
             for (i, (labels, w)) in want.iter().enumerate() {
                 let labels = labels.as_ref().ok_or("want a scalar, got a vector")?;
@@ -270,16 +285,24 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
             let nhcb = step.starts_with("_with_nhcb");
             let step = step.trim_start_matches("_with_nhcb");
             let step = duration_ms(step).unwrap_or(60_000);
-            while i < lines.len() && lines[i].starts_with(char::is_whitespace) && !lines[i].trim().is_empty() {
+            while i < lines.len()
+                && lines[i].starts_with(char::is_whitespace)
+                && !lines[i].trim().is_empty()
+            {
                 let l = lines[i].trim();
                 i += 1;
                 if l.starts_with('#') {
                     continue;
                 }
                 let (desc, values) = split_series(l);
-                let Some(labels) = labels_of(desc) else { continue };
+                let Some(labels) = labels_of(desc) else {
+                    continue;
+                };
                 if nhcb {
-                    if let Some(base) = labels.get("__name__").and_then(|n| n.strip_suffix("_bucket")) {
+                    if let Some(base) = labels
+                        .get("__name__")
+                        .and_then(|n| n.strip_suffix("_bucket"))
+                    {
                         histogram_metrics.insert(base.to_string());
                     }
                 }
@@ -355,7 +378,11 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
                 in_scope = false;
                 reason = "unreadable eval line".into();
             }
-            while i < lines.len() && !lines[i].trim().is_empty() && (lines[i].starts_with(char::is_whitespace) || lines[i].trim_start().starts_with("expect")) {
+            while i < lines.len()
+                && !lines[i].trim().is_empty()
+                && (lines[i].starts_with(char::is_whitespace)
+                    || lines[i].trim_start().starts_with("expect"))
+            {
                 let l = lines[i].trim();
                 i += 1;
                 if l.starts_with('#') {
@@ -428,7 +455,9 @@ fn run_file(name: &str, text: &str, tally: &mut Tally) {
                 Ok(()) => *p += 1,
                 Err(e) => {
                     *f += 1;
-                    tally.failures.push(format!("{name}:{} {}: {e}", case.line, case.query));
+                    tally
+                        .failures
+                        .push(format!("{name}:{} {}: {e}", case.line, case.query));
                 }
             }
         }
@@ -491,7 +520,11 @@ fn prometheus_promql_test_files() {
         total.range_passed + total.range_failed,
         total.skipped
     );
-    assert!(total.passed >= FLOOR, "{} passed, floor {FLOOR}", total.passed);
+    assert!(
+        total.passed >= FLOOR,
+        "{} passed, floor {FLOOR}",
+        total.passed
+    );
     assert!(
         total.range_passed >= RANGE_FLOOR,
         "{} range cases passed, floor {RANGE_FLOOR}",

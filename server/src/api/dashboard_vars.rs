@@ -220,7 +220,9 @@ fn condition(c: &str) -> Option<Cond> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .map(str::trim)
-        .filter(|inner| !inner.contains('(') || inner.matches('(').count() == inner.matches(')').count())
+        .filter(|inner| {
+            !inner.contains('(') || inner.matches('(').count() == inner.matches(')').count()
+        })
         .unwrap_or(c);
     let label = r"JSONExtractString\s*\(\s*labels\s*,\s*'([^']+)'\s*\)";
     if let Some(m) = re(r"(?is)^metric_name\s*=\s*'([^']*)'$").captures(c) {
@@ -256,7 +258,9 @@ fn parse(sql: &str) -> Option<LabelQuery> {
     let key = m[1].to_string();
     let mut rest = m[2].trim().to_string();
     // Trailing clauses that do not change which values exist.
-    let tail = re(r"(?is)\s*(?:GROUP\s+BY\s+[\w\s,()']+?)?\s*(?:ORDER\s+BY\s+[\w\s,()']+?)?\s*(?:LIMIT\s+\d+)?\s*$");
+    let tail = re(
+        r"(?is)\s*(?:GROUP\s+BY\s+[\w\s,()']+?)?\s*(?:ORDER\s+BY\s+[\w\s,()']+?)?\s*(?:LIMIT\s+\d+)?\s*$",
+    );
     if let Some(t) = tail.find(&rest) {
         rest.truncate(t.start());
     }
@@ -318,7 +322,10 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
     }
     let mut out = BTreeSet::new();
     if metrics.is_empty() {
-        if named.first().is_some_and(|n| span_source::is_span_metric(n)) {
+        if named
+            .first()
+            .is_some_and(|n| span_source::is_span_metric(n))
+        {
             // Span metrics answered from spans: their service_name and operation labels.
             for (service, op) in span_source::services_and_operations(c)? {
                 let labels = [("service_name", service), ("operation", op)];
@@ -387,7 +394,11 @@ mod tests {
         assert_eq!(q.conds[0], Cond::MetricIs("k8s_pod_cpu_time".into()));
         assert_eq!(
             q.conds[1],
-            Cond::Label("k8s_node_name".into(), false, vec!["n1".into(), "n2".into()])
+            Cond::Label(
+                "k8s_node_name".into(),
+                false,
+                vec!["n1".into(), "n2".into()]
+            )
         );
         let q = parse(PUBLISHED[0]).unwrap();
         assert_eq!(q.conds, vec![Cond::HasKey("k8s_node_name".into(), false)]);

@@ -22,7 +22,10 @@ pub const CLICKHOUSE_SQL_MESSAGE: &str =
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/query_range", get(prom_query_range).post(prom_query_range))
+        .route(
+            "/api/v1/query_range",
+            get(prom_query_range).post(prom_query_range),
+        )
         .route("/api/v1/query", get(prom_query).post(prom_query))
 }
 
@@ -52,7 +55,9 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
         ));
     }
     if p.end < p.start {
-        return Err(ApiError::bad_data("start time should be less than end time"));
+        return Err(ApiError::bad_data(
+            "start time should be less than end time",
+        ));
     }
     let queries: Map<String, Value> = match &cq.prom_queries {
         Some(Value::Object(m)) if !m.is_empty() => m.clone(),
@@ -182,7 +187,9 @@ async fn prom_query_range(
     let start = parse_time(&q.start)?;
     let end = parse_time(&q.end)?;
     if end < start {
-        return Err(ApiError::bad_data("end timestamp must not be before start time"));
+        return Err(ApiError::bad_data(
+            "end timestamp must not be before start time",
+        ));
     }
     let step = parse_duration(&q.step)?;
     if step <= 0 {
@@ -193,7 +200,15 @@ async fn prom_query_range(
     let expr = promql::parse(&q.query).map_err(prom_error)?;
     let matrix = st
         .store
-        .with_conn(move |c| Ok(promql::range_query(&SqliteStorage::new(c), &expr, start, end, step)))
+        .with_conn(move |c| {
+            Ok(promql::range_query(
+                &SqliteStorage::new(c),
+                &expr,
+                start,
+                end,
+                step,
+            ))
+        })
         .await
         .map_err(ApiError::internal)?
         .map_err(exec_error)?;
@@ -203,7 +218,9 @@ async fn prom_query_range(
             json!({"metric": s.labels, "values": s.samples.iter().map(|(t, v)| json!([ts_secs(*t), format_value(*v)])).collect::<Vec<_>>()})
         })
         .collect();
-    Ok(envelope(Some(json!({"resultType": "matrix", "result": result}))))
+    Ok(envelope(Some(
+        json!({"resultType": "matrix", "result": result}),
+    )))
 }
 
 /// Evaluation errors of the Prometheus-style endpoints are `execution` (422), as v0.39's.
@@ -251,7 +268,9 @@ async fn prom_query(
             ),
         ),
     };
-    Ok(envelope(Some(json!({"resultType": kind, "result": result}))))
+    Ok(envelope(Some(
+        json!({"resultType": kind, "result": result}),
+    )))
 }
 
 #[cfg(test)]
@@ -261,7 +280,10 @@ mod tests {
     #[test]
     fn prometheus_times_and_durations() {
         assert_eq!(parse_time("1707901200.5").unwrap(), 1_707_901_200_500);
-        assert_eq!(parse_time("2024-02-14T09:00:00Z").unwrap(), 1_707_901_200_000);
+        assert_eq!(
+            parse_time("2024-02-14T09:00:00Z").unwrap(),
+            1_707_901_200_000
+        );
         assert!(parse_time("soon").is_err());
         assert_eq!(parse_duration("60").unwrap(), 60_000);
         assert_eq!(parse_duration("1m30s").unwrap(), 90_000);

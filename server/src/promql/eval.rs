@@ -272,7 +272,9 @@ impl Evaluator {
                     .map(|(s, _)| s)
                     .collect(),
             )),
-            Expr::MatrixSelector(ms) => Ok(Value::Matrix(self.select_range(&ms.vs, &ms.range, t).0)),
+            Expr::MatrixSelector(ms) => {
+                Ok(Value::Matrix(self.select_range(&ms.vs, &ms.range, t).0))
+            }
             Expr::Call(c) => functions::call(self, c, t),
             Expr::Aggregate(a) => self.aggregate(a, t),
             Expr::Binary(b) => self.binary(b, t),
@@ -342,20 +344,30 @@ impl Evaluator {
                 T_AVG => mean(&vals),
                 T_COUNT => vals.len() as f64,
                 T_GROUP => 1.0,
-                T_MIN => vals.iter().copied().fold(f64::NAN, |m, v| {
-                    if m.is_nan() || v < m {
-                        v
-                    } else {
-                        m
-                    }
-                }),
-                T_MAX => vals.iter().copied().fold(f64::NAN, |m, v| {
-                    if m.is_nan() || v > m {
-                        v
-                    } else {
-                        m
-                    }
-                }),
+                T_MIN => {
+                    vals.iter().copied().fold(
+                        f64::NAN,
+                        |m, v| {
+                            if m.is_nan() || v < m {
+                                v
+                            } else {
+                                m
+                            }
+                        },
+                    )
+                }
+                T_MAX => {
+                    vals.iter().copied().fold(
+                        f64::NAN,
+                        |m, v| {
+                            if m.is_nan() || v > m {
+                                v
+                            } else {
+                                m
+                            }
+                        },
+                    )
+                }
                 T_STDDEV => variance(&vals).sqrt(),
                 T_STDVAR => variance(&vals),
                 T_QUANTILE => functions::quantile(param.unwrap_or(f64::NAN), vals.clone()),
@@ -535,7 +547,12 @@ fn signature(l: &Labels, matching: &Option<LabelModifier>) -> Labels {
     }
 }
 
-fn set_op(op: u16, l: Vec<Sample>, r: Vec<Sample>, matching: &Option<LabelModifier>) -> Vec<Sample> {
+fn set_op(
+    op: u16,
+    l: Vec<Sample>,
+    r: Vec<Sample>,
+    matching: &Option<LabelModifier>,
+) -> Vec<Sample> {
     match op {
         T_LAND => {
             let right: HashSet<Labels> = r.iter().map(|s| signature(&s.labels, matching)).collect();

@@ -56,9 +56,7 @@ pub(crate) fn distinct(out: Vec<Sample>) -> Result<Value, Error> {
     let mut seen = HashSet::with_capacity(out.len());
     for s in &out {
         if !seen.insert(&s.labels) {
-            return Err(bad(
-                "vector cannot contain metrics with the same labelset",
-            ));
+            return Err(bad("vector cannot contain metrics with the same labelset"));
         }
     }
     Ok(Value::Vector(out))
@@ -74,7 +72,11 @@ pub(crate) fn call(ev: &Evaluator, c: &Call, t: i64) -> Result<Value, Error> {
         }])),
         "scalar" => {
             let v = ev.eval_vector(arg(c, 0)?, t)?;
-            Ok(Value::Scalar(if v.len() == 1 { v[0].value } else { f64::NAN }))
+            Ok(Value::Scalar(if v.len() == 1 {
+                v[0].value
+            } else {
+                f64::NAN
+            }))
         }
         "timestamp" => {
             let out = match unparen(arg(c, 0)?) {
@@ -178,18 +180,36 @@ pub(crate) fn call(ev: &Evaluator, c: &Call, t: i64) -> Result<Value, Error> {
                 "idelta" => |s, _, _, _| instant_delta(s, false),
                 "deriv" => |s, _, _, _| deriv(s),
                 "changes" => |s, _, _, _| {
-                    Some(s.windows(2).filter(|w| !(w[0].1 == w[1].1 || (w[0].1.is_nan() && w[1].1.is_nan()))).count() as f64)
+                    Some(
+                        s.windows(2)
+                            .filter(|w| !(w[0].1 == w[1].1 || (w[0].1.is_nan() && w[1].1.is_nan())))
+                            .count() as f64,
+                    )
                 },
-                "resets" => |s, _, _, _| Some(s.windows(2).filter(|w| w[1].1 < w[0].1).count() as f64),
+                "resets" => {
+                    |s, _, _, _| Some(s.windows(2).filter(|w| w[1].1 < w[0].1).count() as f64)
+                }
                 "avg_over_time" => |s, _, _, _| Some(mean(&vals(s))),
                 "sum_over_time" => |s, _, _, _| Some(kahan_sum(&vals(s))),
                 "count_over_time" => |s, _, _, _| Some(s.len() as f64),
                 "present_over_time" => |_, _, _, _| Some(1.0),
                 "min_over_time" => |s, _, _, _| {
-                    Some(s.iter().map(|p| p.1).fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }))
+                    Some(s.iter().map(|p| p.1).fold(f64::NAN, |m, v| {
+                        if m.is_nan() || v < m {
+                            v
+                        } else {
+                            m
+                        }
+                    }))
                 },
                 "max_over_time" => |s, _, _, _| {
-                    Some(s.iter().map(|p| p.1).fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }))
+                    Some(s.iter().map(|p| p.1).fold(f64::NAN, |m, v| {
+                        if m.is_nan() || v > m {
+                            v
+                        } else {
+                            m
+                        }
+                    }))
                 },
                 "stddev_over_time" => |s, _, _, _| Some(variance(&vals(s)).sqrt()),
                 "stdvar_over_time" => |s, _, _, _| Some(variance(&vals(s))),
@@ -208,12 +228,7 @@ fn vals(s: &[(i64, f64)]) -> Vec<f64> {
     s.iter().map(|p| p.1).collect()
 }
 
-fn map_vector(
-    ev: &Evaluator,
-    c: &Call,
-    t: i64,
-    f: impl Fn(f64) -> f64,
-) -> Result<Value, Error> {
+fn map_vector(ev: &Evaluator, c: &Call, t: i64, f: impl Fn(f64) -> f64) -> Result<Value, Error> {
     let v = ev.eval_vector(arg(c, 0)?, t)?;
     distinct(
         v.into_iter()

@@ -50,8 +50,12 @@ pub enum Value {
 /// Where the evaluator reads series from.
 pub trait Storage {
     /// Series whose labels satisfy every matcher, with their samples in `[start_ms, end_ms]`.
-    fn select(&self, matchers: &[Matcher], start_ms: i64, end_ms: i64)
-        -> Result<Vec<Series>, String>;
+    fn select(
+        &self,
+        matchers: &[Matcher],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<Series>, String>;
 }
 
 /// Why a query failed: the query itself (HTTP 400) or the storage behind it (500).
@@ -113,8 +117,7 @@ pub const SUPPORTED_FUNCTIONS: &[&str] = &[
 ];
 
 pub const SUPPORTED_AGGREGATIONS: &[&str] = &[
-    "sum", "avg", "min", "max", "count", "topk", "bottomk", "quantile", "group", "stddev",
-    "stdvar",
+    "sum", "avg", "min", "max", "count", "topk", "bottomk", "quantile", "group", "stddev", "stdvar",
 ];
 
 /// Parses `query` and refuses what the evaluator does not implement, naming it.
@@ -143,12 +146,16 @@ fn check_supported(e: &Expr) -> Result<(), Error> {
         Expr::Binary(b) => {
             if let Some(m) = &b.modifier {
                 if m.fill_values.lhs.is_some() || m.fill_values.rhs.is_some() {
-                    return Err(bad("PromQL fill modifiers are not supported by this server"));
+                    return Err(bad(
+                        "PromQL fill modifiers are not supported by this server",
+                    ));
                 }
             }
             let op = b.op.to_string();
             if op == "atan2" {
-                return Err(bad("PromQL operator \"atan2\" is not supported by this server"));
+                return Err(bad(
+                    "PromQL operator \"atan2\" is not supported by this server",
+                ));
             }
             check_supported(&b.lhs)?;
             check_supported(&b.rhs)

@@ -67,7 +67,11 @@ pub fn series_names(otlp: &str, kind: &str) -> Vec<(String, Part)> {
 /// The stored-name candidates for a queried name: (base name, part) pairs to look up.
 pub fn candidates(queried: &str) -> Vec<(String, Part)> {
     let mut out = vec![(queried.to_string(), Part::Value)];
-    for (suffix, part) in [("_bucket", Part::Bucket), ("_count", Part::Count), ("_sum", Part::Sum)] {
+    for (suffix, part) in [
+        ("_bucket", Part::Bucket),
+        ("_count", Part::Count),
+        ("_sum", Part::Sum),
+    ] {
         if let Some(base) = queried.strip_suffix(suffix) {
             out.push((base.to_string(), part));
         }
@@ -82,15 +86,24 @@ mod tests {
     #[test]
     fn signoz_spelling() {
         assert_eq!(metric_name("checkout.latency"), "checkout_latency");
-        assert_eq!(metric_name("http.server.request-duration"), "http_server_request_duration");
+        assert_eq!(
+            metric_name("http.server.request-duration"),
+            "http_server_request_duration"
+        );
         assert_eq!(metric_name("a:b"), "a:b");
         assert_eq!(label_name("host.name"), "host_name");
         assert_eq!(label_name("a:b"), "a_b");
         assert_eq!(label_name("9lives"), "_9lives");
         let names = series_names("checkout.latency", "histogram");
-        assert_eq!(names[0], ("checkout_latency_bucket".to_string(), Part::Bucket));
+        assert_eq!(
+            names[0],
+            ("checkout_latency_bucket".to_string(), Part::Bucket)
+        );
         assert_eq!(names[5], ("checkout.latency_sum".to_string(), Part::Sum));
-        assert_eq!(series_names("up", "gauge"), vec![("up".to_string(), Part::Value)]);
+        assert_eq!(
+            series_names("up", "gauge"),
+            vec![("up".to_string(), Part::Value)]
+        );
         assert!(candidates("x_count").contains(&("x".to_string(), Part::Count)));
     }
 }

@@ -53,7 +53,8 @@ pub fn services_and_operations(c: &Connection) -> Result<Vec<(String, String)>, 
     let rows = st
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .map_err(|e| e.to_string())?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())
 }
 
 /// The span-metric series `matchers` select in `[start_ms, end_ms]`.
@@ -117,9 +118,17 @@ pub fn select(
         };
         match kind {
             Kind::Calls => {
-                add(base(&[("status_code", "STATUS_CODE_UNSET".into())]), ts, (calls - errors) as f64);
+                add(
+                    base(&[("status_code", "STATUS_CODE_UNSET".into())]),
+                    ts,
+                    (calls - errors) as f64,
+                );
                 if errors > 0 {
-                    add(base(&[("status_code", "STATUS_CODE_ERROR".into())]), ts, errors as f64);
+                    add(
+                        base(&[("status_code", "STATUS_CODE_ERROR".into())]),
+                        ts,
+                        errors as f64,
+                    );
                 }
             }
             Kind::Count => add(base(&[]), ts, calls as f64),

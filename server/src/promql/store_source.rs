@@ -76,7 +76,9 @@ impl<'c> SqliteStorage<'c> {
                     if names::series_names(&cand, &kind)
                         .iter()
                         .any(|(n, p)| n == name && *p == part)
-                        && !out.iter().any(|(m, _, _): &(String, String, Part)| m == &cand)
+                        && !out
+                            .iter()
+                            .any(|(m, _, _): &(String, String, Part)| m == &cand)
                     {
                         out.push((cand, kind, part));
                     }
@@ -238,7 +240,9 @@ impl Storage for SqliteStorage<'_> {
             }
         }
         if targets.is_empty() {
-            if let Some(name) = metric_name(matchers).filter(|n| super::span_source::is_span_metric(n)) {
+            if let Some(name) =
+                metric_name(matchers).filter(|n| super::span_source::is_span_metric(n))
+            {
                 return super::span_source::select(self.conn, name, matchers, start_ms, end_ms);
             }
         }
@@ -253,4 +257,3 @@ impl Storage for SqliteStorage<'_> {
         Ok(out)
     }
 }
-

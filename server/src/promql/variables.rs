@@ -73,12 +73,26 @@ mod tests {
 
     #[test]
     fn fills_every_spelling() {
-        let vars = json!({"host": ["a", "b"], "job": "api", "n": 5}).as_object().unwrap().clone();
+        let vars = json!({"host": ["a", "b"], "job": "api", "n": 5})
+            .as_object()
+            .unwrap()
+            .clone();
         assert_eq!(
-            substitute(r#"up{host=~"{{.host}}", job="$job"} > [[n]]"#, &vars, 1000, 2000),
+            substitute(
+                r#"up{host=~"{{.host}}", job="$job"} > [[n]]"#,
+                &vars,
+                1000,
+                2000
+            ),
             r#"up{host=~"a|b", job="api"} > 5.000000"#
         );
-        assert_eq!(substitute("x{a=\"{{ .job }}\"}", &vars, 0, 0), "x{a=\"api\"}");
-        assert_eq!(substitute("$unknown + {{.end_timestamp}}", &vars, 0, 9000), "$unknown + 9");
+        assert_eq!(
+            substitute("x{a=\"{{ .job }}\"}", &vars, 0, 0),
+            "x{a=\"api\"}"
+        );
+        assert_eq!(
+            substitute("$unknown + {{.end_timestamp}}", &vars, 0, 9000),
+            "$unknown + 9"
+        );
     }
 }
