@@ -46,7 +46,7 @@ pub fn range_query(
     if end_ms < start_ms {
         return Err(bad("end timestamp must not be before start time"));
     }
-    if (end_ms - start_ms) / step_ms + 1 > MAX_POINTS {
+    if end_ms.saturating_sub(start_ms) / step_ms >= MAX_POINTS {
         return Err(bad(
             "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
         ));
@@ -68,7 +68,10 @@ pub fn range_query(
                 ))
             }
         }
-        t += step_ms;
+        match t.checked_add(step_ms) {
+            Some(next) => t = next,
+            None => break,
+        }
     }
     Ok(out
         .into_iter()
@@ -147,8 +150,8 @@ impl Evaluator {
                 None => (self.start, self.end),
             };
             let off = offset_ms(&vs.offset);
-            let lo = lo_t - off - range;
-            let hi = hi_t - off;
+            let lo = lo_t.saturating_sub(off).saturating_sub(range);
+            let hi = hi_t.saturating_sub(off);
             let entry = w.entry(selector_key(vs)).or_insert((vs.clone(), lo, hi));
             entry.1 = entry.1.min(lo);
             entry.2 = entry.2.max(hi);
@@ -188,7 +191,9 @@ impl Evaluator {
 
     /// The reference time a selector reads at: its `@` time or `t`, minus its offset.
     fn ref_time(&self, vs: &VectorSelector, t: i64) -> i64 {
-        self.at_time(&vs.at).unwrap_or(t) - offset_ms(&vs.offset)
+        self.at_time(&vs.at)
+            .unwrap_or(t)
+            .saturating_sub(offset_ms(&vs.offset))
     }
 
     fn series(&self, vs: &VectorSelector) -> &[Series] {
@@ -208,7 +213,7 @@ impl Evaluator {
                 continue;
             }
             let (ts, v) = s.samples[i - 1];
-            if ts > r - LOOKBACK_MS && !super::is_stale(v) {
+            if ts > r.saturating_sub(LOOKBACK_MS) && !super::is_stale(v) {
                 out.push((
                     Sample {
                         labels: s.labels.clone(),
@@ -230,7 +235,7 @@ impl Evaluator {
         t: i64,
     ) -> (Vec<Series>, i64, i64) {
         let r = self.ref_time(vs, t);
-        let lo = r - duration_ms(range);
+        let lo = r.saturating_sub(duration_ms(range));
         let mut out = Vec::new();
         for s in self.series(vs) {
             let a = s.samples.partition_point(|(ts, _)| *ts <= lo);

@@ -120,11 +120,82 @@ pub const SUPPORTED_AGGREGATIONS: &[&str] = &[
     "sum", "avg", "min", "max", "count", "topk", "bottomk", "quantile", "group", "stddev", "stdvar",
 ];
 
+/// Longest query text accepted; dashboard queries are far shorter.
+pub const MAX_QUERY_LEN: usize = 8 * 1024;
+/// Deepest expression nesting accepted (evaluation recurses once per level).
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses `query` and refuses what the evaluator does not implement, naming it.
 pub fn parse(query: &str) -> Result<Expr, Error> {
+    if query.len() > MAX_QUERY_LEN {
+        return Err(bad(format!(
+            "PromQL query is longer than {MAX_QUERY_LEN} bytes"
+        )));
+    }
+    if paren_depth(query) > MAX_DEPTH {
+        return Err(bad(format!("PromQL query nests deeper than {MAX_DEPTH} levels")));
+    }
     let expr = parser::parse(query).map_err(|e| bad(format!("invalid PromQL: {e}")))?;
+    if depth(&expr, 0) > MAX_DEPTH {
+        return Err(bad(format!("PromQL query nests deeper than {MAX_DEPTH} levels")));
+    }
     check_supported(&expr)?;
     Ok(expr)
+}
+
+/// Bracket nesting of the text outside string literals, checked before parsing.
+fn paren_depth(q: &str) -> usize {
+    let (mut depth, mut max, mut quote) = (0usize, 0usize, None::<char>);
+    let mut escaped = false;
+    for c in q.chars() {
+        if let Some(qc) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == qc {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' | '`' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Expression depth, counted no further than just past the limit.
+fn depth(e: &Expr, d: usize) -> usize {
+    if d > MAX_DEPTH {
+        return d;
+    }
+    let children: Vec<&Expr> = match e {
+        Expr::Aggregate(a) => {
+            let mut v = vec![a.expr.as_ref()];
+            if let Some(p) = &a.param {
+                v.push(p);
+            }
+            v
+        }
+        Expr::Unary(u) => vec![u.expr.as_ref()],
+        Expr::Binary(b) => vec![b.lhs.as_ref(), b.rhs.as_ref()],
+        Expr::Paren(p) => vec![p.expr.as_ref()],
+        Expr::Subquery(s) => vec![s.expr.as_ref()],
+        Expr::Call(c) => c.args.args.iter().map(|a| a.as_ref()).collect(),
+        _ => vec![],
+    };
+    children
+        .into_iter()
+        .map(|c| depth(c, d + 1))
+        .max()
+        .unwrap_or(d)
 }
 
 fn check_supported(e: &Expr) -> Result<(), Error> {

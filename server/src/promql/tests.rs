@@ -249,3 +249,22 @@ fn range_query_steps() {
     );
     assert!(range_query(&store(), &parse("up").unwrap(), 0, 1, 0).is_err());
 }
+
+#[test]
+fn hostile_queries_are_refused_not_crashing() {
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(matches!(parse(&deep), Err(Error::BadQuery(_))));
+    let chain = vec!["up"; 2000].join(" + ");
+    assert!(matches!(parse(&chain), Err(Error::BadQuery(_))));
+    let chain = vec!["up"; 60].join(" + ");
+    assert!(parse(&chain).is_ok());
+    // Extreme offsets, ranges and times saturate instead of overflowing.
+    for q in ["up offset 100000y", "rate(up[100000y])", "up offset -100000y", "up @ 1e15"] {
+        let e = parse(q).unwrap();
+        assert!(instant_query(&store(), &e, i64::MAX - 1).is_ok(), "{q}");
+        assert!(instant_query(&store(), &e, i64::MIN + 1).is_ok(), "{q}");
+    }
+    let e = parse("up").unwrap();
+    assert!(range_query(&store(), &e, i64::MIN + 1, i64::MAX - 1, 1).is_err());
+    assert!(range_query(&store(), &e, i64::MAX - 10, i64::MAX - 1, 5).is_ok());
+}
