@@ -16,6 +16,20 @@ use super::names::{self, Part};
 use super::{format_value, matches_all, metric_name, Labels, Series, Storage};
 use crate::store::rows::value_to_string;
 
+/// The writer's cap on remembered values per attribute key (`store::writer`).
+const NAMES_LISTED_CAP: usize = 500;
+
+fn names_scan(c: &Connection) -> Result<Vec<String>, String> {
+    let mut st = c
+        .prepare_cached("SELECT DISTINCT metric FROM metric_points")
+        .map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())
+}
+
 pub struct SqliteStorage<'c> {
     conn: &'c Connection,
     known: RefCell<Option<Vec<(String, String)>>>,
@@ -47,15 +61,22 @@ impl<'c> SqliteStorage<'c> {
         if let Some(k) = self.known.borrow().as_ref() {
             return Ok(k.clone());
         }
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT DISTINCT metric FROM metric_points")
-            .map_err(|e| e.to_string())?;
-        let names = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| e.to_string())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+        let names = |sql: &str| -> Result<Vec<String>, String> {
+            let mut st = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+            let rows = st
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        };
+        // The autocomplete table lists metric names cheaply until it reaches its cap of
+        // values per key; past that only a scan of the points is complete.
+        let mut names = names(
+            "SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__'",
+        )?;
+        if names.len() >= NAMES_LISTED_CAP {
+            names = names_scan(self.conn)?;
+        }
         let mut out = Vec::with_capacity(names.len());
         for n in names {
             if let Some(k) = self.kind_of(&n)? {
