@@ -8,8 +8,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use promql_parser::label::Matcher;
-use rusqlite::{params, Connection};
+use promql_parser::label::{MatchOp, Matcher};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
 
 use super::names::{self, Part};
@@ -33,6 +33,7 @@ fn names_scan(c: &Connection) -> Result<Vec<String>, String> {
 pub struct SqliteStorage<'c> {
     conn: &'c Connection,
     known: RefCell<Option<Vec<(String, String)>>>,
+    keys: RefCell<Option<Vec<String>>>,
 }
 
 impl<'c> SqliteStorage<'c> {
@@ -40,6 +41,7 @@ impl<'c> SqliteStorage<'c> {
         SqliteStorage {
             conn,
             known: RefCell::new(None),
+            keys: RefCell::new(None),
         }
     }
 
@@ -119,27 +121,81 @@ impl<'c> SqliteStorage<'c> {
         Ok(out)
     }
 
+    /// Label keys stored for metrics (OTLP spelling).
+    fn label_keys(&self) -> Result<Vec<String>, String> {
+        if let Some(k) = self.keys.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT key FROM attr_keys WHERE source = 'metrics'")
+            .map_err(|e| e.to_string())?;
+        let keys = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| e.to_string())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        *self.keys.borrow_mut() = Some(keys.clone());
+        Ok(keys)
+    }
+
+    /// SQL for the equality matchers on text labels, so SQLite skips other series' rows
+    /// (every matcher is still applied afterwards).
+    fn pushdown(&self, matchers: &[Matcher]) -> Result<(String, Vec<String>), String> {
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        for m in matchers {
+            let textual = !m.value.is_empty()
+                && m.value.parse::<f64>().is_err()
+                && m.value != "true"
+                && m.value != "false";
+            if m.name == "__name__" || m.name == "le" || !matches!(m.op, MatchOp::Equal) || !textual {
+                continue;
+            }
+            let keys: Vec<String> = self
+                .label_keys()?
+                .into_iter()
+                .filter(|k| (k == &m.name || names::label_name(k) == m.name) && !k.contains('"'))
+                .collect();
+            if keys.is_empty() {
+                sql.push_str(" AND 0");
+                continue;
+            }
+            let alts: Vec<&str> = keys.iter().map(|_| "json_extract(labels, ?) = ?").collect();
+            sql.push_str(&format!(" AND ({})", alts.join(" OR ")));
+            for k in keys {
+                params.push(format!("$.\"{k}\""));
+                params.push(m.value.clone());
+            }
+        }
+        Ok((sql, params))
+    }
+
     fn read(
         &self,
         metric: &str,
         part: Part,
         prom_name: &str,
+        matchers: &[Matcher],
         start_ms: i64,
         end_ms: i64,
     ) -> Result<Vec<Series>, String> {
+        let (extra, extra_params) = self.pushdown(matchers)?;
         let mut st = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT ts, labels, temporality, value, count, sum, bounds, bucket_counts FROM metric_points
-                 WHERE metric = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts",
-            )
+                 WHERE metric = ? AND ts BETWEEN ? AND ?{extra} ORDER BY ts"
+            ))
             .map_err(|e| e.to_string())?;
+        let mut all: Vec<rusqlite::types::Value> = vec![
+            metric.to_string().into(),
+            start_ms.saturating_mul(1_000_000).into(),
+            end_ms.saturating_mul(1_000_000).saturating_add(999_999).into(),
+        ];
+        all.extend(extra_params.into_iter().map(rusqlite::types::Value::from));
         let mut rows = st
-            .query(params![
-                metric,
-                start_ms.saturating_mul(1_000_000),
-                end_ms.saturating_mul(1_000_000).saturating_add(999_999)
-            ])
+            .query(rusqlite::params_from_iter(all))
             .map_err(|e| e.to_string())?;
         let mut label_cache: HashMap<String, Labels> = HashMap::new();
         // (labels) → samples; delta points accumulate into `running`.
@@ -269,7 +325,7 @@ impl Storage for SqliteStorage<'_> {
         }
         let mut out = Vec::new();
         for (m, part, name) in targets {
-            for s in self.read(&m, part, &name, start_ms, end_ms)? {
+            for s in self.read(&m, part, &name, matchers, start_ms, end_ms)? {
                 if matches_all(matchers, &s.labels) && !s.samples.is_empty() {
                     out.push(s);
                 }
