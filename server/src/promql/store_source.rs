@@ -161,11 +161,16 @@ impl<'c> SqliteStorage<'c> {
                 sql.push_str(" AND 0");
                 continue;
             }
-            let alts: Vec<&str> = keys.iter().map(|_| "json_extract(labels, ?) = ?").collect();
+            // The writer stores labels with serde_json, so `"key":"value"` appears verbatim;
+            // a substring test is far cheaper than parsing every row's JSON.
+            let alts: Vec<&str> = keys.iter().map(|_| "instr(labels, ?) > 0").collect();
             sql.push_str(&format!(" AND ({})", alts.join(" OR ")));
             for k in keys {
-                params.push(format!("$.\"{k}\""));
-                params.push(m.value.clone());
+                params.push(format!(
+                    "{}:{}",
+                    serde_json::to_string(&k).unwrap_or_default(),
+                    serde_json::to_string(&m.value).unwrap_or_default()
+                ));
             }
         }
         Ok((sql, params))
