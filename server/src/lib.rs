@@ -8,6 +8,7 @@ pub mod http_server;
 pub mod logging;
 pub mod metrics;
 pub mod otlp;
+pub mod promql;
 pub mod rules_engine;
 pub mod static_files;
 pub mod store;

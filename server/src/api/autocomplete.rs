@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::access::ViewAccess;
+use super::query_range::signoz_names;
 use super::{envelope, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -35,6 +36,7 @@ struct AutocompleteQuery {
     limit: Option<i64>,
     attribute_key: String,
     filter_attribute_key_data_type: String,
+    aggregate_attribute: String,
 }
 
 /// Span and log fields that are real columns (`isColumn: true`).
@@ -115,11 +117,9 @@ async fn aggregate_attributes(
         .store
         .with_conn(move |c| {
             if q.data_source == "metrics" {
-                let mut s = c
-                    .prepare_cached("SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__' AND instr(lower(value), lower(?1)) > 0 ORDER BY value LIMIT ?2")
-                    .map_err(|e| e.to_string())?;
-                let rows = s.query_map(params![q.search_text, limit], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())?;
-                return rows.map(|n| n.map(|n| key_json(&n, "float64", "", true))).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string());
+                // SigNoz's metric names (dots as underscores, histograms as _bucket/_count/_sum).
+                let names = signoz_names::metric_names(c, &q.search_text, limit as usize)?;
+                return Ok(names.iter().map(|n| key_json(n, "float64", "", true)).collect());
             }
             let numeric_only = !matches!(q.aggregate_operator.as_str(), "count" | "count_distinct" | "noop" | "");
             let mut out: Vec<Value> = columns(&q.data_source)
@@ -153,10 +153,13 @@ async fn attribute_keys(
                 .collect();
             let mut stored = stored_keys(c, &q.data_source, &q.search_text, false, limit)?;
             if q.data_source == "metrics" {
-                stored.retain(|k| k["key"] != "__name__");
-                for k in stored.iter_mut() {
-                    k["type"] = json!("tag");
-                }
+                // Label keys as SigNoz's exporter writes them (`host.name` → `host_name`).
+                let search = q.search_text.to_lowercase();
+                stored = signoz_names::label_keys(c, &q.aggregate_attribute)?
+                    .into_iter()
+                    .filter(|k| k.to_lowercase().contains(&search))
+                    .map(|k| key_json(&k, "string", "tag", false))
+                    .collect();
             }
             if !q.tag_type.is_empty() {
                 stored.retain(|k| {
@@ -187,6 +190,9 @@ async fn attribute_values(
     let values = st
         .store
         .with_conn(move |c| {
+            if q.data_source == "metrics" {
+                return signoz_names::label_values(c, &q.attribute_key, &q.search_text, limit);
+            }
             // Span columns with few distinct values come from the rollup's primary key.
             let sql = match (q.data_source.as_str(), q.attribute_key.as_str()) {
                 ("traces", "serviceName") => "SELECT DISTINCT service FROM span_rollup WHERE instr(lower(service), lower(?1)) > 0 ORDER BY 1 LIMIT ?2",

@@ -5,11 +5,13 @@ pub mod access;
 pub mod apdex;
 pub mod autocomplete;
 pub mod channels;
+pub mod dashboard_vars;
 pub mod dashboards;
 pub mod errors;
 pub mod livetail;
 pub mod login_guard;
 pub mod metric_tags;
+pub mod promql_api;
 pub mod query_range;
 pub mod rules;
 pub mod services;
@@ -257,6 +259,8 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
         .merge(views::routes())
         .merge(metric_tags::routes())
         .merge(apdex::routes())
+        .merge(promql_api::routes())
+        .merge(dashboard_vars::routes())
         .route("/metrics", get(metrics_page));
     if let Some(root) = opts.web_root.clone() {
         timed = timed.fallback(move |req: Request| crate::static_files::serve(root.clone(), req));

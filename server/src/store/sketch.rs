@@ -41,6 +41,12 @@ impl Sketch {
         self.buckets.values().sum()
     }
 
+    /// How many values are at most `value` (to the sketch's bucket resolution).
+    pub fn count_at_most(&self, value: f64) -> u64 {
+        let top = index_of(value);
+        self.buckets.range(..=top).map(|(_, c)| c).sum()
+    }
+
     /// The q-quantile (0..=1) by nearest rank; None when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         let total = self.count();

@@ -55,12 +55,22 @@ pub fn has_points(c: &Connection, metric: &str) -> Result<bool, String> {
         .map_err(|e| e.to_string())
 }
 
-pub fn graph(
+/// Which number of a stored point a query reads: the gauge/sum value, or a histogram's
+/// count or sum (SigNoz's `<name>_count` / `<name>_sum`, read as counters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValuePart {
+    Value,
+    Count,
+    Sum,
+}
+
+pub fn graph_part(
     c: &Connection,
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
     whole_range: bool,
+    part: ValuePart,
 ) -> Result<SeriesSet, String> {
     let step = q.step_interval;
     let op = q.aggregate_operator.as_str();
@@ -89,7 +99,12 @@ pub fn graph(
         }
     }
     let sql = format!(
-        "SELECT ts, labels, kind, temporality, value, bounds, bucket_counts FROM metric_points WHERE {} ORDER BY ts",
+        "SELECT ts, labels, kind, temporality, {}, bounds, bucket_counts FROM metric_points WHERE {} ORDER BY ts",
+        match part {
+            ValuePart::Value => "value",
+            ValuePart::Count => "CAST(count AS REAL)",
+            ValuePart::Sum => "sum",
+        },
         w.sql()
     );
     let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
@@ -120,7 +135,11 @@ pub fn graph(
         };
         entry.1.push(Point {
             ts: r.get(0).unwrap(),
-            kind: r.get(2).unwrap(),
+            kind: if part == ValuePart::Value {
+                r.get(2).unwrap()
+            } else {
+                "sum".to_string()
+            },
             temporality: r.get(3).unwrap(),
             value: r.get::<_, Option<f64>>(4).unwrap(),
             bounds: parse(r.get(5).unwrap()),

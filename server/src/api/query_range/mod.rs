@@ -6,6 +6,7 @@ pub(crate) mod logs;
 mod metrics;
 pub mod model;
 pub mod series;
+pub mod signoz_names;
 pub mod span_metrics;
 pub(crate) mod table;
 mod traces;
@@ -119,12 +120,19 @@ fn run_one(
         {
             Output::Series(span_metrics::graph(c, q, start_ns, end_ns, whole_range)?)
         }
-        _ => Output::Series(metrics::graph(c, q, start_ns, end_ns, whole_range)?),
+        _ => Output::Series(signoz_names::graph(c, q, start_ns, end_ns, whole_range)?),
     })
 }
 
 /// Validates and runs a query_range request; the `result` array of the reply.
 pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+    match p.composite_query.as_ref().map(|cq| cq.query_type.as_str()) {
+        Some("promql") => return super::promql_api::run_v3(c, p),
+        Some("clickhouse_sql") => {
+            return Err(ApiError::bad_data(super::promql_api::CLICKHOUSE_SQL_MESSAGE))
+        }
+        _ => {}
+    }
     let cq = model::validate(p).map_err(ApiError::bad_data)?;
     execute(c, p, cq)
 }

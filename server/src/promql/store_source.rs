@@ -1,0 +1,341 @@
+//! Answers the evaluator from the `metric_points` table, presenting each stored OTLP metric as
+//! the Prometheus series SigNoz's exporter would have written (see `names`).
+//!
+//! Values: gauges and cumulative sums as stored; delta sums and delta histograms are summed
+//! over the selected window so they read as counters (`rate`/`increase` then work the same for
+//! both temporalities). Histogram bucket counts become cumulative over `le`, as Prometheus's.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use promql_parser::label::{MatchOp, Matcher};
+use rusqlite::Connection;
+use serde_json::{Map, Value as Json};
+
+use super::names::{self, Part};
+use super::{format_value, matches_all, metric_name, Labels, Series, Storage};
+use crate::store::rows::value_to_string;
+
+/// The writer's cap on remembered values per attribute key (`store::writer`).
+const NAMES_LISTED_CAP: usize = 500;
+
+fn names_scan(c: &Connection) -> Result<Vec<String>, String> {
+    let mut st = c
+        .prepare_cached("SELECT DISTINCT metric FROM metric_points")
+        .map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())
+}
+
+pub struct SqliteStorage<'c> {
+    conn: &'c Connection,
+    known: RefCell<Option<Vec<(String, String)>>>,
+    keys: RefCell<Option<Vec<String>>>,
+}
+
+impl<'c> SqliteStorage<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        SqliteStorage {
+            conn,
+            known: RefCell::new(None),
+            keys: RefCell::new(None),
+        }
+    }
+
+    /// The kind (`gauge`, `sum`, `histogram`) of a stored metric.
+    pub fn kind_of(&self, metric: &str) -> Result<Option<String>, String> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT kind FROM metric_points WHERE metric = ?1 LIMIT 1")
+            .map_err(|e| e.to_string())?;
+        let mut rows = st.query([metric]).map_err(|e| e.to_string())?;
+        Ok(match rows.next().map_err(|e| e.to_string())? {
+            Some(r) => Some(r.get(0).map_err(|e| e.to_string())?),
+            None => None,
+        })
+    }
+
+    /// Every stored metric with its kind.
+    pub fn known_metrics(&self) -> Result<Vec<(String, String)>, String> {
+        if let Some(k) = self.known.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let names = |sql: &str| -> Result<Vec<String>, String> {
+            let mut st = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+            let rows = st
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        };
+        // The autocomplete table lists metric names cheaply until it reaches its cap of
+        // values per key; past that only a scan of the points is complete.
+        let mut names = names(
+            "SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__'",
+        )?;
+        if names.len() >= NAMES_LISTED_CAP {
+            names = names_scan(self.conn)?;
+        }
+        let mut out = Vec::with_capacity(names.len());
+        for n in names {
+            if let Some(k) = self.kind_of(&n)? {
+                out.push((n, k));
+            }
+        }
+        *self.known.borrow_mut() = Some(out.clone());
+        Ok(out)
+    }
+
+    /// Stored metrics (OTLP name, kind, part) behind the queried Prometheus `name`.
+    pub fn resolve(&self, name: &str) -> Result<Vec<(String, String, Part)>, String> {
+        let mut out = Vec::new();
+        for (base, part) in names::candidates(name) {
+            let dotted = base.replace('_', ".");
+            for cand in [base.clone(), dotted] {
+                if let Some(kind) = self.kind_of(&cand)? {
+                    if names::series_names(&cand, &kind)
+                        .iter()
+                        .any(|(n, p)| n == name && *p == part)
+                        && !out
+                            .iter()
+                            .any(|(m, _, _): &(String, String, Part)| m == &cand)
+                    {
+                        out.push((cand, kind, part));
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            for (m, kind) in self.known_metrics()? {
+                if let Some((_, part)) = names::series_names(&m, &kind)
+                    .into_iter()
+                    .find(|(n, _)| n == name)
+                {
+                    out.push((m, kind, part));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Label keys stored for metrics (OTLP spelling).
+    fn label_keys(&self) -> Result<Vec<String>, String> {
+        if let Some(k) = self.keys.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT key FROM attr_keys WHERE source = 'metrics'")
+            .map_err(|e| e.to_string())?;
+        let keys = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| e.to_string())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        *self.keys.borrow_mut() = Some(keys.clone());
+        Ok(keys)
+    }
+
+    /// SQL for the equality matchers on text labels, so SQLite skips other series' rows
+    /// (every matcher is still applied afterwards).
+    fn pushdown(&self, matchers: &[Matcher]) -> Result<(String, Vec<String>), String> {
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        for m in matchers {
+            let textual = !m.value.is_empty()
+                && m.value.parse::<f64>().is_err()
+                && m.value != "true"
+                && m.value != "false";
+            if m.name == "__name__" || m.name == "le" || !matches!(m.op, MatchOp::Equal) || !textual {
+                continue;
+            }
+            let keys: Vec<String> = self
+                .label_keys()?
+                .into_iter()
+                .filter(|k| (k == &m.name || names::label_name(k) == m.name) && !k.contains('"'))
+                .collect();
+            if keys.is_empty() {
+                sql.push_str(" AND 0");
+                continue;
+            }
+            // The writer stores labels with serde_json, so `"key":"value"` appears verbatim;
+            // a substring test is far cheaper than parsing every row's JSON.
+            let alts: Vec<&str> = keys.iter().map(|_| "instr(labels, ?) > 0").collect();
+            sql.push_str(&format!(" AND ({})", alts.join(" OR ")));
+            for k in keys {
+                params.push(format!(
+                    "{}:{}",
+                    serde_json::to_string(&k).unwrap_or_default(),
+                    serde_json::to_string(&m.value).unwrap_or_default()
+                ));
+            }
+        }
+        Ok((sql, params))
+    }
+
+    fn read(
+        &self,
+        metric: &str,
+        part: Part,
+        prom_name: &str,
+        matchers: &[Matcher],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<Series>, String> {
+        let (extra, extra_params) = self.pushdown(matchers)?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT ts, labels, temporality, value, count, sum, bounds, bucket_counts FROM metric_points
+                 WHERE metric = ? AND ts BETWEEN ? AND ?{extra} ORDER BY ts"
+            ))
+            .map_err(|e| e.to_string())?;
+        let mut all: Vec<rusqlite::types::Value> = vec![
+            metric.to_string().into(),
+            start_ms.saturating_mul(1_000_000).into(),
+            end_ms.saturating_mul(1_000_000).saturating_add(999_999).into(),
+        ];
+        all.extend(extra_params.into_iter().map(rusqlite::types::Value::from));
+        let mut rows = st
+            .query(rusqlite::params_from_iter(all))
+            .map_err(|e| e.to_string())?;
+        let mut label_cache: HashMap<String, Labels> = HashMap::new();
+        // (labels) → samples; delta points accumulate into `running`.
+        let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();
+        let mut running: HashMap<Labels, f64> = HashMap::new();
+        while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+            let ts_ns: i64 = r.get(0).map_err(|e| e.to_string())?;
+            let labels_json: String = r.get(1).map_err(|e| e.to_string())?;
+            let temporality: i32 = r.get(2).map_err(|e| e.to_string())?;
+            let delta = temporality == 1;
+            let base = label_cache
+                .entry(labels_json)
+                .or_insert_with_key(|j| prom_labels(j, prom_name))
+                .clone();
+            let ts = ts_ns.div_euclid(1_000_000);
+            let mut push = |labels: Labels, v: f64| {
+                let v = if delta {
+                    let acc = running.entry(labels.clone()).or_insert(0.0);
+                    *acc += v;
+                    *acc
+                } else {
+                    v
+                };
+                let s = out.entry(labels).or_default();
+                match s.last_mut() {
+                    Some(last) if last.0 == ts => last.1 = v,
+                    _ => s.push((ts, v)),
+                }
+            };
+            match part {
+                Part::Value => {
+                    if let Some(v) = r.get::<_, Option<f64>>(3).map_err(|e| e.to_string())? {
+                        push(base, v);
+                    }
+                }
+                Part::Count => {
+                    if let Some(v) = r.get::<_, Option<i64>>(4).map_err(|e| e.to_string())? {
+                        push(base, v as f64);
+                    }
+                }
+                Part::Sum => {
+                    if let Some(v) = r.get::<_, Option<f64>>(5).map_err(|e| e.to_string())? {
+                        push(base, v);
+                    }
+                }
+                Part::Bucket => {
+                    let parse = |s: Option<String>| -> Vec<f64> {
+                        s.and_then(|s| serde_json::from_str(&s).ok())
+                            .unwrap_or_default()
+                    };
+                    let bounds = parse(r.get(6).map_err(|e| e.to_string())?);
+                    let counts = parse(r.get(7).map_err(|e| e.to_string())?);
+                    if counts.len() != bounds.len() + 1 {
+                        continue;
+                    }
+                    let mut cum = 0.0;
+                    for (i, c) in counts.iter().enumerate() {
+                        cum += c;
+                        let le = bounds.get(i).copied().unwrap_or(f64::INFINITY);
+                        let mut l = base.clone();
+                        l.insert("le".into(), format_value(le));
+                        push(l, cum);
+                    }
+                }
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|(labels, samples)| Series { labels, samples })
+            .collect())
+    }
+}
+
+/// Stored labels (OTLP keys, typed JSON values) as Prometheus labels plus `__name__`.
+fn prom_labels(json: &str, name: &str) -> Labels {
+    let map: Map<String, Json> = serde_json::from_str(json).unwrap_or_default();
+    let mut out = Labels::new();
+    for (k, v) in map {
+        let s = value_to_string(&v);
+        if s.is_empty() {
+            continue;
+        }
+        // Two OTLP keys that differ only in punctuation collide; the first one wins.
+        out.entry(names::label_name(&k)).or_insert(s);
+    }
+    out.insert("__name__".into(), name.to_string());
+    out
+}
+
+impl Storage for SqliteStorage<'_> {
+    fn select(
+        &self,
+        matchers: &[Matcher],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<Series>, String> {
+        // (stored metric, kind, part, the name its series carry)
+        let mut targets: Vec<(String, Part, String)> = Vec::new();
+        match metric_name(matchers) {
+            Some(name) => {
+                for (m, _, part) in self.resolve(name)? {
+                    targets.push((m, part, name.to_string()));
+                }
+            }
+            None => {
+                let name_matchers: Vec<&Matcher> =
+                    matchers.iter().filter(|m| m.name == "__name__").collect();
+                for (m, kind) in self.known_metrics()? {
+                    for (n, part) in names::series_names(&m, &kind) {
+                        // SigNoz's spelling only, so a regex does not see every series twice.
+                        if n.contains('.') {
+                            continue;
+                        }
+                        if name_matchers.iter().all(|mt| mt.is_match(&n)) {
+                            targets.push((m.clone(), part, n));
+                        }
+                    }
+                }
+            }
+        }
+        if targets.is_empty() {
+            if let Some(name) =
+                metric_name(matchers).filter(|n| super::span_source::is_span_metric(n))
+            {
+                return super::span_source::select(self.conn, name, matchers, start_ms, end_ms);
+            }
+        }
+        let mut out = Vec::new();
+        for (m, part, name) in targets {
+            for s in self.read(&m, part, &name, matchers, start_ms, end_ms)? {
+                if matches_all(matchers, &s.labels) && !s.samples.is_empty() {
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
