@@ -45,7 +45,7 @@ fn start_sdk() -> Option<(Rc<sdk_wasm::web::Sdk>, SdkTracer)> {
             return None;
         }
     };
-    let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None).ok()?;
+    let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None, false).ok()?;
     let tracer = sdk.provider.tracer_with_scope(InstrumentationScope::builder("dashboard-ui").build());
     Some((sdk, tracer))
 }
