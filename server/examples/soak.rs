@@ -154,6 +154,7 @@ async fn main() {
     let child = Command::new(&bin)
         .args(["--data-dir", dir.to_str().unwrap()])
         .args(["--otlp-addr", &otlp_addr.to_string(), "--api-addr", &api_addr.to_string()])
+        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
