@@ -136,9 +136,11 @@ pub struct SpanRow(
     pub String,
     pub String,
     /// Kind; a string on the wire, a number tolerated.
-    #[serde(deserialize_with = "string_or_number")] pub String,
+    #[serde(deserialize_with = "string_or_number")]
+    pub String,
     /// DurationNano as a decimal string (number tolerated).
-    #[serde(deserialize_with = "string_or_number")] pub String,
+    #[serde(deserialize_with = "string_or_number")]
+    pub String,
     #[serde(deserialize_with = "null_as_default")] pub Vec<String>,
     #[serde(deserialize_with = "null_as_default")] pub Vec<String>,
     #[serde(deserialize_with = "null_as_default")] pub Vec<String>,
@@ -180,7 +182,11 @@ impl Series {
         if self.labels.is_empty() {
             return fallback.to_string();
         }
-        self.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

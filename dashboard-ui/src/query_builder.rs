@@ -42,10 +42,18 @@ pub fn trace_filter_items(f: &TraceFilters) -> Vec<Value> {
         _ => {}
     }
     if let Some(min) = f.min_ms {
-        items.push(filter(trace_column("durationNano"), ">=", json!((min * 1e6).round() as i64)));
+        items.push(filter(
+            trace_column("durationNano"),
+            ">=",
+            json!((min * 1e6).round() as i64),
+        ));
     }
     if let Some(max) = f.max_ms {
-        items.push(filter(trace_column("durationNano"), "<=", json!((max * 1e6).round() as i64)));
+        items.push(filter(
+            trace_column("durationNano"),
+            "<=",
+            json!((max * 1e6).round() as i64),
+        ));
     }
     for (k, v) in &f.attrs {
         items.push(filter(key(k, "string", "tag", false), "=", json!(v)));
@@ -85,9 +93,22 @@ pub fn builder_query(
 }
 
 /// The request envelope around named builder queries.
-pub fn query_range(start_ms: i64, end_ms: i64, step: i64, panel_type: &str, queries: Vec<Map<String, Value>>) -> Value {
-    let builder: Map<String, Value> =
-        queries.into_iter().map(|q| (q["queryName"].as_str().unwrap_or("A").to_string(), Value::Object(q))).collect();
+pub fn query_range(
+    start_ms: i64,
+    end_ms: i64,
+    step: i64,
+    panel_type: &str,
+    queries: Vec<Map<String, Value>>,
+) -> Value {
+    let builder: Map<String, Value> = queries
+        .into_iter()
+        .map(|q| {
+            (
+                q["queryName"].as_str().unwrap_or("A").to_string(),
+                Value::Object(q),
+            )
+        })
+        .collect();
     json!({
         "start": start_ms,
         "end": end_ms,
@@ -103,15 +124,35 @@ fn empty_key() -> Value {
 
 /// Span list (`panelType:"list"`) or one row per trace (`"trace"`), paged.
 pub fn traces_explorer(f: &TraceFilters, start_ms: i64, end_ms: i64, page_size: u32) -> Value {
-    let mut q = builder_query("A", "traces", "noop", empty_key(), trace_filter_items(f), vec![], 60, "");
+    let mut q = builder_query(
+        "A",
+        "traces",
+        "noop",
+        empty_key(),
+        trace_filter_items(f),
+        vec![],
+        60,
+        "",
+    );
     let offset = f.page * page_size;
-    q.insert("orderBy".into(), json!([{"columnName": "timestamp", "order": "desc"}]));
+    q.insert(
+        "orderBy".into(),
+        json!([{"columnName": "timestamp", "order": "desc"}]),
+    );
     if f.view_traces {
-        q.insert("orderBy".into(), json!([{"columnName": "durationNano", "order": "desc"}]));
+        q.insert(
+            "orderBy".into(),
+            json!([{"columnName": "durationNano", "order": "desc"}]),
+        );
     }
     q.insert(
         "selectColumns".into(),
-        json!([trace_column("serviceName"), trace_column("name"), trace_column("durationNano"), trace_column("hasError")]),
+        json!([
+            trace_column("serviceName"),
+            trace_column("name"),
+            trace_column("durationNano"),
+            trace_column("hasError")
+        ]),
     );
     q.insert("limit".into(), json!(page_size));
     q.insert("offset".into(), json!(offset));
@@ -123,7 +164,13 @@ pub fn traces_explorer(f: &TraceFilters, start_ms: i64, end_ms: i64, page_size: 
 /// The service page charts: p50/p90/p99 latency (A, B, C), all calls (D)
 /// and error calls (E) per step; rate and error % are derived client-side
 /// from D and E so any query-service that does counts can serve them.
-pub fn service_overview(service: &str, top_level_ops: &[String], start_ms: i64, end_ms: i64, step: i64) -> Value {
+pub fn service_overview(
+    service: &str,
+    top_level_ops: &[String],
+    start_ms: i64,
+    end_ms: i64,
+    step: i64,
+) -> Value {
     let mut base = vec![filter(trace_column("serviceName"), "=", json!(service))];
     if !top_level_ops.is_empty() {
         base.push(filter(trace_column("name"), "in", json!(top_level_ops)));
@@ -132,11 +179,47 @@ pub fn service_overview(service: &str, top_level_ops: &[String], start_ms: i64, 
     let mut errors = base.clone();
     errors.push(filter(trace_column("hasError"), "=", json!(true)));
     let queries = vec![
-        builder_query("A", "traces", "p50", dur.clone(), base.clone(), vec![], step, "p50"),
-        builder_query("B", "traces", "p90", dur.clone(), base.clone(), vec![], step, "p90"),
+        builder_query(
+            "A",
+            "traces",
+            "p50",
+            dur.clone(),
+            base.clone(),
+            vec![],
+            step,
+            "p50",
+        ),
+        builder_query(
+            "B",
+            "traces",
+            "p90",
+            dur.clone(),
+            base.clone(),
+            vec![],
+            step,
+            "p90",
+        ),
         builder_query("C", "traces", "p99", dur, base.clone(), vec![], step, "p99"),
-        builder_query("D", "traces", "count", empty_key(), base, vec![], step, "calls"),
-        builder_query("E", "traces", "count", empty_key(), errors, vec![], step, "errors"),
+        builder_query(
+            "D",
+            "traces",
+            "count",
+            empty_key(),
+            base,
+            vec![],
+            step,
+            "calls",
+        ),
+        builder_query(
+            "E",
+            "traces",
+            "count",
+            empty_key(),
+            errors,
+            vec![],
+            step,
+            "errors",
+        ),
     ];
     query_range(start_ms, end_ms, step, "graph", queries)
 }
@@ -145,22 +228,41 @@ pub fn service_overview(service: &str, top_level_ops: &[String], start_ms: i64, 
 pub fn logs_list(f: &LogFilters, start_ms: i64, end_ms: i64, page_size: u32) -> Value {
     let mut items = Vec::new();
     if !f.service.is_empty() {
-        items.push(filter(key("service.name", "string", "resource", false), "=", json!(f.service)));
+        items.push(filter(
+            key("service.name", "string", "resource", false),
+            "=",
+            json!(f.service),
+        ));
     }
     if !f.severity.is_empty() {
-        items.push(filter(key("severity_text", "string", "", true), "=", json!(f.severity)));
+        items.push(filter(
+            key("severity_text", "string", "", true),
+            "=",
+            json!(f.severity),
+        ));
     }
     if !f.body.is_empty() {
-        items.push(filter(key("body", "string", "", true), "contains", json!(f.body)));
+        items.push(filter(
+            key("body", "string", "", true),
+            "contains",
+            json!(f.body),
+        ));
     }
     if !f.trace_id.is_empty() {
-        items.push(filter(key("trace_id", "string", "", true), "=", json!(f.trace_id)));
+        items.push(filter(
+            key("trace_id", "string", "", true),
+            "=",
+            json!(f.trace_id),
+        ));
     }
     for (k, v) in &f.attrs {
         items.push(filter(key(k, "string", "tag", false), "=", json!(v)));
     }
     let mut q = builder_query("A", "logs", "noop", empty_key(), items, vec![], 60, "");
-    q.insert("orderBy".into(), json!([{"columnName": "timestamp", "order": "desc"}]));
+    q.insert(
+        "orderBy".into(),
+        json!([{"columnName": "timestamp", "order": "desc"}]),
+    );
     q.insert("limit".into(), json!(page_size));
     q.insert("offset".into(), json!(f.page * page_size));
     q.insert("pageSize".into(), json!(page_size));
@@ -196,27 +298,69 @@ impl Default for PanelQuery {
 
 /// Key of a trace/log attribute name as the builder expects it.
 fn attr_key(data_source: &str, name: &str) -> Value {
-    if data_source == "traces" && matches!(name, "serviceName" | "name" | "durationNano" | "hasError") {
+    if data_source == "traces"
+        && matches!(name, "serviceName" | "name" | "durationNano" | "hasError")
+    {
         trace_column(name)
     } else if name == "service.name" {
         key(name, "string", "resource", false)
     } else {
-        key(name, if name.ends_with("Nano") { "float64" } else { "string" }, "tag", false)
+        key(
+            name,
+            if name.ends_with("Nano") {
+                "float64"
+            } else {
+                "string"
+            },
+            "tag",
+            false,
+        )
     }
 }
 
 /// A panel's query as a `query_range` body for graph/bar/value panels.
-pub fn panel_query(p: &PanelQuery, panel_type: &str, start_ms: i64, end_ms: i64, step: i64) -> Value {
+pub fn panel_query(
+    p: &PanelQuery,
+    panel_type: &str,
+    start_ms: i64,
+    end_ms: i64,
+    step: i64,
+) -> Value {
     let mut items = Vec::new();
     if !p.service.is_empty() {
-        let k = if p.data_source == "traces" { trace_column("serviceName") } else { attr_key("logs", "service.name") };
+        let k = if p.data_source == "traces" {
+            trace_column("serviceName")
+        } else {
+            attr_key("logs", "service.name")
+        };
         items.push(filter(k, "=", json!(p.service)));
     }
-    let agg_attr = if p.aggregate == "count" { empty_key() } else { attr_key(&p.data_source, &p.attribute) };
-    let group_by = if p.group_by.is_empty() { vec![] } else { vec![attr_key(&p.data_source, &p.group_by)] };
-    let q = builder_query("A", &p.data_source, &p.aggregate, agg_attr, items, group_by, step, "");
+    let agg_attr = if p.aggregate == "count" {
+        empty_key()
+    } else {
+        attr_key(&p.data_source, &p.attribute)
+    };
+    let group_by = if p.group_by.is_empty() {
+        vec![]
+    } else {
+        vec![attr_key(&p.data_source, &p.group_by)]
+    };
+    let q = builder_query(
+        "A",
+        &p.data_source,
+        &p.aggregate,
+        agg_attr,
+        items,
+        group_by,
+        step,
+        "",
+    );
     // "value" panels ask for one number over the window; graph/bar share series.
-    let wire_panel = if panel_type == "value" { "value" } else { "graph" };
+    let wire_panel = if panel_type == "value" {
+        "value"
+    } else {
+        "graph"
+    };
     query_range(start_ms, end_ms, step, wire_panel, vec![q])
 }
 
@@ -233,7 +377,14 @@ pub fn widget_json(id: &str, title: &str, panel_type: &str, p: &PanelQuery) -> V
 }
 
 /// A threshold rule (`PostableRule`) on a traces builder query.
-pub fn threshold_rule(name: &str, p: &PanelQuery, op: &str, target: f64, severity: &str, disabled: bool) -> Value {
+pub fn threshold_rule(
+    name: &str,
+    p: &PanelQuery,
+    op: &str,
+    target: f64,
+    severity: &str,
+    disabled: bool,
+) -> Value {
     let q = panel_query(p, "graph", 0, 0, 60);
     json!({
         "alert": name,
@@ -268,12 +419,18 @@ pub fn panel_query_from_composite(composite: &Value) -> PanelQuery {
     if let Some(op) = q["aggregateOperator"].as_str() {
         p.aggregate = op.to_string();
     }
-    if let Some(a) = q["aggregateAttribute"]["key"].as_str().filter(|a| !a.is_empty()) {
+    if let Some(a) = q["aggregateAttribute"]["key"]
+        .as_str()
+        .filter(|a| !a.is_empty())
+    {
         p.attribute = a.to_string();
     }
     if let Some(items) = q["filters"]["items"].as_array() {
         for it in items {
-            if matches!(it["key"]["key"].as_str(), Some("serviceName" | "service.name")) {
+            if matches!(
+                it["key"]["key"].as_str(),
+                Some("serviceName" | "service.name")
+            ) {
                 p.service = crate::model::value_text(&it["value"]);
             }
         }
@@ -294,7 +451,11 @@ pub fn rum_queries(start_ms: i64, end_ms: i64) -> Vec<(&'static str, Value)> {
     let dur = trace_column("durationNano");
     let by = |k: &str| vec![key(k, "string", "tag", false)];
     let name_is = |n: &str| filter(trace_column("name"), "=", json!(n));
-    let has_event = filter(key("event_type", "string", "tag", false), "exists", json!(""));
+    let has_event = filter(
+        key("event_type", "string", "tag", false),
+        "exists",
+        json!(""),
+    );
     let errors = filter(trace_column("hasError"), "=", json!(true));
     let by_name = vec![trace_column("name")];
     let table = |qs: Vec<Map<String, Value>>| query_range(start_ms, end_ms, step, "table", qs);
@@ -302,19 +463,64 @@ pub fn rum_queries(start_ms: i64, end_ms: i64) -> Vec<(&'static str, Value)> {
         (
             "pageLoads",
             table(vec![
-                builder_query("A", "traces", "p75", dur.clone(), vec![name_is("documentLoad")], by("url.full"), step, "p75"),
-                builder_query("B", "traces", "count", empty_key(), vec![name_is("documentLoad")], by("url.full"), step, "count"),
+                builder_query(
+                    "A",
+                    "traces",
+                    "p75",
+                    dur.clone(),
+                    vec![name_is("documentLoad")],
+                    by("url.full"),
+                    step,
+                    "p75",
+                ),
+                builder_query(
+                    "B",
+                    "traces",
+                    "count",
+                    empty_key(),
+                    vec![name_is("documentLoad")],
+                    by("url.full"),
+                    step,
+                    "count",
+                ),
             ]),
         ),
         (
             "resources",
-            table(vec![builder_query("A", "traces", "p75", dur, vec![name_is("resourceFetch")], by("url.full"), step, "p75")]),
+            table(vec![builder_query(
+                "A",
+                "traces",
+                "p75",
+                dur,
+                vec![name_is("resourceFetch")],
+                by("url.full"),
+                step,
+                "p75",
+            )]),
         ),
         (
             "interactions",
             table(vec![
-                builder_query("A", "traces", "count", empty_key(), vec![has_event.clone(), errors], by_name.clone(), step, "errors"),
-                builder_query("B", "traces", "count", empty_key(), vec![has_event], by_name, step, "count"),
+                builder_query(
+                    "A",
+                    "traces",
+                    "count",
+                    empty_key(),
+                    vec![has_event.clone(), errors],
+                    by_name.clone(),
+                    step,
+                    "errors",
+                ),
+                builder_query(
+                    "B",
+                    "traces",
+                    "count",
+                    empty_key(),
+                    vec![has_event],
+                    by_name,
+                    step,
+                    "count",
+                ),
             ]),
         ),
         ("vitals", rum_vitals(start_ms, end_ms, step)),
@@ -336,12 +542,52 @@ fn rum_vitals(start_ms: i64, end_ms: i64, step: i64) -> Value {
     let tag = |k: &str| key(k, "string", "tag", false);
     let value = key("web_vital.value", "float64", "tag", false);
     let is_vital = || vec![log_event_is("browser.web_vital")];
-    let (name, rating, route) = (tag("web_vital.name"), tag("web_vital.rating"), tag("page.route"));
+    let (name, rating, route) = (
+        tag("web_vital.name"),
+        tag("web_vital.rating"),
+        tag("page.route"),
+    );
     let queries = vec![
-        builder_query("A", "logs", "p75", value.clone(), is_vital(), vec![name.clone()], step, "p75"),
-        builder_query("B", "logs", "count", empty_key(), is_vital(), vec![name.clone(), rating.clone()], step, "count"),
-        builder_query("C", "logs", "p75", value, is_vital(), vec![route.clone(), name.clone()], step, "p75"),
-        builder_query("D", "logs", "count", empty_key(), is_vital(), vec![route, name, rating], step, "count"),
+        builder_query(
+            "A",
+            "logs",
+            "p75",
+            value.clone(),
+            is_vital(),
+            vec![name.clone()],
+            step,
+            "p75",
+        ),
+        builder_query(
+            "B",
+            "logs",
+            "count",
+            empty_key(),
+            is_vital(),
+            vec![name.clone(), rating.clone()],
+            step,
+            "count",
+        ),
+        builder_query(
+            "C",
+            "logs",
+            "p75",
+            value,
+            is_vital(),
+            vec![route.clone(), name.clone()],
+            step,
+            "p75",
+        ),
+        builder_query(
+            "D",
+            "logs",
+            "count",
+            empty_key(),
+            is_vital(),
+            vec![route, name, rating],
+            step,
+            "count",
+        ),
     ];
     query_range(start_ms, end_ms, step, "table", queries)
 }
@@ -349,14 +595,35 @@ fn rum_vitals(start_ms: i64, end_ms: i64, step: i64) -> Value {
 /// `browser.error` log records counted per `exception.message`.
 fn rum_error_counts(start_ms: i64, end_ms: i64, step: i64) -> Value {
     let by = vec![key("exception.message", "string", "tag", false)];
-    let q = builder_query("A", "logs", "count", empty_key(), vec![log_event_is("browser.error")], by, step, "count");
+    let q = builder_query(
+        "A",
+        "logs",
+        "count",
+        empty_key(),
+        vec![log_event_is("browser.error")],
+        by,
+        step,
+        "count",
+    );
     query_range(start_ms, end_ms, step, "table", vec![q])
 }
 
 /// The newest `browser.error` log records (last seen and trace link per message).
 fn rum_recent_errors(start_ms: i64, end_ms: i64) -> Value {
-    let mut q = builder_query("A", "logs", "noop", empty_key(), vec![log_event_is("browser.error")], vec![], 60, "");
-    q.insert("orderBy".into(), json!([{"columnName": "timestamp", "order": "desc"}]));
+    let mut q = builder_query(
+        "A",
+        "logs",
+        "noop",
+        empty_key(),
+        vec![log_event_is("browser.error")],
+        vec![],
+        60,
+        "",
+    );
+    q.insert(
+        "orderBy".into(),
+        json!([{"columnName": "timestamp", "order": "desc"}]),
+    );
     q.insert("limit".into(), json!(200));
     q.insert("offset".into(), json!(0));
     q.insert("pageSize".into(), json!(200));
@@ -369,8 +636,26 @@ fn rum_sessions(start_ms: i64, end_ms: i64, step: i64) -> Value {
     let has_session = filter(session.clone(), "exists", json!(""));
     let route_change = filter(trace_column("name"), "=", json!("routeChange"));
     let queries = vec![
-        builder_query("A", "traces", "count_distinct", session, vec![has_session], vec![], step, "sessions"),
-        builder_query("B", "traces", "count", empty_key(), vec![route_change], vec![key("page.route", "string", "tag", false)], step, "count"),
+        builder_query(
+            "A",
+            "traces",
+            "count_distinct",
+            session,
+            vec![has_session],
+            vec![],
+            step,
+            "sessions",
+        ),
+        builder_query(
+            "B",
+            "traces",
+            "count",
+            empty_key(),
+            vec![route_change],
+            vec![key("page.route", "string", "tag", false)],
+            step,
+            "count",
+        ),
     ];
     query_range(start_ms, end_ms, step, "table", queries)
 }

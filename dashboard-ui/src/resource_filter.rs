@@ -24,7 +24,10 @@ impl ResourceAttr {
             id: value_text(&v["id"]),
             tag_key: value_text(&v["tagKey"]),
             operator: value_text(&v["operator"]),
-            tag_value: v["tagValue"].as_array().map(|a| a.iter().map(value_text).collect()).unwrap_or_default(),
+            tag_value: v["tagValue"]
+                .as_array()
+                .map(|a| a.iter().map(value_text).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -38,7 +41,10 @@ pub fn metric_key_to_trace(key: &str) -> String {
     match key.strip_prefix("resource_") {
         Some(rest) => rest.replace('_', "."),
         None if key.contains('.') => key.to_string(),
-        None => key.split_once('_').map(|(_, r)| r.replace('_', ".")).unwrap_or_default(),
+        None => key
+            .split_once('_')
+            .map(|(_, r)| r.replace('_', "."))
+            .unwrap_or_default(),
     }
 }
 
@@ -68,8 +74,12 @@ pub fn tags(attrs: &[ResourceAttr]) -> Value {
 
 /// Reads the `resourceAttribute` parameter; anything unreadable is no filter.
 pub fn from_param(param: &str) -> Vec<ResourceAttr> {
-    let v: Option<Value> = base64_decode(param.trim()).and_then(|b| serde_json::from_slice(&b).ok());
-    v.as_ref().and_then(Value::as_array).map(|a| a.iter().map(ResourceAttr::from_value).collect()).unwrap_or_default()
+    let v: Option<Value> =
+        base64_decode(param.trim()).and_then(|b| serde_json::from_slice(&b).ok());
+    v.as_ref()
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(ResourceAttr::from_value).collect())
+        .unwrap_or_default()
 }
 
 pub fn to_param(attrs: &[ResourceAttr]) -> String {
@@ -87,7 +97,9 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= c.len() {
                 out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -130,7 +142,11 @@ mod tests {
     #[test]
     fn base64_round_trips() {
         for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "ünï ✓"] {
-            assert_eq!(base64_decode(&base64_encode(s.as_bytes())).unwrap(), s.as_bytes(), "{s}");
+            assert_eq!(
+                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
+                s.as_bytes(),
+                "{s}"
+            );
         }
         assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64_encode(b"fo"), "Zm8=");
@@ -148,12 +164,19 @@ mod tests {
             tags(&attrs),
             json!([{"Key": "deployment.environment", "Operator": "In", "StringValues": ["local"], "NumberValues": [], "BoolValues": [], "TagType": "ResourceAttribute"}])
         );
-        let not_in = ResourceAttr { operator: "Not IN".into(), tag_key: "resource_host_name".into(), ..Default::default() };
+        let not_in = ResourceAttr {
+            operator: "Not IN".into(),
+            tag_key: "resource_host_name".into(),
+            ..Default::default()
+        };
         assert_eq!(tags(&[not_in])[0]["Operator"], "NotIn");
         assert!(from_param("garbage!").is_empty());
         assert_eq!(to_param(&[]), "");
         assert_eq!(metric_key_to_trace("resource_k8s_pod_name"), "k8s.pod.name");
         assert_eq!(metric_key_to_trace("host.name"), "host.name");
-        assert_eq!(trace_key_to_metric("deployment.environment"), "resource_deployment_environment");
+        assert_eq!(
+            trace_key_to_metric("deployment.environment"),
+            "resource_deployment_environment"
+        );
     }
 }

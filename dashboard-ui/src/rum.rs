@@ -52,7 +52,13 @@ pub fn grouped(data: &QueryRangeData, name: &str) -> Vec<(BTreeMap<String, Strin
         .filter(|r| r.query_name == name)
         .flat_map(|r| r.series.iter())
         .map(|s| {
-            let v = s.values.iter().rev().map(|p| p.value).find(|v| v.is_finite()).unwrap_or(f64::NAN);
+            let v = s
+                .values
+                .iter()
+                .rev()
+                .map(|p| p.value)
+                .find(|v| v.is_finite())
+                .unwrap_or(f64::NAN);
             (s.labels.clone(), v)
         })
         .collect()
@@ -76,7 +82,8 @@ impl VitalRow {
     /// Share (0..=100) of each rating.
     pub fn shares(&self) -> [f64; 3] {
         let t = self.total();
-        self.counts.map(|c| if t > 0.0 { c * 100.0 / t } else { 0.0 })
+        self.counts
+            .map(|c| if t > 0.0 { c * 100.0 / t } else { 0.0 })
     }
 }
 
@@ -94,22 +101,45 @@ pub fn vital_rows(
 ) -> Vec<VitalRow> {
     let label = |l: &BTreeMap<String, String>, k: &str| l.get(k).cloned().unwrap_or_default();
     let group = |l: &BTreeMap<String, String>| {
-        (if by_route { label(l, "page.route") } else { String::new() }, label(l, "web_vital.name"))
+        (
+            if by_route {
+                label(l, "page.route")
+            } else {
+                String::new()
+            },
+            label(l, "web_vital.name"),
+        )
     };
     let mut rows: BTreeMap<(String, String), VitalRow> = BTreeMap::new();
-    fn entry(rows: &mut BTreeMap<(String, String), VitalRow>, g: (String, String)) -> &mut VitalRow {
-        rows.entry(g.clone()).or_insert_with(|| VitalRow { route: g.0, vital: g.1, p75: f64::NAN, counts: [0.0; 3] })
+    fn entry(
+        rows: &mut BTreeMap<(String, String), VitalRow>,
+        g: (String, String),
+    ) -> &mut VitalRow {
+        rows.entry(g.clone()).or_insert_with(|| VitalRow {
+            route: g.0,
+            vital: g.1,
+            p75: f64::NAN,
+            counts: [0.0; 3],
+        })
     }
     for (l, v) in p75 {
         entry(&mut rows, group(l)).p75 = *v;
     }
     for (l, n) in counts {
-        if let Some(i) = RATINGS.iter().position(|r| *r == label(l, "web_vital.rating")) {
+        if let Some(i) = RATINGS
+            .iter()
+            .position(|r| *r == label(l, "web_vital.rating"))
+        {
             entry(&mut rows, group(l)).counts[i] += if n.is_finite() { *n } else { 0.0 };
         }
     }
     let mut out: Vec<VitalRow> = rows.into_values().collect();
-    out.sort_by(|a, b| a.route.cmp(&b.route).then(vital_order(&a.vital).cmp(&vital_order(&b.vital))).then(a.vital.cmp(&b.vital)));
+    out.sort_by(|a, b| {
+        a.route
+            .cmp(&b.route)
+            .then(vital_order(&a.vital).cmp(&vital_order(&b.vital)))
+            .then(a.vital.cmp(&b.vital))
+    });
     out
 }
 
@@ -127,7 +157,11 @@ pub struct ErrorRow {
 
 /// Top errors: counts per `exception.message` joined with the newest log rows
 /// (newest first) for last seen and a trace link; most frequent first.
-pub fn error_rows(counts: &[(BTreeMap<String, String>, f64)], recent: &[ListRow], limit: usize) -> Vec<ErrorRow> {
+pub fn error_rows(
+    counts: &[(BTreeMap<String, String>, f64)],
+    recent: &[ListRow],
+    limit: usize,
+) -> Vec<ErrorRow> {
     let mut rows: Vec<ErrorRow> = counts
         .iter()
         .map(|(l, n)| ErrorRow {
@@ -140,7 +174,9 @@ pub fn error_rows(counts: &[(BTreeMap<String, String>, f64)], recent: &[ListRow]
         .collect();
     for r in recent {
         let message = message_of(r);
-        let Some(row) = rows.iter_mut().find(|e| e.message == message) else { continue };
+        let Some(row) = rows.iter_mut().find(|e| e.message == message) else {
+            continue;
+        };
         if row.last_seen.is_empty() {
             row.last_seen = r.timestamp.clone();
         }
@@ -167,7 +203,10 @@ fn message_of(r: &ListRow) -> String {
 
 /// The one value of an ungrouped series of query `name` (NaN when absent).
 pub fn single(data: &QueryRangeData, name: &str) -> f64 {
-    grouped(data, name).first().map(|(_, v)| *v).unwrap_or(f64::NAN)
+    grouped(data, name)
+        .first()
+        .map(|(_, v)| *v)
+        .unwrap_or(f64::NAN)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

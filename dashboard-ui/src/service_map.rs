@@ -14,7 +14,10 @@ pub struct Node {
 /// Nodes positioned in a `width × height` box. Cycles are cut by bounding
 /// the longest-path relaxation to the node count.
 pub fn layout(edges: &[DependencyEdge], width: f64, height: f64) -> Vec<Node> {
-    let mut names: Vec<&str> = edges.iter().flat_map(|e| [e.parent.as_str(), e.child.as_str()]).collect();
+    let mut names: Vec<&str> = edges
+        .iter()
+        .flat_map(|e| [e.parent.as_str(), e.child.as_str()])
+        .collect();
     names.sort();
     names.dedup();
     let n = names.len();
@@ -41,12 +44,23 @@ pub fn layout(edges: &[DependencyEdge], width: f64, height: f64) -> Vec<Node> {
     for (i, &l) in level.iter().enumerate() {
         per_col[l].push(i);
     }
-    let mut out = vec![Node { name: String::new(), x: 0.0, y: 0.0 }; n];
+    let mut out = vec![
+        Node {
+            name: String::new(),
+            x: 0.0,
+            y: 0.0
+        };
+        n
+    ];
     for (c, members) in per_col.iter().enumerate() {
         let x = width * (c as f64 + 0.5) / columns as f64;
         for (r, &i) in members.iter().enumerate() {
             let y = height * (r as f64 + 0.5) / members.len() as f64;
-            out[i] = Node { name: names[i].to_string(), x, y };
+            out[i] = Node {
+                name: names[i].to_string(),
+                x,
+                y,
+            };
         }
     }
     out
@@ -57,12 +71,20 @@ mod tests {
     use super::*;
 
     fn edge(p: &str, c: &str) -> DependencyEdge {
-        DependencyEdge { parent: p.into(), child: c.into(), ..Default::default() }
+        DependencyEdge {
+            parent: p.into(),
+            child: c.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn callers_left_of_callees() {
-        let nodes = layout(&[edge("web", "api"), edge("api", "db"), edge("web", "db")], 900.0, 300.0);
+        let nodes = layout(
+            &[edge("web", "api"), edge("api", "db"), edge("web", "db")],
+            900.0,
+            300.0,
+        );
         let x = |n: &str| nodes.iter().find(|v| v.name == n).unwrap().x;
         assert!(x("web") < x("api") && x("api") < x("db"));
         assert_eq!(nodes.len(), 3);
@@ -70,7 +92,15 @@ mod tests {
 
     #[test]
     fn cycles_and_empty_input_terminate() {
-        assert_eq!(layout(&[edge("a", "b"), edge("b", "a"), edge("a", "a")], 100.0, 100.0).len(), 2);
+        assert_eq!(
+            layout(
+                &[edge("a", "b"), edge("b", "a"), edge("a", "a")],
+                100.0,
+                100.0
+            )
+            .len(),
+            2
+        );
         assert!(layout(&[], 100.0, 100.0).is_empty());
     }
 }

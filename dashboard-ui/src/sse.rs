@@ -33,8 +33,16 @@ impl Parser {
             let line = String::from_utf8_lossy(&line).into_owned();
             if line.is_empty() {
                 if !self.data.is_empty() {
-                    let event = if self.event.is_empty() { "message".to_string() } else { std::mem::take(&mut self.event) };
-                    out.push(Event { event, data: self.data.join("\n"), id: self.id.clone() });
+                    let event = if self.event.is_empty() {
+                        "message".to_string()
+                    } else {
+                        std::mem::take(&mut self.event)
+                    };
+                    out.push(Event {
+                        event,
+                        data: self.data.join("\n"),
+                        id: self.id.clone(),
+                    });
                 }
                 self.data.clear();
                 self.event.clear();
@@ -43,7 +51,10 @@ impl Parser {
             if line.starts_with(':') {
                 continue; // comment / keep-alive
             }
-            let (field, value) = line.split_once(':').map(|(f, v)| (f, v.strip_prefix(' ').unwrap_or(v))).unwrap_or((line.as_str(), ""));
+            let (field, value) = line
+                .split_once(':')
+                .map(|(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)))
+                .unwrap_or((line.as_str(), ""));
             match field {
                 "data" => self.data.push(value.to_string()),
                 "event" => self.event = value.to_string(),
@@ -66,8 +77,22 @@ mod tests {
         assert!(p.push(b"ta: {\"a\":1}\r\n").is_empty());
         let e = p.push(b"\r\nevent: error\ndata: x\ndata: y\nid: 7\n\n");
         assert_eq!(e.len(), 2);
-        assert_eq!(e[0], Event { event: "message".into(), data: "{\"a\":1}".into(), id: String::new() });
-        assert_eq!(e[1], Event { event: "error".into(), data: "x\ny".into(), id: "7".into() });
+        assert_eq!(
+            e[0],
+            Event {
+                event: "message".into(),
+                data: "{\"a\":1}".into(),
+                id: String::new()
+            }
+        );
+        assert_eq!(
+            e[1],
+            Event {
+                event: "error".into(),
+                data: "x\ny".into(),
+                id: "7".into()
+            }
+        );
         // Multi-byte UTF-8 split across chunks survives.
         let bytes = "data: ü\n\n".as_bytes();
         assert!(p.push(&bytes[..7]).is_empty());

@@ -33,7 +33,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -58,7 +60,10 @@ fn decode_with(s: &str, plus_is_space: bool) -> String {
         match bytes[i] {
             b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(v) => {
                         out.push(v);
                         i += 3;
@@ -75,8 +80,13 @@ fn decode_with(s: &str, plus_is_space: bool) -> String {
 }
 
 /// The relative presets of the time picker.
-pub const PRESETS: [(&str, i64); 5] =
-    [("15m", 15 * 60_000), ("1h", 3_600_000), ("6h", 6 * 3_600_000), ("24h", 24 * 3_600_000), ("7d", 7 * 24 * 3_600_000)];
+pub const PRESETS: [(&str, i64); 5] = [
+    ("15m", 15 * 60_000),
+    ("1h", 3_600_000),
+    ("6h", 6 * 3_600_000),
+    ("24h", 24 * 3_600_000),
+    ("7d", 7 * 24 * 3_600_000),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeRange {
@@ -98,7 +108,10 @@ impl TimeRange {
         if let (Some(s), Some(e)) = (q.get("start"), q.get("end")) {
             if let (Ok(s), Ok(e)) = (s.parse::<i64>(), e.parse::<i64>()) {
                 if s < e {
-                    return TimeRange::Custom { start_ms: s, end_ms: e };
+                    return TimeRange::Custom {
+                        start_ms: s,
+                        end_ms: e,
+                    };
                 }
             }
         }
@@ -129,7 +142,11 @@ impl TimeRange {
         match self {
             TimeRange::Custom { start_ms, end_ms } => (*start_ms, *end_ms),
             TimeRange::Last(name) => {
-                let len = PRESETS.iter().find(|(n, _)| n == name).map(|p| p.1).unwrap_or(3_600_000);
+                let len = PRESETS
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|p| p.1)
+                    .unwrap_or(3_600_000);
                 (now_ms - len, now_ms)
             }
         }
@@ -152,10 +169,12 @@ impl TimeRange {
 pub fn step_seconds(start_ms: i64, end_ms: i64) -> i64 {
     let secs = ((end_ms - start_ms) / 1000).max(1);
     let raw = secs / 120;
-    [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
-        .into_iter()
-        .find(|s| *s >= raw)
-        .unwrap_or(86400)
+    [
+        60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+    ]
+    .into_iter()
+    .find(|s| *s >= raw)
+    .unwrap_or(86400)
 }
 
 /// The logs explorer filtered on one trace, over the trace's own time span
@@ -205,11 +224,31 @@ impl TraceFilters {
         set("svc", self.service.clone());
         set("op", self.operation.clone());
         set("status", self.status.clone());
-        set("minMs", self.min_ms.map(|v| v.to_string()).unwrap_or_default());
-        set("maxMs", self.max_ms.map(|v| v.to_string()).unwrap_or_default());
+        set(
+            "minMs",
+            self.min_ms.map(|v| v.to_string()).unwrap_or_default(),
+        );
+        set(
+            "maxMs",
+            self.max_ms.map(|v| v.to_string()).unwrap_or_default(),
+        );
         set("attr", format_attrs(&self.attrs));
-        set("view", if self.view_traces { "traces".into() } else { String::new() });
-        set("page", if self.page > 0 { self.page.to_string() } else { String::new() });
+        set(
+            "view",
+            if self.view_traces {
+                "traces".into()
+            } else {
+                String::new()
+            },
+        );
+        set(
+            "page",
+            if self.page > 0 {
+                self.page.to_string()
+            } else {
+                String::new()
+            },
+        );
     }
 }
 
@@ -244,7 +283,14 @@ impl LogFilters {
         set("q", self.body.clone());
         set("trace", self.trace_id.clone());
         set("attr", format_attrs(&self.attrs));
-        set("page", if self.page > 0 { self.page.to_string() } else { String::new() });
+        set(
+            "page",
+            if self.page > 0 {
+                self.page.to_string()
+            } else {
+                String::new()
+            },
+        );
     }
 }
 
@@ -269,7 +315,10 @@ pub fn parse_attrs(s: &str) -> Vec<(String, String)> {
 }
 
 pub fn format_attrs(a: &[(String, String)]) -> String {
-    a.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+    a.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

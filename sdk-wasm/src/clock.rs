@@ -13,7 +13,9 @@ pub trait Clock {
 /// Converts an OpenTelemetry API `SystemTime` into epoch nanoseconds.
 /// Pure arithmetic: never calls `SystemTime::now`, so it is safe on wasm.
 pub fn system_time_to_ns(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 /// The inverse of [`system_time_to_ns`].

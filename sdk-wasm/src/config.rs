@@ -18,7 +18,11 @@ use crate::trace::{BatchConfig, Sampler};
 /// fractional) gets a precise message from validation instead of a generic type error.
 /// `propagateTraceHeaderCorsUrls` (strings and RegExps) is read by the JS glue directly.
 #[derive(Clone, Debug, Default)]
-#[cfg_attr(test, derive(serde::Deserialize), serde(rename_all = "camelCase", default))]
+#[cfg_attr(
+    test,
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 pub struct RawConfig {
     pub service_name: Option<String>,
     pub service_version: Option<String>,
@@ -140,7 +144,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(field: &'static str, reason: &str) -> Self {
-        ConfigError { field, reason: reason.into() }
+        ConfigError {
+            field,
+            reason: reason.into(),
+        }
     }
 
     /// `invalid config: <field>: <reason>` (built without `format!` to keep it out of the wasm).
@@ -164,7 +171,13 @@ fn err(field: &'static str, reason: &str) -> ConfigError {
 }
 
 /// A whole number in `min..=max`, or the default.
-fn whole(field: &'static str, v: Option<f64>, default: u32, min: u32, max: u32) -> Result<u32, ConfigError> {
+fn whole(
+    field: &'static str,
+    v: Option<f64>,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
     match v {
         None => Ok(default),
         Some(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(x as u32),
@@ -188,7 +201,13 @@ fn http_url(field: &'static str, v: &str, base: &str) -> Result<String, ConfigEr
         return Err(err(field, "is not a URL (contains a space)"));
     }
     match resolve(trimmed, base) {
-        Some(r) if r.origin.as_ref().is_some_and(|o| o.scheme == "http" || o.scheme == "https") => Ok(r.href),
+        Some(r)
+            if r.origin
+                .as_ref()
+                .is_some_and(|o| o.scheme == "http" || o.scheme == "https") =>
+        {
+            Ok(r.href)
+        }
         _ => Err(err(field, "is not an http(s) URL")),
     }
 }
@@ -206,7 +225,11 @@ impl RawConfig {
         if service_name.trim().is_empty() {
             return Err(err("serviceName", "must be a non-empty string"));
         }
-        let endpoint = http_url("endpoint", self.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT), document_url)?;
+        let endpoint = http_url(
+            "endpoint",
+            self.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
+            document_url,
+        )?;
         let traces_url = match &self.traces_endpoint {
             Some(u) => http_url("tracesEndpoint", u, document_url)?,
             None => join_path(&endpoint, "/v1/traces"),
@@ -231,21 +254,50 @@ impl RawConfig {
         };
         let headers = self.headers.unwrap_or_default();
         for (k, _) in &headers {
-            if k.is_empty() || !k.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)) {
+            if k.is_empty()
+                || !k
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
+            {
                 return Err(err("headers", "header names must be HTTP tokens"));
             }
         }
-        let max_queue_size = whole("maxQueueSize", self.max_queue_size, 2048, 1, 1_000_000)? as usize;
-        let max_export_batch_size = whole("maxExportBatchSize", self.max_export_batch_size, 512, 1, 1_000_000)? as usize;
+        let max_queue_size =
+            whole("maxQueueSize", self.max_queue_size, 2048, 1, 1_000_000)? as usize;
+        let max_export_batch_size = whole(
+            "maxExportBatchSize",
+            self.max_export_batch_size,
+            512,
+            1,
+            1_000_000,
+        )? as usize;
         if max_export_batch_size > max_queue_size {
             return Err(err("maxExportBatchSize", "must not exceed maxQueueSize"));
         }
         let batch = BatchConfig {
             max_queue_size,
             max_export_batch_size,
-            scheduled_delay_ms: whole("scheduledDelayMs", self.scheduled_delay_ms, 5000, 0, 3_600_000)?,
-            export_timeout_ms: whole("exportTimeoutMs", self.export_timeout_ms, 30000, 1, 3_600_000)?,
-            max_concurrent_exports: whole("maxConcurrentExports", self.max_concurrent_exports, 30, 1, 1000)? as usize,
+            scheduled_delay_ms: whole(
+                "scheduledDelayMs",
+                self.scheduled_delay_ms,
+                5000,
+                0,
+                3_600_000,
+            )?,
+            export_timeout_ms: whole(
+                "exportTimeoutMs",
+                self.export_timeout_ms,
+                30000,
+                1,
+                3_600_000,
+            )?,
+            max_concurrent_exports: whole(
+                "maxConcurrentExports",
+                self.max_concurrent_exports,
+                30,
+                1,
+                1000,
+            )? as usize,
             max_batch_bytes: crate::trace::batch::MAX_BATCH_BYTES,
         };
         let ratio = match self.sampler_ratio {
@@ -267,11 +319,22 @@ impl RawConfig {
         let metrics_temporality = match self.metrics_temporality.as_deref() {
             None | Some("cumulative") => Temporality::Cumulative,
             Some("delta") => Temporality::Delta,
-            Some(_) => return Err(err("metricsTemporality", "must be \"cumulative\" or \"delta\"")),
+            Some(_) => {
+                return Err(err(
+                    "metricsTemporality",
+                    "must be \"cumulative\" or \"delta\"",
+                ))
+            }
         };
         let session = match self.session {
             Some(s) if !s.enabled => None,
-            s => Some(s.unwrap_or(RawSession { enabled: true, ..Default::default() }).validate()?),
+            s => Some(
+                s.unwrap_or(RawSession {
+                    enabled: true,
+                    ..Default::default()
+                })
+                .validate()?,
+            ),
         };
         // The user's names are added to the defaults, never replace them.
         let mut redact_query_params = crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES);
@@ -285,8 +348,20 @@ impl RawConfig {
             Some(true) => {
                 let d = OfflineLimits::default();
                 Some(OfflineLimits {
-                    max_bytes: whole("offline.maxBytes", self.offline_max_bytes, d.max_bytes, 1024, 1 << 30)?,
-                    max_age_ms: whole("offline.maxAgeMs", self.offline_max_age_ms, d.max_age_ms, 1000, 30 * 86_400_000)?,
+                    max_bytes: whole(
+                        "offline.maxBytes",
+                        self.offline_max_bytes,
+                        d.max_bytes,
+                        1024,
+                        1 << 30,
+                    )?,
+                    max_age_ms: whole(
+                        "offline.maxAgeMs",
+                        self.offline_max_age_ms,
+                        d.max_age_ms,
+                        1000,
+                        30 * 86_400_000,
+                    )?,
                 })
             }
             _ => None,
@@ -314,7 +389,13 @@ impl RawConfig {
             timeout_ms: whole("timeoutMs", self.timeout_ms, 10_000, 1, 3_600_000)?,
             batch,
             sampler,
-            metrics_interval_ms: whole("metricsIntervalMs", self.metrics_interval_ms, 30_000, 0, 86_400_000)?,
+            metrics_interval_ms: whole(
+                "metricsIntervalMs",
+                self.metrics_interval_ms,
+                30_000,
+                0,
+                86_400_000,
+            )?,
             metrics_temporality,
             flush_on_page_hide: self.flush_on_page_hide.unwrap_or(true),
             max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
@@ -329,12 +410,29 @@ impl RawSession {
             None | Some("localStorage") => SessionStorage::Local,
             Some("sessionStorage") => SessionStorage::Session,
             Some("none") => SessionStorage::None,
-            Some(_) => return Err(err("session.storage", "must be \"localStorage\", \"sessionStorage\" or \"none\"")),
+            Some(_) => {
+                return Err(err(
+                    "session.storage",
+                    "must be \"localStorage\", \"sessionStorage\" or \"none\"",
+                ))
+            }
         };
         let d = crate::rum::session::Limits::default();
         let limits = crate::rum::session::Limits {
-            inactivity_ms: whole("session.inactivityTimeoutMs", self.inactivity_timeout_ms, d.inactivity_ms as u32, 1, 604_800_000)? as u64,
-            max_duration_ms: whole("session.maxDurationMs", self.max_duration_ms, d.max_duration_ms as u32, 1, 604_800_000)? as u64,
+            inactivity_ms: whole(
+                "session.inactivityTimeoutMs",
+                self.inactivity_timeout_ms,
+                d.inactivity_ms as u32,
+                1,
+                604_800_000,
+            )? as u64,
+            max_duration_ms: whole(
+                "session.maxDurationMs",
+                self.max_duration_ms,
+                d.max_duration_ms as u32,
+                1,
+                604_800_000,
+            )? as u64,
         };
         Ok(SessionConfig { storage, limits })
     }
@@ -375,43 +473,113 @@ mod tests {
         assert_eq!(c.compression, Compression::None);
         assert_eq!(c.batch, BatchConfig::default());
         assert_eq!(c.sampler, Sampler::AlwaysOn);
-        assert_eq!((c.timeout_ms, c.metrics_interval_ms, c.max_retries), (10_000, 30_000, 5));
+        assert_eq!(
+            (c.timeout_ms, c.metrics_interval_ms, c.max_retries),
+            (10_000, 30_000, 5)
+        );
         assert_eq!(c.metrics_temporality, Temporality::Cumulative);
         assert!(c.flush_on_page_hide);
         let s = c.session.expect("sessions are on by default");
-        assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::Local, 900_000, 14_400_000));
+        assert_eq!(
+            (s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms),
+            (SessionStorage::Local, 900_000, 14_400_000)
+        );
         assert!(c.redact_query_params.iter().any(|n| n == "access_token"));
         assert!(c.redact_query_params.iter().any(|n| n == "email"));
         assert_eq!(c.attribute_value_length_limit, 4096);
-        assert_eq!(c.offline, None, "the core's offline buffer is off unless asked for");
+        assert_eq!(
+            c.offline, None,
+            "the core's offline buffer is off unless asked for"
+        );
     }
 
     #[test]
     fn session_and_redaction_settings() {
-        let with = |session: RawSession| RawConfig { session: Some(session), ..raw(r#"{"serviceName":"s"}"#) }.validate(PAGE);
-        assert_eq!(with(RawSession::default()).unwrap().session, None, "session: false");
-        let c = with(RawSession { enabled: true, storage: Some("none".into()), inactivity_timeout_ms: Some(1000.0), max_duration_ms: Some(5000.0) }).unwrap();
+        let with = |session: RawSession| {
+            RawConfig {
+                session: Some(session),
+                ..raw(r#"{"serviceName":"s"}"#)
+            }
+            .validate(PAGE)
+        };
+        assert_eq!(
+            with(RawSession::default()).unwrap().session,
+            None,
+            "session: false"
+        );
+        let c = with(RawSession {
+            enabled: true,
+            storage: Some("none".into()),
+            inactivity_timeout_ms: Some(1000.0),
+            max_duration_ms: Some(5000.0),
+        })
+        .unwrap();
         let s = c.session.unwrap();
-        assert_eq!((s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms), (SessionStorage::None, 1000, 5000));
-        let e = with(RawSession { enabled: true, storage: Some("cookie".into()), ..Default::default() }).unwrap_err();
+        assert_eq!(
+            (s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms),
+            (SessionStorage::None, 1000, 5000)
+        );
+        let e = with(RawSession {
+            enabled: true,
+            storage: Some("cookie".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert_eq!(e.to_string(), "invalid config: session.storage: must be \"localStorage\", \"sessionStorage\" or \"none\"");
-        let e = with(RawSession { enabled: true, inactivity_timeout_ms: Some(-5.0), ..Default::default() }).unwrap_err();
+        let e = with(RawSession {
+            enabled: true,
+            inactivity_timeout_ms: Some(-5.0),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert_eq!(e.field, "session.inactivityTimeoutMs");
-        let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#).validate(PAGE).unwrap();
-        assert!(c.redact_query_params.iter().any(|n| n == "uid"), "a listed name is added");
-        assert!(c.redact_query_params.iter().any(|n| n == "token"), "the defaults stay");
+        let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#)
+            .validate(PAGE)
+            .unwrap();
+        assert!(
+            c.redact_query_params.iter().any(|n| n == "uid"),
+            "a listed name is added"
+        );
+        assert!(
+            c.redact_query_params.iter().any(|n| n == "token"),
+            "the defaults stay"
+        );
         assert!(c.redact_query_params.iter().all(|n| !n.is_empty()));
     }
 
     #[test]
     fn offline_buffer_bounds() {
-        let c = raw(r#"{"serviceName":"s","offline":true}"#).validate(PAGE).unwrap();
+        let c = raw(r#"{"serviceName":"s","offline":true}"#)
+            .validate(PAGE)
+            .unwrap();
         assert_eq!(c.offline, Some(OfflineLimits::default()));
-        let c = raw(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":2048,"offlineMaxAgeMs":60000}"#).validate(PAGE).unwrap();
-        assert_eq!(c.offline, Some(OfflineLimits { max_bytes: 2048, max_age_ms: 60000 }));
-        assert_eq!(raw(r#"{"serviceName":"s","offline":false,"offlineMaxBytes":1}"#).validate(PAGE).unwrap().offline, None);
-        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":10}"#), "invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824");
-        assert_eq!(error(r#"{"serviceName":"s","offline":true,"offlineMaxAgeMs":-1}"#), "invalid config: offline.maxAgeMs: must be a whole number from 1000 to 2592000000");
+        let c = raw(
+            r#"{"serviceName":"s","offline":true,"offlineMaxBytes":2048,"offlineMaxAgeMs":60000}"#,
+        )
+        .validate(PAGE)
+        .unwrap();
+        assert_eq!(
+            c.offline,
+            Some(OfflineLimits {
+                max_bytes: 2048,
+                max_age_ms: 60000
+            })
+        );
+        assert_eq!(
+            raw(r#"{"serviceName":"s","offline":false,"offlineMaxBytes":1}"#)
+                .validate(PAGE)
+                .unwrap()
+                .offline,
+            None
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":10}"#),
+            "invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","offline":true,"offlineMaxAgeMs":-1}"#),
+            "invalid config: offline.maxAgeMs: must be a whole number from 1000 to 2592000000"
+        );
     }
 
     #[test]
@@ -428,14 +596,23 @@ mod tests {
         )
         .validate(PAGE)
         .unwrap();
-        assert_eq!(c.traces_url, "https://shop.example/otel/v1/traces", "relative endpoints resolve against the page");
+        assert_eq!(
+            c.traces_url, "https://shop.example/otel/v1/traces",
+            "relative endpoints resolve against the page"
+        );
         assert_eq!(c.encoding, Encoding::Json);
         assert_eq!(c.compression, Compression::Gzip);
         assert_eq!(c.headers, vec![("x-api-key".to_string(), "k".to_string())]);
-        assert_eq!(c.resource_attributes[1], ("shard".to_string(), RawAttr::Number(3.0)));
+        assert_eq!(
+            c.resource_attributes[1],
+            ("shard".to_string(), RawAttr::Number(3.0))
+        );
         assert_eq!(c.batch.max_queue_size, 1000);
         assert_eq!(c.batch.scheduled_delay_ms, 30000);
-        assert_eq!(c.sampler, Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(0.5))));
+        assert_eq!(
+            c.sampler,
+            Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(0.5)))
+        );
         assert_eq!(c.metrics_temporality, Temporality::Delta);
         assert!(!c.flush_on_page_hide);
         assert_eq!(c.max_retries, 2);
@@ -443,27 +620,75 @@ mod tests {
         let c = raw(r#"{"serviceName":"s","endpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#).validate(PAGE).unwrap();
         assert_eq!(c.traces_url, "https://t.example/x");
         assert_eq!(c.metrics_url, "http://c:4318/v1/metrics");
-        let c = raw(r#"{"serviceName":"s","logsEndpoint":"/l"}"#).validate(PAGE).unwrap();
+        let c = raw(r#"{"serviceName":"s","logsEndpoint":"/l"}"#)
+            .validate(PAGE)
+            .unwrap();
         assert_eq!(c.logs_url, "https://shop.example/l");
-        assert_eq!(error(r#"{"serviceName":"s","logsEndpoint":"a b"}"#), "invalid config: logsEndpoint: is not a URL (contains a space)");
+        assert_eq!(
+            error(r#"{"serviceName":"s","logsEndpoint":"a b"}"#),
+            "invalid config: logsEndpoint: is not a URL (contains a space)"
+        );
     }
 
     #[test]
     fn errors_name_the_field_and_reason() {
-        assert_eq!(error(r#"{}"#), "invalid config: serviceName: must be a non-empty string");
-        assert_eq!(error(r#"{"serviceName":"  "}"#), "invalid config: serviceName: must be a non-empty string");
-        assert_eq!(error(r#"{"serviceName":"s","endpoint":"not a url"}"#), "invalid config: endpoint: is not a URL (contains a space)");
-        assert_eq!(error(r#"{"serviceName":"s","endpoint":"ftp://x/"}"#), "invalid config: endpoint: is not an http(s) URL");
-        assert_eq!(error(r#"{"serviceName":"s","endpoint":"mailto:x"}"#), "invalid config: endpoint: is not an http(s) URL");
-        assert_eq!(error(r#"{"serviceName":"s","endpoint":""}"#), "invalid config: endpoint: must not be empty");
-        assert_eq!(error(r#"{"serviceName":"s","encoding":"xml"}"#), "invalid config: encoding: must be \"protobuf\" or \"json\"");
-        assert_eq!(error(r#"{"serviceName":"s","compression":"br"}"#), "invalid config: compression: must be \"none\" or \"gzip\"");
-        assert_eq!(error(r#"{"serviceName":"s","maxQueueSize":-1}"#), "invalid config: maxQueueSize: must be a whole number from 1 to 1000000");
-        assert_eq!(error(r#"{"serviceName":"s","timeoutMs":1.5}"#), "invalid config: timeoutMs: must be a whole number from 1 to 3600000");
-        assert_eq!(error(r#"{"serviceName":"s","maxQueueSize":10,"maxExportBatchSize":20}"#), "invalid config: maxExportBatchSize: must not exceed maxQueueSize");
-        assert_eq!(error(r#"{"serviceName":"s","samplerRatio":2}"#), "invalid config: samplerRatio: must be a number from 0 to 1");
-        assert!(error(r#"{"serviceName":"s","sampler":"sometimes"}"#).starts_with("invalid config: sampler: must be"));
-        assert_eq!(error(r#"{"serviceName":"s","metricsTemporality":"x"}"#), "invalid config: metricsTemporality: must be \"cumulative\" or \"delta\"");
-        assert_eq!(error(r#"{"serviceName":"s","headers":{"bad header":"x"}}"#), "invalid config: headers: header names must be HTTP tokens");
+        assert_eq!(
+            error(r#"{}"#),
+            "invalid config: serviceName: must be a non-empty string"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"  "}"#),
+            "invalid config: serviceName: must be a non-empty string"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","endpoint":"not a url"}"#),
+            "invalid config: endpoint: is not a URL (contains a space)"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","endpoint":"ftp://x/"}"#),
+            "invalid config: endpoint: is not an http(s) URL"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","endpoint":"mailto:x"}"#),
+            "invalid config: endpoint: is not an http(s) URL"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","endpoint":""}"#),
+            "invalid config: endpoint: must not be empty"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","encoding":"xml"}"#),
+            "invalid config: encoding: must be \"protobuf\" or \"json\""
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","compression":"br"}"#),
+            "invalid config: compression: must be \"none\" or \"gzip\""
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","maxQueueSize":-1}"#),
+            "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","timeoutMs":1.5}"#),
+            "invalid config: timeoutMs: must be a whole number from 1 to 3600000"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","maxQueueSize":10,"maxExportBatchSize":20}"#),
+            "invalid config: maxExportBatchSize: must not exceed maxQueueSize"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","samplerRatio":2}"#),
+            "invalid config: samplerRatio: must be a number from 0 to 1"
+        );
+        assert!(error(r#"{"serviceName":"s","sampler":"sometimes"}"#)
+            .starts_with("invalid config: sampler: must be"));
+        assert_eq!(
+            error(r#"{"serviceName":"s","metricsTemporality":"x"}"#),
+            "invalid config: metricsTemporality: must be \"cumulative\" or \"delta\""
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","headers":{"bad header":"x"}}"#),
+            "invalid config: headers: header names must be HTTP tokens"
+        );
     }
 }

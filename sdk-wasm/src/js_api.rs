@@ -39,7 +39,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use js_sys::{Array, Object, Promise};
-use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId};
+use opentelemetry::trace::{
+    Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId,
+};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
@@ -50,28 +52,51 @@ use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
 use crate::web::clock::ms_to_ns;
 use crate::web::js::{self, get, set};
 use crate::web::local::LocalOnly;
-use crate::web::rum::attribute_value;
 use crate::web::regexp::JsRegExp;
+use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;
 
 /// Starts the SDK. See the module docs for the config fields.
 #[wasm_bindgen]
 pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let fail = |e: ConfigError| JsError::new(&e.message());
-    let cfg = raw_config(&config).map_err(fail)?.validate(&js::document_url()).map_err(fail)?;
-    let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls")).map_err(|e| JsError::new(&e))?;
+    let cfg = raw_config(&config)
+        .map_err(fail)?
+        .validate(&js::document_url())
+        .map_err(fail)?;
+    let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls"))
+        .map_err(|e| JsError::new(&e))?;
     let scrub = match get(&config, "scrubAttributes") {
         v if v.is_undefined() || v.is_null() => None,
-        v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?),
+        v => Some(
+            v.dyn_into::<js_sys::Function>()
+                .map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?,
+        ),
     };
     // Checked before anything starts, so a bad section leaves nothing running.
     let instrumentations = instrumentations_config(&config)?;
     let baggage_keys = match get(&config, "baggageKeys") {
         v if v.is_undefined() || v.is_null() => Vec::new(),
-        v if Array::is_array(&v) => Array::from(&v).iter().map(|k| k.as_string()).collect::<Option<Vec<_>>>().ok_or_else(|| JsError::new("invalid config: baggageKeys: must be an array of strings"))?,
-        _ => return Err(JsError::new("invalid config: baggageKeys: must be an array of strings")),
+        v if Array::is_array(&v) => Array::from(&v)
+            .iter()
+            .map(|k| k.as_string())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                JsError::new("invalid config: baggageKeys: must be an array of strings")
+            })?,
+        _ => {
+            return Err(JsError::new(
+                "invalid config: baggageKeys: must be an array of strings",
+            ))
+        }
     };
-    let sdk = Running::start(cfg, patterns, scrub, get(&config, "requireConsent").is_truthy()).map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    let sdk = Running::start(
+        cfg,
+        patterns,
+        scrub,
+        get(&config, "requireConsent").is_truthy(),
+    )
+    .map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
     if let Some(v) = instrumentations {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
@@ -79,7 +104,12 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
-    sdk.start_rum(crate::web::rum_signals::Options { vitals: on("webVitals"), errors: on("errors"), long_tasks: on("longTasks"), console: on("captureConsole") });
+    sdk.start_rum(crate::web::rum_signals::Options {
+        vitals: on("webVitals"),
+        errors: on("errors"),
+        long_tasks: on("longTasks"),
+        console: on("captureConsole"),
+    });
     Ok(Sdk(sdk))
 }
 
@@ -89,7 +119,10 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
 /// cannot run (no `window.performance`, e.g. Node).
 fn instrumentations_config(config: &JsValue) -> Result<Option<JsValue>, JsError> {
     let v = get(config, "instrumentations");
-    if !v.is_truthy() || js::global_get("performance").is_undefined() || js::global_get("document").is_undefined() {
+    if !v.is_truthy()
+        || js::global_get("performance").is_undefined()
+        || js::global_get("document").is_undefined()
+    {
         return Ok(None);
     }
     let v = if v.is_object() { v } else { JsValue::UNDEFINED };
@@ -116,28 +149,40 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
     let field = |k: &'static str| Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null());
     let string = |k: &'static str| match field(k) {
         None => Ok(None),
-        Some(x) => x.as_string().map(Some).ok_or_else(|| ConfigError::new(k, "must be a string")),
+        Some(x) => x
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| ConfigError::new(k, "must be a string")),
     };
     let number = |k: &'static str| match field(k) {
         None => Ok(None),
-        Some(x) => x.as_f64().map(Some).ok_or_else(|| ConfigError::new(k, "must be a number")),
+        Some(x) => x
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| ConfigError::new(k, "must be a number")),
     };
     let entries = |k: &'static str| -> Result<Vec<(String, JsValue)>, ConfigError> {
         match field(k) {
             None => Ok(Vec::new()),
-            Some(x) if x.is_object() && !Array::is_array(&x) => Ok(Object::entries(x.unchecked_ref())
-                .iter()
-                .filter_map(|e| {
-                    let e = Array::from(&e);
-                    Some((e.get(0).as_string()?, e.get(1)))
-                })
-                .collect()),
+            Some(x) if x.is_object() && !Array::is_array(&x) => {
+                Ok(Object::entries(x.unchecked_ref())
+                    .iter()
+                    .filter_map(|e| {
+                        let e = Array::from(&e);
+                        Some((e.get(0).as_string()?, e.get(1)))
+                    })
+                    .collect())
+            }
             Some(_) => Err(ConfigError::new(k, "must be an object")),
         }
     };
     let headers = entries("headers")?
         .into_iter()
-        .map(|(k, x)| x.as_string().map(|s| (k, s)).ok_or_else(|| ConfigError::new("headers", "values must be strings")))
+        .map(|(k, x)| {
+            x.as_string()
+                .map(|s| (k, s))
+                .ok_or_else(|| ConfigError::new("headers", "values must be strings"))
+        })
         .collect::<Result<_, _>>()?;
     let resource_attributes = entries("resourceAttributes")?
         .into_iter()
@@ -149,25 +194,38 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
             } else if let Some(b) = x.as_bool() {
                 RawAttr::Bool(b)
             } else {
-                return Err(ConfigError::new("resourceAttributes", "values must be strings, numbers or booleans"));
+                return Err(ConfigError::new(
+                    "resourceAttributes",
+                    "values must be strings, numbers or booleans",
+                ));
             };
             Ok((k, a))
         })
         .collect::<Result<_, _>>()?;
     let session = match field("session") {
         None => None,
-        Some(x) if x.as_bool().is_some() => Some(RawSession { enabled: x.is_truthy(), ..Default::default() }),
+        Some(x) if x.as_bool().is_some() => Some(RawSession {
+            enabled: x.is_truthy(),
+            ..Default::default()
+        }),
         Some(x) if x.is_object() => {
             let sub = |k: &str| Some(get(&x, k)).filter(|v| !v.is_undefined() && !v.is_null());
             let num = |k: &str, field: &'static str| match sub(k) {
                 None => Ok(None),
-                Some(v) => v.as_f64().map(Some).ok_or_else(|| ConfigError::new(field, "must be a number")),
+                Some(v) => v
+                    .as_f64()
+                    .map(Some)
+                    .ok_or_else(|| ConfigError::new(field, "must be a number")),
             };
             Some(RawSession {
                 enabled: true,
                 storage: match sub("storage") {
                     None => None,
-                    Some(v) => Some(v.as_string().ok_or_else(|| ConfigError::new("session.storage", "must be a string"))?),
+                    Some(v) => {
+                        Some(v.as_string().ok_or_else(|| {
+                            ConfigError::new("session.storage", "must be a string")
+                        })?)
+                    }
                 },
                 inactivity_timeout_ms: num("inactivityTimeoutMs", "session.inactivityTimeoutMs")?,
                 max_duration_ms: num("maxDurationMs", "session.maxDurationMs")?,
@@ -180,27 +238,49 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         Some(x) if Array::is_array(&x) => Some(
             Array::from(&x)
                 .iter()
-                .map(|n| n.as_string().ok_or_else(|| ConfigError::new("redactQueryParams", "must be an array of strings")))
+                .map(|n| {
+                    n.as_string().ok_or_else(|| {
+                        ConfigError::new("redactQueryParams", "must be an array of strings")
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
-        Some(_) => return Err(ConfigError::new("redactQueryParams", "must be an array of strings")),
+        Some(_) => {
+            return Err(ConfigError::new(
+                "redactQueryParams",
+                "must be an array of strings",
+            ))
+        }
     };
     let flush = match field("flushOnPageHide") {
         None => None,
-        Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?),
+        Some(x) => Some(
+            x.as_bool()
+                .ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?,
+        ),
     };
     // offline: false/absent (off) | true | { maxBytes?, maxAgeMs? }
     let offline = field("offline");
-    let off_num = |k: &'static str, name: &'static str| match offline.as_ref().map(|o| get(o, k)).filter(|x| !x.is_undefined()) {
+    let off_num = |k: &'static str, name: &'static str| match offline
+        .as_ref()
+        .map(|o| get(o, k))
+        .filter(|x| !x.is_undefined())
+    {
         None => Ok(None),
-        Some(x) => x.as_f64().map(Some).ok_or_else(|| ConfigError::new(name, "must be a number")),
+        Some(x) => x
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| ConfigError::new(name, "must be a number")),
     };
     let offline_max_bytes = off_num("maxBytes", "offline.maxBytes")?;
     let offline_max_age_ms = off_num("maxAgeMs", "offline.maxAgeMs")?;
     let offline = match offline {
         None => None,
         Some(x) if x.is_object() => Some(true),
-        Some(x) => Some(x.as_bool().ok_or_else(|| ConfigError::new("offline", "must be a boolean or an object"))?),
+        Some(x) => Some(
+            x.as_bool()
+                .ok_or_else(|| ConfigError::new("offline", "must be a boolean or an object"))?,
+        ),
     };
     Ok(RawConfig {
         service_name: string("serviceName")?,
@@ -240,7 +320,11 @@ fn cors_patterns(v: &JsValue) -> Result<Vec<UrlPattern>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
-    let items: Vec<JsValue> = if Array::is_array(v) { Array::from(v).iter().collect() } else { vec![v.clone()] };
+    let items: Vec<JsValue> = if Array::is_array(v) {
+        Array::from(v).iter().collect()
+    } else {
+        vec![v.clone()]
+    };
     items
         .into_iter()
         .map(|it| {
@@ -249,7 +333,9 @@ fn cors_patterns(v: &JsValue) -> Result<Vec<UrlPattern>, String> {
             } else if let Ok(re) = it.dyn_into::<js_sys::RegExp>() {
                 Ok(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
             } else {
-                Err(String::from("invalid config: propagateTraceHeaderCorsUrls: must be strings or RegExps"))
+                Err(String::from(
+                    "invalid config: propagateTraceHeaderCorsUrls: must be strings or RegExps",
+                ))
             }
         })
         .collect()
@@ -344,18 +430,26 @@ impl Sdk {
 
     pub fn tracer(&self, name: String, version: Option<String>) -> Tracer {
         use opentelemetry::trace::TracerProvider as _;
-        Tracer(self.0.provider.tracer_with_scope(scope(name, version)), self.0.clone())
+        Tracer(
+            self.0.provider.tracer_with_scope(scope(name, version)),
+            self.0.clone(),
+        )
     }
 
     pub fn meter(&self, name: String, version: Option<String>) -> Meter {
-        Meter { sdk: self.0.clone(), scope: Arc::new(scope(name, version)) }
+        Meter {
+            sdk: self.0.clone(),
+            scope: Arc::new(scope(name, version)),
+        }
     }
 
     /// The auto-instrumentations' current span context (e.g. the click being handled), or
     /// undefined; the TS wrapper uses it as the parent when no JS span is active.
     #[wasm_bindgen(js_name = activeSpanContext)]
     pub fn active_span_context(&self) -> JsValue {
-        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| span_context_to_js(&p.span_context(false)).into())
+        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| {
+            span_context_to_js(&p.span_context(false)).into()
+        })
     }
 
     /// Makes `spanContext` the auto-instrumentations' current context while JS code runs in
@@ -363,7 +457,9 @@ impl Sdk {
     #[wasm_bindgen(js_name = enterContext)]
     pub fn enter_context(&self, span_context: JsValue) -> u32 {
         match span_context_from_js(&span_context) {
-            Some(cx) => crate::instrument::web::enter_parent(crate::instrument::span::Parent::from_span_context(&cx)),
+            Some(cx) => crate::instrument::web::enter_parent(
+                crate::instrument::span::Parent::from_span_context(&cx),
+            ),
             None => crate::instrument::web::current_context(),
         }
     }
@@ -378,11 +474,23 @@ impl Sdk {
     #[wasm_bindgen(js_name = emitLog)]
     pub fn emit_log(&self, name: String, version: Option<String>, record: JsValue) {
         let now = self.0.provider.now_ns();
-        let severity = get(&record, "severityNumber").as_f64().unwrap_or(0.0).clamp(0.0, 24.0) as u8;
+        let severity = get(&record, "severityNumber")
+            .as_f64()
+            .unwrap_or(0.0)
+            .clamp(0.0, 24.0) as u8;
         let body = get(&record, "body");
-        let body = body.as_string().or_else(|| body.as_f64().map(js_number_string)).unwrap_or_default();
+        let body = body
+            .as_string()
+            .or_else(|| body.as_f64().map(js_number_string))
+            .unwrap_or_default();
         let event = get(&record, "eventName").as_string().unwrap_or_default();
-        let mut log = crate::logs::LogRecord::event(Arc::new(scope(name, version)), &event, severity, body, time_ns(&self.0, &get(&record, "timestamp")).unwrap_or(now));
+        let mut log = crate::logs::LogRecord::event(
+            Arc::new(scope(name, version)),
+            &event,
+            severity,
+            body,
+            time_ns(&self.0, &get(&record, "timestamp")).unwrap_or(now),
+        );
         log.observed_ns = now;
         if event.is_empty() {
             log.attributes.clear();
@@ -390,8 +498,10 @@ impl Sdk {
         if let Some(t) = get(&record, "severityText").as_string() {
             log.severity_text = t;
         }
-        log.attributes.extend(attributes(&get(&record, "attributes")));
-        log.trace = crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8));
+        log.attributes
+            .extend(attributes(&get(&record, "attributes")));
+        log.trace = crate::instrument::web::current_parent()
+            .map(|p| (p.trace_id, p.span_id, p.sampled as u8));
         self.0.emit_log(log);
     }
 
@@ -406,7 +516,9 @@ impl Sdk {
     pub fn propagation_headers(&self, url: &str, span_context: JsValue) -> Object {
         let o = Object::new();
         if let Some(cx) = span_context_from_js(&span_context) {
-            for (k, v) in headers_for_url(url, &js::document_url(), &self.0.cors_patterns, &cx, None) {
+            for (k, v) in
+                headers_for_url(url, &js::document_url(), &self.0.cors_patterns, &cx, None)
+            {
                 set(&o, k, &JsValue::from_str(&v));
             }
         }
@@ -444,10 +556,19 @@ impl Tracer {
         if Array::is_array(&links) {
             o.links = Array::from(&links)
                 .iter()
-                .filter_map(|l| Some(Link::new(span_context_from_js(&get(&l, "context"))?, attributes(&get(&l, "attributes")), 0)))
+                .filter_map(|l| {
+                    Some(Link::new(
+                        span_context_from_js(&get(&l, "context"))?,
+                        attributes(&get(&l, "attributes")),
+                        0,
+                    ))
+                })
                 .collect();
         }
-        Span { span: self.0.start_span(o), sdk: self.1.clone() }
+        Span {
+            span: self.0.start_span(o),
+            sdk: self.1.clone(),
+        }
     }
 }
 
@@ -518,8 +639,15 @@ impl Span {
             Some(s) => (None, Some(s), None),
             None => {
                 let code = get(&exception, "code");
-                let ty = get(&exception, "name").as_string().or_else(|| code.as_string()).or_else(|| code.as_f64().map(js_number_string));
-                (ty, get(&exception, "message").as_string(), get(&exception, "stack").as_string())
+                let ty = get(&exception, "name")
+                    .as_string()
+                    .or_else(|| code.as_string())
+                    .or_else(|| code.as_f64().map(js_number_string));
+                (
+                    ty,
+                    get(&exception, "message").as_string(),
+                    get(&exception, "stack").as_string(),
+                )
             }
         };
         self.span.record_exception_at(ty, msg, stack, t);
@@ -573,15 +701,24 @@ impl Meter {
 impl Meter {
     fn create(&self, name: String, kind: InstrumentKind, options: &JsValue) -> Instrument {
         let mut d = InstrumentDescriptor::new(name, kind, self.scope.clone());
-        d.description = get(options, "description").as_string().unwrap_or_default().into();
+        d.description = get(options, "description")
+            .as_string()
+            .unwrap_or_default()
+            .into();
         d.unit = get(options, "unit").as_string().unwrap_or_default().into();
         d.integer = get(options, "valueType").as_f64() == Some(0.0);
         let bounds = get(&get(options, "advice"), "explicitBucketBoundaries");
         if Array::is_array(&bounds) {
-            d.boundaries = Array::from(&bounds).iter().filter_map(|b| b.as_f64()).collect();
+            d.boundaries = Array::from(&bounds)
+                .iter()
+                .filter_map(|b| b.as_f64())
+                .collect();
         }
         let id = self.sdk.metrics.borrow_mut().register(d);
-        Instrument { sdk: self.sdk.clone(), id }
+        Instrument {
+            sdk: self.sdk.clone(),
+            id,
+        }
     }
 }
 
@@ -605,7 +742,10 @@ impl Instrument {
         }
         let now = self.sdk.provider.now_ns();
         let attrs = self.sdk.rum.metric_attributes(attributes(&attrs));
-        self.sdk.metrics.borrow_mut().record(self.id, value, attrs, now);
+        self.sdk
+            .metrics
+            .borrow_mut()
+            .record(self.id, value, attrs, now);
     }
 }
 
@@ -619,7 +759,10 @@ fn changes(obj: &JsValue, prefix: &str) -> Vec<(String, Option<opentelemetry::Va
         .iter()
         .filter_map(|e| {
             let e = Array::from(&e);
-            Some((prefix.to_string() + &e.get(0).as_string()?, attribute_value(&e.get(1))))
+            Some((
+                prefix.to_string() + &e.get(0).as_string()?,
+                attribute_value(&e.get(1)),
+            ))
         })
         .collect()
 }
@@ -633,7 +776,10 @@ fn attributes(obj: &JsValue) -> Vec<KeyValue> {
         .iter()
         .filter_map(|e| {
             let e = Array::from(&e);
-            Some(KeyValue::new(e.get(0).as_string()?, attribute_value(&e.get(1))?))
+            Some(KeyValue::new(
+                e.get(0).as_string()?,
+                attribute_value(&e.get(1))?,
+            ))
         })
         .collect()
 }
@@ -643,7 +789,11 @@ fn time_ns(sdk: &Running, t: &JsValue) -> Option<u64> {
     if let Some(ms) = t.as_f64() {
         // Like OpenTelemetry JS: numbers below timeOrigin are performance.now() readings.
         let origin = sdk.clock.origin_ms();
-        return Some(if ms < origin { sdk.clock.perf_ms_to_ns(ms) } else { ms_to_ns(ms) });
+        return Some(if ms < origin {
+            sdk.clock.perf_ms_to_ns(ms)
+        } else {
+            ms_to_ns(ms)
+        });
     }
     if Array::is_array(t) {
         let a = Array::from(t);
@@ -668,7 +818,9 @@ fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
         let f: js_sys::Function = get(&ts, "serialize").dyn_into().ok()?;
         f.call0(&ts).ok()?.as_string()
     });
-    let trace_state = ts_text.and_then(|t| tracestate::parse(&t)).unwrap_or_default();
+    let trace_state = ts_text
+        .and_then(|t| tracestate::parse(&t))
+        .unwrap_or_default();
     let cx = SpanContext::new(tid, sid, flags, remote, trace_state);
     cx.is_valid().then_some(cx)
 }
@@ -681,7 +833,11 @@ fn span_context_to_js(cx: &SpanContext) -> Object {
     hex.clear();
     crate::propagation::traceparent::push_hex(&mut hex, &cx.span_id().to_bytes());
     set(&o, "spanId", &JsValue::from_str(&hex));
-    set(&o, "traceFlags", &JsValue::from_f64(cx.trace_flags().to_u8() as f64));
+    set(
+        &o,
+        "traceFlags",
+        &JsValue::from_f64(cx.trace_flags().to_u8() as f64),
+    );
     set(&o, "isRemote", &JsValue::from_bool(cx.is_remote()));
     let ts = tracestate::format(cx.trace_state());
     if !ts.is_empty() {

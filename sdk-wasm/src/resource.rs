@@ -41,7 +41,10 @@ impl Resource {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+        self.attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value)
     }
 }
 
@@ -63,11 +66,17 @@ mod tests {
             "shop",
             Some("1.2.3"),
             Some("prod"),
-            vec![KeyValue::new("team", "web"), KeyValue::new("service.version", "9")],
+            vec![
+                KeyValue::new("team", "web"),
+                KeyValue::new("service.version", "9"),
+            ],
         );
         assert_eq!(r.get("service.name"), Some(&Value::from("shop")));
         assert_eq!(r.get("service.version"), Some(&Value::from("9")));
-        assert_eq!(r.get("deployment.environment.name"), Some(&Value::from("prod")));
+        assert_eq!(
+            r.get("deployment.environment.name"),
+            Some(&Value::from("prod"))
+        );
         assert_eq!(r.get("deployment.environment"), Some(&Value::from("prod")));
         assert_eq!(r.get("telemetry.sdk.name"), Some(&Value::from(SDK_NAME)));
         assert_eq!(r.get("team"), Some(&Value::from("web")));

@@ -46,7 +46,8 @@ fn receiver() -> &'static str {
 /// A unique test id, so tests sharing one receiver never see each other's data.
 fn test_id(name: &str) -> String {
     let mut b = [0u8; 4];
-    b.iter_mut().for_each(|x| *x = (js_sys::Math::random() * 256.0) as u8);
+    b.iter_mut()
+        .for_each(|x| *x = (js_sys::Math::random() * 256.0) as u8);
     let mut s = String::from(name);
     s.push('-');
     sdk_wasm::propagation::traceparent::push_hex(&mut s, &b);
@@ -58,22 +59,46 @@ fn get(v: &JsValue, k: &str) -> JsValue {
 }
 
 fn num(v: &JsValue, k: &str) -> f64 {
-    get(v, k).as_f64().unwrap_or_else(|| panic!("{k} is not a number"))
+    get(v, k)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{k} is not a number"))
 }
 
 fn config(extra: &str, id: &str, behaviour: &str) -> JsValue {
     let endpoint = format!("{}/t/{id}{behaviour}", receiver());
-    JSON::parse(&format!(r#"{{"serviceName":"browser-test","endpoint":"{endpoint}"{extra}}}"#)).unwrap()
+    JSON::parse(&format!(
+        r#"{{"serviceName":"browser-test","endpoint":"{endpoint}"{extra}}}"#
+    ))
+    .unwrap()
 }
 
 fn start(extra: &str, id: &str, behaviour: &str) -> Sdk {
-    init(config(extra, id, behaviour)).map_err(JsValue::from).expect("init")
+    init(config(extra, id, behaviour))
+        .map_err(JsValue::from)
+        .expect("init")
 }
 
 async fn fetch_json(url: &str) -> JsValue {
-    let fetch: js_sys::Function = Reflect::get(&js_sys::global(), &"fetch".into()).unwrap().into();
-    let resp = JsFuture::from(fetch.call1(&JsValue::UNDEFINED, &url.into()).unwrap().dyn_into::<js_sys::Promise>().unwrap()).await.unwrap();
-    let text = JsFuture::from(resp.dyn_into::<web_sys::Response>().unwrap().text().unwrap()).await.unwrap();
+    let fetch: js_sys::Function = Reflect::get(&js_sys::global(), &"fetch".into())
+        .unwrap()
+        .into();
+    let resp = JsFuture::from(
+        fetch
+            .call1(&JsValue::UNDEFINED, &url.into())
+            .unwrap()
+            .dyn_into::<js_sys::Promise>()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let text = JsFuture::from(
+        resp.dyn_into::<web_sys::Response>()
+            .unwrap()
+            .text()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     JSON::parse(&text.as_string().unwrap()).unwrap()
 }
 
@@ -114,12 +139,25 @@ async fn spans_arrive_after_flush_in_both_encodings() {
         JsFuture::from(sdk.force_flush()).await.unwrap();
         let r = received(&id).await;
         assert_eq!(num(&r, "spans"), 3.0, "{encoding}");
-        let req = js_sys::Array::from(&get(&r, "requests")).iter().find(|x| get(x, "method") == "POST").unwrap();
-        assert!(get(&req, "error").is_null(), "{encoding}: receiver could not decode");
+        let req = js_sys::Array::from(&get(&r, "requests"))
+            .iter()
+            .find(|x| get(x, "method") == "POST")
+            .unwrap();
+        assert!(
+            get(&req, "error").is_null(),
+            "{encoding}: receiver could not decode"
+        );
         let names = js_sys::Array::from(&get(&req, "spanNames"));
         assert_eq!(names.get(0).as_string().unwrap(), "flush-0");
         let ct = get(&req, "contentType").as_string().unwrap();
-        assert_eq!(ct, if encoding == "json" { "application/json" } else { "application/x-protobuf" });
+        assert_eq!(
+            ct,
+            if encoding == "json" {
+                "application/json"
+            } else {
+                "application/x-protobuf"
+            }
+        );
         let stats = sdk.stats();
         assert_eq!(num(&stats, "spansExported"), 3.0);
         assert_eq!(num(&stats, "spansDropped"), 0.0);
@@ -134,14 +172,25 @@ async fn pagehide_sends_with_keepalive() {
     let spy = install_fetch_spy();
     let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
     make_spans(&sdk, 5, "hide-");
-    assert_eq!(js_sys::Array::from(&get(&spy, "calls")).length(), 0, "nothing sent before the page hides");
+    assert_eq!(
+        js_sys::Array::from(&get(&spy, "calls")).length(),
+        0,
+        "nothing sent before the page hides"
+    );
     dispatch("window", "pagehide");
     let calls = js_sys::Array::from(&get(&spy, "calls"));
     let restore: js_sys::Function = get(&spy, "restore").into();
     restore.call0(&spy).unwrap();
-    assert_eq!(calls.length(), 1, "one export, started synchronously in the pagehide handler");
+    assert_eq!(
+        calls.length(),
+        1,
+        "one export, started synchronously in the pagehide handler"
+    );
     let call = calls.get(0);
-    assert!(get(&call, "url").as_string().unwrap().ends_with("/v1/traces"));
+    assert!(get(&call, "url")
+        .as_string()
+        .unwrap()
+        .ends_with("/v1/traces"));
     assert_eq!(get(&call, "keepalive"), JsValue::TRUE);
     let r = received_until(&id, |r| num(r, "spans") >= 5.0).await;
     assert_eq!(num(&r, "spans"), 5.0);
@@ -152,8 +201,20 @@ async fn pagehide_sends_with_keepalive() {
 
 /// Spans shaped like the fetch instrumentation's (~500 B each as protobuf).
 fn make_fetch_spans(sdk: &Sdk, n: usize) {
-    let tracer = sdk.tracer("@sdk-wasm/instrumentation-fetch".into(), Some("0.1.0".into()));
-    let events = ["fetchStart", "domainLookupStart", "domainLookupEnd", "connectStart", "connectEnd", "requestStart", "responseStart", "responseEnd"];
+    let tracer = sdk.tracer(
+        "@sdk-wasm/instrumentation-fetch".into(),
+        Some("0.1.0".into()),
+    );
+    let events = [
+        "fetchStart",
+        "domainLookupStart",
+        "domainLookupEnd",
+        "connectStart",
+        "connectEnd",
+        "requestStart",
+        "responseStart",
+        "responseEnd",
+    ];
     for i in 0..n {
         let options = JSON::parse(&format!(
             r#"{{"kind":2,"attributes":{{"http.request.method":"GET","url.full":"https://api.example.com/items/{i}?page=2","server.address":"api.example.com","server.port":443,"http.response.status_code":200,"http.response.body.size":1834}}}}"#
@@ -190,33 +251,61 @@ async fn burst_then_hide(extra: &str, name: &str) {
     let gzip = !extra.is_empty();
     let spy = install_fetch_spy();
     // Without session.id (~50 B a span), 200 spans are ~100 KB: the budget arithmetic below.
-    let sdk = start(&(r#","scheduledDelayMs":600000,"session":false"#.to_string() + extra), &id, "");
+    let sdk = start(
+        &(r#","scheduledDelayMs":600000,"session":false"#.to_string() + extra),
+        &id,
+        "",
+    );
     make_fetch_spans(&sdk, 200);
     let before_hide = js_sys::Array::from(&get(&spy, "calls")).length();
     if gzip {
-        assert_eq!(before_hide, 0, "a full batch is being compressed: no request yet");
+        assert_eq!(
+            before_hide, 0,
+            "a full batch is being compressed: no request yet"
+        );
     } else {
-        assert_eq!(before_hide, 1, "~56 KiB queued starts an export before the page hides");
+        assert_eq!(
+            before_hide, 1,
+            "~56 KiB queued starts an export before the page hides"
+        );
     }
     dispatch("window", "pagehide");
     if gzip {
-        assert!(js_sys::Array::from(&get(&spy, "calls")).length() >= 1, "the batch being compressed left at page hide");
+        assert!(
+            js_sys::Array::from(&get(&spy, "calls")).length() >= 1,
+            "the batch being compressed left at page hide"
+        );
     }
     let calls = js_sys::Array::from(&get(&spy, "calls"));
-    assert!(calls.length() > before_hide, "and a chunk fills what is left of the budget");
+    assert!(
+        calls.length() > before_hide,
+        "and a chunk fills what is left of the budget"
+    );
     let restore: js_sys::Function = get(&spy, "restore").into();
     restore.call0(&spy).unwrap();
     let mut total = 0.0;
     for c in calls.iter() {
-        assert_eq!(get(&c, "keepalive"), JsValue::TRUE, "every request outlives the page");
+        assert_eq!(
+            get(&c, "keepalive"),
+            JsValue::TRUE,
+            "every request outlives the page"
+        );
         total += num(&c, "bytes");
     }
-    assert!(total <= 60.0 * 1024.0, "all pending keepalive bodies within the budget: {total}");
+    assert!(
+        total <= 60.0 * 1024.0,
+        "all pending keepalive bodies within the budget: {total}"
+    );
     assert!(calls.length() < 9);
     let stats = sdk.stats();
     let stashed = num(&stats, "spansStashed");
     let sizes: Vec<String> = calls.iter().map(|c| num(&c, "bytes").to_string()).collect();
-    assert!(stashed > 0.0, "the rest is stashed: {:?} {:?}", sizes, JSON::stringify(&stats).unwrap());
+    assert!(
+        stashed > 0.0,
+        "the rest is stashed: {:?} {:?}",
+        sizes,
+        JSON::stringify(&stats).unwrap()
+    );
     assert_eq!(num(&stats, "spansStashDropped"), 0.0);
     assert!(stash_text().is_some());
     web_sys::console::log_1(&format!("200 fetch spans, page hidden: keepalive bodies [{}] B = {total} B, {stashed} spans stashed", sizes.join(", ")).into());
@@ -231,15 +320,25 @@ async fn burst_then_hide(extra: &str, name: &str) {
     assert_eq!(stash_text(), None, "taken out of storage");
     let r = received_until(&id, |r| num(r, "spans") >= 200.0).await;
     assert_eq!(num(&r, "spans"), 200.0, "nothing lost");
-    let posts = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").collect::<Vec<_>>();
-    assert!(posts.iter().all(|p| get(p, "error").is_null()), "every body decodes");
+    let posts = js_sys::Array::from(&get(&r, "requests"))
+        .iter()
+        .filter(|x| get(x, "method") == "POST")
+        .collect::<Vec<_>>();
+    assert!(
+        posts.iter().all(|p| get(p, "error").is_null()),
+        "every body decodes"
+    );
     JsFuture::from(next.force_flush()).await.unwrap();
     assert_eq!(num(&next.stats(), "spansResent"), stashed);
     JsFuture::from(next.shutdown()).await.unwrap();
     sleep(300.0).await;
     assert_eq!(num(&received(&id).await, "spans"), 200.0, "none twice");
     if gzip {
-        assert_eq!(num(&sdk.stats(), "spansExported") + stashed, 200.0, "each span counted once");
+        assert_eq!(
+            num(&sdk.stats(), "spansExported") + stashed,
+            200.0,
+            "each span counted once"
+        );
     }
 }
 
@@ -264,7 +363,10 @@ async fn retries_after_503_then_succeeds() {
     make_spans(&sdk, 4, "retry-");
     JsFuture::from(sdk.force_flush()).await.unwrap();
     let r = received(&id).await;
-    let posts: Vec<JsValue> = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").collect();
+    let posts: Vec<JsValue> = js_sys::Array::from(&get(&r, "requests"))
+        .iter()
+        .filter(|x| get(x, "method") == "POST")
+        .collect();
     assert_eq!(posts.len(), 2);
     assert_eq!(num(&posts[0], "status"), 503.0);
     assert_eq!(num(&posts[1], "status"), 200.0);
@@ -293,7 +395,11 @@ async fn a_failed_export_is_counted_not_retried_on_400() {
 async fn overflow_drops_are_counted() {
     let id = test_id("overflow");
     // One export slot, held for 500 ms by the receiver: 10 go out, 10 wait, 20 are dropped.
-    let sdk = start(r#","maxQueueSize":10,"maxExportBatchSize":10,"maxConcurrentExports":1"#, &id, "/delay500");
+    let sdk = start(
+        r#","maxQueueSize":10,"maxExportBatchSize":10,"maxConcurrentExports":1"#,
+        &id,
+        "/delay500",
+    );
     make_spans(&sdk, 40, "o-");
     let stats = sdk.stats();
     assert_eq!(num(&stats, "spansDropped"), 20.0);
@@ -310,13 +416,20 @@ async fn a_burst_of_5000_spans_loses_none() {
     make_spans(&sdk, 5000, "b");
     let stats = sdk.stats();
     assert_eq!(num(&stats, "spansDropped"), 0.0);
-    assert!(num(&stats, "exportsInFlight") >= 9.0, "full batches left during the burst");
+    assert!(
+        num(&stats, "exportsInFlight") >= 9.0,
+        "full batches left during the burst"
+    );
     assert!(sdk_wasm::web::is_exporting());
     JsFuture::from(sdk.force_flush()).await.unwrap();
     assert!(!sdk_wasm::web::is_exporting());
     let r = received(&id).await;
     assert_eq!(num(&r, "spans"), 5000.0);
-    let bytes: f64 = js_sys::Array::from(&get(&r, "requests")).iter().filter(|x| get(x, "method") == "POST").map(|x| num(&x, "bodySize")).sum();
+    let bytes: f64 = js_sys::Array::from(&get(&r, "requests"))
+        .iter()
+        .filter(|x| get(x, "method") == "POST")
+        .map(|x| num(&x, "bodySize"))
+        .sum();
     web_sys::console::log_1(&format!("protobuf body bytes per span: {:.1}", bytes / 5000.0).into());
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
@@ -329,9 +442,15 @@ async fn gzip_bodies_arrive_decodable() {
     JsFuture::from(sdk.force_flush()).await.unwrap();
     let r = received(&id).await;
     assert_eq!(num(&r, "spans"), 50.0);
-    let req = js_sys::Array::from(&get(&r, "requests")).iter().find(|x| get(x, "method") == "POST").unwrap();
+    let req = js_sys::Array::from(&get(&r, "requests"))
+        .iter()
+        .find(|x| get(x, "method") == "POST")
+        .unwrap();
     assert_eq!(get(&req, "contentEncoding").as_string().unwrap(), "gzip");
-    assert!(num(&req, "bodySize") < num(&req, "decodedSize"), "compressed");
+    assert!(
+        num(&req, "bodySize") < num(&req, "decodedSize"),
+        "compressed"
+    );
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 
@@ -341,7 +460,10 @@ async fn metrics_are_exported() {
     let sdk = start(r#","metricsIntervalMs":0"#, &id, "");
     let meter = sdk.meter("browser-test".into(), None);
     let counter = meter.create_counter("clicks".into(), JsValue::UNDEFINED);
-    let hist = meter.create_histogram("latency".into(), JSON::parse(r#"{"unit":"ms","advice":{"explicitBucketBoundaries":[10,100]}}"#).unwrap());
+    let hist = meter.create_histogram(
+        "latency".into(),
+        JSON::parse(r#"{"unit":"ms","advice":{"explicitBucketBoundaries":[10,100]}}"#).unwrap(),
+    );
     let gauge = meter.create_gauge("memory".into(), JsValue::UNDEFINED);
     let updown = meter.create_up_down_counter("open".into(), JsValue::UNDEFINED);
     counter.add(2.0, JSON::parse(r#"{"button":"buy"}"#).unwrap());
@@ -363,7 +485,9 @@ async fn metrics_go_once_per_page_hide_even_with_gzip() {
     let id = test_id("metrics-hide");
     let spy = install_fetch_spy();
     let sdk = start(r#","metricsIntervalMs":0,"compression":"gzip""#, &id, "");
-    let counter = sdk.meter("browser-test".into(), None).create_counter("clicks".into(), JsValue::UNDEFINED);
+    let counter = sdk
+        .meter("browser-test".into(), None)
+        .create_counter("clicks".into(), JsValue::UNDEFINED);
     counter.add(1.0, JsValue::UNDEFINED);
     dispatch("window", "pagehide");
     counter.add(1.0, JsValue::UNDEFINED);
@@ -371,13 +495,30 @@ async fn metrics_go_once_per_page_hide_even_with_gzip() {
     let calls = js_sys::Array::from(&get(&spy, "calls"));
     let restore: js_sys::Function = get(&spy, "restore").into();
     restore.call0(&spy).unwrap();
-    assert_eq!(calls.length(), 1, "one metrics export, started in the handler");
+    assert_eq!(
+        calls.length(),
+        1,
+        "one metrics export, started in the handler"
+    );
     assert_eq!(get(&calls.get(0), "keepalive"), JsValue::TRUE);
     let r = received_until(&id, |r| num(r, "metrics") >= 1.0).await;
-    assert!(js_sys::Array::from(&get(&r, "requests")).iter().all(|x| get(&x, "contentEncoding").as_string().unwrap_or_default().is_empty()), "sent uncompressed");
+    assert!(
+        js_sys::Array::from(&get(&r, "requests"))
+            .iter()
+            .all(|x| get(&x, "contentEncoding")
+                .as_string()
+                .unwrap_or_default()
+                .is_empty()),
+        "sent uncompressed"
+    );
     dispatch("document", "visibilitychange"); // visible again
     dispatch("window", "pagehide");
-    let metric_posts = |r: &JsValue| js_sys::Array::from(&get(r, "requests")).iter().filter(|x| get(x, "signal") == "metrics" && get(x, "method") == "POST").count();
+    let metric_posts = |r: &JsValue| {
+        js_sys::Array::from(&get(r, "requests"))
+            .iter()
+            .filter(|x| get(x, "signal") == "metrics" && get(x, "method") == "POST")
+            .count()
+    };
     let r = received_until(&id, |r| metric_posts(r) >= 2).await;
     sleep(200.0).await;
     assert_eq!(metric_posts(&r), 2, "the next hide exports again");
@@ -403,18 +544,32 @@ fn bad_config_throws_a_clear_error() {
         ),
     ];
     for (json, message) in cases {
-        let err = init(JSON::parse(json).unwrap()).err().map(JsValue::from).expect("must fail");
+        let err = init(JSON::parse(json).unwrap())
+            .err()
+            .map(JsValue::from)
+            .expect("must fail");
         assert!(err.is_instance_of::<js_sys::Error>(), "a JS Error");
         let got = get(&err, "message").as_string().unwrap();
-        assert!(got.starts_with(message), "{got:?} should start with {message:?}");
+        assert!(
+            got.starts_with(message),
+            "{got:?} should start with {message:?}"
+        );
     }
-    let err = init(JsValue::UNDEFINED).err().map(JsValue::from).expect("must fail");
-    assert_eq!(get(&err, "message").as_string().unwrap(), "invalid config: config: must be an object");
+    let err = init(JsValue::UNDEFINED)
+        .err()
+        .map(JsValue::from)
+        .expect("must fail");
+    assert_eq!(
+        get(&err, "message").as_string().unwrap(),
+        "invalid config: config: must be an object"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn spans_have_ids_times_and_parents() {
-    let sdk = init(config("", &test_id("ids"), "")).map_err(JsValue::from).unwrap();
+    let sdk = init(config("", &test_id("ids"), ""))
+        .map_err(JsValue::from)
+        .unwrap();
     let tracer = sdk.tracer("t".into(), None);
     let mut parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
     let pcx = parent.span_context();
@@ -432,7 +587,11 @@ async fn spans_have_ids_times_and_parents() {
     let h = sdk.propagation_headers("/api/items", ccx.clone().into());
     let tp = get(&h, "traceparent").as_string().unwrap();
     assert!(tp.starts_with("00-") && tp.ends_with("-01"));
-    assert!(get(&sdk.propagation_headers("https://elsewhere.example/x", ccx.into()), "traceparent").is_undefined());
+    assert!(get(
+        &sdk.propagation_headers("https://elsewhere.example/x", ccx.into()),
+        "traceparent"
+    )
+    .is_undefined());
     child.end(JsValue::UNDEFINED);
     assert!(!child.is_recording());
     parent.end(JsValue::UNDEFINED);

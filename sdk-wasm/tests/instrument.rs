@@ -148,7 +148,6 @@ fn method(req: &JsValue) -> String {
     get(req, "method").as_string().unwrap()
 }
 
-
 fn str_attr(s: &SpanRecord, key: &str) -> String {
     match s.get(key) {
         Some(Value::Str(v)) => v.clone(),
@@ -168,7 +167,12 @@ fn by_url<'a>(spans: &'a [SpanRecord], suffix: &str) -> &'a SpanRecord {
         .iter()
         .filter(|s| matches!(s.get("url.full"), Some(Value::Str(u)) if u.ends_with(suffix)))
         .collect();
-    assert_eq!(found.len(), 1, "spans for {suffix}: {:?}", spans.iter().map(|s| s.get("url.full")).collect::<Vec<_>>());
+    assert_eq!(
+        found.len(),
+        1,
+        "spans for {suffix}: {:?}",
+        spans.iter().map(|s| s.get("url.full")).collect::<Vec<_>>()
+    );
     found[0]
 }
 
@@ -229,21 +233,37 @@ async fn fetch_keeps_every_call_shape_and_custom_headers() {
     let reqs = requests("f-shapes").await;
     for n in 1..=7 {
         let p = format!("/t/f-shapes/shape{n}");
-        let r = reqs.iter().find(|r| path(r) == p && method(r) != "OPTIONS").unwrap_or_else(|| panic!("{p}"));
-        assert_eq!(header(r, "x-custom").as_deref(), Some(n.to_string().as_str()), "{p}");
+        let r = reqs
+            .iter()
+            .find(|r| path(r) == p && method(r) != "OPTIONS")
+            .unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(
+            header(r, "x-custom").as_deref(),
+            Some(n.to_string().as_str()),
+            "{p}"
+        );
         let span = by_url(&spans, &p);
         assert_eq!(header(r, "traceparent"), Some(traceparent_of(span)), "{p}");
     }
-    let post = reqs.iter().find(|r| path(r) == "/t/f-shapes/shape6" && method(r) == "POST");
+    let post = reqs
+        .iter()
+        .find(|r| path(r) == "/t/f-shapes/shape6" && method(r) == "POST");
     assert!(post.is_some(), "Request with a body keeps its method");
-    assert_eq!(str_attr(by_url(&spans, "/shape6"), "http.request.method"), "POST");
+    assert_eq!(
+        str_attr(by_url(&spans, "/shape6"), "http.request.method"),
+        "POST"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn fetch_does_not_replace_an_existing_traceparent() {
     let sink = setup(JsValue::UNDEFINED);
     let mine = "00-11111111111111111111111111111111-2222222222222222-01";
-    wait(fetch_with_traceparent(&format!("{}/t/f-own-tp/x", allowed()), mine)).await;
+    wait(fetch_with_traceparent(
+        &format!("{}/t/f-own-tp/x", allowed()),
+        mine,
+    ))
+    .await;
     teardown(&sink);
     let reqs = requests("f-own-tp").await;
     let r = reqs.iter().find(|r| method(r) == "GET").unwrap();
@@ -253,31 +273,56 @@ async fn fetch_does_not_replace_an_existing_traceparent() {
 #[wasm_bindgen_test]
 async fn cross_origin_not_allowed_gets_no_header_and_no_preflight() {
     let sink = setup(JsValue::UNDEFINED);
-    wait(fetch_text(&format!("{}/t/f-cors/other", other()), JsValue::UNDEFINED)).await;
-    wait(fetch_text(&format!("{}/t/f-cors/allowed", allowed()), JsValue::UNDEFINED)).await;
+    wait(fetch_text(
+        &format!("{}/t/f-cors/other", other()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    wait(fetch_text(
+        &format!("{}/t/f-cors/allowed", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     let spans = teardown(&sink);
     assert_eq!(spans.len(), 2);
     let other_span = by_url(&spans, "/other");
     assert_eq!(str_attr(other_span, "server.address"), "localhost");
     let reqs = requests("f-cors").await;
-    let to_other: Vec<_> = reqs.iter().filter(|r| path(r) == "/t/f-cors/other").collect();
+    let to_other: Vec<_> = reqs
+        .iter()
+        .filter(|r| path(r) == "/t/f-cors/other")
+        .collect();
     assert_eq!(to_other.len(), 1, "no preflight for the origin not allowed");
     assert_eq!(method(to_other[0]), "GET");
     assert_eq!(header(to_other[0], "traceparent"), None);
     // The allowed origin gets the header, which makes the browser preflight.
-    let to_allowed: Vec<String> = reqs.iter().filter(|r| path(r) == "/t/f-cors/allowed").map(method).collect();
+    let to_allowed: Vec<String> = reqs
+        .iter()
+        .filter(|r| path(r) == "/t/f-cors/allowed")
+        .map(method)
+        .collect();
     assert_eq!(to_allowed, ["OPTIONS", "GET"]);
     let pre = reqs.iter().find(|r| method(r) == "OPTIONS").unwrap();
-    assert_eq!(header(pre, "access-control-request-headers").as_deref(), Some("traceparent"));
+    assert_eq!(
+        header(pre, "access-control-request-headers").as_deref(),
+        Some("traceparent")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn cors_urls_accept_exact_strings() {
     let exact = format!("{}/t/f-exact/this", other());
-    let cfg = config("", obj(&[("propagateTraceHeaderCorsUrls", JsValue::from_str(&exact))]));
+    let cfg = config(
+        "",
+        obj(&[("propagateTraceHeaderCorsUrls", JsValue::from_str(&exact))]),
+    );
     let sink = setup_with(cfg);
     wait(fetch_text(&exact, JsValue::UNDEFINED)).await;
-    wait(fetch_text(&format!("{exact}?not-exact"), JsValue::UNDEFINED)).await;
+    wait(fetch_text(
+        &format!("{exact}?not-exact"),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     teardown(&sink);
     let reqs = requests("f-exact").await;
     let gets: Vec<_> = reqs.iter().filter(|r| method(r) == "GET").collect();
@@ -289,12 +334,24 @@ async fn cors_urls_accept_exact_strings() {
 async fn fetch_status_codes_and_methods() {
     let sink = setup(JsValue::UNDEFINED);
     for code in [204, 205, 304, 404, 500] {
-        wait(response_shape(&format!("{}/t/f-status/status/{code}", allowed()), JsValue::UNDEFINED)).await;
+        wait(response_shape(
+            &format!("{}/t/f-status/status/{code}", allowed()),
+            JsValue::UNDEFINED,
+        ))
+        .await;
     }
     let query = obj(&[("method", "QUERY".into())]);
-    wait(response_shape(&format!("{}/t/f-status/query", allowed()), query)).await;
+    wait(response_shape(
+        &format!("{}/t/f-status/query", allowed()),
+        query,
+    ))
+    .await;
     let purge = obj(&[("method", "PURGE".into())]);
-    wait(response_shape(&format!("{}/t/f-status/purge", allowed()), purge)).await;
+    wait(response_shape(
+        &format!("{}/t/f-status/purge", allowed()),
+        purge,
+    ))
+    .await;
     let spans = teardown(&sink);
     for code in [204, 205, 304] {
         let s = by_url(&spans, &format!("/status/{code}"));
@@ -316,7 +373,11 @@ async fn fetch_status_codes_and_methods() {
 #[wasm_bindgen_test]
 async fn fetch_network_error_and_abort_reject_as_before() {
     let sink = setup(JsValue::UNDEFINED);
-    let err = wait(fetch_error(&format!("{}/t/f-err/reset", allowed()), JsValue::UNDEFINED)).await;
+    let err = wait(fetch_error(
+        &format!("{}/t/f-err/reset", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(err.as_string().unwrap(), "TypeError");
     let aborted = wait(fetch_aborted(&format!("{}/t/f-err/slow/2000", allowed()))).await;
     assert_eq!(aborted.as_string().unwrap(), "AbortError");
@@ -346,32 +407,63 @@ async fn a_throw_inside_the_sdk_is_contained_and_counted() {
 #[wasm_bindgen_test]
 async fn fetch_response_is_untouched() {
     let sink = setup(JsValue::UNDEFINED);
-    let r = wait(response_shape(&format!("{}/t/f-resp/redirect", allowed()), JsValue::UNDEFINED)).await;
+    let r = wait(response_shape(
+        &format!("{}/t/f-resp/redirect", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert!(get(&r, "redirected").as_bool().unwrap());
-    assert!(get(&r, "url").as_string().unwrap().ends_with("/t/f-resp/status/200"));
+    assert!(get(&r, "url")
+        .as_string()
+        .unwrap()
+        .ends_with("/t/f-resp/status/200"));
     assert_eq!(get(&r, "type").as_string().unwrap(), "cors");
-    let j = wait(response_shape(&format!("{}/t/f-resp/json", allowed()), JsValue::UNDEFINED)).await;
+    let j = wait(response_shape(
+        &format!("{}/t/f-resp/json", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert!(!get(&j, "bodyUsed").as_bool().unwrap() && !get(&j, "locked").as_bool().unwrap());
-    assert_eq!(get(&j, "contentType").as_string().unwrap(), "application/json");
+    assert_eq!(
+        get(&j, "contentType").as_string().unwrap(),
+        "application/json"
+    );
     assert!(get(&get(&j, "json"), "ok").as_bool().unwrap());
     assert_eq!(get(&j, "cloneText").as_string().unwrap(), r#"{"ok":true}"#);
     // An opaque (no-cors) request ends exactly as it does without the SDK.
     let no_cors = || obj(&[("mode", "no-cors".into())]);
     let opaque_url = format!("{}/t/f-resp/script", other());
-    let with_sdk = wait(fetch_error(&opaque_url, no_cors())).await.as_string().unwrap();
+    let with_sdk = wait(fetch_error(&opaque_url, no_cors()))
+        .await
+        .as_string()
+        .unwrap();
     web::uninstall();
-    let without = wait(fetch_error(&opaque_url, no_cors())).await.as_string().unwrap();
+    let without = wait(fetch_error(&opaque_url, no_cors()))
+        .await
+        .as_string()
+        .unwrap();
     assert_eq!(with_sdk, without);
     let cfg = config(&allowed(), JsValue::UNDEFINED);
     web::install(&cfg, Box::new(sink.clone())).unwrap();
-    assert!(wait(compile_streaming(&format!("{}/t/f-resp/wasm", allowed()))).await.as_bool().unwrap());
+    assert!(
+        wait(compile_streaming(&format!("{}/t/f-resp/wasm", allowed())))
+            .await
+            .as_bool()
+            .unwrap()
+    );
     let spans = teardown(&sink);
     let opaque = by_url(&spans, "/script");
     if with_sdk.starts_with("resolved") {
         assert!(opaque.get("http.response.status_code").is_none() && opaque.error.is_none());
     }
-    assert_eq!(int_attr(by_url(&spans, "/redirect"), "http.response.status_code"), 200);
-    assert_eq!(int_attr(by_url(&spans, "/wasm"), "http.response.status_code"), 200);
+    assert_eq!(
+        int_attr(by_url(&spans, "/redirect"), "http.response.status_code"),
+        200
+    );
+    assert_eq!(
+        int_attr(by_url(&spans, "/wasm"), "http.response.status_code"),
+        200
+    );
 }
 
 #[wasm_bindgen_test]
@@ -381,11 +473,17 @@ async fn endless_stream_span_ends_at_headers_and_body_is_not_held() {
     let r = wait(read_stream(&url, 20)).await;
     let before = get(&r, "before");
     assert!(!get(&before, "bodyUsed").as_bool().unwrap());
-    assert!(!get(&before, "locked").as_bool().unwrap(), "we never tee or read the body");
+    assert!(
+        !get(&before, "locked").as_bool().unwrap(),
+        "we never tee or read the body"
+    );
     assert!(get(&r, "bytes").as_f64().unwrap() > 0.0);
     // The span ended at the headers, while the body was still streaming.
     let spans = teardown(&sink);
-    assert_eq!(int_attr(by_url(&spans, "/stream"), "http.response.status_code"), 200);
+    assert_eq!(
+        int_attr(by_url(&spans, "/stream"), "http.response.status_code"),
+        200
+    );
     // Cancelling the reader closes the connection: nothing of ours keeps the
     // stream (and its buffered chunks) alive. (js #4888)
     for _ in 0..100 {
@@ -406,22 +504,33 @@ fn init_core(id: &str) -> sdk_wasm::js_api::Sdk {
 
 fn init_core_with(id: &str, extra: &[(&str, JsValue)]) -> sdk_wasm::js_api::Sdk {
     let instr = obj(&[
-        ("ignoreUrls", js_sys::Array::of1(&js_sys::RegExp::new("/_received$", "")).into()),
+        (
+            "ignoreUrls",
+            js_sys::Array::of1(&js_sys::RegExp::new("/_received$", "")).into(),
+        ),
         ("documentLoad", JsValue::FALSE),
     ]);
     let cfg = obj(&[
         ("serviceName", "instr-test".into()),
-        ("endpoint", JsValue::from_str(&format!("{}/t/{id}", allowed()))),
+        (
+            "endpoint",
+            JsValue::from_str(&format!("{}/t/{id}", allowed())),
+        ),
         ("encoding", "json".into()),
         ("scheduledDelayMs", 60000.into()),
         ("metricsIntervalMs", 0.into()),
-        ("propagateTraceHeaderCorsUrls", js_sys::RegExp::new(&format!("^{}", allowed().replace('.', "\\.")), "").into()),
+        (
+            "propagateTraceHeaderCorsUrls",
+            js_sys::RegExp::new(&format!("^{}", allowed().replace('.', "\\.")), "").into(),
+        ),
         ("instrumentations", instr),
     ]);
     for (k, v) in extra {
         Reflect::set(&cfg, &JsValue::from_str(k), v).unwrap();
     }
-    sdk_wasm::js_api::init(cfg).map_err(JsValue::from).expect("init")
+    sdk_wasm::js_api::init(cfg)
+        .map_err(JsValue::from)
+        .expect("init")
 }
 
 async fn shutdown_core(sdk: sdk_wasm::js_api::Sdk) {
@@ -431,7 +540,12 @@ async fn shutdown_core(sdk: sdk_wasm::js_api::Sdk) {
 
 /// Export bodies (OTLP/JSON) the fixture received for test `id`.
 async fn exports(id: &str) -> Vec<String> {
-    requests(id).await.iter().filter(|r| path(r).ends_with("/v1/traces") && method(r) == "POST").map(|r| get(r, "body").as_string().unwrap()).collect()
+    requests(id)
+        .await
+        .iter()
+        .filter(|r| path(r).ends_with("/v1/traces") && method(r) == "POST")
+        .map(|r| get(r, "body").as_string().unwrap())
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -443,14 +557,25 @@ async fn fetch_span_is_not_lost_when_the_page_leaves_right_after() {
     // timing had not been matched yet (js #4683 loses it to a 300 ms timer).
     let mut found = false;
     for _ in 0..100 {
-        if exports("f-leave").await.iter().any(|b| b.contains("/t/f-leave/app")) {
+        if exports("f-leave")
+            .await
+            .iter()
+            .any(|b| b.contains("/t/f-leave/app"))
+        {
             found = true;
             break;
         }
         wait(sleep(20)).await;
     }
     let st = sdk.stats();
-    let dbg = format!("ended {:?} requests {:?} exported {:?} failed {:?} queue {:?}", get(&st, "spansEnded"), get(&st, "exportRequests"), get(&st, "spansExported"), get(&st, "exportFailures"), get(&st, "queueLength"));
+    let dbg = format!(
+        "ended {:?} requests {:?} exported {:?} failed {:?} queue {:?}",
+        get(&st, "spansEnded"),
+        get(&st, "exportRequests"),
+        get(&st, "spansExported"),
+        get(&st, "exportFailures"),
+        get(&st, "queueLength")
+    );
     shutdown_core(sdk).await;
     assert!(found, "the fetch span reached the collector: {dbg}");
 }
@@ -464,38 +589,74 @@ async fn exporter_requests_are_never_traced_even_after_await() {
     wait(exporter_like(&exporter)).await;
     click_on("first");
     wait(exporter_like(&exporter)).await;
-    wait(fetch_text(&format!("{}/t/f-export/app", allowed()), JsValue::UNDEFINED)).await;
+    wait(fetch_text(
+        &format!("{}/t/f-export/app", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     wait(next_task()).await;
     wait(sdk.force_flush()).await;
     wait(sdk.force_flush()).await;
     let bodies = exports("f-export").await;
     shutdown_core(sdk).await;
     let all = bodies.join("\n");
-    assert!(all.contains("/t/f-export/app"), "the app's request is traced");
+    assert!(
+        all.contains("/t/f-export/app"),
+        "the app's request is traced"
+    );
     assert!(all.contains("\"click\""), "the click is traced");
-    assert!(!all.contains("v1/traces"), "no span for any collector request");
+    assert!(
+        !all.contains("v1/traces"),
+        "no span for any collector request"
+    );
     let reqs = requests("f-export").await;
-    let to_collector: Vec<_> = reqs.iter().filter(|r| path(r).ends_with("/v1/traces") && method(r) == "POST").collect();
+    let to_collector: Vec<_> = reqs
+        .iter()
+        .filter(|r| path(r).ends_with("/v1/traces") && method(r) == "POST")
+        .collect();
     assert!(to_collector.len() >= 3);
-    assert!(to_collector.iter().all(|r| header(r, "traceparent").is_none()), "no trace header to the collector");
-    let app = reqs.iter().find(|r| path(r).ends_with("/app") && method(r) == "GET").unwrap();
-    assert!(header(app, "traceparent").is_some(), "the core's CORS rule allows the fixture");
+    assert!(
+        to_collector
+            .iter()
+            .all(|r| header(r, "traceparent").is_none()),
+        "no trace header to the collector"
+    );
+    let app = reqs
+        .iter()
+        .find(|r| path(r).ends_with("/app") && method(r) == "GET")
+        .unwrap();
+    assert!(
+        header(app, "traceparent").is_some(),
+        "the core's CORS rule allows the fixture"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn ignore_urls_give_no_span_and_no_header() {
     let ignored = format!("{}/t/f-ignore/exact", allowed());
-    let patterns = js_sys::Array::of2(&JsValue::from_str(&ignored), &js_sys::RegExp::new("/by-regex", ""));
+    let patterns = js_sys::Array::of2(
+        &JsValue::from_str(&ignored),
+        &js_sys::RegExp::new("/by-regex", ""),
+    );
     let sink = setup(obj(&[("ignoreUrls", patterns.into())]));
     for p in ["exact", "by-regex/1", "kept"] {
-        wait(fetch_text(&format!("{}/t/f-ignore/{p}", allowed()), JsValue::UNDEFINED)).await;
+        wait(fetch_text(
+            &format!("{}/t/f-ignore/{p}", allowed()),
+            JsValue::UNDEFINED,
+        ))
+        .await;
     }
     let spans = teardown(&sink);
     assert_eq!(spans.len(), 1);
     by_url(&spans, "/kept");
     let reqs = requests("f-ignore").await;
     for r in reqs.iter().filter(|r| method(r) == "GET") {
-        assert_eq!(header(r, "traceparent").is_some(), path(r).ends_with("/kept"), "{}", path(r));
+        assert_eq!(
+            header(r, "traceparent").is_some(),
+            path(r).ends_with("/kept"),
+            "{}",
+            path(r)
+        );
     }
 }
 
@@ -518,8 +679,16 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
     let before = stats("hookErrors");
     let init = obj(&[("headers", obj(&[("x-a", "1".into())]))]);
     wait(fetch_text(&format!("{}/t/f-hooks/ok", allowed()), init)).await;
-    let out = wait(fetch_text(&format!("{}/t/f-hooks/boom", allowed()), JsValue::UNDEFINED)).await;
-    assert_eq!(get(&out, "status").as_f64(), Some(200.0), "a throwing hook does not break the request");
+    let out = wait(fetch_text(
+        &format!("{}/t/f-hooks/boom", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(
+        get(&out, "status").as_f64(),
+        Some(200.0),
+        "a throwing hook does not break the request"
+    );
     assert_eq!(stats("hookErrors") - before, 1.0);
     let spans = teardown(&sink);
     let ok = by_url(&spans, "/ok");
@@ -527,7 +696,10 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
     assert_eq!(int_attr(ok, "hook.status"), 200);
     assert!(by_url(&spans, "/boom").get("hook.status").is_none());
     let reqs = requests("f-hooks").await;
-    let r = reqs.iter().find(|r| path(r).ends_with("/ok") && method(r) == "GET").unwrap();
+    let r = reqs
+        .iter()
+        .find(|r| path(r).ends_with("/ok") && method(r) == "GET")
+        .unwrap();
     assert_eq!(header(r, "x-hooked").as_deref(), Some("1"));
     assert!(header(r, "traceparent").is_some());
 }
@@ -536,7 +708,11 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
 async fn disabled_fetch_is_not_wrapped_and_read_only_fetch_is_left_alone() {
     let sink = setup(obj(&[("fetch", JsValue::FALSE)]));
     assert!(fetch_is_native());
-    wait(fetch_text(&format!("{}/t/f-off/x", allowed()), JsValue::UNDEFINED)).await;
+    wait(fetch_text(
+        &format!("{}/t/f-off/x", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert!(teardown(&sink).is_empty());
     let undo = make_fetch_read_only();
     let sink = setup(JsValue::UNDEFINED);
@@ -553,12 +729,24 @@ async fn disabled_fetch_is_not_wrapped_and_read_only_fetch_is_left_alone() {
 async fn ignore_network_events_gives_no_timing_events() {
     let off = obj(&[("ignoreNetworkEvents", JsValue::TRUE)]);
     let sink = setup(obj(&[("fetch", off.clone()), ("xhr", off)]));
-    wait(fetch_text(&format!("{}/t/f-noev/f", allowed()), JsValue::UNDEFINED)).await;
-    wait(xhr("GET", &format!("{}/t/f-noev/x", allowed()), JsValue::UNDEFINED)).await;
+    wait(fetch_text(
+        &format!("{}/t/f-noev/f", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    wait(xhr(
+        "GET",
+        &format!("{}/t/f-noev/x", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     wait(sleep(300)).await;
     let spans = teardown(&sink);
     assert!(by_url(&spans, "/f").events.is_empty());
-    assert_eq!(event_names(by_url(&spans, "/x")), ["open", "send", "loaded"]);
+    assert_eq!(
+        event_names(by_url(&spans, "/x")),
+        ["open", "send", "loaded"]
+    );
 }
 
 // ============================================================ XHR
@@ -570,20 +758,42 @@ fn xhr_opts(pairs: &[(&str, JsValue)]) -> JsValue {
 #[wasm_bindgen_test]
 async fn xhr_get_and_post_async_and_sync() {
     let sink = setup(JsValue::UNDEFINED);
-    for (m, sync) in [("GET", false), ("POST", false), ("GET", true), ("POST", true)] {
+    for (m, sync) in [
+        ("GET", false),
+        ("POST", false),
+        ("GET", true),
+        ("POST", true),
+    ] {
         let url = format!("{}/t/x-basic/{m}-{sync}", allowed());
-        let seen = wait(xhr(m, &url, xhr_opts(&[("sync", sync.into()), ("body", "b".into())]))).await;
+        let seen = wait(xhr(
+            m,
+            &url,
+            xhr_opts(&[("sync", sync.into()), ("body", "b".into())]),
+        ))
+        .await;
         assert_eq!(get(&seen, "status").as_f64(), Some(200.0), "{m} {sync}");
         assert_eq!(get(&seen, "text").as_string().unwrap(), "ok");
-        assert_eq!(get(&seen, "listeners").as_f64(), Some(2.0), "every listener still runs");
+        assert_eq!(
+            get(&seen, "listeners").as_f64(),
+            Some(2.0),
+            "every listener still runs"
+        );
         assert_eq!(get(&seen, "onload").as_f64(), Some(1.0));
         let states = js_sys::Array::from(&get(&seen, "readyStates"));
-        assert!(states.includes(&JsValue::from(4), 0), "onreadystatechange still runs");
+        assert!(
+            states.includes(&JsValue::from(4), 0),
+            "onreadystatechange still runs"
+        );
     }
     wait(sleep(300)).await;
     let spans = teardown(&sink);
     assert_eq!(spans.len(), 4);
-    for (m, sync) in [("GET", false), ("POST", false), ("GET", true), ("POST", true)] {
+    for (m, sync) in [
+        ("GET", false),
+        ("POST", false),
+        ("GET", true),
+        ("POST", true),
+    ] {
         let s = by_url(&spans, &format!("/{m}-{sync}"));
         assert_eq!((s.name.as_str(), s.kind), (m, Kind::Client));
         assert_eq!(s.attributes.len(), 5, "{:?}", s.attributes);
@@ -592,7 +802,10 @@ async fn xhr_get_and_post_async_and_sync() {
         assert_eq!(&names[..2], ["open", "send"], "{names:?}");
         assert!(names.contains(&"loaded"), "{names:?}");
         if !sync {
-            assert!(names.contains(&"responseEnd") && names.contains(&"fetchStart"), "{names:?}");
+            assert!(
+                names.contains(&"responseEnd") && names.contains(&"fetchStart"),
+                "{names:?}"
+            );
         }
     }
     let reqs = requests("x-basic").await;
@@ -607,7 +820,12 @@ async fn xhr_get_and_post_async_and_sync() {
 #[wasm_bindgen_test]
 async fn disabled_xhr_is_not_patched_and_records_nothing() {
     let sink = setup(obj(&[("xhr", obj(&[("enabled", JsValue::FALSE)]))]));
-    let seen = wait(xhr("GET", &format!("{}/t/x-off/x", allowed()), JsValue::UNDEFINED)).await;
+    let seen = wait(xhr(
+        "GET",
+        &format!("{}/t/x-off/x", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(get(&seen, "status").as_f64(), Some(200.0));
     assert!(teardown(&sink).is_empty());
     let reqs = requests("x-off").await;
@@ -618,22 +836,55 @@ async fn disabled_xhr_is_not_patched_and_records_nothing() {
 async fn xhr_failures() {
     let sink = setup(obj(&[(
         "xhr",
-        obj(&[("applyCustomAttributesOnSpan", func("span, xhr", "span.setAttribute('hook.ran', true)"))]),
+        obj(&[(
+            "applyCustomAttributesOnSpan",
+            func("span, xhr", "span.setAttribute('hook.ran', true)"),
+        )]),
     )]));
-    let seen = wait(xhr("GET", &format!("{}/t/x-fail/status/400", allowed()), JsValue::UNDEFINED)).await;
+    let seen = wait(xhr(
+        "GET",
+        &format!("{}/t/x-fail/status/400", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(get(&seen, "status").as_f64(), Some(400.0));
-    let seen = wait(xhr("GET", &format!("{}/t/x-fail/reset", allowed()), JsValue::UNDEFINED)).await;
+    let seen = wait(xhr(
+        "GET",
+        &format!("{}/t/x-fail/reset", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(get(&seen, "event").as_string().unwrap(), "error");
     let opts = xhr_opts(&[("abortAfter", 20.into())]);
-    let seen = wait(xhr("GET", &format!("{}/t/x-fail/slow/2000", allowed()), opts)).await;
+    let seen = wait(xhr(
+        "GET",
+        &format!("{}/t/x-fail/slow/2000", allowed()),
+        opts,
+    ))
+    .await;
     assert_eq!(get(&seen, "event").as_string().unwrap(), "abort");
     let opts = xhr_opts(&[("timeout", 30.into())]);
-    let seen = wait(xhr("GET", &format!("{}/t/x-fail/slow/1500", allowed()), opts)).await;
+    let seen = wait(xhr(
+        "GET",
+        &format!("{}/t/x-fail/slow/1500", allowed()),
+        opts,
+    ))
+    .await;
     assert_eq!(get(&seen, "event").as_string().unwrap(), "timeout");
     let spans = teardown(&sink);
     let s400 = by_url(&spans, "/status/400");
-    assert_eq!((int_attr(s400, "http.response.status_code"), str_attr(s400, "error.type")), (400, "400".into()));
-    assert!(event_names(s400).contains(&"error"), "{:?}", event_names(s400));
+    assert_eq!(
+        (
+            int_attr(s400, "http.response.status_code"),
+            str_attr(s400, "error.type")
+        ),
+        (400, "400".into())
+    );
+    assert!(
+        event_names(s400).contains(&"error"),
+        "{:?}",
+        event_names(s400)
+    );
     let net = by_url(&spans, "/reset");
     assert_eq!(str_attr(net, "error.type"), "error");
     assert!(net.error.is_some() && net.get("http.response.status_code").is_none());
@@ -644,17 +895,35 @@ async fn xhr_failures() {
     let to = by_url(&spans, "/slow/1500");
     assert_eq!(str_attr(to, "error.type"), "timeout");
     assert_eq!(event_names(to), ["open", "send", "timeout"]);
-    assert!(spans.iter().all(|s| s.get("hook.ran") == Some(&Value::Bool(true))), "hook runs for every outcome");
+    assert!(
+        spans
+            .iter()
+            .all(|s| s.get("hook.ran") == Some(&Value::Bool(true))),
+        "hook runs for every outcome"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn xhr_cors_rule_own_header_reuse_and_relative_urls() {
-    let ignore = js_sys::Array::of2(&js_sys::RegExp::new("/_received$", ""), &js_sys::RegExp::new("127\\.0\\.0\\.1:\\d+/ignored", ""));
+    let ignore = js_sys::Array::of2(
+        &js_sys::RegExp::new("/_received$", ""),
+        &js_sys::RegExp::new("127\\.0\\.0\\.1:\\d+/ignored", ""),
+    );
     let sink = setup(obj(&[("ignoreUrls", ignore.into())]));
     // A simple request (no custom header): only a trace header could preflight it.
-    wait(xhr("GET", &format!("{}/t/x-cors/other", other()), xhr_opts(&[("simple", true.into())]))).await;
+    wait(xhr(
+        "GET",
+        &format!("{}/t/x-cors/other", other()),
+        xhr_opts(&[("simple", true.into())]),
+    ))
+    .await;
     let mine = "00-11111111111111111111111111111111-2222222222222222-01";
-    wait(xhr("GET", &format!("{}/t/x-cors/own", allowed()), xhr_opts(&[("traceparent", mine.into())]))).await;
+    wait(xhr(
+        "GET",
+        &format!("{}/t/x-cors/own", allowed()),
+        xhr_opts(&[("traceparent", mine.into())]),
+    ))
+    .await;
     wait(xhr_reused(&format!("{}/t/x-cors/reused", allowed()))).await;
     // Relative to the page: an absolute url.full, and a domain regex matches it.
     let seen = wait(xhr("GET", "/relative-does-not-exist", JsValue::UNDEFINED)).await;
@@ -666,26 +935,62 @@ async fn xhr_cors_rule_own_header_reuse_and_relative_urls() {
     wait(sleep(300)).await;
     let spans = teardown(&sink);
     let rel = by_url(&spans, "/relative-does-not-exist");
-    assert!(event_names(rel).contains(&"responseEnd"), "{:?}", event_names(rel));
-    assert_eq!(str_attr(rel, "url.full"), format!("{page_origin}/relative-does-not-exist"));
-    assert!(page_origin.starts_with("http://127.0.0.1:"), "{page_origin}");
-    assert!(spans.iter().all(|s| !str_attr(s, "url.full").ends_with("/ignored")), "relative URL matched by a domain regex");
-    assert_eq!(spans.iter().filter(|s| str_attr(s, "url.full").contains("/reused?n=")).count(), 2);
+    assert!(
+        event_names(rel).contains(&"responseEnd"),
+        "{:?}",
+        event_names(rel)
+    );
+    assert_eq!(
+        str_attr(rel, "url.full"),
+        format!("{page_origin}/relative-does-not-exist")
+    );
+    assert!(
+        page_origin.starts_with("http://127.0.0.1:"),
+        "{page_origin}"
+    );
+    assert!(
+        spans
+            .iter()
+            .all(|s| !str_attr(s, "url.full").ends_with("/ignored")),
+        "relative URL matched by a domain regex"
+    );
+    assert_eq!(
+        spans
+            .iter()
+            .filter(|s| str_attr(s, "url.full").contains("/reused?n="))
+            .count(),
+        2
+    );
     let reqs = requests("x-cors").await;
-    let to_other: Vec<_> = reqs.iter().filter(|r| path(r) == "/t/x-cors/other").collect();
+    let to_other: Vec<_> = reqs
+        .iter()
+        .filter(|r| path(r) == "/t/x-cors/other")
+        .collect();
     assert_eq!(to_other.len(), 1, "no preflight");
     assert_eq!(header(to_other[0], "traceparent"), None);
-    let own = reqs.iter().find(|r| path(r) == "/t/x-cors/own" && method(r) == "GET").unwrap();
+    let own = reqs
+        .iter()
+        .find(|r| path(r) == "/t/x-cors/own" && method(r) == "GET")
+        .unwrap();
     assert_eq!(header(own, "traceparent").as_deref(), Some(mine));
-    let reused: Vec<_> = reqs.iter().filter(|r| path(r).contains("/reused") && method(r) == "GET").collect();
+    let reused: Vec<_> = reqs
+        .iter()
+        .filter(|r| path(r).contains("/reused") && method(r) == "GET")
+        .collect();
     assert_eq!(reused.len(), 2);
-    assert_ne!(header(reused[0], "traceparent"), header(reused[1], "traceparent"));
+    assert_ne!(
+        header(reused[0], "traceparent"),
+        header(reused[1], "traceparent")
+    );
 }
 
 // ============================================================ interactions
 
 fn interactions(spans: &[SpanRecord]) -> Vec<&SpanRecord> {
-    spans.iter().filter(|s| s.get("event_type").is_some()).collect()
+    spans
+        .iter()
+        .filter(|s| s.get("event_type").is_some())
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -699,13 +1004,24 @@ async fn one_span_per_click_with_target_attributes() {
     wait(next_task()).await;
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
-    assert_eq!(clicks.len(), 3, "no span for disabled targets or non-elements; mousedown not configured");
+    assert_eq!(
+        clicks.len(),
+        3,
+        "no span for disabled targets or non-elements; mousedown not configured"
+    );
     let first = clicks[0];
     assert_eq!((first.name.as_str(), first.kind), ("click", Kind::Internal));
     assert_eq!(str_attr(first, "event_type"), "click");
     assert_eq!(str_attr(first, "target_element"), "BUTTON");
-    assert!(str_attr(first, "target_xpath").ends_with("/section/button[1]"), "{}", str_attr(first, "target_xpath"));
-    assert_eq!(str_attr(first, "url.full"), web_sys::window().unwrap().location().href().unwrap());
+    assert!(
+        str_attr(first, "target_xpath").ends_with("/section/button[1]"),
+        "{}",
+        str_attr(first, "target_xpath")
+    );
+    assert_eq!(
+        str_attr(first, "url.full"),
+        web_sys::window().unwrap().location().href().unwrap()
+    );
     assert_eq!(str_attr(clicks[1], "target_xpath"), r#"//*[@id="go"]"#);
     assert!(str_attr(clicks[2], "target_xpath").ends_with("/section/div/span"));
     assert!(clicks.iter().all(|c| c.end_ns >= c.start_ns));
@@ -729,11 +1045,19 @@ async fn configured_event_names_and_prevent_hook() {
     click_on("id");
     click_on("nested");
     wait(next_task()).await;
-    assert_eq!(stats("hookErrors") - errors, 2.0, "a throwing hook is counted (click and mousedown)");
+    assert_eq!(
+        stats("hookErrors") - errors,
+        2.0,
+        "a throwing hook is counted (click and mousedown)"
+    );
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
     let names: Vec<_> = clicks.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["click", "mousedown", "click", "mousedown"], "#go prevented");
+    assert_eq!(
+        names,
+        ["click", "mousedown", "click", "mousedown"],
+        "#go prevented"
+    );
     assert_eq!(str_attr(clicks[1], "checked"), "mousedown");
 }
 
@@ -747,14 +1071,31 @@ async fn requests_started_in_every_async_way_are_children_of_the_click() {
     assert_eq!(clicks.len(), 1, "one span for three listeners");
     let click = clicks[0];
     let names = [
-        "sync", "slow/30", "after-await", "after-timer-await", "in-then", "in-timeout", "in-raf", "json",
-        "after-json", "in-microtask", "xhr", "after-xhr",
+        "sync",
+        "slow/30",
+        "after-await",
+        "after-timer-await",
+        "in-then",
+        "in-timeout",
+        "in-raf",
+        "json",
+        "after-json",
+        "in-microtask",
+        "xhr",
+        "after-xhr",
     ];
     for n in names {
         let s = by_url(&spans, &format!("/t/ui-async/{n}"));
         assert_eq!(s.trace_id, click.trace_id, "{n} in the click's trace");
-        assert_eq!(s.parent_span_id, Some(click.span_id), "{n} is a child of the click");
-        assert!(s.end_ns <= click.end_ns, "{n}: the click ends after its requests");
+        assert_eq!(
+            s.parent_span_id,
+            Some(click.span_id),
+            "{n} is a child of the click"
+        );
+        assert!(
+            s.end_ns <= click.end_ns,
+            "{n}: the click ends after its requests"
+        );
     }
     // The headers carried the click's trace.
     let reqs = requests("ui-async").await;
@@ -771,7 +1112,12 @@ async fn two_clicks_close_together_keep_their_own_requests() {
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
     assert_eq!(clicks.len(), 2);
-    let by_xpath = |suffix: &str| *clicks.iter().find(|c| str_attr(c, "target_xpath").ends_with(suffix)).unwrap();
+    let by_xpath = |suffix: &str| {
+        *clicks
+            .iter()
+            .find(|c| str_attr(c, "target_xpath").ends_with(suffix))
+            .unwrap()
+    };
     let (a, b) = (by_xpath("/button[1]"), by_xpath(r#""go"]"#));
     for (n, parent) in [("a1", a), ("a2", a), ("b1", b), ("b2", b)] {
         let s = by_url(&spans, &format!("/t/ui-two/{n}"));
@@ -788,7 +1134,11 @@ async fn url_change_during_a_click_renames_it_navigation() {
     let clicks = interactions(&spans);
     assert_eq!(clicks.len(), 2);
     assert_eq!(clicks[0].name, "Navigation: /spa/page?x=1#h");
-    assert!(clicks[1].name.starts_with("Navigation: /") && clicks[1].name.ends_with("#later"), "{}", clicks[1].name);
+    assert!(
+        clicks[1].name.starts_with("Navigation: /") && clicks[1].name.ends_with("#later"),
+        "{}",
+        clicks[1].name
+    );
 }
 
 #[wasm_bindgen_test]
@@ -799,18 +1149,35 @@ async fn listeners_added_before_the_sdk_are_covered() {
     let spans = teardown(&sink);
     let clicks = interactions(&spans);
     assert_eq!(clicks.len(), 1);
-    assert_eq!(by_url(&spans, "/t/ui-early/x").parent_span_id, Some(clicks[0].span_id));
+    assert_eq!(
+        by_url(&spans, "/t/ui-early/x").parent_span_id,
+        Some(clicks[0].span_id)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn interaction_duration_is_capped() {
-    let sink = setup(obj(&[("userInteraction", obj(&[("maxDurationMs", 50.into())]))]));
+    let sink = setup(obj(&[(
+        "userInteraction",
+        obj(&[("maxDurationMs", 50.into())]),
+    )]));
     click_on("first");
     // Work that never ends inside the click's context.
-    let _ = fetch_text(&format!("{}/t/ui-cap/slow/1500", allowed()), JsValue::UNDEFINED);
+    let _ = fetch_text(
+        &format!("{}/t/ui-cap/slow/1500", allowed()),
+        JsValue::UNDEFINED,
+    );
     wait(sleep(200)).await;
-    let clicks: Vec<SpanRecord> = sink.take().into_iter().filter(|s| s.get("event_type").is_some()).collect();
-    assert_eq!(clicks.len(), 1, "ended by the cap while its request is pending");
+    let clicks: Vec<SpanRecord> = sink
+        .take()
+        .into_iter()
+        .filter(|s| s.get("event_type").is_some())
+        .collect();
+    assert_eq!(
+        clicks.len(),
+        1,
+        "ended by the cap while its request is pending"
+    );
     let ms = (clicks[0].end_ns - clicks[0].start_ns) as f64 / 1e6;
     assert!((40.0..1000.0).contains(&ms), "{ms} ms");
     teardown(&sink);
@@ -828,8 +1195,17 @@ async fn document_load_spans_after_load_with_meta_traceparent_once_per_page() {
         obj(&[(
             "applyCustomAttributesOnSpan",
             obj(&[
-                ("documentLoad", func("span", "span.setAttribute('hook.load', 1)")),
-                ("resourceFetch", func("span, entry", "span.setAttribute('hook.initiator', entry.initiatorType)")),
+                (
+                    "documentLoad",
+                    func("span", "span.setAttribute('hook.load', 1)"),
+                ),
+                (
+                    "resourceFetch",
+                    func(
+                        "span, entry",
+                        "span.setAttribute('hook.initiator', entry.initiatorType)",
+                    ),
+                ),
             ]),
         )]),
     )]);
@@ -844,23 +1220,46 @@ async fn document_load_spans_after_load_with_meta_traceparent_once_per_page() {
         wait(sleep(10)).await;
     }
     restore(&remove);
-    let load = spans.iter().find(|s| s.name == "documentLoad").expect("documentLoad");
-    assert_eq!(spans.last().map(|s| s.name.as_str()), Some("documentLoad"), "children first");
+    let load = spans
+        .iter()
+        .find(|s| s.name == "documentLoad")
+        .expect("documentLoad");
+    assert_eq!(
+        spans.last().map(|s| s.name.as_str()),
+        Some("documentLoad"),
+        "children first"
+    );
     assert_eq!(hex(&load.trace_id), "0af7651916cd43dd8448eb211c80319c");
-    assert_eq!(load.parent_span_id.map(|p| hex(&p)).as_deref(), Some("b7ad6b7169203331"));
+    assert_eq!(
+        load.parent_span_id.map(|p| hex(&p)).as_deref(),
+        Some("b7ad6b7169203331")
+    );
     assert_eq!(int_attr(load, "hook.load"), 1);
     assert!(load.get("user_agent.original").is_some());
     let names = event_names(load);
     assert_eq!(names[0], "fetchStart");
-    for n in ["domInteractive", "domContentLoadedEventStart", "domContentLoadedEventEnd", "domComplete", "loadEventStart", "loadEventEnd"] {
+    for n in [
+        "domInteractive",
+        "domContentLoadedEventStart",
+        "domContentLoadedEventEnd",
+        "domComplete",
+        "loadEventStart",
+        "loadEventEnd",
+    ] {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
-    let fetch = spans.iter().find(|s| s.name == "documentFetch").expect("documentFetch");
+    let fetch = spans
+        .iter()
+        .find(|s| s.name == "documentFetch")
+        .expect("documentFetch");
     assert_eq!(fetch.parent_span_id, Some(load.span_id));
     assert_eq!(fetch.trace_id, load.trace_id);
     assert!(event_names(fetch).contains(&"responseEnd"));
     let resources: Vec<_> = spans.iter().filter(|s| s.name == "resourceFetch").collect();
-    assert!(!resources.is_empty(), "the runner page loads scripts and wasm");
+    assert!(
+        !resources.is_empty(),
+        "the runner page loads scripts and wasm"
+    );
     for r in &resources {
         assert_eq!(r.parent_span_id, Some(load.span_id));
         assert!(str_attr(r, "url.full").starts_with("http"));
@@ -897,10 +1296,25 @@ async fn overhead_per_call_is_measured() {
         let (mut base, mut with) = (Vec::new(), Vec::new());
         for _ in 0..5 {
             wait(time_per_call(kind, &url, 20)).await;
-            base.push(get(&wait(time_per_call(kind, &url, n)).await, "totalMs").as_f64().unwrap());
-            let sdk = init_core_with("perf", &[("maxQueueSize", 100000.into()), ("maxExportBatchSize", 100000.into()), ("maxConcurrentExports", 1000.into())]);
+            base.push(
+                get(&wait(time_per_call(kind, &url, n)).await, "totalMs")
+                    .as_f64()
+                    .unwrap(),
+            );
+            let sdk = init_core_with(
+                "perf",
+                &[
+                    ("maxQueueSize", 100000.into()),
+                    ("maxExportBatchSize", 100000.into()),
+                    ("maxConcurrentExports", 1000.into()),
+                ],
+            );
             wait(time_per_call(kind, &url, 20)).await;
-            with.push(get(&wait(time_per_call(kind, &url, n)).await, "totalMs").as_f64().unwrap());
+            with.push(
+                get(&wait(time_per_call(kind, &url, n)).await, "totalMs")
+                    .as_f64()
+                    .unwrap(),
+            );
             shutdown_core(sdk).await;
         }
         if let Some(undo) = stub {
@@ -909,7 +1323,10 @@ async fn overhead_per_call_is_measured() {
         base.sort_by(f64::total_cmp);
         with.sort_by(f64::total_cmp);
         let (b, w) = (base[2] * 1000.0 / n as f64, with[2] * 1000.0 / n as f64);
-        line.push_str(&format!("{kind}: {:.1} us added per call ({w:.1} vs {b:.1}); ", w - b));
+        line.push_str(&format!(
+            "{kind}: {:.1} us added per call ({w:.1} vs {b:.1}); ",
+            w - b
+        ));
     }
     console_log!("OVERHEAD {line}");
 }

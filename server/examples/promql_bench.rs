@@ -20,32 +20,67 @@ use serde_json::{json, Value};
 const PANELS: &[&[&str]] = &[
     &[r#"system_memory_usage{host_name="{{.hostname}}",state=~"buffered|cached|free|used"}"#],
     &[r#"avg by(state) (irate(system_cpu_time{host_name="{{.hostname}}",state!="idle"}[5m]))"#],
-    &[r#"system_filesystem_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*", device!~"tmpfs|nsfs"}"#],
-    &[r#"system_filesystem_usage{host_name="{{.hostname}}",state="free",device!~"/dev/loop.*", device!~"tmpfs | nsfs"}"#],
+    &[
+        r#"system_filesystem_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*", device!~"tmpfs|nsfs"}"#,
+    ],
+    &[
+        r#"system_filesystem_usage{host_name="{{.hostname}}",state="free",device!~"/dev/loop.*", device!~"tmpfs | nsfs"}"#,
+    ],
     &[r#"avg by(state) (irate(system_cpu_time{host_name="{{.hostname}}",state="idle"}[5m]))"#],
     &[r#"avg by(direction) (irate(system_network_io{host_name="{{.hostname}}"}[5m]))"#],
     &[r#"irate(system_network_io{host_name="{{.hostname}}"}[5m])"#],
-    &[r#"irate(system_disk_io{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs | nsfs"}[5m])"#],
-    &[r#"avg by(direction) (irate(system_disk_io{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#],
+    &[
+        r#"irate(system_disk_io{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs | nsfs"}[5m])"#,
+    ],
+    &[
+        r#"avg by(direction) (irate(system_disk_io{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#,
+    ],
     &[
         r#"system_cpu_load_average_1m{host_name="{{.hostname}}"}"#,
         r#"system_cpu_load_average_5m{host_name="{{.hostname}}"}"#,
         r#"system_cpu_load_average_15m{host_name="{{.hostname}}"}"#,
     ],
-    &[r#"system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs | nsfs"}"#],
-    &[r#"sum by(state) (system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs | nsfs"})"#],
-    &[r#"avg by(direction) (irate(system_disk_operations{host_name="{{.hostname}}",device!~"loop.*",device!~"tmpfs|nsfs"}[5m]))"#],
+    &[
+        r#"system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs | nsfs"}"#,
+    ],
+    &[
+        r#"sum by(state) (system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs | nsfs"})"#,
+    ],
+    &[
+        r#"avg by(direction) (irate(system_disk_operations{host_name="{{.hostname}}",device!~"loop.*",device!~"tmpfs|nsfs"}[5m]))"#,
+    ],
     &[r#"up{job_name=~"otel-collector*"}"#],
-    &[r#"irate(system_disk_weighted_io_time{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs|nsfs"}[5m])"#],
-    &[r#"sum by(host_name) (system_filesystem_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*", device!~"tmpfs|nsfs"}) / sum by(host_name) (system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs|nsfs"})"#],
-    &[r#"sum by(host_name) (system_memory_usage{host_name="{{.hostname}}",state="used"}) / sum by(host_name) (system_memory_usage{host_name="{{.hostname}}"})"#],
-    &[r#"1 - (avg by(host_name) (irate(system_cpu_time{host_name="{{.hostname}}",state="idle"}[5m])))"#],
-    &[r#"avg by(host_name) (irate(system_disk_io{host_name="{{.hostname}}",direction="read",device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#],
-    &[r#"avg by(host_name) (irate(system_disk_io{host_name="{{.hostname}}", direction="write", device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#],
-    &[r#"sum by(host_name, state) (system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"})"#, ""],
-    &[r#"system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"}"#],
-    &[r#"sum by(host_name) (system_filesystem_inodes_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*",device!~"tmpfs|nsfs"}) / sum by(host_name) (system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"})"#],
-    &[r#"irate(system_disk_operations{host_name="{{.hostname}}",device!~"loop.*",device!~"tmpfs|nsfs"}[5m])"#],
+    &[
+        r#"irate(system_disk_weighted_io_time{host_name="{{.hostname}}",device!~"loop.*", device!~"tmpfs|nsfs"}[5m])"#,
+    ],
+    &[
+        r#"sum by(host_name) (system_filesystem_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*", device!~"tmpfs|nsfs"}) / sum by(host_name) (system_filesystem_usage{host_name="{{.hostname}}",device!~"/dev/loop.*", device!~"tmpfs|nsfs"})"#,
+    ],
+    &[
+        r#"sum by(host_name) (system_memory_usage{host_name="{{.hostname}}",state="used"}) / sum by(host_name) (system_memory_usage{host_name="{{.hostname}}"})"#,
+    ],
+    &[
+        r#"1 - (avg by(host_name) (irate(system_cpu_time{host_name="{{.hostname}}",state="idle"}[5m])))"#,
+    ],
+    &[
+        r#"avg by(host_name) (irate(system_disk_io{host_name="{{.hostname}}",direction="read",device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#,
+    ],
+    &[
+        r#"avg by(host_name) (irate(system_disk_io{host_name="{{.hostname}}", direction="write", device!~"loop.*", device!~"tmpfs|nsfs"}[5m]))"#,
+    ],
+    &[
+        r#"sum by(host_name, state) (system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"})"#,
+        "",
+    ],
+    &[
+        r#"system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"}"#,
+    ],
+    &[
+        r#"sum by(host_name) (system_filesystem_inodes_usage{host_name="{{.hostname}}",state="used",device!~"/dev/loop.*",device!~"tmpfs|nsfs"}) / sum by(host_name) (system_filesystem_inodes_usage{host_name="{{.hostname}}",device!~"/dev/loop.*",device!~"tmpfs|nsfs"})"#,
+    ],
+    &[
+        r#"irate(system_disk_operations{host_name="{{.hostname}}",device!~"loop.*",device!~"tmpfs|nsfs"}[5m])"#,
+    ],
 ];
 
 fn kv(k: &str, v: &str) -> KeyValue {
@@ -66,7 +101,9 @@ struct Family {
 }
 
 fn families() -> Vec<Family> {
-    let cross = |a: (&'static str, &[&str]), b: (&'static str, &[&str])| -> Vec<Vec<(&'static str, String)>> {
+    let cross = |a: (&'static str, &[&str]),
+                 b: (&'static str, &[&str])|
+     -> Vec<Vec<(&'static str, String)>> {
         let mut out = Vec::new();
         for x in a.1 {
             for y in b.1 {
@@ -80,27 +117,105 @@ fn families() -> Vec<Family> {
     };
     let cpus: Vec<String> = (0..8).map(|i| format!("cpu{i}")).collect();
     let cpus: Vec<&str> = cpus.iter().map(String::as_str).collect();
-    let states = ["user", "system", "idle", "interrupt", "nice", "softirq", "steal", "wait"];
+    let states = [
+        "user",
+        "system",
+        "idle",
+        "interrupt",
+        "nice",
+        "softirq",
+        "steal",
+        "wait",
+    ];
     let disks = ["sda", "sdb", "loop0", "nvme0n1"];
-    let fs = ["/dev/sda1", "/dev/sdb1", "/dev/loop0", "tmpfs", "/dev/nvme0n1p1"];
+    let fs = [
+        "/dev/sda1",
+        "/dev/sdb1",
+        "/dev/loop0",
+        "tmpfs",
+        "/dev/nvme0n1p1",
+    ];
     let dir = ["read", "write"];
     vec![
-        Family { name: "system.cpu.time", counter: true, attrs: cross(("cpu", &cpus), ("state", &states)) },
-        Family { name: "system.memory.usage", counter: false, attrs: one("state", &["used", "free", "buffered", "cached", "slab_reclaimable", "slab_unreclaimable"]) },
-        Family { name: "system.filesystem.usage", counter: false, attrs: cross(("device", &fs), ("state", &["used", "free", "reserved"])) },
-        Family { name: "system.filesystem.inodes.usage", counter: false, attrs: cross(("device", &fs), ("state", &["used", "free", "reserved"])) },
-        Family { name: "system.network.io", counter: true, attrs: cross(("device", &["eth0", "eth1", "lo", "docker0"]), ("direction", &["receive", "transmit"])) },
-        Family { name: "system.disk.io", counter: true, attrs: cross(("device", &disks), ("direction", &dir)) },
-        Family { name: "system.disk.operations", counter: true, attrs: cross(("device", &disks), ("direction", &dir)) },
-        Family { name: "system.disk.weighted_io_time", counter: true, attrs: one("device", &disks) },
-        Family { name: "system.cpu.load_average.1m", counter: false, attrs: vec![vec![]] },
-        Family { name: "system.cpu.load_average.5m", counter: false, attrs: vec![vec![]] },
-        Family { name: "system.cpu.load_average.15m", counter: false, attrs: vec![vec![]] },
+        Family {
+            name: "system.cpu.time",
+            counter: true,
+            attrs: cross(("cpu", &cpus), ("state", &states)),
+        },
+        Family {
+            name: "system.memory.usage",
+            counter: false,
+            attrs: one(
+                "state",
+                &[
+                    "used",
+                    "free",
+                    "buffered",
+                    "cached",
+                    "slab_reclaimable",
+                    "slab_unreclaimable",
+                ],
+            ),
+        },
+        Family {
+            name: "system.filesystem.usage",
+            counter: false,
+            attrs: cross(("device", &fs), ("state", &["used", "free", "reserved"])),
+        },
+        Family {
+            name: "system.filesystem.inodes.usage",
+            counter: false,
+            attrs: cross(("device", &fs), ("state", &["used", "free", "reserved"])),
+        },
+        Family {
+            name: "system.network.io",
+            counter: true,
+            attrs: cross(
+                ("device", &["eth0", "eth1", "lo", "docker0"]),
+                ("direction", &["receive", "transmit"]),
+            ),
+        },
+        Family {
+            name: "system.disk.io",
+            counter: true,
+            attrs: cross(("device", &disks), ("direction", &dir)),
+        },
+        Family {
+            name: "system.disk.operations",
+            counter: true,
+            attrs: cross(("device", &disks), ("direction", &dir)),
+        },
+        Family {
+            name: "system.disk.weighted_io_time",
+            counter: true,
+            attrs: one("device", &disks),
+        },
+        Family {
+            name: "system.cpu.load_average.1m",
+            counter: false,
+            attrs: vec![vec![]],
+        },
+        Family {
+            name: "system.cpu.load_average.5m",
+            counter: false,
+            attrs: vec![vec![]],
+        },
+        Family {
+            name: "system.cpu.load_average.15m",
+            counter: false,
+            attrs: vec![vec![]],
+        },
     ]
 }
 
 /// One request: `ticks` consecutive minutes of every series of one host.
-fn request(host: usize, first_tick: u64, ticks: u64, start_ns: u64, fams: &[Family]) -> (Vec<u8>, usize) {
+fn request(
+    host: usize,
+    first_tick: u64,
+    ticks: u64,
+    start_ns: u64,
+    fams: &[Family],
+) -> (Vec<u8>, usize) {
     let mut points = 0;
     let metrics = fams
         .iter()
@@ -124,20 +239,34 @@ fn request(host: usize, first_tick: u64, ticks: u64, start_ns: u64, fams: &[Fami
             }
             points += dps.len();
             let data = if f.counter {
-                metric::Data::Sum(Sum { data_points: dps, aggregation_temporality: 2, is_monotonic: true })
+                metric::Data::Sum(Sum {
+                    data_points: dps,
+                    aggregation_temporality: 2,
+                    is_monotonic: true,
+                })
             } else {
                 metric::Data::Gauge(Gauge { data_points: dps })
             };
-            Metric { name: f.name.into(), data: Some(data), ..Default::default() }
+            Metric {
+                name: f.name.into(),
+                data: Some(data),
+                ..Default::default()
+            }
         })
         .collect();
     let req = ExportMetricsServiceRequest {
         resource_metrics: vec![ResourceMetrics {
             resource: Some(Resource {
-                attributes: vec![kv("host.name", &format!("host-{host}")), kv("os.type", "linux")],
+                attributes: vec![
+                    kv("host.name", &format!("host-{host}")),
+                    kv("os.type", "linux"),
+                ],
                 ..Default::default()
             }),
-            scope_metrics: vec![ScopeMetrics { metrics, ..Default::default() }],
+            scope_metrics: vec![ScopeMetrics {
+                metrics,
+                ..Default::default()
+            }],
             ..Default::default()
         }],
     };
@@ -159,7 +288,9 @@ async fn main() {
     let step = arg("--step", 60) as i64;
     let dir = std::env::temp_dir().join(format!("server-promql-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let running = server::start(server::Config::ephemeral(dir.clone())).await.unwrap();
+    let running = server::start(server::Config::ephemeral(dir.clone()))
+        .await
+        .unwrap();
     let api = format!("http://{}", running.api_addr);
     let otlp = format!("http://{}/v1/metrics", running.otlp_addr);
     let http = reqwest::Client::new();
@@ -194,8 +325,13 @@ async fn main() {
         total as f64 / took.as_secs_f64()
     );
 
-    let reg = json!({"name": "b", "orgName": "b", "email": "b@example.com", "password": "benchmark"});
-    http.post(format!("{api}/api/v1/register")).json(&reg).send().await.unwrap();
+    let reg =
+        json!({"name": "b", "orgName": "b", "email": "b@example.com", "password": "benchmark"});
+    http.post(format!("{api}/api/v1/register"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap();
     let login: Value = http
         .post(format!("{api}/api/v1/login"))
         .json(&reg)
@@ -228,12 +364,19 @@ async fn main() {
         let b = body(panel);
         async move {
             let t = Instant::now();
-            let r = http.post(url).bearer_auth(token).json(&b).send().await.unwrap();
+            let r = http
+                .post(url)
+                .bearer_auth(token)
+                .json(&b)
+                .send()
+                .await
+                .unwrap();
             let ok = r.status().is_success();
             let v: Value = r.json().await.unwrap_or(Value::Null);
-            let drawn = v["data"]["result"]
-                .as_array()
-                .is_some_and(|rs| rs.iter().any(|r| r["series"].as_array().is_some_and(|s| !s.is_empty())));
+            let drawn = v["data"]["result"].as_array().is_some_and(|rs| {
+                rs.iter()
+                    .any(|r| r["series"].as_array().is_some_and(|s| !s.is_empty()))
+            });
             (t.elapsed(), ok, drawn)
         }
     };

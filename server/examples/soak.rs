@@ -33,7 +33,10 @@ fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 fn now_ns() -> u64 {
@@ -70,9 +73,18 @@ fn batch(n: u64) -> Vec<u8> {
                 name: format!("op-{}", (n + i) % 12),
                 kind: 2,
                 start_time_unix_nano: t0 - 2_000_000_000 + i * 1000,
-                end_time_unix_nano: t0 - 2_000_000_000 + i * 1000 + 1_000_000 + (i * 7919 % 400) * 1_000_000,
-                attributes: vec![kv("http.method", if i % 2 == 0 { "GET" } else { "POST" }), kv("http.route", "/api/items/:id")],
-                status: Some(Status { code: if i % 40 == 0 { 2 } else { 0 }, message: String::new() }),
+                end_time_unix_nano: t0 - 2_000_000_000
+                    + i * 1000
+                    + 1_000_000
+                    + (i * 7919 % 400) * 1_000_000,
+                attributes: vec![
+                    kv("http.method", if i % 2 == 0 { "GET" } else { "POST" }),
+                    kv("http.route", "/api/items/:id"),
+                ],
+                status: Some(Status {
+                    code: if i % 40 == 0 { 2 } else { 0 },
+                    message: String::new(),
+                }),
                 ..Default::default()
             }
         })
@@ -80,10 +92,16 @@ fn batch(n: u64) -> Vec<u8> {
     ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
             resource: Some(Resource {
-                attributes: vec![kv("service.name", &format!("soak-{}", n % SERVICES)), kv("deployment.environment", "soak")],
+                attributes: vec![
+                    kv("service.name", &format!("soak-{}", n % SERVICES)),
+                    kv("deployment.environment", "soak"),
+                ],
                 ..Default::default()
             }),
-            scope_spans: vec![ScopeSpans { spans, ..Default::default() }],
+            scope_spans: vec![ScopeSpans {
+                spans,
+                ..Default::default()
+            }],
             ..Default::default()
         }],
     }
@@ -94,9 +112,11 @@ fn rss_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
@@ -127,7 +147,12 @@ impl Drop for Server {
 
 async fn wait_up(http: &reqwest::Client, api: &str) {
     for _ in 0..200 {
-        if http.get(format!("{api}/api/v1/version")).send().await.is_ok() {
+        if http
+            .get(format!("{api}/api/v1/version"))
+            .send()
+            .await
+            .is_ok()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -142,10 +167,17 @@ async fn main() {
     let queriers: usize = arg("--queriers", 2);
     let slow: usize = arg("--slow", 64);
     let exe = std::env::current_exe().unwrap();
-    let default_bin = exe.parent().and_then(|p| p.parent()).unwrap().join("server");
+    let default_bin = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .unwrap()
+        .join("server");
     let bin: PathBuf = arg("--server-bin", default_bin);
     if !bin.exists() {
-        eprintln!("soak: {} not found; run `cargo build --release -p server` first", bin.display());
+        eprintln!(
+            "soak: {} not found; run `cargo build --release -p server` first",
+            bin.display()
+        );
         std::process::exit(2);
     }
     let dir = std::env::temp_dir().join(format!("server-soak-{}", std::process::id()));
@@ -153,7 +185,12 @@ async fn main() {
     let (otlp_addr, api_addr) = (free_addr(), free_addr());
     let child = Command::new(&bin)
         .args(["--data-dir", dir.to_str().unwrap()])
-        .args(["--otlp-addr", &otlp_addr.to_string(), "--api-addr", &api_addr.to_string()])
+        .args([
+            "--otlp-addr",
+            &otlp_addr.to_string(),
+            "--api-addr",
+            &api_addr.to_string(),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -163,13 +200,33 @@ async fn main() {
     let server = Server(child);
     let api = format!("http://{api_addr}");
     let otlp = format!("http://{otlp_addr}/v1/traces");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(32).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(32)
+        .build()
+        .unwrap();
     wait_up(&http, &api).await;
 
     let reg = json!({"name": "s", "orgName": "s", "email": "soak@example.com", "password": "soak-benchmark"});
-    let r = http.post(format!("{api}/api/v1/register")).json(&reg).send().await.unwrap();
-    assert!(r.status().is_success(), "register: {}", r.text().await.unwrap_or_default());
-    let login: Value = http.post(format!("{api}/api/v1/login")).json(&reg).send().await.unwrap().json().await.unwrap();
+    let r = http
+        .post(format!("{api}/api/v1/register"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "register: {}",
+        r.text().await.unwrap_or_default()
+    );
+    let login: Value = http
+        .post(format!("{api}/api/v1/login"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = login["accessJwt"].as_str().expect("accessJwt").to_string();
 
     let run_for = Duration::from_secs_f64(minutes * 60.0);
@@ -185,7 +242,8 @@ async fn main() {
     let sender = {
         let (http, otlp, counts) = (http.clone(), otlp.clone(), counts.clone());
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs_f64(BATCH as f64 / rate as f64));
+            let mut tick =
+                tokio::time::interval(Duration::from_secs_f64(BATCH as f64 / rate as f64));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             let inflight = Arc::new(tokio::sync::Semaphore::new(64));
             let mut n = 0u64;
@@ -213,8 +271,12 @@ async fn main() {
                                     .and_then(|p| p.partial_success)
                                     .map(|p| p.rejected_spans as u64)
                                     .unwrap_or(0);
-                                counts.acked.fetch_add(BATCH as u64 - rejected, Ordering::Relaxed);
-                                counts.rejected_in_ack.fetch_add(rejected, Ordering::Relaxed);
+                                counts
+                                    .acked
+                                    .fetch_add(BATCH as u64 - rejected, Ordering::Relaxed);
+                                counts
+                                    .rejected_in_ack
+                                    .fetch_add(rejected, Ordering::Relaxed);
                                 return;
                             }
                             Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
@@ -246,7 +308,8 @@ async fn main() {
     let latencies = Arc::new(Mutex::new(Vec::<f64>::new()));
     let mut query_tasks = Vec::new();
     for q in 0..queriers {
-        let (http, api, token, latencies) = (http.clone(), api.clone(), token.clone(), latencies.clone());
+        let (http, api, token, latencies) =
+            (http.clone(), api.clone(), token.clone(), latencies.clone());
         query_tasks.push(tokio::spawn(async move {
             let mut errors = 0u64;
             while started.elapsed() < run_for {
@@ -292,7 +355,9 @@ async fn main() {
                     std::thread::sleep(Duration::from_secs(1));
                     continue;
                 };
-                let mut open = s.write_all(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\n").is_ok();
+                let mut open = s
+                    .write_all(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\n")
+                    .is_ok();
                 while open && started.elapsed() < run_for {
                     std::thread::sleep(Duration::from_secs(5));
                     open = s.write_all(b"X").and_then(|_| s.flush()).is_ok();
@@ -345,17 +410,31 @@ async fn main() {
         .unwrap();
     let stored = count["data"]["result"][0]["series"][0]["values"]
         .as_array()
-        .map(|v| v.iter().filter_map(|p| p["value"].as_str()?.parse::<f64>().ok()).sum::<f64>())
+        .map(|v| {
+            v.iter()
+                .filter_map(|p| p["value"].as_str()?.parse::<f64>().ok())
+                .sum::<f64>()
+        })
         .unwrap_or(-1.0) as u64;
     let acked = counts.acked.load(Ordering::Relaxed);
 
     let mut lat = latencies.lock().unwrap().clone();
     lat.sort_by(f64::total_cmp);
     let first_min: Vec<f64> = rss.iter().filter(|(t, _)| *t <= 60).map(|p| p.1).collect();
-    let last_min: Vec<f64> = rss.iter().filter(|(t, _)| *t as f64 >= elapsed - 70.0).map(|p| p.1).collect();
+    let last_min: Vec<f64> = rss
+        .iter()
+        .filter(|(t, _)| *t as f64 >= elapsed - 70.0)
+        .map(|p| p.1)
+        .collect();
     let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let db_mb = std::fs::metadata(dir.join("signals.db")).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
-    println!("soak: {:.0} s, {batches} batches sent, {:.0} spans/s acknowledged", elapsed, acked as f64 / elapsed);
+    let db_mb = std::fs::metadata(dir.join("signals.db"))
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
+    println!(
+        "soak: {:.0} s, {batches} batches sent, {:.0} spans/s acknowledged",
+        elapsed,
+        acked as f64 / elapsed
+    );
     println!(
         "spans: acknowledged {acked}, stored {stored}, lost {}, rejected in acknowledged replies {}, given up {}, retried requests {}",
         acked.saturating_sub(stored),

@@ -331,7 +331,8 @@ fn legacy_token(uid: &str) -> String {
         json!({"id": uid, "gid": "g", "email": "ada@example.com", "exp": 4_000_000_000i64});
     let payload = B64.encode(claims.to_string());
     let input = format!("{header}.{payload}");
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(server::config::TEST_JWT_SECRET.as_bytes()).unwrap();
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(server::config::TEST_JWT_SECRET.as_bytes()).unwrap();
     mac.update(input.as_bytes());
     format!("{input}.{}", B64.encode(mac.finalize().into_bytes()))
 }

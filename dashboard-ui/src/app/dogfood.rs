@@ -46,7 +46,9 @@ fn start_sdk() -> Option<(Rc<sdk_wasm::web::Sdk>, SdkTracer)> {
         }
     };
     let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None, false).ok()?;
-    let tracer = sdk.provider.tracer_with_scope(InstrumentationScope::builder("dashboard-ui").build());
+    let tracer = sdk
+        .provider
+        .tracer_with_scope(InstrumentationScope::builder("dashboard-ui").build());
     Some((sdk, tracer))
 }
 
@@ -58,11 +60,16 @@ pub struct CallSpan(SdkSpan);
 pub fn start_call(method: &str, url: &str) -> Option<(CallSpan, String)> {
     TRACER.with(|t| {
         let (_, tracer) = t.get_or_init(start_sdk).as_ref()?;
-        let full = web_sys::Url::new_with_base(url, &web_sys::window()?.location().href().ok()?).ok()?.href();
+        let full = web_sys::Url::new_with_base(url, &web_sys::window()?.location().href().ok()?)
+            .ok()?
+            .href();
         let path = web_sys::Url::new(&full).ok()?.pathname();
         let mut o = SpanOptions::new(format!("{method} {path}"));
         o.kind = SpanKind::Client;
-        o.attributes = vec![KeyValue::new("http.request.method", method.to_string()), KeyValue::new("url.full", full)];
+        o.attributes = vec![
+            KeyValue::new("http.request.method", method.to_string()),
+            KeyValue::new("url.full", full),
+        ];
         let span = tracer.start_span(o);
         let traceparent = sdk_wasm::propagation::traceparent::format(span.span_context());
         Some((CallSpan(span), traceparent))
@@ -74,7 +81,8 @@ impl CallSpan {
     pub fn finish(mut self, outcome: Result<u16, &str>) {
         match outcome {
             Ok(status) => {
-                self.0.set_attribute(KeyValue::new("http.response.status_code", status as i64));
+                self.0
+                    .set_attribute(KeyValue::new("http.response.status_code", status as i64));
                 if status >= 400 {
                     self.0.set_status(Status::error(format!("HTTP {status}")));
                 }

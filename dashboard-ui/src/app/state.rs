@@ -21,8 +21,19 @@ pub fn use_set_query() -> impl Fn(Box<dyn FnOnce(&mut Query)>) + Clone {
         f(&mut q);
         let path = loc.pathname.get_untracked();
         let qs = encode_query(&q);
-        let url = if qs.is_empty() { path } else { format!("{path}?{qs}") };
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        let url = if qs.is_empty() {
+            path
+        } else {
+            format!("{path}?{qs}")
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     }
 }
 

@@ -27,14 +27,18 @@ fn container(height_px: u32) -> web_sys::HtmlElement {
         doc.head().unwrap().append_child(&style).unwrap();
     }
     let div: web_sys::HtmlElement = doc.create_element("div").unwrap().dyn_into().unwrap();
-    div.set_attribute("style", &format!("height:{height_px}px;width:1200px")).unwrap();
+    div.set_attribute("style", &format!("height:{height_px}px;width:1200px"))
+        .unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
     div
 }
 
 async fn sleep_ms(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
@@ -55,8 +59,16 @@ fn row(id: &str, parent: &str, start: f64, name: &str, tag_value: &str, event: &
         "1000000".into(),
         vec![XSS.into(), "plain".into()],
         vec![tag_value.into(), "ok".into()],
-        if parent.is_empty() { vec![] } else { vec![format!("{{TraceId=t1, SpanId={parent}, RefType=CHILD_OF}}")] },
-        if event.is_empty() { vec![] } else { vec![event.into()] },
+        if parent.is_empty() {
+            vec![]
+        } else {
+            vec![format!("{{TraceId=t1, SpanId={parent}, RefType=CHILD_OF}}")]
+        },
+        if event.is_empty() {
+            vec![]
+        } else {
+            vec![event.into()]
+        },
         true,
     )
 }
@@ -72,7 +84,10 @@ async fn api_values_render_as_text_and_never_execute() {
         row("child", "root", 0.5, "child", XSS, ""),
     ]));
     let el = container(600);
-    let series = vec![ChartSeries { name: XSS.into(), points: vec![(0.0, 1.0), (60_000.0, 2.0)] }];
+    let series = vec![ChartSeries {
+        name: XSS.into(),
+        points: vec![(0.0, 1.0), (60_000.0, 2.0)],
+    }];
     let handle = leptos::mount::mount_to(el.clone(), move || {
         view! {
             <ErrorView message=XSS.to_string()/>
@@ -83,9 +98,18 @@ async fn api_values_render_as_text_and_never_execute() {
     sleep_ms(200).await;
     let text = el.text_content().unwrap_or_default();
     assert!(text.contains(XSS), "the payload is shown literally");
-    assert!(el.query_selector("img").unwrap().is_none(), "no <img> element was created");
-    assert!(el.query_selector("script").unwrap().is_none(), "no <script> element was created");
-    assert!(el.query_selector(".span-panel").unwrap().is_some(), "the span panel (attributes, events) rendered");
+    assert!(
+        el.query_selector("img").unwrap().is_none(),
+        "no <img> element was created"
+    );
+    assert!(
+        el.query_selector("script").unwrap().is_none(),
+        "no <script> element was created"
+    );
+    assert!(
+        el.query_selector(".span-panel").unwrap().is_some(),
+        "the span panel (attributes, events) rendered"
+    );
     assert!(!xss_fired(), "no injected handler ran");
     drop(handle);
 }
@@ -97,26 +121,45 @@ async fn big_traces_keep_the_dom_bounded() {
     rows.push(row("s0", "", 0.0, "root", "v", ""));
     for i in 1..SPANS {
         let parent = format!("s{}", (i - 1) / 4);
-        rows.push(row(&format!("s{i}"), &parent, i as f64 * 0.01, "op", "v", ""));
+        rows.push(row(
+            &format!("s{i}"),
+            &parent,
+            i as f64 * 0.01,
+            "op",
+            "v",
+            "",
+        ));
     }
     let t0 = js_sys::Date::now();
     let tree = Arc::new(TraceTree::from_rows(rows));
     let el = container(800);
-    let handle = leptos::mount::mount_to(el.clone(), move || view! { <TraceView tree=tree initial_span=None/> });
+    let handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <TraceView tree=tree initial_span=None/> },
+    );
     sleep_ms(100).await;
     let elapsed = js_sys::Date::now() - t0;
     let rendered = el.query_selector_all(".wf-row").unwrap().length();
-    assert!(rendered > 5 && rendered < 200, "{rendered} rows in the DOM for {SPANS} spans");
+    assert!(
+        rendered > 5 && rendered < 200,
+        "{rendered} rows in the DOM for {SPANS} spans"
+    );
     let flame_boxes = el.query_selector_all(".fl-box").unwrap().length();
     assert!(flame_boxes < 20_000, "{flame_boxes} flame boxes");
 
     // Keyboard: ArrowDown moves the cursor; ArrowLeft on the root collapses it.
-    let scroller: web_sys::HtmlElement = el.query_selector(".wf-scroll").unwrap().unwrap().dyn_into().unwrap();
+    let scroller: web_sys::HtmlElement = el
+        .query_selector(".wf-scroll")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let key = |k: &str| {
         let init = web_sys::KeyboardEventInit::new();
         init.set_key(k);
         init.set_bubbles(true);
-        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         scroller.dispatch_event(&ev).unwrap();
     };
     key("ArrowDown");
@@ -128,6 +171,11 @@ async fn big_traces_keep_the_dom_bounded() {
     sleep_ms(50).await;
     let after = el.query_selector_all(".wf-row").unwrap().length();
     assert_eq!(after, 1, "collapsing the root leaves one row");
-    web_sys::console::log_1(&format!("{SPANS} spans (debug wasm): tree + first render {elapsed:.0} ms, {rendered} DOM rows").into());
+    web_sys::console::log_1(
+        &format!(
+            "{SPANS} spans (debug wasm): tree + first render {elapsed:.0} ms, {rendered} DOM rows"
+        )
+        .into(),
+    );
     drop(handle);
 }

@@ -20,7 +20,12 @@ impl LinearScale {
             let pad = if d0 == 0.0 { 1.0 } else { d0.abs() * 0.1 };
             (d0, d1) = (d0 - pad, d1 + pad);
         }
-        LinearScale { d0, d1, r0: range.0, r1: range.1 }
+        LinearScale {
+            d0,
+            d1,
+            r0: range.0,
+            r1: range.1,
+        }
     }
     pub fn map(&self, v: f64) -> f64 {
         self.r0 + (v - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
@@ -49,7 +54,12 @@ pub fn line_path(points: &[(f64, f64)], x: &LinearScale, y: &LinearScale) -> Str
 
 /// Bars `(x, y, width, height)` in pixels for values at x positions, with a
 /// baseline at 0; non-finite values produce no bar.
-pub fn bars(points: &[(f64, f64)], x: &LinearScale, y: &LinearScale, gap: f64) -> Vec<(f64, f64, f64, f64)> {
+pub fn bars(
+    points: &[(f64, f64)],
+    x: &LinearScale,
+    y: &LinearScale,
+    gap: f64,
+) -> Vec<(f64, f64, f64, f64)> {
     let n = points.len().max(1) as f64;
     let band = ((x.r1 - x.r0).abs() / n - gap).max(1.0);
     let base = y.map(0.0_f64.clamp(y.d0.min(y.d1), y.d0.max(y.d1)));

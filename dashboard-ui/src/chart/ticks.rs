@@ -9,7 +9,11 @@ pub fn nice_ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / count as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
     (first..=last).map(|k| clean(k as f64 * step)).collect()
@@ -21,8 +25,22 @@ fn clean(v: f64) -> f64 {
 }
 
 const TIME_STEPS_MS: [i64; 16] = [
-    1_000, 5_000, 15_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000,
-    43_200_000, 86_400_000, 172_800_000, 604_800_000, 2_592_000_000,
+    1_000,
+    5_000,
+    15_000,
+    30_000,
+    60_000,
+    300_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    172_800_000,
+    604_800_000,
+    2_592_000_000,
 ];
 
 /// About `count` ticks on round wall-clock steps (UTC) within `[t0, t1]` ms.
@@ -31,9 +49,16 @@ pub fn time_ticks(t0: i64, t1: i64, count: usize) -> Vec<i64> {
         return Vec::new();
     }
     let raw = (t1 - t0) / count as i64;
-    let step = TIME_STEPS_MS.iter().copied().find(|s| *s >= raw).unwrap_or(TIME_STEPS_MS[15]);
+    let step = TIME_STEPS_MS
+        .iter()
+        .copied()
+        .find(|s| *s >= raw)
+        .unwrap_or(TIME_STEPS_MS[15]);
     let first = t0.div_euclid(step) * step + if t0.rem_euclid(step) == 0 { 0 } else { step };
-    (0..).map(|k| first + k * step).take_while(|t| *t <= t1).collect()
+    (0..)
+        .map(|k| first + k * step)
+        .take_while(|t| *t <= t1)
+        .collect()
 }
 
 /// Tick label: `HH:MM` (UTC offset applied by the caller), with seconds when

@@ -31,16 +31,19 @@ fn trace_detail_6_2() {
     assert_eq!(row.6, "12000000");
     assert!(row.11);
     // An unknown trace is `events: []`, and a null events list is tolerated.
-    let empty: Vec<SearchSpansResult> = serde_json::from_str(r#"[{"columns":[],"events":[]}]"#).unwrap();
+    let empty: Vec<SearchSpansResult> =
+        serde_json::from_str(r#"[{"columns":[],"events":[]}]"#).unwrap();
     assert!(empty[0].events.is_empty());
-    let null: Vec<SearchSpansResult> = serde_json::from_str(r#"[{"columns":[],"events":null}]"#).unwrap();
+    let null: Vec<SearchSpansResult> =
+        serde_json::from_str(r#"[{"columns":[],"events":null}]"#).unwrap();
     assert!(null[0].events.is_empty());
 }
 
 #[test]
 fn span_row_tolerates_numeric_kind_and_duration() {
     let row: SpanRow =
-        serde_json::from_str(r#"[1.5,"a","t","s","n",2,45000000,null,null,null,null,false]"#).unwrap();
+        serde_json::from_str(r#"[1.5,"a","t","s","n",2,45000000,null,null,null,null,false]"#)
+            .unwrap();
     assert_eq!(row.5, "2");
     assert_eq!(row.6, "45000000");
     assert!(row.7.is_empty());
@@ -97,13 +100,16 @@ fn rules_6_5_and_dashboards_6_6() {
     let back = serde_json::to_value(&d.data).unwrap();
     assert_eq!(back["layout"][0]["i"], "w1");
     // The create reply carries isLocked: null (contract §9).
-    let created: Dashboard = serde_json::from_str(r#"{"id":2,"uuid":"u","isLocked":null,"data":{"title":"t"}}"#).unwrap();
+    let created: Dashboard =
+        serde_json::from_str(r#"{"id":2,"uuid":"u","isLocked":null,"data":{"title":"t"}}"#)
+            .unwrap();
     assert_eq!(created.is_locked, None);
 }
 
 #[test]
 fn auth_shapes() {
-    let v: Version = serde_json::from_str(r#"{"version":"v0.39.0","ee":"Y","setupCompleted":false}"#).unwrap();
+    let v: Version =
+        serde_json::from_str(r#"{"version":"v0.39.0","ee":"Y","setupCompleted":false}"#).unwrap();
     assert!(!v.setup_completed);
     let l: LoginResponse = serde_json::from_str(
         r#"{"accessJwt":"a","accessJwtExpiry":1,"refreshJwt":"r","refreshJwtExpiry":2,"userId":"u"}"#,
@@ -123,14 +129,20 @@ fn auth_shapes() {
 #[test]
 fn error_bodies_in_every_shape() {
     assert_eq!(
-        error_message(401, r#"{"status":"error","errorType":"unauthorized","error":"failed to parse jwt token"}"#),
+        error_message(
+            401,
+            r#"{"status":"error","errorType":"unauthorized","error":"failed to parse jwt token"}"#
+        ),
         "failed to parse jwt token"
     );
     assert_eq!(
         error_message(400, "{\"data\":null,\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[{\"code\":400,\"msg\":\"bad\"}]}\n"),
         "bad"
     );
-    assert_eq!(error_message(502, "<html>Bad Gateway</html>"), "HTTP 502: <html>Bad Gateway</html>");
+    assert_eq!(
+        error_message(502, "<html>Bad Gateway</html>"),
+        "HTTP 502: <html>Bad Gateway</html>"
+    );
     assert_eq!(error_message(500, ""), "HTTP 500");
 }
 
@@ -147,7 +159,12 @@ fn errors_and_alerts() {
     .unwrap();
     assert_eq!(d.trace_id, "tr");
     let as_string = Value::String(r#"{"status":"success","data":[{"labels":{"alertname":"A"},"annotations":{},"startsAt":"t","status":{"state":"active"}}]}"#.into());
-    assert_eq!(parse_triggered_alerts(&as_string).unwrap()[0].labels["alertname"], "A");
-    assert!(parse_triggered_alerts(&Value::String(String::new())).unwrap().is_empty());
+    assert_eq!(
+        parse_triggered_alerts(&as_string).unwrap()[0].labels["alertname"],
+        "A"
+    );
+    assert!(parse_triggered_alerts(&Value::String(String::new()))
+        .unwrap()
+        .is_empty());
     assert!(parse_triggered_alerts(&Value::String("not json".into())).is_err());
 }

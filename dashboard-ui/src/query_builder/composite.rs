@@ -93,7 +93,6 @@ pub struct AttributeKey {
     pub extra: Map<String, Value>,
 }
 
-
 impl AttributeKey {
     pub fn from_value(v: &Value) -> AttributeKey {
         let mut m = object(v);
@@ -133,7 +132,10 @@ impl AttributeKey {
 
     /// `createIdFromObjectFields(key, dataType, type, isColumn)` joined by `--`.
     pub fn signoz_id(&self) -> String {
-        format!("{}--{}--{}--{}", self.key, self.data_type, self.kind, self.is_column)
+        format!(
+            "{}--{}--{}--{}",
+            self.key, self.data_type, self.kind, self.is_column
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -217,7 +219,11 @@ impl Filters {
 
     pub fn to_value(&self) -> Value {
         let mut m = self.extra.clone();
-        put(&mut m, "items", Value::Array(self.items.iter().map(FilterItem::to_value).collect()));
+        put(
+            &mut m,
+            "items",
+            Value::Array(self.items.iter().map(FilterItem::to_value).collect()),
+        );
         put(&mut m, "op", self.op.as_str());
         Value::Object(m)
     }
@@ -263,7 +269,11 @@ impl OrderBy {
 
 impl Default for Filters {
     fn default() -> Self {
-        Filters { items: Vec::new(), op: and(), extra: Map::new() }
+        Filters {
+            items: Vec::new(),
+            op: and(),
+            extra: Map::new(),
+        }
     }
 }
 
@@ -322,8 +332,14 @@ fn default_reduce() -> String {
 impl BuilderQuery {
     pub fn from_value(v: &Value) -> BuilderQuery {
         let mut m = object(v);
-        let aggregate_attribute = m.remove("aggregateAttribute").map(|a| AttributeKey::from_value(&a)).unwrap_or_default();
-        let filters = m.remove("filters").map(|f| Filters::from_value(&f)).unwrap_or_default();
+        let aggregate_attribute = m
+            .remove("aggregateAttribute")
+            .map(|a| AttributeKey::from_value(&a))
+            .unwrap_or_default();
+        let filters = m
+            .remove("filters")
+            .map(|f| Filters::from_value(&f))
+            .unwrap_or_default();
         let step_interval = match m.get("stepInterval").and_then(Value::as_i64) {
             Some(s) => {
                 m.remove("stepInterval");
@@ -356,16 +372,40 @@ impl BuilderQuery {
         let mut m = self.extra.clone();
         put(&mut m, "queryName", self.query_name.as_str());
         put(&mut m, "dataSource", self.data_source.as_str());
-        put(&mut m, "aggregateOperator", self.aggregate_operator.as_str());
-        put(&mut m, "aggregateAttribute", self.aggregate_attribute.to_value());
+        put(
+            &mut m,
+            "aggregateOperator",
+            self.aggregate_operator.as_str(),
+        );
+        put(
+            &mut m,
+            "aggregateAttribute",
+            self.aggregate_attribute.to_value(),
+        );
         put(&mut m, "filters", self.filters.to_value());
-        put(&mut m, "groupBy", Value::Array(self.group_by.iter().map(AttributeKey::to_value).collect()));
+        put(
+            &mut m,
+            "groupBy",
+            Value::Array(self.group_by.iter().map(AttributeKey::to_value).collect()),
+        );
         put(&mut m, "expression", self.expression.as_str());
         put(&mut m, "disabled", self.disabled);
-        put(&mut m, "having", Value::Array(self.having.iter().map(Having::to_value).collect()));
-        put(&mut m, "limit", self.limit.map(Value::from).unwrap_or(Value::Null));
+        put(
+            &mut m,
+            "having",
+            Value::Array(self.having.iter().map(Having::to_value).collect()),
+        );
+        put(
+            &mut m,
+            "limit",
+            self.limit.map(Value::from).unwrap_or(Value::Null),
+        );
         put(&mut m, "stepInterval", self.step_interval);
-        put(&mut m, "orderBy", Value::Array(self.order_by.iter().map(OrderBy::to_value).collect()));
+        put(
+            &mut m,
+            "orderBy",
+            Value::Array(self.order_by.iter().map(OrderBy::to_value).collect()),
+        );
         put(&mut m, "reduceTo", self.reduce_to.as_str());
         put(&mut m, "legend", self.legend.as_str());
         if let Some(p) = self.page_size {
@@ -427,7 +467,11 @@ impl BuilderQuery {
                 adopt(k);
                 // A value typed before the key's type was known: read it again as that type.
                 if untyped && !k.data_type.is_empty() {
-                    it.value = vocab::parse_filter_value(&vocab::filter_value_text(&it.value), &k.data_type, &it.op);
+                    it.value = vocab::parse_filter_value(
+                        &vocab::filter_value_text(&it.value),
+                        &k.data_type,
+                        &it.op,
+                    );
                 }
             }
         }
@@ -468,7 +512,13 @@ impl Formula {
     }
 
     pub fn new(name: &str) -> Formula {
-        Formula { query_name: name.into(), expression: String::new(), disabled: false, legend: String::new(), extra: Map::new() }
+        Formula {
+            query_name: name.into(),
+            expression: String::new(),
+            disabled: false,
+            legend: String::new(),
+            extra: Map::new(),
+        }
     }
 }
 
@@ -510,8 +560,16 @@ impl BuilderData {
 
     pub fn to_value(&self) -> Value {
         let mut m = self.extra.clone();
-        put(&mut m, "queryData", Value::Array(self.query_data.iter().map(BuilderQuery::to_value).collect()));
-        put(&mut m, "queryFormulas", Value::Array(self.query_formulas.iter().map(Formula::to_value).collect()));
+        put(
+            &mut m,
+            "queryData",
+            Value::Array(self.query_data.iter().map(BuilderQuery::to_value).collect()),
+        );
+        put(
+            &mut m,
+            "queryFormulas",
+            Value::Array(self.query_formulas.iter().map(Formula::to_value).collect()),
+        );
         Value::Object(m)
     }
 }
@@ -523,7 +581,10 @@ impl Query {
             return Err("a query must be a JSON object".into());
         }
         let mut m = object(v);
-        let builder = m.remove("builder").map(|b| BuilderData::from_value(&b)).unwrap_or_default();
+        let builder = m
+            .remove("builder")
+            .map(|b| BuilderData::from_value(&b))
+            .unwrap_or_default();
         Ok(Query {
             query_type: take_string(&mut m, "queryType").unwrap_or_else(builder_type),
             builder,
@@ -601,7 +662,8 @@ pub fn query_id(seed: u64) -> String {
 impl Query {
     /// SigNoz's initial query for an explorer (`initialQueriesMap[dataSource]`).
     pub fn initial(data_source: &str, id: String) -> Query {
-        let empty = |name: &str| json!([{"name": name, "query": "", "legend": "", "disabled": false}]);
+        let empty =
+            |name: &str| json!([{"name": name, "query": "", "legend": "", "disabled": false}]);
         Query {
             query_type: builder_type(),
             builder: BuilderData {
@@ -623,9 +685,14 @@ impl Query {
     /// encoded once more; plain JSON is accepted too.
     pub fn from_url_param(param: &str) -> Result<Query, String> {
         let text = param.trim();
-        let json = if text.starts_with('{') { text.to_string() } else { decode_component(text) };
+        let json = if text.starts_with('{') {
+            text.to_string()
+        } else {
+            decode_component(text)
+        };
         // Through `Value`: one deserializer instantiation for every source of queries (size).
-        let v: Value = serde_json::from_str(&json).map_err(|e| format!("compositeQuery is not JSON: {e}"))?;
+        let v: Value =
+            serde_json::from_str(&json).map_err(|e| format!("compositeQuery is not JSON: {e}"))?;
         Query::from_value(&v)
     }
 
@@ -716,22 +783,41 @@ impl Query {
 
     /// The first query's data source (what the explorer page is about).
     pub fn data_source(&self) -> &str {
-        self.builder.query_data.first().map(|q| q.data_source.as_str()).unwrap_or("traces")
+        self.builder
+            .query_data
+            .first()
+            .map(|q| q.data_source.as_str())
+            .unwrap_or("traces")
     }
 
     /// Adds a query named after the next free letter, copying the data
     /// source of the last one (`addNewBuilderQuery`). None past Z.
     pub fn add_query(&mut self) -> Option<String> {
-        let used: Vec<String> = self.builder.query_data.iter().map(|q| q.query_name.clone()).collect();
+        let used: Vec<String> = self
+            .builder
+            .query_data
+            .iter()
+            .map(|q| q.query_name.clone())
+            .collect();
         let name = vocab::next_name(&used, vocab::query_names())?;
-        let ds = self.builder.query_data.last().map(|q| q.data_source.clone()).unwrap_or_else(|| "traces".into());
+        let ds = self
+            .builder
+            .query_data
+            .last()
+            .map(|q| q.data_source.clone())
+            .unwrap_or_else(|| "traces".into());
         self.builder.query_data.push(BuilderQuery::new(&name, &ds));
         Some(name)
     }
 
     /// Adds a formula F1…F20. None past F20.
     pub fn add_formula(&mut self) -> Option<String> {
-        let used: Vec<String> = self.builder.query_formulas.iter().map(|f| f.query_name.clone()).collect();
+        let used: Vec<String> = self
+            .builder
+            .query_formulas
+            .iter()
+            .map(|f| f.query_name.clone())
+            .collect();
         let name = vocab::next_name(&used, vocab::formula_names())?;
         self.builder.query_formulas.push(Formula::new(&name));
         Some(name)
@@ -769,7 +855,14 @@ pub struct ListOptions {
 /// views send every query and formula as built; list and trace views send
 /// the first query only, as a `noop` over rows with paging, order and
 /// columns (what SigNoz's explorers do).
-pub fn explorer_request(q: &Query, panel_type: &str, start_ms: i64, end_ms: i64, step: i64, list: Option<&ListOptions>) -> Value {
+pub fn explorer_request(
+    q: &Query,
+    panel_type: &str,
+    start_ms: i64,
+    end_ms: i64,
+    step: i64,
+    list: Option<&ListOptions>,
+) -> Value {
     let cq = if matches!(panel_type, "list" | "trace") {
         let mut only = q.clone();
         only.builder.query_formulas.clear();
@@ -782,16 +875,28 @@ pub fn explorer_request(q: &Query, panel_type: &str, start_ms: i64, end_ms: i64,
             a.disabled = false;
             a.limit = None;
             if let Some(l) = list {
-                a.order_by = vec![OrderBy { column_name: l.order_by.0.clone(), order: l.order_by.1.clone(), extra: Map::new() }];
+                a.order_by = vec![OrderBy {
+                    column_name: l.order_by.0.clone(),
+                    order: l.order_by.1.clone(),
+                    extra: Map::new(),
+                }];
                 a.page_size = Some(l.page_size);
                 a.offset = Some(l.offset);
             }
         }
         let mut cq = only.composite_query(panel_type);
         if let Some(l) = list {
-            if let Some(a) = cq["builderQueries"].as_object_mut().and_then(|m| m.values_mut().next()) {
+            if let Some(a) = cq["builderQueries"]
+                .as_object_mut()
+                .and_then(|m| m.values_mut().next())
+            {
                 a["limit"] = json!(l.page_size);
-                a["selectColumns"] = Value::Array(l.select_columns.iter().map(AttributeKey::to_value).collect());
+                a["selectColumns"] = Value::Array(
+                    l.select_columns
+                        .iter()
+                        .map(AttributeKey::to_value)
+                        .collect(),
+                );
             }
         }
         cq
@@ -825,7 +930,11 @@ pub fn widget(id: &str, title: &str, panel_type: &str, q: &Query) -> Value {
 /// i.e. with quotes); unknown values give `default`.
 pub fn panel_type_from_param(param: Option<&str>, default: &'static str) -> &'static str {
     let p = param.unwrap_or("").trim().trim_matches('"');
-    vocab::PANEL_TYPES.iter().find(|t| **t == p).copied().unwrap_or(default)
+    vocab::PANEL_TYPES
+        .iter()
+        .find(|t| **t == p)
+        .copied()
+        .unwrap_or(default)
 }
 
 /// The `panelTypes` URL parameter as SigNoz writes it.

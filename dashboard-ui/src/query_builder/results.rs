@@ -46,21 +46,47 @@ pub struct Table {
 /// Builds the table from a `table` (or `value`) panel reply: each series'
 /// value is its last finite point (the reply holds one per series).
 pub fn table(data: &QueryRangeData, order: &[String]) -> Table {
-    let mut label_columns: Vec<String> = data.result.iter().flat_map(|r| r.series.iter().flat_map(|s| s.labels.keys().cloned())).collect();
+    let mut label_columns: Vec<String> = data
+        .result
+        .iter()
+        .flat_map(|r| r.series.iter().flat_map(|s| s.labels.keys().cloned()))
+        .collect();
     label_columns.sort();
     label_columns.dedup();
-    let value_columns: Vec<String> =
-        order.iter().filter(|n| data.result.iter().any(|r| &r.query_name == *n && !r.series.is_empty())).cloned().collect();
+    let value_columns: Vec<String> = order
+        .iter()
+        .filter(|n| {
+            data.result
+                .iter()
+                .any(|r| &r.query_name == *n && !r.series.is_empty())
+        })
+        .cloned()
+        .collect();
     let mut rows: BTreeMap<Vec<String>, Vec<Option<f64>>> = BTreeMap::new();
     for r in &data.result {
-        let Some(col) = value_columns.iter().position(|n| *n == r.query_name) else { continue };
+        let Some(col) = value_columns.iter().position(|n| *n == r.query_name) else {
+            continue;
+        };
         for s in &r.series {
-            let key: Vec<String> = label_columns.iter().map(|c| s.labels.get(c).cloned().unwrap_or_default()).collect();
-            let v = s.values.iter().rev().map(|p| p.value).find(|v| v.is_finite());
-            rows.entry(key).or_insert_with(|| vec![None; value_columns.len()])[col] = v;
+            let key: Vec<String> = label_columns
+                .iter()
+                .map(|c| s.labels.get(c).cloned().unwrap_or_default())
+                .collect();
+            let v = s
+                .values
+                .iter()
+                .rev()
+                .map(|p| p.value)
+                .find(|v| v.is_finite());
+            rows.entry(key)
+                .or_insert_with(|| vec![None; value_columns.len()])[col] = v;
         }
     }
-    Table { label_columns, value_columns, rows: rows.into_iter().collect() }
+    Table {
+        label_columns,
+        value_columns,
+        rows: rows.into_iter().collect(),
+    }
 }
 
 /// Count, min, max, average and last of a series' finite points.
@@ -74,13 +100,22 @@ pub struct Summary {
 }
 
 pub fn summary(s: &Series) -> Summary {
-    let vals: Vec<f64> = s.values.iter().map(|p| p.value).filter(|v| v.is_finite()).collect();
+    let vals: Vec<f64> = s
+        .values
+        .iter()
+        .map(|p| p.value)
+        .filter(|v| v.is_finite())
+        .collect();
     let n = vals.len();
     Summary {
         points: n,
         min: vals.iter().copied().fold(f64::INFINITY, f64::min),
         max: vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        avg: if n == 0 { f64::NAN } else { vals.iter().sum::<f64>() / n as f64 },
+        avg: if n == 0 {
+            f64::NAN
+        } else {
+            vals.iter().sum::<f64>() / n as f64
+        },
         last: vals.last().copied().unwrap_or(f64::NAN),
     }
 }
@@ -112,7 +147,14 @@ pub fn flat_rows(rows: &[ListRow]) -> (Vec<String>, Vec<Vec<String>>) {
         }
         flat.push(m);
     }
-    let table = flat.into_iter().map(|m| cols.iter().map(|c| m.get(c).cloned().unwrap_or_default()).collect()).collect();
+    let table = flat
+        .into_iter()
+        .map(|m| {
+            cols.iter()
+                .map(|c| m.get(c).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect();
     (cols, table)
 }
 
@@ -125,7 +167,11 @@ pub fn csv(columns: &[String], rows: &[Vec<String>]) -> String {
             s.to_string()
         }
     };
-    let mut out = columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+    let mut out = columns
+        .iter()
+        .map(|c| field(c))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push_str("\r\n");
     for r in rows {
         out.push_str(&r.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
@@ -178,7 +224,9 @@ pub fn log_fields(row: &ListRow) -> Vec<(AttributeKey, serde_json::Value)> {
             }
         }
     }
-    maps.sort_by(|a, b| (a.0.kind.as_str(), a.0.key.as_str()).cmp(&(b.0.kind.as_str(), b.0.key.as_str())));
+    maps.sort_by(|a, b| {
+        (a.0.kind.as_str(), a.0.key.as_str()).cmp(&(b.0.kind.as_str(), b.0.key.as_str()))
+    });
     cols.extend(maps);
     cols
 }
@@ -194,8 +242,14 @@ mod tests {
 
     #[test]
     fn legend_templates() {
-        let s: Series = serde_json::from_value(json!({"labels": {"http.route": "/cart", "env": "local"}, "values": []})).unwrap();
-        assert_eq!(series_name("{{http.route}} ({{ env }})", "A", &s), "/cart (local)");
+        let s: Series = serde_json::from_value(
+            json!({"labels": {"http.route": "/cart", "env": "local"}, "values": []}),
+        )
+        .unwrap();
+        assert_eq!(
+            series_name("{{http.route}} ({{ env }})", "A", &s),
+            "/cart (local)"
+        );
         assert_eq!(series_name("", "A", &s), "env=local, http.route=/cart");
         assert_eq!(series_name("{{missing}}x{{", "A", &s), "x{{");
         let bare: Series = serde_json::from_value(json!({"labels": {}, "values": []})).unwrap();
@@ -214,8 +268,14 @@ mod tests {
         let t = table(&d, &["A".into(), "B".into(), "C".into()]);
         assert_eq!(t.label_columns, vec!["http.route"]);
         assert_eq!(t.value_columns, vec!["A", "B"]);
-        assert_eq!(t.rows[0], (vec!["/cart".to_string()], vec![Some(200.0), Some(7.0)]));
-        assert_eq!(t.rows[1], (vec!["/checkout".to_string()], vec![Some(350.5), None]));
+        assert_eq!(
+            t.rows[0],
+            (vec!["/cart".to_string()], vec![Some(200.0), Some(7.0)])
+        );
+        assert_eq!(
+            t.rows[1],
+            (vec!["/checkout".to_string()], vec![Some(350.5), None])
+        );
     }
 
     #[test]
@@ -223,7 +283,10 @@ mod tests {
         let s: Series = serde_json::from_value(json!({"labels": {}, "values": [
             {"timestamp": 1, "value": "3"}, {"timestamp": 2, "value": "NaN"}, {"timestamp": 3, "value": "1"}]})).unwrap();
         let m = summary(&s);
-        assert_eq!((m.points, m.min, m.max, m.avg, m.last), (2, 1.0, 3.0, 2.0, 1.0));
+        assert_eq!(
+            (m.points, m.min, m.max, m.avg, m.last),
+            (2, 1.0, 3.0, 2.0, 1.0)
+        );
     }
 
     #[test]
@@ -231,12 +294,19 @@ mod tests {
         let row: ListRow = serde_json::from_value(json!({"timestamp": "t", "data": {
             "body": "hi", "severity_number": 9,
             "attributes_string": {"http.route": "/cart"}, "attributes_int64": {"n": 3},
-            "resources_string": {"deployment.environment": "local"}}})).unwrap();
+            "resources_string": {"deployment.environment": "local"}}}))
+        .unwrap();
         let f = log_fields(&row);
         let find = |k: &str| f.iter().find(|(a, _)| a.key == k).unwrap().0.clone();
         assert!(find("body").is_column && find("body").kind.is_empty());
         assert_eq!(find("severity_number").data_type, "int64");
-        assert_eq!((find("http.route").kind.as_str(), find("http.route").data_type.as_str()), ("tag", "string"));
+        assert_eq!(
+            (
+                find("http.route").kind.as_str(),
+                find("http.route").data_type.as_str()
+            ),
+            ("tag", "string")
+        );
         assert_eq!(find("n").data_type, "int64");
         assert_eq!(find("deployment.environment").kind, "resource");
     }

@@ -3,7 +3,11 @@ use crate::url_state::{LogFilters, TraceFilters};
 
 #[test]
 fn span_list_matches_contract_6_3() {
-    let f = TraceFilters { service: "checkout".into(), status: "error".into(), ..Default::default() };
+    let f = TraceFilters {
+        service: "checkout".into(),
+        status: "error".into(),
+        ..Default::default()
+    };
     let v = traces_explorer(&f, 1707901200000, 1707904800000, 20);
     assert_eq!(v["start"], 1707901200000i64);
     let cq = &v["compositeQuery"];
@@ -14,14 +18,23 @@ fn span_list_matches_contract_6_3() {
     assert_eq!(a["aggregateOperator"], "noop");
     assert_eq!(a["filters"]["op"], "AND");
     let items = a["filters"]["items"].as_array().unwrap();
-    assert_eq!(items[0]["key"], serde_json::json!({"key":"serviceName","dataType":"string","type":"tag","isColumn":true,"isJSON":false}));
+    assert_eq!(
+        items[0]["key"],
+        serde_json::json!({"key":"serviceName","dataType":"string","type":"tag","isColumn":true,"isJSON":false})
+    );
     assert_eq!(items[0]["op"], "=");
     assert_eq!(items[0]["value"], "checkout");
     assert_eq!(items[1]["key"]["key"], "hasError");
     assert_eq!(items[1]["value"], true);
     assert_eq!(a["orderBy"][0]["columnName"], "timestamp");
-    assert!(!a["selectColumns"].as_array().unwrap().is_empty(), "list panels need selectColumns");
-    assert_eq!((a["limit"].as_u64(), a["offset"].as_u64()), (Some(20), Some(0)));
+    assert!(
+        !a["selectColumns"].as_array().unwrap().is_empty(),
+        "list panels need selectColumns"
+    );
+    assert_eq!(
+        (a["limit"].as_u64(), a["offset"].as_u64()),
+        (Some(20), Some(0))
+    );
     assert!(a["stepInterval"].as_i64().unwrap() > 0);
 }
 
@@ -39,8 +52,14 @@ fn trace_view_durations_attrs_and_paging() {
     assert_eq!(v["compositeQuery"]["panelType"], "trace");
     let a = &v["compositeQuery"]["builderQueries"]["A"];
     let items = a["filters"]["items"].as_array().unwrap();
-    assert_eq!((items[0]["op"].as_str(), items[0]["value"].as_i64()), (Some(">="), Some(1_500_000)));
-    assert_eq!((items[1]["op"].as_str(), items[1]["value"].as_i64()), (Some("<="), Some(10_000_000)));
+    assert_eq!(
+        (items[0]["op"].as_str(), items[0]["value"].as_i64()),
+        (Some(">="), Some(1_500_000))
+    );
+    assert_eq!(
+        (items[1]["op"].as_str(), items[1]["value"].as_i64()),
+        (Some("<="), Some(10_000_000))
+    );
     assert_eq!(items[2]["key"]["key"], "http.route");
     assert_eq!(items[2]["key"]["isColumn"], false);
     assert_eq!(a["offset"], 100);
@@ -61,12 +80,24 @@ fn service_overview_queries() {
     assert_eq!(v["step"], 60);
     // No top-level operations: no name filter at all.
     let v = service_overview("x", &[], 0, 1, 60);
-    assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn logs_list_query() {
-    let f = LogFilters { service: "web".into(), body: "timeout".into(), severity: "ERROR".into(), page: 1, ..Default::default() };
+    let f = LogFilters {
+        service: "web".into(),
+        body: "timeout".into(),
+        severity: "ERROR".into(),
+        page: 1,
+        ..Default::default()
+    };
     let v = logs_list(&f, 0, 1, 100);
     let a = &v["compositeQuery"]["builderQueries"]["A"];
     assert_eq!(a["dataSource"], "logs");
@@ -88,17 +119,33 @@ fn panels_and_rules_round_trip() {
     };
     let v = panel_query(&p, "bar", 0, 1, 60);
     assert_eq!(v["compositeQuery"]["panelType"], "graph");
-    assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["groupBy"][0]["key"], "serviceName");
-    assert_eq!(panel_query(&p, "value", 0, 1, 60)["compositeQuery"]["panelType"], "value");
+    assert_eq!(
+        v["compositeQuery"]["builderQueries"]["A"]["groupBy"][0]["key"],
+        "serviceName"
+    );
+    assert_eq!(
+        panel_query(&p, "value", 0, 1, 60)["compositeQuery"]["panelType"],
+        "value"
+    );
     let rule = threshold_rule("slow", &p, "1", 500.0, "warning", false);
     assert_eq!(rule["ruleType"], "threshold_rule");
     assert_eq!(rule["condition"]["op"], "1");
     assert_eq!(rule["condition"]["selectedQueryName"], "A");
-    assert_eq!(panel_query_from_composite(&rule["condition"]["compositeQuery"]), p);
+    assert_eq!(
+        panel_query_from_composite(&rule["condition"]["compositeQuery"]),
+        p
+    );
     let count = PanelQuery::default();
-    assert_eq!(panel_query(&count, "graph", 0, 1, 60)["compositeQuery"]["builderQueries"]["A"]["aggregateAttribute"]["key"], "");
+    assert_eq!(
+        panel_query(&count, "graph", 0, 1, 60)["compositeQuery"]["builderQueries"]["A"]
+            ["aggregateAttribute"]["key"],
+        ""
+    );
     let w = widget_json("w1", "Calls", "graph", &p);
-    assert_eq!(serde_json::from_value::<PanelQuery>(w["ourQuery"].clone()).unwrap(), p);
+    assert_eq!(
+        serde_json::from_value::<PanelQuery>(w["ourQuery"].clone()).unwrap(),
+        p
+    );
 }
 
 #[test]
@@ -108,8 +155,14 @@ fn rum_queries_are_tables_over_traces() {
     let (name, v) = &qs[0];
     assert_eq!(*name, "pageLoads");
     assert_eq!(v["compositeQuery"]["panelType"], "table");
-    assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["aggregateOperator"], "p75");
-    assert_eq!(v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"][0]["value"], "documentLoad");
+    assert_eq!(
+        v["compositeQuery"]["builderQueries"]["A"]["aggregateOperator"],
+        "p75"
+    );
+    assert_eq!(
+        v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"][0]["value"],
+        "documentLoad"
+    );
 }
 
 #[test]

@@ -12,8 +12,27 @@ pub const DATA_SOURCES: [&str; 3] = ["traces", "logs", "metrics"];
 pub const PANEL_TYPES: [&str; 5] = ["graph", "value", "table", "list", "trace"];
 
 const COMMON_AGGREGATES: [&str; 21] = [
-    "noop", "count", "count_distinct", "sum", "avg", "max", "min", "p05", "p10", "p20", "p25", "p50", "p75", "p90", "p95",
-    "p99", "rate", "rate_sum", "rate_avg", "rate_min", "rate_max",
+    "noop",
+    "count",
+    "count_distinct",
+    "sum",
+    "avg",
+    "max",
+    "min",
+    "p05",
+    "p10",
+    "p20",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+    "p99",
+    "rate",
+    "rate_sum",
+    "rate_avg",
+    "rate_min",
+    "rate_max",
 ];
 
 const METRIC_ONLY_AGGREGATES: [&str; 9] = [
@@ -33,7 +52,10 @@ pub fn aggregate_operators(data_source: &str) -> Vec<&'static str> {
     let mut ops = COMMON_AGGREGATES.to_vec();
     if data_source == "metrics" {
         // Metrics list the *_rate operators before rate_sum…, as SigNoz does.
-        let at = ops.iter().position(|o| *o == "rate_sum").unwrap_or(ops.len());
+        let at = ops
+            .iter()
+            .position(|o| *o == "rate_sum")
+            .unwrap_or(ops.len());
         ops.splice(at..at, METRIC_ONLY_AGGREGATES[..4].iter().copied());
         ops.extend_from_slice(&METRIC_ONLY_AGGREGATES[4..]);
     }
@@ -45,10 +67,14 @@ pub fn aggregate_label(op: &str) -> String {
     match op {
         "noop" => "NOOP".into(),
         "count_distinct" => "Count Distinct".into(),
-        _ if op.starts_with('p') && op[1..].chars().all(|c| c.is_ascii_digit()) => op.to_uppercase(),
+        _ if op.starts_with('p') && op[1..].chars().all(|c| c.is_ascii_digit()) => {
+            op.to_uppercase()
+        }
         _ => {
             let mut c = op.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         }
     }
 }
@@ -86,22 +112,69 @@ pub const FILTER_OPS: [(&str, &str); 16] = [
 
 /// The UI name of an API operator (`getOperatorFromValue`); unknown ones unchanged.
 pub fn op_label(api_op: &str) -> &str {
-    FILTER_OPS.iter().find(|(_, a)| *a == api_op).map(|(l, _)| *l).unwrap_or(api_op)
+    FILTER_OPS
+        .iter()
+        .find(|(_, a)| *a == api_op)
+        .map(|(l, _)| *l)
+        .unwrap_or(api_op)
 }
 
 /// The API form of a UI operator name (`getOperatorValue`); unknown ones unchanged.
 pub fn op_value(label: &str) -> &str {
-    FILTER_OPS.iter().find(|(l, _)| *l == label).map(|(_, a)| *a).unwrap_or(label)
+    FILTER_OPS
+        .iter()
+        .find(|(l, _)| *l == label)
+        .map(|(_, a)| *a)
+        .unwrap_or(label)
 }
 
 /// API operators allowed for a key's data type (`QUERY_BUILDER_OPERATORS_BY_TYPES`);
 /// an untyped key gets the "universal" set.
 pub fn ops_for_type(data_type: &str) -> Vec<&'static str> {
     let labels: &[&str] = match data_type {
-        "string" => &["=", "!=", "IN", "NOT_IN", "LIKE", "NOT_LIKE", "CONTAINS", "NOT_CONTAINS", "EXISTS", "NOT_EXISTS", "REGEX", "NOT_REGEX"],
-        "int64" | "float64" => &["=", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", ">=", ">", "<=", "<"],
+        "string" => &[
+            "=",
+            "!=",
+            "IN",
+            "NOT_IN",
+            "LIKE",
+            "NOT_LIKE",
+            "CONTAINS",
+            "NOT_CONTAINS",
+            "EXISTS",
+            "NOT_EXISTS",
+            "REGEX",
+            "NOT_REGEX",
+        ],
+        "int64" | "float64" => &[
+            "=",
+            "!=",
+            "IN",
+            "NOT_IN",
+            "EXISTS",
+            "NOT_EXISTS",
+            ">=",
+            ">",
+            "<=",
+            "<",
+        ],
         "bool" => &["=", "!=", "EXISTS", "NOT_EXISTS"],
-        _ => &["=", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", "LIKE", "NOT_LIKE", ">=", ">", "<=", "<", "CONTAINS", "NOT_CONTAINS"],
+        _ => &[
+            "=",
+            "!=",
+            "IN",
+            "NOT_IN",
+            "EXISTS",
+            "NOT_EXISTS",
+            "LIKE",
+            "NOT_LIKE",
+            ">=",
+            ">",
+            "<=",
+            "<",
+            "CONTAINS",
+            "NOT_CONTAINS",
+        ],
     };
     labels.iter().map(|l| op_value(l)).collect()
 }
@@ -124,8 +197,29 @@ pub const REDUCE_TO: [&str; 5] = ["last", "sum", "avg", "max", "min"];
 
 /// Functions a formula may call (query-service `queryBuilder/query_builder.go`).
 pub const FORMULA_FUNCTIONS: [&str; 23] = [
-    "exp", "log", "ln", "exp2", "log2", "exp10", "log10", "sqrt", "cbrt", "erf", "erfc", "lgamma", "tgamma", "sin", "cos",
-    "tan", "asin", "acos", "atan", "degrees", "radians", "now", "toUnixTimestamp",
+    "exp",
+    "log",
+    "ln",
+    "exp2",
+    "log2",
+    "exp10",
+    "log10",
+    "sqrt",
+    "cbrt",
+    "erf",
+    "erfc",
+    "lgamma",
+    "tgamma",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "degrees",
+    "radians",
+    "now",
+    "toUnixTimestamp",
 ];
 
 /// The JSON value of a filter typed as text: lists for `in`/`nin` (comma
@@ -138,7 +232,10 @@ pub fn parse_filter_value(text: &str, data_type: &str, op: &str) -> Value {
     let one = |t: &str| -> Value {
         let t = t.trim();
         match data_type {
-            "int64" => t.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(t)),
+            "int64" => t
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| json!(t)),
             "float64" => match t.parse::<f64>() {
                 Ok(f) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
                 Ok(f) => json!(f),
@@ -153,7 +250,13 @@ pub fn parse_filter_value(text: &str, data_type: &str, op: &str) -> Value {
         }
     };
     if op_takes_list(op) {
-        Value::Array(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(one).collect())
+        Value::Array(
+            text.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(one)
+                .collect(),
+        )
     } else {
         one(text)
     }
@@ -162,7 +265,11 @@ pub fn parse_filter_value(text: &str, data_type: &str, op: &str) -> Value {
 /// A filter value as editable text (lists joined with ", ").
 pub fn filter_value_text(v: &Value) -> String {
     match v {
-        Value::Array(a) => a.iter().map(crate::model::value_text).collect::<Vec<_>>().join(", "),
+        Value::Array(a) => a
+            .iter()
+            .map(crate::model::value_text)
+            .collect::<Vec<_>>()
+            .join(", "),
         other => crate::model::value_text(other),
     }
 }

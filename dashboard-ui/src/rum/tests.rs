@@ -3,7 +3,10 @@ use crate::model::QueryRangeData;
 use serde_json::json;
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -23,15 +26,36 @@ fn ratings_follow_the_web_vitals_thresholds() {
 
 #[test]
 fn vital_rows_join_p75_and_rating_counts() {
-    let p75 = vec![(labels(&[("web_vital.name", "CLS")]), 0.2), (labels(&[("web_vital.name", "LCP")]), 2100.0)];
+    let p75 = vec![
+        (labels(&[("web_vital.name", "CLS")]), 0.2),
+        (labels(&[("web_vital.name", "LCP")]), 2100.0),
+    ];
     let counts = vec![
-        (labels(&[("web_vital.name", "LCP"), ("web_vital.rating", "good")]), 3.0),
-        (labels(&[("web_vital.name", "LCP"), ("web_vital.rating", "poor")]), 1.0),
-        (labels(&[("web_vital.name", "CLS"), ("web_vital.rating", "needs-improvement")]), 2.0),
-        (labels(&[("web_vital.name", "CLS"), ("web_vital.rating", "bogus")]), 9.0),
+        (
+            labels(&[("web_vital.name", "LCP"), ("web_vital.rating", "good")]),
+            3.0,
+        ),
+        (
+            labels(&[("web_vital.name", "LCP"), ("web_vital.rating", "poor")]),
+            1.0,
+        ),
+        (
+            labels(&[
+                ("web_vital.name", "CLS"),
+                ("web_vital.rating", "needs-improvement"),
+            ]),
+            2.0,
+        ),
+        (
+            labels(&[("web_vital.name", "CLS"), ("web_vital.rating", "bogus")]),
+            9.0,
+        ),
     ];
     let rows = vital_rows(&p75, &counts, false);
-    assert_eq!(rows.iter().map(|r| r.vital.as_str()).collect::<Vec<_>>(), ["LCP", "CLS"]);
+    assert_eq!(
+        rows.iter().map(|r| r.vital.as_str()).collect::<Vec<_>>(),
+        ["LCP", "CLS"]
+    );
     assert_eq!(rows[0].counts, [3.0, 0.0, 1.0]);
     assert_eq!(rows[0].shares(), [75.0, 0.0, 25.0]);
     assert_eq!(rows[1].p75, 0.2);
@@ -41,12 +65,24 @@ fn vital_rows_join_p75_and_rating_counts() {
 #[test]
 fn vital_rows_by_route() {
     let p75 = vec![
-        (labels(&[("page.route", "/cart"), ("web_vital.name", "LCP")]), 3000.0),
-        (labels(&[("page.route", "/"), ("web_vital.name", "INP")]), 90.0),
-        (labels(&[("page.route", "/"), ("web_vital.name", "LCP")]), 1000.0),
+        (
+            labels(&[("page.route", "/cart"), ("web_vital.name", "LCP")]),
+            3000.0,
+        ),
+        (
+            labels(&[("page.route", "/"), ("web_vital.name", "INP")]),
+            90.0,
+        ),
+        (
+            labels(&[("page.route", "/"), ("web_vital.name", "LCP")]),
+            1000.0,
+        ),
     ];
     let rows = vital_rows(&p75, &[], true);
-    let keys: Vec<_> = rows.iter().map(|r| (r.route.as_str(), r.vital.as_str())).collect();
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.route.as_str(), r.vital.as_str()))
+        .collect();
     assert_eq!(keys, [("/", "LCP"), ("/", "INP"), ("/cart", "LCP")]);
     assert_eq!(rows[0].shares(), [0.0; 3]);
 }
@@ -67,7 +103,10 @@ fn error_rows_take_last_seen_and_trace_from_the_newest_record() {
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[0].message.as_str(), rows[0].count), ("boom", 5.0));
     assert_eq!(rows[0].last_seen, "2026-11-21T10:00:03Z");
-    assert_eq!((rows[0].trace_id.as_str(), rows[0].span_id.as_str()), ("ab12", "cd34"));
+    assert_eq!(
+        (rows[0].trace_id.as_str(), rows[0].span_id.as_str()),
+        ("ab12", "cd34")
+    );
     assert_eq!(rows[1].last_seen, "2026-11-21T10:00:01Z");
     assert_eq!(rows[1].trace_id, "", "an all-zero trace id is no trace");
     assert_eq!(error_rows(&counts, &[], 1).len(), 1);

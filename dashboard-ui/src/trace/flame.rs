@@ -16,7 +16,14 @@ pub struct FlameRect {
 /// wide, levels `depth_from..depth_to`. Spans that start in the same pixel
 /// column of one level merge into one box, so the output is bounded by
 /// `width_px × levels` whatever the span count.
-pub fn flame_rects(tree: &TraceTree, t0: f64, t1: f64, width_px: f64, depth_from: u32, depth_to: u32) -> Vec<FlameRect> {
+pub fn flame_rects(
+    tree: &TraceTree,
+    t0: f64,
+    t1: f64,
+    width_px: f64,
+    depth_from: u32,
+    depth_to: u32,
+) -> Vec<FlameRect> {
     let span_ms = (t1 - t0).max(1e-9);
     let scale = width_px / span_ms;
     let mut out: Vec<FlameRect> = Vec::new();
@@ -42,7 +49,13 @@ pub fn flame_rects(tree: &TraceTree, t0: f64, t1: f64, width_px: f64, depth_from
             continue;
         }
         first_at.insert(key, out.len());
-        out.push(FlameRect { span: i, depth: d, x, width: w.max(1.0), merged: 0 });
+        out.push(FlameRect {
+            span: i,
+            depth: d,
+            x,
+            width: w.max(1.0),
+            merged: 0,
+        });
     }
     out
 }

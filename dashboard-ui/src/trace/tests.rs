@@ -32,7 +32,11 @@ fn builds_tree_from_child_of_refs() {
         row("c1", "root", 10.0, 10.0, true),
         row("g1", "c1", 12.0, 2.0, false),
     ]);
-    let names: Vec<&str> = t.preorder.iter().map(|&i| t.spans[i as usize].span_id.as_str()).collect();
+    let names: Vec<&str> = t
+        .preorder
+        .iter()
+        .map(|&i| t.spans[i as usize].span_id.as_str())
+        .collect();
     assert_eq!(names, ["root", "c1", "g1", "c2"]);
     let root = t.index_of("root").unwrap();
     assert_eq!(t.roots, vec![root]);
@@ -47,7 +51,9 @@ fn builds_tree_from_child_of_refs() {
 #[test]
 fn missing_parents_become_flagged_roots_and_follows_from_is_a_link() {
     let mut orphan = row("o", "gone", 5.0, 1.0, false);
-    orphan.9.push("{TraceId=t1, SpanId=root, RefType=FOLLOWS_FROM}".into());
+    orphan
+        .9
+        .push("{TraceId=t1, SpanId=root, RefType=FOLLOWS_FROM}".into());
     let t = TraceTree::from_rows(vec![row("root", "-", 0.0, 10.0, false), orphan]);
     let o = t.index_of("o").unwrap() as usize;
     assert_eq!(t.roots.len(), 2);
@@ -59,7 +65,10 @@ fn missing_parents_become_flagged_roots_and_follows_from_is_a_link() {
 
 #[test]
 fn reference_cycles_do_not_hang_or_lose_spans() {
-    let t = TraceTree::from_rows(vec![row("a", "b", 0.0, 1.0, false), row("b", "a", 1.0, 1.0, false)]);
+    let t = TraceTree::from_rows(vec![
+        row("a", "b", 0.0, 1.0, false),
+        row("b", "a", 1.0, 1.0, false),
+    ]);
     assert_eq!(t.preorder.len(), 2);
     assert_eq!(t.visible_rows(&[false, false]).len(), 2);
 }
@@ -67,7 +76,10 @@ fn reference_cycles_do_not_hang_or_lose_spans() {
 #[test]
 fn references_parse() {
     let r = Reference::parse("{TraceId=abc, SpanId=def, RefType=CHILD_OF}").unwrap();
-    assert_eq!((r.trace_id.as_str(), r.span_id.as_str(), r.ref_type), ("abc", "def", RefType::ChildOf));
+    assert_eq!(
+        (r.trace_id.as_str(), r.span_id.as_str(), r.ref_type),
+        ("abc", "def", RefType::ChildOf)
+    );
     assert!(Reference::parse("garbage").is_none());
     assert!(Reference::parse("{TraceId=a, SpanId=b, RefType=OTHER}").is_none());
 }
@@ -101,14 +113,25 @@ fn collapse_expand_and_waterfall_bars() {
     assert_eq!(t.visible_rows(&collapsed).len(), 4);
     let (left, width) = t.bar(t.index_of("c2").unwrap());
     assert!((left - 0.5).abs() < 1e-9 && (width - 0.5).abs() < 1e-9);
-    assert_eq!(t.collapsed_below(1), vec![false, true, false, false].into_iter().enumerate().map(|(k, _)| {
-        let i = k as u32; i == c1
-    }).collect::<Vec<_>>());
+    assert_eq!(
+        t.collapsed_below(1),
+        vec![false, true, false, false]
+            .into_iter()
+            .enumerate()
+            .map(|(k, _)| {
+                let i = k as u32;
+                i == c1
+            })
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn search_finds_names_services_and_attributes() {
-    let t = TraceTree::from_rows(vec![row("root", "", 0.0, 10.0, false), row("c1", "root", 1.0, 1.0, false)]);
+    let t = TraceTree::from_rows(vec![
+        row("root", "", 0.0, 10.0, false),
+        row("c1", "root", 1.0, 1.0, false),
+    ]);
     assert_eq!(t.search("OP C1"), vec![t.index_of("c1").unwrap()]);
     assert_eq!(t.search("/r/root"), vec![t.index_of("root").unwrap()]);
     assert!(t.search("  ").is_empty());
@@ -116,11 +139,17 @@ fn search_finds_names_services_and_attributes() {
 
 #[test]
 fn virtual_window_is_bounded_by_the_viewport() {
-    assert_eq!(virtual_window(0.0, 600.0, 24.0, 100_000, 10), Window { first: 0, end: 36 });
+    assert_eq!(
+        virtual_window(0.0, 600.0, 24.0, 100_000, 10),
+        Window { first: 0, end: 36 }
+    );
     let w = virtual_window(24.0 * 50_000.0, 600.0, 24.0, 100_000, 10);
     assert_eq!((w.first, w.end), (49_990, 50_036));
     assert_eq!(virtual_window(1e12, 600.0, 24.0, 100, 5).end, 100);
-    assert_eq!(virtual_window(0.0, 600.0, 24.0, 0, 5), Window { first: 0, end: 0 });
+    assert_eq!(
+        virtual_window(0.0, 600.0, 24.0, 0, 5),
+        Window { first: 0, end: 0 }
+    );
 }
 
 /// A 100 000-span trace: a wide, deep random-ish tree built from rows.
@@ -129,9 +158,17 @@ fn big_trace(n: usize) -> Vec<SpanRow> {
     rows.push(row("s0", "", 0.0, 10_000.0, false));
     let mut x: u64 = 42;
     for i in 1..n {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let parent = (x >> 33) as usize % i;
-        rows.push(row(&format!("s{i}"), &format!("s{parent}"), (i as f64) * 0.05, 1.0, i % 97 == 0));
+        rows.push(row(
+            &format!("s{i}"),
+            &format!("s{parent}"),
+            (i as f64) * 0.05,
+            1.0,
+            i % 97 == 0,
+        ));
     }
     rows
 }

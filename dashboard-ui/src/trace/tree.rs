@@ -36,7 +36,11 @@ impl Reference {
                 _ => {}
             }
         }
-        Some(Reference { trace_id, span_id, ref_type: ref_type? })
+        Some(Reference {
+            trace_id,
+            span_id,
+            ref_type: ref_type?,
+        })
     }
 }
 
@@ -86,11 +90,22 @@ pub struct SpanEvent {
 impl SpanEvent {
     pub fn parse(text: &str) -> Result<SpanEvent, String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("bad event JSON: {e}"))?;
-        let attrs = v.get("attributeMap").and_then(Value::as_object).cloned().unwrap_or_else(Map::new);
+        let attrs = v
+            .get("attributeMap")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(Map::new);
         Ok(SpanEvent {
-            name: v.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+            name: v
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             time_unix_nano: v.get("timeUnixNano").and_then(Value::as_f64).unwrap_or(0.0),
-            attributes: attrs.iter().map(|(k, v)| (k.clone(), crate::model::value_text(v))).collect(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::model::value_text(v)))
+                .collect(),
             is_error: v.get("isError").and_then(Value::as_bool).unwrap_or(false),
         })
     }
@@ -116,7 +131,20 @@ pub struct Span {
 
 impl Span {
     pub fn from_row(row: SpanRow) -> Span {
-        let SpanRow(time, span_id, trace_id, service, name, kind, dur, keys, values, refs, events, err) = row;
+        let SpanRow(
+            time,
+            span_id,
+            trace_id,
+            service,
+            name,
+            kind,
+            dur,
+            keys,
+            values,
+            refs,
+            events,
+            err,
+        ) = row;
         Span {
             start_ms: time,
             span_id,
@@ -136,7 +164,10 @@ impl Span {
         self.start_ms + self.duration_ns / 1e6
     }
     pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.tag_keys.iter().zip(self.tag_values.iter()).map(|(k, v)| (k.as_str(), v.as_str()))
+        self.tag_keys
+            .iter()
+            .zip(self.tag_values.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags().find(|(k, _)| *k == key).map(|(_, v)| v)
@@ -150,7 +181,9 @@ impl Span {
     }
     /// FOLLOWS_FROM references: OTel links as SigNoz stores them.
     pub fn links(&self) -> impl Iterator<Item = &Reference> {
-        self.references.iter().filter(|r| r.ref_type == RefType::FollowsFrom)
+        self.references
+            .iter()
+            .filter(|r| r.ref_type == RefType::FollowsFrom)
     }
 }
 
@@ -215,20 +248,21 @@ impl TraceTree {
         let mut depth = vec![0u32; n];
         let mut seen = vec![false; n];
         let mut preorder = Vec::with_capacity(n);
-        let walk = |roots: &[u32], preorder: &mut Vec<u32>, depth: &mut Vec<u32>, seen: &mut Vec<bool>| {
-            let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
-            while let Some(i) = stack.pop() {
-                if seen[i as usize] {
-                    continue;
+        let walk =
+            |roots: &[u32], preorder: &mut Vec<u32>, depth: &mut Vec<u32>, seen: &mut Vec<bool>| {
+                let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
+                while let Some(i) = stack.pop() {
+                    if seen[i as usize] {
+                        continue;
+                    }
+                    seen[i as usize] = true;
+                    preorder.push(i);
+                    for &c in children[i as usize].iter().rev() {
+                        depth[c as usize] = depth[i as usize] + 1;
+                        stack.push(c);
+                    }
                 }
-                seen[i as usize] = true;
-                preorder.push(i);
-                for &c in children[i as usize].iter().rev() {
-                    depth[c as usize] = depth[i as usize] + 1;
-                    stack.push(c);
-                }
-            }
-        };
+            };
         walk(&roots, &mut preorder, &mut depth, &mut seen);
         if preorder.len() < n {
             for i in 0..n as u32 {
@@ -253,8 +287,14 @@ impl TraceTree {
                 descendants[p as usize] += descendants[i as usize] + 1;
             }
         }
-        let start_ms = spans.iter().map(|s| s.start_ms).fold(f64::INFINITY, f64::min);
-        let end_ms = spans.iter().map(Span::end_ms).fold(f64::NEG_INFINITY, f64::max);
+        let start_ms = spans
+            .iter()
+            .map(|s| s.start_ms)
+            .fold(f64::INFINITY, f64::min);
+        let end_ms = spans
+            .iter()
+            .map(Span::end_ms)
+            .fold(f64::NEG_INFINITY, f64::max);
         let mut services: Vec<String> = Vec::new();
         let mut service_ids: HashMap<String, u16> = HashMap::new();
         let service_index = spans
@@ -322,7 +362,9 @@ impl TraceTree {
 
     /// Collapses every span deeper than `depth` that has children.
     pub fn collapsed_below(&self, depth: u32) -> Vec<bool> {
-        (0..self.len()).map(|i| self.depth[i] >= depth && !self.children[i].is_empty()).collect()
+        (0..self.len())
+            .map(|i| self.depth[i] >= depth && !self.children[i].is_empty())
+            .collect()
     }
 
     /// Spans whose name, service, id or any attribute contains `needle`
@@ -338,7 +380,10 @@ impl TraceTree {
             .copied()
             .filter(|&i| {
                 let s = &self.spans[i as usize];
-                has(&s.name) || has(&s.service) || s.span_id == needle || s.tags().any(|(k, v)| has(k) || has(v))
+                has(&s.name)
+                    || has(&s.service)
+                    || s.span_id == needle
+                    || s.tags().any(|(k, v)| has(k) || has(v))
             })
             .collect()
     }
@@ -365,6 +410,9 @@ impl TraceTree {
     }
 
     pub fn index_of(&self, span_id: &str) -> Option<u32> {
-        self.spans.iter().position(|s| s.span_id == span_id).map(|i| i as u32)
+        self.spans
+            .iter()
+            .position(|s| s.span_id == span_id)
+            .map(|i| i as u32)
     }
 }

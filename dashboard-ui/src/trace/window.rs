@@ -10,7 +10,13 @@ pub struct Window {
 /// Rows intersecting `[scroll_top, scroll_top + height)` plus `overscan`
 /// rows each side, clamped to `total`. O(1): DOM work depends only on the
 /// viewport, never on the span count.
-pub fn virtual_window(scroll_top: f64, height: f64, row_height: f64, total: usize, overscan: usize) -> Window {
+pub fn virtual_window(
+    scroll_top: f64,
+    height: f64,
+    row_height: f64,
+    total: usize,
+    overscan: usize,
+) -> Window {
     if total == 0 || row_height <= 0.0 {
         return Window { first: 0, end: 0 };
     }

@@ -11,16 +11,32 @@ fn encode_decode_round_trip() {
 
 #[test]
 fn time_range_round_trip() {
-    for r in [TimeRange::Last("15m"), TimeRange::Last("7d"), TimeRange::Custom { start_ms: 1000, end_ms: 5000 }] {
+    for r in [
+        TimeRange::Last("15m"),
+        TimeRange::Last("7d"),
+        TimeRange::Custom {
+            start_ms: 1000,
+            end_ms: 5000,
+        },
+    ] {
         let mut q = Query::new();
         r.write(&mut q);
         let url = encode_query(&q);
         assert_eq!(TimeRange::from_query(&parse_query(&url)), r, "{url}");
     }
     // Garbage falls back to the default; a reversed custom range is ignored.
-    assert_eq!(TimeRange::from_query(&parse_query("range=13y")), TimeRange::Last("1h"));
-    assert_eq!(TimeRange::from_query(&parse_query("start=9&end=3&range=6h")), TimeRange::Last("6h"));
-    assert_eq!(TimeRange::Last("15m").resolve(1_000_000_000), (1_000_000_000 - 900_000, 1_000_000_000));
+    assert_eq!(
+        TimeRange::from_query(&parse_query("range=13y")),
+        TimeRange::Last("1h")
+    );
+    assert_eq!(
+        TimeRange::from_query(&parse_query("start=9&end=3&range=6h")),
+        TimeRange::Last("6h")
+    );
+    assert_eq!(
+        TimeRange::Last("15m").resolve(1_000_000_000),
+        (1_000_000_000 - 900_000, 1_000_000_000)
+    );
 }
 
 #[test]
@@ -31,7 +47,10 @@ fn trace_filters_round_trip_through_a_url() {
         status: "error".into(),
         min_ms: Some(1.5),
         max_ms: Some(2000.0),
-        attrs: vec![("http.method".into(), "GET".into()), ("user.id".into(), "a=b".into())],
+        attrs: vec![
+            ("http.method".into(), "GET".into()),
+            ("user.id".into(), "a=b".into()),
+        ],
         view_traces: true,
         page: 3,
     };
@@ -73,9 +92,18 @@ fn steps_never_zero() {
 #[test]
 fn trace_logs_link_carries_the_trace_window() {
     let link = trace_logs_link("abc", 1_707_903_000_123.4, 1_707_903_000_900.0);
-    assert_eq!(link, "/logs?trace=abc&start=1707902940123&end=1707903060900");
+    assert_eq!(
+        link,
+        "/logs?trace=abc&start=1707902940123&end=1707903060900"
+    );
     let q = parse_query(link.split_once('?').unwrap().1);
-    assert_eq!(TimeRange::from_query(&q), TimeRange::Custom { start_ms: 1707902940123, end_ms: 1707903060900 });
+    assert_eq!(
+        TimeRange::from_query(&q),
+        TimeRange::Custom {
+            start_ms: 1707902940123,
+            end_ms: 1707903060900
+        }
+    );
     assert_eq!(LogFilters::from_query(&q).trace_id, "abc");
 }
 

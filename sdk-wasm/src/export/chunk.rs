@@ -22,12 +22,22 @@ pub struct Plan {
 
 /// Cuts `items` (oldest first) into chunks. `room_bytes` / `room_slots` is what the
 /// keepalive budget can still take; `encode` turns a slice into one body.
-pub fn plan<T>(items: &[T], mut room_bytes: usize, mut room_slots: usize, chunk_max: usize, encode: impl Fn(&[T]) -> Vec<u8>) -> Plan {
+pub fn plan<T>(
+    items: &[T],
+    mut room_bytes: usize,
+    mut room_slots: usize,
+    chunk_max: usize,
+    encode: impl Fn(&[T]) -> Vec<u8>,
+) -> Plan {
     let mut out = Plan::default();
     let mut start = 0;
     while start < items.len() {
         let keepalive = room_slots > 0 && room_bytes > 0;
-        let limit = if keepalive { room_bytes.min(chunk_max) } else { chunk_max };
+        let limit = if keepalive {
+            room_bytes.min(chunk_max)
+        } else {
+            chunk_max
+        };
         let chunk = largest_prefix(&items[start..], limit, &encode);
         if keepalive && chunk.body.len() > limit {
             // Not even one span fits what is left of the budget: the rest waits.
@@ -91,7 +101,11 @@ mod tests {
         assert!(p.rest.iter().all(|c| c.body.len() <= 56 * 1024));
         let spans: usize = p.keepalive.iter().chain(&p.rest).map(|c| c.spans).sum();
         assert_eq!(spans, 200, "nothing lost");
-        assert_eq!(sizes(&p.keepalive[..1]), vec![(114 * 500 + 10, 114)], "first cut: 200 × 56 KiB / 100 KB");
+        assert_eq!(
+            sizes(&p.keepalive[..1]),
+            vec![(114 * 500 + 10, 114)],
+            "first cut: 200 × 56 KiB / 100 KB"
+        );
     }
 
     #[test]
@@ -107,7 +121,10 @@ mod tests {
         assert!(p.keepalive.is_empty());
         assert_eq!(sizes(&p.rest), vec![(16, 3)]);
         let p = plan(&[50, 1], 30, 9, 100, encode);
-        assert!(p.keepalive.is_empty(), "the oldest span does not fit: none jumps ahead of it");
+        assert!(
+            p.keepalive.is_empty(),
+            "the oldest span does not fit: none jumps ahead of it"
+        );
         assert_eq!(sizes(&p.rest), vec![(61, 2)]);
     }
 

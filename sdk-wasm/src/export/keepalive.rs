@@ -31,7 +31,10 @@ impl KeepaliveBudget {
 
     /// What is left: (bytes, requests).
     pub fn room(&self) -> (usize, usize) {
-        (MAX_BYTES.saturating_sub(self.bytes), MAX_PENDING.saturating_sub(self.pending))
+        (
+            MAX_BYTES.saturating_sub(self.bytes),
+            MAX_PENDING.saturating_sub(self.pending),
+        )
     }
 
     pub fn pending(&self) -> usize {

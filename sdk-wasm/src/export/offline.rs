@@ -23,7 +23,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 5 * 1024 * 1024, max_age_ms: 24 * 3600 * 1000 }
+        Limits {
+            max_bytes: 5 * 1024 * 1024,
+            max_age_ms: 24 * 3600 * 1000,
+        }
     }
 }
 
@@ -96,7 +99,10 @@ pub struct Ledger<K> {
 
 impl<K> Default for Ledger<K> {
     fn default() -> Self {
-        Ledger { acked: Vec::new(), sending: Vec::new() }
+        Ledger {
+            acked: Vec::new(),
+            sending: Vec::new(),
+        }
     }
 }
 
@@ -141,8 +147,14 @@ impl MemoryStore {
     /// Stores a batch within `limits`; returns how many batches were dropped (the incoming
     /// one included, when it alone is over the bound).
     pub fn put(&mut self, mut r: Record, limits: Limits) -> u64 {
-        let metas: Vec<Meta> = self.records.iter().map(|r| (r.id, r.body.len(), r.created_ms)).collect();
-        let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, limits) else { return 1 };
+        let metas: Vec<Meta> = self
+            .records
+            .iter()
+            .map(|r| (r.id, r.body.len(), r.created_ms))
+            .collect();
+        let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, limits) else {
+            return 1;
+        };
         self.delete(&drop);
         self.next_id += 1.0;
         r.id = self.next_id;
@@ -168,38 +180,80 @@ impl MemoryStore {
 mod tests {
     use super::*;
 
-    const L: Limits = Limits { max_bytes: 100, max_age_ms: 1000 };
+    const L: Limits = Limits {
+        max_bytes: 100,
+        max_age_ms: 1000,
+    };
 
     fn rec(bytes: usize, created: f64) -> Record {
-        Record { id: 0.0, url: "http://c/v1/traces".into(), encoding: Encoding::Json, body: vec![b'x'; bytes], created_ms: created, attempts: 1 }
+        Record {
+            id: 0.0,
+            url: "http://c/v1/traces".into(),
+            encoding: Encoding::Json,
+            body: vec![b'x'; bytes],
+            created_ms: created,
+            attempts: 1,
+        }
     }
 
     #[test]
     fn oldest_go_first_until_the_new_batch_fits() {
         let held = [(1.0, 30, 10.0), (2.0, 30, 10.0), (3.0, 30, 10.0)];
-        assert_eq!(evictions(&held, 10, 20.0, L), Some(vec![]), "90 + 10 fits exactly");
+        assert_eq!(
+            evictions(&held, 10, 20.0, L),
+            Some(vec![]),
+            "90 + 10 fits exactly"
+        );
         assert_eq!(evictions(&held, 11, 20.0, L), Some(vec![1.0]));
         assert_eq!(evictions(&held, 70, 20.0, L), Some(vec![1.0, 2.0]));
         assert_eq!(evictions(&held, 100, 20.0, L), Some(vec![1.0, 2.0, 3.0]));
-        assert_eq!(evictions(&held, 101, 20.0, L), None, "over the bound alone: refused, nothing evicted");
+        assert_eq!(
+            evictions(&held, 101, 20.0, L),
+            None,
+            "over the bound alone: refused, nothing evicted"
+        );
         assert_eq!(evictions(&[], 0, 0.0, L), Some(vec![]));
     }
 
     #[test]
     fn expired_batches_go_whatever_the_size() {
         let held = [(1.0, 10, 0.0), (2.0, 10, 500.0), (3.0, 10, 1500.0)];
-        assert_eq!(evictions(&held, 10, 1500.0, L), Some(vec![1.0]), "1500 ms old > 1000");
-        assert_eq!(evictions(&held, 85, 1500.0, L), Some(vec![1.0, 2.0]), "then the oldest live one");
+        assert_eq!(
+            evictions(&held, 10, 1500.0, L),
+            Some(vec![1.0]),
+            "1500 ms old > 1000"
+        );
+        assert_eq!(
+            evictions(&held, 85, 1500.0, L),
+            Some(vec![1.0, 2.0]),
+            "then the oldest live one"
+        );
         assert!(!expired(0.0, 1000.0, L), "exactly at the bound still lives");
         assert!(expired(0.0, 1000.5, L));
-        assert!(expired(100_000_000.0, 0.0, L), "from the far future (clock jumped back)");
-        assert!(!expired(5000.0, 0.0, Limits { max_age_ms: 1000, ..L }), "a little ahead is tolerated");
+        assert!(
+            expired(100_000_000.0, 0.0, L),
+            "from the far future (clock jumped back)"
+        );
+        assert!(
+            !expired(
+                5000.0,
+                0.0,
+                Limits {
+                    max_age_ms: 1000,
+                    ..L
+                }
+            ),
+            "a little ahead is tolerated"
+        );
     }
 
     #[test]
     fn retry_schedule_backs_off_to_five_minutes() {
         let d: Vec<f64> = (0..=8).map(retry_delay_ms).collect();
-        assert_eq!(d, vec![5e3, 5e3, 10e3, 20e3, 40e3, 80e3, 160e3, 300e3, 300e3]);
+        assert_eq!(
+            d,
+            vec![5e3, 5e3, 10e3, 20e3, 40e3, 80e3, 160e3, 300e3, 300e3]
+        );
         assert_eq!(retry_delay_ms(u32::MAX), 300e3);
     }
 

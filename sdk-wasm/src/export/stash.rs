@@ -29,7 +29,12 @@ impl Entry {
             Encoding::Protobuf => 'p',
             Encoding::Json => 'j',
         };
-        format!("{}\t{enc}\t{}\t{}\n", self.url, self.spans, base64_encode(&self.body))
+        format!(
+            "{}\t{enc}\t{}\t{}\n",
+            self.url,
+            self.spans,
+            base64_encode(&self.body)
+        )
     }
 
     fn parse(line: &str) -> Option<Entry> {
@@ -42,7 +47,12 @@ impl Entry {
         };
         let spans = f.next()?.parse().ok()?;
         let body = base64_decode(f.next()?)?;
-        f.next().is_none().then_some(Entry { url, encoding, spans, body })
+        f.next().is_none().then_some(Entry {
+            url,
+            encoding,
+            spans,
+            body,
+        })
     }
 }
 
@@ -117,7 +127,9 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= c.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -158,7 +170,12 @@ mod tests {
     use super::*;
 
     fn entry(n: u8, len: usize) -> Entry {
-        Entry { url: format!("http://c.example/{n}/v1/traces"), encoding: Encoding::Protobuf, spans: n as u64, body: vec![n; len] }
+        Entry {
+            url: format!("http://c.example/{n}/v1/traces"),
+            encoding: Encoding::Protobuf,
+            spans: n as u64,
+            body: vec![n; len],
+        }
     }
 
     #[test]
@@ -169,7 +186,10 @@ mod tests {
         assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
         let all: Vec<u8> = (0..=255).collect();
         for n in 0..all.len() {
-            assert_eq!(base64_decode(&base64_encode(&all[..n])).as_deref(), Some(&all[..n]));
+            assert_eq!(
+                base64_decode(&base64_encode(&all[..n])).as_deref(),
+                Some(&all[..n])
+            );
         }
         for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9v YmFy", "Zm9\u{e9}"] {
             assert_eq!(base64_decode(bad), None, "{bad}");
@@ -180,7 +200,10 @@ mod tests {
     fn text_round_trip_and_bad_lines_skipped() {
         let mut s = Stash::default();
         s.push(entry(1, 10));
-        s.push(Entry { encoding: Encoding::Json, ..entry(2, 0) });
+        s.push(Entry {
+            encoding: Encoding::Json,
+            ..entry(2, 0)
+        });
         let text = s.to_text();
         assert_eq!(Stash::parse(&text), s);
         let damaged = text.replace("\tj\t", "\tx\t") + "garbage\n\tp\t1\tAA==\n";
@@ -202,7 +225,11 @@ mod tests {
         assert_eq!(left, vec![3, 4]);
         let mut one = Stash::default();
         one.push(entry(5, 3000));
-        assert_eq!(one.bound(100), 5, "an entry over the bound on its own goes too");
+        assert_eq!(
+            one.bound(100),
+            5,
+            "an entry over the bound on its own goes too"
+        );
         assert!(one.is_empty());
         assert!(one.to_text().len() <= 100);
     }

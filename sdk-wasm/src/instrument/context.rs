@@ -35,7 +35,12 @@ impl Interactions {
     /// A new interaction is being dispatched. (It cannot end before the next
     /// macrotask boundary, by which time its dispatch is over.)
     pub fn start(&mut self, handle: u32, now_ms: f64, max_ms: f64) {
-        self.open.push(Open { handle, pending: 0, idle_since_ms: None, deadline_ms: now_ms + max_ms });
+        self.open.push(Open {
+            handle,
+            pending: 0,
+            idle_since_ms: None,
+            deadline_ms: now_ms + max_ms,
+        });
     }
 
     /// A macrotask boundary: dispatches in progress are over, and idle
@@ -75,7 +80,10 @@ impl Interactions {
 
     /// The earliest deadline of an open interaction, if any.
     pub fn next_deadline(&self) -> Option<f64> {
-        self.open.iter().map(|o| o.deadline_ms).min_by(f64::total_cmp)
+        self.open
+            .iter()
+            .map(|o| o.deadline_ms)
+            .min_by(f64::total_cmp)
     }
 
     pub fn is_open(&self, handle: u32) -> bool {
@@ -84,7 +92,10 @@ impl Interactions {
 
     /// Every open interaction ends now (page hidden, uninstall).
     pub fn end_all(&mut self, now_ms: f64) -> Vec<Ended> {
-        self.take(|_| true, now_ms).into_iter().map(|(h, _)| (h, now_ms)).collect()
+        self.take(|_| true, now_ms)
+            .into_iter()
+            .map(|(h, _)| (h, now_ms))
+            .collect()
     }
 
     fn take(&mut self, pred: impl Fn(&Open) -> bool, now_ms: f64) -> Vec<Ended> {
@@ -92,7 +103,11 @@ impl Interactions {
         self.open.retain(|o| {
             let end = pred(o);
             if end {
-                let at = if o.pending == 0 { o.idle_since_ms.unwrap_or(now_ms) } else { now_ms };
+                let at = if o.pending == 0 {
+                    o.idle_since_ms.unwrap_or(now_ms)
+                } else {
+                    now_ms
+                };
                 ended.push((o.handle, at));
             }
             !end
@@ -112,7 +127,10 @@ pub struct RecentContexts {
 
 impl RecentContexts {
     pub fn new(capacity: usize) -> Self {
-        RecentContexts { entries: VecDeque::with_capacity(capacity), capacity }
+        RecentContexts {
+            entries: VecDeque::with_capacity(capacity),
+            capacity,
+        }
     }
 
     /// Remembers the context behind `handle` (non-zero).
@@ -127,7 +145,11 @@ impl RecentContexts {
         if handle == 0 {
             return None;
         }
-        self.entries.iter().rev().find(|(h, _)| *h == handle).map(|(_, p)| *p)
+        self.entries
+            .iter()
+            .rev()
+            .find(|(h, _)| *h == handle)
+            .map(|(_, p)| *p)
     }
 }
 
@@ -155,7 +177,11 @@ mod tests {
         // The response's continuation starts more work in the same task.
         assert!(i.work_started(1));
         i.work_ended(1, 4.0);
-        assert_eq!(i.boundary(9.0), vec![(1, 4.0)], "ends when its last work ended");
+        assert_eq!(
+            i.boundary(9.0),
+            vec![(1, 4.0)],
+            "ends when its last work ended"
+        );
         assert!(!i.work_started(1));
     }
 
@@ -199,7 +225,11 @@ mod tests {
 
     #[test]
     fn recent_contexts_are_bounded() {
-        let p = Parent { trace_id: [1; 16], span_id: [2; 8], sampled: true };
+        let p = Parent {
+            trace_id: [1; 16],
+            span_id: [2; 8],
+            sampled: true,
+        };
         let mut r = RecentContexts::new(2);
         r.add(1, p);
         r.add(2, p);

@@ -10,7 +10,5 @@ pub mod table;
 pub mod timing;
 pub mod xpath;
 
-
-
 #[cfg(target_arch = "wasm32")]
 pub mod web;

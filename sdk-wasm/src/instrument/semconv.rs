@@ -23,7 +23,10 @@ pub fn normalise_method(raw: &str) -> Method {
         "_OTHER".to_string()
     };
     let original = (normalised != raw).then(|| raw.to_string());
-    Method { normalised, original }
+    Method {
+        normalised,
+        original,
+    }
 }
 
 /// Host and port of an absolute `http(s)` URL (`server.address`, `server.port`);
@@ -60,7 +63,9 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
 /// names a route in a single-page app.
 pub fn route_of(href: &str) -> &str {
     let after_scheme = href.find("://").map_or(0, |i| i + 3);
-    href[after_scheme..].find(['/', '?', '#']).map_or("/", |i| &href[after_scheme + i..])
+    href[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or("/", |i| &href[after_scheme + i..])
 }
 
 /// How a request ended, as seen by the page.
@@ -100,14 +105,23 @@ pub fn outcome_attrs(api: Api, outcome: Outcome) -> OutcomeAttrs {
             (status != 0).then_some(status),
             (status >= 400).then(|| status.to_string()),
             // OTel JS reports a load with status >= 299 as an `error` event.
-            if status != 0 && status < 299 { "loaded" } else { "error" },
+            if status != 0 && status < 299 {
+                "loaded"
+            } else {
+                "error"
+            },
         ),
         Outcome::NetworkError => (None, Some("error".to_string()), "error"),
         Outcome::Aborted if api == Api::Fetch => (None, Some("AbortError".to_string()), "abort"),
         Outcome::Aborted => (None, None, "abort"),
         Outcome::Timeout => (None, Some("timeout".to_string()), "timeout"),
     };
-    OutcomeAttrs { status_code, is_error: error_type.is_some(), error_type, xhr_event }
+    OutcomeAttrs {
+        status_code,
+        is_error: error_type.is_some(),
+        error_type,
+        xhr_event,
+    }
 }
 
 #[cfg(test)]
@@ -116,10 +130,19 @@ mod tests {
 
     #[test]
     fn methods_are_normalised() {
-        assert_eq!(normalise_method("GET"), Method { normalised: "GET".into(), original: None });
+        assert_eq!(
+            normalise_method("GET"),
+            Method {
+                normalised: "GET".into(),
+                original: None
+            }
+        );
         assert_eq!(
             normalise_method("get"),
-            Method { normalised: "GET".into(), original: Some("get".into()) }
+            Method {
+                normalised: "GET".into(),
+                original: Some("get".into())
+            }
         );
         assert_eq!(normalise_method("QUERY").normalised, "QUERY");
         let other = normalise_method("PURGE");
@@ -136,12 +159,30 @@ mod tests {
 
     #[test]
     fn server_address_and_port() {
-        assert_eq!(server_address_port("http://example.com/a"), Some(("example.com".into(), 80)));
-        assert_eq!(server_address_port("https://Example.com?q"), Some(("example.com".into(), 443)));
-        assert_eq!(server_address_port("http://127.0.0.1:8080/x"), Some(("127.0.0.1".into(), 8080)));
-        assert_eq!(server_address_port("http://u:p@h:81#f"), Some(("h".into(), 81)));
-        assert_eq!(server_address_port("http://[::1]:9000/"), Some(("::1".into(), 9000)));
-        assert_eq!(server_address_port("http://[::1]/"), Some(("::1".into(), 80)));
+        assert_eq!(
+            server_address_port("http://example.com/a"),
+            Some(("example.com".into(), 80))
+        );
+        assert_eq!(
+            server_address_port("https://Example.com?q"),
+            Some(("example.com".into(), 443))
+        );
+        assert_eq!(
+            server_address_port("http://127.0.0.1:8080/x"),
+            Some(("127.0.0.1".into(), 8080))
+        );
+        assert_eq!(
+            server_address_port("http://u:p@h:81#f"),
+            Some(("h".into(), 81))
+        );
+        assert_eq!(
+            server_address_port("http://[::1]:9000/"),
+            Some(("::1".into(), 9000))
+        );
+        assert_eq!(
+            server_address_port("http://[::1]/"),
+            Some(("::1".into(), 80))
+        );
         assert_eq!(server_address_port("/relative"), None);
         assert_eq!(server_address_port("http://h:notaport/"), None);
     }
@@ -155,17 +196,44 @@ mod tests {
     #[test]
     fn outcomes_map_to_status() {
         use Api::*;
-        assert_eq!(attrs(Xhr, Outcome::Response(200)), (Some(200), None, false, "loaded"));
-        assert_eq!(attrs(Fetch, Outcome::Response(404)), (Some(404), Some("404"), true, "error"));
-        assert_eq!(attrs(Fetch, Outcome::Response(500)), (Some(500), Some("500"), true, "error"));
+        assert_eq!(
+            attrs(Xhr, Outcome::Response(200)),
+            (Some(200), None, false, "loaded")
+        );
+        assert_eq!(
+            attrs(Fetch, Outcome::Response(404)),
+            (Some(404), Some("404"), true, "error")
+        );
+        assert_eq!(
+            attrs(Fetch, Outcome::Response(500)),
+            (Some(500), Some("500"), true, "error")
+        );
         // 3xx seen by XHR: an `error` event but not an ERROR status (OTel JS parity).
-        assert_eq!(attrs(Xhr, Outcome::Response(304)), (Some(304), None, false, "error"));
+        assert_eq!(
+            attrs(Xhr, Outcome::Response(304)),
+            (Some(304), None, false, "error")
+        );
         // Opaque responses have status 0: no status code, no error.
-        assert_eq!(attrs(Fetch, Outcome::Response(0)), (None, None, false, "error"));
-        assert_eq!(attrs(Fetch, Outcome::NetworkError), (None, Some("error"), true, "error"));
-        assert_eq!(attrs(Xhr, Outcome::NetworkError), (None, Some("error"), true, "error"));
-        assert_eq!(attrs(Fetch, Outcome::Aborted), (None, Some("AbortError"), true, "abort"));
+        assert_eq!(
+            attrs(Fetch, Outcome::Response(0)),
+            (None, None, false, "error")
+        );
+        assert_eq!(
+            attrs(Fetch, Outcome::NetworkError),
+            (None, Some("error"), true, "error")
+        );
+        assert_eq!(
+            attrs(Xhr, Outcome::NetworkError),
+            (None, Some("error"), true, "error")
+        );
+        assert_eq!(
+            attrs(Fetch, Outcome::Aborted),
+            (None, Some("AbortError"), true, "abort")
+        );
         assert_eq!(attrs(Xhr, Outcome::Aborted), (None, None, false, "abort"));
-        assert_eq!(attrs(Xhr, Outcome::Timeout), (None, Some("timeout"), true, "timeout"));
+        assert_eq!(
+            attrs(Xhr, Outcome::Timeout),
+            (None, Some("timeout"), true, "timeout")
+        );
     }
 }

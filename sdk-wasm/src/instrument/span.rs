@@ -95,18 +95,27 @@ impl SpanRecord {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn event(&mut self, name: &str, time_ns: u64) {
-        self.events.push(Event { name: name.to_string(), time_ns });
+        self.events.push(Event {
+            name: name.to_string(),
+            time_ns,
+        });
     }
 
     /// This span as the parent of others.
     pub fn as_parent(&self) -> Parent {
-        Parent { trace_id: self.trace_id, span_id: self.span_id, sampled: self.sampled }
+        Parent {
+            trace_id: self.trace_id,
+            span_id: self.span_id,
+            sampled: self.sampled,
+        }
     }
-
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -118,12 +127,26 @@ pub fn hex(bytes: &[u8]) -> String {
 impl Parent {
     /// The W3C/OpenTelemetry form, for propagation.
     pub fn span_context(&self, remote: bool) -> SpanContext {
-        let flags = if self.sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
-        SpanContext::new(TraceId::from_bytes(self.trace_id), SpanId::from_bytes(self.span_id), flags, remote, Default::default())
+        let flags = if self.sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::default()
+        };
+        SpanContext::new(
+            TraceId::from_bytes(self.trace_id),
+            SpanId::from_bytes(self.span_id),
+            flags,
+            remote,
+            Default::default(),
+        )
     }
 
     pub fn from_span_context(cx: &SpanContext) -> Parent {
-        Parent { trace_id: cx.trace_id().to_bytes(), span_id: cx.span_id().to_bytes(), sampled: cx.is_sampled() }
+        Parent {
+            trace_id: cx.trace_id().to_bytes(),
+            span_id: cx.span_id().to_bytes(),
+            sampled: cx.is_sampled(),
+        }
     }
 }
 
@@ -133,9 +156,17 @@ mod tests {
 
     #[test]
     fn child_inherits_trace_and_converts_to_span_context() {
-        let root = Parent { trace_id: [1; 16], span_id: [2; 8], sampled: true };
+        let root = Parent {
+            trace_id: [1; 16],
+            span_id: [2; 8],
+            sampled: true,
+        };
         let parent = SpanRecord::new("click", Kind::Internal, root, None, 5);
-        let me = Parent { trace_id: [1; 16], span_id: [3; 8], sampled: true };
+        let me = Parent {
+            trace_id: [1; 16],
+            span_id: [3; 8],
+            sampled: true,
+        };
         let mut child = SpanRecord::new("GET", Kind::Client, me, Some(&parent.as_parent()), 6);
         assert_eq!(child.parent_span_id, Some([2; 8]));
         child.set("a", 1i64);

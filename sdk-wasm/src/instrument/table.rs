@@ -26,7 +26,10 @@ impl<K: PartialEq, V> Table<K, V> {
     }
 
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        self.items.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.items
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &K) -> bool {

@@ -90,7 +90,11 @@ pub struct Matched {
 /// initiator, start no earlier than the request, and have a response start no
 /// later than the span's end. Small tolerance for clock rounding (Firefox
 /// rounds `performance.now()` to 1 ms when resistFingerprinting is on).
-pub fn match_entry(req: &RequestWindow, entries: &[ResourceEntry], used: &[bool]) -> Option<Matched> {
+pub fn match_entry(
+    req: &RequestWindow,
+    entries: &[ResourceEntry],
+    used: &[bool],
+) -> Option<Matched> {
     const SLACK_MS: f64 = 1.0;
     let candidates: Vec<usize> = entries
         .iter()
@@ -106,13 +110,23 @@ pub fn match_entry(req: &RequestWindow, entries: &[ResourceEntry], used: &[bool]
         .collect();
     match candidates.as_slice() {
         [] => None,
-        [only] => Some(Matched { main: *only, preflight: None }),
+        [only] => Some(Matched {
+            main: *only,
+            preflight: None,
+        }),
         many => {
             // The last-started entry is the request; the first one its preflight.
             let by_start = |&&i: &&usize| entries[i].fetch_start;
-            let first = *many.iter().min_by(|a, b| by_start(a).total_cmp(&by_start(b)))?;
-            let last = *many.iter().max_by(|a, b| by_start(a).total_cmp(&by_start(b)))?;
-            Some(Matched { main: last, preflight: Some(first) })
+            let first = *many
+                .iter()
+                .min_by(|a, b| by_start(a).total_cmp(&by_start(b)))?;
+            let last = *many
+                .iter()
+                .max_by(|a, b| by_start(a).total_cmp(&by_start(b)))?;
+            Some(Matched {
+                main: last,
+                preflight: Some(first),
+            })
         }
     }
 }
@@ -139,7 +153,12 @@ mod tests {
     }
 
     fn req(url: &str, start: f64, end: f64) -> RequestWindow<'_> {
-        RequestWindow { url, initiator_type: "fetch", start, end }
+        RequestWindow {
+            url,
+            initiator_type: "fetch",
+            start,
+            end,
+        }
     }
 
     #[test]
@@ -152,15 +171,33 @@ mod tests {
         tls.secure_connection_start = 10.5;
         assert_eq!(network_events(&tls).len(), 9);
         // Cross-origin without Timing-Allow-Origin: only fetchStart and responseEnd.
-        let opaque = ResourceEntry { name: "x".into(), fetch_start: 0.0, response_end: 5.0, ..Default::default() };
-        assert_eq!(network_events(&opaque), vec![("fetchStart", 0.0), ("responseEnd", 5.0)]);
+        let opaque = ResourceEntry {
+            name: "x".into(),
+            fetch_start: 0.0,
+            response_end: 5.0,
+            ..Default::default()
+        };
+        assert_eq!(
+            network_events(&opaque),
+            vec![("fetchStart", 0.0), ("responseEnd", 5.0)]
+        );
     }
 
     #[test]
     fn matches_by_name_and_window() {
-        let entries = vec![entry("http://a/x", 5.0, 9.0), entry("http://a/y", 11.0, 15.0), entry("http://a/x", 11.0, 40.0)];
+        let entries = vec![
+            entry("http://a/x", 5.0, 9.0),
+            entry("http://a/y", 11.0, 15.0),
+            entry("http://a/x", 11.0, 40.0),
+        ];
         let m = match_entry(&req("http://a/x", 10.0, 14.0), &entries, &[false; 3]).unwrap();
-        assert_eq!(m, Matched { main: 2, preflight: None });
+        assert_eq!(
+            m,
+            Matched {
+                main: 2,
+                preflight: None
+            }
+        );
         // Body still streaming after the span ended: still matched.
         assert!(match_entry(&req("http://a/y", 10.0, 13.5), &entries, &[false; 3]).is_some());
         // Started before the request: not ours.
@@ -168,16 +205,33 @@ mod tests {
         // Response began after the span ended: not ours.
         assert!(match_entry(&req("http://a/y", 10.0, 11.0), &entries, &[false; 3]).is_none());
         // Each entry is used once.
-        assert!(match_entry(&req("http://a/x", 10.0, 14.0), &entries, &[false, false, true]).is_none());
+        assert!(match_entry(
+            &req("http://a/x", 10.0, 14.0),
+            &entries,
+            &[false, false, true]
+        )
+        .is_none());
         // Other initiator types are not ours.
-        let xhr = RequestWindow { initiator_type: "xmlhttprequest", ..req("http://a/x", 10.0, 14.0) };
+        let xhr = RequestWindow {
+            initiator_type: "xmlhttprequest",
+            ..req("http://a/x", 10.0, 14.0)
+        };
         assert!(match_entry(&xhr, &entries, &[false; 3]).is_none());
     }
 
     #[test]
     fn two_entries_split_into_preflight_and_request() {
-        let entries = vec![entry("http://b/x", 12.0, 20.0), entry("http://b/x", 10.0, 11.0)];
+        let entries = vec![
+            entry("http://b/x", 12.0, 20.0),
+            entry("http://b/x", 10.0, 11.0),
+        ];
         let m = match_entry(&req("http://b/x", 10.0, 30.0), &entries, &[false; 2]).unwrap();
-        assert_eq!(m, Matched { main: 0, preflight: Some(1) });
+        assert_eq!(
+            m,
+            Matched {
+                main: 0,
+                preflight: Some(1)
+            }
+        );
     }
 }

@@ -64,7 +64,12 @@ pub fn parse_ancestry(s: &str) -> Vec<Step> {
             let id = f.next().filter(|i| !i.is_empty()).map(str::to_string);
             let position = f.next()?.parse().ok()?;
             let same_name_siblings = f.next()?.parse().ok()?;
-            Some(Step { name, id, position, same_name_siblings })
+            Some(Step {
+                name,
+                id,
+                position,
+                same_name_siblings,
+            })
         })
         .collect();
     steps.reverse();
@@ -89,24 +94,43 @@ mod tests {
     use super::*;
 
     fn step(name: &str, id: Option<&str>, position: usize, same: usize) -> Step {
-        Step { name: name.into(), id: id.map(Into::into), position, same_name_siblings: same }
+        Step {
+            name: name.into(),
+            id: id.map(Into::into),
+            position,
+            same_name_siblings: same,
+        }
     }
 
     #[test]
     fn id_on_target_short_circuits() {
-        let steps = [step("html", None, 1, 1), step("body", None, 1, 1), step("button", Some("go"), 2, 3)];
+        let steps = [
+            step("html", None, 1, 1),
+            step("body", None, 1, 1),
+            step("button", Some("go"), 2, 3),
+        ];
         assert_eq!(xpath(&steps), r#"//*[@id="go"]"#);
     }
 
     #[test]
     fn positions_only_when_ambiguous() {
-        let steps = [step("html", None, 1, 1), step("body", None, 1, 1), step("div", None, 2, 2), step("button", None, 1, 1)];
+        let steps = [
+            step("html", None, 1, 1),
+            step("body", None, 1, 1),
+            step("div", None, 2, 2),
+            step("button", None, 1, 1),
+        ];
         assert_eq!(xpath(&steps), "/html/body/div[2]/button");
     }
 
     #[test]
     fn nearest_ancestor_id_anchors_the_path() {
-        let steps = [step("html", None, 1, 1), step("div", Some("app"), 1, 1), step("ul", None, 1, 1), step("li", None, 3, 5)];
+        let steps = [
+            step("html", None, 1, 1),
+            step("div", Some("app"), 1, 1),
+            step("ul", None, 1, 1),
+            step("li", None, 3, 5),
+        ];
         assert_eq!(xpath(&steps), r#"//*[@id="app"]/ul/li[3]"#);
     }
 
@@ -114,15 +138,24 @@ mod tests {
     fn ancestry_from_the_glue() {
         let s = "button\u{1}\u{1}2\u{1}3\u{2}div\u{1}app\u{1}1\u{1}1\u{2}";
         let steps = parse_ancestry(s);
-        assert_eq!(steps, [step("div", Some("app"), 1, 1), step("button", None, 2, 3)]);
+        assert_eq!(
+            steps,
+            [step("div", Some("app"), 1, 1), step("button", None, 2, 3)]
+        );
         assert_eq!(xpath(&steps), r#"//*[@id="app"]/button[2]"#);
         assert_eq!(parse_ancestry("garbage"), []);
     }
 
     #[test]
     fn quotes_in_ids() {
-        assert_eq!(xpath(&[step("a", Some(r#"x"y"#), 1, 1)]), r#"//*[@id='x"y']"#);
-        assert_eq!(xpath(&[step("a", Some(r#"x"y'z"#), 1, 1)]), r#"//*[@id=concat("x", '"', "y'z")]"#);
+        assert_eq!(
+            xpath(&[step("a", Some(r#"x"y"#), 1, 1)]),
+            r#"//*[@id='x"y']"#
+        );
+        assert_eq!(
+            xpath(&[step("a", Some(r#"x"y'z"#), 1, 1)]),
+            r#"//*[@id=concat("x", '"', "y'z")]"#
+        );
         assert_eq!(xpath(&[]), "/");
     }
 }

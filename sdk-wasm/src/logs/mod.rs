@@ -31,7 +31,13 @@ pub struct LogRecord {
 
 impl LogRecord {
     /// A record of `scope` at `time_ns` with `event.name` set (attribute and field).
-    pub fn event(scope: Arc<InstrumentationScope>, event_name: &str, severity: u8, body: String, time_ns: u64) -> Self {
+    pub fn event(
+        scope: Arc<InstrumentationScope>,
+        event_name: &str,
+        severity: u8,
+        body: String,
+        time_ns: u64,
+    ) -> Self {
         LogRecord {
             time_ns,
             observed_ns: time_ns,

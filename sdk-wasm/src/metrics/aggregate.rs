@@ -6,8 +6,10 @@ use std::sync::Arc;
 use opentelemetry::{InstrumentationScope, KeyValue, Value};
 
 /// OpenTelemetry's default explicit bucket boundaries.
-pub const DEFAULT_BOUNDARIES: [f64; 15] =
-    [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0];
+pub const DEFAULT_BOUNDARIES: [f64; 15] = [
+    0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0,
+    10000.0,
+];
 
 /// Attribute sets per instrument before new ones fold into the overflow set.
 pub const CARDINALITY_LIMIT: usize = 2000;
@@ -41,14 +43,22 @@ pub struct InstrumentDescriptor {
 }
 
 impl InstrumentDescriptor {
-    pub fn new(name: impl Into<Cow<'static, str>>, kind: InstrumentKind, scope: Arc<InstrumentationScope>) -> Self {
+    pub fn new(
+        name: impl Into<Cow<'static, str>>,
+        kind: InstrumentKind,
+        scope: Arc<InstrumentationScope>,
+    ) -> Self {
         InstrumentDescriptor {
             name: name.into(),
             description: Cow::Borrowed(""),
             unit: Cow::Borrowed(""),
             kind,
             integer: false,
-            boundaries: if kind == InstrumentKind::Histogram { DEFAULT_BOUNDARIES.to_vec() } else { Vec::new() },
+            boundaries: if kind == InstrumentKind::Histogram {
+                DEFAULT_BOUNDARIES.to_vec()
+            } else {
+                Vec::new()
+            },
             scope,
         }
     }
@@ -80,9 +90,20 @@ pub struct HistogramPoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum MetricPoints {
-    Sum { monotonic: bool, temporality: Temporality, integer: bool, points: Vec<NumberPoint> },
-    Gauge { integer: bool, points: Vec<NumberPoint> },
-    Histogram { temporality: Temporality, points: Vec<HistogramPoint> },
+    Sum {
+        monotonic: bool,
+        temporality: Temporality,
+        integer: bool,
+        points: Vec<NumberPoint>,
+    },
+    Gauge {
+        integer: bool,
+        points: Vec<NumberPoint>,
+    },
+    Histogram {
+        temporality: Temporality,
+        points: Vec<HistogramPoint>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -123,21 +144,29 @@ pub struct MetricsRegistry {
 
 impl MetricsRegistry {
     pub fn new(temporality: Temporality) -> Self {
-        MetricsRegistry { temporality, instruments: Vec::new() }
+        MetricsRegistry {
+            temporality,
+            instruments: Vec::new(),
+        }
     }
 
     /// Registers an instrument. Asking again for the same name, kind and scope returns the
     /// existing one (names compare case-insensitively, as the spec says).
     pub fn register(&mut self, mut desc: InstrumentDescriptor) -> InstrumentId {
         if let Some(i) = self.instruments.iter().position(|x| {
-            x.desc.kind == desc.kind && crate::otlp::same_scope(&x.desc.scope, &desc.scope) && x.desc.name.eq_ignore_ascii_case(&desc.name)
+            x.desc.kind == desc.kind
+                && crate::otlp::same_scope(&x.desc.scope, &desc.scope)
+                && x.desc.name.eq_ignore_ascii_case(&desc.name)
         }) {
             return InstrumentId(i);
         }
         desc.boundaries.retain(|b| b.is_finite());
         insertion_sort(&mut desc.boundaries, |a, b| a < b);
         desc.boundaries.dedup();
-        self.instruments.push(Instrument { desc, points: Vec::new() });
+        self.instruments.push(Instrument {
+            desc,
+            points: Vec::new(),
+        });
         InstrumentId(self.instruments.len() - 1)
     }
 
@@ -147,12 +176,30 @@ impl MetricsRegistry {
 
     /// Records one measurement. Non-finite values and negative counter increments are
     /// ignored (the API says they are invalid), as is an unknown instrument.
-    pub fn record(&mut self, id: InstrumentId, value: f64, mut attributes: Vec<KeyValue>, now_ns: u64) {
-        let Some(inst) = self.instruments.get_mut(id.0) else { return };
-        if !value.is_finite() || (value < 0.0 && matches!(inst.desc.kind, InstrumentKind::Counter | InstrumentKind::Histogram)) {
+    pub fn record(
+        &mut self,
+        id: InstrumentId,
+        value: f64,
+        mut attributes: Vec<KeyValue>,
+        now_ns: u64,
+    ) {
+        let Some(inst) = self.instruments.get_mut(id.0) else {
+            return;
+        };
+        if !value.is_finite()
+            || (value < 0.0
+                && matches!(
+                    inst.desc.kind,
+                    InstrumentKind::Counter | InstrumentKind::Histogram
+                ))
+        {
             return;
         }
-        let value = if inst.desc.integer { value.trunc() } else { value };
+        let value = if inst.desc.integer {
+            value.trunc()
+        } else {
+            value
+        };
         insertion_sort(&mut attributes, |a, b| a.key.as_str() < b.key.as_str());
         attributes.dedup_by(|a, b| a.key == b.key);
         let idx = match inst.points.iter().position(|p| p.attributes == attributes) {
@@ -166,8 +213,24 @@ impl MetricsRegistry {
                 match inst.points.iter().position(|p| p.attributes == attributes) {
                     Some(i) => i,
                     None => {
-                        let buckets = vec![0; if inst.desc.kind == InstrumentKind::Histogram { inst.desc.boundaries.len() + 1 } else { 0 }];
-                        inst.points.push(Point { attributes, start_ns: now_ns, value: 0.0, count: 0, min: f64::INFINITY, max: f64::NEG_INFINITY, buckets, fresh: false });
+                        let buckets = vec![
+                            0;
+                            if inst.desc.kind == InstrumentKind::Histogram {
+                                inst.desc.boundaries.len() + 1
+                            } else {
+                                0
+                            }
+                        ];
+                        inst.points.push(Point {
+                            attributes,
+                            start_ns: now_ns,
+                            value: 0.0,
+                            count: 0,
+                            min: f64::INFINITY,
+                            max: f64::NEG_INFINITY,
+                            buckets,
+                            fresh: false,
+                        });
                         inst.points.len() - 1
                     }
                 }
@@ -206,7 +269,11 @@ impl MetricsRegistry {
                     p.start_ns = now_ns;
                     continue;
                 }
-                let start_ns = if d.kind == InstrumentKind::Gauge { 0 } else { p.start_ns };
+                let start_ns = if d.kind == InstrumentKind::Gauge {
+                    0
+                } else {
+                    p.start_ns
+                };
                 if d.kind == InstrumentKind::Histogram {
                     hists.push(HistogramPoint {
                         attributes: p.attributes.clone(),
@@ -220,7 +287,12 @@ impl MetricsRegistry {
                         bucket_counts: p.buckets.clone(),
                     });
                 } else {
-                    numbers.push(NumberPoint { attributes: p.attributes.clone(), start_ns, time_ns: now_ns, value: p.value });
+                    numbers.push(NumberPoint {
+                        attributes: p.attributes.clone(),
+                        start_ns,
+                        time_ns: now_ns,
+                        value: p.value,
+                    });
                 }
                 if delta {
                     p.start_ns = now_ns;
@@ -240,12 +312,34 @@ impl MetricsRegistry {
                 continue;
             }
             let points = match d.kind {
-                InstrumentKind::Counter => MetricPoints::Sum { monotonic: true, temporality, integer: d.integer, points: numbers },
-                InstrumentKind::UpDownCounter => MetricPoints::Sum { monotonic: false, temporality, integer: d.integer, points: numbers },
-                InstrumentKind::Gauge => MetricPoints::Gauge { integer: d.integer, points: numbers },
-                InstrumentKind::Histogram => MetricPoints::Histogram { temporality, points: hists },
+                InstrumentKind::Counter => MetricPoints::Sum {
+                    monotonic: true,
+                    temporality,
+                    integer: d.integer,
+                    points: numbers,
+                },
+                InstrumentKind::UpDownCounter => MetricPoints::Sum {
+                    monotonic: false,
+                    temporality,
+                    integer: d.integer,
+                    points: numbers,
+                },
+                InstrumentKind::Gauge => MetricPoints::Gauge {
+                    integer: d.integer,
+                    points: numbers,
+                },
+                InstrumentKind::Histogram => MetricPoints::Histogram {
+                    temporality,
+                    points: hists,
+                },
             };
-            out.push(MetricData { scope: d.scope.clone(), name: d.name.clone(), description: d.description.clone(), unit: d.unit.clone(), points });
+            out.push(MetricData {
+                scope: d.scope.clone(),
+                name: d.name.clone(),
+                description: d.description.clone(),
+                unit: d.unit.clone(),
+                points,
+            });
         }
         out
     }
@@ -283,8 +377,16 @@ mod tests {
     fn reg(t: Temporality) -> (MetricsRegistry, [InstrumentId; 4]) {
         let mut r = MetricsRegistry::new(t);
         let s = scope();
-        let c = r.register(InstrumentDescriptor::new("clicks", InstrumentKind::Counter, s.clone()));
-        let u = r.register(InstrumentDescriptor::new("open", InstrumentKind::UpDownCounter, s.clone()));
+        let c = r.register(InstrumentDescriptor::new(
+            "clicks",
+            InstrumentKind::Counter,
+            s.clone(),
+        ));
+        let u = r.register(InstrumentDescriptor::new(
+            "open",
+            InstrumentKind::UpDownCounter,
+            s.clone(),
+        ));
         let mut hd = InstrumentDescriptor::new("latency", InstrumentKind::Histogram, s.clone());
         hd.boundaries = vec![10.0, 100.0];
         let h = r.register(hd);
@@ -304,7 +406,12 @@ mod tests {
         let (mut r, [c, u, _, g]) = reg(Temporality::Cumulative);
         let a = || vec![KeyValue::new("b", 2), KeyValue::new("a", "x")];
         r.record(c, 2.0, a(), 10);
-        r.record(c, 3.0, vec![KeyValue::new("a", "x"), KeyValue::new("b", 2)], 20);
+        r.record(
+            c,
+            3.0,
+            vec![KeyValue::new("a", "x"), KeyValue::new("b", 2)],
+            20,
+        );
         r.record(c, -1.0, a(), 20);
         r.record(c, f64::NAN, a(), 20);
         r.record(c, 1.0, vec![], 30);
@@ -317,10 +424,27 @@ mod tests {
         let clicks = sum_points(&m[0]);
         assert_eq!(clicks.len(), 2);
         assert_eq!(clicks[0].value, 5.0);
-        assert_eq!(clicks[0].attributes[0].key.as_str(), "a", "attributes sorted by key");
+        assert_eq!(
+            clicks[0].attributes[0].key.as_str(),
+            "a",
+            "attributes sorted by key"
+        );
         assert_eq!((clicks[0].start_ns, clicks[0].time_ns), (10, 100));
-        assert!(matches!(m[0].points, MetricPoints::Sum { monotonic: true, temporality: Temporality::Cumulative, .. }));
-        assert!(matches!(m[1].points, MetricPoints::Sum { monotonic: false, .. }));
+        assert!(matches!(
+            m[0].points,
+            MetricPoints::Sum {
+                monotonic: true,
+                temporality: Temporality::Cumulative,
+                ..
+            }
+        ));
+        assert!(matches!(
+            m[1].points,
+            MetricPoints::Sum {
+                monotonic: false,
+                ..
+            }
+        ));
         assert_eq!(sum_points(&m[1])[0].value, -2.0);
         assert_eq!(sum_points(&m[2])[0].value, 19.0);
         // Cumulative: the next collection still reports everything, with the same start.
@@ -345,7 +469,13 @@ mod tests {
         assert_eq!(m.len(), 1);
         let p = &sum_points(&m[0])[0];
         assert_eq!((p.value, p.start_ns, p.time_ns), (4.0, 150, 200));
-        assert!(matches!(m[0].points, MetricPoints::Sum { temporality: Temporality::Delta, .. }));
+        assert!(matches!(
+            m[0].points,
+            MetricPoints::Sum {
+                temporality: Temporality::Delta,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -356,7 +486,9 @@ mod tests {
         }
         r.record(h, -1.0, vec![], 1);
         let m = r.collect(2);
-        let MetricPoints::Histogram { points, .. } = &m[0].points else { panic!() };
+        let MetricPoints::Histogram { points, .. } = &m[0].points else {
+            panic!()
+        };
         let p = &points[0];
         assert_eq!(p.bucket_counts, vec![2, 2, 1]);
         assert_eq!((p.count, p.sum, p.min, p.max), (5, 1120.5, 0.0, 1000.0));
@@ -373,7 +505,10 @@ mod tests {
         assert_eq!(r.register(d), a);
         r.record(a, 1.7, vec![], 0);
         let m = r.collect(1);
-        assert!(matches!(m[0].points, MetricPoints::Sum { integer: true, .. }));
+        assert!(matches!(
+            m[0].points,
+            MetricPoints::Sum { integer: true, .. }
+        ));
         assert_eq!(sum_points(&m[0])[0].value, 1.0);
         assert_eq!(number_value(true, 1.0), Value::I64(1));
     }
@@ -397,7 +532,10 @@ mod tests {
         let pts = sum_points(&m[0]);
         assert_eq!(pts.len(), CARDINALITY_LIMIT);
         let overflow = pts.last().unwrap();
-        assert_eq!(overflow.attributes, vec![KeyValue::new("otel.metric.overflow", true)]);
+        assert_eq!(
+            overflow.attributes,
+            vec![KeyValue::new("otel.metric.overflow", true)]
+        );
         assert_eq!(overflow.value, 11.0);
     }
 }

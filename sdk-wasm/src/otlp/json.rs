@@ -6,7 +6,9 @@ use opentelemetry::trace::{Link, SpanId};
 use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
-use super::{kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use super::{
+    kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts,
+};
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint};
 use crate::propagation::traceparent::push_hex;
@@ -30,7 +32,11 @@ pub struct JsonWriter {
 
 impl JsonWriter {
     pub fn new(float: FloatFormat) -> Self {
-        JsonWriter { out: String::new(), float, comma: false }
+        JsonWriter {
+            out: String::new(),
+            float,
+            comma: false,
+        }
     }
 
     fn sep(&mut self) {
@@ -66,7 +72,12 @@ impl JsonWriter {
         self.close('}');
     }
 
-    fn arr<T>(&mut self, k: &str, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Self, T)) {
+    fn arr<T>(
+        &mut self,
+        k: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) {
         self.key(k);
         self.open('[');
         for it in items {
@@ -139,7 +150,11 @@ impl JsonWriter {
         if v.is_nan() {
             self.out.push_str("\"NaN\"");
         } else if v.is_infinite() {
-            self.out.push_str(if v > 0.0 { "\"Infinity\"" } else { "\"-Infinity\"" });
+            self.out.push_str(if v > 0.0 {
+                "\"Infinity\""
+            } else {
+                "\"-Infinity\""
+            });
         } else {
             (self.float)(v, &mut self.out);
         }
@@ -221,7 +236,10 @@ impl JsonWriter {
         if s.parent_span_id != SpanId::INVALID {
             self.hex("parentSpanId", &s.parent_span_id.to_bytes());
         }
-        self.uint("flags", span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64);
+        self.uint(
+            "flags",
+            span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64,
+        );
         self.str("name", &s.name);
         self.uint("kind", kind_number(&s.kind));
         self.u64_str("startTimeUnixNano", s.start_ns);
@@ -257,7 +275,10 @@ impl JsonWriter {
         self.str("traceState", &cx.trace_state().header());
         self.attributes(&l.attributes);
         self.uint("droppedAttributesCount", l.dropped_attributes_count as u64);
-        self.uint("flags", span_flags(cx.trace_flags().to_u8(), cx.is_remote()) as u64);
+        self.uint(
+            "flags",
+            span_flags(cx.trace_flags().to_u8(), cx.is_remote()) as u64,
+        );
     }
 
     fn log_record(&mut self, l: &LogRecord) {
@@ -286,7 +307,12 @@ impl JsonWriter {
             MetricPoints::Gauge { integer, points } => self.obj("gauge", |w| {
                 w.arr("dataPoints", points, |w, p| w.number_point(p, *integer));
             }),
-            MetricPoints::Sum { monotonic, temporality, integer, points } => self.obj("sum", |w| {
+            MetricPoints::Sum {
+                monotonic,
+                temporality,
+                integer,
+                points,
+            } => self.obj("sum", |w| {
                 w.arr("dataPoints", points, |w, p| w.number_point(p, *integer));
                 w.uint("aggregationTemporality", temporality_number(*temporality));
                 if *monotonic {
@@ -294,7 +320,10 @@ impl JsonWriter {
                     w.out.push_str("true");
                 }
             }),
-            MetricPoints::Histogram { temporality, points } => self.obj("histogram", |w| {
+            MetricPoints::Histogram {
+                temporality,
+                points,
+            } => self.obj("histogram", |w| {
                 w.arr("dataPoints", points, |w, p| w.histogram_point(p));
                 w.uint("aggregationTemporality", temporality_number(*temporality));
             }),
@@ -381,10 +410,14 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData], float: FloatF
     w.open('{');
     w.arr("resourceMetrics", [()], |w, ()| {
         w.resource(resource);
-        w.arr("scopeMetrics", metrics_by_scope(metrics), |w, (scope, group)| {
-            w.scope(scope);
-            w.arr("metrics", group, |w, m| w.metric(m));
-        });
+        w.arr(
+            "scopeMetrics",
+            metrics_by_scope(metrics),
+            |w, (scope, group)| {
+                w.scope(scope);
+                w.arr("metrics", group, |w, m| w.metric(m));
+            },
+        );
     });
     w.close('}');
     w.out

@@ -61,11 +61,15 @@ pub(crate) fn span_flags(trace_flags: u8, remote: bool) -> u32 {
 /// Same scope: the same `Arc`, or equal name, version and schema URL. (The scope's own
 /// `PartialEq` sorts attribute lists, which would pull a sort into the wasm build.)
 pub(crate) fn same_scope(a: &Arc<InstrumentationScope>, b: &Arc<InstrumentationScope>) -> bool {
-    Arc::ptr_eq(a, b) || (a.name() == b.name() && a.version() == b.version() && a.schema_url() == b.schema_url())
+    Arc::ptr_eq(a, b)
+        || (a.name() == b.name() && a.version() == b.version() && a.schema_url() == b.schema_url())
 }
 
 /// Groups items by instrumentation scope, keeping first-seen order.
-pub(crate) fn group_by_scope<T>(items: &[T], scope: impl Fn(&T) -> &Arc<InstrumentationScope>) -> Vec<(&Arc<InstrumentationScope>, Vec<&T>)> {
+pub(crate) fn group_by_scope<T>(
+    items: &[T],
+    scope: impl Fn(&T) -> &Arc<InstrumentationScope>,
+) -> Vec<(&Arc<InstrumentationScope>, Vec<&T>)> {
     let mut groups: Vec<(&Arc<InstrumentationScope>, Vec<&T>)> = Vec::new();
     for it in items {
         let s = scope(it);
@@ -77,15 +81,21 @@ pub(crate) fn group_by_scope<T>(items: &[T], scope: impl Fn(&T) -> &Arc<Instrume
     groups
 }
 
-pub(crate) fn spans_by_scope(spans: &[SpanData]) -> Vec<(&Arc<InstrumentationScope>, Vec<&SpanData>)> {
+pub(crate) fn spans_by_scope(
+    spans: &[SpanData],
+) -> Vec<(&Arc<InstrumentationScope>, Vec<&SpanData>)> {
     group_by_scope(spans, |s| &s.scope)
 }
 
-pub(crate) fn metrics_by_scope(metrics: &[MetricData]) -> Vec<(&Arc<InstrumentationScope>, Vec<&MetricData>)> {
+pub(crate) fn metrics_by_scope(
+    metrics: &[MetricData],
+) -> Vec<(&Arc<InstrumentationScope>, Vec<&MetricData>)> {
     group_by_scope(metrics, |m| &m.scope)
 }
 
-pub(crate) fn logs_by_scope(logs: &[LogRecord]) -> Vec<(&Arc<InstrumentationScope>, Vec<&LogRecord>)> {
+pub(crate) fn logs_by_scope(
+    logs: &[LogRecord],
+) -> Vec<(&Arc<InstrumentationScope>, Vec<&LogRecord>)> {
     group_by_scope(logs, |l| &l.scope)
 }
 

@@ -4,7 +4,9 @@
 
 use opentelemetry::{Array, KeyValue, Value};
 
-use super::{kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts};
+use super::{
+    kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts,
+};
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
 use crate::resource::Resource;
@@ -120,10 +122,18 @@ impl ProtoWriter {
 
     fn array(&mut self, a: &Array) {
         match a {
-            Array::Bool(v) => v.iter().for_each(|x| self.message(1, |w| w.any_value(&Value::Bool(*x)))),
-            Array::I64(v) => v.iter().for_each(|x| self.message(1, |w| w.any_value(&Value::I64(*x)))),
-            Array::F64(v) => v.iter().for_each(|x| self.message(1, |w| w.any_value(&Value::F64(*x)))),
-            Array::String(v) => v.iter().for_each(|x| self.message(1, |w| w.string(1, x.as_str()))),
+            Array::Bool(v) => v
+                .iter()
+                .for_each(|x| self.message(1, |w| w.any_value(&Value::Bool(*x)))),
+            Array::I64(v) => v
+                .iter()
+                .for_each(|x| self.message(1, |w| w.any_value(&Value::I64(*x)))),
+            Array::F64(v) => v
+                .iter()
+                .for_each(|x| self.message(1, |w| w.any_value(&Value::F64(*x)))),
+            Array::String(v) => v
+                .iter()
+                .for_each(|x| self.message(1, |w| w.string(1, x.as_str()))),
             _ => {}
         }
     }
@@ -222,15 +232,29 @@ impl ProtoWriter {
         self.string(3, &m.unit);
         match &m.points {
             MetricPoints::Gauge { integer, points } => self.message(5, |w| {
-                points.iter().for_each(|p| w.message(1, |w| w.number_point(p, *integer)));
+                points
+                    .iter()
+                    .for_each(|p| w.message(1, |w| w.number_point(p, *integer)));
             }),
-            MetricPoints::Sum { monotonic, temporality, integer, points } => self.message(7, |w| {
-                points.iter().for_each(|p| w.message(1, |w| w.number_point(p, *integer)));
+            MetricPoints::Sum {
+                monotonic,
+                temporality,
+                integer,
+                points,
+            } => self.message(7, |w| {
+                points
+                    .iter()
+                    .for_each(|p| w.message(1, |w| w.number_point(p, *integer)));
                 w.uint(2, temporality_number(*temporality));
                 w.bool(3, *monotonic);
             }),
-            MetricPoints::Histogram { temporality, points } => self.message(9, |w| {
-                points.iter().for_each(|p| w.message(1, |w| w.histogram_point(p)));
+            MetricPoints::Histogram {
+                temporality,
+                points,
+            } => self.message(9, |w| {
+                points
+                    .iter()
+                    .for_each(|p| w.message(1, |w| w.histogram_point(p)));
                 w.uint(2, temporality_number(*temporality));
             }),
         }
@@ -274,7 +298,9 @@ pub(crate) fn temporality_number(t: Temporality) -> u64 {
 
 /// `ExportTraceServiceRequest` bytes.
 pub fn encode_traces(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
-    let mut w = ProtoWriter { buf: Vec::with_capacity(64 + spans.len() * 96) };
+    let mut w = ProtoWriter {
+        buf: Vec::with_capacity(64 + spans.len() * 96),
+    };
     w.message(1, |w| {
         w.resource(resource);
         for (scope, group) in spans_by_scope(spans) {

@@ -15,7 +15,9 @@ pub fn estimated_log_size(log: &LogRecord, encoding: Encoding) -> usize {
 }
 
 fn attrs_size(a: &[KeyValue]) -> usize {
-    a.iter().map(|kv| 6 + kv.key.as_str().len() + value_size(&kv.value)).sum()
+    a.iter()
+        .map(|kv| 6 + kv.key.as_str().len() + value_size(&kv.value))
+        .sum()
 }
 
 fn scale(proto: usize, encoding: Encoding) -> usize {
@@ -29,11 +31,20 @@ fn scale(proto: usize, encoding: Encoding) -> usize {
 /// Bytes `span` adds to a body in `encoding` (the shared envelope not counted).
 pub fn estimated_span_size(span: &SpanData, encoding: Encoding) -> usize {
     let attrs = attrs_size;
-    let events: usize = span.events.iter().map(|e| 14 + e.name.len() + attrs(&e.attributes)).sum();
-    let links: usize = span.links.iter().map(|l| 34 + l.span_context.trace_state().header().len() + attrs(&l.attributes)).sum();
+    let events: usize = span
+        .events
+        .iter()
+        .map(|e| 14 + e.name.len() + attrs(&e.attributes))
+        .sum();
+    let links: usize = span
+        .links
+        .iter()
+        .map(|l| 34 + l.span_context.trace_state().header().len() + attrs(&l.attributes))
+        .sum();
     let status = super::status_parts(&span.status).1.len();
     let tracestate = span.span_context.trace_state().header().len();
-    let proto = 70 + span.name.len() + status + tracestate + attrs(&span.attributes) + events + links;
+    let proto =
+        70 + span.name.len() + status + tracestate + attrs(&span.attributes) + events + links;
     scale(proto, encoding)
 }
 

@@ -27,12 +27,16 @@ impl Baggage {
         if self.entries.len() >= MAX_MEMBERS {
             return false;
         }
-        self.entries.push((key.to_string(), value.to_string(), None));
+        self.entries
+            .push((key.to_string(), value.to_string(), None));
         true
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.iter().find(|e| e.0 == key).map(|e| e.1.as_str())
+        self.entries
+            .iter()
+            .find(|e| e.0 == key)
+            .map(|e| e.1.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -57,14 +61,19 @@ impl Baggage {
                 Some((kv, p)) => (kv, Some(p.trim_matches(ows).to_string())),
                 None => (raw, None),
             };
-            let Some((k, v)) = kv.split_once('=') else { continue };
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
             let (k, v) = (k.trim_matches(ows), v.trim_matches(ows));
             if !is_token(k) || !v.bytes().all(baggage_octet) {
                 continue;
             }
-            let Some(value) = percent_decode(v) else { continue };
+            let Some(value) = percent_decode(v) else {
+                continue;
+            };
             b.entries.retain(|e| e.0 != k);
-            b.entries.push((k.to_string(), value, props.filter(|p| !p.is_empty())));
+            b.entries
+                .push((k.to_string(), value, props.filter(|p| !p.is_empty())));
         }
         b
     }
@@ -100,7 +109,9 @@ fn ows(c: char) -> bool {
 
 /// RFC 7230 `token`.
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
 }
 
 /// `baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`.
@@ -152,7 +163,10 @@ mod tests {
         assert_eq!(b.get("userId"), Some("alice"));
         assert_eq!(b.get("serverNode"), Some("DF 28"));
         assert_eq!(b.get("isProduction"), Some("false"));
-        assert_eq!(b.header(), "userId=alice,serverNode=DF%2028;prop=1,isProduction=false");
+        assert_eq!(
+            b.header(),
+            "userId=alice,serverNode=DF%2028;prop=1,isProduction=false"
+        );
     }
 
     #[test]
@@ -174,7 +188,10 @@ mod tests {
 
     #[test]
     fn limits() {
-        let many = (0..100).map(|i| format!("k{i}=v")).collect::<Vec<_>>().join(",");
+        let many = (0..100)
+            .map(|i| format!("k{i}=v"))
+            .collect::<Vec<_>>()
+            .join(",");
         assert_eq!(Baggage::parse(&many).len(), MAX_MEMBERS);
         assert!(Baggage::parse(&format!("k={}", "v".repeat(MAX_BYTES))).is_empty());
         let mut b = Baggage::new();

@@ -40,7 +40,9 @@ impl std::fmt::Debug for UrlPattern {
 
 /// Whether trace headers may be sent to `url`, requested from a document at `document_url`.
 pub fn should_inject(url: &str, document_url: &str, patterns: &[UrlPattern]) -> bool {
-    let Some(target) = resolve(url, document_url) else { return false };
+    let Some(target) = resolve(url, document_url) else {
+        return false;
+    };
     let doc = resolve(document_url, document_url).and_then(|d| d.origin);
     if target.origin.is_some() && target.origin == doc {
         return true;
@@ -78,7 +80,12 @@ fn split_scheme(url: &str) -> Option<(String, &str)> {
     let colon = url.find(':')?;
     let s = &url[..colon];
     let b = s.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_alphabetic() || !b.iter().all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c)) {
+    if b.is_empty()
+        || !b[0].is_ascii_alphabetic()
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c))
+    {
         return None;
     }
     Some((s.to_ascii_lowercase(), &url[colon + 1..]))
@@ -88,7 +95,11 @@ fn split_scheme(url: &str) -> Option<(String, &str)> {
 /// absolute, scheme-relative (`//host/p`), absolute-path (`/p`), query-only, fragment-only
 /// and path-relative (`p`, `../p`) forms. `None` if neither yields an absolute URL.
 pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
-    let url: String = url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let url: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     if let Some((scheme, rest)) = split_scheme(&url) {
         return Some(build_absolute(scheme, rest));
     }
@@ -99,9 +110,15 @@ pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
     } else if url.starts_with('/') {
         format_abs(&b.scheme, &(String::from("//") + &b.authority + &url))
     } else if url.starts_with('?') {
-        format_abs(&b.scheme, &(String::from("//") + &b.authority + &b.path + &url))
+        format_abs(
+            &b.scheme,
+            &(String::from("//") + &b.authority + &b.path + &url),
+        )
     } else if url.starts_with('#') || url.is_empty() {
-        format_abs(&b.scheme, &(String::from("//") + &b.authority + &b.path + &b.query + &url))
+        format_abs(
+            &b.scheme,
+            &(String::from("//") + &b.authority + &b.path + &b.query + &url),
+        )
     } else {
         let dir = &b.path[..b.path.rfind('/').map(|i| i + 1).unwrap_or(0)];
         format_abs(&b.scheme, &(String::from("//") + &b.authority + dir + &url))
@@ -136,7 +153,12 @@ fn resolve_base(base: &str) -> Option<Base> {
     let tail = &after[path_at..];
     let tail = &tail[..tail.find('#').unwrap_or(tail.len())];
     let q = tail.find('?').unwrap_or(tail.len());
-    Some(Base { scheme, authority, path: tail[..q].to_string(), query: tail[q..].to_string() })
+    Some(Base {
+        scheme,
+        authority,
+        path: tail[..q].to_string(),
+        query: tail[q..].to_string(),
+    })
 }
 
 /// Normalizes an absolute URL given its lowercased scheme and what follows the colon.
@@ -144,20 +166,30 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     let special = default_port(&scheme).is_some() || scheme == "file";
     if !special {
         // Opaque or non-special: keep as written.
-        return ResolvedUrl { href: format_abs(&scheme, rest), origin: None };
+        return ResolvedUrl {
+            href: format_abs(&scheme, rest),
+            origin: None,
+        };
     }
     let rest = rest.trim_start_matches(['/', '\\']);
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
     let tail = &rest[end..];
-    let hostport = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let hostport = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
     let (host, port_str) = match hostport.rfind(':') {
         Some(i) if !hostport[i..].contains(']') => (&hostport[..i], &hostport[i + 1..]),
         _ => (hostport, ""),
     };
     let host = host.to_ascii_lowercase();
     let default = default_port(&scheme);
-    let port = if port_str.is_empty() { default } else { port_str.parse::<u16>().ok() };
+    let port = if port_str.is_empty() {
+        default
+    } else {
+        port_str.parse::<u16>().ok()
+    };
     // Path: backslashes are slashes in special URLs; remove dot segments.
     let q = tail.find(['?', '#']).unwrap_or(tail.len());
     let path = remove_dot_segments(&tail[..q].replace('\\', "/"));
@@ -172,7 +204,11 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     href.push_str(if path.is_empty() { "/" } else { &path });
     href.push_str(&tail[q..]);
     let origin = match (port, scheme.as_str(), host.is_empty()) {
-        (Some(port), s, false) if s != "file" => Some(Origin { scheme: scheme.clone(), host, port }),
+        (Some(port), s, false) if s != "file" => Some(Origin {
+            scheme: scheme.clone(),
+            host,
+            port,
+        }),
         _ => None,
     };
     ResolvedUrl { href, origin }
@@ -240,10 +276,16 @@ mod tests {
         assert_eq!(href("../../../../x"), "https://shop.example/x");
         assert_eq!(href("//CDN.example:8443/a"), "https://cdn.example:8443/a");
         assert_eq!(href("?q=2"), "https://shop.example/app/cart/index.html?q=2");
-        assert_eq!(href("#frag"), "https://shop.example/app/cart/index.html?x=1#frag");
+        assert_eq!(
+            href("#frag"),
+            "https://shop.example/app/cart/index.html?x=1#frag"
+        );
         assert_eq!(href(""), "https://shop.example/app/cart/index.html?x=1");
         assert_eq!(href("HTTP://User:pw@Api.Example:80"), "http://api.example/");
-        assert_eq!(href("http://api.example:8080/a/../b"), "http://api.example:8080/b");
+        assert_eq!(
+            href("http://api.example:8080/a/../b"),
+            "http://api.example:8080/b"
+        );
         assert_eq!(href("  /trim\t"), "https://shop.example/trim");
         assert_eq!(href("\\\\evil.example/x"), "https://evil.example/x");
         assert_eq!(href("http://[::1]:9/x"), "http://[::1]:9/x");
@@ -264,29 +306,60 @@ mod tests {
 
     #[test]
     fn same_origin_after_resolving() {
-        for u in ["/api", "api", "../api", "//shop.example/api", "https://shop.example:443/api", "HTTPS://SHOP.EXAMPLE/api", "?x", "#y"] {
+        for u in [
+            "/api",
+            "api",
+            "../api",
+            "//shop.example/api",
+            "https://shop.example:443/api",
+            "HTTPS://SHOP.EXAMPLE/api",
+            "?x",
+            "#y",
+        ] {
             assert!(should_inject(u, DOC, &[]), "{u}");
         }
-        for u in ["http://shop.example/api", "https://shop.example:8443/api", "//api.shop.example/x", "https://other.example/", "data:,x", "mailto:a@b"] {
+        for u in [
+            "http://shop.example/api",
+            "https://shop.example:8443/api",
+            "//api.shop.example/x",
+            "https://other.example/",
+            "data:,x",
+            "mailto:a@b",
+        ] {
             assert!(!should_inject(u, DOC, &[]), "{u}");
         }
         assert!(should_inject("/api", "http://localhost:5173/", &[]));
-        assert!(!should_inject("http://localhost:4318/v1/traces", "http://localhost:5173/", &[]));
+        assert!(!should_inject(
+            "http://localhost:4318/v1/traces",
+            "http://localhost:5173/",
+            &[]
+        ));
     }
 
     #[test]
     fn exact_strings_match_the_whole_url_only() {
         let p = [UrlPattern::Exact("https://api.example/v1/items".into())];
         assert!(should_inject("https://api.example/v1/items", DOC, &p));
-        assert!(should_inject("https://API.example:443/v1/items", DOC, &p), "compared after normalizing");
-        assert!(!should_inject("https://api.example/v1/items?page=2", DOC, &p));
+        assert!(
+            should_inject("https://API.example:443/v1/items", DOC, &p),
+            "compared after normalizing"
+        );
+        assert!(!should_inject(
+            "https://api.example/v1/items?page=2",
+            DOC,
+            &p
+        ));
         assert!(!should_inject("https://api.example/v1", DOC, &p));
     }
 
     #[test]
     fn matchers_match_anywhere() {
         let p = [UrlPattern::Matches(Box::new(Contains("api.example")))];
-        assert!(should_inject("https://api.example/v1/items?page=2", DOC, &p));
+        assert!(should_inject(
+            "https://api.example/v1/items?page=2",
+            DOC,
+            &p
+        ));
         assert!(should_inject("http://x.example/?u=api.example", DOC, &p));
         assert!(!should_inject("https://other.example/", DOC, &p));
         assert_eq!(format!("{:?}", p[0]), "Matches(..)");
@@ -295,6 +368,10 @@ mod tests {
     #[test]
     fn unresolvable_input_injects_nothing() {
         assert!(!should_inject("/api", "not a url", &[]));
-        assert!(!should_inject("/api", "about:blank", &[UrlPattern::Exact("/api".into())]));
+        assert!(!should_inject(
+            "/api",
+            "about:blank",
+            &[UrlPattern::Exact("/api".into())]
+        ));
     }
 }

@@ -16,7 +16,13 @@ pub use cors::{should_inject, UrlPattern};
 pub fn extract(traceparent: &str, tracestate: Option<&str>) -> Option<SpanContext> {
     let tp = traceparent::parse(traceparent)?;
     let ts = tracestate.and_then(tracestate::parse).unwrap_or_default();
-    Some(SpanContext::new(tp.trace_id, tp.span_id, tp.flags, true, ts))
+    Some(SpanContext::new(
+        tp.trace_id,
+        tp.span_id,
+        tp.flags,
+        true,
+        ts,
+    ))
 }
 
 /// The header pairs to send for `context` (and `baggage`, if not empty).
@@ -67,12 +73,22 @@ mod tests {
         assert!(cx.is_remote() && cx.is_sampled());
         let h = inject(&cx, None);
         assert_eq!(h[0], ("traceparent", TP.to_string()));
-        assert_eq!(h[1], ("tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7".to_string()));
+        assert_eq!(
+            h[1],
+            (
+                "tracestate",
+                "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7".to_string()
+            )
+        );
     }
 
     #[test]
     fn invalid_traceparent_discards_tracestate_too() {
-        assert!(extract("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01", Some("a=b")).is_none());
+        assert!(extract(
+            "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01",
+            Some("a=b")
+        )
+        .is_none());
     }
 
     #[test]
@@ -90,6 +106,9 @@ mod tests {
         assert_eq!(headers_for_url("/api/x", doc, &[], &cx, None).len(), 1);
         assert!(headers_for_url("https://api.other/x", doc, &[], &cx, None).is_empty());
         let p = [UrlPattern::Exact("https://api.other/x".into())];
-        assert_eq!(headers_for_url("https://api.other/x", doc, &p, &cx, None).len(), 1);
+        assert_eq!(
+            headers_for_url("https://api.other/x", doc, &p, &cx, None).len(),
+            1
+        );
     }
 }

@@ -39,7 +39,11 @@ pub fn parse(value: &str) -> Option<TraceParent> {
         return None;
     }
     // Only the sampled bit is defined; other bits are not propagated.
-    Some(TraceParent { trace_id: TraceId::from_bytes(tid), span_id: SpanId::from_bytes(sid), flags: TraceFlags::new(flags & 1) })
+    Some(TraceParent {
+        trace_id: TraceId::from_bytes(tid),
+        span_id: SpanId::from_bytes(sid),
+        flags: TraceFlags::new(flags & 1),
+    })
 }
 
 /// Formats version 00 for a span context.
@@ -96,7 +100,10 @@ mod tests {
         assert!(p.flags.is_sampled());
         assert!(!parse(&tp("00", TID, SID, "00")).unwrap().flags.is_sampled());
         // Unknown flag bits are accepted and not propagated.
-        assert_eq!(parse(&tp("00", TID, SID, "09")).unwrap().flags, TraceFlags::SAMPLED);
+        assert_eq!(
+            parse(&tp("00", TID, SID, "09")).unwrap().flags,
+            TraceFlags::SAMPLED
+        );
         // Surrounding whitespace (OWS) is allowed.
         assert!(parse(&format!(" {} ", tp("00", TID, SID, "01"))).is_some());
     }
@@ -118,23 +125,23 @@ mod tests {
     fn invalid_values() {
         let zeros32 = "00000000000000000000000000000000";
         let cases = [
-            tp("00", zeros32, SID, "01"),                      // all-zero trace id
-            tp("00", TID, "0000000000000000", "01"),           // all-zero parent id
-            tp("00", &TID.to_uppercase(), SID, "01"),          // uppercase
+            tp("00", zeros32, SID, "01"),             // all-zero trace id
+            tp("00", TID, "0000000000000000", "01"),  // all-zero parent id
+            tp("00", &TID.to_uppercase(), SID, "01"), // uppercase
             tp("00", TID, &SID.to_uppercase(), "01"),
             tp("00", TID, SID, "0A"),
             tp("0A", TID, SID, "01"),
-            tp("00", &TID.replace('a', "g"), SID, "01"),       // non-hex
+            tp("00", &TID.replace('a', "g"), SID, "01"), // non-hex
             tp("00", TID, &SID.replace('b', "z"), "01"),
-            tp("00", &TID[1..], SID, "01"),                     // too short trace id
-            tp("00", &(TID.to_string() + "0"), SID, "01"),      // too long trace id
+            tp("00", &TID[1..], SID, "01"), // too short trace id
+            tp("00", &(TID.to_string() + "0"), SID, "01"), // too long trace id
             tp("00", TID, &SID[1..], "01"),
             tp("00", TID, &(SID.to_string() + "0"), "01"),
             tp("00", TID, SID, "1"),
             tp("00", TID, SID, "001"),
             tp("0", TID, SID, "01"),
             tp("000", TID, SID, "01"),
-            format!("00_{TID}-{SID}-01"),                       // wrong delimiter
+            format!("00_{TID}-{SID}-01"), // wrong delimiter
             format!("00-{TID}-{SID}_01"),
             format!("00-{TID}{SID}-01"),
             String::new(),
@@ -148,7 +155,13 @@ mod tests {
 
     #[test]
     fn format_is_version_00_lowercase() {
-        let cx = SpanContext::new(TraceId::from_hex(TID).unwrap(), SpanId::from_hex(SID).unwrap(), TraceFlags::SAMPLED, false, TraceState::default());
+        let cx = SpanContext::new(
+            TraceId::from_hex(TID).unwrap(),
+            SpanId::from_hex(SID).unwrap(),
+            TraceFlags::SAMPLED,
+            false,
+            TraceState::default(),
+        );
         assert_eq!(format(&cx), tp("00", TID, SID, "01"));
     }
 }

@@ -38,8 +38,13 @@ pub fn format(ts: &TraceState) -> String {
     if header.len() <= MAX_HEADER_LEN {
         return header;
     }
-    let mut members: Vec<&str> = header.split(',').filter(|m| m.len() <= LONG_MEMBER).collect();
-    while !members.is_empty() && members.iter().map(|m| m.len() + 1).sum::<usize>() - 1 > MAX_HEADER_LEN {
+    let mut members: Vec<&str> = header
+        .split(',')
+        .filter(|m| m.len() <= LONG_MEMBER)
+        .collect();
+    while !members.is_empty()
+        && members.iter().map(|m| m.len() + 1).sum::<usize>() - 1 > MAX_HEADER_LEN
+    {
         members.pop();
     }
     let mut out = String::with_capacity(MAX_HEADER_LEN);
@@ -62,7 +67,12 @@ fn key_char(c: u8) -> bool {
 pub fn valid_key(key: &str) -> bool {
     let b = key.as_bytes();
     match key.split_once('@') {
-        None => !b.is_empty() && b.len() <= 256 && b[0].is_ascii_lowercase() && b.iter().all(|&c| key_char(c)),
+        None => {
+            !b.is_empty()
+                && b.len() <= 256
+                && b[0].is_ascii_lowercase()
+                && b.iter().all(|&c| key_char(c))
+        }
         Some((tenant, system)) => {
             let (t, s) = (tenant.as_bytes(), system.as_bytes());
             !t.is_empty()
@@ -82,7 +92,10 @@ pub fn valid_key(key: &str) -> bool {
 pub fn valid_value(value: &str) -> bool {
     let b = value.as_bytes();
     let nblk = |c: u8| (0x21..=0x7e).contains(&c) && c != b',' && c != b'=';
-    !b.is_empty() && b.len() <= 256 && nblk(b[b.len() - 1]) && b.iter().all(|&c| c == b' ' || nblk(c))
+    !b.is_empty()
+        && b.len() <= 256
+        && nblk(b[b.len() - 1])
+        && b.iter().all(|&c| c == b' ' || nblk(c))
 }
 
 #[cfg(test)]
@@ -95,10 +108,19 @@ mod tests {
 
     #[test]
     fn valid_headers() {
-        assert_eq!(header("congo=t61rcWkgMzE").as_deref(), Some("congo=t61rcWkgMzE"));
-        assert_eq!(header(" a=1 ,\t b=2 ,, c=3 ").as_deref(), Some("a=1,b=2,c=3"));
+        assert_eq!(
+            header("congo=t61rcWkgMzE").as_deref(),
+            Some("congo=t61rcWkgMzE")
+        );
+        assert_eq!(
+            header(" a=1 ,\t b=2 ,, c=3 ").as_deref(),
+            Some("a=1,b=2,c=3")
+        );
         assert_eq!(header("").as_deref(), Some(""));
-        assert_eq!(header("tenant@vendor=x,1tenant@v=y").as_deref(), Some("tenant@vendor=x,1tenant@v=y"));
+        assert_eq!(
+            header("tenant@vendor=x,1tenant@v=y").as_deref(),
+            Some("tenant@vendor=x,1tenant@v=y")
+        );
         assert_eq!(header("k=a b").as_deref(), Some("k=a b"));
         assert_eq!(header("a/b_c-d*e=~!").as_deref(), Some("a/b_c-d*e=~!"));
     }
@@ -115,7 +137,11 @@ mod tests {
         assert!(!valid_key("@a"));
         assert!(!valid_key("a@1x"), "system ids start with a letter");
         assert!(!valid_key("a@b@c"));
-        assert!(valid_key(&format!("{}@{}", "t".repeat(241), "s".repeat(14))));
+        assert!(valid_key(&format!(
+            "{}@{}",
+            "t".repeat(241),
+            "s".repeat(14)
+        )));
         assert!(!valid_key(&format!("{}@s", "t".repeat(242))));
         assert!(!valid_key(&format!("t@{}", "s".repeat(15))));
         assert!(!valid_key("a.b"));
@@ -137,14 +163,27 @@ mod tests {
 
     #[test]
     fn invalid_headers_are_discarded_whole() {
-        for bad in ["a=1,b", "a=1,B=2", "a=1,a=2", "=1", "a=", "a=1,b=,c=2", "a==1"] {
+        for bad in [
+            "a=1,b",
+            "a=1,B=2",
+            "a=1,a=2",
+            "=1",
+            "a=",
+            "a=1,b=,c=2",
+            "a==1",
+        ] {
             assert!(parse(bad).is_none(), "accepted {bad:?}");
         }
     }
 
     #[test]
     fn thirty_two_members_max() {
-        let list = |n: usize| (0..n).map(|i| format!("k{i}=v")).collect::<Vec<_>>().join(",");
+        let list = |n: usize| {
+            (0..n)
+                .map(|i| format!("k{i}=v"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         assert_eq!(parse(&list(32)).unwrap().header(), list(32));
         assert!(parse(&list(33)).is_none());
     }
@@ -158,8 +197,14 @@ mod tests {
         }
         let out = format(&parse(&members.join(",")).unwrap());
         assert!(out.len() <= MAX_HEADER_LEN, "{}", out.len());
-        assert!(!out.contains("long="), "the member over 128 characters goes first");
-        assert!(out.starts_with("k00="), "then members are removed from the right");
+        assert!(
+            !out.contains("long="),
+            "the member over 128 characters goes first"
+        );
+        assert!(
+            out.starts_with("k00="),
+            "then members are removed from the right"
+        );
         assert_eq!(out.split(',').count(), 20);
     }
 }

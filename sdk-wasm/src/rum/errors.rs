@@ -20,7 +20,12 @@ pub struct ErrorLimiter {
 
 impl Default for ErrorLimiter {
     fn default() -> Self {
-        ErrorLimiter { tokens: BURST, last_ms: f64::NAN, recent: Vec::new(), dropped: 0 }
+        ErrorLimiter {
+            tokens: BURST,
+            last_ms: f64::NAN,
+            recent: Vec::new(),
+            dropped: 0,
+        }
     }
 }
 
@@ -30,7 +35,8 @@ impl ErrorLimiter {
     pub fn allow(&mut self, key: &str, now_ms: f64) -> bool {
         let h = fnv1a(key.as_bytes());
         if !self.last_ms.is_nan() {
-            self.tokens = (self.tokens + (now_ms - self.last_ms).max(0.0) / 1000.0 * PER_SECOND).min(BURST);
+            self.tokens =
+                (self.tokens + (now_ms - self.last_ms).max(0.0) / 1000.0 * PER_SECOND).min(BURST);
         }
         self.last_ms = now_ms;
         self.recent.retain(|(_, t)| now_ms - t < DEDUP_MS);
@@ -48,7 +54,9 @@ impl ErrorLimiter {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -63,7 +71,13 @@ mod tests {
         assert_eq!(l.dropped, 990);
         assert!(l.allow("later", 1000.0), "one token back after a second");
         assert!(!l.allow("later2", 1000.0));
-        assert!((0..10).filter(|i| l.allow(&("x".to_string() + &i.to_string()), 60_000.0)).count() == 10, "refilled to the burst");
+        assert!(
+            (0..10)
+                .filter(|i| l.allow(&("x".to_string() + &i.to_string()), 60_000.0))
+                .count()
+                == 10,
+            "refilled to the burst"
+        );
     }
 
     #[test]
@@ -72,7 +86,10 @@ mod tests {
         assert!(l.allow("TypeError: x @a.js:1:2", 0.0));
         assert!(!l.allow("TypeError: x @a.js:1:2", 10.0));
         assert!(l.allow("TypeError: x @a.js:1:3", 20.0), "another location");
-        assert!(l.allow("TypeError: x @a.js:1:2", DEDUP_MS + 1.0), "reported again after the window");
+        assert!(
+            l.allow("TypeError: x @a.js:1:2", DEDUP_MS + 1.0),
+            "reported again after the window"
+        );
         assert_eq!(l.dropped, 1);
     }
 }

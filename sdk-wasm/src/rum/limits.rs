@@ -13,7 +13,9 @@ pub fn truncated(s: &str, limit: usize) -> Option<String> {
     if s.len() <= limit {
         return None;
     }
-    s.char_indices().nth(limit).map(|(cut, _)| s[..cut].to_string())
+    s.char_indices()
+        .nth(limit)
+        .map(|(cut, _)| s[..cut].to_string())
 }
 
 /// Truncates a string value, or each string of a string array, in place.
@@ -56,7 +58,10 @@ mod tests {
         assert_eq!(v.as_str().len(), 4096);
         let mut a = Value::Array(Array::String(vec!["short".into(), "y".repeat(10).into()]));
         truncate_value(&mut a, 5);
-        assert_eq!(a, Value::Array(Array::String(vec!["short".into(), "yyyyy".into()])));
+        assert_eq!(
+            a,
+            Value::Array(Array::String(vec!["short".into(), "yyyyy".into()]))
+        );
         let mut n = Value::I64(123_456_789);
         truncate_value(&mut n, 2);
         assert_eq!(n, Value::I64(123_456_789));

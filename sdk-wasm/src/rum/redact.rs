@@ -12,16 +12,47 @@ pub const REDACTED: &str = "REDACTED";
 
 /// Parameter names always redacted (`redactQueryParams` adds to them).
 pub const DEFAULT_NAMES: &[&str] = &[
-    "email", "token", "access_token", "id_token", "refresh_token", "password", "passwd", "pwd", "secret",
-    "client_secret", "key", "api_key", "apikey", "auth", "authorization", "code", "sig",
-    "signature", "session", "sessionid", "session_id", "credential", "credentials", "jwt",
-    "private_key", "x-amz-signature", "x-amz-credential", "x-amz-security-token",
+    "email",
+    "token",
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "client_secret",
+    "key",
+    "api_key",
+    "apikey",
+    "auth",
+    "authorization",
+    "code",
+    "sig",
+    "signature",
+    "session",
+    "sessionid",
+    "session_id",
+    "credential",
+    "credentials",
+    "jwt",
+    "private_key",
+    "x-amz-signature",
+    "x-amz-credential",
+    "x-amz-security-token",
 ];
 
 /// Attribute keys whose values are URLs and get redacted wherever they appear (spans, span
 /// events, log records): request and page URLs, and the script URLs of errors and long tasks.
-pub const URL_KEYS: &[&str] =
-    &["url.full", "http.url", "code.filepath", "resource.url", "web_vital.attribution.url", "loaf.script.source_url", "longtask.attribution.container_src"];
+pub const URL_KEYS: &[&str] = &[
+    "url.full",
+    "http.url",
+    "code.filepath",
+    "resource.url",
+    "web_vital.attribution.url",
+    "loaf.script.source_url",
+    "longtask.attribution.container_src",
+];
 
 /// `url` with the listed parameters' values replaced (`names` lowercase); borrowed when
 /// nothing changed.
@@ -90,7 +121,9 @@ fn redact_params(query: &str, names: &[String], out: &mut String) -> bool {
 
 fn is_listed(raw_name: &str, names: &[String]) -> bool {
     let name = decode_name(raw_name.as_bytes());
-    names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(&name))
+    names
+        .iter()
+        .any(|n| n.as_bytes().eq_ignore_ascii_case(&name))
 }
 
 /// Form-decoding of a parameter name: `+` is a space, `%XX` a byte; bad escapes stay as they are.
@@ -134,9 +167,19 @@ mod tests {
 
     #[test]
     fn listed_values_are_replaced_others_kept() {
-        assert_eq!(r("https://a.example/api?token=abc&q=1"), "https://a.example/api?token=REDACTED&q=1");
-        assert_eq!(r("/api?q=1&Password=hunter2&page=2"), "/api?q=1&Password=REDACTED&page=2");
-        assert_eq!(r("/api?tokens=1&my_token=2"), "/api?tokens=1&my_token=2", "exact names only");
+        assert_eq!(
+            r("https://a.example/api?token=abc&q=1"),
+            "https://a.example/api?token=REDACTED&q=1"
+        );
+        assert_eq!(
+            r("/api?q=1&Password=hunter2&page=2"),
+            "/api?q=1&Password=REDACTED&page=2"
+        );
+        assert_eq!(
+            r("/api?tokens=1&my_token=2"),
+            "/api?tokens=1&my_token=2",
+            "exact names only"
+        );
         assert_eq!(r("/api?token"), "/api?token", "no value, nothing to hide");
         assert_eq!(r("/api?token="), "/api?token=REDACTED");
         assert_eq!(r("/api?key=a=b&x=%20"), "/api?key=REDACTED&x=%20");
@@ -144,26 +187,59 @@ mod tests {
 
     #[test]
     fn repeated_and_encoded_names() {
-        assert_eq!(r("/a?sig=1&sig=2&x=3&SIG=4"), "/a?sig=REDACTED&sig=REDACTED&x=3&SIG=REDACTED");
-        assert_eq!(r("/a?%74oken=1&api%5Fkey=2&access+token=3"), "/a?%74oken=REDACTED&api%5Fkey=REDACTED&access+token=3");
-        assert_eq!(r("/a?%zz=1&%=2&%7=3"), "/a?%zz=1&%=2&%7=3", "bad escapes are kept");
+        assert_eq!(
+            r("/a?sig=1&sig=2&x=3&SIG=4"),
+            "/a?sig=REDACTED&sig=REDACTED&x=3&SIG=REDACTED"
+        );
+        assert_eq!(
+            r("/a?%74oken=1&api%5Fkey=2&access+token=3"),
+            "/a?%74oken=REDACTED&api%5Fkey=REDACTED&access+token=3"
+        );
+        assert_eq!(
+            r("/a?%zz=1&%=2&%7=3"),
+            "/a?%zz=1&%=2&%7=3",
+            "bad escapes are kept"
+        );
     }
 
     #[test]
     fn fragments() {
-        assert_eq!(r("https://h/cb#access_token=xyz&state=s"), "https://h/cb#access_token=REDACTED&state=s");
-        assert_eq!(r("https://h/#/login?code=123&next=%2F"), "https://h/#/login?code=REDACTED&next=%2F");
-        assert_eq!(r("https://h/p?token=1#section"), "https://h/p?token=REDACTED#section");
+        assert_eq!(
+            r("https://h/cb#access_token=xyz&state=s"),
+            "https://h/cb#access_token=REDACTED&state=s"
+        );
+        assert_eq!(
+            r("https://h/#/login?code=123&next=%2F"),
+            "https://h/#/login?code=REDACTED&next=%2F"
+        );
+        assert_eq!(
+            r("https://h/p?token=1#section"),
+            "https://h/p?token=REDACTED#section"
+        );
         assert_eq!(r("https://h/p#token"), "https://h/p#token");
     }
 
     #[test]
     fn untouched_urls_are_borrowed() {
         let n = names(DEFAULT_NAMES);
-        for url in ["https://h/p", "https://h/p?q=1", "/rel?x=1#y", "", "https://h/p?token=REDACTED"] {
+        for url in [
+            "https://h/p",
+            "https://h/p?q=1",
+            "/rel?x=1#y",
+            "",
+            "https://h/p?token=REDACTED",
+        ] {
             assert!(matches!(redact_url(url, &n), Cow::Borrowed(_)), "{url}");
         }
-        assert_eq!(redact_url("/a?token=1", &[]), "/a?token=1", "an empty list turns it off");
-        assert_eq!(redact_url("/a?uid=1&token=2", &names(&["UID"])), "/a?uid=REDACTED&token=2", "a list replaces the defaults");
+        assert_eq!(
+            redact_url("/a?token=1", &[]),
+            "/a?token=1",
+            "an empty list turns it off"
+        );
+        assert_eq!(
+            redact_url("/a?uid=1&token=2", &names(&["UID"])),
+            "/a?uid=REDACTED&token=2",
+            "a list replaces the defaults"
+        );
     }
 }

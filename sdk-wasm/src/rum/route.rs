@@ -5,7 +5,11 @@
 pub fn pathname(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[after_scheme..];
-    let start = if after_scheme > 0 { rest.find('/').map_or(rest.len(), |i| i) } else { 0 };
+    let start = if after_scheme > 0 {
+        rest.find('/').map_or(rest.len(), |i| i)
+    } else {
+        0
+    };
     let path = &rest[start..];
     let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
     if path.is_empty() {

@@ -22,7 +22,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { inactivity_ms: 15 * 60_000, max_duration_ms: 4 * 3_600_000 }
+        Limits {
+            inactivity_ms: 15 * 60_000,
+            max_duration_ms: 4 * 3_600_000,
+        }
     }
 }
 
@@ -36,12 +39,20 @@ pub struct Session {
 
 /// 32 lowercase hex digits, not all zero (the form of a trace id).
 pub fn is_valid_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) && id.bytes().any(|b| b != b'0')
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && id.bytes().any(|b| b != b'0')
 }
 
 impl Session {
     pub fn new(id: String, now_ms: u64) -> Self {
-        Session { id, started_ms: now_ms, last_activity_ms: now_ms }
+        Session {
+            id,
+            started_ms: now_ms,
+            last_activity_ms: now_ms,
+        }
     }
 
     /// The stored record, or `None` when it is malformed (then a new session starts).
@@ -53,7 +64,11 @@ impl Session {
         if parts.next().is_some() || !is_valid_id(id) || last_activity_ms < started_ms {
             return None;
         }
-        Some(Session { id: id.to_string(), started_ms, last_activity_ms })
+        Some(Session {
+            id: id.to_string(),
+            started_ms,
+            last_activity_ms,
+        })
     }
 
     pub fn to_text(&self) -> String {
@@ -92,11 +107,23 @@ fn hex_digit(b: u8) -> u8 {
 
 /// The session at `now_ms`, from what is stored (if anything): kept, extended by activity, or
 /// replaced by a new one (`new_id`). The flag says whether the record must be written back.
-pub fn advance(stored: Option<Session>, now_ms: u64, activity: bool, limits: &Limits, new_id: impl FnOnce() -> String) -> (Session, bool) {
+pub fn advance(
+    stored: Option<Session>,
+    now_ms: u64,
+    activity: bool,
+    limits: &Limits,
+    new_id: impl FnOnce() -> String,
+) -> (Session, bool) {
     match stored {
         Some(s) if !s.is_over(now_ms, limits) => {
             if activity && now_ms >= s.last_activity_ms + TOUCH_EVERY_MS {
-                (Session { last_activity_ms: now_ms, ..s }, true)
+                (
+                    Session {
+                        last_activity_ms: now_ms,
+                        ..s
+                    },
+                    true,
+                )
             } else {
                 (s, false)
             }
@@ -127,10 +154,23 @@ mod tests {
 
     #[test]
     fn record_round_trips_and_bad_records_are_refused() {
-        let s = Session { id: ID.into(), started_ms: 1_700_000_000_000, last_activity_ms: 1_700_000_060_000 };
+        let s = Session {
+            id: ID.into(),
+            started_ms: 1_700_000_000_000,
+            last_activity_ms: 1_700_000_060_000,
+        };
         assert_eq!(s.to_text(), format!("{ID}|1700000000000|1700000060000"));
         assert_eq!(Session::parse(&s.to_text()), Some(s));
-        for bad in ["", ID, &format!("{ID}|1"), &format!("{ID}|2|1"), &format!("{ID}|1|2|3"), &format!("{ID}|x|2"), "XYZ|1|2", &format!("{ID}|-1|2")] {
+        for bad in [
+            "",
+            ID,
+            &format!("{ID}|1"),
+            &format!("{ID}|2|1"),
+            &format!("{ID}|1|2|3"),
+            &format!("{ID}|x|2"),
+            "XYZ|1|2",
+            &format!("{ID}|-1|2"),
+        ] {
             assert_eq!(Session::parse(bad), None, "{bad}");
         }
     }
@@ -139,13 +179,28 @@ mod tests {
     fn activity_extends_background_reads_do_not() {
         let l = Limits::default();
         let (s, write) = advance(None, 1_000, false, &l, || ID.into());
-        assert_eq!((s.clone(), write), (Session::new(ID.into(), 1_000), true), "nothing stored: a new session");
+        assert_eq!(
+            (s.clone(), write),
+            (Session::new(ID.into(), 1_000), true),
+            "nothing stored: a new session"
+        );
         let (same, write) = advance(Some(s.clone()), 1_000 + 10 * MIN, false, &l, id2);
-        assert_eq!((same.last_activity_ms, write), (1_000, false), "background work does not extend");
+        assert_eq!(
+            (same.last_activity_ms, write),
+            (1_000, false),
+            "background work does not extend"
+        );
         let (touched, write) = advance(Some(s.clone()), 1_000 + 10 * MIN, true, &l, id2);
-        assert_eq!((touched.id.as_str(), touched.last_activity_ms, write), (ID, 1_000 + 10 * MIN, true));
+        assert_eq!(
+            (touched.id.as_str(), touched.last_activity_ms, write),
+            (ID, 1_000 + 10 * MIN, true)
+        );
         let (t2, write) = advance(Some(touched.clone()), 1_000 + 10 * MIN + 500, true, &l, id2);
-        assert_eq!((t2, write), (touched.clone(), false), "rewritten at most once a second");
+        assert_eq!(
+            (t2, write),
+            (touched.clone(), false),
+            "rewritten at most once a second"
+        );
         // 24 min after start but 14 min after the last activity: still the same session.
         let (kept, _) = advance(Some(touched), 1_000 + 24 * MIN, false, &l, id2);
         assert_eq!(kept.id, ID);
@@ -156,7 +211,11 @@ mod tests {
         let l = Limits::default();
         let s = Session::new(ID.into(), 1_000);
         let (n, write) = advance(Some(s.clone()), 1_000 + 15 * MIN, true, &l, id2);
-        assert_eq!((n.id, n.started_ms, write), (id2(), 1_000 + 15 * MIN, true), "15 min idle");
+        assert_eq!(
+            (n.id, n.started_ms, write),
+            (id2(), 1_000 + 15 * MIN, true),
+            "15 min idle"
+        );
         let (k, _) = advance(Some(s.clone()), 1_000 + 15 * MIN - 1, true, &l, id2);
         assert_eq!(k.id, ID);
         // Active every 10 min, the session still ends at 4 h.
@@ -169,15 +228,29 @@ mod tests {
         }
         let (n, _) = advance(Some(cur), 1_000 + 4 * 60 * MIN, true, &l, id2);
         assert_eq!(n.id, id2(), "4 h");
-        let short = Limits { inactivity_ms: 100, max_duration_ms: 1_000 };
-        assert_eq!(advance(Some(Session::new(ID.into(), 0)), 100, false, &short, id2).0.id, id2());
+        let short = Limits {
+            inactivity_ms: 100,
+            max_duration_ms: 1_000,
+        };
+        assert_eq!(
+            advance(Some(Session::new(ID.into(), 0)), 100, false, &short, id2)
+                .0
+                .id,
+            id2()
+        );
     }
 
     #[test]
     fn a_record_from_the_future_is_not_trusted() {
         let l = Limits::default();
         let s = Session::new(ID.into(), 10 * MIN);
-        assert_eq!(advance(Some(s.clone()), 10 * MIN - 30_000, false, &l, id2).0.id, ID, "small skew is tolerated");
+        assert_eq!(
+            advance(Some(s.clone()), 10 * MIN - 30_000, false, &l, id2)
+                .0
+                .id,
+            ID,
+            "small skew is tolerated"
+        );
         assert_eq!(advance(Some(s), MIN, false, &l, id2).0.id, id2());
     }
 

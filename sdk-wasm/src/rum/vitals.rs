@@ -69,7 +69,9 @@ impl Vital {
         match self {
             Vital::Cls => &[0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0],
             Vital::Inp => &[25.0, 50.0, 100.0, 200.0, 300.0, 500.0, 1000.0, 2000.0],
-            _ => &[100.0, 250.0, 500.0, 800.0, 1000.0, 1800.0, 2500.0, 3000.0, 4000.0, 6000.0, 10000.0],
+            _ => &[
+                100.0, 250.0, 500.0, 800.0, 1000.0, 1800.0, 2500.0, 3000.0, 4000.0, 6000.0, 10000.0,
+            ],
         }
     }
 
@@ -99,7 +101,10 @@ impl Cls {
         if had_recent_input || !value.is_finite() || value < 0.0 {
             return;
         }
-        if self.max.is_some() && start_ms - self.last_ms < 1000.0 && start_ms - self.first_ms < 5000.0 {
+        if self.max.is_some()
+            && start_ms - self.last_ms < 1000.0
+            && start_ms - self.first_ms < 5000.0
+        {
             self.window += value;
         } else {
             self.window = value;
@@ -138,11 +143,19 @@ impl Inp {
         }
         self.max_id = self.max_id.max(interaction_id);
         // Kept in order by hand: a sort would add a merge sort to the wasm.
-        let worst = match self.longest.iter().position(|(id, _)| *id == interaction_id) {
+        let worst = match self
+            .longest
+            .iter()
+            .position(|(id, _)| *id == interaction_id)
+        {
             Some(i) => self.longest.remove(i).1.max(duration_ms),
             None => duration_ms,
         };
-        let at = self.longest.iter().position(|e| e.1 < worst).unwrap_or(self.longest.len());
+        let at = self
+            .longest
+            .iter()
+            .position(|e| e.1 < worst)
+            .unwrap_or(self.longest.len());
         if at < Self::KEEP {
             self.longest.insert(at, (interaction_id, worst));
             self.longest.truncate(Self::KEEP);
@@ -153,9 +166,17 @@ impl Inp {
     /// the page's interaction count (`performance.interactionCount`) when the browser has it;
     /// otherwise it is estimated from the ids, which Chromium spaces by 7.
     pub fn value(&self, interactions: Option<u64>) -> Option<f64> {
-        let count = interactions.unwrap_or_else(|| if self.max_id == 0 { 0 } else { (self.max_id - self.min_id) / 7 + 1 });
+        let count = interactions.unwrap_or_else(|| {
+            if self.max_id == 0 {
+                0
+            } else {
+                (self.max_id - self.min_id) / 7 + 1
+            }
+        });
         let skip = (count / 50) as usize;
-        self.longest.get(skip.min(self.longest.len().saturating_sub(1))).map(|e| e.1)
+        self.longest
+            .get(skip.min(self.longest.len().saturating_sub(1)))
+            .map(|e| e.1)
     }
 }
 
@@ -200,13 +221,20 @@ impl PageVitals {
     /// The next page view after a back/forward-cache restore: served without a request
     /// (TTFB 0), fresh LCP, CLS and INP.
     pub fn restored(&self) -> PageVitals {
-        PageVitals { cls_observed: self.cls_observed, ttfb: Some(0.0), ..Default::default() }
+        PageVitals {
+            cls_observed: self.cls_observed,
+            ttfb: Some(0.0),
+            ..Default::default()
+        }
     }
 
     /// A new page view after an SPA route change: CLS and INP start again; LCP, FCP and TTFB
     /// belong to real page loads only.
     pub fn soft_navigation(&self) -> PageVitals {
-        let mut v = PageVitals { cls_observed: self.cls_observed, ..Default::default() };
+        let mut v = PageVitals {
+            cls_observed: self.cls_observed,
+            ..Default::default()
+        };
         v.lcp.stop();
         v
     }
@@ -218,8 +246,17 @@ impl PageVitals {
         }
         self.reported = true;
         let cls = self.cls.value().or(self.cls_observed.then_some(0.0));
-        let values = [self.lcp.value(), self.inp.value(interactions), cls, self.fcp, self.ttfb];
-        ALL.iter().zip(values).filter_map(|(v, x)| Some((*v, x?))).collect()
+        let values = [
+            self.lcp.value(),
+            self.inp.value(interactions),
+            cls,
+            self.fcp,
+            self.ttfb,
+        ];
+        ALL.iter()
+            .zip(values)
+            .filter_map(|(v, x)| Some((*v, x?)))
+            .collect()
     }
 }
 
@@ -296,7 +333,11 @@ mod tests {
         }
         assert_eq!(i.value(None), Some(118.0), "estimated count from the ids");
         assert_eq!(i.value(Some(120)), Some(118.0));
-        assert_eq!(i.value(Some(49)), Some(120.0), "under 50 interactions: the worst");
+        assert_eq!(
+            i.value(Some(49)),
+            Some(120.0),
+            "under 50 interactions: the worst"
+        );
         assert_eq!(i.longest.len(), Inp::KEEP);
     }
 
@@ -315,28 +356,58 @@ mod tests {
 
     #[test]
     fn a_page_view_reports_once() {
-        let mut p = PageVitals { fcp: Some(100.0), ttfb: Some(20.0), cls_observed: true, ..Default::default() };
+        let mut p = PageVitals {
+            fcp: Some(100.0),
+            ttfb: Some(20.0),
+            cls_observed: true,
+            ..Default::default()
+        };
         p.lcp.candidate(900.0);
         let r = p.report(None);
-        assert_eq!(r, vec![(Vital::Lcp, 900.0), (Vital::Cls, 0.0), (Vital::Fcp, 100.0), (Vital::Ttfb, 20.0)], "no INP without interactions; CLS 0 when observable");
+        assert_eq!(
+            r,
+            vec![
+                (Vital::Lcp, 900.0),
+                (Vital::Cls, 0.0),
+                (Vital::Fcp, 100.0),
+                (Vital::Ttfb, 20.0)
+            ],
+            "no INP without interactions; CLS 0 when observable"
+        );
         assert!(p.report(None).is_empty());
         let mut q = PageVitals::default();
-        assert!(q.report(None).is_empty(), "nothing observed, nothing reported");
+        assert!(
+            q.report(None).is_empty(),
+            "nothing observed, nothing reported"
+        );
         let mut r = p.restored();
         r.fcp = Some(16.0);
-        assert_eq!(r.report(None), vec![(Vital::Cls, 0.0), (Vital::Fcp, 16.0), (Vital::Ttfb, 0.0)], "a bfcache restore is a new page view");
+        assert_eq!(
+            r.report(None),
+            vec![(Vital::Cls, 0.0), (Vital::Fcp, 16.0), (Vital::Ttfb, 0.0)],
+            "a bfcache restore is a new page view"
+        );
     }
 
     #[test]
     fn a_soft_navigation_starts_a_view_with_cls_and_inp_only() {
-        let mut p = PageVitals { fcp: Some(100.0), ttfb: Some(20.0), cls_observed: true, ..Default::default() };
+        let mut p = PageVitals {
+            fcp: Some(100.0),
+            ttfb: Some(20.0),
+            cls_observed: true,
+            ..Default::default()
+        };
         p.lcp.candidate(900.0);
         p.cls.add(0.2, 10.0, false);
         p.report(None);
         let mut q = p.soft_navigation();
         q.lcp.candidate(50.0);
         q.inp.add(7, 300.0);
-        assert_eq!(q.report(None), vec![(Vital::Inp, 300.0), (Vital::Cls, 0.0)], "no LCP/FCP/TTFB, fresh CLS");
+        assert_eq!(
+            q.report(None),
+            vec![(Vital::Inp, 300.0), (Vital::Cls, 0.0)],
+            "no LCP/FCP/TTFB, fresh CLS"
+        );
     }
 
     #[test]

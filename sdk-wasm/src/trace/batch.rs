@@ -24,7 +24,14 @@ pub const MAX_BATCH_BYTES: usize = 56 * 1024;
 
 impl Default for BatchConfig {
     fn default() -> Self {
-        BatchConfig { max_queue_size: 2048, max_export_batch_size: 512, scheduled_delay_ms: 5000, export_timeout_ms: 30000, max_concurrent_exports: 30, max_batch_bytes: MAX_BATCH_BYTES }
+        BatchConfig {
+            max_queue_size: 2048,
+            max_export_batch_size: 512,
+            scheduled_delay_ms: 5000,
+            export_timeout_ms: 30000,
+            max_concurrent_exports: 30,
+            max_batch_bytes: MAX_BATCH_BYTES,
+        }
     }
 }
 
@@ -45,7 +52,13 @@ impl<T> BatchQueue<T> {
         cfg.max_export_batch_size = cfg.max_export_batch_size.clamp(1, cfg.max_queue_size);
         cfg.max_concurrent_exports = cfg.max_concurrent_exports.max(1);
         cfg.max_batch_bytes = cfg.max_batch_bytes.max(1);
-        BatchQueue { cfg, queue: VecDeque::new(), bytes: 0, in_flight: 0, dropped: 0 }
+        BatchQueue {
+            cfg,
+            queue: VecDeque::new(),
+            bytes: 0,
+            in_flight: 0,
+            dropped: 0,
+        }
     }
 
     pub fn config(&self) -> &BatchConfig {
@@ -70,7 +83,10 @@ impl<T> BatchQueue<T> {
     /// Full batches, while export slots are free.
     pub fn take_full_batches(&mut self) -> Vec<Vec<T>> {
         let mut out = Vec::new();
-        while (self.queue.len() >= self.cfg.max_export_batch_size || self.bytes >= self.cfg.max_batch_bytes) && self.in_flight < self.cfg.max_concurrent_exports {
+        while (self.queue.len() >= self.cfg.max_export_batch_size
+            || self.bytes >= self.cfg.max_batch_bytes)
+            && self.in_flight < self.cfg.max_concurrent_exports
+        {
             out.push(self.take_batch());
         }
         out
@@ -80,7 +96,9 @@ impl<T> BatchQueue<T> {
     /// may never run again) the in-flight bound is not applied.
     pub fn take_all(&mut self, ignore_limit: bool) -> Vec<Vec<T>> {
         let mut out = Vec::new();
-        while !self.queue.is_empty() && (ignore_limit || self.in_flight < self.cfg.max_concurrent_exports) {
+        while !self.queue.is_empty()
+            && (ignore_limit || self.in_flight < self.cfg.max_concurrent_exports)
+        {
             out.push(self.take_batch());
         }
         out
@@ -139,7 +157,13 @@ pub(crate) mod tests {
 
     pub(crate) fn span(n: u64) -> SpanData {
         SpanData {
-            span_context: SpanContext::new(TraceId::from_bytes([1; 16]), SpanId::from_bytes((n + 1).to_be_bytes()), TraceFlags::SAMPLED, false, TraceState::default()),
+            span_context: SpanContext::new(
+                TraceId::from_bytes([1; 16]),
+                SpanId::from_bytes((n + 1).to_be_bytes()),
+                TraceFlags::SAMPLED,
+                false,
+                TraceState::default(),
+            ),
             parent_span_id: SpanId::INVALID,
             parent_is_remote: false,
             name: "s".into(),
@@ -158,7 +182,12 @@ pub(crate) mod tests {
     }
 
     fn cfg(queue: usize, batch: usize, conc: usize) -> BatchConfig {
-        BatchConfig { max_queue_size: queue, max_export_batch_size: batch, max_concurrent_exports: conc, ..Default::default() }
+        BatchConfig {
+            max_queue_size: queue,
+            max_export_batch_size: batch,
+            max_concurrent_exports: conc,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -222,16 +251,27 @@ pub(crate) mod tests {
 
     #[test]
     fn a_batch_is_full_at_max_batch_bytes() {
-        let mut q = BatchQueue::new(BatchConfig { max_batch_bytes: 1000, ..Default::default() });
+        let mut q = BatchQueue::new(BatchConfig {
+            max_batch_bytes: 1000,
+            ..Default::default()
+        });
         for i in 0..3 {
             assert!(q.push(span(i), 300).is_empty());
         }
         let out = q.push(span(3), 300);
-        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![3], "1200 B queued: a batch of 900 B goes");
+        assert_eq!(
+            out.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![3],
+            "1200 B queued: a batch of 900 B goes"
+        );
         assert_eq!(q.len(), 1);
         assert!(q.push(span(4), 300).is_empty(), "600 B queued");
         let out = q.push(span(5), 5000);
-        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1], "an oversized span travels alone");
+        assert_eq!(
+            out.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![2, 1],
+            "an oversized span travels alone"
+        );
         assert!(q.is_empty());
     }
 

@@ -2,8 +2,7 @@
 
 use opentelemetry::trace::{SpanContext, TraceId};
 
-#[derive(Clone, Debug, PartialEq)]
-#[derive(Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Sampler {
     #[default]
     AlwaysOn,
@@ -15,13 +14,17 @@ pub enum Sampler {
     ParentBased(Box<Sampler>),
 }
 
-
 impl Sampler {
     /// Whether a new span with this parent (if any) and trace id is recorded and sampled.
     /// With a `session_key` (the session id), the ratio decision is made on it instead of
     /// the trace id, so that all traces of a session are in or all are out; parent-based
     /// sampling still follows a valid parent first.
-    pub fn should_sample(&self, parent: Option<&SpanContext>, trace_id: TraceId, session_key: Option<TraceId>) -> bool {
+    pub fn should_sample(
+        &self,
+        parent: Option<&SpanContext>,
+        trace_id: TraceId,
+        session_key: Option<TraceId>,
+    ) -> bool {
         match self {
             Sampler::AlwaysOn => true,
             Sampler::AlwaysOff => false,
@@ -60,8 +63,18 @@ mod tests {
     }
 
     fn parent(sampled: bool) -> SpanContext {
-        let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
-        SpanContext::new(tid(1), SpanId::from_bytes([1; 8]), flags, true, TraceState::default())
+        let flags = if sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::default()
+        };
+        SpanContext::new(
+            tid(1),
+            SpanId::from_bytes([1; 8]),
+            flags,
+            true,
+            TraceState::default(),
+        )
     }
 
     #[test]
@@ -109,10 +122,19 @@ mod tests {
         let s = Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(0.5)));
         let (inside, outside) = (Some(tid(1)), Some(tid(u64::MAX as u128)));
         for t in [1u128, u64::MAX as u128, 12345, 1 << 70] {
-            assert!(s.should_sample(None, tid(t), inside), "a sampled session keeps every trace");
-            assert!(!s.should_sample(None, tid(t), outside), "an unsampled one drops every trace");
+            assert!(
+                s.should_sample(None, tid(t), inside),
+                "a sampled session keeps every trace"
+            );
+            assert!(
+                !s.should_sample(None, tid(t), outside),
+                "an unsampled one drops every trace"
+            );
         }
-        assert!(s.should_sample(Some(&parent(true)), tid(5), outside), "a sampled parent still wins");
+        assert!(
+            s.should_sample(Some(&parent(true)), tid(5), outside),
+            "a sampled parent still wins"
+        );
         assert!(Sampler::AlwaysOn.should_sample(None, tid(5), outside));
     }
 }

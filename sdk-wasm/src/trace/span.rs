@@ -23,29 +23,54 @@ pub struct SdkSpan {
 
 impl SdkSpan {
     pub(crate) fn recording(data: SpanData, provider: Arc<ProviderInner>) -> Self {
-        SdkSpan { context: data.span_context.clone(), data: Some(Box::new(data)), provider }
+        SdkSpan {
+            context: data.span_context.clone(),
+            data: Some(Box::new(data)),
+            provider,
+        }
     }
 
     pub(crate) fn non_recording(context: SpanContext, provider: Arc<ProviderInner>) -> Self {
-        SdkSpan { context, data: None, provider }
+        SdkSpan {
+            context,
+            data: None,
+            provider,
+        }
     }
 
     /// Adds an event at an explicit time (epoch nanoseconds).
-    pub fn add_event_at(&mut self, name: impl Into<Cow<'static, str>>, time_ns: u64, attributes: Vec<KeyValue>) {
+    pub fn add_event_at(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        time_ns: u64,
+        attributes: Vec<KeyValue>,
+    ) {
         let limits = self.provider.limits;
         if let Some(d) = self.data.as_mut() {
             if d.events.len() >= limits.events as usize {
                 d.dropped_events += 1;
                 return;
             }
-            let (attributes, dropped_attributes) = capped_attributes(attributes, limits.attributes_per_event);
-            d.events.push(SpanEvent { name: name.into(), time_ns, attributes, dropped_attributes });
+            let (attributes, dropped_attributes) =
+                capped_attributes(attributes, limits.attributes_per_event);
+            d.events.push(SpanEvent {
+                name: name.into(),
+                time_ns,
+                attributes,
+                dropped_attributes,
+            });
         }
     }
 
     /// Records an exception event (`exception.type`, `exception.message`, `exception.stacktrace`)
     /// and leaves the status alone, as the OpenTelemetry API does.
-    pub fn record_exception_at(&mut self, ty: Option<String>, message: Option<String>, stack: Option<String>, time_ns: u64) {
+    pub fn record_exception_at(
+        &mut self,
+        ty: Option<String>,
+        message: Option<String>,
+        stack: Option<String>,
+        time_ns: u64,
+    ) {
         let mut attrs = Vec::new();
         if let Some(t) = ty {
             attrs.push(KeyValue::new("exception.type", t));
@@ -63,7 +88,11 @@ impl SdkSpan {
     pub fn end_at(&mut self, end_ns: u64) {
         if let Some(mut d) = self.data.take() {
             d.end_ns = end_ns.max(d.start_ns);
-            if !self.provider.shut_down.load(std::sync::atomic::Ordering::Relaxed) {
+            if !self
+                .provider
+                .shut_down
+                .load(std::sync::atomic::Ordering::Relaxed)
+            {
                 self.provider.processor.on_end(*d);
             }
         }
@@ -95,7 +124,12 @@ impl opentelemetry::trace::Span for SdkSpan {
         self.record_exception_at(None, Some(err.to_string()), None, t);
     }
 
-    fn add_event_with_timestamp<T: Into<Cow<'static, str>>>(&mut self, name: T, timestamp: SystemTime, attributes: Vec<KeyValue>) {
+    fn add_event_with_timestamp<T: Into<Cow<'static, str>>>(
+        &mut self,
+        name: T,
+        timestamp: SystemTime,
+        attributes: Vec<KeyValue>,
+    ) {
         self.add_event_at(name, system_time_to_ns(timestamp), attributes);
     }
 
@@ -110,14 +144,24 @@ impl opentelemetry::trace::Span for SdkSpan {
     fn set_attribute(&mut self, attribute: KeyValue) {
         let limit = self.provider.limits.attributes;
         if let Some(d) = self.data.as_mut() {
-            put_attribute(&mut d.attributes, &mut d.dropped_attributes, limit, attribute);
+            put_attribute(
+                &mut d.attributes,
+                &mut d.dropped_attributes,
+                limit,
+                attribute,
+            );
         }
     }
 
     /// Ok is final; Error may not overwrite Ok; Unset never overwrites.
     fn set_status(&mut self, status: Status) {
         if let Some(d) = self.data.as_mut() {
-            if status > d.status || matches!((&status, &d.status), (Status::Error { .. }, Status::Error { .. })) {
+            if status > d.status
+                || matches!(
+                    (&status, &d.status),
+                    (Status::Error { .. }, Status::Error { .. })
+                )
+            {
                 d.status = status;
             }
         }

@@ -48,12 +48,23 @@ pub struct SpanLimits {
 
 impl Default for SpanLimits {
     fn default() -> Self {
-        SpanLimits { attributes: 128, events: 128, links: 128, attributes_per_event: 128, attributes_per_link: 128 }
+        SpanLimits {
+            attributes: 128,
+            events: 128,
+            links: 128,
+            attributes_per_event: 128,
+            attributes_per_link: 128,
+        }
     }
 }
 
 /// Adds or replaces `kv`; a new key past `limit` is dropped and counted.
-pub(crate) fn put_attribute(attrs: &mut Vec<KeyValue>, dropped: &mut u32, limit: u32, kv: KeyValue) {
+pub(crate) fn put_attribute(
+    attrs: &mut Vec<KeyValue>,
+    dropped: &mut u32,
+    limit: u32,
+    kv: KeyValue,
+) {
     if let Some(a) = attrs.iter_mut().find(|a| a.key == kv.key) {
         a.value = kv.value;
     } else if attrs.len() < limit as usize {

@@ -61,8 +61,18 @@ impl SdkTracerProvider {
         sampler: Sampler,
         limits: SpanLimits,
     ) -> Self {
-        let inner = ProviderInner { processor, clock, random, sampler, limits, shut_down: AtomicBool::new(false), start_hook: None };
-        SdkTracerProvider { inner: Arc::new(inner) }
+        let inner = ProviderInner {
+            processor,
+            clock,
+            random,
+            sampler,
+            limits,
+            shut_down: AtomicBool::new(false),
+            start_hook: None,
+        };
+        SdkTracerProvider {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Adds the hook every span start consults (before any tracer was handed out).
@@ -87,7 +97,10 @@ impl opentelemetry::trace::TracerProvider for SdkTracerProvider {
     type Tracer = SdkTracer;
 
     fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
-        SdkTracer { provider: self.inner.clone(), scope: Arc::new(scope) }
+        SdkTracer {
+            provider: self.inner.clone(),
+            scope: Arc::new(scope),
+        }
     }
 }
 
@@ -108,7 +121,15 @@ pub struct SpanOptions {
 
 impl SpanOptions {
     pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
-        SpanOptions { name: name.into(), kind: SpanKind::Internal, parent: None, attributes: Vec::new(), links: Vec::new(), start_ns: None, activity: true }
+        SpanOptions {
+            name: name.into(),
+            kind: SpanKind::Internal,
+            parent: None,
+            attributes: Vec::new(),
+            links: Vec::new(),
+            start_ns: None,
+            activity: true,
+        }
     }
 }
 
@@ -128,10 +149,23 @@ impl SdkTracer {
             None => new_trace_id(&*p.random),
         };
         let span_id = new_span_id(&*p.random);
-        let trace_state = parent.as_ref().map(|c| c.trace_state().clone()).unwrap_or_default();
-        let start = p.start_hook.as_ref().map(|h| h.on_start(opts.activity)).unwrap_or_default();
-        let sampled = !p.shut_down.load(Ordering::Relaxed) && p.sampler.should_sample(parent.as_ref(), trace_id, start.sampling_key);
-        let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
+        let trace_state = parent
+            .as_ref()
+            .map(|c| c.trace_state().clone())
+            .unwrap_or_default();
+        let start = p
+            .start_hook
+            .as_ref()
+            .map(|h| h.on_start(opts.activity))
+            .unwrap_or_default();
+        let sampled = !p.shut_down.load(Ordering::Relaxed)
+            && p.sampler
+                .should_sample(parent.as_ref(), trace_id, start.sampling_key);
+        let flags = if sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::default()
+        };
         let context = SpanContext::new(trace_id, span_id, flags, false, trace_state);
         if !sampled {
             return SdkSpan::non_recording(context, p.clone());
@@ -140,17 +174,27 @@ impl SdkTracer {
         let mut all = start.attributes;
         all.extend(opts.attributes);
         let (attributes, dropped_attributes) = capped_attributes(all, limits.attributes);
-        let mut links: Vec<Link> = opts.links.into_iter().filter(|l| l.span_context.is_valid()).collect();
+        let mut links: Vec<Link> = opts
+            .links
+            .into_iter()
+            .filter(|l| l.span_context.is_valid())
+            .collect();
         let dropped_links = links.len().saturating_sub(limits.links as usize) as u32;
         links.truncate(limits.links as usize);
         for l in &mut links {
-            let (a, d) = capped_attributes(std::mem::take(&mut l.attributes), limits.attributes_per_link);
+            let (a, d) = capped_attributes(
+                std::mem::take(&mut l.attributes),
+                limits.attributes_per_link,
+            );
             l.attributes = a;
             l.dropped_attributes_count += d;
         }
         let data = SpanData {
             span_context: context,
-            parent_span_id: parent.as_ref().map(|c| c.span_id()).unwrap_or(SpanId::INVALID),
+            parent_span_id: parent
+                .as_ref()
+                .map(|c| c.span_id())
+                .unwrap_or(SpanId::INVALID),
             parent_is_remote: parent.as_ref().map(|c| c.is_remote()).unwrap_or(false),
             name: opts.name,
             kind: opts.kind,
@@ -177,7 +221,9 @@ impl opentelemetry::trace::Tracer for SdkTracer {
     type Span = SdkSpan;
 
     fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> SdkSpan {
-        let parent = parent_cx.has_active_span().then(|| parent_cx.span().span_context().clone());
+        let parent = parent_cx
+            .has_active_span()
+            .then(|| parent_cx.span().span_context().clone());
         let mut span = self.start_span(SpanOptions {
             name: builder.name,
             kind: builder.span_kind.unwrap_or(SpanKind::Internal),
@@ -212,7 +258,13 @@ mod tests {
 
     fn provider(sampler: Sampler, limits: SpanLimits) -> (SdkTracerProvider, Collect) {
         let c = Collect::default();
-        let p = SdkTracerProvider::new(Box::new(c.clone()), Box::new(ManualClock::new(1_000)), Box::new(SeededRandom::new(42)), sampler, limits);
+        let p = SdkTracerProvider::new(
+            Box::new(c.clone()),
+            Box::new(ManualClock::new(1_000)),
+            Box::new(SeededRandom::new(42)),
+            sampler,
+            limits,
+        );
         (p, c)
     }
 
@@ -229,7 +281,10 @@ mod tests {
         assert_eq!(spans.len(), 2);
         let (child, parent) = (&spans[0], &spans[1]);
         assert_eq!(child.name, "child");
-        assert_eq!(child.span_context.trace_id(), parent.span_context.trace_id());
+        assert_eq!(
+            child.span_context.trace_id(),
+            parent.span_context.trace_id()
+        );
         assert_eq!(child.parent_span_id, parent.span_context.span_id());
         assert_eq!(parent.parent_span_id, SpanId::INVALID);
         assert_eq!(child.attributes, vec![KeyValue::new("k", "v")]);
@@ -241,30 +296,49 @@ mod tests {
     fn explicit_options_for_instrumentations() {
         let (p, out) = provider(Sampler::AlwaysOn, SpanLimits::default());
         let tracer = p.tracer("fetch");
-        let remote = crate::propagation::extract("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", Some("v=1")).unwrap();
+        let remote = crate::propagation::extract(
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            Some("v=1"),
+        )
+        .unwrap();
         let mut span = tracer.start_span(SpanOptions {
             kind: SpanKind::Client,
             parent: Some(remote.clone()),
             attributes: vec![KeyValue::new("http.request.method", "GET")],
-            links: vec![Link::with_context(SpanContext::empty_context()), Link::with_context(remote.clone())],
+            links: vec![
+                Link::with_context(SpanContext::empty_context()),
+                Link::with_context(remote.clone()),
+            ],
             start_ns: Some(5_000),
             ..SpanOptions::new("GET")
         });
         span.add_event_at("responseEnd", 7_000, vec![]);
         span.end_at(9_000);
         let s = &out.0.lock().unwrap()[0];
-        assert_eq!((s.start_ns, s.end_ns, s.events[0].time_ns), (5_000, 9_000, 7_000));
+        assert_eq!(
+            (s.start_ns, s.end_ns, s.events[0].time_ns),
+            (5_000, 9_000, 7_000)
+        );
         assert_eq!(s.kind, SpanKind::Client);
         assert!(s.parent_is_remote);
         assert_eq!(s.parent_span_id, remote.span_id());
-        assert_eq!(s.span_context.trace_state(), &TraceState::from_key_value([("v", "1")]).unwrap());
+        assert_eq!(
+            s.span_context.trace_state(),
+            &TraceState::from_key_value([("v", "1")]).unwrap()
+        );
         assert_eq!(s.links.len(), 1, "invalid links are dropped");
     }
 
     struct Session(TraceId);
     impl StartHook for Session {
         fn on_start(&self, activity: bool) -> SpanStart {
-            SpanStart { attributes: vec![KeyValue::new("session.id", "s"), KeyValue::new("activity", activity)], sampling_key: Some(self.0) }
+            SpanStart {
+                attributes: vec![
+                    KeyValue::new("session.id", "s"),
+                    KeyValue::new("activity", activity),
+                ],
+                sampling_key: Some(self.0),
+            }
         }
     }
 
@@ -277,18 +351,43 @@ mod tests {
         for _ in 0..20 {
             t.start("in").end();
         }
-        t.start_span(SpanOptions { attributes: vec![KeyValue::new("session.id", "mine")], activity: false, ..SpanOptions::new("own") }).end();
+        t.start_span(SpanOptions {
+            attributes: vec![KeyValue::new("session.id", "mine")],
+            activity: false,
+            ..SpanOptions::new("own")
+        })
+        .end();
         let spans = out.0.lock().unwrap();
         assert_eq!(spans.len(), 21, "the session is sampled, so every trace is");
-        assert_eq!(spans[0].attributes, vec![KeyValue::new("session.id", "s"), KeyValue::new("activity", true)]);
-        assert_eq!(spans[20].attributes, vec![KeyValue::new("session.id", "mine"), KeyValue::new("activity", false)], "the span's own value wins");
+        assert_eq!(
+            spans[0].attributes,
+            vec![
+                KeyValue::new("session.id", "s"),
+                KeyValue::new("activity", true)
+            ]
+        );
+        assert_eq!(
+            spans[20].attributes,
+            vec![
+                KeyValue::new("session.id", "mine"),
+                KeyValue::new("activity", false)
+            ],
+            "the span's own value wins"
+        );
         drop(spans);
         let (p, out) = provider(ratio, SpanLimits::default());
-        let t = p.with_start_hook(Box::new(Session(TraceId::from_bytes((u64::MAX as u128).to_be_bytes())))).tracer("t");
+        let t = p
+            .with_start_hook(Box::new(Session(TraceId::from_bytes(
+                (u64::MAX as u128).to_be_bytes(),
+            ))))
+            .tracer("t");
         for _ in 0..20 {
             t.start("out").end();
         }
-        assert!(out.0.lock().unwrap().is_empty(), "an unsampled session records nothing");
+        assert!(
+            out.0.lock().unwrap().is_empty(),
+            "an unsampled session records nothing"
+        );
     }
 
     #[test]
@@ -304,7 +403,12 @@ mod tests {
 
     #[test]
     fn status_rules_limits_drop_and_shutdown() {
-        let limits = SpanLimits { attributes: 2, events: 1, links: 1, ..Default::default() };
+        let limits = SpanLimits {
+            attributes: 2,
+            events: 1,
+            links: 1,
+            ..Default::default()
+        };
         let (p, out) = provider(Sampler::AlwaysOn, limits);
         let tracer = p.tracer("t");
         {
@@ -332,7 +436,10 @@ mod tests {
         assert_eq!(spans.len(), 1);
         let s = &spans[0];
         assert_eq!(s.name, "renamed");
-        assert_eq!(s.attributes, vec![KeyValue::new("k0", 10), KeyValue::new("k1", 1)]);
+        assert_eq!(
+            s.attributes,
+            vec![KeyValue::new("k0", 10), KeyValue::new("k1", 1)]
+        );
         assert_eq!(s.dropped_attributes, 2);
         assert_eq!((s.events.len(), s.dropped_events), (1, 1));
         assert_eq!(s.status, Status::Ok, "Ok is final");

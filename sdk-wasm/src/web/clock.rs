@@ -13,7 +13,10 @@ pub struct WebClock {
 
 impl WebClock {
     pub fn new() -> Self {
-        WebClock { origin_ms: PERFORMANCE.with(|p| p.time_origin()), last: LocalOnly(Cell::new(0)) }
+        WebClock {
+            origin_ms: PERFORMANCE.with(|p| p.time_origin()),
+            last: LocalOnly(Cell::new(0)),
+        }
     }
 
     /// `performance.now()` in ms.

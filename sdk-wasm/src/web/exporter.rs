@@ -17,7 +17,10 @@ use super::offline::{self, OfflineBuffer};
 use super::timers::{sleep, Timeout};
 use crate::config::Compression;
 use crate::export::offline::Record;
-use crate::export::{classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, SignalKind, Verdict};
+use crate::export::{
+    classify, parse_retry_after, ExportStats, KeepaliveBudget, Outcome, RetryPolicy, SignalKind,
+    Verdict,
+};
 use crate::ids::RandomSource;
 use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
@@ -92,7 +95,9 @@ pub enum Sent {
 
 impl Exporter {
     pub fn new(cfg: &crate::config::Config, resource: Resource) -> Result<Rc<Self>, JsValue> {
-        let fetch: js_sys::Function = js::global_get("fetch").dyn_into().map_err(|_| JsValue::from_str("fetch is not available"))?;
+        let fetch: js_sys::Function = js::global_get("fetch")
+            .dyn_into()
+            .map_err(|_| JsValue::from_str("fetch is not available"))?;
         let ex = Rc::new(Exporter {
             fetch,
             traces_url: cfg.traces_url.clone(),
@@ -103,7 +108,10 @@ impl Exporter {
             headers: cfg.headers.clone(),
             timeout_ms: cfg.timeout_ms as f64,
             export_timeout_ms: cfg.batch.export_timeout_ms as f64,
-            retry: RetryPolicy { max_retries: cfg.max_retries, ..Default::default() },
+            retry: RetryPolicy {
+                max_retries: cfg.max_retries,
+                ..Default::default()
+            },
             resource,
             keepalive: RefCell::new(KeepaliveBudget::default()),
             stats: RefCell::new(ExportStats::default()),
@@ -122,26 +130,52 @@ impl Exporter {
 
     /// Whether `url` is one of our endpoints (resolved against the page; query ignored).
     pub fn is_own_url(&self, url: &str) -> bool {
-        let Some(r) = resolve(url, &js::document_url()) else { return false };
+        let Some(r) = resolve(url, &js::document_url()) else {
+            return false;
+        };
         let href = r.href.split(['?', '#']).next().unwrap_or("");
         href == self.traces_url || href == self.metrics_url || href == self.logs_url
     }
 
     /// Sends one OTLP body, retrying as the policy allows. `on_done` runs once when the task
     /// settles. The returned promise never rejects.
-    pub fn send(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+    pub fn send(
+        self: &Rc<Self>,
+        url: String,
+        body: Vec<u8>,
+        on_done: impl FnOnce(Delivery) + 'static,
+    ) -> Promise {
         self.send_task(url, self.encoding, body, None, false, Box::new(on_done))
     }
 
     /// [`send`](Self::send) for a body of `items` spans / log records, which page hide may
     /// take over while it is being compressed.
-    pub fn send_items(self: &Rc<Self>, url: String, body: Vec<u8>, kind: SignalKind, items: u64, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
-        self.send_task(url, self.encoding, body, Some((kind, items)), false, Box::new(on_done))
+    pub fn send_items(
+        self: &Rc<Self>,
+        url: String,
+        body: Vec<u8>,
+        kind: SignalKind,
+        items: u64,
+        on_done: impl FnOnce(Delivery) + 'static,
+    ) -> Promise {
+        self.send_task(
+            url,
+            self.encoding,
+            body,
+            Some((kind, items)),
+            false,
+            Box::new(on_done),
+        )
     }
 
     /// [`send`](Self::send) uncompressed, the request started now: at page hide, when the
     /// page may not run again to finish a compression.
-    pub fn send_now(self: &Rc<Self>, url: String, body: Vec<u8>, on_done: impl FnOnce(Delivery) + 'static) -> Promise {
+    pub fn send_now(
+        self: &Rc<Self>,
+        url: String,
+        body: Vec<u8>,
+        on_done: impl FnOnce(Delivery) + 'static,
+    ) -> Promise {
         self.send_task(url, self.encoding, body, None, true, Box::new(on_done))
     }
 
@@ -155,7 +189,12 @@ impl Exporter {
             let t = if !offline_now && slots > 0 && h.body.len() <= room {
                 Taken::Sent(self.request(&h.url, h.encoding, &h.body, false))
             } else {
-                let e = crate::export::stash::Entry { url: h.url.clone(), encoding: h.encoding, spans: h.items, body: h.body.clone() };
+                let e = crate::export::stash::Entry {
+                    url: h.url.clone(),
+                    encoding: h.encoding,
+                    spans: h.items,
+                    body: h.body.clone(),
+                };
                 let dropped = super::stash::save(vec![e]);
                 self.count_stashed(h.kind, h.items, dropped);
                 Taken::Stashed
@@ -168,11 +207,25 @@ impl Exporter {
     /// config change). With the offline buffer on, a body the collector could not take (or
     /// that was not tried: the browser is offline) goes to the buffer. `on_done` is boxed so
     /// that the export task is compiled once, not once per caller.
-    pub fn send_as(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
+    pub fn send_as(
+        self: &Rc<Self>,
+        url: String,
+        encoding: Encoding,
+        body: Vec<u8>,
+        on_done: Box<dyn FnOnce(Delivery)>,
+    ) -> Promise {
         self.send_task(url, encoding, body, None, false, on_done)
     }
 
-    fn send_task(self: &Rc<Self>, url: String, encoding: Encoding, body: Vec<u8>, hold: Option<(SignalKind, u64)>, now: bool, on_done: Box<dyn FnOnce(Delivery)>) -> Promise {
+    fn send_task(
+        self: &Rc<Self>,
+        url: String,
+        encoding: Encoding,
+        body: Vec<u8>,
+        hold: Option<(SignalKind, u64)>,
+        now: bool,
+        on_done: Box<dyn FnOnce(Delivery)>,
+    ) -> Promise {
         let offline_now = self.offline.is_some() && !offline::is_online();
         // Without compression, start the first request right now, synchronously.
         let first = match (offline_now, self.compression) {
@@ -182,9 +235,19 @@ impl Exporter {
         };
         // Registered now, not when the task first runs (a microtask later): a page hide in
         // this same task must find it.
-        let held = match (first.is_none() && !offline_now && self.compression == Compression::Gzip, hold) {
+        let held = match (
+            first.is_none() && !offline_now && self.compression == Compression::Gzip,
+            hold,
+        ) {
             (true, Some((kind, items))) => {
-                let h = Rc::new(Held { url: url.clone(), encoding, body: body.clone(), kind, items, taken: RefCell::new(None) });
+                let h = Rc::new(Held {
+                    url: url.clone(),
+                    encoding,
+                    body: body.clone(),
+                    kind,
+                    items,
+                    taken: RefCell::new(None),
+                });
                 self.held.borrow_mut().push(h.clone());
                 Some(h)
             }
@@ -192,7 +255,12 @@ impl Exporter {
         };
         let me = self.clone();
         self.spawn(async move {
-            let sent = if offline_now { Sent::Unreachable } else { me.deliver_held(&url, encoding, &body, first, true, held).await };
+            let sent = if offline_now {
+                Sent::Unreachable
+            } else {
+                me.deliver_held(&url, encoding, &body, first, true, held)
+                    .await
+            };
             let d = match (sent, &me.offline) {
                 (Sent::Stashed, _) => Delivery::Buffered,
                 (Sent::Acked, _) => {
@@ -202,7 +270,14 @@ impl Exporter {
                 }
                 (Sent::Unreachable, Some(b)) => {
                     let attempts = if offline_now { 0 } else { 1 };
-                    let r = Record { id: 0.0, url, encoding, body, created_ms: js::date_now_ms(), attempts };
+                    let r = Record {
+                        id: 0.0,
+                        url,
+                        encoding,
+                        body,
+                        created_ms: js::date_now_ms(),
+                        attempts,
+                    };
                     let dropped = b.put(r).await;
                     let mut s = me.stats.borrow_mut();
                     s.offline_buffered += 1;
@@ -221,7 +296,10 @@ impl Exporter {
     }
 
     /// Runs an export task, tracked for forceFlush until it settles.
-    pub fn spawn(self: &Rc<Self>, task: impl std::future::Future<Output = ()> + 'static) -> Promise {
+    pub fn spawn(
+        self: &Rc<Self>,
+        task: impl std::future::Future<Output = ()> + 'static,
+    ) -> Promise {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();
@@ -237,20 +315,40 @@ impl Exporter {
     /// Sends one body (gzipped first if configured), starting with `first` if already
     /// started, with the policy's retries when `retries`. A network error is not retried
     /// in place when the offline buffer is on: the buffer's drain is its retry.
-    pub async fn deliver(self: &Rc<Self>, url: &str, encoding: Encoding, body: &[u8], first: Option<Request>, retries: bool) -> Sent {
-        self.deliver_held(url, encoding, body, first, retries, None).await
+    pub async fn deliver(
+        self: &Rc<Self>,
+        url: &str,
+        encoding: Encoding,
+        body: &[u8],
+        first: Option<Request>,
+        retries: bool,
+    ) -> Sent {
+        self.deliver_held(url, encoding, body, first, retries, None)
+            .await
     }
 
     /// [`deliver`](Self::deliver); with `hold`, page hide may take the body over while it
     /// is being compressed.
-    async fn deliver_held(self: &Rc<Self>, url: &str, encoding: Encoding, body: &[u8], first: Option<Request>, retries: bool, held: Option<Rc<Held>>) -> Sent {
+    async fn deliver_held(
+        self: &Rc<Self>,
+        url: &str,
+        encoding: Encoding,
+        body: &[u8],
+        first: Option<Request>,
+        retries: bool,
+        held: Option<Rc<Held>>,
+    ) -> Sent {
         let started = js::date_now_ms();
         let mut attempt = first;
         let mut gzipped = None;
         if attempt.is_none() && self.compression == Compression::Gzip {
             // Without CompressionStream (very old browsers) the body goes uncompressed; not
             // compressed at all if page hide already took it.
-            let z = if held.as_ref().is_some_and(|h| h.taken.borrow().is_some()) { None } else { gzip(body).await.ok() };
+            let z = if held.as_ref().is_some_and(|h| h.taken.borrow().is_some()) {
+                None
+            } else {
+                gzip(body).await.ok()
+            };
             match held {
                 Some(h) => {
                     self.held.borrow_mut().retain(|x| !Rc::ptr_eq(x, &h));
@@ -274,12 +372,22 @@ impl Exporter {
             match classify(outcome) {
                 Verdict::Success => return Sent::Acked,
                 Verdict::Failed => return Sent::Refused,
-                Verdict::Retryable if !retries || (outcome == Outcome::NetworkError && self.offline.is_some()) => return Sent::Unreachable,
+                Verdict::Retryable
+                    if !retries || (outcome == Outcome::NetworkError && self.offline.is_some()) =>
+                {
+                    return Sent::Unreachable
+                }
                 Verdict::Retryable => {
                     retry += 1;
                     let now = js::date_now_ms();
                     let ra = retry_after.and_then(|v| parse_retry_after(&v, now));
-                    match self.retry.delay_ms(retry, self.random.unit_f64(), ra, now, started + self.export_timeout_ms) {
+                    match self.retry.delay_ms(
+                        retry,
+                        self.random.unit_f64(),
+                        ra,
+                        now,
+                        started + self.export_timeout_ms,
+                    ) {
                         Some(d) => {
                             self.stats.borrow_mut().export_retries += 1;
                             sleep(d).await;
@@ -334,7 +442,11 @@ impl Exporter {
 
     /// Every export task not yet settled.
     pub fn pending(&self) -> Vec<Promise> {
-        self.pending.borrow().iter().map(|(_, p)| p.clone()).collect()
+        self.pending
+            .borrow()
+            .iter()
+            .map(|(_, p)| p.clone())
+            .collect()
     }
 
     /// Starts one HTTP request now.
@@ -346,7 +458,11 @@ impl Exporter {
         js::set(&init, "method", &JsValue::from_str("POST"));
         js::set(&init, "keepalive", &JsValue::from_bool(keepalive));
         let headers = js_sys::Object::new();
-        js::set(&headers, "content-type", &JsValue::from_str(encoding.content_type()));
+        js::set(
+            &headers,
+            "content-type",
+            &JsValue::from_str(encoding.content_type()),
+        );
         if gzipped {
             js::set(&headers, "content-encoding", &JsValue::from_str("gzip"));
         }
@@ -361,13 +477,23 @@ impl Exporter {
             js::set(&init, "signal", &c.signal());
         }
         let abort = controller.map(|c| Timeout::new(self.timeout_ms, move || c.abort()));
-        self.requests_in_flight.set(self.requests_in_flight.get() + 1);
+        self.requests_in_flight
+            .set(self.requests_in_flight.get() + 1);
         // A synchronous throw (e.g. a bad header value) becomes a rejected promise.
-        let promise = match self.fetch.call2(&js::global(), &JsValue::from_str(url), &init) {
-            Ok(p) => p.dyn_into::<Promise>().unwrap_or_else(|v| Promise::resolve(&v)),
+        let promise = match self
+            .fetch
+            .call2(&js::global(), &JsValue::from_str(url), &init)
+        {
+            Ok(p) => p
+                .dyn_into::<Promise>()
+                .unwrap_or_else(|v| Promise::resolve(&v)),
             Err(e) => Promise::reject(&e),
         };
-        Request { promise, keepalive_bytes: if keepalive { Some(body.len()) } else { None }, _abort: abort }
+        Request {
+            promise,
+            keepalive_bytes: if keepalive { Some(body.len()) } else { None },
+            _abort: abort,
+        }
     }
 }
 
@@ -382,7 +508,8 @@ impl Request {
     /// Waits for the response: the outcome and any `Retry-After` value.
     async fn finish(self, ex: &Exporter) -> (Outcome, Option<String>) {
         let result = JsFuture::from(self.promise).await;
-        ex.requests_in_flight.set(ex.requests_in_flight.get().saturating_sub(1));
+        ex.requests_in_flight
+            .set(ex.requests_in_flight.get().saturating_sub(1));
         if let Some(n) = self.keepalive_bytes {
             ex.keepalive.borrow_mut().release(n);
         }
@@ -397,8 +524,17 @@ impl Request {
                 (Outcome::Status(resp.status()), retry_after)
             }
             Err(e) => {
-                let aborted = js::get(&e, "name").as_string().is_some_and(|n| n == "AbortError");
-                (if aborted { Outcome::Timeout } else { Outcome::NetworkError }, None)
+                let aborted = js::get(&e, "name")
+                    .as_string()
+                    .is_some_and(|n| n == "AbortError");
+                (
+                    if aborted {
+                        Outcome::Timeout
+                    } else {
+                        Outcome::NetworkError
+                    },
+                    None,
+                )
             }
         }
     }

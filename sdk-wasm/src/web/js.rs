@@ -50,12 +50,16 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// The document's URL (`location.href`), for resolving relative URLs.
 pub fn document_url() -> String {
-    get(&global_get("location"), "href").as_string().unwrap_or_default()
+    get(&global_get("location"), "href")
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// Whether the page is hidden (`document.visibilityState`); `false` without a document.
 pub fn document_hidden() -> bool {
-    get(&global_get("document"), "visibilityState").as_string().is_some_and(|v| v == "hidden")
+    get(&global_get("document"), "visibilityState")
+        .as_string()
+        .is_some_and(|v| v == "hidden")
 }
 
 /// `Date.now()` in ms (wall clock, for HTTP dates).
@@ -65,6 +69,9 @@ pub fn date_now_ms() -> f64 {
 
 /// JavaScript's shortest round-trip number formatting, for OTLP/JSON doubles.
 pub fn js_f64(v: f64, out: &mut String) {
-    let s: String = js_sys::Number::from(v).to_string_with_radix(10).map(String::from).unwrap_or_default();
+    let s: String = js_sys::Number::from(v)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default();
     out.push_str(&s);
 }

@@ -25,28 +25,46 @@ impl PageHideListener {
             }
         });
         let window: web_sys::EventTarget = js::global().dyn_into().ok()?;
-        let document = js::global_get("document").dyn_into::<web_sys::Document>().ok();
+        let document = js::global_get("document")
+            .dyn_into::<web_sys::Document>()
+            .ok();
         let doc = document.clone();
         let h = on_hide.clone();
-        let on_visibility = Closure::<dyn FnMut()>::new(move || match doc.as_ref().map(|d| d.visibility_state()) {
-            Some(web_sys::VisibilityState::Hidden) => h(),
-            _ => fired.set(false),
-        });
+        let on_visibility =
+            Closure::<dyn FnMut()>::new(move || match doc.as_ref().map(|d| d.visibility_state()) {
+                Some(web_sys::VisibilityState::Hidden) => h(),
+                _ => fired.set(false),
+            });
         let on_pagehide = Closure::<dyn FnMut()>::new(move || on_hide());
         let document: Option<web_sys::EventTarget> = document.map(Into::into);
         if let Some(d) = &document {
-            let _ = d.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+            let _ = d.add_event_listener_with_callback(
+                "visibilitychange",
+                on_visibility.as_ref().unchecked_ref(),
+            );
         }
-        let _ = window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
-        Some(PageHideListener { document, window, on_visibility, on_pagehide })
+        let _ = window
+            .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+        Some(PageHideListener {
+            document,
+            window,
+            on_visibility,
+            on_pagehide,
+        })
     }
 }
 
 impl Drop for PageHideListener {
     fn drop(&mut self) {
         if let Some(d) = &self.document {
-            let _ = d.remove_event_listener_with_callback("visibilitychange", self.on_visibility.as_ref().unchecked_ref());
+            let _ = d.remove_event_listener_with_callback(
+                "visibilitychange",
+                self.on_visibility.as_ref().unchecked_ref(),
+            );
         }
-        let _ = self.window.remove_event_listener_with_callback("pagehide", self.on_pagehide.as_ref().unchecked_ref());
+        let _ = self.window.remove_event_listener_with_callback(
+            "pagehide",
+            self.on_pagehide.as_ref().unchecked_ref(),
+        );
     }
 }

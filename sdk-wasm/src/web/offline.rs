@@ -18,7 +18,9 @@ use wasm_bindgen_futures::JsFuture;
 use super::exporter::{Exporter, Sent};
 use super::js::{self, get, set};
 use super::timers::Timeout;
-use crate::export::offline::{evictions, expired, retry_delay_ms, Ledger, Limits, Meta, MemoryStore, Record};
+use crate::export::offline::{
+    evictions, expired, retry_delay_ms, Ledger, Limits, MemoryStore, Meta, Record,
+};
 use crate::otlp::Encoding;
 
 #[wasm_bindgen(module = "/src/web/offline.js")]
@@ -89,7 +91,10 @@ impl OfflineBuffer {
 
     /// Stops listening and retrying (shutdown); stored batches stay for the next page.
     pub fn stop(&self) {
-        if let (Some(cb), Ok(w)) = (self.on_online.borrow_mut().take(), js::global().dyn_into::<web_sys::EventTarget>()) {
+        if let (Some(cb), Ok(w)) = (
+            self.on_online.borrow_mut().take(),
+            js::global().dyn_into::<web_sys::EventTarget>(),
+        ) {
             let _ = w.remove_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
         }
         self.retry.borrow_mut().take();
@@ -104,9 +109,17 @@ impl OfflineBuffer {
                 // Sizes and ages only: the bodies stay on the JS side.
                 let metas: Vec<Meta> = js_sys::Array::from(&all)
                     .iter()
-                    .filter_map(|x| Some((get(&x, "id").as_f64()?, get(&get(&x, "body"), "byteLength").as_f64()? as usize, get(&x, "created").as_f64()?)))
+                    .filter_map(|x| {
+                        Some((
+                            get(&x, "id").as_f64()?,
+                            get(&get(&x, "body"), "byteLength").as_f64()? as usize,
+                            get(&x, "created").as_f64()?,
+                        ))
+                    })
                     .collect();
-                let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, self.limits) else { return 1 };
+                let Some(drop) = evictions(&metas, r.body.len(), r.created_ms, self.limits) else {
+                    return 1;
+                };
                 if !drop.is_empty() {
                     await_value(idb_delete(&ids_js(&drop))).await;
                 }
@@ -129,7 +142,13 @@ impl OfflineBuffer {
                 None => self.idb.set(false),
             }
         }
-        out.extend(self.memory.borrow().all().into_iter().map(|r| ((false, r.id), r)));
+        out.extend(
+            self.memory
+                .borrow()
+                .all()
+                .into_iter()
+                .map(|r| ((false, r.id), r)),
+        );
         out
     }
 
@@ -276,7 +295,10 @@ async fn idb_records() -> Option<Vec<Record>> {
 }
 
 fn ids_js(ids: &[f64]) -> JsValue {
-    ids.iter().map(|&i| JsValue::from_f64(i)).collect::<js_sys::Array>().into()
+    ids.iter()
+        .map(|&i| JsValue::from_f64(i))
+        .collect::<js_sys::Array>()
+        .into()
 }
 
 fn record_js(r: &Record) -> JsValue {

@@ -22,8 +22,8 @@ use super::{js, offline, stash, timers};
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
 use crate::export::{chunk, keepalive, stash::Entry, SignalKind};
-use crate::metrics::{MetricData, MetricsRegistry};
 use crate::logs::LogRecord;
+use crate::metrics::{MetricData, MetricsRegistry};
 use crate::otlp::{estimated_log_size, estimated_span_size, json, proto, Encoding};
 use crate::propagation::UrlPattern;
 use crate::resource::Resource;
@@ -37,12 +37,22 @@ thread_local! {
 /// Whether `url` (resolved against the page, query ignored) is an OTLP endpoint of a live
 /// SDK instance: instrumentations must not trace these requests. `false` when no SDK runs.
 pub fn is_exporter_url(url: &str) -> bool {
-    EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.is_own_url(url)))
+    EXPORTERS.with(|e| {
+        e.borrow()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .any(|x| x.is_own_url(url))
+    })
 }
 
 /// Whether any live SDK instance has an export request in flight right now.
 pub fn is_exporting() -> bool {
-    EXPORTERS.with(|e| e.borrow().iter().filter_map(Weak::upgrade).any(|x| x.requests_in_flight.get() > 0))
+    EXPORTERS.with(|e| {
+        e.borrow()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .any(|x| x.requests_in_flight.get() > 0)
+    })
 }
 
 /// What a [`Pipeline`] carries: spans or log records.
@@ -155,7 +165,10 @@ impl<T: Signal> Pipeline<T> {
             (Some(id), false) => js::clear_timeout(&id),
             (None, true) => {
                 if let Some(cb) = self.tick.borrow().as_ref() {
-                    self.timer.set(Some(js::set_timeout(cb.as_ref().unchecked_ref(), self.delay_ms)));
+                    self.timer.set(Some(js::set_timeout(
+                        cb.as_ref().unchecked_ref(),
+                        self.delay_ms,
+                    )));
                 }
             }
             (None, false) => {}
@@ -170,7 +183,9 @@ impl<T: Signal> Pipeline<T> {
         }
         if hiding || js::document_hidden() {
             // Chunks are not queue exports: give the queue its slots back at once.
-            batches.iter().for_each(|_| self.queue.borrow_mut().export_done());
+            batches
+                .iter()
+                .for_each(|_| self.queue.borrow_mut().export_done());
             self.send_hidden(batches.into_iter().flatten().collect());
             return;
         }
@@ -179,15 +194,21 @@ impl<T: Signal> Pipeline<T> {
             let body = T::encode(&self.exporter, &batch);
             drop(batch);
             let me = self.clone();
-            let _task = self.exporter.send_items(self.exporter.url(T::KIND).to_string(), body, T::KIND, n, move |d| {
-                me.exporter.count_delivery(T::KIND, d, n, false);
-                me.queue.borrow_mut().export_done();
-                // A slot is free: full batches that waited for one can go now.
-                if !me.shut_down.get() {
-                    let more = me.queue.borrow_mut().take_full_batches();
-                    me.send_all(more, false);
-                }
-            });
+            let _task = self.exporter.send_items(
+                self.exporter.url(T::KIND).to_string(),
+                body,
+                T::KIND,
+                n,
+                move |d| {
+                    me.exporter.count_delivery(T::KIND, d, n, false);
+                    me.queue.borrow_mut().export_done();
+                    // A slot is free: full batches that waited for one can go now.
+                    if !me.shut_down.get() {
+                        let more = me.queue.borrow_mut().take_full_batches();
+                        me.send_all(more, false);
+                    }
+                },
+            );
         }
     }
 
@@ -199,13 +220,21 @@ impl<T: Signal> Pipeline<T> {
         let url = ex.url(T::KIND);
         let (room_bytes, room_slots) = ex.keepalive_room();
         // Offline, nothing can leave now: all of it to the (synchronous) stash.
-        let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() { (0, 0) } else { (room_bytes, room_slots) };
-        let plan = chunk::plan(&items, room_bytes, room_slots, keepalive::MAX_BYTES, |s| T::encode(ex, s));
+        let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() {
+            (0, 0)
+        } else {
+            (room_bytes, room_slots)
+        };
+        let plan = chunk::plan(&items, room_bytes, room_slots, keepalive::MAX_BYTES, |s| {
+            T::encode(ex, s)
+        });
         drop(items);
         for c in plan.keepalive {
             let n = c.spans as u64;
             let me = ex.clone();
-            let _task = ex.send_now(url.to_string(), c.body, move |d| me.count_delivery(T::KIND, d, n, false));
+            let _task = ex.send_now(url.to_string(), c.body, move |d| {
+                me.count_delivery(T::KIND, d, n, false)
+            });
         }
         if plan.rest.is_empty() {
             return;
@@ -213,7 +242,12 @@ impl<T: Signal> Pipeline<T> {
         let entries: Vec<Entry> = plan
             .rest
             .into_iter()
-            .map(|c| Entry { url: url.to_string(), encoding: ex.encoding, spans: c.spans as u64, body: c.body })
+            .map(|c| Entry {
+                url: url.to_string(),
+                encoding: ex.encoding,
+                spans: c.spans as u64,
+                body: c.body,
+            })
             .collect();
         let stashed: u64 = entries.iter().map(|e| e.spans).sum();
         let dropped = stash::save(entries);
@@ -268,7 +302,12 @@ pub struct Sdk {
 
 impl Sdk {
     /// `paused`: consent is required and not given yet (see [`Sdk::resume`]).
-    pub fn start(cfg: Config, cors_patterns: Vec<UrlPattern>, scrub: Option<js_sys::Function>, paused: bool) -> Result<Rc<Sdk>, JsValue> {
+    pub fn start(
+        cfg: Config,
+        cors_patterns: Vec<UrlPattern>,
+        scrub: Option<js_sys::Function>,
+        paused: bool,
+    ) -> Result<Rc<Sdk>, JsValue> {
         let user_attrs = browser_resource_attributes()
             .into_iter()
             .chain(cfg.resource_attributes.iter().map(|(k, v)| {
@@ -280,7 +319,12 @@ impl Sdk {
                 KeyValue::new(k.clone(), v)
             }))
             .collect();
-        let resource = Resource::new(&cfg.service_name, cfg.service_version.as_deref(), cfg.deployment_environment.as_deref(), user_attrs);
+        let resource = Resource::new(
+            &cfg.service_name,
+            cfg.service_version.as_deref(),
+            cfg.deployment_environment.as_deref(),
+            user_attrs,
+        );
         let exporter = Exporter::new(&cfg, resource)?;
         EXPORTERS.with(|e| {
             let mut e = e.borrow_mut();
@@ -292,7 +336,12 @@ impl Sdk {
             // What an earlier page (or another tab) buffered while the collector was away.
             offline::drain(&exporter);
         }
-        let rum = RumContext::new(cfg.session.clone(), cfg.redact_query_params.clone(), cfg.attribute_value_length_limit as usize, scrub);
+        let rum = RumContext::new(
+            cfg.session.clone(),
+            cfg.redact_query_params.clone(),
+            cfg.attribute_value_length_limit as usize,
+            scrub,
+        );
         rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
@@ -321,11 +370,12 @@ impl Sdk {
         });
         if cfg.metrics_interval_ms > 0 {
             let weak = Rc::downgrade(&sdk);
-            *sdk.metrics_timer.borrow_mut() = Some(Interval::new(cfg.metrics_interval_ms as f64, move || {
-                if let Some(s) = weak.upgrade() {
-                    s.export_metrics();
-                }
-            }));
+            *sdk.metrics_timer.borrow_mut() =
+                Some(Interval::new(cfg.metrics_interval_ms as f64, move || {
+                    if let Some(s) = weak.upgrade() {
+                        s.export_metrics();
+                    }
+                }));
         }
         if cfg.flush_on_page_hide {
             sdk.listen_page_hide();
@@ -412,7 +462,11 @@ impl Sdk {
             }
         };
         let url = self.exporter.metrics_url.clone();
-        Some(if hiding { self.exporter.send_now(url, body, on_done) } else { self.exporter.send(url, body, on_done) })
+        Some(if hiding {
+            self.exporter.send_now(url, body, on_done)
+        } else {
+            self.exporter.send(url, body, on_done)
+        })
     }
 
     /// Exports everything queued and waits until every export of this SDK has settled.
@@ -475,8 +529,17 @@ fn resend_stash(ex: &Rc<Exporter>) {
         }
         let me = ex.clone();
         let n = e.spans;
-        let kind = if e.url == ex.logs_url { SignalKind::Logs } else { SignalKind::Traces };
-        let _task = ex.send_as(e.url, e.encoding, e.body, Box::new(move |d| me.count_delivery(kind, d, n, true)));
+        let kind = if e.url == ex.logs_url {
+            SignalKind::Logs
+        } else {
+            SignalKind::Traces
+        };
+        let _task = ex.send_as(
+            e.url,
+            e.encoding,
+            e.body,
+            Box::new(move |d| me.count_delivery(kind, d, n, true)),
+        );
     }
 }
 
@@ -500,10 +563,20 @@ fn browser_resource_attributes() -> Vec<KeyValue> {
     if ua.is_object() {
         let brands: Vec<opentelemetry::StringValue> = js_sys::Array::from(&get(&ua, "brands"))
             .iter()
-            .filter_map(|b| Some((get(&b, "brand").as_string()? + " " + &get(&b, "version").as_string().unwrap_or_default()).into()))
+            .filter_map(|b| {
+                Some(
+                    (get(&b, "brand").as_string()?
+                        + " "
+                        + &get(&b, "version").as_string().unwrap_or_default())
+                        .into(),
+                )
+            })
             .collect();
         if !brands.is_empty() {
-            out.push(KeyValue::new("browser.brands", Value::Array(opentelemetry::Array::String(brands))));
+            out.push(KeyValue::new(
+                "browser.brands",
+                Value::Array(opentelemetry::Array::String(brands)),
+            ));
         }
         if let Some(p) = get(&ua, "platform").as_string().filter(|p| !p.is_empty()) {
             out.push(KeyValue::new("browser.platform", p));

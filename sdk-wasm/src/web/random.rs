@@ -12,7 +12,9 @@ pub struct WebRandom {
 
 impl WebRandom {
     pub fn new() -> Self {
-        WebRandom { pool: LocalOnly(RefCell::new((vec![0; 256], 256))) }
+        WebRandom {
+            pool: LocalOnly(RefCell::new((vec![0; 256], 256))),
+        }
     }
 }
 
@@ -30,7 +32,9 @@ impl RandomSource for WebRandom {
             if *pos == bytes.len() {
                 // Without a crypto object (never in a browser) ids would repeat; fall back to Math.random.
                 if CRYPTO.with(|c| c.get_random_values_with_u8_array(bytes).is_err()) {
-                    bytes.iter_mut().for_each(|x| *x = (js_sys::Math::random() * 256.0) as u8);
+                    bytes
+                        .iter_mut()
+                        .for_each(|x| *x = (js_sys::Math::random() * 256.0) as u8);
                 }
                 *pos = 0;
             }

@@ -48,7 +48,12 @@ pub struct RumContext {
 }
 
 impl RumContext {
-    pub fn new(session: Option<SessionConfig>, redact_names: Vec<String>, value_limit: usize, scrub: Option<Function>) -> Rc<Self> {
+    pub fn new(
+        session: Option<SessionConfig>,
+        redact_names: Vec<String>,
+        value_limit: usize,
+        scrub: Option<Function>,
+    ) -> Rc<Self> {
         Rc::new(RumContext {
             session,
             memory: RefCell::new(None),
@@ -84,7 +89,10 @@ impl RumContext {
         let cfg = self.session.as_ref()?;
         let now = js::date_now_ms() as u64;
         let storage = self.storage();
-        let stored = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|t| Session::parse(&t));
+        let stored = storage
+            .as_ref()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|t| Session::parse(&t));
         let known = stored.clone().or_else(|| self.memory.borrow().clone());
         let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
         let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
@@ -109,7 +117,10 @@ impl RumContext {
     }
 
     pub fn route(&self) -> String {
-        self.route.borrow().clone().unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
+        self.route
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
     }
 
     /// Whether the navigation instrumentation has set a route (its first is the initial one).
@@ -140,7 +151,12 @@ impl RumContext {
         }
         let mut b = crate::propagation::baggage::Baggage::new();
         // String values only (formatting numbers would pull float printing into the wasm).
-        for kv in self.globals.borrow().iter().filter(|kv| keys.iter().any(|k| k == kv.key.as_str())) {
+        for kv in self
+            .globals
+            .borrow()
+            .iter()
+            .filter(|kv| keys.iter().any(|k| k == kv.key.as_str()))
+        {
             if let Value::String(v) = &kv.value {
                 b.insert(kv.key.as_str(), v.as_str());
             }
@@ -160,19 +176,30 @@ impl RumContext {
     fn clean(&self, attrs: &mut Vec<KeyValue>, signal: &str) {
         for kv in attrs.iter_mut() {
             limits::truncate_value(&mut kv.value, self.value_limit);
-            if let (true, Value::String(s)) = (redact::URL_KEYS.contains(&kv.key.as_str()), &kv.value) {
-                if let std::borrow::Cow::Owned(r) = redact::redact_url(s.as_str(), &self.redact_names) {
+            if let (true, Value::String(s)) =
+                (redact::URL_KEYS.contains(&kv.key.as_str()), &kv.value)
+            {
+                if let std::borrow::Cow::Owned(r) =
+                    redact::redact_url(s.as_str(), &self.redact_names)
+                {
                     kv.value = Value::from(r);
                 }
             }
         }
         let Some(f) = &self.scrub else { return };
         let signal = JsValue::from_str(signal);
-        attrs.retain_mut(|kv| match f.call3(&JsValue::UNDEFINED, &JsValue::from_str(kv.key.as_str()), &value_to_js(&kv.value), &signal) {
-            Ok(v) => attribute_value(&v).map(|v| kv.value = v).is_some(),
-            Err(_) => {
-                self.scrub_errors.set(self.scrub_errors.get() + 1);
-                false
+        attrs.retain_mut(|kv| {
+            match f.call3(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(kv.key.as_str()),
+                &value_to_js(&kv.value),
+                &signal,
+            ) {
+                Ok(v) => attribute_value(&v).map(|v| kv.value = v).is_some(),
+                Err(_) => {
+                    self.scrub_errors.set(self.scrub_errors.get() + 1);
+                    false
+                }
             }
         });
     }
@@ -225,14 +252,19 @@ pub struct RumStartHook(pub LocalOnly<Rc<RumContext>>);
 impl StartHook for RumStartHook {
     fn on_start(&self, activity: bool) -> SpanStart {
         let session = self.0.session(activity);
-        let sampling_key = session.as_ref().map(|s| TraceId::from_bytes(s.sampling_key()));
+        let sampling_key = session
+            .as_ref()
+            .map(|s| TraceId::from_bytes(s.sampling_key()));
         let mut attributes = Vec::with_capacity(2);
         if let Some(s) = session {
             attributes.push(KeyValue::new("session.id", s.id));
         }
         attributes.push(KeyValue::new("page.route", self.0.route()));
         attributes.extend(self.0.globals.borrow().iter().cloned());
-        SpanStart { attributes, sampling_key }
+        SpanStart {
+            attributes,
+            sampling_key,
+        }
     }
 }
 
@@ -271,10 +303,16 @@ pub fn attribute_value(v: &JsValue) -> Option<Value> {
     if !Array::is_array(v) {
         return None;
     }
-    let items: Vec<JsValue> = Array::from(v).iter().filter(|x| !x.is_null() && !x.is_undefined()).collect();
+    let items: Vec<JsValue> = Array::from(v)
+        .iter()
+        .filter(|x| !x.is_null() && !x.is_undefined())
+        .collect();
     let first = items.first();
     if first.is_none_or(|f| f.as_string().is_some()) {
-        let all: Option<Vec<StringValue>> = items.iter().map(|x| x.as_string().map(StringValue::from)).collect();
+        let all: Option<Vec<StringValue>> = items
+            .iter()
+            .map(|x| x.as_string().map(StringValue::from))
+            .collect();
         return all.map(|a| Value::Array(OtelArray::String(a)));
     }
     if first.is_some_and(|f| f.as_bool().is_some()) {
@@ -282,8 +320,13 @@ pub fn attribute_value(v: &JsValue) -> Option<Value> {
         return all.map(|a| Value::Array(OtelArray::Bool(a)));
     }
     let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
-    if nums.iter().all(|n| matches!(number_value(*n), Value::I64(_))) {
-        Some(Value::Array(OtelArray::I64(nums.iter().map(|n| *n as i64).collect())))
+    if nums
+        .iter()
+        .all(|n| matches!(number_value(*n), Value::I64(_)))
+    {
+        Some(Value::Array(OtelArray::I64(
+            nums.iter().map(|n| *n as i64).collect(),
+        )))
     } else {
         Some(Value::Array(OtelArray::F64(nums)))
     }

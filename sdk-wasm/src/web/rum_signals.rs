@@ -88,7 +88,11 @@ fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 }
 
 fn scope(name: &'static str) -> Arc<InstrumentationScope> {
-    Arc::new(InstrumentationScope::builder(name).with_version(crate::VERSION).build())
+    Arc::new(
+        InstrumentationScope::builder(name)
+            .with_version(crate::VERSION)
+            .build(),
+    )
 }
 
 fn page_view_id() -> String {
@@ -104,8 +108,16 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
         return;
     }
     use opentelemetry::trace::TracerProvider as _;
-    let long_tasks = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/long-tasks").with_version(crate::VERSION).build());
-    let errors = sdk.provider.tracer_with_scope(InstrumentationScope::builder("otel-wasm/errors").with_version(crate::VERSION).build());
+    let long_tasks = sdk.provider.tracer_with_scope(
+        InstrumentationScope::builder("otel-wasm/long-tasks")
+            .with_version(crate::VERSION)
+            .build(),
+    );
+    let errors = sdk.provider.tracer_with_scope(
+        InstrumentationScope::builder("otel-wasm/errors")
+            .with_version(crate::VERSION)
+            .build(),
+    );
     let page_view = page_view_id();
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
@@ -217,13 +229,20 @@ fn attribution(v: Vital, a: &JsValue) -> Vec<KeyValue> {
         out.push(KeyValue::new("web_vital.attribution.element", e));
     }
     match v {
-        Vital::Lcp => out.extend(text("lcpUrl").map(|u| KeyValue::new("web_vital.attribution.url", u))),
-        Vital::Cls => out.extend(num("clsValue").map(|x| KeyValue::new("web_vital.attribution.largest_shift_value", x))),
+        Vital::Lcp => {
+            out.extend(text("lcpUrl").map(|u| KeyValue::new("web_vital.attribution.url", u)))
+        }
+        Vital::Cls => out.extend(
+            num("clsValue").map(|x| KeyValue::new("web_vital.attribution.largest_shift_value", x)),
+        ),
         Vital::Inp => {
             for (k, key) in [
                 ("inpInputDelay", "web_vital.attribution.input_delay"),
                 ("inpProcessing", "web_vital.attribution.processing_duration"),
-                ("inpPresentation", "web_vital.attribution.presentation_delay"),
+                (
+                    "inpPresentation",
+                    "web_vital.attribution.presentation_delay",
+                ),
             ] {
                 out.extend(num(k).map(|x| KeyValue::new(key, x)));
             }
@@ -240,7 +259,9 @@ pub fn report_vitals() {
     let count = shim_interaction_count();
     let attr = shim_take_attribution();
     with_state(|s| {
-        let values = s.vitals.report((count >= 0.0).then_some((count - s.interactions_before).max(0.0) as u64));
+        let values = s
+            .vitals
+            .report((count >= 0.0).then_some((count - s.interactions_before).max(0.0) as u64));
         if values.is_empty() {
             return;
         }
@@ -248,7 +269,13 @@ pub fn report_vitals() {
         let route = KeyValue::new("page.route", s.sdk.rum.route());
         for (v, x) in values {
             let rating = v.rating(x);
-            let mut log = LogRecord::event(s.vitals_scope.clone(), "browser.web_vital", SEVERITY_INFO, v.name().into(), now);
+            let mut log = LogRecord::event(
+                s.vitals_scope.clone(),
+                "browser.web_vital",
+                SEVERITY_INFO,
+                v.name().into(),
+                now,
+            );
             let id = s.page_view.clone() + "-" + v.name();
             log.attributes.extend([
                 KeyValue::new("web_vital.name", v.name()),
@@ -260,13 +287,27 @@ pub fn report_vitals() {
             ]);
             log.attributes.extend(attribution(v, &attr));
             s.sdk.emit_log(log);
-            record_histogram(s, v, x, vec![KeyValue::new("web_vital.rating", rating), KeyValue::new("web_vital.navigation_type", s.navigation_type), route.clone()], now);
+            record_histogram(
+                s,
+                v,
+                x,
+                vec![
+                    KeyValue::new("web_vital.rating", rating),
+                    KeyValue::new("web_vital.navigation_type", s.navigation_type),
+                    route.clone(),
+                ],
+                now,
+            );
         }
     });
 }
 
 fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: u64) {
-    let mut d = InstrumentDescriptor::new(v.metric(), InstrumentKind::Histogram, s.vitals_scope.clone());
+    let mut d = InstrumentDescriptor::new(
+        v.metric(),
+        InstrumentKind::Histogram,
+        s.vitals_scope.clone(),
+    );
     d.unit = v.unit().into();
     d.boundaries = v.buckets().to_vec();
     let attrs = s.sdk.rum.metric_attributes(attrs);
@@ -277,20 +318,43 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
 
 /// An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
 /// failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
-fn on_error(source: String, ty: String, message: String, stack: String, file: String, line: f64, col: f64) {
+fn on_error(
+    source: String,
+    ty: String,
+    message: String,
+    stack: String,
+    file: String,
+    line: f64,
+    col: f64,
+) {
     // What makes two errors "the same": type, message and where.
     let mut key = ty.clone() + ": " + &message + " @" + &file + ":";
     push_u64(&mut key, line as u64);
     key.push(':');
     push_u64(&mut key, col as u64);
-    let Some((sdk, scope, tracer)) = with_state(|s| s.limiter.allow(&key, WebClock::perf_now_ms()).then(|| (s.sdk.clone(), s.errors_scope.clone(), s.errors.clone()))).flatten() else {
+    let Some((sdk, scope, tracer)) = with_state(|s| {
+        s.limiter
+            .allow(&key, WebClock::perf_now_ms())
+            .then(|| (s.sdk.clone(), s.errors_scope.clone(), s.errors.clone()))
+    })
+    .flatten() else {
         return;
     };
     let now = sdk.clock.now_ns();
     if source == "resource" {
-        let mut log = LogRecord::event(scope, "browser.resource_error", SEVERITY_ERROR, message, now);
+        let mut log = LogRecord::event(
+            scope,
+            "browser.resource_error",
+            SEVERITY_ERROR,
+            message,
+            now,
+        );
         log.trace = active_trace();
-        log.attributes.extend([KeyValue::new("error.source", source), KeyValue::new("resource.type", ty), KeyValue::new("resource.url", file)]);
+        log.attributes.extend([
+            KeyValue::new("error.source", source),
+            KeyValue::new("resource.type", ty),
+            KeyValue::new("resource.url", file),
+        ]);
         sdk.emit_log(log);
         return;
     }
@@ -328,7 +392,8 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
         log.attributes.push(KeyValue::new("code.filepath", file));
     }
     if line > 0.0 {
-        log.attributes.push(KeyValue::new("code.lineno", line as i64));
+        log.attributes
+            .push(KeyValue::new("code.lineno", line as i64));
         log.attributes.push(KeyValue::new("code.colno", col as i64));
     }
     sdk.emit_log(log);
@@ -336,11 +401,26 @@ fn on_error(source: String, ty: String, message: String, stack: String, file: St
 
 /// `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
 fn on_console(error: bool, text: String) {
-    let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else { return };
+    let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else {
+        return;
+    };
     let now = sdk.clock.now_ns();
-    let mut log = LogRecord::event(scope, "browser.console", if error { SEVERITY_ERROR } else { SEVERITY_WARN }, text, now);
+    let mut log = LogRecord::event(
+        scope,
+        "browser.console",
+        if error { SEVERITY_ERROR } else { SEVERITY_WARN },
+        text,
+        now,
+    );
     log.trace = active_trace();
-    log.attributes.push(KeyValue::new("log.source", if error { "console.error" } else { "console.warn" }));
+    log.attributes.push(KeyValue::new(
+        "log.source",
+        if error {
+            "console.error"
+        } else {
+            "console.warn"
+        },
+    ));
     sdk.emit_log(log);
 }
 
@@ -352,14 +432,26 @@ fn on_entry(kind: u8, e: JsValue) {
         let (start, duration) = (num(&e, "startTime"), num(&e, "duration"));
         let (name, attributes) = if kind == 0 {
             let a = js_sys::Array::from(&get(&e, "attribution")).get(0);
-            ("longtask", vec![
-                KeyValue::new("longtask.duration", duration),
-                KeyValue::new("longtask.attribution.name", text(&a, "name")),
-                KeyValue::new("longtask.attribution.container_type", text(&a, "containerType")),
-                KeyValue::new("longtask.attribution.container_src", text(&a, "containerSrc")),
-                KeyValue::new("longtask.attribution.container_id", text(&a, "containerId")),
-                KeyValue::new("longtask.attribution.container_name", text(&a, "containerName")),
-            ])
+            (
+                "longtask",
+                vec![
+                    KeyValue::new("longtask.duration", duration),
+                    KeyValue::new("longtask.attribution.name", text(&a, "name")),
+                    KeyValue::new(
+                        "longtask.attribution.container_type",
+                        text(&a, "containerType"),
+                    ),
+                    KeyValue::new(
+                        "longtask.attribution.container_src",
+                        text(&a, "containerSrc"),
+                    ),
+                    KeyValue::new("longtask.attribution.container_id", text(&a, "containerId")),
+                    KeyValue::new(
+                        "longtask.attribution.container_name",
+                        text(&a, "containerName"),
+                    ),
+                ],
+            )
         } else {
             let scripts = js_sys::Array::from(&get(&e, "scripts"));
             let mut attrs = vec![
@@ -375,7 +467,10 @@ fn on_entry(kind: u8, e: JsValue) {
                 attrs.extend([
                     KeyValue::new("loaf.script.invoker", text(&l, "invoker")),
                     KeyValue::new("loaf.script.source_url", text(&l, "sourceURL")),
-                    KeyValue::new("loaf.script.source_function_name", text(&l, "sourceFunctionName")),
+                    KeyValue::new(
+                        "loaf.script.source_function_name",
+                        text(&l, "sourceFunctionName"),
+                    ),
                     KeyValue::new("loaf.script.duration", num(&l, "duration")),
                 ]);
             }

@@ -7,14 +7,25 @@ use crate::export::stash::{Entry, Stash, KEY, MAX_CHARS};
 
 fn storage() -> Option<web_sys::Storage> {
     use wasm_bindgen::JsCast;
-    super::js::global().dyn_into::<web_sys::Window>().ok()?.local_storage().ok()?
+    super::js::global()
+        .dyn_into::<web_sys::Window>()
+        .ok()?
+        .local_storage()
+        .ok()?
 }
 
 /// Appends `entries` (oldest first) within the size bound, dropping the oldest stashed bodies
 /// when over it or over the storage quota. Returns the spans dropped.
 pub fn save(entries: Vec<Entry>) -> u64 {
-    let Some(st) = storage() else { return entries.iter().map(|e| e.spans).sum() };
-    let mut stash = st.get_item(KEY).ok().flatten().map(|t| Stash::parse(&t)).unwrap_or_default();
+    let Some(st) = storage() else {
+        return entries.iter().map(|e| e.spans).sum();
+    };
+    let mut stash = st
+        .get_item(KEY)
+        .ok()
+        .flatten()
+        .map(|t| Stash::parse(&t))
+        .unwrap_or_default();
     entries.into_iter().for_each(|e| stash.push(e));
     let mut dropped = stash.bound(MAX_CHARS);
     loop {
@@ -32,8 +43,12 @@ pub fn save(entries: Vec<Entry>) -> u64 {
 
 /// Takes the stashed bodies out of storage, oldest first.
 pub fn take() -> Vec<Entry> {
-    let Some(st) = storage() else { return Vec::new() };
-    let Some(text) = st.get_item(KEY).ok().flatten() else { return Vec::new() };
+    let Some(st) = storage() else {
+        return Vec::new();
+    };
+    let Some(text) = st.get_item(KEY).ok().flatten() else {
+        return Vec::new();
+    };
     let _ = st.remove_item(KEY);
     Stash::parse(&text).into_entries()
 }

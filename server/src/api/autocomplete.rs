@@ -119,15 +119,30 @@ async fn aggregate_attributes(
             if q.data_source == "metrics" {
                 // SigNoz's metric names (dots as underscores, histograms as _bucket/_count/_sum).
                 let names = signoz_names::metric_names(c, &q.search_text, limit as usize)?;
-                return Ok(names.iter().map(|n| key_json(n, "float64", "", true)).collect());
+                return Ok(names
+                    .iter()
+                    .map(|n| key_json(n, "float64", "", true))
+                    .collect());
             }
-            let numeric_only = !matches!(q.aggregate_operator.as_str(), "count" | "count_distinct" | "noop" | "");
+            let numeric_only = !matches!(
+                q.aggregate_operator.as_str(),
+                "count" | "count_distinct" | "noop" | ""
+            );
             let mut out: Vec<Value> = columns(&q.data_source)
                 .iter()
-                .filter(|(k, dt)| k.to_lowercase().contains(&q.search_text.to_lowercase()) && (!numeric_only || matches!(*dt, "int64" | "float64")))
+                .filter(|(k, dt)| {
+                    k.to_lowercase().contains(&q.search_text.to_lowercase())
+                        && (!numeric_only || matches!(*dt, "int64" | "float64"))
+                })
                 .map(|(k, dt)| key_json(k, dt, "tag", true))
                 .collect();
-            out.extend(stored_keys(c, &q.data_source, &q.search_text, numeric_only, limit)?);
+            out.extend(stored_keys(
+                c,
+                &q.data_source,
+                &q.search_text,
+                numeric_only,
+                limit,
+            )?);
             out.truncate(limit as usize);
             Ok(out)
         })

@@ -133,11 +133,15 @@ pub fn parse(query: &str) -> Result<Expr, Error> {
         )));
     }
     if paren_depth(query) > MAX_DEPTH {
-        return Err(bad(format!("PromQL query nests deeper than {MAX_DEPTH} levels")));
+        return Err(bad(format!(
+            "PromQL query nests deeper than {MAX_DEPTH} levels"
+        )));
     }
     let expr = parser::parse(query).map_err(|e| bad(format!("invalid PromQL: {e}")))?;
     if depth(&expr, 0) > MAX_DEPTH {
-        return Err(bad(format!("PromQL query nests deeper than {MAX_DEPTH} levels")));
+        return Err(bad(format!(
+            "PromQL query nests deeper than {MAX_DEPTH} levels"
+        )));
     }
     check_supported(&expr)?;
     Ok(expr)

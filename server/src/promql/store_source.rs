@@ -73,9 +73,8 @@ impl<'c> SqliteStorage<'c> {
         };
         // The autocomplete table lists metric names cheaply until it reaches its cap of
         // values per key; past that only a scan of the points is complete.
-        let mut names = names(
-            "SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__'",
-        )?;
+        let mut names =
+            names("SELECT value FROM attr_values WHERE source = 'metrics' AND key = '__name__'")?;
         if names.len() >= NAMES_LISTED_CAP {
             names = names_scan(self.conn)?;
         }
@@ -149,7 +148,8 @@ impl<'c> SqliteStorage<'c> {
                 && m.value.parse::<f64>().is_err()
                 && m.value != "true"
                 && m.value != "false";
-            if m.name == "__name__" || m.name == "le" || !matches!(m.op, MatchOp::Equal) || !textual {
+            if m.name == "__name__" || m.name == "le" || !matches!(m.op, MatchOp::Equal) || !textual
+            {
                 continue;
             }
             let keys: Vec<String> = self
@@ -196,7 +196,10 @@ impl<'c> SqliteStorage<'c> {
         let mut all: Vec<rusqlite::types::Value> = vec![
             metric.to_string().into(),
             start_ms.saturating_mul(1_000_000).into(),
-            end_ms.saturating_mul(1_000_000).saturating_add(999_999).into(),
+            end_ms
+                .saturating_mul(1_000_000)
+                .saturating_add(999_999)
+                .into(),
         ];
         all.extend(extra_params.into_iter().map(rusqlite::types::Value::from));
         let mut rows = st

@@ -259,7 +259,12 @@ fn hostile_queries_are_refused_not_crashing() {
     let chain = vec!["up"; 60].join(" + ");
     assert!(parse(&chain).is_ok());
     // Extreme offsets, ranges and times saturate instead of overflowing.
-    for q in ["up offset 100000y", "rate(up[100000y])", "up offset -100000y", "up @ 1e15"] {
+    for q in [
+        "up offset 100000y",
+        "rate(up[100000y])",
+        "up offset -100000y",
+        "up @ 1e15",
+    ] {
         let e = parse(q).unwrap();
         assert!(instant_query(&store(), &e, i64::MAX - 1).is_ok(), "{q}");
         assert!(instant_query(&store(), &e, i64::MIN + 1).is_ok(), "{q}");

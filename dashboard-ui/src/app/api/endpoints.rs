@@ -17,7 +17,9 @@ pub async fn version() -> ApiResult<Version> {
 
 pub async fn register(name: &str, org: &str, email: &str, password: &str) -> ApiResult<()> {
     let body = json!({"name": name, "orgName": org, "email": email, "password": password});
-    envelope_opt::<Value>(Method::POST, "/v1/register", Some(&body)).await.map(|_| ())
+    envelope_opt::<Value>(Method::POST, "/v1/register", Some(&body))
+        .await
+        .map(|_| ())
 }
 
 pub async fn login(email: &str, password: &str) -> ApiResult<LoginResponse> {
@@ -36,21 +38,34 @@ pub async fn logout() {
 /// `tags`: the resource filter (`crate::resource_filter::tags`), `[]` for none.
 pub async fn services(start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<ServiceItem>> {
     let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": tags});
-    raw::<Option<Vec<ServiceItem>>>(Method::POST, "/v1/services", Some(&body)).await.map(Option::unwrap_or_default)
+    raw::<Option<Vec<ServiceItem>>>(Method::POST, "/v1/services", Some(&body))
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 pub async fn top_level_operations() -> ApiResult<std::collections::BTreeMap<String, Vec<String>>> {
-    raw::<Option<_>>(Method::POST, "/v1/service/top_level_operations", None).await.map(Option::unwrap_or_default)
+    raw::<Option<_>>(Method::POST, "/v1/service/top_level_operations", None)
+        .await
+        .map(Option::unwrap_or_default)
 }
 
-pub async fn top_operations(service: &str, start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<TopOperation>> {
+pub async fn top_operations(
+    service: &str,
+    start_ms: i64,
+    end_ms: i64,
+    tags: &Value,
+) -> ApiResult<Vec<TopOperation>> {
     let body = json!({"start": ns(start_ms), "end": ns(end_ms), "service": service, "tags": tags});
     raw::<Option<Vec<TopOperation>>>(Method::POST, "/v1/service/top_operations", Some(&body))
         .await
         .map(Option::unwrap_or_default)
 }
 
-pub async fn dependency_graph(start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec<DependencyEdge>> {
+pub async fn dependency_graph(
+    start_ms: i64,
+    end_ms: i64,
+    tags: &Value,
+) -> ApiResult<Vec<DependencyEdge>> {
     let body = json!({"start": ns(start_ms), "end": ns(end_ms), "tags": tags});
     raw::<Option<Vec<DependencyEdge>>>(Method::POST, "/v1/dependency_graph", Some(&body))
         .await
@@ -58,19 +73,30 @@ pub async fn dependency_graph(start_ms: i64, end_ms: i64, tags: &Value) -> ApiRe
 }
 
 pub async fn trace(trace_id: &str) -> ApiResult<Vec<SearchSpansResult>> {
-    raw::<Option<_>>(Method::GET, &format!("/v1/traces/{}", crate::url_state::encode(trace_id)), None)
-        .await
-        .map(Option::unwrap_or_default)
+    raw::<Option<_>>(
+        Method::GET,
+        &format!("/v1/traces/{}", crate::url_state::encode(trace_id)),
+        None,
+    )
+    .await
+    .map(Option::unwrap_or_default)
 }
 
 pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {
     envelope(Method::POST, "/v3/query_range", Some(body)).await
 }
 
-pub async fn list_errors(start_ms: i64, end_ms: i64, limit: u32, offset: u32) -> ApiResult<Vec<ErrorGroup>> {
+pub async fn list_errors(
+    start_ms: i64,
+    end_ms: i64,
+    limit: u32,
+    offset: u32,
+) -> ApiResult<Vec<ErrorGroup>> {
     let body = json!({"start": ns(start_ms), "end": ns(end_ms), "limit": limit, "offset": offset,
         "order": "descending", "orderParam": "lastSeen", "serviceName": "", "exceptionType": "", "tags": []});
-    raw::<Option<Vec<ErrorGroup>>>(Method::POST, "/v1/listErrors", Some(&body)).await.map(Option::unwrap_or_default)
+    raw::<Option<Vec<ErrorGroup>>>(Method::POST, "/v1/listErrors", Some(&body))
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 pub async fn error_from_group(group_id: &str, timestamp_ns: &str) -> ApiResult<ErrorDetail> {
@@ -83,11 +109,18 @@ pub async fn error_from_group(group_id: &str, timestamp_ns: &str) -> ApiResult<E
 }
 
 pub async fn dashboards() -> ApiResult<Vec<Dashboard>> {
-    envelope_opt::<Vec<Dashboard>>(Method::GET, "/v1/dashboards", None).await.map(Option::unwrap_or_default)
+    envelope_opt::<Vec<Dashboard>>(Method::GET, "/v1/dashboards", None)
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 pub async fn dashboard(uuid: &str) -> ApiResult<Dashboard> {
-    envelope(Method::GET, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), None).await
+    envelope(
+        Method::GET,
+        &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)),
+        None,
+    )
+    .await
 }
 
 pub async fn create_dashboard(data: &DashboardData) -> ApiResult<Dashboard> {
@@ -97,51 +130,81 @@ pub async fn create_dashboard(data: &DashboardData) -> ApiResult<Dashboard> {
 
 pub async fn update_dashboard(uuid: &str, data: &DashboardData) -> ApiResult<()> {
     let body = serde_json::to_value(data).unwrap_or_default();
-    envelope_opt::<Value>(Method::PUT, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), Some(&body))
-        .await
-        .map(|_| ())
+    envelope_opt::<Value>(
+        Method::PUT,
+        &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)),
+        Some(&body),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn delete_dashboard(uuid: &str) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::DELETE, &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)), None)
-        .await
-        .map(|_| ())
+    envelope_opt::<Value>(
+        Method::DELETE,
+        &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)),
+        None,
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn rules() -> ApiResult<Vec<Rule>> {
-    envelope_opt::<RulesList>(Method::GET, "/v1/rules", None).await.map(|r| r.unwrap_or_default().rules)
+    envelope_opt::<RulesList>(Method::GET, "/v1/rules", None)
+        .await
+        .map(|r| r.unwrap_or_default().rules)
 }
 
 pub async fn create_rule(rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::POST, "/v1/rules", Some(rule)).await.map(|_| ())
+    envelope_opt::<Value>(Method::POST, "/v1/rules", Some(rule))
+        .await
+        .map(|_| ())
 }
 
 pub async fn update_rule(id: &str, rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::PUT, &format!("/v1/rules/{}", crate::url_state::encode(id)), Some(rule))
-        .await
-        .map(|_| ())
+    envelope_opt::<Value>(
+        Method::PUT,
+        &format!("/v1/rules/{}", crate::url_state::encode(id)),
+        Some(rule),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_rule_disabled(id: &str, disabled: bool) -> ApiResult<()> {
     let body = json!({ "disabled": disabled });
-    envelope_opt::<Value>(Method::PATCH, &format!("/v1/rules/{}", crate::url_state::encode(id)), Some(&body))
-        .await
-        .map(|_| ())
+    envelope_opt::<Value>(
+        Method::PATCH,
+        &format!("/v1/rules/{}", crate::url_state::encode(id)),
+        Some(&body),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn delete_rule(id: &str) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::DELETE, &format!("/v1/rules/{}", crate::url_state::encode(id)), None)
-        .await
-        .map(|_| ())
+    envelope_opt::<Value>(
+        Method::DELETE,
+        &format!("/v1/rules/{}", crate::url_state::encode(id)),
+        None,
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn triggered_alerts() -> ApiResult<Vec<TriggeredAlert>> {
-    let data = envelope_opt::<Value>(Method::GET, "/v1/alerts", None).await?.unwrap_or(Value::Null);
+    let data = envelope_opt::<Value>(Method::GET, "/v1/alerts", None)
+        .await?
+        .unwrap_or(Value::Null);
     parse_triggered_alerts(&data).map_err(|message| super::ApiError { status: 0, message })
 }
 
 /// `GET /api/v3/autocomplete/aggregate_attributes` (`attributeKeys`, may be null).
-pub async fn aggregate_attributes(data_source: &str, operator: &str, search: &str) -> ApiResult<Vec<AttributeKey>> {
+pub async fn aggregate_attributes(
+    data_source: &str,
+    operator: &str,
+    search: &str,
+) -> ApiResult<Vec<AttributeKey>> {
     let path = format!(
         "/v3/autocomplete/aggregate_attributes?aggregateOperator={}&searchText={}&dataSource={}",
         enc(operator),
@@ -152,7 +215,12 @@ pub async fn aggregate_attributes(data_source: &str, operator: &str, search: &st
 }
 
 /// `GET /api/v3/autocomplete/attribute_keys`; `tag_type` "" for both tag and resource keys.
-pub async fn attribute_keys(data_source: &str, operator: &str, aggregate: &str, search: &str) -> ApiResult<Vec<AttributeKey>> {
+pub async fn attribute_keys(
+    data_source: &str,
+    operator: &str,
+    aggregate: &str,
+    search: &str,
+) -> ApiResult<Vec<AttributeKey>> {
     let path = format!(
         "/v3/autocomplete/attribute_keys?aggregateOperator={}&searchText={}&dataSource={}&aggregateAttribute={}&tagType=",
         enc(operator),
@@ -165,12 +233,21 @@ pub async fn attribute_keys(data_source: &str, operator: &str, aggregate: &str, 
 
 async fn attribute_key_list(path: &str) -> ApiResult<Vec<AttributeKey>> {
     let v: Option<Value> = envelope_opt(Method::GET, path, None).await?;
-    let keys = v.as_ref().and_then(|v| v["attributeKeys"].as_array()).map(|a| a.iter().map(AttributeKey::from_value).collect());
+    let keys = v
+        .as_ref()
+        .and_then(|v| v["attributeKeys"].as_array())
+        .map(|a| a.iter().map(AttributeKey::from_value).collect());
     Ok(keys.unwrap_or_default())
 }
 
 /// `GET /api/v3/autocomplete/attribute_values`: the values as text, whichever list they came in.
-pub async fn attribute_values(data_source: &str, operator: &str, aggregate: &str, key: &AttributeKey, search: &str) -> ApiResult<Vec<String>> {
+pub async fn attribute_values(
+    data_source: &str,
+    operator: &str,
+    aggregate: &str,
+    key: &AttributeKey,
+    search: &str,
+) -> ApiResult<Vec<String>> {
     let path = format!(
         "/v3/autocomplete/attribute_values?aggregateOperator={}&dataSource={}&aggregateAttribute={}&attributeKey={}&searchText={}&filterAttributeKeyDataType={}&tagType={}",
         enc(operator),
@@ -184,7 +261,11 @@ pub async fn attribute_values(data_source: &str, operator: &str, aggregate: &str
     let v: Option<Value> = envelope_opt(Method::GET, &path, None).await?;
     let v = v.unwrap_or_default();
     let mut out = Vec::new();
-    for list in ["stringAttributeValues", "numberAttributeValues", "boolAttributeValues"] {
+    for list in [
+        "stringAttributeValues",
+        "numberAttributeValues",
+        "boolAttributeValues",
+    ] {
         for x in v[list].as_array().into_iter().flatten() {
             out.push(value_text(x));
         }
@@ -194,25 +275,52 @@ pub async fn attribute_values(data_source: &str, operator: &str, aggregate: &str
 
 /// `GET /api/v1/explorer/views?sourcePage=traces|logs`.
 pub async fn saved_views(source_page: &str) -> ApiResult<Vec<SavedView>> {
-    let v: Option<Value> = envelope_opt(Method::GET, &format!("/v1/explorer/views?sourcePage={}", enc(source_page)), None).await?;
-    let list = v.as_ref().and_then(Value::as_array).map(|a| a.iter().map(SavedView::from_value).collect());
+    let v: Option<Value> = envelope_opt(
+        Method::GET,
+        &format!("/v1/explorer/views?sourcePage={}", enc(source_page)),
+        None,
+    )
+    .await?;
+    let list = v
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(SavedView::from_value).collect());
     Ok(list.unwrap_or_default())
 }
 
 /// `POST /api/v1/explorer/views`; returns the new view's uuid.
-pub async fn create_saved_view(name: &str, source_page: &str, composite_query: &Value, extra_data: &str) -> ApiResult<String> {
+pub async fn create_saved_view(
+    name: &str,
+    source_page: &str,
+    composite_query: &Value,
+    extra_data: &str,
+) -> ApiResult<String> {
     let body = json!({"name": name, "sourcePage": source_page, "compositeQuery": composite_query, "extraData": extra_data});
-    envelope_opt::<Value>(Method::POST, "/v1/explorer/views", Some(&body)).await.map(|v| v.map(|v| value_text(&v)).unwrap_or_default())
+    envelope_opt::<Value>(Method::POST, "/v1/explorer/views", Some(&body))
+        .await
+        .map(|v| v.map(|v| value_text(&v)).unwrap_or_default())
 }
 
 /// `PUT /api/v1/explorer/views/{uuid}` (rename or new query), keeping the view's other fields.
 pub async fn update_saved_view(view: &SavedView) -> ApiResult<()> {
     let body = json!({"name": view.name, "compositeQuery": view.composite_query, "extraData": view.extra_data, "sourcePage": view.source_page});
-    envelope_opt::<Value>(Method::PUT, &format!("/v1/explorer/views/{}", enc(&view.uuid)), Some(&body)).await.map(|_| ())
+    envelope_opt::<Value>(
+        Method::PUT,
+        &format!("/v1/explorer/views/{}", enc(&view.uuid)),
+        Some(&body),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn delete_saved_view(uuid: &str) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::DELETE, &format!("/v1/explorer/views/{}", enc(uuid)), None).await.map(|_| ())
+    envelope_opt::<Value>(
+        Method::DELETE,
+        &format!("/v1/explorer/views/{}", enc(uuid)),
+        None,
+    )
+    .await
+    .map(|_| ())
 }
 
 fn enc(s: &str) -> String {
@@ -221,12 +329,22 @@ fn enc(s: &str) -> String {
 
 /// `GET /api/v2/metrics/autocomplete/tagKey?metricName=signoz_calls_total&match=` (resource filter keys).
 pub async fn resource_tag_keys(search: &str) -> ApiResult<Vec<String>> {
-    let path = format!("/v2/metrics/autocomplete/tagKey?metricName=signoz_calls_total&match={}", enc(search));
-    envelope_opt::<Vec<String>>(Method::GET, &path, None).await.map(Option::unwrap_or_default)
+    let path = format!(
+        "/v2/metrics/autocomplete/tagKey?metricName=signoz_calls_total&match={}",
+        enc(search)
+    );
+    envelope_opt::<Vec<String>>(Method::GET, &path, None)
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 /// `GET /api/v2/metrics/autocomplete/tagValue?metricName=signoz_calls_total&tagKey=`.
 pub async fn resource_tag_values(key: &str) -> ApiResult<Vec<String>> {
-    let path = format!("/v2/metrics/autocomplete/tagValue?metricName=signoz_calls_total&tagKey={}", enc(key));
-    envelope_opt::<Vec<String>>(Method::GET, &path, None).await.map(Option::unwrap_or_default)
+    let path = format!(
+        "/v2/metrics/autocomplete/tagValue?metricName=signoz_calls_total&tagKey={}",
+        enc(key)
+    );
+    envelope_opt::<Vec<String>>(Method::GET, &path, None)
+        .await
+        .map(Option::unwrap_or_default)
 }

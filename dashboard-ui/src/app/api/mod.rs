@@ -27,10 +27,16 @@ impl std::fmt::Display for ApiError {
 
 impl ApiError {
     fn network(e: impl std::fmt::Display) -> ApiError {
-        ApiError { status: 0, message: format!("network error: {e}") }
+        ApiError {
+            status: 0,
+            message: format!("network error: {e}"),
+        }
     }
     fn decode(path: &str, e: impl std::fmt::Display) -> ApiError {
-        ApiError { status: 0, message: format!("unexpected reply from {path}: {e}") }
+        ApiError {
+            status: 0,
+            message: format!("unexpected reply from {path}: {e}"),
+        }
     }
 }
 
@@ -52,7 +58,12 @@ pub fn api_base() -> String {
 /// One HTTP round trip: status and body bytes. The single seam for dogfood tracing.
 /// Bytes, not text: a 100 000-span trace is ~25 MB, and copying the ArrayBuffer into wasm
 /// memory is far cheaper than decoding it to a JS string and re-encoding that as UTF-8.
-async fn send(method: Method, url: &str, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, Vec<u8>)> {
+async fn send(
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> ApiResult<(u16, Vec<u8>)> {
     #[cfg(feature = "dogfood")]
     let traced = super::dogfood::start_call(method.as_str(), url);
     let req = RequestBuilder::new(url).method(method);
@@ -69,12 +80,22 @@ async fn send(method: Method, url: &str, token: Option<&str>, body: Option<&str>
     result
 }
 
-async fn send_untraced(mut req: RequestBuilder, token: Option<&str>, body: Option<&str>) -> ApiResult<(u16, Vec<u8>)> {
+async fn send_untraced(
+    mut req: RequestBuilder,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> ApiResult<(u16, Vec<u8>)> {
     if let Some(t) = token {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let resp = match body {
-        Some(b) => req.header("Content-Type", "application/json").body(b.to_string()).map_err(ApiError::network)?.send().await,
+        Some(b) => {
+            req.header("Content-Type", "application/json")
+                .body(b.to_string())
+                .map_err(ApiError::network)?
+                .send()
+                .await
+        }
         None => req.send().await,
     }
     .map_err(ApiError::network)?;
@@ -106,13 +127,18 @@ pub async fn call(method: Method, path: &str, body: Option<&Value>) -> ApiResult
     if (200..300).contains(&status) {
         Ok(text)
     } else {
-        Err(ApiError { status, message: error_message(status, &String::from_utf8_lossy(&text)) })
+        Err(ApiError {
+            status,
+            message: error_message(status, &String::from_utf8_lossy(&text)),
+        })
     }
 }
 
 /// `POST /api/v1/login {refreshToken}`; stores the new tokens on success.
 async fn refresh() -> bool {
-    let Some(refresh) = session::refresh_token() else { return false };
+    let Some(refresh) = session::refresh_token() else {
+        return false;
+    };
     let url = format!("{}/v1/login", api_base());
     let body = serde_json::json!({ "refreshToken": refresh }).to_string();
     match send(Method::POST, &url, None, Some(&body)).await {
@@ -128,34 +154,57 @@ async fn refresh() -> bool {
 }
 
 /// A raw-JSON endpoint.
-pub async fn raw<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<T> {
+pub async fn raw<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> ApiResult<T> {
     let text = call(method, path, body).await?;
     serde_json::from_slice(&text).map_err(|e| ApiError::decode(path, e))
 }
 
 /// An enveloped endpoint whose `data` may be absent.
-pub async fn envelope_opt<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<Option<T>> {
+pub async fn envelope_opt<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> ApiResult<Option<T>> {
     let text = call(method, path, body).await?;
     let env: Envelope<T> = serde_json::from_slice(&text).map_err(|e| ApiError::decode(path, e))?;
     if env.status != "success" {
-        return Err(ApiError { status: 200, message: error_message(200, &String::from_utf8_lossy(&text)) });
+        return Err(ApiError {
+            status: 200,
+            message: error_message(200, &String::from_utf8_lossy(&text)),
+        });
     }
     Ok(env.data)
 }
 
 /// An enveloped endpoint that must carry `data`.
-pub async fn envelope<T: DeserializeOwned>(method: Method, path: &str, body: Option<&Value>) -> ApiResult<T> {
-    envelope_opt(method, path, body).await?.ok_or_else(|| ApiError::decode(path, "no data"))
+pub async fn envelope<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> ApiResult<T> {
+    envelope_opt(method, path, body)
+        .await?
+        .ok_or_else(|| ApiError::decode(path, "no data"))
 }
 
 /// A streamed GET (server-sent events): `on_open` runs once the reply's
 /// headers arrived, `on_chunk` gets each body chunk as it arrives and returns
 /// false to stop. With the Bearer token, like every call; not through
 /// [`send`], whose reply is read whole.
-pub async fn stream(path: &str, on_open: impl FnOnce(), mut on_chunk: impl FnMut(&[u8]) -> bool) -> ApiResult<()> {
+pub async fn stream(
+    path: &str,
+    on_open: impl FnOnce(),
+    mut on_chunk: impl FnMut(&[u8]) -> bool,
+) -> ApiResult<()> {
     use wasm_bindgen::JsCast;
     let url = format!("{}{path}", api_base());
-    let mut req = RequestBuilder::new(&url).method(Method::GET).header("Accept", "text/event-stream");
+    let mut req = RequestBuilder::new(&url)
+        .method(Method::GET)
+        .header("Accept", "text/event-stream");
     if let Some(t) = session::access_token() {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
@@ -163,16 +212,23 @@ pub async fn stream(path: &str, on_open: impl FnOnce(), mut on_chunk: impl FnMut
     if !resp.ok() {
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
-        return Err(ApiError { status, message: error_message(status, &text) });
+        return Err(ApiError {
+            status,
+            message: error_message(status, &text),
+        });
     }
-    let body = resp.body().ok_or_else(|| ApiError::network("empty reply"))?;
+    let body = resp
+        .body()
+        .ok_or_else(|| ApiError::network("empty reply"))?;
     on_open();
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
             .map_err(|_| ApiError::network("the stream was interrupted"))?;
-        let field = |name: &str| js_sys::Reflect::get(&chunk, &wasm_bindgen::JsValue::from_str(name)).unwrap_or_default();
+        let field = |name: &str| {
+            js_sys::Reflect::get(&chunk, &wasm_bindgen::JsValue::from_str(name)).unwrap_or_default()
+        };
         if field("done").as_bool().unwrap_or(true) {
             return Ok(());
         }

@@ -13,7 +13,11 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn get(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten().filter(|s| !s.is_empty())
+    storage()?
+        .get_item(key)
+        .ok()
+        .flatten()
+        .filter(|s| !s.is_empty())
 }
 
 pub fn access_token() -> Option<String> {

@@ -38,7 +38,10 @@ pub fn TimeChart(
     #[prop(default = 180.0)] height: f64,
     format: fn(f64) -> String,
 ) -> impl IntoView {
-    let all: Vec<(f64, f64)> = series.iter().flat_map(|s| s.points.iter().copied()).collect();
+    let all: Vec<(f64, f64)> = series
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .collect();
     let finite = |v: &f64| v.is_finite();
     let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut y0, mut y1) = (0.0_f64, f64::NEG_INFINITY);
@@ -52,7 +55,10 @@ pub fn TimeChart(
             y1 = y1.max(y);
         }
     }
-    if series.iter().all(|s| s.points.iter().all(|p| !p.1.is_finite())) {
+    if series
+        .iter()
+        .all(|s| s.points.iter().all(|p| !p.1.is_finite()))
+    {
         return view! {
             <figure class="chart">
                 <figcaption>{title}</figcaption>
@@ -112,7 +118,12 @@ pub fn TimeChart(
     let tooltip_series = series.clone();
     let on_move = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
-        let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
         let rect = el.get_bounding_client_rect();
         if rect.width() <= 0.0 {
             return;
@@ -133,7 +144,12 @@ pub fn TimeChart(
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let v = s.points.iter().find(|p| p.0 == nearest).map(|p| p.1).unwrap_or(f64::NAN);
+                let v = s
+                    .points
+                    .iter()
+                    .find(|p| p.0 == nearest)
+                    .map(|p| p.1)
+                    .unwrap_or(f64::NAN);
                 view! {
                     <div><span class="swatch" style=format!("background:{}", palette(i))></span>
                     {format!("{}: {}", s.name, format(v))}</div>

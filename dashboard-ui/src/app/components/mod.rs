@@ -34,7 +34,10 @@ const NAV: [(&str, &str); 10] = [
 /// prefix wins, so `/traces-explorer` does not light up `/traces`).
 fn nav_active(current: &str, path: &str) -> bool {
     let matches = |p: &str| current == p || current.starts_with(&format!("{p}/"));
-    matches(path) && !NAV.iter().any(|(other, _)| other.len() > path.len() && matches(other))
+    matches(path)
+        && !NAV
+            .iter()
+            .any(|(other, _)| other.len() > path.len() && matches(other))
 }
 
 /// The logged-in frame around every page; sends anonymous users to login.
@@ -105,7 +108,10 @@ pub fn palette(i: usize) -> String {
 }
 
 /// Renders a `LocalResource<Result<T, ApiError>>`: loading, error, or `f(value)`.
-pub fn resource_view<T, F, V>(r: LocalResource<Result<T, super::api::ApiError>>, f: F) -> impl IntoView
+pub fn resource_view<T, F, V>(
+    r: LocalResource<Result<T, super::api::ApiError>>,
+    f: F,
+) -> impl IntoView
 where
     T: Clone + 'static,
     F: Fn(T) -> V + Send + Sync + 'static,
@@ -119,7 +125,11 @@ where
 }
 
 /// A labelled text input bound to a signal.
-pub fn text_field(label: &'static str, sig: RwSignal<String>, placeholder: &'static str) -> impl IntoView {
+pub fn text_field(
+    label: &'static str,
+    sig: RwSignal<String>,
+    placeholder: &'static str,
+) -> impl IntoView {
     view! {
         <label>{label}<input type="text" placeholder=placeholder prop:value=move || sig.get()
             on:input=move |ev| sig.set(event_target_value(&ev))/></label>

@@ -8,7 +8,9 @@
 //! typing never re-renders the field under the cursor.
 
 use crate::app::api;
-use crate::query_builder::composite::{AttributeKey, FilterItem, Having, OrderBy, Query, ORDER_BY_VALUE};
+use crate::query_builder::composite::{
+    AttributeKey, FilterItem, Having, OrderBy, Query, ORDER_BY_VALUE,
+};
 use crate::query_builder::vocab::{self, filter_value_text, parse_filter_value};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,7 +67,13 @@ fn resolve_key(typed: &str, kind: &str, suggestions: &[AttributeKey]) -> Attribu
 /// Fills `into` with attribute keys matching `search` (the query's data source).
 fn fetch_keys(query: RwSignal<Query>, i: usize, search: String, into: RwSignal<Vec<AttributeKey>>) {
     let Some((ds, op, agg)) = query.with_untracked(|q| {
-        q.builder.query_data.get(i).map(|b| (b.data_source.clone(), b.aggregate_operator.clone(), b.aggregate_attribute.key.clone()))
+        q.builder.query_data.get(i).map(|b| {
+            (
+                b.data_source.clone(),
+                b.aggregate_operator.clone(),
+                b.aggregate_attribute.key.clone(),
+            )
+        })
     }) else {
         return;
     };
@@ -77,10 +85,18 @@ fn fetch_keys(query: RwSignal<Query>, i: usize, search: String, into: RwSignal<V
     });
 }
 
-fn fetch_aggregate_attributes(query: RwSignal<Query>, i: usize, search: String, into: RwSignal<Vec<AttributeKey>>) {
-    let Some((ds, op)) =
-        query.with_untracked(|q| q.builder.query_data.get(i).map(|b| (b.data_source.clone(), b.aggregate_operator.clone())))
-    else {
+fn fetch_aggregate_attributes(
+    query: RwSignal<Query>,
+    i: usize,
+    search: String,
+    into: RwSignal<Vec<AttributeKey>>,
+) {
+    let Some((ds, op)) = query.with_untracked(|q| {
+        q.builder
+            .query_data
+            .get(i)
+            .map(|b| (b.data_source.clone(), b.aggregate_operator.clone()))
+    }) else {
         return;
     };
     spawn_local(async move {
@@ -96,7 +112,15 @@ fn key_options(list: RwSignal<Vec<AttributeKey>>) -> impl IntoView {
         list.get()
             .into_iter()
             .map(|k| {
-                let label = format!("{} · {}", if k.kind.is_empty() { "column" } else { k.kind.as_str() }, k.data_type);
+                let label = format!(
+                    "{} · {}",
+                    if k.kind.is_empty() {
+                        "column"
+                    } else {
+                        k.kind.as_str()
+                    },
+                    k.data_type
+                );
                 view! { <option value=k.key>{label}</option> }
             })
             .collect_view()
@@ -121,7 +145,9 @@ pub fn QueryBuilder(
             .enumerate()
             .map(|(i, qs)| query_block(query, i, qs.clone(), many, choose_source))
             .collect_view();
-        let formulas = (0..s.formulas).map(|i| formula_row(query, i)).collect_view();
+        let formulas = (0..s.formulas)
+            .map(|i| formula_row(query, i))
+            .collect_view();
         view! {
             <div class="qb">
                 {queries}
@@ -138,17 +164,29 @@ pub fn QueryBuilder(
 }
 
 /// Reads query `i`, tracked: only for reactive closures.
-fn with_query<R>(query: RwSignal<Query>, i: usize, f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R) -> Option<R> {
+fn with_query<R>(
+    query: RwSignal<Query>,
+    i: usize,
+    f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R,
+) -> Option<R> {
     query.with(|q| q.builder.query_data.get(i).map(f))
 }
 
 /// Reads query `i` untracked: for building the form (a tracked read there
 /// would rebuild the whole form on every edit).
-fn peek_query<R>(query: RwSignal<Query>, i: usize, f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R) -> Option<R> {
+fn peek_query<R>(
+    query: RwSignal<Query>,
+    i: usize,
+    f: impl FnOnce(&crate::query_builder::composite::BuilderQuery) -> R,
+) -> Option<R> {
     query.with_untracked(|q| q.builder.query_data.get(i).map(f))
 }
 
-fn edit_query(query: RwSignal<Query>, i: usize, f: impl FnOnce(&mut crate::query_builder::composite::BuilderQuery)) {
+fn edit_query(
+    query: RwSignal<Query>,
+    i: usize,
+    f: impl FnOnce(&mut crate::query_builder::composite::BuilderQuery),
+) {
     let mut f = Some(f);
     edit_query_dyn(query, i, &mut |b| {
         if let Some(f) = f.take() {
@@ -158,7 +196,11 @@ fn edit_query(query: RwSignal<Query>, i: usize, f: impl FnOnce(&mut crate::query
 }
 
 /// One instantiation of the signal update for every edit (wasm size).
-fn edit_query_dyn(query: RwSignal<Query>, i: usize, f: &mut dyn FnMut(&mut crate::query_builder::composite::BuilderQuery)) {
+fn edit_query_dyn(
+    query: RwSignal<Query>,
+    i: usize,
+    f: &mut dyn FnMut(&mut crate::query_builder::composite::BuilderQuery),
+) {
     query.update(|q| {
         if let Some(b) = q.builder.query_data.get_mut(i) {
             f(b)
@@ -166,7 +208,13 @@ fn edit_query_dyn(query: RwSignal<Query>, i: usize, f: &mut dyn FnMut(&mut crate
     });
 }
 
-fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool, choose_source: bool) -> AnyView {
+fn query_block(
+    query: RwSignal<Query>,
+    i: usize,
+    qs: QueryShape,
+    removable: bool,
+    choose_source: bool,
+) -> AnyView {
     let name = qs.name.clone();
     let keys = RwSignal::new(Vec::<AttributeKey>::new());
     let aggs = RwSignal::new(Vec::<AttributeKey>::new());
@@ -219,7 +267,9 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
             </label>
         }
     });
-    let filters = (0..qs.filters).map(|f| filter_row(query, i, f, keys, keys_id.clone())).collect_view();
+    let filters = (0..qs.filters)
+        .map(|f| filter_row(query, i, f, keys, keys_id.clone()))
+        .collect_view();
     let and_or = move |op: &'static str| {
         view! {
             <button type="button" aria-pressed=move || (with_query(query, i, |b| b.filters.op.clone()).unwrap_or_default() == op).to_string()
@@ -252,14 +302,33 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
                 edit_query(query, i, |b| { if !b.group_by.iter().any(|g| g.key == k.key) { b.group_by.push(k); } });
             }/>
     };
-    let having = (0..qs.having).map(|h| having_row(query, i, h)).collect_view();
+    let having = (0..qs.having)
+        .map(|h| having_row(query, i, h))
+        .collect_view();
     let order_options = {
-        let mut cols = vec![(String::new(), "—".to_string()), (ORDER_BY_VALUE.to_string(), "value".to_string())];
+        let mut cols = vec![
+            (String::new(), "—".to_string()),
+            (ORDER_BY_VALUE.to_string(), "value".to_string()),
+        ];
         cols.extend(qs.group_by.iter().map(|k| (k.clone(), k.clone())));
-        let current = peek_query(query, i, |b| b.order_by.first().map(|o| o.column_name.clone()).unwrap_or_default()).unwrap_or_default();
-        cols.into_iter().map(|(v, l)| view! { <option value=v.clone() selected=v == current>{l}</option> }).collect_view()
+        let current = peek_query(query, i, |b| {
+            b.order_by
+                .first()
+                .map(|o| o.column_name.clone())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+        cols.into_iter()
+            .map(|(v, l)| view! { <option value=v.clone() selected=v == current>{l}</option> })
+            .collect_view()
     };
-    let order_dir = peek_query(query, i, |b| b.order_by.first().map(|o| o.order.clone()).unwrap_or_default()).unwrap_or_default();
+    let order_dir = peek_query(query, i, |b| {
+        b.order_by
+            .first()
+            .map(|o| o.order.clone())
+            .unwrap_or_default()
+    })
+    .unwrap_or_default();
     let name2 = name.clone();
     view! {
         <fieldset class="qb-query" class:disabled=disabled>
@@ -329,21 +398,48 @@ fn query_block(query: RwSignal<Query>, i: usize, qs: QueryShape, removable: bool
     .into_any()
 }
 
-fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<AttributeKey>>, keys_id: String) -> AnyView {
-    let item = query.with_untracked(|q| q.builder.query_data.get(i).and_then(|b| b.filters.items.get(f).cloned())).unwrap_or_default();
+fn filter_row(
+    query: RwSignal<Query>,
+    i: usize,
+    f: usize,
+    keys: RwSignal<Vec<AttributeKey>>,
+    keys_id: String,
+) -> AnyView {
+    let item = query
+        .with_untracked(|q| {
+            q.builder
+                .query_data
+                .get(i)
+                .and_then(|b| b.filters.items.get(f).cloned())
+        })
+        .unwrap_or_default();
     let raw = RwSignal::new(filter_value_text(&item.value));
     let values = RwSignal::new(Vec::<String>::new());
     let vals_id = format!("qb-vals-{i}-{f}");
     let edit = move |g: &mut dyn FnMut(&mut FilterItem)| {
         query.update(|q| {
-            if let Some(it) = q.builder.query_data.get_mut(i).and_then(|b| b.filters.items.get_mut(f)) {
+            if let Some(it) = q
+                .builder
+                .query_data
+                .get_mut(i)
+                .and_then(|b| b.filters.items.get_mut(f))
+            {
                 g(it);
                 let k = it.key.clone().unwrap_or_default();
                 it.value = parse_filter_value(&raw.get_untracked(), &k.data_type, &it.op);
             }
         })
     };
-    let cur = move || query.with(|q| q.builder.query_data.get(i).and_then(|b| b.filters.items.get(f).cloned())).unwrap_or_default();
+    let cur = move || {
+        query
+            .with(|q| {
+                q.builder
+                    .query_data
+                    .get(i)
+                    .and_then(|b| b.filters.items.get(f).cloned())
+            })
+            .unwrap_or_default()
+    };
     let set_key = move |text: String| {
         let kind = cur().key.map(|k| k.kind).unwrap_or_default();
         let k = resolve_key(&text, &kind, &keys.get_untracked());
@@ -351,7 +447,13 @@ fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<Att
     };
     let fetch_values = move |search: String| {
         let Some((ds, op, agg)) = query.with_untracked(|q| {
-            q.builder.query_data.get(i).map(|b| (b.data_source.clone(), b.aggregate_operator.clone(), b.aggregate_attribute.key.clone()))
+            q.builder.query_data.get(i).map(|b| {
+                (
+                    b.data_source.clone(),
+                    b.aggregate_operator.clone(),
+                    b.aggregate_attribute.key.clone(),
+                )
+            })
         }) else {
             return;
         };
@@ -406,7 +508,14 @@ fn filter_row(query: RwSignal<Query>, i: usize, f: usize, keys: RwSignal<Vec<Att
 }
 
 fn having_row(query: RwSignal<Query>, i: usize, h: usize) -> AnyView {
-    let row = query.with_untracked(|q| q.builder.query_data.get(i).and_then(|b| b.having.get(h).cloned())).unwrap_or_default();
+    let row = query
+        .with_untracked(|q| {
+            q.builder
+                .query_data
+                .get(i)
+                .and_then(|b| b.having.get(h).cloned())
+        })
+        .unwrap_or_default();
     let edit = move |g: Box<dyn FnOnce(&mut Having)>| {
         edit_query(query, i, |b| {
             if let Some(x) = b.having.get_mut(h) {

@@ -4,7 +4,9 @@
 
 use crate::app::api;
 use crate::app::state::{use_set_query, use_url_query};
-use crate::resource_filter::{from_param, metric_key_to_trace, tags, to_param, trace_key_to_metric, ResourceAttr};
+use crate::resource_filter::{
+    from_param, metric_key_to_trace, tags, to_param, trace_key_to_metric, ResourceAttr,
+};
 use crate::url_state::Query;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,14 +15,22 @@ use serde_json::Value;
 /// The `tags` the current URL's resource filter sends.
 pub fn use_resource_tags() -> Memo<Value> {
     let url = use_url_query();
-    Memo::new(move |_| url.with(|u| tags(&from_param(u.get("resourceAttribute").map(String::as_str).unwrap_or("")))))
+    Memo::new(move |_| {
+        url.with(|u| {
+            tags(&from_param(
+                u.get("resourceAttribute").map(String::as_str).unwrap_or(""),
+            ))
+        })
+    })
 }
 
 #[component]
 pub fn ResourceFilter() -> impl IntoView {
     let url = use_url_query();
     let set_query = use_set_query();
-    let attrs = Memo::new(move |_| url.with(|u| from_param(u.get("resourceAttribute").map(String::as_str).unwrap_or(""))));
+    let attrs = Memo::new(move |_| {
+        url.with(|u| from_param(u.get("resourceAttribute").map(String::as_str).unwrap_or("")))
+    });
     let key = RwSignal::new(String::new());
     let op = RwSignal::new(String::from("IN"));
     let values = RwSignal::new(String::new());
@@ -44,14 +54,28 @@ pub fn ResourceFilter() -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let k = key.get_untracked().trim().to_string();
-        let vals: Vec<String> = values.get_untracked().split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        let vals: Vec<String> = values
+            .get_untracked()
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
         if k.is_empty() || vals.is_empty() {
             return;
         }
-        let tag_key = if k.starts_with("resource_") { k } else { trace_key_to_metric(&k) };
+        let tag_key = if k.starts_with("resource_") {
+            k
+        } else {
+            trace_key_to_metric(&k)
+        };
         let mut list = attrs.get_untracked();
         let id = format!("{}", list.len() + 1);
-        list.push(ResourceAttr { id, tag_key, operator: op.get_untracked(), tag_value: vals });
+        list.push(ResourceAttr {
+            id,
+            tag_key,
+            operator: op.get_untracked(),
+            tag_value: vals,
+        });
         key.set(String::new());
         values.set(String::new());
         write.with_value(|w| w(list));
@@ -61,7 +85,11 @@ pub fn ResourceFilter() -> impl IntoView {
         if k.trim().is_empty() {
             return;
         }
-        let k = if k.starts_with("resource_") { k } else { trace_key_to_metric(&k) };
+        let k = if k.starts_with("resource_") {
+            k
+        } else {
+            trace_key_to_metric(&k)
+        };
         spawn_local(async move {
             if let Ok(v) = api::resource_tag_values(&k).await {
                 value_options.set(v);

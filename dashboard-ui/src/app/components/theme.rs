@@ -13,7 +13,10 @@ fn stored() -> String {
 }
 
 fn apply(theme: &str) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("data-theme", theme);
     }
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

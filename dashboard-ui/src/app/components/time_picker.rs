@@ -44,9 +44,15 @@ pub fn TimePicker() -> impl IntoView {
         }
     };
     let apply = move |_| {
-        if let (Some(s), Some(e)) = (from_local_input(&start.get_untracked()), from_local_input(&end.get_untracked())) {
+        if let (Some(s), Some(e)) = (
+            from_local_input(&start.get_untracked()),
+            from_local_input(&end.get_untracked()),
+        ) {
             if s < e {
-                let r = TimeRange::Custom { start_ms: s, end_ms: e };
+                let r = TimeRange::Custom {
+                    start_ms: s,
+                    end_ms: e,
+                };
                 set_query(Box::new(move |q| r.write(q)));
                 custom_open.set(false);
             }

@@ -8,7 +8,12 @@ use crate::query_builder::{panel_query_from_composite, threshold_rule, PanelQuer
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const OPS: [(&str, &str); 4] = [("1", "above"), ("2", "below"), ("3", "equal to"), ("4", "not equal to")];
+const OPS: [(&str, &str); 4] = [
+    ("1", "above"),
+    ("2", "below"),
+    ("3", "equal to"),
+    ("4", "not equal to"),
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct RuleForm {
@@ -29,7 +34,11 @@ impl RuleForm {
             query: panel_query_from_composite(&r.condition["compositeQuery"]),
             op: r.condition["op"].as_str().unwrap_or("1").to_string(),
             target: crate::model::value_text(&r.condition["target"]),
-            severity: r.labels.get("severity").cloned().unwrap_or_else(|| "warning".into()),
+            severity: r
+                .labels
+                .get("severity")
+                .cloned()
+                .unwrap_or_else(|| "warning".into()),
             disabled: r.disabled,
         }
     }
@@ -41,7 +50,9 @@ pub fn AlertsPage() -> impl IntoView {
     let triggered = LocalResource::new(|| api::triggered_alerts());
     let form = RwSignal::new(None::<RuleForm>);
     let error = RwSignal::new(None::<String>);
-    let run = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>| {
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>,
+    >| {
         spawn_local(async move {
             match fut.await {
                 Ok(()) => {
@@ -56,7 +67,10 @@ pub fn AlertsPage() -> impl IntoView {
     let new_rule = move |_| {
         form.set(Some(RuleForm {
             name: "High p99 latency".into(),
-            query: PanelQuery { aggregate: "p99".into(), ..Default::default() },
+            query: PanelQuery {
+                aggregate: "p99".into(),
+                ..Default::default()
+            },
             op: "1".into(),
             target: "500000000".into(),
             severity: "warning".into(),
@@ -66,7 +80,10 @@ pub fn AlertsPage() -> impl IntoView {
     // `/alerts/new?compositeQuery=…` (SigNoz's link, also "Create alert" in the
     // explorers): open the editor on that query.
     let url = crate::app::state::use_url_query();
-    if let Some(q) = url.with_untracked(|u| u.get("compositeQuery").and_then(|p| crate::query_builder::composite::Query::from_url_param(p).ok())) {
+    if let Some(q) = url.with_untracked(|u| {
+        u.get("compositeQuery")
+            .and_then(|p| crate::query_builder::composite::Query::from_url_param(p).ok())
+    }) {
         form.set(Some(RuleForm {
             name: "Alert from explorer".into(),
             query: panel_query_from_composite(&q.composite_query("graph")),
@@ -157,7 +174,11 @@ pub fn AlertsPage() -> impl IntoView {
 }
 
 #[component]
-fn RuleEditor(form: RuleForm, on_save: Callback<RuleForm>, on_cancel: Callback<()>) -> impl IntoView {
+fn RuleEditor(
+    form: RuleForm,
+    on_save: Callback<RuleForm>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let name = RwSignal::new(form.name.clone());
     let agg = RwSignal::new(form.query.aggregate.clone());
     let attr = RwSignal::new(form.query.attribute.clone());

@@ -77,7 +77,12 @@ pub fn SignupPage() -> impl IntoView {
         error.set(None);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let (n, o, e, p) = (name.get_untracked(), org.get_untracked(), email.get_untracked(), password.get_untracked());
+            let (n, o, e, p) = (
+                name.get_untracked(),
+                org.get_untracked(),
+                email.get_untracked(),
+                password.get_untracked(),
+            );
             let result = async {
                 api::register(&n, &o, &e, &p).await?;
                 api::login(&e, &p).await

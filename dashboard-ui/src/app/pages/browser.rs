@@ -21,7 +21,13 @@ fn table_column(data: &QueryRangeData, name: &str) -> BTreeMap<String, f64> {
         .flat_map(|r| r.series.iter())
         .map(|s| {
             let label = s.labels.values().next().cloned().unwrap_or_default();
-            let v = s.values.iter().rev().map(|p| p.value).find(|v| v.is_finite()).unwrap_or(f64::NAN);
+            let v = s
+                .values
+                .iter()
+                .rev()
+                .map(|p| p.value)
+                .find(|v| v.is_finite())
+                .unwrap_or(f64::NAN);
             (label, v)
         })
         .collect()
@@ -34,7 +40,10 @@ pub fn BrowserPage() -> impl IntoView {
     let fetch = move |name: &'static str| {
         LocalResource::new(move || {
             let (s, e) = window.get();
-            let q = crate::query_builder::rum_queries(s, e).into_iter().find(|(n, _)| *n == name).map(|(_, q)| q);
+            let q = crate::query_builder::rum_queries(s, e)
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, q)| q);
             async move { api::query_range(&q.unwrap_or_default()).await }
         })
     };

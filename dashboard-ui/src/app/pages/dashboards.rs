@@ -28,7 +28,10 @@ pub fn DashboardsPage() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let mut data = DashboardData { title: t, ..Default::default() };
+            let mut data = DashboardData {
+                title: t,
+                ..Default::default()
+            };
             data.rest.insert("layout".into(), json!([]));
             data.rest.insert("variables".into(), json!({}));
             match api::create_dashboard(&data).await {
@@ -107,7 +110,11 @@ fn panels_of(data: &DashboardData) -> Vec<Panel> {
 }
 
 /// Writes panels back, keeping widgets we did not edit untouched.
-fn with_panel(data: &DashboardData, panel: Option<&Panel>, remove_id: Option<&str>) -> DashboardData {
+fn with_panel(
+    data: &DashboardData,
+    panel: Option<&Panel>,
+    remove_id: Option<&str>,
+) -> DashboardData {
     let mut out = data.clone();
     if let Some(id) = remove_id {
         out.widgets.retain(|w| w["id"].as_str() != Some(id));
@@ -118,7 +125,11 @@ fn with_panel(data: &DashboardData, panel: Option<&Panel>, remove_id: Option<&st
     if let Some(p) = panel {
         let q = p.query.clone().unwrap_or_default();
         let w = widget_json(&p.id, &p.title, &p.panel_type, &q);
-        match out.widgets.iter_mut().find(|x| x["id"].as_str() == Some(p.id.as_str())) {
+        match out
+            .widgets
+            .iter_mut()
+            .find(|x| x["id"].as_str() == Some(p.id.as_str()))
+        {
             Some(slot) => *slot = w,
             None => {
                 let n = out.widgets.len();

@@ -11,7 +11,8 @@ use crate::app::state::{now_ms, use_set_query, use_time_window, use_url_query, w
 use crate::format::{compact, duration_ns};
 use crate::model::{value_text, ListRow, QueryRangeData, SavedView};
 use crate::query_builder::composite::{
-    explorer_request, panel_type_from_param, panel_type_param, query_id, widget, AttributeKey, ListOptions, Query,
+    explorer_request, panel_type_from_param, panel_type_param, query_id, widget, AttributeKey,
+    ListOptions, Query,
 };
 use crate::query_builder::results::{csv, flat_rows, json_rows, series_name, summary, table};
 use crate::url_state::{step_seconds, Query as UrlQuery};
@@ -34,18 +35,34 @@ pub fn LogsExplorerPage() -> impl IntoView {
 /// Views of each explorer: `(panelType, label)`.
 fn views(source: &str) -> &'static [(&'static str, &'static str)] {
     if source == "traces" {
-        &[("list", "List"), ("trace", "Traces"), ("graph", "Time Series"), ("table", "Table")]
+        &[
+            ("list", "List"),
+            ("trace", "Traces"),
+            ("graph", "Time Series"),
+            ("table", "Table"),
+        ]
     } else {
-        &[("list", "List"), ("graph", "Time Series"), ("table", "Table")]
+        &[
+            ("list", "List"),
+            ("graph", "Time Series"),
+            ("table", "Table"),
+        ]
     }
 }
 
 fn list_columns(source: &str) -> Vec<AttributeKey> {
     if source == "traces" {
-        ["serviceName", "name", "durationNano", "hasError", "httpMethod", "responseStatusCode"]
-            .iter()
-            .map(|c| AttributeKey::trace_column(c))
-            .collect()
+        [
+            "serviceName",
+            "name",
+            "durationNano",
+            "hasError",
+            "httpMethod",
+            "responseStatusCode",
+        ]
+        .iter()
+        .map(|c| AttributeKey::trace_column(c))
+        .collect()
     } else {
         Vec::new()
     }
@@ -53,11 +70,13 @@ fn list_columns(source: &str) -> Vec<AttributeKey> {
 
 /// Formats values of a query's unit: durations for `*Nano` attributes.
 fn value_format(q: &Query) -> fn(f64) -> String {
-    let nanos = q
-        .builder
-        .query_data
-        .iter()
-        .any(|b| b.aggregate_attribute.key.ends_with("Nano") && !matches!(b.aggregate_operator.as_str(), "count" | "count_distinct" | "noop"));
+    let nanos = q.builder.query_data.iter().any(|b| {
+        b.aggregate_attribute.key.ends_with("Nano")
+            && !matches!(
+                b.aggregate_operator.as_str(),
+                "count" | "count_distinct" | "noop"
+            )
+    });
     if nanos {
         duration_ns
     } else {
@@ -77,19 +96,56 @@ fn explorer(source: &'static str) -> AnyView {
             Some(p) => Query::from_url_param(p),
         })
     });
-    let staged = Memo::new(move |_| parsed.get().unwrap_or_else(|_| Query::initial(source, id2.clone())));
-    let panel = Memo::new(move |_| url.with(|u| panel_type_from_param(u.get("panelTypes").map(String::as_str), "list")));
-    let page = Memo::new(move |_| url.with(|u| u.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0)));
-    let order = Memo::new(move |_| url.with(|u| u.get("order").cloned().unwrap_or_else(|| "timestamp desc".into())));
+    let staged = Memo::new(move |_| {
+        parsed
+            .get()
+            .unwrap_or_else(|_| Query::initial(source, id2.clone()))
+    });
+    let panel = Memo::new(move |_| {
+        url.with(|u| panel_type_from_param(u.get("panelTypes").map(String::as_str), "list"))
+    });
+    let page = Memo::new(move |_| {
+        url.with(|u| {
+            u.get("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(0)
+        })
+    });
+    let order = Memo::new(move |_| {
+        url.with(|u| {
+            u.get("order")
+                .cloned()
+                .unwrap_or_else(|| "timestamp desc".into())
+        })
+    });
     let draft = RwSignal::new(staged.get_untracked());
     Effect::new(move |_| draft.set(staged.get()));
     let results = LocalResource::new(move || {
         let q = staged.get();
         let p = panel.get();
         let (s, e) = window.get();
-        let (col, dir) = order.get().split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or_default();
-        let list = ListOptions { page_size: PAGE_SIZE, offset: page.get() * PAGE_SIZE, order_by: (col, dir), select_columns: list_columns(source) };
-        async move { api::query_range(&explorer_request(&q, p, s, e, step_seconds(s, e), Some(&list))).await }
+        let (col, dir) = order
+            .get()
+            .split_once(' ')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .unwrap_or_default();
+        let list = ListOptions {
+            page_size: PAGE_SIZE,
+            offset: page.get() * PAGE_SIZE,
+            order_by: (col, dir),
+            select_columns: list_columns(source),
+        };
+        async move {
+            api::query_range(&explorer_request(
+                &q,
+                p,
+                s,
+                e,
+                step_seconds(s, e),
+                Some(&list),
+            ))
+            .await
+        }
     });
     let sq = set_query.clone();
     let run = move || {
@@ -101,7 +157,10 @@ fn explorer(source: &'static str) -> AnyView {
     };
     let run2 = run.clone();
     let run3 = run.clone();
-    provide_context(super::log_detail::ExplorerDraft { draft, run: Callback::new(move |_: ()| run3()) });
+    provide_context(super::log_detail::ExplorerDraft {
+        draft,
+        run: Callback::new(move |_: ()| run3()),
+    });
     let sq = set_query.clone();
     let set_panel = move |p: &'static str| {
         let param = draft.get_untracked().to_url_param();
@@ -125,7 +184,11 @@ fn explorer(source: &'static str) -> AnyView {
             u.remove("page");
         }));
     };
-    let title = if source == "traces" { "Traces explorer" } else { "Logs explorer" };
+    let title = if source == "traces" {
+        "Traces explorer"
+    } else {
+        "Logs explorer"
+    };
     let tabs = views(source)
         .iter()
         .map(|(p, label)| {
@@ -141,7 +204,16 @@ fn explorer(source: &'static str) -> AnyView {
     let body = move || {
         let p = panel.get();
         let fmt = value_format(&staged.get_untracked());
-        resource_view(results, move |data: QueryRangeData| render_results(source, p, &staged.get_untracked(), data, fmt, url.get_untracked()))
+        resource_view(results, move |data: QueryRangeData| {
+            render_results(
+                source,
+                p,
+                &staged.get_untracked(),
+                data,
+                fmt,
+                url.get_untracked(),
+            )
+        })
     };
     view! {
         <section class="explorer">
@@ -198,12 +270,35 @@ fn explorer(source: &'static str) -> AnyView {
     .into_any()
 }
 
-fn render_results(source: &'static str, panel: &str, q: &Query, data: QueryRangeData, fmt: fn(f64) -> String, url: UrlQuery) -> AnyView {
+fn render_results(
+    source: &'static str,
+    panel: &str,
+    q: &Query,
+    data: QueryRangeData,
+    fmt: fn(f64) -> String,
+    url: UrlQuery,
+) -> AnyView {
     match panel {
         "graph" => {
-            let legends: Vec<(String, String)> =
-                q.builder.query_data.iter().map(|b| (b.query_name.clone(), b.legend.clone())).chain(q.builder.query_formulas.iter().map(|f| (f.query_name.clone(), f.legend.clone()))).collect();
-            let legend_of = |name: &str| legends.iter().find(|(n, _)| n == name).map(|(_, l)| l.clone()).unwrap_or_default();
+            let legends: Vec<(String, String)> = q
+                .builder
+                .query_data
+                .iter()
+                .map(|b| (b.query_name.clone(), b.legend.clone()))
+                .chain(
+                    q.builder
+                        .query_formulas
+                        .iter()
+                        .map(|f| (f.query_name.clone(), f.legend.clone())),
+                )
+                .collect();
+            let legend_of = |name: &str| {
+                legends
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default()
+            };
             let mut series = Vec::new();
             let mut rows = Vec::new();
             for r in &data.result {
@@ -211,11 +306,19 @@ fn render_results(source: &'static str, panel: &str, q: &Query, data: QueryRange
                     let name = series_name(&legend_of(&r.query_name), &r.query_name, s);
                     let m = summary(s);
                     rows.push((r.query_name.clone(), name.clone(), m));
-                    series.push(ChartSeries { name, points: s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect() });
+                    series.push(ChartSeries {
+                        name,
+                        points: s
+                            .values
+                            .iter()
+                            .map(|p| (p.timestamp as f64, p.value))
+                            .collect(),
+                    });
                 }
             }
             if series.is_empty() {
-                return view! { <p class="empty">"No data for this query in this time range."</p> }.into_any();
+                return view! { <p class="empty">"No data for this query in this time range."</p> }
+                    .into_any();
             }
             let rows = rows
                 .into_iter()
@@ -250,13 +353,24 @@ fn render_results(source: &'static str, panel: &str, q: &Query, data: QueryRange
                 .query_data
                 .iter()
                 .map(|b| b.query_name.clone())
-                .chain(q.builder.query_formulas.iter().map(|f| f.query_name.clone()))
+                .chain(
+                    q.builder
+                        .query_formulas
+                        .iter()
+                        .map(|f| f.query_name.clone()),
+                )
                 .collect();
             let t = table(&data, &order);
             if t.rows.is_empty() {
-                return view! { <p class="empty">"No data for this query in this time range."</p> }.into_any();
+                return view! { <p class="empty">"No data for this query in this time range."</p> }
+                    .into_any();
             }
-            let head = t.label_columns.iter().chain(t.value_columns.iter()).map(|c| view! { <th>{c.clone()}</th> }).collect_view();
+            let head = t
+                .label_columns
+                .iter()
+                .chain(t.value_columns.iter())
+                .map(|c| view! { <th>{c.clone()}</th> })
+                .collect_view();
             let body = t
                 .rows
                 .into_iter()
@@ -274,7 +388,12 @@ fn render_results(source: &'static str, panel: &str, q: &Query, data: QueryRange
             view! { <table class="data result-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table> }.into_any()
         }
         _ => {
-            let rows = data.result.into_iter().next().map(|r| r.list).unwrap_or_default();
+            let rows = data
+                .result
+                .into_iter()
+                .next()
+                .map(|r| r.list)
+                .unwrap_or_default();
             if rows.is_empty() {
                 return view! { <p class="empty">"Nothing matches this query in this time range."</p> }.into_any();
             }
@@ -345,8 +464,13 @@ fn trace_rows(rows: Vec<ListRow>, url: &UrlQuery) -> AnyView {
 /// Starts a browser download of `text`.
 fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let href = format!("data:{mime};charset=utf-8,{}", crate::url_state::encode(text));
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let href = format!(
+        "data:{mime};charset=utf-8,{}",
+        crate::url_state::encode(text)
+    );
     if let Ok(a) = doc.create_element("a") {
         let _ = a.set_attribute("href", &href);
         let _ = a.set_attribute("download", name);
@@ -366,12 +490,25 @@ fn Actions(
 ) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let dashboards = RwSignal::new(None::<Vec<crate::model::Dashboard>>);
-    let rows = move || results.get().and_then(|r| r.ok()).and_then(|d| d.result.into_iter().next()).map(|r| r.list).unwrap_or_default();
+    let rows = move || {
+        results
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|d| d.result.into_iter().next())
+            .map(|r| r.list)
+            .unwrap_or_default()
+    };
     let dl_csv = move |_| {
         let (cols, table) = flat_rows(&rows());
         download(&format!("{source}.csv"), "text/csv", &csv(&cols, &table));
     };
-    let dl_json = move |_| download(&format!("{source}.json"), "application/json", &json_rows(&rows()));
+    let dl_json = move |_| {
+        download(
+            &format!("{source}.json"),
+            "application/json",
+            &json_rows(&rows()),
+        )
+    };
     let open_add = move |_| {
         spawn_local(async move {
             match api::dashboards().await {
@@ -441,7 +578,11 @@ fn Actions(
 
 /// Saved views of this explorer: open, save as, rename, delete.
 #[component]
-fn SavedViews(source: &'static str, staged: Memo<Query>, panel: Memo<&'static str>) -> impl IntoView {
+fn SavedViews(
+    source: &'static str,
+    staged: Memo<Query>,
+    panel: Memo<&'static str>,
+) -> impl IntoView {
     let set_query = use_set_query();
     let list = LocalResource::new(move || api::saved_views(source));
     let name = RwSignal::new(String::new());
@@ -453,7 +594,9 @@ fn SavedViews(source: &'static str, staged: Memo<Query>, panel: Memo<&'static st
             message.set(Some("Give the view a name.".into()));
             return;
         }
-        let cq = staged.get_untracked().composite_query(panel.get_untracked());
+        let cq = staged
+            .get_untracked()
+            .composite_query(panel.get_untracked());
         spawn_local(async move {
             match api::create_saved_view(&n, source, &cq, "{}").await {
                 Ok(_) => {
@@ -467,7 +610,10 @@ fn SavedViews(source: &'static str, staged: Memo<Query>, panel: Memo<&'static st
     };
     let sq = StoredValue::new(set_query);
     let open_view = move |v: SavedView| {
-        let panel = v.composite_query["panelType"].as_str().unwrap_or("list").to_string();
+        let panel = v.composite_query["panelType"]
+            .as_str()
+            .unwrap_or("list")
+            .to_string();
         match Query::from_composite_query(&v.composite_query, query_id(now_ms() as u64)) {
             Ok(q) => {
                 let param = q.to_url_param();
@@ -486,7 +632,13 @@ fn SavedViews(source: &'static str, staged: Memo<Query>, panel: Memo<&'static st
         }
     };
     let rename = move |mut v: SavedView| {
-        let Some(new) = web_sys::window().and_then(|w| w.prompt_with_message_and_default("New name", &v.name).ok().flatten()) else { return };
+        let Some(new) = web_sys::window().and_then(|w| {
+            w.prompt_with_message_and_default("New name", &v.name)
+                .ok()
+                .flatten()
+        }) else {
+            return;
+        };
         v.name = new;
         spawn_local(async move {
             match api::update_saved_view(&v).await {

@@ -22,8 +22,11 @@ pub fn LiveTailPage() -> impl IntoView {
     let set_query = use_set_query();
     let initial_id = query_id(now_ms() as u64);
     let staged = Memo::new(move |_| {
-        url.with(|u| u.get("compositeQuery").and_then(|p| Query::from_url_param(p).ok()))
-            .unwrap_or_else(|| Query::initial("logs", initial_id.clone()))
+        url.with(|u| {
+            u.get("compositeQuery")
+                .and_then(|p| Query::from_url_param(p).ok())
+        })
+        .unwrap_or_else(|| Query::initial("logs", initial_id.clone()))
     });
     let draft = RwSignal::new(staged.get_untracked());
     let lines = RwSignal::new(Vec::<ListRow>::new());
@@ -37,7 +40,12 @@ pub fn LiveTailPage() -> impl IntoView {
         let mine = generation.get_value();
         let q = staged.get_untracked();
         let now = now_ms();
-        let list = ListOptions { page_size: 10, offset: 0, order_by: ("timestamp".into(), "desc".into()), select_columns: vec![] };
+        let list = ListOptions {
+            page_size: 10,
+            offset: 0,
+            order_by: ("timestamp".into(), "desc".into()),
+            select_columns: vec![],
+        };
         let body = explorer_request(&q, "list", now - 15 * 60_000, now, 60, Some(&list));
         let path = format!("/v3/logs/livetail?q={}", encode(&body.to_string()));
         status.set("connecting…".into());
@@ -59,7 +67,13 @@ pub fn LiveTailPage() -> impl IntoView {
                     }
                     if let Ok(Value::Object(data)) = serde_json::from_str::<Value>(&ev.data) {
                         lines.update(|l| {
-                            l.insert(0, ListRow { timestamp: String::new(), data });
+                            l.insert(
+                                0,
+                                ListRow {
+                                    timestamp: String::new(),
+                                    data,
+                                },
+                            );
                             l.truncate(MAX_LINES);
                         });
                     }

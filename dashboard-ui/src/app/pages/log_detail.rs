@@ -33,13 +33,26 @@ fn copy(text: String) {
 }
 
 /// Adds `key op value` to the first query and runs it (SigNoz's filter in/out).
-fn add_filter(ctx: Option<ExplorerDraft>, key: crate::query_builder::composite::AttributeKey, op: &str, value: Value) {
+fn add_filter(
+    ctx: Option<ExplorerDraft>,
+    key: crate::query_builder::composite::AttributeKey,
+    op: &str,
+    value: Value,
+) {
     let Some(ctx) = ctx else { return };
     ctx.draft.update(|q| {
         if let Some(a) = q.builder.query_data.first_mut() {
-            a.filters.items.retain(|it| it.key.as_ref().map(|k| &k.key) != Some(&key.key));
+            a.filters
+                .items
+                .retain(|it| it.key.as_ref().map(|k| &k.key) != Some(&key.key));
             let id = format!("{:08x}", (js_sys::Math::random() * 4294967295.0) as u32);
-            a.filters.items.push(FilterItem { id, key: Some(key), op: op.into(), value, extra: Map::new() });
+            a.filters.items.push(FilterItem {
+                id,
+                key: Some(key),
+                op: op.into(),
+                value,
+                extra: Map::new(),
+            });
         }
     });
     ctx.run.run(());

@@ -1,13 +1,13 @@
 //! Service map: an SVG graph from `POST /api/v1/dependency_graph`.
 
 use crate::app::api;
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use crate::app::components::{palette, resource_view};
 use crate::app::state::{use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns, percent};
 use crate::model::DependencyEdge;
 use crate::service_map::layout;
 use crate::url_state::encode;
-use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use leptos::prelude::*;
 
 const W: f64 = 960.0;

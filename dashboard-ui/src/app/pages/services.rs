@@ -2,17 +2,22 @@
 //! (latency/rate/error charts from `v3/query_range`, top operations).
 
 use crate::app::api;
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use crate::app::components::{resource_view, ChartKind, ChartSeries, TimeChart};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns, percent, rate};
 use crate::model::{QueryRangeData, ServiceItem};
 use crate::url_state::{encode, encode_query, Query, TraceFilters};
-use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-const COLUMNS: [(&str, &str); 5] =
-    [("name", "Service"), ("p99", "P99 latency"), ("avg", "Avg latency"), ("rate", "Ops / s"), ("errors", "Error %")];
+const COLUMNS: [(&str, &str); 5] = [
+    ("name", "Service"),
+    ("p99", "P99 latency"),
+    ("avg", "Avg latency"),
+    ("rate", "Ops / s"),
+    ("errors", "Error %"),
+];
 
 fn sort_services(rows: &mut [ServiceItem], key: &str, desc: bool) {
     rows.sort_by(|a, b| {
@@ -55,14 +60,45 @@ pub fn ServicesPage() -> impl IntoView {
     let header = move |key: &'static str, label: &'static str| {
         let set_query = set_query.clone();
         let click = move |_| {
-            let now_desc = if sort.get_untracked() == key { !desc.get_untracked() } else { key != "name" };
+            let now_desc = if sort.get_untracked() == key {
+                !desc.get_untracked()
+            } else {
+                key != "name"
+            };
             set_query(Box::new(move |q: &mut Query| {
                 q.insert("sort".into(), key.into());
-                q.insert("dir".into(), if now_desc { "desc".into() } else { "asc".into() });
+                q.insert(
+                    "dir".into(),
+                    if now_desc {
+                        "desc".into()
+                    } else {
+                        "asc".into()
+                    },
+                );
             }));
         };
-        let arrow = move || if sort.get() == key { if desc.get() { " ▼" } else { " ▲" } } else { "" };
-        let aria = move || if sort.get() == key { if desc.get() { "descending" } else { "ascending" } } else { "none" };
+        let arrow = move || {
+            if sort.get() == key {
+                if desc.get() {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
+            } else {
+                ""
+            }
+        };
+        let aria = move || {
+            if sort.get() == key {
+                if desc.get() {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            } else {
+                "none"
+            }
+        };
         view! { <th aria-sort=aria><button class="link" on:click=click>{label}{arrow}</button></th> }
     };
     let headers = COLUMNS.iter().map(|(k, l)| header(k, l)).collect_view();
@@ -114,7 +150,12 @@ pub fn series_points(data: &QueryRangeData, name: &str) -> Vec<(f64, f64)> {
         .iter()
         .find(|r| r.query_name == name)
         .and_then(|r| r.series.first())
-        .map(|s| s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect())
+        .map(|s| {
+            s.values
+                .iter()
+                .map(|p| (p.timestamp as f64, p.value))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -126,7 +167,11 @@ pub fn all_series(data: &QueryRangeData, name: &str, fallback: &str) -> Vec<Char
         .flat_map(|r| r.series.iter())
         .map(|s| ChartSeries {
             name: s.label_text(fallback),
-            points: s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect(),
+            points: s
+                .values
+                .iter()
+                .map(|p| (p.timestamp as f64, p.value))
+                .collect(),
         })
         .collect()
 }
@@ -161,7 +206,12 @@ pub fn ServiceDetailPage() -> impl IntoView {
     });
     let traces_link = move |op: &str| {
         let mut query = q.get_untracked();
-        TraceFilters { service: service.get_untracked(), operation: op.to_string(), ..Default::default() }.write(&mut query);
+        TraceFilters {
+            service: service.get_untracked(),
+            operation: op.to_string(),
+            ..Default::default()
+        }
+        .write(&mut query);
         format!("/traces?{}", encode_query(&query))
     };
     view! {

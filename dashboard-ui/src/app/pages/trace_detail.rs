@@ -23,8 +23,19 @@ const FLAME_LEVELS: u32 = 16;
 const MAX_INDENT: u32 = 24;
 
 const RESOURCE_PREFIXES: [&str; 13] = [
-    "service.", "telemetry.", "host.", "os.", "process.", "container.", "k8s.", "cloud.", "deployment.", "browser.",
-    "device.", "webengine.", "faas.",
+    "service.",
+    "telemetry.",
+    "host.",
+    "os.",
+    "process.",
+    "container.",
+    "k8s.",
+    "cloud.",
+    "deployment.",
+    "browser.",
+    "device.",
+    "webengine.",
+    "faas.",
 ];
 
 fn is_resource_key(k: &str) -> bool {
@@ -109,7 +120,15 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
         request_animation_frame(move || focus_initial(i));
     }
 
-    let window = Memo::new(move |_| virtual_window(scroll_top.get(), viewport_h.get(), ROW_H, rows.with(Vec::len), OVERSCAN));
+    let window = Memo::new(move |_| {
+        virtual_window(
+            scroll_top.get(),
+            viewport_h.get(),
+            ROW_H,
+            rows.with(Vec::len),
+            OVERSCAN,
+        )
+    });
     let visible = Memo::new(move |_| {
         let w = window.get();
         rows.with(|r| (w.first..w.end).map(|k| (k, r[k])).collect::<Vec<_>>())
@@ -151,10 +170,13 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 }
             }
             "ArrowLeft" => {
-                if !collapsed.with_untracked(|c| c[i as usize]) && !t.children[i as usize].is_empty() {
+                if !collapsed.with_untracked(|c| c[i as usize])
+                    && !t.children[i as usize].is_empty()
+                {
                     toggle_k(i);
                 } else if let Some(p) = t.parent[i as usize] {
-                    if let Some(pk) = rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == p)) {
+                    if let Some(pk) = rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == p))
+                    {
                         move_to(pk);
                     }
                 }
@@ -176,10 +198,14 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     let on_search_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" => {
             ev.prevent_default();
-            let needle = search_box.get_untracked().map(|i| i.value()).unwrap_or_default();
+            let needle = search_box
+                .get_untracked()
+                .map(|i| i.value())
+                .unwrap_or_default();
             let found = t.search(&needle);
             let pos = if matches.with_untracked(|m| *m == found) && !found.is_empty() {
-                (match_pos.get_untracked() + if ev.shift_key() { found.len() - 1 } else { 1 }) % found.len()
+                (match_pos.get_untracked() + if ev.shift_key() { found.len() - 1 } else { 1 })
+                    % found.len()
             } else {
                 0
             };
@@ -248,7 +274,11 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     };
 
     let t = tree.clone();
-    let panel = move || selected.get().map(|i| span_panel(&t, i, focus_span.clone()));
+    let panel = move || {
+        selected
+            .get()
+            .map(|i| span_panel(&t, i, focus_span.clone()))
+    };
     let total_h = move || format!("height:{}px", rows.with(Vec::len) as f64 * ROW_H);
     view! {
         {header}
@@ -283,7 +313,9 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
 
 fn trace_header(tree: &TraceTree) -> impl IntoView {
     let root = tree.roots.first().map(|&r| &tree.spans[r as usize]);
-    let title = root.map(|s| format!("{}: {}", s.service, s.name)).unwrap_or_default();
+    let title = root
+        .map(|s| format!("{}: {}", s.service, s.name))
+        .unwrap_or_default();
     let missing = tree.missing_parent_count();
     let legend = tree
         .services
@@ -338,7 +370,12 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
                 let tip = if r.merged > 0 {
                     format!("{} and {} more spans", s.name, r.merged)
                 } else {
-                    format!("{} · {} · {}", s.service, s.name, duration_ns(s.duration_ns))
+                    format!(
+                        "{} · {} · {}",
+                        s.service,
+                        s.name,
+                        duration_ns(s.duration_ns)
+                    )
                 };
                 view! {
                     <g class="fl-box" class:error=s.has_error data-i=r.span>
@@ -355,17 +392,27 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
     let highlight = move || {
         let i = selected.get()?;
         let (t0, t1) = zoom.get();
-        let d = t.depth[i as usize].checked_sub(top.get()).filter(|d| *d < FLAME_LEVELS)?;
+        let d = t.depth[i as usize]
+            .checked_sub(top.get())
+            .filter(|d| *d < FLAME_LEVELS)?;
         let s = &t.spans[i as usize];
         let scale = FLAME_W / (t1 - t0).max(1e-9);
         let x = ((s.start_ms - t0) * scale).clamp(0.0, FLAME_W);
         let w = (((s.end_ms() - t0) * scale).clamp(0.0, FLAME_W) - x).max(1.0);
-        Some(view! { <rect class="fl-selected" x=x y=d as f64 * FLAME_ROW width=w height=FLAME_ROW - 1.0></rect> })
+        Some(
+            view! { <rect class="fl-selected" x=x y=d as f64 * FLAME_ROW width=w height=FLAME_ROW - 1.0></rect> },
+        )
     };
     let t = tree.clone();
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let hit = event_target::<web_sys::Element>(&ev).closest(".fl-box").ok().flatten();
-        if let Some(i) = hit.and_then(|g| g.get_attribute("data-i")).and_then(|v| v.parse::<u32>().ok()) {
+        let hit = event_target::<web_sys::Element>(&ev)
+            .closest(".fl-box")
+            .ok()
+            .flatten();
+        if let Some(i) = hit
+            .and_then(|g| g.get_attribute("data-i"))
+            .and_then(|v| v.parse::<u32>().ok())
+        {
             if let Some(s) = t.spans.get(i as usize) {
                 selected.set(Some(i));
                 if s.end_ms() > s.start_ms {
@@ -393,7 +440,11 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
     }
 }
 
-fn span_panel(tree: &TraceTree, i: u32, focus: impl Fn(u32) + Clone + Send + Sync + 'static) -> impl IntoView {
+fn span_panel(
+    tree: &TraceTree,
+    i: u32,
+    focus: impl Fn(u32) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let s = &tree.spans[i as usize];
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     let (res, attrs): (Vec<_>, Vec<_>) = s.tags().partition(|(k, _)| is_resource_key(k));

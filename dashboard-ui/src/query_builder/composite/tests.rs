@@ -7,9 +7,18 @@ fn encode_uri_component(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -22,7 +31,9 @@ fn form_urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -44,22 +55,37 @@ const SIGNOZ_QUERY: &str = r##"{"queryType":"builder","builder":{"queryData":[{"
 
 fn signoz_url() -> String {
     let cq = form_urlencode(&encode_uri_component(SIGNOZ_QUERY));
-    format!("?compositeQuery={cq}&panelTypes={}&viewName=%22%22", form_urlencode("\"graph\""))
+    format!(
+        "?compositeQuery={cq}&panelTypes={}&viewName=%22%22",
+        form_urlencode("\"graph\"")
+    )
 }
 
 #[test]
 fn signoz_url_opens_here() {
     let params = parse_query(&signoz_url());
     let q = Query::from_url_param(&params["compositeQuery"]).unwrap();
-    assert_eq!(panel_type_from_param(params.get("panelTypes").map(String::as_str), "list"), "graph");
+    assert_eq!(
+        panel_type_from_param(params.get("panelTypes").map(String::as_str), "list"),
+        "graph"
+    );
     let a = &q.builder.query_data[0];
-    assert_eq!((a.data_source.as_str(), a.aggregate_operator.as_str()), ("traces", "p99"));
+    assert_eq!(
+        (a.data_source.as_str(), a.aggregate_operator.as_str()),
+        ("traces", "p99")
+    );
     assert_eq!(a.aggregate_attribute.key, "durationNano");
     assert_eq!(a.filters.items.len(), 3);
     assert_eq!(a.filters.items[1].key.as_ref().unwrap().kind, "resource");
-    assert_eq!(a.filters.items[2].value, json!(["/api/cart", "/api/checkout"]));
+    assert_eq!(
+        a.filters.items[2].value,
+        json!(["/api/cart", "/api/checkout"])
+    );
     assert_eq!(a.group_by[0].key, "http.route");
-    assert_eq!((a.limit, a.reduce_to.as_str(), a.legend.as_str()), (Some(10), "avg", "{{http.route}}"));
+    assert_eq!(
+        (a.limit, a.reduce_to.as_str(), a.legend.as_str()),
+        (Some(10), "avg", "{{http.route}}")
+    );
     assert_eq!(a.order_by[0].column_name, ORDER_BY_VALUE);
     assert_eq!(q.builder.query_formulas[0].expression, "A / 1000000");
     // Unknown fields (v4 metric fields, formula limit/having) ride along in `extra`.
@@ -81,7 +107,10 @@ fn our_url_opens_in_signoz_shape() {
     // mimic that with our decoders (both are standard percent-decoding).
     let once = parse_query(&url);
     let twice = crate::url_state::decode_component(&once["compositeQuery"]);
-    assert_eq!(serde_json::from_str::<Value>(&twice).unwrap(), serde_json::from_str::<Value>(SIGNOZ_QUERY).unwrap());
+    assert_eq!(
+        serde_json::from_str::<Value>(&twice).unwrap(),
+        serde_json::from_str::<Value>(SIGNOZ_QUERY).unwrap()
+    );
     assert_eq!(once["panelTypes"], "\"table\"");
     assert_eq!(Query::from_url_param(&once["compositeQuery"]).unwrap(), q);
 }
@@ -124,7 +153,11 @@ fn every_operator_data_source_and_panel_round_trips() {
             for k in &keys {
                 for op in ops_for_type(&k.data_type) {
                     covered.insert(op);
-                    let text = if k.data_type == "bool" { "true" } else { "7, 8" };
+                    let text = if k.data_type == "bool" {
+                        "true"
+                    } else {
+                        "7, 8"
+                    };
                     a.filters.items.push(FilterItem {
                         id: format!("{}", a.filters.items.len()),
                         key: Some(k.clone()),
@@ -134,10 +167,23 @@ fn every_operator_data_source_and_panel_round_trips() {
                     });
                 }
             }
-            a.filters.op = if n % 2 == 0 { "AND".into() } else { "OR".into() };
+            a.filters.op = if n % 2 == 0 {
+                "AND".into()
+            } else {
+                "OR".into()
+            };
             a.group_by = keys[..2].to_vec();
-            a.having = vec![Having { column_name: format!("{agg}(durationNano)"), op: "IN".into(), value: json!([1, 2]), extra: Map::new() }];
-            a.order_by = vec![OrderBy { column_name: ORDER_BY_VALUE.into(), order: "asc".into(), extra: Map::new() }];
+            a.having = vec![Having {
+                column_name: format!("{agg}(durationNano)"),
+                op: "IN".into(),
+                value: json!([1, 2]),
+                extra: Map::new(),
+            }];
+            a.order_by = vec![OrderBy {
+                column_name: ORDER_BY_VALUE.into(),
+                order: "asc".into(),
+                extra: Map::new(),
+            }];
             a.limit = Some(5);
             a.legend = "{{http.route}} in {{deployment.environment}}".into();
             a.step_interval = 300;
@@ -145,7 +191,11 @@ fn every_operator_data_source_and_panel_round_trips() {
             q.builder.query_data[1].disabled = true;
             q.add_formula().unwrap();
             q.builder.query_formulas[0].expression = "sqrt(A) + log10(B) * 2".into();
-            let url = encode_query(&[("compositeQuery".to_string(), q.to_url_param())].into_iter().collect());
+            let url = encode_query(
+                &[("compositeQuery".to_string(), q.to_url_param())]
+                    .into_iter()
+                    .collect(),
+            );
             let back = Query::from_url_param(&parse_query(&url)["compositeQuery"]).unwrap();
             assert_eq!(back, q, "{ds} {agg}");
             for panel in PANEL_TYPES {
@@ -166,7 +216,10 @@ fn operator_vocabulary_matches_v039() {
     assert_eq!(aggregate_operators("logs"), aggregate_operators("traces"));
     let m = aggregate_operators("metrics");
     assert_eq!(m.len(), 30);
-    assert_eq!(&m[16..21], &["rate", "sum_rate", "avg_rate", "max_rate", "min_rate"]);
+    assert_eq!(
+        &m[16..21],
+        &["rate", "sum_rate", "avg_rate", "max_rate", "min_rate"]
+    );
     assert_eq!(m.last(), Some(&"hist_quantile_99"));
     assert_eq!(ops_for_type("bool"), vec!["=", "!=", "exists", "nexists"]);
     assert_eq!(ops_for_type("string").len(), 12);
@@ -177,7 +230,10 @@ fn operator_vocabulary_matches_v039() {
     assert_eq!(aggregate_label("rate_sum"), "Rate_sum");
     assert_eq!(aggregate_label("count_distinct"), "Count Distinct");
     assert!(!needs_attribute("traces", "rate") && needs_attribute("metrics", "rate"));
-    assert_eq!(parse_filter_value("a, b,", "string", "in"), json!(["a", "b"]));
+    assert_eq!(
+        parse_filter_value("a, b,", "string", "in"),
+        json!(["a", "b"])
+    );
     assert_eq!(parse_filter_value("1.5", "float64", "="), json!(1.5));
     assert_eq!(parse_filter_value("200", "int64", ">="), json!(200));
     assert_eq!(parse_filter_value("false", "bool", "="), json!(false));
@@ -210,7 +266,10 @@ fn explorer_requests() {
     let cq = &graph["compositeQuery"];
     assert_eq!(cq["builderQueries"]["A"]["aggregateOperator"], "p99");
     assert_eq!(cq["builderQueries"]["F1"]["expression"], "A / 1000000");
-    assert_eq!(cq["builderQueries"]["A"]["filters"]["items"][1]["key"]["type"], "resource");
+    assert_eq!(
+        cq["builderQueries"]["A"]["filters"]["items"][1]["key"]["type"],
+        "resource"
+    );
     assert_eq!(graph["start"], 1000);
     let opts = ListOptions {
         page_size: 50,
@@ -220,11 +279,28 @@ fn explorer_requests() {
     };
     let list = explorer_request(&q, "list", 1000, 2000, 60, Some(&opts));
     let a = &list["compositeQuery"]["builderQueries"]["A"];
-    assert_eq!(list["compositeQuery"]["builderQueries"].as_object().unwrap().len(), 1, "formulas are dropped");
+    assert_eq!(
+        list["compositeQuery"]["builderQueries"]
+            .as_object()
+            .unwrap()
+            .len(),
+        1,
+        "formulas are dropped"
+    );
     assert_eq!(a["aggregateOperator"], "noop");
     assert_eq!(a["groupBy"], json!([]));
-    assert_eq!((a["limit"].as_u64(), a["offset"].as_u64(), a["pageSize"].as_u64()), (Some(50), Some(100), Some(50)));
-    assert_eq!(a["orderBy"][0], json!({"columnName": "durationNano", "order": "desc"}));
+    assert_eq!(
+        (
+            a["limit"].as_u64(),
+            a["offset"].as_u64(),
+            a["pageSize"].as_u64()
+        ),
+        (Some(50), Some(100), Some(50))
+    );
+    assert_eq!(
+        a["orderBy"][0],
+        json!({"columnName": "durationNano", "order": "desc"})
+    );
     assert_eq!(a["selectColumns"][0]["key"], "serviceName");
     // Filters are kept.
     assert_eq!(a["filters"]["items"].as_array().unwrap().len(), 3);
@@ -245,7 +321,10 @@ fn saved_view_and_rule_shapes_load() {
     // PromQL queries keep their text.
     let prom = json!({"queryType":"promql","panelType":"graph","promQueries":{"A":{"query":"up","disabled":false,"legend":""}}});
     let q = Query::from_composite_query(&prom, "id".into()).unwrap();
-    assert_eq!(q.composite_query("graph")["promQueries"]["A"]["query"], "up");
+    assert_eq!(
+        q.composite_query("graph")["promQueries"]["A"]["query"],
+        "up"
+    );
 }
 
 #[test]
@@ -254,17 +333,41 @@ fn widget_is_signoz_shaped() {
     let w = widget("w1", "p99 by route", "graph", &q);
     assert_eq!(w["panelTypes"], "graph");
     assert_eq!(w["query"]["queryType"], "builder");
-    assert_eq!(w["query"]["builder"]["queryData"][0]["aggregateOperator"], "p99");
+    assert_eq!(
+        w["query"]["builder"]["queryData"][0]["aggregateOperator"],
+        "p99"
+    );
     assert_eq!(w["query"]["builder"]["queryFormulas"][0]["queryName"], "F1");
 }
 
 #[test]
 fn typed_keys_adopt_autocomplete_types() {
     let mut b = BuilderQuery::new("A", "traces");
-    b.filters.items.push(FilterItem { key: Some(AttributeKey::new("deployment.environment", "", "tag", false)), op: "=".into(), value: json!("local"), ..Default::default() });
-    b.filters.items.push(FilterItem { key: Some(AttributeKey::new("http.route", "string", "tag", false)), op: "=".into(), value: json!("/x"), ..Default::default() });
-    b.group_by.push(AttributeKey::new("host.name", "", "", false));
-    b.filters.items.push(FilterItem { key: Some(AttributeKey::new("hasError", "", "", false)), op: "=".into(), value: json!("false"), ..Default::default() });
+    b.filters.items.push(FilterItem {
+        key: Some(AttributeKey::new(
+            "deployment.environment",
+            "",
+            "tag",
+            false,
+        )),
+        op: "=".into(),
+        value: json!("local"),
+        ..Default::default()
+    });
+    b.filters.items.push(FilterItem {
+        key: Some(AttributeKey::new("http.route", "string", "tag", false)),
+        op: "=".into(),
+        value: json!("/x"),
+        ..Default::default()
+    });
+    b.group_by
+        .push(AttributeKey::new("host.name", "", "", false));
+    b.filters.items.push(FilterItem {
+        key: Some(AttributeKey::new("hasError", "", "", false)),
+        op: "=".into(),
+        value: json!("false"),
+        ..Default::default()
+    });
     b.aggregate_attribute = AttributeKey::new("durationNano", "", "", false);
     let suggestions = vec![
         AttributeKey::new("deployment.environment", "string", "resource", false),
@@ -274,12 +377,26 @@ fn typed_keys_adopt_autocomplete_types() {
         AttributeKey::trace_column("hasError"),
     ];
     b.adopt_suggestions(&suggestions, false);
-    assert_eq!(b.filters.items[2].value, json!(false), "value read again as the adopted bool type");
+    assert_eq!(
+        b.filters.items[2].value,
+        json!(false),
+        "value read again as the adopted bool type"
+    );
     assert_eq!(b.filters.items[0].key.as_ref().unwrap().kind, "resource");
-    assert_eq!(b.filters.items[1].key.as_ref().unwrap().data_type, "string", "typed keys stay");
+    assert_eq!(
+        b.filters.items[1].key.as_ref().unwrap().data_type,
+        "string",
+        "typed keys stay"
+    );
     assert_eq!(b.group_by[0].kind, "resource");
-    assert_eq!(b.aggregate_attribute.data_type, "", "aggregate only on request");
+    assert_eq!(
+        b.aggregate_attribute.data_type, "",
+        "aggregate only on request"
+    );
     b.adopt_suggestions(&suggestions, true);
     assert!(b.aggregate_attribute.is_column);
-    assert_eq!(b.aggregate_attribute.extra["id"], "durationNano--float64--tag--true");
+    assert_eq!(
+        b.aggregate_attribute.extra["id"],
+        "durationNano--float64--tag--true"
+    );
 }

@@ -4,6 +4,7 @@
 
 use crate::ids::{new_span_id, new_trace_id, RandomSource};
 use crate::instrument::span::{Kind, Parent, SpanRecord, Value};
+use crate::instrument::table::Table;
 use crate::propagation::{headers_for_url, UrlPattern};
 use crate::trace::{SdkTracer, SpanOptions};
 use crate::web::js::document_url;
@@ -12,12 +13,19 @@ use crate::web::Sdk;
 use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use std::cell::RefCell;
-use crate::instrument::table::Table;
 use std::rc::Rc;
 
 pub trait Backend {
     /// Issues the ids (and sampling decision) of a new span.
-    fn start(&self, scope: &'static str, name: &str, kind: Kind, parent: Option<Parent>, remote_parent: bool, start_ns: u64) -> Parent;
+    fn start(
+        &self,
+        scope: &'static str,
+        name: &str,
+        kind: Kind,
+        parent: Option<Parent>,
+        remote_parent: bool,
+        start_ns: u64,
+    ) -> Parent;
     /// The span is complete.
     fn finish(&self, span: SpanRecord);
     /// The span was started but must not be exported.
@@ -26,7 +34,13 @@ pub trait Backend {
     /// the CORS rule says no.
     fn headers(&self, url: &str, span: &SpanRecord) -> Vec<(&'static str, String)>;
     /// Adds an event to a started, unfinished span (e.g. an `exception` while it is current).
-    fn add_event(&self, _span_id: &[u8; 8], _name: &'static str, _attributes: Vec<KeyValue>, _time_ns: u64) -> bool {
+    fn add_event(
+        &self,
+        _span_id: &[u8; 8],
+        _name: &'static str,
+        _attributes: Vec<KeyValue>,
+        _time_ns: u64,
+    ) -> bool {
         false
     }
     /// The SDK's own export endpoints are never traced.
@@ -69,7 +83,11 @@ pub struct CoreBackend {
 
 impl CoreBackend {
     pub fn new(sdk: Rc<Sdk>) -> Self {
-        CoreBackend { sdk, tracers: RefCell::new(Vec::new()), live: RefCell::new(Table::default()) }
+        CoreBackend {
+            sdk,
+            tracers: RefCell::new(Vec::new()),
+            live: RefCell::new(Table::default()),
+        }
     }
 
     fn tracer(&self, scope: &'static str) -> SdkTracer {
@@ -77,14 +95,26 @@ impl CoreBackend {
         if let Some((_, tr)) = t.iter().find(|(s, _)| *s == scope) {
             return tr.clone();
         }
-        let tr = self.sdk.provider.tracer_with_scope(InstrumentationScope::builder(scope).with_version(crate::VERSION).build());
+        let tr = self.sdk.provider.tracer_with_scope(
+            InstrumentationScope::builder(scope)
+                .with_version(crate::VERSION)
+                .build(),
+        );
         t.push((scope, tr.clone()));
         tr
     }
 }
 
 impl Backend for CoreBackend {
-    fn start(&self, scope: &'static str, name: &str, kind: Kind, parent: Option<Parent>, remote_parent: bool, start_ns: u64) -> Parent {
+    fn start(
+        &self,
+        scope: &'static str,
+        name: &str,
+        kind: Kind,
+        parent: Option<Parent>,
+        remote_parent: bool,
+        start_ns: u64,
+    ) -> Parent {
         let mut opts = SpanOptions::new(name.to_string());
         opts.kind = span_kind(kind);
         opts.parent = parent.map(|p| p.span_context(remote_parent));
@@ -98,7 +128,9 @@ impl Backend for CoreBackend {
     }
 
     fn finish(&self, rec: SpanRecord) {
-        let Some(mut span) = self.live.borrow_mut().remove(&rec.span_id) else { return };
+        let Some(mut span) = self.live.borrow_mut().remove(&rec.span_id) else {
+            return;
+        };
         span.update_name(rec.name);
         for (k, v) in rec.attributes {
             span.set_attribute(key_value(k, v));
@@ -112,7 +144,13 @@ impl Backend for CoreBackend {
         span.end_at(rec.end_ns);
     }
 
-    fn add_event(&self, span_id: &[u8; 8], name: &'static str, attributes: Vec<KeyValue>, time_ns: u64) -> bool {
+    fn add_event(
+        &self,
+        span_id: &[u8; 8],
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+        time_ns: u64,
+    ) -> bool {
         match self.live.borrow_mut().get_mut(span_id) {
             Some(span) => {
                 span.add_event_at(name, time_ns, attributes);
@@ -129,7 +167,13 @@ impl Backend for CoreBackend {
     }
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
-        headers_for_url(url, &document_url(), &self.sdk.cors_patterns, &rec.as_parent().span_context(false), self.sdk.rum.baggage().as_ref())
+        headers_for_url(
+            url,
+            &document_url(),
+            &self.sdk.cors_patterns,
+            &rec.as_parent().span_context(false),
+            self.sdk.rum.baggage().as_ref(),
+        )
     }
 
     fn set_route(&self, route: &str) {
@@ -170,8 +214,15 @@ pub struct MemoryBackend {
 impl MemoryBackend {
     /// `propagate_trace_header_cors_urls`: strings and RegExps, as in `init`.
     pub fn new(propagate_trace_header_cors_urls: &wasm_bindgen::JsValue) -> Result<Self, String> {
-        let cors = super::config::patterns(propagate_trace_header_cors_urls, "propagateTraceHeaderCorsUrls")?;
-        Ok(MemoryBackend { spans: Rc::default(), cors: Rc::new(cors), random: Rc::new(WebRandom::new()) })
+        let cors = super::config::patterns(
+            propagate_trace_header_cors_urls,
+            "propagateTraceHeaderCorsUrls",
+        )?;
+        Ok(MemoryBackend {
+            spans: Rc::default(),
+            cors: Rc::new(cors),
+            random: Rc::new(WebRandom::new()),
+        })
     }
 
     pub fn take(&self) -> Vec<SpanRecord> {
@@ -180,12 +231,28 @@ impl MemoryBackend {
 }
 
 impl Backend for MemoryBackend {
-    fn start(&self, _scope: &'static str, _name: &str, _kind: Kind, parent: Option<Parent>, _remote: bool, _start_ns: u64) -> Parent {
+    fn start(
+        &self,
+        _scope: &'static str,
+        _name: &str,
+        _kind: Kind,
+        parent: Option<Parent>,
+        _remote: bool,
+        _start_ns: u64,
+    ) -> Parent {
         let r: &dyn RandomSource = &*self.random;
         let (trace_id, span_id) = (new_trace_id(r).to_bytes(), new_span_id(r).to_bytes());
         match parent {
-            Some(p) => Parent { trace_id: p.trace_id, span_id, sampled: p.sampled },
-            None => Parent { trace_id, span_id, sampled: true },
+            Some(p) => Parent {
+                trace_id: p.trace_id,
+                span_id,
+                sampled: p.sampled,
+            },
+            None => Parent {
+                trace_id,
+                span_id,
+                sampled: true,
+            },
         }
     }
 
@@ -196,6 +263,12 @@ impl Backend for MemoryBackend {
     fn discard(&self, _span: &SpanRecord) {}
 
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
-        headers_for_url(url, &document_url(), &self.cors, &rec.as_parent().span_context(false), None)
+        headers_for_url(
+            url,
+            &document_url(),
+            &self.cors,
+            &rec.as_parent().span_context(false),
+            None,
+        )
     }
 }

@@ -70,7 +70,9 @@ fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.dyn_into::<Function>().map(Some).map_err(|_| format!("{key}: expected a function"))
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| format!("{key}: expected a function"))
 }
 
 fn flag(obj: &JsValue, key: &str, default: bool) -> Result<bool, String> {
@@ -78,7 +80,8 @@ fn flag(obj: &JsValue, key: &str, default: bool) -> Result<bool, String> {
     if v.is_undefined() {
         return Ok(default);
     }
-    v.as_bool().ok_or_else(|| format!("{key}: expected true or false"))
+    v.as_bool()
+        .ok_or_else(|| format!("{key}: expected true or false"))
 }
 
 /// One instrumentation's section: `false` or `{enabled: false}` turns it off;
@@ -94,7 +97,9 @@ fn section(cfg: &JsValue, key: &str) -> Result<Option<JsValue>, String> {
     if !v.is_object() {
         return Err(format!("{key}: expected an object or false"));
     }
-    Ok(flag(&v, "enabled", true).map_err(|e| format!("{key}.{e}"))?.then_some(v))
+    Ok(flag(&v, "enabled", true)
+        .map_err(|e| format!("{key}.{e}"))?
+        .then_some(v))
 }
 
 /// Strings (the whole URL) and RegExps (anywhere in it), alone or in an array.
@@ -102,7 +107,11 @@ pub(super) fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
-    let items: Vec<JsValue> = if Array::is_array(v) { Array::from(v).iter().collect() } else { vec![v.clone()] };
+    let items: Vec<JsValue> = if Array::is_array(v) {
+        Array::from(v).iter().collect()
+    } else {
+        vec![v.clone()]
+    };
     items
         .into_iter()
         .map(|item| {
@@ -118,7 +127,9 @@ pub(super) fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String
 }
 
 fn http(cfg: &JsValue, key: &str) -> Result<Option<HttpConfig>, String> {
-    let Some(v) = section(cfg, key)? else { return Ok(None) };
+    let Some(v) = section(cfg, key)? else {
+        return Ok(None);
+    };
     let ctx = |e: String| format!("{key}.{e}");
     Ok(Some(HttpConfig {
         request_hook: function(&v, "requestHook").map_err(ctx)?,
@@ -140,8 +151,10 @@ pub fn parse(cfg: &JsValue) -> Result<Config, String> {
                 on_document_load: function(&hooks, "documentLoad").map_err(ctx)?,
                 on_document_fetch: function(&hooks, "documentFetch").map_err(ctx)?,
                 on_resource_fetch: function(&hooks, "resourceFetch").map_err(ctx)?,
-                network_events: !flag(&v, "ignoreNetworkEvents", false).map_err(|e| format!("documentLoad.{e}"))?,
-                paint_events: !flag(&v, "ignorePerformancePaintEvents", false).map_err(|e| format!("documentLoad.{e}"))?,
+                network_events: !flag(&v, "ignoreNetworkEvents", false)
+                    .map_err(|e| format!("documentLoad.{e}"))?,
+                paint_events: !flag(&v, "ignorePerformancePaintEvents", false)
+                    .map_err(|e| format!("documentLoad.{e}"))?,
             })
         }
     };
@@ -155,7 +168,10 @@ pub fn parse(cfg: &JsValue) -> Result<Config, String> {
             } else if Array::is_array(&names) {
                 Array::from(&names)
                     .iter()
-                    .map(|n| n.as_string().ok_or_else(|| ctx("eventNames: expected strings".into())))
+                    .map(|n| {
+                        n.as_string()
+                            .ok_or_else(|| ctx("eventNames: expected strings".into()))
+                    })
                     .collect::<Result<_, _>>()?
             } else {
                 return Err(ctx("eventNames: expected an array of strings".into()));
@@ -166,12 +182,18 @@ pub fn parse(cfg: &JsValue) -> Result<Config, String> {
                 None if max.is_undefined() => 5000.0,
                 _ => return Err(ctx("maxDurationMs: expected a positive number".into())),
             };
-            Some(InteractionConfig { event_names, should_prevent: function(&v, "shouldPreventSpanCreation").map_err(ctx)?, max_duration_ms })
+            Some(InteractionConfig {
+                event_names,
+                should_prevent: function(&v, "shouldPreventSpanCreation").map_err(ctx)?,
+                max_duration_ms,
+            })
         }
     };
     let navigation = match section(cfg, "navigation")? {
         None => None,
-        Some(v) => Some(NavigationConfig { route_template: function(&v, "routeTemplate").map_err(|e| format!("navigation.{e}"))? }),
+        Some(v) => Some(NavigationConfig {
+            route_template: function(&v, "routeTemplate").map_err(|e| format!("navigation.{e}"))?,
+        }),
     };
     Ok(Config {
         navigation,

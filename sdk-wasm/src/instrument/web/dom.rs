@@ -16,7 +16,11 @@ impl Clock {
     pub fn new() -> Option<Clock> {
         let performance = web_sys::window()?.performance()?;
         let origin = performance.time_origin();
-        Some(Clock { performance, origin_whole_ms: origin.trunc() as u64, origin_fract_ms: origin.fract() })
+        Some(Clock {
+            performance,
+            origin_whole_ms: origin.trunc() as u64,
+            origin_fract_ms: origin.fract(),
+        })
     }
 
     /// Milliseconds since `timeOrigin` (the unit of performance entries).
@@ -56,7 +60,11 @@ pub fn resource_entry(e: &PerformanceResourceTiming) -> ResourceEntry {
 }
 
 pub fn navigation_entry(performance: &Performance) -> Option<NavigationEntry> {
-    let e: PerformanceNavigationTiming = performance.get_entries_by_type("navigation").get(0).dyn_into().ok()?;
+    let e: PerformanceNavigationTiming = performance
+        .get_entries_by_type("navigation")
+        .get(0)
+        .dyn_into()
+        .ok()?;
     Some(NavigationEntry {
         resource: resource_entry(&e),
         unload_event_start: e.unload_event_start(),

@@ -159,7 +159,12 @@ impl State {
 
     fn release_held(&mut self, held: Held, entries: &[ResourceEntry], used: &mut [bool]) {
         let mut span = held.span;
-        let req = RequestWindow { url: &held.url, initiator_type: held.initiator, start: held.start_ms, end: held.end_ms };
+        let req = RequestWindow {
+            url: &held.url,
+            initiator_type: held.initiator,
+            start: held.start_ms,
+            end: held.end_ms,
+        };
         if let Some(m) = match_entry(&req, entries, used) {
             used[m.main] = true;
             for (name, t) in network_events(&entries[m.main]) {
@@ -175,9 +180,20 @@ impl State {
 
     fn finish_preflight(&mut self, parent: &SpanRecord, e: &ResourceEntry) {
         let start = self.clock.to_unix_ns(e.fetch_start);
-        let scope = if e.initiator_type == "fetch" { SCOPE_FETCH } else { SCOPE_XHR };
+        let scope = if e.initiator_type == "fetch" {
+            SCOPE_FETCH
+        } else {
+            SCOPE_XHR
+        };
         let p = parent.as_parent();
-        let me = self.backend.start(scope, "CORS Preflight", Kind::Internal, Some(p), false, start);
+        let me = self.backend.start(
+            scope,
+            "CORS Preflight",
+            Kind::Internal,
+            Some(p),
+            false,
+            start,
+        );
         let mut pre = SpanRecord::new("CORS Preflight", Kind::Internal, me, Some(&p), start);
         pre.end_ns = self.clock.to_unix_ns(e.response_end);
         for (name, t) in network_events(e) {
@@ -191,7 +207,12 @@ impl State {
         let mut used = vec![false; entries.len()];
         let held = std::mem::take(&mut self.held);
         for h in held {
-            let req = RequestWindow { url: &h.url, initiator_type: h.initiator, start: h.start_ms, end: h.end_ms };
+            let req = RequestWindow {
+                url: &h.url,
+                initiator_type: h.initiator,
+                start: h.start_ms,
+                end: h.end_ms,
+            };
             let found = match_entry(&req, entries, &used).is_some();
             if found || release_all || now_ms - h.end_ms >= TIMING_WAIT_MS {
                 self.release_held(h, entries, &mut used);
@@ -209,10 +230,15 @@ fn performance() -> Option<web_sys::Performance> {
 /// Entries for the held spans' URLs straight from the performance buffer
 /// (for entries delivered before the observer saw the span, or no observer).
 fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
-    let Some(perf) = performance() else { return Vec::new() };
+    let Some(perf) = performance() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for url in urls {
-        out.extend(dom::resource_entries(&perf.get_entries_by_name(url), &["fetch", "xmlhttprequest"]));
+        out.extend(dom::resource_entries(
+            &perf.get_entries_by_name(url),
+            &["fetch", "xmlhttprequest"],
+        ));
     }
     out
 }
@@ -232,7 +258,13 @@ fn js_to_value(v: &JsValue) -> Option<Value> {
     } else if let Some(b) = v.as_bool() {
         Some(Value::Bool(b))
     } else {
-        v.as_f64().map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::Int(n as i64) } else { Value::F64(n) })
+        v.as_f64().map(|n| {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Value::Int(n as i64)
+            } else {
+                Value::F64(n)
+            }
+        })
     }
 }
 
@@ -243,7 +275,9 @@ impl HookSpan {
         if let Some(v) = js_to_value(&value) {
             with_state(|s| s.spans.get_mut(&self.handle).map(|span| span.set(key, v)));
         }
-        HookSpan { handle: self.handle }
+        HookSpan {
+            handle: self.handle,
+        }
     }
 
     #[wasm_bindgen(js_name = setAttributes)]
@@ -256,13 +290,21 @@ impl HookSpan {
                 }
             }
         }
-        HookSpan { handle: self.handle }
+        HookSpan {
+            handle: self.handle,
+        }
     }
 
     #[wasm_bindgen(js_name = updateName)]
     pub fn update_name(&self, name: &str) -> HookSpan {
-        with_state(|s| s.spans.get_mut(&self.handle).map(|span| span.name = name.to_string()));
-        HookSpan { handle: self.handle }
+        with_state(|s| {
+            s.spans
+                .get_mut(&self.handle)
+                .map(|span| span.name = name.to_string())
+        });
+        HookSpan {
+            handle: self.handle,
+        }
     }
 
     /// `{traceId, spanId, traceFlags}` as hex, like `Span.spanContext()`.
@@ -322,8 +364,14 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
         let start_ms = s.clock.now_ms();
         let start_ns = s.clock.to_unix_ns(start_ms);
         let parent = s.contexts.get(ctx);
-        let scope = if api == Api::Fetch { SCOPE_FETCH } else { SCOPE_XHR };
-        let me = s.backend.start(scope, &m.normalised, Kind::Client, parent, false, start_ns);
+        let scope = if api == Api::Fetch {
+            SCOPE_FETCH
+        } else {
+            SCOPE_XHR
+        };
+        let me = s
+            .backend
+            .start(scope, &m.normalised, Kind::Client, parent, false, start_ns);
         let mut span = SpanRecord::new(&m.normalised, Kind::Client, me, parent.as_ref(), start_ns);
         span.set("http.request.method", m.normalised);
         if let Some(o) = m.original {
@@ -340,12 +388,27 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
         s.stats.spans_started += 1;
         s.interactions.work_started(ctx);
         s.spans.insert_new(h, span);
-        let request = if api == Api::Xhr || init.is_undefined() { input } else { init };
-        s.requests.insert_new(h, Request { api, ctx, url, start_ms, request: request.clone() });
+        let request = if api == Api::Xhr || init.is_undefined() {
+            input
+        } else {
+            init
+        };
+        s.requests.insert_new(
+            h,
+            Request {
+                api,
+                ctx,
+                url,
+                start_ms,
+                request: request.clone(),
+            },
+        );
         Some((h, hook, request))
     })
     .flatten();
-    let Some((h, hook, request)) = started else { return 0 };
+    let Some((h, hook, request)) = started else {
+        return 0;
+    };
     if let Some(hook) = hook {
         call_hook(&hook, &[&hook_span(h), &request]);
     }
@@ -388,7 +451,11 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     let hook = with_state(|s| {
         let req = s.requests.get(&h)?;
         let api = req.api;
-        let cfg = if api == Api::Fetch { s.cfg.fetch.as_ref() } else { s.cfg.xhr.as_ref() };
+        let cfg = if api == Api::Fetch {
+            s.cfg.fetch.as_ref()
+        } else {
+            s.cfg.xhr.as_ref()
+        };
         let hook = cfg.and_then(|c| c.custom_attributes.clone());
         let now = s.clock.now_ns();
         let span = s.spans.get_mut(&h)?;
@@ -416,11 +483,18 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
         };
     }
     let arm = with_state(|s| {
-        let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else { return false };
+        let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else {
+            return false;
+        };
         let now_ms = s.clock.now_ms();
         s.interactions.work_ended(req.ctx, now_ms);
-        let cfg = if req.api == Api::Fetch { s.cfg.fetch.as_ref() } else { s.cfg.xhr.as_ref() };
-        let wants_timing = cfg.is_some_and(|c| c.network_events) && matches!(outcome, Outcome::Response(_));
+        let cfg = if req.api == Api::Fetch {
+            s.cfg.fetch.as_ref()
+        } else {
+            s.cfg.xhr.as_ref()
+        };
+        let wants_timing =
+            cfg.is_some_and(|c| c.network_events) && matches!(outcome, Outcome::Response(_));
         if !wants_timing {
             s.finish(span);
             return false;
@@ -429,9 +503,19 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             let oldest = s.held.remove(0);
             s.release_held(oldest, &[], &mut []);
         }
-        let initiator = if req.api == Api::Fetch { "fetch" } else { "xmlhttprequest" };
+        let initiator = if req.api == Api::Fetch {
+            "fetch"
+        } else {
+            "xmlhttprequest"
+        };
         let end_ms = s.clock.now_ms();
-        s.held.push(Held { span, url: req.url, initiator, start_ms: req.start_ms, end_ms });
+        s.held.push(Held {
+            span,
+            url: req.url,
+            initiator,
+            start_ms: req.start_ms,
+            end_ms,
+        });
         true
     });
     if arm == Some(true) {
@@ -440,7 +524,8 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
 }
 
 fn on_entries(list: JsValue) {
-    let (waiting, loaded_at) = with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
+    let (waiting, loaded_at) =
+        with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
     let list = Array::from(&list);
     if waiting {
         let entries = dom::resource_entries(&list, &["fetch", "xmlhttprequest"]);
@@ -458,17 +543,40 @@ fn on_entries(list: JsValue) {
 /// lazy images): one root `resourceFetch` span each, as at load. Requests have spans of their own.
 fn late_resources(list: &Array, loaded_at: f64) {
     for raw in list.iter() {
-        let Some(e) = dom::resource_entries(&Array::of1(&raw), &[]).pop() else { continue };
-        if e.start_time < loaded_at || matches!(e.initiator_type.as_str(), "fetch" | "xmlhttprequest" | "beacon") {
+        let Some(e) = dom::resource_entries(&Array::of1(&raw), &[]).pop() else {
+            continue;
+        };
+        if e.start_time < loaded_at
+            || matches!(
+                e.initiator_type.as_str(),
+                "fetch" | "xmlhttprequest" | "beacon"
+            )
+        {
             continue;
         }
         let made = with_state(|s| {
             let cfg = s.cfg.document_load.as_ref()?;
-            let opts = document_load::Options { network_events: cfg.network_events, paint_events: cfg.paint_events };
+            let opts = document_load::Options {
+                network_events: cfg.network_events,
+                paint_events: cfg.paint_events,
+            };
             let hook = cfg.on_resource_fetch.clone();
-            let p = document_load::fetch_span(Role::ResourceFetch(0), "resourceFetch", &e, &s.backend.redact_url(&e.name), &opts);
+            let p = document_load::fetch_span(
+                Role::ResourceFetch(0),
+                "resourceFetch",
+                &e,
+                &s.backend.redact_url(&e.name),
+                &opts,
+            );
             let start = s.clock.to_unix_ns(p.start_ms);
-            let me = s.backend.start(SCOPE_DOCUMENT_LOAD, p.name, Kind::Internal, None, false, start);
+            let me = s.backend.start(
+                SCOPE_DOCUMENT_LOAD,
+                p.name,
+                Kind::Internal,
+                None,
+                false,
+                start,
+            );
             let mut span = SpanRecord::new(p.name, Kind::Internal, me, None, start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
             for (k, v) in p.attributes {
@@ -493,7 +601,8 @@ fn late_resources(list: &Array, loaded_at: f64) {
 
 /// Periodic check while spans wait for timing; true while some still wait.
 fn on_sweep() -> bool {
-    let urls: Vec<String> = with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+    let urls: Vec<String> =
+        with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -514,7 +623,8 @@ fn on_hidden() {
 /// entries buffered so far); with `page_hidden`, open interactions end too.
 /// A no-op when nothing is installed.
 pub fn flush(page_hidden: bool) {
-    let urls: Vec<String> = with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+    let urls: Vec<String> =
+        with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -532,25 +642,44 @@ pub fn flush(page_hidden: bool) {
 }
 
 fn location_path() -> String {
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     super::semconv::route_of(&href).to_string()
 }
 
 /// An interaction is being dispatched on `target` (an element, not disabled:
 /// the shim checked). `ancestry` is the shim's one-string description of the
 /// target's ancestors (see `xpath::parse_ancestry`); `href` is `location.href`.
-fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: String, href: String) -> u32 {
+fn on_interaction(
+    event_type: String,
+    target: JsValue,
+    tag: String,
+    ancestry: String,
+    href: String,
+) -> u32 {
     let created = with_state(|s| {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
         let h = s.handle();
         let start = s.clock.now_ns();
-        let me = s.backend.start(SCOPE_USER_INTERACTION, &event_type, Kind::Internal, None, false, start);
+        let me = s.backend.start(
+            SCOPE_USER_INTERACTION,
+            &event_type,
+            Kind::Internal,
+            None,
+            false,
+            start,
+        );
         let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
         span.set("event_type", event_type.as_str());
         span.set("target_element", tag);
-        span.set("target_xpath", super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)));
-        s.interaction_paths.insert_new(h, super::semconv::route_of(&href).to_string());
+        span.set(
+            "target_xpath",
+            super::xpath::xpath(&super::xpath::parse_ancestry(&ancestry)),
+        );
+        s.interaction_paths
+            .insert_new(h, super::semconv::route_of(&href).to_string());
         if event_type == "click" {
             s.awaiting_verdict.push(h);
             if s.awaiting_verdict.len() > 64 {
@@ -564,7 +693,12 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
     .flatten();
     let Some((h, hook)) = created else { return 0 };
     if let Some(hook) = hook {
-        if call_hook(&hook, &[&JsValue::from_str(&event_type), &target, &hook_span(h)]).is_truthy() {
+        if call_hook(
+            &hook,
+            &[&JsValue::from_str(&event_type), &target, &hook_span(h)],
+        )
+        .is_truthy()
+        {
             with_state(|s| {
                 s.interaction_paths.remove(&h);
                 s.spans.remove(&h).map(|span| s.backend.discard(&span))
@@ -573,7 +707,11 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
         }
     }
     let max = with_state(|s| {
-        let max = s.cfg.interaction.as_ref().map_or(5000.0, |c| c.max_duration_ms);
+        let max = s
+            .cfg
+            .interaction
+            .as_ref()
+            .map_or(5000.0, |c| c.max_duration_ms);
         let now = s.clock.now_ms();
         s.interactions.start(h, now, max);
         if let Some(span) = s.spans.get(&h) {
@@ -594,7 +732,11 @@ fn on_interaction(event_type: String, target: JsValue, tag: String, ancestry: St
 /// `interaction.dead` (the verdict: the span, if it has ended, is exported now).
 fn on_frustration(h: u32, kind: u8, value: bool) {
     with_state(|s| {
-        let key = if kind == 0 { "interaction.rage" } else { "interaction.dead" };
+        let key = if kind == 0 {
+            "interaction.rage"
+        } else {
+            "interaction.dead"
+        };
         if let Some(span) = s.spans.get_mut(&h) {
             span.set(key, Value::Bool(value));
         } else if let Some((_, span)) = s.settling.iter_mut().find(|(x, _)| *x == h) {
@@ -651,7 +793,14 @@ fn on_route(kind: u8, href: String, ctx: u32) {
         s.backend.set_route(&route);
         let now = s.clock.now_ns();
         let parent = s.contexts.get(ctx);
-        let me = s.backend.start(SCOPE_NAVIGATION, "routeChange", Kind::Internal, parent, false, now);
+        let me = s.backend.start(
+            SCOPE_NAVIGATION,
+            "routeChange",
+            Kind::Internal,
+            parent,
+            false,
+            now,
+        );
         let mut span = SpanRecord::new("routeChange", Kind::Internal, me, parent.as_ref(), now);
         span.set("browser.navigation.type", ty);
         span.set("url.full", href);
@@ -691,7 +840,9 @@ fn on_expire() -> f64 {
         let now = s.clock.now_ms();
         let ended = s.interactions.expire(now);
         s.end_interactions(ended);
-        s.interactions.next_deadline().map_or(0.0, |d| (d - now).max(1.0))
+        s.interactions
+            .next_deadline()
+            .map_or(0.0, |d| (d - now).max(1.0))
     })
     .unwrap_or(0.0)
 }
@@ -703,34 +854,55 @@ const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
 /// `Timing-Allow-Origin`).
 fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
     let nav = perf.get_entries_by_type("navigation").get(0);
-    let entries = Reflect::get(&nav, &JsValue::from_str("serverTiming")).ok().filter(js_sys::Array::is_array)?;
+    let entries = Reflect::get(&nav, &JsValue::from_str("serverTiming"))
+        .ok()
+        .filter(js_sys::Array::is_array)?;
     js_sys::Array::from(&entries).iter().find_map(|e| {
-        let name = Reflect::get(&e, &JsValue::from_str("name")).ok()?.as_string()?;
-        (name == "traceparent").then(|| Reflect::get(&e, &JsValue::from_str("description")).ok()?.as_string())?
+        let name = Reflect::get(&e, &JsValue::from_str("name"))
+            .ok()?
+            .as_string()?;
+        (name == "traceparent").then(|| {
+            Reflect::get(&e, &JsValue::from_str("description"))
+                .ok()?
+                .as_string()
+        })?
     })
 }
 
 fn on_document_load() {
     // What starts from now on is not in the document load's spans.
     with_state(|s| s.loaded_at = Some(s.clock.now_ms()));
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     // Once per page, also across SDK re-initialisation.
     let flag = JsValue::from_str(DOCUMENT_LOAD_FLAG);
-    if Reflect::get(&window, &flag).map(|v| v.is_truthy()).unwrap_or(false) {
+    if Reflect::get(&window, &flag)
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+    {
         return;
     }
     let _ = Reflect::set(&window, &flag, &JsValue::TRUE);
     let Some(perf) = performance() else { return };
-    let Some(nav) = dom::navigation_entry(&perf) else { return };
+    let Some(nav) = dom::navigation_entry(&perf) else {
+        return;
+    };
     let resources = dom::resource_entries(&perf.get_entries_by_type("resource"), &[]);
     let url = window.location().href().unwrap_or_default();
     let user_agent = window.navigator().user_agent().unwrap_or_default();
     let meta_parent = window
         .document()
-        .and_then(|d| d.query_selector("meta[name=\"traceparent\"]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("meta[name=\"traceparent\"]")
+                .ok()
+                .flatten()
+        })
         .and_then(|m| m.get_attribute("content"))
         .and_then(|c| crate::propagation::extract(&c, None))
-        .or_else(|| server_timing_traceparent(&perf).and_then(|c| crate::propagation::extract(&c, None)))
+        .or_else(|| {
+            server_timing_traceparent(&perf).and_then(|c| crate::propagation::extract(&c, None))
+        })
         .map(|cx| Parent::from_span_context(&cx));
     let planned = with_state(|s| {
         let cfg = s.cfg.document_load.as_ref()?;
@@ -741,8 +913,15 @@ fn on_document_load() {
             first_contentful_paint: paint(&perf, "first-contentful-paint"),
             now_ms: s.clock.now_ms(),
         };
-        let opts = document_load::Options { network_events: cfg.network_events, paint_events: cfg.paint_events };
-        let hooks = (cfg.on_document_load.clone(), cfg.on_document_fetch.clone(), cfg.on_resource_fetch.clone());
+        let opts = document_load::Options {
+            network_events: cfg.network_events,
+            paint_events: cfg.paint_events,
+        };
+        let hooks = (
+            cfg.on_document_load.clone(),
+            cfg.on_document_fetch.clone(),
+            cfg.on_resource_fetch.clone(),
+        );
         let plan = document_load::plan(&nav, &resources, &page, &opts);
         let mut root: Option<Parent> = meta_parent;
         let mut made = Vec::new();
@@ -750,7 +929,14 @@ fn on_document_load() {
             let is_root = p.role == Role::DocumentLoad;
             let parent = if is_root { meta_parent } else { root };
             let start = s.clock.to_unix_ns(p.start_ms);
-            let me = s.backend.start(SCOPE_DOCUMENT_LOAD, p.name, Kind::Internal, parent, is_root, start);
+            let me = s.backend.start(
+                SCOPE_DOCUMENT_LOAD,
+                p.name,
+                Kind::Internal,
+                parent,
+                is_root,
+                start,
+            );
             let mut span = SpanRecord::new(p.name, Kind::Internal, me, parent.as_ref(), start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
             for (k, v) in p.attributes {
@@ -769,7 +955,9 @@ fn on_document_load() {
         Some((made, hooks))
     })
     .flatten();
-    let Some((made, (on_load, on_fetch, on_resource))) = planned else { return };
+    let Some((made, (on_load, on_fetch, on_resource))) = planned else {
+        return;
+    };
     for (h, role) in &made {
         let span = hook_span(*h);
         match role {
@@ -797,7 +985,11 @@ fn paint(perf: &web_sys::Performance, name: &str) -> Option<f64> {
 
 // ---- install ----------------------------------------------------------------
 
-fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(obj: &js_sys::Object, name: &str, c: Closure<T>) {
+fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(
+    obj: &js_sys::Object,
+    name: &str,
+    c: Closure<T>,
+) {
     let _ = Reflect::set(obj, &JsValue::from_str(name), c.as_ref());
     CALLBACKS.with(|cbs| cbs.borrow_mut().push(Box::new(c)));
 }
@@ -816,11 +1008,19 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set("fetch", cfg.fetch.is_some().into());
     set("xhr", cfg.xhr.is_some().into());
     set("documentLoad", cfg.document_load.is_some().into());
-    let names: Array = cfg.interaction.iter().flat_map(|c| c.event_names.iter()).map(|n| JsValue::from_str(n)).collect();
+    let names: Array = cfg
+        .interaction
+        .iter()
+        .flat_map(|c| c.event_names.iter())
+        .map(|n| JsValue::from_str(n))
+        .collect();
     set("eventNames", names.into());
     set("navigation", cfg.navigation.is_some().into());
     let href = crate::web::js::document_url();
-    let route = cfg.navigation.as_ref().map(|n| route_for(n.route_template.as_ref(), &href));
+    let route = cfg
+        .navigation
+        .as_ref()
+        .map(|n| route_for(n.route_template.as_ref(), &href));
     if let Some(r) = &route {
         backend.set_route(r);
     }
@@ -845,22 +1045,54 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
         })
     });
     let r = js_sys::Object::new();
-    set_callback(&r, "start", Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue) -> u32>::new(on_start));
-    set_callback(&r, "header", Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header));
+    set_callback(
+        &r,
+        "start",
+        Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue) -> u32>::new(on_start),
+    );
+    set_callback(
+        &r,
+        "header",
+        Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header),
+    );
     set_callback(&r, "event", Closure::<dyn Fn(u32, String)>::new(on_event));
-    set_callback(&r, "end", Closure::<dyn Fn(u32, u8, u16, JsValue)>::new(on_end));
+    set_callback(
+        &r,
+        "end",
+        Closure::<dyn Fn(u32, u8, u16, JsValue)>::new(on_end),
+    );
     set_callback(&r, "entries", Closure::<dyn Fn(JsValue)>::new(on_entries));
     set_callback(&r, "sweep", Closure::<dyn Fn() -> bool>::new(on_sweep));
     set_callback(&r, "hidden", Closure::<dyn Fn()>::new(on_hidden));
-    set_callback(&r, "interaction", Closure::<dyn Fn(String, JsValue, String, String, String) -> u32>::new(on_interaction));
+    set_callback(
+        &r,
+        "interaction",
+        Closure::<dyn Fn(String, JsValue, String, String, String) -> u32>::new(on_interaction),
+    );
     set_callback(&r, "boundary", Closure::<dyn Fn()>::new(on_boundary));
-    set_callback(&r, "workStart", Closure::<dyn Fn(u32) -> bool>::new(on_work_start));
+    set_callback(
+        &r,
+        "workStart",
+        Closure::<dyn Fn(u32) -> bool>::new(on_work_start),
+    );
     set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
     set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
-    set_callback(&r, "documentLoad", Closure::<dyn Fn()>::new(on_document_load));
-    set_callback(&r, "route", Closure::<dyn Fn(u8, String, u32)>::new(on_route));
+    set_callback(
+        &r,
+        "documentLoad",
+        Closure::<dyn Fn()>::new(on_document_load),
+    );
+    set_callback(
+        &r,
+        "route",
+        Closure::<dyn Fn(u8, String, u32)>::new(on_route),
+    );
     set_callback(&r, "activity", Closure::<dyn Fn()>::new(on_activity));
-    set_callback(&r, "frustration", Closure::<dyn Fn(u32, u8, bool)>::new(on_frustration));
+    set_callback(
+        &r,
+        "frustration",
+        Closure::<dyn Fn(u32, u8, bool)>::new(on_frustration),
+    );
     shim_install(&r, &opts);
     Ok(())
 }
@@ -909,9 +1141,14 @@ pub fn current_parent() -> Option<Parent> {
 /// Adds an event to the current context's span if the instrumentations own it and it is
 /// still open (e.g. an `exception` thrown by a click handler lands on the click's span).
 /// Returns whether it found such a span.
-pub fn add_event_to_current(name: &'static str, attributes: Vec<opentelemetry::KeyValue>, time_ns: u64) -> bool {
+pub fn add_event_to_current(
+    name: &'static str,
+    attributes: Vec<opentelemetry::KeyValue>,
+    time_ns: u64,
+) -> bool {
     match current_parent() {
-        Some(p) => with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns)).unwrap_or(false),
+        Some(p) => with_state(|s| s.backend.add_event(&p.span_id, name, attributes, time_ns))
+            .unwrap_or(false),
         None => false,
     }
 }

@@ -129,7 +129,9 @@ pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError>
     match p.composite_query.as_ref().map(|cq| cq.query_type.as_str()) {
         Some("promql") => return super::promql_api::run_v3(c, p),
         Some("clickhouse_sql") => {
-            return Err(ApiError::bad_data(super::promql_api::CLICKHOUSE_SQL_MESSAGE))
+            return Err(ApiError::bad_data(
+                super::promql_api::CLICKHOUSE_SQL_MESSAGE,
+            ))
         }
         _ => {}
     }
