@@ -6,5 +6,3 @@ export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export GECKODRIVER=${GECKODRIVER:-$HOME/.cargo/bin/geckodriver}
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-# getrandom 0.3 on wasm32-unknown-unknown needs its JS backend chosen at build time.
-export RUSTFLAGS_WASM='--cfg getrandom_backend="wasm_js"'

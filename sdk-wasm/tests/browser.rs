@@ -39,6 +39,9 @@ extern "C" {
     fn stash_text() -> Option<String>;
 }
 
+// Compiles without the variable, so `cargo check` and clippy work; running without it fails
+// with the instructions below.
+#[allow(clippy::option_env_unwrap)]
 fn receiver() -> &'static str {
     option_env!("SDK_TEST_RECEIVER").expect("build with SDK_TEST_RECEIVER=http://127.0.0.1:<port> (see scripts/test.d/20-sdk-browser.sh)")
 }

@@ -84,7 +84,7 @@ fn batch(n: usize, of: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (
                     kv("http.route", "/api/items/:id"),
                 ],
                 status: Some(Status {
-                    code: if rng.next() % 50 == 0 { 2 } else { 0 },
+                    code: if rng.next().is_multiple_of(50) { 2 } else { 0 },
                     message: String::new(),
                 }),
                 ..Default::default()

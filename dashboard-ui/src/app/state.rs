@@ -11,12 +11,15 @@ pub fn use_url_query() -> Memo<Query> {
     Memo::new(move |_| parse_query(&loc.search.get()))
 }
 
+/// One edit of the URL query, for `use_set_query`.
+pub type QueryEdit = Box<dyn FnOnce(&mut Query)>;
+
 /// Returns a function that rewrites the URL query in place (no new history
 /// entry), keeping the path.
-pub fn use_set_query() -> impl Fn(Box<dyn FnOnce(&mut Query)>) + Clone {
+pub fn use_set_query() -> impl Fn(QueryEdit) + Clone {
     let loc = use_location();
     let navigate = use_navigate();
-    move |f: Box<dyn FnOnce(&mut Query)>| {
+    move |f: QueryEdit| {
         let mut q = parse_query(&loc.search.get_untracked());
         f(&mut q);
         let path = loc.pathname.get_untracked();

@@ -275,9 +275,9 @@ impl TraceTree {
                 }
             }
             children = vec![Vec::new(); n];
-            for i in 0..n {
-                if let Some(p) = parent[i] {
-                    children[p as usize].push(i as u32);
+            for (i, p) in parent.iter().enumerate() {
+                if let Some(p) = p {
+                    children[*p as usize].push(i as u32);
                 }
             }
         }

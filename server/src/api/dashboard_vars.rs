@@ -321,23 +321,22 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
         }
     }
     let mut out = BTreeSet::new();
-    if metrics.is_empty() {
-        if named
+    if metrics.is_empty()
+        && named
             .first()
             .is_some_and(|n| span_source::is_span_metric(n))
-        {
-            // Span metrics answered from spans: their service_name and operation labels.
-            for (service, op) in span_source::services_and_operations(c)? {
-                let labels = [("service_name", service), ("operation", op)];
-                let get = |k: &str| labels.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
-                if label_conditions_hold(&q.conds, &get) {
-                    if let Some(v) = get(&q.key).filter(|v| !v.is_empty()) {
-                        out.insert(v);
-                    }
+    {
+        // Span metrics answered from spans: their service_name and operation labels.
+        for (service, op) in span_source::services_and_operations(c)? {
+            let labels = [("service_name", service), ("operation", op)];
+            let get = |k: &str| labels.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+            if label_conditions_hold(&q.conds, &get) {
+                if let Some(v) = get(&q.key).filter(|v| !v.is_empty()) {
+                    out.insert(v);
                 }
             }
-            return Ok(out.into_iter().collect());
         }
+        return Ok(out.into_iter().collect());
     }
     let mut st = c
         .prepare_cached("SELECT DISTINCT labels FROM metric_points WHERE metric = ?1")

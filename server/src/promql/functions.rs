@@ -8,6 +8,9 @@ use promql_parser::parser::{Call, Expr};
 use super::eval::{drop_name, kahan_sum, mean, variance, Evaluator};
 use super::{bad, Error, Labels, Sample, Series, Value};
 
+/// A range function over one series' samples in (lo, hi] with the range in seconds.
+type RangeFn = fn(&[(i64, f64)], i64, i64, f64) -> Option<f64>;
+
 /// Go's math.Max / math.Min: NaN wins.
 fn go_max(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
@@ -172,7 +175,7 @@ pub(crate) fn call(ev: &Evaluator, c: &Call, t: i64) -> Result<Value, Error> {
             ))
         }
         _ => {
-            let f: fn(&[(i64, f64)], i64, i64, f64) -> Option<f64> = match name {
+            let f: RangeFn = match name {
                 "rate" => |s, lo, hi, r| extrapolated_rate(s, lo, hi, r, true, true),
                 "increase" => |s, lo, hi, r| extrapolated_rate(s, lo, hi, r, true, false),
                 "delta" => |s, lo, hi, r| extrapolated_rate(s, lo, hi, r, false, false),

@@ -46,8 +46,8 @@ impl RuleForm {
 
 #[component]
 pub fn AlertsPage() -> impl IntoView {
-    let rules = LocalResource::new(|| api::rules());
-    let triggered = LocalResource::new(|| api::triggered_alerts());
+    let rules = LocalResource::new(api::rules);
+    let triggered = LocalResource::new(api::triggered_alerts);
     let form = RwSignal::new(None::<RuleForm>);
     let error = RwSignal::new(None::<String>);
     let run = move |fut: std::pin::Pin<

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 #[component]
 pub fn DashboardsPage() -> impl IntoView {
     let q = use_url_query();
-    let list = LocalResource::new(|| api::dashboards());
+    let list = LocalResource::new(api::dashboards);
     let title = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
