@@ -24,6 +24,7 @@ struct Metrics {
     rule_evaluations: Family<Labels, Counter>,
     rule_duration: Histogram,
     db_bytes: Gauge,
+    queued_rows: Gauge,
 }
 
 fn metrics() -> &'static Metrics {
@@ -66,6 +67,12 @@ fn metrics() -> &'static Metrics {
             "Size of the database file plus its write-ahead log",
             db_bytes.clone(),
         );
+        let queued_rows = Gauge::default();
+        registry.register(
+            "writer_queued_rows",
+            "Rows waiting for the database writer (the queue refuses work beyond 200 000)",
+            queued_rows.clone(),
+        );
         Metrics {
             registry,
             http_requests,
@@ -73,6 +80,7 @@ fn metrics() -> &'static Metrics {
             otlp_items,
             rule_evaluations,
             rule_duration,
+            queued_rows,
             db_bytes,
         }
     })
@@ -126,6 +134,12 @@ pub fn rule_evaluation(ok: bool, seconds: f64) {
         )])
         .inc();
     m.rule_duration.observe(seconds);
+}
+
+pub fn set_writer_queued_rows(rows: usize) {
+    metrics()
+        .queued_rows
+        .set(i64::try_from(rows).unwrap_or(i64::MAX));
 }
 
 pub fn set_database_bytes(bytes: u64) {

@@ -803,6 +803,7 @@ async fn metrics_endpoint_reports_requests_and_ingest() {
         r#"otel_wasm_otlp_requests_total{signal="logs",outcome="unsupported_media_type"}"#,
         r#"otel_wasm_otlp_items_total{signal="spans",outcome="accepted"}"#,
         "otel_wasm_database_bytes ",
+        "otel_wasm_writer_queued_rows ",
         "otel_wasm_rule_evaluation_seconds",
     ] {
         assert!(text.contains(needle), "{needle} missing in\n{text}");

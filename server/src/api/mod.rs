@@ -301,6 +301,7 @@ async fn metrics_page(State(st): State<AppState>) -> Response {
     wal.push("-wal");
     let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     crate::metrics::set_database_bytes(size(&db) + size(std::path::Path::new(&wal)));
+    crate::metrics::set_writer_queued_rows(st.store.queued_rows());
     (
         [(
             header::CONTENT_TYPE,

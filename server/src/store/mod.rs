@@ -169,6 +169,11 @@ impl Store {
         &self.inner.path
     }
 
+    /// Rows sent to the writer and not yet committed.
+    pub fn queued_rows(&self) -> usize {
+        self.inner.shared.queued_rows.load(Ordering::Relaxed)
+    }
+
     /// Commits a batch; resolves once it is durable. Refuses at once (`Busy`) when the
     /// writer's queue is full rather than queueing without bound.
     pub async fn write(&self, batch: Batch) -> Result<(), WriteError> {
