@@ -299,6 +299,7 @@ impl RawConfig {
                 1000,
             )? as usize,
             max_batch_bytes: crate::trace::batch::MAX_BATCH_BYTES,
+            max_queue_bytes: crate::trace::batch::MAX_QUEUE_BYTES,
         };
         let ratio = match self.sampler_ratio {
             None => 1.0,

@@ -17,10 +17,16 @@ pub struct BatchConfig {
     pub max_concurrent_exports: usize,
     /// Estimated encoded bytes that make a batch full, whatever its span count.
     pub max_batch_bytes: usize,
+    /// Estimated encoded bytes the queue may hold: while exports are stuck (collector down),
+    /// long attribute values would otherwise keep `max_queue_size` large items in wasm memory,
+    /// which never shrinks.
+    pub max_queue_bytes: usize,
 }
 
 /// Just under one keepalive request (60 KiB), leaving room for the estimate's error.
 pub const MAX_BATCH_BYTES: usize = 56 * 1024;
+/// 4 MiB: the default queue's 2048 items at 2 KiB each.
+pub const MAX_QUEUE_BYTES: usize = 4 << 20;
 
 impl Default for BatchConfig {
     fn default() -> Self {
@@ -31,6 +37,7 @@ impl Default for BatchConfig {
             export_timeout_ms: 30000,
             max_concurrent_exports: 30,
             max_batch_bytes: MAX_BATCH_BYTES,
+            max_queue_bytes: MAX_QUEUE_BYTES,
         }
     }
 }
@@ -52,6 +59,7 @@ impl<T> BatchQueue<T> {
         cfg.max_export_batch_size = cfg.max_export_batch_size.clamp(1, cfg.max_queue_size);
         cfg.max_concurrent_exports = cfg.max_concurrent_exports.max(1);
         cfg.max_batch_bytes = cfg.max_batch_bytes.max(1);
+        cfg.max_queue_bytes = cfg.max_queue_bytes.max(cfg.max_batch_bytes);
         BatchQueue {
             cfg,
             queue: VecDeque::new(),
@@ -66,11 +74,13 @@ impl<T> BatchQueue<T> {
     }
 
     /// Queues an ended span of `size` estimated encoded bytes and returns the batches to
-    /// export now. The span is dropped (and counted) only when the queue is full and no
-    /// export slot is free to drain it.
+    /// export now. The span is dropped (and counted) only when the queue is full (by count or
+    /// by bytes) and no export slot is free to drain it.
     pub fn push(&mut self, span: T, size: usize) -> Vec<Vec<T>> {
         let mut out = self.take_full_batches();
-        if self.queue.len() >= self.cfg.max_queue_size {
+        if self.queue.len() >= self.cfg.max_queue_size
+            || (!self.queue.is_empty() && self.bytes + size > self.cfg.max_queue_bytes)
+        {
             self.dropped += 1;
             return out;
         }
@@ -232,6 +242,24 @@ pub(crate) mod tests {
         let out = q.push(span(99), 0);
         assert_eq!(out.iter().map(Vec::len).sum::<usize>(), 5);
         assert_eq!(q.len(), 6);
+    }
+
+    #[test]
+    fn the_queue_is_bounded_by_bytes_too() {
+        let mut q = BatchQueue::new(BatchConfig {
+            max_concurrent_exports: 1,
+            max_batch_bytes: 1000,
+            max_queue_bytes: 2500,
+            ..Default::default()
+        });
+        // 1000 B make a batch: it goes out and holds the only slot.
+        let mut exported = 0;
+        for i in 0..10 {
+            exported += q.push(span(i), 500).iter().map(Vec::len).sum::<usize>();
+        }
+        assert_eq!(exported, 2);
+        // 2500 B fit while the slot is busy; the other three are dropped and counted.
+        assert_eq!((q.len(), q.dropped()), (5, 3));
     }
 
     #[test]
