@@ -3,10 +3,12 @@
 //!
 //!   cargo run --release -p server --example bench [-- --spans 1000000 --concurrency 4]
 
+mod support;
+use support::{arg, kv, percentile};
+
 use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status};
 use prost::Message;
@@ -16,16 +18,6 @@ const BATCH: usize = 512;
 const SPANS_PER_TRACE: usize = 8;
 const SERVICES: usize = 10;
 const OPS: usize = 20;
-
-fn kv(k: &str, v: &str) -> KeyValue {
-    KeyValue {
-        key: k.into(),
-        value: Some(AnyValue {
-            value: Some(any_value::Value::StringValue(v.into())),
-        }),
-        ..Default::default()
-    }
-}
 
 /// Deterministic pseudo-random numbers so runs are comparable.
 struct Rng(u64);
@@ -143,10 +135,6 @@ async fn ingest(
     started.elapsed()
 }
 
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
-
 async fn time_requests<F, Fut>(n: usize, mut f: F) -> (f64, f64, f64)
 where
     F: FnMut(usize) -> Fut,
@@ -166,19 +154,10 @@ where
     )
 }
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
-    let total = arg("--spans", 1_000_000);
-    let concurrency = arg("--concurrency", 4);
+    let total: usize = arg("--spans", 1_000_000);
+    let concurrency: usize = arg("--concurrency", 4);
     let dir = std::env::temp_dir().join(format!("server-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let running = server::start(server::Config::ephemeral(dir.clone()))

@@ -4,10 +4,12 @@
 //!
 //!   cargo run --release -p server --example promql_bench [-- --hosts 5 --step 60]
 
+mod support;
+use support::{arg, kv};
+
 use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
-use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::metrics::v1::{
     metric, number_data_point, Gauge, Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics, Sum,
 };
@@ -82,16 +84,6 @@ const PANELS: &[&[&str]] = &[
         r#"irate(system_disk_operations{host_name="{{.hostname}}",device!~"loop.*",device!~"tmpfs|nsfs"}[5m])"#,
     ],
 ];
-
-fn kv(k: &str, v: &str) -> KeyValue {
-    KeyValue {
-        key: k.into(),
-        value: Some(AnyValue {
-            value: Some(any_value::Value::StringValue(v.into())),
-        }),
-        ..Default::default()
-    }
-}
 
 struct Family {
     name: &'static str,
@@ -273,19 +265,10 @@ fn request(
     (req.encode_to_vec(), points)
 }
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
-    let hosts = arg("--hosts", 5) as usize;
-    let step = arg("--step", 60) as i64;
+    let hosts: usize = arg("--hosts", 5);
+    let step: i64 = arg("--step", 60);
     let dir = std::env::temp_dir().join(format!("server-promql-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let running = server::start(server::Config::ephemeral(dir.clone()))
