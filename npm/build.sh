@@ -28,6 +28,12 @@ rm -rf dist
 # The SDK's shared web build: release wasm, wasm-bindgen --target web, wasm-opt -Oz.
 bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm"
 rm -f dist/wasm/sdk_wasm_bg.wasm.d.ts
+# wasm-bindgen names the snippets' directory by a hash; the loader (src/init.ts) imports the
+# instrumentations' shim by a fixed path, so that it and the glue share one module.
+mv dist/wasm/snippets/sdk-wasm-* dist/wasm/snippets/sdk-wasm
+# Only the import statements: the wasm's import table keeps the hashed names.
+sed -i '/^import /s#/snippets/sdk-wasm-[0-9a-f]*/#/snippets/sdk-wasm/#' dist/wasm/sdk_wasm.js
+cp src/shim.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/shim.d.ts
 # wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs lib esnext (TS2550
 # under es2022 with skipLibCheck false); the JS keeps it, the types leave it out.
 sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts

@@ -3,6 +3,10 @@
 // config object (whose field names differ). Numeric ranges, URLs and enums are validated
 // once, in the core; its errors are renamed back to our field names here.
 
+import { TelemetryConfigError } from './config-error.js';
+
+export { TelemetryConfigError };
+
 /** A URL pattern: a RegExp matches anywhere in the absolute URL; a string must equal it. */
 export type UrlPattern = RegExp | string;
 
@@ -197,16 +201,6 @@ export interface TelemetryConfig {
    *  after the next successful export, at the next page's init, and on a backoff timer.
    *  `false` turns it off. Default on (`true`: the default bounds). */
   offline?: boolean | OfflineConfig;
-}
-
-/** Thrown for a bad config; `field` is the offending config path. */
-export class TelemetryConfigError extends Error {
-  readonly field: string;
-  constructor(field: string, reason: string) {
-    super(`invalid config: ${field}: ${reason}`);
-    this.name = 'TelemetryConfigError';
-    this.field = field;
-  }
 }
 
 const TOP_LEVEL = new Set([

@@ -1,13 +1,13 @@
 // Bundler entry (Vite, webpack 5, Rollup): the wasm is referenced with
 // `new URL(..., import.meta.url)`, which these bundlers copy into the build and rewrite.
 // esbuild does not follow that reference: import 'otel-wasm/wasm' with its `file` loader and
-// pass the URL to setWasmUrl (README, "esbuild").
-import initWasm, * as core from './wasm/sdk_wasm.js';
-import { createInitTelemetry, wasmLoader } from './telemetry.js';
+// pass the URL to setWasmUrl (README, "esbuild"). The core is a dynamic import: a chunk of its
+// own, off the page's critical path.
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
-export { TelemetryConfigError } from './config.js';
+export { TelemetryConfigError } from './config-error.js';
 
 let wasmUrl: string | URL | undefined;
 
@@ -16,7 +16,8 @@ export function setWasmUrl(url: string | URL): void {
   wasmUrl = url;
 }
 
-/** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(
-  wasmLoader((url) => initWasm({ module_or_path: url }), core, () => wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url)),
+/** Starts telemetry once per page; a second call returns the same handle. The instrumentations'
+ *  hooks are in place when it returns; the promise resolves when the core runs. */
+export const initTelemetry = createInitTelemetry(() =>
+  import('./core.js').then((m) => m.boot(wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url))),
 );

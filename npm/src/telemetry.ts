@@ -1,11 +1,9 @@
-// initTelemetry and the handle it returns, over a loader for the wasm core (each package
-// entry loads the same wasm its own way). It never breaks the page: where the core cannot run
-// (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that fails to load)
-// it resolves to a no-op handle, and every later call into the core is contained.
+// The handle initTelemetry resolves to, over the started wasm core (loaded lazily: see init.ts).
+// Every call into the core is contained: a trap turns the handle into a no-op.
 import type * as OtelApi from '@opentelemetry/api';
 import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as Core from './wasm/sdk_wasm.js';
-import { renameCoreError, TelemetryConfigError, toCoreConfig, type AttributeValue, type TelemetryConfig } from './config.js';
+import { renameCoreError, TelemetryConfigError, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
 import { Guard, optText, warn } from './guard.js';
 import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
@@ -122,13 +120,9 @@ export interface LogRecordInput {
   scope?: string;
 }
 
-export type CoreLoader = () => Promise<typeof Core>;
-
-// One SDK per page, also when two copies of this package (e.g. `.` and `/web`) are loaded.
-const SINGLETON = Symbol.for('otel-wasm.telemetry');
-type Global = { [SINGLETON]?: Promise<Telemetry> };
-
-function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void): Telemetry {
+/** Starts the core (it takes over the loader's hooks and replays what they recorded) and builds
+ *  the handle over it. */
+export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void): Telemetry {
   let sdk: Core.Sdk;
   try {
     sdk = core.init(coreConfig);
@@ -216,63 +210,5 @@ function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<st
         console.warn(`otel-wasm: register(): ${e instanceof Error ? e.message : String(e)}`);
       }
     },
-  };
-}
-
-const SSR = 'no window (server-side rendering)';
-
-/** Why the core cannot run here, or '' if it can. */
-function unavailable(): string {
-  if (typeof window === 'undefined' && !('WorkerGlobalScope' in globalThis)) return SSR;
-  if (typeof WebAssembly !== 'object') return 'WebAssembly unavailable';
-  return '';
-}
-
-/** Loads the wasm core once; a failed load is forgotten, so a later call tries again. */
-export function wasmLoader(init: (url: string | URL) => Promise<unknown>, core: typeof Core, url: () => string | URL): CoreLoader {
-  let loaded: Promise<typeof Core> | undefined;
-  return () =>
-    (loaded ??= init(url()).then(
-      () => core,
-      (e) => {
-        loaded = undefined;
-        throw e;
-      },
-    ));
-}
-
-/** Builds `initTelemetry` for one way of loading the wasm. */
-export function createInitTelemetry(load: CoreLoader): (config: TelemetryConfig) => Promise<Telemetry> {
-  return function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
-    const g = globalThis as Global;
-    const running = g[SINGLETON];
-    if (running) return running;
-    const coreConfig = toCoreConfig(config); // throws synchronously, naming the field
-    const off = unavailable();
-    if (off) {
-      // Server-side rendering is expected: no console line for it.
-      if (off !== SSR) warn(off);
-      return Promise.resolve(noopTelemetry(off));
-    }
-    let started: Promise<Telemetry> | undefined;
-    const release = () => {
-      if (started && g[SINGLETON] === started) delete g[SINGLETON];
-    };
-    started = (async () => {
-      let core: typeof Core;
-      try {
-        core = await load();
-      } catch (e) {
-        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
-        const reason = `wasm load failed: ${e instanceof Error ? e.message : String(e)}`;
-        warn(reason);
-        release();
-        return noopTelemetry(reason);
-      }
-      return start(core, config, coreConfig, release);
-    })();
-    g[SINGLETON] = started;
-    started.catch(release); // a failed start (a bad endpoint) may be retried
-    return started;
   };
 }

@@ -1,11 +1,11 @@
 // No-bundler entry for `<script type="module">`: imports nothing by bare name and fetches
 // the .wasm next to this file (or from `setWasmUrl`, e.g. a CDN) with streaming compilation.
-import initWasm, * as core from './wasm/sdk_wasm.js';
-import { createInitTelemetry, wasmLoader } from './telemetry.js';
+// The core is a dynamic import, off the page's critical path.
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
-export { TelemetryConfigError } from './config.js';
+export { TelemetryConfigError } from './config-error.js';
 
 let wasmUrl: string | URL = new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url);
 
@@ -14,5 +14,6 @@ export function setWasmUrl(url: string | URL): void {
   wasmUrl = url;
 }
 
-/** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(wasmLoader((url) => initWasm({ module_or_path: url }), core, () => wasmUrl));
+/** Starts telemetry once per page; a second call returns the same handle. The instrumentations'
+ *  hooks are in place when it returns; the promise resolves when the core runs. */
+export const initTelemetry = createInitTelemetry(() => import('./core.js').then((m) => m.boot(wasmUrl)));

@@ -117,6 +117,9 @@ pub struct SpanOptions {
     pub start_ns: Option<u64>,
     /// Counts as activity for the session (false for background instrumentation spans).
     pub activity: bool,
+    /// Ids and sampling decided before the SDK started (the npm loader's early spans, whose
+    /// `traceparent` already went out); `None`: issued and sampled here.
+    pub ids: Option<(TraceId, SpanId, bool)>,
 }
 
 impl SpanOptions {
@@ -129,6 +132,7 @@ impl SpanOptions {
             links: Vec::new(),
             start_ns: None,
             activity: true,
+            ids: None,
         }
     }
 }
@@ -144,11 +148,14 @@ impl SdkTracer {
     pub fn start_span(&self, opts: SpanOptions) -> SdkSpan {
         let p = &self.provider;
         let parent = opts.parent.filter(|c| c.is_valid());
-        let trace_id = match &parent {
-            Some(c) => c.trace_id(),
-            None => new_trace_id(&*p.random),
+        let trace_id = match (&parent, opts.ids) {
+            (Some(c), _) => c.trace_id(),
+            (None, Some((t, _, _))) => t,
+            (None, None) => new_trace_id(&*p.random),
         };
-        let span_id = new_span_id(&*p.random);
+        let span_id = opts
+            .ids
+            .map_or_else(|| new_span_id(&*p.random), |(_, s, _)| s);
         let trace_state = parent
             .as_ref()
             .map(|c| c.trace_state().clone())
@@ -159,8 +166,12 @@ impl SdkTracer {
             .map(|h| h.on_start(opts.activity))
             .unwrap_or_default();
         let sampled = !p.shut_down.load(Ordering::Relaxed)
-            && p.sampler
-                .should_sample(parent.as_ref(), trace_id, start.sampling_key);
+            && match opts.ids {
+                Some((_, _, sampled)) => sampled,
+                None => p
+                    .sampler
+                    .should_sample(parent.as_ref(), trace_id, start.sampling_key),
+            };
         let flags = if sampled {
             TraceFlags::SAMPLED
         } else {
@@ -232,6 +243,7 @@ impl opentelemetry::trace::Tracer for SdkTracer {
             links: builder.links.unwrap_or_default(),
             start_ns: builder.start_time.map(system_time_to_ns),
             activity: true,
+            ids: None,
         });
         for e in builder.events.unwrap_or_default() {
             span.add_event_at(e.name, system_time_to_ns(e.timestamp), e.attributes);

@@ -95,7 +95,7 @@ pub enum Sent {
 
 impl Exporter {
     pub fn new(cfg: &crate::config::Config, resource: Resource) -> Result<Rc<Self>, JsValue> {
-        let fetch: js_sys::Function = js::global_get("fetch")
+        let fetch: js_sys::Function = crate::instrument::web::original_fetch()
             .dyn_into()
             .map_err(|_| JsValue::from_str("fetch is not available"))?;
         let ex = Rc::new(Exporter {
@@ -375,7 +375,7 @@ impl Exporter {
                 Verdict::Retryable
                     if !retries || (outcome == Outcome::NetworkError && self.offline.is_some()) =>
                 {
-                    return Sent::Unreachable
+                    return Sent::Unreachable;
                 }
                 Verdict::Retryable => {
                     retry += 1;

@@ -16,7 +16,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub trait Backend {
-    /// Issues the ids (and sampling decision) of a new span.
+    /// Issues the ids (and sampling decision) of a new span; `given` ones were issued before
+    /// the core started (the npm loader's early spans) and are kept.
+    #[allow(clippy::too_many_arguments)]
     fn start(
         &self,
         scope: &'static str,
@@ -25,6 +27,7 @@ pub trait Backend {
         parent: Option<Parent>,
         remote_parent: bool,
         start_ns: u64,
+        given: Option<Parent>,
     ) -> Parent;
     /// The span is complete.
     fn finish(&self, span: SpanRecord);
@@ -114,8 +117,16 @@ impl Backend for CoreBackend {
         parent: Option<Parent>,
         remote_parent: bool,
         start_ns: u64,
+        given: Option<Parent>,
     ) -> Parent {
         let mut opts = SpanOptions::new(name.to_string());
+        opts.ids = given.map(|g| {
+            (
+                opentelemetry::trace::TraceId::from_bytes(g.trace_id),
+                opentelemetry::trace::SpanId::from_bytes(g.span_id),
+                g.sampled,
+            )
+        });
         opts.kind = span_kind(kind);
         opts.parent = parent.map(|p| p.span_context(remote_parent));
         opts.start_ns = Some(start_ns);
@@ -239,7 +250,14 @@ impl Backend for MemoryBackend {
         parent: Option<Parent>,
         _remote: bool,
         _start_ns: u64,
+        given: Option<Parent>,
     ) -> Parent {
+        if let Some(g) = given {
+            return Parent {
+                trace_id: parent.map_or(g.trace_id, |p| p.trace_id),
+                ..g
+            };
+        }
         let r: &dyn RandomSource = &*self.random;
         let (trace_id, span_id) = (new_trace_id(r).to_bytes(), new_span_id(r).to_bytes());
         match parent {

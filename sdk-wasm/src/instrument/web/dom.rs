@@ -7,7 +7,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Performance, PerformanceNavigationTiming, PerformanceResourceTiming};
 
 pub struct Clock {
-    performance: Performance,
     origin_whole_ms: u64,
     origin_fract_ms: f64,
 }
@@ -17,15 +16,15 @@ impl Clock {
         let performance = web_sys::window()?.performance()?;
         let origin = performance.time_origin();
         Some(Clock {
-            performance,
             origin_whole_ms: origin.trunc() as u64,
             origin_fract_ms: origin.fract(),
         })
     }
 
     /// Milliseconds since `timeOrigin` (the unit of performance entries).
+    /// (The shim's clock: during the replay of calls recorded before the core, their own time.)
     pub fn now_ms(&self) -> f64 {
-        self.performance.now()
+        super::shim_now()
     }
 
     /// Unix nanoseconds of a `timeOrigin`-relative time, without losing

@@ -42,6 +42,16 @@ extern "C" {
     fn shim_current_context() -> u32;
     #[wasm_bindgen(js_name = swapContext)]
     fn shim_swap_context(ctx: u32) -> u32;
+    #[wasm_bindgen(js_name = now)]
+    fn shim_now() -> f64;
+    #[wasm_bindgen(js_name = originalFetch)]
+    fn shim_original_fetch() -> JsValue;
+}
+
+/// `fetch` as the page had it before any instrumentation of ours (the npm loader may have
+/// patched it before the core started): the exporter's.
+pub fn original_fetch() -> JsValue {
+    shim_original_fetch()
 }
 
 /// How long a finished request span waits for its resource-timing entry
@@ -193,6 +203,7 @@ impl State {
             Some(p),
             false,
             start,
+            None,
         );
         let mut pre = SpanRecord::new("CORS Preflight", Kind::Internal, me, Some(&p), start);
         pre.end_ns = self.clock.to_unix_ns(e.response_end);
@@ -348,8 +359,45 @@ fn hook_span(handle: u32) -> JsValue {
 
 // ---- callbacks from the shim ------------------------------------------------
 
-fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init: JsValue) -> u32 {
+/// An early span's ids as the loader wrote them: 32 hex trace id, 16 hex span id, then `1`
+/// if sampled (what its `traceparent` said).
+fn given_ids(s: &str) -> Option<Parent> {
+    let b = s.as_bytes();
+    if b.len() != 49 {
+        return None;
+    }
+    let mut trace_id = [0u8; 16];
+    let mut span_id = [0u8; 8];
+    let hex = |i: usize| -> Option<u8> {
+        let d = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+        Some(d(b[i])? << 4 | d(b[i + 1])?)
+    };
+    for (i, t) in trace_id.iter_mut().enumerate() {
+        *t = hex(2 * i)?;
+    }
+    for (i, x) in span_id.iter_mut().enumerate() {
+        *x = hex(32 + 2 * i)?;
+    }
+    Some(Parent {
+        trace_id,
+        span_id,
+        sampled: b[48] == b'1',
+    })
+}
+
+/// `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
+/// otherwise.
+fn on_start(
+    api: u8,
+    method: String,
+    url: String,
+    ctx: u32,
+    input: JsValue,
+    init: JsValue,
+    ids: Option<String>,
+) -> u32 {
     let api = if api == 0 { Api::Fetch } else { Api::Xhr };
+    let given = ids.as_deref().and_then(given_ids);
     let started = with_state(|s| {
         let cfg = match api {
             Api::Fetch => s.cfg.fetch.as_ref(),
@@ -369,9 +417,15 @@ fn on_start(api: u8, method: String, url: String, ctx: u32, input: JsValue, init
         } else {
             SCOPE_XHR
         };
-        let me = s
-            .backend
-            .start(scope, &m.normalised, Kind::Client, parent, false, start_ns);
+        let me = s.backend.start(
+            scope,
+            &m.normalised,
+            Kind::Client,
+            parent,
+            false,
+            start_ns,
+            given,
+        );
         let mut span = SpanRecord::new(&m.normalised, Kind::Client, me, parent.as_ref(), start_ns);
         span.set("http.request.method", m.normalised);
         if let Some(o) = m.original {
@@ -576,6 +630,7 @@ fn late_resources(list: &Array, loaded_at: f64) {
                 None,
                 false,
                 start,
+                None,
             );
             let mut span = SpanRecord::new(p.name, Kind::Internal, me, None, start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
@@ -657,7 +712,9 @@ fn on_interaction(
     tag: String,
     ancestry: String,
     href: String,
+    ids: Option<String>,
 ) -> u32 {
+    let given = ids.as_deref().and_then(given_ids);
     let created = with_state(|s| {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
@@ -670,6 +727,7 @@ fn on_interaction(
             None,
             false,
             start,
+            given,
         );
         let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
         span.set("event_type", event_type.as_str());
@@ -800,6 +858,7 @@ fn on_route(kind: u8, href: String, ctx: u32) {
             parent,
             false,
             now,
+            None,
         );
         let mut span = SpanRecord::new("routeChange", Kind::Internal, me, parent.as_ref(), now);
         span.set("browser.navigation.type", ty);
@@ -936,6 +995,7 @@ fn on_document_load() {
                 parent,
                 is_root,
                 start,
+                None,
             );
             let mut span = SpanRecord::new(p.name, Kind::Internal, me, parent.as_ref(), start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
@@ -1048,7 +1108,9 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(
         &r,
         "start",
-        Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue) -> u32>::new(on_start),
+        Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue, Option<String>) -> u32>::new(
+            on_start,
+        ),
     );
     set_callback(
         &r,
@@ -1067,7 +1129,9 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     set_callback(
         &r,
         "interaction",
-        Closure::<dyn Fn(String, JsValue, String, String, String) -> u32>::new(on_interaction),
+        Closure::<dyn Fn(String, JsValue, String, String, String, Option<String>) -> u32>::new(
+            on_interaction,
+        ),
     );
     set_callback(&r, "boundary", Closure::<dyn Fn()>::new(on_boundary));
     set_callback(
@@ -1105,7 +1169,10 @@ pub fn validate(config: &JsValue) -> Result<(), String> {
 /// Restores everything patched, hands held spans on, and drops the state.
 pub fn uninstall() {
     flush(true);
-    shim_uninstall();
+    // Only what we installed: hooks the npm loader installed before the core wait for `install`.
+    if STATE.with(|s| s.try_borrow().map_or(true, |s| s.is_some())) {
+        shim_uninstall();
+    }
     STATE.with(|s| s.borrow_mut().take());
     CALLBACKS.with(|c| c.borrow_mut().clear());
 }

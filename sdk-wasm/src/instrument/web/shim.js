@@ -10,6 +10,12 @@
 //   dispatched or captured async work runs, and cleared at the next macrotask
 //   boundary (a MessageChannel message), so the microtasks of native `await`s
 //   that follow still see it.
+// - Installed before the core (`preinstall`, the npm package's loader), `R` is a
+//   recorder: it keeps each call with its `performance.now()` in a bounded log,
+//   issues handles from PRE up and the ids of the spans they will be, and
+//   answers trace headers by the same CORS rule as the core. `install` then
+//   replays the log into Rust with the clock held at each call's time (`now`),
+//   and translates the early handles for the rest of the page.
 
 const FETCH = 0, XHR = 1;
 const OK = 0, NETWORK_ERROR = 1, ABORTED = 2, TIMEOUT = 3;
@@ -30,9 +36,9 @@ const NO_SPAN = { h: 0 };
 const timers = new Map();
 const frames = new Map();
 
-function call(f, a, b, c, d, e, g) {
+function call(f, a, b, c, d, e, g, i) {
   try {
-    return f(a, b, c, d, e, g);
+    return f(a, b, c, d, e, g, i);
   } catch (_) {
     errors++;
     return 0;
@@ -98,11 +104,12 @@ function makeFetch(original) {
     let h = 0;
     const ctx = cur;
     if (R) {
-      alive();
       try {
         const isRequest = input instanceof Request;
         const method = (init && init.method) || (isRequest ? input.method : 'GET');
         h = R.start(FETCH, String(method), absolute(isRequest ? input.url : String(input)), ctx, input, init);
+        // Requests we do not trace (the exporter's, ignored URLs) are no sign of life.
+        if (h) alive();
         const add = h && R.header(h);
         if (add) {
           const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
@@ -201,11 +208,11 @@ function makeOpen(original) {
     const r = original.apply(this, arguments);
     let st = NO_SPAN;
     if (R) {
-      alive();
       try {
         const ctx = cur;
         const h = R.start(XHR, String(method), absolute(String(url)), ctx, this, undefined);
         if (h) {
+          alive();
           st = { h, ctx, sync: arguments.length > 2 && !arguments[2], sent: false, done: false, hasTp: false };
           for (const t of XHR_EVENTS) this.addEventListener(t, onXhrEvent);
         }
@@ -464,10 +471,29 @@ export function armTimingWait(ms) {
  *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad, route, activity).
  */
 export function install(callbacks, opts) {
+  if (early) return attach(callbacks);
   if (R) uninstall();
   R = callbacks;
+  hooks(opts);
+}
+
+/**
+ * The loader's call, before the core exists: the same hooks, recording into a bounded log.
+ * opts: install's, plus { cors: patterns for trace headers, ignore: ignoreUrls,
+ *   sampled: the flag early spans get, max: spans kept (events: twice that) }.
+ * A no-op when something is installed already.
+ */
+export function preinstall(opts) {
+  if (R) return;
+  early = recorder(opts);
+  R = early.r;
+  hooks(opts);
+}
+
+function hooks(opts) {
   channel = new MessageChannel();
   channel.port1.onmessage = onBoundary;
+  orig.fetch = window.fetch;
   orig.then = Promise.prototype.then;
   orig.setTimeout = window.setTimeout;
   orig.setRequestHeader = XMLHttpRequest.prototype.setRequestHeader;
@@ -509,7 +535,7 @@ export function install(callbacks, opts) {
   if (typeof PerformanceObserver === 'function') {
     try {
       const observer = new PerformanceObserver((list) => R && call(R.entries, list.getEntries()));
-      observer.observe({ type: 'resource' });
+      observer.observe({ type: 'resource', buffered: true });
       undo.push(() => observer.disconnect());
     } catch (_) {
       errors++;
@@ -528,7 +554,14 @@ export function armExpiry(ms) {
   if (!expiryTimer && orig.setTimeout) expiryTimer = orig.setTimeout.call(window, onExpire, ms);
 }
 
+/** The core did not take over the loader's hooks (it failed, or runs without them): remove them. */
+export function abandon() {
+  if (early) uninstall();
+}
+
 export function uninstall() {
+  early = null;
+  preMap = new Map();
   for (const u of undo.reverse()) {
     try {
       u();
@@ -567,6 +600,123 @@ export function swapContext(ctx) {
   return prev;
 }
 
+/** `fetch` before we patched it (the exporter's: its requests are never traced). */
+export function originalFetch() {
+  return orig.fetch || window.fetch;
+}
+
 export function currentContext() {
-  return cur;
+  return real(cur);
+}
+
+// ---- before the core ---------------------------------------------------------
+
+// Handles issued before the core are PRE and up; Rust's own count from 1.
+const PRE = 0x80000000;
+// The callbacks recorded as they come, with the argument that is a handle or context (-1: none).
+const HANDLE_ARG = { event: 0, end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
+let early = null; // { r: the recorder, log }
+let preMap = new Map(); // early handle → the core's (0: not a span after all)
+let at = -1; // the time `now` reports while a recorded call is replayed
+
+function real(h) {
+  return h >= PRE ? preMap.get(h) || 0 : h;
+}
+
+/** The instrumentations' clock (`performance.now()` ms): a recorded call's own time during replay. */
+export function now() {
+  return at >= 0 ? at : performance.now();
+}
+
+function randomHex(bytes) {
+  let s = '';
+  for (const b of crypto.getRandomValues(new Uint8Array(bytes))) s += (b < 16 ? '0' : '') + b.toString(16);
+  return s;
+}
+
+function matches(patterns, href) {
+  for (const p of patterns || []) {
+    if (typeof p === 'string' ? p === href : ((p.lastIndex = 0), p.test(href))) return true;
+  }
+  return false;
+}
+
+/** The core's CORS rule: same origin, or a propagateTraceHeaderCorsUrls pattern. */
+function allowed(href, patterns) {
+  const o = new URL(href).origin;
+  return (o !== 'null' && o === location.origin) || matches(patterns, href);
+}
+
+function recorder(o) {
+  const log = [];
+  const ids = new Map(); // early handle → [trace id, span id, url]
+  const flag = o.sampled ? '1' : '0';
+  let next = PRE;
+  const put = (name, args, h) => {
+    if (log.length < 2 * o.max) log.push([name, performance.now(), args, h]);
+  };
+  const span = (parent) => {
+    if (log.length >= o.max) return 0;
+    const h = next++;
+    ids.set(h, [parent ? parent[0] : randomHex(16), randomHex(8)]);
+    return h;
+  };
+  const r = {
+    start(api, method, url, ctx, input, init) {
+      if (matches(o.ignore, url)) return 0;
+      const h = span(ids.get(ctx));
+      if (h) {
+        const id = ids.get(h);
+        id[2] = url;
+        put('start', [api, method, url, ctx, input, init, id[0] + id[1] + flag], h);
+      }
+      return h;
+    },
+    header(h) {
+      const id = ids.get(h);
+      return id && allowed(id[2], o.cors) ? ['traceparent', '00-' + id[0] + '-' + id[1] + '-0' + flag] : null;
+    },
+    interaction(type, target, tag, ancestry, href) {
+      const h = span(null);
+      if (h) put('interaction', [type, target, tag, ancestry, href, ids.get(h)[0] + ids.get(h)[1] + flag], h);
+      return h;
+    },
+    workStart(ctx) {
+      put('workStart', [ctx]);
+      return true;
+    },
+    expire: () => 0,
+    sweep: () => false,
+  };
+  for (const name in HANDLE_ARG) r[name] = (...args) => put(name, args);
+  return { r, log };
+}
+
+/** The core arrived: replay what was recorded, at its times, then hand the hooks to it. */
+function attach(cb) {
+  const log = early.log;
+  early = null;
+  R = log.length ? translating(cb) : cb;
+  for (const [name, t, args, h] of log) {
+    // start: its context; interaction: none; workStart: its context.
+    const i = name === 'start' ? 3 : name === 'interaction' ? -1 : HANDLE_ARG[name] || 0;
+    if (i >= 0) args[i] = real(args[i]);
+    at = t;
+    const got = call(cb[name], ...args);
+    if (h) preMap.set(h, got || 0);
+  }
+  at = -1;
+}
+
+/** Callbacks that take early handles too (held by requests and async work still running). */
+function translating(cb) {
+  const out = Object.assign({}, cb);
+  for (const [name, i] of Object.entries(Object.assign({ start: 3, header: 0, workStart: 0 }, HANDLE_ARG))) {
+    if (i >= 0)
+      out[name] = (...args) => {
+        args[i] = real(args[i]);
+        return cb[name](...args);
+      };
+  }
+  return out;
 }

@@ -1,0 +1,109 @@
+// initTelemetry: the part of the package on the page's critical path. It installs the
+// instrumentations' hooks at once (until the core starts they record into a bounded buffer, at
+// each call's time, and give requests their trace headers by the core's CORS rule), then checks
+// the config and loads the wasm core without blocking, in chunks of their own (streaming
+// compilation). The core replays the buffer when it starts. It never breaks the page: where the
+// core cannot run (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that
+// fails to load) the hooks are removed and it resolves to a no-op handle.
+import type { TelemetryConfig } from './config.js';
+import { warn } from './guard.js';
+import type { Telemetry } from './telemetry.js';
+import { abandon, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
+
+/** Starts the core from the checked config; `release` forgets the page's SDK (it failed or
+ *  shut down). */
+export type StartCore = (config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void) => Telemetry;
+/** Loads the core's chunk and the wasm (once; a failed load is tried again by a later call). */
+export type Boot = () => Promise<StartCore>;
+
+// One SDK per page, also when two copies of this package (e.g. `.` and `/web`) are loaded.
+const SINGLETON = Symbol.for('otel-wasm.telemetry');
+type Global = { [SINGLETON]?: Promise<Telemetry> };
+
+/** Spans the hooks keep before the core starts (their events: twice that); later ones are not
+ *  traced until it does. */
+const EARLY_SPANS = 1024;
+
+const SSR = 'no window (server-side rendering)';
+
+/** Why the core cannot run here, or '' if it can. */
+function unavailable(): string {
+  if (typeof window === 'undefined' && !('WorkerGlobalScope' in globalThis)) return SSR;
+  if (typeof WebAssembly !== 'object') return 'WebAssembly unavailable';
+  return '';
+}
+
+const noop = (reason: string) => import('./noop.js').then((m) => m.noopTelemetry(reason));
+
+const list = (v: unknown) => (Array.isArray(v) ? v : v ? [v] : []);
+
+/** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
+ *  false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
+function installHooks(c: TelemetryConfig): void {
+  const i: Record<string, any> = Object(c.instrumentations);
+  if (typeof window === 'undefined') return;
+  const on = (v: any) => v !== false && !(v && v.enabled === false);
+  const ui = i.userInteraction;
+  const sampler: unknown = c.sampler;
+  preinstall({
+    fetch: on(i.fetch),
+    xhr: on(i.xhr),
+    documentLoad: on(i.documentLoad),
+    navigation: on(i.navigation),
+    eventNames: on(ui) ? list((ui && ui.eventNames) || 'click').filter((n) => typeof n === 'string') : [],
+    cors: list(c.propagateTraceHeaderCorsUrls),
+    ignore: list(c.ignoreUrls),
+    // Ratio samplers decide in the core: early spans are sampled.
+    sampled: !/always_off$/.test(String(sampler)),
+    max: EARLY_SPANS,
+  });
+}
+
+/** Builds `initTelemetry` for one way of loading the core. */
+export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Promise<Telemetry> {
+  return function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+    const g = globalThis as Global;
+    const running = g[SINGLETON];
+    if (running) return running;
+    const off = unavailable();
+    if (!off) installHooks(config);
+    let started: Promise<Telemetry> | undefined;
+    const release = () => {
+      if (started && g[SINGLETON] === started) delete g[SINGLETON];
+    };
+    started = (async () => {
+      let coreConfig: Record<string, unknown>;
+      try {
+        coreConfig = (await import('./config.js')).toCoreConfig(config); // names the bad field
+      } catch (e) {
+        abandon();
+        release();
+        throw e;
+      }
+      if (off) {
+        // Server-side rendering is expected: no console line for it.
+        if (off !== SSR) warn(off);
+        return noop(off);
+      }
+      let startCore: StartCore;
+      try {
+        startCore = await boot();
+      } catch (e) {
+        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
+        abandon();
+        const reason = `wasm load failed: ${e instanceof Error ? e.message : String(e)}`;
+        warn(reason);
+        release();
+        return noop(reason);
+      }
+      try {
+        return startCore(config, coreConfig, release);
+      } finally {
+        abandon(); // hooks the core did not take over
+      }
+    })();
+    g[SINGLETON] = started;
+    started.catch(release); // a failed start (a bad endpoint) may be retried
+    return started;
+  };
+}
