@@ -428,6 +428,10 @@ async function main() {
   for (const sdk of measured) {
     const files = rounds[0].results[sdk].main.init.files.map((p) => path.join(BENCH, 'build', p));
     sizes[sdk] = transferSizes(files);
+    // What the page downloads and evaluates before its own code runs (lazy chunks and the .wasm
+    // come after).
+    const critical = new Set(manifest.sdks[sdk]?.critical ?? []);
+    sizes[sdk].loader = transferSizes(files.filter((f) => critical.has(path.basename(f)))).gzip;
   }
 
   const figures = {};

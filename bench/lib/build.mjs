@@ -25,10 +25,9 @@ const preferWebEntry = {
   },
 };
 
-// Minified bytes per npm package in what the page loads at start (the entry chunk and
-// the chunks it imports statically; lazy chunks are left out), largest first.
-function contributors(metafile, entry) {
-  const byPkg = {};
+// The output files the page loads before its own code runs: the entry chunk and the chunks it
+// imports statically (lazy chunks are left out).
+function criticalPath(metafile, entry) {
   const loaded = new Set();
   const visit = (file) => {
     if (loaded.has(file) || !metafile.outputs[file]) return;
@@ -37,7 +36,13 @@ function contributors(metafile, entry) {
   };
   // esbuild marks dynamically imported chunks as entry points too: start from ours only.
   for (const [file, out] of Object.entries(metafile.outputs)) if (out.entryPoint && path.resolve(out.entryPoint) === entry) visit(file);
-  for (const file of loaded) {
+  return loaded;
+}
+
+// Minified bytes per npm package on the critical path, largest first.
+function contributors(metafile, entry) {
+  const byPkg = {};
+  for (const file of criticalPath(metafile, entry)) {
     for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs)) {
       const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
       const pkg = m ? m[1] : 'bench src';
@@ -103,7 +108,8 @@ async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {
     nodePaths: [...nodePaths, path.join(BENCH, 'node_modules')],
     plugins,
   });
-  return { outdir, metafile: result.metafile, contributors: contributors(result.metafile, entry) };
+  const critical = [...criticalPath(result.metafile, entry)].map((f) => path.basename(f)).sort();
+  return { outdir, metafile: result.metafile, contributors: contributors(result.metafile, entry), critical };
 }
 
 export async function build({ buildOurs = true, log = console.log } = {}) {
@@ -111,7 +117,7 @@ export async function build({ buildOurs = true, log = console.log } = {}) {
   const manifest = { esbuild: esbuild.version, sdks: {} };
 
   const otel = await bundle('otel-js');
-  manifest.sdks['otel-js'] = { status: 'built', contributors: otel.contributors };
+  manifest.sdks['otel-js'] = { status: 'built', contributors: otel.contributors, critical: otel.critical };
 
   const ours = await findOurs({ buildDir: BUILD, build: buildOurs, log });
   if (!ours.packageDir) {
@@ -120,7 +126,7 @@ export async function build({ buildOurs = true, log = console.log } = {}) {
     try {
       const b = await bundle('ours', { nodePaths: [path.dirname(ours.packageDir)], plugins: [preferWebEntry] });
       const wasm = copyWasm(b.metafile, ours.packageDir, b.outdir);
-      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors };
+      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors, critical: b.critical };
     } catch (err) {
       manifest.sdks.ours = { status: 'not built', reason: `bundling otel-wasm failed: ${err.message.split('\n')[0]}` };
     }

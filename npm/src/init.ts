@@ -6,7 +6,6 @@
 // core cannot run (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that
 // fails to load) the hooks are removed and it resolves to a no-op handle.
 import type { TelemetryConfig } from './config.js';
-import { warn } from './guard.js';
 import type { Telemetry } from './telemetry.js';
 import { abandon, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
@@ -33,9 +32,12 @@ function unavailable(): string {
   return '';
 }
 
-const noop = (reason: string) => import('./noop.js').then((m) => m.noopTelemetry(reason));
-
-const list = (v: unknown) => (Array.isArray(v) ? v : v ? [v] : []);
+/** The no-op handle, with guard.ts's one console line unless `quiet`. */
+const noop = (reason: string, quiet?: boolean) =>
+  Promise.all([import('./noop.js'), import('./guard.js')]).then(([n, g]) => {
+    if (!quiet) g.warn(reason);
+    return n.noopTelemetry(reason);
+  });
 
 /** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
  *  false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
@@ -50,9 +52,9 @@ function installHooks(c: TelemetryConfig): void {
     xhr: on(i.xhr),
     documentLoad: on(i.documentLoad),
     navigation: on(i.navigation),
-    eventNames: on(ui) ? list((ui && ui.eventNames) || 'click').filter((n) => typeof n === 'string') : [],
-    cors: list(c.propagateTraceHeaderCorsUrls),
-    ignore: list(c.ignoreUrls),
+    eventNames: on(ui) ? [].concat((ui && ui.eventNames) || 'click') : [],
+    cors: c.propagateTraceHeaderCorsUrls,
+    ignore: c.ignoreUrls,
     // Ratio samplers decide in the core: early spans are sampled.
     sampled: !/always_off$/.test(String(sampler)),
     max: EARLY_SPANS,
@@ -80,21 +82,16 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
         release();
         throw e;
       }
-      if (off) {
-        // Server-side rendering is expected: no console line for it.
-        if (off !== SSR) warn(off);
-        return noop(off);
-      }
+      // Server-side rendering is expected: no console line for it.
+      if (off) return noop(off, off === SSR);
       let startCore: StartCore;
       try {
         startCore = await boot();
       } catch (e) {
         // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
         abandon();
-        const reason = `wasm load failed: ${e instanceof Error ? e.message : String(e)}`;
-        warn(reason);
         release();
-        return noop(reason);
+        return noop(`wasm load failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
         return startCore(config, coreConfig, release);

@@ -26,7 +26,7 @@ test('importing otel-wasm in Node is safe and initTelemetry gives the no-op hand
     await t.forceFlush();
     await t.register();
     await t.shutdown();
-    assert.throws(() => initTelemetry({ serviceName: '' }), (e) => e instanceof TelemetryConfigError && e.field === 'serviceName');
+    await assert.rejects(initTelemetry({ serviceName: '' }), (e) => e instanceof TelemetryConfigError && e.field === 'serviceName');
     assert.deepEqual(warnings, [], 'server-side rendering is expected: no warning');
   } finally {
     console.warn = warn;

@@ -403,6 +403,32 @@ mod tests {
     }
 
     #[test]
+    fn ids_issued_before_the_sdk_are_kept_with_their_sampling() {
+        // The npm loader's early spans: their traceparent went out before the core existed.
+        let (p, out) = provider(Sampler::AlwaysOff, SpanLimits::default());
+        let (t, s) = (TraceId::from_bytes([7; 16]), SpanId::from_bytes([9; 8]));
+        let mut span = p.tracer("fetch").start_span(SpanOptions {
+            ids: Some((t, s, true)),
+            ..SpanOptions::new("GET")
+        });
+        assert_eq!(span.span_context().trace_id(), t);
+        assert_eq!(span.span_context().span_id(), s);
+        assert!(span.span_context().is_sampled(), "the early decision, not the sampler's");
+        let mut child = p.tracer("fetch").start_span(SpanOptions {
+            parent: Some(span.span_context().clone()),
+            ids: Some((TraceId::from_bytes([1; 16]), SpanId::from_bytes([2; 8]), true)),
+            ..SpanOptions::new("child")
+        });
+        assert_eq!(child.span_context().trace_id(), t, "a parent's trace wins");
+        child.end();
+        span.end();
+        let spans = out.0.lock().unwrap();
+        assert_eq!(spans.len(), 2, "exported although the sampler says no");
+        assert_eq!(spans[1].span_context.span_id(), s);
+        assert_eq!(spans[0].parent_span_id, s);
+    }
+
+    #[test]
     fn unsampled_spans_are_not_recorded_or_exported() {
         let (p, out) = provider(Sampler::AlwaysOff, SpanLimits::default());
         let mut span = p.tracer("t").start("x");

@@ -612,7 +612,7 @@ export function currentContext() {
 // ---- before the core ---------------------------------------------------------
 
 // Handles issued before the core are PRE and up; Rust's own count from 1.
-const PRE = 0x80000000;
+const PRE = 2 ** 31;
 // The callbacks recorded as they come, with the argument that is a handle or context (-1: none).
 const HANDLE_ARG = { event: 0, end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
 let early = null; // { r: the recorder, log }
@@ -634,8 +634,9 @@ function randomHex(bytes) {
   return s;
 }
 
+/** `patterns`: one or an array of strings (the whole URL) and RegExps (anywhere in it). */
 function matches(patterns, href) {
-  for (const p of patterns || []) {
+  for (const p of [].concat(patterns || [])) {
     if (typeof p === 'string' ? p === href : ((p.lastIndex = 0), p.test(href))) return true;
   }
   return false;
@@ -649,38 +650,35 @@ function allowed(href, patterns) {
 
 function recorder(o) {
   const log = [];
-  const ids = new Map(); // early handle → [trace id, span id, url]
+  const ids = new Map(); // early handle → trace id + span id (hex), and its request's URL
+  const urls = new Map();
   const flag = o.sampled ? '1' : '0';
   let next = PRE;
   const put = (name, args, h) => {
     if (log.length < 2 * o.max) log.push([name, performance.now(), args, h]);
   };
-  const span = (parent) => {
+  // A span's handle, or 0 when the log is full; `args` get its ids as the last one.
+  const span = (name, args, parent) => {
     if (log.length >= o.max) return 0;
     const h = next++;
-    ids.set(h, [parent ? parent[0] : randomHex(16), randomHex(8)]);
+    const id = (parent ? parent.slice(0, 32) : randomHex(16)) + randomHex(8);
+    ids.set(h, id);
+    args.push(id + flag);
+    put(name, args, h);
     return h;
   };
   const r = {
     start(api, method, url, ctx, input, init) {
       if (matches(o.ignore, url)) return 0;
-      const h = span(ids.get(ctx));
-      if (h) {
-        const id = ids.get(h);
-        id[2] = url;
-        put('start', [api, method, url, ctx, input, init, id[0] + id[1] + flag], h);
-      }
+      const h = span('start', [api, method, url, ctx, input, init], ids.get(ctx));
+      urls.set(h, url);
       return h;
     },
     header(h) {
       const id = ids.get(h);
-      return id && allowed(id[2], o.cors) ? ['traceparent', '00-' + id[0] + '-' + id[1] + '-0' + flag] : null;
+      return id && allowed(urls.get(h), o.cors) ? ['traceparent', '00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag] : null;
     },
-    interaction(type, target, tag, ancestry, href) {
-      const h = span(null);
-      if (h) put('interaction', [type, target, tag, ancestry, href, ids.get(h)[0] + ids.get(h)[1] + flag], h);
-      return h;
-    },
+    interaction: (...args) => span('interaction', args),
     workStart(ctx) {
       put('workStart', [ctx]);
       return true;
