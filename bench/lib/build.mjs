@@ -3,6 +3,7 @@
 // are available. Our SDK is bundled only when its npm package can be found
 // (lib/find-ours.mjs); otherwise it is reported as "not built".
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -112,6 +113,30 @@ async function bundle(sdk, { nodePaths = [], plugins = [] } = {}) {
   return { outdir, metafile: result.metafile, contributors: contributors(result.metafile, entry), critical };
 }
 
+// The SDK's own loader: what a page that only imports `initTelemetry` must download and
+// evaluate before its code runs (entry chunk + static chunks, gzip -9 file by file), bundled
+// as the page bundles it but without the bench's own code.
+async function loaderGzip(nodePaths, plugins) {
+  const outdir = path.join(BUILD, 'loader');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    stdin: { contents: "export { initTelemetry } from 'otel-wasm';", resolveDir: BENCH, sourcefile: 'loader.js' },
+    outdir,
+    splitting: true,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2020',
+    platform: 'browser',
+    metafile: true,
+    logLevel: 'error',
+    nodePaths: [...nodePaths, path.join(BENCH, 'node_modules')],
+    plugins,
+  });
+  const files = [...criticalPath(result.metafile, path.resolve(BENCH, 'loader.js'))];
+  return files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+}
+
 export async function build({ buildOurs = true, log = console.log } = {}) {
   fs.mkdirSync(BUILD, { recursive: true });
   const manifest = { esbuild: esbuild.version, sdks: {} };
@@ -126,7 +151,8 @@ export async function build({ buildOurs = true, log = console.log } = {}) {
     try {
       const b = await bundle('ours', { nodePaths: [path.dirname(ours.packageDir)], plugins: [preferWebEntry] });
       const wasm = copyWasm(b.metafile, ours.packageDir, b.outdir);
-      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors, critical: b.critical };
+      const loader = await loaderGzip([path.dirname(ours.packageDir)], [preferWebEntry]);
+      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors, critical: b.critical, loaderGzip: loader };
     } catch (err) {
       manifest.sdks.ours = { status: 'not built', reason: `bundling otel-wasm failed: ${err.message.split('\n')[0]}` };
     }

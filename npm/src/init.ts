@@ -7,13 +7,17 @@
 // fails to load) the hooks are removed and it resolves to a no-op handle.
 import type { TelemetryConfig } from './config.js';
 import type { Telemetry } from './telemetry.js';
-import { abandon, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
+import { abandon, originalFetch, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
 /** Starts the core from the checked config; `release` forgets the page's SDK (it failed or
  *  shut down). */
 export type StartCore = (config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void) => Telemetry;
 /** Loads the core's chunk and the wasm (once; a failed load is tried again by a later call). */
 export type Boot = () => Promise<StartCore>;
+
+/** Starts the .wasm download with the page's own fetch (not the instrumented one), at once:
+ *  it goes in parallel with the core's chunk. */
+export const fetchWasm = (url: string | URL): Promise<Response> => originalFetch().call(globalThis, url);
 
 // One SDK per page, also when two copies of this package (e.g. `.` and `/web`) are loaded.
 const SINGLETON = Symbol.for('otel-wasm.telemetry');
@@ -32,12 +36,7 @@ function unavailable(): string {
   return '';
 }
 
-/** The no-op handle, with guard.ts's one console line unless `quiet`. */
-const noop = (reason: string, quiet?: boolean) =>
-  Promise.all([import('./noop.js'), import('./guard.js')]).then(([n, g]) => {
-    if (!quiet) g.warn(reason);
-    return n.noopTelemetry(reason);
-  });
+const noop = (reason: string, quiet?: boolean) => import('./noop.js').then((m) => m.offTelemetry(reason, quiet));
 
 /** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
  *  false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
@@ -73,6 +72,9 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
     const release = () => {
       if (started && g[SINGLETON] === started) delete g[SINGLETON];
     };
+    // The core's chunk and the .wasm load while the config is checked (its own chunk).
+    const core = off ? undefined : Promise.resolve().then(boot);
+    core?.catch(() => {}); // handled below, after the config check
     started = (async () => {
       let coreConfig: Record<string, unknown>;
       try {
@@ -83,15 +85,15 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
         throw e;
       }
       // Server-side rendering is expected: no console line for it.
-      if (off) return noop(off, off === SSR);
+      if (!core) return noop(off, off === SSR);
       let startCore: StartCore;
       try {
-        startCore = await boot();
+        startCore = await core;
       } catch (e) {
         // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
         abandon();
         release();
-        return noop(`wasm load failed: ${e instanceof Error ? e.message : String(e)}`);
+        return noop(`wasm load failed: ${(e as Error)?.message ?? e}`);
       }
       try {
         return startCore(config, coreConfig, release);

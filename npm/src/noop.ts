@@ -6,6 +6,7 @@ import type {
   Tracer, TracerProvider, UpDownCounter,
 } from '@opentelemetry/api';
 import { ContextOnlySpan } from './context.js';
+import { warn } from './guard.js';
 import type { Telemetry, TelemetryStats } from './telemetry.js';
 
 export const NOOP_SPAN: Span = new ContextOnlySpan({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
@@ -55,6 +56,13 @@ const STAT_NAMES = [
 /** Every counter at 0, and why the SDK is off. */
 export const zeroStats = (disabledReason: string): TelemetryStats =>
   Object.assign(Object.fromEntries(STAT_NAMES.map((k) => [k, 0])), { disabledReason }) as unknown as TelemetryStats;
+
+/** initTelemetry's answer where the core cannot run: the no-op handle, with the one console
+ *  line (`quiet`: none, for server-side rendering, which is expected). */
+export function offTelemetry(reason: string, quiet?: boolean): Telemetry {
+  if (!quiet) warn(reason);
+  return noopTelemetry(reason);
+}
 
 export function noopTelemetry(reason: string): Telemetry {
   const tracerProvider: TracerProvider = { getTracer: () => NOOP_TRACER };

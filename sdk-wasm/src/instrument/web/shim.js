@@ -179,26 +179,18 @@ function xhrFinish(xhr, st, outcome, status) {
   requestEnded(st.h, st.ctx, outcome, status, xhr);
 }
 
+const XHR_OUTCOME = { load: OK, error: NETWORK_ERROR, abort: ABORTED, timeout: TIMEOUT };
+const XHR_EVENTS = ['readystatechange', ...Object.keys(XHR_OUTCOME)];
+
 function onXhrEvent(e) {
   const st = xhrState.get(this);
   if (!st || !st.h || st.done) return;
-  switch (e.type) {
-    case 'readystatechange':
-      // Fires before load/error in the same task: user handlers see the context.
-      if (st.sent) enter(st.ctx);
-      return;
-    case 'load':
-      return xhrFinish(this, st, OK, this.status);
-    case 'error':
-      return xhrFinish(this, st, NETWORK_ERROR, 0);
-    case 'abort':
-      return xhrFinish(this, st, ABORTED, 0);
-    case 'timeout':
-      return xhrFinish(this, st, TIMEOUT, 0);
-  }
+  const outcome = XHR_OUTCOME[e.type];
+  // readystatechange fires before load/error in the same task: user handlers see the context.
+  if (outcome === undefined) {
+    if (st.sent) enter(st.ctx);
+  } else xhrFinish(this, st, outcome, outcome === OK ? this.status : 0);
 }
-
-const XHR_EVENTS = ['readystatechange', 'load', 'error', 'abort', 'timeout'];
 
 function makeOpen(original) {
   return function open(method, url) {
@@ -266,7 +258,7 @@ function makeScheduler(original, pending) {
     const ctx = cur;
     if (!ctx || typeof cb !== 'function') return original.apply(this, arguments);
     const counted = !(delay > TIMER_WINDOW_MS) && call(R.workStart, ctx);
-    const args = Array.prototype.slice.call(arguments);
+    const args = [...arguments];
     let id = 0;
     args[0] = function () {
       if (counted) pending.delete(id);
