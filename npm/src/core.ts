@@ -4,15 +4,18 @@ import initWasm, * as core from './wasm/sdk_wasm.js';
 import type { StartCore } from './init.js';
 import { start } from './telemetry.js';
 
+export { toCoreConfig } from './config.js';
+
 let loaded: Promise<unknown> | undefined;
 
 /** Instantiates the wasm from `wasm` (the loader started fetching it in parallel with this
  *  chunk) once; a failed load is forgotten, so a later call tries again. */
-export async function boot(wasm: Promise<Response>): Promise<StartCore> {
+export function boot(wasm: Promise<Response>): Promise<StartCore> {
   loaded ??= initWasm({ module_or_path: wasm }).catch((e) => {
     loaded = undefined;
     throw e;
   });
-  await loaded;
-  return (config, coreConfig, release) => start(core, config, coreConfig, release);
+  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(core, config, coreConfig, release));
+  started.catch(() => {}); // initTelemetry handles it, after the config check
+  return started;
 }

@@ -6,14 +6,21 @@
 // core cannot run (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that
 // fails to load) the hooks are removed and it resolves to a no-op handle.
 import type { TelemetryConfig } from './config.js';
+import { TelemetryConfigError } from './config-error.js';
 import type { Telemetry } from './telemetry.js';
 import { abandon, originalFetch, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
 /** Starts the core from the checked config; `release` forgets the page's SDK (it failed or
  *  shut down). */
 export type StartCore = (config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void) => Telemetry;
-/** Loads the core's chunk and the wasm (once; a failed load is tried again by a later call). */
-export type Boot = () => Promise<StartCore>;
+/** The core's chunk: the config checks, and the core once its wasm is instantiated (once; a
+ *  failed load is tried again by a later call). */
+export interface CoreChunk {
+  toCoreConfig(config: TelemetryConfig): Record<string, unknown>;
+  started: Promise<StartCore>;
+}
+/** Loads the core's chunk and starts the wasm's download. */
+export type Boot = () => Promise<CoreChunk>;
 
 /** Starts the .wasm download with the page's own fetch (not the instrumented one), at once:
  *  it goes in parallel with the core's chunk. */
@@ -72,31 +79,25 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
     const release = () => {
       if (started && g[SINGLETON] === started) delete g[SINGLETON];
     };
-    // The core's chunk and the .wasm load while the config is checked (its own chunk).
-    const core = off ? undefined : Promise.resolve().then(boot);
-    core?.catch(() => {}); // handled below, after the config check
+    // One chunk holds the config checks and the core; the .wasm downloads meanwhile.
+    const chunk = off ? import('./core.js') : Promise.resolve().then(boot);
     started = (async () => {
       let coreConfig: Record<string, unknown>;
-      try {
-        coreConfig = (await import('./config.js')).toCoreConfig(config); // names the bad field
-      } catch (e) {
-        abandon();
-        release();
-        throw e;
-      }
-      // Server-side rendering is expected: no console line for it.
-      if (!core) return noop(off, off === SSR);
       let startCore: StartCore;
       try {
-        startCore = await core;
+        coreConfig = (await chunk).toCoreConfig(config); // names the bad field
+        // Server-side rendering is expected: no console line for it.
+        if (off) return noop(off, off === SSR);
+        startCore = await (chunk as Promise<CoreChunk>).then((c) => c.started);
       } catch (e) {
-        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
         abandon();
         release();
+        if (e instanceof TelemetryConfigError) throw e;
+        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
         return noop(`wasm load failed: ${(e as Error)?.message ?? e}`);
       }
       try {
-        return startCore(config, coreConfig, release);
+        return startCore!(config, coreConfig, release);
       } finally {
         abandon(); // hooks the core did not take over
       }
