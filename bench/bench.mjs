@@ -189,7 +189,12 @@ class Bench {
       const c0 = await s.cpu();
       const config = this.config(sdk, { batch, encoding });
       const load = await s.ev(([sdkName, cfg]) => window.bench.load(sdkName, cfg), [sdk, config]);
-      const init = { wallMs: load.wallMs, cpuMs: ((await s.cpu()) - c0) * 1000, files: [...new Set(load.files)] };
+      const cpuMs = ((await s.cpu()) - c0) * 1000;
+      // The files the SDK loaded, read once the timeline has them all: a fetch's resource
+      // entry (the .wasm's) is added in a task after its body completed, which may come after
+      // init resolved.
+      const files = await s.ev(() => new Promise((r) => setTimeout(r, 200)).then(() => window.bench.files()));
+      const init = { wallMs: load.wallMs, cpuMs, files: [...new Set([...load.files, ...files])] };
       const r = await fn(s, init, config);
       r.pageErrors = s.errors;
       return r;

@@ -18,6 +18,7 @@ for (const fn of ['instantiate', 'instantiateStreaming']) {
 }
 
 let handle = null;
+let loadedSdk = null;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 window.bench = {
@@ -36,8 +37,13 @@ window.bench = {
     btn.addEventListener('click', () => { clicks++; });
     document.getElementById('sdk').textContent = sdk;
     const wallMs = performance.now() - t0;
-    const files = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith(`/sdk/${sdk}/`));
-    return { wallMs, files };
+    loadedSdk = sdk;
+    return { wallMs, files: this.files() };
+  },
+
+  /** The files fetched from the loaded SDK's directory so far. */
+  files() {
+    return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith(`/sdk/${loadedSdk}/`));
   },
 
   async fetchLoop(n, path) {
