@@ -358,14 +358,15 @@ function onInteraction(e) {
 // Rage: the 3rd and later click on one element within 1 s. Dead: no DOM change, request or
 // URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
 const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
-let clicks = []; // [element, time] of the recent clicks on one element
+let clicks = []; // [element, time] of the last clicks on one element (at most RAGE_CLICKS)
 let pending = []; // clicks waiting for a sign of life
 let mutations = null; // a MutationObserver, only while clicks wait
 
 function onClickSpan(h, t) {
   const now = performance.now();
   clicks = clicks.filter((c) => c[0] === t && now - c[1] < FRUSTRATION_MS);
-  clicks.push([t, now]);
+  // The last RAGE_CLICKS decide; more would make a burst of clicks quadratic.
+  if (clicks.push([t, now]) > RAGE_CLICKS) clicks.shift();
   if (clicks.length >= RAGE_CLICKS) call(R.frustration, h, 0, true);
   pending.push(h);
   if (!mutations && typeof MutationObserver === 'function') {
