@@ -102,7 +102,8 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
         abandon(); // hooks the core did not take over
       }
     })();
-    g[SINGLETON] = started;
+    // Where the core cannot run, each call answers on its own (nothing to share).
+    if (!off) g[SINGLETON] = started;
     started.catch(release); // a failed start (a bad endpoint) may be retried
     return started;
   };

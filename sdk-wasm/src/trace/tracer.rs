@@ -413,10 +413,17 @@ mod tests {
         });
         assert_eq!(span.span_context().trace_id(), t);
         assert_eq!(span.span_context().span_id(), s);
-        assert!(span.span_context().is_sampled(), "the early decision, not the sampler's");
+        assert!(
+            span.span_context().is_sampled(),
+            "the early decision, not the sampler's"
+        );
         let mut child = p.tracer("fetch").start_span(SpanOptions {
             parent: Some(span.span_context().clone()),
-            ids: Some((TraceId::from_bytes([1; 16]), SpanId::from_bytes([2; 8]), true)),
+            ids: Some((
+                TraceId::from_bytes([1; 16]),
+                SpanId::from_bytes([2; 8]),
+                true,
+            )),
             ..SpanOptions::new("child")
         });
         assert_eq!(child.span_context().trace_id(), t, "a parent's trace wins");
