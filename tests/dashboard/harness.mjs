@@ -100,3 +100,12 @@ export async function startStack({ serverBin = join(process.env.CARGO_TARGET_DIR
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Fills and sends the dashboard's first-run signup form (the page must be at /signup). */
+export async function signUp(page) {
+  await page.getByLabel('Name').fill('E2E Admin');
+  await page.getByLabel('Organization').fill('E2E Org');
+  await page.getByLabel('Email').fill('admin@e2e.test');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Get started' }).click();
+}
