@@ -8,8 +8,8 @@
 //     service map draws the edge coffee-frontend → coffee-api.
 // Needs dashboard-ui/dist (stage 40/60) and the built example (scripts/build-example).
 import { join } from 'node:path';
-import { chromium, CHROMIUM_ARGS, ROOT, signUp, startStack } from './harness.mjs';
-import { getJson, startServer, stopAll } from '../e2e/servers.mjs';
+import { launchChromium, ROOT, signUp, startStack } from './harness.mjs';
+import { getJson, startServer, stopAll } from '../support/servers.mjs';
 
 const TIMEOUT = 15_000;
 const ERROR_TYPE = 'MenuLoadError';
@@ -26,7 +26,7 @@ async function main() {
     '--static', join(ROOT, 'examples/web/frontend/dist'), '--otlp', stack.otlp, '--env', 'ENVIRONMENT=e2e',
   ]);
   log(`server ${stack.api}, nginx ${stack.web}, example ${app.origin}`);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 
   // The example app, as a user would use it.
   const appPage = await (await browser.newContext()).newPage();
