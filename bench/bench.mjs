@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, launchChromium } from '../tests/support/browsers.mjs';
 import { build } from './lib/build.mjs';
 import { startPageServer, startReceiver, delta } from './lib/servers.mjs';
 import { transferSizes } from './lib/sizes.mjs';
@@ -70,8 +71,8 @@ const EVAL_LIMIT_MS = 180_000;
 // Where the navigation session goes: a page that starts the same SDK again.
 const NEXT_PAGE = '/next.html';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+// The tests' Chromium flags, plus precise memory figures and a callable gc() for the heap phase.
+const CHROMIUM_ARGS = [...TEST_CHROMIUM_ARGS, '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 // Which workload a received span belongs to, from its URL attribute or name.
 function classify(span) {
@@ -122,7 +123,7 @@ class Bench {
       // can tell them from the leaving page's (whose Referer is the origin only).
       headers: { [NEXT_PAGE]: { 'Referrer-Policy': 'unsafe-url' } },
     });
-    this.browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    this.browser = await launchChromium({ chromium, args: CHROMIUM_ARGS });
   }
 
   async stop() {

@@ -6,7 +6,8 @@
 // bench.mjs --with dashboard calls measureTraceTti(); alone:
 //   SERVER_BIN=target/release/server node bench/dashboard/trace-tti.mjs [runs]
 import { fileURLToPath } from 'node:url';
-import { startStack, CHROMIUM_ARGS, chromium } from '../../tests/dashboard/harness.mjs';
+import { startStack } from '../../tests/support/servers.mjs';
+import { launchChromium } from '../../tests/support/browsers.mjs';
 import { bigTrace, post } from '../../tests/dashboard/seed.mjs';
 
 export const TRACE_SIZES = [10_000, 100_000];
@@ -81,7 +82,7 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
     await j('register', { name: 'bench', orgName: 'bench', email: 'bench@b.test', password: 'benchmark-pw' });
     const login = await j('login', { email: 'bench@b.test', password: 'benchmark-pw' });
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const results = [];
     let fetchedPaths = null;
     for (const n of sizes) {

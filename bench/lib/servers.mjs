@@ -3,11 +3,11 @@
 //   204 API endpoints the page calls (/api/fetch, /api/xhr, /api/burst);
 // - the OTLP/HTTP receiver: a second origin, so exports are cross-origin and
 //   CORS-preflighted as with a real collector. It counts spans (protobuf and
-//   JSON, gzip/br decoded), bytes on the wire and preflights.
+//   JSON, gzip/br decoded by tests/support/otlp.mjs), bytes on the wire and preflights.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeTraceExport } from './otlp.mjs';
+import { decodeExport } from '../../tests/support/otlp.mjs';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
 
@@ -110,7 +110,7 @@ export async function startReceiver({ classify, keep = [] }) {
     }
     let decoded;
     try {
-      decoded = decodeTraceExport(body, req.headers);
+      decoded = decodeExport('traces', body, req.headers);
     } catch (err) {
       totals.errors.push(String(err.message ?? err));
       res.writeHead(400, { ...cors, 'Content-Type': 'text/plain' }).end(String(err.message ?? err));

@@ -1,4 +1,4 @@
-// The receiver's OTLP decoding against bodies serialized by OpenTelemetry JS's
+// The OTLP decoder of the tests and the bench (tests/support/otlp.mjs) against bodies serialized by OpenTelemetry JS's
 // own serializers (otlp-transformer), in both encodings, plain and gzip.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,9 @@ import zlib from 'node:zlib';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeTraceExport } from '../lib/otlp.mjs';
+import { decodeExport } from '../../tests/support/otlp.mjs';
+
+const decodeTraceExport = (body, headers) => decodeExport('traces', body, headers);
 
 function makeSpans() {
   const exporter = new InMemorySpanExporter();

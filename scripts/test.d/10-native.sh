@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$ROOT"
 cargo fmt --all --check
+# READMEs and docs/ name only files that exist, and no issue numbers.
+node scripts/check-docs.mjs
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 # wasm32: the SDK's library and browser tests (the receiver ports they embed only matter when
 # they run, in stages 20 and 25) and the dashboard.

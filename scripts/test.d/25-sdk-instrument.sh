@@ -2,13 +2,9 @@
 # then Firefox, against the HTTP fixture on 127.0.0.1 (random port).
 set -euo pipefail
 cd "$ROOT"
-log=$(mktemp)
-node sdk-wasm/tests/support/http-fixture.mjs >"$log" &
-fixture=$!
-trap 'kill $fixture 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 100); do [ -s "$log" ] && break; sleep 0.05; done
-INSTR_FIXTURE_PORT=$(head -1 "$log")
-[ -n "$INSTR_FIXTURE_PORT" ] || { echo "http fixture did not start" >&2; exit 1; }
+source scripts/lib/start-node-server.sh
+start_node_server tests/support/http-fixture.mjs
+INSTR_FIXTURE_PORT=$SERVER_PORT
 export INSTR_FIXTURE_PORT
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}

@@ -1,6 +1,6 @@
 # The SDK's RUM features (tests/rum/) end to end in headless Chromium AND Firefox through
 # WebDriver (trusted input, reloads): the npm package's web build (npm/build.sh, reused
-# when up to date) against tests/receiver/receiver.mjs on a free loopback port; the
+# when up to date) against tests/support/receiver.mjs on a free loopback port; the
 # exceptions test also runs the server binary (built here) and asks its listErrors.
 set -euo pipefail
 cd "$ROOT"

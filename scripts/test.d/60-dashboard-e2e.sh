@@ -1,6 +1,7 @@
 # Dashboard end to end: our server + a real nginx serving dashboard-ui/dist,
 # driven by Playwright (tests/dashboard/e2e.mjs). Screenshots go to
-# tests/artifacts/dashboard/.
+# tests/artifacts/dashboard/. sdk-to-dashboard.e2e.mjs also runs the built example app and
+# its traced API (scripts/build-example, reused when up to date).
 set -euo pipefail
 cd "$ROOT"
 cargo build -p server --quiet
@@ -13,3 +14,5 @@ if [ ! -f dashboard-ui/dist-dogfood/index.html ] || [ -n "$(find dashboard-ui/sr
   dashboard-ui/build.sh --dogfood
 fi
 node tests/dashboard/e2e.mjs
+bash scripts/build-example
+node tests/dashboard/sdk-to-dashboard.e2e.mjs

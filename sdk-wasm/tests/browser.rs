@@ -1,5 +1,5 @@
 //! Browser tests: the SDK in headless Chrome and Firefox, exporting over real HTTP to
-//! tests/receiver/receiver.mjs on 127.0.0.1 (started by scripts/test.d/20-sdk-browser.sh,
+//! tests/support/receiver.mjs on 127.0.0.1 (started by scripts/test.d/20-sdk-browser.sh,
 //! which passes its URL as SDK_TEST_RECEIVER at compile time). The test page and the
 //! receiver have different origins, so every export is a CORS request with a preflight.
 #![cfg(target_arch = "wasm32")]

@@ -1,10 +1,10 @@
 //! Auto-instrumentations in real browsers (Chrome and Firefox via
 //! `scripts/test.d/25-sdk-instrument.sh`) against a real HTTP fixture on
-//! loopback (`tests/support/http-fixture.mjs`). The page under test is
+//! loopback (`tests/support/http-fixture.mjs` at the repository root). The page under test is
 //! wasm-bindgen-test-runner's own page on 127.0.0.1:<runner port>, so the
 //! fixture is cross-origin twice over: `http://127.0.0.1:<p>` (ALLOWED: listed
 //! in propagateTraceHeaderCorsUrls) and `http://localhost:<p>` (OTHER: not
-//! listed). What the page does lives in `tests/support/scenarios.js`.
+//! listed). What the page does lives in this crate's `tests/support/scenarios.js`.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Promise, Reflect};

@@ -10,38 +10,14 @@ use server::auth::{Claims, JwtKey};
 #[tokio::test]
 async fn open_routes_and_first_user_flow() {
     let srv = TestServer::start().await;
-    let v: Value = srv
-        .http
-        .get(format!("{}/api/v1/version", srv.api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = srv.get_open("/api/v1/version").await;
     assert_eq!(
         v,
         json!({"version": "v0.39.0", "ee": "Y", "setupCompleted": false})
     );
-    let h: Value = srv
-        .http
-        .get(format!("{}/api/v1/health", srv.api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let h = srv.get_open("/api/v1/health").await;
     assert_eq!(h, json!({"status": "ok"}));
-    let f: Value = srv
-        .http
-        .get(format!("{}/api/v1/featureFlags", srv.api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let f = srv.get_open("/api/v1/featureFlags").await;
     assert_eq!(f["status"], "success");
     let flag = f["data"]
         .as_array()
@@ -56,45 +32,26 @@ async fn open_routes_and_first_user_flow() {
 
     // Too-short password, then the real registration (reply has no data key).
     let r = srv
-        .http
-        .post(format!("{}/api/v1/register", srv.api))
-        .json(&json!({"name": "x", "orgName": "o", "email": "x@example.com", "password": "short"}))
-        .send()
-        .await
-        .unwrap();
+        .post_open(
+            "/api/v1/register",
+            json!({"name": "x", "orgName": "o", "email": "x@example.com", "password": "short"}),
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let token = srv.admin_token().await;
-    let v: Value = srv
-        .http
-        .get(format!("{}/api/v1/version", srv.api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = srv.get_open("/api/v1/version").await;
     assert_eq!(v["setupCompleted"], true);
 
     // A second self-registration needs an invite.
-    let r = srv.http.post(format!("{}/api/v1/register", srv.api))
-        .json(&json!({"name": "Bob", "orgName": "o", "email": "bob@example.com", "password": "password123"})).send().await.unwrap();
+    let r = srv.post_open("/api/v1/register", json!({"name": "Bob", "orgName": "o", "email": "bob@example.com", "password": "password123"})).await;
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errorType"], "bad_data");
     assert!(body["error"].as_str().unwrap().contains("invitation"));
 
-    let pre: Value = srv
-        .http
-        .get(format!(
-            "{}/api/v1/loginPrecheck?email=ada@example.com&ref=x",
-            srv.api
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pre = srv
+        .get_open("/api/v1/loginPrecheck?email=ada@example.com&ref=x")
+        .await;
     assert_eq!(
         pre,
         json!({"status": "success", "data": {"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": true, "ssoError": ""}})
@@ -147,24 +104,22 @@ async fn open_routes_and_first_user_flow() {
 
     // Refresh-token login gives working tokens.
     let r = srv
-        .http
-        .post(format!("{}/api/v1/login", srv.api))
-        .json(&json!({"refreshToken": login["refreshJwt"]}))
-        .send()
-        .await
-        .unwrap();
+        .post_open(
+            "/api/v1/login",
+            json!({"refreshToken": login["refreshJwt"]}),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again["userId"], uid);
 
     // Wrong password: 401 through HandleError (text/plain structured error).
     let r = srv
-        .http
-        .post(format!("{}/api/v1/login", srv.api))
-        .json(&json!({"email": "ada@example.com", "password": "nope-nope"}))
-        .send()
-        .await
-        .unwrap();
+        .post_open(
+            "/api/v1/login",
+            json!({"email": "ada@example.com", "password": "nope-nope"}),
+        )
+        .await;
     assert_eq!(r.status(), 401);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -255,19 +210,7 @@ async fn data_routes_need_a_valid_bearer_token() {
 async fn a_viewer_cannot_edit() {
     let srv = TestServer::start().await;
     let _admin = srv.admin_token().await;
-    // Add a VIEWER directly in the database (invites are not implemented).
-    let hash = server::auth::hash_password("viewer-pass");
-    srv.running.as_ref().unwrap().store.with_conn(move |c| {
-        c.execute(
-            "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id)
-             SELECT 'viewer-1', 'Vic', 'vic@example.com', ?1, 0, g.id, o.id FROM groups g, orgs o WHERE g.name = 'VIEWER'",
-            [hash],
-        ).map_err(|e| e.to_string())
-    }).await.unwrap();
-    let token = srv.login("vic@example.com", "viewer-pass").await["accessJwt"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = srv.viewer_token().await;
     let (status, _) = srv.get(&token, "/api/v1/dashboards").await;
     assert_eq!(status, 200);
     let (status, body) = srv

@@ -223,21 +223,6 @@ async fn metric_tag_autocomplete_reads_stored_metric_labels() {
     srv.stop().await;
 }
 
-async fn viewer_token(srv: &TestServer) -> String {
-    let hash = server::auth::hash_password("viewer-pass");
-    srv.running.as_ref().unwrap().store.with_conn(move |c| {
-        c.execute(
-            "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id)
-             SELECT 'viewer-1', 'Vic', 'vic@example.com', ?1, 0, g.id, o.id FROM groups g, orgs o WHERE g.name = 'VIEWER'",
-            [hash],
-        ).map_err(|e| e.to_string())
-    }).await.unwrap();
-    srv.login("vic@example.com", "viewer-pass").await["accessJwt"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 async fn send(
     srv: &TestServer,
     token: &str,
@@ -358,7 +343,7 @@ async fn saved_views_crud_is_lossless_and_role_checked() {
     .await;
     assert_eq!(status, 404);
 
-    let viewer = viewer_token(&srv).await;
+    let viewer = srv.viewer_token().await;
     let (status, _) = srv
         .get(&viewer, &format!("/api/v1/explorer/views/{id}"))
         .await;
@@ -717,7 +702,7 @@ async fn service_page_span_metrics_apdex_and_metric_meta() {
         json!([{"serviceName": "api", "threshold": 0.3, "excludeStatusCodes": "404"},
         {"serviceName": "web", "threshold": 0.5, "excludeStatusCodes": ""}])
     );
-    let viewer = viewer_token(&srv).await;
+    let viewer = srv.viewer_token().await;
     let (status, _) = srv
         .post(
             &viewer,

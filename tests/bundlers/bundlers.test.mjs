@@ -6,7 +6,8 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { getJson, launchChromium, ROOT, startServer, stopAll } from '../e2e/servers.mjs';
+import { getJson, ROOT, startServer, stopAll } from '../support/servers.mjs';
+import { launchChromium } from '../support/browsers.mjs';
 
 const BUILDS = {
   vite: path.join(ROOT, 'examples/web/frontend/dist'),
@@ -16,7 +17,7 @@ const BUILDS = {
 
 let receiver, browser;
 before(async () => {
-  receiver = await startServer('tests/receiver/receiver.mjs');
+  receiver = await startServer('tests/support/receiver.mjs');
   browser = await launchChromium();
 });
 after(stopAll);

@@ -6,7 +6,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStack, ROOT, CHROMIUM_ARGS, chromium } from './harness.mjs';
+import { startStack, ROOT, launchChromium, signUp } from './harness.mjs';
 import { browserAppTraces, bigTrace, logs, post, rum, XSS } from './seed.mjs';
 
 const shots = join(ROOT, 'tests/artifacts/dashboard');
@@ -30,7 +30,7 @@ async function main() {
   await post(`${stack.otlp}/v1/metrics`, rumData.metrics);
   log('seeded');
 
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(TIMEOUT);
   const pageErrors = [];
@@ -420,15 +420,6 @@ async function explorers(page, shot, see) {
   await see('shop-api');
   await page.getByRole('cell', { name: 'payments' }).waitFor({ state: 'detached' });
   await shot('services-resource-filter');
-}
-
-/** Fills and sends the first-run signup form. */
-async function signUp(page) {
-  await page.getByLabel('Name').fill('E2E Admin');
-  await page.getByLabel('Organization').fill('E2E Org');
-  await page.getByLabel('Email').fill('admin@e2e.test');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Get started' }).click();
 }
 
 main()

@@ -131,7 +131,7 @@ export async function post(url, body) {
 const dbl = (key, value) => ({ key, value: { doubleValue: value } });
 
 /**
- * What the SDK's RUM signals send (names: notes/rum-contract.md): web-vital log
+ * What the SDK's RUM signals send (names: docs/rum-contract.md): web-vital log
  * records and histogram points, browser.error log records (some inside a traced
  * click), spans carrying session.id / page.route, and routeChange spans.
  * Vitals per route are fixed so the page's p75 and shares are known:

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { getJson, launchChromium, ROOT, startServer, stopAll, waitFor } from './servers.mjs';
+import { getJson, ROOT, startServer, stopAll, waitFor } from '../support/servers.mjs';
+import { launchChromium } from '../support/browsers.mjs';
 
 const SPAN_KIND_CLIENT = 3; // OTLP enum (JS api's CLIENT is 2; OTLP counts UNSPECIFIED as 0)
 
@@ -18,7 +19,7 @@ let receiver, app, partner, thirdParty, browser;
 let testCounter = 0;
 
 before(async () => {
-  receiver = await startServer('tests/receiver/receiver.mjs', ['--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`,
+  receiver = await startServer('tests/support/receiver.mjs', ['--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`,
     '--static', `/otel-api=${path.join(ROOT, 'npm/node_modules/@opentelemetry/api/dist')}`]);
   // Distinct origins: localhost vs 127.0.0.1, and distinct ports.
   partner = await startServer('examples/web/api/server.mjs', ['--allow-trace-headers'], { host: 'localhost' });

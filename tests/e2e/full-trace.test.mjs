@@ -8,8 +8,8 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { getJson, launchChromium, ROOT, startServer, stopAll } from './servers.mjs';
-import { startOurServer, nsFromNow } from './our-server.mjs';
+import { getJson, nsFromNow, ROOT, startOurServer, startServer, stopAll } from '../support/servers.mjs';
+import { launchChromium } from '../support/browsers.mjs';
 
 let server, app, browser;
 

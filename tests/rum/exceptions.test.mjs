@@ -3,11 +3,11 @@
 // attributes), so the real server binary lists it in POST /api/v1/listErrors (the SigNoz
 // Exceptions page's query, built from span exception events). The same page also reports a
 // failed <img> load and, with captureConsole, console.error/warn as log records.
-// The server binary: see tests/e2e/our-server.mjs (scripts/test.d/30-sdk-rum.sh builds it).
+// The server binary: see tests/support/servers.mjs (scripts/test.d/30-sdk-rum.sh builds it).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId } from './harness.mjs';
-import { startOurServer, nsFromNow } from '../e2e/our-server.mjs';
+import { startOurServer, nsFromNow } from '../support/servers.mjs';
 
 const server = await startOurServer();
 const rx = await startReceiver();

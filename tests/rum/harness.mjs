@@ -9,35 +9,19 @@
 //   const got = await rx.waitFor('my-test', (r) => r.spans >= 1);
 //   rx.spans('my-test'); rx.logRecords('my-test'); rx.metrics('my-test')
 import path from 'node:path';
-import { ROOT, startServer, getJson, waitFor as poll } from '../e2e/servers.mjs';
+import { attrs } from '../support/otlp.mjs';
+import { ROOT, startServer, getJson, waitFor as poll } from '../support/servers.mjs';
 
-export { ROOT };
-export { openBrowser, BROWSERS } from './webdriver.mjs';
+export { ROOT, attrs };
+export { openBrowser, BROWSERS } from '../support/browsers.mjs';
 
-/** OTLP/JSON attribute list → plain object (`{ key: value }`). */
-export function attrs(list = []) {
-  const out = {};
-  for (const { key, value } of list) out[key] = plain(value);
-  return out;
-}
-
-function plain(v = {}) {
-  if ('stringValue' in v) return v.stringValue;
-  if ('boolValue' in v) return v.boolValue;
-  if ('intValue' in v) return Number(v.intValue);
-  if ('doubleValue' in v) return v.doubleValue;
-  if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(plain);
-  if ('kvlistValue' in v) return attrs(v.kvlistValue.values);
-  return null;
-}
-
-/** Starts tests/receiver/receiver.mjs on a free port (or `port`, to restart on the same one). */
+/** Starts tests/support/receiver.mjs on a free port (or `port`, to restart on the same one). */
 export async function startReceiver({ port = 0 } = {}) {
   const args = ['--keep-json', '--static', `/pkg=${path.join(ROOT, 'npm/dist')}`,
     '--static', `/otel-api=${path.join(ROOT, 'npm/node_modules/@opentelemetry/api/dist')}`,
     '--static', `/pages=${path.join(ROOT, 'tests/rum/pages')}`];
   if (port) args.push('--port', String(port));
-  const { origin, proc, port: actual } = await startServer('tests/receiver/receiver.mjs', args);
+  const { origin, proc, port: actual } = await startServer('tests/support/receiver.mjs', args);
   const received = (id) => getJson(`${origin}/t/${id}/_received`);
   const docs = async (id, signal) => (await received(id)).requests
     .filter((r) => r.method === 'POST' && r.signal === signal && r.status < 300 && r.doc)
@@ -84,12 +68,6 @@ export async function startReceiver({ port = 0 } = {}) {
 export const testId = (browser, name) => `${browser}-${name}-${Date.now().toString(36)}`;
 
 /** Polls the receiver until a span of test `id` matches `pred`; returns it. */
-export async function waitSpan(rx, id, pred, timeoutMs = 15000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await rx.spans(id)).find(pred);
-    if (found) return found;
-    if (Date.now() > end) throw new Error(`no matching span for ${id}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitSpan(rx, id, pred, timeoutMs = 15000) {
+  return poll(`a matching span for ${id}`, async () => (await rx.spans(id)).find(pred), { timeoutMs });
 }

@@ -107,6 +107,44 @@ impl TestServer {
         r.json().await.unwrap()
     }
 
+    /// A VIEWER's access token: the user `vic@example.com` is added directly in the database
+    /// (invites are not implemented); the admin must exist already.
+    pub async fn viewer_token(&self) -> String {
+        let hash = server::auth::hash_password("viewer-pass");
+        self.running.as_ref().unwrap().store.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id)
+                 SELECT 'viewer-1', 'Vic', 'vic@example.com', ?1, 0, g.id, o.id FROM groups g, orgs o WHERE g.name = 'VIEWER'",
+                [hash],
+            ).map_err(|e| e.to_string())
+        }).await.unwrap();
+        self.login("vic@example.com", "viewer-pass").await["accessJwt"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// GET of an open route (no token); the reply must be JSON.
+    pub async fn get_open(&self, path: &str) -> Value {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.api))
+            .send()
+            .await
+            .unwrap();
+        r.json().await.unwrap()
+    }
+
+    /// POST of a JSON body to an open route (no token).
+    pub async fn post_open(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.api))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
         let r = self
             .http

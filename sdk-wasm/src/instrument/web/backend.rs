@@ -1,14 +1,13 @@
 //! Where instrumentation spans come from and go to. `CoreBackend` is the SDK
 //! core (its tracer issues ids and samples, its batch processor exports);
-//! `MemoryBackend` keeps spans in memory for the browser tests.
+//! `MemoryBackend` (`memory.rs`, cargo feature `testing`) keeps spans in memory for the
+//! browser tests.
 
-use crate::ids::{new_span_id, new_trace_id, RandomSource};
 use crate::instrument::span::{Kind, Parent, SpanRecord, Value};
 use crate::instrument::table::Table;
-use crate::propagation::{headers_for_url, UrlPattern};
+use crate::propagation::headers_for_url;
 use crate::trace::{SdkTracer, SpanOptions};
 use crate::web::js::document_url;
-use crate::web::random::WebRandom;
 use crate::web::Sdk;
 use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
 use opentelemetry::{InstrumentationScope, KeyValue};
@@ -210,83 +209,5 @@ impl Drop for CoreBackend {
         for (_, mut s) in self.live.borrow_mut().drain() {
             s.discard();
         }
-    }
-}
-
-/// Finished spans kept in memory, ids as the core makes them, every
-/// span sampled; trace headers by the same CORS rule as the core.
-#[derive(Clone)]
-pub struct MemoryBackend {
-    spans: Rc<RefCell<Vec<SpanRecord>>>,
-    cors: Rc<Vec<UrlPattern>>,
-    random: Rc<WebRandom>,
-}
-
-impl MemoryBackend {
-    /// `propagate_trace_header_cors_urls`: strings and RegExps, as in `init`.
-    pub fn new(propagate_trace_header_cors_urls: &wasm_bindgen::JsValue) -> Result<Self, String> {
-        let cors = super::config::patterns(
-            propagate_trace_header_cors_urls,
-            "propagateTraceHeaderCorsUrls",
-        )?;
-        Ok(MemoryBackend {
-            spans: Rc::default(),
-            cors: Rc::new(cors),
-            random: Rc::new(WebRandom::new()),
-        })
-    }
-
-    pub fn take(&self) -> Vec<SpanRecord> {
-        std::mem::take(&mut self.spans.borrow_mut())
-    }
-}
-
-impl Backend for MemoryBackend {
-    fn start(
-        &self,
-        _scope: &'static str,
-        _name: &str,
-        _kind: Kind,
-        parent: Option<Parent>,
-        _remote: bool,
-        _start_ns: u64,
-        given: Option<Parent>,
-    ) -> Parent {
-        if let Some(g) = given {
-            return Parent {
-                trace_id: parent.map_or(g.trace_id, |p| p.trace_id),
-                ..g
-            };
-        }
-        let r: &dyn RandomSource = &*self.random;
-        let (trace_id, span_id) = (new_trace_id(r).to_bytes(), new_span_id(r).to_bytes());
-        match parent {
-            Some(p) => Parent {
-                trace_id: p.trace_id,
-                span_id,
-                sampled: p.sampled,
-            },
-            None => Parent {
-                trace_id,
-                span_id,
-                sampled: true,
-            },
-        }
-    }
-
-    fn finish(&self, span: SpanRecord) {
-        self.spans.borrow_mut().push(span);
-    }
-
-    fn discard(&self, _span: &SpanRecord) {}
-
-    fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
-        headers_for_url(
-            url,
-            &document_url(),
-            &self.cors,
-            &rec.as_parent().span_context(false),
-            None,
-        )
     }
 }

@@ -9,8 +9,12 @@
 mod backend;
 mod config;
 mod dom;
+#[cfg(feature = "testing")]
+mod memory;
 
-pub use backend::{Backend, CoreBackend, MemoryBackend};
+pub use backend::{Backend, CoreBackend};
+#[cfg(feature = "testing")]
+pub use memory::MemoryBackend;
 
 use super::context::{Interactions, RecentContexts};
 use super::document_load::{self, PageFacts, Role};
@@ -1177,8 +1181,8 @@ pub fn uninstall() {
     CALLBACKS.with(|c| c.borrow_mut().clear());
 }
 
-/// Counters for the page: `{spansStarted, spansFinished, hookErrors, internalErrors}`.
-#[wasm_bindgen(js_name = instrumentationStats)]
+/// Counters for the browser tests: `{spansStarted, spansFinished, hookErrors, internalErrors}`.
+#[cfg(feature = "testing")]
 pub fn stats() -> JsValue {
     let st = with_state(|s| s.stats).unwrap_or_default();
     let o = js_sys::Object::new();

@@ -1,29 +1,38 @@
-// A minimal W3C WebDriver client (no npm dependency) for the RUM tests, which need what
-// Playwright cannot give here: the same test in Chromium AND Firefox (Debian's firefox-esr
-// speaks WebDriver through geckodriver, not Playwright's patched protocol), trusted input
-// events (web vitals only count real input), and page reloads.
+// The browsers of the JS tests and the bench, headless:
+//   launchChromium()      Debian's Chromium through Playwright (playwright-core from
+//                         tools/node_modules, or the caller's own `chromium`)
+//   openBrowser(kind)     Chromium ('chrome') or Firefox through W3C WebDriver (chromedriver,
+//                         geckodriver), a minimal client with no npm dependency, for the tests
+//                         that need what Playwright cannot give here: the same test in Chromium
+//                         AND Firefox (Debian's firefox-esr speaks WebDriver, not Playwright's
+//                         patched protocol), trusted input events (web vitals only count real
+//                         input), and page reloads.
 //
+//   const browser = await launchChromium();         // a Playwright Browser
 //   const b = await openBrowser('chrome' | 'firefox');
 //   await b.get(url); await b.click('#button'); const v = await b.eval('return document.title');
 //   await b.quit();
 import { spawn } from 'node:child_process';
-import net from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { freePort, onStopAll, ROOT } from './servers.mjs';
 
 export const BROWSERS = (process.env.RUM_BROWSERS ?? 'chrome,firefox').split(',').filter(Boolean);
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** The flags every Chromium here runs with: no sandbox (containers), no GPU, no QUIC, no
+ *  background traffic that would show up in network counts. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,900'];
+/** Playwright's `chromium` from tools/node_modules (ESM ignores NODE_PATH). */
+export const toolsChromium = () => createRequire(path.join(ROOT, 'tools/package.json'))('playwright-core').chromium;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+/** Headless Chromium through Playwright; closed by stopAll() too. `chromium`: another
+ *  playwright-core's launcher (the bench pins its own); `args`: replaces CHROMIUM_ARGS. */
+export async function launchChromium({ chromium = toolsChromium(), args = CHROMIUM_ARGS } = {}) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args });
+  onStopAll(() => browser.close().catch(() => {}));
+  return browser;
 }
 
 async function waitUntilUp(base, proc, timeoutMs = 20000) {
@@ -41,7 +50,7 @@ async function waitUntilUp(base, proc, timeoutMs = 20000) {
 
 function capabilities(kind) {
   if (kind === 'chrome') {
-    return { browserName: 'chrome', 'goog:chromeOptions': { binary: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROME_ARGS } };
+    return { browserName: 'chrome', 'goog:chromeOptions': { binary: CHROMIUM, args: [...CHROMIUM_ARGS, '--window-size=1280,900'] } };
   }
   if (kind === 'firefox') {
     return { browserName: 'firefox', 'moz:firefoxOptions': { args: ['-headless', '-width=1280', '-height=900'] } };

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // A small OTLP/HTTP receiver for tests, examples and benchmarks. No npm dependencies.
 //
-//   node tests/receiver/receiver.mjs [--port N] [--static [/prefix=]DIR]... [--print]
+//   node tests/support/receiver.mjs [--port N] [--static [/prefix=]DIR]... [--print]
 //
 // Prints its port on the first line of stdout (listens on 127.0.0.1, port 0 unless told).
 // - POST <any prefix>/v1/traces|metrics|logs: records the request (path, method, headers,
 //   wire and decoded body size, gzip/deflate/br decoded) and counts spans / metrics / data
-//   points / log records in OTLP protobuf (a generic field walker) or OTLP/JSON; `spanList`
+//   points / log records in OTLP protobuf or OTLP/JSON (decoded by ./otlp.mjs); `spanList`
 //   gives each span's name, kind and hex trace/span/parent ids. With --keep-json, each JSON
 //   request also keeps its parsed body as `doc` (tests that check attributes export JSON).
 // - Per-test behaviour in the path: /t/<test-id>/<behaviour>/.../v1/traces, where behaviour
@@ -22,7 +22,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
+import { decodeExport } from './otlp.mjs';
 
 const args = process.argv.slice(2);
 let port = 0;
@@ -48,109 +48,19 @@ mounts.sort((a, b) => b.prefix.length - a.prefix.length);
 const records = []; // every request, in arrival order
 const hits = new Map(); // path -> requests seen, for "once"/"xN" behaviours
 
-// ---- protobuf walking -------------------------------------------------------
-function readVarint(buf, pos) {
-  let result = 0n, shift = 0n;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos++];
-    result |= BigInt(b & 0x7f) << shift;
-    if (!(b & 0x80)) return [result, pos];
-    shift += 7n;
-  }
-}
-
-/** Top-level fields of one message: [{ field, wire, value }] (value: BigInt or Buffer). */
-export function protoFields(buf) {
-  const out = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    let key;
-    [key, pos] = readVarint(buf, pos);
-    const field = Number(key >> 3n), wire = Number(key & 7n);
-    let value;
-    if (wire === 0) [value, pos] = readVarint(buf, pos);
-    else if (wire === 1) { value = buf.subarray(pos, pos + 8); pos += 8; }
-    else if (wire === 5) { value = buf.subarray(pos, pos + 4); pos += 4; }
-    else if (wire === 2) {
-      let len;
-      [len, pos] = readVarint(buf, pos);
-      value = buf.subarray(pos, pos + Number(len));
-      pos += Number(len);
-    } else throw new Error(`unsupported wire type ${wire}`);
-    if (pos > buf.length) throw new Error('truncated field');
-    out.push({ field, wire, value });
-  }
-  return out;
-}
-
-const sub = (buf, n) => protoFields(buf).filter((f) => f.field === n && f.wire === 2).map((f) => f.value);
-
-/** Identity of one protobuf Span: ids as lower-case hex, as in OTLP/JSON. */
-function protoSpan(sp) {
-  const r = { name: '', traceId: '', spanId: '', parentSpanId: '', kind: 0 };
-  for (const f of protoFields(sp)) {
-    if (f.field === 1 && f.wire === 2) r.traceId = f.value.toString('hex');
-    else if (f.field === 2 && f.wire === 2) r.spanId = f.value.toString('hex');
-    else if (f.field === 4 && f.wire === 2) r.parentSpanId = f.value.toString('hex');
-    else if (f.field === 5 && f.wire === 2) r.name = f.value.toString('utf8');
-    else if (f.field === 6 && f.wire === 0) r.kind = Number(f.value);
-  }
-  return r;
-}
-
-function countProto(signal, body) {
-  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0 };
-  if (signal === 'logs') {
-    for (const rl of sub(body, 1)) for (const sl of sub(rl, 2)) r.logRecords += sub(sl, 2).length;
-  } else if (signal === 'traces') {
-    for (const rs of sub(body, 1)) for (const ss of sub(rs, 2)) for (const sp of sub(ss, 2)) {
-      r.spans++;
-      const name = sub(sp, 5)[0];
-      r.spanNames.push(name ? name.toString('utf8') : '');
-      r.spanList.push(protoSpan(sp));
-    }
-  } else if (signal === 'metrics') {
-    for (const rm of sub(body, 1)) for (const sm of sub(rm, 2)) for (const m of sub(sm, 2)) {
-      r.metrics++;
-      const name = sub(m, 1)[0];
-      r.metricNames.push(name ? name.toString('utf8') : '');
-      for (const kind of [5, 7, 9, 10, 11]) for (const data of sub(m, kind)) r.dataPoints += sub(data, 1).length;
-    }
-  }
-  return r;
-}
-
-function countJson(signal, body) {
-  const r = { spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0 };
-  const doc = JSON.parse(body.toString('utf8'));
-  if (keepJson) r.doc = doc;
-  if (signal === 'logs') {
-    for (const rl of doc.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) r.logRecords += sl.logRecords?.length ?? 0;
-  } else if (signal === 'traces') {
-    for (const rs of doc.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) {
-      r.spans++;
-      r.spanNames.push(sp.name ?? '');
-      r.spanList.push({ name: sp.name ?? '', traceId: sp.traceId ?? '', spanId: sp.spanId ?? '', parentSpanId: sp.parentSpanId ?? '', kind: sp.kind ?? 0 });
-    }
-  } else if (signal === 'metrics') {
-    for (const rm of doc.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) {
-      r.metrics++;
-      r.metricNames.push(m.name ?? '');
-      for (const k of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) r.dataPoints += m[k]?.dataPoints?.length ?? 0;
-    }
-  }
-  return r;
-}
-
-function decodeBody(encoding, raw) {
-  switch ((encoding || '').toLowerCase()) {
-    case '': case 'identity': return raw;
-    case 'gzip': return zlib.gunzipSync(raw);
-    case 'deflate': return zlib.inflateSync(raw);
-    case 'br': return zlib.brotliDecompressSync(raw);
-    default: throw new Error(`unknown content-encoding ${encoding}`);
-  }
+// JSON when the Content-Type says so, protobuf otherwise (a beacon may carry no usable type).
+function counts(signal, rawBody, headers) {
+  const type = (headers['content-type'] ?? '').includes('json') ? 'application/json' : 'application/x-protobuf';
+  const d = decodeExport(signal, rawBody, { ...headers, 'content-type': type });
+  return {
+    decodedSize: d.body.length,
+    spans: d.spans.length, spanNames: d.spans.map((sp) => sp.name),
+    spanList: d.spans.map(({ name, traceId, spanId, parentSpanId, kind }) => ({ name, traceId, spanId, parentSpanId, kind })),
+    metrics: d.metrics.length, metricNames: d.metrics.map((m) => m.name),
+    dataPoints: d.metrics.reduce((n, m) => n + m.dataPoints, 0),
+    logRecords: d.logRecords,
+    ...(keepJson && d.doc ? { doc: d.doc } : {}),
+  };
 }
 
 // ---- routing ------------------------------------------------------------------
@@ -267,10 +177,7 @@ const server = http.createServer((req, res) => {
       bodySize: raw.length, decodedSize: null, spans: 0, spanNames: [], spanList: [], metrics: 0, metricNames: [], dataPoints: 0, logRecords: 0, error: null, status: 0,
     };
     try {
-      const body = decodeBody(rec.contentEncoding, raw);
-      rec.decodedSize = body.length;
-      const counts = rec.contentType.includes('json') ? countJson(route.signal, body) : countProto(route.signal, body);
-      Object.assign(rec, counts);
+      Object.assign(rec, counts(route.signal, raw, req.headers));
     } catch (e) {
       rec.error = String(e.message ?? e);
     }
