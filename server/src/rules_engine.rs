@@ -381,6 +381,7 @@ pub fn evaluate(
     let cq = cond
         .get("compositeQuery")
         .cloned()
+        .map(crate::api::rules::drop_nulls)
         .ok_or("the rule has no compositeQuery")?;
     let query_type = cq.get("queryType").and_then(|q| q.as_str()).unwrap_or("");
     if query_type == "clickhouse_sql" {

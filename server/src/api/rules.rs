@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::access::{EditAccess, ViewAccess};
 use super::query_range::model::{validate, CompositeQuery, QueryRangeParams};
 use super::rule_json::{merge_objects, RawObject};
-use super::{delete_row, envelope, now_rfc3339, ApiError, AppState};
+use super::{delete_row, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -179,10 +179,25 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Object fields set to `null` removed, as Go reads a JSON null: the zero value. Rules written
+/// by SigNoz carry `"having": null`, `"groupBy": null` on formulas.
+pub fn drop_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, drop_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(drop_nulls).collect()),
+        other => other,
+    }
+}
+
 fn validate_query(cq: &Map<String, Value>) -> Result<(), ApiError> {
     let bad = |e: String| ApiError::bad_data(format!("condition.compositeQuery: {e}"));
-    let composite: CompositeQuery =
-        serde_json::from_value(Value::Object(cq.clone())).map_err(|e| bad(e.to_string()))?;
+    let composite: CompositeQuery = serde_json::from_value(drop_nulls(Value::Object(cq.clone())))
+        .map_err(|e| bad(e.to_string()))?;
     let now = chrono::Utc::now().timestamp_millis();
     let params = QueryRangeParams {
         start: now - 300_000,
@@ -237,6 +252,22 @@ fn state_for(m: &Map<String, Value>) -> &'static str {
 pub fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError::bad_data(format!("invalid rule id {id:?}")))
+}
+
+/// The success envelope, serialising `data` as it is: `super::envelope` goes through a
+/// `serde_json::Value`, which would re-format the rule's raw JSON.
+fn envelope<T: serde::Serialize>(data: Option<T>) -> Response {
+    #[derive(serde::Serialize)]
+    struct Envelope<T> {
+        status: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<T>,
+    }
+    axum::Json(Envelope {
+        status: "success",
+        data,
+    })
+    .into_response()
 }
 
 #[derive(serde::Serialize)]
