@@ -94,11 +94,7 @@ fn write_routes(
             Some(json!({"title": "d"})),
         ),
         ("DELETE", format!("/api/v1/dashboards/{dash}"), None),
-        (
-            "POST",
-            "/api/v1/explorer/views".into(),
-            Some(json!({"name": "v", "sourcePage": "traces", "compositeQuery": {}})),
-        ),
+        ("POST", "/api/v1/explorer/views".into(), Some(view_body())),
         (
             "PUT",
             format!("/api/v1/explorer/views/{view}"),
@@ -155,6 +151,11 @@ fn write_routes(
         ("GET", format!("/api/v1/orgUsers/{org_id}"), None),
         ("GET", "/api/v1/invite".into(), None),
     ]
+}
+
+fn view_body() -> Value {
+    json!({"name": "v", "sourcePage": "traces", "compositeQuery": {"queryType": "builder", "panelType": "list",
+        "builderQueries": {"A": {"queryName": "A", "expression": "A", "dataSource": "traces"}}}})
 }
 
 /// Routes an editor may use (the rest of `write_routes` manage users or settings).
@@ -226,7 +227,7 @@ async fn invited_viewer_cannot_write_and_a_promoted_editor_cannot_manage_users()
         &admin,
         "POST",
         "/api/v1/explorer/views",
-        Some(json!({"name": "v", "sourcePage": "traces", "compositeQuery": {}})),
+        Some(view_body()),
     )
     .await;
     let (_, m) = send(
