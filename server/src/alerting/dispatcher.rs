@@ -259,5 +259,5 @@ fn flush(
     }
     // Resolved alerts nobody heard of firing are dropped quietly.
     g.alerts
-        .retain(|_, e| !(e.alert.is_resolved() && !e.notified_firing));
+        .retain(|_, e| !e.alert.is_resolved() || e.notified_firing);
 }
