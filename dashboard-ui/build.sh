@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/env.sh"
 cd "$ROOT"
 target=${CARGO_TARGET_DIR:-$ROOT/target}
+command -v wasm_split_cli >/dev/null || { echo "build.sh: wasm_split_cli missing: run scripts/bootstrap" >&2; exit 1; }
 
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
@@ -20,9 +21,12 @@ wasm_dir=$(scripts/cargo-wasm-size "$target/dashboard-cargo" -p dashboard-ui "${
 
 work=$target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work/opt"
-# main.wasm + split___<page>_view_<n>.wasm per lazy page + chunk_<n>.wasm shared between pages
+# main.wasm + split___<group>_view_<n>.wasm per lazy!(… in group) + chunk_<n>.wasm shared by groups
 # + __wasm_split.js, the loader the main module imports them through.
-wasm_split_cli "$wasm_dir/dashboard_ui.wasm" "$work/split" | grep -v 'Overlong segment' >&2 || true
+if ! wasm_split_cli "$wasm_dir/dashboard_ui.wasm" "$work/split" >"$work/split.log" 2>&1; then
+  cat "$work/split.log" >&2; exit 1
+fi
+grep -v 'Overlong segment' "$work/split.log" >&2 || true
 link=$work/split/__wasm_split.js
 wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work" --out-name dashboard \
   "$work/split/main.wasm" 2>&1 | grep -v target_features || true
