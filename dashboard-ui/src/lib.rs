@@ -16,7 +16,9 @@ pub mod url_state;
 #[cfg(target_arch = "wasm32")]
 mod app;
 
-#[cfg(target_arch = "wasm32")]
+// Not in the browser component tests: their harness mounts single components, and the app's
+// lazily loaded pages only resolve in the split build (build.sh).
+#[cfg(all(target_arch = "wasm32", not(test)))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

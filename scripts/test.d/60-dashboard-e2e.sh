@@ -16,3 +16,4 @@ fi
 node tests/dashboard/e2e.mjs
 bash scripts/build-example
 node tests/dashboard/sdk-to-dashboard.e2e.mjs
+node tests/dashboard/split.e2e.mjs

@@ -10,9 +10,40 @@ mod state;
 use components::Shell;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 use pages::*;
 
+/// `view=lazy!(SomePage)`: the route's page in its own wasm module, inside the shell, fetched
+/// on the first visit; `view=lazy!(SomePage in group)`: in the module `group`, with the other
+/// pages of that group (pages that share most of their code: one download, fewer shared
+/// chunks). `build.sh` splits the modules out and lists what each adds in `dist/SIZES.txt`.
+/// Code also used by the first load stays in the main module. A plain
+/// `view=|| view! { <Shell><SomePage/></Shell> }` route is part of the first load.
+macro_rules! lazy {
+    ($page:ident) => {
+        lazy!($page in $page)
+    };
+    ($page:ident in $group:ident) => {{
+        // The split module is named after this type (a braced struct does not shadow the
+        // page's component function of the same name).
+        #[allow(non_camel_case_types, dead_code)]
+        struct $group {}
+        #[lazy_route]
+        impl LazyRoute for $group {
+            fn data() -> Self {
+                $group {}
+            }
+            fn view(this: Self) -> AnyView {
+                let $group {} = this;
+                view! { <Shell><$page/></Shell> }.into_any()
+            }
+        }
+        Lazy::<$group>::new()
+    }};
+}
+
+// The browser component tests mount single components instead (see `start` in lib.rs).
+#[cfg_attr(test, allow(dead_code))]
 pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
@@ -25,27 +56,29 @@ fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| view! { <Shell><p class="empty">"Page not found."</p></Shell> }>
+                // First load: the shell, login, signup and the landing page.
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                 <Route path=path!("/services") view=|| view! { <Shell><ServicesPage/></Shell> }/>
-                <Route path=path!("/services/:name") view=|| view! { <Shell><ServiceDetailPage/></Shell> }/>
-                <Route path=path!("/traces") view=|| view! { <Shell><TracesPage/></Shell> }/>
-                <Route path=path!("/traces-explorer") view=|| view! { <Shell><TracesExplorerPage/></Shell> }/>
-                <Route path=path!("/logs/logs-explorer") view=|| view! { <Shell><LogsExplorerPage/></Shell> }/>
-                <Route path=path!("/logs/logs-explorer/live") view=|| view! { <Shell><LiveTailPage/></Shell> }/>
+                // Every other page: its own chunk, fetched on the first visit.
+                <Route path=path!("/services/:name") view=lazy!(ServiceDetailPage in service)/>
+                <Route path=path!("/traces") view=lazy!(TracesPage in search)/>
+                <Route path=path!("/traces-explorer") view=lazy!(TracesExplorerPage in explorer)/>
+                <Route path=path!("/logs/logs-explorer") view=lazy!(LogsExplorerPage in explorer)/>
+                <Route path=path!("/logs/logs-explorer/live") view=lazy!(LiveTailPage in explorer)/>
                 // SigNoz v0.39's legacy traces page link.
                 <Route path=path!("/trace") view=|| view! { <Redirect path="/traces-explorer"/> }/>
-                <Route path=path!("/trace/:id") view=|| view! { <Shell><TraceDetailPage/></Shell> }/>
-                <Route path=path!("/logs") view=|| view! { <Shell><LogsPage/></Shell> }/>
-                <Route path=path!("/exceptions") view=|| view! { <Shell><ExceptionsPage/></Shell> }/>
-                <Route path=path!("/exceptions/:group") view=|| view! { <Shell><ExceptionDetailPage/></Shell> }/>
-                <Route path=path!("/service-map") view=|| view! { <Shell><ServiceMapPage/></Shell> }/>
-                <Route path=path!("/dashboards") view=|| view! { <Shell><DashboardsPage/></Shell> }/>
-                <Route path=path!("/dashboards/:uuid") view=|| view! { <Shell><DashboardPage/></Shell> }/>
-                <Route path=path!("/alerts") view=|| view! { <Shell><AlertsPage/></Shell> }/>
-                <Route path=path!("/alerts/new") view=|| view! { <Shell><AlertsPage/></Shell> }/>
-                <Route path=path!("/browser") view=|| view! { <Shell><BrowserPage/></Shell> }/>
+                <Route path=path!("/trace/:id") view=lazy!(TraceDetailPage in trace)/>
+                <Route path=path!("/logs") view=lazy!(LogsPage in search)/>
+                <Route path=path!("/exceptions") view=lazy!(ExceptionsPage in exceptions)/>
+                <Route path=path!("/exceptions/:group") view=lazy!(ExceptionDetailPage in exceptions)/>
+                <Route path=path!("/service-map") view=lazy!(ServiceMapPage in service)/>
+                <Route path=path!("/dashboards") view=lazy!(DashboardsPage in dashboards)/>
+                <Route path=path!("/dashboards/:uuid") view=lazy!(DashboardPage in dashboards)/>
+                <Route path=path!("/alerts") view=lazy!(AlertsPage in alerts)/>
+                <Route path=path!("/alerts/new") view=lazy!(AlertsPage in alerts)/>
+                <Route path=path!("/browser") view=lazy!(BrowserPage in browser)/>
             </Routes>
         </Router>
     }
