@@ -1,15 +1,29 @@
 //! Trace detail logic, pure: spans from the 12-column rows, the span tree
 //! (CHILD_OF parents, missing parents become roots), the visible row list for
-//! the waterfall, flame-graph layout and the virtual window. Everything here is
+//! the waterfall, flame-graph layout and the virtual window; the critical
+//! path, self time, in-trace filters, comparing two traces and the JSON a
+//! trace downloads as. Everything here is
 //! linear in the span count or better, so a 100 000-span trace stays fast.
 
+mod compare;
+mod critical;
+mod export;
+mod filter;
 mod flame;
+mod parse;
+mod self_time;
 mod tree;
 mod window;
 
-pub use flame::{flame_rects, FlameRect};
+pub use compare::{Comparison, Matched, compare};
+pub use critical::critical_path;
+pub use export::{COLUMNS, trace_json};
+pub use filter::{Row, SpanFilter, filter_rows, parse_duration_ms};
+pub use flame::{FlameRect, flame_rects};
+pub use parse::{Interner, parse_trace};
+pub use self_time::{SelfTimeBy, SelfTimeRow, self_time_table, self_times};
 pub use tree::{RefType, Reference, Span, SpanEvent, SpanKind, TraceTree};
-pub use window::{virtual_window, Window};
+pub use window::{Window, virtual_window};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
