@@ -11,7 +11,7 @@ cd "$ROOT"
 
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
-wasm_dir=$(scripts/cargo-wasm-size "$ROOT/target/dashboard-cargo" -p dashboard-ui "${features[@]}")
+wasm_dir=$(scripts/cargo-wasm-size "${CARGO_TARGET_DIR:-$ROOT/target}/dashboard-cargo" -p dashboard-ui "${features[@]}")
 
 work=$ROOT/target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work"

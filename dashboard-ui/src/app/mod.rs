@@ -37,6 +37,8 @@ fn App() -> impl IntoView {
                 // SigNoz v0.39's legacy traces page link.
                 <Route path=path!("/trace") view=|| view! { <Redirect path="/traces-explorer"/> }/>
                 <Route path=path!("/trace/:id") view=|| view! { <Shell><TraceDetailPage/></Shell> }/>
+                <Route path=path!("/trace-compare") view=|| view! { <Shell><TraceComparePage/></Shell> }/>
+                <Route path=path!("/trace-file") view=|| view! { <Shell><TraceFilePage/></Shell> }/>
                 <Route path=path!("/logs") view=|| view! { <Shell><LogsPage/></Shell> }/>
                 <Route path=path!("/exceptions") view=|| view! { <Shell><ExceptionsPage/></Shell> }/>
                 <Route path=path!("/exceptions/:group") view=|| view! { <Shell><ExceptionDetailPage/></Shell> }/>
