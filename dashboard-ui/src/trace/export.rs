@@ -1,5 +1,5 @@
 use super::{RefType, SpanKind, TraceTree};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 /// The column names of a v0.39 `SearchSpansResult`.
 pub const COLUMNS: [&str; 12] = [

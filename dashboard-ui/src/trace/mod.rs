@@ -15,15 +15,15 @@ mod self_time;
 mod tree;
 mod window;
 
-pub use compare::{Comparison, Matched, compare};
+pub use compare::{compare, Comparison, Matched};
 pub use critical::critical_path;
-pub use export::{COLUMNS, trace_json};
-pub use filter::{Row, SpanFilter, filter_rows, parse_duration_ms};
-pub use flame::{FlameRect, flame_rects};
-pub use parse::{Interner, parse_trace};
-pub use self_time::{SelfTimeBy, SelfTimeRow, self_time_table, self_times};
+pub use export::{trace_json, COLUMNS};
+pub use filter::{filter_rows, parse_duration_ms, Row, SpanFilter};
+pub use flame::{flame_rects, FlameRect};
+pub use parse::{parse_trace, Interner};
+pub use self_time::{self_time_table, self_times, SelfTimeBy, SelfTimeRow};
 pub use tree::{RefType, Reference, Span, SpanEvent, SpanKind, TraceTree};
-pub use window::{Window, virtual_window};
+pub use window::{virtual_window, Window};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -4,8 +4,8 @@
 //! few strings per span instead of a dozen.
 
 use super::{Reference, Span, SpanKind};
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;

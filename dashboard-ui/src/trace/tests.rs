@@ -252,11 +252,9 @@ fn parse_trace_reads_the_contract_reply_and_shares_repeated_strings() {
 fn parse_trace_accepts_empty_and_null_and_rejects_garbage() {
     assert!(parse_trace(b"null").unwrap().is_empty());
     assert!(parse_trace(b"[]").unwrap().is_empty());
-    assert!(
-        parse_trace(br#"[{"columns":[],"events":null}]"#)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(parse_trace(br#"[{"columns":[],"events":null}]"#)
+        .unwrap()
+        .is_empty());
     assert!(parse_trace(b"[{\"events\":[[1,2]]}]").is_err());
     let e = parse_trace(b"<html>").unwrap_err();
     assert!(e.starts_with("not a trace reply"), "{e}");

@@ -1,10 +1,10 @@
 //! One function per endpoint the dashboard uses, typed as the contract says.
 
-use super::{ApiResult, envelope, envelope_opt, raw};
+use super::{envelope, envelope_opt, raw, ApiResult};
 use crate::model::*;
 use crate::query_builder::composite::AttributeKey;
 use gloo_net::http::Method;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 /// v1 trace/service APIs take epoch-nanosecond strings.
 fn ns(ms: i64) -> String {

@@ -8,7 +8,7 @@ pub mod session;
 
 pub use endpoints::*;
 
-use crate::model::{Envelope, error_message};
+use crate::model::{error_message, Envelope};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -2,9 +2,9 @@
 //! threshold rule) and triggered alerts.
 
 use crate::app::api;
-use crate::app::components::{ErrorView, resource_view};
+use crate::app::components::{resource_view, ErrorView};
 use crate::model::{Rule, TriggeredAlert};
-use crate::query_builder::{PanelQuery, panel_query_from_composite, threshold_rule};
+use crate::query_builder::{panel_query_from_composite, threshold_rule, PanelQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -6,8 +6,8 @@ use crate::app::api::session::LoggedIn;
 use crate::app::components::ErrorView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

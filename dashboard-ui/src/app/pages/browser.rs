@@ -9,7 +9,7 @@ use crate::app::components::resource_view;
 use crate::app::state::{use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns, percent};
 use crate::model::QueryRangeData;
-use crate::rum::{RATINGS, VitalRow, error_rows, grouped, rating, single, vital_rows, vital_text};
+use crate::rum::{error_rows, grouped, rating, single, vital_rows, vital_text, VitalRow, RATINGS};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 

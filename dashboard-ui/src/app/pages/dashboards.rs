@@ -3,16 +3,16 @@
 //! a simple query builder (`crate::query_builder::PanelQuery`).
 
 use crate::app::api;
-use crate::app::components::{ChartKind, ErrorView, TimeChart, ValueChart, resource_view};
+use crate::app::components::{resource_view, ChartKind, ErrorView, TimeChart, ValueChart};
 use crate::app::state::{use_time_window, use_url_query, with_range};
 use crate::format::compact;
 use crate::model::{Dashboard, DashboardData, QueryRangeData};
-use crate::query_builder::{PanelQuery, panel_query, widget_json};
+use crate::query_builder::{panel_query, widget_json, PanelQuery};
 use crate::url_state::encode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 #[component]
 pub fn DashboardsPage() -> impl IntoView {

@@ -6,16 +6,16 @@
 
 use crate::app::api;
 use crate::app::components::query_builder::QueryBuilder;
-use crate::app::components::{ChartSeries, ErrorView, TimeChart, palette, resource_view};
+use crate::app::components::{palette, resource_view, ChartSeries, ErrorView, TimeChart};
 use crate::app::state::{now_ms, use_set_query, use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns};
-use crate::model::{ListRow, QueryRangeData, SavedView, value_text};
+use crate::model::{value_text, ListRow, QueryRangeData, SavedView};
 use crate::query_builder::composite::{
-    AttributeKey, ListOptions, Query, explorer_request, panel_type_from_param, panel_type_param,
-    query_id, widget,
+    explorer_request, panel_type_from_param, panel_type_param, query_id, widget, AttributeKey,
+    ListOptions, Query,
 };
 use crate::query_builder::results::{csv, flat_rows, json_rows, series_name, summary, table};
-use crate::url_state::{Query as UrlQuery, step_seconds};
+use crate::url_state::{step_seconds, Query as UrlQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
@@ -77,7 +77,11 @@ fn value_format(q: &Query) -> fn(f64) -> String {
                 "count" | "count_distinct" | "noop"
             )
     });
-    if nanos { duration_ns } else { compact }
+    if nanos {
+        duration_ns
+    } else {
+        compact
+    }
 }
 
 fn explorer(source: &'static str) -> AnyView {

@@ -3,12 +3,12 @@
 //! body>` (server-sent events, as SigNoz v0.39), with pause / resume.
 
 use crate::app::api;
-use crate::app::components::ErrorView;
 use crate::app::components::query_builder::QueryBuilder;
+use crate::app::components::ErrorView;
 use crate::app::state::{now_ms, use_set_query, use_url_query, with_range};
 use crate::model::ListRow;
-use crate::query_builder::composite::{ListOptions, Query, explorer_request, query_id};
-use crate::url_state::{Query as UrlQuery, encode};
+use crate::query_builder::composite::{explorer_request, query_id, ListOptions, Query};
+use crate::url_state::{encode, Query as UrlQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;

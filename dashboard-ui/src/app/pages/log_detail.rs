@@ -3,7 +3,7 @@
 //! query builder and run it.
 
 use crate::app::state::with_range;
-use crate::model::{ListRow, value_text};
+use crate::model::{value_text, ListRow};
 use crate::query_builder::composite::{FilterItem, Query};
 use crate::query_builder::results::log_fields;
 use crate::url_state::Query as UrlQuery;

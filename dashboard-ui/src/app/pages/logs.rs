@@ -4,8 +4,8 @@
 use crate::app::api;
 use crate::app::components::{pager, resource_view, text_field};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
-use crate::model::{ListRow, QueryRangeData, value_text};
-use crate::url_state::{LogFilters, Query, format_attrs, parse_attrs};
+use crate::model::{value_text, ListRow, QueryRangeData};
+use crate::url_state::{format_attrs, parse_attrs, LogFilters, Query};
 use leptos::prelude::*;
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! Service map: an SVG graph from `POST /api/v1/dependency_graph`.
 
 use crate::app::api;
-use crate::app::components::resource_filter::{ResourceFilter, use_resource_tags};
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
 use crate::app::components::{palette, resource_view};
 use crate::app::state::{use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns, percent};

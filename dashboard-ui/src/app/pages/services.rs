@@ -2,12 +2,12 @@
 //! (latency/rate/error charts from `v3/query_range`, top operations).
 
 use crate::app::api;
-use crate::app::components::resource_filter::{ResourceFilter, use_resource_tags};
-use crate::app::components::{ChartKind, ChartSeries, TimeChart, resource_view};
+use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
+use crate::app::components::{resource_view, ChartKind, ChartSeries, TimeChart};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
 use crate::format::{compact, duration_ns, percent, rate};
 use crate::model::{QueryRangeData, ServiceItem};
-use crate::url_state::{Query, TraceFilters, encode, encode_query};
+use crate::url_state::{encode, encode_query, Query, TraceFilters};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -28,7 +28,11 @@ fn sort_services(rows: &mut [ServiceItem], key: &str, desc: bool) {
             "errors" => a.error_rate.total_cmp(&b.error_rate),
             _ => a.p99.total_cmp(&b.p99),
         };
-        if desc { o.reverse() } else { o }
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
     });
 }
 
@@ -75,7 +79,11 @@ pub fn ServicesPage() -> impl IntoView {
         };
         let arrow = move || {
             if sort.get() == key {
-                if desc.get() { " ▼" } else { " ▲" }
+                if desc.get() {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
             } else {
                 ""
             }

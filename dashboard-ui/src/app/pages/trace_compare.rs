@@ -5,7 +5,7 @@ use crate::app::api;
 use crate::app::components::resource_view;
 use crate::app::state::use_url_query;
 use crate::format::duration_ns;
-use crate::trace::{Comparison, TraceTree, compare};
+use crate::trace::{compare, Comparison, TraceTree};
 use leptos::prelude::*;
 use std::sync::Arc;
 

@@ -10,8 +10,8 @@ use crate::app::components::{palette, resource_view};
 use crate::app::state::use_url_query;
 use crate::format::{datetime_ms, duration_ns};
 use crate::trace::{
-    Row, SpanEvent, SpanFilter, TraceTree, critical_path, filter_rows, flame_rects,
-    parse_duration_ms, trace_json, virtual_window,
+    critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window, Row,
+    SpanEvent, SpanFilter, TraceTree,
 };
 use leptos::html;
 use leptos::prelude::*;

@@ -3,7 +3,7 @@
 
 use super::trace_detail::TraceView;
 use crate::format::duration_ns;
-use crate::trace::{SelfTimeBy, TraceTree, parse_trace, self_time_table, self_times};
+use crate::trace::{parse_trace, self_time_table, self_times, SelfTimeBy, TraceTree};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};

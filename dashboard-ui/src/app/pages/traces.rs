@@ -5,7 +5,7 @@ use crate::app::components::{pager, resource_view, text_field};
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
 use crate::format::duration_ns;
 use crate::model::QueryRangeData;
-use crate::url_state::{Query, TraceFilters, format_attrs, parse_attrs};
+use crate::url_state::{format_attrs, parse_attrs, Query, TraceFilters};
 use leptos::prelude::*;
 
 pub const PAGE_SIZE: u32 = 50;
