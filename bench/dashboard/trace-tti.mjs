@@ -88,8 +88,10 @@ async function sample(browser, stack, login, traceId, browserPid) {
     }));
     const rows = await page.locator('.wf-row').count();
     // The in-trace filter: errors only, click → the "N hidden" rows painted.
-    await page.locator('.filter-errors').check();
-    const filterMs = await page.evaluate(() => new Promise((resolve) => {
+    // (NaN on a dist/ without the filter, e.g. an older build measured for comparison.)
+    const hasFilter = (await page.locator('.filter-errors').count()) > 0;
+    if (hasFilter) await page.locator('.filter-errors').check();
+    const filterMs = !hasFilter ? NaN : await page.evaluate(() => new Promise((resolve) => {
       const t = performance.now();
       const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t)));
       new MutationObserver((_, obs) => {
@@ -137,7 +139,7 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
       // A fresh browser per size, so the renderer's peak memory is this size's.
       if (browser) await browser.close();
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-      const browserPid = browser.process?.()?.pid;
+      const browserPid = process.pid; // the renderers are found among our descendants
       const samples = [];
       for (let r = 0; r < runs; r++) samples.push(await sample(browser, stack, login, traces[n], browserPid));
       fetchedPaths ??= [...new Set(samples[0].fetched)];
@@ -156,7 +158,7 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    const { sizes } = await measureTraceTti({ runs: Number(process.argv[2] || 5), serverBin: process.env.SERVER_BIN });
+    const { sizes } = await measureTraceTti({ runs: Number(process.argv[2] || 5), serverBin: process.env.SERVER_BIN, dist: process.env.DIST });
     console.log(JSON.stringify(sizes));
   } catch (e) {
     console.error(e.stack || e);

@@ -637,22 +637,21 @@ fn trace_tools(
         .map(|s| s.trace_id.to_string())
         .unwrap_or_default();
     let other = RwSignal::new(String::new());
-    let navigate = leptos_router::hooks::use_navigate();
+    // A link, so the router navigates (and the view works without one, in tests).
     let id = trace_id.clone();
-    let go_compare = move || {
-        let b = other.get_untracked().trim().to_string();
-        if !b.is_empty() {
-            navigate(
-                &format!(
-                    "/trace-compare?a={}&b={}",
-                    crate::url_state::encode(&id),
-                    crate::url_state::encode(&b)
-                ),
-                Default::default(),
-            );
+    let compare_href = move || {
+        format!(
+            "/trace-compare?a={}&b={}",
+            crate::url_state::encode(&id),
+            crate::url_state::encode(other.with(|b| b.trim().to_string()).as_str())
+        )
+    };
+    let compare_link = NodeRef::<html::A>::new();
+    let go = move || {
+        if let Some(a) = compare_link.get_untracked() {
+            a.click();
         }
     };
-    let go = go_compare.clone();
     let t = tree.clone();
     view! {
         <div class="trace-actions">
@@ -676,7 +675,7 @@ fn trace_tools(
                 <input type="text" class="compare-id" placeholder="other trace id" aria-label="Compare with trace"
                     prop:value=move || other.get() on:input=move |ev| other.set(event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { go() }/>
-                <button class="compare-go" on:click=move |_| go_compare()>"Compare"</button>
+                <a class="compare-go button" node_ref=compare_link href=compare_href>"Compare"</a>
             </span>
             <button class="download-json" title=format!("{n} spans as SigNoz's trace JSON")
                 on:click=move |_| super::trace_tools::download_json(&format!("trace-{trace_id}.json"), &trace_json(&t))>
