@@ -118,9 +118,14 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
     for (const n of sizes) {
       const t0 = Date.now();
       const t = bigTrace(n, Date.now(), `bench-${n}`);
-      // A few posts in flight at once: the server ingests while the next batch is sent.
-      const queue = [...t.payloads];
-      await Promise.all([0, 1, 2, 3].map(async () => { while (queue.length) await post(`${stack.otlp}/v1/traces`, queue.shift()); }));
+      for (const p of t.payloads) {
+        // One retry: on this shared machine a post now and then loses its connection.
+        await post(`${stack.otlp}/v1/traces`, p).catch(async (e) => {
+          log(`seed post failed (${e.cause?.code || e.message}), retrying once`);
+          await new Promise((r) => setTimeout(r, 1000));
+          await post(`${stack.otlp}/v1/traces`, p);
+        });
+      }
       traces[n] = t.traceId;
       log(`seeded ${n} spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
