@@ -1,16 +1,49 @@
 // Benchmark (not a test): time to interactive of the trace view for a
-// 10 000- and a 100 000-span trace, in headless Chromium, through the real
-// stack (nginx + dist/ + our server). "Interactive" = the waterfall has
-// rows in the DOM and its scroller is marked ready (the Leptos view is
-// mounted with its handlers); we then also time one keypress → repaint.
+// 10 000-, 100 000- and 1 000 000-span trace, in headless Chromium, through
+// the real stack (nginx + dist/ + our server). "Interactive" = the waterfall
+// has rows in the DOM and its scroller is marked ready (the Leptos view is
+// mounted with its handlers); we then also time one keypress → repaint and
+// applying the in-trace "errors" filter (click → "N hidden" rows painted),
+// and read the renderer processes' peak resident memory (VmHWM).
+// TRACE_SIZES=10000,100000 limits the sizes.
 // bench.mjs --with dashboard calls measureTraceTti(); alone:
 //   SERVER_BIN=target/release/server node bench/dashboard/trace-tti.mjs [runs]
 import { fileURLToPath } from 'node:url';
-import { startStack } from '../../tests/support/servers.mjs';
-import { launchChromium } from '../../tests/support/browsers.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { startStack, CHROMIUM_ARGS, chromium } from '../../tests/dashboard/harness.mjs';
 import { bigTrace, post } from '../../tests/dashboard/seed.mjs';
 
-export const TRACE_SIZES = [10_000, 100_000];
+export const TRACE_SIZES = (process.env.TRACE_SIZES || '10000,100000,1000000').split(',').map(Number);
+
+// Peak resident memory (VmHWM, MB) of the browser's renderer processes: the
+// tab, its JS heap and its wasm memory together.
+function rendererPeakMb(browserPid) {
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch { /* exited */ }
+  }
+  let peak = 0;
+  const walk = (pid) => {
+    for (const c of children.get(pid) || []) {
+      try {
+        const cmd = readFileSync(`/proc/${c}/cmdline`, 'utf8');
+        if (cmd.includes('--type=renderer')) {
+          const m = readFileSync(`/proc/${c}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+          if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        }
+      } catch { /* exited */ }
+      walk(c);
+    }
+  };
+  walk(browserPid);
+  return Math.round(peak);
+}
 
 const median = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -19,7 +52,7 @@ const median = (xs) => {
 
 // Opens the trace view once in a fresh context; returns the sample and the
 // same-origin paths the page fetched (everything but the API).
-async function sample(browser, stack, login, traceId) {
+async function sample(browser, stack, login, traceId, browserPid) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     await ctx.addInitScript(([a, rt]) => {
@@ -37,7 +70,7 @@ async function sample(browser, stack, login, traceId) {
       if (u.origin === stack.web && !u.pathname.startsWith('/api/')) fetched.push(u.pathname);
     });
     await page.goto(`${stack.web}/trace/${traceId}?range=1h`);
-    await page.waitForFunction(() => window.__tti !== undefined, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__tti !== undefined, null, { timeout: 300_000 });
     const tti = await page.evaluate(() => window.__tti);
     // Split: when the trace API reply finished arriving vs. client work after it.
     const apiEnd = await page.evaluate(() => {
@@ -54,7 +87,21 @@ async function sample(browser, stack, login, traceId) {
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t)));
     }));
     const rows = await page.locator('.wf-row').count();
-    return { tti, keyMs, rows, count, apiEnd, fetched };
+    // The in-trace filter: errors only, click → the "N hidden" rows painted.
+    // (NaN on a dist/ without the filter, e.g. an older build measured for comparison.)
+    const hasFilter = (await page.locator('.filter-errors').count()) > 0;
+    if (hasFilter) await page.locator('.filter-errors').check();
+    const filterMs = !hasFilter ? NaN : await page.evaluate(() => new Promise((resolve) => {
+      const t = performance.now();
+      const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t)));
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('.wf-row.wf-hidden')) { obs.disconnect(); done(); }
+      }).observe(document, { subtree: true, childList: true });
+      document.querySelector('.filter-apply').click();
+    }));
+    const jsHeapMb = await page.evaluate(() => (performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1048576) : NaN));
+    const peakMb = browserPid ? rendererPeakMb(browserPid) : NaN;
+    return { tti, keyMs, rows, count, apiEnd, fetched, filterMs, jsHeapMb, peakMb };
   } finally {
     await ctx.close();
   }
@@ -69,9 +116,18 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
     stack = await startStack({ ...(serverBin ? { serverBin } : {}), ...(dist ? { dist } : {}) });
     const traces = {};
     for (const n of sizes) {
+      const t0 = Date.now();
       const t = bigTrace(n, Date.now(), `bench-${n}`);
-      for (const p of t.payloads) await post(`${stack.otlp}/v1/traces`, p);
+      for (const p of t.payloads) {
+        // One retry: on this shared machine a post now and then loses its connection.
+        await post(`${stack.otlp}/v1/traces`, p).catch(async (e) => {
+          log(`seed post failed (${e.cause?.code || e.message}), retrying once`);
+          await new Promise((r) => setTimeout(r, 1000));
+          await post(`${stack.otlp}/v1/traces`, p);
+        });
+      }
       traces[n] = t.traceId;
+      log(`seeded ${n} spans in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     // Admin account + tokens, as the login page would store them.
     const j = async (path, body) => {
@@ -82,16 +138,21 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
     await j('register', { name: 'bench', orgName: 'bench', email: 'bench@b.test', password: 'benchmark-pw' });
     const login = await j('login', { email: 'bench@b.test', password: 'benchmark-pw' });
 
-    browser = await launchChromium();
     const results = [];
     let fetchedPaths = null;
     for (const n of sizes) {
+      // A fresh browser per size, so the renderer's peak memory is this size's.
+      if (browser) await browser.close();
+      browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      const browserPid = process.pid; // the renderers are found among our descendants
       const samples = [];
-      for (let r = 0; r < runs; r++) samples.push(await sample(browser, stack, login, traces[n]));
+      for (let r = 0; r < runs; r++) samples.push(await sample(browser, stack, login, traces[n], browserPid));
       fetchedPaths ??= [...new Set(samples[0].fetched)];
       const ttis = samples.map((s) => s.tti);
-      results.push({ spans: n, median_tti_ms: Math.round(median(ttis)), runs: samples.map((s) => ({ tti_ms: Math.round(s.tti), api_reply_done_ms: Math.round(s.apiEnd), client_after_reply_ms: Math.round(s.tti - s.apiEnd), key_ms: Math.round(s.keyMs), dom_rows: s.rows, span_count: s.count })) });
-      log(`${n} spans: median time to interactive ${Math.round(median(ttis))} ms (runs: ${ttis.map(Math.round).join(', ')}); trace API reply complete at ${samples.map((s) => Math.round(s.apiEnd)).join(', ')} ms; keypress→paint ${samples.map((s) => Math.round(s.keyMs)).join(', ')} ms; DOM rows ${samples[0].rows}`);
+      const filters = samples.map((s) => s.filterMs);
+      const peakMb = Math.max(...samples.map((s) => s.peakMb));
+      results.push({ spans: n, median_tti_ms: Math.round(median(ttis)), median_filter_ms: Math.round(median(filters)), peak_renderer_mb: peakMb, runs: samples.map((s) => ({ tti_ms: Math.round(s.tti), api_reply_done_ms: Math.round(s.apiEnd), client_after_reply_ms: Math.round(s.tti - s.apiEnd), key_ms: Math.round(s.keyMs), filter_ms: Math.round(s.filterMs), js_heap_mb: s.jsHeapMb, dom_rows: s.rows, span_count: s.count })) });
+      log(`${n} spans: median time to interactive ${Math.round(median(ttis))} ms (runs: ${ttis.map(Math.round).join(', ')}); trace API reply complete at ${samples.map((s) => Math.round(s.apiEnd)).join(', ')} ms; keypress→paint ${samples.map((s) => Math.round(s.keyMs)).join(', ')} ms; errors filter applied in ${Math.round(median(filters))} ms median (${filters.map(Math.round).join(', ')}); renderer peak memory ${peakMb} MB, JS heap ${samples.map((s) => s.jsHeapMb).join(', ')} MB; DOM rows ${samples[0].rows}`);
     }
     return { sizes: results, fetchedPaths };
   } finally {
@@ -102,7 +163,7 @@ export async function measureTraceTti({ runs = 3, serverBin, dist, sizes = TRACE
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    const { sizes } = await measureTraceTti({ runs: Number(process.argv[2] || 3), serverBin: process.env.SERVER_BIN });
+    const { sizes } = await measureTraceTti({ runs: Number(process.argv[2] || 5), serverBin: process.env.SERVER_BIN, dist: process.env.DIST });
     console.log(JSON.stringify(sizes));
   } catch (e) {
     console.error(e.stack || e);

@@ -99,6 +99,10 @@ function componentsSection(res) {
       const v = t.runs.map((r) => r.tti_ms);
       L.push(`| trace view time to interactive, ${fmt(t.spans)} spans, median (min–max) of ${v.length} | ${fmt(t.median_tti_ms)} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))}) ms | < ${fmt(d.goals.ttiMs)} ms | ${met(t.median_tti_ms < d.goals.ttiMs)} |`);
     }
+    for (const t of d.tti) {
+      if (Number.isFinite(t.median_filter_ms)) L.push(`| trace view in-trace filter (errors) applied, ${fmt(t.spans)} spans, median | ${fmt(t.median_filter_ms)} ms |  |  |`);
+      if (Number.isFinite(t.peak_renderer_mb)) L.push(`| trace view renderer peak memory, ${fmt(t.spans)} spans | ${fmt(t.peak_renderer_mb)} MB |  |  |`);
+    }
   } else if (d) L.push(`| dashboard | ${d.status}: ${d.reason} |  |  |`);
   const s = c.server;
   if (s?.status === 'measured') {

@@ -17,3 +17,4 @@ node tests/dashboard/e2e.mjs
 bash scripts/build-example
 node tests/dashboard/sdk-to-dashboard.e2e.mjs
 node tests/dashboard/split.e2e.mjs
+node tests/dashboard/trace-view.e2e.mjs

@@ -70,6 +70,8 @@ fn App() -> impl IntoView {
                 // SigNoz v0.39's legacy traces page link.
                 <Route path=path!("/trace") view=|| view! { <Redirect path="/traces-explorer"/> }/>
                 <Route path=path!("/trace/:id") view=lazy!(TraceDetailPage in trace)/>
+                <Route path=path!("/trace-compare") view=lazy!(TraceComparePage in trace)/>
+                <Route path=path!("/trace-file") view=lazy!(TraceFilePage in trace)/>
                 <Route path=path!("/logs") view=lazy!(LogsPage in search)/>
                 <Route path=path!("/exceptions") view=lazy!(ExceptionsPage in exceptions)/>
                 <Route path=path!("/exceptions/:group") view=lazy!(ExceptionDetailPage in exceptions)/>

@@ -1,13 +1,27 @@
 //! Trace detail logic, pure: spans from the 12-column rows, the span tree
 //! (CHILD_OF parents, missing parents become roots), the visible row list for
-//! the waterfall, flame-graph layout and the virtual window. Everything here is
+//! the waterfall, flame-graph layout and the virtual window; the critical
+//! path, self time, in-trace filters, comparing two traces and the JSON a
+//! trace downloads as. Everything here is
 //! linear in the span count or better, so a 100 000-span trace stays fast.
 
+mod compare;
+mod critical;
+mod export;
+mod filter;
 mod flame;
+mod parse;
+mod self_time;
 mod tree;
 mod window;
 
+pub use compare::{compare, Comparison, Matched};
+pub use critical::critical_path;
+pub use export::{trace_json, COLUMNS};
+pub use filter::{filter_rows, parse_duration_ms, Row, SpanFilter};
 pub use flame::{flame_rects, FlameRect};
+pub use parse::{parse_trace, Interner};
+pub use self_time::{self_time_table, self_times, SelfTimeBy, SelfTimeRow};
 pub use tree::{RefType, Reference, Span, SpanEvent, SpanKind, TraceTree};
 pub use window::{virtual_window, Window};
 

@@ -77,7 +77,7 @@ fn reference_cycles_do_not_hang_or_lose_spans() {
 fn references_parse() {
     let r = Reference::parse("{TraceId=abc, SpanId=def, RefType=CHILD_OF}").unwrap();
     assert_eq!(
-        (r.trace_id.as_str(), r.span_id.as_str(), r.ref_type),
+        (&*r.trace_id, r.span_id.as_str(), r.ref_type),
         ("abc", "def", RefType::ChildOf)
     );
     assert!(Reference::parse("garbage").is_none());
@@ -207,4 +207,230 @@ fn flame_rects_merge_sub_pixel_spans() {
     assert!(rects.len() <= 101, "{}", rects.len());
     let merged: u32 = rects.iter().map(|r| r.merged + 1).sum();
     assert_eq!(merged, 1001);
+}
+
+const CONTRACT_REPLY: &str = r#"[{"columns":["__time","SpanId","TraceId","ServiceName","Name","Kind","DurationNano","TagsKeys","TagsValues","References","Events","HasError"],
+  "events":[
+   [1707903000123,"aa11bb22cc33dd44","7f3c","frontend","GET /cart","2","45000000",
+    ["http.method","http.status_code"],["GET","200"],
+    ["{TraceId=7f3c, SpanId=, RefType=CHILD_OF}"],[],false],
+   [1707903000130,"ee55ff6677889900","7f3c","checkout","SELECT \"cart\"",3,12000000,
+    ["db.system"],["postgresql"],
+    ["{TraceId=7f3c, SpanId=aa11bb22cc33dd44, RefType=CHILD_OF}"],
+    ["{\"name\":\"exception\",\"timeUnixNano\":1707903000135000000,\"attributeMap\":{\"exception.type\":\"Timeout\"},\"isError\":true}"],true]]}]"#;
+
+#[test]
+fn parse_trace_reads_the_contract_reply_and_shares_repeated_strings() {
+    let spans = parse_trace(CONTRACT_REPLY.as_bytes()).unwrap();
+    assert_eq!(spans.len(), 2);
+    let (a, b) = (&spans[0], &spans[1]);
+    assert_eq!(a.span_id, "aa11bb22cc33dd44");
+    assert_eq!((&*a.service, &*a.name), ("frontend", "GET /cart"));
+    assert_eq!(a.kind, SpanKind::Server);
+    assert_eq!(a.duration_ns, 45e6);
+    assert_eq!(a.tag("http.status_code"), Some("200"));
+    assert_eq!(a.parent_id(), None);
+    // Escaped strings and numbers for kind / duration are tolerated.
+    assert_eq!(&*b.name, "SELECT \"cart\"");
+    assert_eq!((b.kind, b.duration_ns), (SpanKind::Client, 12e6));
+    assert_eq!(b.parent_id(), Some("aa11bb22cc33dd44"));
+    assert!(b.has_error && SpanEvent::parse(&b.events[0]).unwrap().is_error);
+    assert!(std::sync::Arc::ptr_eq(&a.trace_id, &b.trace_id));
+    assert!(std::sync::Arc::ptr_eq(
+        &a.trace_id,
+        &b.references[0].trace_id
+    ));
+    // The same tree as the serde row path.
+    let rows: Vec<crate::model::SearchSpansResult> = serde_json::from_str(CONTRACT_REPLY).unwrap();
+    let t1 = TraceTree::from_rows(rows.into_iter().flat_map(|r| r.events).collect());
+    let t2 = TraceTree::from_spans(spans);
+    assert_eq!(t1.preorder, t2.preorder);
+    assert_eq!(t1.depth, t2.depth);
+}
+
+#[test]
+fn parse_trace_accepts_empty_and_null_and_rejects_garbage() {
+    assert!(parse_trace(b"null").unwrap().is_empty());
+    assert!(parse_trace(b"[]").unwrap().is_empty());
+    assert!(parse_trace(br#"[{"columns":[],"events":null}]"#)
+        .unwrap()
+        .is_empty());
+    assert!(parse_trace(b"[{\"events\":[[1,2]]}]").is_err());
+    let e = parse_trace(b"<html>").unwrap_err();
+    assert!(e.starts_with("not a trace reply"), "{e}");
+    assert!(parse_trace(b"[] trailing").is_err());
+}
+
+/// root 0..100 with children a 0..40, b 10..30 (inside a), c 50..90, and
+/// d 60..120 that outlives the root.
+fn timing_tree() -> TraceTree {
+    TraceTree::from_rows(vec![
+        row("root", "", 0.0, 100.0, false),
+        row("a", "root", 0.0, 40.0, false),
+        row("b", "root", 10.0, 20.0, true),
+        row("c", "root", 50.0, 40.0, false),
+        row("d", "root", 60.0, 60.0, false),
+        row("c1", "c", 55.0, 10.0, false),
+    ])
+}
+
+#[test]
+fn critical_path_follows_the_last_finishing_children() {
+    let t = timing_tree();
+    let on = critical_path(&t);
+    let names: Vec<&str> = t
+        .preorder
+        .iter()
+        .filter(|&&i| on[i as usize])
+        .map(|&i| t.spans[i as usize].span_id.as_str())
+        .collect();
+    // d ends last (clipped to the root's end, 100) and started at 60; c ended
+    // at 90, while d ran, so it is off the path; a ended (40) before d began;
+    // b ran inside a's time.
+    assert_eq!(names, ["root", "a", "d"]);
+    assert!(critical_path(&TraceTree::default()).is_empty());
+}
+
+#[test]
+fn critical_path_handles_deep_chains() {
+    let mut rows = vec![row("s0", "", 0.0, 1e6, false)];
+    for i in 1..50_000 {
+        rows.push(row(
+            &format!("s{i}"),
+            &format!("s{}", i - 1),
+            i as f64,
+            1e6 - 2.0 * i as f64,
+            false,
+        ));
+    }
+    let t = TraceTree::from_rows(rows);
+    assert!(critical_path(&t).iter().all(|&x| x));
+}
+
+#[test]
+fn self_time_subtracts_the_union_of_children() {
+    let t = timing_tree();
+    let st = self_times(&t);
+    let at = |id: &str| st[t.index_of(id).unwrap() as usize] / 1e6;
+    // root 100 ms covered by [0,40] ∪ [50,100] (d clipped): 10 ms self.
+    assert!((at("root") - 10.0).abs() < 1e-6, "{}", at("root"));
+    assert!((at("c") - 30.0).abs() < 1e-6);
+    assert!((at("b") - 20.0).abs() < 1e-6);
+    let by_svc = self_time_table(&t, &st, SelfTimeBy::Service);
+    let total: f64 = by_svc.iter().map(|r| r.self_ns).sum();
+    assert!((total - st.iter().sum::<f64>()).abs() < 1e-3);
+    assert!(by_svc.windows(2).all(|w| w[0].self_ns >= w[1].self_ns));
+    let by_op = self_time_table(&t, &st, SelfTimeBy::Operation);
+    assert_eq!(by_op.len(), 6);
+    assert_eq!(by_op[0].operation, "op d");
+    assert_eq!(by_op[0].spans, 1);
+}
+
+#[test]
+fn filter_folds_rejected_spans_into_hidden_rows() {
+    let t = timing_tree();
+    let rows = t.visible_rows(&vec![false; t.len()]);
+    let all = filter_rows(&t, &rows, &SpanFilter::default());
+    assert_eq!(all.len(), 6);
+    let errors = SpanFilter {
+        errors_only: true,
+        ..SpanFilter::default()
+    };
+    let b = t.index_of("b").unwrap();
+    assert_eq!(
+        filter_rows(&t, &rows, &errors),
+        vec![Row::Hidden(2), Row::Span(b), Row::Hidden(3)]
+    );
+    let slow = SpanFilter {
+        min_duration_ms: parse_duration_ms("40ms"),
+        attribute: "http.route=/R/".into(),
+        ..SpanFilter::default()
+    };
+    let kept: Vec<u32> = filter_rows(&t, &rows, &slow)
+        .iter()
+        .filter_map(|r| r.span())
+        .collect();
+    assert_eq!(kept.len(), 4);
+    let svc = SpanFilter {
+        service: "svc-1".into(),
+        ..SpanFilter::default()
+    };
+    // ids of length 1 or 4 ("root", "a", "b", "c", "d") are svc-1.
+    assert_eq!(
+        filter_rows(&t, &rows, &svc)
+            .iter()
+            .filter(|r| r.span().is_some())
+            .count(),
+        5
+    );
+    let attr_key = SpanFilter {
+        attribute: "no.such".into(),
+        ..SpanFilter::default()
+    };
+    assert_eq!(filter_rows(&t, &rows, &attr_key), vec![Row::Hidden(6)]);
+    assert_eq!(parse_duration_ms("1.5s"), Some(1500.0));
+    assert_eq!(parse_duration_ms("250us"), Some(0.25));
+    assert_eq!(parse_duration_ms("7"), Some(7.0));
+    assert_eq!(parse_duration_ms(""), None);
+    assert_eq!(parse_duration_ms("fast"), None);
+}
+
+#[test]
+fn compare_matches_by_path_and_reports_deltas_and_leftovers() {
+    let a = timing_tree();
+    let mut rows = vec![
+        row("R", "", 0.0, 150.0, false),
+        row("A", "R", 0.0, 40.0, false),
+        row("B", "R", 10.0, 20.0, false),
+        row("C", "R", 50.0, 90.0, false),
+        row("X", "R", 60.0, 1.0, false),
+    ];
+    // Same service/operation as a's "a", "b", "c" (the names follow the id).
+    for (r, id) in rows.iter_mut().zip(["root", "a", "b", "c", "x"]) {
+        r.3 = format!("svc-{}", id.len() % 3);
+        r.4 = format!("op {id}");
+    }
+    let b = TraceTree::from_rows(rows);
+    let cmp = compare(&a, &b);
+    assert_eq!(cmp.matched.len(), 4);
+    // Biggest delta first: root +50 and c +50.
+    assert_eq!(cmp.matched[0].delta_ns.abs(), 50e6);
+    let only_a: Vec<&str> = cmp
+        .only_a
+        .iter()
+        .map(|&i| a.spans[i as usize].span_id.as_str())
+        .collect();
+    assert_eq!(only_a, ["c1", "d"]);
+    assert_eq!(cmp.only_b, vec![b.index_of("X").unwrap()]);
+    // A trace compared with itself matches every span with no delta.
+    let same = compare(&a, &a);
+    assert_eq!(same.matched.len(), a.len());
+    assert!(same.only_a.is_empty() && same.only_b.is_empty());
+    assert!(same.matched.iter().all(|m| m.delta_ns == 0.0 && m.a == m.b));
+}
+
+#[test]
+fn downloaded_json_opens_as_the_same_trace() {
+    let t = TraceTree::from_spans(parse_trace(CONTRACT_REPLY.as_bytes()).unwrap());
+    let text = trace_json(&t);
+    let back = TraceTree::from_spans(parse_trace(text.as_bytes()).unwrap());
+    assert_eq!(back.len(), t.len());
+    for (x, y) in t.spans.iter().zip(back.spans.iter()) {
+        assert_eq!(x.span_id, y.span_id);
+        assert_eq!(
+            (&*x.service, &*x.name, x.kind),
+            (&*y.service, &*y.name, y.kind)
+        );
+        assert_eq!(
+            (x.start_ms, x.duration_ns, x.has_error),
+            (y.start_ms, y.duration_ns, y.has_error)
+        );
+        assert_eq!(x.tag_values, y.tag_values);
+        assert_eq!(x.references, y.references);
+        assert_eq!(x.events, y.events);
+    }
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v[0]["columns"].as_array().unwrap().len(), COLUMNS.len());
+    assert_eq!(v[0]["events"][0][5], "2");
+    assert_eq!(v[0]["events"][0][6], "45000000");
 }

@@ -1,6 +1,7 @@
 use crate::model::SpanRow;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefType {
@@ -11,7 +12,7 @@ pub enum RefType {
 /// A parsed `{TraceId=…, SpanId=…, RefType=…}` reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
-    pub trace_id: String,
+    pub trace_id: Arc<str>,
     pub span_id: String,
     pub ref_type: RefType,
 }
@@ -19,13 +20,18 @@ pub struct Reference {
 impl Reference {
     /// Parses the Go `fmt` form SigNoz stores; `None` for anything else.
     pub fn parse(text: &str) -> Option<Reference> {
+        Self::parse_interned(text, &mut super::parse::Interner::default())
+    }
+
+    /// [`Reference::parse`], sharing the trace id string across spans.
+    pub fn parse_interned(text: &str, strings: &mut super::parse::Interner) -> Option<Reference> {
         let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
-        let (mut trace_id, mut span_id, mut ref_type) = (String::new(), String::new(), None);
+        let (mut trace_id, mut span_id, mut ref_type) = ("", "", None);
         for part in inner.split(',') {
             let (k, v) = part.split_once('=')?;
             match k.trim() {
-                "TraceId" => trace_id = v.trim().to_string(),
-                "SpanId" => span_id = v.trim().to_string(),
+                "TraceId" => trace_id = v.trim(),
+                "SpanId" => span_id = v.trim(),
                 "RefType" => {
                     ref_type = match v.trim() {
                         "CHILD_OF" => Some(RefType::ChildOf),
@@ -37,9 +43,9 @@ impl Reference {
             }
         }
         Some(Reference {
-            trace_id,
-            span_id,
             ref_type: ref_type?,
+            trace_id: strings.get(trace_id),
+            span_id: span_id.to_string(),
         })
     }
 }
@@ -116,12 +122,13 @@ impl SpanEvent {
 pub struct Span {
     pub start_ms: f64,
     pub span_id: String,
-    pub trace_id: String,
-    pub service: String,
-    pub name: String,
+    /// Shared: the same few strings repeat across a trace's spans.
+    pub trace_id: Arc<str>,
+    pub service: Arc<str>,
+    pub name: Arc<str>,
     pub kind: SpanKind,
     pub duration_ns: f64,
-    pub tag_keys: Vec<String>,
+    pub tag_keys: Vec<Arc<str>>,
     pub tag_values: Vec<String>,
     pub references: Vec<Reference>,
     /// Raw JSON texts; decode with [`SpanEvent::parse`] when shown.
@@ -148,12 +155,12 @@ impl Span {
         Span {
             start_ms: time,
             span_id,
-            trace_id,
-            service,
-            name,
+            trace_id: trace_id.into(),
+            service: service.into(),
+            name: name.into(),
             kind: SpanKind::from_wire(&kind),
             duration_ns: crate::model::parse_float(&dur).max(0.0),
-            tag_keys: keys,
+            tag_keys: keys.into_iter().map(Arc::from).collect(),
             tag_values: values,
             references: refs.iter().filter_map(|r| Reference::parse(r)).collect(),
             events,
@@ -167,7 +174,7 @@ impl Span {
         self.tag_keys
             .iter()
             .zip(self.tag_values.iter())
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| (&**k, v.as_str()))
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags().find(|(k, _)| *k == key).map(|(_, v)| v)
@@ -296,13 +303,13 @@ impl TraceTree {
             .map(Span::end_ms)
             .fold(f64::NEG_INFINITY, f64::max);
         let mut services: Vec<String> = Vec::new();
-        let mut service_ids: HashMap<String, u16> = HashMap::new();
+        let mut service_ids: HashMap<Arc<str>, u16> = HashMap::new();
         let service_index = spans
             .iter()
-            .map(|s| match service_ids.get(s.service.as_str()) {
+            .map(|s| match service_ids.get(&*s.service) {
                 Some(&k) => k,
                 None => {
-                    services.push(s.service.clone());
+                    services.push(s.service.to_string());
                     let k = (services.len() - 1) as u16;
                     service_ids.insert(s.service.clone(), k);
                     k

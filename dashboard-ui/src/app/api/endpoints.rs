@@ -72,14 +72,15 @@ pub async fn dependency_graph(
         .map(Option::unwrap_or_default)
 }
 
-pub async fn trace(trace_id: &str) -> ApiResult<Vec<SearchSpansResult>> {
-    raw::<Option<_>>(
-        Method::GET,
-        &format!("/v1/traces/{}", crate::url_state::encode(trace_id)),
-        None,
-    )
-    .await
-    .map(Option::unwrap_or_default)
+/// `GET /api/v1/traces/{id}` (`[SearchSpansResult]`), parsed straight into
+/// spans (no string per row field), taking boot.js's early request when it made one.
+pub async fn trace_spans(trace_id: &str) -> ApiResult<Vec<crate::trace::Span>> {
+    let path = format!("/v1/traces/{}", crate::url_state::encode(trace_id));
+    let bytes = match super::take_prefetched_trace(trace_id).await {
+        Some(b) => b,
+        None => super::call(Method::GET, &path, None).await?,
+    };
+    crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e))
 }
 
 pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {

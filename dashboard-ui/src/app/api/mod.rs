@@ -153,6 +153,31 @@ async fn refresh() -> bool {
     }
 }
 
+/// The reply boot.js already asked for, if it asked for `trace_id` and got
+/// a 2xx; taken once.
+pub(crate) async fn take_prefetched_trace(trace_id: &str) -> Option<Vec<u8>> {
+    use wasm_bindgen::JsValue;
+    let window: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str("__tracePrefetch");
+    let pre = js_sys::Reflect::get(&window, &key).ok()?;
+    if pre.is_undefined() || pre.is_null() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(&window.clone().into(), &key);
+    let id = js_sys::Reflect::get(&pre, &JsValue::from_str("id")).ok()?;
+    if id.as_string().as_deref() != Some(trace_id) {
+        return None;
+    }
+    let reply = js_sys::Reflect::get(&pre, &JsValue::from_str("reply")).ok()?;
+    let bytes = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&reply))
+        .await
+        .ok()?;
+    if bytes.is_null() || bytes.is_undefined() {
+        return None;
+    }
+    Some(js_sys::Uint8Array::new(&bytes).to_vec())
+}
+
 /// A raw-JSON endpoint.
 pub async fn raw<T: DeserializeOwned>(
     method: Method,

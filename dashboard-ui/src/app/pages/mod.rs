@@ -11,7 +11,9 @@ mod log_detail;
 mod logs;
 mod service_map;
 mod services;
+mod trace_compare;
 mod trace_detail;
+mod trace_tools;
 mod traces;
 
 pub use alerts::AlertsPage;
@@ -24,7 +26,9 @@ pub use live_tail::LiveTailPage;
 pub use logs::LogsPage;
 pub use service_map::ServiceMapPage;
 pub use services::{ServiceDetailPage, ServicesPage};
+pub use trace_compare::TraceComparePage;
 pub use trace_detail::TraceDetailPage;
 #[cfg(test)]
 pub(crate) use trace_detail::TraceView;
+pub use trace_tools::TraceFilePage;
 pub use traces::TracesPage;

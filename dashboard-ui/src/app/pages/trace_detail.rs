@@ -2,13 +2,17 @@
 //! (DOM rows only for what is on screen), a flame graph whose boxes are
 //! bounded by pixels × levels, and the span panel. Keyboard: ↑/↓ move,
 //! ←/→ collapse/expand (or go to parent/child), Enter opens the span,
-//! `/` searches spans.
+//! `/` searches spans. Tools: in-trace filter ("N hidden" rows), critical
+//! path, self time, compare with another trace, download as JSON.
 
 use crate::app::api;
 use crate::app::components::{palette, resource_view};
 use crate::app::state::use_url_query;
 use crate::format::{datetime_ms, duration_ns};
-use crate::trace::{flame_rects, virtual_window, SpanEvent, TraceTree};
+use crate::trace::{
+    critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window, Row,
+    SpanEvent, SpanFilter, TraceTree,
+};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -50,9 +54,8 @@ pub fn TraceDetailPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         let id = trace_id.get();
         async move {
-            let results = api::trace(&id).await?;
-            let rows = results.into_iter().flat_map(|r| r.events).collect();
-            Ok(Arc::new(TraceTree::from_rows(rows)))
+            let spans = api::trace_spans(&id).await?;
+            Ok(Arc::new(TraceTree::from_spans(spans)))
         }
     });
     view! {
@@ -73,8 +76,23 @@ pub fn TraceDetailPage() -> impl IntoView {
 pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> impl IntoView {
     let n = tree.len();
     let collapsed = RwSignal::new(vec![false; n]);
+    let filter = RwSignal::new(SpanFilter::default());
     let t = tree.clone();
-    let rows = Memo::new(move |_| collapsed.with(|c| t.visible_rows(c)));
+    let rows = Memo::new(move |_| {
+        let spans = collapsed.with(|c| t.visible_rows(c));
+        filter.with(|f| filter_rows(&t, &spans, f))
+    });
+    // Computed the first time it is switched on.
+    let crit_on = RwSignal::new(false);
+    let t = tree.clone();
+    let crit = Memo::new(move |_| {
+        if crit_on.get() {
+            critical_path(&t)
+        } else {
+            Vec::new()
+        }
+    });
+    let on_crit = move |i: u32| crit.with(|c| c.get(i as usize).copied().unwrap_or(false));
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport_h = RwSignal::new(600.0_f64);
     let cursor = RwSignal::new(0usize);
@@ -100,7 +118,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     let t = tree.clone();
     let focus_span = move |i: u32| {
         collapsed.update(|c| t.reveal(i, c));
-        if let Some(k) = rows.get_untracked().iter().position(|&r| r == i) {
+        if let Some(k) = rows.with_untracked(|r| r.iter().position(|&r| r == Row::Span(i))) {
             cursor.set(k);
             ensure_visible(k);
         }
@@ -148,7 +166,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             return;
         }
         let k = cursor.get_untracked().min(total - 1);
-        let i = rows.with_untracked(|r| r[k]);
+        let row = rows.with_untracked(|r| r[k]);
         let page = (viewport_h.get_untracked() / ROW_H) as usize;
         let move_to = |k2: usize| {
             let k2 = k2.min(total - 1);
@@ -162,7 +180,9 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             "PageUp" => move_to(k.saturating_sub(page)),
             "Home" => move_to(0),
             "End" => move_to(total - 1),
+            "ArrowRight" | "ArrowLeft" | "Enter" | " " if row.span().is_none() => {}
             "ArrowRight" => {
+                let i = row.span().unwrap_or_default();
                 if collapsed.with_untracked(|c| c[i as usize]) {
                     toggle_k(i);
                 } else if !t.children[i as usize].is_empty() {
@@ -170,18 +190,20 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 }
             }
             "ArrowLeft" => {
+                let i = row.span().unwrap_or_default();
                 if !collapsed.with_untracked(|c| c[i as usize])
                     && !t.children[i as usize].is_empty()
                 {
                     toggle_k(i);
                 } else if let Some(p) = t.parent[i as usize] {
-                    if let Some(pk) = rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == p))
+                    if let Some(pk) =
+                        rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == Row::Span(p)))
                     {
                         move_to(pk);
                     }
                 }
             }
-            "Enter" | " " => selected.set(Some(i)),
+            "Enter" | " " => selected.set(row.span()),
             "Escape" => selected.set(None),
             "/" => {
                 if let Some(input) = search_box.get_untracked() {
@@ -226,7 +248,19 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     let header = trace_header(&tree);
     let t = tree.clone();
     let toggle_row = toggle.clone();
-    let row_view = move |(k, i): (usize, u32)| {
+    let row_view = move |(k, row): (usize, Row)| {
+        let i = match row {
+            Row::Span(i) => i,
+            Row::Hidden(count) => {
+                return view! {
+                    <div class="wf-row wf-hidden" role="row" style=format!("top:{}px", k as f64 * ROW_H)
+                        class:cursor=move || cursor.get() == k on:click=move |_| cursor.set(k)>
+                        {format!("{count} hidden")}
+                    </div>
+                }
+                .into_any();
+            }
+        };
         let s = &t.spans[i as usize];
         let depth = t.depth[i as usize];
         let (left, width) = t.bar(i);
@@ -251,15 +285,16 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 class:cursor=move || cursor.get() == k
                 class:selected=move || selected.get() == Some(i)
                 class:error=s.has_error
+                class:crit=move || on_crit(i)
                 aria-selected=move || (selected.get() == Some(i)).to_string()
                 on:click=move |_| { cursor.set(k); selected.set(Some(i)); }>
                 <div class="wf-name" style=format!("padding-left:{}px", depth.min(MAX_INDENT) * 12 + 4)>
                     <button class="twisty" tabindex="-1" aria-label="Collapse or expand"
                         on:click=move |ev| { ev.stop_propagation(); toggle_row(i); }>{glyph}</button>
                     <span class="svc-dot" style=format!("background:{colour}")></span>
-                    <span class="svc">{s.service.clone()}</span>
+                    <span class="svc">{s.service.to_string()}</span>
                     " "
-                    <span class="op">{s.name.clone()}</span>
+                    <span class="op">{s.name.to_string()}</span>
                     {hidden_note}
                     {(depth > MAX_INDENT).then(|| format!(" [depth {depth}]"))}
                 </div>
@@ -271,6 +306,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 </div>
             </div>
         }
+        .into_any()
     };
 
     let t = tree.clone();
@@ -280,9 +316,22 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             .map(|i| span_panel(&t, i, focus_span.clone()))
     };
     let total_h = move || format!("height:{}px", rows.with(Vec::len) as f64 * ROW_H);
+    let tools = trace_tools(&tree, filter, crit_on, rows, n);
+    let scroll_to_top = move || {
+        cursor.set(0);
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+    };
+    Effect::new(move |_| {
+        filter.track();
+        scroll_to_top();
+    });
     view! {
         {header}
-        <FlameGraph tree=tree.clone() selected=selected/>
+        {tools}
+        <FlameGraph tree=tree.clone() selected=selected crit=crit/>
+        <super::trace_tools::SelfTimeTable tree=tree.clone()/>
         <div class="trace-body">
             <div class="waterfall">
                 <div class="wf-tools">
@@ -328,7 +377,7 @@ fn trace_header(tree: &TraceTree) -> impl IntoView {
         <div class="trace-head">
             <h1>{title}</h1>
             <dl class="facts">
-                <dt>"Trace"</dt><dd class="mono">{tree.spans[0].trace_id.clone()}</dd>
+                <dt>"Trace"</dt><dd class="mono">{tree.spans[0].trace_id.to_string()}</dd>
                 <dt>"Start"</dt><dd>{datetime_ms(tree.start_ms, offset)}</dd>
                 <dt>"Duration"</dt><dd>{duration_ns(tree.duration_ms() * 1e6)}</dd>
                 <dt>"Spans"</dt><dd class="span-count">{tree.len()}</dd>
@@ -344,7 +393,11 @@ fn trace_header(tree: &TraceTree) -> impl IntoView {
 }
 
 #[component]
-fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl IntoView {
+fn FlameGraph(
+    tree: Arc<TraceTree>,
+    selected: RwSignal<Option<u32>>,
+    crit: Memo<Vec<bool>>,
+) -> impl IntoView {
     let zoom = RwSignal::new((tree.start_ms, tree.end_ms));
     let top = RwSignal::new(0u32);
     let max_depth = tree.max_depth;
@@ -355,12 +408,14 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
     let boxes = move || {
         let (t0, t1) = zoom.get();
         let d0 = top.get();
+        let crit = crit.get();
         flame_rects(&t, t0, t1, FLAME_W, d0, d0 + FLAME_LEVELS)
             .into_iter()
             .map(|r| {
                 let s = &t.spans[r.span as usize];
                 let y = (r.depth - d0) as f64 * FLAME_ROW;
                 let colour = palette(t.service_index[r.span as usize] as usize);
+                let on_path = crit.get(r.span as usize).copied().unwrap_or(false);
                 let label = if r.width > 50.0 {
                     let max_chars = (r.width / 7.0) as usize;
                     Some(s.name.chars().take(max_chars).collect::<String>())
@@ -378,7 +433,7 @@ fn FlameGraph(tree: Arc<TraceTree>, selected: RwSignal<Option<u32>>) -> impl Int
                     )
                 };
                 view! {
-                    <g class="fl-box" class:error=s.has_error data-i=r.span>
+                    <g class="fl-box" class:error=s.has_error class:crit=on_path data-i=r.span>
                         <rect x=r.x y=y width=r.width height=FLAME_ROW - 1.0 fill=colour></rect>
                         <title>{tip}</title>
                         {label.map(|l| view! { <text x=r.x + 3.0 y=y + 12.5>{l}</text> })}
@@ -490,15 +545,15 @@ fn span_panel(
         .collect_view();
     let parent = tree.parent[i as usize].map(|p| {
         let focus = focus.clone();
-        let name = tree.spans[p as usize].name.clone();
+        let name = tree.spans[p as usize].name.to_string();
         view! { <button class="link" on:click=move |_| focus(p)>{name}</button> }
     });
     let missing = tree.missing_parent[i as usize].then(|| s.parent_id().unwrap_or("").to_string());
     view! {
         <aside class="span-panel" aria-label="Span details">
-            <h2>{s.name.clone()}</h2>
+            <h2>{s.name.to_string()}</h2>
             <dl class="facts">
-                <dt>"Service"</dt><dd>{s.service.clone()}</dd>
+                <dt>"Service"</dt><dd>{s.service.to_string()}</dd>
                 <dt>"Kind"</dt><dd>{s.kind.label()}</dd>
                 <dt>"Duration"</dt><dd>{duration_ns(s.duration_ns)}</dd>
                 <dt>"Start"</dt><dd>{datetime_ms(s.start_ms, offset)}</dd>
@@ -516,5 +571,117 @@ fn span_panel(
             <ul>{links}</ul>
             <p><a href=crate::url_state::trace_logs_link(&s.trace_id, tree.start_ms, tree.end_ms)>"Logs of this trace →"</a></p>
         </aside>
+    }
+}
+
+/// The bar above the flame graph: filter, critical path, compare, download.
+fn trace_tools(
+    tree: &Arc<TraceTree>,
+    filter: RwSignal<SpanFilter>,
+    crit_on: RwSignal<bool>,
+    rows: Memo<Vec<Row>>,
+    n: usize,
+) -> impl IntoView {
+    let service = RwSignal::new(String::new());
+    let errors = RwSignal::new(false);
+    let min = RwSignal::new(String::new());
+    let max = RwSignal::new(String::new());
+    let attr = RwSignal::new(String::new());
+    let apply = move || {
+        filter.set(SpanFilter {
+            service: service.get_untracked(),
+            errors_only: errors.get_untracked(),
+            min_duration_ms: parse_duration_ms(&min.get_untracked()),
+            max_duration_ms: parse_duration_ms(&max.get_untracked()),
+            attribute: attr.get_untracked(),
+        })
+    };
+    let clear = move || {
+        service.set(String::new());
+        errors.set(false);
+        min.set(String::new());
+        max.set(String::new());
+        attr.set(String::new());
+        filter.set(SpanFilter::default());
+    };
+    let on_enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            apply();
+        }
+    };
+    let text = |sig: RwSignal<String>, class: &'static str, placeholder: &'static str| {
+        view! {
+            <input type="text" class=class placeholder=placeholder aria-label=placeholder size="10"
+                prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) on:keydown=on_enter/>
+        }
+    };
+    let services = tree
+        .services
+        .iter()
+        .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+        .collect_view();
+    let summary = move || {
+        filter.with(|f| !f.is_empty()).then(|| {
+            let (shown, hidden) = rows.with(|r| {
+                r.iter().fold((0u32, 0u32), |(s, h), row| match row {
+                    Row::Span(_) => (s + 1, h),
+                    Row::Hidden(c) => (s, h + c),
+                })
+            });
+            format!("{shown} shown, {hidden} hidden")
+        })
+    };
+    let trace_id = tree
+        .spans
+        .first()
+        .map(|s| s.trace_id.to_string())
+        .unwrap_or_default();
+    let other = RwSignal::new(String::new());
+    // A link, so the router navigates (and the view works without one, in tests).
+    let id = trace_id.clone();
+    let compare_href = move || {
+        format!(
+            "/trace-compare?a={}&b={}",
+            crate::url_state::encode(&id),
+            crate::url_state::encode(other.with(|b| b.trim().to_string()).as_str())
+        )
+    };
+    let compare_link = NodeRef::<html::A>::new();
+    let go = move || {
+        if let Some(a) = compare_link.get_untracked() {
+            a.click();
+        }
+    };
+    let t = tree.clone();
+    view! {
+        <div class="trace-actions">
+            <form class="span-filter" aria-label="Filter spans" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+                <select class="filter-service" aria-label="Service" on:change=move |ev| service.set(event_target_value(&ev))
+                    prop:value=move || service.get()>
+                    <option value="">"All services"</option>
+                    {services}
+                </select>
+                <label><input type="checkbox" class="filter-errors" prop:checked=move || errors.get()
+                    on:change=move |ev| errors.set(event_target_checked(&ev))/>"errors"</label>
+                {text(min, "filter-min", "min duration")}
+                {text(max, "filter-max", "max duration")}
+                {text(attr, "filter-attr", "attribute[=value]")}
+                <button type="submit" class="filter-apply">"Filter"</button>
+                <button type="button" on:click=move |_| clear()>"Clear"</button>
+                <span class="hint filter-summary">{summary}</span>
+            </form>
+            <label><input type="checkbox" class="crit-toggle" on:change=move |ev| crit_on.set(event_target_checked(&ev))/>"Critical path"</label>
+            <span class="compare-with">
+                <input type="text" class="compare-id" placeholder="other trace id" aria-label="Compare with trace"
+                    prop:value=move || other.get() on:input=move |ev| other.set(event_target_value(&ev))
+                    on:keydown=move |ev| if ev.key() == "Enter" { go() }/>
+                <a class="compare-go button" node_ref=compare_link href=compare_href>"Compare"</a>
+            </span>
+            <button class="download-json" title=format!("{n} spans as SigNoz's trace JSON")
+                on:click=move |_| super::trace_tools::download_json(&format!("trace-{trace_id}.json"), &trace_json(&t))>
+                "Download JSON"
+            </button>
+            <a href="/trace-file">"Open a file…"</a>
+        </div>
     }
 }
