@@ -11,9 +11,10 @@ cd "$ROOT"
 
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
-wasm_dir=$(scripts/cargo-wasm-size "$ROOT/target/dashboard-cargo" -p dashboard-ui "${features[@]}")
+targets=${CARGO_TARGET_DIR:-$ROOT/target}
+wasm_dir=$(scripts/cargo-wasm-size "$targets/dashboard-cargo" -p dashboard-ui "${features[@]}")
 
-work=$ROOT/target/dashboard-build/$out
+work=$targets/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work"
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name dashboard \
   "$wasm_dir/dashboard_ui.wasm" 2>&1 | grep -v target_features || true

@@ -376,6 +376,21 @@ pub fn with_source(mut rule: Value, origin: &str, rule_id: &str) -> Value {
     rule
 }
 
+/// Fields the server adds to a stored rule (`GettableRule`), not part of what is posted.
+const SERVER_FIELDS: [&str; 6] = [
+    "id", "state", "createAt", "createBy", "updateAt", "updateBy",
+];
+
+/// The `PostableRule` of a stored rule: the rule without the server's own fields.
+pub fn postable(mut rule: Value) -> Value {
+    if let Some(m) = rule.as_object_mut() {
+        for k in SERVER_FIELDS {
+            m.remove(k);
+        }
+    }
+    rule
+}
+
 /// One line describing the condition, for the rules list.
 pub fn condition_text(rule: &Value) -> String {
     let c = &rule["condition"];

@@ -163,3 +163,15 @@ fn condition_text_names_the_query() {
     assert!(condition_text(&signoz_rule()).starts_with("PromQL sum(rate("));
     assert!(condition_text(&signoz_rule()).ends_with("above 5.5percent on average"));
 }
+
+#[test]
+fn postable_drops_only_the_servers_fields() {
+    let p = postable(signoz_rule());
+    for k in [
+        "id", "state", "createAt", "createBy", "updateAt", "updateBy",
+    ] {
+        assert!(p.get(k).is_none(), "{k}");
+    }
+    assert_eq!(p["version"], "v4");
+    assert_eq!(p["preferredChannels"], signoz_rule()["preferredChannels"]);
+}

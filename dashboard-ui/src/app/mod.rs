@@ -5,6 +5,8 @@ mod components;
 #[cfg(feature = "dogfood")]
 mod dogfood;
 mod pages;
+mod role;
+mod shortcuts;
 mod state;
 
 use components::Shell;
@@ -21,6 +23,7 @@ pub fn mount() {
 fn App() -> impl IntoView {
     let logged_in = api::session::init();
     provide_context(logged_in);
+    role::provide(logged_in.0);
     components::theme::init();
     view! {
         <Router>
@@ -44,7 +47,8 @@ fn App() -> impl IntoView {
                 <Route path=path!("/dashboards") view=|| view! { <Shell><DashboardsPage/></Shell> }/>
                 <Route path=path!("/dashboards/:uuid") view=|| view! { <Shell><DashboardPage/></Shell> }/>
                 <Route path=path!("/alerts") view=|| view! { <Shell><AlertsPage/></Shell> }/>
-                <Route path=path!("/alerts/new") view=|| view! { <Shell><AlertsPage/></Shell> }/>
+                <Route path=path!("/alerts/new") view=|| view! { <Shell><RuleEditPage/></Shell> }/>
+                <Route path=path!("/alerts/edit") view=|| view! { <Shell><RuleEditPage/></Shell> }/>
                 <Route path=path!("/browser") view=|| view! { <Shell><BrowserPage/></Shell> }/>
             </Routes>
         </Router>

@@ -149,28 +149,6 @@ pub async fn delete_dashboard(uuid: &str) -> ApiResult<()> {
     .map(|_| ())
 }
 
-pub async fn rules() -> ApiResult<Vec<Rule>> {
-    envelope_opt::<RulesList>(Method::GET, "/v1/rules", None)
-        .await
-        .map(|r| r.unwrap_or_default().rules)
-}
-
-pub async fn create_rule(rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::POST, "/v1/rules", Some(rule))
-        .await
-        .map(|_| ())
-}
-
-pub async fn update_rule(id: &str, rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(
-        Method::PUT,
-        &format!("/v1/rules/{}", crate::url_state::encode(id)),
-        Some(rule),
-    )
-    .await
-    .map(|_| ())
-}
-
 pub async fn set_rule_disabled(id: &str, disabled: bool) -> ApiResult<()> {
     let body = json!({ "disabled": disabled });
     envelope_opt::<Value>(
