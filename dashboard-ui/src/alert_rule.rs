@@ -6,7 +6,7 @@
 //! every field we do not know) exactly as it was.
 
 use crate::query_builder::composite::Query;
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// `alertType` values with their labels, as SigNoz's editor offers them.

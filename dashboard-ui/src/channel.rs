@@ -3,7 +3,7 @@
 //! `data` of a channel item. The form edits the first config's fields by path
 //! and writes back only what changed, so fields it does not show survive.
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 /// One input of a channel form: the config key (a `.`-separated path), its label, whether it is a secret.
 pub struct Field {

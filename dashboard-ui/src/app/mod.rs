@@ -29,7 +29,8 @@ fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <Shell><p class="empty">"Page not found."</p></Shell> }>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/signup") view=SignupRoute/>
+                <Route path=path!("/password-reset") view=PasswordResetPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                 <Route path=path!("/services") view=|| view! { <Shell><ServicesPage/></Shell> }/>
                 <Route path=path!("/services/:name") view=|| view! { <Shell><ServiceDetailPage/></Shell> }/>
@@ -50,6 +51,17 @@ fn App() -> impl IntoView {
                 <Route path=path!("/alerts/new") view=|| view! { <Shell><RuleEditPage/></Shell> }/>
                 <Route path=path!("/alerts/edit") view=|| view! { <Shell><RuleEditPage/></Shell> }/>
                 <Route path=path!("/browser") view=|| view! { <Shell><BrowserPage/></Shell> }/>
+                <Route path=path!("/dashboard/:id") view=SignozDashboardLink/>
+                <Route path=path!("/error-detail") view=|| view! { <Shell><ExceptionDetailPage/></Shell> }/>
+                <Route path=path!("/settings") view=|| view! { <Shell><SettingsPage/></Shell> }/>
+                <Route path=path!("/settings/channels") view=|| view! { <Shell><ChannelsPage/></Shell> }/>
+                <Route path=path!("/settings/channels/new") view=|| view! { <Shell><ChannelEditPage/></Shell> }/>
+                <Route path=path!("/settings/channels/:id") view=|| view! { <Shell><ChannelEditPage/></Shell> }/>
+                <Route path=path!("/settings/org-settings") view=|| view! { <Shell><OrgSettingsPage/></Shell> }/>
+                <Route path=path!("/my-settings") view=|| view! { <Shell><MySettingsPage/></Shell> }/>
+                <Route path=path!("/usage-explorer") view=|| view! { <Shell><UsagePage/></Shell> }/>
+                <Route path=path!("/status") view=|| view! { <Shell><StatusPage/></Shell> }/>
+                <Route path=path!("/shortcuts") view=|| view! { <Shell><ShortcutsPage/></Shell> }/>
             </Routes>
         </Router>
     }

@@ -1,8 +1,8 @@
 //! SigNoz v0.39's global shortcuts (`constants/shortcuts/globalShortcuts.ts`).
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 /// `(key with shift, path, what it opens)`.

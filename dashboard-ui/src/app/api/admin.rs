@@ -1,10 +1,10 @@
 //! Alerting, channels, team and settings endpoints. Rules and channels travel
 //! as `serde_json::Value`, so whatever they carry is sent back untouched.
 
-use super::{ApiResult, envelope_opt, raw};
+use super::{envelope_opt, raw, ApiResult};
 use crate::url_state::encode;
 use gloo_net::http::Method;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 async fn env(method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
     envelope_opt::<Value>(method, path, body)

@@ -86,19 +86,6 @@ pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {
     envelope(Method::POST, "/v3/query_range", Some(body)).await
 }
 
-pub async fn list_errors(
-    start_ms: i64,
-    end_ms: i64,
-    limit: u32,
-    offset: u32,
-) -> ApiResult<Vec<ErrorGroup>> {
-    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "limit": limit, "offset": offset,
-        "order": "descending", "orderParam": "lastSeen", "serviceName": "", "exceptionType": "", "tags": []});
-    raw::<Option<Vec<ErrorGroup>>>(Method::POST, "/v1/listErrors", Some(&body))
-        .await
-        .map(Option::unwrap_or_default)
-}
-
 pub async fn error_from_group(group_id: &str, timestamp_ns: &str) -> ApiResult<ErrorDetail> {
     let path = format!(
         "/v1/errorFromGroupID?groupID={}&timestamp={}",

@@ -4,16 +4,16 @@
 
 use crate::alert_rule::{condition_text, postable};
 use crate::app::api;
-use crate::app::components::{ErrorView, resource_view};
+use crate::app::components::{resource_view, ErrorView};
 use crate::app::role::can_edit;
 use crate::app::state::{use_set_query, use_url_query};
-use crate::model::{TriggeredAlert, value_text};
+use crate::model::{value_text, TriggeredAlert};
 use crate::url_state::encode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use serde_json::{Value, json};
+use leptos_router::NavigateOptions;
+use serde_json::{json, Value};
 
 #[component]
 pub fn AlertsPage() -> impl IntoView {

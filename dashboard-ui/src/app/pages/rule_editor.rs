@@ -4,22 +4,22 @@
 //! read-only. An existing rule also shows its history and mute windows.
 
 use crate::alert_rule::{
-    ALERT_TYPES, EVAL_WINDOWS, MATCH_TYPES, OPS, RuleForm, SEVERITIES, postable, unsupported,
-    with_source,
+    postable, unsupported, with_source, RuleForm, ALERT_TYPES, EVAL_WINDOWS, MATCH_TYPES, OPS,
+    SEVERITIES,
 };
 use crate::app::api;
 use crate::app::components::query_builder::QueryBuilder;
-use crate::app::components::{ChartSeries, ErrorView, TimeChart, resource_view};
+use crate::app::components::{resource_view, ChartSeries, ErrorView, TimeChart};
 use crate::app::role::can_edit;
 use crate::app::state::{now_ms, use_time_window, use_url_query};
-use crate::model::{QueryRangeData, value_text};
-use crate::query_builder::composite::{Query, query_id};
+use crate::model::{value_text, QueryRangeData};
+use crate::query_builder::composite::{query_id, Query};
 use crate::url_state::{format_attrs, parse_attrs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use serde_json::{Value, json};
+use leptos_router::NavigateOptions;
+use serde_json::{json, Value};
 
 fn origin() -> String {
     web_sys::window()
