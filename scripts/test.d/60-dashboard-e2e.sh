@@ -13,3 +13,4 @@ if [ ! -f dashboard-ui/dist-dogfood/index.html ] || [ -n "$(find dashboard-ui/sr
   dashboard-ui/build.sh --dogfood
 fi
 node tests/dashboard/e2e.mjs
+node tests/dashboard/alerting.e2e.mjs

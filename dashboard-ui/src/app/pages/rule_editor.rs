@@ -284,7 +284,19 @@ fn RuleEditor(original: Value, form: RuleForm) -> impl IntoView {
         <form class="editor rule" on:submit=save aria-label="Alert rule editor">
             <fieldset>
                 <legend>"Alert type"</legend>
-                {choice(form, "Alert type", &ALERT_TYPES, |f| &f.alert_type, |f, v| f.alert_type = v)}
+                <label>"Alert type"
+                    <select prop:value=move || form.with(|f| f.alert_type.clone()) on:change=move |ev| {
+                        let t = event_target_value(&ev);
+                        // A new rule starts over on the type's data source, as SigNoz's editor does.
+                        if original.with_value(Value::is_null) {
+                            let fresh = RuleForm::new(&t, query_id(now_ms() as u64));
+                            query.set(fresh.query);
+                        }
+                        form.update(|f| f.alert_type = t);
+                    }>
+                        {ALERT_TYPES.map(|(v, l)| view! { <option value=v selected=form.with_untracked(|f| f.alert_type == v)>{l}</option> })}
+                    </select>
+                </label>
             </fieldset>
             <fieldset>
                 <legend>"Query"</legend>
