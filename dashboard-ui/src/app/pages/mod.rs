@@ -30,6 +30,8 @@ pub use links::{SignozDashboardLink, SignupRoute};
 pub use live_tail::LiveTailPage;
 pub use logs::LogsPage;
 pub use rule_editor::RuleEditPage;
+#[cfg(test)]
+pub(crate) use rule_editor::RuleEditor;
 pub use service_map::ServiceMapPage;
 pub use services::{ServiceDetailPage, ServicesPage};
 pub use settings::{SettingsPage, ShortcutsPage, StatusPage, UsagePage};

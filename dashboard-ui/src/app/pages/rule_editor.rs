@@ -122,7 +122,7 @@ fn choice(
 ) -> impl IntoView {
     view! {
         <label>{label}
-            <select prop:value=move || form.with(|f| get(f).clone()) on:change=move |ev| form.update(|f| set(f, event_target_value(&ev)))>
+            <select aria-label=label prop:value=move || form.with(|f| get(f).clone()) on:change=move |ev| form.update(|f| set(f, event_target_value(&ev)))>
                 {options.iter().map(|(v, l)| view! { <option value=*v selected=form.with_untracked(|f| get(f) == v)>{*l}</option> }).collect_view()}
             </select>
         </label>
@@ -158,7 +158,7 @@ fn set_tab_text(q: &mut Query, tab: &str, text: String) {
 }
 
 #[component]
-fn RuleEditor(original: Value, form: RuleForm) -> impl IntoView {
+pub(crate) fn RuleEditor(original: Value, form: RuleForm) -> impl IntoView {
     let navigate = use_navigate();
     let editable = can_edit();
     let query = RwSignal::new(form.query.clone());
@@ -234,7 +234,9 @@ fn RuleEditor(original: Value, form: RuleForm) -> impl IntoView {
             busy.set(false);
         });
     };
-    let tab = move || query.with(|q| q.query_type.clone());
+    // A memo: the query editor below is rebuilt only when the tab changes, not on every edit.
+    let tab_memo = Memo::new(move |_| query.with(|q| q.query_type.clone()));
+    let tab = move || tab_memo.get();
     let tabs = QUERY_TABS
         .iter()
         .map(|(t, label)| {
@@ -285,7 +287,7 @@ fn RuleEditor(original: Value, form: RuleForm) -> impl IntoView {
             <fieldset>
                 <legend>"Alert type"</legend>
                 <label>"Alert type"
-                    <select prop:value=move || form.with(|f| f.alert_type.clone()) on:change=move |ev| {
+                    <select aria-label="Alert type" prop:value=move || form.with(|f| f.alert_type.clone()) on:change=move |ev| {
                         let t = event_target_value(&ev);
                         // A new rule starts over on the type's data source, as SigNoz's editor does.
                         if original.with_value(Value::is_null) {
