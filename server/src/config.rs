@@ -77,6 +77,45 @@ pub struct Config {
     /// off (it holds a database snapshot meanwhile).
     #[arg(long, env = "OTEL_WASM_REPLY_STALL_SECS", default_value_t = 30)]
     pub reply_stall_secs: u64,
+    /// Public origin of this server (how browsers reach the dashboard), used in the links
+    /// alert notifications carry; default `http://<api-addr>`.
+    #[arg(long, env = "OTEL_WASM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Labels alerts are grouped by into one notification (besides their channels).
+    #[arg(
+        long,
+        env = "OTEL_WASM_ALERT_GROUP_BY",
+        default_value = "alertname",
+        value_delimiter = ','
+    )]
+    pub alert_group_by: Vec<String>,
+    /// Milliseconds a new alert group waits before its first notification.
+    #[arg(long, env = "OTEL_WASM_ALERT_GROUP_WAIT_MS", default_value_t = 30_000)]
+    pub alert_group_wait_ms: u64,
+    /// Milliseconds between notifications of a group whose alerts changed.
+    #[arg(
+        long,
+        env = "OTEL_WASM_ALERT_GROUP_INTERVAL_MS",
+        default_value_t = 300_000
+    )]
+    pub alert_group_interval_ms: u64,
+    /// Milliseconds after which a group still firing is notified again.
+    #[arg(
+        long,
+        env = "OTEL_WASM_ALERT_REPEAT_INTERVAL_MS",
+        default_value_t = 14_400_000
+    )]
+    pub alert_repeat_interval_ms: u64,
+    /// Extra attempts for a failed notification (network error, 429, 5xx), with doubling
+    /// backoff from --alert-retry-backoff-ms.
+    #[arg(long, env = "OTEL_WASM_ALERT_RETRIES", default_value_t = 3)]
+    pub alert_retries: u32,
+    #[arg(
+        long,
+        env = "OTEL_WASM_ALERT_RETRY_BACKOFF_MS",
+        default_value_t = 1_000
+    )]
+    pub alert_retry_backoff_ms: u64,
 }
 
 /// The JWT secret of `Config::ephemeral`.
@@ -103,6 +142,13 @@ impl Config {
             max_body_bytes: 16 * 1024 * 1024,
             rules_tick_secs: 15,
             reply_stall_secs: 30,
+            public_url: None,
+            alert_group_by: vec!["alertname".into()],
+            alert_group_wait_ms: 30_000,
+            alert_group_interval_ms: 300_000,
+            alert_repeat_interval_ms: 14_400_000,
+            alert_retries: 3,
+            alert_retry_backoff_ms: 1_000,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The embedded backend: an OTLP/HTTP receiver and SigNoz's query-service API over one
 //! SQLite database. `start` runs both servers in-process (tests use port 0).
 
+pub mod alerting;
 pub mod api;
 pub mod auth;
 pub mod config;
@@ -150,6 +151,22 @@ pub async fn start(config: Config) -> Result<Running, String> {
         request_timeout,
         limits: otlp::DecodeLimits::default(),
     });
+    let public_url = config
+        .public_url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{api_addr}"));
+    let dispatch_cfg = alerting::DispatchConfig {
+        public_url: public_url.clone(),
+        group_by: config.alert_group_by.clone(),
+        group_wait_ms: config.alert_group_wait_ms,
+        group_interval_ms: config.alert_group_interval_ms,
+        repeat_interval_ms: config.alert_repeat_interval_ms,
+        retries: config.alert_retries,
+        retry_backoff_ms: config.alert_retry_backoff_ms,
+    };
+    let (dispatch, dispatch_rx) = alerting::dispatcher::channel();
     let setup = setup_gate(&config, &store).await?;
     let setup_token = setup.token.clone().filter(|_| !setup.strict);
     let state = api::AppState {
@@ -159,6 +176,11 @@ pub async fn start(config: Config) -> Result<Running, String> {
         login: Arc::new(api::login_guard::LoginGuard::default()),
         setup: Arc::new(setup),
         reply_stall: Duration::from_secs(config.reply_stall_secs.max(1)),
+        alerting: Arc::new(alerting::Alerting {
+            cfg: dispatch_cfg.clone(),
+            http: reqwest::Client::new(),
+        }),
+        retention_hours: config.retention_hours,
     };
     let app = api::router(
         state,
@@ -190,12 +212,20 @@ pub async fn start(config: Config) -> Result<Running, String> {
     ];
     tasks.push(tokio::spawn(retention_loop(
         store.clone(),
-        config.retention_nanos(),
+        config.retention_hours,
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(alerting::dispatcher::run(
+        store.clone(),
+        dispatch_cfg,
+        dispatch_rx,
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(rules_engine::run(
         store.clone(),
         Duration::from_secs(config.rules_tick_secs.max(1)),
+        rules_engine::EvalContext { public_url },
+        Some(dispatch),
         stop_rx,
     )));
     Ok(Running {
@@ -209,11 +239,19 @@ pub async fn start(config: Config) -> Result<Running, String> {
     })
 }
 
-/// Deletes expired telemetry at start and then every ten minutes.
-async fn retention_loop(store: Store, retention_ns: i64, mut stop: watch::Receiver<bool>) {
+/// Deletes expired telemetry at start and then every ten minutes, each signal after its own
+/// retention (`/api/v1/settings/ttl`, default `--retention-hours`).
+async fn retention_loop(store: Store, default_hours: u64, mut stop: watch::Receiver<bool>) {
     loop {
-        let cutoff = api::now_ns().saturating_sub(retention_ns);
-        if let Err(e) = store.sweep(cutoff).await {
+        let hours = api::settings::retention_hours(&store, default_hours).await;
+        let cutoff =
+            |h: u64| api::now_ns().saturating_sub((h as i64).saturating_mul(3_600_000_000_000));
+        let cutoffs = store::Cutoffs {
+            traces: cutoff(hours.traces),
+            logs: cutoff(hours.logs),
+            metrics: cutoff(hours.metrics),
+        };
+        if let Err(e) = store.sweep_signals(cutoffs).await {
             tracing::error!(error = %e, "retention sweep failed");
         }
         tokio::select! {

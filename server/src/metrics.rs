@@ -22,6 +22,7 @@ struct Metrics {
     otlp_requests: Family<Labels, Counter>,
     otlp_items: Family<Labels, Counter>,
     rule_evaluations: Family<Labels, Counter>,
+    alert_deliveries: Family<Labels, Counter>,
     rule_duration: Histogram,
     db_bytes: Gauge,
     queued_rows: Gauge,
@@ -55,6 +56,12 @@ fn metrics() -> &'static Metrics {
             "Alert rule evaluations by result",
             rule_evaluations.clone(),
         );
+        let alert_deliveries = Family::<Labels, Counter>::default();
+        registry.register(
+            "alert_deliveries",
+            "Alert notifications delivered to channels, by channel type and outcome (sent, failed)",
+            alert_deliveries.clone(),
+        );
         let rule_duration = Histogram::new(exponential_buckets(0.001, 4.0, 9));
         registry.register(
             "rule_evaluation_seconds",
@@ -79,6 +86,7 @@ fn metrics() -> &'static Metrics {
             otlp_requests,
             otlp_items,
             rule_evaluations,
+            alert_deliveries,
             rule_duration,
             queued_rows,
             db_bytes,
@@ -134,6 +142,16 @@ pub fn rule_evaluation(ok: bool, seconds: f64) {
         )])
         .inc();
     m.rule_duration.observe(seconds);
+}
+
+pub fn alert_delivery(channel_type: &str, ok: bool) {
+    metrics()
+        .alert_deliveries
+        .get_or_create(&vec![
+            ("channel_type", channel_type.to_string()),
+            ("outcome", if ok { "sent" } else { "failed" }.to_string()),
+        ])
+        .inc();
 }
 
 pub fn set_writer_queued_rows(rows: usize) {

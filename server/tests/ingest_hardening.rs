@@ -165,7 +165,11 @@ async fn bad_rules_are_refused_and_cannot_stop_other_rules() {
         .iter()
         .map(|r| r["state"].as_str().unwrap())
         .collect();
-    assert_eq!(states, ["inactive", "inactive", "firing"]);
+    // The rules that cannot run say so (state `error` with the reason); the healthy one fires.
+    assert_eq!(states, ["error", "error", "firing"]);
+    for r in &list["data"]["rules"].as_array().unwrap()[..2] {
+        assert!(!r["lastError"].as_str().unwrap().is_empty(), "{r}");
+    }
     srv.stop().await;
 }
 

@@ -2,6 +2,7 @@
 //! checks, and the router that mounts one module per route group.
 
 pub mod access;
+pub mod alerts;
 pub mod apdex;
 pub mod autocomplete;
 pub mod channels;
@@ -13,9 +14,12 @@ pub mod login_guard;
 pub mod metric_tags;
 pub mod promql_api;
 pub mod query_range;
+pub mod rule_json;
 pub mod rules;
 pub mod services;
+pub mod settings;
 pub mod setup;
+pub mod team;
 pub mod traces;
 pub mod users;
 pub mod views;
@@ -51,6 +55,10 @@ pub struct AppState {
     pub setup: Arc<setup::SetupGate>,
     /// How long a streamed reply waits for a client that stopped reading.
     pub reply_stall: std::time::Duration,
+    /// Notification settings and client for test notifications.
+    pub alerting: Arc<crate::alerting::Alerting>,
+    /// `--retention-hours`: each signal's retention until one is set in settings/ttl.
+    pub retention_hours: u64,
 }
 
 /// What the API listener serves besides the API, and its limits.
@@ -255,6 +263,9 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
         .merge(dashboards::routes())
         .merge(rules::routes())
         .merge(channels::routes())
+        .merge(alerts::routes())
+        .merge(team::routes())
+        .merge(settings::routes())
         .merge(errors::routes())
         .merge(views::routes())
         .merge(metric_tags::routes())

@@ -1,5 +1,6 @@
-//! Alert rules CRUD (envelope). A rule is kept as the PostableRule JSON it was given, with
-//! defaults filled in; `rules_engine` evaluates it and records its state.
+//! Alert rules CRUD (envelope). A rule is kept as the PostableRule JSON text it was given
+//! (SigNoz's defaults added only for missing fields); an update changes only the values that
+//! differ. `rules_engine` evaluates it and records its state.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -11,7 +12,8 @@ use serde_json::{json, Map, Value};
 
 use super::access::{EditAccess, ViewAccess};
 use super::query_range::model::{validate, CompositeQuery, QueryRangeParams};
-use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
+use super::rule_json::{merge_objects, RawObject};
+use super::{delete_row, envelope, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -54,15 +56,52 @@ pub fn parse_duration_secs(s: &str) -> Option<f64> {
     Some(total)
 }
 
+/// Fields the server sets on a GettableRule; a client sending them back changes nothing.
+pub const SERVER_FIELDS: &[&str] = &[
+    "id",
+    "state",
+    "createAt",
+    "createBy",
+    "updateAt",
+    "updateBy",
+    "lastError",
+];
+
+/// Parses a PostableRule as sent, keeping its exact text (server-set fields dropped).
+pub fn parse_rule(body: &[u8]) -> Result<RawObject, ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::bad_data("error decoding request body: not UTF-8"))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
+    if !v.is_object() {
+        return Err(ApiError::bad_data("rule must be a JSON object"));
+    }
+    let mut o = RawObject::parse(text).map_err(ApiError::bad_data)?;
+    for f in SERVER_FIELDS {
+        o.remove(f);
+    }
+    Ok(o)
+}
+
+/// Checks a rule and adds SigNoz's defaults for the fields it lacks (evalWindow 5m,
+/// frequency 1m, ruleType, ...); fields it has are left byte for byte as they are.
+pub fn finish(o: &mut RawObject) -> Result<(), ApiError> {
+    let mut m = o.to_map();
+    let before = m.clone();
+    check(&mut m)?;
+    for (k, v) in &m {
+        if before.get(k) != Some(v) {
+            o.set_value(k, v);
+        }
+    }
+    Ok(())
+}
+
 /// Checks a PostableRule and fills SigNoz's defaults (evalWindow 5m, frequency 1m, ruleType).
 pub fn normalize(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
-    let Value::Object(mut m) = v else {
-        return Err(ApiError::bad_data("rule must be a JSON object"));
-    };
-    check(&mut m)?;
-    Ok(m)
+    let mut o = parse_rule(body)?;
+    finish(&mut o)?;
+    Ok(o.to_map())
 }
 
 fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
@@ -81,7 +120,7 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
             Some(d) => {
                 return Err(ApiError::bad_data(format!(
                     "{field} is not a valid duration: {d:?}"
-                )))
+                )));
             }
         }
     }
@@ -100,8 +139,28 @@ fn check(m: &mut Map<String, Value>) -> Result<(), ApiError> {
         .to_string();
     // Builder queries are validated now, as query_range would, so a rule that cannot run (or
     // could harm the scheduler) is refused when saved instead of failing silently every tick.
-    if !matches!(query_type.as_str(), "promql" | "clickhouse_sql") {
-        validate_query(cq)?;
+    // PromQL is parsed; ClickHouse SQL is kept (it shows an error state when evaluated).
+    match query_type.as_str() {
+        "clickhouse_sql" => {}
+        "promql" => {
+            for (name, q) in cq
+                .get("promQueries")
+                .and_then(|p| p.as_object())
+                .into_iter()
+                .flatten()
+            {
+                if q.get("disabled") == Some(&Value::Bool(true)) {
+                    continue;
+                }
+                let text = q.get("query").and_then(|t| t.as_str()).unwrap_or("");
+                crate::promql::parse(text).map_err(|e| {
+                    ApiError::bad_data(format!(
+                        "condition.compositeQuery.promQueries.{name}: {e:?}"
+                    ))
+                })?;
+            }
+        }
+        _ => validate_query(cq)?,
     }
     if m.get("ruleType")
         .and_then(|r| r.as_str())
@@ -136,22 +195,31 @@ fn validate_query(cq: &Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn gettable(r: &rusqlite::Row) -> rusqlite::Result<Value> {
+/// A GettableRule: the stored rule as written, then the server's fields.
+fn gettable(r: &rusqlite::Row) -> rusqlite::Result<RawObject> {
     let data: String = r.get(1)?;
-    let mut m: Map<String, Value> = serde_json::from_str(&data).unwrap_or_default();
-    m.insert("id".into(), Value::String(r.get::<_, i64>(0)?.to_string()));
-    m.insert("state".into(), Value::String(r.get(6)?));
-    m.insert("createAt".into(), json!(r.get::<_, Option<String>>(2)?));
-    m.insert("createBy".into(), json!(r.get::<_, Option<String>>(3)?));
-    m.insert("updateAt".into(), json!(r.get::<_, Option<String>>(4)?));
-    m.insert("updateBy".into(), json!(r.get::<_, Option<String>>(5)?));
-    Ok(Value::Object(m))
+    let mut o = RawObject::parse(&data).unwrap_or_default();
+    for f in SERVER_FIELDS {
+        o.remove(f);
+    }
+    o.set_value("id", &Value::String(r.get::<_, i64>(0)?.to_string()));
+    let state: String = r.get(6)?;
+    let error: Option<String> = r.get(7)?;
+    o.set_value("state", &Value::String(state));
+    o.set_value("createAt", &json!(r.get::<_, Option<String>>(2)?));
+    o.set_value("createBy", &json!(r.get::<_, Option<String>>(3)?));
+    o.set_value("updateAt", &json!(r.get::<_, Option<String>>(4)?));
+    o.set_value("updateBy", &json!(r.get::<_, Option<String>>(5)?));
+    if let Some(e) = error {
+        o.set_value("lastError", &Value::String(e));
+    }
+    Ok(o)
 }
 
 const SELECT: &str =
-    "SELECT id, data, created_at, created_by, updated_at, updated_by, state FROM rules";
+    "SELECT id, data, created_at, created_by, updated_at, updated_by, state, last_error FROM rules";
 
-fn load(c: &Connection, id: i64) -> Result<Option<Value>, String> {
+fn load(c: &Connection, id: i64) -> Result<Option<RawObject>, String> {
     c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], gettable)
         .optional()
         .map_err(|e| e.to_string())
@@ -166,14 +234,30 @@ fn state_for(m: &Map<String, Value>) -> &'static str {
 }
 
 /// Rule ids are strings holding integers.
-fn parse_id(id: &str) -> Result<i64, ApiError> {
+pub fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError::bad_data(format!("invalid rule id {id:?}")))
 }
 
+#[derive(serde::Serialize)]
+struct RuleList {
+    rules: Vec<RawObject>,
+}
+
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
-    let rules = list_rows(&st, format!("{SELECT} ORDER BY id"), gettable).await?;
-    Ok(envelope(Some(json!({"rules": rules}))))
+    let rules = st
+        .store
+        .with_conn(|c| {
+            let mut s = c
+                .prepare(&format!("{SELECT} ORDER BY id"))
+                .map_err(|e| e.to_string())?;
+            let rows = s.query_map([], gettable).map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(envelope(Some(RuleList { rules })))
 }
 
 async fn get_one(
@@ -196,14 +280,16 @@ async fn create(
     EditAccess(user): EditAccess,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let m = normalize(&body)?;
+    let mut o = parse_rule(&body)?;
+    finish(&mut o)?;
+    let state = state_for(&o.to_map());
     let now = now_rfc3339();
     let r = st
         .store
         .with_conn(move |c| {
             c.execute(
                 "INSERT INTO rules (data, created_at, created_by, updated_at, updated_by, state) VALUES (?1, ?2, ?3, ?2, ?3, ?4)",
-                params![Value::Object(m.clone()).to_string(), now, user.email, state_for(&m)],
+                params![o.to_text(), now, user.email, state],
             )
             .map_err(|e| e.to_string())?;
             load(c, c.last_insert_rowid())
@@ -213,51 +299,14 @@ async fn create(
     Ok(envelope(r))
 }
 
+/// Applies `changes` (a whole rule for PUT, some fields for PATCH) to the stored rule: values
+/// that did not change keep their stored bytes, fields the request leaves out are kept.
 async fn save(
     st: &AppState,
     id: i64,
-    m: Map<String, Value>,
+    changes: RawObject,
     by: String,
-) -> Result<Option<Value>, ApiError> {
-    let now = now_rfc3339();
-    st.store
-        .with_conn(move |c| {
-            let n = c
-                .execute(
-                    "UPDATE rules SET data = ?1, updated_at = ?2, updated_by = ?3, state = ?4, pending_since = NULL WHERE id = ?5",
-                    params![Value::Object(m.clone()).to_string(), now, by, state_for(&m), id],
-                )
-                .map_err(|e| e.to_string())?;
-            if n == 0 { Ok(None) } else { load(c, id) }
-        })
-        .await
-        .map_err(ApiError::internal)
-}
-
-async fn update(
-    State(st): State<AppState>,
-    EditAccess(user): EditAccess,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let m = normalize(&body)?;
-    save(&st, id, m, user.email)
-        .await?
-        .ok_or_else(|| ApiError::not_found("rule not found"))?;
-    Ok(envelope(Some("rule successfully edited")))
-}
-
-async fn patch(
-    State(st): State<AppState>,
-    EditAccess(user): EditAccess,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&body) else {
-        return Err(ApiError::bad_data("patch must be a JSON object"));
-    };
+) -> Result<Option<RawObject>, ApiError> {
     let current = st
         .store
         .with_conn(move |c| {
@@ -270,10 +319,51 @@ async fn patch(
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::not_found("rule not found"))?;
-    let mut m: Map<String, Value> = serde_json::from_str(&current).unwrap_or_default();
-    m.extend(changes);
-    check(&mut m)?;
-    let r = save(&st, id, m, user.email)
+    let old = RawObject::parse(&current).unwrap_or_default();
+    let mut merged = merge_objects(&old, &changes, true);
+    finish(&mut merged)?;
+    let state = state_for(&merged.to_map());
+    let now = now_rfc3339();
+    let r = st
+        .store
+        .with_conn(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE rules SET data = ?1, updated_at = ?2, updated_by = ?3, state = ?4, pending_since = NULL, last_error = NULL WHERE id = ?5",
+                    params![merged.to_text(), now, by, state, id],
+                )
+                .map_err(|e| e.to_string())?;
+            if n == 0 { Ok(None) } else { load(c, id) }
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(r)
+}
+
+async fn update(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let changes = parse_rule(&body)?;
+    save(&st, id, changes, user.email)
+        .await?
+        .ok_or_else(|| ApiError::not_found("rule not found"))?;
+    Ok(envelope(Some("rule successfully edited")))
+}
+
+async fn patch(
+    State(st): State<AppState>,
+    EditAccess(user): EditAccess,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let changes =
+        parse_rule(&body).map_err(|_| ApiError::bad_data("patch must be a JSON object"))?;
+    let r = save(&st, id, changes, user.email)
         .await?
         .ok_or_else(|| ApiError::not_found("rule not found"))?;
     Ok(envelope(Some(r)))
@@ -286,6 +376,13 @@ async fn remove(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     delete_row(&st, "DELETE FROM rules WHERE id = ?1", id, "rule").await?;
+    let _ = st
+        .store
+        .with_conn(move |c| {
+            c.execute("DELETE FROM alerts WHERE rule_id = ?1", [id])
+                .map_err(|e| e.to_string())
+        })
+        .await;
     Ok(envelope(Some("rule successfully deleted")))
 }
 

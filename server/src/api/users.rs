@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{get, patch, post};
 use axum::{Extension, Router};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
@@ -50,9 +50,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/loginPrecheck", get(login_precheck))
         .route("/api/v1/user", get(list_users))
-        .route("/api/v1/user/{id}", get(get_user).put(edit_user))
+        .route(
+            "/api/v1/user/{id}",
+            get(get_user)
+                .put(edit_user)
+                .delete(super::team::delete_user),
+        )
         .route("/api/v1/user/{id}/flags", patch(set_flags))
-        .route("/api/v1/org/{id}", put(edit_org))
+        .route("/api/v1/org/{id}", get(super::team::get_org).put(edit_org))
         .route("/api/v2/licenses", get(licenses))
 }
 
@@ -70,7 +75,7 @@ fn feature_flags() -> Value {
         flag("ALERT_CHANNEL_WEBHOOK", true, -1),
         flag("ALERT_CHANNEL_PAGERDUTY", true, -1),
         flag("ALERT_CHANNEL_OPSGENIE", true, -1),
-        flag("ALERT_CHANNEL_MSTEAMS", false, -1),
+        flag("ALERT_CHANNEL_MSTEAMS", true, -1),
         flag("USE_SPAN_METRICS", false, -1),
     ])
 }
@@ -182,11 +187,17 @@ async fn register(
             let tx = c.transaction().map_err(|e| e.to_string())?;
             let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0)).map_err(|e| e.to_string())?;
             if has_users {
-                return Err(if b.token.is_empty() {
-                    "An invitation is needed to create an account. Please ask your admin (the person who has first installed SigNoz) to send an invite.".to_string()
-                } else {
-                    "invitation is not valid".to_string()
-                });
+                if b.token.is_empty() {
+                    return Err("An invitation is needed to create an account. Please ask your admin (the person who has first installed SigNoz) to send an invite.".to_string());
+                }
+                let (role, org_id) = super::team::take_invite(&tx, &b.token, &b.email)?;
+                tx.execute(
+                    "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM groups WHERE name = ?6), ?7)",
+                    params![uuid::Uuid::new_v4().to_string(), b.name, b.email.trim(), hash, chrono::Utc::now().timestamp(), role, org_id],
+                )
+                .map_err(|e| if e.to_string().contains("UNIQUE") { "User already exists with the same email".to_string() } else { e.to_string() })?;
+                return tx.commit().map_err(|e| e.to_string());
             }
             let now = chrono::Utc::now().timestamp();
             for role in [Role::Admin, Role::Editor, Role::Viewer] {

@@ -27,6 +27,14 @@ pub const WRITE_QUEUE_ROWS: usize = 200_000;
 /// Most read connections (and concurrent queries); each holds its own page cache.
 pub const MAX_READERS: usize = 8;
 
+/// Per-signal retention cutoffs (ns since the epoch): older rows are deleted.
+#[derive(Debug, Clone, Copy)]
+pub struct Cutoffs {
+    pub traces: i64,
+    pub logs: i64,
+    pub metrics: i64,
+}
+
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
@@ -208,8 +216,18 @@ impl Store {
 
     /// Deletes telemetry older than `cutoff_ns`; returns how many rows went.
     pub async fn sweep(&self, cutoff_ns: i64) -> Result<usize, String> {
+        self.sweep_signals(Cutoffs {
+            traces: cutoff_ns,
+            logs: cutoff_ns,
+            metrics: cutoff_ns,
+        })
+        .await
+    }
+
+    /// Deletes each signal's telemetry older than its cutoff; returns how many rows went.
+    pub async fn sweep_signals(&self, cutoffs: Cutoffs) -> Result<usize, String> {
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Sweep(cutoff_ns, tx)).await?;
+        self.send(Job::Sweep(cutoffs, tx)).await?;
         rx.await
             .map_err(|_| "database writer stopped".to_string())?
     }

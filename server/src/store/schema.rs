@@ -102,6 +102,29 @@ const MIGRATIONS: &[&str] = &[
     UPDATE attr_values SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) * 1000000000;
     UPDATE top_level_ops SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) * 1000000000;
     "#,
+    // 6 (alert-srv): alerting and team. `alerts` holds each rule's pending/firing alerts (one
+    // per label set), `alert_history` their state changes, `alert_deliveries` every
+    // notification sent or failed, `mute_windows` the windows that hold notifications back;
+    // invites, reset-password tokens and server settings (retention per signal).
+    r#"
+    ALTER TABLE rules ADD COLUMN last_error TEXT;
+    CREATE TABLE alerts (rule_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, labels TEXT NOT NULL,
+        annotations TEXT NOT NULL, state TEXT NOT NULL, value REAL, active_at INTEGER NOT NULL,
+        fired_at INTEGER, PRIMARY KEY (rule_id, fingerprint));
+    CREATE TABLE alert_history (id INTEGER PRIMARY KEY AUTOINCREMENT, rule_id INTEGER NOT NULL,
+        ts INTEGER NOT NULL, state TEXT NOT NULL, value REAL, labels TEXT NOT NULL, fingerprint TEXT NOT NULL);
+    CREATE INDEX alert_history_by_rule ON alert_history (rule_id, ts);
+    CREATE TABLE alert_deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,
+        channel TEXT NOT NULL, channel_type TEXT NOT NULL, group_key TEXT NOT NULL, status TEXT NOT NULL,
+        firing INTEGER NOT NULL, resolved INTEGER NOT NULL, attempts INTEGER NOT NULL,
+        http_status INTEGER, error TEXT);
+    CREATE TABLE mute_windows (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL,
+        starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+    CREATE TABLE invites (token TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        role TEXT NOT NULL, org_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE reset_password_tokens (token TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

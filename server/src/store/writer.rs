@@ -17,7 +17,7 @@ pub enum Job {
     /// Rows and how many of them count against the queue budget.
     Write(Batch, usize, oneshot::Sender<Result<(), String>>),
     /// Delete telemetry older than the cutoff (ns); replies with rows deleted.
-    Sweep(i64, oneshot::Sender<Result<usize, String>>),
+    Sweep(super::Cutoffs, oneshot::Sender<Result<usize, String>>),
     /// Health check: Ok when the last commit succeeded (or a test write does now).
     Probe(oneshot::Sender<Result<(), String>>),
 }
@@ -474,17 +474,19 @@ fn write_all<'a>(
     tx.commit()
 }
 
-fn sweep(conn: &mut Connection, cutoff_ns: i64) -> rusqlite::Result<usize> {
+fn sweep(conn: &mut Connection, cutoffs: super::Cutoffs) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let mut n = 0;
-    n += tx.execute("DELETE FROM spans WHERE ts < ?1", [cutoff_ns])?;
-    n += tx.execute("DELETE FROM errors WHERE ts < ?1", [cutoff_ns])?;
-    n += tx.execute("DELETE FROM logs WHERE ts < ?1", [cutoff_ns])?;
-    n += tx.execute("DELETE FROM metric_points WHERE ts < ?1", [cutoff_ns])?;
+    n += tx.execute("DELETE FROM spans WHERE ts < ?1", [cutoffs.traces])?;
+    n += tx.execute("DELETE FROM errors WHERE ts < ?1", [cutoffs.traces])?;
+    n += tx.execute("DELETE FROM logs WHERE ts < ?1", [cutoffs.logs])?;
+    n += tx.execute("DELETE FROM metric_points WHERE ts < ?1", [cutoffs.metrics])?;
     n += tx.execute(
         "DELETE FROM span_rollup WHERE minute < ?1",
-        [cutoff_ns.div_euclid(60_000_000_000)],
+        [cutoffs.traces.div_euclid(60_000_000_000)],
     )?;
+    // Autocomplete entries go with the longest-kept signal.
+    let cutoff_ns = cutoffs.traces.min(cutoffs.logs).min(cutoffs.metrics);
     // Autocomplete entries not seen within the retention period go too.
     for table in ["attr_keys", "attr_values", "top_level_ops"] {
         n += tx.execute(
