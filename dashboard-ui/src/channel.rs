@@ -66,8 +66,9 @@ pub fn fields(kind: &str) -> &'static [Field] {
         f("http_config.basic_auth.username", "Username (optional)"),
         secret("http_config.basic_auth.password", "Password (optional)"),
     ];
-    const PAGERDUTY: [Field; 7] = [
+    const PAGERDUTY: [Field; 8] = [
         secret("routing_key", "Routing key"),
+        f("url", "Events API URL (optional)"),
         long("description", "Description"),
         f("severity", "Severity"),
         f("class", "Class"),

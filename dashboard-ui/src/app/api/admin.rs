@@ -51,37 +51,33 @@ pub async fn test_rule(rule: &Value) -> ApiResult<Value> {
     env(Method::POST, "/v1/testRule", Some(rule)).await
 }
 
-/// State changes of a rule (beyond v0.39; SigNoz's later timeline shape).
+/// State changes of a rule, newest first (beyond v0.39): `[{state, unixMilli, value, labels}]`.
 pub async fn rule_history(id: &str, start_ms: i64, end_ms: i64) -> ApiResult<Value> {
-    let body = json!({"start": start_ms, "end": end_ms, "order": "desc", "limit": 50});
     env(
-        Method::POST,
-        &format!("/v1/rules/{}/history/timeline", encode(id)),
-        Some(&body),
+        Method::GET,
+        &format!(
+            "/v1/rules/{}/history?start={start_ms}&end={end_ms}&limit=50",
+            encode(id)
+        ),
+        None,
     )
     .await
 }
 
-/// Mute windows (SigNoz's later `downtime_schedules`).
+/// Mute windows (beyond v0.39): `{id, name, startsAt, endsAt, ruleIds, matchers, active}`.
 pub async fn mute_windows() -> ApiResult<Vec<Value>> {
-    let d = env(Method::GET, "/v1/downtime_schedules", None).await?;
+    let d = env(Method::GET, "/v1/mutes", None).await?;
     Ok(d.as_array().cloned().unwrap_or_default())
 }
 
 pub async fn create_mute_window(w: &Value) -> ApiResult<()> {
-    env(Method::POST, "/v1/downtime_schedules", Some(w))
-        .await
-        .map(|_| ())
+    env(Method::POST, "/v1/mutes", Some(w)).await.map(|_| ())
 }
 
 pub async fn delete_mute_window(id: &str) -> ApiResult<()> {
-    env(
-        Method::DELETE,
-        &format!("/v1/downtime_schedules/{}", encode(id)),
-        None,
-    )
-    .await
-    .map(|_| ())
+    env(Method::DELETE, &format!("/v1/mutes/{}", encode(id)), None)
+        .await
+        .map(|_| ())
 }
 
 pub async fn channels_json() -> ApiResult<Vec<Value>> {

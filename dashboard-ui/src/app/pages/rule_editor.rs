@@ -464,7 +464,7 @@ fn MuteWindows(rule_id: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(rule_id);
     let covers = move |w: &Value| {
-        let ids = w["alertIds"].as_array();
+        let ids = w["ruleIds"].as_array();
         ids.is_none_or(|a| a.is_empty() || a.iter().any(|x| value_text(x) == id.get_value()))
     };
     let iso = |local: &str| {
@@ -481,8 +481,7 @@ fn MuteWindows(rule_id: String) -> impl IntoView {
         let (Some(s), Some(e)) = (iso(&start.get_untracked()), iso(&end.get_untracked())) else {
             return error.set(Some("Pick a start and an end.".into()));
         };
-        let body = json!({"name": name.get_untracked(), "description": "", "alertIds": [id.get_value()],
-            "schedule": {"timezone": "UTC", "startTime": s, "endTime": e}});
+        let body = json!({"name": name.get_untracked(), "ruleIds": [id.get_value()], "startsAt": s, "endsAt": e});
         spawn_local(async move {
             match api::create_mute_window(&body).await {
                 Ok(()) => {
@@ -509,8 +508,8 @@ fn MuteWindows(rule_id: String) -> impl IntoView {
                             <tbody>{mine.into_iter().map(|w| {
                                 let wid = value_text(&w["id"]);
                                 view! { <tr><td>{value_text(&w["name"])}</td>
-                                    <td class="nowrap">{value_text(&w["schedule"]["startTime"])}</td>
-                                    <td class="nowrap">{value_text(&w["schedule"]["endTime"])}</td>
+                                    <td class="nowrap">{value_text(&w["startsAt"])}</td>
+                                    <td class="nowrap">{value_text(&w["endsAt"])}</td>
                                     <td><Show when=move || editable.get()>
                                         <button class="link danger" on:click={ let wid = wid.clone(); move |_| { let wid = wid.clone(); spawn_local(async move {
                                             match api::delete_mute_window(&wid).await { Ok(()) => list.refetch(), Err(e) => error.set(Some(e.message)) } }) } }>"Delete"</button>
