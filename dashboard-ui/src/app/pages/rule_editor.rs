@@ -30,7 +30,7 @@ fn origin() -> String {
 /// What the page edits: the stored rule (Null for a new one) and its form.
 #[derive(Clone)]
 enum Loaded {
-    Editable(Value, RuleForm),
+    Editable(Value, Box<RuleForm>),
     ReadOnly(Value, String),
 }
 
@@ -65,14 +65,14 @@ pub fn RuleEditPage() -> impl IntoView {
                     f.name = "Alert from explorer".into();
                     f.target = "0".into();
                 }
-                return Ok(Loaded::Editable(Value::Null, f));
+                return Ok(Loaded::Editable(Value::Null, Box::new(f)));
             }
             let rule = api::rule_json(&id).await?;
             Ok(match unsupported(&rule) {
                 Some(why) => Loaded::ReadOnly(rule, why),
                 None => {
                     let f = RuleForm::read(&rule, query_id(now_ms() as u64));
-                    Loaded::Editable(rule, f)
+                    Loaded::Editable(rule, Box::new(f))
                 }
             })
         }
@@ -94,7 +94,7 @@ pub fn RuleEditPage() -> impl IntoView {
                     <div class="error" role="alert">{format!("This rule is shown read-only: {why}. It is kept exactly as it is.")}</div>
                     <pre class="json" aria-label="Rule JSON">{serde_json::to_string_pretty(&rule).unwrap_or_default()}</pre>
                 }.into_any(),
-                Loaded::Editable(rule, f) => view! { <RuleEditor original=rule form=f/> }.into_any(),
+                Loaded::Editable(rule, f) => view! { <RuleEditor original=rule form=*f/> }.into_any(),
             })}
             {extras}
         </section>
