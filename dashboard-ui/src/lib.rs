@@ -2,6 +2,8 @@
 //! chart layout) compiles everywhere and is tested natively; the Leptos app in
 //! `app` exists only on wasm32.
 
+pub mod alert_rule;
+pub mod channel;
 pub mod chart;
 pub mod format;
 pub mod model;

@@ -18,3 +18,4 @@ bash scripts/build-example
 node tests/dashboard/sdk-to-dashboard.e2e.mjs
 node tests/dashboard/split.e2e.mjs
 node tests/dashboard/trace-view.e2e.mjs
+node tests/dashboard/alerting.e2e.mjs

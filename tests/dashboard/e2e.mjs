@@ -159,8 +159,10 @@ async function main() {
   // Alerts: create, disable, delete a threshold rule.
   await page.goto(`${stack.web}/alerts?range=1h`);
   await page.getByRole('button', { name: '+ New alert rule' }).click();
-  await page.getByLabel('Name').fill('E2E slow checkout');
-  await page.getByLabel('Service').fill('shop-api');
+  await page.waitForURL(/\/alerts\/new/);
+  await page.getByLabel('Alert type', { exact: true }).selectOption('TRACES_BASED_ALERT');
+  await page.getByLabel('Name', { exact: true }).fill('E2E slow checkout');
+  await page.getByLabel('Threshold', { exact: true }).fill('500');
   await page.getByRole('button', { name: 'Save rule' }).click();
   await see('E2E slow checkout');
   await page.getByLabel('Enabled').first().click();

@@ -5,6 +5,8 @@ mod components;
 #[cfg(feature = "dogfood")]
 mod dogfood;
 mod pages;
+mod role;
+mod shortcuts;
 mod state;
 
 use components::Shell;
@@ -52,13 +54,15 @@ pub fn mount() {
 fn App() -> impl IntoView {
     let logged_in = api::session::init();
     provide_context(logged_in);
+    role::provide(logged_in.0);
     components::theme::init();
     view! {
         <Router>
             <Routes fallback=|| view! { <Shell><p class="empty">"Page not found."</p></Shell> }>
                 // First load: the shell, login, signup and the landing page.
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/signup") view=SignupRoute/>
+                <Route path=path!("/password-reset") view=PasswordResetPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                 <Route path=path!("/services") view=|| view! { <Shell><ServicesPage/></Shell> }/>
                 // Every other page: its own chunk, fetched on the first visit.
@@ -75,12 +79,26 @@ fn App() -> impl IntoView {
                 <Route path=path!("/logs") view=lazy!(LogsPage in search)/>
                 <Route path=path!("/exceptions") view=lazy!(ExceptionsPage in exceptions)/>
                 <Route path=path!("/exceptions/:group") view=lazy!(ExceptionDetailPage in exceptions)/>
+                // SigNoz's exception link.
+                <Route path=path!("/error-detail") view=lazy!(ExceptionDetailPage in exceptions)/>
                 <Route path=path!("/service-map") view=lazy!(ServiceMapPage in service)/>
                 <Route path=path!("/dashboards") view=lazy!(DashboardsPage in dashboards)/>
                 <Route path=path!("/dashboards/:uuid") view=lazy!(DashboardPage in dashboards)/>
+                // SigNoz's singular dashboard path: a redirect to ours.
+                <Route path=path!("/dashboard/:id") view=SignozDashboardLink/>
                 <Route path=path!("/alerts") view=lazy!(AlertsPage in alerts)/>
-                <Route path=path!("/alerts/new") view=lazy!(AlertsPage in alerts)/>
+                <Route path=path!("/alerts/new") view=lazy!(RuleEditPage in alerts)/>
+                <Route path=path!("/alerts/edit") view=lazy!(RuleEditPage in alerts)/>
                 <Route path=path!("/browser") view=lazy!(BrowserPage in browser)/>
+                <Route path=path!("/settings") view=lazy!(SettingsPage in settings)/>
+                <Route path=path!("/settings/channels") view=lazy!(ChannelsPage in settings)/>
+                <Route path=path!("/settings/channels/new") view=lazy!(ChannelEditPage in settings)/>
+                <Route path=path!("/settings/channels/:id") view=lazy!(ChannelEditPage in settings)/>
+                <Route path=path!("/settings/org-settings") view=lazy!(OrgSettingsPage in settings)/>
+                <Route path=path!("/my-settings") view=lazy!(MySettingsPage in settings)/>
+                <Route path=path!("/usage-explorer") view=lazy!(UsagePage in settings)/>
+                <Route path=path!("/status") view=lazy!(StatusPage in settings)/>
+                <Route path=path!("/shortcuts") view=lazy!(ShortcutsPage in settings)/>
             </Routes>
         </Router>
     }

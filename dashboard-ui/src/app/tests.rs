@@ -5,10 +5,14 @@
 //! 100 000 and the release build is measured at 100 000 by the benchmark.
 
 use super::components::{ChartSeries, ErrorView, TimeChart};
-use super::pages::TraceView;
+use super::pages::{RuleEditor, TraceView};
+use super::role::Me;
+use crate::alert_rule::RuleForm;
 use crate::model::SpanRow;
+use crate::model::UserPayload;
 use crate::trace::TraceTree;
 use leptos::prelude::*;
+use leptos_router::components::Router;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -178,4 +182,53 @@ async fn big_traces_keep_the_dom_bounded() {
         .into(),
     );
     drop(handle);
+}
+
+fn inputs_with_value(el: &web_sys::HtmlElement, value: &str) -> usize {
+    let list = el.query_selector_all("input, textarea").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter(|n| {
+            let v = js_sys::Reflect::get(n, &"value".into()).unwrap();
+            v.as_string().as_deref() == Some(value)
+        })
+        .count()
+}
+
+fn has_button(el: &web_sys::HtmlElement, text: &str) -> bool {
+    let list = el.query_selector_all("button").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .any(|n| n.text_content().as_deref() == Some(text))
+}
+
+#[wasm_bindgen_test]
+async fn rule_editor_shows_a_signoz_rule_and_no_edit_controls_to_viewers() {
+    let rule: serde_json::Value =
+        serde_json::from_str(include_str!("../alert_rule/signoz_v039_rule.json")).unwrap();
+    for (role, editable) in [("VIEWER", false), ("EDITOR", true)] {
+        let el = container(900);
+        let (r, f) = (rule.clone(), RuleForm::read(&rule, "q".into()));
+        let handle = leptos::mount::mount_to(el.clone(), move || {
+            provide_context(Me(RwSignal::new(Some(UserPayload {
+                role: role.into(),
+                ..Default::default()
+            }))));
+            view! { <Router><RuleEditor original=r.clone() form=f.clone()/></Router> }
+        });
+        sleep_ms(200).await;
+        assert_eq!(inputs_with_value(&el, "5.5"), 1, "the threshold is shown");
+        assert_eq!(
+            inputs_with_value(&el, "Checkout error ratio"),
+            1,
+            "the name is shown"
+        );
+        let promql = rule["condition"]["compositeQuery"]["promQueries"]["A"]["query"]
+            .as_str()
+            .unwrap();
+        assert_eq!(inputs_with_value(&el, promql), 1, "the PromQL tab is open");
+        assert_eq!(has_button(&el, "Save rule"), editable, "{role}");
+        assert_eq!(has_button(&el, "Test notification"), editable, "{role}");
+        drop(handle);
+    }
 }

@@ -87,19 +87,6 @@ pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {
     envelope(Method::POST, "/v3/query_range", Some(body)).await
 }
 
-pub async fn list_errors(
-    start_ms: i64,
-    end_ms: i64,
-    limit: u32,
-    offset: u32,
-) -> ApiResult<Vec<ErrorGroup>> {
-    let body = json!({"start": ns(start_ms), "end": ns(end_ms), "limit": limit, "offset": offset,
-        "order": "descending", "orderParam": "lastSeen", "serviceName": "", "exceptionType": "", "tags": []});
-    raw::<Option<Vec<ErrorGroup>>>(Method::POST, "/v1/listErrors", Some(&body))
-        .await
-        .map(Option::unwrap_or_default)
-}
-
 pub async fn error_from_group(group_id: &str, timestamp_ns: &str) -> ApiResult<ErrorDetail> {
     let path = format!(
         "/v1/errorFromGroupID?groupID={}&timestamp={}",
@@ -145,28 +132,6 @@ pub async fn delete_dashboard(uuid: &str) -> ApiResult<()> {
         Method::DELETE,
         &format!("/v1/dashboards/{}", crate::url_state::encode(uuid)),
         None,
-    )
-    .await
-    .map(|_| ())
-}
-
-pub async fn rules() -> ApiResult<Vec<Rule>> {
-    envelope_opt::<RulesList>(Method::GET, "/v1/rules", None)
-        .await
-        .map(|r| r.unwrap_or_default().rules)
-}
-
-pub async fn create_rule(rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(Method::POST, "/v1/rules", Some(rule))
-        .await
-        .map(|_| ())
-}
-
-pub async fn update_rule(id: &str, rule: &Value) -> ApiResult<()> {
-    envelope_opt::<Value>(
-        Method::PUT,
-        &format!("/v1/rules/{}", crate::url_state::encode(id)),
-        Some(rule),
     )
     .await
     .map(|_| ())

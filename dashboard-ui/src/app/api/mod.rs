@@ -3,9 +3,11 @@
 //! Handles the three reply shapes of the contract (§2): raw JSON, the
 //! `{status,data}` envelope, and text/plain structured errors.
 
+mod admin;
 mod endpoints;
 pub mod session;
 
+pub use admin::*;
 pub use endpoints::*;
 
 use crate::model::{error_message, Envelope};

@@ -26,6 +26,9 @@ pub fn access_token() -> Option<String> {
 pub fn refresh_token() -> Option<String> {
     get(REFRESH)
 }
+pub fn user_id() -> Option<String> {
+    get(USER)
+}
 
 pub fn store(login: &LoginResponse) {
     if let Some(s) = storage() {

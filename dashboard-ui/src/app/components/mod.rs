@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-const NAV: [(&str, &str); 10] = [
+const NAV: [(&str, &str); 11] = [
     ("/services", "Services"),
     ("/traces-explorer", "Traces explorer"),
     ("/traces", "Trace search"),
@@ -28,6 +28,7 @@ const NAV: [(&str, &str); 10] = [
     ("/dashboards", "Dashboards"),
     ("/alerts", "Alerts"),
     ("/browser", "Browser"),
+    ("/settings", "Settings"),
 ];
 
 /// Whether `path` is the nav entry for the page at `current` (the longest
@@ -49,6 +50,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let q = use_url_query();
     let loc = use_location();
     let children = StoredValue::new(children);
+    super::shortcuts::install();
     move || {
         if !logged_in.get() {
             return view! { <Redirect path="/login"/> }.into_any();

@@ -55,7 +55,7 @@ pub fn DashboardsPage() -> impl IntoView {
     view! {
         <section>
             <div class="toolbar"><h1>"Dashboards"</h1></div>
-            <form class="filters" on:submit=create>
+            <form class="filters edit-control" on:submit=create>
                 <label>"New dashboard"<input type="text" placeholder="Title" prop:value=move || title.get()
                     on:input=move |ev| title.set(event_target_value(&ev))/></label>
                 <button type="submit">"Create"</button>
@@ -77,7 +77,7 @@ pub fn DashboardsPage() -> impl IntoView {
                                     <td>{d.data.description.clone()}</td>
                                     <td>{d.data.tags.join(", ")}</td>
                                     <td class="num">{d.data.widgets.len()}</td>
-                                    <td><button class="danger" on:click=move |_| delete(uuid.clone())>"Delete"</button></td>
+                                    <td><button class="danger edit-control" on:click=move |_| delete(uuid.clone())>"Delete"</button></td>
                                 </tr>
                             }
                         }).collect_view().into_any()
@@ -183,7 +183,7 @@ pub fn DashboardPage() -> impl IntoView {
                 view! {
                     <div class="toolbar">
                         <h1>{data.title.clone()}</h1>
-                        <button on:click=new_panel>"+ Add panel"</button>
+                        <button class="edit-control" on:click=new_panel>"+ Add panel"</button>
                     </div>
                     <p class="hint">{data.description.clone()}</p>
                     {move || editing.get().map(|p| {
@@ -201,7 +201,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 let id = p.id.clone();
                                 view! {
                                     <div class="panel">
-                                        <div class="panel-tools">
+                                        <div class="panel-tools edit-control">
                                             <button class="link" on:click=move |_| editing.set(Some(pe.clone()))>"Edit"</button>
                                             <button class="link danger" on:click=move |_| save(with_panel(&data, None, Some(&id)))>"Delete"</button>
                                         </div>

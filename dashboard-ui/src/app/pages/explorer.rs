@@ -557,8 +557,8 @@ fn Actions(
                 <button type="button" on:click=dl_csv>"⤓ CSV"</button>
                 <button type="button" on:click=dl_json>"⤓ JSON"</button>
             })}
-            <button type="button" on:click=open_add>"Add to dashboard"</button>
-            <a class="button" href=alert_href>"Create alert"</a>
+            <button type="button" class="edit-control" on:click=open_add>"Add to dashboard"</button>
+            <a class="button edit-control" href=alert_href>"Create alert"</a>
             {move || dashboards.get().map(|list| view! {
                 <div class="popover" role="dialog" aria-label="Add to dashboard">
                     <strong>"Add this query as a panel to…"</strong>
@@ -658,9 +658,9 @@ fn SavedViews(
     view! {
         <span class="saved-views">
             <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Views ▾"</button>
-            <input type="text" placeholder="View name" class="short-name" aria-label="View name" prop:value=move || name.get()
+            <input type="text" placeholder="View name" class="short-name edit-control" aria-label="View name" prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="button" on:click=save>"Save view"</button>
+            <button type="button" class="edit-control" on:click=save>"Save view"</button>
             {move || message.get().map(|m| view! { <span class="hint" role="status">{m}</span> })}
             {move || open.get().then(|| view! {
                 <div class="popover" role="dialog" aria-label="Saved views">
@@ -676,7 +676,7 @@ fn SavedViews(
                                         <tr>
                                             <td><button type="button" class="link" on:click=move |_| open_view(v1.clone())>{v.name.clone()}</button></td>
                                             <td class="hint">{v.created_by.clone()}</td>
-                                            <td>
+                                            <td class="edit-control">
                                                 <button type="button" class="link" on:click=move |_| rename(v2.clone())>"Rename"</button>
                                                 <button type="button" class="link danger" on:click=move |_| delete(uuid.clone())>"Delete"</button>
                                             </td>

@@ -3,30 +3,42 @@
 mod alerts;
 mod auth;
 mod browser;
+mod channels;
 mod dashboards;
 mod exceptions;
 mod explorer;
+mod links;
 mod live_tail;
 mod log_detail;
 mod logs;
+mod rule_editor;
 mod service_map;
 mod services;
 mod trace_compare;
+mod settings;
+mod team;
 mod trace_detail;
 mod trace_tools;
 mod traces;
 
 pub use alerts::AlertsPage;
-pub use auth::{LoginPage, SignupPage};
+pub use auth::LoginPage;
 pub use browser::BrowserPage;
+pub use channels::{ChannelEditPage, ChannelsPage};
 pub use dashboards::{DashboardPage, DashboardsPage};
 pub use exceptions::{ExceptionDetailPage, ExceptionsPage};
 pub use explorer::{LogsExplorerPage, TracesExplorerPage};
+pub use links::{SignozDashboardLink, SignupRoute};
 pub use live_tail::LiveTailPage;
 pub use logs::LogsPage;
+pub use rule_editor::RuleEditPage;
+#[cfg(test)]
+pub(crate) use rule_editor::RuleEditor;
 pub use service_map::ServiceMapPage;
 pub use services::{ServiceDetailPage, ServicesPage};
 pub use trace_compare::TraceComparePage;
+pub use settings::{SettingsPage, ShortcutsPage, StatusPage, UsagePage};
+pub use team::{MySettingsPage, OrgSettingsPage, PasswordResetPage};
 pub use trace_detail::TraceDetailPage;
 #[cfg(test)]
 pub(crate) use trace_detail::TraceView;
