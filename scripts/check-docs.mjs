@@ -22,8 +22,9 @@ const docs = files.filter((f) => f.endsWith('README.md') || /^docs\/[^/]+\.md$/.
 const exists = (p) => existsSync(path.join(ROOT, p));
 const isDir = (p) => exists(p) && statSync(path.join(ROOT, p)).isDirectory();
 const ignored = (p) => { try { return git('check-ignore', '--no-index', p, p + '/').length > 0; } catch { return false; } };
-// Names that are not files of this repository: packages, package exports, other projects' files.
-const NOT_FILES = new Set(['zone.js', 'prometheus.yml', 'main.js', './web', './data']);
+// Names that are not files of this repository: packages, package exports, other projects' files,
+// files a build tool writes.
+const NOT_FILES = new Set(['zone.js', 'prometheus.yml', 'main.js', './web', './data', '__wasm_split.js']);
 
 /** The candidate path in `token`, or null when it is not meant as a file of the repository. */
 function asPath(token) {
