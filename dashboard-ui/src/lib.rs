@@ -3,6 +3,7 @@
 //! `app` exists only on wasm32.
 
 pub mod chart;
+pub mod dashboard;
 pub mod format;
 pub mod model;
 pub mod query_builder;
