@@ -2,6 +2,7 @@
 # Builds the dashboard into dashboard-ui/dist/: a size-optimised wasm build,
 # wasm-bindgen (--target web), wasm-opt -Oz, content-hashed file names, and
 # index.html pointing at them. Prints the gzip size of the first load.
+# DASHBOARD_CARGO_DIR overrides the cargo target dir (default target/dashboard-cargo).
 #   dashboard-ui/build.sh            release build (what nginx serves) into dist/
 #   dashboard-ui/build.sh --dogfood  the same with cargo feature `dogfood` into dist-dogfood/
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$ROOT"
 
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
-wasm_dir=$(scripts/cargo-wasm-size "$ROOT/target/dashboard-cargo" -p dashboard-ui "${features[@]}")
+wasm_dir=$(scripts/cargo-wasm-size "${DASHBOARD_CARGO_DIR:-$ROOT/target/dashboard-cargo}" -p dashboard-ui "${features[@]}")
 
 work=$ROOT/target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work"

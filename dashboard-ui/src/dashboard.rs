@@ -776,29 +776,6 @@ pub fn drawn_queries(q: &Query) -> Vec<(String, String)> {
     }
 }
 
-/// Fills `{{label}}` in a legend from a series' labels (SigNoz's `getLabelName`).
-pub fn legend_text(legend: &str, labels: &std::collections::BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = legend;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}") {
-            Some(end) => {
-                let key = after[..end].trim().trim_start_matches('.');
-                out.push_str(labels.get(key).map(String::as_str).unwrap_or(""));
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Running totals of series (a stacked chart draws each on top of those before);
 /// points are matched by timestamp, missing or non-finite ones add nothing.
 pub fn stack(series: &[Vec<(f64, f64)>]) -> Vec<Vec<(f64, f64)>> {

@@ -266,20 +266,13 @@ fn import_accepts_data_or_a_whole_dashboard_and_refuses_the_rest() {
 }
 
 #[test]
-fn search_tags_legends_thresholds_and_stacking() {
+fn search_tags_thresholds_units_and_stacking() {
     let spec =
         DashboardSpec::from_value(&json!({"title": "Host metrics", "tags": ["infra", "hosts"]}));
     assert!(matches_filter(&spec, "host", &[]));
     assert!(matches_filter(&spec, "INFRA", &["hosts".into()]));
     assert!(!matches_filter(&spec, "jvm", &[]));
     assert!(!matches_filter(&spec, "", &["jvm".into()]));
-    let labels = [("state".to_string(), "used".to_string())]
-        .into_iter()
-        .collect();
-    assert_eq!(
-        legend_text("mem {{state}} {{ .missing }}", &labels),
-        "mem used "
-    );
     let t = Threshold::from_value(
         &json!({"thresholdValue": 80, "thresholdOperator": ">", "thresholdColor": "Red"}),
     );

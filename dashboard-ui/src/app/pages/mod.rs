@@ -3,6 +3,8 @@
 mod alerts;
 mod auth;
 mod browser;
+mod dashboard_panel;
+mod dashboard_view;
 mod dashboards;
 mod exceptions;
 mod explorer;
