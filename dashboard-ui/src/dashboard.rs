@@ -6,7 +6,7 @@
 //! variables as v0.39 sends them, the grid placement, export and import.
 
 use crate::query_builder::composite::{BuilderData, Query};
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 type Obj = Map<String, Value>;
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use common::*;
 use opentelemetry_proto::tonic::trace::v1::span::Event;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 fn keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();

@@ -151,21 +151,17 @@ fn widget_request_carries_queries_formulas_and_variables() {
     let p = DashboardSpec::from_value(&fixture("ops-promql"));
     let body = widget_request(&p.widgets[0], 0, 3_600_000, 60, &json!({}));
     assert_eq!(body["compositeQuery"]["queryType"], "promql");
-    assert!(
-        body["compositeQuery"]["promQueries"]["A"]["query"]
-            .as_str()
-            .unwrap()
-            .contains("histogram_quantile")
-    );
+    assert!(body["compositeQuery"]["promQueries"]["A"]["query"]
+        .as_str()
+        .unwrap()
+        .contains("histogram_quantile"));
 
     let ch = DashboardSpec::from_value(&fixture("ops-ch"));
     let body = widget_request(&ch.widgets[0], 0, 3_600_000, 60, &json!({}));
-    assert!(
-        body["compositeQuery"]["chQueries"]["A"]["query"]
-            .as_str()
-            .unwrap()
-            .contains("quantile(0.5)")
-    );
+    assert!(body["compositeQuery"]["chQueries"]["A"]["query"]
+        .as_str()
+        .unwrap()
+        .contains("quantile(0.5)"));
 }
 
 #[test]
@@ -258,11 +254,9 @@ fn import_accepts_data_or_a_whole_dashboard_and_refuses_the_rest() {
     );
     assert!(import_json("[1]").unwrap_err().contains("object"));
     assert!(import_json("{").unwrap_err().contains("not JSON"));
-    assert!(
-        import_json(r#"{"description":"no title"}"#)
-            .unwrap_err()
-            .contains("title")
-    );
+    assert!(import_json(r#"{"description":"no title"}"#)
+        .unwrap_err()
+        .contains("title"));
 }
 
 #[test]

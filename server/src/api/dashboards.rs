@@ -1,15 +1,15 @@
 //! Dashboards CRUD (envelope). `data` is kept as sent; only `title` is required.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, put};
-use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Value, json};
+use axum::Router;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
 
 use super::access::{EditAccess, ViewAccess};
-use super::{ApiError, AppState, envelope, list_rows, now_rfc3339};
+use super::{envelope, list_rows, now_rfc3339, ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -371,7 +371,11 @@ pub async fn update_dashboard_json(uuid: &str, data: &Value) -> ApiResult<()> {
 
 /// `PUT /api/v1/dashboards/{uuid}/lock` or `/unlock`.
 pub async fn lock_dashboard(uuid: &str, lock: bool) -> ApiResult<()> {
-    let path = format!("{}/{}", dashboard_path(uuid), if lock { "lock" } else { "unlock" });
+    let path = format!(
+        "{}/{}",
+        dashboard_path(uuid),
+        if lock { "lock" } else { "unlock" }
+    );
     envelope_opt::<Value>(Method::PUT, &path, None)
         .await
         .map(|_| ())

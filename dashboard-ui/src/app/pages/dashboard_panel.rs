@@ -4,9 +4,11 @@
 
 use crate::app::api;
 use crate::app::components::query_builder::QueryBuilder;
-use crate::app::components::{TimeChart, ChartSeries, ErrorView};
+use crate::app::components::{ChartSeries, ErrorView, TimeChart};
 use crate::app::state::use_time_window;
-use crate::dashboard::{drawn_queries, has_query, stack, unit_format, widget_request, Threshold, Widget};
+use crate::dashboard::{
+    drawn_queries, has_query, stack, unit_format, widget_request, Threshold, Widget,
+};
 use crate::model::QueryRangeData;
 use crate::query_builder::composite::Query;
 use crate::query_builder::results::{flat_rows, series_name, table};
@@ -21,7 +23,11 @@ fn panel_series(w: &Widget, d: &QueryRangeData) -> Vec<ChartSeries> {
             for s in &r.series {
                 out.push(ChartSeries {
                     name: series_name(&legend, &name, s),
-                    points: s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect(),
+                    points: s
+                        .values
+                        .iter()
+                        .map(|p| (p.timestamp as f64, p.value))
+                        .collect(),
                 });
             }
         }
@@ -65,7 +71,11 @@ pub fn PanelBody(
         async move { api::query_range(&body).await }
     });
     let fmt = unit_format(widget.unit());
-    let title = if compact { String::new() } else { widget.title().to_string() };
+    let title = if compact {
+        String::new()
+    } else {
+        widget.title().to_string()
+    };
     let body = move || {
         let w = widget.clone();
         match data.get() {
@@ -77,7 +87,13 @@ pub fn PanelBody(
     view! { {body} }.into_any()
 }
 
-fn draw(w: &Widget, d: &QueryRangeData, title: String, fmt: fn(f64) -> String, height: f64) -> AnyView {
+fn draw(
+    w: &Widget,
+    d: &QueryRangeData,
+    title: String,
+    fmt: fn(f64) -> String,
+    height: f64,
+) -> AnyView {
     let thresholds: Vec<Threshold> = w.thresholds.clone().unwrap_or_default();
     match w.panel_type() {
         "value" => {
@@ -103,7 +119,10 @@ fn draw(w: &Widget, d: &QueryRangeData, title: String, fmt: fn(f64) -> String, h
             .into_any()
         }
         "table" => {
-            let order: Vec<String> = drawn_queries(&w.query).into_iter().map(|(n, _)| n).collect();
+            let order: Vec<String> = drawn_queries(&w.query)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
             let t = table(d, &order);
             let state = if t.rows.is_empty() { "empty" } else { "drawn" };
             view! {
@@ -125,7 +144,11 @@ fn draw(w: &Widget, d: &QueryRangeData, title: String, fmt: fn(f64) -> String, h
             .into_any()
         }
         "list" => {
-            let rows: Vec<_> = d.result.iter().flat_map(|r| r.list.iter().cloned()).collect();
+            let rows: Vec<_> = d
+                .result
+                .iter()
+                .flat_map(|r| r.list.iter().cloned())
+                .collect();
             let (cols, rows) = flat_rows(&rows);
             let state = if rows.is_empty() { "empty" } else { "drawn" };
             view! {
@@ -142,7 +165,9 @@ fn draw(w: &Widget, d: &QueryRangeData, title: String, fmt: fn(f64) -> String, h
         }
         _ => {
             let series = panel_series(w, d);
-            let drawn = series.iter().any(|s| s.points.iter().any(|p| p.1.is_finite()));
+            let drawn = series
+                .iter()
+                .any(|s| s.points.iter().any(|p| p.1.is_finite()));
             let lines: Vec<(f64, String)> = thresholds
                 .iter()
                 .filter_map(|t| Some((t.value?, colour(t.color.as_deref().unwrap_or("Red")))))
@@ -167,14 +192,27 @@ fn parse_num(t: String) -> Option<Option<f64>> {
     Some(t.trim().parse::<f64>().ok())
 }
 
-const TABS: [(&str, &str); 3] = [("builder", "Query builder"), ("promql", "PromQL"), ("clickhouse_sql", "ClickHouse SQL")];
+const TABS: [(&str, &str); 3] = [
+    ("builder", "Query builder"),
+    ("promql", "PromQL"),
+    ("clickhouse_sql", "ClickHouse SQL"),
+];
 
 /// Edits a copy of the widget; the preview redraws as the query changes.
 #[component]
-pub fn PanelEditor(widget: Widget, vars: Memo<Value>, on_save: Callback<Widget>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn PanelEditor(
+    widget: Widget,
+    vars: Memo<Value>,
+    on_save: Callback<Widget>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let mut q0 = widget.query.clone();
     for (key, text_key) in [("promql", "query"), ("clickhouse_sql", "query")] {
-        let list = if key == "promql" { &mut q0.promql } else { &mut q0.clickhouse_sql };
+        let list = if key == "promql" {
+            &mut q0.promql
+        } else {
+            &mut q0.clickhouse_sql
+        };
         if !list.as_array().is_some_and(|a| !a.is_empty()) {
             *list = json!([{"name": "A", text_key: "", "legend": "", "disabled": false}]);
         }
@@ -240,11 +278,21 @@ pub fn PanelEditor(widget: Widget, vars: Memo<Value>, on_save: Callback<Widget>,
 /// The PromQL or ClickHouse queries of a panel: text, legend, on/off; add more.
 #[component]
 fn TextQueries(query: RwSignal<Query>, key: &'static str, label: &'static str) -> impl IntoView {
-    let list = move |q: &Query| if key == "promql" { q.promql.clone() } else { q.clickhouse_sql.clone() };
+    let list = move |q: &Query| {
+        if key == "promql" {
+            q.promql.clone()
+        } else {
+            q.clickhouse_sql.clone()
+        }
+    };
     let count = Memo::new(move |_| query.with(|q| list(q).as_array().map(Vec::len).unwrap_or(0)));
     let edit = move |i: usize, field: &'static str, v: Value| {
         query.update(|q| {
-            let l = if key == "promql" { &mut q.promql } else { &mut q.clickhouse_sql };
+            let l = if key == "promql" {
+                &mut q.promql
+            } else {
+                &mut q.clickhouse_sql
+            };
             if let Some(item) = l.get_mut(i) {
                 item[field] = v;
                 // Older dashboards keep ClickHouse text under `rawQuery`; one text only.

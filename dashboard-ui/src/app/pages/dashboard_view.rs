@@ -74,17 +74,23 @@ fn DashboardBody(uuid: String, locked: bool, spec: DashboardSpec) -> impl IntoVi
     let vars_ready = RwSignal::new(false);
     let load_variables = move || {
         spawn_local(async move {
-            let mut order: Vec<(String, Variable)> = spec.with_untracked(|s| s.variables().to_vec());
+            let mut order: Vec<(String, Variable)> =
+                spec.with_untracked(|s| s.variables().to_vec());
             // A variable whose query names another goes after it.
             let names: Vec<String> = order.iter().map(|(k, _)| k.clone()).collect();
             order.sort_by_key(|(_, v)| {
                 let q = v.query_value.clone().unwrap_or_default();
-                names.iter().filter(|n| q.contains(&format!("{{{{.{n}}}}}"))).count()
+                names
+                    .iter()
+                    .filter(|n| q.contains(&format!("{{{{.{n}}}}}")))
+                    .count()
             });
             for (name, var) in order {
                 let fetched = if var.kind() == "QUERY" {
                     let payload = spec.with_untracked(|s| s.variables_payload());
-                    match api::variable_values(var.query_value.as_deref().unwrap_or(""), &payload).await {
+                    match api::variable_values(var.query_value.as_deref().unwrap_or(""), &payload)
+                        .await
+                    {
                         Ok(v) => v,
                         Err(e) => {
                             error.set(Some(format!("Variable {name}: {}", e.message)));
@@ -128,7 +134,9 @@ fn DashboardBody(uuid: String, locked: bool, spec: DashboardSpec) -> impl IntoVi
             .max(1.0)
     };
     let mv = window_event_listener(leptos::ev::mousemove, move |ev| {
-        let Some(mut d) = drag.get_untracked() else { return };
+        let Some(mut d) = drag.get_untracked() else {
+            return;
+        };
         let dx = ((ev.client_x() - d.from.0) as f64 / col_px()).round() as i64;
         let dy = ((ev.client_y() - d.from.1) as f64 / ROW_PX).round() as i64;
         let o = &d.orig;
@@ -140,7 +148,9 @@ fn DashboardBody(uuid: String, locked: bool, spec: DashboardSpec) -> impl IntoVi
         drag.set(Some(d));
     });
     let up = window_event_listener(leptos::ev::mouseup, move |_| {
-        let Some(d) = drag.get_untracked() else { return };
+        let Some(d) = drag.get_untracked() else {
+            return;
+        };
         drag.set(None);
         let o = &d.orig;
         if d.now != (o.x, o.y, o.w, o.h) {
@@ -156,22 +166,42 @@ fn DashboardBody(uuid: String, locked: bool, spec: DashboardSpec) -> impl IntoVi
         if locked.get_untracked() || ev.button() != 0 {
             return;
         }
-        let Some(orig) = places.with_untracked(|p| p.get(&id).cloned()) else { return };
+        let Some(orig) = places.with_untracked(|p| p.get(&id).cloned()) else {
+            return;
+        };
         ev.prevent_default();
         let now = (orig.x, orig.y, orig.w, orig.h);
-        drag.set(Some(Drag { id, resize, from: (ev.client_x(), ev.client_y()), orig, now }));
+        drag.set(Some(Drag {
+            id,
+            resize,
+            from: (ev.client_x(), ev.client_y()),
+            orig,
+            now,
+        }));
     };
     let style_of = move |id: &str| {
         let (x, y, w, h) = match drag.get().filter(|d| d.id == id) {
             Some(d) => d.now,
-            None => places.with(|p| p.get(id).map(|l| (l.x, l.y, l.w, l.h)).unwrap_or((0, 0, 6, 3))),
+            None => places.with(|p| {
+                p.get(id)
+                    .map(|l| (l.x, l.y, l.w, l.h))
+                    .unwrap_or((0, 0, 6, 3))
+            }),
         };
-        format!("grid-column:{} / span {w};grid-row:{} / span {h};", x + 1, y + 1)
+        format!(
+            "grid-column:{} / span {w};grid-row:{} / span {h};",
+            x + 1,
+            y + 1
+        )
     };
 
     let add_panel = move |_| {
         let id = new_id();
-        editing.set(Some(Widget::new(&id, "graph", Query::initial("metrics", id.clone()))));
+        editing.set(Some(Widget::new(
+            &id,
+            "graph",
+            Query::initial("metrics", id.clone()),
+        )));
     };
     let save_widget = Callback::new(move |w: Widget| {
         spec.update(|s| s.upsert_widget(w));
@@ -291,7 +321,12 @@ fn VariablesBar(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let names = Memo::new(move |_| {
-        spec.with(|s| s.variables().iter().map(|(k, v)| (k.clone(), v.kind().to_string(), v.multi())).collect::<Vec<_>>())
+        spec.with(|s| {
+            s.variables()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.kind().to_string(), v.multi()))
+                .collect::<Vec<_>>()
+        })
     });
     move || {
         let list = names.get();
@@ -365,7 +400,13 @@ fn Settings(spec: RwSignal<DashboardSpec>, on_save: Callback<()>) -> impl IntoVi
         spec.update(|s| {
             s.title = t;
             s.description = Some(description.get_untracked());
-            s.tags = Some(tags.get_untracked().split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect());
+            s.tags = Some(
+                tags.get_untracked()
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            );
             let v = vars.get_untracked();
             if s.variables.is_some() || !v.is_empty() {
                 s.variables = Some(v);
@@ -374,7 +415,10 @@ fn Settings(spec: RwSignal<DashboardSpec>, on_save: Callback<()>) -> impl IntoVi
         on_save.run(());
     };
     let count = Memo::new(move |_| vars.with(|v| v.len()));
-    let field = move |i: usize, label: &'static str, get: fn(&Variable) -> String, set: fn(&mut Variable, String)| {
+    let field = move |i: usize,
+                      label: &'static str,
+                      get: fn(&Variable) -> String,
+                      set: fn(&mut Variable, String)| {
         let init = vars.with_untracked(|v| v.get(i).map(|(_, x)| get(x)).unwrap_or_default());
         view! { <label>{label}<input type="text" value=init on:input=move |ev| { let t = event_target_value(&ev); vars.update(|v| if let Some((_, x)) = v.get_mut(i) { set(x, t) }); }/></label> }
     };
