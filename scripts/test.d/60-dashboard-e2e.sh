@@ -13,3 +13,7 @@ if [ ! -f dashboard-ui/dist-dogfood/index.html ] || [ -n "$(find dashboard-ui/sr
   dashboard-ui/build.sh --dogfood
 fi
 node tests/dashboard/e2e.mjs
+# SigNoz's dashboards imported and drawn from OTLP metrics of the OpenTelemetry JS SDK
+# (examples/web/api's pinned packages).
+(cd examples/web/api && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+node tests/dashboard/dashboards.e2e.mjs

@@ -149,11 +149,12 @@ async function main() {
   await page.getByRole('link', { name: 'E2E board' }).click();
   await see('No panels yet');
   await page.getByRole('button', { name: '+ Add panel' }).click();
-  await page.getByLabel('Title').fill('Calls per service');
-  await page.getByLabel('Group by').fill('serviceName');
+  await page.getByLabel('Title', { exact: true }).fill('Calls per service');
+  await page.getByLabel('Data source of A').selectOption('traces');
+  await page.getByLabel('Aggregate of A').selectOption('count');
   await page.getByRole('button', { name: 'Save panel' }).click();
   await see('Calls per service');
-  await page.locator('.panel figure.chart').first().waitFor();
+  await page.locator('.dash-grid .panel [data-state="drawn"]').first().waitFor();
   await shot('dashboard');
 
   // Alerts: create, disable, delete a threshold rule.
