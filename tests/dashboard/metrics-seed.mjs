@@ -130,22 +130,27 @@ function flask() {
   });
 }
 
-/** Posts `minutes` one-minute collections ending now to `otlp` (`http://host:port`). */
-export async function seedMetrics(otlp, { minutes = 30 } = {}) {
+/** Posts `minutes` one-minute collections ending now to `otlp` (`http://host:port`):
+ * hosts web-1 and db-1 (plus `extraHosts` more, host-N), the JVM service and Flask. */
+export async function seedMetrics(otlp, { minutes = 30, extraHosts = 0 } = {}) {
   const sources = [host('web-1', 1), host('db-1', 2), jvm('orders-jvm'), flask()];
+  for (let h = 0; h < extraHosts; h++) sources.push(host(`host-${h}`, 1 + (h % 3)));
   const serializer = ProtobufMetricsSerializer;
   let points = 0;
   for (let i = 0; i < minutes; i++) {
+    // One request per minute: encoded ExportMetricsServiceRequests concatenate into one
+    // (its only field is the repeated resource_metrics).
+    const parts = [];
     for (const s of sources) {
       s.tick(i);
       const { resourceMetrics } = await s.reader.collect();
-      const back = (minutes - 1 - i) * 60_000;
-      retime(resourceMetrics, back);
+      retime(resourceMetrics, (minutes - 1 - i) * 60_000);
       for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) points += m.dataPoints.length;
-      const body = serializer.serializeRequest(resourceMetrics);
-      const r = await fetch(`${otlp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
-      if (!r.ok) throw new Error(`metrics export: HTTP ${r.status} ${await r.text()}`);
+      parts.push(serializer.serializeRequest(resourceMetrics));
     }
+    const body = Buffer.concat(parts);
+    const r = await fetch(`${otlp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    if (!r.ok) throw new Error(`metrics export: HTTP ${r.status} ${await r.text()}`);
   }
   for (const s of sources) await s.provider.shutdown();
   return points;
