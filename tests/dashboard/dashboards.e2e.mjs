@@ -68,7 +68,7 @@ async function main() {
   const totals = { builder: [0, 0], promql: [0, 0], clickhouse_sql: [0, 0] };
   const imported = {};
   for (const [n, file] of files.entries()) {
-    await page.goto(`${stack.web}/dashboards?range=30m`);
+    await page.goto(`${stack.web}/dashboards?range=1h`);
     await page.getByRole('button', { name: 'Import JSON' }).click();
     const text = readFileSync(join(FIXTURES, file), 'utf8');
     if (n % 2 === 0) {
@@ -81,7 +81,7 @@ async function main() {
     const uuid = page.url().split('/dashboards/')[1].split('?')[0];
     imported[file] = uuid;
     // The same time range as the seeded history.
-    await page.goto(`${stack.web}/dashboards/${uuid}?range=30m`);
+    await page.goto(`${stack.web}/dashboards/${uuid}?range=1h`);
     const fixture = JSON.parse(text);
     await page.locator('.dash-grid .panel').nth(fixture.widgets.length - 1).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.dash-grid [data-state="loading"]').length === 0
@@ -114,7 +114,7 @@ async function main() {
 
   // Variables bar: pick the other host; panels redraw for it.
   const hostUuid = imported['hostmetrics-with-variable.json'];
-  await page.goto(`${stack.web}/dashboards/${hostUuid}?range=30m`);
+  await page.goto(`${stack.web}/dashboards/${hostUuid}?range=1h`);
   const hostSelect = page.getByLabel('Variable hostname');
   await hostSelect.waitFor();
   const hosts = await hostSelect.locator('option').allTextContents();
@@ -130,7 +130,7 @@ async function main() {
   // Export → import: the same JSON apart from ids; the saved JSON passes SigNoz's format.
   await page.getByRole('button', { name: 'Export JSON' }).click();
   const exported = await page.getByLabel('Exported JSON').inputValue();
-  await page.goto(`${stack.web}/dashboards?range=30m`);
+  await page.goto(`${stack.web}/dashboards?range=1h`);
   await page.getByRole('button', { name: 'Import JSON' }).click();
   await page.getByLabel('Dashboard JSON').fill(exported);
   await page.getByRole('button', { name: 'Import and load' }).click();
@@ -141,7 +141,7 @@ async function main() {
 
   // Edit a dashboard here: new PromQL panel through the editor with a live preview.
   const jvmUuid = imported['JVM-Metrics.json'];
-  await page.goto(`${stack.web}/dashboards/${jvmUuid}?range=30m`);
+  await page.goto(`${stack.web}/dashboards/${jvmUuid}?range=1h`);
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Heap by pool (PromQL)');
   await page.getByLabel('Unit', { exact: true }).fill('bytes');
@@ -210,7 +210,7 @@ async function main() {
   await page.getByLabel('Tags').fill('jvm, e2e-tag');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('jvm, e2e-tag').waitFor();
-  await page.goto(`${stack.web}/dashboards?range=30m`);
+  await page.goto(`${stack.web}/dashboards?range=1h`);
   await page.getByLabel('Filter by tag').fill('e2e-tag');
   await page.getByRole('link', { name: 'JVM Metrics' }).waitFor();
   if (await page.getByRole('link', { name: 'Flask Monitoring' }).count()) throw new Error('tag filter shows other dashboards');
