@@ -38,11 +38,11 @@ function retime(resourceMetrics, backMs) {
 }
 
 /** One provider per resource; `record(meter)` returns a function called once per minute. */
-function source(attrs, setup) {
+function source(attrs, setup, perMinute = 1) {
   const reader = new ManualReader();
   const provider = new MeterProvider({ resource: resourceFromAttributes(attrs), readers: [reader] });
   const tick = setup(provider.getMeter('dashboards-e2e'));
-  return { reader, tick, provider };
+  return { reader, tick, provider, perMinute };
 }
 
 function host(name, seed) {
@@ -80,13 +80,14 @@ function host(name, seed) {
       }
       weighted.add(0.5 + (i % 2), { device: 'sda' });
       for (const [w, g] of loads) g.record(0.5 + 0.1 * seed + 0.05 * (i % 5), {});
-      up.record(1, { job_name: 'otel-collector', instance: name });
+      // One collector reports `up` (SigNoz's value panel takes one series).
+      if (name === 'web-1') up.record(1, { job_name: 'otel-collector', instance: name });
     };
   });
 }
 
 function jvm(service) {
-  return source({ 'service.name': service, 'host.name': 'app-1' }, (m) => {
+  return source({ 'service.name': service, 'host.name': 'web-1' }, (m) => {
     const gauges = {};
     const g = (name) => (gauges[name] ||= m.createGauge(name));
     const gcPause = m.createHistogram('jvm.gc.pause', { unit: 's' });
@@ -127,7 +128,7 @@ function flask() {
     return (i) => {
       for (let k = 0; k < 30; k++) h.record(0.003 * (1 + ((k + i) % 20)), { status: k % 10 === 0 ? '500' : '200', method: 'GET', path: '/' });
     };
-  });
+  }, 4); // scraped every 15 s: its dashboard takes rate() over [30s]
 }
 
 /** Posts `minutes` one-minute collections ending now to `otlp` (`http://host:port`):
@@ -142,11 +143,13 @@ export async function seedMetrics(otlp, { minutes = 30, extraHosts = 0 } = {}) {
     // (its only field is the repeated resource_metrics).
     const parts = [];
     for (const s of sources) {
-      s.tick(i);
-      const { resourceMetrics } = await s.reader.collect();
-      retime(resourceMetrics, (minutes - 1 - i) * 60_000);
-      for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) points += m.dataPoints.length;
-      parts.push(serializer.serializeRequest(resourceMetrics));
+      for (let k = 0; k < s.perMinute; k++) {
+        s.tick(i);
+        const { resourceMetrics } = await s.reader.collect();
+        retime(resourceMetrics, (minutes - 1 - i) * 60_000 + ((s.perMinute - 1 - k) * 60_000) / s.perMinute);
+        for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) points += m.dataPoints.length;
+        parts.push(serializer.serializeRequest(resourceMetrics));
+      }
     }
     const body = Buffer.concat(parts);
     const r = await fetch(`${otlp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
