@@ -22,9 +22,11 @@ const TIMEOUT = 20_000;
 const files = ['hostmetrics-with-variable.json', 'JVM-Metrics.json', 'key-operations-promql.json',
   'key-operations-querybuilder.json', 'flask-monitoring.json', 'key-operations-chquery.json'];
 
-let stack, browser, step = 0;
+let stack, browser, page, step = 0;
 const t0 = Date.now();
 const log = (m) => console.log(`[dashboards ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+// Pastes `text` (one input event, as a paste makes; fill() types large texts too slowly).
+const paste = (loc, text) => loc.evaluate((el, t) => { el.value = t; el.dispatchEvent(new Event('input', { bubbles: true })); }, text);
 const same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys);
@@ -40,7 +42,7 @@ async function main() {
   log(`seeded spans and ${points} metric points from @opentelemetry/sdk-metrics`);
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   page.setDefaultTimeout(TIMEOUT);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -74,7 +76,7 @@ async function main() {
     if (n % 2 === 0) {
       await page.locator('input[type=file]').setInputFiles(join(FIXTURES, file));
     } else {
-      await page.getByLabel('Dashboard JSON').fill(text);
+      await paste(page.getByLabel('Dashboard JSON'), text);
       await page.getByRole('button', { name: 'Import and load' }).click();
     }
     await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}/);
@@ -116,7 +118,7 @@ async function main() {
   const hostUuid = imported['hostmetrics-with-variable.json'];
   await page.goto(`${stack.web}/dashboards/${hostUuid}?range=1h`);
   const hostSelect = page.getByLabel('Variable hostname');
-  await hostSelect.waitFor();
+  await hostSelect.locator('option[value="web-1"]').waitFor({ state: 'attached' });
   const hosts = await hostSelect.locator('option').allTextContents();
   if (!hosts.includes('web-1') || !hosts.includes('db-1')) throw new Error(`host options: ${hosts}`);
   const other = (await hostSelect.inputValue()) === 'web-1' ? 'db-1' : 'web-1';
@@ -132,7 +134,7 @@ async function main() {
   const exported = await page.getByLabel('Exported JSON').inputValue();
   await page.goto(`${stack.web}/dashboards?range=1h`);
   await page.getByRole('button', { name: 'Import JSON' }).click();
-  await page.getByLabel('Dashboard JSON').fill(exported);
+  await paste(page.getByLabel('Dashboard JSON'), exported);
   await page.getByRole('button', { name: 'Import and load' }).click();
   await page.waitForURL((u) => /\/dashboards\/[0-9a-f-]{36}/.test(u.toString()) && !u.toString().includes(hostUuid));
   const again = await api(`/v1/dashboards/${page.url().split('/dashboards/')[1].split('?')[0]}`);
@@ -224,8 +226,9 @@ async function main() {
 }
 
 main()
-  .then(() => 0, (e) => {
+  .then(() => 0, async (e) => {
     console.error(`[dashboards] FAILED at step ${step + 1}: ${e.stack || e}`);
+    if (page) await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
     if (stack) console.error(`[dashboards] server log tail:\n${stack.serverLog().slice(-3000)}`);
     return 1;
   })

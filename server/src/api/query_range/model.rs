@@ -175,7 +175,10 @@ pub fn substitute_variables(p: &mut QueryRangeParams) {
             let Some(value) = vars.get(name) else {
                 continue;
             };
-            let list_op = matches!(item.op.to_ascii_lowercase().as_str(), "in" | "nin" | "not_in");
+            let list_op = matches!(
+                item.op.to_ascii_lowercase().as_str(),
+                "in" | "nin" | "not_in"
+            );
             if value.is_array() {
                 match item.op.as_str() {
                     "=" => item.op = "in".into(),
@@ -326,7 +329,10 @@ mod tests {
         assert_eq!(items[1].value, json!("prod"));
         assert_eq!(items[2].value, json!("$nope"));
         assert_eq!(items[3].value, json!(["a", "b"]));
-        assert_eq!((items[4].op.as_str(), &items[4].value), ("in", &json!(["prod"])));
+        assert_eq!(
+            (items[4].op.as_str(), &items[4].value),
+            ("in", &json!(["prod"]))
+        );
     }
 
     #[test]
