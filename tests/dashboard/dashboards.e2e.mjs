@@ -215,10 +215,10 @@ async function main() {
   await page.goto(`${stack.web}/dashboards?range=1h`);
   await page.getByLabel('Filter by tag').fill('e2e-tag');
   await page.getByRole('link', { name: 'JVM Metrics' }).waitFor();
-  if (await page.getByRole('link', { name: 'Flask Monitoring' }).count()) throw new Error('tag filter shows other dashboards');
+  if (await page.getByRole('link', { name: 'Key Operations - PromQL' }).count()) throw new Error('tag filter shows other dashboards');
   await page.getByLabel('Filter by tag').fill('');
-  await page.getByLabel('Search dashboards').fill('flask');
-  await page.getByRole('link', { name: /flask/i }).first().waitFor();
+  await page.getByLabel('Search dashboards').fill('key operations');
+  await page.getByRole('link', { name: 'Key Operations - PromQL' }).waitFor();
   if (await page.getByRole('link', { name: 'JVM Metrics' }).count()) throw new Error('search shows other dashboards');
   await shot('list-filtered');
 
