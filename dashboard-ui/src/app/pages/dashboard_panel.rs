@@ -264,7 +264,7 @@ pub fn PanelEditor(
             {move || match query.with(|q| q.query_type.clone()).as_str() {
                 "promql" => view! { <TextQueries query=query key="promql" label="PromQL"/> }.into_any(),
                 "clickhouse_sql" => view! { <TextQueries query=query key="clickhouse_sql" label="ClickHouse SQL"/> }.into_any(),
-                _ => view! { <QueryBuilder query=query/> }.into_any(),
+                _ => view! { <QueryBuilder query=query choose_source=true/> }.into_any(),
             }}
             <div class="preview" aria-label="Preview">
                 {move || view! { <PanelBody widget=preview.get() vars=vars/> }}
