@@ -213,7 +213,7 @@ pub fn PanelEditor(
         } else {
             &mut q0.clickhouse_sql
         };
-        if !list.as_array().is_some_and(|a| !a.is_empty()) {
+        if list.as_array().is_none_or(|a| a.is_empty()) {
             *list = json!([{"name": "A", text_key: "", "legend": "", "disabled": false}]);
         }
     }
