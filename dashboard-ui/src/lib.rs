@@ -5,6 +5,7 @@
 pub mod alert_rule;
 pub mod channel;
 pub mod chart;
+pub mod dashboard;
 pub mod format;
 pub mod model;
 pub mod query_builder;

@@ -293,6 +293,26 @@ pub struct Dashboard {
     pub data: DashboardData,
 }
 
+/// One dashboard with `data` exactly as stored (read by `crate::dashboard`, which
+/// keeps every field).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct DashboardJson {
+    #[serde(default)]
+    pub uuid: String,
+    #[serde(default, rename = "isLocked")]
+    pub is_locked: Option<Value>,
+    #[serde(default)]
+    pub data: Value,
+}
+
+impl DashboardJson {
+    /// The frontend types `isLocked` as a boolean, the server sends 0/1 (or null).
+    pub fn locked(&self) -> bool {
+        matches!(&self.is_locked, Some(Value::Bool(true)))
+            || self.is_locked.as_ref().and_then(Value::as_i64) == Some(1)
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct DashboardData {
     #[serde(default)]

@@ -364,18 +364,6 @@ pub fn panel_query(
     query_range(start_ms, end_ms, step, wire_panel, vec![q])
 }
 
-/// A dashboard widget in the frontend's representation (contract §6.6), with
-/// our simple query kept under `ourQuery` so it round-trips exactly.
-pub fn widget_json(id: &str, title: &str, panel_type: &str, p: &PanelQuery) -> Value {
-    json!({
-        "id": id,
-        "title": title,
-        "panelTypes": panel_type,
-        "query": {"queryType": "builder", "promql": [], "clickhouse_sql": [], "builder": {"queryData": [], "queryFormulas": []}, "id": id},
-        "ourQuery": p,
-    })
-}
-
 /// A threshold rule (`PostableRule`) on a traces builder query.
 pub fn threshold_rule(
     name: &str,

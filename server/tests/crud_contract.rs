@@ -98,6 +98,65 @@ async fn dashboards_crud() {
     srv.stop().await;
 }
 
+#[tokio::test]
+async fn a_locked_dashboard_refuses_edits_and_deletes_until_unlocked() {
+    let srv = TestServer::start().await;
+    let token = srv.admin_token().await;
+    let data = json!({"title": "Hosts", "widgets": [], "layout": []});
+    let (_, body) = srv.post(&token, "/api/v1/dashboards", data.clone()).await;
+    let uuid = body["data"]["uuid"].as_str().unwrap().to_string();
+    let put = |path: String, body: Option<Value>| {
+        let mut r = srv
+            .http
+            .put(format!("{}{path}", srv.api))
+            .bearer_auth(&token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, body) = put(format!("/api/v1/dashboards/{uuid}/lock"), None).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, got) = srv.get(&token, &format!("/api/v1/dashboards/{uuid}")).await;
+    assert_eq!(got["data"]["isLocked"], 1);
+
+    let (status, body) = put(
+        format!("/api/v1/dashboards/{uuid}"),
+        Some(json!({"title": "Changed"})),
+    )
+    .await;
+    assert_eq!((status, &body["errorType"]), (400, &json!("bad_data")));
+    assert!(body["error"].as_str().unwrap().contains("locked"), "{body}");
+    let r = srv
+        .http
+        .delete(format!("{}/api/v1/dashboards/{uuid}", srv.api))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (_, got) = srv.get(&token, &format!("/api/v1/dashboards/{uuid}")).await;
+    assert_eq!(got["data"]["data"], data, "nothing changed while locked");
+
+    let (status, _) = put(format!("/api/v1/dashboards/{uuid}/unlock"), None).await;
+    assert_eq!(status, 200);
+    let (status, _) = put(
+        format!("/api/v1/dashboards/{uuid}"),
+        Some(json!({"title": "Changed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = put("/api/v1/dashboards/no-such/lock".into(), None).await;
+    assert_eq!((status, &body["errorType"]), (404, &json!("not_found")));
+    srv.stop().await;
+}
+
 fn p99_rule(target_ms: f64) -> Value {
     json!({"alert": "High p99 checkout", "alertType": "TRACES_BASED_ALERT", "ruleType": "threshold_rule",
         "condition": {"compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {

@@ -149,11 +149,12 @@ async function main() {
   await page.getByRole('link', { name: 'E2E board' }).click();
   await see('No panels yet');
   await page.getByRole('button', { name: '+ Add panel' }).click();
-  await page.getByLabel('Title').fill('Calls per service');
-  await page.getByLabel('Group by').fill('serviceName');
+  await page.getByLabel('Title', { exact: true }).fill('Calls per service');
+  await page.getByLabel('Data source of A').selectOption('traces');
+  await page.getByLabel('Aggregate of A').selectOption('count');
   await page.getByRole('button', { name: 'Save panel' }).click();
   await see('Calls per service');
-  await page.locator('.panel figure.chart').first().waitFor();
+  await page.locator('.dash-grid .panel [data-state="drawn"]').first().waitFor();
   await shot('dashboard');
 
   // Alerts: create, disable, delete a threshold rule.
@@ -357,7 +358,7 @@ async function explorers(page, shot, see) {
     const list = (await (await fetch('/api/v1/dashboards', { headers: h })).json()).data;
     return list.find((d) => d.data.title === 'E2E board').data.widgets;
   });
-  const w = widgets.find((x) => x.query && x.query.builder && x.query.builder.queryData.length);
+  const w = widgets.find((x) => x.title !== 'Calls per service' && x.query && x.query.builder && x.query.builder.queryData.length);
   if (!w || w.query.builder.queryData[0].aggregateOperator !== 'p99') throw new Error(`no SigNoz widget: ${JSON.stringify(widgets)}`);
   // Create alert opens the rule editor with the query.
   await page.getByRole('link', { name: 'Create alert' }).click();

@@ -165,6 +165,9 @@ http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
   access_log ${dir}/logs/access.log;
+  # Request bodies (an imported dashboard is ~100 KB) stay in memory: the workers cannot
+  # write temp files into this root-owned 0700 prefix.
+  client_body_buffer_size 4m;
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
   fastcgi_temp_path ${dir}/tmp/fastcgi;

@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, put};
 use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/dashboards/{uuid}",
             get(get_one).put(update).delete(remove),
         )
+        .route("/api/v1/dashboards/{uuid}/lock", put(lock))
+        .route("/api/v1/dashboards/{uuid}/unlock", put(unlock))
 }
 
 const SELECT: &str =
@@ -173,7 +175,7 @@ async fn remove(
                 Some(1) => {
                     return Ok(Err(ApiError::bad_data(
                         "dashboard is locked, please unlock the dashboard to be able to delete it",
-                    )))
+                    )));
                 }
                 Some(_) => {}
             }
@@ -185,4 +187,44 @@ async fn remove(
         .await
         .map_err(ApiError::internal)??;
     Ok(envelope::<()>(None))
+}
+
+/// `PUT /api/v1/dashboards/{uuid}/lock` (SigNoz EE): a locked dashboard refuses edits and deletes.
+async fn lock(
+    st: State<AppState>,
+    access: EditAccess,
+    uuid: Path<String>,
+) -> Result<Response, ApiError> {
+    set_locked(st, access, uuid, true).await
+}
+
+async fn unlock(
+    st: State<AppState>,
+    access: EditAccess,
+    uuid: Path<String>,
+) -> Result<Response, ApiError> {
+    set_locked(st, access, uuid, false).await
+}
+
+async fn set_locked(
+    State(st): State<AppState>,
+    _: EditAccess,
+    Path(uuid): Path<String>,
+    locked: bool,
+) -> Result<Response, ApiError> {
+    let changed = st
+        .store
+        .with_conn(move |c| {
+            c.execute(
+                "UPDATE dashboards SET locked = ?1 WHERE uuid = ?2",
+                params![i64::from(locked), uuid],
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    if changed == 0 {
+        return Err(ApiError::not_found("dashboard not found"));
+    }
+    Ok(envelope(Some("Dashboard updated successfully")))
 }

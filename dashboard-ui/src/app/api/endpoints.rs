@@ -111,11 +111,6 @@ pub async fn dashboard(uuid: &str) -> ApiResult<Dashboard> {
     .await
 }
 
-pub async fn create_dashboard(data: &DashboardData) -> ApiResult<Dashboard> {
-    let body = serde_json::to_value(data).unwrap_or_default();
-    envelope(Method::POST, "/v1/dashboards", Some(&body)).await
-}
-
 pub async fn update_dashboard(uuid: &str, data: &DashboardData) -> ApiResult<()> {
     let body = serde_json::to_value(data).unwrap_or_default();
     envelope_opt::<Value>(
@@ -313,4 +308,51 @@ pub async fn resource_tag_values(key: &str) -> ApiResult<Vec<String>> {
     envelope_opt::<Vec<String>>(Method::GET, &path, None)
         .await
         .map(Option::unwrap_or_default)
+}
+
+fn dashboard_path(uuid: &str) -> String {
+    format!("/v1/dashboards/{}", crate::url_state::encode(uuid))
+}
+
+/// Every dashboard with `data` exactly as stored.
+pub async fn dashboards_json() -> ApiResult<Vec<DashboardJson>> {
+    envelope_opt::<Vec<DashboardJson>>(Method::GET, "/v1/dashboards", None)
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+pub async fn dashboard_json(uuid: &str) -> ApiResult<DashboardJson> {
+    envelope(Method::GET, &dashboard_path(uuid), None).await
+}
+
+pub async fn create_dashboard_json(data: &Value) -> ApiResult<DashboardJson> {
+    envelope(Method::POST, "/v1/dashboards", Some(data)).await
+}
+
+pub async fn update_dashboard_json(uuid: &str, data: &Value) -> ApiResult<()> {
+    envelope_opt::<Value>(Method::PUT, &dashboard_path(uuid), Some(data))
+        .await
+        .map(|_| ())
+}
+
+/// `PUT /api/v1/dashboards/{uuid}/lock` or `/unlock`.
+pub async fn lock_dashboard(uuid: &str, lock: bool) -> ApiResult<()> {
+    let path = format!(
+        "{}/{}",
+        dashboard_path(uuid),
+        if lock { "lock" } else { "unlock" }
+    );
+    envelope_opt::<Value>(Method::PUT, &path, None)
+        .await
+        .map(|_| ())
+}
+
+/// A QUERY variable's values (`POST /api/v2/variables/query`), as text.
+pub async fn variable_values(query: &str, variables: &Value) -> ApiResult<Vec<String>> {
+    let body = json!({"query": query, "variables": variables});
+    let v: Option<Value> = envelope_opt(Method::POST, "/v2/variables/query", Some(&body)).await?;
+    Ok(v.as_ref()
+        .and_then(|v| v["variableValues"].as_array())
+        .map(|a| a.iter().map(crate::model::value_text).collect())
+        .unwrap_or_default())
 }

@@ -37,6 +37,12 @@ pub fn TimeChart(
     #[prop(default = ChartKind::Line)] kind: ChartKind,
     #[prop(default = 180.0)] height: f64,
     format: fn(f64) -> String,
+    /// Widen the value axis to at least these bounds (a panel's softMin / softMax).
+    #[prop(optional)]
+    soft: (Option<f64>, Option<f64>),
+    /// Horizontal lines `(value, colour)`.
+    #[prop(optional)]
+    thresholds: Vec<(f64, String)>,
 ) -> impl IntoView {
     let all: Vec<(f64, f64)> = series
         .iter()
@@ -66,6 +72,18 @@ pub fn TimeChart(
             </figure>
         }
         .into_any();
+    }
+    if let Some(lo) = soft.0.filter(|v| v.is_finite()) {
+        y0 = y0.min(lo);
+    }
+    if let Some(hi) = soft.1.filter(|v| v.is_finite()) {
+        y1 = y1.max(hi);
+    }
+    for (t, _) in &thresholds {
+        if t.is_finite() {
+            y0 = y0.min(*t);
+            y1 = y1.max(*t);
+        }
     }
     if kind == ChartKind::Bar {
         // Bars need half a band of room at each end.
@@ -195,6 +213,10 @@ pub fn TimeChart(
                         view! { <text class="axis" x=x y=height - 6.0 text-anchor="middle">{format_tick_time(t, span, offset)}</text> }
                     }).collect_view()}
                     {marks}
+                    {thresholds.iter().map(|(t, c)| {
+                        let y = ys.map(*t);
+                        view! { <line class="threshold" x1=PAD_L x2=W - PAD_R y1=y y2=y stroke=c.clone() stroke-dasharray="6 3"/> }
+                    }).collect_view()}
                     {guide}
                 </svg>
                 {tooltip}
@@ -203,15 +225,4 @@ pub fn TimeChart(
         </figure>
     }
     .into_any()
-}
-
-/// One big number (e.g. a `value` panel).
-#[component]
-pub fn ValueChart(title: String, value: f64, format: fn(f64) -> String) -> impl IntoView {
-    view! {
-        <figure class="chart value">
-            <figcaption>{title}</figcaption>
-            <div class="big-value">{format(value)}</div>
-        </figure>
-    }
 }

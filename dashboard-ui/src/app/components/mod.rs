@@ -7,7 +7,7 @@ pub mod resource_filter;
 pub mod theme;
 mod time_picker;
 
-pub use chart::{ChartKind, ChartSeries, TimeChart, ValueChart};
+pub use chart::{ChartKind, ChartSeries, TimeChart};
 pub use theme::ThemeSwitch;
 pub use time_picker::TimePicker;
 

@@ -462,7 +462,7 @@ fn trace_rows(rows: Vec<ListRow>, url: &UrlQuery) -> AnyView {
 }
 
 /// Starts a browser download of `text`.
-fn download(name: &str, mime: &str, text: &str) {
+pub(crate) fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;

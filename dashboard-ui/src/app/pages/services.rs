@@ -159,23 +159,6 @@ pub fn series_points(data: &QueryRangeData, name: &str) -> Vec<(f64, f64)> {
         .unwrap_or_default()
 }
 
-/// All series of query `name`, labelled.
-pub fn all_series(data: &QueryRangeData, name: &str, fallback: &str) -> Vec<ChartSeries> {
-    data.result
-        .iter()
-        .filter(|r| r.query_name == name)
-        .flat_map(|r| r.series.iter())
-        .map(|s| ChartSeries {
-            name: s.label_text(fallback),
-            points: s
-                .values
-                .iter()
-                .map(|p| (p.timestamp as f64, p.value))
-                .collect(),
-        })
-        .collect()
-}
-
 fn ms_of_ns(v: f64) -> String {
     duration_ns(v)
 }

@@ -162,20 +162,35 @@ pub fn substitute_variables(p: &mut QueryRangeParams) {
     };
     for q in cq.builder_queries.values_mut() {
         for item in q.filters.iter_mut().flat_map(|f| f.items.iter_mut()) {
-            let Some(name) = item.value.as_str().and_then(variable_name) else {
+            // A variable is the whole value, or the first item of a list (what SigNoz's
+            // filter box writes for `IN`: `["{{.service}}"]`).
+            let reference = match &item.value {
+                Value::String(s) => Some(s.as_str()),
+                Value::Array(a) => a.first().and_then(Value::as_str),
+                _ => None,
+            };
+            let Some(name) = reference.and_then(variable_name) else {
                 continue;
             };
             let Some(value) = vars.get(name) else {
                 continue;
             };
+            let list_op = matches!(
+                item.op.to_ascii_lowercase().as_str(),
+                "in" | "nin" | "not_in"
+            );
             if value.is_array() {
                 match item.op.as_str() {
                     "=" => item.op = "in".into(),
                     "!=" => item.op = "nin".into(),
                     _ => {}
                 }
+                item.value = value.clone();
+            } else if list_op {
+                item.value = Value::Array(vec![value.clone()]);
+            } else {
+                item.value = value.clone();
             }
-            item.value = value.clone();
         }
     }
 }
@@ -297,7 +312,9 @@ mod tests {
             "compositeQuery": {"queryType": "builder", "panelType": "graph", "builderQueries": {"A": {"filters": {"op": "AND", "items": [
                 {"key": {"key": "serviceName"}, "op": "=", "value": "{{.svc}}"},
                 {"key": {"key": "env"}, "op": "=", "value": "$env"},
-                {"key": {"key": "x"}, "op": "=", "value": "$nope"}]}}}}}))
+                {"key": {"key": "x"}, "op": "=", "value": "$nope"},
+                {"key": {"key": "service_name"}, "op": "in", "value": ["{{.svc}}"]},
+                {"key": {"key": "deployment"}, "op": "in", "value": ["{{.env}}"]}]}}}}}))
         .unwrap();
         substitute_variables(&mut p);
         let items = &p.composite_query.unwrap().builder_queries["A"]
@@ -311,6 +328,11 @@ mod tests {
         );
         assert_eq!(items[1].value, json!("prod"));
         assert_eq!(items[2].value, json!("$nope"));
+        assert_eq!(items[3].value, json!(["a", "b"]));
+        assert_eq!(
+            (items[4].op.as_str(), &items[4].value),
+            ("in", &json!(["prod"]))
+        );
     }
 
     #[test]
