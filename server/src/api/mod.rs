@@ -16,6 +16,7 @@ pub mod query_range;
 pub mod rules;
 pub mod services;
 pub mod setup;
+pub mod trace_compact;
 pub mod traces;
 pub mod users;
 pub mod views;
@@ -273,6 +274,7 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
     ));
     let mut app = timed
         .merge(traces::routes())
+        .merge(trace_compact::routes())
         .merge(livetail::routes())
         .with_state(state)
         .layer(middleware::from_fn(require_json))
