@@ -43,7 +43,7 @@ struct Row<'a>(
 /// a string or parent index out of range, bad JSON).
 pub fn parse_compact(bytes: &[u8]) -> Result<Vec<Span>, String> {
     let reply: Reply =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a compact trace reply: {e}"))?;
+        serde_json::from_slice(bytes).map_err(|e| format!("not a trace reply: {e}"))?;
     if reply.format.0 != FORMAT {
         return Err(format!("unknown trace reply format {:?}", reply.format.0));
     }

@@ -470,4 +470,6 @@ fn compact_reply_rejects_bad_indices_and_unknown_formats() {
         .unwrap_err()
         .contains("compact-9"));
     assert!(parse_trace(b" {\"spans\":1}").is_err());
+    let e = parse_trace(b"{oops").unwrap_err();
+    assert!(e.starts_with("not a trace reply"), "{e}");
 }
