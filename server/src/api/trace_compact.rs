@@ -3,22 +3,25 @@
 //! and takes it only when the reply carries [`FORMAT_HEADER`], else it uses the v0.39 route.
 //!
 //! The reply is one JSON object:
-//! `{"format":"compact-1","traceId":"…","strings":["…",…],"spans":[row,…]}` with rows in start
-//! order, each `[timeMs, "spanId", service, name, kind, durationNano, [tagKey…], [tagValue…],
+//! `{"format":"compact-1","traceId":"…","spans":[row,…],"strings":["…",…]}` with rows in start
+//! order (streamed as they are read, the string table last), each `[timeMs, "spanId", service, name, kind, durationNano, [tagKey…], [tagValue…],
 //! parent, [reference…], [event…], hasError]`. Service, name, tag keys and tag values are
 //! indices into `strings` (every distinct string once). `parent` is the row index of the
-//! span's parent when its only reference is CHILD_OF a span of this trace (then the references
-//! list is empty), else -1 and the references are the stored `{TraceId=…, SpanId=…, RefType=…}`
+//! span's parent when its only reference is CHILD_OF a span of this trace written in an
+//! earlier row (then the references list is empty), else -1 and the references are the stored `{TraceId=…, SpanId=…, RefType=…}`
 //! texts. Events are the stored event JSON texts, as in the v0.39 reply. Numbers are numbers.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use futures_util::StreamExt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -39,15 +42,36 @@ async fn trace_compact(
     Path(trace_id): Path<String>,
 ) -> Result<Response, RawError> {
     let id = trace_id.trim().to_ascii_lowercase();
-    let body = st
-        .store
-        .with_conn(move |c| write_trace_compact(c, &id))
-        .await
-        .map_err(RawError::internal)?;
+    // Streamed as the rows are read, like the v0.39 route (same stall cut-off).
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(4);
+    let store = st.store.clone();
+    let stall = st.reply_stall;
+    tokio::spawn(async move {
+        let chunks = tx.clone();
+        let done = store
+            .with_conn(move |c| {
+                write_trace_compact(c, &id, &mut |chunk| {
+                    super::traces::send_within(&chunks, Ok(chunk), stall)
+                })
+            })
+            .await;
+        if let Err(e) = done {
+            let _ = tx.try_send(Err(e));
+        }
+    });
+    let first = match rx.recv().await {
+        Some(Ok(first)) => first,
+        Some(Err(e)) => return Err(RawError::internal(e)),
+        None => return Err(RawError::internal("trace query ended without a reply")),
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let body = Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest));
     Ok((
         [
             (CONTENT_TYPE, "application/json"),
-            (FORMAT_HEADER.parse().unwrap(), FORMAT),
+            (HeaderName::from_static(FORMAT_HEADER), FORMAT),
         ],
         body,
     )
@@ -78,22 +102,16 @@ impl Strings {
     }
 }
 
-struct Row {
-    ts_ms: i64,
-    span_id: String,
-    service: u32,
-    name: u32,
-    kind: i64,
-    duration: i64,
-    keys: Vec<u32>,
-    values: Vec<u32>,
-    refs: String,
-    events: String,
-    error: bool,
-}
+const CHUNK: usize = 256 * 1024;
 
-/// The whole compact reply for one trace (an empty `spans` list when there is no such trace).
-pub fn write_trace_compact(c: &rusqlite::Connection, trace_id: &str) -> Result<Vec<u8>, String> {
+/// Writes the compact reply for one trace (an empty `spans` list when there is no such trace)
+/// to `sink` in chunks of about [`CHUNK`] bytes as the rows are read; the string table comes
+/// last. `sink` returns false when the client went away.
+pub fn write_trace_compact(
+    c: &rusqlite::Connection,
+    trace_id: &str,
+    sink: &mut dyn FnMut(Vec<u8>) -> bool,
+) -> Result<(), String> {
     let mut s = c
         .prepare_cached(
             "SELECT ts, span_id, service, name, kind, duration, attrs, resource, refs, events, has_error
@@ -102,8 +120,16 @@ pub fn write_trace_compact(c: &rusqlite::Connection, trace_id: &str) -> Result<V
         .map_err(|e| e.to_string())?;
     let mut q = s.query([trace_id]).map_err(|e| e.to_string())?;
     let mut strings = Strings::default();
-    let mut rows = Vec::new();
+    // Rows already written, by span id: a parent seen earlier is sent as its row index.
     let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(CHUNK + 64 * 1024);
+    out.extend_from_slice(b"{\"format\":");
+    write_json(&mut out, FORMAT);
+    out.extend_from_slice(b",\"traceId\":");
+    write_json(&mut out, trace_id);
+    out.extend_from_slice(b",\"spans\":[");
+    let (mut keys, mut values) = (Vec::new(), Vec::new());
+    let mut i = 0usize;
     while let Some(r) = q.next().map_err(|e| e.to_string())? {
         let text = |i: usize| {
             r.get_ref(i)
@@ -112,50 +138,32 @@ pub fn write_trace_compact(c: &rusqlite::Connection, trace_id: &str) -> Result<V
                 .unwrap_or("")
         };
         let int = |i: usize| r.get::<_, i64>(i).unwrap_or(0);
-        let (mut keys, mut values) = (Vec::new(), Vec::new());
+        keys.clear();
+        values.clear();
         for col in [6, 7] {
             for (k, v) in tags(text(col)) {
                 keys.push(strings.id(&k));
                 values.push(strings.id(&v));
             }
         }
-        let span_id = text(1).to_string();
-        by_id.entry(span_id.clone()).or_insert(rows.len());
-        rows.push(Row {
-            ts_ms: int(0) / 1_000_000,
-            span_id,
-            service: strings.id(text(2)),
-            name: strings.id(text(3)),
-            kind: int(4),
-            duration: int(5),
-            keys,
-            values,
-            refs: json_array_or_empty(text(8)).to_string(),
-            events: json_array_or_empty(text(9)).to_string(),
-            error: r.get::<_, bool>(10).unwrap_or(false),
-        });
-    }
-    let mut out = Vec::with_capacity(rows.len() * 96 + strings.list.len() + 256);
-    out.extend_from_slice(b"{\"format\":");
-    write_json(&mut out, FORMAT);
-    out.extend_from_slice(b",\"traceId\":");
-    write_json(&mut out, trace_id);
-    out.extend_from_slice(b",\"strings\":[");
-    out.extend_from_slice(&strings.list);
-    out.extend_from_slice(b"],\"spans\":[");
-    for (i, row) in rows.iter().enumerate() {
+        let span_id = text(1);
         if i > 0 {
             out.push(b',');
         }
         out.push(b'[');
-        write_int(&mut out, row.ts_ms as i64);
+        write_int(&mut out, int(0) / 1_000_000);
         out.push(b',');
-        write_json(&mut out, &row.span_id);
-        for n in [row.service as i64, row.name as i64, row.kind, row.duration] {
+        write_json(&mut out, span_id);
+        for n in [
+            strings.id(text(2)) as i64,
+            strings.id(text(3)) as i64,
+            int(4),
+            int(5),
+        ] {
             out.push(b',');
-            write_int(&mut out, n as i64);
+            write_int(&mut out, n);
         }
-        for list in [&row.keys, &row.values] {
+        for list in [&keys, &values] {
             out.extend_from_slice(b",[");
             for (j, k) in list.iter().enumerate() {
                 if j > 0 {
@@ -165,23 +173,41 @@ pub fn write_trace_compact(c: &rusqlite::Connection, trace_id: &str) -> Result<V
             }
             out.push(b']');
         }
-        match sole_parent(&row.refs, trace_id).and_then(|p| by_id.get(p)) {
-            Some(&p) if p != i => {
+        let refs = json_array_or_empty(text(8));
+        match sole_parent(refs, trace_id).and_then(|p| by_id.get(p)) {
+            Some(&p) => {
                 out.push(b',');
                 write_int(&mut out, p as i64);
                 out.extend_from_slice(b",[]");
             }
-            _ => {
+            None => {
                 out.extend_from_slice(b",-1,");
-                out.extend_from_slice(row.refs.as_bytes());
+                out.extend_from_slice(refs.as_bytes());
             }
         }
         out.push(b',');
-        out.extend_from_slice(row.events.as_bytes());
-        out.extend_from_slice(if row.error { b",true]" } else { b",false]" });
+        out.extend_from_slice(json_array_or_empty(text(9)).as_bytes());
+        out.extend_from_slice(if r.get::<_, bool>(10).unwrap_or(false) {
+            b",true]"
+        } else {
+            b",false]"
+        });
+        by_id.entry(span_id.to_string()).or_insert(i);
+        i += 1;
+        if out.len() >= CHUNK
+            && !sink(std::mem::replace(
+                &mut out,
+                Vec::with_capacity(CHUNK + 64 * 1024),
+            ))
+        {
+            return Err("client went away".into());
+        }
     }
+    out.extend_from_slice(b"],\"strings\":[");
+    out.extend_from_slice(&strings.list);
     out.extend_from_slice(b"]}");
-    Ok(out)
+    sink(out);
+    Ok(())
 }
 
 /// The parent span id when `refs` (a stored JSON array) is exactly one CHILD_OF reference
