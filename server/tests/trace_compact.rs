@@ -70,7 +70,7 @@ async fn compact_reply_holds_the_same_spans_as_the_v039_route() {
     orphan.parent = Some([9; 8]);
     let grandchild = SpanSpec::new(7, 4, "GET /cart", t0 + 500_000, 500).child_of(&child);
     assert_eq!(
-        srv.send_traces(&request("frontend", &[root.clone()]))
+        srv.send_traces(&request("frontend", std::slice::from_ref(&root)))
             .await
             .status(),
         200
