@@ -5,7 +5,8 @@
 // mounted with its handlers); we then also time one keypress → repaint and
 // applying the in-trace "errors" filter (click → "N hidden" rows painted),
 // and read the renderer processes' peak resident memory (VmHWM).
-// TRACE_SIZES=10000,100000 limits the sizes.
+// TRACE_SIZES=10000,100000 limits the sizes; TRACE_REPLY=v0.39 makes the page use the v0.39
+// trace route (the compact route answers 404, as on SigNoz).
 // bench.mjs --with dashboard calls measureTraceTti(); alone:
 //   SERVER_BIN=target/release/server node bench/dashboard/trace-tti.mjs [runs]
 import { fileURLToPath } from 'node:url';
@@ -69,12 +70,14 @@ async function sample(browser, stack, login, traceId, browserPid) {
       const u = new URL(req.url());
       if (u.origin === stack.web && !u.pathname.startsWith('/api/')) fetched.push(u.pathname);
     });
+    // TRACE_REPLY=v0.39: our server as SigNoz v0.39 would answer (404 for the compact route).
+    if (process.env.TRACE_REPLY === 'v0.39') await page.route('**/api/v1/traces/*/compact', (r) => r.fulfill({ status: 404, body: '404 page not found' }));
     await page.goto(`${stack.web}/trace/${traceId}?range=1h`);
     await page.waitForFunction(() => window.__tti !== undefined, null, { timeout: 300_000 });
     const tti = await page.evaluate(() => window.__tti);
     // Split: when the trace API reply finished arriving vs. client work after it.
     const apiEnd = await page.evaluate(() => {
-      const e = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/v1/traces/'));
+      const e = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/v1/traces/')).pop();
       return e ? e.responseEnd : NaN;
     });
     const count = await page.locator('.span-count').innerText();

@@ -85,11 +85,12 @@ async function main() {
     const ready = () => page.locator('.wf-scroll[data-ready] .wf-row').first().waitFor();
     const row = (op) => page.locator('.wf-row', { has: page.locator('.op', { hasText: op }) }).first();
 
-    step = 'open trace A (prefetched by boot.js)';
+    step = 'open trace A (compact reply, prefetched by boot.js)';
     await page.goto(`${stack.web}/trace/${a.traceId}?range=1h`);
     await ready();
     check((await page.locator('.span-count').innerText()) === '6', 'trace A should have 6 spans');
     check(traceRequests.length === 1, `the trace was requested ${traceRequests.length} times, expected once (boot.js prefetch)`);
+    check(traceRequests[0]?.endsWith(`/api/v1/traces/${a.traceId}/compact`), `our server's compact reply should be used, got ${traceRequests[0]}`);
     log(`ok: ${step}`);
 
     step = 'critical path';
@@ -161,6 +162,18 @@ async function main() {
     check(/^\d+ shown, \d+ hidden$/.test(minSummary) && !minSummary.startsWith('0 '), `min duration filter: ${minSummary}`);
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.locator('.wf-row.wf-hidden').first().waitFor({ state: 'detached' });
+    log(`ok: ${step}`);
+
+    step = 'a server without the compact route (as SigNoz v0.39): the v0.39 route';
+    // The only stand-in here: a 404 for the compact route, as real SigNoz answers it.
+    await page.route('**/api/v1/traces/*/compact', (r) => r.fulfill({ status: 404, body: '404 page not found' }));
+    traceRequests.length = 0;
+    await page.goto(`${stack.web}/trace/${a.traceId}?range=1h`);
+    await ready();
+    check((await page.locator('.span-count').innerText()) === '6', 'trace A via the v0.39 route should have 6 spans');
+    check(traceRequests.length === 2 && traceRequests[1].endsWith(`/api/v1/traces/${a.traceId}`),
+      `expected the compact request then the v0.39 one, got ${traceRequests.join(', ')}`);
+    await page.unroute('**/api/v1/traces/*/compact');
     log(`ok: ${step}`);
 
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);

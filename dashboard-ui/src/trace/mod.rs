@@ -5,6 +5,7 @@
 //! trace downloads as. Everything here is
 //! linear in the span count or better, so a 100 000-span trace stays fast.
 
+mod compact;
 mod compare;
 mod critical;
 mod export;
@@ -15,6 +16,7 @@ mod self_time;
 mod tree;
 mod window;
 
+pub use compact::{parse_compact, FORMAT as COMPACT_FORMAT};
 pub use compare::{compare, Comparison, Matched};
 pub use critical::critical_path;
 pub use export::{trace_json, COLUMNS};

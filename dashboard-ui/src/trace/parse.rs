@@ -26,8 +26,12 @@ impl Interner {
     }
 }
 
-/// Parses a `[SearchSpansResult]` reply (or `null`) into spans, in reply order.
+/// Parses a `[SearchSpansResult]` reply (or `null`) into spans, in reply order;
+/// a JSON object is taken as our server's compact reply ([`super::parse_compact`]).
 pub fn parse_trace(bytes: &[u8]) -> Result<Vec<Span>, String> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return super::parse_compact(bytes);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut state = State {
         spans: Vec::new(),
@@ -46,39 +50,39 @@ struct State {
 
 /// A string as the reply holds it: borrowed unless it had escapes; numbers
 /// are tolerated (some servers send kind and duration as numbers).
-struct Str<'a>(Cow<'a, str>);
+pub(super) struct Str<'a>(pub(super) Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Str<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Str<'de>;
+        struct V<'a>(std::marker::PhantomData<Str<'a>>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Str<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Str<'de>, E> {
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Borrowed(v)))
             }
-            fn visit_str<E>(self, v: &str) -> Result<Str<'de>, E> {
+            fn visit_str<E>(self, v: &str) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v.to_string())))
             }
-            fn visit_string<E>(self, v: String) -> Result<Str<'de>, E> {
+            fn visit_string<E>(self, v: String) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v)))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<Str<'de>, E> {
+            fn visit_u64<E>(self, v: u64) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v.to_string())))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<Str<'de>, E> {
+            fn visit_i64<E>(self, v: i64) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v.to_string())))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<Str<'de>, E> {
+            fn visit_f64<E>(self, v: f64) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v.to_string())))
             }
-            fn visit_unit<E>(self) -> Result<Str<'de>, E> {
+            fn visit_unit<E>(self) -> Result<Str<'a>, E> {
                 Ok(Str(Cow::Borrowed("")))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 

@@ -434,3 +434,42 @@ fn downloaded_json_opens_as_the_same_trace() {
     assert_eq!(v[0]["events"][0][5], "2");
     assert_eq!(v[0]["events"][0][6], "45000000");
 }
+
+/// [`CONTRACT_REPLY`] as our server's compact route writes it: the root's
+/// reference has no parent row (its SpanId is empty), the child's is row 0.
+const COMPACT_REPLY: &str = r#"{"format":"compact-1","traceId":"7f3c",
+  "strings":["frontend","GET /cart","http.method","http.status_code","GET","200","checkout","SELECT \"cart\"","db.system","postgresql"],
+  "spans":[
+   [1707903000123,"aa11bb22cc33dd44",0,1,2,45000000,[2,3],[4,5],-1,["{TraceId=7f3c, SpanId=, RefType=CHILD_OF}"],[],false],
+   [1707903000130,"ee55ff6677889900",6,7,3,12000000,[8],[9],0,[],
+    ["{\"name\":\"exception\",\"timeUnixNano\":1707903000135000000,\"attributeMap\":{\"exception.type\":\"Timeout\"},\"isError\":true}"],true]]}"#;
+
+#[test]
+fn compact_reply_parses_to_the_same_spans_as_the_v039_reply() {
+    let old = parse_trace(CONTRACT_REPLY.as_bytes()).unwrap();
+    let new = parse_trace(COMPACT_REPLY.as_bytes()).unwrap();
+    assert_eq!(format!("{old:?}"), format!("{new:?}"));
+    assert!(std::sync::Arc::ptr_eq(
+        &new[0].trace_id,
+        &new[1].references[0].trace_id
+    ));
+    let (a, b) = (TraceTree::from_spans(old), TraceTree::from_spans(new));
+    assert_eq!((a.preorder, a.depth), (b.preorder, b.depth));
+}
+
+#[test]
+fn compact_reply_rejects_bad_indices_and_unknown_formats() {
+    let bad_string = COMPACT_REPLY.replace("[8],[9]", "[8],[99]");
+    let e = parse_compact(bad_string.as_bytes()).unwrap_err();
+    assert!(e.contains("string index 99"), "{e}");
+    let bad_parent = COMPACT_REPLY.replace("12000000,[8],[9],0,", "12000000,[8],[9],7,");
+    let e = parse_compact(bad_parent.as_bytes()).unwrap_err();
+    assert!(e.contains("parent row 7"), "{e}");
+    let other = COMPACT_REPLY.replace("compact-1", "compact-9");
+    assert!(parse_trace(other.as_bytes())
+        .unwrap_err()
+        .contains("compact-9"));
+    assert!(parse_trace(b" {\"spans\":1}").is_err());
+    let e = parse_trace(b"{oops").unwrap_err();
+    assert!(e.starts_with("not a trace reply"), "{e}");
+}

@@ -72,6 +72,17 @@ impl SpanKind {
             _ => SpanKind::Unspecified,
         }
     }
+    /// The kind from its OTel number (the compact reply's kind column).
+    pub fn from_code(code: i64) -> SpanKind {
+        match code {
+            1 => SpanKind::Internal,
+            2 => SpanKind::Server,
+            3 => SpanKind::Client,
+            4 => SpanKind::Producer,
+            5 => SpanKind::Consumer,
+            _ => SpanKind::Unspecified,
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             SpanKind::Unspecified => "unspecified",

@@ -20,6 +20,7 @@ pub mod services;
 pub mod settings;
 pub mod setup;
 pub mod team;
+pub mod trace_compact;
 pub mod traces;
 pub mod users;
 pub mod views;
@@ -284,6 +285,7 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
     ));
     let mut app = timed
         .merge(traces::routes())
+        .merge(trace_compact::routes())
         .merge(livetail::routes())
         .with_state(state)
         .layer(middleware::from_fn(require_json))

@@ -78,7 +78,11 @@ async fn trace_detail(
 
 /// Sends from a blocking thread, giving up after `timeout` of a full channel (false then, as
 /// when the receiver is gone).
-fn send_within<T>(tx: &tokio::sync::mpsc::Sender<T>, mut item: T, timeout: Duration) -> bool {
+pub(super) fn send_within<T>(
+    tx: &tokio::sync::mpsc::Sender<T>,
+    mut item: T,
+    timeout: Duration,
+) -> bool {
     use tokio::sync::mpsc::error::TrySendError;
     let deadline = Instant::now() + timeout;
     loop {

@@ -72,14 +72,22 @@ pub async fn dependency_graph(
         .map(Option::unwrap_or_default)
 }
 
-/// `GET /api/v1/traces/{id}` (`[SearchSpansResult]`), parsed straight into
-/// spans (no string per row field), taking boot.js's early request when it made one.
+/// A trace's spans, taking boot.js's early request when it made one; else our
+/// server's compact reply (`/v1/traces/{id}/compact`) when it has that route,
+/// else SigNoz v0.39's `[SearchSpansResult]`. Parsed straight into spans (no
+/// string per row field).
 pub async fn trace_spans(trace_id: &str) -> ApiResult<Vec<crate::trace::Span>> {
     let path = format!("/v1/traces/{}", crate::url_state::encode(trace_id));
-    let bytes = match super::take_prefetched_trace(trace_id).await {
-        Some(b) => b,
-        None => super::call(Method::GET, &path, None).await?,
-    };
+    if let Some(bytes) = super::take_prefetched_trace(trace_id).await {
+        return crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e));
+    }
+    // Real SigNoz answers 404 (or not our format): one extra round trip, then the v0.39 route.
+    if let Ok(bytes) = super::call(Method::GET, &format!("{path}/compact"), None).await {
+        if let Ok(spans) = crate::trace::parse_compact(&bytes) {
+            return Ok(spans);
+        }
+    }
+    let bytes = super::call(Method::GET, &path, None).await?;
     crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e))
 }
 
