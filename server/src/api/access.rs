@@ -6,7 +6,7 @@ use axum::http::{header, request::Parts};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, ErrorKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -95,7 +95,7 @@ pub fn load_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 
 fn unauthorized(reason: &str) -> ApiError {
     ApiError::new(
-        "unauthorized",
+        ErrorKind::Unauthorized,
         format!("failed to parse jwt token: {reason}"),
     )
 }
@@ -145,7 +145,7 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
             Role::Viewer => "viewers/editors/admins",
         };
         return Err(ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             format!("API is accessible to {who}."),
         ));
     }

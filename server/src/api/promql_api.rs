@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::access::ViewAccess;
 use super::query_range::model::QueryRangeParams;
 use super::query_range::series::format_value;
-use super::{envelope, ApiError, AppState};
+use super::{envelope, ApiError, AppState, ErrorKind};
 use crate::promql::{self, store_source::SqliteStorage, variables, Error as PromError};
 
 /// What a ClickHouse SQL query or variable gets from this server.
@@ -226,7 +226,7 @@ async fn prom_query_range(
 /// Evaluation errors of the Prometheus-style endpoints are `execution` (422), as v0.39's.
 fn exec_error(e: PromError) -> ApiError {
     match e {
-        PromError::BadQuery(m) => ApiError::new("execution", m),
+        PromError::BadQuery(m) => ApiError::new(ErrorKind::Execution, m),
         PromError::Storage(m) => ApiError::internal(m),
     }
 }

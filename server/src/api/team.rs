@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::access::{load_users, AdminAccess, Role, ViewAccess};
 use super::users::user_payload;
-use super::{parse_body, raw, ApiError, AppState, RawError};
+use super::{parse_body, raw, ApiError, AppState, ErrorKind, RawError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -222,7 +222,7 @@ async fn get_role(
 ) -> Response {
     if caller.id != id && caller.role != Role::Admin {
         return ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             "API is accessible for self access or to the admins.",
         )
         .into_response();

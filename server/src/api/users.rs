@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::access::{
     load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
 };
-use super::{envelope, parse_body, raw, ApiError, AppState, RawError};
+use super::{envelope, parse_body, raw, ApiError, AppState, ErrorKind, RawError};
 use crate::auth::{self, Claims};
 
 pub const VERSION: &str = "v0.39.0";
@@ -27,7 +27,7 @@ async fn health(State(st): State<AppState>) -> Response {
         Err(e) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "10")],
-            axum::Json(json!({"status": "error", "error": e})),
+            axum::Json(json!({"status": "error", "error": e.to_string()})),
         )
             .into_response(),
     }
@@ -167,7 +167,7 @@ async fn register(
     if setup_open {
         st.setup
             .check(&headers, peer(ci), &b.setup_token)
-            .map_err(|m| ApiError::new("forbidden", m))?;
+            .map_err(ApiError::forbidden)?;
     }
     if b.email.trim().is_empty() || !b.email.contains('@') {
         return Err(ApiError::bad_data("email is required"));
@@ -417,7 +417,7 @@ async fn change_password(
     }
     if !st.login.verify(b.old_password, Some(hash)).await {
         st.login.failed(ip, &email);
-        return ApiError::new("forbidden", "invalid credentials").into_response();
+        return ApiError::forbidden("invalid credentials").into_response();
     }
     let new_hash = match st.login.hash(b.new_password).await {
         Ok(h) => h,
@@ -445,7 +445,7 @@ fn self_or_admin(caller: &User, id: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             "API is accessible for self access or to the admins.",
         ))
     }
