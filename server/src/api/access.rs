@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use super::{ApiError, AppState, ErrorKind};
+use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -131,9 +132,8 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
     let id = claims.id.clone();
     let user = state
         .store
-        .with_conn(move |c| load_user(c, &id).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| load_user(c, &id).map_err(StoreError::from))
+        .await?
         .ok_or_else(|| unauthorized("user not found"))?;
     if user.token_version != claims.ver {
         return Err(unauthorized("token has been revoked"));
