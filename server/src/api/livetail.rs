@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, mpsc, watch, Semaphore};
 
 use super::access::{authenticate, Role};
 use super::query_range::logs::{resources_string, split_attributes};
-use super::query_range::model::{substitute_variables, BuilderQuery, QueryRangeParams};
+use super::query_range::model::{substitute_variables, BuilderQuery, DataSource, QueryRangeParams};
 use super::query_range::table::LOGS;
 use super::{ApiError, AppState};
 use crate::store::StoreError;
@@ -61,7 +61,7 @@ fn logs_query(q: &str) -> Result<(BuilderQuery, i64), ApiError> {
     let q = cq
         .builder_queries
         .values()
-        .find(|q| q.data_source == "logs" && !q.is_formula())
+        .find(|q| q.data_source == DataSource::Logs && !q.is_formula())
         .ok_or_else(|| ApiError::bad_data("live tail needs a builder query on logs"))?;
     // Without a start SigNoz tails from now.
     let start_ns = if p.start > 0 {

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::access::ViewAccess;
 use super::{envelope, ApiError, AppState};
-use model::{BuilderQuery, CompositeQuery, QueryRangeParams};
+use model::{BuilderQuery, CompositeQuery, DataSource, QueryRangeParams};
 use series::SeriesSet;
 
 pub fn routes() -> Router<AppState> {
@@ -55,11 +55,7 @@ async fn query_range(
     let mut params: QueryRangeParams = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
     model::substitute_variables(&mut params);
-    let result = st
-        .store
-        .with_conn(move |c| Ok(run(c, &params)))
-        .await
-        .map_err(ApiError::internal)??;
+    let result = st.store.run(move |c| Ok(run(c, &params))).await??;
     Ok(envelope(Some(json!({"resultType": "", "result": result}))))
 }
 
@@ -79,17 +75,17 @@ fn run_one(
     // Table panels aggregate the whole window; value panels are computed per step and then
     // reduced with `reduceTo`, as SigNoz v0.39 does (`reduceToQuery`).
     let whole_range = panel == "table";
-    Ok(match (q.data_source.as_str(), panel) {
-        ("traces", "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
-        ("traces", "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
-        ("logs", "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
+    Ok(match (&q.data_source, panel) {
+        (DataSource::Traces, "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
+        (DataSource::Traces, "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
+        (DataSource::Logs, "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
         (_, "list" | "trace") => {
             return Err(format!(
                 "panel type {panel} is not supported for {}",
-                q.data_source
+                q.data_source.as_str()
             ))
         }
-        ("traces", _) => {
+        (DataSource::Traces, _) => {
             let fast = if whole_range {
                 None
             } else {
@@ -107,7 +103,7 @@ fn run_one(
                 )?),
             }
         }
-        ("logs", _) => Output::Series(table::aggregate(
+        (DataSource::Logs, _) => Output::Series(table::aggregate(
             c,
             &table::LOGS,
             q,

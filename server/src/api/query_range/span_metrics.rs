@@ -15,7 +15,7 @@
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::model::{quantile_of, AttributeKey, BuilderQuery, FilterItem, FilterSet};
+use super::model::{quantile_of, AttributeKey, BuilderQuery, DataSource, FilterItem, FilterSet};
 use super::series::SeriesSet;
 use super::table::{self, span_column, Table};
 use crate::store::filter::ValueKind;
@@ -228,7 +228,7 @@ pub fn graph(
     let mut sq = BuilderQuery {
         query_name: q.query_name.clone(),
         expression: q.query_name.clone(),
-        data_source: "traces".into(),
+        data_source: DataSource::Traces,
         aggregate_operator: span_op,
         aggregate_attribute: attribute,
         group_by: groups
