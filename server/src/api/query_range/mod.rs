@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 
 use super::access::ViewAccess;
 use super::{envelope, ApiError, AppState};
+use crate::store::StoreError;
 use model::{BuilderQuery, CompositeQuery, DataSource, QueryRangeParams};
 use series::SeriesSet;
 
@@ -59,6 +60,50 @@ async fn query_range(
     Ok(envelope(Some(json!({"resultType": "", "result": result}))))
 }
 
+/// Why a builder query failed. SigNoz answers 400 for either, naming the query.
+#[derive(Debug)]
+pub enum QueryError {
+    /// The query asks for something that cannot be answered as written.
+    Invalid(String),
+    /// The database failed while answering it.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Invalid(m) => f.write_str(m),
+            QueryError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<StoreError> for QueryError {
+    fn from(e: StoreError) -> Self {
+        QueryError::Store(e)
+    }
+}
+
+impl From<rusqlite::Error> for QueryError {
+    fn from(e: rusqlite::Error) -> Self {
+        QueryError::Store(e.into())
+    }
+}
+
+impl From<String> for QueryError {
+    fn from(m: String) -> Self {
+        QueryError::Invalid(m)
+    }
+}
+
+impl From<&str> for QueryError {
+    fn from(m: &str) -> Self {
+        QueryError::Invalid(m.to_string())
+    }
+}
+
 /// One query's output before it is shaped into a `Result`.
 enum Output {
     Series(SeriesSet),
@@ -71,7 +116,7 @@ fn run_one(
     panel: &str,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Output, String> {
+) -> Result<Output, QueryError> {
     // Table panels aggregate the whole window; value panels are computed per step and then
     // reduced with `reduceTo`, as SigNoz v0.39 does (`reduceToQuery`).
     let whole_range = panel == "table";
@@ -80,10 +125,10 @@ fn run_one(
         (DataSource::Traces, "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
         (DataSource::Logs, "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
         (_, "list" | "trace") => {
-            return Err(format!(
+            return Err(QueryError::Invalid(format!(
                 "panel type {panel} is not supported for {}",
                 q.data_source.as_str()
-            ))
+            )))
         }
         (DataSource::Traces, _) => {
             let fast = if whole_range {
@@ -151,7 +196,7 @@ fn execute(
         err
     };
     for (name, q) in cq.builder_queries.iter().filter(|(_, q)| !q.is_formula()) {
-        match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e))? {
+        match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e.to_string()))? {
             Output::Rows(rows) => {
                 if !q.disabled {
                     results.push(json!({"queryName": name, "series": null, "list": rows}));

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use super::metrics::{self, ValuePart};
 use super::model::BuilderQuery;
 use super::series::SeriesSet;
+use super::QueryError;
 use crate::promql::names::{self, Part};
 use crate::promql::store_source::SqliteStorage;
 use crate::store::StoreError;
@@ -49,7 +50,7 @@ pub fn graph(
     start_ns: i64,
     end_ns: i64,
     whole_range: bool,
-) -> Result<SeriesSet, StoreError> {
+) -> Result<SeriesSet, QueryError> {
     let key = &q.aggregate_attribute.key;
     let mut q2 = q.clone();
     let mut part = ValuePart::Value;
