@@ -200,7 +200,7 @@ async fn prom_query_range(
     let expr = promql::parse(&q.query).map_err(prom_error)?;
     let matrix = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             Ok(promql::range_query(
                 &SqliteStorage::new(c),
                 &expr,
@@ -209,8 +209,7 @@ async fn prom_query_range(
                 step,
             ))
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .map_err(exec_error)?;
     let result: Vec<Value> = matrix
         .iter()
@@ -244,9 +243,8 @@ async fn prom_query(
     let expr = promql::parse(&q.query).map_err(prom_error)?;
     let value = st
         .store
-        .with_conn(move |c| Ok(promql::instant_query(&SqliteStorage::new(c), &expr, t)))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| Ok(promql::instant_query(&SqliteStorage::new(c), &expr, t)))
+        .await?
         .map_err(exec_error)?;
     let (kind, result) = match value {
         promql::Value::Scalar(v) => ("scalar", json!([ts_secs(t), format_value(v)])),
