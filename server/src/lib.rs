@@ -91,11 +91,12 @@ async fn setup_gate(config: &Config, store: &Store) -> Result<api::setup::SetupG
         });
     }
     let fresh = store
-        .with_conn(|c| {
-            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
-                r.get::<_, bool>(0)
-            })
-            .map_err(|e| e.to_string())
+        .run(|c| {
+            Ok(
+                c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?,
+            )
         })
         .await?;
     let path = config.data_dir.join("setup-token");

@@ -20,6 +20,7 @@ use crate::alerting::{fingerprint, links, Alert, Labels};
 use crate::api::query_range::{self, model::QueryRangeParams};
 use crate::api::rules::parse_duration_secs;
 use crate::store::Store;
+use crate::store::StoreError;
 
 /// What evaluation needs besides the database.
 #[derive(Clone, Default)]
@@ -46,9 +47,9 @@ pub async fn run(
         let last = last_eval.clone();
         let ctx = ctx.clone();
         let res = store
-            .with_conn(move |c| {
+            .run(move |c| {
                 let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
-                evaluate_due_with(c, now_ms, &mut last, &ctx).map_err(|e| e.to_string())
+                evaluate_due_with(c, now_ms, &mut last, &ctx).map_err(StoreError::from)
             })
             .await;
         match res {

@@ -14,6 +14,7 @@ use super::mutes::{self, Mute};
 use super::notify::{self, Channel, Notification};
 use super::{Alert, DispatchConfig, Labels};
 use crate::store::Store;
+use crate::store::StoreError;
 
 /// Where rule evaluations send their alerts (firing ones at every evaluation, resolved once).
 #[derive(Clone)]
@@ -75,7 +76,7 @@ pub async fn deliver_and_record(
     let resolved = n.alerts.len() as i64 - firing;
     let rec = out.clone();
     let res = store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO alert_deliveries (ts, channel, channel_type, group_key, status, firing, resolved, attempts, http_status, error)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -83,7 +84,7 @@ pub async fn deliver_and_record(
                     if rec.ok { "sent" } else { "failed" }, firing, resolved, rec.attempts,
                     rec.http_status, rec.error],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     if let Err(e) = res {
@@ -155,8 +156,8 @@ pub async fn run(
                 let now = Instant::now();
                 let due: Vec<String> = groups.iter().filter(|(_, g)| g.next_flush <= now).map(|(k, _)| k.clone()).collect();
                 let now_ms = chrono::Utc::now().timestamp_millis();
-                let (mutes, all_channels) = match store.with_conn(move |c| {
-                    Ok((mutes::active(c, now_ms).map_err(|e| e.to_string())?, load_channels(c).map_err(|e| e.to_string())?))
+                let (mutes, all_channels) = match store.run(move |c| {
+                    Ok((mutes::active(c, now_ms)?, load_channels(c)?))
                 }).await {
                     Ok(x) => x,
                     Err(e) => {

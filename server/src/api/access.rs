@@ -6,7 +6,8 @@ use axum::http::{header, request::Parts};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, ErrorKind};
+use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -95,7 +96,7 @@ pub fn load_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 
 fn unauthorized(reason: &str) -> ApiError {
     ApiError::new(
-        "unauthorized",
+        ErrorKind::Unauthorized,
         format!("failed to parse jwt token: {reason}"),
     )
 }
@@ -131,9 +132,8 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
     let id = claims.id.clone();
     let user = state
         .store
-        .with_conn(move |c| load_user(c, &id).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| load_user(c, &id).map_err(StoreError::from))
+        .await?
         .ok_or_else(|| unauthorized("user not found"))?;
     if user.token_version != claims.ver {
         return Err(unauthorized("token has been revoked"));
@@ -145,7 +145,7 @@ pub async fn authenticate(state: &AppState, parts: &Parts, min: Role) -> Result<
             Role::Viewer => "viewers/editors/admins",
         };
         return Err(ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             format!("API is accessible to {who}."),
         ));
     }

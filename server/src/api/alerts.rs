@@ -17,6 +17,7 @@ use crate::alerting::dispatcher::{deliver_and_record, load_channels};
 use crate::alerting::notify::{self, Notification};
 use crate::alerting::{mutes, rfc3339_ms, Alert, Labels};
 use crate::rules_engine::{self, EvalContext};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,11 +38,10 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
     let public_url = st.alerting.cfg.public_url.clone();
     let alerts = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let now = chrono::Utc::now().timestamp_millis();
-            let mutes = mutes::active(c, now).map_err(|e| e.to_string())?;
-            let channels: Vec<String> = load_channels(c)
-                .map_err(|e| e.to_string())?
+            let mutes = mutes::active(c, now)?;
+            let channels: Vec<String> = load_channels(c)?
                 .into_iter()
                 .map(|c| c.name)
                 .collect();
@@ -50,8 +50,7 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
                     "SELECT a.rule_id, a.fingerprint, a.labels, a.annotations, a.fired_at, a.value, r.data
                      FROM alerts a JOIN rules r ON r.id = a.rule_id WHERE a.state = 'firing'
                      ORDER BY a.fired_at DESC, a.rule_id",
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             let rows = s
                 .query_map([], |r| {
                     Ok((
@@ -63,11 +62,10 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
                         r.get::<_, Option<f64>>(5)?,
                         r.get::<_, String>(6)?,
                     ))
-                })
-                .map_err(|e| e.to_string())?;
+                })?;
             let mut out = Vec::new();
             for row in rows {
-                let (rule_id, fp, labels, ann, fired, value, rule) = row.map_err(|e| e.to_string())?;
+                let (rule_id, fp, labels, ann, fired, value, rule) = row?;
                 let labels: Labels = serde_json::from_str(&labels).unwrap_or_default();
                 let annotations: Labels = serde_json::from_str(&ann).unwrap_or_default();
                 let rule: Map<String, Value> = serde_json::from_str(&rule).unwrap_or_default();
@@ -104,8 +102,7 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
             }
             Ok(out)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let inner = json!({"status": "success", "data": alerts}).to_string();
     Ok(envelope(Some(inner)))
 }
@@ -123,7 +120,7 @@ async fn test_rule(
     let public_url = st.alerting.cfg.public_url.clone();
     let (alerts, channels) = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let now = chrono::Utc::now().timestamp_millis();
             let samples = rules_engine::evaluate(c, &rule, now)?;
             let ctx = EvalContext { public_url };
@@ -135,7 +132,7 @@ async fn test_rule(
                     a
                 })
                 .collect();
-            Ok((alerts, load_channels(c).map_err(|e| e.to_string())?))
+            Ok((alerts, load_channels(c)?))
         })
         .await
         .map_err(ApiError::bad_data)?;
@@ -198,13 +195,12 @@ async fn history(
     let id = parse_id(&id)?;
     let items = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let mut s = c
                 .prepare(
                     "SELECT ts, state, value, labels, fingerprint FROM alert_history
                      WHERE rule_id = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts DESC, id DESC LIMIT ?4",
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             let rows = s
                 .query_map(
                     params![
@@ -221,12 +217,10 @@ async fn history(
                             "labels": serde_json::from_str::<Value>(&labels).unwrap_or(Value::Null),
                             "fingerprint": r.get::<_, String>(4)?}))
                     },
-                )
-                .map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+                )?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(items)))
 }
 
@@ -245,13 +239,12 @@ async fn deliveries(
 ) -> Result<Response, ApiError> {
     let rows = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let mut s = c
                 .prepare(
                     "SELECT id, ts, channel, channel_type, group_key, status, firing, resolved, attempts, http_status, error
                      FROM alert_deliveries ORDER BY id DESC LIMIT ?1",
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             let rows = s
                 .query_map([q.limit.unwrap_or(100).clamp(1, 10_000)], |r| {
                     Ok(json!({"id": r.get::<_, i64>(0)?, "timestamp": rfc3339_ms(r.get(1)?),
@@ -260,12 +253,10 @@ async fn deliveries(
                         "firing": r.get::<_, i64>(6)?, "resolved": r.get::<_, i64>(7)?,
                         "attempts": r.get::<_, i64>(8)?, "httpStatus": r.get::<_, Option<i64>>(9)?,
                         "error": r.get::<_, Option<String>>(10)?}))
-                })
-                .map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+                })?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(rows)))
 }
 
@@ -340,13 +331,12 @@ async fn list_mutes(State(st): State<AppState>, _: ViewAccess) -> Result<Respons
 
 async fn load_mute(st: &AppState, id: i64) -> Result<Value, ApiError> {
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(&format!("{MUTE_SELECT} WHERE id = ?1"), [id], mute_json)
                 .optional()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("mute window not found"))
 }
 
@@ -367,16 +357,14 @@ async fn create_mute(
     let now = now_rfc3339();
     let id = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO mute_windows (data, starts_at, ends_at, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![Value::Object(m).to_string(), starts, ends, now, user.email],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(c.last_insert_rowid())
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(load_mute(&st, id).await?)))
 }
 
@@ -389,15 +377,14 @@ async fn update_mute(
     let (m, starts, ends) = mute_body(&body)?;
     let n = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "UPDATE mute_windows SET data = ?1, starts_at = ?2, ends_at = ?3 WHERE id = ?4",
                 params![Value::Object(m).to_string(), starts, ends, id],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if n == 0 {
         return Err(ApiError::not_found("mute window not found"));
     }

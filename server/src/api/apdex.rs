@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use super::access::{AdminAccess, ViewAccess};
 use super::query_range::span_metrics::is_span_metric;
 use super::{parse_body, raw, AppState, RawError};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,17 +48,15 @@ async fn get_settings(
     let services: Vec<String> = p.services.trim().split(',').map(str::to_string).collect();
     let rows = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let mut stored = Vec::new();
             let mut missing = Vec::new();
             let mut s = c
-                .prepare("SELECT threshold, exclude_status_codes FROM apdex_settings WHERE service_name = ?1")
-                .map_err(|e| e.to_string())?;
+                .prepare("SELECT threshold, exclude_status_codes FROM apdex_settings WHERE service_name = ?1")?;
             for svc in services {
                 let row = s
                     .query_row([&svc], |r| Ok((r.get::<_, f64>(0)?, r.get::<_, String>(1)?)))
-                    .optional()
-                    .map_err(|e| e.to_string())?;
+                    .optional()?;
                 match row {
                     Some((t, ex)) => stored.push(
                         json!({"serviceName": svc, "threshold": t, "excludeStatusCodes": ex}),
@@ -100,13 +99,13 @@ async fn set_settings(
         ));
     }
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT OR REPLACE INTO apdex_settings (service_name, threshold, exclude_status_codes)
                  VALUES (?1, ?2, ?3)",
                 params![s.service_name, s.threshold, s.exclude_status_codes],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await
         .map_err(RawError::internal)?;
@@ -129,7 +128,7 @@ async fn metric_meta(
 ) -> Result<Response, RawError> {
     let meta = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let base = p.metric_name.strip_suffix("_bucket").unwrap_or(&p.metric_name);
             let stored: Option<(Option<String>, i64)> = c
                 .query_row(
@@ -139,8 +138,7 @@ async fn metric_meta(
                     params![p.metric_name, base, p.service_name],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .optional()
-                .map_err(|e| e.to_string())?;
+                .optional()?;
             if let Some((bounds, temporality)) = stored {
                 let le: Vec<f64> = bounds
                     .and_then(|b| serde_json::from_str(&b).ok())
@@ -152,10 +150,9 @@ async fn metric_meta(
                     "SELECT EXISTS (SELECT 1 FROM span_rollup WHERE service = ?1)",
                     [&p.service_name],
                     |r| r.get::<_, bool>(0),
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             let le: &[f64] = if has_spans { SPAN_LATENCY_BUCKETS_MS } else { &[] };
-            Ok::<Value, String>(json!({"delta": false, "le": le}))
+            Ok::<Value, StoreError>(json!({"delta": false, "le": le}))
         })
         .await
         .map_err(RawError::internal)?;

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use super::access::ViewAccess;
 use super::query_range::signoz_names;
 use super::{envelope, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -85,25 +86,22 @@ fn stored_keys(
     search: &str,
     numeric_only: bool,
     limit: i64,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, StoreError> {
     let mut st = c
         .prepare_cached(
             "SELECT key, data_type, type FROM attr_keys WHERE source = ?1 AND instr(lower(key), lower(?2)) > 0
              AND (?3 = 0 OR data_type IN ('int64', 'float64')) ORDER BY key LIMIT ?4",
-        )
-        .map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map(params![source, search, numeric_only, limit], |r| {
-            Ok(key_json(
-                &r.get::<_, String>(0)?,
-                &r.get::<_, String>(1)?,
-                &r.get::<_, String>(2)?,
-                false,
-            ))
-        })
-        .map_err(|e| e.to_string())?;
+        )?;
+    let rows = st.query_map(params![source, search, numeric_only, limit], |r| {
+        Ok(key_json(
+            &r.get::<_, String>(0)?,
+            &r.get::<_, String>(1)?,
+            &r.get::<_, String>(2)?,
+            false,
+        ))
+    })?;
     rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 async fn aggregate_attributes(
@@ -115,7 +113,7 @@ async fn aggregate_attributes(
     let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
     let keys = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             if q.data_source == "metrics" {
                 // SigNoz's metric names (dots as underscores, histograms as _bucket/_count/_sum).
                 let names = signoz_names::metric_names(c, &q.search_text, limit as usize)?;
@@ -146,8 +144,7 @@ async fn aggregate_attributes(
             out.truncate(limit as usize);
             Ok(out)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(json!({"attributeKeys": keys}))))
 }
 
@@ -160,7 +157,7 @@ async fn attribute_keys(
     let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
     let keys = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let mut out: Vec<Value> = columns(&q.data_source)
                 .iter()
                 .filter(|(k, _)| k.to_lowercase().contains(&q.search_text.to_lowercase()))
@@ -187,8 +184,7 @@ async fn attribute_keys(
             out.truncate(limit as usize);
             Ok(out)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(json!({"attributeKeys": keys}))))
 }
 
@@ -204,7 +200,7 @@ async fn attribute_values(
     let limit = q.limit.filter(|l| *l > 0).unwrap_or(50);
     let values = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             if q.data_source == "metrics" {
                 return signoz_names::label_values(c, &q.attribute_key, &q.search_text, limit);
             }
@@ -214,14 +210,13 @@ async fn attribute_values(
                 ("traces", "name") => "SELECT DISTINCT name FROM span_rollup WHERE instr(lower(name), lower(?1)) > 0 ORDER BY 1 LIMIT ?2",
                 _ => "SELECT value FROM attr_values WHERE source = ?3 AND key = ?4 AND instr(lower(value), lower(?1)) > 0 ORDER BY value LIMIT ?2",
             };
-            let mut s = c.prepare_cached(sql).map_err(|e| e.to_string())?;
+            let mut s = c.prepare_cached(sql)?;
             let n = s.parameter_count();
             let all = [&q.search_text as &dyn rusqlite::ToSql, &limit, &q.data_source, &q.attribute_key];
-            let rows = s.query_map(&all[..n], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+            let rows = s.query_map(&all[..n], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let (mut strings, mut numbers, mut bools) = (Vec::new(), Vec::new(), Vec::new());
     for v in values {
         match q.filter_attribute_key_data_type.as_str() {

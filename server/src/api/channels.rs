@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::access::{AdminAccess, EditAccess, Role, ViewAccess};
 use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -162,13 +163,12 @@ async fn get_one(
 ) -> Result<Response, ApiError> {
     let row = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_json)
                 .optional()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     row.map(|r| envelope(Some(for_caller(caller.role, r))))
         .ok_or_else(|| ApiError::not_found("channel not found"))
 }
@@ -181,15 +181,15 @@ async fn create(
     let (name, kind, data) = receiver(&body)?;
     let now = now_rfc3339();
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO channels (name, type, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![name, kind, data, now],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await
-        .map_err(|e| if e.contains("UNIQUE") { ApiError::bad_data("a channel with this name already exists") } else { ApiError::internal(e) })?;
+        .map_err(|e| if e.to_string().contains("UNIQUE") { ApiError::bad_data("a channel with this name already exists") } else { ApiError::internal(e) })?;
     Ok(envelope::<()>(None))
 }
 
@@ -203,12 +203,11 @@ async fn update(
     let now = now_rfc3339();
     let n = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute("UPDATE channels SET name = ?1, type = ?2, data = ?3, updated_at = ?4 WHERE id = ?5", params![name, kind, data, now, id])
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if n == 0 {
         return Err(ApiError::not_found("channel not found"));
     }

@@ -34,6 +34,7 @@ use super::{envelope, ApiError, AppState};
 use crate::promql::names;
 use crate::promql::span_source;
 use crate::promql::store_source::SqliteStorage;
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v2/variables/query", post(query_variable))
@@ -59,11 +60,7 @@ async fn query_variable(
     }
     let filled = fill(sql, &req.variables);
     let q = parse(&filled).ok_or_else(|| ApiError::bad_data(CLICKHOUSE_SQL_MESSAGE))?;
-    let values = st
-        .store
-        .with_conn(move |c| run(c, &q))
-        .await
-        .map_err(ApiError::internal)?;
+    let values = st.store.run(move |c| run(c, &q)).await?;
     // v0.39 answers `null` when no row matched.
     let values = if values.is_empty() {
         Value::Null
@@ -290,7 +287,7 @@ fn label_conditions_hold(conds: &[Cond], get: &dyn Fn(&str) -> Option<String>) -
 }
 
 /// Distinct values of the label over the stored series the conditions select.
-fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
+fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, StoreError> {
     let storage = SqliteStorage::new(c);
     // Stored metrics to scan: named ones, or every metric whose SigNoz name passes.
     let mut metrics: Vec<String> = Vec::new();
@@ -338,15 +335,11 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, String> {
         }
         return Ok(out.into_iter().collect());
     }
-    let mut st = c
-        .prepare_cached("SELECT DISTINCT labels FROM metric_points WHERE metric = ?1")
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare_cached("SELECT DISTINCT labels FROM metric_points WHERE metric = ?1")?;
     for m in metrics {
-        let rows = st
-            .query_map([&m], |r| r.get::<_, String>(0))
-            .map_err(|e| e.to_string())?;
+        let rows = st.query_map([&m], |r| r.get::<_, String>(0))?;
         for labels in rows {
-            let labels = labels.map_err(|e| e.to_string())?;
+            let labels = labels?;
             let map: Map<String, Value> = serde_json::from_str(&labels).unwrap_or_default();
             let get = |k: &str| -> Option<String> {
                 map.iter()

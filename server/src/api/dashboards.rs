@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::access::{EditAccess, ViewAccess};
 use super::{envelope, list_rows, now_rfc3339, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -35,10 +36,10 @@ fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     )
 }
 
-fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, String> {
+fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, StoreError> {
     c.query_row(&format!("{SELECT} WHERE uuid = ?1"), [uuid], row_json)
         .optional()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 /// The body must be a JSON object with a non-empty string `title`.
@@ -92,16 +93,14 @@ async fn create(
     let now = now_rfc3339();
     let mut d = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO dashboards (uuid, created_at, created_by, updated_at, updated_by, data) VALUES (?1, ?2, ?3, ?2, ?3, ?4)",
                 params![uuid, now, user.email, data.to_string()],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             load(c, &uuid)
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::internal("dashboard vanished after insert"))?;
     // SigNoz's create reply carries isLocked null; later reads carry 0.
     d["isLocked"] = Value::Null;
@@ -113,11 +112,7 @@ async fn get_one(
     _: ViewAccess,
     Path(uuid): Path<String>,
 ) -> Result<Response, ApiError> {
-    let d = st
-        .store
-        .with_conn(move |c| load(c, &uuid))
-        .await
-        .map_err(ApiError::internal)?;
+    let d = st.store.run(move |c| load(c, &uuid)).await?;
     d.map(|d| envelope(Some(d)))
         .ok_or_else(|| ApiError::not_found("dashboard not found"))
 }
@@ -132,7 +127,7 @@ async fn update(
     let now = now_rfc3339();
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let Some(cur) = load(c, &uuid)? else {
                 return Ok(Err(ApiError::not_found("dashboard not found")));
             };
@@ -144,12 +139,10 @@ async fn update(
             c.execute(
                 "UPDATE dashboards SET data = ?1, updated_at = ?2, updated_by = ?3 WHERE uuid = ?4",
                 params![data.to_string(), now, user.email, uuid],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(load(c, &uuid)?.ok_or_else(|| ApiError::not_found("dashboard not found")))
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await??;
     Ok(envelope(Some(res)))
 }
 
@@ -160,16 +153,15 @@ async fn remove(
     Path(uuid): Path<String>,
 ) -> Result<Response, ApiError> {
     st.store
-        .with_conn(move |c| {
-            let tx = c.transaction().map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let tx = c.transaction()?;
             let locked: Option<i64> = tx
                 .query_row(
                     "SELECT locked FROM dashboards WHERE uuid = ?1",
                     [&uuid],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(|e| e.to_string())?;
+                .optional()?;
             match locked {
                 None => return Ok(Err(ApiError::not_found("dashboard not found"))),
                 Some(1) => {
@@ -179,13 +171,11 @@ async fn remove(
                 }
                 Some(_) => {}
             }
-            tx.execute("DELETE FROM dashboards WHERE uuid = ?1", [&uuid])
-                .map_err(|e| e.to_string())?;
-            tx.commit().map_err(|e| e.to_string())?;
+            tx.execute("DELETE FROM dashboards WHERE uuid = ?1", [&uuid])?;
+            tx.commit()?;
             Ok(Ok(()))
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await??;
     Ok(envelope::<()>(None))
 }
 
@@ -214,15 +204,14 @@ async fn set_locked(
 ) -> Result<Response, ApiError> {
     let changed = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "UPDATE dashboards SET locked = ?1 WHERE uuid = ?2",
                 params![i64::from(locked), uuid],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if changed == 0 {
         return Err(ApiError::not_found("dashboard not found"));
     }

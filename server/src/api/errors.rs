@@ -15,6 +15,7 @@ use super::query_range::rfc3339_nano;
 use super::services::{parse_ns, TagQuery};
 use super::{parse_body, raw, ApiError, AppState, RawError};
 use crate::store::filter::Where;
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -83,21 +84,20 @@ async fn list_errors(
     let (limit, offset) = (b.limit.clamp(1, 10_000), b.offset.max(0));
     let items = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let sql = format!(
                 "SELECT exception_type, exception_message, COUNT(*) AS cnt, MAX(ts) AS last_seen, MIN(ts) AS first_seen, service, group_id
                  FROM errors WHERE {} GROUP BY group_id ORDER BY {order_col} {dir} LIMIT {limit} OFFSET {offset}",
                 w.sql()
             );
-            let mut s = c.prepare(&sql).map_err(|e| e.to_string())?;
+            let mut s = c.prepare(&sql)?;
             let rows = s
                 .query_map(params_from_iter(w.params.iter()), |r| {
                     Ok(json!({"exceptionType": r.get::<_, String>(0)?, "exceptionMessage": r.get::<_, String>(1)?,
                         "exceptionCount": r.get::<_, i64>(2)?, "lastSeen": rfc3339_nano(r.get(3)?),
                         "firstSeen": rfc3339_nano(r.get(4)?), "serviceName": r.get::<_, String>(5)?, "groupID": r.get::<_, String>(6)?}))
-                })
-                .map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+                })?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
         .await
         .map_err(RawError::internal)?;
@@ -113,7 +113,7 @@ async fn count_errors(
     let w = window(&b)?;
     let n = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(
                 &format!(
                     "SELECT COUNT(DISTINCT group_id) FROM errors WHERE {}",
@@ -122,7 +122,7 @@ async fn count_errors(
                 params_from_iter(w.params.iter()),
                 |r| r.get::<_, i64>(0),
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await
         .map_err(RawError::internal)?;
@@ -161,10 +161,10 @@ fn found_or_404(found: Option<Value>) -> Result<Response, RawError> {
     })
 }
 
-fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<Value>, String> {
+fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<Value>, StoreError> {
     c.query_row(sql, p, error_json)
         .optional()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 async fn error_from_group(
@@ -180,7 +180,7 @@ async fn error_from_group(
     let ts: i64 = q.timestamp.parse().unwrap_or(i64::MAX);
     let found = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             // The group's error at (or else latest before) the given time, else its newest one.
             match one(
                 c,
@@ -212,7 +212,7 @@ async fn error_from_id(
     }
     let found = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             one(
                 c,
                 &format!("{SELECT} WHERE error_id = ?1 AND (?2 = '' OR group_id = ?2) LIMIT 1"),
@@ -234,23 +234,21 @@ async fn next_prev(
     }
     let out = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let ts: i64 = c
                 .query_row("SELECT ts FROM errors WHERE error_id = ?1", [&q.error_id], |r| r.get(0))
-                .optional()
-                .map_err(|e| e.to_string())?
+                .optional()?
                 .unwrap_or_else(|| q.timestamp.parse().unwrap_or(0));
-            let pick = |sql: &str| -> Result<(String, String), String> {
+            let pick = |sql: &str| -> Result<(String, String), StoreError> {
                 c.query_row(sql, params![q.group_id, ts, q.error_id], |r| Ok((r.get::<_, String>(0)?, rfc3339_nano(r.get(1)?))))
                     .optional()
-                    .map_err(|e| e.to_string())
+                    .map_err(StoreError::from)
                     .map(|o| o.unwrap_or_else(|| (String::new(), rfc3339_nano(0))))
             };
             let next = pick("SELECT error_id, ts FROM errors WHERE group_id = ?1 AND (ts > ?2 OR (ts = ?2 AND error_id > ?3)) ORDER BY ts, error_id LIMIT 1")?;
             let prev = pick("SELECT error_id, ts FROM errors WHERE group_id = ?1 AND (ts < ?2 OR (ts = ?2 AND error_id < ?3)) ORDER BY ts DESC, error_id DESC LIMIT 1")?;
             Ok(json!({"nextErrorID": next.0, "nextTimestamp": next.1, "prevErrorID": prev.0, "prevTimestamp": prev.1, "groupID": q.group_id}))
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(raw(out))
 }

@@ -24,9 +24,10 @@ use tokio::sync::{broadcast, mpsc, watch, Semaphore};
 
 use super::access::{authenticate, Role};
 use super::query_range::logs::{resources_string, split_attributes};
-use super::query_range::model::{substitute_variables, BuilderQuery, QueryRangeParams};
+use super::query_range::model::{substitute_variables, BuilderQuery, DataSource, QueryRangeParams};
 use super::query_range::table::LOGS;
 use super::{ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v3/logs/livetail", get(livetail))
@@ -60,7 +61,7 @@ fn logs_query(q: &str) -> Result<(BuilderQuery, i64), ApiError> {
     let q = cq
         .builder_queries
         .values()
-        .find(|q| q.data_source == "logs" && !q.is_formula())
+        .find(|q| q.data_source == DataSource::Logs && !q.is_formula())
         .ok_or_else(|| ApiError::bad_data("live tail needs a builder query on logs"))?;
     // Without a start SigNoz tails from now.
     let start_ns = if p.start > 0 {
@@ -79,7 +80,7 @@ fn read(
     after_rowid: i64,
     upto_rowid: Option<i64>,
     since_ns: Option<i64>,
-) -> Result<Vec<(i64, Value)>, String> {
+) -> Result<Vec<(i64, Value)>, StoreError> {
     let mut w = LOGS.where_clause(q, since_ns.unwrap_or(i64::MIN), i64::MAX)?;
     w.push("rowid > ?", [after_rowid.into()]);
     if let Some(upto) = upto_rowid {
@@ -95,18 +96,16 @@ fn read(
          FROM logs WHERE {} ORDER BY {order} LIMIT {limit}",
         w.sql()
     );
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(w.params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(w.params.iter()))?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+    while let Some(r) = rows.next()? {
         let text = |i: usize| r.get::<_, String>(i).unwrap_or_default();
         let attrs: Map<String, Value> = serde_json::from_str(&text(9)).unwrap_or_default();
         let resource: Map<String, Value> = serde_json::from_str(&text(10)).unwrap_or_default();
         let [strings, ints, floats, bools] = split_attributes(attrs);
         out.push((
-            r.get(0).map_err(|e| e.to_string())?,
+            r.get(0)?,
             json!({
                 "timestamp": r.get::<_, i64>(1).unwrap_or(0).max(0),
                 "id": text(2), "trace_id": text(3), "span_id": text(4),
@@ -126,9 +125,9 @@ fn read(
     Ok(out)
 }
 
-fn max_rowid(c: &Connection) -> Result<i64, String> {
+fn max_rowid(c: &Connection) -> Result<i64, StoreError> {
     c.query_row("SELECT COALESCE(MAX(rowid), 0) FROM logs", [], |r| r.get(0))
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 /// Queues one event for the client; false once the client is gone or the server stops (a
@@ -172,12 +171,11 @@ async fn livetail(
     let query = q.clone();
     let (backlog, mut cursor) = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let max = max_rowid(c)?;
             Ok(read(c, &query, 0, Some(max), Some(start_ns)).map(|rows| (rows, max)))
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .map_err(ApiError::bad_data)?;
 
     let (tx, mut rx) = mpsc::channel::<Event>(256);
@@ -206,7 +204,7 @@ async fn livetail(
                 let query = q.clone();
                 let after = cursor;
                 let batch = store
-                    .with_conn(move |c| {
+                    .run(move |c| {
                         let upto = max_rowid(c)?;
                         Ok((read(c, &query, after, Some(upto), None)?, upto))
                     })
@@ -214,7 +212,12 @@ async fn livetail(
                 let (rows, upto) = match batch {
                     Ok(b) => b,
                     Err(e) => {
-                        deliver(&tx, &mut stop, Event::default().event("error").data(e)).await;
+                        deliver(
+                            &tx,
+                            &mut stop,
+                            Event::default().event("error").data(e.to_string()),
+                        )
+                        .await;
                         return;
                     }
                 };

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::access::ViewAccess;
 use super::query_range::span_metrics::is_span_metric;
 use super::{envelope, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -76,21 +77,19 @@ fn strings(
     c: &Connection,
     sql: &str,
     p: impl rusqlite::Params,
-) -> Result<BTreeSet<String>, String> {
-    let mut st = c.prepare_cached(sql).map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map(p, |r| r.get::<_, Option<String>>(0))
-        .map_err(|e| e.to_string())?;
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st.query_map(p, |r| r.get::<_, Option<String>>(0))?;
     let mut out = BTreeSet::new();
     for r in rows {
-        if let Some(s) = r.map_err(|e| e.to_string())? {
+        if let Some(s) = r? {
             out.insert(s);
         }
     }
     Ok(out)
 }
 
-fn span_resource_keys(c: &Connection) -> Result<BTreeSet<String>, String> {
+fn span_resource_keys(c: &Connection) -> Result<BTreeSet<String>, StoreError> {
     strings(
         c,
         "SELECT key FROM attr_keys WHERE source = 'traces' AND type = 'resource'",
@@ -106,7 +105,7 @@ async fn tag_keys(
     let q = params_of(q)?;
     let keys = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let keys = if is_span_metric(&q.metric_name) {
                 let mut keys: BTreeSet<String> = span_resource_keys(c)?
                     .iter()
@@ -124,8 +123,7 @@ async fn tag_keys(
             };
             Ok(matching(keys, &q.matches))
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(keys)))
 }
 
@@ -140,7 +138,7 @@ async fn tag_values(
     }
     let values = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let values = if is_span_metric(&q.metric_name) {
                 span_label_values(c, &q.tag_key)?
             } else {
@@ -157,13 +155,12 @@ async fn tag_values(
             };
             Ok(matching(values, &q.matches))
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(values)))
 }
 
 /// Values of one span-metric label, from what the writer recorded for spans.
-fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, String> {
+fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, StoreError> {
     match label {
         "service_name" => strings(c, "SELECT DISTINCT service FROM span_rollup", []),
         "operation" => strings(c, "SELECT DISTINCT name FROM span_rollup", []),

@@ -44,7 +44,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use crate::auth::JwtKey;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -98,16 +98,60 @@ pub fn raw<T: Serialize>(data: T) -> Response {
     axum::Json(data).into_response()
 }
 
+/// SigNoz's `errorType`: what went wrong, which fixes the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadData,
+    Execution,
+    Timeout,
+    Canceled,
+    NotFound,
+    NotImplemented,
+    Unauthorized,
+    Forbidden,
+    Internal,
+}
+
+impl ErrorKind {
+    /// The `errorType` string on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::BadData => "bad_data",
+            ErrorKind::Execution => "execution",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Canceled => "canceled",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::NotImplemented => "not_implemented",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::BadData => StatusCode::BAD_REQUEST,
+            ErrorKind::Execution => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Timeout | ErrorKind::Canceled => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 /// Reply shape 3a (`RespondError`): JSON error whose status follows `errorType`.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub kind: &'static str,
+    pub kind: ErrorKind,
     pub message: String,
     pub data: Option<Value>,
 }
 
 impl ApiError {
-    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         ApiError {
             kind,
             message: message.into(),
@@ -115,25 +159,38 @@ impl ApiError {
         }
     }
     pub fn bad_data(message: impl Into<String>) -> Self {
-        Self::new("bad_data", message)
+        Self::new(ErrorKind::BadData, message)
     }
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new("internal", message)
+        Self::new(ErrorKind::Internal, message)
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new("not_found", message)
+        Self::new(ErrorKind::NotFound, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, message)
     }
     fn status(&self) -> StatusCode {
-        match self.kind {
-            "bad_data" => StatusCode::BAD_REQUEST,
-            "execution" => StatusCode::UNPROCESSABLE_ENTITY,
-            "timeout" | "canceled" => StatusCode::SERVICE_UNAVAILABLE,
-            "not_found" => StatusCode::NOT_FOUND,
-            "not_implemented" => StatusCode::NOT_IMPLEMENTED,
-            "unauthorized" => StatusCode::UNAUTHORIZED,
-            "forbidden" => StatusCode::FORBIDDEN,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.kind.status()
+    }
+}
+
+/// A failed query or metadata write is the server's fault: a 500 whose detail is logged only.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::internal(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::from(e).into()
     }
 }
 
@@ -145,7 +202,7 @@ impl IntoResponse for ApiError {
             status = StatusCode::INTERNAL_SERVER_ERROR;
             ("internal", INTERNAL_MESSAGE.to_string())
         } else {
-            (self.kind, self.message)
+            (self.kind.as_str(), self.message)
         };
         let mut body = json!({"status": "error", "errorType": kind, "error": message});
         if let Some(d) = self.data {
@@ -165,6 +222,12 @@ impl RawError {
     }
     pub fn internal(message: impl Into<String>) -> Self {
         RawError(StatusCode::INTERNAL_SERVER_ERROR, message.into())
+    }
+}
+
+impl From<StoreError> for RawError {
+    fn from(e: StoreError) -> Self {
+        RawError::internal(e.to_string())
     }
 }
 
@@ -218,15 +281,15 @@ pub async fn list_rows(
     sql: String,
     row: fn(&rusqlite::Row) -> rusqlite::Result<Value>,
 ) -> Result<Vec<Value>, ApiError> {
-    st.store
-        .with_conn(move |c| {
-            let mut s = c.prepare(&sql).map_err(|e| e.to_string())?;
-            let rows = s.query_map([], row).map_err(|e| e.to_string())?;
-            rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+    let rows = st
+        .store
+        .run(move |c| {
+            let mut s = c.prepare(&sql)?;
+            let rows = s.query_map([], row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
-        .await
-        .map_err(ApiError::internal)
+        .await?;
+    Ok(rows)
 }
 
 /// Runs a `DELETE ... WHERE <key> = ?1`; 404 `not_found` naming `what` when nothing matched.
@@ -236,11 +299,7 @@ pub async fn delete_row<K: rusqlite::ToSql + Send + 'static>(
     key: K,
     what: &'static str,
 ) -> Result<(), ApiError> {
-    let n = st
-        .store
-        .with_conn(move |c| c.execute(sql, [key]).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?;
+    let n = st.store.run(move |c| Ok(c.execute(sql, [key])?)).await?;
     if n == 0 {
         return Err(ApiError::not_found(format!("{what} not found")));
     }

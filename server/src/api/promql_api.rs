@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::access::ViewAccess;
 use super::query_range::model::QueryRangeParams;
 use super::query_range::series::format_value;
-use super::{envelope, ApiError, AppState};
+use super::{envelope, ApiError, AppState, ErrorKind};
 use crate::promql::{self, store_source::SqliteStorage, variables, Error as PromError};
 
 /// What a ClickHouse SQL query or variable gets from this server.
@@ -200,7 +200,7 @@ async fn prom_query_range(
     let expr = promql::parse(&q.query).map_err(prom_error)?;
     let matrix = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             Ok(promql::range_query(
                 &SqliteStorage::new(c),
                 &expr,
@@ -209,8 +209,7 @@ async fn prom_query_range(
                 step,
             ))
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .map_err(exec_error)?;
     let result: Vec<Value> = matrix
         .iter()
@@ -226,7 +225,7 @@ async fn prom_query_range(
 /// Evaluation errors of the Prometheus-style endpoints are `execution` (422), as v0.39's.
 fn exec_error(e: PromError) -> ApiError {
     match e {
-        PromError::BadQuery(m) => ApiError::new("execution", m),
+        PromError::BadQuery(m) => ApiError::new(ErrorKind::Execution, m),
         PromError::Storage(m) => ApiError::internal(m),
     }
 }
@@ -244,9 +243,8 @@ async fn prom_query(
     let expr = promql::parse(&q.query).map_err(prom_error)?;
     let value = st
         .store
-        .with_conn(move |c| Ok(promql::instant_query(&SqliteStorage::new(c), &expr, t)))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| Ok(promql::instant_query(&SqliteStorage::new(c), &expr, t)))
+        .await?
         .map_err(exec_error)?;
     let (kind, result) = match value {
         promql::Value::Scalar(v) => ("scalar", json!([ts_secs(t), format_value(v)])),

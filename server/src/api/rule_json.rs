@@ -49,8 +49,8 @@ pub fn raw(v: &Value) -> Box<RawValue> {
 }
 
 impl RawObject {
-    pub fn parse(text: &str) -> Result<RawObject, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    pub fn parse(text: &str) -> Result<RawObject, serde_json::Error> {
+        serde_json::from_str(text)
     }
 
     pub fn get(&self, key: &str) -> Option<&RawValue> {

@@ -14,6 +14,7 @@ use super::access::{EditAccess, ViewAccess};
 use super::query_range::model::{validate, CompositeQuery, QueryRangeParams};
 use super::rule_json::{merge_objects, RawObject};
 use super::{delete_row, now_rfc3339, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -76,7 +77,7 @@ pub fn parse_rule(body: &[u8]) -> Result<RawObject, ApiError> {
     if !v.is_object() {
         return Err(ApiError::bad_data("rule must be a JSON object"));
     }
-    let mut o = RawObject::parse(text).map_err(ApiError::bad_data)?;
+    let mut o = RawObject::parse(text).map_err(|e| ApiError::bad_data(e.to_string()))?;
     for f in SERVER_FIELDS {
         o.remove(f);
     }
@@ -234,10 +235,10 @@ fn gettable(r: &rusqlite::Row) -> rusqlite::Result<RawObject> {
 const SELECT: &str =
     "SELECT id, data, created_at, created_by, updated_at, updated_by, state, last_error FROM rules";
 
-fn load(c: &Connection, id: i64) -> Result<Option<RawObject>, String> {
+fn load(c: &Connection, id: i64) -> Result<Option<RawObject>, StoreError> {
     c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], gettable)
         .optional()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 fn state_for(m: &Map<String, Value>) -> &'static str {
@@ -278,16 +279,13 @@ struct RuleList {
 async fn list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, ApiError> {
     let rules = st
         .store
-        .with_conn(|c| {
-            let mut s = c
-                .prepare(&format!("{SELECT} ORDER BY id"))
-                .map_err(|e| e.to_string())?;
-            let rows = s.query_map([], gettable).map_err(|e| e.to_string())?;
+        .run(|c| {
+            let mut s = c.prepare(&format!("{SELECT} ORDER BY id"))?;
+            let rows = s.query_map([], gettable)?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(RuleList { rules })))
 }
 
@@ -297,11 +295,7 @@ async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let r = st
-        .store
-        .with_conn(move |c| load(c, id))
-        .await
-        .map_err(ApiError::internal)?;
+    let r = st.store.run(move |c| load(c, id)).await?;
     r.map(|r| envelope(Some(r)))
         .ok_or_else(|| ApiError::not_found("rule not found"))
 }
@@ -317,16 +311,14 @@ async fn create(
     let now = now_rfc3339();
     let r = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO rules (data, created_at, created_by, updated_at, updated_by, state) VALUES (?1, ?2, ?3, ?2, ?3, ?4)",
                 params![o.to_text(), now, user.email, state],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             load(c, c.last_insert_rowid())
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(r))
 }
 
@@ -340,15 +332,14 @@ async fn save(
 ) -> Result<Option<RawObject>, ApiError> {
     let current = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row("SELECT data FROM rules WHERE id = ?1", [id], |r| {
                 r.get::<_, String>(0)
             })
             .optional()
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("rule not found"))?;
     let old = RawObject::parse(&current).unwrap_or_default();
     let mut merged = merge_objects(&old, &changes, true);
@@ -357,17 +348,15 @@ async fn save(
     let now = now_rfc3339();
     let r = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let n = c
                 .execute(
                     "UPDATE rules SET data = ?1, updated_at = ?2, updated_by = ?3, state = ?4, pending_since = NULL, last_error = NULL WHERE id = ?5",
                     params![merged.to_text(), now, by, state, id],
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             if n == 0 { Ok(None) } else { load(c, id) }
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(r)
 }
 
@@ -409,9 +398,9 @@ async fn remove(
     delete_row(&st, "DELETE FROM rules WHERE id = ?1", id, "rule").await?;
     let _ = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute("DELETE FROM alerts WHERE rule_id = ?1", [id])
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
         .await;
     Ok(envelope(Some("rule successfully deleted")))

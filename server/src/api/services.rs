@@ -18,6 +18,7 @@ use super::{parse_body, raw, AppState, RawError};
 use crate::store::filter::{attr_expr, condition, v1_operator, AttrScope, ValueKind, Where};
 use crate::store::rows::lossy_i64;
 use crate::store::sketch::Sketch;
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -149,7 +150,7 @@ fn aggregate(
     service: Option<&str>,
     tags: &[TagQuery],
     top_level_only: bool,
-) -> Result<BTreeMap<(String, String), Agg>, String> {
+) -> Result<BTreeMap<(String, String), Agg>, StoreError> {
     let mut out: BTreeMap<(String, String), Agg> = BTreeMap::new();
     let top = if top_level_only {
         " AND (service, name) IN (SELECT service, name FROM top_level_ops)"
@@ -169,11 +170,9 @@ fn aggregate(
             w.push("service = ?", [s.to_string().into()]);
         }
         let sql = format!("SELECT service, name, calls, errors, duration_sum, sketch FROM span_rollup WHERE {}{top}", w.sql());
-        let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-        let mut rows = st
-            .query(params_from_iter(w.params.iter()))
-            .map_err(|e| e.to_string())?;
-        while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+        let mut st = c.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(w.params.iter()))?;
+        while let Some(r) = rows.next()? {
             type Row = ((String, String), (i64, i64, i64), Vec<u8>);
             let read = || -> rusqlite::Result<Row> {
                 Ok((
@@ -182,7 +181,7 @@ fn aggregate(
                     r.get::<_, Vec<u8>>(5)?,
                 ))
             };
-            let (key, (calls, errors, dur), sketch) = read().map_err(|e| e.to_string())?;
+            let (key, (calls, errors, dur), sketch) = read()?;
             out.entry(key)
                 .or_default()
                 .add_rollup(calls, errors, dur, &sketch);
@@ -198,15 +197,13 @@ fn aggregate(
             "SELECT service, name, duration, has_error FROM spans WHERE {}{top}",
             w.sql()
         );
-        let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-        let mut rows = st
-            .query(params_from_iter(w.params.iter()))
-            .map_err(|e| e.to_string())?;
-        while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+        let mut st = c.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(w.params.iter()))?;
+        while let Some(r) = rows.next()? {
             let read = || -> rusqlite::Result<((String, String), i64, bool)> {
                 Ok(((r.get(0)?, r.get(1)?), lossy_i64(r, 2)?, r.get(3)?))
             };
-            let (key, dur, err) = read().map_err(|e| e.to_string())?;
+            let (key, dur, err) = read()?;
             out.entry(key).or_default().add_span(dur, err);
         }
     }
@@ -222,7 +219,7 @@ async fn services(
     let (start, end) = window(&b)?;
     let per_op = st
         .store
-        .with_conn(move |c| aggregate(c, start, end, None, &b.tags, true))
+        .run(move |c| aggregate(c, start, end, None, &b.tags, true))
         .await
         .map_err(RawError::bad)?;
     let mut per_service: BTreeMap<String, Agg> = BTreeMap::new();
@@ -249,15 +246,10 @@ async fn services(
 async fn services_list(State(st): State<AppState>, _: ViewAccess) -> Result<Response, RawError> {
     let names = st
         .store
-        .with_conn(|c| {
-            let mut s = c
-                .prepare("SELECT DISTINCT service FROM top_level_ops ORDER BY service")
-                .map_err(|e| e.to_string())?;
-            let v: Result<Vec<String>, _> = s
-                .query_map([], |r| r.get(0))
-                .map_err(|e| e.to_string())?
-                .collect();
-            v.map_err(|e| e.to_string())
+        .run(|c| {
+            let mut s = c.prepare("SELECT DISTINCT service FROM top_level_ops ORDER BY service")?;
+            let v: Result<Vec<String>, _> = s.query_map([], |r| r.get(0))?.collect();
+            v.map_err(StoreError::from)
         })
         .await
         .map_err(RawError::internal)?;
@@ -277,7 +269,7 @@ async fn top_operations(
     let limit = b.limit.filter(|l| *l > 0).unwrap_or(5000) as usize;
     let per_op = st
         .store
-        .with_conn(move |c| aggregate(c, start, end, Some(&b.service), &b.tags, false))
+        .run(move |c| aggregate(c, start, end, Some(&b.service), &b.tags, false))
         .await
         .map_err(RawError::bad)?;
     let mut items: Vec<(f64, Value)> = per_op
@@ -300,13 +292,12 @@ async fn top_level_operations(
 ) -> Result<Response, RawError> {
     let map = st
         .store
-        .with_conn(|c| {
-            let mut s = c
-                .prepare("SELECT service, name FROM top_level_ops ORDER BY service, name")
-                .map_err(|e| e.to_string())?;
-            let mut rows = s.query([]).map_err(|e| e.to_string())?;
+        .run(|c| {
+            let mut s =
+                c.prepare("SELECT service, name FROM top_level_ops ORDER BY service, name")?;
+            let mut rows = s.query([])?;
             let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+            while let Some(r) = rows.next()? {
                 m.entry(r.get(0).unwrap())
                     .or_default()
                     .push(r.get(1).unwrap());
@@ -327,7 +318,7 @@ async fn dependency_graph(
     let (start, end) = window(&b)?;
     let edges = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             // Tag filters (the resource filter) select the child span of each edge (the
             // callee's side), before the join to its parent.
             let mut w = Where::default();
@@ -341,13 +332,11 @@ async fn dependency_graph(
                      JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
                      WHERE p.service != c.service",
                     w.sql()
-                ))
-                .map_err(|e| e.to_string())?;
+                ))?;
             let mut rows = s
-                .query(params_from_iter(w.params.iter()))
-                .map_err(|e| e.to_string())?;
+                .query(params_from_iter(w.params.iter()))?;
             let mut m: HashMap<(String, String), Agg> = HashMap::new();
-            while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+            while let Some(r) = rows.next()? {
                 m.entry((r.get(0).unwrap(), r.get(1).unwrap()))
                     .or_default()
                     .add_span(r.get(2).unwrap(), r.get(3).unwrap());

@@ -13,6 +13,7 @@ use super::access::{AdminAccess, ViewAccess};
 use super::rules::parse_duration_secs;
 use super::{raw, AppState, RawError};
 use crate::store::Store;
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,7 +34,7 @@ const SIGNALS: &[&str] = &["traces", "metrics", "logs"];
 /// The retention set through the API for each signal, else `default`.
 pub async fn retention_hours(store: &Store, default: u64) -> Hours {
     let read = store
-        .with_conn(move |c| {
+        .run(move |c| {
             let get = |s: &str| -> u64 {
                 c.query_row(
                     "SELECT value FROM settings WHERE key = ?1",
@@ -132,12 +133,12 @@ async fn set_ttl(
     }
     let key = format!("ttl.{s}");
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
                 params![key, (hours as u64).to_string()],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await
         .map_err(RawError::internal)?;
@@ -201,24 +202,20 @@ async fn usage(State(st): State<AppState>, _: ViewAccess, Query(q): Query<UsageQ
     let service = q.service;
     let res = st
         .store
-        .with_conn(move |c| {
-            let mut s = c
-                .prepare(
-                    "SELECT (minute * 60 / ?3) * ?3 AS b, SUM(calls) FROM span_rollup
+        .run(move |c| {
+            let mut s = c.prepare(
+                "SELECT (minute * 60 / ?3) * ?3 AS b, SUM(calls) FROM span_rollup
                      WHERE minute >= ?1 / 60000000000 AND minute <= ?2 / 60000000000
                      AND (?4 = '' OR service = ?4) GROUP BY b ORDER BY b",
-                )
-                .map_err(|e| e.to_string())?;
-            let rows = s
-                .query_map(params![start, end, step, service], |r| {
-                    let b: i64 = r.get(0)?;
-                    let n: i64 = r.get(1)?;
-                    Ok(json!({"time": crate::alerting::rfc3339_ms(b * 1000),
+            )?;
+            let rows = s.query_map(params![start, end, step, service], |r| {
+                let b: i64 = r.get(0)?;
+                let n: i64 = r.get(1)?;
+                Ok(json!({"time": crate::alerting::rfc3339_ms(b * 1000),
                         "timestamp": b.saturating_mul(1_000_000_000), "count": n}))
-                })
-                .map_err(|e| e.to_string())?;
+            })?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
         .await;
     match res {

@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 
 use super::access::{load_users, AdminAccess, Role, ViewAccess};
 use super::users::user_payload;
-use super::{parse_body, raw, ApiError, AppState, RawError};
+use super::{parse_body, raw, ApiError, AppState, ErrorKind, RawError};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 /// Invitations and reset tokens stop working after this long.
 const TOKEN_TTL_SECS: i64 = 7 * 24 * 3600;
 
-fn err(e: String) -> Response {
+fn err(e: StoreError) -> Response {
     RawError::internal(e).into_response()
 }
 
@@ -79,10 +80,9 @@ async fn invite(
     let e = email.clone();
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             let exists: bool = c
-                .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1)", [&e], |r| r.get(0))
-                .map_err(|e| e.to_string())?;
+                .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1)", [&e], |r| r.get(0))?;
             if exists {
                 return Ok(false);
             }
@@ -90,8 +90,7 @@ async fn invite(
                 "INSERT INTO invites (token, email, name, role, org_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (email) DO UPDATE SET token = ?1, name = ?3, role = ?4, org_id = ?5, created_at = ?6",
                 params![t, e, b.name, role, admin.org_id, chrono::Utc::now().timestamp()],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(true)
         })
         .await;
@@ -106,17 +105,13 @@ async fn list_invites(State(st): State<AppState>, _: AdminAccess) -> Response {
     let now = chrono::Utc::now().timestamp();
     let res = st
         .store
-        .with_conn(move |c| {
-            let mut s = c
-                .prepare(&format!(
-                    "{INVITE_SELECT} WHERE i.created_at > ?1 ORDER BY i.created_at"
-                ))
-                .map_err(|e| e.to_string())?;
-            let rows = s
-                .query_map([now - TOKEN_TTL_SECS], invite_json)
-                .map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let mut s = c.prepare(&format!(
+                "{INVITE_SELECT} WHERE i.created_at > ?1 ORDER BY i.created_at"
+            ))?;
+            let rows = s.query_map([now - TOKEN_TTL_SECS], invite_json)?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
         .await;
     match res {
@@ -130,14 +125,14 @@ async fn get_invite(State(st): State<AppState>, Path(token): Path<String>) -> Re
     let now = chrono::Utc::now().timestamp();
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(
                 &format!("{INVITE_SELECT} WHERE i.token = ?1 AND i.created_at > ?2"),
                 params![token, now - TOKEN_TTL_SECS],
                 invite_json,
             )
             .optional()
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     match res {
@@ -159,9 +154,9 @@ async fn revoke_invite(
 ) -> Response {
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute("DELETE FROM invites WHERE email = ?1", [email.trim()])
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
         .await;
     match res {
@@ -173,7 +168,11 @@ async fn revoke_invite(
 
 /// Takes an invitation for registration: Ok((role, org id)) when `token` is a live
 /// invitation for `email`; the invitation is used up.
-pub fn take_invite(c: &Connection, token: &str, email: &str) -> Result<(String, String), String> {
+pub fn take_invite(
+    c: &Connection,
+    token: &str,
+    email: &str,
+) -> Result<(String, String), StoreError> {
     let now = chrono::Utc::now().timestamp();
     let found: Option<(String, String, String)> = c
         .query_row(
@@ -181,16 +180,14 @@ pub fn take_invite(c: &Connection, token: &str, email: &str) -> Result<(String, 
             params![token, now - TOKEN_TTL_SECS],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .optional()
-        .map_err(|e| e.to_string())?;
+        .optional()?;
     let Some((invited, role, org)) = found else {
         return Err("invitation is not valid".into());
     };
     if !invited.eq_ignore_ascii_case(email.trim()) {
         return Err("the email does not match the invitation".into());
     }
-    c.execute("DELETE FROM invites WHERE token = ?1", [token])
-        .map_err(|e| e.to_string())?;
+    c.execute("DELETE FROM invites WHERE token = ?1", [token])?;
     Ok((role, org))
 }
 
@@ -202,7 +199,7 @@ async fn org_users(
 ) -> Response {
     match st
         .store
-        .with_conn(|c| load_users(c).map_err(|e| e.to_string()))
+        .run(|c| load_users(c).map_err(StoreError::from))
         .await
     {
         Ok(us) => raw(us
@@ -222,14 +219,14 @@ async fn get_role(
 ) -> Response {
     if caller.id != id && caller.role != Role::Admin {
         return ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             "API is accessible for self access or to the admins.",
         )
         .into_response();
     }
     let res = st
         .store
-        .with_conn(move |c| super::access::load_user(c, &id).map_err(|e| e.to_string()))
+        .run(move |c| super::access::load_user(c, &id).map_err(StoreError::from))
         .await;
     match res {
         Ok(Some(u)) => raw(json!({"user_id": u.id, "group_name": u.role.name()})),
@@ -244,13 +241,13 @@ struct RoleBody {
     group_name: String,
 }
 
-fn admins_besides(c: &Connection, id: &str) -> Result<i64, String> {
+fn admins_besides(c: &Connection, id: &str) -> Result<i64, StoreError> {
     c.query_row(
         "SELECT COUNT(*) FROM users u JOIN groups g ON g.id = u.group_id WHERE g.name = 'ADMIN' AND u.id != ?1",
         [id],
         |r| r.get(0),
     )
-    .map_err(|e| e.to_string())
+    .map_err(StoreError::from)
 }
 
 /// `PUT /api/v1/rbac/role/{id}` (admins) `{group_name}`; the last admin cannot be demoted.
@@ -270,8 +267,8 @@ async fn set_role(
     }
     let res = st
         .store
-        .with_conn(move |c| {
-            let Some(u) = super::access::load_user(c, &id).map_err(|e| e.to_string())? else {
+        .run(move |c| {
+            let Some(u) = super::access::load_user(c, &id)? else {
                 return Ok(Err(ApiError::not_found("user not found")));
             };
             if u.role == Role::Admin && role != "ADMIN" && admins_besides(c, &id)? == 0 {
@@ -280,8 +277,7 @@ async fn set_role(
             c.execute(
                 "UPDATE users SET group_id = (SELECT id FROM groups WHERE name = ?1) WHERE id = ?2",
                 params![role, id],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(Ok(()))
         })
         .await;
@@ -300,8 +296,8 @@ pub async fn delete_user(
 ) -> Response {
     let res = st
         .store
-        .with_conn(move |c| {
-            let Some(u) = super::access::load_user(c, &id).map_err(|e| e.to_string())? else {
+        .run(move |c| {
+            let Some(u) = super::access::load_user(c, &id)? else {
                 return Ok(Err(ApiError::not_found("user not found")));
             };
             if u.role == Role::Admin && admins_besides(c, &id)? == 0 {
@@ -310,10 +306,8 @@ pub async fn delete_user(
             c.execute(
                 "DELETE FROM reset_password_tokens WHERE user_id = ?1",
                 [&id],
-            )
-            .map_err(|e| e.to_string())?;
-            c.execute("DELETE FROM users WHERE id = ?1", [&id])
-                .map_err(|e| e.to_string())?;
+            )?;
+            c.execute("DELETE FROM users WHERE id = ?1", [&id])?;
             Ok(Ok(()))
         })
         .await;
@@ -336,17 +330,15 @@ async fn reset_token(
     let uid = id.clone();
     let res = st
         .store
-        .with_conn(move |c| {
-            if super::access::load_user(c, &uid).map_err(|e| e.to_string())?.is_none() {
+        .run(move |c| {
+            if super::access::load_user(c, &uid)?.is_none() {
                 return Ok(false);
             }
-            c.execute("DELETE FROM reset_password_tokens WHERE user_id = ?1", [&uid])
-                .map_err(|e| e.to_string())?;
+            c.execute("DELETE FROM reset_password_tokens WHERE user_id = ?1", [&uid])?;
             c.execute(
                 "INSERT INTO reset_password_tokens (token, user_id, created_at) VALUES (?1, ?2, ?3)",
                 params![t, uid, chrono::Utc::now().timestamp()],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(true)
         })
         .await;
@@ -376,33 +368,30 @@ async fn reset_password(State(st): State<AppState>, body: Bytes) -> Response {
     }
     let hash = match st.login.hash(b.password).await {
         Ok(h) => h,
-        Err(e) => return err(e),
+        Err(e) => return RawError::internal(e).into_response(),
     };
     let now = chrono::Utc::now().timestamp();
     let token = b.token;
     let res = st
         .store
-        .with_conn(move |c| {
-            let tx = c.transaction().map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let tx = c.transaction()?;
             let user: Option<String> = tx
                 .query_row(
                     "SELECT user_id FROM reset_password_tokens WHERE token = ?1 AND created_at > ?2",
                     params![token, now - TOKEN_TTL_SECS],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(|e| e.to_string())?;
+                .optional()?;
             let Some(user) = user else {
                 return Ok(false);
             };
-            tx.execute("DELETE FROM reset_password_tokens WHERE token = ?1", [&token])
-                .map_err(|e| e.to_string())?;
+            tx.execute("DELETE FROM reset_password_tokens WHERE token = ?1", [&token])?;
             tx.execute(
                 "UPDATE users SET password_hash = ?1, token_version = token_version + 1 WHERE id = ?2",
                 params![hash, user],
-            )
-            .map_err(|e| e.to_string())?;
-            tx.commit().map_err(|e| e.to_string())?;
+            )?;
+            tx.commit()?;
             Ok(true)
         })
         .await;
@@ -438,10 +427,10 @@ pub async fn get_org(
 ) -> Response {
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(&format!("{ORG_SELECT} WHERE id = ?1"), [id], org_json)
                 .optional()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
         .await;
     match res {

@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 use super::access::{
     load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
 };
-use super::{envelope, parse_body, raw, ApiError, AppState, RawError};
+use super::{envelope, parse_body, raw, ApiError, AppState, ErrorKind, RawError};
 use crate::auth::{self, Claims};
+use crate::store::StoreError;
 
 pub const VERSION: &str = "v0.39.0";
 
@@ -27,7 +28,7 @@ async fn health(State(st): State<AppState>) -> Response {
         Err(e) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "10")],
-            axum::Json(json!({"status": "error", "error": e})),
+            axum::Json(json!({"status": "error", "error": e.to_string()})),
         )
             .into_response(),
     }
@@ -91,11 +92,11 @@ async fn licenses(_: ViewAccess) -> Response {
 async fn version(State(st): State<AppState>) -> Response {
     let setup = st
         .store
-        .with_conn(|c| {
+        .run(|c| {
             c.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| {
                 r.get::<_, bool>(0)
             })
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await
         .unwrap_or(false);
@@ -156,18 +157,17 @@ async fn register(
     let b: RegisterBody = parse_body(&body).map_err(ApiError::bad_data)?;
     let setup_open = st
         .store
-        .with_conn(|c| {
+        .run(|c| {
             c.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
                 r.get::<_, bool>(0)
             })
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if setup_open {
         st.setup
             .check(&headers, peer(ci), &b.setup_token)
-            .map_err(|m| ApiError::new("forbidden", m))?;
+            .map_err(ApiError::forbidden)?;
     }
     if b.email.trim().is_empty() || !b.email.contains('@') {
         return Err(ApiError::bad_data("email is required"));
@@ -183,12 +183,12 @@ async fn register(
         .await
         .map_err(ApiError::internal)?;
     st.store
-        .with_conn(move |c| {
-            let tx = c.transaction().map_err(|e| e.to_string())?;
-            let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let tx = c.transaction()?;
+            let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
             if has_users {
                 if b.token.is_empty() {
-                    return Err("An invitation is needed to create an account. Please ask your admin (the person who has first installed SigNoz) to send an invite.".to_string());
+                    return Err("An invitation is needed to create an account. Please ask your admin (the person who has first installed SigNoz) to send an invite.".into());
                 }
                 let (role, org_id) = super::team::take_invite(&tx, &b.token, &b.email)?;
                 tx.execute(
@@ -197,23 +197,20 @@ async fn register(
                     params![uuid::Uuid::new_v4().to_string(), b.name, b.email.trim(), hash, chrono::Utc::now().timestamp(), role, org_id],
                 )
                 .map_err(|e| if e.to_string().contains("UNIQUE") { "User already exists with the same email".to_string() } else { e.to_string() })?;
-                return tx.commit().map_err(|e| e.to_string());
+                return tx.commit().map_err(StoreError::from);
             }
             let now = chrono::Utc::now().timestamp();
             for role in [Role::Admin, Role::Editor, Role::Viewer] {
-                tx.execute("INSERT OR IGNORE INTO groups (id, name) VALUES (?1, ?2)", params![uuid::Uuid::new_v4().to_string(), role.name()])
-                    .map_err(|e| e.to_string())?;
+                tx.execute("INSERT OR IGNORE INTO groups (id, name) VALUES (?1, ?2)", params![uuid::Uuid::new_v4().to_string(), role.name()])?;
             }
             let org_id = uuid::Uuid::new_v4().to_string();
-            tx.execute("INSERT INTO orgs (id, name, created_at) VALUES (?1, ?2, ?3)", params![org_id, b.org_name, now])
-                .map_err(|e| e.to_string())?;
-            let gid: String = tx.query_row("SELECT id FROM groups WHERE name = 'ADMIN'", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+            tx.execute("INSERT INTO orgs (id, name, created_at) VALUES (?1, ?2, ?3)", params![org_id, b.org_name, now])?;
+            let gid: String = tx.query_row("SELECT id FROM groups WHERE name = 'ADMIN'", [], |r| r.get(0))?;
             tx.execute(
                 "INSERT INTO users (id, name, email, password_hash, created_at, group_id, org_id) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                 params![uuid::Uuid::new_v4().to_string(), b.name, b.email.trim(), hash, now, gid, org_id],
-            )
-            .map_err(|e| e.to_string())?;
-            tx.commit().map_err(|e| e.to_string())
+            )?;
+            tx.commit().map_err(StoreError::from)
         })
         .await
         .map_err(ApiError::bad_data)?;
@@ -233,9 +230,8 @@ async fn login_precheck(
     let email = q.email.clone();
     let is_user = st
         .store
-        .with_conn(move |c| load_user_by_email(c, &email).map_err(|e| e.to_string()))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| load_user_by_email(c, &email).map_err(StoreError::from))
+        .await?
         .is_some();
     Ok(envelope(Some(
         json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}),
@@ -299,7 +295,7 @@ async fn login(
         }
         let ver = claims.ver;
         st.store
-            .with_conn(move |c| load_user(c, &claims.id).map_err(|e| e.to_string()))
+            .run(move |c| load_user(c, &claims.id).map_err(StoreError::from))
             .await
             .map_err(|e| RawError::internal(e).into_response())?
             .filter(|u| u.token_version == ver)
@@ -314,17 +310,16 @@ async fn login(
         let email = b.email.trim().to_string();
         let found = st
             .store
-            .with_conn(move |c| {
+            .run(move |c| {
                 let hash: Option<String> = c
                     .query_row(
                         "SELECT password_hash FROM users WHERE email = ?1",
                         [&email],
                         |r| r.get(0),
                     )
-                    .optional()
-                    .map_err(|e| e.to_string())?;
+                    .optional()?;
                 let user = match hash {
-                    Some(_) => load_user_by_email(c, &email).map_err(|e| e.to_string())?,
+                    Some(_) => load_user_by_email(c, &email)?,
                     None => None,
                 };
                 Ok(hash.zip(user))
@@ -350,12 +345,12 @@ async fn logout(State(st): State<AppState>, ViewAccess(caller): ViewAccess) -> R
     let id = caller.id.clone();
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "UPDATE users SET token_version = token_version + 1 WHERE id = ?1",
                 [&id],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     match res {
@@ -396,14 +391,14 @@ async fn change_password(
     let uid = id.clone();
     let found = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.query_row(
                 "SELECT email, password_hash FROM users WHERE id = ?1",
                 [&uid],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
             )
             .optional()
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     let (email, hash) = match found {
@@ -417,7 +412,7 @@ async fn change_password(
     }
     if !st.login.verify(b.old_password, Some(hash)).await {
         st.login.failed(ip, &email);
-        return ApiError::new("forbidden", "invalid credentials").into_response();
+        return ApiError::forbidden("invalid credentials").into_response();
     }
     let new_hash = match st.login.hash(b.new_password).await {
         Ok(h) => h,
@@ -425,12 +420,12 @@ async fn change_password(
     };
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "UPDATE users SET password_hash = ?1, token_version = token_version + 1 WHERE id = ?2",
                 params![new_hash, id],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     match res {
@@ -445,7 +440,7 @@ fn self_or_admin(caller: &User, id: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            "forbidden",
+            ErrorKind::Forbidden,
             "API is accessible for self access or to the admins.",
         ))
     }
@@ -453,7 +448,7 @@ fn self_or_admin(caller: &User, id: &str) -> Result<(), ApiError> {
 
 async fn fetch_user(st: &AppState, id: String) -> Result<User, Response> {
     st.store
-        .with_conn(move |c| load_user(c, &id).map_err(|e| e.to_string()))
+        .run(move |c| load_user(c, &id).map_err(StoreError::from))
         .await
         .map_err(|e| RawError::internal(e).into_response())?
         .ok_or_else(|| ApiError::not_found("user not found").into_response())
@@ -497,17 +492,15 @@ async fn edit_user(
     let uid = id.clone();
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             if let Some(n) = b.name.filter(|n| !n.is_empty()) {
-                c.execute("UPDATE users SET name = ?1 WHERE id = ?2", params![n, uid])
-                    .map_err(|e| e.to_string())?;
+                c.execute("UPDATE users SET name = ?1 WHERE id = ?2", params![n, uid])?;
             }
             if let Some(p) = b.profile_picture_url {
                 c.execute(
                     "UPDATE users SET profile_picture_url = ?1 WHERE id = ?2",
                     params![p, uid],
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
             }
             Ok(())
         })
@@ -535,10 +528,9 @@ async fn set_flags(
     };
     let res = st
         .store
-        .with_conn(move |c| {
-            let old: Option<String> = c
-                .query_row("SELECT flags FROM users WHERE id = ?1", [&id], |r| r.get(0))
-                .map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let old: Option<String> =
+                c.query_row("SELECT flags FROM users WHERE id = ?1", [&id], |r| r.get(0))?;
             let mut flags = old
                 .and_then(|o| serde_json::from_str::<serde_json::Map<String, Value>>(&o).ok())
                 .unwrap_or_default();
@@ -546,8 +538,7 @@ async fn set_flags(
             c.execute(
                 "UPDATE users SET flags = ?1 WHERE id = ?2",
                 params![Value::Object(flags.clone()).to_string(), id],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             Ok(Value::Object(flags))
         })
         .await;
@@ -560,7 +551,7 @@ async fn set_flags(
 async fn list_users(State(st): State<AppState>, AdminAccess(_): AdminAccess) -> Response {
     match st
         .store
-        .with_conn(|c| load_users(c).map_err(|e| e.to_string()))
+        .run(|c| load_users(c).map_err(StoreError::from))
         .await
     {
         Ok(us) => raw(us.iter().map(user_payload).collect::<Vec<_>>()),
@@ -590,13 +581,13 @@ async fn edit_org(
     };
     let res = st
         .store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "UPDATE orgs SET name = COALESCE(?1, name), is_anonymous = COALESCE(?2, is_anonymous),
                  has_opted_updates = COALESCE(?3, has_opted_updates) WHERE id = ?4",
                 params![b.name, b.is_anonymous, b.has_opted_updates, id],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
         .await;
     match res {

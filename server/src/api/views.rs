@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::access::{EditAccess, ViewAccess};
 use super::query_range::model::PANEL_TYPES;
 use super::{envelope, now_rfc3339, ApiError, AppState};
+use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,10 +40,10 @@ fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     Ok(Value::Object(view))
 }
 
-fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, String> {
+fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, StoreError> {
     c.query_row(&format!("{SELECT} WHERE uuid = ?1"), [uuid], row_json)
         .optional()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 /// A posted view: a JSON object with a `compositeQuery` SigNoz would accept
@@ -137,28 +138,23 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let views = st
         .store
-        .with_conn(move |c| {
-            let mut s = c
-                .prepare(&format!(
-                    "{SELECT} WHERE source_page = ?1 AND name LIKE ?2 ESCAPE '\\'
+        .run(move |c| {
+            let mut s = c.prepare(&format!(
+                "{SELECT} WHERE source_page = ?1 AND name LIKE ?2 ESCAPE '\\'
                      AND category LIKE ?3 ESCAPE '\\' ORDER BY rowid"
-                ))
-                .map_err(|e| e.to_string())?;
-            let rows = s
-                .query_map(
-                    params![
-                        p.source_page,
-                        contains_pattern(&p.name),
-                        contains_pattern(&p.category)
-                    ],
-                    row_json,
-                )
-                .map_err(|e| e.to_string())?;
+            ))?;
+            let rows = s.query_map(
+                params![
+                    p.source_page,
+                    contains_pattern(&p.name),
+                    contains_pattern(&p.category)
+                ],
+                row_json,
+            )?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(views)))
 }
 
@@ -172,7 +168,7 @@ async fn create(
     let now = now_rfc3339();
     let id = uuid.clone();
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute(
                 "INSERT INTO saved_views (uuid, name, category, source_page, created_at, created_by,
                  updated_at, updated_by, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6, ?7)",
@@ -186,10 +182,9 @@ async fn create(
                     Value::Object(v.data).to_string()
                 ],
             )
-            .map_err(|e| e.to_string())
+            .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(Some(uuid)))
 }
 
@@ -200,9 +195,8 @@ async fn get_one(
 ) -> Result<Response, ApiError> {
     let view = st
         .store
-        .with_conn(move |c| load(c, &id))
-        .await
-        .map_err(ApiError::internal)?
+        .run(move |c| load(c, &id))
+        .await?
         .ok_or_else(|| ApiError::not_found("saved view not found"))?;
     Ok(envelope(Some(view)))
 }
@@ -219,14 +213,13 @@ async fn update(
     let now = now_rfc3339();
     let view = st
         .store
-        .with_conn(move |c| {
-            let tx = c.transaction().map_err(|e| e.to_string())?;
+        .run(move |c| {
+            let tx = c.transaction()?;
             let stored: Option<String> = tx
                 .query_row("SELECT data FROM saved_views WHERE uuid = ?1", [&id], |r| {
                     r.get(0)
                 })
-                .optional()
-                .map_err(|e| e.to_string())?;
+                .optional()?;
             let Some(stored) = stored else {
                 return Ok(None);
             };
@@ -250,14 +243,12 @@ async fn update(
                     user.email,
                     Value::Object(data.clone()).to_string()
                 ],
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             let view = load(&tx, &id)?;
-            tx.commit().map_err(|e| e.to_string())?;
+            tx.commit()?;
             Ok(view)
         })
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("saved view not found"))?;
     Ok(envelope(Some(view)))
 }
@@ -269,12 +260,11 @@ async fn remove(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     st.store
-        .with_conn(move |c| {
+        .run(move |c| {
             c.execute("DELETE FROM saved_views WHERE uuid = ?1", [id])
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(envelope(None::<Value>))
 }
 

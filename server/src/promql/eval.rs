@@ -132,7 +132,10 @@ impl Evaluator {
             let mut seen: HashSet<Labels> = HashSet::new();
             let mut all = Vec::new();
             for set in matcher_sets(&vs) {
-                for s in st.select(&set, lo, hi).map_err(Error::Storage)? {
+                for s in st
+                    .select(&set, lo, hi)
+                    .map_err(|e| Error::Storage(e.to_string()))?
+                {
                     if seen.insert(s.labels.clone()) {
                         all.push(s);
                     }

@@ -55,7 +55,7 @@ pub trait Storage {
         matchers: &[Matcher],
         start_ms: i64,
         end_ms: i64,
-    ) -> Result<Vec<Series>, String>;
+    ) -> Result<Vec<Series>, crate::store::StoreError>;
 }
 
 /// Why a query failed: the query itself (HTTP 400) or the storage behind it (500).
@@ -287,7 +287,7 @@ impl Storage for MemoryStorage {
         matchers: &[Matcher],
         start_ms: i64,
         end_ms: i64,
-    ) -> Result<Vec<Series>, String> {
+    ) -> Result<Vec<Series>, crate::store::StoreError> {
         Ok(self
             .series
             .iter()

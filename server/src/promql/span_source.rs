@@ -16,6 +16,7 @@ use rusqlite::{params, Connection};
 
 use super::{format_value, matches_all, Labels, Series};
 use crate::store::sketch::Sketch;
+use crate::store::StoreError;
 
 /// SigNoz's default `latency_histogram_buckets`, in ms.
 const BOUNDS_MS: &[f64] = &[
@@ -46,15 +47,11 @@ pub fn is_span_metric(name: &str) -> bool {
 }
 
 /// (service, operation) pairs that have spans: the label sets of every span metric.
-pub fn services_and_operations(c: &Connection) -> Result<Vec<(String, String)>, String> {
-    let mut st = c
-        .prepare_cached("SELECT DISTINCT service, name FROM span_rollup")
-        .map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(|e| e.to_string())?;
+pub fn services_and_operations(c: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut st = c.prepare_cached("SELECT DISTINCT service, name FROM span_rollup")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 /// The span-metric series `matchers` select in `[start_ms, end_ms]`.
@@ -64,7 +61,7 @@ pub fn select(
     matchers: &[Matcher],
     start_ms: i64,
     end_ms: i64,
-) -> Result<Vec<Series>, String> {
+) -> Result<Vec<Series>, StoreError> {
     let Some(kind) = kind_of(name) else {
         return Ok(Vec::new());
     };
@@ -72,18 +69,14 @@ pub fn select(
         .iter()
         .find(|m| m.name == "service_name" && matches!(m.op, MatchOp::Equal))
         .map(|m| m.value.clone());
-    let mut st = c
-        .prepare_cached(
-            "SELECT service, name, minute, calls, errors, duration_sum, sketch FROM span_rollup
+    let mut st = c.prepare_cached(
+        "SELECT service, name, minute, calls, errors, duration_sum, sketch FROM span_rollup
              WHERE minute BETWEEN ?1 AND ?2 AND (?3 IS NULL OR service = ?3) ORDER BY minute",
-        )
-        .map_err(|e| e.to_string())?;
+    )?;
     // A minute's counts are complete at its end, which is when its sample is taken.
     let first = start_ms.div_euclid(60_000) - 1;
     let last = end_ms.div_euclid(60_000) - 1;
-    let mut rows = st
-        .query(params![first, last, service])
-        .map_err(|e| e.to_string())?;
+    let mut rows = st.query(params![first, last, service])?;
     let mut running: BTreeMap<Labels, (f64, Vec<(i64, f64)>)> = BTreeMap::new();
     let mut add = |labels: Labels, ts: i64, v: f64| {
         if !matches_all(matchers, &labels) {
@@ -98,13 +91,13 @@ pub fn select(
         let total = e.0;
         e.1.push((ts, total));
     };
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        let service: String = r.get(0).map_err(|e| e.to_string())?;
-        let op: String = r.get(1).map_err(|e| e.to_string())?;
-        let minute: i64 = r.get(2).map_err(|e| e.to_string())?;
-        let calls: i64 = r.get(3).map_err(|e| e.to_string())?;
-        let errors: i64 = r.get(4).map_err(|e| e.to_string())?;
-        let dur_ns: i64 = r.get(5).map_err(|e| e.to_string())?;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(0)?;
+        let op: String = r.get(1)?;
+        let minute: i64 = r.get(2)?;
+        let calls: i64 = r.get(3)?;
+        let errors: i64 = r.get(4)?;
+        let dur_ns: i64 = r.get(5)?;
         let ts = (minute + 1) * 60_000;
         let base = |extra: &[(&str, String)]| -> Labels {
             let mut l = Labels::new();
@@ -134,7 +127,7 @@ pub fn select(
             Kind::Count => add(base(&[]), ts, calls as f64),
             Kind::Sum => add(base(&[]), ts, dur_ns as f64 / 1e6),
             Kind::Bucket => {
-                let sketch = Sketch::decode(&r.get::<_, Vec<u8>>(6).map_err(|e| e.to_string())?);
+                let sketch = Sketch::decode(&r.get::<_, Vec<u8>>(6)?);
                 for b in BOUNDS_MS {
                     let n = sketch.count_at_most(b * 1e6) as f64;
                     add(base(&[("le", format_value(*b))]), ts, n);

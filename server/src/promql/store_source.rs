@@ -15,19 +15,16 @@ use serde_json::{Map, Value as Json};
 use super::names::{self, Part};
 use super::{format_value, matches_all, metric_name, Labels, Series, Storage};
 use crate::store::rows::value_to_string;
+use crate::store::StoreError;
 
 /// The writer's cap on remembered values per attribute key (`store::writer`).
 const NAMES_LISTED_CAP: usize = 500;
 
-fn names_scan(c: &Connection) -> Result<Vec<String>, String> {
-    let mut st = c
-        .prepare_cached("SELECT DISTINCT metric FROM metric_points")
-        .map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map([], |r| r.get::<_, String>(0))
-        .map_err(|e| e.to_string())?;
+fn names_scan(c: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut st = c.prepare_cached("SELECT DISTINCT metric FROM metric_points")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
     rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 pub struct SqliteStorage<'c> {
@@ -46,30 +43,27 @@ impl<'c> SqliteStorage<'c> {
     }
 
     /// The kind (`gauge`, `sum`, `histogram`) of a stored metric.
-    pub fn kind_of(&self, metric: &str) -> Result<Option<String>, String> {
+    pub fn kind_of(&self, metric: &str) -> Result<Option<String>, StoreError> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT kind FROM metric_points WHERE metric = ?1 LIMIT 1")
-            .map_err(|e| e.to_string())?;
-        let mut rows = st.query([metric]).map_err(|e| e.to_string())?;
-        Ok(match rows.next().map_err(|e| e.to_string())? {
-            Some(r) => Some(r.get(0).map_err(|e| e.to_string())?),
+            .prepare_cached("SELECT kind FROM metric_points WHERE metric = ?1 LIMIT 1")?;
+        let mut rows = st.query([metric])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(r.get(0)?),
             None => None,
         })
     }
 
     /// Every stored metric with its kind.
-    pub fn known_metrics(&self) -> Result<Vec<(String, String)>, String> {
+    pub fn known_metrics(&self) -> Result<Vec<(String, String)>, StoreError> {
         if let Some(k) = self.known.borrow().as_ref() {
             return Ok(k.clone());
         }
-        let names = |sql: &str| -> Result<Vec<String>, String> {
-            let mut st = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
-            let rows = st
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(|e| e.to_string())?;
+        let names = |sql: &str| -> Result<Vec<String>, StoreError> {
+            let mut st = self.conn.prepare_cached(sql)?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
+                .map_err(StoreError::from)
         };
         // The autocomplete table lists metric names cheaply until it reaches its cap of
         // values per key; past that only a scan of the points is complete.
@@ -89,7 +83,7 @@ impl<'c> SqliteStorage<'c> {
     }
 
     /// Stored metrics (OTLP name, kind, part) behind the queried Prometheus `name`.
-    pub fn resolve(&self, name: &str) -> Result<Vec<(String, String, Part)>, String> {
+    pub fn resolve(&self, name: &str) -> Result<Vec<(String, String, Part)>, StoreError> {
         let mut out = Vec::new();
         for (base, part) in names::candidates(name) {
             let dotted = base.replace('_', ".");
@@ -121,26 +115,23 @@ impl<'c> SqliteStorage<'c> {
     }
 
     /// Label keys stored for metrics (OTLP spelling).
-    fn label_keys(&self) -> Result<Vec<String>, String> {
+    fn label_keys(&self) -> Result<Vec<String>, StoreError> {
         if let Some(k) = self.keys.borrow().as_ref() {
             return Ok(k.clone());
         }
         let mut st = self
             .conn
-            .prepare_cached("SELECT key FROM attr_keys WHERE source = 'metrics'")
-            .map_err(|e| e.to_string())?;
+            .prepare_cached("SELECT key FROM attr_keys WHERE source = 'metrics'")?;
         let keys = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| e.to_string())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         *self.keys.borrow_mut() = Some(keys.clone());
         Ok(keys)
     }
 
     /// SQL for the equality matchers on text labels, so SQLite skips other series' rows
     /// (every matcher is still applied afterwards).
-    fn pushdown(&self, matchers: &[Matcher]) -> Result<(String, Vec<String>), String> {
+    fn pushdown(&self, matchers: &[Matcher]) -> Result<(String, Vec<String>), StoreError> {
         let mut sql = String::new();
         let mut params = Vec::new();
         for m in matchers {
@@ -184,15 +175,14 @@ impl<'c> SqliteStorage<'c> {
         matchers: &[Matcher],
         start_ms: i64,
         end_ms: i64,
-    ) -> Result<Vec<Series>, String> {
+    ) -> Result<Vec<Series>, StoreError> {
         let (extra, extra_params) = self.pushdown(matchers)?;
         let mut st = self
             .conn
             .prepare_cached(&format!(
                 "SELECT ts, labels, temporality, value, count, sum, bounds, bucket_counts FROM metric_points
                  WHERE metric = ? AND ts BETWEEN ? AND ?{extra} ORDER BY ts"
-            ))
-            .map_err(|e| e.to_string())?;
+            ))?;
         let mut all: Vec<rusqlite::types::Value> = vec![
             metric.to_string().into(),
             start_ms.saturating_mul(1_000_000).into(),
@@ -202,17 +192,15 @@ impl<'c> SqliteStorage<'c> {
                 .into(),
         ];
         all.extend(extra_params.into_iter().map(rusqlite::types::Value::from));
-        let mut rows = st
-            .query(rusqlite::params_from_iter(all))
-            .map_err(|e| e.to_string())?;
+        let mut rows = st.query(rusqlite::params_from_iter(all))?;
         let mut label_cache: HashMap<String, Labels> = HashMap::new();
         // (labels) → samples; delta points accumulate into `running`.
         let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();
         let mut running: HashMap<Labels, f64> = HashMap::new();
-        while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-            let ts_ns: i64 = r.get(0).map_err(|e| e.to_string())?;
-            let labels_json: String = r.get(1).map_err(|e| e.to_string())?;
-            let temporality: i32 = r.get(2).map_err(|e| e.to_string())?;
+        while let Some(r) = rows.next()? {
+            let ts_ns: i64 = r.get(0)?;
+            let labels_json: String = r.get(1)?;
+            let temporality: i32 = r.get(2)?;
             let delta = temporality == 1;
             let base = label_cache
                 .entry(labels_json)
@@ -235,17 +223,17 @@ impl<'c> SqliteStorage<'c> {
             };
             match part {
                 Part::Value => {
-                    if let Some(v) = r.get::<_, Option<f64>>(3).map_err(|e| e.to_string())? {
+                    if let Some(v) = r.get::<_, Option<f64>>(3)? {
                         push(base, v);
                     }
                 }
                 Part::Count => {
-                    if let Some(v) = r.get::<_, Option<i64>>(4).map_err(|e| e.to_string())? {
+                    if let Some(v) = r.get::<_, Option<i64>>(4)? {
                         push(base, v as f64);
                     }
                 }
                 Part::Sum => {
-                    if let Some(v) = r.get::<_, Option<f64>>(5).map_err(|e| e.to_string())? {
+                    if let Some(v) = r.get::<_, Option<f64>>(5)? {
                         push(base, v);
                     }
                 }
@@ -254,8 +242,8 @@ impl<'c> SqliteStorage<'c> {
                         s.and_then(|s| serde_json::from_str(&s).ok())
                             .unwrap_or_default()
                     };
-                    let bounds = parse(r.get(6).map_err(|e| e.to_string())?);
-                    let counts = parse(r.get(7).map_err(|e| e.to_string())?);
+                    let bounds = parse(r.get(6)?);
+                    let counts = parse(r.get(7)?);
                     if counts.len() != bounds.len() + 1 {
                         continue;
                     }
@@ -299,7 +287,7 @@ impl Storage for SqliteStorage<'_> {
         matchers: &[Matcher],
         start_ms: i64,
         end_ms: i64,
-    ) -> Result<Vec<Series>, String> {
+    ) -> Result<Vec<Series>, StoreError> {
         // (stored metric, kind, part, the name its series carry)
         let mut targets: Vec<(String, Part, String)> = Vec::new();
         match metric_name(matchers) {

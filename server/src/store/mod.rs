@@ -1,6 +1,7 @@
 //! The embedded database: one SQLite file in WAL mode, a single writer thread, and a small
 //! pool of read connections used from blocking tasks.
 
+mod error;
 pub mod filter;
 pub mod rows;
 pub mod schema;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{oneshot, Semaphore};
 
+pub use error::StoreError;
 pub use rows::Batch;
 use writer::{Job, Shared};
 
@@ -111,18 +113,18 @@ fn free_bytes(path: &Path) -> Option<u64> {
 
 /// Creates `dir` (and parents) readable only by its owner: it holds password hashes,
 /// telemetry and the JWT secret.
-pub fn create_private_dir(dir: &Path) -> Result<(), String> {
+pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
     b.create(dir)
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
+        .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))
 }
 
 /// Creates the database file owner-only before SQLite opens it (SQLite gives the -wal and
 /// -shm files the same mode), and tightens an existing one.
-fn make_private(path: &Path) -> Result<(), String> {
+fn make_private(path: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -133,7 +135,7 @@ fn make_private(path: &Path) -> Result<(), String> {
             .mode(0o600)
             .open(path)
             .and_then(|_| std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)))
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", path.display())))?;
     }
     let _ = path;
     Ok(())
@@ -141,14 +143,15 @@ fn make_private(path: &Path) -> Result<(), String> {
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, migrates it and starts the writer.
-    pub fn open(data_dir: &Path) -> Result<Store, String> {
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         make_private(&path)?;
-        let mut conn =
-            Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        configure(&conn, WRITER_CACHE_KIB).map_err(|e| e.to_string())?;
-        schema::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+        let mut conn = Connection::open(&path)
+            .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
+        configure(&conn, WRITER_CACHE_KIB)?;
+        schema::migrate(&mut conn)
+            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))?;
         let (tx, rx) = mpsc::sync_channel(WRITE_QUEUE_JOBS);
         let shared = Arc::new(Shared {
             queued_rows: AtomicUsize::new(0),
@@ -159,8 +162,7 @@ impl Store {
         let writer_logs = logs_committed.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx, for_writer, writer_logs))
-            .map_err(|e| e.to_string())?;
+            .spawn(move || writer::run(conn, rx, for_writer, writer_logs))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
@@ -215,7 +217,7 @@ impl Store {
     }
 
     /// Deletes telemetry older than `cutoff_ns`; returns how many rows went.
-    pub async fn sweep(&self, cutoff_ns: i64) -> Result<usize, String> {
+    pub async fn sweep(&self, cutoff_ns: i64) -> Result<usize, StoreError> {
         self.sweep_signals(Cutoffs {
             traces: cutoff_ns,
             logs: cutoff_ns,
@@ -225,55 +227,54 @@ impl Store {
     }
 
     /// Deletes each signal's telemetry older than its cutoff; returns how many rows went.
-    pub async fn sweep_signals(&self, cutoffs: Cutoffs) -> Result<usize, String> {
+    pub async fn sweep_signals(&self, cutoffs: Cutoffs) -> Result<usize, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Sweep(cutoffs, tx)).await?;
-        rx.await
-            .map_err(|_| "database writer stopped".to_string())?
+        Ok(rx.await.map_err(|_| StoreError::WriterStopped)??)
     }
 
     /// Ok when the writer thread runs, answers within `timeout`, its last commit (or a test
     /// write now) succeeded, and the disk has room. (A failed commit can leave WAL space
     /// that a small test write fits in, so free space is checked too.)
-    pub async fn health(&self, timeout: Duration) -> Result<(), String> {
+    pub async fn health(&self, timeout: Duration) -> Result<(), StoreError> {
         if !self.inner.shared.alive.load(Ordering::SeqCst) {
-            return Err("database writer stopped".into());
+            return Err(StoreError::WriterStopped);
         }
         if let Some(free) = free_bytes(&self.inner.path) {
             if free < MIN_FREE_BYTES {
-                return Err(format!(
+                return Err(StoreError::Other(format!(
                     "the disk holding the database is full ({free} bytes free)"
-                ));
+                )));
             }
         }
         let (tx, rx) = oneshot::channel();
         match tokio::time::timeout(timeout, async {
             self.send(Job::Probe(tx)).await?;
-            rx.await
-                .map_err(|_| "database writer stopped".to_string())?
+            rx.await.map_err(|_| StoreError::WriterStopped)??;
+            Ok::<_, StoreError>(())
         })
         .await
         {
-            Ok(r) => r.map_err(|e| format!("database is not writable: {e}")),
+            Ok(r) => r.map_err(|e| StoreError::Other(format!("database is not writable: {e}"))),
             Err(_) => Err("database writer did not answer in time".into()),
         }
     }
 
     /// Queues a control job, waiting for room (never fails for a full queue).
-    async fn send(&self, job: Job) -> Result<(), String> {
+    async fn send(&self, job: Job) -> Result<(), StoreError> {
         let writer = self.inner.writer.clone();
         tokio::task::spawn_blocking(move || writer.send(job))
             .await
-            .map_err(|e| e.to_string())?
-            .map_err(|_| "database writer stopped".to_string())
+            .map_err(|e| StoreError::TaskFailed(e.to_string()))?
+            .map_err(|_| StoreError::WriterStopped)
     }
 
     /// Runs `f` with a pooled connection on the blocking pool. The connection may also write
     /// small metadata (users, dashboards, rules): busy_timeout serialises it with the writer.
-    pub async fn with_conn<T, F>(&self, f: F) -> Result<T, String>
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, String> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let store = self.clone();
         let slot = self
@@ -282,7 +283,7 @@ impl Store {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
             let mut conn = store.take_conn()?;
@@ -291,17 +292,27 @@ impl Store {
             out
         })
         .await
-        .map_err(|e| format!("query task failed: {e}"))?
+        .map_err(|e| StoreError::TaskFailed(e.to_string()))?
     }
 
-    fn take_conn(&self) -> Result<Connection, String> {
+    /// [`Store::run`] for callers that carry errors as text.
+    pub async fn with_conn<T, F>(&self, f: F) -> Result<T, String>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, String> + Send + 'static,
+    {
+        self.run(move |c| f(c).map_err(StoreError::Other))
+            .await
+            .map_err(String::from)
+    }
+
+    fn take_conn(&self) -> Result<Connection, StoreError> {
         if let Some(c) = self.inner.readers.lock().unwrap().pop() {
             return Ok(c);
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(&self.inner.path, flags).map_err(|e| e.to_string())?;
-        configure(&conn, READER_CACHE_KIB).map_err(|e| e.to_string())?;
+        let conn = Connection::open_with_flags(&self.inner.path, flags)?;
+        configure(&conn, READER_CACHE_KIB)?;
         Ok(conn)
     }
 }

@@ -8,6 +8,7 @@ use super::model::BuilderQuery;
 use super::rfc3339_nano;
 use super::table::LOGS;
 use super::traces::page;
+use super::QueryError;
 use crate::store::rows::value_to_string;
 
 /// Log attributes split by type as SigNoz keeps them: strings, ints, floats, bools.
@@ -38,7 +39,7 @@ pub fn list(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, QueryError> {
     let w = LOGS.where_clause(q, start_ns, end_ns)?;
     let asc = q
         .order_by
@@ -54,12 +55,10 @@ pub fn list(
          FROM logs WHERE {} ORDER BY ts {dir}, id {dir} LIMIT ? OFFSET ?",
         w.sql()
     );
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(params.iter()))?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+    while let Some(r) = rows.next()? {
         let ts: i64 = r.get(0).unwrap();
         let attrs: Map<String, Value> =
             serde_json::from_str(&r.get::<_, String>(8).unwrap()).unwrap_or_default();

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::model::{quantile_of, BuilderQuery};
 use super::series::{bucket_ms, Labels, SeriesSet};
 use super::table::quantile_sorted;
+use super::QueryError;
 use crate::store::filter::{attr_expr, condition, AttrScope, ValueKind, Where};
 use crate::store::rows::value_to_string;
 
@@ -49,10 +50,10 @@ pub fn histogram_quantile(q: f64, bounds: &[f64], counts: &[f64]) -> f64 {
 }
 
 /// Whether any point of `metric` is stored (span-metric names fall back to spans when not).
-pub fn has_points(c: &Connection, metric: &str) -> Result<bool, String> {
+pub fn has_points(c: &Connection, metric: &str) -> Result<bool, QueryError> {
     c.prepare_cached("SELECT EXISTS (SELECT 1 FROM metric_points WHERE metric = ?1)")
         .and_then(|mut s| s.query_row([metric], |r| r.get(0)))
-        .map_err(|e| e.to_string())
+        .map_err(QueryError::from)
 }
 
 /// Which number of a stored point a query reads: the gauge/sum value, or a histogram's
@@ -71,7 +72,7 @@ pub fn graph_part(
     end_ns: i64,
     whole_range: bool,
     part: ValuePart,
-) -> Result<SeriesSet, String> {
+) -> Result<SeriesSet, QueryError> {
     let step = q.step_interval;
     let op = q.aggregate_operator.as_str();
     let mut w = Where::default();
@@ -107,13 +108,11 @@ pub fn graph_part(
         },
         w.sql()
     );
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(w.params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(w.params.iter()))?;
     // series identity (full label set) → (group labels, points)
     let mut by_series: HashMap<String, (Labels, Vec<Point>)> = HashMap::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+    while let Some(r) = rows.next()? {
         let labels_json: String = r.get(1).unwrap();
         let entry = by_series.entry(labels_json.clone()).or_insert_with(|| {
             let labels: Map<String, Value> = serde_json::from_str(&labels_json).unwrap_or_default();
@@ -290,9 +289,9 @@ pub fn graph_part(
             }
             "sum" | "sum_rate" | "rate_sum" | "rate" => vals.iter().sum(),
             other => {
-                return Err(format!(
+                return Err(QueryError::Invalid(format!(
                     "aggregate operator {other:?} is not supported for metrics"
-                ))
+                )))
             }
         };
         out.set(g, b, v);

@@ -23,7 +23,8 @@ use serde_json::{json, Value};
 
 use super::access::ViewAccess;
 use super::{envelope, ApiError, AppState};
-use model::{BuilderQuery, CompositeQuery, QueryRangeParams};
+use crate::store::StoreError;
+use model::{BuilderQuery, CompositeQuery, DataSource, QueryRangeParams};
 use series::SeriesSet;
 
 pub fn routes() -> Router<AppState> {
@@ -55,12 +56,52 @@ async fn query_range(
     let mut params: QueryRangeParams = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
     model::substitute_variables(&mut params);
-    let result = st
-        .store
-        .with_conn(move |c| Ok(run(c, &params)))
-        .await
-        .map_err(ApiError::internal)??;
+    let result = st.store.run(move |c| Ok(run(c, &params))).await??;
     Ok(envelope(Some(json!({"resultType": "", "result": result}))))
+}
+
+/// Why a builder query failed. SigNoz answers 400 for either, naming the query.
+#[derive(Debug)]
+pub enum QueryError {
+    /// The query asks for something that cannot be answered as written.
+    Invalid(String),
+    /// The database failed while answering it.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Invalid(m) => f.write_str(m),
+            QueryError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<StoreError> for QueryError {
+    fn from(e: StoreError) -> Self {
+        QueryError::Store(e)
+    }
+}
+
+impl From<rusqlite::Error> for QueryError {
+    fn from(e: rusqlite::Error) -> Self {
+        QueryError::Store(e.into())
+    }
+}
+
+impl From<String> for QueryError {
+    fn from(m: String) -> Self {
+        QueryError::Invalid(m)
+    }
+}
+
+impl From<&str> for QueryError {
+    fn from(m: &str) -> Self {
+        QueryError::Invalid(m.to_string())
+    }
 }
 
 /// One query's output before it is shaped into a `Result`.
@@ -75,21 +116,21 @@ fn run_one(
     panel: &str,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Output, String> {
+) -> Result<Output, QueryError> {
     // Table panels aggregate the whole window; value panels are computed per step and then
     // reduced with `reduceTo`, as SigNoz v0.39 does (`reduceToQuery`).
     let whole_range = panel == "table";
-    Ok(match (q.data_source.as_str(), panel) {
-        ("traces", "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
-        ("traces", "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
-        ("logs", "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
+    Ok(match (&q.data_source, panel) {
+        (DataSource::Traces, "list") => Output::Rows(traces::list(c, q, start_ns, end_ns)?),
+        (DataSource::Traces, "trace") => Output::Rows(traces::traces(c, q, start_ns, end_ns)?),
+        (DataSource::Logs, "list") => Output::Rows(logs::list(c, q, start_ns, end_ns)?),
         (_, "list" | "trace") => {
-            return Err(format!(
+            return Err(QueryError::Invalid(format!(
                 "panel type {panel} is not supported for {}",
-                q.data_source
-            ))
+                q.data_source.as_str()
+            )))
         }
-        ("traces", _) => {
+        (DataSource::Traces, _) => {
             let fast = if whole_range {
                 None
             } else {
@@ -107,7 +148,7 @@ fn run_one(
                 )?),
             }
         }
-        ("logs", _) => Output::Series(table::aggregate(
+        (DataSource::Logs, _) => Output::Series(table::aggregate(
             c,
             &table::LOGS,
             q,
@@ -155,7 +196,7 @@ fn execute(
         err
     };
     for (name, q) in cq.builder_queries.iter().filter(|(_, q)| !q.is_formula()) {
-        match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e))? {
+        match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e.to_string()))? {
             Output::Rows(rows) => {
                 if !q.disabled {
                     results.push(json!({"queryName": name, "series": null, "list": rows}));

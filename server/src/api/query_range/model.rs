@@ -70,12 +70,38 @@ pub struct OrderBy {
     pub order: String,
 }
 
+/// A builder query's `dataSource`. Anything else is kept as sent, so validation can name it.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DataSource {
+    Traces,
+    Logs,
+    Metrics,
+    #[default]
+    #[serde(skip)]
+    Missing,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl DataSource {
+    pub fn as_str(&self) -> &str {
+        match self {
+            DataSource::Traces => "traces",
+            DataSource::Logs => "logs",
+            DataSource::Metrics => "metrics",
+            DataSource::Missing => "",
+            DataSource::Other(s) => s,
+        }
+    }
+}
+
 #[derive(Deserialize, Debug, Clone, Default)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BuilderQuery {
     pub query_name: String,
     pub expression: String,
-    pub data_source: String,
+    pub data_source: DataSource,
     pub aggregate_operator: String,
     pub aggregate_attribute: AttributeKey,
     pub filters: Option<FilterSet>,
@@ -248,27 +274,34 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
             }
             continue;
         }
-        if !matches!(q.data_source.as_str(), "traces" | "logs" | "metrics") {
-            return fail(&format!("data source is invalid: {:?}", q.data_source));
+        if matches!(q.data_source, DataSource::Missing | DataSource::Other(_)) {
+            return fail(&format!(
+                "data source is invalid: {:?}",
+                q.data_source.as_str()
+            ));
         }
         let op = q.aggregate_operator.as_str();
         if !known_operator(op) {
             return fail(&format!("aggregate operator is invalid: {op:?}"));
         }
         if op.starts_with("hist_quantile")
-            != (q.data_source == "metrics" && op.starts_with("hist_quantile"))
+            != (q.data_source == DataSource::Metrics && op.starts_with("hist_quantile"))
         {
             return fail("hist_quantile operators need dataSource metrics");
         }
-        let needs_attr =
-            !(op == "noop" || op == "count" || (op == "rate" && q.data_source != "metrics"));
+        let needs_attr = !(op == "noop"
+            || op == "count"
+            || (op == "rate" && q.data_source != DataSource::Metrics));
         if needs_attr && q.aggregate_attribute.key.is_empty() {
             return fail("aggregate attribute is required");
         }
-        if q.data_source == "metrics" && q.aggregate_attribute.key.is_empty() {
+        if q.data_source == DataSource::Metrics && q.aggregate_attribute.key.is_empty() {
             return fail("aggregate attribute (the metric name) is required");
         }
-        if q.data_source == "metrics" && !q.group_by.is_empty() && (op == "noop" || op == "rate") {
+        if q.data_source == DataSource::Metrics
+            && !q.group_by.is_empty()
+            && (op == "noop" || op == "rate")
+        {
             return fail("groupBy is not supported with noop or rate on metrics");
         }
         if q.step_interval <= 0 {
@@ -279,7 +312,10 @@ pub fn validate(p: &QueryRangeParams) -> Result<&CompositeQuery, String> {
                 "stepInterval must be at most {MAX_STEP_SECS} seconds"
             ));
         }
-        if cq.panel_type == "list" && q.data_source == "traces" && q.select_columns.is_empty() {
+        if cq.panel_type == "list"
+            && q.data_source == DataSource::Traces
+            && q.select_columns.is_empty()
+        {
             return fail("select columns are required for list panels on traces");
         }
         for k in q.group_by.iter().chain(
@@ -333,6 +369,21 @@ mod tests {
             (items[4].op.as_str(), &items[4].value),
             ("in", &json!(["prod"]))
         );
+    }
+
+    #[test]
+    fn data_source_is_typed_and_an_unknown_one_is_named() {
+        let q = |ds: Value| json!({"queryName": "A", "expression": "A", "dataSource": ds, "aggregateOperator": "count", "stepInterval": 60});
+        let p = params(q(json!("metrics")));
+        let cq = p.composite_query.as_ref().unwrap();
+        assert_eq!(cq.builder_queries["A"].data_source, DataSource::Metrics);
+        assert!(validate(&params(q(json!("events"))))
+            .unwrap_err()
+            .contains("data source is invalid: \"events\""));
+        let missing = json!({"queryName": "A", "expression": "A", "aggregateOperator": "count", "stepInterval": 60});
+        assert!(validate(&params(missing))
+            .unwrap_err()
+            .contains("data source is invalid: \"\""));
     }
 
     #[test]

@@ -9,20 +9,20 @@ use rusqlite::Connection;
 use super::metrics::{self, ValuePart};
 use super::model::BuilderQuery;
 use super::series::SeriesSet;
+use super::QueryError;
 use crate::promql::names::{self, Part};
 use crate::promql::store_source::SqliteStorage;
+use crate::store::StoreError;
 
-fn strings(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>, String> {
-    let mut st = c.prepare_cached(sql).map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map(p, |r| r.get::<_, String>(0))
-        .map_err(|e| e.to_string())?;
+fn strings(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>, StoreError> {
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st.query_map(p, |r| r.get::<_, String>(0))?;
     rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
+        .map_err(StoreError::from)
 }
 
 /// Label keys recorded for metrics, in their stored (OTLP) spelling.
-fn stored_label_keys(c: &Connection) -> Result<Vec<String>, String> {
+fn stored_label_keys(c: &Connection) -> Result<Vec<String>, StoreError> {
     strings(
         c,
         "SELECT key FROM attr_keys WHERE source = 'metrics' AND key != '__name__'",
@@ -50,7 +50,7 @@ pub fn graph(
     start_ns: i64,
     end_ns: i64,
     whole_range: bool,
-) -> Result<SeriesSet, String> {
+) -> Result<SeriesSet, QueryError> {
     let key = &q.aggregate_attribute.key;
     let mut q2 = q.clone();
     let mut part = ValuePart::Value;
@@ -87,7 +87,7 @@ pub fn graph(
 
 /// Metric names for the aggregate-attribute autocomplete: SigNoz's spelling, histograms as
 /// their `_bucket`, `_count` and `_sum` series. `search` matches either spelling.
-pub fn metric_names(c: &Connection, search: &str, limit: usize) -> Result<Vec<String>, String> {
+pub fn metric_names(c: &Connection, search: &str, limit: usize) -> Result<Vec<String>, StoreError> {
     let search = search.to_lowercase();
     let storage = SqliteStorage::new(c);
     let stored = strings(
@@ -114,7 +114,7 @@ pub fn metric_names(c: &Connection, search: &str, limit: usize) -> Result<Vec<St
 }
 
 /// Metric label keys in SigNoz's spelling (with `le` for `_bucket` series).
-pub fn label_keys(c: &Connection, metric: &str) -> Result<Vec<String>, String> {
+pub fn label_keys(c: &Connection, metric: &str) -> Result<Vec<String>, StoreError> {
     let mut out: BTreeSet<String> = stored_label_keys(c)?
         .iter()
         .map(|k| names::label_name(k))
@@ -131,7 +131,7 @@ pub fn label_values(
     key: &str,
     search: &str,
     limit: i64,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, StoreError> {
     let mut keys: Vec<String> = stored_label_keys(c)?
         .into_iter()
         .filter(|k| k == key || names::label_name(k) == key)

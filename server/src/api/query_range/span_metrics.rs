@@ -15,9 +15,10 @@
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::model::{quantile_of, AttributeKey, BuilderQuery, FilterItem, FilterSet};
+use super::model::{quantile_of, AttributeKey, BuilderQuery, DataSource, FilterItem, FilterSet};
 use super::series::SeriesSet;
 use super::table::{self, span_column, Table};
+use super::QueryError;
 use crate::store::filter::ValueKind;
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -102,7 +103,7 @@ fn attr(key: &str, scope: &str) -> AttributeKey {
 }
 
 /// The span key behind a span-metric label.
-fn span_key(c: &Connection, label: &str) -> Result<AttributeKey, String> {
+fn span_key(c: &Connection, label: &str) -> Result<AttributeKey, QueryError> {
     Ok(match label {
         "service_name" => col("serviceName"),
         "operation" => col("name"),
@@ -116,16 +117,12 @@ fn span_key(c: &Connection, label: &str) -> Result<AttributeKey, String> {
         "http_status_code" => attr("http.status_code", "tag"),
         l => match l.strip_prefix("resource_") {
             Some(_) => {
-                let mut st = c
-                    .prepare_cached(
-                        "SELECT key FROM attr_keys WHERE source = 'traces' AND type = 'resource'",
-                    )
-                    .map_err(|e| e.to_string())?;
+                let mut st = c.prepare_cached(
+                    "SELECT key FROM attr_keys WHERE source = 'traces' AND type = 'resource'",
+                )?;
                 let keys = st
-                    .query_map([], |r| r.get::<_, String>(0))
-                    .map_err(|e| e.to_string())?
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| e.to_string())?;
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
                 let key = keys
                     .into_iter()
                     .find(|k| crate::api::metric_tags::resource_label(k) == l)
@@ -148,7 +145,7 @@ pub fn graph(
     start_ns: i64,
     end_ns: i64,
     whole_range: bool,
-) -> Result<SeriesSet, String> {
+) -> Result<SeriesSet, QueryError> {
     let (family, part) = parse_name(&q.aggregate_attribute.key).ok_or("not a span metric")?;
     let op = q.aggregate_operator.as_str();
     let duration = AttributeKey {
@@ -228,7 +225,7 @@ pub fn graph(
     let mut sq = BuilderQuery {
         query_name: q.query_name.clone(),
         expression: q.query_name.clone(),
-        data_source: "traces".into(),
+        data_source: DataSource::Traces,
         aggregate_operator: span_op,
         aggregate_attribute: attribute,
         group_by: groups

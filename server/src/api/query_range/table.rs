@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::model::{quantile_of, AttributeKey, BuilderQuery};
 use super::series::{Labels, SeriesSet};
+use super::QueryError;
 use crate::store::filter::{
     attr_expr, attr_json_expr, condition, AttrScope, Expr, ValueKind, Where,
 };
@@ -194,7 +195,7 @@ pub fn aggregate(
     start_ns: i64,
     end_ns: i64,
     whole_range: bool,
-) -> Result<SeriesSet, String> {
+) -> Result<SeriesSet, QueryError> {
     let step = q.step_interval;
     let w = t.where_clause(q, start_ns, end_ns)?;
     let mut select = Vec::new();
@@ -238,9 +239,9 @@ pub fn aggregate(
         "min_rate" | "rate_min" => Some((format!("MIN({value_sql})"), step_f)),
         "max_rate" | "rate_max" => Some((format!("MAX({value_sql})"), step_f)),
         other => {
-            return Err(format!(
+            return Err(QueryError::Invalid(format!(
                 "aggregate operator {other:?} is not supported here"
-            ))
+            )))
         }
     };
     let uses_value = !matches!(op, "count" | "noop" | "rate");
@@ -279,10 +280,8 @@ pub fn aggregate(
         ),
     };
     params.extend(where_params);
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(params.iter()))?;
     let mut out = SeriesSet::default();
     let mut samples: BTreeMap<(Labels, i64), Vec<f64>> = BTreeMap::new();
     let bucket_ts = |b: i64| {
@@ -292,8 +291,8 @@ pub fn aggregate(
             b.saturating_mul(step).saturating_mul(1000)
         }
     };
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        let b: i64 = r.get(0).map_err(|e| e.to_string())?;
+    while let Some(r) = rows.next()? {
+        let b: i64 = r.get(0)?;
         let labels: Labels = q
             .group_by
             .iter()

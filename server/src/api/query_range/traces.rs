@@ -11,6 +11,7 @@ use super::model::{quantile_of, BuilderQuery};
 use super::rfc3339_nano;
 use super::series::{Labels, SeriesSet};
 use super::table::{decode_value, SPANS};
+use super::QueryError;
 use crate::store::rows::lossy_i64;
 use crate::store::sketch::Sketch;
 
@@ -22,7 +23,7 @@ pub fn graph_from_rollup(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Option<SeriesSet>, String> {
+) -> Result<Option<SeriesSet>, QueryError> {
     let op = q.aggregate_operator.as_str();
     let quantile = quantile_of(op);
     let on_duration = q.aggregate_attribute.key == "durationNano";
@@ -80,17 +81,15 @@ pub fn graph_from_rollup(
         return Ok(None);
     }
     let stmt = format!("SELECT service, name, minute, calls, errors, duration_sum, sketch FROM span_rollup WHERE {}", sql.join(" AND "));
-    let mut st = c.prepare(&stmt).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&stmt)?;
+    let mut rows = st.query(params_from_iter(params.iter()))?;
     let step_min = q.step_interval / 60;
     // (labels, bucket ms) → (calls, errors, duration sum, sketch)
     let mut acc: HashMap<(Labels, i64), (i64, i64, i64, Sketch)> = HashMap::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        let service: String = r.get(0).map_err(|e| e.to_string())?;
-        let name: String = r.get(1).map_err(|e| e.to_string())?;
-        let minute: i64 = r.get(2).map_err(|e| e.to_string())?;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(0)?;
+        let name: String = r.get(1)?;
+        let minute: i64 = r.get(2)?;
         let labels: Labels = q
             .group_by
             .iter()
@@ -109,14 +108,12 @@ pub fn graph_from_rollup(
         let e = acc
             .entry((labels, bucket))
             .or_insert_with(|| (0, 0, 0, Sketch::default()));
-        let read = |i| lossy_i64(r, i).map_err(|e| e.to_string());
+        let read = |i| lossy_i64(r, i).map_err(QueryError::from);
         e.0 = e.0.saturating_add(read(3)?);
         e.1 = e.1.saturating_add(read(4)?);
         e.2 = e.2.saturating_add(read(5)?);
         if quantile.is_some() {
-            e.3.merge(&Sketch::decode(
-                &r.get::<_, Vec<u8>>(6).map_err(|e| e.to_string())?,
-            ));
+            e.3.merge(&Sketch::decode(&r.get::<_, Vec<u8>>(6)?));
         }
     }
     let mut out = SeriesSet::default();
@@ -174,7 +171,7 @@ pub fn list(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, QueryError> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
     let mut select = vec![
         "ts".to_string(),
@@ -201,12 +198,10 @@ pub fn list(
         select.join(", "),
         where_sql
     );
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(params.iter()))?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+    while let Some(r) = rows.next()? {
         let ts: i64 = r.get(0).unwrap();
         let mut data = Map::new();
         data.insert("spanID".into(), Value::String(r.get(1).unwrap()));
@@ -232,7 +227,7 @@ pub fn traces(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, QueryError> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
     let (limit, offset) = page(q);
     let sql = format!(
@@ -244,12 +239,10 @@ pub fn traces(
     let mut params = w.params;
     params.push(limit.into());
     params.push(offset.into());
-    let mut st = c.prepare(&sql).map_err(|e| e.to_string())?;
-    let mut rows = st
-        .query(params_from_iter(params.iter()))
-        .map_err(|e| e.to_string())?;
+    let mut st = c.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(params.iter()))?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+    while let Some(r) = rows.next()? {
         out.push(json!({"timestamp": "0001-01-01T00:00:00Z", "data": {
             "subQuery.serviceName": r.get::<_, String>(0).unwrap(),
             "subQuery.name": r.get::<_, String>(1).unwrap(),
