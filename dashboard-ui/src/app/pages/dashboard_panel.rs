@@ -237,6 +237,9 @@ pub fn PanelEditor(
         ev.prevent_default();
         on_save.run(preview.get_untracked());
     };
+    // A memo: the query editor below is rebuilt only when the tab changes, not on every edit
+    // (rebuilding the builder on each edit re-ran its autocomplete, which edits the query: a loop).
+    let tab = Memo::new(move |_| query.with(|q| q.query_type.clone()));
     view! {
         <form class="editor panel-editor" aria-label="Panel editor" on:submit=submit>
             <div class="filters">
@@ -261,7 +264,7 @@ pub fn PanelEditor(
                         on:click=move |_| query.update(|q| q.query_type = k.to_string())>{label}</button>
                 })}
             </div>
-            {move || match query.with(|q| q.query_type.clone()).as_str() {
+            {move || match tab.get().as_str() {
                 "promql" => view! { <TextQueries query=query key="promql" label="PromQL"/> }.into_any(),
                 "clickhouse_sql" => view! { <TextQueries query=query key="clickhouse_sql" label="ClickHouse SQL"/> }.into_any(),
                 _ => view! { <QueryBuilder query=query choose_source=true/> }.into_any(),
