@@ -335,7 +335,7 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, StoreError> {
         }
         return Ok(out.into_iter().collect());
     }
-    let mut st = c.prepare_cached("SELECT DISTINCT labels FROM metric_points WHERE metric = ?1")?;
+    let mut st = c.prepare_cached("SELECT labels FROM metric_series WHERE metric = ?1")?;
     for m in metrics {
         let rows = st.query_map([&m], |r| r.get::<_, String>(0))?;
         for labels in rows {

@@ -35,8 +35,8 @@ struct TagParams {
 
 /// Most keys or values one reply lists.
 const MAX_ITEMS: usize = 1000;
-/// Recent points of a metric scanned for its label keys and values.
-const POINTS_SCANNED: i64 = 10_000;
+/// Most recently seen series of a metric scanned for its label keys and values.
+const SERIES_SCANNED: i64 = 10_000;
 
 /// Labels every span metric carries besides the resource ones.
 const SPAN_METRIC_LABELS: &[&str] = &[
@@ -116,9 +116,9 @@ async fn tag_keys(
             } else {
                 strings(
                     c,
-                    "SELECT DISTINCT j.key FROM (SELECT labels FROM metric_points WHERE metric = ?1
-                     ORDER BY ts DESC LIMIT ?2) p, json_each(p.labels) j",
-                    params![q.metric_name, POINTS_SCANNED],
+                    "SELECT DISTINCT j.key FROM (SELECT labels FROM metric_series WHERE metric = ?1
+                     ORDER BY last_seen DESC LIMIT ?2) p, json_each(p.labels) j",
+                    params![q.metric_name, SERIES_SCANNED],
                 )?
             };
             Ok(matching(keys, &q.matches))
@@ -144,11 +144,11 @@ async fn tag_values(
             } else {
                 strings(
                     c,
-                    "SELECT DISTINCT CAST(json_extract(labels, ?3) AS TEXT) FROM (SELECT labels FROM metric_points
-                     WHERE metric = ?1 ORDER BY ts DESC LIMIT ?2)",
+                    "SELECT DISTINCT CAST(json_extract(labels, ?3) AS TEXT) FROM (SELECT labels FROM metric_series
+                     WHERE metric = ?1 ORDER BY last_seen DESC LIMIT ?2)",
                     params![
                         q.metric_name,
-                        POINTS_SCANNED,
+                        SERIES_SCANNED,
                         format!("$.\"{}\"", q.tag_key.replace('"', ""))
                     ],
                 )?

@@ -21,7 +21,7 @@ use crate::store::StoreError;
 const NAMES_LISTED_CAP: usize = 500;
 
 fn names_scan(c: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut st = c.prepare_cached("SELECT DISTINCT metric FROM metric_points")?;
+    let mut st = c.prepare_cached("SELECT DISTINCT metric FROM metric_series")?;
     let rows = st.query_map([], |r| r.get::<_, String>(0))?;
     rows.collect::<Result<Vec<_>, _>>()
         .map_err(StoreError::from)
@@ -46,7 +46,7 @@ impl<'c> SqliteStorage<'c> {
     pub fn kind_of(&self, metric: &str) -> Result<Option<String>, StoreError> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT kind FROM metric_points WHERE metric = ?1 LIMIT 1")?;
+            .prepare_cached("SELECT kind FROM metric_series WHERE metric = ?1 LIMIT 1")?;
         let mut rows = st.query([metric])?;
         Ok(match rows.next()? {
             Some(r) => Some(r.get(0)?),

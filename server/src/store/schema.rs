@@ -125,6 +125,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE reset_password_tokens (token TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // 7: one row per stored series (metric + labels), as SigNoz's time_series table: metric
+    // names, label keys and values and dashboard variables are read from it instead of
+    // scanning every point. last_seen = the newest point's time (within the writer's refresh).
+    r#"
+    CREATE TABLE metric_series (metric TEXT NOT NULL, kind TEXT NOT NULL, labels TEXT NOT NULL,
+        last_seen INTEGER NOT NULL, PRIMARY KEY (metric, labels)) WITHOUT ROWID;
+    INSERT INTO metric_series (metric, kind, labels, last_seen)
+        SELECT metric, min(kind), labels, max(ts) FROM metric_points GROUP BY metric, labels;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

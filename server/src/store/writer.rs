@@ -54,6 +54,9 @@ pub const MAX_KEYS_PER_SOURCE: usize = 5_000;
 pub const MAX_VALUES_PER_SOURCE: usize = 50_000;
 /// Most (service, operation) pairs kept as top-level operations.
 pub const MAX_TOP_LEVEL_OPS: usize = 10_000;
+/// Series remembered in memory (metric_series rows held); past it the cache starts over, which
+/// costs only repeated upserts.
+const MAX_SERIES_CACHED: usize = 200_000;
 /// How often a still-used key or value gets its `last_seen` refreshed (retention sweeps what
 /// was not seen within the retention period).
 const LAST_SEEN_REFRESH_NS: i64 = 3600 * 1_000_000_000;
@@ -75,6 +78,8 @@ struct SeenCache {
     /// service → operation → last_seen
     top_level: HashMap<String, HashMap<String, i64>>,
     top_level_count: usize,
+    /// (metric, labels JSON) → newest point time written to metric_series
+    series: HashMap<(String, String), i64>,
 }
 
 fn source_name(s: &str) -> Option<&'static str> {
@@ -124,6 +129,12 @@ impl SeenCache {
                 .or_default()
                 .insert(r.get(1)?, r.get(2)?);
             c.top_level_count += 1;
+        }
+        let mut st =
+            conn.prepare("SELECT metric, labels, last_seen FROM metric_series LIMIT ?1")?;
+        let mut rows = st.query([MAX_SERIES_CACHED as i64])?;
+        while let Some(r) = rows.next()? {
+            c.series.insert((r.get(0)?, r.get(1)?), r.get(2)?);
         }
         Ok(c)
     }
@@ -261,6 +272,11 @@ fn write_all<'a>(
             "INSERT INTO top_level_ops (service, name, last_seen) VALUES (?1,?2,?3)
              ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
         )?;
+        let mut ins_series = tx.prepare_cached(
+            "INSERT INTO metric_series (metric, kind, labels, last_seen) VALUES (?1,?2,?3,?4)
+             ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+        )?;
+        let series = &mut seen.series;
         let stale = now - LAST_SEEN_REFRESH_NS;
 
         let mut remember = |source: &'static str,
@@ -417,13 +433,27 @@ fn write_all<'a>(
                 remember("logs", "resource", &l.resource)?;
             }
             for m in &batch.metrics {
+                let labels = serde_json::to_string(&m.labels).unwrap();
+                // One metric_series row per (metric, labels), its last_seen the newest point's
+                // time to within the refresh interval.
+                let key = (m.metric.clone(), labels);
+                let newer = series
+                    .get(&key)
+                    .is_none_or(|&t| m.ts > t.saturating_add(LAST_SEEN_REFRESH_NS));
+                if newer {
+                    ins_series.execute(params![m.metric, m.kind, key.1, m.ts])?;
+                    if series.len() >= MAX_SERIES_CACHED {
+                        series.clear();
+                    }
+                    series.insert(key.clone(), m.ts);
+                }
                 ins_metric.execute(params![
                     m.ts,
                     m.metric,
                     m.kind,
                     m.temporality,
                     m.monotonic,
-                    serde_json::to_string(&m.labels).unwrap(),
+                    key.1,
                     m.value,
                     m.count.map(|c| c as i64),
                     m.sum,
@@ -481,6 +511,10 @@ fn sweep(conn: &mut Connection, cutoffs: super::Cutoffs) -> rusqlite::Result<usi
     n += tx.execute("DELETE FROM errors WHERE ts < ?1", [cutoffs.traces])?;
     n += tx.execute("DELETE FROM logs WHERE ts < ?1", [cutoffs.logs])?;
     n += tx.execute("DELETE FROM metric_points WHERE ts < ?1", [cutoffs.metrics])?;
+    n += tx.execute(
+        "DELETE FROM metric_series WHERE last_seen < ?1",
+        [cutoffs.metrics],
+    )?;
     n += tx.execute(
         "DELETE FROM span_rollup WHERE minute < ?1",
         [cutoffs.traces.div_euclid(60_000_000_000)],
