@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use promql_parser::label::{MatchOp, Matcher};
+use promql_parser::label::Matcher;
 use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
 
@@ -30,7 +30,6 @@ fn names_scan(c: &Connection) -> Result<Vec<String>, StoreError> {
 pub struct SqliteStorage<'c> {
     conn: &'c Connection,
     known: RefCell<Option<Vec<(String, String)>>>,
-    keys: RefCell<Option<Vec<String>>>,
 }
 
 impl<'c> SqliteStorage<'c> {
@@ -38,7 +37,6 @@ impl<'c> SqliteStorage<'c> {
         SqliteStorage {
             conn,
             known: RefCell::new(None),
-            keys: RefCell::new(None),
         }
     }
 
@@ -114,57 +112,31 @@ impl<'c> SqliteStorage<'c> {
         Ok(out)
     }
 
-    /// Label keys stored for metrics (OTLP spelling).
-    fn label_keys(&self) -> Result<Vec<String>, StoreError> {
-        if let Some(k) = self.keys.borrow().as_ref() {
-            return Ok(k.clone());
-        }
+    /// The series of a stored metric (by metric_series id) with their Prometheus labels, those
+    /// the selector's matchers can already rule out left out (`le` exists only per bucket; every
+    /// matcher is applied again to the series read).
+    fn series_of(
+        &self,
+        metric: &str,
+        prom_name: &str,
+        matchers: &[Matcher],
+    ) -> Result<HashMap<i64, Labels>, StoreError> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT key FROM attr_keys WHERE source = 'metrics'")?;
-        let keys = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        *self.keys.borrow_mut() = Some(keys.clone());
-        Ok(keys)
-    }
-
-    /// SQL for the equality matchers on text labels, so SQLite skips other series' rows
-    /// (every matcher is still applied afterwards).
-    fn pushdown(&self, matchers: &[Matcher]) -> Result<(String, Vec<String>), StoreError> {
-        let mut sql = String::new();
-        let mut params = Vec::new();
-        for m in matchers {
-            let textual = !m.value.is_empty()
-                && m.value.parse::<f64>().is_err()
-                && m.value != "true"
-                && m.value != "false";
-            if m.name == "__name__" || m.name == "le" || !matches!(m.op, MatchOp::Equal) || !textual
-            {
-                continue;
-            }
-            let keys: Vec<String> = self
-                .label_keys()?
-                .into_iter()
-                .filter(|k| (k == &m.name || names::label_name(k) == m.name) && !k.contains('"'))
-                .collect();
-            if keys.is_empty() {
-                sql.push_str(" AND 0");
-                continue;
-            }
-            // The writer stores labels with serde_json, so `"key":"value"` appears verbatim;
-            // a substring test is far cheaper than parsing every row's JSON.
-            let alts: Vec<&str> = keys.iter().map(|_| "instr(labels, ?) > 0").collect();
-            sql.push_str(&format!(" AND ({})", alts.join(" OR ")));
-            for k in keys {
-                params.push(format!(
-                    "{}:{}",
-                    serde_json::to_string(&k).unwrap_or_default(),
-                    serde_json::to_string(&m.value).unwrap_or_default()
-                ));
+            .prepare_cached("SELECT id, labels FROM metric_series WHERE metric = ?1")?;
+        let mut rows = st.query([metric])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let labels = prom_labels(&r.get::<_, String>(1)?, prom_name);
+            let fits = matchers
+                .iter()
+                .filter(|m| m.name != "le")
+                .all(|m| m.is_match(labels.get(&m.name).map(String::as_str).unwrap_or("")));
+            if fits {
+                out.insert(r.get(0)?, labels);
             }
         }
-        Ok((sql, params))
+        Ok(out)
     }
 
     fn read(
@@ -176,36 +148,31 @@ impl<'c> SqliteStorage<'c> {
         start_ms: i64,
         end_ms: i64,
     ) -> Result<Vec<Series>, StoreError> {
-        let (extra, extra_params) = self.pushdown(matchers)?;
-        let mut st = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT ts, labels, temporality, value, count, sum, bounds, bucket_counts FROM metric_points
-                 WHERE metric = ? AND ts BETWEEN ? AND ?{extra} ORDER BY ts"
-            ))?;
-        let mut all: Vec<rusqlite::types::Value> = vec![
-            metric.to_string().into(),
-            start_ms.saturating_mul(1_000_000).into(),
-            end_ms
-                .saturating_mul(1_000_000)
-                .saturating_add(999_999)
-                .into(),
-        ];
-        all.extend(extra_params.into_iter().map(rusqlite::types::Value::from));
-        let mut rows = st.query(rusqlite::params_from_iter(all))?;
-        let mut label_cache: HashMap<String, Labels> = HashMap::new();
+        let series = self.series_of(metric, prom_name, matchers)?;
+        if series.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(&series.keys().collect::<Vec<_>>()).unwrap_or_default();
+        // The (series_id, ts) index reads just the selected series' points.
+        let mut st = self.conn.prepare_cached(
+            "SELECT ts, series_id, temporality, value, count, sum, bounds, bucket_counts FROM metric_points
+             WHERE series_id IN (SELECT value FROM json_each(?1)) AND ts BETWEEN ?2 AND ?3 ORDER BY ts",
+        )?;
+        let mut rows = st.query(rusqlite::params![
+            ids,
+            start_ms.saturating_mul(1_000_000),
+            end_ms.saturating_mul(1_000_000).saturating_add(999_999),
+        ])?;
         // (labels) → samples; delta points accumulate into `running`.
         let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();
         let mut running: HashMap<Labels, f64> = HashMap::new();
         while let Some(r) = rows.next()? {
             let ts_ns: i64 = r.get(0)?;
-            let labels_json: String = r.get(1)?;
+            let Some(base) = series.get(&r.get::<_, i64>(1)?).cloned() else {
+                continue;
+            };
             let temporality: i32 = r.get(2)?;
             let delta = temporality == 1;
-            let base = label_cache
-                .entry(labels_json)
-                .or_insert_with_key(|j| prom_labels(j, prom_name))
-                .clone();
             let ts = ts_ns.div_euclid(1_000_000);
             let mut push = |labels: Labels, v: f64| {
                 let v = if delta {

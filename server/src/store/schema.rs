@@ -127,12 +127,17 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 7: one row per stored series (metric + labels), as SigNoz's time_series table: metric
     // names, label keys and values and dashboard variables are read from it instead of
-    // scanning every point. last_seen = the newest point's time (within the writer's refresh).
+    // scanning every point, and a selector reads only its series' points through series_id.
+    // last_seen = the newest point's time (within the writer's refresh interval).
     r#"
-    CREATE TABLE metric_series (metric TEXT NOT NULL, kind TEXT NOT NULL, labels TEXT NOT NULL,
-        last_seen INTEGER NOT NULL, PRIMARY KEY (metric, labels)) WITHOUT ROWID;
+    CREATE TABLE metric_series (id INTEGER PRIMARY KEY, metric TEXT NOT NULL, kind TEXT NOT NULL,
+        labels TEXT NOT NULL, last_seen INTEGER NOT NULL, UNIQUE (metric, labels));
     INSERT INTO metric_series (metric, kind, labels, last_seen)
         SELECT metric, min(kind), labels, max(ts) FROM metric_points GROUP BY metric, labels;
+    ALTER TABLE metric_points ADD COLUMN series_id INTEGER;
+    UPDATE metric_points SET series_id = (SELECT id FROM metric_series s
+        WHERE s.metric = metric_points.metric AND s.labels = metric_points.labels);
+    CREATE INDEX metric_points_by_series_time ON metric_points (series_id, ts);
     "#,
 ];
 
@@ -150,4 +155,56 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 
 pub fn latest_version() -> usize {
     MIGRATIONS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database written before metric_series existed gets its series, and every point its
+    /// series_id, when it is opened.
+    #[test]
+    fn series_are_filled_from_existing_points() {
+        let mut c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch("PRAGMA user_version = 6").unwrap();
+        for (ts, labels) in [
+            (1, r#"{"h":"a"}"#),
+            (2, r#"{"h":"b"}"#),
+            (3, r#"{"h":"a"}"#),
+        ] {
+            c.execute(
+                "INSERT INTO metric_points (ts, metric, kind, temporality, monotonic, labels, value)
+                 VALUES (?1, 'm', 'gauge', 0, 0, ?2, 1.0)",
+                rusqlite::params![ts, labels],
+            )
+            .unwrap();
+        }
+        migrate(&mut c).unwrap();
+        let series: Vec<(String, i64)> = c
+            .prepare("SELECT labels, last_seen FROM metric_series ORDER BY labels")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            series,
+            [
+                (r#"{"h":"a"}"#.to_string(), 3),
+                (r#"{"h":"b"}"#.to_string(), 2)
+            ]
+        );
+        let unlinked: i64 = c
+            .query_row(
+                "SELECT count(*) FROM metric_points p LEFT JOIN metric_series s ON s.id = p.series_id
+                 WHERE s.labels IS NOT p.labels",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unlinked, 0);
+    }
 }

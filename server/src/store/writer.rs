@@ -78,8 +78,8 @@ struct SeenCache {
     /// service → operation → last_seen
     top_level: HashMap<String, HashMap<String, i64>>,
     top_level_count: usize,
-    /// (metric, labels JSON) → newest point time written to metric_series
-    series: HashMap<(String, String), i64>,
+    /// (metric, labels JSON) → (metric_series id, newest point time written there)
+    series: HashMap<(String, String), (i64, i64)>,
 }
 
 fn source_name(s: &str) -> Option<&'static str> {
@@ -131,10 +131,11 @@ impl SeenCache {
             c.top_level_count += 1;
         }
         let mut st =
-            conn.prepare("SELECT metric, labels, last_seen FROM metric_series LIMIT ?1")?;
+            conn.prepare("SELECT metric, labels, id, last_seen FROM metric_series LIMIT ?1")?;
         let mut rows = st.query([MAX_SERIES_CACHED as i64])?;
         while let Some(r) = rows.next()? {
-            c.series.insert((r.get(0)?, r.get(1)?), r.get(2)?);
+            c.series
+                .insert((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?));
         }
         Ok(c)
     }
@@ -258,7 +259,7 @@ fn write_all<'a>(
         )?;
         let mut ins_metric = tx.prepare_cached(
             "INSERT INTO metric_points (ts, metric, kind, temporality, monotonic, labels, value, count, sum, bounds,
-             bucket_counts) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+             bucket_counts, series_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
         )?;
         let mut ins_key = tx.prepare_cached(
             "INSERT INTO attr_keys (source, key, type, data_type, last_seen) VALUES (?1,?2,?3,?4,?5)
@@ -274,7 +275,7 @@ fn write_all<'a>(
         )?;
         let mut ins_series = tx.prepare_cached(
             "INSERT INTO metric_series (metric, kind, labels, last_seen) VALUES (?1,?2,?3,?4)
-             ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+             ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id",
         )?;
         let series = &mut seen.series;
         let stale = now - LAST_SEEN_REFRESH_NS;
@@ -437,16 +438,18 @@ fn write_all<'a>(
                 // One metric_series row per (metric, labels), its last_seen the newest point's
                 // time to within the refresh interval.
                 let key = (m.metric.clone(), labels);
-                let newer = series
-                    .get(&key)
-                    .is_none_or(|&t| m.ts > t.saturating_add(LAST_SEEN_REFRESH_NS));
-                if newer {
-                    ins_series.execute(params![m.metric, m.kind, key.1, m.ts])?;
-                    if series.len() >= MAX_SERIES_CACHED {
-                        series.clear();
+                let series_id = match series.get(&key) {
+                    Some(&(id, t)) if m.ts <= t.saturating_add(LAST_SEEN_REFRESH_NS) => id,
+                    _ => {
+                        let id: i64 = ins_series
+                            .query_row(params![m.metric, m.kind, key.1, m.ts], |r| r.get(0))?;
+                        if series.len() >= MAX_SERIES_CACHED {
+                            series.clear();
+                        }
+                        series.insert(key.clone(), (id, m.ts));
+                        id
                     }
-                    series.insert(key.clone(), m.ts);
-                }
+                };
                 ins_metric.execute(params![
                     m.ts,
                     m.metric,
@@ -461,6 +464,7 @@ fn write_all<'a>(
                     m.bucket_counts
                         .as_ref()
                         .map(|b| serde_json::to_string(b).unwrap()),
+                    series_id,
                 ])?;
                 let mut name_only = serde_json::Map::new();
                 name_only.insert(
