@@ -21,7 +21,7 @@ wasm_dir=$(scripts/cargo-wasm-size "$target/dashboard-cargo" -p dashboard-ui "${
 
 work=$target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work/opt"
-# main.wasm + split___<group>_view_<n>.wasm per lazy!(… in group) + chunk_<n>.wasm shared by groups
+# main.wasm + split_<group>_<n>.wasm per group of lazy_modules! + chunk_<n>.wasm shared by groups
 # + __wasm_split.js, the loader the main module imports them through.
 if ! wasm_split_cli "$wasm_dir/dashboard_ui.wasm" "$work/split" >"$work/split.log" 2>&1; then
   cat "$work/split.log" >&2; exit 1
@@ -44,12 +44,12 @@ hashed() { # file stem ext → copies file to dist/stem-<hash>.ext and prints th
   local name; name="$2-$(hash_of "$1").$3"
   cp "$1" "$dist/$name"; echo "$name"
 }
-# Lazily loaded modules: split___<group>_view_<n> → <group>-<hash>.wasm, chunk_<n> → shared-<hash>.wasm
+# Lazily loaded modules: split_<group>_<n> → <group>-<hash>.wasm, chunk_<n> → shared-<hash>.wasm
 # (names of letters and '_' only, which nginx's cache rule for hashed assets expects).
 declare -A module_file
 for m in "${modules[@]}"; do
   case $m in
-    split___*) stem=$(sed -E 's/^split___//; s/_view_[0-9]+$//; s/[^A-Za-z_]/_/g' <<<"$m") ;;
+    split_*) stem=$(sed -E 's/^split_//; s/_[0-9]+$//; s/[^A-Za-z_]/_/g' <<<"$m") ;;
     *) stem=shared ;;
   esac
   module_file[$m]=$(hashed "$work/opt/$m.wasm" "$stem" wasm)
@@ -91,10 +91,10 @@ echo "lazily loaded pages, extra gzip on first visit (the module + shared chunks
 declare -A chunk_of_var
 while IFS=' ' read -r var file; do chunk_of_var[$var]=$file; done < <(
   sed -nE 's|^const (__chunk_[0-9]+) = makeLoad\(new URL\("\./([^"]+)".*|\1 \2|p' "$dist/$split_js")
-routes_of() { # module (page or group, snake_case) → its routes in src/app/mod.rs
-  sed -nE 's/.*path!\("([^"]*)"\) view=lazy!\(([A-Za-z0-9_]+)( in ([A-Za-z0-9_]+))?\).*/\1 \2 \4/p' "$here/src/app/mod.rs" |
+routes_of() { # module (a group of lazy_modules!) → its routes in src/app/mod.rs
+  sed -nE 's/.*path!\("([^"]*)"\) view=lazy!\(([A-Za-z0-9_]+) in ([A-Za-z0-9_]+)(, bare)?\).*/\1 \2 \3/p' "$here/src/app/mod.rs" |
     while read -r route page group; do
-      [ "$(sed -E 's/([a-z0-9])([A-Z])/\1_\2/g' <<<"${group:-$page}" | tr 'A-Z' 'a-z')" = "$1" ] && printf '%s ' "$route"
+      [ "$group" = "$1" ] && printf '%s ' "$route"
     done
 }
 lazy_total=0

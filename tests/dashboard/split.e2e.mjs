@@ -1,5 +1,6 @@
-// Code split by route, end to end through nginx and our server: opening /services downloads
-// the main module only (no lazily loaded page module or shared chunk), and navigating to
+// Code split by route, end to end through nginx and our server: signing up fetches the `auth`
+// module; opening /services signed in downloads the main module only (no lazily loaded page
+// module or shared chunk), and navigating to
 // another page fetches that page's module and chunks, which nginx serves as hashed,
 // year-long-cached application/wasm, and the page renders.
 
@@ -34,7 +35,7 @@ async function main() {
   const see = (text) => page.getByText(text, { exact: false }).first().waitFor({ state: 'visible' });
   const fetchedSince = (n) => wasm.slice(n).map(([p]) => p);
 
-  // First visit: signup, then Services. Only the main module may be downloaded.
+  // First visit: signup (the `auth` module), then Services.
   await page.goto(`${stack.web}/`);
   await page.waitForURL(/\/signup/);
   await page.getByLabel('Name').fill('Split Admin');
@@ -44,9 +45,28 @@ async function main() {
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.waitForURL(/\/services/);
   await see('shop-api');
-  await page.waitForLoadState('networkidle');
-  const first = fetchedSince(0);
-  if (first.length !== 1 || first[0] !== mainWasm) fail(`/services downloaded ${JSON.stringify(first)}, want only ${mainWasm}`);
+  const signup = fetchedSince(0);
+  if (signup[0] !== mainWasm || !signup.some((p) => p.startsWith('auth-'))) {
+    fail(`signup fetched ${JSON.stringify(signup)}, want ${mainWasm} and auth-*.wasm`);
+  }
+  log(`ok: signup fetched ${signup.filter((p) => !p.startsWith('shared-')).join(', ')} + shared chunks`);
+
+  // Signed in, /services opened afresh (new browser context, same session): only the main
+  // module is downloaded.
+  const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 }, storageState: await page.context().storageState() });
+  const direct = await fresh.newPage();
+  direct.setDefaultTimeout(TIMEOUT);
+  direct.on('pageerror', (e) => errors.push(e.message));
+  const directWasm = [];
+  direct.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) directWasm.push(path.slice(1));
+  });
+  await direct.goto(`${stack.web}/services`);
+  await direct.getByText('shop-api', { exact: false }).first().waitFor({ state: 'visible' });
+  await direct.waitForLoadState('networkidle');
+  if (directWasm.length !== 1 || directWasm[0] !== mainWasm) fail(`/services downloaded ${JSON.stringify(directWasm)}, want only ${mainWasm}`);
+  await fresh.close();
   log(`ok: /services loads only ${mainWasm}`);
 
   // Navigation through the shell's links: each page fetches its own module on first visit.
