@@ -325,9 +325,11 @@ mod tests {
         assert!(ViewOptions::from_param(Some("{"), "logs")
             .unwrap_err()
             .contains("not JSON"));
-        assert!(ViewOptions::from_param(Some(r#"{"format":"grid"}"#), "logs")
-            .unwrap_err()
-            .contains("\"grid\""));
+        assert!(
+            ViewOptions::from_param(Some(r#"{"format":"grid"}"#), "logs")
+                .unwrap_err()
+                .contains("\"grid\"")
+        );
         assert!(ViewOptions::from_param(Some(r#"{"maxLines":0}"#), "logs").is_err());
         let mut o = d.clone();
         o.add_column(AttributeKey::new("a", "string", "tag", false));
@@ -379,7 +381,10 @@ mod tests {
         assert_eq!(before["compositeQuery"]["panelType"], "list");
         assert_eq!(a["dataSource"], "logs");
         assert_eq!(a["aggregateOperator"], "noop");
-        assert_eq!(a["orderBy"][0], json!({"columnName": "timestamp", "order": "desc"}));
+        assert_eq!(
+            a["orderBy"][0],
+            json!({"columnName": "timestamp", "order": "desc"})
+        );
         assert_eq!(a["pageSize"], 5);
         let items = a["filters"]["items"].as_array().unwrap();
         assert_eq!(items[0]["key"]["key"], "id");
@@ -388,7 +393,12 @@ mod tests {
         assert_eq!(items[0]["value"], "0001707904800000000000abc");
         let keys: Vec<_> = items[1..]
             .iter()
-            .map(|i| (i["key"]["key"].as_str().unwrap(), i["key"]["type"].as_str().unwrap()))
+            .map(|i| {
+                (
+                    i["key"]["key"].as_str().unwrap(),
+                    i["key"]["type"].as_str().unwrap(),
+                )
+            })
             .collect();
         // telemetry.sdk.name is not a "same resource" key in v0.39.
         assert_eq!(

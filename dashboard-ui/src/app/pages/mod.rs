@@ -12,6 +12,7 @@ mod explorer;
 mod links;
 mod live_tail;
 mod log_detail;
+mod log_volume;
 mod logs;
 mod rule_editor;
 mod service_map;
