@@ -287,6 +287,143 @@ pub fn context_request(
     explorer_request(&q, "list", start_ms, end_ms, 60, Some(&list))
 }
 
+/// The traces explorer's facets (v0.39's `/trace` filter panel): label, key.
+pub fn trace_facets() -> Vec<(&'static str, AttributeKey)> {
+    vec![
+        ("Status", AttributeKey::trace_column("hasError")),
+        ("Service", AttributeKey::trace_column("serviceName")),
+        ("Operation", AttributeKey::trace_column("name")),
+        ("HTTP method", AttributeKey::trace_column("httpMethod")),
+        ("HTTP route", AttributeKey::new("http.route", "string", "tag", false)),
+        ("HTTP status", AttributeKey::trace_column("responseStatusCode")),
+        ("RPC method", AttributeKey::new("rpc.method", "string", "tag", false)),
+    ]
+}
+
+/// Span counts per value of `key` under the first query's other filters
+/// (a facet does not narrow its own counts), most frequent first.
+pub fn facet_request(q: &Query, key: &AttributeKey, start_ms: i64, end_ms: i64) -> Value {
+    let mut only = q.clone();
+    only.builder.query_formulas.clear();
+    only.builder.query_data.truncate(1);
+    if let Some(a) = only.builder.query_data.first_mut() {
+        a.aggregate_operator = "count".into();
+        a.aggregate_attribute = AttributeKey::new("", "", "", false);
+        a.filters
+            .items
+            .retain(|it| it.key.as_ref().map(|k| &k.key) != Some(&key.key));
+        a.group_by = vec![key.clone()];
+        a.having.clear();
+        a.order_by = vec![super::composite::OrderBy {
+            column_name: "#SIGNOZ_VALUE".into(),
+            order: "desc".into(),
+            extra: Map::new(),
+        }];
+        a.limit = Some(20);
+        a.disabled = false;
+        a.legend = String::new();
+        a.page_size = None;
+        a.offset = None;
+        a.expression = a.query_name.clone();
+    }
+    let step = crate::url_state::step_seconds(start_ms, end_ms);
+    explorer_request(&only, "table", start_ms, end_ms, step, None)
+}
+
+/// `(value, count)` of a facet reply, in reply order.
+pub fn facet_counts(data: &crate::model::QueryRangeData, key: &str) -> Vec<(String, f64)> {
+    data.result
+        .first()
+        .map(|r| {
+            r.series
+                .iter()
+                .map(|s| {
+                    let v = s.labels.get(key).cloned().unwrap_or_default();
+                    let n = s.values.last().map(|p| p.value).unwrap_or(0.0);
+                    (v, n)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The values the first query's `=` / `IN` filters on `key` select, as text.
+pub fn facet_selected(q: &Query, key: &str) -> Vec<String> {
+    let Some(a) = q.builder.query_data.first() else {
+        return Vec::new();
+    };
+    a.filters
+        .items
+        .iter()
+        .filter(|it| it.key.as_ref().is_some_and(|k| k.key == key))
+        .filter(|it| matches!(it.op.to_ascii_lowercase().as_str(), "=" | "in"))
+        .flat_map(|it| match &it.value {
+            Value::Array(vs) => vs.iter().map(crate::model::value_text).collect(),
+            v => vec![crate::model::value_text(v)],
+        })
+        .collect()
+}
+
+/// Replaces the first query's filters on `key` with `= value` (one value),
+/// `IN [values]` (several) or nothing; values are typed by the key.
+pub fn set_facet(q: &mut Query, key: &AttributeKey, values: &[String]) {
+    let Some(a) = q.builder.query_data.first_mut() else {
+        return;
+    };
+    a.filters
+        .items
+        .retain(|it| it.key.as_ref().map(|k| &k.key) != Some(&key.key));
+    let typed = |v: &String| match key.data_type.as_str() {
+        "bool" => Value::Bool(v == "true"),
+        "int64" | "float64" => v
+            .parse::<f64>()
+            .ok()
+            .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
+            .unwrap_or_else(|| Value::String(v.clone())),
+        _ => Value::String(v.clone()),
+    };
+    let (op, value) = match values {
+        [] => return,
+        [one] => ("=", typed(one)),
+        many => ("in", Value::Array(many.iter().map(typed).collect())),
+    };
+    a.filters.items.push(FilterItem {
+        id: format!("facet-{}", key.key),
+        key: Some(key.clone()),
+        op: op.into(),
+        value,
+        extra: Map::new(),
+    });
+}
+
+/// Replaces the first query's `op` filter on `key` (`>=` / `<=` bounds) with `value`, or removes it.
+pub fn set_bound(q: &mut Query, key: &AttributeKey, op: &str, value: Option<f64>) {
+    let Some(a) = q.builder.query_data.first_mut() else {
+        return;
+    };
+    a.filters
+        .items
+        .retain(|it| !(it.key.as_ref().map(|k| &k.key) == Some(&key.key) && it.op == op));
+    if let Some(v) = value {
+        a.filters.items.push(FilterItem {
+            id: format!("facet-{}-{}", key.key, if op == ">=" { "min" } else { "max" }),
+            key: Some(key.clone()),
+            op: op.into(),
+            value: json!(v),
+            extra: Map::new(),
+        });
+    }
+}
+
+/// The first query's `op` bound on `key`, if any.
+pub fn bound(q: &Query, key: &str, op: &str) -> Option<f64> {
+    q.builder.query_data.first()?.filters.items.iter().find_map(|it| {
+        (it.key.as_ref().is_some_and(|k| k.key == key) && it.op == op)
+            .then(|| it.value.as_f64().or_else(|| it.value.as_str()?.parse().ok()))
+            .flatten()
+    })
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -441,5 +578,49 @@ mod tests {
         assert_eq!(qs["A"]["stepInterval"], 60);
         assert_eq!(qs["A"]["filters"]["items"][0]["value"], "ERROR");
         assert_eq!(v["step"], 60);
+    }
+
+    #[test]
+    fn facets_edit_the_builder_and_count_without_their_own_filter() {
+        let mut q = Query::initial("traces", "q".into());
+        let svc = AttributeKey::trace_column("serviceName");
+        set_facet(&mut q, &svc, &["a".into()]);
+        assert_eq!(facet_selected(&q, "serviceName"), ["a"]);
+        set_facet(&mut q, &svc, &["a".into(), "b".into()]);
+        let it = &q.builder.query_data[0].filters.items;
+        assert_eq!(it.len(), 1);
+        assert_eq!((it[0].op.as_str(), &it[0].value), ("in", &json!(["a", "b"])));
+        assert_eq!(facet_selected(&q, "serviceName"), ["a", "b"]);
+        let err = AttributeKey::trace_column("hasError");
+        set_facet(&mut q, &err, &["true".into()]);
+        assert_eq!(q.builder.query_data[0].filters.items[1].value, json!(true));
+        let dur = AttributeKey::trace_column("durationNano");
+        set_bound(&mut q, &dur, ">=", Some(5e6));
+        set_bound(&mut q, &dur, "<=", Some(9e6));
+        assert_eq!(bound(&q, "durationNano", ">="), Some(5e6));
+        set_bound(&mut q, &dur, ">=", None);
+        assert_eq!(bound(&q, "durationNano", ">="), None);
+        assert_eq!(bound(&q, "durationNano", "<="), Some(9e6));
+        // The service facet's counts keep the other filters but not its own.
+        let body = facet_request(&q, &svc, 0, 3_600_000);
+        let a = &body["compositeQuery"]["builderQueries"]["A"];
+        assert_eq!(body["compositeQuery"]["panelType"], "table");
+        assert_eq!(a["aggregateOperator"], "count");
+        assert_eq!(a["groupBy"][0]["key"], "serviceName");
+        let keys: Vec<_> = a["filters"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["key"]["key"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(keys, ["hasError", "durationNano"]);
+        set_facet(&mut q, &svc, &[]);
+        assert!(facet_selected(&q, "serviceName").is_empty());
+        let data: crate::model::QueryRangeData = serde_json::from_value(json!({"resultType": "", "result": [
+            {"queryName": "A", "series": [
+                {"labels": {"serviceName": "a"}, "values": [{"timestamp": 1, "value": "7"}]},
+                {"labels": {"serviceName": "b"}, "values": [{"timestamp": 1, "value": "2"}]}]}]}))
+        .unwrap();
+        assert_eq!(facet_counts(&data, "serviceName"), [("a".to_string(), 7.0), ("b".to_string(), 2.0)]);
     }
 }

@@ -152,6 +152,7 @@ fn explorer(source: &'static str) -> AnyView {
     };
     let run2 = run.clone();
     let run3 = run.clone();
+    let run4 = run.clone();
     provide_context(super::log_detail::ExplorerDraft {
         draft,
         run: Callback::new(move |_: ()| run3()),
@@ -222,7 +223,7 @@ fn explorer(source: &'static str) -> AnyView {
                 data,
                 fmt,
                 url.get_untracked(),
-                &options.get_untracked(),
+                &options.get(),
             )
         })
     };
@@ -274,18 +275,23 @@ fn explorer(source: &'static str) -> AnyView {
             })}
             {move || options_read.get().err().map(|m| view! { <ErrorView message=format!("The link's list options could not be read ({m}); showing the defaults.")/> })}
             {move || (source == "logs" && panel.get() == "list").then(|| view! { <super::log_volume::LogVolume staged=staged/> })}
-            {body}
-            {move || matches!(panel.get(), "list" | "trace").then(|| {
-                let go_prev = go_page.clone();
-                let go_next = go_page.clone();
-                view! {
-                    <div class="pager">
-                        <button on:click=move |_| go_prev(-1) disabled=move || pagination.get().offset == 0>"← Previous"</button>
-                        <span>{move || format!("Page {}", pagination.get().page() + 1)}</span>
-                        <button on:click=move |_| go_next(1)>"Next →"</button>
-                    </div>
-                }
-            })}
+            <div class:with-facets=source == "traces">
+                {(source == "traces").then(|| view! { <super::facets::TraceFacets staged=staged draft=draft run=Callback::new(move |_: ()| run4())/> })}
+                <div class="explorer-main">
+                    {body}
+                    {move || matches!(panel.get(), "list" | "trace").then(|| {
+                        let go_prev = go_page.clone();
+                        let go_next = go_page.clone();
+                        view! {
+                            <div class="pager">
+                                <button on:click=move |_| go_prev(-1) disabled=move || pagination.get().offset == 0>"← Previous"</button>
+                                <span>{move || format!("Page {}", pagination.get().page() + 1)}</span>
+                                <button on:click=move |_| go_next(1)>"Next →"</button>
+                            </div>
+                        }
+                    })}
+                </div>
+            </div>
         </section>
     }
     .into_any()

@@ -9,6 +9,7 @@ mod dashboard_view;
 mod dashboards;
 mod exceptions;
 mod explorer;
+mod facets;
 mod links;
 mod live_tail;
 mod log_detail;
