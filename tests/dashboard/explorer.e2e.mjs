@@ -195,6 +195,36 @@ async function main() {
     await page.locator('table.spans th[data-column="httpMethod"]').waitFor({ state: 'detached' });
     log(`ok: ${step}`);
 
+    step = 'traces facets: counts per value, a tick edits the builder';
+    const facetCount = (facet, value) => page.locator(`details[data-facet="${facet}"] label[data-value="${value}"] .num`);
+    await facetCount('http.route', '/shop/0').waitFor();
+    check(await facetCount('http.route', '/shop/0').innerText() === '20', 'route /shop/0 counts 20 spans');
+    check(await facetCount('serviceName', 'shop-api').innerText() === '60', 'service shop-api counts 60 spans');
+    check(await facetCount('hasError', 'false').innerText() === '60', 'status Ok counts 60 spans');
+    await page.locator('details[data-facet="http.route"] label[data-value="/shop/0"] input').check();
+    await page.waitForURL(/compositeQuery=/);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('table.spans tbody tr')];
+      return rows.length === 20 && rows.every((tr) => tr.innerText.includes('/shop/0'));
+    });
+    // The route facet keeps counting the other routes; the service facet counts the narrowed spans.
+    await page.waitForFunction(() => document.querySelector('details[data-facet="serviceName"] label[data-value="shop-api"] .num')?.textContent === '20');
+    check(await facetCount('http.route', '/shop/1').innerText() === '20', 'a facet does not narrow its own counts');
+    const filterKeys = JSON.parse(decodeURIComponent(new URL(page.url()).searchParams.get('compositeQuery')))
+      .builder.queryData[0].filters.items.map((i) => `${i.key.key} ${i.op} ${JSON.stringify(i.value)}`);
+    check(filterKeys.includes('http.route = "/shop/0"'), `builder filters: ${filterKeys}`);
+    await page.locator('details[data-facet="http.route"] label[data-value="/shop/1"] input').check();
+    await page.waitForFunction(() => document.querySelectorAll('table.spans tbody tr').length === 40);
+    await page.getByLabel('Min duration (ms)').fill('50');
+    await page.getByLabel('Min duration (ms)').press('Enter');
+    // Spans last 5 + i ms: /shop/0 and /shop/1 from 50 ms are i = 45, 46, 48, …, 58.
+    await page.waitForFunction(() => document.querySelectorAll('table.spans tbody tr').length === 10);
+    await page.waitForFunction(() => {
+      const q = JSON.parse(decodeURIComponent(new URL(location.href).searchParams.get('compositeQuery')));
+      return q.builder.queryData[0].filters.items.some((i) => i.key.key === 'durationNano' && i.op === '>=' && i.value === 50e6);
+    });
+    log(`ok: ${step}`);
+
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     log('all ok');
   } finally {

@@ -294,9 +294,18 @@ pub fn trace_facets() -> Vec<(&'static str, AttributeKey)> {
         ("Service", AttributeKey::trace_column("serviceName")),
         ("Operation", AttributeKey::trace_column("name")),
         ("HTTP method", AttributeKey::trace_column("httpMethod")),
-        ("HTTP route", AttributeKey::new("http.route", "string", "tag", false)),
-        ("HTTP status", AttributeKey::trace_column("responseStatusCode")),
-        ("RPC method", AttributeKey::new("rpc.method", "string", "tag", false)),
+        (
+            "HTTP route",
+            AttributeKey::new("http.route", "string", "tag", false),
+        ),
+        (
+            "HTTP status",
+            AttributeKey::trace_column("responseStatusCode"),
+        ),
+        (
+            "RPC method",
+            AttributeKey::new("rpc.method", "string", "tag", false),
+        ),
     ]
 }
 
@@ -406,7 +415,11 @@ pub fn set_bound(q: &mut Query, key: &AttributeKey, op: &str, value: Option<f64>
         .retain(|it| !(it.key.as_ref().map(|k| &k.key) == Some(&key.key) && it.op == op));
     if let Some(v) = value {
         a.filters.items.push(FilterItem {
-            id: format!("facet-{}-{}", key.key, if op == ">=" { "min" } else { "max" }),
+            id: format!(
+                "facet-{}-{}",
+                key.key,
+                if op == ">=" { "min" } else { "max" }
+            ),
             key: Some(key.clone()),
             op: op.into(),
             value: json!(v),
@@ -417,11 +430,21 @@ pub fn set_bound(q: &mut Query, key: &AttributeKey, op: &str, value: Option<f64>
 
 /// The first query's `op` bound on `key`, if any.
 pub fn bound(q: &Query, key: &str, op: &str) -> Option<f64> {
-    q.builder.query_data.first()?.filters.items.iter().find_map(|it| {
-        (it.key.as_ref().is_some_and(|k| k.key == key) && it.op == op)
-            .then(|| it.value.as_f64().or_else(|| it.value.as_str()?.parse().ok()))
-            .flatten()
-    })
+    q.builder
+        .query_data
+        .first()?
+        .filters
+        .items
+        .iter()
+        .find_map(|it| {
+            (it.key.as_ref().is_some_and(|k| k.key == key) && it.op == op)
+                .then(|| {
+                    it.value
+                        .as_f64()
+                        .or_else(|| it.value.as_str()?.parse().ok())
+                })
+                .flatten()
+        })
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -589,7 +612,10 @@ mod tests {
         set_facet(&mut q, &svc, &["a".into(), "b".into()]);
         let it = &q.builder.query_data[0].filters.items;
         assert_eq!(it.len(), 1);
-        assert_eq!((it[0].op.as_str(), &it[0].value), ("in", &json!(["a", "b"])));
+        assert_eq!(
+            (it[0].op.as_str(), &it[0].value),
+            ("in", &json!(["a", "b"]))
+        );
         assert_eq!(facet_selected(&q, "serviceName"), ["a", "b"]);
         let err = AttributeKey::trace_column("hasError");
         set_facet(&mut q, &err, &["true".into()]);
@@ -616,11 +642,15 @@ mod tests {
         assert_eq!(keys, ["hasError", "durationNano"]);
         set_facet(&mut q, &svc, &[]);
         assert!(facet_selected(&q, "serviceName").is_empty());
-        let data: crate::model::QueryRangeData = serde_json::from_value(json!({"resultType": "", "result": [
+        let data: crate::model::QueryRangeData =
+            serde_json::from_value(json!({"resultType": "", "result": [
             {"queryName": "A", "series": [
                 {"labels": {"serviceName": "a"}, "values": [{"timestamp": 1, "value": "7"}]},
                 {"labels": {"serviceName": "b"}, "values": [{"timestamp": 1, "value": "2"}]}]}]}))
-        .unwrap();
-        assert_eq!(facet_counts(&data, "serviceName"), [("a".to_string(), 7.0), ("b".to_string(), 2.0)]);
+            .unwrap();
+        assert_eq!(
+            facet_counts(&data, "serviceName"),
+            [("a".to_string(), 7.0), ("b".to_string(), 2.0)]
+        );
     }
 }

@@ -32,6 +32,15 @@ pub fn LogsExplorerPage() -> impl IntoView {
     explorer("logs")
 }
 
+/// Back to the first page, keeping the chosen page size (as v0.39 does on a new query).
+pub(crate) fn first_page(u: &mut UrlQuery, source: &str) {
+    if let Some(p) = u.get("pagination") {
+        let mut p = Pagination::from_param(Some(p), source);
+        p.offset = 0;
+        u.insert("pagination".into(), p.to_param());
+    }
+}
+
 /// Views of each explorer: `(panelType, label)`.
 fn views(source: &str) -> &'static [(&'static str, &'static str)] {
     if source == "traces" {
@@ -147,7 +156,7 @@ fn explorer(source: &'static str) -> AnyView {
         let param = draft.get_untracked().to_url_param();
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("compositeQuery".into(), param);
-            u.remove("pagination");
+            first_page(u, source);
         }));
     };
     let run2 = run.clone();
@@ -163,7 +172,7 @@ fn explorer(source: &'static str) -> AnyView {
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("panelTypes".into(), panel_type_param(p));
             u.insert("compositeQuery".into(), param);
-            u.remove("pagination");
+            first_page(u, source);
         }));
     };
     let sq = set_query.clone();
@@ -192,7 +201,7 @@ fn explorer(source: &'static str) -> AnyView {
     let set_order = move |o: String| {
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("order".into(), o);
-            u.remove("pagination");
+            first_page(u, source);
         }));
     };
     let title = if source == "traces" {
@@ -781,7 +790,7 @@ fn SavedViews(
                         u.insert("panelTypes".into(), panel_type_param(&panel));
                         u.insert("viewName".into(), format!("\"{}\"", v.name));
                         u.insert("viewKey".into(), format!("\"{}\"", v.uuid));
-                        u.remove("pagination");
+                        first_page(u, source);
                     }))
                 });
                 open.set(false);

@@ -13,7 +13,11 @@ use crate::query_builder::list_view::{
 use leptos::prelude::*;
 
 #[component]
-pub fn TraceFacets(staged: Memo<Query>, draft: RwSignal<Query>, run: Callback<()>) -> impl IntoView {
+pub fn TraceFacets(
+    staged: Memo<Query>,
+    draft: RwSignal<Query>,
+    run: Callback<()>,
+) -> impl IntoView {
     let window = use_time_window();
     let groups = trace_facets()
         .into_iter()
@@ -77,13 +81,21 @@ pub fn TraceFacets(staged: Memo<Query>, draft: RwSignal<Query>, run: Callback<()
         .collect_view();
     let d2 = AttributeKey::trace_column("durationNano");
     let set = move |op: &'static str, text: String| {
-        let ms = text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+        let ms = text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0);
         draft.update(|q| set_bound(q, &d2, op, ms.map(|m| m * 1e6)));
         run.run(());
     };
     let set_min = set.clone();
     let shown = move |op: &'static str| {
-        staged.with(|q| bound(q, "durationNano", op).map(|ns| (ns / 1e6).to_string()).unwrap_or_default())
+        staged.with(|q| {
+            bound(q, "durationNano", op)
+                .map(|ns| (ns / 1e6).to_string())
+                .unwrap_or_default()
+        })
     };
     view! {
         <aside class="facets" aria-label="Facets">

@@ -51,7 +51,7 @@ pub fn LogVolume(staged: Memo<Query>) -> impl IntoView {
                     narrow.with_value(|f| {
                         f(Box::new(move |u: &mut UrlQuery| {
                             r.write(u);
-                            u.remove("pagination");
+                            super::explorer::first_page(u, "logs");
                         }))
                     });
                 };
