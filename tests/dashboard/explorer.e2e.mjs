@@ -197,6 +197,9 @@ async function main() {
 
     step = 'traces facets: counts per value, a tick edits the builder';
     const facetCount = (facet, value) => page.locator(`details[data-facet="${facet}"] label[data-value="${value}"] .num`);
+    // Attribute facets count once opened (status, service and operation are open).
+    check(await page.locator('details[data-facet="http.route"] label').count() === 0, 'closed facet has no counts yet');
+    await page.locator('details[data-facet="http.route"] summary').click();
     await facetCount('http.route', '/shop/0').waitFor();
     check(await facetCount('http.route', '/shop/0').innerText() === '20', 'route /shop/0 counts 20 spans');
     check(await facetCount('serviceName', 'shop-api').innerText() === '60', 'service shop-api counts 60 spans');

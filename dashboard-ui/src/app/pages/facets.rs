@@ -22,19 +22,30 @@ pub fn TraceFacets(
     let groups = trace_facets()
         .into_iter()
         .map(|(label, key)| {
+            // As v0.39's panel: status, service and operation open; the others (attribute
+            // lookups, the costly counts on a large store) count only once opened.
+            let open = RwSignal::new(matches!(key.key.as_str(), "hasError" | "serviceName" | "name"));
             let k = StoredValue::new(key);
             let counts = LocalResource::new(move || {
                 let (s, e) = window.get();
-                let body = facet_request(&staged.get(), &k.get_value(), s, e);
-                async move { api::query_range(&body).await }
+                let body = open
+                    .get()
+                    .then(|| facet_request(&staged.get(), &k.get_value(), s, e));
+                async move {
+                    match body {
+                        Some(b) => Some(api::query_range(&b).await),
+                        None => None,
+                    }
+                }
             });
             let values = move || {
                 let key = k.get_value();
                 let selected = staged.with(|q| facet_selected(q, &key.key));
                 let list = match counts.get() {
                     None => return view! { <p class="hint">"…"</p> }.into_any(),
-                    Some(Err(e)) => return view! { <p class="hint">{e.message}</p> }.into_any(),
-                    Some(Ok(d)) => facet_counts(&d, &key.key),
+                    Some(None) => return ().into_any(),
+                    Some(Some(Err(e))) => return view! { <p class="hint">{e.message}</p> }.into_any(),
+                    Some(Some(Ok(d))) => facet_counts(&d, &key.key),
                 };
                 if list.is_empty() {
                     return view! { <p class="hint">"No values."</p> }.into_any();
@@ -72,7 +83,8 @@ pub fn TraceFacets(
                     .into_any()
             };
             view! {
-                <details open class="facet" data-facet=k.get_value().key>
+                <details class="facet" data-facet=k.get_value().key prop:open=move || open.get()
+                    on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                     <summary>{label}</summary>
                     {values}
                 </details>
