@@ -91,8 +91,8 @@ export async function measureExplorerFilter({ runs = 10, spans = 1_000_000, serv
       await page.goto(`${stack.web}/traces-explorer?range=1h`);
       await page.locator('table.spans tbody tr').first().waitFor();
       const listMs = await page.evaluate(() => performance.now());
-      // Every facet answered (values or "No values."): navigation → facet counts drawn.
-      await page.waitForFunction(() => [...document.querySelectorAll('details.facet[data-facet]:not([data-facet="durationNano"])')]
+      // Every open facet answered (values or "No values."): navigation → facet counts drawn.
+      await page.waitForFunction(() => [...document.querySelectorAll('details.facet[open][data-facet]:not([data-facet="durationNano"])')]
         .every((d) => d.querySelector('label.facet-value, p.hint:not(:empty)') && !d.innerText.includes('…')));
       const facetsMs = await page.evaluate(() => performance.now());
       const box = page.locator(`details[data-facet="serviceName"] label[data-value="${svc}"] input`);
