@@ -14,13 +14,13 @@ use crate::query_builder::composite::{
     explorer_request, panel_type_from_param, panel_type_param, query_id, widget, AttributeKey,
     ListOptions, Query,
 };
+use crate::query_builder::list_view::{Pagination, ViewOptions, PER_PAGE};
 use crate::query_builder::results::{csv, flat_rows, json_rows, series_name, summary, table};
 use crate::url_state::{step_seconds, Query as UrlQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
-
-const PAGE_SIZE: u64 = 50;
+use serde_json::Value;
 
 #[component]
 pub fn TracesExplorerPage() -> impl IntoView {
@@ -30,6 +30,15 @@ pub fn TracesExplorerPage() -> impl IntoView {
 #[component]
 pub fn LogsExplorerPage() -> impl IntoView {
     explorer("logs")
+}
+
+/// Back to the first page, keeping the chosen page size (as v0.39 does on a new query).
+pub(crate) fn first_page(u: &mut UrlQuery, source: &str) {
+    if let Some(p) = u.get("pagination") {
+        let mut p = Pagination::from_param(Some(p), source);
+        p.offset = 0;
+        u.insert("pagination".into(), p.to_param());
+    }
 }
 
 /// Views of each explorer: `(panelType, label)`.
@@ -47,24 +56,6 @@ fn views(source: &str) -> &'static [(&'static str, &'static str)] {
             ("graph", "Time Series"),
             ("table", "Table"),
         ]
-    }
-}
-
-fn list_columns(source: &str) -> Vec<AttributeKey> {
-    if source == "traces" {
-        [
-            "serviceName",
-            "name",
-            "durationNano",
-            "hasError",
-            "httpMethod",
-            "responseStatusCode",
-        ]
-        .iter()
-        .map(|c| AttributeKey::trace_column(c))
-        .collect()
-    } else {
-        Vec::new()
     }
 }
 
@@ -104,12 +95,24 @@ fn explorer(source: &'static str) -> AnyView {
     let panel = Memo::new(move |_| {
         url.with(|u| panel_type_from_param(u.get("panelTypes").map(String::as_str), "list"))
     });
-    let page = Memo::new(move |_| {
-        url.with(|u| {
-            u.get("page")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(0)
-        })
+    let pagination = Memo::new(move |_| {
+        url.with(|u| Pagination::from_param(u.get("pagination").map(String::as_str), source))
+    });
+    let options_read = Memo::new(move |_| {
+        url.with(|u| ViewOptions::from_param(u.get("options").map(String::as_str), source))
+    });
+    let options = Memo::new(move |_| {
+        options_read
+            .get()
+            .unwrap_or_else(|_| ViewOptions::default_for(source))
+    });
+    // Only the traces list asks the server for its columns; log rows carry every field.
+    let query_columns = Memo::new(move |_| {
+        if source == "traces" {
+            options.with(|o| o.select_columns.clone())
+        } else {
+            Vec::new()
+        }
     });
     let order = Memo::new(move |_| {
         url.with(|u| {
@@ -129,11 +132,12 @@ fn explorer(source: &'static str) -> AnyView {
             .split_once(' ')
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .unwrap_or_default();
+        let pg = pagination.get();
         let list = ListOptions {
-            page_size: PAGE_SIZE,
-            offset: page.get() * PAGE_SIZE,
+            page_size: pg.limit,
+            offset: pg.offset,
             order_by: (col, dir),
-            select_columns: list_columns(source),
+            select_columns: query_columns.get(),
         };
         async move {
             api::query_range(&explorer_request(
@@ -152,11 +156,12 @@ fn explorer(source: &'static str) -> AnyView {
         let param = draft.get_untracked().to_url_param();
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("compositeQuery".into(), param);
-            u.remove("page");
+            first_page(u, source);
         }));
     };
     let run2 = run.clone();
     let run3 = run.clone();
+    let run4 = run.clone();
     provide_context(super::log_detail::ExplorerDraft {
         draft,
         run: Callback::new(move |_: ()| run3()),
@@ -167,21 +172,36 @@ fn explorer(source: &'static str) -> AnyView {
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("panelTypes".into(), panel_type_param(p));
             u.insert("compositeQuery".into(), param);
-            u.remove("page");
+            first_page(u, source);
         }));
     };
     let sq = set_query.clone();
     let go_page = move |delta: i64| {
-        let next = (page.get_untracked() as i64 + delta).max(0);
+        let mut p = pagination.get_untracked();
+        p.offset = (p.offset as i64 + delta * p.limit as i64).max(0) as u64;
         sq(Box::new(move |u: &mut UrlQuery| {
-            u.insert("page".into(), next.to_string());
+            u.insert("pagination".into(), p.to_param());
         }));
     };
+    let sq = set_query.clone();
+    let set_page_size = move |limit: u64| {
+        let p = Pagination { offset: 0, limit };
+        sq(Box::new(move |u: &mut UrlQuery| {
+            u.insert("pagination".into(), p.to_param());
+        }));
+    };
+    let sq = set_query.clone();
+    let set_options = Callback::new(move |edit: ViewOptions| {
+        let param = edit.to_param();
+        sq(Box::new(move |u: &mut UrlQuery| {
+            u.insert("options".into(), param);
+        }));
+    });
     let sq = set_query.clone();
     let set_order = move |o: String| {
         sq(Box::new(move |u: &mut UrlQuery| {
             u.insert("order".into(), o);
-            u.remove("page");
+            first_page(u, source);
         }));
     };
     let title = if source == "traces" {
@@ -212,6 +232,7 @@ fn explorer(source: &'static str) -> AnyView {
                 data,
                 fmt,
                 url.get_untracked(),
+                &options.get(),
             )
         })
     };
@@ -236,7 +257,8 @@ fn explorer(source: &'static str) -> AnyView {
             </form>
             {move || matches!(panel.get(), "list" | "trace").then(|| {
                 let set_order = set_order.clone();
-                let options: &[(&str, &str)] = if source == "traces" {
+                let set_page_size = set_page_size.clone();
+                let order_options: &[(&str, &str)] = if source == "traces" {
                     &[("timestamp desc", "Newest first"), ("timestamp asc", "Oldest first"), ("durationNano desc", "Slowest first"), ("durationNano asc", "Fastest first")]
                 } else {
                     &[("timestamp desc", "Newest first"), ("timestamp asc", "Oldest first")]
@@ -246,25 +268,39 @@ fn explorer(source: &'static str) -> AnyView {
                     <div class="toolbar">
                         <label>"Order "
                             <select aria-label="Order rows" on:change=move |ev| set_order(event_target_value(&ev))>
-                                {options.iter().map(|(v, l)| view! { <option value=*v selected=current == *v>{*l}</option> }).collect_view()}
+                                {order_options.iter().map(|(v, l)| view! { <option value=*v selected=current == *v>{*l}</option> }).collect_view()}
                             </select>
                         </label>
-                        <span class="hint">{format!("{PAGE_SIZE} per page")}</span>
+                        <label>"Per page "
+                            <select aria-label="Rows per page" on:change=move |ev| {
+                                if let Ok(n) = event_target_value(&ev).parse() { set_page_size(n) }
+                            }>
+                                {PER_PAGE.iter().map(|n| view! { <option value=n.to_string() selected=pagination.get_untracked().limit == *n>{n.to_string()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        {(panel.get() == "list").then(|| view! { <ListOptionsBar source=source options=options set_options=set_options/> })}
                     </div>
                 }
             })}
-            {body}
-            {move || matches!(panel.get(), "list" | "trace").then(|| {
-                let go_prev = go_page.clone();
-                let go_next = go_page.clone();
-                view! {
-                    <div class="pager">
-                        <button on:click=move |_| go_prev(-1) disabled=move || page.get() == 0>"← Previous"</button>
-                        <span>{move || format!("Page {}", page.get() + 1)}</span>
-                        <button on:click=move |_| go_next(1)>"Next →"</button>
-                    </div>
-                }
-            })}
+            {move || options_read.get().err().map(|m| view! { <ErrorView message=format!("The link's list options could not be read ({m}); showing the defaults.")/> })}
+            {move || (source == "logs" && panel.get() == "list").then(|| view! { <super::log_volume::LogVolume staged=staged/> })}
+            <div class:with-facets=source == "traces">
+                {(source == "traces").then(|| view! { <super::facets::TraceFacets staged=staged draft=draft run=Callback::new(move |_: ()| run4())/> })}
+                <div class="explorer-main">
+                    {body}
+                    {move || matches!(panel.get(), "list" | "trace").then(|| {
+                        let go_prev = go_page.clone();
+                        let go_next = go_page.clone();
+                        view! {
+                            <div class="pager">
+                                <button on:click=move |_| go_prev(-1) disabled=move || pagination.get().offset == 0>"← Previous"</button>
+                                <span>{move || format!("Page {}", pagination.get().page() + 1)}</span>
+                                <button on:click=move |_| go_next(1)>"Next →"</button>
+                            </div>
+                        }
+                    })}
+                </div>
+            </div>
         </section>
     }
     .into_any()
@@ -277,6 +313,7 @@ fn render_results(
     data: QueryRangeData,
     fmt: fn(f64) -> String,
     url: UrlQuery,
+    options: &ViewOptions,
 ) -> AnyView {
     match panel {
         "graph" => {
@@ -399,40 +436,170 @@ fn render_results(
             }
             match (source, panel) {
                 ("traces", "trace") => trace_rows(rows, &url),
-                ("traces", _) => span_rows(rows, &url),
-                _ => super::log_detail::log_rows(rows, &url),
+                ("traces", _) => span_rows(rows, &url, &options.select_columns),
+                _ => super::log_detail::log_rows(rows, &url, options),
             }
         }
     }
 }
 
-fn span_rows(rows: Vec<ListRow>, url: &UrlQuery) -> AnyView {
+/// Span fields that are columns (not attributes) when typed without autocomplete.
+const SPAN_COLUMNS: [&str; 11] = [
+    "serviceName",
+    "name",
+    "durationNano",
+    "hasError",
+    "httpMethod",
+    "responseStatusCode",
+    "statusCode",
+    "kind",
+    "traceID",
+    "spanID",
+    "parentSpanID",
+];
+
+/// Header of a traces-list column: v0.39's names for the span columns.
+fn column_label(key: &str) -> String {
+    match key {
+        "serviceName" => "Service",
+        "name" => "Operation",
+        "durationNano" => "Duration",
+        "httpMethod" => "Method",
+        "responseStatusCode" => "Status code",
+        "hasError" => "Status",
+        other => other,
+    }
+    .to_string()
+}
+
+fn span_rows(rows: Vec<ListRow>, url: &UrlQuery, columns: &[AttributeKey]) -> AnyView {
+    let head = columns
+        .iter()
+        .map(|c| view! { <th data-column=c.key.clone()>{column_label(&c.key)}</th> })
+        .collect_view();
     let body = rows
         .into_iter()
         .map(|r| {
             let trace_id = r.text("traceID");
             let href = format!("{}&spanId={}", with_range(&format!("/trace/{trace_id}"), url), r.text("spanID"));
-            let err = r.data.get("hasError").map(|v| v.as_bool().unwrap_or(value_text(v) == "true")).unwrap_or(false);
+            let cells = columns
+                .iter()
+                .map(|c| {
+                    let v = r.data.get(&c.key).cloned().unwrap_or(Value::Null);
+                    match c.key.as_str() {
+                        "name" => view! { <td><a href=href.clone()>{value_text(&v)}</a></td> }.into_any(),
+                        "durationNano" => view! { <td class="num">{duration_ns(r.number("durationNano"))}</td> }.into_any(),
+                        "hasError" => {
+                            let err = v.as_bool().unwrap_or(value_text(&v) == "true");
+                            view! { <td>{if err { view! { <span class="badge err">"error"</span> }.into_any() } else { view! { <span class="badge ok">"ok"</span> }.into_any() }}</td> }.into_any()
+                        }
+                        _ => view! { <td>{value_text(&v)}</td> }.into_any(),
+                    }
+                })
+                .collect_view();
             view! {
                 <tr>
-                    <td class="mono nowrap">{super::traces::short_time(&r.timestamp)}</td>
-                    <td>{r.text("serviceName")}</td>
-                    <td><a href=href>{r.text("name")}</a></td>
-                    <td class="num">{duration_ns(r.number("durationNano"))}</td>
-                    <td>{r.text("httpMethod")}</td>
-                    <td>{r.text("responseStatusCode")}</td>
-                    <td>{if err { view! { <span class="badge err">"error"</span> }.into_any() } else { view! { <span class="badge ok">"ok"</span> }.into_any() }}</td>
+                    <td class="mono nowrap"><a href=href.clone()>{super::traces::short_time(&r.timestamp)}</a></td>
+                    {cells}
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="data">
-            <thead><tr><th>"Time (UTC)"</th><th>"Service"</th><th>"Operation"</th><th>"Duration"</th><th>"Method"</th><th>"Status code"</th><th>"Status"</th></tr></thead>
+        <table class="data spans">
+            <thead><tr><th>"Time (UTC)"</th>{head}</tr></thead>
             <tbody>{body}</tbody>
         </table>
     }
     .into_any()
+}
+
+/// The List view's options (v0.39's options menu): the logs' format
+/// (Raw / Default / Column) and lines per row, and the chosen columns of either list.
+#[component]
+fn ListOptionsBar(
+    source: &'static str,
+    options: Memo<ViewOptions>,
+    set_options: Callback<ViewOptions>,
+) -> impl IntoView {
+    let formats = (source == "logs").then(|| {
+        let buttons = [("raw", "Raw"), ("list", "Default"), ("table", "Column")]
+            .into_iter()
+            .map(|(f, label)| {
+                view! {
+                    <button type="button" aria-pressed=move || (options.get().format == f).to_string()
+                        on:click=move |_| { let mut o = options.get_untracked(); o.format = f.into(); set_options.run(o); }>{label}</button>
+                }
+            })
+            .collect_view();
+        view! {
+            <span class="seg" role="group" aria-label="Format">{buttons}</span>
+            <label>"Max lines "
+                <input type="number" min="1" max="100" class="tiny" aria-label="Max lines per row"
+                    prop:value=move || options.get().max_lines.to_string()
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                            let mut o = options.get_untracked();
+                            o.max_lines = n.clamp(1, 100);
+                            set_options.run(o);
+                        }
+                    }/>
+            </label>
+        }
+    });
+    let search = RwSignal::new(String::new());
+    let keys = LocalResource::new(move || {
+        let s = search.get();
+        async move {
+            api::attribute_keys(source, "noop", "", &s)
+                .await
+                .unwrap_or_default()
+        }
+    });
+    let list_id = format!("columns-{source}");
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = search.get_untracked().trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        let known = keys
+            .get_untracked()
+            .and_then(|ks| ks.into_iter().find(|k| k.key == text));
+        let key = known.unwrap_or_else(|| {
+            if source == "traces" && SPAN_COLUMNS.contains(&text.as_str()) {
+                AttributeKey::trace_column(&text)
+            } else {
+                AttributeKey::new(&text, "", "tag", false)
+            }
+        });
+        let mut o = options.get_untracked();
+        o.add_column(key);
+        set_options.run(o);
+        search.set(String::new());
+    };
+    view! {
+        {formats}
+        <span class="columns">
+            {move || options.get().select_columns.into_iter().map(|c| {
+                let k = c.key.clone();
+                view! {
+                    <span class="chip" data-column=c.key.clone()>{c.key.clone()}
+                        <button type="button" class="link" aria-label=format!("Remove column {}", c.key)
+                            on:click=move |_| { let mut o = options.get_untracked(); o.remove_column(&k); set_options.run(o); }>"✕"</button>
+                    </span>
+                }
+            }).collect_view()}
+            <form class="inline" on:submit=add>
+                <input type="text" list=list_id.clone() placeholder="Add column" aria-label="Add column"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                <datalist id=list_id>
+                    {move || keys.get().unwrap_or_default().into_iter().map(|k| view! { <option value=k.key.clone()>{format!("{} {}", k.kind, k.data_type)}</option> }).collect_view()}
+                </datalist>
+                <button type="submit">"Add"</button>
+            </form>
+        </span>
+    }
 }
 
 fn trace_rows(rows: Vec<ListRow>, url: &UrlQuery) -> AnyView {
@@ -623,7 +790,7 @@ fn SavedViews(
                         u.insert("panelTypes".into(), panel_type_param(&panel));
                         u.insert("viewName".into(), format!("\"{}\"", v.name));
                         u.insert("viewKey".into(), format!("\"{}\"", v.uuid));
-                        u.remove("page");
+                        first_page(u, source);
                     }))
                 });
                 open.set(false);

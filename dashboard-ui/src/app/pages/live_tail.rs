@@ -125,7 +125,11 @@ pub fn LiveTailPage() -> impl IntoView {
         if l.is_empty() {
             return view! { <p class="empty">"Waiting for logs… new lines appear here as they are ingested."</p> }.into_any();
         }
-        super::log_detail::log_rows(l, &url.get_untracked())
+        super::log_detail::log_rows(
+            l,
+            &url.get_untracked(),
+            &crate::query_builder::list_view::ViewOptions::default_for("logs"),
+        )
     };
     view! {
         <section class="explorer">
