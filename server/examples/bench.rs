@@ -308,13 +308,19 @@ async fn main() {
     };
     let svc = json!({"key": {"key": "service_name", "dataType": "string", "type": "resource", "isColumn": false}, "op": "IN", "value": ["svc-3"]});
     let errors = json!({"key": {"key": "status_code", "dataType": "string", "type": "tag", "isColumn": false}, "op": "IN", "value": ["STATUS_CODE_ERROR"]});
-    let address = json!([{"key": "address", "dataType": "string", "type": "tag", "isColumn": false}]);
+    let address =
+        json!([{"key": "address", "dataType": "string", "type": "tag", "isColumn": false}]);
     let window_ms = |builder: Value, kind: &str| {
         json!({"start": start / 1_000_000, "end": (now + 60_000_000_000) / 1_000_000, "step": 60,
             "compositeQuery": {"queryType": kind, "panelType": "graph", "builderQueries": builder.clone(),
                 "promQueries": builder}})
     };
-    let promql = |q: &str| window_ms(json!({"A": {"query": q, "disabled": false, "legend": ""}}), "promql");
+    let promql = |q: &str| {
+        window_ms(
+            json!({"A": {"query": q, "disabled": false, "legend": ""}}),
+            "promql",
+        )
+    };
     let span_cases = [
         (
             "span metrics: DB calls RPS by db_system, one service (builder, raw spans)",

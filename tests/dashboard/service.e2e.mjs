@@ -13,7 +13,7 @@ import { startStack, CHROMIUM_ARGS, chromium, ROOT } from './harness.mjs';
 
 const require = createRequire(join(ROOT, 'examples/web/api/package.json'));
 const { trace, context, SpanKind, SpanStatusCode } = require('@opentelemetry/api');
-const { NodeTracerProvider, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-node');
+const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 
@@ -32,7 +32,8 @@ const check = (cond, msg) => { if (!cond) throw new Error(msg); };
 async function seed(otlp, endMs) {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE, 'deployment.environment': 'e2e' }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${otlp}/v1/traces` }))],
+    // One batch: the exporter drops exports beyond its concurrency limit.
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlp}/v1/traces` }), { maxExportBatchSize: 1000, maxQueueSize: 2000 })],
   });
   const tracer = provider.getTracer('service-e2e');
   const span = (name, kind, start, dur, attributes, parent, error = false) => {
@@ -183,7 +184,7 @@ async function main() {
       await page.goto(`${stack.web}/services/${SERVICE}?${range}&tab=${tab}`);
       await page.getByRole('tab', { name: tab === 'DB_CALL_METRICS' ? 'DB Call Metrics' : 'External Metrics' }).waitFor();
       for (const id of ids) {
-        await chart(id).locator('svg path[d^="M"]').first().waitFor();
+        await chart(id).locator('svg path[d^="M"]').first().waitFor({ state: 'attached' });
         const legend = await chart(id).locator('ul.legend').innerText();
         for (const name of Object.keys(direct[id])) {
           check(name === '' || legend.includes(name), `${id}: legend ${legend} lacks ${name}`);
@@ -200,9 +201,9 @@ async function main() {
     await page.goto(`${stack.web}/services/${SERVICE}?${range}&tab=DB_CALL_METRICS&resourceAttribute=${encodeURIComponent(filter('Not IN'))}`);
     await chart('database_call_rps').getByText('No data in this time range.').waitFor();
     await page.goto(`${stack.web}/services/${SERVICE}?${range}&tab=DB_CALL_METRICS&resourceAttribute=${encodeURIComponent(filter('IN'))}`);
-    await chart('database_call_rps').locator('svg path[d^="M"]').first().waitFor();
+    await chart('database_call_rps').locator('svg path[d^="M"]').first().waitFor({ state: 'attached' });
     await page.goto(`${stack.web}/services/${SERVICE}?${range}&tab=EXTERNAL_METRICS`);
-    await chart('external_call_error_percentage').locator('svg path[d^="M"]').first().waitFor();
+    await chart('external_call_error_percentage').locator('svg path[d^="M"]').first().waitFor({ state: 'attached' });
     log(`ok: ${step}`);
 
     step = 'the tooltip shows the error percentage of payments';
@@ -223,13 +224,16 @@ async function main() {
     const items = cq.builder.queryData[0].filters.items;
     check(items.some((i) => i.key.key === 'serviceName' && i.value === SERVICE), 'explorer filtered on the service');
     check(items.some((i) => i.key.key === 'kind' && i.value === 3), 'explorer filtered on client spans');
-    await page.locator('table.data tbody tr').first().waitFor();
-    check(/shop-api/.test(await page.locator('table.data tbody').innerText()), 'the explorer lists the service\'s spans');
+    // The explorer runs the query from the URL and lists the service's client spans.
+    await page.locator('table.data tbody tr', { hasText: SERVICE }).first().waitFor();
+    const rows = await page.locator('table.data tbody tr', { hasText: SERVICE }).allInnerTexts();
+    check(rows.every((r) => !/GET \/checkout/.test(r)), `only client spans listed: ${rows.join(' | ')}`);
+    check(rows.some((r) => /\bPOST\b/.test(r)), `the payments calls are listed: ${rows.join(' | ')}`);
     log(`ok: ${step}`);
 
     step = 'Apdex chart and settings save and reload';
     await page.goto(`${stack.web}/services/${SERVICE}?${range}`);
-    await page.locator('[data-testid="apdex"] svg path[d^="M"]').first().waitFor();
+    await page.locator('[data-testid="apdex"] svg path[d^="M"]').first().waitFor({ state: 'attached' });
     check(/threshold 0\.5 s/.test(await page.locator('[data-testid="apdex"] figcaption').innerText()), 'default threshold 0.5 s');
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Application Settings' });
