@@ -290,6 +290,18 @@ async fn span_metrics_follow_the_processor_rules_in_builder_promql_and_autocompl
     let apdex = by_label(&r, "F1", "x")[0].1;
     assert!((apdex - 0.75).abs() < 1e-9, "{r}");
 
+    // A bound past the last bucket (`+Inf`) counts every span, as the histogram's last bucket.
+    let mut inf = metric(
+        "signoz_latency_bucket",
+        "sum_rate",
+        json!([svc_eq, op, le("+Inf")]),
+        &[],
+    );
+    inf["legend"] = json!("");
+    let (status, r) = srv.query_range(&token, builder(json!({"A": inf}))).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(by_label(&r, "A", "x"), [("".into(), 4.0 / 60.0)], "{r}");
+
     // PromQL: the same counters, read at their last sample.
     let promql = |q: &str| {
         json!({"start": start_ms, "end": start_ms + 180_000, "step": 60, "variables": {},

@@ -210,6 +210,10 @@ pub fn graph(
                 .as_f64()
                 .or_else(|| le.as_str().and_then(|s| s.parse().ok()))
                 .ok_or_else(|| format!("le must be a number, got {le}"))?;
+            if ms == f64::INFINITY {
+                // `+Inf` (v0.39's Apdex past the last bound): every span.
+                continue;
+            }
             items.push(FilterItem {
                 key: col("durationNano"),
                 op: "<=".into(),
