@@ -24,7 +24,7 @@ use rusqlite::{params, Connection};
 
 use super::{format_value, matches_all, Labels, Series};
 use crate::api::metric_tags::resource_label;
-use crate::api::query_range::span_metrics::{ADDRESS, HTTP_STATUS_CODE};
+use crate::api::query_range::span_metrics::{ADDRESS, HTTP_STATUS_CODE, MAY_HAVE_ADDRESS};
 use crate::store::sketch::Sketch;
 use crate::store::StoreError;
 
@@ -194,6 +194,7 @@ fn select_raw(
         .map(|m| m.value.clone());
     const DB_SYSTEM: &str = "json_extract(attrs, '$.\"db.system\"')";
     const DB_NAME: &str = "json_extract(attrs, '$.\"db.name\"')";
+    let ext_cond = format!("kind = 3 AND {MAY_HAVE_ADDRESS}");
     // (operation, kind, http_status_code, db_system, db_name, address, which spans)
     let (op, span_kind_col, http, db_system, db_name, address, cond) = match family {
         Family::Calls => (
@@ -222,7 +223,7 @@ fn select_raw(
             "NULL",
             "NULL",
             ADDRESS,
-            "kind = 3",
+            ext_cond.as_str(),
         ),
     };
     let buckets: String = if kind == Kind::Bucket {
