@@ -4,6 +4,7 @@
 pub mod composite;
 pub mod list_view;
 pub mod results;
+pub mod service_metrics;
 pub mod vocab;
 
 use crate::url_state::{LogFilters, TraceFilters};
@@ -165,9 +166,11 @@ pub fn traces_explorer(f: &TraceFilters, start_ms: i64, end_ms: i64, page_size: 
 /// The service page charts: p50/p90/p99 latency (A, B, C), all calls (D)
 /// and error calls (E) per step; rate and error % are derived client-side
 /// from D and E so any query-service that does counts can serve them.
+/// `resource`: the resource filter as traces items ([`resource_trace_items`]).
 pub fn service_overview(
     service: &str,
     top_level_ops: &[String],
+    resource: &[Value],
     start_ms: i64,
     end_ms: i64,
     step: i64,
@@ -176,6 +179,7 @@ pub fn service_overview(
     if !top_level_ops.is_empty() {
         base.push(filter(trace_column("name"), "in", json!(top_level_ops)));
     }
+    base.extend(resource.iter().cloned());
     let dur = trace_column("durationNano");
     let mut errors = base.clone();
     errors.push(filter(trace_column("hasError"), "=", json!(true)));
@@ -223,6 +227,31 @@ pub fn service_overview(
         ),
     ];
     query_range(start_ms, end_ms, step, "graph", queries)
+}
+
+/// The resource filter as traces filter items on resource attributes
+/// (`resourceAttributesToTagFilterItems(queries, true)`).
+pub fn resource_trace_items(attrs: &[crate::resource_filter::ResourceAttr]) -> Vec<Value> {
+    attrs
+        .iter()
+        .map(|a| {
+            let op = if a.operator.eq_ignore_ascii_case("Not IN") {
+                "nin"
+            } else {
+                "in"
+            };
+            filter(
+                key(
+                    &crate::resource_filter::metric_key_to_trace(&a.tag_key),
+                    "string",
+                    "resource",
+                    false,
+                ),
+                op,
+                json!(a.tag_value),
+            )
+        })
+        .collect()
 }
 
 /// Logs list, newest first, paged.

@@ -24,3 +24,5 @@ node tests/dashboard/alerting.e2e.mjs
 # (examples/web/api's pinned packages).
 (cd examples/web/api && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
 node tests/dashboard/dashboards.e2e.mjs
+# The service page's DB / external / Apdex charts from spans of the OpenTelemetry JS SDK.
+node tests/dashboard/service.e2e.mjs

@@ -71,10 +71,18 @@ fn batch(n: usize, of: usize, start_ns: u64, window_ns: u64, rng: &mut Rng) -> (
                 kind: if s == 0 { 2 } else { 3 },
                 start_time_unix_nano: t0 + s as u64 * 1000,
                 end_time_unix_nano: t0 + s as u64 * 1000 + dur,
-                attributes: vec![
-                    kv("http.method", if s % 2 == 0 { "GET" } else { "POST" }),
-                    kv("http.route", "/api/items/:id"),
-                ],
+                attributes: match s {
+                    // A DB call and an external call per trace, for the span-metric queries.
+                    1 => vec![kv("db.system", "postgresql"), kv("db.name", "items")],
+                    2 => vec![
+                        kv("http.method", "POST"),
+                        kv("server.address", &format!("api-{}.local", t % 4)),
+                    ],
+                    _ => vec![
+                        kv("http.method", if s % 2 == 0 { "GET" } else { "POST" }),
+                        kv("http.route", "/api/items/:id"),
+                    ],
+                },
                 status: Some(Status {
                     code: if rng.next().is_multiple_of(50) { 2 } else { 0 },
                     message: String::new(),
@@ -291,7 +299,50 @@ async fn main() {
             ),
         ),
     ];
-    for (label, body) in cases {
+    // SigNoz's span-metric names, derived from the spans (v0.39 service page, PromQL).
+    let metric = |name: &str, filters: Value, group_by: Value, disabled: bool, q: &str| {
+        json!({"queryName": q, "expression": q, "dataSource": "metrics", "aggregateOperator": "sum_rate",
+            "aggregateAttribute": {"key": name, "dataType": "float64", "type": "", "isColumn": true},
+            "filters": {"op": "AND", "items": filters}, "groupBy": group_by, "stepInterval": 60,
+            "disabled": disabled, "reduceTo": "sum"})
+    };
+    let svc = json!({"key": {"key": "service_name", "dataType": "string", "type": "resource", "isColumn": false}, "op": "IN", "value": ["svc-3"]});
+    let errors = json!({"key": {"key": "status_code", "dataType": "string", "type": "tag", "isColumn": false}, "op": "IN", "value": ["STATUS_CODE_ERROR"]});
+    let address =
+        json!([{"key": "address", "dataType": "string", "type": "tag", "isColumn": false}]);
+    let window_ms = |builder: Value, kind: &str| {
+        json!({"start": start / 1_000_000, "end": (now + 60_000_000_000) / 1_000_000, "step": 60,
+            "compositeQuery": {"queryType": kind, "panelType": "graph", "builderQueries": builder.clone(),
+                "promQueries": builder}})
+    };
+    let promql = |q: &str| {
+        window_ms(
+            json!({"A": {"query": q, "disabled": false, "legend": ""}}),
+            "promql",
+        )
+    };
+    let span_cases = [
+        (
+            "span metrics: DB calls RPS by db_system, one service (builder, raw spans)",
+            window_ms(json!({"A": metric("signoz_db_latency_count", json!([svc]), json!([{"key": "db_system", "dataType": "string", "type": "tag", "isColumn": false}]), false, "A")}), "builder"),
+        ),
+        (
+            "span metrics: external call error % by address, one service (builder formula, raw spans)",
+            window_ms(json!({
+                "A": metric("signoz_external_call_latency_count", json!([svc, errors]), address.clone(), true, "A"),
+                "B": metric("signoz_external_call_latency_count", json!([svc]), address.clone(), true, "B"),
+                "F1": {"queryName": "F1", "expression": "A*100/B", "disabled": false}}), "builder"),
+        ),
+        (
+            "span metrics: PromQL external call rate by address, one service (raw spans)",
+            promql(r#"sum by (address) (rate(signoz_external_call_latency_count{service_name="svc-3"}[5m]))"#),
+        ),
+        (
+            "span metrics: PromQL p99 from signoz_latency_bucket, one service (rollup)",
+            promql(r#"histogram_quantile(0.99, sum(rate(signoz_latency_bucket{service_name="svc-3"}[5m])) by (le))"#),
+        ),
+    ];
+    for (label, body) in cases.into_iter().chain(span_cases) {
         let (p50, p99, max) = time_requests(10, |_| {
             let r = http
                 .post(format!("{api}/api/v3/query_range"))

@@ -728,6 +728,6 @@ async fn service_page_span_metrics_apdex_and_metric_meta() {
             "/api/v1/metric_meta?metricName=signoz_latency_bucket&serviceName=nobody",
         )
         .await;
-    assert_eq!(meta, json!({"delta": false, "le": []}));
+    assert_eq!(meta, json!({"delta": false, "le": null}));
     srv.stop().await;
 }

@@ -67,7 +67,7 @@ fn trace_view_durations_attrs_and_paging() {
 
 #[test]
 fn service_overview_queries() {
-    let v = service_overview("checkout", &["GET /cart".to_string()], 0, 3_600_000, 0);
+    let v = service_overview("checkout", &["GET /cart".to_string()], &[], 0, 3_600_000, 0);
     let qs = v["compositeQuery"]["builderQueries"].as_object().unwrap();
     assert_eq!(qs.len(), 5);
     assert_eq!(qs["C"]["aggregateOperator"], "p99");
@@ -79,7 +79,7 @@ fn service_overview_queries() {
     assert_eq!(qs["A"]["stepInterval"], 60);
     assert_eq!(v["step"], 60);
     // No top-level operations: no name filter at all.
-    let v = service_overview("x", &[], 0, 1, 60);
+    let v = service_overview("x", &[], &[], 0, 1, 60);
     assert_eq!(
         v["compositeQuery"]["builderQueries"]["A"]["filters"]["items"]
             .as_array()

@@ -80,7 +80,8 @@ struct ApdexSettings {
     #[serde(rename = "servicename")]
     service_name: String,
     threshold: f64,
-    #[serde(rename = "excludestatuscodes")]
+    // v0.39's settings dialog sends `excludeStatusCode`; the model's name is the plural.
+    #[serde(rename = "excludestatuscodes", alias = "excludestatuscode")]
     exclude_status_codes: String,
 }
 
@@ -143,6 +144,7 @@ async fn metric_meta(
                 let le: Vec<f64> = bounds
                     .and_then(|b| serde_json::from_str(&b).ok())
                     .unwrap_or_default();
+                let le = if le.is_empty() { Value::Null } else { json!(le) };
                 return Ok(json!({"delta": temporality == 1, "le": le}));
             }
             let has_spans = is_span_metric(&p.metric_name)
@@ -151,7 +153,8 @@ async fn metric_meta(
                     [&p.service_name],
                     |r| r.get::<_, bool>(0),
                 )?;
-            let le: &[f64] = if has_spans { SPAN_LATENCY_BUCKETS_MS } else { &[] };
+            // Go's nil slice: `null` when the metric has no buckets for the service.
+            let le = if has_spans { json!(SPAN_LATENCY_BUCKETS_MS) } else { Value::Null };
             Ok::<Value, StoreError>(json!({"delta": false, "le": le}))
         })
         .await

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::access::ViewAccess;
-use super::query_range::signoz_names;
+use super::metric_tags;
+use super::query_range::{signoz_names, span_metrics};
 use super::{envelope, ApiError, AppState};
 use crate::store::StoreError;
 
@@ -104,6 +105,17 @@ fn stored_keys(
         .map_err(StoreError::from)
 }
 
+/// A span-metric name with no stored points of its own, so answered from spans.
+fn span_metric_from_spans(c: &rusqlite::Connection, metric: &str) -> Result<bool, StoreError> {
+    if !span_metrics::is_span_metric(metric) {
+        return Ok(false);
+    }
+    let stored: bool = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM metric_points WHERE metric = ?1)")?
+        .query_row([metric], |r| r.get(0))?;
+    Ok(!stored)
+}
+
 async fn aggregate_attributes(
     State(st): State<AppState>,
     _: ViewAccess,
@@ -116,7 +128,22 @@ async fn aggregate_attributes(
         .run(move |c| {
             if q.data_source == "metrics" {
                 // SigNoz's metric names (dots as underscores, histograms as _bucket/_count/_sum).
-                let names = signoz_names::metric_names(c, &q.search_text, limit as usize)?;
+                let mut names = signoz_names::metric_names(c, &q.search_text, limit as usize)?;
+                // Span metrics answer from spans when a service has any.
+                let has_spans: bool =
+                    c.query_row("SELECT EXISTS (SELECT 1 FROM span_rollup)", [], |r| {
+                        r.get(0)
+                    })?;
+                if has_spans {
+                    let search = q.search_text.to_lowercase();
+                    for n in span_metrics::NAMES {
+                        if n.contains(&search) && !names.iter().any(|m| m == n) {
+                            names.push(n.to_string());
+                        }
+                    }
+                    names.sort();
+                    names.truncate(limit as usize);
+                }
                 return Ok(names
                     .iter()
                     .map(|n| key_json(n, "float64", "", true))
@@ -167,7 +194,14 @@ async fn attribute_keys(
             if q.data_source == "metrics" {
                 // Label keys as SigNoz's exporter writes them (`host.name` → `host_name`).
                 let search = q.search_text.to_lowercase();
-                stored = signoz_names::label_keys(c, &q.aggregate_attribute)?
+                let keys = if span_metric_from_spans(c, &q.aggregate_attribute)? {
+                    metric_tags::span_label_keys(c, &q.aggregate_attribute)?
+                        .into_iter()
+                        .collect()
+                } else {
+                    signoz_names::label_keys(c, &q.aggregate_attribute)?
+                };
+                stored = keys
                     .into_iter()
                     .filter(|k| k.to_lowercase().contains(&search))
                     .map(|k| key_json(&k, "string", "tag", false))
@@ -202,6 +236,14 @@ async fn attribute_values(
         .store
         .run(move |c| {
             if q.data_source == "metrics" {
+                if span_metric_from_spans(c, &q.aggregate_attribute)? {
+                    let search = q.search_text.to_lowercase();
+                    return Ok(metric_tags::span_label_values(c, &q.attribute_key)?
+                        .into_iter()
+                        .filter(|v| v.to_lowercase().contains(&search))
+                        .take(limit as usize)
+                        .collect());
+                }
                 return signoz_names::label_values(c, &q.attribute_key, &q.search_text, limit);
             }
             // Span columns with few distinct values come from the rollup's primary key.

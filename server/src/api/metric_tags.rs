@@ -14,7 +14,7 @@ use rusqlite::{params, Connection};
 use serde::Deserialize;
 
 use super::access::ViewAccess;
-use super::query_range::span_metrics::is_span_metric;
+use super::query_range::span_metrics::{is_span_metric, ADDRESS, HTTP_STATUS_CODE};
 use super::{envelope, ApiError, AppState};
 use crate::store::StoreError;
 
@@ -41,12 +41,27 @@ const SERIES_SCANNED: i64 = 10_000;
 /// Labels every span metric carries besides the resource ones.
 const SPAN_METRIC_LABELS: &[&str] = &[
     "address",
+    "db_name",
     "db_system",
+    "http_status_code",
     "operation",
     "service_name",
     "span_kind",
     "status_code",
 ];
+
+/// Label keys of a span metric: the fixed ones, `le` on `_bucket`, `resource_<key>`.
+pub fn span_label_keys(c: &Connection, metric: &str) -> Result<BTreeSet<String>, StoreError> {
+    let mut keys: BTreeSet<String> = span_resource_keys(c)?
+        .iter()
+        .map(|k| resource_label(k))
+        .collect();
+    keys.extend(SPAN_METRIC_LABELS.iter().map(|s| s.to_string()));
+    if metric.ends_with("_bucket") {
+        keys.insert("le".into());
+    }
+    Ok(keys)
+}
 
 /// A resource attribute key as a span-metric label: `resource_` + non-alphanumerics as `_`.
 pub fn resource_label(key: &str) -> String {
@@ -107,12 +122,7 @@ async fn tag_keys(
         .store
         .run(move |c| {
             let keys = if is_span_metric(&q.metric_name) {
-                let mut keys: BTreeSet<String> = span_resource_keys(c)?
-                    .iter()
-                    .map(|k| resource_label(k))
-                    .collect();
-                keys.extend(SPAN_METRIC_LABELS.iter().map(|s| s.to_string()));
-                keys
+                span_label_keys(c, &q.metric_name)?
             } else {
                 strings(
                     c,
@@ -160,7 +170,7 @@ async fn tag_values(
 }
 
 /// Values of one span-metric label, from what the writer recorded for spans.
-fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, StoreError> {
+pub fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, StoreError> {
     match label {
         "service_name" => strings(c, "SELECT DISTINCT service FROM span_rollup", []),
         "operation" => strings(c, "SELECT DISTINCT name FROM span_rollup", []),
@@ -179,15 +189,37 @@ fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>, St
             .iter()
             .map(|s| s.to_string())
             .collect()),
-        "db_system" | "address" => strings(
+        "db_system" | "db_name" => strings(
             c,
-            "SELECT value FROM attr_values WHERE source = 'traces' AND key IN (?1, ?2, ?3)",
-            if label == "db_system" {
-                ["db.system", "db.system", "db.system"]
+            "SELECT value FROM attr_values WHERE source = 'traces' AND key = ?1",
+            [if label == "db_system" {
+                "db.system"
             } else {
-                ["server.address", "net.peer.name", "http.host"]
-            },
+                "db.name"
+            }],
         ),
+        // Derived per span: read from the latest client spans.
+        "address" => strings(
+            c,
+            &format!(
+                "SELECT DISTINCT a FROM (SELECT {ADDRESS} AS a FROM spans WHERE kind = 3
+                 ORDER BY ts DESC LIMIT {POINTS_SCANNED})"
+            ),
+            [],
+        ),
+        "http_status_code" => strings(
+            c,
+            &format!(
+                "SELECT DISTINCT a FROM (SELECT {HTTP_STATUS_CODE} AS a FROM spans
+                 ORDER BY ts DESC LIMIT {POINTS_SCANNED})"
+            ),
+            [],
+        ),
+        "le" => Ok(crate::promql::span_source::BOUNDS_MS
+            .iter()
+            .map(|b| crate::promql::format_value(*b))
+            .chain(["+Inf".to_string()])
+            .collect()),
         _ => {
             let mut out = BTreeSet::new();
             for key in span_resource_keys(c)? {

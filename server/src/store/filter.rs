@@ -286,6 +286,34 @@ pub fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     )
 }
 
+/// The host (with port) of a URL as Go's `url.Parse(...).Host` gives it for the span-metrics
+/// `address` label: scheme added when missing, userinfo dropped, no normalisation.
+pub fn url_host(u: &str) -> Option<String> {
+    let rest = match u.find("://") {
+        Some(i) if u.starts_with("http://") || u.starts_with("https://") => &u[i + 3..],
+        _ => u,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// Registers `url_host(text)` (see [`url_host`]) on a connection.
+pub fn register_url_host(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "url_host",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => url_host(&String::from_utf8_lossy(t)),
+                _ => None,
+            })
+        },
+    )
+}
+
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// v1 `TagQueryParam` operator names → v3 names.
@@ -338,6 +366,23 @@ mod tests {
         let (sql, params) = condition(&e, "nin", &json!(["a"]), ValueKind::Text).unwrap();
         assert_eq!(sql.matches('?').count(), params.len());
         assert_eq!(params.len(), 5);
+    }
+
+    #[test]
+    fn url_hosts_as_go_parses_them() {
+        assert_eq!(
+            url_host("http://u:p@api.local:8080/x?y").as_deref(),
+            Some("api.local:8080")
+        );
+        assert_eq!(
+            url_host("https://pay.example.com").as_deref(),
+            Some("pay.example.com")
+        );
+        assert_eq!(
+            url_host("db.local:5432/path").as_deref(),
+            Some("db.local:5432")
+        );
+        assert_eq!(url_host("/relative"), None);
     }
 
     #[test]

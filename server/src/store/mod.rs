@@ -79,6 +79,7 @@ const READER_CACHE_KIB: i64 = 16384;
 
 fn configure(conn: &Connection, cache_kib: i64) -> rusqlite::Result<()> {
     filter::register_regexp(conn)?;
+    filter::register_url_host(conn)?;
     // NORMAL in WAL mode: a commit is durable against a process crash (kill -9), which is
     // what we promise; only an OS crash or power loss can lose the last commits.
     // temp_store FILE: big sorts spill to disk instead of growing memory.

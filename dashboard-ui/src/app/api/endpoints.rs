@@ -91,6 +91,46 @@ pub async fn trace_spans(trace_id: &str) -> ApiResult<Vec<crate::trace::Span>> {
     crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e))
 }
 
+/// `GET /api/v1/settings/apdex?services=<svc>`: the service's threshold (s);
+/// the query-service answers SigNoz's default (0.5) when none is saved.
+pub async fn apdex_threshold(service: &str) -> ApiResult<f64> {
+    let path = format!(
+        "/v1/settings/apdex?services={}",
+        crate::url_state::encode(service)
+    );
+    let list: Option<Vec<Value>> = raw(Method::GET, &path, None).await?;
+    Ok(list
+        .unwrap_or_default()
+        .iter()
+        .find(|s| s["serviceName"] == service)
+        .and_then(|s| s["threshold"].as_f64())
+        .unwrap_or(0.5))
+}
+
+/// `POST /api/v1/settings/apdex` with the body v0.39's settings dialog sends.
+pub async fn set_apdex_threshold(service: &str, threshold: f64) -> ApiResult<()> {
+    let body = json!({"servicename": service, "threshold": threshold, "excludeStatusCode": ""});
+    raw::<Value>(Method::POST, "/v1/settings/apdex", Some(&body))
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/metric_meta`: `(delta, le bounds)` of a latency histogram
+/// for one service (`le` is `null` when it has none).
+pub async fn metric_meta(metric: &str, service: &str) -> ApiResult<(bool, Vec<f64>)> {
+    let path = format!(
+        "/v1/metric_meta?metricName={}&serviceName={}",
+        crate::url_state::encode(metric),
+        crate::url_state::encode(service)
+    );
+    let v: Value = raw(Method::GET, &path, None).await?;
+    let le = v["le"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    Ok((v["delta"].as_bool().unwrap_or(false), le))
+}
+
 pub async fn query_range(body: &Value) -> ApiResult<QueryRangeData> {
     envelope(Method::POST, "/v3/query_range", Some(body)).await
 }

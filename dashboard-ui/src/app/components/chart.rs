@@ -29,6 +29,20 @@ fn local_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 
+/// The time under the pointer of a mouse event on the chart's SVG.
+fn time_at(ev: &leptos::ev::MouseEvent, xs: &LinearScale) -> Option<f64> {
+    use wasm_bindgen::JsCast;
+    let el = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())?;
+    let rect = el.get_bounding_client_rect();
+    if rect.width() <= 0.0 {
+        return None;
+    }
+    let vx = (ev.client_x() as f64 - rect.left()) / rect.width() * W;
+    Some(xs.invert(vx))
+}
+
 /// A time-series chart. `format` renders values (axis and tooltip).
 #[component]
 pub fn TimeChart(
@@ -43,6 +57,9 @@ pub fn TimeChart(
     /// Horizontal lines `(value, colour)`.
     #[prop(optional)]
     thresholds: Vec<(f64, String)>,
+    /// Called with the time (ms) of the point nearest a click.
+    #[prop(optional)]
+    on_point: Option<Callback<f64>>,
 ) -> impl IntoView {
     let all: Vec<(f64, f64)> = series
         .iter()
@@ -134,20 +151,26 @@ pub fn TimeChart(
         })
         .collect_view();
     let tooltip_series = series.clone();
-    let on_move = move |ev: leptos::ev::MouseEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(el) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let rect = el.get_bounding_client_rect();
-        if rect.width() <= 0.0 {
-            return;
+    let nearest_to = {
+        let series = series.clone();
+        move |t: f64| {
+            series
+                .iter()
+                .flat_map(|s| s.points.iter())
+                .map(|p| p.0)
+                .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
         }
-        let vx = (ev.client_x() as f64 - rect.left()) / rect.width() * W;
-        hover.set(Some(xs.invert(vx)));
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(cb) = on_point else { return };
+        if let Some(x) = time_at(&ev, &xs).and_then(&nearest_to) {
+            cb.run(x);
+        }
+    };
+    let on_move = move |ev: leptos::ev::MouseEvent| {
+        if let Some(t) = time_at(&ev, &xs) {
+            hover.set(Some(t));
+        }
     };
     let tooltip = move || {
         let t = hover.get()?;
@@ -200,7 +223,8 @@ pub fn TimeChart(
             <figcaption>{title}</figcaption>
             <div class="chart-area">
                 <svg viewBox=format!("0 0 {W} {height}") role="img" preserveAspectRatio="none"
-                    on:mousemove=on_move on:mouseleave=move |_| hover.set(None)>
+                    class:clickable=on_point.is_some()
+                    on:mousemove=on_move on:mouseleave=move |_| hover.set(None) on:click=on_click>
                     {ticks_y.iter().map(|&v| {
                         let y = ys.map(v);
                         view! {

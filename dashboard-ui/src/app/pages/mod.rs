@@ -16,6 +16,7 @@ mod log_detail;
 mod log_volume;
 mod logs;
 mod rule_editor;
+mod service_detail;
 mod service_map;
 mod services;
 mod settings;
@@ -38,8 +39,9 @@ pub use logs::LogsPage;
 pub use rule_editor::RuleEditPage;
 #[cfg(test)]
 pub(crate) use rule_editor::RuleEditor;
+pub use service_detail::ServiceDetailPage;
 pub use service_map::ServiceMapPage;
-pub use services::{ServiceDetailPage, ServicesPage};
+pub use services::ServicesPage;
 pub use settings::{SettingsPage, ShortcutsPage, StatusPage, UsagePage};
 pub use team::{MySettingsPage, OrgSettingsPage, PasswordResetPage};
 pub use trace_compare::TraceComparePage;

@@ -1,15 +1,13 @@
-//! Services table (`POST /api/v1/services`) and the service detail page
-//! (latency/rate/error charts from `v3/query_range`, top operations).
+//! Services table (`POST /api/v1/services`); the detail page is `service_detail`.
 
 use crate::app::api;
 use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
-use crate::app::components::{resource_view, ChartKind, ChartSeries, TimeChart};
+use crate::app::components::resource_view;
 use crate::app::state::{use_set_query, use_time_window, use_url_query, with_range};
-use crate::format::{compact, duration_ns, percent, rate};
+use crate::format::{duration_ns, percent, rate};
 use crate::model::{QueryRangeData, ServiceItem};
-use crate::url_state::{encode, encode_query, Query, TraceFilters};
+use crate::url_state::{encode, Query};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 const COLUMNS: [(&str, &str); 5] = [
     ("name", "Service"),
@@ -157,100 +155,4 @@ pub fn series_points(data: &QueryRangeData, name: &str) -> Vec<(f64, f64)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn ms_of_ns(v: f64) -> String {
-    duration_ns(v)
-}
-
-#[component]
-pub fn ServiceDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let service = Memo::new(move |_| params.get().get("name").unwrap_or_default());
-    let window = use_time_window();
-    let q = use_url_query();
-    let overview = LocalResource::new(move || {
-        let svc = service.get();
-        let (s, e) = window.get();
-        async move {
-            let ops = api::top_level_operations().await.unwrap_or_default();
-            let ops = ops.get(&svc).cloned().unwrap_or_default();
-            let step = crate::url_state::step_seconds(s, e);
-            let body = crate::query_builder::service_overview(&svc, &ops, s, e, step);
-            api::query_range(&body).await.map(|d| (d, step))
-        }
-    });
-    let tags = use_resource_tags();
-    let top_ops = LocalResource::new(move || {
-        let svc = service.get();
-        let (s, e) = window.get();
-        let tags = tags.get();
-        async move { api::top_operations(&svc, s, e, &tags).await }
-    });
-    let traces_link = move |op: &str| {
-        let mut query = q.get_untracked();
-        TraceFilters {
-            service: service.get_untracked(),
-            operation: op.to_string(),
-            ..Default::default()
-        }
-        .write(&mut query);
-        format!("/traces?{}", encode_query(&query))
-    };
-    view! {
-        <section>
-            <div class="toolbar">
-                <h1>{move || service.get()}</h1>
-                <a href=move || traces_link("")>"View traces →"</a>
-            </div>
-            <ResourceFilter/>
-            <div class="charts">
-                {resource_view(overview, move |(data, step): (QueryRangeData, i64)| {
-                    let latency = ["A", "B", "C"]
-                        .iter()
-                        .zip(["p50", "p90", "p99"])
-                        .map(|(n, label)| ChartSeries { name: label.into(), points: series_points(&data, n) })
-                        .collect::<Vec<_>>();
-                    let calls = series_points(&data, "D");
-                    let errors = series_points(&data, "E");
-                    let rate: Vec<(f64, f64)> = calls.iter().map(|&(t, c)| (t, c / step as f64)).collect();
-                    let error_pct: Vec<(f64, f64)> = calls
-                        .iter()
-                        .map(|&(t, c)| {
-                            let e = errors.iter().find(|p| p.0 == t).map(|p| p.1).unwrap_or(0.0);
-                            (t, if c > 0.0 { e / c * 100.0 } else { 0.0 })
-                        })
-                        .collect();
-                    view! {
-                        <TimeChart title="Latency".into() series=latency format=ms_of_ns/>
-                        <TimeChart title="Request rate (ops/s)".into() kind=ChartKind::Bar
-                            series=vec![ChartSeries { name: "ops/s".into(), points: rate }] format=compact/>
-                        <TimeChart title="Error rate (%)".into()
-                            series=vec![ChartSeries { name: "error %".into(), points: error_pct }] format=percent/>
-                    }
-                })}
-            </div>
-            <h2>"Top operations"</h2>
-            <table class="data">
-                <thead><tr><th>"Operation"</th><th>"P50"</th><th>"P95"</th><th>"P99"</th><th>"Calls"</th><th>"Errors"</th></tr></thead>
-                <tbody>
-                    {resource_view(top_ops, move |ops| {
-                        if ops.is_empty() {
-                            return view! { <tr><td colspan="6" class="empty">"No operations in this time range."</td></tr> }.into_any();
-                        }
-                        ops.into_iter().map(|o| view! {
-                            <tr>
-                                <td><a href=traces_link(&o.name)>{o.name.clone()}</a></td>
-                                <td class="num">{duration_ns(o.p50)}</td>
-                                <td class="num">{duration_ns(o.p95)}</td>
-                                <td class="num">{duration_ns(o.p99)}</td>
-                                <td class="num">{o.num_calls}</td>
-                                <td class="num">{o.error_count}</td>
-                            </tr>
-                        }).collect_view().into_any()
-                    })}
-                </tbody>
-            </table>
-        </section>
-    }
 }

@@ -3,7 +3,7 @@
 //!
 //! Metrics and their SigNoz labels (`signozspanmetrics` processor):
 //! - `signoz_calls_total`, `signoz_latency_count|_sum|_bucket`: every span;
-//! - `signoz_db_latency_count|_sum`: spans with a `db.system` attribute;
+//! - `signoz_db_latency_count|_sum`: spans other than SERVER with a `db.system` attribute;
 //! - `signoz_external_call_latency_count|_sum`: CLIENT spans with a remote address.
 //!
 //! Labels: `service_name`, `operation`, `span_kind` (`SPAN_KIND_*`), `status_code`
@@ -56,6 +56,18 @@ fn parse_name(name: &str) -> Option<(Family, Part)> {
     Some((family, part))
 }
 
+/// Every span-metric name, for metric autocomplete.
+pub const NAMES: &[&str] = &[
+    "signoz_calls_total",
+    "signoz_db_latency_count",
+    "signoz_db_latency_sum",
+    "signoz_external_call_latency_count",
+    "signoz_external_call_latency_sum",
+    "signoz_latency_bucket",
+    "signoz_latency_count",
+    "signoz_latency_sum",
+];
+
 /// Whether `name` is a span metric this module answers.
 pub fn is_span_metric(name: &str) -> bool {
     parse_name(name).is_some()
@@ -67,8 +79,28 @@ const SPAN_KIND: &str = "CASE kind WHEN 1 THEN 'SPAN_KIND_INTERNAL' WHEN 2 THEN 
 const STATUS_CODE: &str =
     "CASE status_code WHEN 1 THEN 'STATUS_CODE_OK' WHEN 2 THEN 'STATUS_CODE_ERROR' \
     ELSE 'STATUS_CODE_UNSET' END";
-const ADDRESS: &str = "COALESCE(json_extract(attrs, '$.\"server.address\"'), \
-    json_extract(attrs, '$.\"net.peer.name\"'), json_extract(attrs, '$.\"http.host\"'))";
+/// The `address` label of external calls, in the spanmetrics processor's order: RPC
+/// `service/method`; `http.host`; a peer name or address with its port (old and new semantic
+/// conventions); the host of `http.url`/`url.full`; `peer.service`.
+pub const ADDRESS: &str = "CASE WHEN json_extract(attrs, '$.\"rpc.system\"') IS NOT NULL \
+    AND COALESCE(json_extract(attrs, '$.\"rpc.service\"'), json_extract(attrs, '$.\"rpc.method\"')) IS NOT NULL \
+    THEN COALESCE(json_extract(attrs, '$.\"rpc.service\"'), '') || COALESCE('/' || json_extract(attrs, '$.\"rpc.method\"'), '') \
+    ELSE COALESCE(json_extract(attrs, '$.\"http.host\"'), \
+    json_extract(attrs, '$.\"net.peer.name\"') || COALESCE(':' || json_extract(attrs, '$.\"net.peer.port\"'), ''), \
+    json_extract(attrs, '$.\"server.address\"') || COALESCE(':' || json_extract(attrs, '$.\"server.port\"'), ''), \
+    json_extract(attrs, '$.\"net.peer.ip\"') || COALESCE(':' || json_extract(attrs, '$.\"net.peer.port\"'), ''), \
+    json_extract(attrs, '$.\"net.sock.peer.addr\"') || COALESCE(':' || json_extract(attrs, '$.\"net.sock.peer.port\"'), ''), \
+    json_extract(attrs, '$.\"network.peer.address\"') || COALESCE(':' || json_extract(attrs, '$.\"network.peer.port\"'), ''), \
+    url_host(COALESCE(json_extract(attrs, '$.\"http.url\"'), json_extract(attrs, '$.\"url.full\"'))), \
+    json_extract(attrs, '$.\"peer.service\"')) END";
+/// 1 when the attributes hold a key `ADDRESS` reads: a cheap text test that spares parsing the
+/// JSON of client spans that can have no address.
+pub const MAY_HAVE_ADDRESS: &str = "(instr(attrs, 'http.host') > 0 OR instr(attrs, 'peer.') > 0 \
+    OR instr(attrs, 'server.address') > 0 OR instr(attrs, 'url') > 0 OR instr(attrs, 'rpc.') > 0)";
+
+/// `http_status_code`: the old attribute, else the stable one; text, as a label is.
+pub const HTTP_STATUS_CODE: &str = "CAST(COALESCE(json_extract(attrs, '$.\"http.status_code\"'), \
+    json_extract(attrs, '$.\"http.response.status_code\"')) AS TEXT)";
 
 /// Span columns plus the derived span-metric labels (fixed SQL, never user text).
 fn column(key: &str) -> Option<(&'static str, ValueKind)> {
@@ -76,6 +108,8 @@ fn column(key: &str) -> Option<(&'static str, ValueKind)> {
         "__span_kind" => Some((SPAN_KIND, ValueKind::Text)),
         "__status_code" => Some((STATUS_CODE, ValueKind::Text)),
         "__address" => Some((ADDRESS, ValueKind::Text)),
+        "__may_have_address" => Some((MAY_HAVE_ADDRESS, ValueKind::Number)),
+        "__http_status_code" => Some((HTTP_STATUS_CODE, ValueKind::Text)),
         other => span_column(other),
     }
 }
@@ -114,7 +148,7 @@ fn span_key(c: &Connection, label: &str) -> Result<AttributeKey, QueryError> {
         "db_name" => attr("db.name", "tag"),
         "http_method" => attr("http.method", "tag"),
         "http_url" => attr("http.url", "tag"),
-        "http_status_code" => attr("http.status_code", "tag"),
+        "http_status_code" => col("__http_status_code"),
         l => match l.strip_prefix("resource_") {
             Some(_) => {
                 let mut st = c.prepare_cached(
@@ -182,6 +216,10 @@ pub fn graph(
                 .as_f64()
                 .or_else(|| le.as_str().and_then(|s| s.parse().ok()))
                 .ok_or_else(|| format!("le must be a number, got {le}"))?;
+            if ms == f64::INFINITY {
+                // `+Inf` (v0.39's Apdex past the last bound): every span.
+                continue;
+            }
             items.push(FilterItem {
                 key: col("durationNano"),
                 op: "<=".into(),
@@ -203,16 +241,29 @@ pub fn graph(
     }
     let family_filters = match family {
         Family::Calls | Family::Latency => vec![],
-        Family::Db => vec![FilterItem {
-            key: attr("db.system", "tag"),
-            op: "exists".into(),
-            value: Value::Null,
-        }],
+        // As the processor: any kind but SERVER with a `db.system`.
+        Family::Db => vec![
+            FilterItem {
+                key: attr("db.system", "tag"),
+                op: "exists".into(),
+                value: Value::Null,
+            },
+            FilterItem {
+                key: col("kind"),
+                op: "!=".into(),
+                value: json!(2),
+            },
+        ],
         Family::External => vec![
             FilterItem {
                 key: col("kind"),
                 op: "=".into(),
                 value: json!(3),
+            },
+            FilterItem {
+                key: col("__may_have_address"),
+                op: "=".into(),
+                value: json!(1),
             },
             FilterItem {
                 key: col("__address"),
