@@ -37,6 +37,8 @@ struct TagParams {
 const MAX_ITEMS: usize = 1000;
 /// Most recently seen series of a metric scanned for its label keys and values.
 const SERIES_SCANNED: i64 = 10_000;
+/// Recent spans scanned for the values of a span metric's derived labels.
+const SPANS_SCANNED: i64 = 10_000;
 
 /// Labels every span metric carries besides the resource ones.
 const SPAN_METRIC_LABELS: &[&str] = &[
@@ -203,7 +205,7 @@ pub fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>
             c,
             &format!(
                 "SELECT DISTINCT a FROM (SELECT {ADDRESS} AS a FROM spans WHERE kind = 3
-                 ORDER BY ts DESC LIMIT {POINTS_SCANNED})"
+                 ORDER BY ts DESC LIMIT {SPANS_SCANNED})"
             ),
             [],
         ),
@@ -211,7 +213,7 @@ pub fn span_label_values(c: &Connection, label: &str) -> Result<BTreeSet<String>
             c,
             &format!(
                 "SELECT DISTINCT a FROM (SELECT {HTTP_STATUS_CODE} AS a FROM spans
-                 ORDER BY ts DESC LIMIT {POINTS_SCANNED})"
+                 ORDER BY ts DESC LIMIT {SPANS_SCANNED})"
             ),
             [],
         ),
