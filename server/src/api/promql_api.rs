@@ -15,6 +15,7 @@ use super::query_range::model::QueryRangeParams;
 use super::query_range::series::format_value;
 use super::{envelope, ApiError, AppState, ErrorKind};
 use crate::promql::{self, store_source::SqliteStorage, variables, Error as PromError};
+use signoz_api::query_range::{Point, QueryResult, Series};
 
 /// What a ClickHouse SQL query or variable gets from this server.
 pub const CLICKHOUSE_SQL_MESSAGE: &str =
@@ -44,7 +45,7 @@ fn prom_error(e: PromError) -> ApiError {
 }
 
 /// Runs the `promQueries` of a v3 request; the `result` array of the reply.
-pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<QueryResult>, ApiError> {
     let cq = p
         .composite_query
         .as_ref()
@@ -92,11 +93,11 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
         let out = promql::parse(&text)
             .and_then(|expr| promql::range_query(&storage, &expr, start, p.end, step_ms.max(1)));
         match out {
-            Ok(matrix) => results.push(json!({
-                "queryName": name,
-                "series": matrix.iter().map(series_json).collect::<Vec<_>>(),
-                "list": null,
-            })),
+            Ok(matrix) => results.push(QueryResult {
+                query_name: name.clone(),
+                series: Some(matrix.iter().map(wire_series).collect()),
+                list: None,
+            }),
             Err(PromError::Storage(m)) => return Err(ApiError::internal(m)),
             Err(PromError::BadQuery(m)) => {
                 errors.insert(name.clone(), json!(m));
@@ -118,12 +119,7 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
                 "there can be only one active query for value type panel",
             ));
         }
-        if let Some(n) = results
-            .first()
-            .and_then(|r| r["series"].as_array())
-            .map(Vec::len)
-            .filter(|n| *n > 1)
-        {
+        if let Some(n) = results.first().map(|r| r.series().len()).filter(|n| *n > 1) {
             return Err(ApiError::bad_data(format!(
                 "there can be only one result series for value type panel but got {n}"
             )));
@@ -133,12 +129,16 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
 }
 
 /// A v3 series: Prometheus labels (`__name__` included), `labelsArray` null, string values.
-fn series_json(s: &promql::Series) -> Value {
-    json!({
-        "labels": s.labels,
-        "labelsArray": null,
-        "values": s.samples.iter().map(|(t, v)| json!({"timestamp": t, "value": format_value(*v)})).collect::<Vec<_>>(),
-    })
+fn wire_series(s: &promql::Series) -> Series {
+    Series {
+        labels: s.labels.clone(),
+        labels_array: None,
+        values: s
+            .samples
+            .iter()
+            .map(|&(timestamp, value)| Point { timestamp, value })
+            .collect(),
+    }
 }
 
 /// Prometheus API times: unix seconds (fractional allowed) or RFC 3339.
