@@ -10,6 +10,7 @@ use axum::{Extension, Router};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use signoz_api::users::{LoginResponse, Message, Precheck, UserPayload, Version};
 
 use super::access::{
     load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
@@ -100,13 +101,26 @@ async fn version(State(st): State<AppState>) -> Response {
         })
         .await
         .unwrap_or(false);
-    raw(json!({"version": VERSION, "ee": "Y", "setupCompleted": setup}))
+    raw(Version {
+        version: VERSION.into(),
+        ee: "Y".into(),
+        setup_completed: setup,
+    })
 }
 
-pub fn user_payload(u: &User) -> Value {
-    json!({"id": u.id, "name": u.name, "email": u.email, "createdAt": u.created_at,
-        "profilePictureURL": u.profile_picture_url, "orgId": u.org_id, "groupId": u.group_id,
-        "role": u.role.name(), "organization": u.organization, "flags": u.flags})
+pub fn user_payload(u: &User) -> UserPayload {
+    UserPayload {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        created_at: u.created_at,
+        profile_picture_url: u.profile_picture_url.clone(),
+        org_id: u.org_id.clone(),
+        group_id: u.group_id.clone(),
+        role: u.role.name().into(),
+        organization: u.organization.clone(),
+        flags: u.flags.clone(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -233,9 +247,10 @@ async fn login_precheck(
         .run(move |c| load_user_by_email(c, &email).map_err(StoreError::from))
         .await?
         .is_some();
-    Ok(envelope(Some(
-        json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}),
-    )))
+    Ok(envelope(Some(Precheck {
+        is_user,
+        ..Precheck::default()
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -247,7 +262,7 @@ struct LoginBody {
     refresh_token: String,
 }
 
-pub fn issue_tokens(st: &AppState, u: &User) -> Value {
+pub fn issue_tokens(st: &AppState, u: &User) -> LoginResponse {
     let now = chrono::Utc::now().timestamp();
     let claims = |exp, typ: &str| Claims {
         id: u.id.clone(),
@@ -259,8 +274,13 @@ pub fn issue_tokens(st: &AppState, u: &User) -> Value {
     };
     let access_exp = now + auth::ACCESS_TTL_SECS;
     let refresh_exp = now + auth::REFRESH_TTL_SECS;
-    json!({"accessJwt": st.jwt.sign(&claims(access_exp, auth::ACCESS)), "accessJwtExpiry": access_exp,
-        "refreshJwt": st.jwt.sign(&claims(refresh_exp, auth::REFRESH)), "refreshJwtExpiry": refresh_exp, "userId": u.id})
+    LoginResponse {
+        access_jwt: st.jwt.sign(&claims(access_exp, auth::ACCESS)),
+        access_jwt_expiry: access_exp,
+        refresh_jwt: st.jwt.sign(&claims(refresh_exp, auth::REFRESH)),
+        refresh_jwt_expiry: refresh_exp,
+        user_id: u.id.clone(),
+    }
 }
 
 fn too_many_attempts(wait: std::time::Duration) -> Response {
@@ -429,7 +449,7 @@ async fn change_password(
         })
         .await;
     match res {
-        Ok(_) => raw(json!({"data": "password changed successfully"})),
+        Ok(_) => raw(Message::new("password changed successfully")),
         Err(e) => ApiError::internal(e).into_response(),
     }
 }
@@ -594,7 +614,7 @@ async fn edit_org(
         Ok(0) => {
             RawError(axum::http::StatusCode::NOT_FOUND, "org not found".into()).into_response()
         }
-        Ok(_) => raw(json!({"data": "org updated successfully"})),
+        Ok(_) => raw(Message::new("org updated successfully")),
         Err(e) => RawError::internal(e).into_response(),
     }
 }
