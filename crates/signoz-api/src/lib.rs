@@ -9,6 +9,7 @@
 //! `serde_json::Value`: they are stored and returned as they came.
 
 pub mod autocomplete;
+pub mod channels;
 pub mod de;
 pub mod envelope;
 pub mod exceptions;
@@ -16,6 +17,7 @@ pub mod query_range;
 pub mod services;
 pub mod traces;
 pub mod users;
+pub mod variables;
 
 pub use de::{parse_float, value_text};
 pub use envelope::{error_message, Envelope, ErrorReply, RawErrorItem, RawErrorReply};

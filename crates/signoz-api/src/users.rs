@@ -154,3 +154,47 @@ pub struct ResetPasswordToken {
     #[serde(default)]
     pub token: String,
 }
+
+/// One entry of `GET /api/v1/featureFlags` `data`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct FeatureFlag {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub active: bool,
+    #[serde(default)]
+    pub usage: i64,
+    #[serde(default)]
+    pub usage_limit: i64,
+    #[serde(default)]
+    pub route: String,
+}
+
+/// `GET /api/v2/licenses` `data` (EE's `listLicensesV2`); times are epoch seconds, -1 for none.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Licenses {
+    #[serde(default)]
+    pub trial_start: i64,
+    #[serde(default)]
+    pub trial_end: i64,
+    #[serde(default)]
+    pub on_trial: bool,
+    #[serde(default)]
+    pub work_space_block: bool,
+    #[serde(default)]
+    pub trial_converted_to_subscription: bool,
+    #[serde(default)]
+    pub grace_period_end: i64,
+    /// Free-form license records (none here).
+    #[serde(default)]
+    pub licenses: Vec<Value>,
+}
+
+/// `GET /api/v1/health`: `{"status":"ok"}`, or `{"status":"error","error":…}` with a 503.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct Health {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

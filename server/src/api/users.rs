@@ -9,8 +9,10 @@ use axum::routing::{get, patch, post};
 use axum::{Extension, Router};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
-use signoz_api::users::{LoginResponse, Message, Precheck, UserPayload, Version};
+use serde_json::Value;
+use signoz_api::users::{
+    FeatureFlag, Health, Licenses, LoginResponse, Message, Precheck, UserPayload, Version,
+};
 
 use super::access::{
     load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
@@ -25,11 +27,17 @@ pub const VERSION: &str = "v0.39.0";
 /// a load balancer or supervisor sees a server that cannot store anything.
 async fn health(State(st): State<AppState>) -> Response {
     match st.store.health(std::time::Duration::from_secs(5)).await {
-        Ok(()) => raw(json!({"status": "ok"})),
+        Ok(()) => raw(Health {
+            status: "ok".into(),
+            error: None,
+        }),
         Err(e) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "10")],
-            axum::Json(json!({"status": "error", "error": e.to_string()})),
+            axum::Json(Health {
+                status: "error".into(),
+                error: Some(e.to_string()),
+            }),
         )
             .into_response(),
     }
@@ -63,9 +71,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v2/licenses", get(licenses))
 }
 
-fn feature_flags() -> Value {
-    let flag = |name: &str, active: bool, limit: i64| json!({"name": name, "active": active, "usage": 0, "usage_limit": limit, "route": ""});
-    json!([
+fn feature_flags() -> Vec<FeatureFlag> {
+    let flag = |name: &str, active: bool, usage_limit: i64| FeatureFlag {
+        name: name.into(),
+        active,
+        usage: 0,
+        usage_limit,
+        route: String::new(),
+    };
+    vec![
         flag("OSS", false, -1),
         flag("DISABLE_UPSELL", false, -1),
         flag("SSO", false, -1),
@@ -79,15 +93,20 @@ fn feature_flags() -> Value {
         flag("ALERT_CHANNEL_OPSGENIE", true, -1),
         flag("ALERT_CHANNEL_MSTEAMS", true, -1),
         flag("USE_SPAN_METRICS", false, -1),
-    ])
+    ]
 }
 
 /// EE `listLicensesV2` without a license: the basic plan, no trial.
 async fn licenses(_: ViewAccess) -> Response {
-    envelope(Some(
-        json!({"trialStart": -1, "trialEnd": -1, "onTrial": false, "workSpaceBlock": false,
-        "trialConvertedToSubscription": false, "gracePeriodEnd": -1, "licenses": []}),
-    ))
+    envelope(Some(Licenses {
+        trial_start: -1,
+        trial_end: -1,
+        on_trial: false,
+        work_space_block: false,
+        trial_converted_to_subscription: false,
+        grace_period_end: -1,
+        licenses: Vec::new(),
+    }))
 }
 
 async fn version(State(st): State<AppState>) -> Response {
