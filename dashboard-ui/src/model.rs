@@ -14,23 +14,8 @@ pub use signoz_api::traces::{SearchSpansResult, SpanRow};
 pub use signoz_api::users::{LoginResponse, UserPayload, Version};
 pub use signoz_api::{error_message, parse_float, value_text, Envelope};
 
-/// One dashboard; `data` is free JSON with at least `title` (contract §4.7).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct Dashboard {
-    #[serde(default)]
-    pub id: i64,
-    #[serde(default)]
-    pub uuid: String,
-    #[serde(default)]
-    pub created_at: String,
-    #[serde(default)]
-    pub updated_at: String,
-    /// `null` in the create reply, `0`/`1` afterwards.
-    #[serde(default, rename = "isLocked")]
-    pub is_locked: Option<i64>,
-    #[serde(default)]
-    pub data: DashboardData,
-}
+/// One dashboard with `data` read as [`DashboardData`] (contract §4.7).
+pub type Dashboard = signoz_api::dashboards::Dashboard<DashboardData>;
 
 /// One dashboard with `data` exactly as stored (read by `crate::dashboard`, which
 /// keeps every field).
@@ -103,18 +88,7 @@ pub struct Rule {
 }
 
 /// Alertmanager alert inside the `/api/v1/alerts` string payload.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct TriggeredAlert {
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub labels: BTreeMap<String, String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub annotations: BTreeMap<String, String>,
-    #[serde(default)]
-    pub starts_at: String,
-    #[serde(default)]
-    pub status: Value,
-}
+pub type TriggeredAlert = signoz_api::alerts::GettableAlert;
 
 /// `/api/v1/alerts` carries a JSON *string* (or, leniently, the array itself).
 pub fn parse_triggered_alerts(data: &Value) -> Result<Vec<TriggeredAlert>, String> {

@@ -8,8 +8,10 @@
 //! Free-form payloads (attribute maps, list rows, rule and dashboard bodies) stay
 //! `serde_json::Value`: they are stored and returned as they came.
 
+pub mod alerts;
 pub mod autocomplete;
 pub mod channels;
+pub mod dashboards;
 pub mod de;
 pub mod envelope;
 pub mod exceptions;

@@ -9,6 +9,8 @@ use axum::Router;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use signoz_api::alerts::{AlertStatus, GettableAlert, Receiver};
+use signoz_api::Envelope;
 
 use super::access::{EditAccess, ViewAccess};
 use super::rules::{finish, parse_id, parse_rule};
@@ -91,19 +93,28 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
                     stale_after_ms: 0,
                 };
                 let muted = mutes::muted_by(&mutes, &a);
-                out.push(json!({"labels": labels, "annotations": annotations,
-                    "startsAt": rfc3339_ms(a.starts_at), "endsAt": "0001-01-01T00:00:00Z",
-                    "updatedAt": rfc3339_ms(now), "generatorURL": url, "fingerprint": fp,
-                    "receivers": receivers.iter().map(|n| json!({"name": n})).collect::<Vec<_>>(),
-                    "status": {"state": if muted.is_empty() { "active" } else { "suppressed" },
-                        "silencedBy": muted.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
-                        "inhibitedBy": []},
-                    "value": a.value}));
+                let status = AlertStatus {
+                    state: if muted.is_empty() { "active" } else { "suppressed" }.into(),
+                    silenced_by: muted.iter().map(|m| m.to_string()).collect(),
+                    inhibited_by: Vec::new(),
+                };
+                out.push(GettableAlert {
+                    labels,
+                    annotations,
+                    starts_at: rfc3339_ms(a.starts_at),
+                    ends_at: "0001-01-01T00:00:00Z".into(),
+                    updated_at: rfc3339_ms(now),
+                    generator_url: url,
+                    fingerprint: fp,
+                    receivers: receivers.iter().map(|n| Receiver { name: n.clone() }).collect(),
+                    status: serde_json::to_value(status)?,
+                    value: a.value,
+                });
             }
             Ok(out)
         })
         .await?;
-    let inner = json!({"status": "success", "data": alerts}).to_string();
+    let inner = serde_json::to_string(&Envelope::success(Some(alerts)))?;
     Ok(envelope(Some(inner)))
 }
 
