@@ -182,3 +182,31 @@ fn exception_shapes() {
         assert!(np.get(k).is_some(), "{k}");
     }
 }
+
+#[test]
+fn prometheus_shapes() {
+    use prometheus::{InstantSample, PromData, PromResult, RangeSeries, Sample, StringSample};
+    let m = PromData::from(PromResult::Matrix(vec![RangeSeries {
+        metric: [("__name__".to_string(), "up".to_string())].into(),
+        values: vec![Sample(1707901200.0, 1.0), Sample(1707901200.5, f64::NAN)],
+    }]));
+    assert_eq!(
+        serde_json::to_string(&m).unwrap(),
+        r#"{"resultType":"matrix","result":[{"metric":{"__name__":"up"},"values":[[1707901200.0,"1"],[1707901200.5,"NaN"]]}]}"#
+    );
+    let v = to_value(&PromData::from(PromResult::Vector(vec![InstantSample {
+        metric: Default::default(),
+        value: Sample(1.5, 2.0),
+    }])));
+    assert_eq!(
+        v,
+        json!({"resultType": "vector", "result": [{"metric": {}, "value": [1.5, "2"]}]})
+    );
+    let s = to_value(&PromData::from(PromResult::String(StringSample(
+        1.0,
+        "x".into(),
+    ))));
+    assert_eq!(s, json!({"resultType": "string", "result": [1.0, "x"]}));
+    let back: Sample = serde_json::from_value(json!([1.0, "+Inf"])).unwrap();
+    assert_eq!(back.1, f64::INFINITY);
+}
