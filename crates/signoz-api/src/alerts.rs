@@ -53,3 +53,62 @@ pub struct AlertStatus {
     #[serde(default)]
     pub inhibited_by: Vec<String>,
 }
+
+/// `POST /api/v1/testRule` `data`: how many alerts the rule fired now.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TestRuleResult {
+    #[serde(default)]
+    pub alert_count: u64,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// One state change of a rule (`GET /api/v1/rules/{id}/history`, this server's addition).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleHistoryEntry {
+    #[serde(default)]
+    pub rule_id: String,
+    #[serde(default)]
+    pub unix_milli: i64,
+    #[serde(default)]
+    pub timestamp: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The alert's labels as stored (an object of strings; `null` if unreadable).
+    #[serde(default)]
+    pub labels: Value,
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+/// One notification attempt (`GET /api/v1/alerts/deliveries`, this server's delivery log).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
+    pub timestamp: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub channel_type: String,
+    #[serde(default)]
+    pub group_key: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub firing: i64,
+    #[serde(default)]
+    pub resolved: i64,
+    #[serde(default)]
+    pub attempts: i64,
+    #[serde(default)]
+    pub http_status: Option<i64>,
+    #[serde(default)]
+    pub error: Option<String>,
+}

@@ -9,7 +9,9 @@ use axum::Router;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use signoz_api::alerts::{AlertStatus, GettableAlert, Receiver};
+use signoz_api::alerts::{
+    AlertStatus, Delivery, GettableAlert, Receiver, RuleHistoryEntry, TestRuleResult,
+};
 use signoz_api::Envelope;
 
 use super::access::{EditAccess, ViewAccess};
@@ -181,9 +183,10 @@ async fn test_rule(
             )));
         }
     }
-    Ok(envelope(Some(
-        json!({"alertCount": count, "message": "notification sent"}),
-    )))
+    Ok(envelope(Some(TestRuleResult {
+        alert_count: count as u64,
+        message: "notification sent".into(),
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -223,10 +226,15 @@ async fn history(
                     |r| {
                         let ts: i64 = r.get(0)?;
                         let labels: String = r.get(3)?;
-                        Ok(json!({"ruleId": id.to_string(), "unixMilli": ts, "timestamp": rfc3339_ms(ts),
-                            "state": r.get::<_, String>(1)?, "value": r.get::<_, Option<f64>>(2)?,
-                            "labels": serde_json::from_str::<Value>(&labels).unwrap_or(Value::Null),
-                            "fingerprint": r.get::<_, String>(4)?}))
+                        Ok(RuleHistoryEntry {
+                            rule_id: id.to_string(),
+                            unix_milli: ts,
+                            timestamp: rfc3339_ms(ts),
+                            state: r.get(1)?,
+                            value: r.get(2)?,
+                            labels: serde_json::from_str(&labels).unwrap_or(Value::Null),
+                            fingerprint: r.get(4)?,
+                        })
                     },
                 )?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
@@ -258,12 +266,19 @@ async fn deliveries(
                 )?;
             let rows = s
                 .query_map([q.limit.unwrap_or(100).clamp(1, 10_000)], |r| {
-                    Ok(json!({"id": r.get::<_, i64>(0)?, "timestamp": rfc3339_ms(r.get(1)?),
-                        "channel": r.get::<_, String>(2)?, "channelType": r.get::<_, String>(3)?,
-                        "groupKey": r.get::<_, String>(4)?, "status": r.get::<_, String>(5)?,
-                        "firing": r.get::<_, i64>(6)?, "resolved": r.get::<_, i64>(7)?,
-                        "attempts": r.get::<_, i64>(8)?, "httpStatus": r.get::<_, Option<i64>>(9)?,
-                        "error": r.get::<_, Option<String>>(10)?}))
+                    Ok(Delivery {
+                        id: r.get(0)?,
+                        timestamp: rfc3339_ms(r.get(1)?),
+                        channel: r.get(2)?,
+                        channel_type: r.get(3)?,
+                        group_key: r.get(4)?,
+                        status: r.get(5)?,
+                        firing: r.get(6)?,
+                        resolved: r.get(7)?,
+                        attempts: r.get(8)?,
+                        http_status: r.get(9)?,
+                        error: r.get(10)?,
+                    })
                 })?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
