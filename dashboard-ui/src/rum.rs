@@ -50,7 +50,7 @@ pub fn grouped(data: &QueryRangeData, name: &str) -> Vec<(BTreeMap<String, Strin
     data.result
         .iter()
         .filter(|r| r.query_name == name)
-        .flat_map(|r| r.series.iter())
+        .flat_map(|r| r.series().iter())
         .map(|s| {
             let v = s
                 .values

@@ -10,5 +10,5 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 # they run, in stages 20 and 25) and the dashboard.
 SDK_TEST_RECEIVER=http://127.0.0.1:9 INSTR_FIXTURE_PORT=9 \
   cargo clippy -p sdk-wasm --target wasm32-unknown-unknown --lib --test browser --test instrument --quiet -- -D warnings
-cargo clippy -p dashboard-ui --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+cargo clippy -p dashboard-ui -p signoz-api --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 cargo test --workspace --quiet

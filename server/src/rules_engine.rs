@@ -403,13 +403,13 @@ pub fn evaluate(
         .unwrap_or("");
     let result = results
         .iter()
-        .find(|r| r["queryName"] == selected)
+        .find(|r| r.query_name == selected)
         .or_else(|| results.first())
         .ok_or("the rule's query returned no result")?;
     let on_duration = params
         .composite_query
         .as_ref()
-        .and_then(|q| q.builder_queries.get(result["queryName"].as_str()?))
+        .and_then(|q| q.builder_queries.get(&result.query_name))
         .is_some_and(|q| q.aggregate_attribute.key == "durationNano");
     let mut target = cond
         .get("target")
@@ -434,19 +434,13 @@ pub fn evaluate(
         _ => v != target,
     };
     let mut out = Vec::new();
-    for s in result["series"].as_array().into_iter().flatten() {
-        let vals: Vec<f64> = s["values"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|p| match &p["value"] {
-                        Value::String(v) => v.parse().ok(),
-                        v => v.as_f64(),
-                    })
-                    .filter(|v: &f64| v.is_finite())
-                    .collect()
-            })
-            .unwrap_or_default();
+    for s in result.series() {
+        let vals: Vec<f64> = s
+            .values
+            .iter()
+            .map(|p| p.value)
+            .filter(|v| v.is_finite())
+            .collect();
         if vals.is_empty() {
             continue;
         }
@@ -465,7 +459,7 @@ pub fn evaluate(
         };
         if let Some(value) = verdict {
             out.push(Sample {
-                labels: string_map(s.get("labels")),
+                labels: s.labels.clone(),
                 value,
             });
         }

@@ -55,8 +55,8 @@ fn query_range_list_6_3() {
       {"timestamp":"2024-02-14T10:10:00.13Z","data":{"spanID":"ee55ff6677889900","traceID":"7f3c2a1b9d8e4f60a1b2c3d4e5f60718","serviceName":"checkout","name":"SELECT cart","durationNano":12000000}}]}]}}"#;
     let env: Envelope<QueryRangeData> = serde_json::from_str(body).unwrap();
     let data = env.data.unwrap();
-    assert!(data.result[0].series.is_empty());
-    let row = &data.result[0].list[0];
+    assert!(data.result[0].series().is_empty());
+    let row = &data.result[0].list()[0];
     assert_eq!(row.text("serviceName"), "checkout");
     assert_eq!(row.number("durationNano"), 12_000_000.0);
     assert_eq!(row.text("missing"), "");
@@ -70,13 +70,13 @@ fn query_range_series_6_4_and_9() {
       {"queryName":"D","series":[],"list":null}]}}"#;
     let env: Envelope<QueryRangeData> = serde_json::from_str(body).unwrap();
     let data = env.data.unwrap();
-    let v = &data.result[0].series[0].values;
+    let v = &data.result[0].series()[0].values;
     assert_eq!(v[1].value, 790500000.5);
     assert!(v[2].value.is_nan());
     assert_eq!(v[3].value, f64::INFINITY);
     assert_eq!(v[4].value, f64::NEG_INFINITY);
-    assert_eq!(data.result[0].series[0].label_text("p99"), "p99");
-    assert!(data.result[1].series.is_empty());
+    assert_eq!(data.result[0].series()[0].label_text("p99"), "p99");
+    assert!(data.result[1].series().is_empty());
 }
 
 #[test]

@@ -116,6 +116,18 @@ impl AttributeKey {
         Value::Object(m)
     }
 
+    /// A key from an autocomplete reply (no other fields there to keep).
+    pub fn from_wire(k: &signoz_api::query_range::AttributeKey) -> AttributeKey {
+        AttributeKey {
+            key: k.key.clone(),
+            data_type: k.data_type.clone(),
+            kind: k.kind.clone(),
+            is_column: k.is_column,
+            is_json: k.is_json,
+            extra: Map::new(),
+        }
+    }
+
     /// A key with SigNoz's `id` field filled in as its UI does.
     pub fn new(key: &str, data_type: &str, kind: &str, is_column: bool) -> AttributeKey {
         let mut k = AttributeKey {

@@ -49,7 +49,7 @@ pub fn table(data: &QueryRangeData, order: &[String]) -> Table {
     let mut label_columns: Vec<String> = data
         .result
         .iter()
-        .flat_map(|r| r.series.iter().flat_map(|s| s.labels.keys().cloned()))
+        .flat_map(|r| r.series().iter().flat_map(|s| s.labels.keys().cloned()))
         .collect();
     label_columns.sort();
     label_columns.dedup();
@@ -58,7 +58,7 @@ pub fn table(data: &QueryRangeData, order: &[String]) -> Table {
         .filter(|n| {
             data.result
                 .iter()
-                .any(|r| &r.query_name == *n && !r.series.is_empty())
+                .any(|r| &r.query_name == *n && !r.series().is_empty())
         })
         .cloned()
         .collect();
@@ -67,7 +67,7 @@ pub fn table(data: &QueryRangeData, order: &[String]) -> Table {
         let Some(col) = value_columns.iter().position(|n| *n == r.query_name) else {
             continue;
         };
-        for s in &r.series {
+        for s in r.series() {
             let key: Vec<String> = label_columns
                 .iter()
                 .map(|c| s.labels.get(c).cloned().unwrap_or_default())
@@ -316,7 +316,7 @@ mod tests {
         let d = data(json!({"result": [{"queryName": "A", "list": [
             {"timestamp": "2024-02-14T10:00:00Z", "data": {"body": "a \"b\", c", "attributes_string": {"k": "v"}}},
             {"timestamp": "2024-02-14T10:00:01Z", "data": {"body": "line\nbreak", "severity_text": "WARN"}}]}]}));
-        let rows = &d.result[0].list;
+        let rows = &d.result[0].list();
         let (cols, table) = flat_rows(rows);
         assert_eq!(cols, vec!["timestamp", "body", "k", "severity_text"]);
         let text = csv(&cols, &table);

@@ -99,7 +99,7 @@ fn error_rows_take_last_seen_and_trace_from_the_newest_record() {
         {"timestamp": "2026-11-21T10:00:01Z", "data": {"body": "a is undefined", "trace_id": "00000000000000000000000000000000"}},
         {"timestamp": "2026-11-21T10:00:00Z", "data": {"body": "other", "trace_id": "ff"}}
     ]}]})).unwrap();
-    let rows = error_rows(&counts, &recent.result[0].list, 10);
+    let rows = error_rows(&counts, recent.result[0].list(), 10);
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[0].message.as_str(), rows[0].count), ("boom", 5.0));
     assert_eq!(rows[0].last_seen, "2026-11-21T10:00:03Z");

@@ -9,6 +9,10 @@ use axum::Router;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use signoz_api::alerts::{
+    AlertStatus, Delivery, GettableAlert, Receiver, RuleHistoryEntry, TestRuleResult,
+};
+use signoz_api::Envelope;
 
 use super::access::{EditAccess, ViewAccess};
 use super::rules::{finish, parse_id, parse_rule};
@@ -91,19 +95,28 @@ async fn active(State(st): State<AppState>, _: ViewAccess) -> Result<Response, A
                     stale_after_ms: 0,
                 };
                 let muted = mutes::muted_by(&mutes, &a);
-                out.push(json!({"labels": labels, "annotations": annotations,
-                    "startsAt": rfc3339_ms(a.starts_at), "endsAt": "0001-01-01T00:00:00Z",
-                    "updatedAt": rfc3339_ms(now), "generatorURL": url, "fingerprint": fp,
-                    "receivers": receivers.iter().map(|n| json!({"name": n})).collect::<Vec<_>>(),
-                    "status": {"state": if muted.is_empty() { "active" } else { "suppressed" },
-                        "silencedBy": muted.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
-                        "inhibitedBy": []},
-                    "value": a.value}));
+                let status = AlertStatus {
+                    state: if muted.is_empty() { "active" } else { "suppressed" }.into(),
+                    silenced_by: muted.iter().map(|m| m.to_string()).collect(),
+                    inhibited_by: Vec::new(),
+                };
+                out.push(GettableAlert {
+                    labels,
+                    annotations,
+                    starts_at: rfc3339_ms(a.starts_at),
+                    ends_at: "0001-01-01T00:00:00Z".into(),
+                    updated_at: rfc3339_ms(now),
+                    generator_url: url,
+                    fingerprint: fp,
+                    receivers: receivers.iter().map(|n| Receiver { name: n.clone() }).collect(),
+                    status: serde_json::to_value(status)?,
+                    value: a.value,
+                });
             }
             Ok(out)
         })
         .await?;
-    let inner = json!({"status": "success", "data": alerts}).to_string();
+    let inner = serde_json::to_string(&Envelope::success(Some(alerts)))?;
     Ok(envelope(Some(inner)))
 }
 
@@ -170,9 +183,10 @@ async fn test_rule(
             )));
         }
     }
-    Ok(envelope(Some(
-        json!({"alertCount": count, "message": "notification sent"}),
-    )))
+    Ok(envelope(Some(TestRuleResult {
+        alert_count: count as u64,
+        message: "notification sent".into(),
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -212,10 +226,15 @@ async fn history(
                     |r| {
                         let ts: i64 = r.get(0)?;
                         let labels: String = r.get(3)?;
-                        Ok(json!({"ruleId": id.to_string(), "unixMilli": ts, "timestamp": rfc3339_ms(ts),
-                            "state": r.get::<_, String>(1)?, "value": r.get::<_, Option<f64>>(2)?,
-                            "labels": serde_json::from_str::<Value>(&labels).unwrap_or(Value::Null),
-                            "fingerprint": r.get::<_, String>(4)?}))
+                        Ok(RuleHistoryEntry {
+                            rule_id: id.to_string(),
+                            unix_milli: ts,
+                            timestamp: rfc3339_ms(ts),
+                            state: r.get(1)?,
+                            value: r.get(2)?,
+                            labels: serde_json::from_str(&labels).unwrap_or(Value::Null),
+                            fingerprint: r.get(4)?,
+                        })
                     },
                 )?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
@@ -247,12 +266,19 @@ async fn deliveries(
                 )?;
             let rows = s
                 .query_map([q.limit.unwrap_or(100).clamp(1, 10_000)], |r| {
-                    Ok(json!({"id": r.get::<_, i64>(0)?, "timestamp": rfc3339_ms(r.get(1)?),
-                        "channel": r.get::<_, String>(2)?, "channelType": r.get::<_, String>(3)?,
-                        "groupKey": r.get::<_, String>(4)?, "status": r.get::<_, String>(5)?,
-                        "firing": r.get::<_, i64>(6)?, "resolved": r.get::<_, i64>(7)?,
-                        "attempts": r.get::<_, i64>(8)?, "httpStatus": r.get::<_, Option<i64>>(9)?,
-                        "error": r.get::<_, Option<String>>(10)?}))
+                    Ok(Delivery {
+                        id: r.get(0)?,
+                        timestamp: rfc3339_ms(r.get(1)?),
+                        channel: r.get(2)?,
+                        channel_type: r.get(3)?,
+                        group_key: r.get(4)?,
+                        status: r.get(5)?,
+                        firing: r.get(6)?,
+                        resolved: r.get(7)?,
+                        attempts: r.get(8)?,
+                        http_status: r.get(9)?,
+                        error: r.get(10)?,
+                    })
                 })?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })

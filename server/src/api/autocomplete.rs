@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::Router;
 use rusqlite::{params, Connection};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use signoz_api::autocomplete::{AttributeKeys, AttributeValues};
+use signoz_api::query_range::AttributeKey;
 
 use super::access::ViewAccess;
 use super::metric_tags;
@@ -69,8 +70,14 @@ fn columns(source: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-fn key_json(key: &str, data_type: &str, kind: &str, is_column: bool) -> Value {
-    json!({"key": key, "dataType": data_type, "type": kind, "isColumn": is_column, "isJSON": false})
+fn key_json(key: &str, data_type: &str, kind: &str, is_column: bool) -> AttributeKey {
+    AttributeKey {
+        key: key.into(),
+        data_type: data_type.into(),
+        kind: kind.into(),
+        is_column,
+        is_json: false,
+    }
 }
 
 fn check_source(s: &str) -> Result<(), ApiError> {
@@ -87,7 +94,7 @@ fn stored_keys(
     search: &str,
     numeric_only: bool,
     limit: i64,
-) -> Result<Vec<Value>, StoreError> {
+) -> Result<Vec<AttributeKey>, StoreError> {
     let mut st = c
         .prepare_cached(
             "SELECT key, data_type, type FROM attr_keys WHERE source = ?1 AND instr(lower(key), lower(?2)) > 0
@@ -153,7 +160,7 @@ async fn aggregate_attributes(
                 q.aggregate_operator.as_str(),
                 "count" | "count_distinct" | "noop" | ""
             );
-            let mut out: Vec<Value> = columns(&q.data_source)
+            let mut out: Vec<AttributeKey> = columns(&q.data_source)
                 .iter()
                 .filter(|(k, dt)| {
                     k.to_lowercase().contains(&q.search_text.to_lowercase())
@@ -172,7 +179,9 @@ async fn aggregate_attributes(
             Ok(out)
         })
         .await?;
-    Ok(envelope(Some(json!({"attributeKeys": keys}))))
+    Ok(envelope(Some(AttributeKeys {
+        attribute_keys: keys,
+    })))
 }
 
 async fn attribute_keys(
@@ -185,7 +194,7 @@ async fn attribute_keys(
     let keys = st
         .store
         .run(move |c| {
-            let mut out: Vec<Value> = columns(&q.data_source)
+            let mut out: Vec<AttributeKey> = columns(&q.data_source)
                 .iter()
                 .filter(|(k, _)| k.to_lowercase().contains(&q.search_text.to_lowercase()))
                 .map(|(k, dt)| key_json(k, dt, "tag", true))
@@ -208,18 +217,16 @@ async fn attribute_keys(
                     .collect();
             }
             if !q.tag_type.is_empty() {
-                stored.retain(|k| {
-                    k["type"]
-                        .as_str()
-                        .is_some_and(|t| t.eq_ignore_ascii_case(&q.tag_type))
-                });
+                stored.retain(|k| k.kind.eq_ignore_ascii_case(&q.tag_type));
             }
             out.extend(stored);
             out.truncate(limit as usize);
             Ok(out)
         })
         .await?;
-    Ok(envelope(Some(json!({"attributeKeys": keys}))))
+    Ok(envelope(Some(AttributeKeys {
+        attribute_keys: keys,
+    })))
 }
 
 async fn attribute_values(
@@ -259,23 +266,21 @@ async fn attribute_values(
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
         .await?;
-    let (mut strings, mut numbers, mut bools) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = AttributeValues::default();
     for v in values {
         match q.filter_attribute_key_data_type.as_str() {
             "int64" | "float64" => {
                 if let Ok(n) = v.parse::<f64>() {
-                    numbers.push(json!(n));
+                    out.number_attribute_values.push(n);
                 }
             }
             "bool" => {
                 if let Ok(b) = v.parse::<bool>() {
-                    bools.push(json!(b));
+                    out.bool_attribute_values.push(b);
                 }
             }
-            _ => strings.push(json!(v)),
+            _ => out.string_attribute_values.push(v),
         }
     }
-    Ok(envelope(Some(
-        json!({"stringAttributeValues": strings, "numberAttributeValues": numbers, "boolAttributeValues": bools}),
-    )))
+    Ok(envelope(Some(out)))
 }

@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use rusqlite::{params, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::Value;
+use signoz_api::channels::Channel;
 
 use super::access::{AdminAccess, EditAccess, Role, ViewAccess};
 use super::{delete_row, envelope, list_rows, now_rfc3339, ApiError, AppState};
@@ -52,11 +53,15 @@ const TYPES: &[(&str, &str)] = &[
     ("email_configs", "email"),
 ];
 
-fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(
-        json!({"id": r.get::<_, i64>(0)?, "created_at": r.get::<_, String>(1)?, "updated_at": r.get::<_, String>(2)?,
-        "name": r.get::<_, String>(3)?, "type": r.get::<_, String>(4)?, "data": r.get::<_, String>(5)?}),
-    )
+fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Channel> {
+    Ok(Channel {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        updated_at: r.get(2)?,
+        name: r.get(3)?,
+        kind: r.get(4)?,
+        data: r.get(5)?,
+    })
 }
 
 const SELECT: &str = "SELECT id, created_at, updated_at, name, type, data FROM channels";
@@ -99,19 +104,18 @@ fn redact(v: &mut Value) {
 }
 
 /// A channel row as a non-admin may see it: secrets in `data` replaced, the rest unchanged.
-fn redacted_row(mut row: Value) -> Value {
-    if let Some(data) = row["data"].as_str() {
-        if let Ok(mut d) = serde_json::from_str::<Value>(data) {
+fn redacted_row(mut row: Channel) -> Channel {
+    row.data = match serde_json::from_str::<Value>(&row.data) {
+        Ok(mut d) => {
             redact(&mut d);
-            row["data"] = Value::String(d.to_string());
-        } else {
-            row["data"] = Value::String(String::new());
+            d.to_string()
         }
-    }
+        Err(_) => String::new(),
+    };
     row
 }
 
-fn for_caller(role: Role, row: Value) -> Value {
+fn for_caller(role: Role, row: Channel) -> Channel {
     if role == Role::Admin {
         row
     } else {
@@ -149,7 +153,7 @@ async fn list(
     ViewAccess(caller): ViewAccess,
 ) -> Result<Response, ApiError> {
     let rows = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
-    let rows: Vec<Value> = rows
+    let rows: Vec<Channel> = rows
         .into_iter()
         .map(|r| for_caller(caller.role, r))
         .collect();

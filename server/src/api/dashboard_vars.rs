@@ -26,7 +26,8 @@ use axum::Router;
 use regex::Regex;
 use rusqlite::Connection;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+use signoz_api::variables::VariableValues;
 
 use super::access::ViewAccess;
 use super::promql_api::CLICKHOUSE_SQL_MESSAGE;
@@ -62,12 +63,10 @@ async fn query_variable(
     let q = parse(&filled).ok_or_else(|| ApiError::bad_data(CLICKHOUSE_SQL_MESSAGE))?;
     let values = st.store.run(move |c| run(c, &q)).await?;
     // v0.39 answers `null` when no row matched.
-    let values = if values.is_empty() {
-        Value::Null
-    } else {
-        json!(values)
-    };
-    Ok(envelope(Some(json!({ "variableValues": values }))))
+    Ok(envelope(Some(VariableValues {
+        variable_values: (!values.is_empty())
+            .then(|| values.into_iter().map(Value::String).collect()),
+    })))
 }
 
 /// v0.39's `FormattedValue` for ClickHouse text.
@@ -359,6 +358,7 @@ fn run(c: &Connection, q: &LabelQuery) -> Result<Vec<String>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// QUERY variables as SigNoz's published dashboards (SigNoz/dashboards, early 2024) write
     /// them, quoted as data.

@@ -6,7 +6,8 @@ use axum::response::Response;
 use axum::routing::{get, put};
 use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
+use signoz_api::dashboards::Dashboard;
 
 use super::access::{EditAccess, ViewAccess};
 use super::{envelope, list_rows, now_rfc3339, ApiError, AppState};
@@ -26,17 +27,21 @@ pub fn routes() -> Router<AppState> {
 const SELECT: &str =
     "SELECT id, uuid, created_at, created_by, updated_at, updated_by, data, locked FROM dashboards";
 
-fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
+fn row_json(r: &rusqlite::Row) -> rusqlite::Result<Dashboard> {
     let data: String = r.get(6)?;
-    Ok(
-        json!({"id": r.get::<_, i64>(0)?, "uuid": r.get::<_, String>(1)?, "created_at": r.get::<_, String>(2)?,
-        "created_by": r.get::<_, Option<String>>(3)?, "updated_at": r.get::<_, String>(4)?,
-        "updated_by": r.get::<_, Option<String>>(5)?, "data": serde_json::from_str::<Value>(&data).unwrap_or(json!({})),
-        "isLocked": r.get::<_, i64>(7)?}),
-    )
+    Ok(Dashboard {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        created_at: r.get(2)?,
+        created_by: r.get(3)?,
+        updated_at: r.get(4)?,
+        updated_by: r.get(5)?,
+        data: serde_json::from_str(&data).unwrap_or_else(|_| Value::Object(Map::new())),
+        is_locked: Some(r.get(7)?),
+    })
 }
 
-fn load(c: &Connection, uuid: &str) -> Result<Option<Value>, StoreError> {
+fn load(c: &Connection, uuid: &str) -> Result<Option<Dashboard>, StoreError> {
     c.query_row(&format!("{SELECT} WHERE uuid = ?1"), [uuid], row_json)
         .optional()
         .map_err(StoreError::from)
@@ -60,10 +65,10 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let tags: Vec<String> = url_params(query.as_deref().unwrap_or(""), "tags");
     let all = list_rows(&st, format!("{SELECT} ORDER BY id"), row_json).await?;
-    let filtered: Vec<Value> = all
+    let filtered: Vec<Dashboard> = all
         .into_iter()
         .filter(|d| {
-            let have: Vec<&str> = d["data"]["tags"]
+            let have: Vec<&str> = d.data["tags"]
                 .as_array()
                 .map(|a| a.iter().filter_map(|t| t.as_str()).collect())
                 .unwrap_or_default();
@@ -103,7 +108,7 @@ async fn create(
         .await?
         .ok_or_else(|| ApiError::internal("dashboard vanished after insert"))?;
     // SigNoz's create reply carries isLocked null; later reads carry 0.
-    d["isLocked"] = Value::Null;
+    d.is_locked = None;
     Ok(envelope(Some(d)))
 }
 
@@ -131,7 +136,7 @@ async fn update(
             let Some(cur) = load(c, &uuid)? else {
                 return Ok(Err(ApiError::not_found("dashboard not found")));
             };
-            if cur["isLocked"] == json!(1) {
+            if cur.is_locked == Some(1) {
                 return Ok(Err(ApiError::bad_data(
                     "dashboard is locked, please unlock the dashboard to be able to edit it",
                 )));

@@ -8,7 +8,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use signoz_api::exceptions::{ErrorDetail, ErrorGroup, NextPrevErrors};
 
 use super::access::ViewAccess;
 use super::query_range::rfc3339_nano;
@@ -93,9 +94,15 @@ async fn list_errors(
             let mut s = c.prepare(&sql)?;
             let rows = s
                 .query_map(params_from_iter(w.params.iter()), |r| {
-                    Ok(json!({"exceptionType": r.get::<_, String>(0)?, "exceptionMessage": r.get::<_, String>(1)?,
-                        "exceptionCount": r.get::<_, i64>(2)?, "lastSeen": rfc3339_nano(r.get(3)?),
-                        "firstSeen": rfc3339_nano(r.get(4)?), "serviceName": r.get::<_, String>(5)?, "groupID": r.get::<_, String>(6)?}))
+                    Ok(ErrorGroup {
+                        exception_type: r.get(0)?,
+                        exception_message: r.get(1)?,
+                        exception_count: r.get::<_, i64>(2)? as u64,
+                        last_seen: rfc3339_nano(r.get(3)?),
+                        first_seen: rfc3339_nano(r.get(4)?),
+                        service_name: r.get(5)?,
+                        group_id: r.get(6)?,
+                    })
                 })?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
         })
@@ -142,17 +149,23 @@ struct ErrorQuery {
 const SELECT: &str = "SELECT error_id, exception_type, exception_stacktrace, exception_escaped, exception_message, ts, span_id,
     trace_id, service, group_id FROM errors";
 
-fn error_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(
-        json!({"errorId": r.get::<_, String>(0)?, "exceptionType": r.get::<_, String>(1)?,
-        "exceptionStacktrace": r.get::<_, String>(2)?, "exceptionEscaped": r.get::<_, bool>(3)?,
-        "exceptionMessage": r.get::<_, String>(4)?, "timestamp": rfc3339_nano(r.get(5)?), "spanID": r.get::<_, String>(6)?,
-        "traceID": r.get::<_, String>(7)?, "serviceName": r.get::<_, String>(8)?, "groupID": r.get::<_, String>(9)?}),
-    )
+fn error_json(r: &rusqlite::Row) -> rusqlite::Result<ErrorDetail> {
+    Ok(ErrorDetail {
+        error_id: r.get(0)?,
+        exception_type: r.get(1)?,
+        exception_stacktrace: r.get(2)?,
+        exception_escaped: r.get(3)?,
+        exception_message: r.get(4)?,
+        timestamp: rfc3339_nano(r.get(5)?),
+        span_id: r.get(6)?,
+        trace_id: r.get(7)?,
+        service_name: r.get(8)?,
+        group_id: r.get(9)?,
+    })
 }
 
 /// The raw reply for one error, or SigNoz's 404 when there is none.
-fn found_or_404(found: Option<Value>) -> Result<Response, RawError> {
+fn found_or_404(found: Option<ErrorDetail>) -> Result<Response, RawError> {
     found.map(raw).ok_or_else(|| {
         RawError(
             axum::http::StatusCode::NOT_FOUND,
@@ -161,7 +174,11 @@ fn found_or_404(found: Option<Value>) -> Result<Response, RawError> {
     })
 }
 
-fn one(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Option<Value>, StoreError> {
+fn one(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> Result<Option<ErrorDetail>, StoreError> {
     c.query_row(sql, p, error_json)
         .optional()
         .map_err(StoreError::from)
@@ -247,7 +264,13 @@ async fn next_prev(
             };
             let next = pick("SELECT error_id, ts FROM errors WHERE group_id = ?1 AND (ts > ?2 OR (ts = ?2 AND error_id > ?3)) ORDER BY ts, error_id LIMIT 1")?;
             let prev = pick("SELECT error_id, ts FROM errors WHERE group_id = ?1 AND (ts < ?2 OR (ts = ?2 AND error_id < ?3)) ORDER BY ts DESC, error_id DESC LIMIT 1")?;
-            Ok(json!({"nextErrorID": next.0, "nextTimestamp": next.1, "prevErrorID": prev.0, "prevTimestamp": prev.1, "groupID": q.group_id}))
+            Ok(NextPrevErrors {
+                next_error_id: next.0,
+                next_timestamp: next.1,
+                prev_error_id: prev.0,
+                prev_timestamp: prev.1,
+                group_id: q.group_id,
+            })
         })
         .await?;
     Ok(raw(out))

@@ -20,6 +20,7 @@ use axum::Router;
 use rusqlite::{params_from_iter, Connection};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use signoz_api::ErrorReply;
 use tokio::sync::{broadcast, mpsc, watch, Semaphore};
 
 use super::access::{authenticate, Role};
@@ -162,7 +163,7 @@ async fn livetail(
     let (q, start_ns) = logs_query(&p.q)?;
     let Ok(permit) = STREAMS.try_acquire() else {
         let msg = format!("too many live tail streams (at most {MAX_STREAMS}); try again later");
-        let body = json!({"status": "error", "errorType": "unavailable", "error": msg});
+        let body = ErrorReply::new("unavailable", msg);
         return Ok((StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response());
     };
 

@@ -36,7 +36,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use signoz_api::{Envelope, ErrorReply, RawErrorReply};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -86,11 +87,7 @@ fn is_internal(status: StatusCode, message: &str) -> bool {
 
 /// Reply shape 1: `{"status":"success","data":...}` (no `data` key when None).
 pub fn envelope<T: Serialize>(data: Option<T>) -> Response {
-    let body = match data {
-        Some(d) => json!({"status": "success", "data": d}),
-        None => json!({"status": "success"}),
-    };
-    axum::Json(body).into_response()
+    axum::Json(Envelope::success(data)).into_response()
 }
 
 /// Reply shape 2: the payload itself.
@@ -204,10 +201,8 @@ impl IntoResponse for ApiError {
         } else {
             (self.kind.as_str(), self.message)
         };
-        let mut body = json!({"status": "error", "errorType": kind, "error": message});
-        if let Some(d) = self.data {
-            body["data"] = d;
-        }
+        let mut body = ErrorReply::new(kind, message);
+        body.data = self.data;
         (status, axum::Json(body)).into_response()
     }
 }
@@ -239,12 +234,12 @@ impl IntoResponse for RawError {
             status = StatusCode::INTERNAL_SERVER_ERROR;
             message = INTERNAL_MESSAGE.to_string();
         }
-        let body = json!({"data": null, "total": 0, "limit": 0, "offset": 0,
-            "errors": [{"code": status.as_u16(), "msg": message}]});
+        let body = RawErrorReply::new(status.as_u16(), message);
+        let text = serde_json::to_string(&body).expect("an error reply always serializes");
         (
             status,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("{body}\n"),
+            format!("{text}\n"),
         )
             .into_response()
     }
@@ -254,7 +249,7 @@ impl IntoResponse for RawError {
 /// case-insensitively (SigNoz's UI sends `Key`/`Operator`), unknown fields are ignored.
 pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     let v: Value = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        json!({})
+        Value::Object(Default::default())
     } else {
         serde_json::from_slice(bytes).map_err(|e| format!("error decoding request body: {e}"))?
     };
@@ -276,11 +271,11 @@ fn lowercase_keys(v: Value) -> Value {
 }
 
 /// All rows of a metadata query, each turned into JSON by `row`.
-pub async fn list_rows(
+pub async fn list_rows<T: Send + 'static>(
     st: &AppState,
     sql: String,
-    row: fn(&rusqlite::Row) -> rusqlite::Result<Value>,
-) -> Result<Vec<Value>, ApiError> {
+    row: fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, ApiError> {
     let rows = st
         .store
         .run(move |c| {
@@ -455,8 +450,10 @@ async fn require_json(req: Request, next: Next) -> Response {
             .trim()
             .to_ascii_lowercase();
         if essence != "application/json" && !essence.ends_with("+json") {
-            let body = json!({"status": "error", "errorType": "bad_data",
-                "error": "Content-Type must be application/json"});
+            let body = ErrorReply::new(
+                ErrorKind::BadData.as_str(),
+                "Content-Type must be application/json",
+            );
             return (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response();
         }
     }

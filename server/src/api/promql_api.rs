@@ -12,9 +12,12 @@ use serde_json::{json, Map, Value};
 
 use super::access::ViewAccess;
 use super::query_range::model::QueryRangeParams;
-use super::query_range::series::format_value;
 use super::{envelope, ApiError, AppState, ErrorKind};
 use crate::promql::{self, store_source::SqliteStorage, variables, Error as PromError};
+use signoz_api::prometheus::{
+    InstantSample, PromData, PromResult, RangeSeries, Sample, StringSample,
+};
+use signoz_api::query_range::{Point, QueryResult, Series};
 
 /// What a ClickHouse SQL query or variable gets from this server.
 pub const CLICKHOUSE_SQL_MESSAGE: &str =
@@ -44,7 +47,7 @@ fn prom_error(e: PromError) -> ApiError {
 }
 
 /// Runs the `promQueries` of a v3 request; the `result` array of the reply.
-pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<QueryResult>, ApiError> {
     let cq = p
         .composite_query
         .as_ref()
@@ -92,11 +95,11 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
         let out = promql::parse(&text)
             .and_then(|expr| promql::range_query(&storage, &expr, start, p.end, step_ms.max(1)));
         match out {
-            Ok(matrix) => results.push(json!({
-                "queryName": name,
-                "series": matrix.iter().map(series_json).collect::<Vec<_>>(),
-                "list": null,
-            })),
+            Ok(matrix) => results.push(QueryResult {
+                query_name: name.clone(),
+                series: Some(matrix.iter().map(wire_series).collect()),
+                list: None,
+            }),
             Err(PromError::Storage(m)) => return Err(ApiError::internal(m)),
             Err(PromError::BadQuery(m)) => {
                 errors.insert(name.clone(), json!(m));
@@ -118,12 +121,7 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
                 "there can be only one active query for value type panel",
             ));
         }
-        if let Some(n) = results
-            .first()
-            .and_then(|r| r["series"].as_array())
-            .map(Vec::len)
-            .filter(|n| *n > 1)
-        {
+        if let Some(n) = results.first().map(|r| r.series().len()).filter(|n| *n > 1) {
             return Err(ApiError::bad_data(format!(
                 "there can be only one result series for value type panel but got {n}"
             )));
@@ -133,12 +131,16 @@ pub fn run_v3(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiErr
 }
 
 /// A v3 series: Prometheus labels (`__name__` included), `labelsArray` null, string values.
-fn series_json(s: &promql::Series) -> Value {
-    json!({
-        "labels": s.labels,
-        "labelsArray": null,
-        "values": s.samples.iter().map(|(t, v)| json!({"timestamp": t, "value": format_value(*v)})).collect::<Vec<_>>(),
-    })
+fn wire_series(s: &promql::Series) -> Series {
+    Series {
+        labels: s.labels.clone(),
+        labels_array: None,
+        values: s
+            .samples
+            .iter()
+            .map(|&(timestamp, value)| Point { timestamp, value })
+            .collect(),
+    }
 }
 
 /// Prometheus API times: unix seconds (fractional allowed) or RFC 3339.
@@ -175,8 +177,20 @@ struct RangeParams {
     time: String,
 }
 
-fn ts_secs(ms: i64) -> Value {
-    json!(ms as f64 / 1000.0)
+fn ts_secs(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// A stored series as a Prometheus `matrix` element.
+fn range_series(s: &promql::Series) -> RangeSeries {
+    RangeSeries {
+        metric: s.labels.clone(),
+        values: s
+            .samples
+            .iter()
+            .map(|&(t, v)| Sample(ts_secs(t), v))
+            .collect(),
+    }
 }
 
 async fn prom_query_range(
@@ -211,15 +225,8 @@ async fn prom_query_range(
         })
         .await?
         .map_err(exec_error)?;
-    let result: Vec<Value> = matrix
-        .iter()
-        .map(|s| {
-            json!({"metric": s.labels, "values": s.samples.iter().map(|(t, v)| json!([ts_secs(*t), format_value(*v)])).collect::<Vec<_>>()})
-        })
-        .collect();
-    Ok(envelope(Some(
-        json!({"resultType": "matrix", "result": result}),
-    )))
+    let result = PromResult::Matrix(matrix.iter().map(range_series).collect());
+    Ok(envelope(Some(PromData::from(result))))
 }
 
 /// Evaluation errors of the Prometheus-style endpoints are `execution` (422), as v0.39's.
@@ -246,29 +253,20 @@ async fn prom_query(
         .run(move |c| Ok(promql::instant_query(&SqliteStorage::new(c), &expr, t)))
         .await?
         .map_err(exec_error)?;
-    let (kind, result) = match value {
-        promql::Value::Scalar(v) => ("scalar", json!([ts_secs(t), format_value(v)])),
-        promql::Value::String(s) => ("string", json!([ts_secs(t), s])),
-        promql::Value::Vector(v) => (
-            "vector",
-            Value::Array(
-                v.iter()
-                    .map(|s| json!({"metric": s.labels, "value": [ts_secs(t), format_value(s.value)]}))
-                    .collect(),
-            ),
+    let result = match value {
+        promql::Value::Scalar(v) => PromResult::Scalar(Sample(ts_secs(t), v)),
+        promql::Value::String(s) => PromResult::String(StringSample(ts_secs(t), s)),
+        promql::Value::Vector(v) => PromResult::Vector(
+            v.iter()
+                .map(|s| InstantSample {
+                    metric: s.labels.clone(),
+                    value: Sample(ts_secs(t), s.value),
+                })
+                .collect(),
         ),
-        promql::Value::Matrix(m) => (
-            "matrix",
-            Value::Array(
-                m.iter()
-                    .map(|s| json!({"metric": s.labels, "values": s.samples.iter().map(|(t, v)| json!([ts_secs(*t), format_value(*v)])).collect::<Vec<_>>()}))
-                    .collect(),
-            ),
-        ),
+        promql::Value::Matrix(m) => PromResult::Matrix(m.iter().map(range_series).collect()),
     };
-    Ok(envelope(Some(
-        json!({"resultType": kind, "result": result}),
-    )))
+    Ok(envelope(Some(PromData::from(result))))
 }
 
 #[cfg(test)]

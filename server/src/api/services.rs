@@ -11,7 +11,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use rusqlite::params_from_iter;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use signoz_api::services::{
+    DependencyEdge, ServiceItem, ServiceList, TopLevelOperations, TopOperation,
+};
 
 use super::access::ViewAccess;
 use super::{parse_body, raw, AppState, RawError};
@@ -63,9 +66,13 @@ pub fn push_tag_filters(w: &mut Where, tags: &[TagQuery]) -> Result<(), String> 
         }
         let op = v1_operator(&t.operator)
             .ok_or_else(|| format!("unsupported tag operator {:?}", t.operator))?;
-        let mut values: Vec<Value> = t.string_values.iter().map(|s| json!(s)).collect();
-        values.extend(t.number_values.iter().map(|n| json!(n)));
-        values.extend(t.bool_values.iter().map(|b| json!(b)));
+        let mut values: Vec<Value> = t
+            .string_values
+            .iter()
+            .map(|s| Value::from(s.as_str()))
+            .collect();
+        values.extend(t.number_values.iter().map(|n| Value::from(*n)));
+        values.extend(t.bool_values.iter().map(|b| Value::from(*b)));
         let value = if matches!(op, "in" | "nin") {
             Value::Array(values)
         } else {
@@ -231,13 +238,19 @@ async fn services(
         s.sketch.merge(&a.sketch);
     }
     let secs = ((end - start) as f64 / 1e9).max(1e-9);
-    let items: Vec<Value> = per_service
+    let items: Vec<ServiceItem> = per_service
         .into_iter()
         .filter(|(_, a)| a.calls > 0)
-        .map(|(name, a)| {
-            json!({"serviceName": name, "p99": a.q(0.99), "avgDuration": a.duration_sum as f64 / a.calls as f64,
-                "numCalls": a.calls, "callRate": a.calls as f64 / secs, "numErrors": a.errors,
-                "errorRate": a.errors as f64 * 100.0 / a.calls as f64, "num4XX": 0, "fourXXRate": 0.0})
+        .map(|(name, a)| ServiceItem {
+            service_name: name,
+            p99: a.q(0.99),
+            avg_duration: a.duration_sum as f64 / a.calls as f64,
+            num_calls: a.calls as u64,
+            call_rate: a.calls as f64 / secs,
+            num_errors: a.errors as u64,
+            error_rate: a.errors as f64 * 100.0 / a.calls as f64,
+            num_4xx: 0,
+            four_xx_rate: 0.0,
         })
         .collect();
     Ok(raw(items))
@@ -248,7 +261,7 @@ async fn services_list(State(st): State<AppState>, _: ViewAccess) -> Result<Resp
         .store
         .run(|c| {
             let mut s = c.prepare("SELECT DISTINCT service FROM top_level_ops ORDER BY service")?;
-            let v: Result<Vec<String>, _> = s.query_map([], |r| r.get(0))?.collect();
+            let v: Result<ServiceList, _> = s.query_map([], |r| r.get(0))?.collect();
             v.map_err(StoreError::from)
         })
         .await
@@ -272,18 +285,20 @@ async fn top_operations(
         .run(move |c| aggregate(c, start, end, Some(&b.service), &b.tags, false))
         .await
         .map_err(RawError::bad)?;
-    let mut items: Vec<(f64, Value)> = per_op
+    let mut items: Vec<TopOperation> = per_op
         .into_iter()
-        .map(|((_, name), a)| {
-            (a.q(0.99), json!({"p50": a.q(0.5), "p95": a.q(0.95), "p99": a.q(0.99), "numCalls": a.calls, "errorCount": a.errors, "name": name}))
+        .map(|((_, name), a)| TopOperation {
+            p50: a.q(0.5),
+            p95: a.q(0.95),
+            p99: a.q(0.99),
+            num_calls: a.calls as u64,
+            error_count: a.errors as u64,
+            name,
         })
         .collect();
-    items.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(raw(items
-        .into_iter()
-        .take(limit)
-        .map(|(_, v)| v)
-        .collect::<Vec<_>>()))
+    items.sort_by(|a, b| b.p99.total_cmp(&a.p99));
+    items.truncate(limit);
+    Ok(raw(items))
 }
 
 async fn top_level_operations(
@@ -296,7 +311,7 @@ async fn top_level_operations(
             let mut s =
                 c.prepare("SELECT service, name FROM top_level_ops ORDER BY service, name")?;
             let mut rows = s.query([])?;
-            let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut m = TopLevelOperations::new();
             while let Some(r) = rows.next()? {
                 m.entry(r.get(0).unwrap())
                     .or_default()
@@ -346,17 +361,21 @@ async fn dependency_graph(
         .await
         .map_err(RawError::bad)?;
     let secs = ((end - start) as f64 / 1e9).max(1e-9);
-    let mut items: Vec<Value> = edges
+    let mut items: Vec<DependencyEdge> = edges
         .into_iter()
-        .map(|((parent, child), a)| {
-            json!({"parent": parent, "child": child, "callCount": a.calls, "callRate": a.calls as f64 / secs,
-                "errorRate": a.errors as f64 * 100.0 / a.calls as f64, "p99": a.q(0.99), "p95": a.q(0.95),
-                "p90": a.q(0.90), "p75": a.q(0.75), "p50": a.q(0.5)})
+        .map(|((parent, child), a)| DependencyEdge {
+            parent,
+            child,
+            call_count: a.calls as u64,
+            call_rate: a.calls as f64 / secs,
+            error_rate: a.errors as f64 * 100.0 / a.calls as f64,
+            p99: a.q(0.99),
+            p95: a.q(0.95),
+            p90: a.q(0.90),
+            p75: a.q(0.75),
+            p50: a.q(0.5),
         })
         .collect();
-    items.sort_by(|a, b| {
-        (a["parent"].as_str(), a["child"].as_str())
-            .cmp(&(b["parent"].as_str(), b["child"].as_str()))
-    });
+    items.sort_by(|a, b| (&a.parent, &a.child).cmp(&(&b.parent, &b.child)));
     Ok(raw(items))
 }

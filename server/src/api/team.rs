@@ -9,7 +9,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use signoz_api::users::{
+    Invitation, InviteResponse, Message, Organization, Precheck, ResetPasswordToken, UserRole,
+};
 
 use super::access::{load_users, AdminAccess, Role, ViewAccess};
 use super::users::user_payload;
@@ -45,12 +47,16 @@ struct InviteBody {
     role: String,
 }
 
-fn invite_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(
-        json!({"name": r.get::<_, String>(0)?, "email": r.get::<_, String>(1)?,
-        "token": r.get::<_, String>(2)?, "createdAt": r.get::<_, i64>(3)?,
-        "role": r.get::<_, String>(4)?, "organization": r.get::<_, String>(5)?}),
-    )
+fn invite_json(r: &rusqlite::Row) -> rusqlite::Result<Invitation> {
+    Ok(Invitation {
+        name: r.get(0)?,
+        email: r.get(1)?,
+        token: r.get(2)?,
+        created_at: r.get(3)?,
+        role: r.get(4)?,
+        organization: r.get(5)?,
+        precheck: None,
+    })
 }
 
 const INVITE_SELECT: &str = "SELECT i.name, i.email, i.token, i.created_at, i.role, o.name
@@ -95,7 +101,10 @@ async fn invite(
         })
         .await;
     match res {
-        Ok(true) => raw(json!({"email": email, "inviteToken": token})),
+        Ok(true) => raw(InviteResponse {
+            email,
+            invite_token: token,
+        }),
         Ok(false) => RawError::bad("User already exists with the same email").into_response(),
         Err(e) => err(e),
     }
@@ -137,8 +146,7 @@ async fn get_invite(State(st): State<AppState>, Path(token): Path<String>) -> Re
         .await;
     match res {
         Ok(Some(mut v)) => {
-            v["precheck"] = json!({"sso": false, "ssoUrl": "", "canSelfRegister": false,
-                "isUser": false, "ssoError": ""});
+            v.precheck = Some(Precheck::default());
             raw(v)
         }
         Ok(None) => ApiError::not_found("invitation not found or expired").into_response(),
@@ -161,7 +169,7 @@ async fn revoke_invite(
         .await;
     match res {
         Ok(0) => ApiError::not_found("invitation not found").into_response(),
-        Ok(_) => raw(json!({"data": "invitation deleted successfully"})),
+        Ok(_) => raw(Message::new("invitation deleted successfully")),
         Err(e) => err(e),
     }
 }
@@ -229,7 +237,10 @@ async fn get_role(
         .run(move |c| super::access::load_user(c, &id).map_err(StoreError::from))
         .await;
     match res {
-        Ok(Some(u)) => raw(json!({"user_id": u.id, "group_name": u.role.name()})),
+        Ok(Some(u)) => raw(UserRole {
+            user_id: u.id,
+            group_name: u.role.name().into(),
+        }),
         Ok(None) => ApiError::not_found("user not found").into_response(),
         Err(e) => err(e),
     }
@@ -282,7 +293,7 @@ async fn set_role(
         })
         .await;
     match res {
-        Ok(Ok(())) => raw(json!({"data": "user group updated successfully"})),
+        Ok(Ok(())) => raw(Message::new("user group updated successfully")),
         Ok(Err(e)) => e.into_response(),
         Err(e) => err(e),
     }
@@ -312,7 +323,7 @@ pub async fn delete_user(
         })
         .await;
     match res {
-        Ok(Ok(())) => raw(json!({"data": "user deleted successfully"})),
+        Ok(Ok(())) => raw(Message::new("user deleted successfully")),
         Ok(Err(e)) => e.into_response(),
         Err(e) => err(e),
     }
@@ -343,7 +354,7 @@ async fn reset_token(
         })
         .await;
     match res {
-        Ok(true) => raw(json!({"userId": id, "token": token})),
+        Ok(true) => raw(ResetPasswordToken { user_id: id, token }),
         Ok(false) => ApiError::not_found("user not found").into_response(),
         Err(e) => err(e),
     }
@@ -396,18 +407,20 @@ async fn reset_password(State(st): State<AppState>, body: Bytes) -> Response {
         })
         .await;
     match res {
-        Ok(true) => raw(json!({"data": "password reset successfully"})),
+        Ok(true) => raw(Message::new("password reset successfully")),
         Ok(false) => RawError::bad("invalid or expired reset token").into_response(),
         Err(e) => err(e),
     }
 }
 
-fn org_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    Ok(
-        json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
-        "createdAt": r.get::<_, i64>(2)?, "isAnonymous": r.get::<_, bool>(3)?,
-        "hasOptedUpdates": r.get::<_, bool>(4)?}),
-    )
+fn org_json(r: &rusqlite::Row) -> rusqlite::Result<Organization> {
+    Ok(Organization {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        created_at: r.get(2)?,
+        is_anonymous: r.get(3)?,
+        has_opted_updates: r.get(4)?,
+    })
 }
 
 const ORG_SELECT: &str = "SELECT id, name, created_at, is_anonymous, has_opted_updates FROM orgs";

@@ -24,20 +24,8 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/traces/{trace_id}", get(trace_detail))
 }
 
-pub const COLUMNS: [&str; 12] = [
-    "__time",
-    "SpanId",
-    "TraceId",
-    "ServiceName",
-    "Name",
-    "Kind",
-    "DurationNano",
-    "TagsKeys",
-    "TagsValues",
-    "References",
-    "Events",
-    "HasError",
-];
+/// The 12 column names, in row order (the contract, shared with the dashboard).
+pub use signoz_api::traces::COLUMNS;
 
 async fn trace_detail(
     State(st): State<AppState>,

@@ -9,7 +9,10 @@ use axum::routing::{get, patch, post};
 use axum::{Extension, Router};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use signoz_api::users::{
+    FeatureFlag, Health, Licenses, LoginResponse, Message, Precheck, UserPayload, Version,
+};
 
 use super::access::{
     load_user, load_user_by_email, load_users, AdminAccess, Role, User, ViewAccess,
@@ -24,11 +27,17 @@ pub const VERSION: &str = "v0.39.0";
 /// a load balancer or supervisor sees a server that cannot store anything.
 async fn health(State(st): State<AppState>) -> Response {
     match st.store.health(std::time::Duration::from_secs(5)).await {
-        Ok(()) => raw(json!({"status": "ok"})),
+        Ok(()) => raw(Health {
+            status: "ok".into(),
+            error: None,
+        }),
         Err(e) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "10")],
-            axum::Json(json!({"status": "error", "error": e.to_string()})),
+            axum::Json(Health {
+                status: "error".into(),
+                error: Some(e.to_string()),
+            }),
         )
             .into_response(),
     }
@@ -62,9 +71,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v2/licenses", get(licenses))
 }
 
-fn feature_flags() -> Value {
-    let flag = |name: &str, active: bool, limit: i64| json!({"name": name, "active": active, "usage": 0, "usage_limit": limit, "route": ""});
-    json!([
+fn feature_flags() -> Vec<FeatureFlag> {
+    let flag = |name: &str, active: bool, usage_limit: i64| FeatureFlag {
+        name: name.into(),
+        active,
+        usage: 0,
+        usage_limit,
+        route: String::new(),
+    };
+    vec![
         flag("OSS", false, -1),
         flag("DISABLE_UPSELL", false, -1),
         flag("SSO", false, -1),
@@ -78,15 +93,20 @@ fn feature_flags() -> Value {
         flag("ALERT_CHANNEL_OPSGENIE", true, -1),
         flag("ALERT_CHANNEL_MSTEAMS", true, -1),
         flag("USE_SPAN_METRICS", false, -1),
-    ])
+    ]
 }
 
 /// EE `listLicensesV2` without a license: the basic plan, no trial.
 async fn licenses(_: ViewAccess) -> Response {
-    envelope(Some(
-        json!({"trialStart": -1, "trialEnd": -1, "onTrial": false, "workSpaceBlock": false,
-        "trialConvertedToSubscription": false, "gracePeriodEnd": -1, "licenses": []}),
-    ))
+    envelope(Some(Licenses {
+        trial_start: -1,
+        trial_end: -1,
+        on_trial: false,
+        work_space_block: false,
+        trial_converted_to_subscription: false,
+        grace_period_end: -1,
+        licenses: Vec::new(),
+    }))
 }
 
 async fn version(State(st): State<AppState>) -> Response {
@@ -100,13 +120,26 @@ async fn version(State(st): State<AppState>) -> Response {
         })
         .await
         .unwrap_or(false);
-    raw(json!({"version": VERSION, "ee": "Y", "setupCompleted": setup}))
+    raw(Version {
+        version: VERSION.into(),
+        ee: "Y".into(),
+        setup_completed: setup,
+    })
 }
 
-pub fn user_payload(u: &User) -> Value {
-    json!({"id": u.id, "name": u.name, "email": u.email, "createdAt": u.created_at,
-        "profilePictureURL": u.profile_picture_url, "orgId": u.org_id, "groupId": u.group_id,
-        "role": u.role.name(), "organization": u.organization, "flags": u.flags})
+pub fn user_payload(u: &User) -> UserPayload {
+    UserPayload {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        created_at: u.created_at,
+        profile_picture_url: u.profile_picture_url.clone(),
+        org_id: u.org_id.clone(),
+        group_id: u.group_id.clone(),
+        role: u.role.name().into(),
+        organization: u.organization.clone(),
+        flags: u.flags.clone(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -233,9 +266,10 @@ async fn login_precheck(
         .run(move |c| load_user_by_email(c, &email).map_err(StoreError::from))
         .await?
         .is_some();
-    Ok(envelope(Some(
-        json!({"sso": false, "ssoUrl": "", "canSelfRegister": false, "isUser": is_user, "ssoError": ""}),
-    )))
+    Ok(envelope(Some(Precheck {
+        is_user,
+        ..Precheck::default()
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -247,7 +281,7 @@ struct LoginBody {
     refresh_token: String,
 }
 
-pub fn issue_tokens(st: &AppState, u: &User) -> Value {
+pub fn issue_tokens(st: &AppState, u: &User) -> LoginResponse {
     let now = chrono::Utc::now().timestamp();
     let claims = |exp, typ: &str| Claims {
         id: u.id.clone(),
@@ -259,8 +293,13 @@ pub fn issue_tokens(st: &AppState, u: &User) -> Value {
     };
     let access_exp = now + auth::ACCESS_TTL_SECS;
     let refresh_exp = now + auth::REFRESH_TTL_SECS;
-    json!({"accessJwt": st.jwt.sign(&claims(access_exp, auth::ACCESS)), "accessJwtExpiry": access_exp,
-        "refreshJwt": st.jwt.sign(&claims(refresh_exp, auth::REFRESH)), "refreshJwtExpiry": refresh_exp, "userId": u.id})
+    LoginResponse {
+        access_jwt: st.jwt.sign(&claims(access_exp, auth::ACCESS)),
+        access_jwt_expiry: access_exp,
+        refresh_jwt: st.jwt.sign(&claims(refresh_exp, auth::REFRESH)),
+        refresh_jwt_expiry: refresh_exp,
+        user_id: u.id.clone(),
+    }
 }
 
 fn too_many_attempts(wait: std::time::Duration) -> Response {
@@ -429,7 +468,7 @@ async fn change_password(
         })
         .await;
     match res {
-        Ok(_) => raw(json!({"data": "password changed successfully"})),
+        Ok(_) => raw(Message::new("password changed successfully")),
         Err(e) => ApiError::internal(e).into_response(),
     }
 }
@@ -594,7 +633,7 @@ async fn edit_org(
         Ok(0) => {
             RawError(axum::http::StatusCode::NOT_FOUND, "org not found".into()).into_response()
         }
-        Ok(_) => raw(json!({"data": "org updated successfully"})),
+        Ok(_) => raw(Message::new("org updated successfully")),
         Err(e) => RawError::internal(e).into_response(),
     }
 }

@@ -5,6 +5,7 @@ use crate::model::*;
 use crate::query_builder::composite::AttributeKey;
 use gloo_net::http::Method;
 use serde_json::{json, Value};
+use signoz_api::autocomplete::{AttributeKeys, AttributeValues};
 
 /// v1 trace/service APIs take epoch-nanosecond strings.
 fn ns(ms: i64) -> String {
@@ -43,7 +44,7 @@ pub async fn services(start_ms: i64, end_ms: i64, tags: &Value) -> ApiResult<Vec
         .map(Option::unwrap_or_default)
 }
 
-pub async fn top_level_operations() -> ApiResult<std::collections::BTreeMap<String, Vec<String>>> {
+pub async fn top_level_operations() -> ApiResult<signoz_api::services::TopLevelOperations> {
     raw::<Option<_>>(Method::POST, "/v1/service/top_level_operations", None)
         .await
         .map(Option::unwrap_or_default)
@@ -241,12 +242,9 @@ pub async fn attribute_keys(
 }
 
 async fn attribute_key_list(path: &str) -> ApiResult<Vec<AttributeKey>> {
-    let v: Option<Value> = envelope_opt(Method::GET, path, None).await?;
-    let keys = v
-        .as_ref()
-        .and_then(|v| v["attributeKeys"].as_array())
-        .map(|a| a.iter().map(AttributeKey::from_value).collect());
-    Ok(keys.unwrap_or_default())
+    let v: Option<AttributeKeys> = envelope_opt(Method::GET, path, None).await?;
+    let keys = v.unwrap_or_default().attribute_keys;
+    Ok(keys.iter().map(AttributeKey::from_wire).collect())
 }
 
 /// `GET /api/v3/autocomplete/attribute_values`: the values as text, whichever list they came in.
@@ -267,18 +265,14 @@ pub async fn attribute_values(
         enc(&key.data_type),
         enc(&key.kind)
     );
-    let v: Option<Value> = envelope_opt(Method::GET, &path, None).await?;
+    let v: Option<AttributeValues> = envelope_opt(Method::GET, &path, None).await?;
     let v = v.unwrap_or_default();
-    let mut out = Vec::new();
-    for list in [
-        "stringAttributeValues",
-        "numberAttributeValues",
-        "boolAttributeValues",
-    ] {
-        for x in v[list].as_array().into_iter().flatten() {
-            out.push(value_text(x));
-        }
-    }
+    // Numbers as their JSON text (`200.0`), as the filter box has always shown them.
+    let numbers = v.number_attribute_values.into_iter().map(Value::from);
+    let bools = v.bool_attribute_values.into_iter().map(|b| b.to_string());
+    let mut out = v.string_attribute_values;
+    out.extend(numbers.map(|n| value_text(&n)));
+    out.extend(bools);
     Ok(out)
 }
 

@@ -18,7 +18,7 @@ fn table_column(data: &QueryRangeData, name: &str) -> BTreeMap<String, f64> {
     data.result
         .iter()
         .filter(|r| r.query_name == name)
-        .flat_map(|r| r.series.iter())
+        .flat_map(|r| r.series().iter())
         .map(|s| {
             let label = s.labels.values().next().cloned().unwrap_or_default();
             let v = s
@@ -86,7 +86,7 @@ pub fn BrowserPage() -> impl IntoView {
                 let counts = grouped(&counts, "A");
                 view! {
                     {resource_view(recent_errors, move |recent: QueryRangeData| {
-                        let list = recent.result.into_iter().next().map(|r| r.list).unwrap_or_default();
+                        let list = recent.result.into_iter().next().map(|r| r.list.unwrap_or_default()).unwrap_or_default();
                         let rows = error_rows(&counts, &list, 20);
                         if rows.is_empty() {
                             return view! { <p class="empty">"No browser errors (browser.error log records) in this time range."</p> }.into_any();

@@ -20,7 +20,7 @@ fn panel_series(w: &Widget, d: &QueryRangeData) -> Vec<ChartSeries> {
     let mut out = Vec::new();
     for (name, legend) in drawn_queries(&w.query) {
         for r in d.result.iter().filter(|r| r.query_name == name) {
-            for s in &r.series {
+            for s in r.series() {
                 out.push(ChartSeries {
                     name: series_name(&legend, &name, s),
                     points: s
@@ -147,7 +147,7 @@ fn draw(
             let rows: Vec<_> = d
                 .result
                 .iter()
-                .flat_map(|r| r.list.iter().cloned())
+                .flat_map(|r| r.list().iter().cloned())
                 .collect();
             let (cols, rows) = flat_rows(&rows);
             let state = if rows.is_empty() { "empty" } else { "drawn" };

@@ -339,7 +339,7 @@ fn render_results(
             let mut series = Vec::new();
             let mut rows = Vec::new();
             for r in &data.result {
-                for s in &r.series {
+                for s in r.series() {
                     let name = series_name(&legend_of(&r.query_name), &r.query_name, s);
                     let m = summary(s);
                     rows.push((r.query_name.clone(), name.clone(), m));
@@ -429,7 +429,7 @@ fn render_results(
                 .result
                 .into_iter()
                 .next()
-                .map(|r| r.list)
+                .map(|r| r.list.unwrap_or_default())
                 .unwrap_or_default();
             if rows.is_empty() {
                 return view! { <p class="empty">"Nothing matches this query in this time range."</p> }.into_any();
@@ -662,7 +662,7 @@ fn Actions(
             .get()
             .and_then(|r| r.ok())
             .and_then(|d| d.result.into_iter().next())
-            .map(|r| r.list)
+            .map(|r| r.list.unwrap_or_default())
             .unwrap_or_default()
     };
     let dl_csv = move |_| {

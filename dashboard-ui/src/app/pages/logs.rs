@@ -93,7 +93,7 @@ pub fn LogsPage() -> impl IntoView {
                 <button type="submit">"Apply"</button>
             </form>
             {resource_view(results, move |data: QueryRangeData| {
-                let rows = data.result.into_iter().next().map(|r| r.list).unwrap_or_default();
+                let rows = data.result.into_iter().next().map(|r| r.list.unwrap_or_default()).unwrap_or_default();
                 if rows.is_empty() {
                     return view! { <p class="empty">"No logs match these filters in this time range."</p> }.into_any();
                 }

@@ -392,7 +392,7 @@ fn RulePreview(query: RwSignal<Query>, form: RwSignal<RuleForm>) -> impl IntoVie
                 let (s, e) = window.get_untracked();
                 let (sel, target) = form.with_untracked(|f| (f.selected_query.clone(), f.target.trim().parse::<f64>().ok()));
                 let mut series: Vec<ChartSeries> = d.result.iter().filter(|r| r.query_name == sel || d.result.len() == 1)
-                    .flat_map(|r| r.series.iter().map(|s| ChartSeries { name: s.label_text(&r.query_name),
+                    .flat_map(|r| r.series().iter().map(|s| ChartSeries { name: s.label_text(&r.query_name),
                         points: s.values.iter().map(|p| (p.timestamp as f64, p.value)).collect() }))
                     .collect();
                 if series.is_empty() {

@@ -147,7 +147,7 @@ pub fn series_points(data: &QueryRangeData, name: &str) -> Vec<(f64, f64)> {
     data.result
         .iter()
         .find(|r| r.query_name == name)
-        .and_then(|r| r.series.first())
+        .and_then(|r| r.series().first())
         .map(|s| {
             s.values
                 .iter()

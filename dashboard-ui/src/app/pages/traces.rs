@@ -102,7 +102,7 @@ pub fn TracesPage() -> impl IntoView {
                 <button type="submit">"Apply"</button>
             </form>
             {resource_view(results, move |data: QueryRangeData| {
-                let rows = data.result.into_iter().next().map(|r| r.list).unwrap_or_default();
+                let rows = data.result.into_iter().next().map(|r| r.list.unwrap_or_default()).unwrap_or_default();
                 let traces_view = filters.get_untracked().view_traces;
                 let range_q = q.get_untracked();
                 if rows.is_empty() {

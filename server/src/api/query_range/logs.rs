@@ -8,8 +8,9 @@ use super::model::BuilderQuery;
 use super::rfc3339_nano;
 use super::table::LOGS;
 use super::traces::page;
-use super::QueryError;
+use super::{list_row, QueryError};
 use crate::store::rows::value_to_string;
+use signoz_api::query_range::ListRow;
 
 /// Log attributes split by type as SigNoz keeps them: strings, ints, floats, bools.
 pub fn split_attributes(attrs: Map<String, Value>) -> [Map<String, Value>; 4] {
@@ -39,7 +40,7 @@ pub fn list(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, QueryError> {
+) -> Result<Vec<ListRow>, QueryError> {
     let w = LOGS.where_clause(q, start_ns, end_ns)?;
     let asc = q
         .order_by
@@ -66,20 +67,24 @@ pub fn list(
             serde_json::from_str(&r.get::<_, String>(9).unwrap()).unwrap_or_default();
         let [strings, ints, floats, bools] = split_attributes(attrs);
         let resources = resources_string(resource);
-        out.push(json!({"timestamp": rfc3339_nano(ts), "data": {
-            "id": r.get::<_, String>(1).unwrap(),
-            "trace_id": r.get::<_, String>(2).unwrap(),
-            "span_id": r.get::<_, String>(3).unwrap(),
-            "trace_flags": r.get::<_, i64>(4).unwrap(),
-            "severity_text": r.get::<_, String>(5).unwrap(),
-            "severity_number": r.get::<_, i64>(6).unwrap(),
-            "body": r.get::<_, String>(7).unwrap(),
-            "attributes_string": strings,
-            "attributes_int64": ints,
-            "attributes_float64": floats,
-            "attributes_bool": bools,
-            "resources_string": resources,
-        }}));
+        // The row's columns are SigNoz's logs table, free-form on the wire (`ListRow.data`).
+        out.push(list_row(
+            rfc3339_nano(ts),
+            json!({
+                "id": r.get::<_, String>(1).unwrap(),
+                "trace_id": r.get::<_, String>(2).unwrap(),
+                "span_id": r.get::<_, String>(3).unwrap(),
+                "trace_flags": r.get::<_, i64>(4).unwrap(),
+                "severity_text": r.get::<_, String>(5).unwrap(),
+                "severity_number": r.get::<_, i64>(6).unwrap(),
+                "body": r.get::<_, String>(7).unwrap(),
+                "attributes_string": strings,
+                "attributes_int64": ints,
+                "attributes_float64": floats,
+                "attributes_bool": bools,
+                "resources_string": resources,
+            }),
+        ));
     }
     Ok(out)
 }

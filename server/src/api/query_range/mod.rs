@@ -19,7 +19,8 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use rusqlite::Connection;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
+use signoz_api::query_range::{ListRow, QueryRangeData, QueryResult};
 
 use super::access::ViewAccess;
 use super::{envelope, ApiError, AppState};
@@ -57,7 +58,18 @@ async fn query_range(
         .map_err(|e| ApiError::bad_data(format!("error decoding request body: {e}")))?;
     model::substitute_variables(&mut params);
     let result = st.store.run(move |c| Ok(run(c, &params))).await??;
-    Ok(envelope(Some(json!({"resultType": "", "result": result}))))
+    Ok(envelope(Some(QueryRangeData {
+        result_type: String::new(),
+        result,
+    })))
+}
+
+/// A list row from its timestamp and a JSON object of columns.
+pub(crate) fn list_row(timestamp: String, data: Value) -> ListRow {
+    let Value::Object(data) = data else {
+        unreachable!("list rows are built from JSON objects")
+    };
+    ListRow { timestamp, data }
 }
 
 /// Why a builder query failed. SigNoz answers 400 for either, naming the query.
@@ -107,7 +119,7 @@ impl From<&str> for QueryError {
 /// One query's output before it is shaped into a `Result`.
 enum Output {
     Series(SeriesSet),
-    Rows(Vec<Value>),
+    Rows(Vec<ListRow>),
 }
 
 fn run_one(
@@ -166,7 +178,7 @@ fn run_one(
 }
 
 /// Validates and runs a query_range request; the `result` array of the reply.
-pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<Value>, ApiError> {
+pub fn run(c: &Connection, p: &QueryRangeParams) -> Result<Vec<QueryResult>, ApiError> {
     match p.composite_query.as_ref().map(|cq| cq.query_type.as_str()) {
         Some("promql") => return super::promql_api::run_v3(c, p),
         Some("clickhouse_sql") => {
@@ -184,7 +196,7 @@ fn execute(
     c: &Connection,
     p: &QueryRangeParams,
     cq: &CompositeQuery,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<QueryResult>, ApiError> {
     let start_ns = p.start.saturating_mul(1_000_000);
     let end_ns = p.end.saturating_mul(1_000_000);
     let panel = cq.panel_type.as_str();
@@ -192,14 +204,21 @@ fn execute(
     let mut results = Vec::new();
     let fail = |name: &str, e: String| {
         let mut err = ApiError::bad_data(format!("error in query {name}: {e}"));
-        err.data = Some(json!({ name: e }));
+        err.data = Some(Value::Object(Map::from_iter([(
+            name.to_string(),
+            Value::String(e),
+        )])));
         err
     };
     for (name, q) in cq.builder_queries.iter().filter(|(_, q)| !q.is_formula()) {
         match run_one(c, q, panel, start_ns, end_ns).map_err(|e| fail(name, e.to_string()))? {
             Output::Rows(rows) => {
                 if !q.disabled {
-                    results.push(json!({"queryName": name, "series": null, "list": rows}));
+                    results.push(QueryResult {
+                        query_name: name.clone(),
+                        series: None,
+                        list: Some(rows),
+                    });
                 }
             }
             Output::Series(mut s) => {
@@ -231,7 +250,11 @@ fn execute(
             q.data_source.as_str()
         };
         let empty_as_null = source == "traces" || matches!(panel, "value" | "table");
-        results.push(json!({"queryName": name, "series": s.to_json(empty_as_null), "list": null}));
+        results.push(QueryResult {
+            query_name: name.clone(),
+            series: s.to_wire(empty_as_null),
+            list: None,
+        });
     }
     Ok(results)
 }

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
+use signoz_api::query_range::{Point, Series};
 
 use super::model::Having;
 
@@ -77,29 +78,29 @@ impl SeriesSet {
         }
     }
 
-    /// The `series` JSON: `null` when empty and `empty_as_null`, else an array.
-    pub fn to_json(&self, empty_as_null: bool) -> Value {
+    /// The reply's `series`: `None` (`null`) when empty and `empty_as_null`, else a list.
+    pub fn to_wire(&self, empty_as_null: bool) -> Option<Vec<Series>> {
         if self.series.is_empty() && empty_as_null {
-            return Value::Null;
+            return None;
         }
-        Value::Array(
+        Some(
             self.series
                 .iter()
-                .map(|(labels, points)| {
-                    let map: Map<String, Value> = labels
+                .map(|(labels, points)| Series {
+                    labels: labels.iter().cloned().collect(),
+                    labels_array: (!labels.is_empty()).then(|| {
+                        labels
+                            .iter()
+                            .map(|(k, v)| BTreeMap::from([(k.clone(), v.clone())]))
+                            .collect()
+                    }),
+                    values: points
                         .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                        .collect();
-                    let labels_array = if labels.is_empty() {
-                        Value::Null
-                    } else {
-                        Value::Array(labels.iter().map(|(k, v)| json!({ k: v })).collect())
-                    };
-                    let values: Vec<Value> = points
-                        .iter()
-                        .map(|(ts, v)| json!({"timestamp": ts, "value": format_value(*v)}))
-                        .collect();
-                    json!({"labels": map, "labelsArray": labels_array, "values": values})
+                        .map(|(ts, v)| Point {
+                            timestamp: *ts,
+                            value: *v,
+                        })
+                        .collect(),
                 })
                 .collect(),
         )
@@ -132,17 +133,7 @@ fn holds(v: f64, h: &Having) -> bool {
 }
 
 /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`, with Go's spellings of the non-finite values.
-pub fn format_value(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v == f64::INFINITY {
-        "+Inf".into()
-    } else if v == f64::NEG_INFINITY {
-        "-Inf".into()
-    } else {
-        format!("{v}")
-    }
-}
+pub use signoz_api::de::format_float as format_value;
 
 /// Start of the step bucket holding `ts_ns`, in ms (buckets align to multiples of the step).
 /// Saturating, and a step below one second counts as one, so no input can overflow or divide by 0.
@@ -168,22 +159,28 @@ mod tests {
         assert_eq!(format_value(1e21), "1000000000000000000000");
     }
 
+    use serde_json::json;
+
     #[test]
     fn series_json_shapes() {
         let mut s = SeriesSet::default();
-        assert_eq!(s.to_json(true), Value::Null);
-        assert_eq!(s.to_json(false), json!([]));
+        assert_eq!(wire(&s, true), Value::Null);
+        assert_eq!(wire(&s, false), json!([]));
         s.set(vec![], 60_000, 2.0);
         assert_eq!(
-            s.to_json(true),
+            wire(&s, true),
             json!([{"labels": {}, "labelsArray": null, "values": [{"timestamp": 60000, "value": "2"}]}])
         );
         let mut g = SeriesSet::default();
         g.set(vec![("serviceName".into(), "a".into())], 0, 1.0);
         assert_eq!(
-            g.to_json(true)[0]["labelsArray"],
+            wire(&g, true)[0]["labelsArray"],
             json!([{"serviceName": "a"}])
         );
+    }
+
+    fn wire(s: &SeriesSet, empty_as_null: bool) -> Value {
+        serde_json::to_value(s.to_wire(empty_as_null)).unwrap()
     }
 
     #[test]

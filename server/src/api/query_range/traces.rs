@@ -11,9 +11,10 @@ use super::model::{quantile_of, BuilderQuery};
 use super::rfc3339_nano;
 use super::series::{Labels, SeriesSet};
 use super::table::{decode_value, SPANS};
-use super::QueryError;
+use super::{list_row, QueryError};
 use crate::store::rows::lossy_i64;
 use crate::store::sketch::Sketch;
+use signoz_api::query_range::ListRow;
 
 const NS_PER_MIN: i64 = 60_000_000_000;
 
@@ -171,7 +172,7 @@ pub fn list(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, QueryError> {
+) -> Result<Vec<ListRow>, QueryError> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
     let mut select = vec![
         "ts".to_string(),
@@ -216,7 +217,10 @@ pub fn list(
             }
             data.insert(col.key.clone(), v);
         }
-        out.push(json!({"timestamp": rfc3339_nano(ts), "data": data}));
+        out.push(ListRow {
+            timestamp: rfc3339_nano(ts),
+            data,
+        });
     }
     Ok(out)
 }
@@ -227,7 +231,7 @@ pub fn traces(
     q: &BuilderQuery,
     start_ns: i64,
     end_ns: i64,
-) -> Result<Vec<Value>, QueryError> {
+) -> Result<Vec<ListRow>, QueryError> {
     let w = SPANS.where_clause(q, start_ns, end_ns)?;
     let (limit, offset) = page(q);
     let sql = format!(
@@ -243,13 +247,16 @@ pub fn traces(
     let mut rows = st.query(params_from_iter(params.iter()))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(json!({"timestamp": "0001-01-01T00:00:00Z", "data": {
-            "subQuery.serviceName": r.get::<_, String>(0).unwrap(),
-            "subQuery.name": r.get::<_, String>(1).unwrap(),
-            "span_count": r.get::<_, i64>(2).unwrap(),
-            "subQuery.durationNano": r.get::<_, i64>(3).unwrap(),
-            "traceID": r.get::<_, String>(4).unwrap(),
-        }}));
+        out.push(list_row(
+            "0001-01-01T00:00:00Z".into(),
+            json!({
+                "subQuery.serviceName": r.get::<_, String>(0).unwrap(),
+                "subQuery.name": r.get::<_, String>(1).unwrap(),
+                "span_count": r.get::<_, i64>(2).unwrap(),
+                "subQuery.durationNano": r.get::<_, i64>(3).unwrap(),
+                "traceID": r.get::<_, String>(4).unwrap(),
+            }),
+        ));
     }
     Ok(out)
 }
