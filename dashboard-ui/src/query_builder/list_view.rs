@@ -344,7 +344,7 @@ pub fn facet_counts(data: &crate::model::QueryRangeData, key: &str) -> Vec<(Stri
     data.result
         .first()
         .map(|r| {
-            r.series
+            r.series()
                 .iter()
                 .map(|s| {
                     let v = s.labels.get(key).cloned().unwrap_or_default();

@@ -322,7 +322,7 @@ impl ChartQuery {
             .result
             .iter()
             .filter(|r| r.query_name == self.draw)
-            .flat_map(|r| r.series.iter())
+            .flat_map(|r| r.series().iter())
             .map(|s: &Series| {
                 (
                     super::results::series_name(&self.legend, self.draw, s),

@@ -174,7 +174,7 @@ fn context_view(row: ListRow) -> AnyView {
             .result
             .into_iter()
             .next()
-            .map(|r| r.list)
+            .and_then(|r| r.list)
             .unwrap_or_default();
         if reverse {
             rows.reverse();

@@ -32,7 +32,7 @@ pub fn LogVolume(staged: Memo<Query>) -> impl IntoView {
         let points: Vec<(i64, f64)> = d
             .result
             .first()
-            .and_then(|r| r.series.first())
+            .and_then(|r| r.series().first())
             .map(|sr| sr.values.iter().map(|p| (p.timestamp, p.value)).collect())
             .unwrap_or_default();
         let total: f64 = points.iter().map(|p| p.1).filter(|v| v.is_finite()).sum();
