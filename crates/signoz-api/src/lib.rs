@@ -18,6 +18,7 @@ pub mod exceptions;
 pub mod prometheus;
 pub mod query_range;
 pub mod services;
+pub mod settings;
 pub mod traces;
 pub mod users;
 pub mod variables;

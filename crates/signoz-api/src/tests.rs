@@ -210,3 +210,35 @@ fn prometheus_shapes() {
     let back: Sample = serde_json::from_value(json!([1.0, "+Inf"])).unwrap();
     assert_eq!(back.1, f64::INFINITY);
 }
+
+#[test]
+fn settings_shapes() {
+    use settings::{ApdexSettings, MetricMeta, TtlReply};
+    let ttl = TtlReply {
+        signal: "traces".into(),
+        ttl_hours: 168,
+        move_ttl_hours: -1,
+        expected_ttl_hours: 168,
+        expected_move_ttl_hours: -1,
+        status: "success".into(),
+    };
+    assert_eq!(
+        to_value(&ttl),
+        json!({"traces_ttl_duration_hrs": 168, "traces_move_ttl_duration_hrs": -1,
+            "expected_traces_ttl_duration_hrs": 168, "expected_traces_move_ttl_duration_hrs": -1,
+            "status": "success"})
+    );
+    // Go's nil slice: no buckets is `null`, not `[]`.
+    assert_eq!(
+        to_value(&MetricMeta {
+            delta: false,
+            le: None
+        }),
+        json!({"delta": false, "le": null})
+    );
+    let a: ApdexSettings = serde_json::from_value(
+        json!({"serviceName": "web", "threshold": 0.3, "excludeStatusCodes": "404"}),
+    )
+    .unwrap();
+    assert_eq!(to_value(&a)["excludeStatusCodes"], "404");
+}

@@ -9,7 +9,8 @@ use axum::routing::get;
 use axum::Router;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use signoz_api::settings::{ApdexSettings as Apdex, MetricMeta};
+use signoz_api::users::Message;
 
 use super::access::{AdminAccess, ViewAccess};
 use super::query_range::span_metrics::is_span_metric;
@@ -58,11 +59,16 @@ async fn get_settings(
                     .query_row([&svc], |r| Ok((r.get::<_, f64>(0)?, r.get::<_, String>(1)?)))
                     .optional()?;
                 match row {
-                    Some((t, ex)) => stored.push(
-                        json!({"serviceName": svc, "threshold": t, "excludeStatusCodes": ex}),
-                    ),
-                    None => missing.push(json!({"serviceName": svc, "threshold": DEFAULT_THRESHOLD,
-                        "excludeStatusCodes": ""})),
+                    Some((threshold, exclude_status_codes)) => stored.push(Apdex {
+                        service_name: svc,
+                        threshold,
+                        exclude_status_codes,
+                    }),
+                    None => missing.push(Apdex {
+                        service_name: svc,
+                        threshold: DEFAULT_THRESHOLD,
+                        exclude_status_codes: String::new(),
+                    }),
                 }
             }
             // SigNoz lists saved settings first, then defaults for the rest.
@@ -110,7 +116,7 @@ async fn set_settings(
         })
         .await
         .map_err(RawError::internal)?;
-    Ok(raw(json!({"data": "apdex score updated successfully"})))
+    Ok(raw(Message::new("apdex score updated successfully")))
 }
 
 #[derive(Deserialize, Default)]
@@ -144,8 +150,10 @@ async fn metric_meta(
                 let le: Vec<f64> = bounds
                     .and_then(|b| serde_json::from_str(&b).ok())
                     .unwrap_or_default();
-                let le = if le.is_empty() { Value::Null } else { json!(le) };
-                return Ok(json!({"delta": temporality == 1, "le": le}));
+                return Ok(MetricMeta {
+                    delta: temporality == 1,
+                    le: (!le.is_empty()).then_some(le),
+                });
             }
             let has_spans = is_span_metric(&p.metric_name)
                 && c.query_row(
@@ -154,8 +162,8 @@ async fn metric_meta(
                     |r| r.get::<_, bool>(0),
                 )?;
             // Go's nil slice: `null` when the metric has no buckets for the service.
-            let le = if has_spans { json!(SPAN_LATENCY_BUCKETS_MS) } else { Value::Null };
-            Ok::<Value, StoreError>(json!({"delta": false, "le": le}))
+            let le = has_spans.then(|| SPAN_LATENCY_BUCKETS_MS.to_vec());
+            Ok::<_, StoreError>(MetricMeta { delta: false, le })
         })
         .await
         .map_err(RawError::internal)?;

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use rusqlite::params;
 use serde::Deserialize;
-use serde_json::json;
+use signoz_api::settings::{TtlReply, TtlSetReply, UsageItem};
 
 use super::access::{AdminAccess, ViewAccess};
 use super::rules::parse_duration_secs;
@@ -102,10 +102,14 @@ async fn get_ttl(
         "logs" => h.logs,
         _ => h.metrics,
     };
-    Ok(raw(json!({
-        format!("{s}_ttl_duration_hrs"): hours, format!("{s}_move_ttl_duration_hrs"): -1,
-        format!("expected_{s}_ttl_duration_hrs"): hours, format!("expected_{s}_move_ttl_duration_hrs"): -1,
-        "status": "success"})))
+    Ok(raw(TtlReply {
+        signal: s.to_string(),
+        ttl_hours: hours as i64,
+        move_ttl_hours: -1,
+        expected_ttl_hours: hours as i64,
+        expected_move_ttl_hours: -1,
+        status: "success".into(),
+    }))
 }
 
 /// `?type=&duration=720h` (a Go duration of whole hours, at least 1 h). Cold storage is
@@ -157,9 +161,9 @@ async fn set_ttl(
             })
             .await;
     });
-    Ok(raw(
-        json!({"message": "move ttl has been successfully set up"}),
-    ))
+    Ok(raw(TtlSetReply {
+        message: "move ttl has been successfully set up".into(),
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -211,8 +215,11 @@ async fn usage(State(st): State<AppState>, _: ViewAccess, Query(q): Query<UsageQ
             let rows = s.query_map(params![start, end, step, service], |r| {
                 let b: i64 = r.get(0)?;
                 let n: i64 = r.get(1)?;
-                Ok(json!({"time": crate::alerting::rfc3339_ms(b * 1000),
-                        "timestamp": b.saturating_mul(1_000_000_000), "count": n}))
+                Ok(UsageItem {
+                    time: crate::alerting::rfc3339_ms(b * 1000),
+                    timestamp: b.saturating_mul(1_000_000_000),
+                    count: n,
+                })
             })?;
             rows.collect::<Result<Vec<_>, _>>()
                 .map_err(StoreError::from)
