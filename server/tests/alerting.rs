@@ -106,17 +106,7 @@ async fn send(
     path: &str,
     body: Option<&str>,
 ) -> (u16, String) {
-    let url = format!("{}{path}", srv.api);
-    let mut b = match method {
-        "GET" => srv.http.get(url),
-        "POST" => srv.http.post(url),
-        "PUT" => srv.http.put(url),
-        "PATCH" => srv.http.patch(url),
-        _ => srv.http.delete(url),
-    };
-    if !token.is_empty() {
-        b = b.bearer_auth(token);
-    }
+    let mut b = srv.request(method, token, path);
     if let Some(body) = body {
         b = b
             .header("content-type", "application/json")

@@ -412,17 +412,6 @@ fn tail_query(start_ms: u64, filters: Value) -> String {
     url_encode(&q.to_string())
 }
 
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Reads SSE `data:` payloads from a streaming response.
 struct Events {
     resp: reqwest::Response,

@@ -317,7 +317,7 @@ async fn promql_errors_and_clickhouse_sql() {
 async fn prometheus_style_endpoints() {
     let f = fixture().await;
     let end = f.end_ms as f64 / 1000.0;
-    let q = urlencode("sum by (state) (system_memory_usage)");
+    let q = url_encode("sum by (state) (system_memory_usage)");
     let (status, body) = f
         .srv
         .get(
@@ -362,17 +362,6 @@ async fn prometheus_style_endpoints() {
     let (status, _) = f.srv.get("", "/api/v1/query?query=up").await;
     assert_eq!(status, 401);
     f.srv.stop().await;
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

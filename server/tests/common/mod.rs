@@ -178,6 +178,23 @@ impl TestServer {
         )
     }
 
+    /// A request to the API by method name, with the bearer token unless it is empty.
+    pub fn request(&self, method: &str, token: &str, path: &str) -> reqwest::RequestBuilder {
+        let url = format!("{}{path}", self.api);
+        let b = match method {
+            "GET" => self.http.get(url),
+            "POST" => self.http.post(url),
+            "PUT" => self.http.put(url),
+            "PATCH" => self.http.patch(url),
+            _ => self.http.delete(url),
+        };
+        if token.is_empty() {
+            b
+        } else {
+            b.bearer_auth(token)
+        }
+    }
+
     pub async fn send_traces(&self, req: &ExportTraceServiceRequest) -> reqwest::Response {
         self.http
             .post(format!("{}/v1/traces", self.otlp))
@@ -187,6 +204,19 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (for query strings).
+#[allow(dead_code)]
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub fn kv(key: &str, v: any_value::Value) -> KeyValue {
