@@ -743,6 +743,41 @@ fn Actions(
     }
 }
 
+/// The explorer of a source page (`traces` | `logs`).
+pub(crate) fn explorer_path(source: &str) -> &'static str {
+    if source == "logs" {
+        "/logs/logs-explorer"
+    } else {
+        "/traces-explorer"
+    }
+}
+
+/// The saved-views page of a source page (v0.39's `TRACES_SAVE_VIEWS` / `LOGS_SAVE_VIEWS`).
+pub(crate) fn saved_views_path(source: &str) -> &'static str {
+    if source == "logs" {
+        "/logs/saved-views"
+    } else {
+        "/traces/saved-views"
+    }
+}
+
+/// The URL parameters that open a saved view in its explorer, as v0.39's view
+/// picker writes them: the query, its panel type, the view's name and key.
+pub(crate) fn view_params(v: &SavedView) -> Result<Vec<(String, String)>, String> {
+    let panel = v.composite_query["panelType"]
+        .as_str()
+        .unwrap_or("list")
+        .to_string();
+    let q = Query::from_composite_query(&v.composite_query, query_id(now_ms() as u64))?;
+    Ok(vec![
+        ("compositeQuery".into(), q.to_url_param()),
+        ("panelTypes".into(), panel_type_param(&panel)),
+        // JSON strings, as v0.39 writes them.
+        ("viewName".into(), Value::from(v.name.as_str()).to_string()),
+        ("viewKey".into(), Value::from(v.uuid.as_str()).to_string()),
+    ])
+}
+
 /// Saved views of this explorer: open, save as, rename, delete.
 #[component]
 fn SavedViews(
@@ -751,6 +786,7 @@ fn SavedViews(
     panel: Memo<&'static str>,
 ) -> impl IntoView {
     let set_query = use_set_query();
+    let url = use_url_query();
     let list = LocalResource::new(move || api::saved_views(source));
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
@@ -776,27 +812,18 @@ fn SavedViews(
         });
     };
     let sq = StoredValue::new(set_query);
-    let open_view = move |v: SavedView| {
-        let panel = v.composite_query["panelType"]
-            .as_str()
-            .unwrap_or("list")
-            .to_string();
-        match Query::from_composite_query(&v.composite_query, query_id(now_ms() as u64)) {
-            Ok(q) => {
-                let param = q.to_url_param();
-                sq.with_value(|f| {
-                    f(Box::new(move |u: &mut UrlQuery| {
-                        u.insert("compositeQuery".into(), param);
-                        u.insert("panelTypes".into(), panel_type_param(&panel));
-                        u.insert("viewName".into(), format!("\"{}\"", v.name));
-                        u.insert("viewKey".into(), format!("\"{}\"", v.uuid));
-                        first_page(u, source);
-                    }))
-                });
-                open.set(false);
-            }
-            Err(e) => message.set(Some(e)),
+    let open_view = move |v: SavedView| match view_params(&v) {
+        Ok(params) => {
+            sq.with_value(|f| {
+                f(Box::new(move |u: &mut UrlQuery| {
+                    u.remove("heatmap");
+                    u.extend(params);
+                    first_page(u, source);
+                }))
+            });
+            open.set(false);
         }
+        Err(e) => message.set(Some(e)),
     };
     let rename = move |mut v: SavedView| {
         let Some(new) = web_sys::window().and_then(|w| {
@@ -853,6 +880,7 @@ fn SavedViews(
                             </tbody></table>
                         }.into_any()
                     })}
+                    <a href=move || url.with(|u| with_range(saved_views_path(source), u))>"Manage views →"</a>
                 </div>
             })}
         </span>

@@ -16,6 +16,7 @@ mod log_detail;
 mod log_volume;
 mod logs;
 mod rule_editor;
+mod saved_views;
 mod service_detail;
 mod service_map;
 mod services;
@@ -39,6 +40,7 @@ pub use logs::LogsPage;
 pub use rule_editor::RuleEditPage;
 #[cfg(test)]
 pub(crate) use rule_editor::RuleEditor;
+pub use saved_views::{LogsSavedViewsPage, TracesSavedViewsPage};
 pub use service_detail::ServiceDetailPage;
 pub use service_map::ServiceMapPage;
 pub use services::ServicesPage;
