@@ -10,6 +10,7 @@ mod dashboards;
 mod exceptions;
 mod explorer;
 mod facets;
+mod heatmap;
 mod links;
 mod live_tail;
 mod log_detail;
