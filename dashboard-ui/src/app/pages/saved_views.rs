@@ -112,7 +112,14 @@ fn saved_views_page(source: &'static str) -> AnyView {
                 };
                 let created = format!("{} · {}", v.created_by, edited("createdAt"));
                 let updated = format!("{} · {}", value_text(&v.raw["updatedBy"]), edited("updatedAt"));
-                let panel = value_text(&v.composite_query["panelType"]);
+                let panel = match v.composite_query["panelType"].as_str().unwrap_or("") {
+                    "list" => "List".to_string(),
+                    "trace" => "Traces".into(),
+                    "graph" => "Time Series".into(),
+                    "table" => "Table".into(),
+                    "value" => "Value".into(),
+                    other => other.into(),
+                };
                 let (v1, v2, v3) = (v.clone(), v.clone(), v.clone());
                 let name = v.name.clone();
                 view! {
