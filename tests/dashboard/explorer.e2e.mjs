@@ -4,7 +4,9 @@
 // `options` URL parameter (a SigNoz-shaped link opens the same view), a
 // chosen column shown in the rows, the volume histogram's bars equal to a
 // direct query_range (and a click zooms in), a log's context (its neighbours
-// from the same resource), and the traces list's page size and column picker.
+// from the same resource), the traces list's page size and column picker,
+// the facets, the saved-views page (a view saved in the explorer, opened,
+// renamed, deleted there) and the traces Heatmap (cells sum to a direct count).
 
 import { startStack, CHROMIUM_ARGS, chromium } from './harness.mjs';
 import { post } from './seed.mjs';
@@ -227,6 +229,71 @@ async function main() {
       return q.builder.queryData[0].filters.items.some((i) => i.key.key === 'durationNano' && i.op === '>=' && i.value === 50e6);
     });
     log(`ok: ${step}`);
+
+    step = 'saved views page: a view saved in the explorer, opened, renamed and deleted there';
+    const views = async () => {
+      const r = await fetch(`${stack.api}/api/v1/explorer/views?sourcePage=traces`, { headers: { authorization: `Bearer ${login.accessJwt}` } });
+      return (await r.json()).data ?? [];
+    };
+    // The explorer still holds the facets' query (routes /shop/0 and /shop/1, from 50 ms: 10 spans).
+    await page.getByLabel('View name').fill('e2e slow shop');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('button', { name: 'Views ▾' }).click();
+    await page.getByRole('link', { name: 'Manage views →' }).click();
+    await page.waitForURL((u) => u.pathname === '/traces/saved-views' && u.searchParams.get('start') === String(start));
+    const row = page.locator('table.saved-views-list tbody tr', { hasText: 'e2e slow shop' });
+    await row.waitFor();
+    check(await page.locator('table.saved-views-list tbody tr').count() === 1, 'one traces view');
+    await row.getByRole('link', { name: 'e2e slow shop' }).click();
+    await page.waitForURL((u) => u.pathname === '/traces-explorer' && u.searchParams.get('viewName') === '"e2e slow shop"');
+    await page.waitForFunction(() => document.querySelectorAll('table.spans tbody tr').length === 10);
+    const opened = JSON.parse(decodeURIComponent(new URL(page.url()).searchParams.get('compositeQuery')));
+    check(opened.builder.queryData[0].filters.items.some((i) => i.key.key === 'durationNano' && i.value === 50e6), 'the view\'s filters open');
+    check(await page.locator('.saved-views-list').count() === 0, 'left the list');
+    await page.goto(`${stack.web}/traces/saved-views?start=${start}&end=${end}`);
+    await page.getByRole('button', { name: 'Rename e2e slow shop' }).click();
+    await page.getByLabel('New view name').fill('e2e renamed');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('table.saved-views-list tbody tr', { hasText: 'e2e renamed' }).waitFor();
+    const renamed = await views();
+    check(renamed.length === 1 && renamed[0].name === 'e2e renamed', `renamed on the server: ${JSON.stringify(renamed.map((v) => v.name))}`);
+    check(renamed[0].compositeQuery.builderQueries.A.filters.items.some((i) => i.key.key === 'durationNano'), 'rename keeps the query');
+    await page.getByRole('button', { name: 'Delete e2e renamed' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByText('No saved views yet').waitFor();
+    check((await views()).length === 0, 'deleted on the server');
+    // The logs page lists only logs views.
+    await page.goto(`${stack.web}/logs/saved-views?start=${start}&end=${end}`);
+    await page.getByRole('heading', { name: 'Logs views' }).waitFor();
+    await page.getByText('No saved views yet').waitFor();
+    log(`ok: ${step}`);
+
+    step = 'heatmap: cells sum to a direct query_range count';
+    await page.goto(`${stack.web}/traces-explorer?start=${start}&end=${end}`);
+    await page.getByRole('tab', { name: 'Heatmap' }).click();
+    await page.locator('figure.heatmap rect.cell').first().waitFor();
+    const heatUrl = new URL(page.url());
+    check(heatUrl.searchParams.get('heatmap') === 'true' && heatUrl.searchParams.get('panelTypes') === '"graph"', `heatmap URL: ${heatUrl.search}`);
+    const heatCells = await page.locator('figure.heatmap rect.cell').evaluateAll((rs) =>
+      rs.map((r) => ({ b: r.dataset.bucket, n: Number(r.dataset.count), title: r.querySelector('title')?.textContent ?? '' })));
+    const spanCount = await j('v3/query_range', { start, end, step: stepS, variables: {}, compositeQuery: {
+      queryType: 'builder', panelType: 'graph', builderQueries: { A: {
+        queryName: 'A', dataSource: 'traces', aggregateOperator: 'count', aggregateAttribute: { key: '' },
+        filters: { items: [], op: 'AND' }, groupBy: [], expression: 'A', disabled: false, stepInterval: stepS,
+        orderBy: [], having: [], reduceTo: 'sum', legend: '' } } } }, login.accessJwt);
+    const wantSpans = spanCount.data.result[0].series[0].values.reduce((s, p) => s + Number(p.value), 0);
+    const drawn = heatCells.reduce((s, c) => s + c.n, 0);
+    check(wantSpans === 60 && drawn === wantSpans, `heatmap cells sum ${drawn}, query_range count ${wantSpans}`);
+    // Spans last 5 + i ms, i < 60: 5 in 5–10 ms, 10 in 10–20, 30 in 20–50, 15 in 50–100.
+    const perBucket = {};
+    for (const c of heatCells) perBucket[c.b] = (perBucket[c.b] ?? 0) + c.n;
+    const sorted = (o) => JSON.stringify(Object.entries(o).sort());
+    check(sorted(perBucket) === sorted({ '50–100 ms': 15, '20–50 ms': 30, '10–20 ms': 10, '5–10 ms': 5 }),
+      `per bucket: ${JSON.stringify(perBucket)}`);
+    check(heatCells.every((c) => / · .*: \d+ spans?$/.test(c.title)), `cell titles: ${heatCells[0].title}`);
+    check(await page.locator('figure.heatmap .heat-swatch').count() >= 2, 'legend');
+    log(`ok: ${step} (${heatCells.length} cells, ${drawn} spans)`);
 
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     log('all ok');

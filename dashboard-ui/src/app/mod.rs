@@ -72,7 +72,8 @@ lazy_modules! {
     auth: LoginPage, SignupRoute, PasswordResetPage;
     service: ServiceDetailPage, ServiceMapPage;
     search: TracesPage, LogsPage;
-    explorer: TracesExplorerPage, LogsExplorerPage, LiveTailPage;
+    explorer: TracesExplorerPage, LogsExplorerPage, LiveTailPage, TracesSavedViewsPage,
+        LogsSavedViewsPage;
     trace: TraceDetailPage, TraceComparePage, TraceFilePage;
     exceptions: ExceptionsPage, ExceptionDetailPage;
     dashboards: DashboardsPage, DashboardPage, SignozDashboardLink;
@@ -132,6 +133,8 @@ fn App() -> impl IntoView {
                 <Route path=path!("/traces-explorer") view=lazy!(TracesExplorerPage in explorer)/>
                 <Route path=path!("/logs/logs-explorer") view=lazy!(LogsExplorerPage in explorer)/>
                 <Route path=path!("/logs/logs-explorer/live") view=lazy!(LiveTailPage in explorer)/>
+                <Route path=path!("/traces/saved-views") view=lazy!(TracesSavedViewsPage in explorer)/>
+                <Route path=path!("/logs/saved-views") view=lazy!(LogsSavedViewsPage in explorer)/>
                 // SigNoz v0.39's legacy traces page link.
                 <Route path=path!("/trace") view=page!(<Redirect path="/traces-explorer"/>)/>
                 <Route path=path!("/trace/:id") view=lazy!(TraceDetailPage in trace)/>

@@ -34,6 +34,12 @@ const NAV: [(&str, &str); 11] = [
 /// Whether `path` is the nav entry for the page at `current` (the longest
 /// prefix wins, so `/traces-explorer` does not light up `/traces`).
 fn nav_active(current: &str, path: &str) -> bool {
+    // The saved-views pages sit under the old search pages' paths but belong to the explorers.
+    let current = match current {
+        "/traces/saved-views" => "/traces-explorer",
+        "/logs/saved-views" => "/logs/logs-explorer",
+        c => c,
+    };
     let matches = |p: &str| current == p || current.starts_with(&format!("{p}/"));
     matches(path)
         && !NAV

@@ -14,6 +14,7 @@ use crate::query_builder::composite::{
     explorer_request, panel_type_from_param, panel_type_param, query_id, widget, AttributeKey,
     ListOptions, Query,
 };
+use crate::query_builder::heatmap;
 use crate::query_builder::list_view::{Pagination, ViewOptions, PER_PAGE};
 use crate::query_builder::results::{csv, flat_rows, json_rows, series_name, summary, table};
 use crate::url_state::{step_seconds, Query as UrlQuery};
@@ -49,6 +50,7 @@ fn views(source: &str) -> &'static [(&'static str, &'static str)] {
             ("trace", "Traces"),
             ("graph", "Time Series"),
             ("table", "Table"),
+            ("heatmap", "Heatmap"),
         ]
     } else {
         &[
@@ -56,6 +58,16 @@ fn views(source: &str) -> &'static [(&'static str, &'static str)] {
             ("graph", "Time Series"),
             ("table", "Table"),
         ]
+    }
+}
+
+/// The panel type a view asks `query_range` and saves with: the heatmap
+/// (ours, not a SigNoz panel type) is a time series of counts.
+fn api_panel(p: &str) -> &str {
+    if p == "heatmap" {
+        "graph"
+    } else {
+        p
     }
 }
 
@@ -92,8 +104,15 @@ fn explorer(source: &'static str) -> AnyView {
             .get()
             .unwrap_or_else(|_| Query::initial(source, id2.clone()))
     });
+    // The heatmap keeps `panelTypes` a SigNoz panel type (graph) and marks itself apart.
     let panel = Memo::new(move |_| {
-        url.with(|u| panel_type_from_param(u.get("panelTypes").map(String::as_str), "list"))
+        url.with(|u| {
+            if source == "traces" && u.get("heatmap").is_some_and(|v| v == "true") {
+                "heatmap"
+            } else {
+                panel_type_from_param(u.get("panelTypes").map(String::as_str), "list")
+            }
+        })
     });
     let pagination = Memo::new(move |_| {
         url.with(|u| Pagination::from_param(u.get("pagination").map(String::as_str), source))
@@ -140,6 +159,16 @@ fn explorer(source: &'static str) -> AnyView {
             select_columns: query_columns.get(),
         };
         async move {
+            if p == "heatmap" {
+                let step = step_seconds(s, e);
+                return match heatmap::request(&q, s, e, step) {
+                    Ok((body, _)) => api::query_range(&body).await,
+                    Err(message) => Err(api::ApiError {
+                        status: 400,
+                        message,
+                    }),
+                };
+            }
             api::query_range(&explorer_request(
                 &q,
                 p,
@@ -170,7 +199,12 @@ fn explorer(source: &'static str) -> AnyView {
     let set_panel = move |p: &'static str| {
         let param = draft.get_untracked().to_url_param();
         sq(Box::new(move |u: &mut UrlQuery| {
-            u.insert("panelTypes".into(), panel_type_param(p));
+            u.insert("panelTypes".into(), panel_type_param(api_panel(p)));
+            if p == "heatmap" {
+                u.insert("heatmap".into(), "true".into());
+            } else {
+                u.remove("heatmap");
+            }
             u.insert("compositeQuery".into(), param);
             first_page(u, source);
         }));
@@ -225,6 +259,10 @@ fn explorer(source: &'static str) -> AnyView {
         let p = panel.get();
         let fmt = value_format(&staged.get_untracked());
         resource_view(results, move |data: QueryRangeData| {
+            if p == "heatmap" {
+                let (s, e) = window.get_untracked();
+                return super::heatmap::heatmap_view(&data, s, e, step_seconds(s, e));
+            }
             render_results(
                 source,
                 p,
@@ -687,7 +725,7 @@ fn Actions(
     let add_to = move |uuid: String| {
         let q = staged.get_untracked();
         let p = match panel.get_untracked() {
-            "list" | "trace" => "graph",
+            "list" | "trace" | "heatmap" => "graph",
             p => p,
         };
         spawn_local(async move {
@@ -743,6 +781,41 @@ fn Actions(
     }
 }
 
+/// The explorer of a source page (`traces` | `logs`).
+pub(crate) fn explorer_path(source: &str) -> &'static str {
+    if source == "logs" {
+        "/logs/logs-explorer"
+    } else {
+        "/traces-explorer"
+    }
+}
+
+/// The saved-views page of a source page (v0.39's `TRACES_SAVE_VIEWS` / `LOGS_SAVE_VIEWS`).
+pub(crate) fn saved_views_path(source: &str) -> &'static str {
+    if source == "logs" {
+        "/logs/saved-views"
+    } else {
+        "/traces/saved-views"
+    }
+}
+
+/// The URL parameters that open a saved view in its explorer, as v0.39's view
+/// picker writes them: the query, its panel type, the view's name and key.
+pub(crate) fn view_params(v: &SavedView) -> Result<Vec<(String, String)>, String> {
+    let panel = v.composite_query["panelType"]
+        .as_str()
+        .unwrap_or("list")
+        .to_string();
+    let q = Query::from_composite_query(&v.composite_query, query_id(now_ms() as u64))?;
+    Ok(vec![
+        ("compositeQuery".into(), q.to_url_param()),
+        ("panelTypes".into(), panel_type_param(&panel)),
+        // JSON strings, as v0.39 writes them.
+        ("viewName".into(), Value::from(v.name.as_str()).to_string()),
+        ("viewKey".into(), Value::from(v.uuid.as_str()).to_string()),
+    ])
+}
+
 /// Saved views of this explorer: open, save as, rename, delete.
 #[component]
 fn SavedViews(
@@ -751,6 +824,7 @@ fn SavedViews(
     panel: Memo<&'static str>,
 ) -> impl IntoView {
     let set_query = use_set_query();
+    let url = use_url_query();
     let list = LocalResource::new(move || api::saved_views(source));
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
@@ -763,7 +837,7 @@ fn SavedViews(
         }
         let cq = staged
             .get_untracked()
-            .composite_query(panel.get_untracked());
+            .composite_query(api_panel(panel.get_untracked()));
         spawn_local(async move {
             match api::create_saved_view(&n, source, &cq, "{}").await {
                 Ok(_) => {
@@ -776,27 +850,18 @@ fn SavedViews(
         });
     };
     let sq = StoredValue::new(set_query);
-    let open_view = move |v: SavedView| {
-        let panel = v.composite_query["panelType"]
-            .as_str()
-            .unwrap_or("list")
-            .to_string();
-        match Query::from_composite_query(&v.composite_query, query_id(now_ms() as u64)) {
-            Ok(q) => {
-                let param = q.to_url_param();
-                sq.with_value(|f| {
-                    f(Box::new(move |u: &mut UrlQuery| {
-                        u.insert("compositeQuery".into(), param);
-                        u.insert("panelTypes".into(), panel_type_param(&panel));
-                        u.insert("viewName".into(), format!("\"{}\"", v.name));
-                        u.insert("viewKey".into(), format!("\"{}\"", v.uuid));
-                        first_page(u, source);
-                    }))
-                });
-                open.set(false);
-            }
-            Err(e) => message.set(Some(e)),
+    let open_view = move |v: SavedView| match view_params(&v) {
+        Ok(params) => {
+            sq.with_value(|f| {
+                f(Box::new(move |u: &mut UrlQuery| {
+                    u.remove("heatmap");
+                    u.extend(params);
+                    first_page(u, source);
+                }))
+            });
+            open.set(false);
         }
+        Err(e) => message.set(Some(e)),
     };
     let rename = move |mut v: SavedView| {
         let Some(new) = web_sys::window().and_then(|w| {
@@ -853,6 +918,7 @@ fn SavedViews(
                             </tbody></table>
                         }.into_any()
                     })}
+                    <a href=move || url.with(|u| with_range(saved_views_path(source), u))>"Manage views →"</a>
                 </div>
             })}
         </span>
