@@ -263,8 +263,9 @@ async function main() {
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByText('No saved views yet').waitFor();
     check((await views()).length === 0, 'deleted on the server');
-    // The logs page lists only logs views.
-    await page.goto(`${stack.web}/logs/saved-views?start=${start}&end=${end}`);
+    // The logs page lists only logs views; SigNoz v0.39's path for it leads there.
+    await page.goto(`${stack.web}/logs-save-views`);
+    await page.waitForURL((u) => u.pathname === '/logs/saved-views');
     await page.getByRole('heading', { name: 'Logs views' }).waitFor();
     await page.getByText('No saved views yet').waitFor();
     log(`ok: ${step}`);

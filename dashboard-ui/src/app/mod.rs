@@ -135,6 +135,9 @@ fn App() -> impl IntoView {
                 <Route path=path!("/logs/logs-explorer/live") view=lazy!(LiveTailPage in explorer)/>
                 <Route path=path!("/traces/saved-views") view=lazy!(TracesSavedViewsPage in explorer)/>
                 <Route path=path!("/logs/saved-views") view=lazy!(LogsSavedViewsPage in explorer)/>
+                // SigNoz v0.39's paths for the same pages.
+                <Route path=path!("/traces-save-views") view=page!(<Redirect path="/traces/saved-views"/>)/>
+                <Route path=path!("/logs-save-views") view=page!(<Redirect path="/logs/saved-views"/>)/>
                 // SigNoz v0.39's legacy traces page link.
                 <Route path=path!("/trace") view=page!(<Redirect path="/traces-explorer"/>)/>
                 <Route path=path!("/trace/:id") view=lazy!(TraceDetailPage in trace)/>
