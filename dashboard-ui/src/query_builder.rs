@@ -2,6 +2,7 @@
 //! Pure: same inputs, same JSON.
 
 pub mod composite;
+pub mod explore_link;
 pub mod heatmap;
 pub mod list_view;
 pub mod results;

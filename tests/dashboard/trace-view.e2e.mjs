@@ -112,6 +112,20 @@ async function main() {
     check(/recommendations/.test(await page.locator('.self-time-table').innerText()), 'self time by operation lists operations');
     log(`ok: ${step}`);
 
+    step = 'a span attribute opens the traces explorer filtered on it';
+    await row('POST /charge').click();
+    await page.getByRole('link', { name: 'Explore step = charge' }).click();
+    await page.waitForURL((u) => u.pathname === '/traces-explorer');
+    const explored = JSON.parse(decodeURIComponent(new URL(page.url()).searchParams.get('compositeQuery')));
+    const item = explored.builder.queryData[0].filters.items[0];
+    check(item.key.key === 'step' && item.key.type === 'tag' && item.op === '=' && item.value === 'charge', `filter ${JSON.stringify(item)}`);
+    // Traces A and B (same window) each have one charge span.
+    await page.waitForFunction(() => document.querySelectorAll('table.spans tbody tr').length === 2);
+    check(/POST \/charge/.test(await page.locator('table.spans tbody').innerText()), 'the explorer lists the charge spans');
+    await page.goBack();
+    await ready();
+    log(`ok: ${step}`);
+
     step = 'download JSON';
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.download-json').click()]);
     const file = join(dl, 'trace-a.json');

@@ -9,6 +9,7 @@ use crate::app::api;
 use crate::app::components::{palette, resource_view};
 use crate::app::state::use_url_query;
 use crate::format::{datetime_ms, duration_ns};
+use crate::query_builder::explore_link::explorer_filter_link;
 use crate::trace::{
     critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window, Row,
     SpanEvent, SpanFilter, TraceTree,
@@ -503,13 +504,19 @@ fn span_panel(
     let s = &tree.spans[i as usize];
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     let (res, attrs): (Vec<_>, Vec<_>) = s.tags().partition(|(k, _)| is_resource_key(k));
-    let kv_table = |pairs: Vec<(&str, &str)>| {
+    // Each value links to the traces explorer filtered on it, over the trace's window ± 1 min.
+    let (from, to) = (tree.start_ms as i64 - 60_000, tree.end_ms as i64 + 60_000);
+    let kv_table = |pairs: Vec<(&str, &str)>, resource: bool| {
         if pairs.is_empty() {
             return view! { <p class="empty">"None"</p> }.into_any();
         }
         view! {
             <table class="kv"><tbody>
-                {pairs.into_iter().map(|(k, v)| view! { <tr><th>{k.to_string()}</th><td>{v.to_string()}</td></tr> }).collect_view()}
+                {pairs.into_iter().map(|(k, v)| {
+                    let href = explorer_filter_link("traces", k, v, resource, from, to);
+                    view! { <tr><th>{k.to_string()}</th><td>{v.to_string()}" "
+                        <a class="explore" href=href title="Spans with this value in the traces explorer" aria-label=format!("Explore {k} = {v}")>"⌕"</a></td></tr> }
+                }).collect_view()}
             </tbody></table>
         }
         .into_any()
@@ -562,9 +569,9 @@ fn span_panel(
                 <dt>"Parent"</dt><dd>{parent}{missing.map(|m| format!("missing ({m})"))}</dd>
             </dl>
             <h3>"Attributes"</h3>
-            {kv_table(attrs)}
+            {kv_table(attrs, false)}
             <h3>"Resource"</h3>
-            {kv_table(res)}
+            {kv_table(res, true)}
             <h3>{format!("Events ({})", s.events.len())}</h3>
             <ul class="events">{events}</ul>
             <h3>"Links"</h3>
