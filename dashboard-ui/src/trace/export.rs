@@ -2,20 +2,7 @@ use super::{RefType, SpanKind, TraceTree};
 use serde_json::{json, Value};
 
 /// The column names of a v0.39 `SearchSpansResult`.
-pub const COLUMNS: [&str; 12] = [
-    "__time",
-    "SpanId",
-    "TraceId",
-    "ServiceName",
-    "Name",
-    "Kind",
-    "DurationNano",
-    "TagsKeys",
-    "TagsValues",
-    "References",
-    "Events",
-    "HasError",
-];
+pub use signoz_api::traces::COLUMNS;
 
 /// The trace as `GET /api/v1/traces/{id}` replies it, so a downloaded file
 /// opens here and anywhere that reads SigNoz's trace JSON.
