@@ -14,14 +14,12 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use futures_util::StreamExt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -41,33 +39,8 @@ async fn trace_compact(
     _: ViewAccess,
     Path(trace_id): Path<String>,
 ) -> Result<Response, RawError> {
-    let id = trace_id.trim().to_ascii_lowercase();
     // Streamed as the rows are read, like the v0.39 route (same stall cut-off).
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(4);
-    let store = st.store.clone();
-    let stall = st.reply_stall;
-    tokio::spawn(async move {
-        let chunks = tx.clone();
-        let done = store
-            .with_conn(move |c| {
-                write_trace_compact(c, &id, &mut |chunk| {
-                    super::traces::send_within(&chunks, Ok(chunk), stall)
-                })
-            })
-            .await;
-        if let Err(e) = done {
-            let _ = tx.try_send(Err(e));
-        }
-    });
-    let first = match rx.recv().await {
-        Some(Ok(first)) => first,
-        Some(Err(e)) => return Err(RawError::internal(e)),
-        None => return Err(RawError::internal("trace query ended without a reply")),
-    };
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
-    let body = Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest));
+    let body = super::traces::stream_trace(&st, &trace_id, write_trace_compact).await?;
     Ok((
         [
             (CONTENT_TYPE, "application/json"),

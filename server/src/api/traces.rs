@@ -32,20 +32,32 @@ async fn trace_detail(
     _: ViewAccess,
     Path(trace_id): Path<String>,
 ) -> Result<Response, RawError> {
+    let body = stream_trace(&st, &trace_id, write_trace_json).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Writes one trace's reply to a sink of chunks (false: the client went away).
+pub(super) type TraceWriter =
+    fn(&rusqlite::Connection, &str, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), String>;
+
+/// One trace's reply body as `write` produces it, streamed in chunks as the rows are read, so
+/// the proxy's gzip and the transfer overlap with the query. Errors before the first chunk are
+/// a normal 500; a later one aborts the body. A client that stops reading is cut off after
+/// `reply_stall`, so it cannot pin the read snapshot (and with it the WAL's size) or a pooled
+/// connection for ever.
+pub(super) async fn stream_trace(
+    st: &AppState,
+    trace_id: &str,
+    write: TraceWriter,
+) -> Result<Body, RawError> {
     let id = trace_id.trim().to_ascii_lowercase();
-    // Streamed in chunks as the rows are read, so the proxy's gzip and the transfer overlap
-    // with the query. Errors before the first chunk are a normal 500; a later one aborts the body.
-    // A client that stops reading is cut off after `reply_stall`, so it cannot pin the read
-    // snapshot (and with it the WAL's size) or a pooled connection for ever.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(4);
     let store = st.store.clone();
     let stall = st.reply_stall;
     tokio::spawn(async move {
         let chunks = tx.clone();
         let done = store
-            .with_conn(move |c| {
-                write_trace_json(c, &id, &mut |chunk| send_within(&chunks, Ok(chunk), stall))
-            })
+            .with_conn(move |c| write(c, &id, &mut |chunk| send_within(&chunks, Ok(chunk), stall)))
             .await;
         if let Err(e) = done {
             // Not awaited: the channel may be full of chunks nobody reads.
@@ -60,8 +72,9 @@ async fn trace_detail(
     let rest = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
-    let body = Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest));
-    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(Body::from_stream(
+        futures_util::stream::once(async { Ok(first) }).chain(rest),
+    ))
 }
 
 /// Sends from a blocking thread, giving up after `timeout` of a full channel (false then, as
