@@ -306,7 +306,16 @@ pub async fn create_saved_view(
 
 /// `PUT /api/v1/explorer/views/{uuid}` (rename or new query), keeping the view's other fields.
 pub async fn update_saved_view(view: &SavedView) -> ApiResult<()> {
-    let body = json!({"name": view.name, "compositeQuery": view.composite_query, "extraData": view.extra_data, "sourcePage": view.source_page});
+    // The view as it was read, with the edited fields: SigNoz's update sets `category` and
+    // `tags` from the body, so sending only the edited fields would clear them there.
+    let mut body = match &view.raw {
+        Value::Object(m) => Value::Object(m.clone()),
+        _ => json!({}),
+    };
+    body["name"] = json!(view.name);
+    body["compositeQuery"] = view.composite_query.clone();
+    body["extraData"] = json!(view.extra_data);
+    body["sourcePage"] = json!(view.source_page);
     envelope_opt::<Value>(
         Method::PUT,
         &format!("/v1/explorer/views/{}", enc(&view.uuid)),
