@@ -24,6 +24,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::access::ViewAccess;
+use super::traces::CHUNK;
 use super::{AppState, RawError};
 
 /// Response header naming the reply format; the dashboard trusts a reply only with it.
@@ -74,8 +75,6 @@ impl Strings {
         i
     }
 }
-
-const CHUNK: usize = 256 * 1024;
 
 /// Writes the compact reply for one trace (an empty `spans` list when there is no such trace)
 /// to `sink` in chunks of about [`CHUNK`] bytes as the rows are read; the string table comes

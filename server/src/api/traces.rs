@@ -99,7 +99,8 @@ pub(super) fn send_within<T>(
     }
 }
 
-const CHUNK: usize = 256 * 1024;
+/// Reply chunk size of the streamed trace routes.
+pub(super) const CHUNK: usize = 256 * 1024;
 
 /// Writes `[{"columns": [...], "events": [[row], ...]}]` for one trace, rows in start order, to
 /// `sink` in chunks of about [`CHUNK`] bytes; `sink` returns false when the client went away.
