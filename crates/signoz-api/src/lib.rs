@@ -15,6 +15,7 @@ pub mod dashboards;
 pub mod de;
 pub mod envelope;
 pub mod exceptions;
+pub mod legacy_traces;
 pub mod prometheus;
 pub mod query_range;
 pub mod services;

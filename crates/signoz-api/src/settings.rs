@@ -78,3 +78,37 @@ pub struct UsageItem {
     #[serde(default)]
     pub count: i64,
 }
+
+/// `GET /api/v1/disks`: a storage disk (v0.39 lists ClickHouse's `system.disks`); empty fields
+/// are left out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct DiskItem {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+}
+
+/// `GET /api/v1/configs` (enveloped): dynamic UI configs by name (`helpConfig`).
+pub type DynamicConfigs = std::collections::BTreeMap<String, DynamicConfig>;
+
+/// One dynamic config: where the frontend shows it and its links.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DynamicConfig {
+    pub enabled: bool,
+    pub frontend_position_id: String,
+    #[serde(deserialize_with = "crate::de::null_as_default")]
+    pub components: Vec<ConfigComponent>,
+}
+
+/// A link of a dynamic config.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConfigComponent {
+    pub text: String,
+    pub position: i64,
+    pub dark_icon: String,
+    pub light_icon: String,
+    pub href: String,
+}

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod dashboard_vars;
 pub mod dashboards;
 pub mod errors;
+pub mod legacy_traces;
 pub mod livetail;
 pub mod login_guard;
 pub mod metric_tags;
@@ -327,6 +328,7 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
         .merge(apdex::routes())
         .merge(promql_api::routes())
         .merge(dashboard_vars::routes())
+        .merge(legacy_traces::routes())
         .route("/metrics", get(metrics_page));
     if let Some(root) = opts.web_root.clone() {
         timed = timed.fallback(move |req: Request| crate::static_files::serve(root.clone(), req));

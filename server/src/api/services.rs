@@ -73,18 +73,28 @@ pub fn push_tag_filters(w: &mut Where, tags: &[TagQuery]) -> Result<(), String> 
             .collect();
         values.extend(t.number_values.iter().map(|n| Value::from(*n)));
         values.extend(t.bool_values.iter().map(|b| Value::from(*b)));
-        let value = if matches!(op, "in" | "nin") {
-            Value::Array(values)
-        } else {
-            values.into_iter().next().unwrap_or(Value::Null)
-        };
-        let (sql, params) = condition(
-            &attr_expr(key, AttrScope::parse(&t.tag_type)),
-            op,
-            &value,
-            ValueKind::Any,
-        )?;
-        w.push(sql, params);
+        let expr = attr_expr(key, AttrScope::parse(&t.tag_type));
+        if matches!(op, "in" | "nin" | "exists" | "nexists") || values.len() <= 1 {
+            let value = if matches!(op, "in" | "nin") {
+                Value::Array(values)
+            } else {
+                values.into_iter().next().unwrap_or(Value::Null)
+            };
+            let (sql, params) = condition(&expr, op, &value, ValueKind::Any)?;
+            w.push(sql, params);
+            continue;
+        }
+        // Several values: v0.39 ORs one comparison per value, and negates the OR for
+        // NotContains/NotStartsWith (so every value must miss).
+        let negated = matches!(op, "ncontains" | "nstartswith");
+        let mut parts = Vec::new();
+        let mut params = Vec::new();
+        for v in &values {
+            let (sql, p) = condition(&expr, op, v, ValueKind::Any)?;
+            parts.push(format!("({sql})"));
+            params.extend(p);
+        }
+        w.push(parts.join(if negated { " AND " } else { " OR " }), params);
     }
     Ok(())
 }

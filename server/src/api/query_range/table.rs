@@ -196,8 +196,22 @@ pub fn aggregate(
     end_ns: i64,
     whole_range: bool,
 ) -> Result<SeriesSet, QueryError> {
-    let step = q.step_interval;
     let w = t.where_clause(q, start_ns, end_ns)?;
+    aggregate_where(c, t, q, w, start_ns, end_ns, whole_range)
+}
+
+/// [`aggregate`] over rows chosen by `w` instead of the query's own filters (the legacy
+/// `getFilteredSpans/aggregates` filters).
+pub fn aggregate_where(
+    c: &Connection,
+    t: &Table,
+    q: &BuilderQuery,
+    w: Where,
+    start_ns: i64,
+    end_ns: i64,
+    whole_range: bool,
+) -> Result<SeriesSet, QueryError> {
+    let step = q.step_interval;
     let mut select = Vec::new();
     let mut params: Vec<SqlValue> = Vec::new();
     if whole_range {
