@@ -7,11 +7,13 @@ use axum::routing::get;
 use axum::Router;
 use rusqlite::params;
 use serde::Deserialize;
-use signoz_api::settings::{TtlReply, TtlSetReply, UsageItem};
+use signoz_api::settings::{
+    ConfigComponent, DiskItem, DynamicConfig, DynamicConfigs, TtlReply, TtlSetReply, UsageItem,
+};
 
 use super::access::{AdminAccess, ViewAccess};
 use super::rules::parse_duration_secs;
-use super::{raw, AppState, RawError};
+use super::{envelope, raw, AppState, RawError};
 use crate::store::Store;
 use crate::store::StoreError;
 
@@ -19,6 +21,61 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/settings/ttl", get(get_ttl).post(set_ttl))
         .route("/api/v1/usage", get(usage))
+        .route("/api/v1/disks", get(disks))
+        .route("/api/v1/configs", get(configs))
+}
+
+/// GET /api/v1/disks: v0.39 lists ClickHouse's disks; this server keeps everything on one
+/// local disk, which is what a single-disk ClickHouse reports. No cold storage to move to.
+async fn disks(_: ViewAccess) -> Response {
+    raw(vec![DiskItem {
+        name: "default".into(),
+        kind: "local".into(),
+    }])
+}
+
+/// GET /api/v1/configs (open, enveloped): v0.39 fetches these from signoz.io and falls back
+/// to a built-in help menu when offline; this server never calls out, so it always answers
+/// that fallback.
+async fn configs() -> Response {
+    let link = |position, text: &str, light: &str, dark: &str, href: &str| ConfigComponent {
+        text: text.into(),
+        position,
+        dark_icon: dark.into(),
+        light_icon: light.into(),
+        href: href.into(),
+    };
+    let help = DynamicConfig {
+        enabled: true,
+        frontend_position_id: "tooltip".into(),
+        components: vec![
+            link(
+                1,
+                "How to use SigNoz in production",
+                "RiseOutlined",
+                "RiseOutlined",
+                "https://signoz.io/docs/production-readiness",
+            ),
+            link(
+                2,
+                "Create an issue in GitHub",
+                "GithubFilled",
+                "GithubOutlined",
+                "https://github.com/SigNoz/signoz/issues/new/choose",
+            ),
+            link(
+                3,
+                "Read the docs",
+                "FileTextFilled",
+                "FileTextOutlined",
+                "https://signoz.io/docs",
+            ),
+        ],
+    };
+    envelope(Some(DynamicConfigs::from([(
+        "helpConfig".to_string(),
+        help,
+    )])))
 }
 
 /// Retention in hours per signal.

@@ -48,8 +48,48 @@ fn pattern() -> &'static Regex {
     })
 }
 
+/// A variable value as ClickHouse SQL text (v0.39's `ClickHouseFormattedValue`): strings
+/// quoted, string lists as `['a','b']`, numeric lists comma-joined.
+pub fn clickhouse_formatted(v: &Value) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    match v {
+        Value::String(s) => quote(s),
+        Value::Number(n) if n.is_f64() => format!("{:.6}", n.as_f64().unwrap_or(0.0)),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => match items.first() {
+            None => String::new(),
+            Some(Value::String(_)) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| quote(i.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            Some(_) => items
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        },
+        _ => String::new(),
+    }
+}
+
 /// `query` with every known variable replaced; unknown ones are left as written.
 pub fn substitute(query: &str, vars: &Map<String, Value>, start_ms: i64, end_ms: i64) -> String {
+    substitute_with(query, vars, start_ms, end_ms, prom_formatted)
+}
+
+/// [`substitute`] with another value format (ClickHouse SQL for `query_range/format`).
+pub fn substitute_with(
+    query: &str,
+    vars: &Map<String, Value>,
+    start_ms: i64,
+    end_ms: i64,
+    format: fn(&Value) -> String,
+) -> String {
     pattern()
         .replace_all(query, |c: &Captures| {
             let name = c
@@ -59,7 +99,7 @@ pub fn substitute(query: &str, vars: &Map<String, Value>, start_ms: i64, end_ms:
                 .map(|m| m.as_str())
                 .unwrap_or("");
             match vars.get(name) {
-                Some(v) => prom_formatted(v),
+                Some(v) => format(v),
                 None => reserved(name, start_ms, end_ms).unwrap_or_else(|| c[0].to_string()),
             }
         })

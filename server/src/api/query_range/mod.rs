@@ -29,7 +29,9 @@ use model::{BuilderQuery, CompositeQuery, DataSource, QueryRangeParams};
 use series::SeriesSet;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v3/query_range", post(query_range))
+    Router::new()
+        .route("/api/v3/query_range", post(query_range))
+        .route("/api/v3/query_range/format", post(format))
 }
 
 /// Go's `time.RFC3339Nano` for a UTC timestamp: trailing zeros of the fraction trimmed.
@@ -62,6 +64,97 @@ async fn query_range(
         result_type: String::new(),
         result,
     })))
+}
+
+/// POST /api/v3/query_range/format: the request back, validated, with dashboard variables
+/// filled in (builder filter values; PromQL and ClickHouse query text) and `variables` in
+/// the query type's format, as v0.39 does. Keys this server does not know are echoed as sent.
+async fn format(_: ViewAccess, body: Bytes) -> Result<Response, ApiError> {
+    let bad = |e: String| ApiError::bad_data(format!("cannot parse the request body: {e}"));
+    let mut echo: Value = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
+    if !echo.is_object() {
+        return Err(bad("expected a JSON object".into()));
+    }
+    let mut params: QueryRangeParams =
+        serde_json::from_value(echo.clone()).map_err(|e| bad(e.to_string()))?;
+    let query_type = params
+        .composite_query
+        .as_ref()
+        .map(|cq| cq.query_type.clone())
+        .unwrap_or_default();
+    let (text_key, formatter): (&str, fn(&Value) -> String) = match query_type.as_str() {
+        "builder" => {
+            model::validate(&params).map_err(ApiError::bad_data)?;
+            ("", |_| String::new())
+        }
+        "promql" => ("promQueries", crate::promql::variables::prom_formatted),
+        "clickhouse_sql" => ("chQueries", crate::promql::variables::clickhouse_formatted),
+        other => {
+            return Err(ApiError::bad_data(format!(
+                "query type is invalid: {other:?}"
+            )))
+        }
+    };
+    let cq = &mut echo["compositeQuery"];
+    if text_key.is_empty() {
+        model::substitute_variables(&mut params);
+        let queries = &params
+            .composite_query
+            .as_ref()
+            .expect("validated")
+            .builder_queries;
+        for (name, q) in queries {
+            for (i, item) in q.filters.iter().flat_map(|f| f.items.iter()).enumerate() {
+                if let Some(slot) = cq
+                    .pointer_mut(&format!(
+                        "/builderQueries/{}/filters/items/{i}",
+                        pointer_escape(name)
+                    ))
+                    .and_then(Value::as_object_mut)
+                {
+                    slot.insert("value".into(), item.value.clone());
+                    slot.insert("op".into(), Value::String(item.op.clone()));
+                }
+            }
+        }
+        echo["variables"] = Value::Object(Map::new());
+        return Ok(envelope(Some(echo)));
+    }
+    let Some(queries) = cq.get_mut(text_key).and_then(Value::as_object_mut) else {
+        return Err(ApiError::bad_data(format!(
+            "{text_key} are required for query type {query_type}"
+        )));
+    };
+    for q in queries.values_mut() {
+        if q.get("disabled").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        if let Some(Value::String(text)) = q.get_mut("query") {
+            *text = crate::promql::variables::substitute_with(
+                text,
+                &params.variables,
+                params.start,
+                params.end,
+                formatter,
+            );
+        }
+    }
+    let vars: Map<String, Value> = params
+        .variables
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(formatter(v))))
+        .collect();
+    echo["variables"] = Value::Object(vars);
+    // v0.39 evaluates a PromQL value panel at one instant.
+    if query_type == "promql" && echo["compositeQuery"]["panelType"] == "value" {
+        echo["start"] = echo["end"].clone();
+    }
+    Ok(envelope(Some(echo)))
+}
+
+/// A JSON pointer segment for a key (`~` and `/` escaped).
+fn pointer_escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// A list row from its timestamp and a JSON object of columns.
