@@ -242,3 +242,40 @@ fn settings_shapes() {
     .unwrap();
     assert_eq!(to_value(&a)["excludeStatusCodes"], "404");
 }
+
+#[test]
+fn legacy_trace_replies_keep_go_names_and_omitempty() {
+    let empty = legacy_traces::FilteredSpans::default();
+    assert_eq!(
+        serde_json::to_string(&empty).unwrap(),
+        r#"{"spans":null,"totalSpans":0}"#
+    );
+    let row = legacy_traces::FilteredSpan {
+        http_method: "GET".into(),
+        rpc_method: "Charge".into(),
+        duration_nano: 5,
+        ..Default::default()
+    };
+    let v = to_value(&row);
+    assert_eq!(v["HttpMethod"], "GET");
+    assert_eq!(v["RPCMethod"], "Charge");
+    assert_eq!(v["durationNano"], 5);
+    let back: legacy_traces::FilteredSpans =
+        serde_json::from_value(json!({"spans": [v], "totalSpans": 1})).unwrap();
+    assert_eq!(back.spans, [row]);
+
+    let mut items = std::collections::BTreeMap::new();
+    items.insert(
+        60_000_000_000,
+        legacy_traces::SpanAggregateItem {
+            timestamp: 60_000_000_000,
+            value: 0.0,
+            group_by: [("a".to_string(), 2.0)].into(),
+        },
+    );
+    assert_eq!(
+        to_value(&legacy_traces::SpanAggregates { items }),
+        json!({"items": {"60000000000": {"timestamp": 60000000000i64, "groupBy": {"a": 2.0}}}})
+    );
+    assert_eq!(to_value(&settings::DiskItem::default()), json!({}));
+}
