@@ -357,6 +357,68 @@ async fn main() {
         .await;
         println!("query_range {label}: p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms");
     }
+
+    // The legacy /trace page: what one page load asks for, over the whole hour.
+    let legacy = |extra: Value| {
+        let mut b = json!({"start": start.to_string(), "end": (now + 60_000_000_000).to_string(),
+            "tags": [], "exclude": [], "minDuration": "", "maxDuration": ""});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let legacy_cases = [
+        (
+            "getFilteredSpans, newest 10",
+            "/api/v1/getFilteredSpans",
+            legacy(json!({"limit": 10})),
+        ),
+        (
+            "getFilteredSpans, one service, 10 longest",
+            "/api/v1/getFilteredSpans",
+            legacy(
+                json!({"limit": 10, "serviceName": ["svc-3"], "order": "descending", "orderParam": "duration"}),
+            ),
+        ),
+        (
+            "getFilteredSpans/aggregates, count per minute by service",
+            "/api/v1/getFilteredSpans/aggregates",
+            legacy(json!({"function": "count", "step": 60, "groupBy": "serviceName"})),
+        ),
+        (
+            "getFilteredSpans/aggregates, p99 per minute by http.route",
+            "/api/v1/getFilteredSpans/aggregates",
+            legacy(json!({"function": "p99", "step": 60, "groupBy": "httpRoute"})),
+        ),
+        (
+            "getSpanFilters, the page's 6 facets",
+            "/api/v1/getSpanFilters",
+            legacy(
+                json!({"getFilters": ["serviceName", "status", "duration", "operation", "httpMethod", "httpRoute"]}),
+            ),
+        ),
+        ("getTagFilters", "/api/v1/getTagFilters", legacy(json!({}))),
+        (
+            "getTagValues db.name",
+            "/api/v1/getTagValues",
+            legacy(json!({"tagKey": {"Key": "db.name", "Type": "string"}})),
+        ),
+    ];
+    for (label, path, body) in legacy_cases {
+        let (p50, p99, max) = time_requests(10, |_| {
+            let r = http
+                .post(format!("{api}{path}"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send();
+            async move {
+                let r = r.await.unwrap();
+                assert_eq!(r.status(), 200, "{path}");
+            }
+        })
+        .await;
+        println!("{label}: p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms");
+    }
     running.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
