@@ -270,6 +270,27 @@ async fn aggregates_by_step_function_and_group() {
     let (_, r) = agg(json!({"function": "p99", "step": 60, "status": ["error"]})).await;
     assert_eq!(r["items"][&bucket]["value"], 50_000_000.0);
 
+    // Service/operation/error charts come from the per-minute rollup, the rest from raw
+    // spans: both answer alike.
+    let (_, rollup) = agg(
+        json!({"function": "count", "step": 60, "serviceName": ["checkout"], "status": ["error"]}),
+    )
+    .await;
+    let (_, scan) = agg(json!({"function": "count", "step": 60, "serviceName": ["checkout"], "status": ["error"], "httpMethod": ["POST"]})).await;
+    assert_eq!(rollup["items"][&bucket]["value"], 1.0);
+    assert_eq!(rollup, scan);
+    let (_, r) = agg(json!({"function": "count", "step": 60, "status": ["ok"]})).await;
+    assert_eq!(r["items"][&bucket]["value"], 2.0);
+    let (_, r) = agg(
+        json!({"function": "count", "step": 60, "operation": ["charge"], "exclude": ["operation"]}),
+    )
+    .await;
+    assert_eq!(r["items"][&bucket]["value"], 2.0);
+    let (_, r) = agg(json!({"function": "p50", "step": 120, "groupBy": "name"})).await;
+    let two_min = (t0 / 120_000_000_000 * 120_000_000_000).to_string();
+    let p50 = r["items"][&two_min]["groupBy"]["charge"].as_f64().unwrap();
+    assert!((p50 / 30e6 - 1.0).abs() < 0.05, "{r}");
+
     for (extra, msg) in [
         (
             json!({"function": "count", "step": 0}),

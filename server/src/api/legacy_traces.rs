@@ -6,7 +6,7 @@
 //! services routes' ([`push_tag_filters`]) and the chart is the v3 builder's aggregation
 //! ([`table::aggregate_where`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,8 +24,8 @@ use signoz_api::legacy_traces::{
 };
 
 use super::access::ViewAccess;
-use super::query_range::model::{AttributeKey, BuilderQuery};
-use super::query_range::{rfc3339_nano, table, QueryError};
+use super::query_range::model::{AttributeKey, BuilderQuery, FilterItem, FilterSet};
+use super::query_range::{rfc3339_nano, table, traces, QueryError};
 use super::services::{parse_ns, push_tag_filters, TagQuery};
 use super::{parse_body, raw, AppState, RawError};
 use crate::store::filter::{attr_expr, AttrScope, Expr, Where};
@@ -324,6 +324,76 @@ impl LegacyParams {
     }
 }
 
+impl LegacyParams {
+    /// The filters as v3 filter items when the span rollup can answer them (service and
+    /// operation lists, errors only); None when any other filter is set.
+    fn rollup_filters(&self) -> Option<FilterSet> {
+        let others = [
+            &self.trace_id,
+            &self.http_route,
+            &self.http_code,
+            &self.http_url,
+            &self.http_host,
+            &self.http_method,
+            &self.component,
+            &self.rpc_method,
+            &self.response_status_code,
+        ];
+        let unset = |v: &Value| match v {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if others.iter().any(|l| !l.is_empty())
+            || !self.tags.is_empty()
+            || !unset(&self.min_duration)
+            || !unset(&self.max_duration)
+            || !unset(&self.span_kind)
+        {
+            return None;
+        }
+        let excluded = |name: &str| self.exclude.iter().any(|e| e == name);
+        let mut items = Vec::new();
+        for (key, values, name) in [
+            ("serviceName", &self.service_name, "serviceName"),
+            ("name", &self.operation, "operation"),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            if excluded(name) || excluded(key) {
+                return None;
+            }
+            items.push(FilterItem {
+                key: AttributeKey {
+                    key: key.into(),
+                    is_column: true,
+                    ..Default::default()
+                },
+                op: "in".into(),
+                value: Value::from(values.clone()),
+            });
+        }
+        match self.status.as_slice() {
+            [one] if one == "error" && !excluded("status") => items.push(FilterItem {
+                key: AttributeKey {
+                    key: "hasError".into(),
+                    is_column: true,
+                    ..Default::default()
+                },
+                op: "=".into(),
+                value: Value::Bool(true),
+            }),
+            [one] if one == "error" || one == "ok" => return None,
+            _ => {}
+        }
+        Some(FilterSet {
+            op: "AND".into(),
+            items,
+        })
+    }
+}
+
 fn store_err(e: StoreError) -> RawError {
     RawError::internal(e.to_string())
 }
@@ -521,11 +591,22 @@ async fn aggregates(
         ..Default::default()
     };
     let rate = op == "rate";
+    let rollup = p.rollup_filters().map(|filters| BuilderQuery {
+        filters: Some(filters),
+        ..q.clone()
+    });
     let series = run(&st, move |c| {
-        table::aggregate_where(c, &table::SPANS, &q, w, start, end, false).map_err(|e| match e {
+        let fail = |e| match e {
             QueryError::Invalid(m) => RawError::bad(m),
             QueryError::Store(e) => store_err(e),
-        })
+        };
+        // The per-minute rollup answers service/operation/error charts without a scan.
+        if let Some(rq) = rollup {
+            if let Some(s) = traces::graph_from_rollup(c, &rq, start, end).map_err(fail)? {
+                return Ok(s);
+            }
+        }
+        table::aggregate_where(c, &table::SPANS, &q, w, start, end, false).map_err(fail)
     })
     .await?;
     let mut items: BTreeMap<i64, SpanAggregateItem> = BTreeMap::new();
@@ -553,31 +634,6 @@ async fn aggregates(
     Ok(raw(SpanAggregates { items }))
 }
 
-/// Counts per value of one field under the filters; empty values are left out.
-fn facet(c: &Connection, w: &Where, e: Expr) -> Result<BTreeMap<String, u64>, RawError> {
-    let sql = format!(
-        "SELECT {} AS v, COUNT(*) FROM spans WHERE {} GROUP BY v",
-        e.sql,
-        w.sql()
-    );
-    let mut params = e.params;
-    params.extend(w.params.iter().cloned());
-    let mut stmt = c.prepare(&sql).map_err(sql_err)?;
-    let rows = stmt
-        .query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })
-        .map_err(sql_err)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (v, n) = row.map_err(sql_err)?;
-        if !v.is_empty() {
-            out.insert(v, n.max(0) as u64);
-        }
-    }
-    Ok(out)
-}
-
 /// POST /api/v1/getSpanFilters
 async fn span_filters(
     State(st): State<AppState>,
@@ -592,66 +648,88 @@ async fn span_filters(
         }
     }
     let wanted = p.get_filters;
-    let reply = run(&st, move |c| {
-        let mut out = SpanFilters::default();
-        for f in &wanted {
-            match f.as_str() {
-                "traceID" => {}
-                "operation" => out.operation = facet(c, &w, field_expr(Source::Column("name")))?,
-                "status" => {
-                    let by_error = facet(
-                        c,
-                        &w,
-                        Expr {
-                            sql: "CAST(has_error AS TEXT)".into(),
-                            params: vec![],
-                        },
-                    )?;
-                    out.status = BTreeMap::from([
-                        ("ok".to_string(), by_error.get("0").copied().unwrap_or(0)),
-                        ("error".to_string(), by_error.get("1").copied().unwrap_or(0)),
-                    ]);
-                }
-                "duration" => {
-                    let (n, min, max): (i64, Option<i64>, Option<i64>) = c
-                        .query_row(
-                            &format!(
-                                "SELECT COUNT(*), MIN(duration), MAX(duration) FROM spans WHERE {}",
-                                w.sql()
-                            ),
-                            params_from_iter(w.params.iter()),
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                        )
-                        .map_err(sql_err)?;
-                    // v0.39 (duration sort on) gives {} when no span matches.
-                    if n > 0 {
-                        out.duration = BTreeMap::from([
-                            ("minDuration".into(), min.unwrap_or(0).max(0) as u64),
-                            ("maxDuration".into(), max.unwrap_or(0).max(0) as u64),
-                        ]);
-                    }
-                }
-                name => {
-                    let counts = facet(c, &w, field_expr(source(name).expect("checked above")))?;
-                    let slot = match name {
-                        "serviceName" => &mut out.service_name,
-                        "httpCode" => &mut out.http_code,
-                        "httpRoute" => &mut out.http_route,
-                        "httpUrl" => &mut out.http_url,
-                        "httpMethod" => &mut out.http_method,
-                        "httpHost" => &mut out.http_host,
-                        "component" => &mut out.component,
-                        "rpcMethod" => &mut out.rpc_method,
-                        _ => &mut out.response_status_code,
-                    };
-                    *slot = counts;
+    let reply = run(&st, move |c| facets(c, &w, &wanted)).await?;
+    Ok(raw(reply))
+}
+
+/// The asked-for facets in one scan of the matching spans (v0.39 runs one query per facet).
+fn facets(c: &Connection, w: &Where, wanted: &[String]) -> Result<SpanFilters, RawError> {
+    let mut fields: Vec<&str> = Vec::new();
+    for f in wanted {
+        let name = match f.as_str() {
+            "traceID" | "status" | "duration" => continue,
+            "operation" => "name",
+            other => other,
+        };
+        if !fields.contains(&name) {
+            fields.push(name);
+        }
+    }
+    let want = |f: &str| wanted.iter().any(|w| w == f);
+    let mut select = vec!["has_error".to_string(), "duration".to_string()];
+    let mut params = Vec::new();
+    for f in &fields {
+        let e = field_expr(source(f).expect("facet names are checked"));
+        select.push(e.sql);
+        params.extend(e.params);
+    }
+    params.extend(w.params.iter().cloned());
+    let sql = format!("SELECT {} FROM spans WHERE {}", select.join(", "), w.sql());
+    let mut stmt = c.prepare(&sql).map_err(sql_err)?;
+    let mut rows = stmt
+        .query(params_from_iter(params.iter()))
+        .map_err(sql_err)?;
+    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); fields.len()];
+    let (mut n, mut errors, mut min, mut max) = (0u64, 0u64, i64::MAX, i64::MIN);
+    while let Some(r) = rows.next().map_err(sql_err)? {
+        n += 1;
+        if r.get::<_, i64>(0).map_err(sql_err)? != 0 {
+            errors += 1;
+        }
+        let d: i64 = r.get(1).map_err(sql_err)?;
+        min = min.min(d);
+        max = max.max(d);
+        for (i, m) in counts.iter_mut().enumerate() {
+            let v = r.get_ref(i + 2).map_err(sql_err)?;
+            let Ok(v) = v.as_str() else { continue };
+            if v.is_empty() {
+                continue;
+            }
+            match m.get_mut(v) {
+                Some(c) => *c += 1,
+                None => {
+                    m.insert(v.to_string(), 1);
                 }
             }
         }
-        Ok(out)
-    })
-    .await?;
-    Ok(raw(reply))
+    }
+    let mut out = SpanFilters::default();
+    if want("status") {
+        out.status = BTreeMap::from([("ok".into(), n - errors), ("error".into(), errors)]);
+    }
+    // v0.39 (duration sort on) gives {} when no span matches.
+    if want("duration") && n > 0 {
+        out.duration = BTreeMap::from([
+            ("minDuration".into(), min.max(0) as u64),
+            ("maxDuration".into(), max.max(0) as u64),
+        ]);
+    }
+    for (f, m) in fields.iter().zip(counts) {
+        let slot = match *f {
+            "name" => &mut out.operation,
+            "serviceName" => &mut out.service_name,
+            "httpCode" => &mut out.http_code,
+            "httpRoute" => &mut out.http_route,
+            "httpUrl" => &mut out.http_url,
+            "httpMethod" => &mut out.http_method,
+            "httpHost" => &mut out.http_host,
+            "component" => &mut out.component,
+            "rpcMethod" => &mut out.rpc_method,
+            _ => &mut out.response_status_code,
+        };
+        *slot = m.into_iter().collect();
+    }
+    Ok(out)
 }
 
 /// Attribute keys v0.39 leaves out of the tag list (they have their own filters).

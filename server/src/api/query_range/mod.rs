@@ -9,7 +9,7 @@ pub mod series;
 pub mod signoz_names;
 pub mod span_metrics;
 pub(crate) mod table;
-mod traces;
+pub(crate) mod traces;
 
 use std::collections::HashMap;
 
