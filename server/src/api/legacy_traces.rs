@@ -3,8 +3,9 @@
 //! replies and raw errors, as v0.39's handlers write them.
 //!
 //! Filters become a [`Where`] over `spans` (bound parameters only); tag filters are the
-//! services routes' ([`push_tag_filters`]) and the chart is the v3 builder's aggregation
-//! ([`table::aggregate_where`]).
+//! services routes' ([`push_tag_filters`]) and the chart is the v3 builder's: the span rollup
+//! when only services, operations and errors are filtered ([`traces::graph_from_rollup`]),
+//! else an aggregation over raw spans ([`table::aggregate_where`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
