@@ -275,6 +275,17 @@ impl TraceTree {
         }
     }
 
+    /// Room for `more` spans, when a streamed trace says how many are coming:
+    /// the span array then grows once instead of doubling (and copying) as it fills.
+    pub fn reserve(&mut self, more: usize) {
+        self.spans.reserve(more);
+        self.parent.reserve(more);
+        self.children.reserve(more);
+        self.missing_parent.reserve(more);
+        self.service_index.reserve(more);
+        self.ids.reserve(more);
+    }
+
     /// The first span with this id.
     fn lookup(&self, id: &str) -> Option<u32> {
         let &i = self.ids.get(&id_hash(id))?;

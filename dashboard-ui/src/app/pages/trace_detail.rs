@@ -72,6 +72,8 @@ const FIRST_ROWS: usize = 1000;
 const BATCH_MS: f64 = 1000.0;
 /// Parse at most this long before letting the browser paint and handle input.
 const SLICE_MS: f64 = 40.0;
+/// Bytes parsed between two looks at the clock.
+const SLICE_BYTES: usize = 128 * 1024;
 
 #[component]
 pub fn TraceDetailPage() -> impl IntoView {
@@ -176,9 +178,22 @@ async fn load_trace(
         }
         let done = chunk.is_none();
         match chunk {
-            Some(bytes) => tree
-                .with_untracked(|t| stream.push(&bytes, &t.spans, &mut pending))
-                .map_err(bad)?,
+            // A read can hand over megabytes at once (all that arrived while the app
+            // booted): parse it in slices, letting the browser in between.
+            Some(bytes) => {
+                for piece in bytes.chunks(SLICE_BYTES) {
+                    tree.with_untracked(|t| stream.push(piece, &t.spans, &mut pending))
+                        .map_err(bad)?;
+                    if now_ms() - last_yield >= SLICE_MS {
+                        yield_to_browser().await;
+                        last_yield = now_ms();
+                        if !live() {
+                            let _ = reader.cancel();
+                            return Ok(());
+                        }
+                    }
+                }
+            }
             None => stream.finish().map_err(bad)?,
         }
         let in_view = tree.with_untracked(|t| t.len());
@@ -190,7 +205,15 @@ async fn load_trace(
         if due {
             let batch = std::mem::take(&mut pending);
             if !batch.is_empty() {
-                tree.update(|t| Arc::make_mut(t).append(batch));
+                tree.update(|t| {
+                    let t = Arc::make_mut(t);
+                    if t.is_empty() {
+                        // The announced total, capped in case a server announces nonsense.
+                        let total = stream.total().unwrap_or(0).min(5_000_000) as usize;
+                        t.reserve(total.max(batch.len()));
+                    }
+                    t.append(batch)
+                });
             }
             let loaded = tree.with_untracked(|t| t.len());
             progress.set(Progress {
