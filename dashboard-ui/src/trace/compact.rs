@@ -229,11 +229,7 @@ impl CompactStream {
                 kind: SpanKind::from_code(r.4),
                 duration_ns: r.5.max(0.0),
                 tag_keys: r.6.iter().map(|&i| text(i)).collect::<Result<_, _>>()?,
-                tag_values: r
-                    .7
-                    .iter()
-                    .map(|&i| text(i).map(|s| s.to_string()))
-                    .collect::<Result<_, _>>()?,
+                tag_values: r.7.iter().map(|&i| text(i)).collect::<Result<_, _>>()?,
                 references,
                 events: r.10.iter().map(|e| e.0.to_string()).collect(),
                 has_error: r.11,

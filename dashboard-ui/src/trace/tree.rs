@@ -140,7 +140,8 @@ pub struct Span {
     pub kind: SpanKind,
     pub duration_ns: f64,
     pub tag_keys: Vec<Arc<str>>,
-    pub tag_values: Vec<String>,
+    /// Shared too: a compact reply sends each distinct value once.
+    pub tag_values: Vec<Arc<str>>,
     pub references: Vec<Reference>,
     /// Raw JSON texts; decode with [`SpanEvent::parse`] when shown.
     pub events: Vec<String>,
@@ -172,7 +173,7 @@ impl Span {
             kind: SpanKind::from_wire(&kind),
             duration_ns: crate::model::parse_float(&dur).max(0.0),
             tag_keys: keys.into_iter().map(Arc::from).collect(),
-            tag_values: values,
+            tag_values: values.into_iter().map(Arc::from).collect(),
             references: refs.iter().filter_map(|r| Reference::parse(r)).collect(),
             events,
             has_error: err,
@@ -185,7 +186,7 @@ impl Span {
         self.tag_keys
             .iter()
             .zip(self.tag_values.iter())
-            .map(|(k, v)| (&**k, v.as_str()))
+            .map(|(k, v)| (&**k, &**v))
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags().find(|(k, _)| *k == key).map(|(_, v)| v)
