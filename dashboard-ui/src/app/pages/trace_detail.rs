@@ -1,4 +1,6 @@
-//! Trace detail from `GET /api/v1/traces/{id}`: a virtualised waterfall
+//! Trace detail from our server's streamed compact reply (shown from its
+//! first rows, growing in batches as the rest arrives) or SigNoz's
+//! `GET /api/v1/traces/{id}`: a virtualised waterfall
 //! (DOM rows only for what is on screen), a flame graph whose boxes are
 //! bounded by pixels × levels, and the span panel. Keyboard: ↑/↓ move,
 //! ←/→ collapse/expand (or go to parent/child), Enter opens the span,
