@@ -81,8 +81,25 @@ async function main() {
   await shot('traces-grouped');
 
   // Trace detail, 10 000 spans: virtualised rows, keyboard, search.
+  // The trace streams in: record what the page showed while it was still partial.
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      const partial = document.querySelector('.trace-page[data-loaded=partial]');
+      const rows = document.querySelectorAll('.wf-scroll[data-ready] .wf-row').length;
+      const loading = document.querySelector('.trace-loading')?.textContent;
+      if (partial && rows && loading) { window.__partialTrace = { rows, loading }; obs.disconnect(); }
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
   await page.goto(`${stack.web}/trace/${big.traceId}?range=1h`);
   await page.locator('.wf-scroll[data-ready]').waitFor();
+  await page.locator('.trace-page[data-loaded=complete]').waitFor();
+  const partial = await page.evaluate(() => window.__partialTrace);
+  if (!partial || !/^loading \d+ of 10000 spans/.test(partial.loading)) {
+    throw new Error(`the 10 000-span trace should show rows and "loading N of 10000 spans" before it is complete, saw ${JSON.stringify(partial)}`);
+  }
+  if ((await page.locator('.span-count').innerText()) !== '10000') throw new Error('the complete trace should count 10000 spans');
+  if (await page.locator('.trace-loading').count()) throw new Error('the loading note should go once the trace is complete');
+  log(`trace streamed in: ${partial.rows} rows shown at "${partial.loading}", then 10000`);
   await see('10000');
   const rows = await page.locator('.wf-row').count();
   if (rows > 300) throw new Error(`${rows} waterfall rows in the DOM for 10 000 spans`);

@@ -190,6 +190,17 @@ async function main() {
     await page.unroute('**/api/v1/traces/*/compact');
     log(`ok: ${step}`);
 
+    step = 'a 200 for the compact route that is not our format: the v0.39 route';
+    await page.route('**/api/v1/traces/*/compact', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>an app page</p>' }));
+    traceRequests.length = 0;
+    await page.goto(`${stack.web}/trace/${a.traceId}?range=1h`);
+    await ready();
+    check((await page.locator('.span-count').innerText()) === '6', 'trace A via the v0.39 route should have 6 spans');
+    check(traceRequests.length === 2 && traceRequests[1].endsWith(`/api/v1/traces/${a.traceId}`),
+      `expected the compact request then the v0.39 one, got ${traceRequests.join(', ')}`);
+    await page.unroute('**/api/v1/traces/*/compact');
+    log(`ok: ${step}`);
+
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     log('all passed');
   } finally {

@@ -35,7 +35,7 @@ pub fn trace_json(tree: &TraceTree) -> String {
                 kind_wire(s.kind),
                 format!("{}", s.duration_ns.round() as u64),
                 s.tag_keys.iter().map(|k| &**k).collect::<Vec<&str>>(),
-                s.tag_values,
+                s.tag_values.iter().map(|v| &**v).collect::<Vec<&str>>(),
                 refs,
                 s.events,
                 s.has_error

@@ -16,7 +16,7 @@ mod self_time;
 mod tree;
 mod window;
 
-pub use compact::{parse_compact, FORMAT as COMPACT_FORMAT};
+pub use compact::{parse_compact, CompactStream, FORMAT as COMPACT_FORMAT};
 pub use compare::{compare, Comparison, Matched};
 pub use critical::critical_path;
 pub use export::{trace_json, COLUMNS};

@@ -233,7 +233,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             kind: SpanKind::from_wire(&kind.0),
             duration_ns: crate::model::parse_float(&dur.0).max(0.0),
             tag_keys: keys.iter().map(|k| strings.get(&k.0)).collect(),
-            tag_values: values.into_iter().map(|v| v.0.into_owned()).collect(),
+            tag_values: values.iter().map(|v| Arc::from(&*v.0)).collect(),
             references,
             events: events.into_iter().map(|v| v.0.into_owned()).collect(),
             has_error: err,

@@ -436,13 +436,13 @@ fn downloaded_json_opens_as_the_same_trace() {
 }
 
 /// [`CONTRACT_REPLY`] as our server's compact route writes it: the root's
-/// reference has no parent row (its SpanId is empty), the child's is row 0.
-const COMPACT_REPLY: &str = r#"{"format":"compact-1","traceId":"7f3c",
-  "strings":["frontend","GET /cart","http.method","http.status_code","GET","200","checkout","SELECT \"cart\"","db.system","postgresql"],
-  "spans":[
-   [1707903000123,"aa11bb22cc33dd44",0,1,2,45000000,[2,3],[4,5],-1,["{TraceId=7f3c, SpanId=, RefType=CHILD_OF}"],[],false],
-   [1707903000130,"ee55ff6677889900",6,7,3,12000000,[8],[9],0,[],
-    ["{\"name\":\"exception\",\"timeUnixNano\":1707903000135000000,\"attributeMap\":{\"exception.type\":\"Timeout\"},\"isError\":true}"],true]]}"#;
+/// reference has no parent row (its SpanId is empty), the child's is row 0;
+/// two chunks, each with the strings it uses first.
+const COMPACT_REPLY: &str = r#"{"format":"compact-2","traceId":"7f3c","total":2}
+{"strings":["frontend","GET /cart","http.method","http.status_code","GET","200"],"spans":[[1707903000123,"aa11bb22cc33dd44",0,1,2,45000000,[2,3],[4,5],-1,["{TraceId=7f3c, SpanId=, RefType=CHILD_OF}"],[],false]]}
+{"strings":["checkout","SELECT \"cart\"","db.system","postgresql"],"spans":[[1707903000130,"ee55ff6677889900",6,7,3,12000000,[8],[9],0,[],["{\"name\":\"exception\",\"timeUnixNano\":1707903000135000000,\"attributeMap\":{\"exception.type\":\"Timeout\"},\"isError\":true}"],true]]}
+{"end":2}
+"#;
 
 #[test]
 fn compact_reply_parses_to_the_same_spans_as_the_v039_reply() {
@@ -458,18 +458,142 @@ fn compact_reply_parses_to_the_same_spans_as_the_v039_reply() {
 }
 
 #[test]
-fn compact_reply_rejects_bad_indices_and_unknown_formats() {
-    let bad_string = COMPACT_REPLY.replace("[8],[9]", "[8],[99]");
-    let e = parse_compact(bad_string.as_bytes()).unwrap_err();
+fn compact_stream_gives_the_same_spans_wherever_the_chunks_split() {
+    let whole = format!("{:?}", parse_compact(COMPACT_REPLY.as_bytes()).unwrap());
+    let bytes = COMPACT_REPLY.as_bytes();
+    // Every split point, and bytes one at a time (a line, a string, a UTF-8 character cut).
+    let mut splits: Vec<Vec<&[u8]>> = (0..=bytes.len())
+        .map(|k| vec![&bytes[..k], &bytes[k..]])
+        .collect();
+    splits.push(bytes.chunks(1).collect());
+    splits.push(bytes.chunks(7).collect());
+    for pieces in splits {
+        let mut stream = CompactStream::new();
+        let (mut earlier, mut out) = (Vec::new(), Vec::new());
+        for p in pieces {
+            stream.push(p, &earlier, &mut out).unwrap();
+            // The caller moves parsed spans over between pushes (as the page does per batch).
+            earlier.append(&mut out);
+        }
+        stream.finish().unwrap();
+        assert_eq!(stream.total(), Some(2));
+        assert_eq!(format!("{earlier:?}"), whole);
+    }
+}
+
+#[test]
+fn compact_stream_shows_rows_before_the_end_and_knows_the_total() {
+    let mut stream = CompactStream::new();
+    let mut out = Vec::new();
+    let first_chunk_end = COMPACT_REPLY.find("\n{\"strings\":[\"checkout").unwrap() + 1;
+    stream
+        .push(&COMPACT_REPLY.as_bytes()[..first_chunk_end], &[], &mut out)
+        .unwrap();
+    assert_eq!(
+        (out.len(), stream.total(), stream.is_done()),
+        (1, Some(2), false)
+    );
+    let e = stream.finish().unwrap_err();
+    assert!(e.contains("cut off after 1 spans"), "{e}");
+}
+
+#[test]
+fn compact_reply_rejects_bad_input_with_a_clear_error() {
+    let err = |text: &str| parse_compact(text.as_bytes()).unwrap_err();
+    let e = err(&COMPACT_REPLY.replace("[8],[9]", "[8],[99]"));
     assert!(e.contains("string index 99"), "{e}");
-    let bad_parent = COMPACT_REPLY.replace("12000000,[8],[9],0,", "12000000,[8],[9],7,");
-    let e = parse_compact(bad_parent.as_bytes()).unwrap_err();
+    // A string used before the chunk that sends it.
+    let e = err(&COMPACT_REPLY.replace("[2,3],[4,5]", "[2,3],[4,7]"));
+    assert!(e.contains("string index 7"), "{e}");
+    let e = err(&COMPACT_REPLY.replace("12000000,[8],[9],0,", "12000000,[8],[9],7,"));
     assert!(e.contains("parent row 7"), "{e}");
-    let other = COMPACT_REPLY.replace("compact-1", "compact-9");
-    assert!(parse_trace(other.as_bytes())
-        .unwrap_err()
-        .contains("compact-9"));
+    let e = err(&COMPACT_REPLY.replace("compact-2", "compact-9"));
+    assert!(e.contains("compact-9"), "{e}");
+    let e = err(&COMPACT_REPLY.replace("{\"end\":2}", "{\"end\":3}"));
+    assert!(e.contains("ends with 3 spans but 2 arrived"), "{e}");
+    // Cut off midway: inside a line, and after a whole line.
+    let e = err(&COMPACT_REPLY[..COMPACT_REPLY.len() - 5]);
+    assert!(e.contains("cut off"), "{e}");
+    let e = err(&COMPACT_REPLY[..COMPACT_REPLY.find("{\"end\"").unwrap()]);
+    assert!(e.contains("no end line"), "{e}");
+    let e = err(&format!("{COMPACT_REPLY}{{\"strings\":[],\"spans\":[]}}\n"));
+    assert!(e.contains("after the end line"), "{e}");
+    let e = err("{\"status\":\"error\",\"error\":\"boom\"}");
+    assert!(e.contains("unknown trace reply format"), "{e}");
+    let e = err(&COMPACT_REPLY.replace("\"spans\":[[1707903000123", "\"spans\":[[\"x\""));
+    assert!(e.starts_with("not a trace reply (line 2)"), "{e}");
     assert!(parse_trace(b" {\"spans\":1}").is_err());
     let e = parse_trace(b"{oops").unwrap_err();
     assert!(e.starts_with("not a trace reply"), "{e}");
+    // The stream's caller must keep every span it was given.
+    let mut stream = CompactStream::new();
+    let mut out = Vec::new();
+    stream
+        .push(COMPACT_REPLY.as_bytes(), &[], &mut out)
+        .unwrap();
+    out.pop();
+    assert!(stream.push(b"\n", &[], &mut out).is_err());
+}
+
+#[test]
+fn a_tree_grown_in_batches_equals_one_built_at_once() {
+    // Spans in start order, a child now and then before its parent (clock skew),
+    // an orphan whose parent never comes.
+    let mut rows = big_trace(5000);
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let spans: Vec<Span> = rows.into_iter().map(Span::from_row).collect();
+    let mut skewed = spans.clone();
+    skewed.swap(10, 11);
+    skewed[11].start_ms = skewed[10].start_ms;
+    let mut orphan = skewed[20].clone();
+    orphan.span_id = "orphan".into();
+    orphan.references[0].span_id = "nowhere".into();
+    orphan.start_ms = skewed.last().unwrap().start_ms;
+    skewed.push(orphan);
+    for spans in [spans, skewed] {
+        let whole = TraceTree::from_spans(spans.clone());
+        let mut grown = TraceTree::default();
+        let mut rest = spans.as_slice();
+        for n in [1, 2, 7, 100, 1000, 10_000] {
+            let (batch, tail) = rest.split_at(n.min(rest.len()));
+            grown.append(batch.to_vec());
+            rest = tail;
+        }
+        assert_eq!(grown.preorder, whole.preorder);
+        assert_eq!(grown.depth, whole.depth);
+        assert_eq!(grown.parent, whole.parent);
+        assert_eq!(grown.children, whole.children);
+        assert_eq!(grown.descendants, whole.descendants);
+        assert_eq!(grown.roots, whole.roots);
+        assert_eq!(grown.missing_parent, whole.missing_parent);
+        assert_eq!(grown.service_index, whole.service_index);
+        assert_eq!(grown.services, whole.services);
+        assert_eq!(
+            (grown.start_ms, grown.end_ms, grown.max_depth),
+            (whole.start_ms, whole.end_ms, whole.max_depth)
+        );
+    }
+}
+
+#[test]
+fn a_child_placed_before_its_parent_arrives_moves_under_it() {
+    let spans: Vec<Span> = [
+        row("root", "-", 0.0, 10.0, false),
+        row("kid", "late", 1.0, 1.0, false),
+        row("late", "root", 2.0, 5.0, false),
+    ]
+    .into_iter()
+    .map(Span::from_row)
+    .collect();
+    let mut t = TraceTree::default();
+    t.append(spans[..2].to_vec());
+    assert_eq!((t.roots.clone(), t.missing_parent_count()), (vec![0, 1], 1));
+    t.append(spans[2..].to_vec());
+    assert_eq!(t.roots, [0]);
+    assert_eq!(t.missing_parent_count(), 0);
+    assert_eq!(t.preorder, [0, 2, 1]);
+    // Spans out of start order: sorted again.
+    t.append(vec![Span::from_row(row("early", "-", -5.0, 1.0, false))]);
+    assert_eq!(t.spans[0].span_id, "early");
+    assert_eq!(t.len(), 4);
 }

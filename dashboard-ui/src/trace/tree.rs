@@ -140,7 +140,8 @@ pub struct Span {
     pub kind: SpanKind,
     pub duration_ns: f64,
     pub tag_keys: Vec<Arc<str>>,
-    pub tag_values: Vec<String>,
+    /// Shared too: a compact reply sends each distinct value once.
+    pub tag_values: Vec<Arc<str>>,
     pub references: Vec<Reference>,
     /// Raw JSON texts; decode with [`SpanEvent::parse`] when shown.
     pub events: Vec<String>,
@@ -172,7 +173,7 @@ impl Span {
             kind: SpanKind::from_wire(&kind),
             duration_ns: crate::model::parse_float(&dur).max(0.0),
             tag_keys: keys.into_iter().map(Arc::from).collect(),
-            tag_values: values,
+            tag_values: values.into_iter().map(Arc::from).collect(),
             references: refs.iter().filter_map(|r| Reference::parse(r)).collect(),
             events,
             has_error: err,
@@ -185,7 +186,7 @@ impl Span {
         self.tag_keys
             .iter()
             .zip(self.tag_values.iter())
-            .map(|(k, v)| (&**k, v.as_str()))
+            .map(|(k, v)| (&**k, &**v))
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags().find(|(k, _)| *k == key).map(|(_, v)| v)
@@ -205,7 +206,9 @@ impl Span {
     }
 }
 
-/// The span tree, stored as flat arrays indexed by span position.
+/// The span tree, stored as flat arrays indexed by span position. It can grow
+/// ([`TraceTree::append`]) as a trace arrives: spans keep their positions, a
+/// span whose parent has not come yet is a root until it does.
 #[derive(Debug, Clone, Default)]
 pub struct TraceTree {
     pub spans: Vec<Span>,
@@ -226,6 +229,18 @@ pub struct TraceTree {
     /// Distinct services in first-seen order (stable colours).
     pub services: Vec<String>,
     pub service_index: Vec<u16>,
+    /// Span position by a hash of its id (the first span with that id).
+    ids: HashMap<u64, u32>,
+    /// Spans naming a parent that has not arrived (yet).
+    waiting: Vec<u32>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same id always hashes the same.
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 impl TraceTree {
@@ -236,36 +251,101 @@ impl TraceTree {
     pub fn from_spans(mut spans: Vec<Span>) -> TraceTree {
         // Start order makes siblings and roots come out sorted for free.
         spans.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-        let n = spans.len();
-        let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(n);
-        for (i, s) in spans.iter().enumerate() {
-            by_id.entry(s.span_id.as_str()).or_insert(i as u32);
+        let mut t = TraceTree::default();
+        t.append_sorted(spans);
+        t
+    }
+
+    /// Adds spans that arrived later (a trace read as it streams in) and lays
+    /// the tree out again: O(all spans), so call it per batch, not per span.
+    /// Spans in start order after the ones already here keep every position;
+    /// otherwise all are sorted again (positions may change).
+    pub fn append(&mut self, mut spans: Vec<Span>) {
+        let mut last = self.spans.last().map_or(f64::NEG_INFINITY, |s| s.start_ms);
+        let ordered = spans.iter().all(|s| {
+            let ok = last.total_cmp(&s.start_ms).is_le();
+            last = s.start_ms;
+            ok
+        });
+        if ordered {
+            self.append_sorted(spans);
+        } else {
+            let mut all = std::mem::take(&mut self.spans);
+            all.append(&mut spans);
+            *self = TraceTree::from_spans(all);
         }
-        let mut parent = vec![None; n];
-        let mut missing_parent = vec![false; n];
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut roots = Vec::new();
-        for (i, s) in spans.iter().enumerate() {
-            match s.parent_id() {
-                Some(pid) => match by_id.get(pid) {
-                    Some(&p) if p as usize != i => {
-                        parent[i] = Some(p);
-                        children[p as usize].push(i as u32);
+    }
+
+    /// Room for `more` spans, when a streamed trace says how many are coming:
+    /// the span array then grows once instead of doubling (and copying) as it fills.
+    pub fn reserve(&mut self, more: usize) {
+        self.spans.reserve(more);
+        self.parent.reserve(more);
+        self.children.reserve(more);
+        self.missing_parent.reserve(more);
+        self.service_index.reserve(more);
+        self.ids.reserve(more);
+    }
+
+    /// The first span with this id.
+    fn lookup(&self, id: &str) -> Option<u32> {
+        let &i = self.ids.get(&id_hash(id))?;
+        if self.spans[i as usize].span_id == id {
+            return Some(i);
+        }
+        // Two ids with one hash: practically never.
+        self.spans
+            .iter()
+            .position(|s| s.span_id == id)
+            .map(|i| i as u32)
+    }
+
+    fn append_sorted(&mut self, spans: Vec<Span>) {
+        let base = self.spans.len();
+        self.spans.extend(spans);
+        let n = self.spans.len();
+        for i in base..n {
+            self.ids
+                .entry(id_hash(&self.spans[i].span_id))
+                .or_insert(i as u32);
+        }
+        self.parent.resize(n, None);
+        self.missing_parent.resize(n, false);
+        self.children.resize(n, Vec::new());
+        // Link the new spans, and those still waiting for a parent that may have come now.
+        let waiting = std::mem::take(&mut self.waiting);
+        for i in waiting.into_iter().chain(base as u32..n as u32) {
+            let Some(pid) = self.spans[i as usize].parent_id() else {
+                continue;
+            };
+            match self.lookup(pid) {
+                Some(p) if p != i => {
+                    self.parent[i as usize] = Some(p);
+                    self.missing_parent[i as usize] = false;
+                    let c = &mut self.children[p as usize];
+                    match c.last() {
+                        Some(&last) if last > i => {
+                            let at = c.partition_point(|&x| x < i);
+                            c.insert(at, i);
+                        }
+                        _ => c.push(i),
                     }
-                    _ => {
-                        missing_parent[i] = true;
-                        roots.push(i as u32);
-                    }
-                },
-                None => roots.push(i as u32),
+                }
+                _ => {
+                    self.missing_parent[i as usize] = true;
+                    self.waiting.push(i);
+                }
             }
         }
-        drop(by_id);
+        let mut roots: Vec<u32> = (0..n as u32)
+            .filter(|&i| self.parent[i as usize].is_none())
+            .collect();
         // Iterative pre-order (deep traces must not overflow the stack). A
         // reference cycle leaves spans unreached; they become extra roots.
         let mut depth = vec![0u32; n];
         let mut seen = vec![false; n];
         let mut preorder = Vec::with_capacity(n);
+        let children = &self.children;
         let walk =
             |roots: &[u32], preorder: &mut Vec<u32>, depth: &mut Vec<u32>, seen: &mut Vec<bool>| {
                 let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
@@ -283,65 +363,68 @@ impl TraceTree {
             };
         walk(&roots, &mut preorder, &mut depth, &mut seen);
         if preorder.len() < n {
+            let mut cut = Vec::new();
             for i in 0..n as u32 {
                 if !seen[i as usize] {
-                    parent[i as usize] = None;
-                    missing_parent[i as usize] = true;
+                    cut.push(i);
                     roots.push(i);
                     depth[i as usize] = 0;
                     walk(&[i], &mut preorder, &mut depth, &mut seen);
                 }
             }
-            children = vec![Vec::new(); n];
-            for (i, p) in parent.iter().enumerate() {
+            for i in cut {
+                self.parent[i as usize] = None;
+                self.missing_parent[i as usize] = true;
+            }
+            let mut children = vec![Vec::new(); n];
+            for (i, p) in self.parent.iter().enumerate() {
                 if let Some(p) = p {
                     children[*p as usize].push(i as u32);
                 }
             }
+            self.children = children;
         }
         let mut descendants = vec![0u32; n];
         for &i in preorder.iter().rev() {
-            if let Some(p) = parent[i as usize] {
+            if let Some(p) = self.parent[i as usize] {
                 descendants[p as usize] += descendants[i as usize] + 1;
             }
         }
-        let start_ms = spans
+        let new = &self.spans[base..];
+        if base == 0 {
+            self.start_ms = f64::INFINITY;
+            self.end_ms = f64::NEG_INFINITY;
+        }
+        self.start_ms = new.iter().map(|s| s.start_ms).fold(self.start_ms, f64::min);
+        self.end_ms = new.iter().map(Span::end_ms).fold(self.end_ms, f64::max);
+        if n == 0 {
+            (self.start_ms, self.end_ms) = (0.0, 0.0);
+        }
+        let mut service_ids: HashMap<&str, u16> = self
+            .services
             .iter()
-            .map(|s| s.start_ms)
-            .fold(f64::INFINITY, f64::min);
-        let end_ms = spans
-            .iter()
-            .map(Span::end_ms)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let mut services: Vec<String> = Vec::new();
-        let mut service_ids: HashMap<Arc<str>, u16> = HashMap::new();
-        let service_index = spans
-            .iter()
-            .map(|s| match service_ids.get(&*s.service) {
+            .enumerate()
+            .map(|(k, s)| (s.as_str(), k as u16))
+            .collect();
+        let mut added = Vec::new();
+        for s in new {
+            let k = match service_ids.get(&*s.service) {
                 Some(&k) => k,
                 None => {
-                    services.push(s.service.to_string());
-                    let k = (services.len() - 1) as u16;
-                    service_ids.insert(s.service.clone(), k);
+                    let k = (self.services.len() + added.len()) as u16;
+                    added.push(s.service.to_string());
+                    service_ids.insert(&s.service, k);
                     k
                 }
-            })
-            .collect();
-        TraceTree {
-            max_depth: depth.iter().copied().max().unwrap_or(0),
-            spans,
-            parent,
-            children,
-            depth,
-            roots,
-            missing_parent,
-            descendants,
-            preorder,
-            start_ms: if n == 0 { 0.0 } else { start_ms },
-            end_ms: if n == 0 { 0.0 } else { end_ms },
-            services,
-            service_index,
+            };
+            self.service_index.push(k);
         }
+        self.services.extend(added);
+        self.max_depth = depth.iter().copied().max().unwrap_or(0);
+        self.depth = depth;
+        self.roots = roots;
+        self.descendants = descendants;
+        self.preorder = preorder;
     }
 
     pub fn len(&self) -> usize {

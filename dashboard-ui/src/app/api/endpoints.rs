@@ -73,23 +73,41 @@ pub async fn dependency_graph(
         .map(Option::unwrap_or_default)
 }
 
-/// A trace's spans, taking boot.js's early request when it made one; else our
-/// server's compact reply (`/v1/traces/{id}/compact`) when it has that route,
-/// else SigNoz v0.39's `[SearchSpansResult]`. Parsed straight into spans (no
-/// string per row field).
-pub async fn trace_spans(trace_id: &str) -> ApiResult<Vec<crate::trace::Span>> {
+/// A trace's reply, taking boot.js's early request when it made one; else our
+/// server's compact reply (`/v1/traces/{id}/compact`, read as it arrives)
+/// when it has that route, else SigNoz v0.39's `[SearchSpansResult]`.
+pub async fn trace_body(trace_id: &str) -> ApiResult<super::TraceBody> {
     let path = format!("/v1/traces/{}", crate::url_state::encode(trace_id));
-    if let Some(bytes) = super::take_prefetched_trace(trace_id).await {
-        return crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e));
+    if let Some(body) = super::take_prefetched_trace(trace_id).await {
+        return Ok(body);
     }
     // Real SigNoz answers 404 (or not our format): one extra round trip, then the v0.39 route.
-    if let Ok(bytes) = super::call(Method::GET, &format!("{path}/compact"), None).await {
-        if let Ok(spans) = crate::trace::parse_compact(&bytes) {
-            return Ok(spans);
+    let compact = format!("{path}/compact");
+    if let Some(body) = super::open_trace_stream(&compact, crate::trace::COMPACT_FORMAT).await {
+        return Ok(body);
+    }
+    Ok(super::TraceBody::Whole(
+        super::call(Method::GET, &path, None).await?,
+    ))
+}
+
+/// A trace's spans, whole (see [`trace_body`]); parsed straight into spans
+/// (no string per row field).
+pub async fn trace_spans(trace_id: &str) -> ApiResult<Vec<crate::trace::Span>> {
+    let path = format!("/v1/traces/{}", crate::url_state::encode(trace_id));
+    let bad = |e: String| super::ApiError::decode(&path, e);
+    match trace_body(trace_id).await? {
+        super::TraceBody::Whole(bytes) => crate::trace::parse_trace(&bytes).map_err(bad),
+        super::TraceBody::Stream(reader) => {
+            let mut stream = crate::trace::CompactStream::new();
+            let mut spans = Vec::new();
+            while let Some(bytes) = super::read_chunk(&reader).await? {
+                stream.push(&bytes, &[], &mut spans).map_err(bad)?;
+            }
+            stream.finish().map_err(bad)?;
+            Ok(spans)
         }
     }
-    let bytes = super::call(Method::GET, &path, None).await?;
-    crate::trace::parse_trace(&bytes).map_err(|e| super::ApiError::decode(&path, e))
 }
 
 /// `GET /api/v1/settings/apdex?services=<svc>`: the service's threshold (s);

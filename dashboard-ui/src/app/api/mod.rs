@@ -155,10 +155,18 @@ async fn refresh() -> bool {
     }
 }
 
+/// A trace reply: our server's compact reply still arriving (read it with
+/// [`read_chunk`]), or a whole v0.39 reply.
+pub enum TraceBody {
+    Stream(web_sys::ReadableStreamDefaultReader),
+    Whole(Vec<u8>),
+}
+
 /// The reply boot.js already asked for, if it asked for `trace_id` and got
-/// a 2xx; taken once.
-pub(crate) async fn take_prefetched_trace(trace_id: &str) -> Option<Vec<u8>> {
-    use wasm_bindgen::JsValue;
+/// a 2xx: a `Response` of the compact route (body unread) or the v0.39
+/// reply's bytes; taken once.
+pub(crate) async fn take_prefetched_trace(trace_id: &str) -> Option<TraceBody> {
+    use wasm_bindgen::{JsCast, JsValue};
     let window: JsValue = web_sys::window()?.into();
     let key = JsValue::from_str("__tracePrefetch");
     let pre = js_sys::Reflect::get(&window, &key).ok()?;
@@ -171,13 +179,68 @@ pub(crate) async fn take_prefetched_trace(trace_id: &str) -> Option<Vec<u8>> {
         return None;
     }
     let reply = js_sys::Reflect::get(&pre, &JsValue::from_str("reply")).ok()?;
-    let bytes = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&reply))
+    let reply = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&reply))
         .await
         .ok()?;
-    if bytes.is_null() || bytes.is_undefined() {
+    if reply.is_null() || reply.is_undefined() {
         return None;
     }
-    Some(js_sys::Uint8Array::new(&bytes).to_vec())
+    match reply.dyn_into::<web_sys::Response>() {
+        Ok(resp) => Some(TraceBody::Stream(
+            resp.body()?.get_reader().unchecked_into(),
+        )),
+        Err(bytes) => Some(TraceBody::Whole(js_sys::Uint8Array::new(&bytes).to_vec())),
+    }
+}
+
+/// A GET whose 2xx reply names `format` in the `x-trace-format` header,
+/// its body still to be read; `None` for any other answer (as from SigNoz,
+/// which has no such route) or a network error.
+pub(crate) async fn open_trace_stream(path: &str, format: &str) -> Option<TraceBody> {
+    use wasm_bindgen::JsCast;
+    let url = format!("{}{path}", api_base());
+    let mut req = RequestBuilder::new(&url).method(Method::GET);
+    if let Some(t) = session::access_token() {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    #[cfg(feature = "dogfood")]
+    let traced = super::dogfood::start_call("GET", &url);
+    #[cfg(feature = "dogfood")]
+    if let Some((_, traceparent)) = &traced {
+        req = req.header("traceparent", traceparent);
+    }
+    let resp = req.send().await;
+    #[cfg(feature = "dogfood")]
+    if let Some((span, _)) = traced {
+        span.finish(
+            resp.as_ref()
+                .map(|r| r.status())
+                .map_err(|_| "network error"),
+        );
+    }
+    let resp = resp.ok()?;
+    let body = resp.body()?;
+    if !resp.ok() || resp.headers().get("x-trace-format").as_deref() != Some(format) {
+        let _ = body.cancel();
+        return None;
+    }
+    Some(TraceBody::Stream(body.get_reader().unchecked_into()))
+}
+
+/// The next piece of a streamed body; `None` at its end.
+pub async fn read_chunk(
+    reader: &web_sys::ReadableStreamDefaultReader,
+) -> ApiResult<Option<Vec<u8>>> {
+    let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+        .await
+        .map_err(|_| ApiError::network("the reply was interrupted"))?;
+    let field = |name: &str| {
+        js_sys::Reflect::get(&chunk, &wasm_bindgen::JsValue::from_str(name)).unwrap_or_default()
+    };
+    if field("done").as_bool().unwrap_or(true) {
+        return Ok(None);
+    }
+    Ok(Some(js_sys::Uint8Array::new(&field("value")).to_vec()))
 }
 
 /// A raw-JSON endpoint.

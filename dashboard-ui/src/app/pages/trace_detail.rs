@@ -1,4 +1,6 @@
-//! Trace detail from `GET /api/v1/traces/{id}`: a virtualised waterfall
+//! Trace detail from our server's streamed compact reply (shown from its
+//! first rows, growing in batches as the rest arrives) or SigNoz's
+//! `GET /api/v1/traces/{id}`: a virtualised waterfall
 //! (DOM rows only for what is on screen), a flame graph whose boxes are
 //! bounded by pixels × levels, and the span panel. Keyboard: ↑/↓ move,
 //! ←/→ collapse/expand (or go to parent/child), Enter opens the span,
@@ -6,13 +8,13 @@
 //! path, self time, compare with another trace, download as JSON.
 
 use crate::app::api;
-use crate::app::components::{palette, resource_view};
+use crate::app::components::{palette, ErrorView, Loading};
 use crate::app::state::use_url_query;
 use crate::format::{datetime_ms, duration_ns};
 use crate::query_builder::explore_link::explorer_filter_link;
 use crate::trace::{
-    critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window, Row,
-    SpanEvent, SpanFilter, TraceTree,
+    critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window,
+    CompactStream, Row, SpanEvent, SpanFilter, TraceTree,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -47,53 +49,247 @@ fn is_resource_key(k: &str) -> bool {
     RESOURCE_PREFIXES.iter().any(|p| k.starts_with(p))
 }
 
+/// How much of a trace is in the view.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Progress {
+    /// Spans in the view.
+    pub loaded: usize,
+    /// Spans the server said the trace has (compact reply).
+    pub total: Option<u64>,
+    /// The whole reply is in.
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Waiting,
+    Shown,
+    NotFound,
+    Failed(String),
+}
+
+/// Rows before the waterfall first shows: one chunk of the server's reply.
+const FIRST_ROWS: usize = 1000;
+/// At most this long between two re-layouts while a trace streams in.
+const BATCH_MS: f64 = 1000.0;
+/// Parse at most this long before letting the browser paint and handle input.
+const SLICE_MS: f64 = 40.0;
+/// Bytes parsed between two looks at the clock.
+const SLICE_BYTES: usize = 128 * 1024;
+
 #[component]
 pub fn TraceDetailPage() -> impl IntoView {
     let params = use_params_map();
     let q = use_url_query();
     let trace_id = Memo::new(move |_| params.get().get("id").unwrap_or_default());
-    let data = LocalResource::new(move || {
+    let tree = RwSignal::new(Arc::new(TraceTree::default()));
+    let progress = RwSignal::new(Progress::default());
+    let phase = RwSignal::new(Phase::Waiting);
+    // Which load is current: a newer trace id (or leaving the page) stops the older one.
+    let run = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let id = trace_id.get();
-        async move {
-            let spans = api::trace_spans(&id).await?;
-            Ok(Arc::new(TraceTree::from_spans(spans)))
-        }
-    });
-    view! {
-        <section class="trace-page">
-            {resource_view(data, move |tree: Arc<TraceTree>| {
-                if tree.is_empty() {
-                    return view! { <p class="empty">{format!("Trace {} was not found.", trace_id.get_untracked())}</p> }.into_any();
+        let me = run.get_value() + 1;
+        run.set_value(me);
+        phase.set(Phase::Waiting);
+        tree.set(Arc::new(TraceTree::default()));
+        progress.set(Progress::default());
+        leptos::task::spawn_local(async move {
+            let live = move || run.try_get_value() == Some(me);
+            if let Err(e) = load_trace(&id, tree, progress, phase, live).await {
+                if live() {
+                    phase.set(Phase::Failed(e));
                 }
-                // `span=` from our links, `spanId=` from SigNoz's.
-                let initial = q.with_untracked(|q| q.get("span").or_else(|| q.get("spanId")).cloned());
-                view! { <TraceView tree=tree initial_span=initial/> }.into_any()
-            })}
+            }
+        });
+    });
+    let shown = Memo::new(move |_| phase.get());
+    view! {
+        <section class="trace-page" data-loaded=move || if progress.with(|p| p.done) { "complete" } else { "partial" }>
+            {move || match shown.get() {
+                Phase::Waiting => view! { <Loading/> }.into_any(),
+                Phase::Failed(message) => view! { <ErrorView message=message/> }.into_any(),
+                Phase::NotFound => view! { <p class="empty">{format!("Trace {} was not found.", trace_id.get_untracked())}</p> }.into_any(),
+                Phase::Shown => {
+                    // `span=` from our links, `spanId=` from SigNoz's.
+                    let initial = q.with_untracked(|q| q.get("span").or_else(|| q.get("spanId")).cloned());
+                    view! { <LiveTraceView tree=tree.read_only() progress=progress.read_only() initial_span=initial/> }.into_any()
+                }
+            }}
         </section>
     }
 }
 
+/// Resolves after the browser had a chance to paint and handle input.
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Reads the trace into `tree`: a compact reply in batches as it arrives (the
+/// view shows from the first [`FIRST_ROWS`] on and grows per batch), a v0.39
+/// reply whole. Stops quietly once `live` says this load is no longer wanted.
+async fn load_trace(
+    id: &str,
+    tree: RwSignal<Arc<TraceTree>>,
+    progress: RwSignal<Progress>,
+    phase: RwSignal<Phase>,
+    live: impl Fn() -> bool,
+) -> Result<(), String> {
+    let path = format!("/v1/traces/{id}");
+    let bad = |e: String| format!("unexpected reply from {path}: {e}");
+    let reader = match api::trace_body(id).await.map_err(|e| e.message)? {
+        api::TraceBody::Whole(bytes) => {
+            let spans = crate::trace::parse_trace(&bytes).map_err(bad)?;
+            if !live() {
+                return Ok(());
+            }
+            let t = TraceTree::from_spans(spans);
+            let n = t.len();
+            tree.set(Arc::new(t));
+            progress.set(Progress {
+                loaded: n,
+                total: Some(n as u64),
+                done: true,
+            });
+            phase.set(if n == 0 {
+                Phase::NotFound
+            } else {
+                Phase::Shown
+            });
+            return Ok(());
+        }
+        api::TraceBody::Stream(reader) => reader,
+    };
+    let mut stream = CompactStream::new();
+    let mut pending = Vec::new();
+    let (mut last_batch, mut last_yield) = (now_ms(), now_ms());
+    loop {
+        let chunk = api::read_chunk(&reader).await.map_err(|e| e.message)?;
+        if !live() {
+            let _ = reader.cancel();
+            return Ok(());
+        }
+        let done = chunk.is_none();
+        match chunk {
+            // A read can hand over megabytes at once (all that arrived while the app
+            // booted): parse it in slices, letting the browser in between.
+            Some(bytes) => {
+                for piece in bytes.chunks(SLICE_BYTES) {
+                    tree.with_untracked(|t| stream.push(piece, &t.spans, &mut pending))
+                        .map_err(bad)?;
+                    if now_ms() - last_yield >= SLICE_MS {
+                        yield_to_browser().await;
+                        last_yield = now_ms();
+                        if !live() {
+                            let _ = reader.cancel();
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            None => stream.finish().map_err(bad)?,
+        }
+        let in_view = tree.with_untracked(|t| t.len());
+        // Re-layout per batch (each at least half the spans already shown, or after
+        // BATCH_MS), never per span: a layout is linear in the whole trace.
+        let due = done
+            || pending.len() >= (in_view / 2).max(FIRST_ROWS)
+            || (!pending.is_empty() && now_ms() - last_batch >= BATCH_MS);
+        if due {
+            let batch = std::mem::take(&mut pending);
+            if !batch.is_empty() {
+                tree.update(|t| {
+                    let t = Arc::make_mut(t);
+                    if t.is_empty() {
+                        // The announced total, capped in case a server announces nonsense.
+                        let total = stream.total().unwrap_or(0).min(5_000_000) as usize;
+                        t.reserve(total.max(batch.len()));
+                    }
+                    t.append(batch)
+                });
+            }
+            let loaded = tree.with_untracked(|t| t.len());
+            progress.set(Progress {
+                loaded,
+                total: stream.total(),
+                done,
+            });
+            if phase.get_untracked() == Phase::Waiting && (done || loaded > 0) {
+                phase.set(if loaded == 0 {
+                    Phase::NotFound
+                } else {
+                    Phase::Shown
+                });
+            }
+            last_batch = now_ms();
+        }
+        if done {
+            return Ok(());
+        }
+        // Chunks already queued resolve without a task boundary: let the browser
+        // paint and handle input between them.
+        if due || now_ms() - last_yield >= SLICE_MS {
+            yield_to_browser().await;
+            last_yield = now_ms();
+        }
+    }
+}
+
+/// The trace view over a whole trace (a file, a test).
 #[component]
 pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> impl IntoView {
     let n = tree.len();
-    let collapsed = RwSignal::new(vec![false; n]);
+    let progress = Progress {
+        loaded: n,
+        total: Some(n as u64),
+        done: true,
+    };
+    view! {
+        <LiveTraceView tree=RwSignal::new(tree).read_only() progress=RwSignal::new(progress).read_only()
+            initial_span=initial_span/>
+    }
+}
+
+/// The trace view over a trace that may still be arriving: the waterfall,
+/// search and keyboard work from the first rows on; the tools that need the
+/// whole trace (filter, critical path, compare, download, flame graph, self
+/// time) appear once it is complete.
+#[component]
+fn LiveTraceView(
+    tree: ReadSignal<Arc<TraceTree>>,
+    progress: ReadSignal<Progress>,
+    initial_span: Option<String>,
+) -> impl IntoView {
+    let done = Memo::new(move |_| progress.with(|p| p.done));
+    let collapsed = RwSignal::new(Vec::<bool>::new());
     let filter = RwSignal::new(SpanFilter::default());
-    let t = tree.clone();
     let rows = Memo::new(move |_| {
-        let spans = collapsed.with(|c| t.visible_rows(c));
-        filter.with(|f| filter_rows(&t, &spans, f))
+        tree.with(|t| {
+            let spans = collapsed.with(|c| t.visible_rows(c));
+            filter.with(|f| filter_rows(t, &spans, f))
+        })
     });
-    // Computed the first time it is switched on.
+    // Computed the first time it is switched on (the switch shows once the trace is complete).
     let crit_on = RwSignal::new(false);
-    let t = tree.clone();
     let crit = Memo::new(move |_| {
         if crit_on.get() {
-            critical_path(&t)
+            tree.with(|t| critical_path(t))
         } else {
             Vec::new()
         }
     });
     let on_crit = move |i: u32| crit.with(|c| c.get(i as usize).copied().unwrap_or(false));
+    let is_collapsed =
+        move |i: u32| collapsed.with(|c| c.get(i as usize).copied().unwrap_or(false));
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport_h = RwSignal::new(600.0_f64);
     let cursor = RwSignal::new(0usize);
@@ -102,6 +298,13 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     let match_pos = RwSignal::new(0usize);
     let scroller = NodeRef::<html::Div>::new();
     let search_box = NodeRef::<html::Input>::new();
+    // Spans that arrived since `collapsed` was sized start expanded.
+    let sized = move |c: &mut Vec<bool>| {
+        let n = tree.with_untracked(|t| t.len());
+        if c.len() < n {
+            c.resize(n, false);
+        }
+    };
 
     // Scrolls so the cursor row is on screen.
     let ensure_visible = move |k: usize| {
@@ -116,16 +319,19 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             }
         }
     };
-    let t = tree.clone();
     let focus_span = move |i: u32| {
-        collapsed.update(|c| t.reveal(i, c));
+        tree.with_untracked(|t| {
+            collapsed.update(|c| {
+                sized(c);
+                t.reveal(i, c)
+            })
+        });
         if let Some(k) = rows.with_untracked(|r| r.iter().position(|&r| r == Row::Span(i))) {
             cursor.set(k);
             ensure_visible(k);
         }
         selected.set(Some(i));
     };
-    let focus_initial = focus_span.clone();
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
             if let Some(el) = scroller.get() {
@@ -134,10 +340,19 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             }
         }
     });
-    // The initial span from the URL (a link from an explorer).
-    if let Some(i) = initial_span.as_deref().and_then(|id| tree.index_of(id)) {
-        request_animation_frame(move || focus_initial(i));
-    }
+    // The initial span from the URL (a link from an explorer), once it has arrived.
+    let initial = StoredValue::new(initial_span);
+    Effect::new(move |_| {
+        let Some(id) = initial.get_value() else {
+            return;
+        };
+        if let Some(i) = tree.with(|t| t.index_of(&id)) {
+            initial.set_value(None);
+            request_animation_frame(move || focus_span(i));
+        } else if done.get() {
+            initial.set_value(None);
+        }
+    });
 
     let window = Memo::new(move |_| {
         virtual_window(
@@ -148,19 +363,22 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             OVERSCAN,
         )
     });
+    // Keyed by the span count too: a row is drawn again when a batch arrives (its bar
+    // moves as the trace's end grows, a child may have come).
     let visible = Memo::new(move |_| {
         let w = window.get();
-        rows.with(|r| (w.first..w.end).map(|k| (k, r[k])).collect::<Vec<_>>())
+        let n = tree.with(|t| t.len());
+        rows.with(|r| (w.first..w.end).map(|k| (k, r[k], n)).collect::<Vec<_>>())
     });
 
-    let t = tree.clone();
     let toggle = move |i: u32| {
-        if !t.children[i as usize].is_empty() {
-            collapsed.update(|c| c[i as usize] = !c[i as usize]);
+        if tree.with_untracked(|t| !t.children[i as usize].is_empty()) {
+            collapsed.update(|c| {
+                sized(c);
+                c[i as usize] = !c[i as usize]
+            });
         }
     };
-    let t = tree.clone();
-    let toggle_k = toggle.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let total = rows.with_untracked(Vec::len);
         if total == 0 {
@@ -174,6 +392,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             cursor.set(k2);
             ensure_visible(k2);
         };
+        let t = tree.get_untracked();
         match ev.key().as_str() {
             "ArrowDown" => move_to(k + 1),
             "ArrowUp" => move_to(k.saturating_sub(1)),
@@ -184,18 +403,16 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
             "ArrowRight" | "ArrowLeft" | "Enter" | " " if row.span().is_none() => {}
             "ArrowRight" => {
                 let i = row.span().unwrap_or_default();
-                if collapsed.with_untracked(|c| c[i as usize]) {
-                    toggle_k(i);
+                if is_collapsed(i) {
+                    toggle(i);
                 } else if !t.children[i as usize].is_empty() {
                     move_to(k + 1);
                 }
             }
             "ArrowLeft" => {
                 let i = row.span().unwrap_or_default();
-                if !collapsed.with_untracked(|c| c[i as usize])
-                    && !t.children[i as usize].is_empty()
-                {
-                    toggle_k(i);
+                if !is_collapsed(i) && !t.children[i as usize].is_empty() {
+                    toggle(i);
                 } else if let Some(p) = t.parent[i as usize] {
                     if let Some(pk) =
                         rows.with_untracked(|r| r[..k].iter().rposition(|&x| x == Row::Span(p)))
@@ -216,8 +433,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
         ev.prevent_default();
     };
 
-    let t = tree.clone();
-    let focus_match = focus_span.clone();
+    // Searches the spans in the view (all of them once the trace is complete).
     let on_search_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" => {
             ev.prevent_default();
@@ -225,7 +441,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 .get_untracked()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let found = t.search(&needle);
+            let found = tree.with_untracked(|t| t.search(&needle));
             let pos = if matches.with_untracked(|m| *m == found) && !found.is_empty() {
                 (match_pos.get_untracked() + if ev.shift_key() { found.len() - 1 } else { 1 })
                     % found.len()
@@ -233,7 +449,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 0
             };
             if let Some(&i) = found.get(pos) {
-                focus_match(i);
+                focus_span(i);
             }
             matches.set(found);
             match_pos.set(pos);
@@ -246,10 +462,11 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
         _ => {}
     };
 
-    let header = trace_header(&tree);
-    let t = tree.clone();
-    let toggle_row = toggle.clone();
-    let row_view = move |(k, row): (usize, Row)| {
+    let header = move || {
+        let complete = done.get();
+        tree.with(|t| trace_header(t, complete))
+    };
+    let row_view = move |(k, row, _): (usize, Row, usize)| {
         let i = match row {
             Row::Span(i) => i,
             Row::Hidden(count) => {
@@ -262,25 +479,24 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 .into_any();
             }
         };
+        let t = tree.get_untracked();
         let s = &t.spans[i as usize];
         let depth = t.depth[i as usize];
         let (left, width) = t.bar(i);
         let colour = palette(t.service_index[i as usize] as usize);
         let has_children = !t.children[i as usize].is_empty();
         let hidden = t.descendants[i as usize];
-        let toggle_row = toggle_row.clone();
         let glyph = move || {
             if !has_children {
                 "·"
-            } else if collapsed.with(|c| c[i as usize]) {
+            } else if is_collapsed(i) {
                 "▸"
             } else {
                 "▾"
             }
         };
-        let hidden_note = move || {
-            (has_children && collapsed.with(|c| c[i as usize])).then(|| format!(" (+{hidden})"))
-        };
+        let hidden_note =
+            move || (has_children && is_collapsed(i)).then(|| format!(" (+{hidden})"));
         view! {
             <div class="wf-row" role="row" style=format!("top:{}px", k as f64 * ROW_H)
                 class:cursor=move || cursor.get() == k
@@ -291,7 +507,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                 on:click=move |_| { cursor.set(k); selected.set(Some(i)); }>
                 <div class="wf-name" style=format!("padding-left:{}px", depth.min(MAX_INDENT) * 12 + 4)>
                     <button class="twisty" tabindex="-1" aria-label="Collapse or expand"
-                        on:click=move |ev| { ev.stop_propagation(); toggle_row(i); }>{glyph}</button>
+                        on:click=move |ev| { ev.stop_propagation(); toggle(i); }>{glyph}</button>
                     <span class="svc-dot" style=format!("background:{colour}")></span>
                     <span class="svc">{s.service.to_string()}</span>
                     " "
@@ -310,14 +526,12 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
         .into_any()
     };
 
-    let t = tree.clone();
     let panel = move || {
         selected
             .get()
-            .map(|i| span_panel(&t, i, focus_span.clone()))
+            .map(|i| tree.with_untracked(|t| span_panel(t, i, focus_span)))
     };
     let total_h = move || format!("height:{}px", rows.with(Vec::len) as f64 * ROW_H);
-    let tools = trace_tools(&tree, filter, crit_on, rows, n);
     let scroll_to_top = move || {
         cursor.set(0);
         if let Some(el) = scroller.get_untracked() {
@@ -328,11 +542,27 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
         filter.track();
         scroll_to_top();
     });
+    // What needs the whole trace, once it is complete; until then how far loading got.
+    let whole = move || {
+        if !done.get() {
+            let p = progress.get();
+            let of = p.total.map(|m| format!(" of {m}")).unwrap_or_default();
+            return view! {
+                <p class="trace-loading hint" role="status">{format!("loading {}{of} spans…", p.loaded)}</p>
+            }
+            .into_any();
+        }
+        let t = tree.get_untracked();
+        view! {
+            {trace_tools(&t, filter, crit_on, rows, t.len())}
+            <FlameGraph tree=t.clone() selected=selected crit=crit/>
+            <super::trace_tools::SelfTimeTable tree=t.clone()/>
+        }
+        .into_any()
+    };
     view! {
         {header}
-        {tools}
-        <FlameGraph tree=tree.clone() selected=selected crit=crit/>
-        <super::trace_tools::SelfTimeTable tree=tree.clone()/>
+        {whole}
         <div class="trace-body">
             <div class="waterfall">
                 <div class="wf-tools">
@@ -342,7 +572,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                         let m = matches.with(Vec::len);
                         if m == 0 { String::new() } else { format!("{} / {m} matches", match_pos.get() + 1) }
                     }}</span>
-                    <button on:click=move |_| collapsed.set(vec![false; n])>"Expand all"</button>
+                    <button on:click=move |_| collapsed.set(Vec::new())>"Expand all"</button>
                     <span class="hint">"↑↓ move · ←→ collapse/expand · Enter details · / search"</span>
                 </div>
                 <div class="wf-scroll" node_ref=scroller tabindex="0" role="treegrid" aria-label="Waterfall"
@@ -352,7 +582,7 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
                     }
                     on:keydown=on_key>
                     <div class="wf-spacer" style=total_h>
-                        <For each=move || visible.get() key=|kv| *kv children=row_view.clone()/>
+                        <For each=move || visible.get() key=|kv| *kv children=row_view/>
                     </div>
                 </div>
             </div>
@@ -361,12 +591,18 @@ pub(crate) fn TraceView(tree: Arc<TraceTree>, initial_span: Option<String>) -> i
     }
 }
 
-fn trace_header(tree: &TraceTree) -> impl IntoView {
+/// Title, facts and legend; a missing parent is reported once the trace is complete (until
+/// then it may still come).
+fn trace_header(tree: &TraceTree, complete: bool) -> impl IntoView {
     let root = tree.roots.first().map(|&r| &tree.spans[r as usize]);
     let title = root
         .map(|s| format!("{}: {}", s.service, s.name))
         .unwrap_or_default();
-    let missing = tree.missing_parent_count();
+    let missing = if complete {
+        tree.missing_parent_count()
+    } else {
+        0
+    };
     let legend = tree
         .services
         .iter()
