@@ -139,6 +139,12 @@ const MIGRATIONS: &[&str] = &[
         WHERE s.metric = metric_points.metric AND s.labels = metric_points.labels);
     CREATE INDEX metric_points_by_series_time ON metric_points (series_id, ts);
     "#,
+    // 8: log fields promoted to "selected" through POST /api/v1/logs/fields (type is
+    // `attributes` or `resources`, data_type SigNoz's `String`/`Int64`/`Float64`/`Bool`).
+    r#"
+    CREATE TABLE log_selected_fields (name TEXT NOT NULL, type TEXT NOT NULL, data_type TEXT NOT NULL,
+        PRIMARY KEY (name, type, data_type)) WITHOUT ROWID;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
