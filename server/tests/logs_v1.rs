@@ -332,7 +332,7 @@ async fn aggregate_counts_per_bucket_and_group() {
     assert_eq!(only["value"], 2048.0, "{v}");
 
     for bad in [
-        format!("{window}"),
+        window.clone(),
         format!("timestampStart={t0}&step=60"),
         format!("{window}&step=60&function=sleep(1)"),
         format!("{window}&step=60&groupBy=nosuch"),
