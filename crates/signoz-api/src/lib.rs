@@ -16,6 +16,7 @@ pub mod de;
 pub mod envelope;
 pub mod exceptions;
 pub mod legacy_traces;
+pub mod logs_v1;
 pub mod prometheus;
 pub mod query_range;
 pub mod services;

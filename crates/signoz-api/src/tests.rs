@@ -279,3 +279,64 @@ fn legacy_trace_replies_keep_go_names_and_omitempty() {
     );
     assert_eq!(to_value(&settings::DiskItem::default()), json!({}));
 }
+
+#[test]
+fn logs_v1_shapes() {
+    use logs_v1::*;
+    let mut agg = LogsAggregate::default();
+    agg.items.insert(
+        60,
+        LogsAggregateItem {
+            timestamp: 60,
+            value: Some(2.0),
+            group_by: None,
+        },
+    );
+    agg.items.insert(
+        120,
+        LogsAggregateItem {
+            timestamp: 120,
+            value: None,
+            group_by: Some([("web".to_string(), 1.0)].into()),
+        },
+    );
+    // Map keys are int64 in Go, so JSON object keys are decimal strings; omitempty fields go.
+    assert_eq!(
+        serde_json::to_string(&agg).unwrap(),
+        r#"{"items":{"60":{"timestamp":60,"value":2.0},"120":{"timestamp":120,"groupBy":{"web":1.0}}}}"#
+    );
+    let log = to_value(&LogsResults {
+        results: vec![SignozLog::default()],
+    });
+    let keys: Vec<&str> = log["results"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "timestamp",
+        "id",
+        "trace_id",
+        "span_id",
+        "trace_flags",
+        "severity_text",
+        "severity_number",
+        "body",
+        "resources_string",
+        "attributes_string",
+        "attributes_int",
+        "attributes_float",
+        "attributes_bool",
+    ] {
+        assert!(keys.contains(&k), "{k}");
+    }
+    let f: UpdateField = serde_json::from_value(
+        json!({"name": "a", "dataType": "String", "type": "attributes", "selected": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        to_value(&f),
+        json!({"name": "a", "dataType": "String", "type": "attributes", "selected": true, "index": "", "indexGranularity": 0})
+    );
+}

@@ -19,15 +19,16 @@ use axum::routing::get;
 use axum::Router;
 use rusqlite::{params_from_iter, Connection};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use signoz_api::logs_v1::SignozLog;
 use signoz_api::ErrorReply;
 use tokio::sync::{broadcast, mpsc, watch, Semaphore};
 
 use super::access::{authenticate, Role};
-use super::query_range::logs::{resources_string, split_attributes};
+use super::query_range::logs::{signoz_log, SIGNOZ_LOG_COLUMNS};
 use super::query_range::model::{substitute_variables, BuilderQuery, DataSource, QueryRangeParams};
 use super::query_range::table::LOGS;
 use super::{ApiError, AppState};
+use crate::store::filter::Where;
 use crate::store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -73,16 +74,19 @@ fn logs_query(q: &str) -> Result<(BuilderQuery, i64), ApiError> {
     Ok((q.clone(), start_ns))
 }
 
-/// Rows after `after_rowid` (and, for the opening backlog, since `since_ns`) that match the
-/// query's filters; returns (rowid, SignozLog JSON) oldest first.
+/// Rows after `after_rowid` (and, for the opening backlog, since `since_ns`) that match
+/// `filter`; returns (rowid, SignozLog) oldest first.
 fn read(
     c: &Connection,
-    q: &BuilderQuery,
+    filter: &Where,
     after_rowid: i64,
     upto_rowid: Option<i64>,
     since_ns: Option<i64>,
-) -> Result<Vec<(i64, Value)>, StoreError> {
-    let mut w = LOGS.where_clause(q, since_ns.unwrap_or(i64::MIN), i64::MAX)?;
+) -> Result<Vec<(i64, SignozLog)>, StoreError> {
+    let mut w = filter.clone();
+    if let Some(since) = since_ns {
+        w.push("ts >= ?", [since.into()]);
+    }
     w.push("rowid > ?", [after_rowid.into()]);
     if let Some(upto) = upto_rowid {
         w.push("rowid <= ?", [upto.into()]);
@@ -93,32 +97,14 @@ fn read(
         ("rowid", BATCH)
     };
     let sql = format!(
-        "SELECT rowid, ts, id, trace_id, span_id, trace_flags, severity_text, severity_number, body, attrs, resource
-         FROM logs WHERE {} ORDER BY {order} LIMIT {limit}",
+        "SELECT rowid, {SIGNOZ_LOG_COLUMNS} FROM logs WHERE {} ORDER BY {order} LIMIT {limit}",
         w.sql()
     );
     let mut st = c.prepare(&sql)?;
     let mut rows = st.query(params_from_iter(w.params.iter()))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let text = |i: usize| r.get::<_, String>(i).unwrap_or_default();
-        let attrs: Map<String, Value> = serde_json::from_str(&text(9)).unwrap_or_default();
-        let resource: Map<String, Value> = serde_json::from_str(&text(10)).unwrap_or_default();
-        let [strings, ints, floats, bools] = split_attributes(attrs);
-        out.push((
-            r.get(0)?,
-            json!({
-                "timestamp": r.get::<_, i64>(1).unwrap_or(0).max(0),
-                "id": text(2), "trace_id": text(3), "span_id": text(4),
-                "trace_flags": r.get::<_, i64>(5).unwrap_or(0),
-                "severity_text": text(6),
-                "severity_number": r.get::<_, i64>(7).unwrap_or(0),
-                "body": text(8),
-                "resources_string": resources_string(resource),
-                "attributes_string": strings, "attributes_int": ints,
-                "attributes_float": floats, "attributes_bool": bools,
-            }),
-        ));
+        out.push((r.get(0)?, signoz_log(r, 1)));
     }
     if since_ns.is_some() {
         out.reverse();
@@ -140,27 +126,49 @@ async fn deliver(tx: &mpsc::Sender<Event>, stop: &mut watch::Receiver<bool>, eve
     }
 }
 
+fn event_json(row: &SignozLog) -> String {
+    serde_json::to_string(row).expect("a SignozLog always serializes")
+}
+
 /// Open streams at most; each one re-reads the log table after every commit.
 const MAX_STREAMS: usize = 64;
 static STREAMS: Semaphore = Semaphore::const_new(MAX_STREAMS);
+
+/// Checks the caller (header, or the `Authorization` query parameter) is at least a viewer.
+pub(crate) async fn authenticate_tail(
+    st: &AppState,
+    authorization: Option<&str>,
+    req: Request,
+) -> Result<(), ApiError> {
+    let (mut parts, _) = req.into_parts();
+    if !parts.headers.contains_key(header::AUTHORIZATION) {
+        if let Some(v) = authorization.and_then(|a| HeaderValue::from_str(a).ok()) {
+            parts.headers.insert(header::AUTHORIZATION, v);
+        }
+    }
+    authenticate(st, &parts, Role::Viewer).await.map(|_| ())
+}
 
 async fn livetail(
     State(st): State<AppState>,
     Query(p): Query<TailParams>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let (mut parts, _) = req.into_parts();
-    if !parts.headers.contains_key(header::AUTHORIZATION) {
-        if let Some(v) = p
-            .authorization
-            .as_deref()
-            .and_then(|a| HeaderValue::from_str(a).ok())
-        {
-            parts.headers.insert(header::AUTHORIZATION, v);
-        }
-    }
-    authenticate(&st, &parts, Role::Viewer).await?;
+    authenticate_tail(&st, p.authorization.as_deref(), req).await?;
     let (q, start_ns) = logs_query(&p.q)?;
+    let filter = LOGS
+        .where_clause(&q, i64::MIN, i64::MAX)
+        .map_err(ApiError::bad_data)?;
+    stream(&st, filter, start_ns).await
+}
+
+/// The SSE reply: the latest [`BACKLOG`] rows matching `filter` since `start_ns`, then every
+/// matching row committed after. Shared by the v3 and the v1 (`/api/v1/logs/tail`) tails.
+pub(crate) async fn stream(
+    st: &AppState,
+    filter: Where,
+    start_ns: i64,
+) -> Result<Response, ApiError> {
     let Ok(permit) = STREAMS.try_acquire() else {
         let msg = format!("too many live tail streams (at most {MAX_STREAMS}); try again later");
         let body = ErrorReply::new("unavailable", msg);
@@ -169,15 +177,14 @@ async fn livetail(
 
     // Subscribe before reading, so a commit between the backlog and the first wait wakes us.
     let mut woken = st.store.subscribe_logs();
-    let query = q.clone();
+    let query = filter.clone();
     let (backlog, mut cursor) = st
         .store
         .run(move |c| {
             let max = max_rowid(c)?;
-            Ok(read(c, &query, 0, Some(max), Some(start_ns)).map(|rows| (rows, max)))
+            Ok((read(c, &query, 0, Some(max), Some(start_ns))?, max))
         })
-        .await?
-        .map_err(ApiError::bad_data)?;
+        .await?;
 
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let store = st.store.clone();
@@ -185,7 +192,7 @@ async fn livetail(
     tokio::spawn(async move {
         let _permit = permit;
         for (_, row) in backlog {
-            if !deliver(&tx, &mut stop, Event::default().data(row.to_string())).await {
+            if !deliver(&tx, &mut stop, Event::default().data(event_json(&row))).await {
                 return;
             }
         }
@@ -202,7 +209,7 @@ async fn livetail(
             // Catch up to the newest row in batches. The cursor moves past rows the filters
             // skip too, so a selective tail never rescans what it has already looked at.
             loop {
-                let query = q.clone();
+                let query = filter.clone();
                 let after = cursor;
                 let batch = store
                     .run(move |c| {
@@ -225,7 +232,7 @@ async fn livetail(
                 let full = rows.len() as i64 == BATCH;
                 for (rowid, row) in rows {
                     cursor = rowid;
-                    if !deliver(&tx, &mut stop, Event::default().data(row.to_string())).await {
+                    if !deliver(&tx, &mut stop, Event::default().data(event_json(&row))).await {
                         return;
                     }
                 }

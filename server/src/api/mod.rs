@@ -12,6 +12,8 @@ pub mod errors;
 pub mod legacy_traces;
 pub mod livetail;
 pub mod login_guard;
+pub mod logs_search;
+pub mod logs_v1;
 pub mod metric_tags;
 pub mod promql_api;
 pub mod query_range;
@@ -329,6 +331,7 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
         .merge(promql_api::routes())
         .merge(dashboard_vars::routes())
         .merge(legacy_traces::routes())
+        .merge(logs_v1::routes())
         .route("/metrics", get(metrics_page));
     if let Some(root) = opts.web_root.clone() {
         timed = timed.fallback(move |req: Request| crate::static_files::serve(root.clone(), req));
@@ -343,6 +346,7 @@ pub fn router(state: AppState, opts: RouterOptions) -> Router {
         .merge(traces::routes())
         .merge(trace_compact::routes())
         .merge(livetail::routes())
+        .merge(logs_v1::stream_routes())
         .with_state(state)
         .layer(middleware::from_fn(require_json))
         .layer(middleware::from_fn(crate::metrics::track_api))

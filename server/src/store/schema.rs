@@ -144,6 +144,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX spans_by_trace_time ON spans (trace_id, ts);
     "#,
+    // 9: log fields promoted to "selected" through POST /api/v1/logs/fields (type is
+    // `attributes` or `resources`, data_type SigNoz's `String`/`Int64`/`Float64`/`Bool`).
+    r#"
+    CREATE TABLE log_selected_fields (name TEXT NOT NULL, type TEXT NOT NULL, data_type TEXT NOT NULL,
+        PRIMARY KEY (name, type, data_type)) WITHOUT ROWID;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -10,6 +10,7 @@ use super::table::LOGS;
 use super::traces::page;
 use super::{list_row, QueryError};
 use crate::store::rows::value_to_string;
+use signoz_api::logs_v1::SignozLog;
 use signoz_api::query_range::ListRow;
 
 /// Log attributes split by type as SigNoz keeps them: strings, ints, floats, bools.
@@ -87,4 +88,46 @@ pub fn list(
         ));
     }
     Ok(out)
+}
+
+/// The columns [`signoz_log`] reads, in order.
+pub const SIGNOZ_LOG_COLUMNS: &str =
+    "ts, id, trace_id, span_id, trace_flags, severity_text, severity_number, body, attrs, resource";
+
+/// A row selected with [`SIGNOZ_LOG_COLUMNS`] starting at column `at`, as SigNoz's `SignozLog`.
+pub fn signoz_log(r: &rusqlite::Row, at: usize) -> SignozLog {
+    let text = |i: usize| r.get::<_, String>(at + i).unwrap_or_default();
+    let int = |i: usize| r.get::<_, i64>(at + i).unwrap_or(0);
+    let attrs: Map<String, Value> = serde_json::from_str(&text(8)).unwrap_or_default();
+    let resource: Map<String, Value> = serde_json::from_str(&text(9)).unwrap_or_default();
+    let [strings, ints, floats, bools] = split_attributes(attrs);
+    let strs = |m: Map<String, Value>| {
+        m.into_iter()
+            .map(|(k, v)| (k, value_to_string(&v)))
+            .collect()
+    };
+    SignozLog {
+        timestamp: int(0).max(0) as u64,
+        id: text(1),
+        trace_id: text(2),
+        span_id: text(3),
+        trace_flags: int(4).clamp(0, u32::MAX as i64) as u32,
+        severity_text: text(5),
+        severity_number: int(6).clamp(0, u8::MAX as i64) as u8,
+        body: text(7),
+        resources_string: strs(resources_string(resource)),
+        attributes_string: strs(strings),
+        attributes_int: ints
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_i64()?)))
+            .collect(),
+        attributes_float: floats
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_f64()?)))
+            .collect(),
+        attributes_bool: bools
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_bool()?)))
+            .collect(),
+    }
 }
