@@ -36,6 +36,7 @@
 //! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }`.
 
 use std::rc::Rc;
+#[cfg(any(feature = "metrics", feature = "logs"))]
 use std::sync::Arc;
 
 use js_sys::{Array, Object, Promise};
@@ -46,6 +47,7 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
+#[cfg(feature = "metrics")]
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
 use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
@@ -396,7 +398,10 @@ impl Sdk {
     pub fn stats(&self) -> Object {
         let st = self.0.exporter.stats.borrow().clone();
         let q = self.0.spans.queue_state();
+        #[cfg(feature = "logs")]
         let lq = self.0.logs.queue_state();
+        #[cfg(not(feature = "logs"))]
+        let lq = (0, 0, 0);
         let o = Object::new();
         let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
         n("spansEnded", st.spans_ended);
@@ -436,6 +441,7 @@ impl Sdk {
         )
     }
 
+    #[cfg(feature = "metrics")]
     pub fn meter(&self, name: String, version: Option<String>) -> Meter {
         Meter {
             sdk: self.0.clone(),
@@ -471,6 +477,7 @@ impl Sdk {
 
     /// Emits one log record: `{ body?, severityNumber?, severityText?, eventName?,
     /// attributes?, timestamp? }` (scope `name`/`version`), with the active span's context.
+    #[cfg(feature = "logs")]
     #[wasm_bindgen(js_name = emitLog)]
     pub fn emit_log(&self, name: String, version: Option<String>, record: JsValue) {
         let now = self.0.provider.now_ns();
@@ -672,12 +679,14 @@ fn js_number_string(n: f64) -> String {
     s
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 pub struct Meter {
     sdk: Rc<Running>,
     scope: Arc<InstrumentationScope>,
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 impl Meter {
     #[wasm_bindgen(js_name = createCounter)]
@@ -698,6 +707,7 @@ impl Meter {
     }
 }
 
+#[cfg(feature = "metrics")]
 impl Meter {
     fn create(&self, name: String, kind: InstrumentKind, options: &JsValue) -> Instrument {
         let mut d = InstrumentDescriptor::new(name, kind, self.scope.clone());
@@ -722,12 +732,14 @@ impl Meter {
     }
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 pub struct Instrument {
     sdk: Rc<Running>,
     id: InstrumentId,
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 impl Instrument {
     /// Counter and up-down counter increment.

@@ -103,7 +103,12 @@ impl Exporter {
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
             logs_url: cfg.logs_url.clone(),
-            encoding: cfg.encoding,
+            // Without the JSON encoder every export is protobuf, whatever the config says.
+            encoding: if cfg!(feature = "otlp-json") {
+                cfg.encoding
+            } else {
+                Encoding::Protobuf
+            },
             compression: cfg.compression,
             headers: cfg.headers.clone(),
             timeout_ms: cfg.timeout_ms as f64,
@@ -119,7 +124,10 @@ impl Exporter {
             pending: RefCell::new(Vec::new()),
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
+            #[cfg(feature = "offline")]
             offline: cfg.offline.map(OfflineBuffer::new),
+            #[cfg(not(feature = "offline"))]
+            offline: None,
             held: RefCell::new(Vec::new()),
         });
         if let Some(b) = &ex.offline {
