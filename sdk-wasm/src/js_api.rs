@@ -351,18 +351,12 @@ impl Sdk {
     #[wasm_bindgen(js_name = forceFlush)]
     pub fn force_flush(&self) -> Promise {
         let s = self.0.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.force_flush().await;
-            Ok(JsValue::UNDEFINED)
-        })
+        crate::web::timers::promise(Box::pin(s.force_flush()))
     }
 
     pub fn shutdown(&self) -> Promise {
         let s = self.0.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.shutdown().await;
-            Ok(JsValue::UNDEFINED)
-        })
+        crate::web::timers::promise(Box::pin(s.shutdown()))
     }
 
     /// Sets attributes on every later span and log record; a `null`/`undefined` value

@@ -311,11 +311,10 @@ impl Exporter {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();
-        let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let promise = super::timers::promise(Box::pin(async move {
             task.await;
             me.pending.borrow_mut().retain(|(i, _)| *i != id);
-            Ok(JsValue::UNDEFINED)
-        });
+        }));
         self.pending.borrow_mut().push((id, promise.clone()));
         promise
     }
