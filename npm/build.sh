@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into npm/dist/ and packs it as npm/otel-wasm-<version>.tgz:
-#   1. scripts/build-sdk-web: sdk-wasm with the size-first `wasm-release` profile,
-#      wasm-bindgen --target web (one glue for bundlers and plain <script type=module>),
-#      wasm-opt -Oz; 2. tsc over npm/src; 3. npm pack.
+#   1. scripts/build-sdk-web, once per flavour (full and tracing-only): sdk-wasm with the
+#      size-first `wasm-release` profile, wasm-bindgen --target web (one glue for bundlers and
+#      plain <script type=module>), wasm-opt -Oz; 2. tsc over npm/src; 3. npm pack.
 # Skips the work when dist/ and the tarball are newer than every input (pass --force to redo).
 #   npm/build.sh [--force]
 set -euo pipefail
@@ -25,18 +25,25 @@ if [ "${1:-}" != "--force" ] && ! inputs_changed; then
 fi
 
 rm -rf dist
-# The SDK's shared web build: release wasm, wasm-bindgen --target web, wasm-opt -Oz.
-bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm"
-rm -f dist/wasm/sdk_wasm_bg.wasm.d.ts
+# The SDK's shared web build: release wasm, wasm-bindgen --target web, wasm-opt -Oz; once per
+# flavour: dist/wasm (full, `otel-wasm`) and dist/wasm-tracing (`otel-wasm/tracing`).
+bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm" full
+bash "$ROOT/scripts/build-sdk-web" "$NPM_DIR/dist/wasm-tracing" tracing
+rm -f dist/wasm*/sdk_wasm_bg.wasm.d.ts
 # wasm-bindgen names the snippets' directory by a hash; the loader (src/init.ts) imports the
 # instrumentations' shim by a fixed path, so that it and the glue share one module.
 mv dist/wasm/snippets/sdk-wasm-* dist/wasm/snippets/sdk-wasm
 # Only the import statements: the wasm's import table keeps the hashed names.
 sed -i '/^import /s#/snippets/sdk-wasm-[0-9a-f]*/#/snippets/sdk-wasm/#' dist/wasm/sdk_wasm.js
+# The tracing build's only snippet is that same shim: its glue imports the full build's copy,
+# so both flavours share the loader (one shim module in the page).
+[ "$(cd dist/wasm-tracing/snippets && find . -type f | sed 's#^\./sdk-wasm-[0-9a-f]*/##')" = src/instrument/web/shim.js ]
+rm -r dist/wasm-tracing/snippets
+sed -i '/^import /s#\./snippets/sdk-wasm-[0-9a-f]*/#../wasm/snippets/sdk-wasm/#' dist/wasm-tracing/sdk_wasm.js
 cp src/shim.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/shim.d.ts
 # wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs lib esnext (TS2550
 # under es2022 with skipLibCheck false); the JS keeps it, the types leave it out.
-sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts
+sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts dist/wasm-tracing/sdk_wasm.d.ts
 
 # Type packages for tsc (@opentelemetry/api, react), pinned by package-lock.json.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -48,4 +55,4 @@ cp src/wasm-url.d.ts dist/
 npm pack --silent --pack-destination "$NPM_DIR" >/dev/null
 touch "$stamp"
 echo "npm/build.sh: built $tarball"
-ls -l dist/wasm/sdk_wasm_bg.wasm dist/wasm/sdk_wasm.js "$tarball" | awk '{print "  " $5 " B  " $9}'
+ls -l dist/wasm*/sdk_wasm_bg.wasm dist/wasm*/sdk_wasm.js "$tarball" | awk '{print "  " $5 " B  " $9}'

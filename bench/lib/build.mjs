@@ -137,6 +137,39 @@ async function loaderGzip(nodePaths, plugins) {
   return files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
 }
 
+// The tracing-only flavour (`otel-wasm/tracing/web`), sized without running it: bundled like
+// the loader, then the files a page fetches by the time `initTelemetry` resolves (the entry,
+// its static chunks, the core chunk it imports and that chunk's static imports; not the
+// no-op or @opentelemetry/api chunks, fetched only when the core cannot run or on
+// `register()`) plus the .wasm the glue names. gzip -9 file by file, as the bench's size rows.
+async function tracingSizes(nodePaths, packageDir) {
+  const outdir = path.join(BUILD, 'tracing');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    stdin: { contents: "export { initTelemetry } from 'otel-wasm/tracing/web';", resolveDir: BENCH, sourcefile: 'tracing.js' },
+    outdir, splitting: true, bundle: true, minify: true, format: 'esm', target: 'es2020', platform: 'browser',
+    metafile: true, logLevel: 'error', nodePaths: [...nodePaths, path.join(BENCH, 'node_modules')],
+  });
+  const outs = result.metafile.outputs;
+  const loader = criticalPath(result.metafile, path.resolve(BENCH, 'tracing.js'));
+  const fetched = new Set(loader);
+  const visit = (file, dynamic) => {
+    if (fetched.has(file) && !dynamic) return;
+    fetched.add(file);
+    for (const i of outs[file].imports) {
+      const core = Object.keys(outs[i.path]?.inputs ?? {}).some((f) => /\/core-tracing\.js$/.test(f));
+      if (i.kind === 'import-statement' || (i.kind === 'dynamic-import' && core)) visit(i.path, false);
+    }
+  };
+  for (const f of loader) visit(f, true);
+  const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
+  const files = [...fetched].filter((f) => outs[f]).map((f) => ({ file: path.basename(f), gzip: gz(f) }));
+  const wasm = path.join(packageDir, 'dist/wasm-tracing/sdk_wasm_bg.wasm');
+  if (!fs.existsSync(wasm)) return undefined; // a package without the tracing flavour
+  files.push({ file: 'wasm-tracing/sdk_wasm_bg.wasm', raw: fs.statSync(wasm).size, gzip: gz(wasm) });
+  return { loader: [...loader].reduce((n, f) => n + gz(f), 0), gzip: files.reduce((n, f) => n + f.gzip, 0), files };
+}
+
 export async function build({ buildOurs = true, log = console.log } = {}) {
   fs.mkdirSync(BUILD, { recursive: true });
   const manifest = { esbuild: esbuild.version, sdks: {} };
@@ -152,7 +185,8 @@ export async function build({ buildOurs = true, log = console.log } = {}) {
       const b = await bundle('ours', { nodePaths: [path.dirname(ours.packageDir)], plugins: [preferWebEntry] });
       const wasm = copyWasm(b.metafile, ours.packageDir, b.outdir);
       const loader = await loaderGzip([path.dirname(ours.packageDir)], [preferWebEntry]);
-      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors, critical: b.critical, loaderGzip: loader };
+      const tracing = await tracingSizes([path.dirname(ours.packageDir)], ours.packageDir).catch(() => undefined);
+      manifest.sdks.ours = { status: 'built', source: ours.source, version: ours.version, wasm, contributors: b.contributors, critical: b.critical, loaderGzip: loader, tracing };
     } catch (err) {
       manifest.sdks.ours = { status: 'not built', reason: `bundling otel-wasm failed: ${err.message.split('\n')[0]}` };
     }

@@ -222,6 +222,11 @@ export function renderMarkdown(res) {
     for (const f of s.files) L.push(`| ${sdk} | ${f.file} | ${fmt(f.raw)} | ${fmt(f.gzip)} | ${fmt(f.brotli)} |`);
   }
   L.push('');
+  const tr = res.sdks.ours?.tracing;
+  if (tr) {
+    L.push(`ours, tracing-only flavour (\`otel-wasm/tracing\`, sized from its bundle, not run): loader ${fmt(tr.loader)} B gzip -9, everything fetched by the time \`initTelemetry\` resolves ${fmt(tr.gzip)} B gzip -9 (${tr.files.map((f) => `${f.file} ${fmt(f.gzip)}`).join(', ')}).`);
+    L.push('');
+  }
   for (const [sdk, s] of Object.entries(res.sdks)) {
     if (!s.contributors) continue;
     L.push(`Largest parts of the ${sdk} bundle (minified bytes): ${s.contributors.slice(0, 8).map((c) => `${c.pkg} ${fmt(c.bytes)}`).join(', ')}.`);

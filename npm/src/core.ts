@@ -2,6 +2,7 @@
 // streams in) and the handle over it.
 import initWasm, * as core from './wasm/sdk_wasm.js';
 import type { StartCore } from './init.js';
+import * as metrics from './metrics.js';
 import { start } from './telemetry.js';
 
 export { toCoreConfig } from './config.js';
@@ -15,7 +16,7 @@ export function boot(wasm: Promise<Response>): Promise<StartCore> {
     loaded = undefined;
     throw e;
   });
-  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(core, config, coreConfig, release));
+  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(core, config, coreConfig, release, { metrics }));
   started.catch(() => {}); // initTelemetry handles it, after the config check
   return started;
 }

@@ -6,8 +6,8 @@ import type * as Core from './wasm/sdk_wasm.js';
 import { renameCoreError, TelemetryConfigError, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
 import { Guard, optText, warn } from './guard.js';
-import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
-import { noopTelemetry, zeroStats } from './noop.js';
+import type * as Metrics from './metrics.js';
+import { NOOP_METER, noopTelemetry, zeroStats } from './noop.js';
 import { WasmTracerProvider } from './trace.js';
 
 /** Drop and error counters. */
@@ -120,9 +120,29 @@ export interface LogRecordInput {
   scope?: string;
 }
 
+/** What the tracing-only flavour (`otel-wasm/tracing`) leaves out: a call or config for it
+ *  does nothing, with one console line per part. */
+function missing(part: string): void {
+  const said = (missing as { said?: Set<string> }).said ??= new Set();
+  if (said.has(part)) return;
+  said.add(part);
+  try {
+    console.warn(`otel-wasm: ${part} not in this build (otel-wasm/tracing); import 'otel-wasm' for them`);
+  } catch {
+    /* no console */
+  }
+}
+
+/** The parts of a flavour beyond tracing: the full build passes the metrics wrapper (the
+ *  tracing build leaves it out of its chunk). */
+export interface Parts {
+  metrics?: typeof Metrics;
+}
+
 /** Starts the core (it takes over the loader's hooks and replays what they recorded) and builds
- *  the handle over it. */
-export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void): Telemetry {
+ *  the handle over it. `core` is either flavour's glue; the tracing one has no `meter` or
+ *  `emitLog`. */
+export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void, parts: Parts = {}): Telemetry {
   let sdk: Core.Sdk;
   try {
     sdk = core.init(coreConfig);
@@ -141,12 +161,22 @@ export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Re
     enter: (sc) => guard.run(() => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }), undefined),
     exit: (token) => guard.run(() => sdk.exitContext(token), undefined),
   });
-  const registry = new ObservableRegistry();
+  const m = typeof sdk.meter === 'function' ? parts.metrics : undefined;
+  const hasLogs = typeof sdk.emitLog === 'function';
+  if (!m || !hasLogs) {
+    const c = config as unknown as Record<string, unknown>;
+    if (['webVitals', 'errors', 'longTasks', 'captureConsole'].some((k) => c[k] === true)) missing('web vitals, errors, long tasks and console capture are');
+    if (c.offline) missing('the offline buffer is');
+    if (c.encoding === 'json') missing('the OTLP/JSON encoder (exports are protobuf) is');
+  }
+  const registry = m ? new m.ObservableRegistry() : { collect: async () => {}, callbackErrors: 0 };
   const tracerProvider = new WasmTracerProvider(sdk, contexts, guard);
-  const meterProvider = new WasmMeterProvider(sdk, registry, guard);
+  const meterProvider: MeterProvider = m
+    ? new m.WasmMeterProvider(sdk, registry as Metrics.ObservableRegistry, guard)
+    : { getMeter: () => (missing('metrics are'), NOOP_METER) };
   // Observable instruments are sampled on the metric export period (and on every flush).
   const interval = config.metricExportIntervalMillis ?? 30000;
-  const timer = interval > 0 ? setInterval(() => void registry.collect(), interval) : undefined;
+  const timer = m && interval > 0 ? setInterval(() => void registry.collect(), interval) : undefined;
   let stopped: Promise<void> | undefined;
   /** Awaits a core promise, contained. */
   const settle = async (f: () => Promise<unknown>) => {
@@ -197,7 +227,9 @@ export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Re
       disabledReason: guard.disabledReason,
     }),
     emitLog: (record) =>
-      guard.run(() => sdk.emitLog(optText(record?.scope) ?? 'otel-wasm', undefined, record ?? {}), undefined),
+      hasLogs
+        ? guard.run(() => sdk.emitLog(optText(record?.scope) ?? 'otel-wasm', undefined, record ?? {}), undefined)
+        : missing('logs are'),
     setUser: (user) => guard.run(() => sdk.setUser(user ?? null), undefined),
     setAttributes: (attributes) => guard.run(() => sdk.setAttributes(attributes ?? {}), undefined),
     pause: () => guard.run(() => sdk.pause(), undefined),

@@ -36,6 +36,7 @@
 //! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }`.
 
 use std::rc::Rc;
+#[cfg(any(feature = "metrics", feature = "logs"))]
 use std::sync::Arc;
 
 use js_sys::{Array, Object, Promise};
@@ -46,6 +47,7 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
+#[cfg(feature = "metrics")]
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
 use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
@@ -349,18 +351,12 @@ impl Sdk {
     #[wasm_bindgen(js_name = forceFlush)]
     pub fn force_flush(&self) -> Promise {
         let s = self.0.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.force_flush().await;
-            Ok(JsValue::UNDEFINED)
-        })
+        crate::web::timers::promise(Box::pin(s.force_flush()))
     }
 
     pub fn shutdown(&self) -> Promise {
         let s = self.0.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.shutdown().await;
-            Ok(JsValue::UNDEFINED)
-        })
+        crate::web::timers::promise(Box::pin(s.shutdown()))
     }
 
     /// Sets attributes on every later span and log record; a `null`/`undefined` value
@@ -396,7 +392,10 @@ impl Sdk {
     pub fn stats(&self) -> Object {
         let st = self.0.exporter.stats.borrow().clone();
         let q = self.0.spans.queue_state();
+        #[cfg(feature = "logs")]
         let lq = self.0.logs.queue_state();
+        #[cfg(not(feature = "logs"))]
+        let lq = (0, 0, 0);
         let o = Object::new();
         let n = |k: &str, v: u64| set(&o, k, &JsValue::from_f64(v as f64));
         n("spansEnded", st.spans_ended);
@@ -436,6 +435,7 @@ impl Sdk {
         )
     }
 
+    #[cfg(feature = "metrics")]
     pub fn meter(&self, name: String, version: Option<String>) -> Meter {
         Meter {
             sdk: self.0.clone(),
@@ -471,6 +471,7 @@ impl Sdk {
 
     /// Emits one log record: `{ body?, severityNumber?, severityText?, eventName?,
     /// attributes?, timestamp? }` (scope `name`/`version`), with the active span's context.
+    #[cfg(feature = "logs")]
     #[wasm_bindgen(js_name = emitLog)]
     pub fn emit_log(&self, name: String, version: Option<String>, record: JsValue) {
         let now = self.0.provider.now_ns();
@@ -672,12 +673,14 @@ fn js_number_string(n: f64) -> String {
     s
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 pub struct Meter {
     sdk: Rc<Running>,
     scope: Arc<InstrumentationScope>,
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 impl Meter {
     #[wasm_bindgen(js_name = createCounter)]
@@ -698,6 +701,7 @@ impl Meter {
     }
 }
 
+#[cfg(feature = "metrics")]
 impl Meter {
     fn create(&self, name: String, kind: InstrumentKind, options: &JsValue) -> Instrument {
         let mut d = InstrumentDescriptor::new(name, kind, self.scope.clone());
@@ -722,12 +726,14 @@ impl Meter {
     }
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 pub struct Instrument {
     sdk: Rc<Running>,
     id: InstrumentId,
 }
 
+#[cfg(feature = "metrics")]
 #[wasm_bindgen]
 impl Instrument {
     /// Counter and up-down counter increment.

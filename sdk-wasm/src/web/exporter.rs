@@ -103,7 +103,12 @@ impl Exporter {
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
             logs_url: cfg.logs_url.clone(),
-            encoding: cfg.encoding,
+            // Without the JSON encoder every export is protobuf, whatever the config says.
+            encoding: if cfg!(feature = "otlp-json") {
+                cfg.encoding
+            } else {
+                Encoding::Protobuf
+            },
             compression: cfg.compression,
             headers: cfg.headers.clone(),
             timeout_ms: cfg.timeout_ms as f64,
@@ -119,7 +124,10 @@ impl Exporter {
             pending: RefCell::new(Vec::new()),
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
+            #[cfg(feature = "offline")]
             offline: cfg.offline.map(OfflineBuffer::new),
+            #[cfg(not(feature = "offline"))]
+            offline: None,
             held: RefCell::new(Vec::new()),
         });
         if let Some(b) = &ex.offline {
@@ -303,11 +311,10 @@ impl Exporter {
         let id = self.next_task.get().wrapping_add(1);
         self.next_task.set(id);
         let me = self.clone();
-        let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let promise = super::timers::promise(Box::pin(async move {
             task.await;
             me.pending.borrow_mut().retain(|(i, _)| *i != id);
-            Ok(JsValue::UNDEFINED)
-        });
+        }));
         self.pending.borrow_mut().push((id, promise.clone()));
         promise
     }

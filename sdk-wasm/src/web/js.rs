@@ -75,3 +75,39 @@ pub fn js_f64(v: f64, out: &mut String) {
         .unwrap_or_default();
     out.push_str(&s);
 }
+
+/// `localStorage` or `sessionStorage`, called through `Reflect` and `Function.call` (imports
+/// shared with the rest of the crate, not one web-sys import per method). Storage that is
+/// missing or blocked (a `SecurityError` on access) is `None`; a failing call is an `Err`.
+pub struct Storage(JsValue);
+
+impl Storage {
+    pub fn open(name: &str) -> Option<Storage> {
+        let s = js_sys::Reflect::get(&global(), &JsValue::from_str(name)).ok()?;
+        s.is_object().then_some(Storage(s))
+    }
+
+    fn method(&self, name: &str) -> Result<js_sys::Function, JsValue> {
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(name))?.dyn_into()
+    }
+
+    pub fn get_item(&self, key: &str) -> Option<String> {
+        self.method("getItem")
+            .and_then(|f| f.call1(&self.0, &JsValue::from_str(key)))
+            .ok()?
+            .as_string()
+    }
+
+    /// `false` when refused (quota, blocked).
+    pub fn set_item(&self, key: &str, value: &str) -> bool {
+        self.method("setItem")
+            .and_then(|f| f.call2(&self.0, &JsValue::from_str(key), &JsValue::from_str(value)))
+            .is_ok()
+    }
+
+    pub fn remove_item(&self, key: &str) {
+        let _ = self
+            .method("removeItem")
+            .and_then(|f| f.call1(&self.0, &JsValue::from_str(key)));
+    }
+}

@@ -30,11 +30,13 @@ impl PageHideListener {
             .ok();
         let doc = document.clone();
         let h = on_hide.clone();
-        let on_visibility =
-            Closure::<dyn FnMut()>::new(move || match doc.as_ref().map(|d| d.visibility_state()) {
-                Some(web_sys::VisibilityState::Hidden) => h(),
-                _ => fired.set(false),
-            });
+        let on_visibility = Closure::<dyn FnMut()>::new(move || {
+            if doc.is_some() && js::document_hidden() {
+                h()
+            } else {
+                fired.set(false)
+            }
+        });
         let on_pagehide = Closure::<dyn FnMut()>::new(move || on_hide());
         let document: Option<web_sys::EventTarget> = document.map(Into::into);
         if let Some(d) = &document {

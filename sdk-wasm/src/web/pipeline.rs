@@ -12,19 +12,29 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::clock::WebClock;
-use super::exporter::{Delivery, Exporter};
+#[cfg(feature = "metrics")]
+use super::exporter::Delivery;
+use super::exporter::Exporter;
 use super::lifecycle::PageHideListener;
 use super::local::LocalOnly;
 use super::random::WebRandom;
 use super::rum::{RumContext, RumStartHook};
+#[cfg(feature = "metrics")]
 use super::timers::Interval;
 use super::{js, offline, stash, timers};
+#[cfg(feature = "metrics")]
 use crate::clock::Clock;
 use crate::config::{Config, RawAttr};
 use crate::export::{chunk, keepalive, stash::Entry, SignalKind};
+#[cfg(feature = "logs")]
 use crate::logs::LogRecord;
+#[cfg(feature = "metrics")]
 use crate::metrics::{MetricData, MetricsRegistry};
-use crate::otlp::{estimated_log_size, estimated_span_size, json, proto, Encoding};
+#[cfg(feature = "logs")]
+use crate::otlp::estimated_log_size;
+#[cfg(feature = "otlp-json")]
+use crate::otlp::json;
+use crate::otlp::{estimated_span_size, proto, Encoding};
 use crate::propagation::UrlPattern;
 use crate::resource::Resource;
 use crate::trace::{BatchQueue, SdkTracerProvider, SpanData, SpanLimits, SpanProcessor};
@@ -73,13 +83,15 @@ impl Signal for SpanData {
         estimated_span_size(self, encoding)
     }
     fn encode(ex: &Exporter, spans: &[Self]) -> Vec<u8> {
-        match ex.encoding {
-            Encoding::Protobuf => proto::encode_traces(&ex.resource, spans),
-            Encoding::Json => json::encode_traces(&ex.resource, spans, js::js_f64).into_bytes(),
+        #[cfg(feature = "otlp-json")]
+        if ex.encoding == Encoding::Json {
+            return json::encode_traces(&ex.resource, spans, js::js_f64).into_bytes();
         }
+        proto::encode_traces(&ex.resource, spans)
     }
 }
 
+#[cfg(feature = "logs")]
 impl Signal for LogRecord {
     const KIND: SignalKind = SignalKind::Logs;
     /// Every log record carries the session and the page it was made on (`url.full`,
@@ -91,10 +103,11 @@ impl Signal for LogRecord {
         estimated_log_size(self, encoding)
     }
     fn encode(ex: &Exporter, logs: &[Self]) -> Vec<u8> {
-        match ex.encoding {
-            Encoding::Protobuf => proto::encode_logs(&ex.resource, logs),
-            Encoding::Json => json::encode_logs(&ex.resource, logs, js::js_f64).into_bytes(),
+        #[cfg(feature = "otlp-json")]
+        if ex.encoding == Encoding::Json {
+            return json::encode_logs(&ex.resource, logs, js::js_f64).into_bytes();
         }
+        proto::encode_logs(&ex.resource, logs)
     }
 }
 
@@ -112,6 +125,7 @@ pub struct Pipeline<T: Signal> {
 }
 
 pub type SpanPipeline = Pipeline<SpanData>;
+#[cfg(feature = "logs")]
 pub type LogPipeline = Pipeline<LogRecord>;
 
 impl<T: Signal> Pipeline<T> {
@@ -267,11 +281,13 @@ impl<T: Signal> Pipeline<T> {
     }
 }
 
+#[cfg(feature = "metrics")]
 fn encode_metrics(ex: &Exporter, metrics: &[MetricData]) -> Vec<u8> {
-    match ex.encoding {
-        Encoding::Protobuf => proto::encode_metrics(&ex.resource, metrics),
-        Encoding::Json => json::encode_metrics(&ex.resource, metrics, js::js_f64).into_bytes(),
+    #[cfg(feature = "otlp-json")]
+    if ex.encoding == Encoding::Json {
+        return json::encode_metrics(&ex.resource, metrics, js::js_f64).into_bytes();
     }
+    proto::encode_metrics(&ex.resource, metrics)
 }
 
 /// The `SpanProcessor` the tracer provider calls.
@@ -287,13 +303,16 @@ impl SpanProcessor for WebProcessor {
 pub struct Sdk {
     pub provider: SdkTracerProvider,
     pub spans: Rc<SpanPipeline>,
+    #[cfg(feature = "logs")]
     pub logs: Rc<LogPipeline>,
+    #[cfg(feature = "metrics")]
     pub metrics: Rc<RefCell<MetricsRegistry>>,
     pub exporter: Rc<Exporter>,
     pub clock: Rc<WebClock>,
     pub cors_patterns: Vec<UrlPattern>,
     /// Session, route, redaction and scrubbing for every signal.
     pub rum: Rc<RumContext>,
+    #[cfg(feature = "metrics")]
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
     flush_on_page_hide: bool,
@@ -344,6 +363,7 @@ impl Sdk {
         );
         rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        #[cfg(feature = "logs")]
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
         let provider = SdkTracerProvider::new(
@@ -357,17 +377,21 @@ impl Sdk {
         let sdk: Rc<Sdk> = Rc::new(Sdk {
             provider,
             spans,
+            #[cfg(feature = "logs")]
             logs,
+            #[cfg(feature = "metrics")]
             metrics: Rc::new(RefCell::new(MetricsRegistry::new(cfg.metrics_temporality))),
             exporter,
             clock,
             cors_patterns,
             rum,
+            #[cfg(feature = "metrics")]
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
             flush_on_page_hide: cfg.flush_on_page_hide,
             shut_down: Cell::new(false),
         });
+        #[cfg(feature = "metrics")]
         if cfg.metrics_interval_ms > 0 {
             let weak = Rc::downgrade(&sdk);
             *sdk.metrics_timer.borrow_mut() =
@@ -420,7 +444,9 @@ impl Sdk {
         // Bodies still being gzipped go first, uncompressed (they are the older data).
         self.exporter.release_held();
         self.spans.export_ready(true);
+        #[cfg(feature = "logs")]
         self.logs.export_ready(true);
+        #[cfg(feature = "metrics")]
         self.export_metrics_at(true);
     }
 
@@ -429,6 +455,7 @@ impl Sdk {
     pub fn pause(&self) {
         self.rum.paused.set(true);
         self.spans.queue.borrow_mut().clear();
+        #[cfg(feature = "logs")]
         self.logs.queue.borrow_mut().clear();
     }
 
@@ -441,11 +468,13 @@ impl Sdk {
     }
 
     /// Collects and sends metrics; returns the export task, if there was anything to send.
+    #[cfg(feature = "metrics")]
     pub fn export_metrics(&self) -> Option<Promise> {
         self.export_metrics_at(false)
     }
 
     /// `hiding`: uncompressed and started now (the page may not run again).
+    #[cfg(feature = "metrics")]
     fn export_metrics_at(&self, hiding: bool) -> Option<Promise> {
         let now = self.clock.now_ns();
         let data = self.metrics.borrow_mut().collect(now);
@@ -472,13 +501,15 @@ impl Sdk {
     /// Exports everything queued and waits until every export of this SDK has settled.
     pub async fn force_flush(self: Rc<Self>) {
         crate::instrument::web::flush(false);
+        #[cfg(feature = "metrics")]
         self.export_metrics();
         loop {
             self.spans.export_ready(false);
+            #[cfg(feature = "logs")]
             self.logs.export_ready(false);
             let pending = self.exporter.pending();
             if pending.is_empty() {
-                if self.spans.queue.borrow().is_empty() && self.logs.queue.borrow().is_empty() {
+                if self.spans.queue.borrow().is_empty() && self.logs_empty() {
                     break;
                 }
                 // Queue non-empty but nothing in flight cannot last; yield once and retry.
@@ -499,7 +530,9 @@ impl Sdk {
         self.shut_down.set(true);
         self.provider.shutdown();
         self.spans.stop();
+        #[cfg(feature = "logs")]
         self.logs.stop();
+        #[cfg(feature = "metrics")]
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
         super::rum_signals::uninstall();
@@ -508,7 +541,15 @@ impl Sdk {
         }
     }
 
+    fn logs_empty(&self) -> bool {
+        #[cfg(feature = "logs")]
+        return self.logs.queue.borrow().is_empty();
+        #[cfg(not(feature = "logs"))]
+        true
+    }
+
     /// Emits a log record (dropped after shutdown).
+    #[cfg(feature = "logs")]
     pub fn emit_log(&self, record: LogRecord) {
         self.logs.push(record);
     }

@@ -71,14 +71,13 @@ impl RumContext {
 
     /// The configured storage; `None` for memory-only sessions or when it is unavailable
     /// (blocked storage throws on access: that is `None` too).
-    fn storage(&self) -> Option<web_sys::Storage> {
+    fn storage(&self) -> Option<js::Storage> {
         if self.paused.get() {
             return None;
         }
-        let w: web_sys::Window = js::global().dyn_into().ok()?;
         match self.session.as_ref()?.storage {
-            SessionStorage::Local => w.local_storage().ok()?,
-            SessionStorage::Session => w.session_storage().ok()?,
+            SessionStorage::Local => js::Storage::open("localStorage"),
+            SessionStorage::Session => js::Storage::open("sessionStorage"),
             SessionStorage::None => None,
         }
     }
@@ -91,7 +90,7 @@ impl RumContext {
         let storage = self.storage();
         let stored = storage
             .as_ref()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|s| s.get_item(STORAGE_KEY))
             .and_then(|t| Session::parse(&t));
         let known = stored.clone().or_else(|| self.memory.borrow().clone());
         let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
@@ -99,7 +98,7 @@ impl RumContext {
         // Also when the record went missing (cleared, or never written): memory restores it.
         if changed || stored.as_ref() != Some(&s) {
             if let Some(st) = storage {
-                let _ = st.set_item(STORAGE_KEY, &s.to_text()); // quota / blocked: memory carries on
+                st.set_item(STORAGE_KEY, &s.to_text()); // quota / blocked: memory carries on
             }
         }
         *self.memory.borrow_mut() = Some(s.clone());

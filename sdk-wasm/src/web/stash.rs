@@ -5,13 +5,8 @@
 
 use crate::export::stash::{Entry, Stash, KEY, MAX_CHARS};
 
-fn storage() -> Option<web_sys::Storage> {
-    use wasm_bindgen::JsCast;
-    super::js::global()
-        .dyn_into::<web_sys::Window>()
-        .ok()?
-        .local_storage()
-        .ok()?
+fn storage() -> Option<super::js::Storage> {
+    super::js::Storage::open("localStorage")
 }
 
 /// Appends `entries` (oldest first) within the size bound, dropping the oldest stashed bodies
@@ -22,18 +17,16 @@ pub fn save(entries: Vec<Entry>) -> u64 {
     };
     let mut stash = st
         .get_item(KEY)
-        .ok()
-        .flatten()
         .map(|t| Stash::parse(&t))
         .unwrap_or_default();
     entries.into_iter().for_each(|e| stash.push(e));
     let mut dropped = stash.bound(MAX_CHARS);
     loop {
         if stash.is_empty() {
-            let _ = st.remove_item(KEY);
+            st.remove_item(KEY);
             return dropped;
         }
-        if st.set_item(KEY, &stash.to_text()).is_ok() {
+        if st.set_item(KEY, &stash.to_text()) {
             return dropped;
         }
         // Over the quota: the oldest body goes.
@@ -46,9 +39,9 @@ pub fn take() -> Vec<Entry> {
     let Some(st) = storage() else {
         return Vec::new();
     };
-    let Some(text) = st.get_item(KEY).ok().flatten() else {
+    let Some(text) = st.get_item(KEY) else {
         return Vec::new();
     };
-    let _ = st.remove_item(KEY);
+    st.remove_item(KEY);
     Stash::parse(&text).into_entries()
 }

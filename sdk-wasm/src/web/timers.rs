@@ -4,6 +4,15 @@ use wasm_bindgen::prelude::*;
 
 use super::js;
 
+/// A task as a JS promise (resolving to undefined). The crate's one `future_to_promise`:
+/// boxed, so its task machinery is compiled once, not once per caller.
+pub fn promise(task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        task.await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: f64) {
     let p = js_sys::Promise::new(&mut |resolve, _| {

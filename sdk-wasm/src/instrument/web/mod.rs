@@ -701,10 +701,7 @@ pub fn flush(page_hidden: bool) {
 }
 
 fn location_path() -> String {
-    let href = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    super::semconv::route_of(&href).to_string()
+    super::semconv::route_of(&crate::web::js::document_url()).to_string()
 }
 
 /// An interaction is being dispatched on `target` (an element, not disabled:
@@ -952,8 +949,11 @@ fn on_document_load() {
         return;
     };
     let resources = dom::resource_entries(&perf.get_entries_by_type("resource"), &[]);
-    let url = window.location().href().unwrap_or_default();
-    let user_agent = window.navigator().user_agent().unwrap_or_default();
+    // Through `Reflect.get`, as elsewhere: no web-sys import per getter.
+    let url = crate::web::js::document_url();
+    let user_agent = crate::web::js::get(&crate::web::js::global_get("navigator"), "userAgent")
+        .as_string()
+        .unwrap_or_default();
     let meta_parent = window
         .document()
         .and_then(|d| {

@@ -1,0 +1,20 @@
+// No-bundler entry of the tracing-only flavour (`otel-wasm/tracing/web`): as web.ts, with the
+// tracing build's .wasm next to this file.
+import { createInitTelemetry, fetchWasm } from './init.js';
+
+export type * from './config.js';
+export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
+export { TelemetryConfigError } from './config-error.js';
+
+let wasmUrl: string | URL = new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url);
+
+/** Where to fetch the .wasm from, if not next to this file. Call before initTelemetry. */
+export function setWasmUrl(url: string | URL): void {
+  wasmUrl = url;
+}
+
+/** Starts telemetry once per page; a second call returns the same handle. */
+export const initTelemetry = createInitTelemetry(() => {
+  const wasm = fetchWasm(wasmUrl);
+  return import('./core-tracing.js').then((m) => ({ toCoreConfig: m.toCoreConfig, started: m.boot(wasm) }));
+});
