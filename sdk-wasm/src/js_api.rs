@@ -143,177 +143,98 @@ fn instrumentations_error(e: String) -> JsError {
     JsError::new(&msg)
 }
 
-/// Reads the config object field by field; a value of the wrong type names its field.
+/// A present field: not undefined or null.
+fn field(v: &JsValue, k: &str) -> Option<JsValue> {
+    Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null())
+}
+
+fn string(v: &JsValue, k: &str) -> Option<String> {
+    get(v, k).as_string()
+}
+
+fn number(v: &JsValue, k: &str) -> Option<f64> {
+    get(v, k).as_f64()
+}
+
+/// A plain object's entries whose value `f` accepts.
+fn entries<T>(v: &JsValue, k: &str, f: fn(JsValue) -> Option<T>) -> Vec<(String, T)> {
+    let x = get(v, k);
+    if !x.is_object() {
+        return Vec::new();
+    }
+    Object::entries(x.unchecked_ref())
+        .iter()
+        .filter_map(|e| {
+            let e = Array::from(&e);
+            Some((e.get(0).as_string()?, f(e.get(1))?))
+        })
+        .collect()
+}
+
+/// The strings of an array field; `None` when it is not an array.
+fn strings(v: &JsValue, k: &str) -> Option<Vec<String>> {
+    let x = get(v, k);
+    Array::is_array(&x).then(|| {
+        Array::from(&x)
+            .iter()
+            .filter_map(|s| s.as_string())
+            .collect()
+    })
+}
+
+/// Reads the config object once. The npm wrapper has checked every field's type (its
+/// `toCoreConfig`), so a value of the wrong type reads as absent; the values' meaning (URLs,
+/// ranges, names) is checked by `RawConfig::validate`.
 fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
     if !v.is_object() {
         return Err(ConfigError::new("config", "must be an object"));
     }
-    let field = |k: &'static str| Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null());
-    let string = |k: &'static str| match field(k) {
-        None => Ok(None),
-        Some(x) => x
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| ConfigError::new(k, "must be a string")),
-    };
-    let number = |k: &'static str| match field(k) {
-        None => Ok(None),
-        Some(x) => x
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| ConfigError::new(k, "must be a number")),
-    };
-    let entries = |k: &'static str| -> Result<Vec<(String, JsValue)>, ConfigError> {
-        match field(k) {
-            None => Ok(Vec::new()),
-            Some(x) if x.is_object() && !Array::is_array(&x) => {
-                Ok(Object::entries(x.unchecked_ref())
-                    .iter()
-                    .filter_map(|e| {
-                        let e = Array::from(&e);
-                        Some((e.get(0).as_string()?, e.get(1)))
-                    })
-                    .collect())
-            }
-            Some(_) => Err(ConfigError::new(k, "must be an object")),
-        }
-    };
-    let headers = entries("headers")?
-        .into_iter()
-        .map(|(k, x)| {
-            x.as_string()
-                .map(|s| (k, s))
-                .ok_or_else(|| ConfigError::new("headers", "values must be strings"))
-        })
-        .collect::<Result<_, _>>()?;
-    let resource_attributes = entries("resourceAttributes")?
-        .into_iter()
-        .map(|(k, x)| {
-            let a = if let Some(s) = x.as_string() {
-                RawAttr::String(s)
-            } else if let Some(n) = x.as_f64() {
-                RawAttr::Number(n)
-            } else if let Some(b) = x.as_bool() {
-                RawAttr::Bool(b)
-            } else {
-                return Err(ConfigError::new(
-                    "resourceAttributes",
-                    "values must be strings, numbers or booleans",
-                ));
-            };
-            Ok((k, a))
-        })
-        .collect::<Result<_, _>>()?;
-    let session = match field("session") {
-        None => None,
-        Some(x) if x.as_bool().is_some() => Some(RawSession {
-            enabled: x.is_truthy(),
-            ..Default::default()
-        }),
-        Some(x) if x.is_object() => {
-            let sub = |k: &str| Some(get(&x, k)).filter(|v| !v.is_undefined() && !v.is_null());
-            let num = |k: &str, field: &'static str| match sub(k) {
-                None => Ok(None),
-                Some(v) => v
-                    .as_f64()
-                    .map(Some)
-                    .ok_or_else(|| ConfigError::new(field, "must be a number")),
-            };
-            Some(RawSession {
-                enabled: true,
-                storage: match sub("storage") {
-                    None => None,
-                    Some(v) => {
-                        Some(v.as_string().ok_or_else(|| {
-                            ConfigError::new("session.storage", "must be a string")
-                        })?)
-                    }
-                },
-                inactivity_timeout_ms: num("inactivityTimeoutMs", "session.inactivityTimeoutMs")?,
-                max_duration_ms: num("maxDurationMs", "session.maxDurationMs")?,
-            })
-        }
-        Some(_) => return Err(ConfigError::new("session", "must be false or an object")),
-    };
-    let redact_query_params = match field("redactQueryParams") {
-        None => None,
-        Some(x) if Array::is_array(&x) => Some(
-            Array::from(&x)
-                .iter()
-                .map(|n| {
-                    n.as_string().ok_or_else(|| {
-                        ConfigError::new("redactQueryParams", "must be an array of strings")
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(_) => {
-            return Err(ConfigError::new(
-                "redactQueryParams",
-                "must be an array of strings",
-            ))
-        }
-    };
-    let flush = match field("flushOnPageHide") {
-        None => None,
-        Some(x) => Some(
-            x.as_bool()
-                .ok_or_else(|| ConfigError::new("flushOnPageHide", "must be a boolean"))?,
-        ),
-    };
+    let session = field(v, "session").map(|x| RawSession {
+        enabled: x.is_truthy(),
+        storage: string(&x, "storage"),
+        inactivity_timeout_ms: number(&x, "inactivityTimeoutMs"),
+        max_duration_ms: number(&x, "maxDurationMs"),
+    });
     // offline: false/absent (off) | true | { maxBytes?, maxAgeMs? }
-    let offline = field("offline");
-    let off_num = |k: &'static str, name: &'static str| match offline
-        .as_ref()
-        .map(|o| get(o, k))
-        .filter(|x| !x.is_undefined())
-    {
-        None => Ok(None),
-        Some(x) => x
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| ConfigError::new(name, "must be a number")),
-    };
-    let offline_max_bytes = off_num("maxBytes", "offline.maxBytes")?;
-    let offline_max_age_ms = off_num("maxAgeMs", "offline.maxAgeMs")?;
-    let offline = match offline {
-        None => None,
-        Some(x) if x.is_object() => Some(true),
-        Some(x) => Some(
-            x.as_bool()
-                .ok_or_else(|| ConfigError::new("offline", "must be a boolean or an object"))?,
-        ),
-    };
+    let offline = field(v, "offline").unwrap_or(JsValue::FALSE);
     Ok(RawConfig {
-        service_name: string("serviceName")?,
-        service_version: string("serviceVersion")?,
-        deployment_environment: string("deploymentEnvironment")?,
-        resource_attributes: Some(resource_attributes),
-        endpoint: string("endpoint")?,
-        traces_endpoint: string("tracesEndpoint")?,
-        metrics_endpoint: string("metricsEndpoint")?,
-        logs_endpoint: string("logsEndpoint")?,
-        encoding: string("encoding")?,
-        compression: string("compression")?,
-        headers: Some(headers),
-        timeout_ms: number("timeoutMs")?,
-        max_queue_size: number("maxQueueSize")?,
-        max_export_batch_size: number("maxExportBatchSize")?,
-        scheduled_delay_ms: number("scheduledDelayMs")?,
-        export_timeout_ms: number("exportTimeoutMs")?,
-        max_concurrent_exports: number("maxConcurrentExports")?,
-        sampler: string("sampler")?,
-        sampler_ratio: number("samplerRatio")?,
-        metrics_interval_ms: number("metricsIntervalMs")?,
-        metrics_temporality: string("metricsTemporality")?,
-        flush_on_page_hide: flush,
-        max_retries: number("maxRetries")?,
+        service_name: string(v, "serviceName"),
+        service_version: string(v, "serviceVersion"),
+        deployment_environment: string(v, "deploymentEnvironment"),
+        resource_attributes: Some(entries(v, "resourceAttributes", |x| {
+            if let Some(s) = x.as_string() {
+                Some(RawAttr::String(s))
+            } else if let Some(n) = x.as_f64() {
+                Some(RawAttr::Number(n))
+            } else {
+                x.as_bool().map(RawAttr::Bool)
+            }
+        })),
+        endpoint: string(v, "endpoint"),
+        traces_endpoint: string(v, "tracesEndpoint"),
+        metrics_endpoint: string(v, "metricsEndpoint"),
+        logs_endpoint: string(v, "logsEndpoint"),
+        encoding: string(v, "encoding"),
+        compression: string(v, "compression"),
+        headers: Some(entries(v, "headers", |x| x.as_string())),
+        timeout_ms: number(v, "timeoutMs"),
+        max_queue_size: number(v, "maxQueueSize"),
+        max_export_batch_size: number(v, "maxExportBatchSize"),
+        scheduled_delay_ms: number(v, "scheduledDelayMs"),
+        export_timeout_ms: number(v, "exportTimeoutMs"),
+        max_concurrent_exports: number(v, "maxConcurrentExports"),
+        sampler: string(v, "sampler"),
+        sampler_ratio: number(v, "samplerRatio"),
+        metrics_interval_ms: number(v, "metricsIntervalMs"),
+        metrics_temporality: string(v, "metricsTemporality"),
+        flush_on_page_hide: get(v, "flushOnPageHide").as_bool(),
+        max_retries: number(v, "maxRetries"),
         session,
-        redact_query_params,
-        attribute_value_length_limit: number("attributeValueLengthLimit")?,
-        offline,
-        offline_max_bytes,
-        offline_max_age_ms,
+        redact_query_params: strings(v, "redactQueryParams"),
+        attribute_value_length_limit: number(v, "attributeValueLengthLimit"),
+        offline: Some(offline.is_truthy()),
+        offline_max_bytes: number(&offline, "maxBytes"),
+        offline_max_age_ms: number(&offline, "maxAgeMs"),
     })
 }
 

@@ -535,9 +535,9 @@ fn bad_config_throws_a_clear_error() {
         (r#"{"serviceName":""}"#, "invalid config: serviceName: must be a non-empty string"),
         (r#"{"serviceName":"s","endpoint":"not a url"}"#, "invalid config: endpoint: is not a URL (contains a space)"),
         (r#"{"serviceName":"s","encoding":"xml"}"#, "invalid config: encoding: must be \"protobuf\" or \"json\""),
-        (r#"{"serviceName":"s","maxQueueSize":"big"}"#, "invalid config: maxQueueSize: must be a number"),
         (r#"{"serviceName":"s","maxQueueSize":0.5}"#, "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"),
-        (r#"{"serviceName":42}"#, "invalid config: serviceName: must be a string"),
+        // Types are the npm wrapper's check: a value of the wrong type reads as absent.
+        (r#"{"serviceName":42}"#, "invalid config: serviceName: must be a non-empty string"),
         (r#"{"serviceName":"s","attributeValueLengthLimit":0}"#, "invalid config: attributeValueLengthLimit: must be a whole number from 1 to 100000000"),
         // The instrumentations' errors name their section once, checked before anything starts.
         (r#"{"serviceName":"s","instrumentations":{"fetch":"yes"}}"#, "invalid config: instrumentations.fetch: expected an object or false"),
