@@ -49,12 +49,10 @@ use wasm_bindgen::prelude::*;
 use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
 #[cfg(feature = "metrics")]
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
-use crate::propagation::{cors::UrlPattern, headers_for_url, tracestate};
+use crate::propagation::{headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
 use crate::web::clock::ms_to_ns;
 use crate::web::js::{self, get, set};
-use crate::web::local::LocalOnly;
-use crate::web::regexp::JsRegExp;
 use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;
 
@@ -66,32 +64,13 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
         .map_err(fail)?
         .validate(&js::document_url())
         .map_err(fail)?;
-    let patterns = cors_patterns(&get(&config, "propagateTraceHeaderCorsUrls"))
-        .map_err(|e| JsError::new(&e))?;
-    let scrub = match get(&config, "scrubAttributes") {
-        v if v.is_undefined() || v.is_null() => None,
-        v => Some(
-            v.dyn_into::<js_sys::Function>()
-                .map_err(|_| JsError::new("invalid config: scrubAttributes: must be a function"))?,
-        ),
-    };
-    // Checked before anything starts, so a bad section leaves nothing running.
-    let instrumentations = instrumentations_config(&config)?;
-    let baggage_keys = match get(&config, "baggageKeys") {
-        v if v.is_undefined() || v.is_null() => Vec::new(),
-        v if Array::is_array(&v) => Array::from(&v)
-            .iter()
-            .map(|k| k.as_string())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| {
-                JsError::new("invalid config: baggageKeys: must be an array of strings")
-            })?,
-        _ => {
-            return Err(JsError::new(
-                "invalid config: baggageKeys: must be an array of strings",
-            ))
-        }
-    };
+    let patterns =
+        crate::instrument::web::config::patterns(&get(&config, "propagateTraceHeaderCorsUrls"));
+    let scrub = get(&config, "scrubAttributes")
+        .dyn_into::<js_sys::Function>()
+        .ok();
+    let instrumentations = instrumentations_config(&config);
+    let baggage_keys = strings(&config, "baggageKeys").unwrap_or_default();
     let sdk = Running::start(
         cfg,
         patterns,
@@ -102,7 +81,7 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
     if let Some(v) = instrumentations {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
-        crate::instrument::web::install(&v, backend).map_err(instrumentations_error)?;
+        crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&e))?;
     }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();
@@ -116,31 +95,15 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
 }
 
 /// `instrumentations: true | { ... }` turns on the auto-instrumentations (document load,
-/// fetch, XHR, user interactions; see `instrument::web`), validated here; they are installed
-/// after the exporter captured the page's original `fetch`. `None` when off, and where they
-/// cannot run (no `window.performance`, e.g. Node).
-fn instrumentations_config(config: &JsValue) -> Result<Option<JsValue>, JsError> {
+/// fetch, XHR, user interactions; see `instrument::web`); they are installed after the
+/// exporter captured the page's original `fetch`. `None` when off, and where they cannot run
+/// (no `window.performance`, e.g. Node).
+fn instrumentations_config(config: &JsValue) -> Option<JsValue> {
     let v = get(config, "instrumentations");
-    if !v.is_truthy()
-        || js::global_get("performance").is_undefined()
-        || js::global_get("document").is_undefined()
-    {
-        return Ok(None);
-    }
-    let v = if v.is_object() { v } else { JsValue::UNDEFINED };
-    crate::instrument::web::validate(&v).map_err(instrumentations_error)?;
-    Ok(Some(v))
-}
-
-/// "invalid config: instrumentations.<section>.<field>: <reason>", whether the reason names
-/// the section or the whole object.
-fn instrumentations_error(e: String) -> JsError {
-    let mut msg = String::from("invalid config: ");
-    if !e.starts_with("instrumentations") {
-        msg.push_str("instrumentations.");
-    }
-    msg.push_str(&e);
-    JsError::new(&msg)
+    (v.is_truthy()
+        && !js::global_get("performance").is_undefined()
+        && !js::global_get("document").is_undefined())
+    .then_some(v)
 }
 
 /// A present field: not undefined or null.
@@ -236,32 +199,6 @@ fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
         offline_max_bytes: number(&offline, "maxBytes"),
         offline_max_age_ms: number(&offline, "maxAgeMs"),
     })
-}
-
-/// Strings (exact match) and RegExps (match anywhere), alone or in an array.
-fn cors_patterns(v: &JsValue) -> Result<Vec<UrlPattern>, String> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
-    let items: Vec<JsValue> = if Array::is_array(v) {
-        Array::from(v).iter().collect()
-    } else {
-        vec![v.clone()]
-    };
-    items
-        .into_iter()
-        .map(|it| {
-            if let Some(s) = it.as_string() {
-                Ok(UrlPattern::Exact(s))
-            } else if let Ok(re) = it.dyn_into::<js_sys::RegExp>() {
-                Ok(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
-            } else {
-                Err(String::from(
-                    "invalid config: propagateTraceHeaderCorsUrls: must be strings or RegExps",
-                ))
-            }
-        })
-        .collect()
 }
 
 #[wasm_bindgen]

@@ -19,7 +19,7 @@
 use crate::propagation::UrlPattern;
 use crate::web::local::LocalOnly;
 use crate::web::regexp::JsRegExp;
-use js_sys::{Array, Function, Object, Reflect, RegExp};
+use js_sys::{Array, Function, Reflect, RegExp};
 use wasm_bindgen::{JsCast, JsValue};
 
 pub struct HttpConfig {
@@ -65,48 +65,27 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
-fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, String> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.dyn_into::<Function>()
-        .map(Some)
-        .map_err(|_| format!("{key}: expected a function"))
+fn function(obj: &JsValue, key: &str) -> Option<Function> {
+    get(obj, key).dyn_into::<Function>().ok()
 }
 
-fn flag(obj: &JsValue, key: &str, default: bool) -> Result<bool, String> {
-    let v = get(obj, key);
-    if v.is_undefined() {
-        return Ok(default);
-    }
-    v.as_bool()
-        .ok_or_else(|| format!("{key}: expected true or false"))
+fn flag(obj: &JsValue, key: &str, default: bool) -> bool {
+    get(obj, key).as_bool().unwrap_or(default)
 }
 
 /// One instrumentation's section: `false` or `{enabled: false}` turns it off;
-/// absent means on with defaults.
-fn section(cfg: &JsValue, key: &str) -> Result<Option<JsValue>, String> {
+/// absent (or `true`) means on with defaults.
+fn section(cfg: &JsValue, key: &str) -> Option<JsValue> {
     let v = get(cfg, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(Some(Object::new().into()));
+    if v.as_bool() == Some(false) || !flag(&v, "enabled", true) {
+        return None;
     }
-    if let Some(on) = v.as_bool() {
-        return Ok(on.then(|| Object::new().into()));
-    }
-    if !v.is_object() {
-        return Err(format!("{key}: expected an object or false"));
-    }
-    Ok(flag(&v, "enabled", true)
-        .map_err(|e| format!("{key}.{e}"))?
-        .then_some(v))
+    Some(v)
 }
 
-/// Strings (the whole URL) and RegExps (anywhere in it), alone or in an array.
-pub(super) fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
+/// Strings (the whole URL) and RegExps (anywhere in it), alone or in an array; other
+/// items are skipped (the npm wrapper has rejected them).
+pub(crate) fn patterns(v: &JsValue) -> Vec<UrlPattern> {
     let items: Vec<JsValue> = if Array::is_array(v) {
         Array::from(v).iter().collect()
     } else {
@@ -114,93 +93,67 @@ pub(super) fn patterns(v: &JsValue, key: &str) -> Result<Vec<UrlPattern>, String
     };
     items
         .into_iter()
-        .map(|item| {
+        .filter_map(|item| {
             if let Some(s) = item.as_string() {
-                Ok(UrlPattern::Exact(s))
-            } else if let Ok(re) = item.dyn_into::<RegExp>() {
-                Ok(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
+                Some(UrlPattern::Exact(s))
             } else {
-                Err(format!("{key}: expected strings or RegExps"))
+                let re = item.dyn_into::<RegExp>().ok()?;
+                Some(UrlPattern::Matches(Box::new(JsRegExp(LocalOnly(re)))))
             }
         })
         .collect()
 }
 
-fn http(cfg: &JsValue, key: &str) -> Result<Option<HttpConfig>, String> {
-    let Some(v) = section(cfg, key)? else {
-        return Ok(None);
-    };
-    let ctx = |e: String| format!("{key}.{e}");
-    Ok(Some(HttpConfig {
-        request_hook: function(&v, "requestHook").map_err(ctx)?,
-        custom_attributes: function(&v, "applyCustomAttributesOnSpan").map_err(ctx)?,
-        network_events: !flag(&v, "ignoreNetworkEvents", false).map_err(ctx)?,
-    }))
+fn http(cfg: &JsValue, key: &str) -> Option<HttpConfig> {
+    let v = section(cfg, key)?;
+    Some(HttpConfig {
+        request_hook: function(&v, "requestHook"),
+        custom_attributes: function(&v, "applyCustomAttributesOnSpan"),
+        network_events: !flag(&v, "ignoreNetworkEvents", false),
+    })
 }
 
-pub fn parse(cfg: &JsValue) -> Result<Config, String> {
-    if !(cfg.is_undefined() || cfg.is_null() || cfg.is_object()) {
-        return Err("instrumentations: expected an object".into());
-    }
-    let document_load = match section(cfg, "documentLoad")? {
-        None => None,
-        Some(v) => {
-            let hooks = get(&v, "applyCustomAttributesOnSpan");
-            let ctx = |e: String| format!("documentLoad.applyCustomAttributesOnSpan.{e}");
-            Some(DocumentLoadConfig {
-                on_document_load: function(&hooks, "documentLoad").map_err(ctx)?,
-                on_document_fetch: function(&hooks, "documentFetch").map_err(ctx)?,
-                on_resource_fetch: function(&hooks, "resourceFetch").map_err(ctx)?,
-                network_events: !flag(&v, "ignoreNetworkEvents", false)
-                    .map_err(|e| format!("documentLoad.{e}"))?,
-                paint_events: !flag(&v, "ignorePerformancePaintEvents", false)
-                    .map_err(|e| format!("documentLoad.{e}"))?,
-            })
+/// Reads the object once. The npm wrapper has checked the types (sections, hooks, event
+/// names), so a value of the wrong type reads as absent.
+pub fn parse(cfg: &JsValue) -> Config {
+    let document_load = section(cfg, "documentLoad").map(|v| {
+        let hooks = get(&v, "applyCustomAttributesOnSpan");
+        DocumentLoadConfig {
+            on_document_load: function(&hooks, "documentLoad"),
+            on_document_fetch: function(&hooks, "documentFetch"),
+            on_resource_fetch: function(&hooks, "resourceFetch"),
+            network_events: !flag(&v, "ignoreNetworkEvents", false),
+            paint_events: !flag(&v, "ignorePerformancePaintEvents", false),
         }
-    };
-    let interaction = match section(cfg, "userInteraction")? {
-        None => None,
-        Some(v) => {
-            let ctx = |e: String| format!("userInteraction.{e}");
-            let names = get(&v, "eventNames");
-            let event_names = if names.is_undefined() {
-                vec!["click".to_string()]
-            } else if Array::is_array(&names) {
-                Array::from(&names)
-                    .iter()
-                    .map(|n| {
-                        n.as_string()
-                            .ok_or_else(|| ctx("eventNames: expected strings".into()))
-                    })
-                    .collect::<Result<_, _>>()?
-            } else {
-                return Err(ctx("eventNames: expected an array of strings".into()));
-            };
-            let max = get(&v, "maxDurationMs");
-            let max_duration_ms = match max.as_f64() {
-                Some(ms) if ms > 0.0 => ms,
-                None if max.is_undefined() => 5000.0,
-                _ => return Err(ctx("maxDurationMs: expected a positive number".into())),
-            };
-            Some(InteractionConfig {
-                event_names,
-                should_prevent: function(&v, "shouldPreventSpanCreation").map_err(ctx)?,
-                max_duration_ms,
-            })
+    });
+    let interaction = section(cfg, "userInteraction").map(|v| {
+        let names = get(&v, "eventNames");
+        let event_names = if Array::is_array(&names) {
+            Array::from(&names)
+                .iter()
+                .filter_map(|n| n.as_string())
+                .collect()
+        } else {
+            vec!["click".to_string()]
+        };
+        InteractionConfig {
+            event_names,
+            should_prevent: function(&v, "shouldPreventSpanCreation"),
+            max_duration_ms: get(&v, "maxDurationMs")
+                .as_f64()
+                .filter(|ms| *ms > 0.0)
+                .unwrap_or(5000.0),
         }
-    };
-    let navigation = match section(cfg, "navigation")? {
-        None => None,
-        Some(v) => Some(NavigationConfig {
-            route_template: function(&v, "routeTemplate").map_err(|e| format!("navigation.{e}"))?,
-        }),
-    };
-    Ok(Config {
+    });
+    let navigation = section(cfg, "navigation").map(|v| NavigationConfig {
+        route_template: function(&v, "routeTemplate"),
+    });
+    Config {
         navigation,
-        ignore_urls: patterns(&get(cfg, "ignoreUrls"), "ignoreUrls")?,
-        fetch: http(cfg, "fetch")?,
-        xhr: http(cfg, "xhr")?,
+        ignore_urls: patterns(&get(cfg, "ignoreUrls")),
+        fetch: http(cfg, "fetch"),
+        xhr: http(cfg, "xhr"),
         document_load,
         interaction,
-    })
+    }
 }

@@ -22,10 +22,7 @@ pub struct MemoryBackend {
 impl MemoryBackend {
     /// `propagate_trace_header_cors_urls`: strings and RegExps, as in `init`.
     pub fn new(propagate_trace_header_cors_urls: &wasm_bindgen::JsValue) -> Result<Self, String> {
-        let cors = super::config::patterns(
-            propagate_trace_header_cors_urls,
-            "propagateTraceHeaderCorsUrls",
-        )?;
+        let cors = super::config::patterns(propagate_trace_header_cors_urls);
         Ok(MemoryBackend {
             spans: Rc::default(),
             cors: Rc::new(cors),

@@ -7,7 +7,7 @@
 //! throws is counted in `stats().hookErrors` and otherwise ignored.
 
 mod backend;
-mod config;
+pub(crate) mod config;
 mod dom;
 #[cfg(feature = "testing")]
 mod memory;
@@ -1062,7 +1062,7 @@ fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(
 /// `instrumentations` object, see `config.rs`); spans start and end in
 /// `backend`. Call it after the exporter captured the original `fetch`.
 pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String> {
-    let cfg = config::parse(config)?;
+    let cfg = config::parse(config);
     let clock = Clock::new().ok_or("instrumentations: need window.performance")?;
     uninstall();
     let opts = js_sys::Object::new();
@@ -1163,11 +1163,6 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
     );
     shim_install(&r, &opts);
     Ok(())
-}
-
-/// Checks an `instrumentations` config object without installing anything.
-pub fn validate(config: &JsValue) -> Result<(), String> {
-    config::parse(config).map(|_| ())
 }
 
 /// Restores everything patched, hands held spans on, and drops the state.
