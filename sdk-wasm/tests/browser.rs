@@ -612,3 +612,47 @@ async fn spans_have_ids_times_and_parents() {
     parent.end(JsValue::UNDEFINED);
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
+
+/// In the browser `cors::resolve` is the browser's own `URL`: the cases the native resolver
+/// is tested with, read back the same.
+#[wasm_bindgen_test]
+fn urls_resolve_like_the_native_resolver() {
+    use sdk_wasm::propagation::cors::{resolve, should_inject};
+    const DOC: &str = "https://shop.example/app/cart/index.html?x=1";
+    let href = |u: &str| resolve(u, DOC).unwrap().href;
+    assert_eq!(href("../api/./x"), "https://shop.example/app/api/x");
+    assert_eq!(href("//CDN.example:8443/a"), "https://cdn.example:8443/a");
+    assert_eq!(
+        href("HTTP://User:pw@Api.Example:80"),
+        "http://User:pw@api.example/"
+    );
+    assert_eq!(href("  /trim\t"), "https://shop.example/trim");
+    assert_eq!(href("data:text/plain,hi"), "data:text/plain,hi");
+    assert_eq!(
+        resolve("https://a.example/x", "").unwrap().href,
+        "https://a.example/x"
+    );
+    let o = |u: &str| resolve(u, DOC).and_then(|r| r.origin);
+    assert_eq!(o("http://a.example").unwrap().port, 80);
+    assert_eq!(o("http://[::1]").unwrap().host, "[::1]");
+    assert_eq!(o("https://A.example:443/x"), o("https://a.example/y"));
+    assert!(o("blob:https://a.example/uuid").is_none());
+    assert!(o("http://a.example:99999/").is_none(), "invalid port");
+    for u in [
+        "/api",
+        "../api",
+        "//shop.example/api",
+        "HTTPS://SHOP.EXAMPLE:443/api",
+        "#y",
+    ] {
+        assert!(should_inject(u, DOC, &[]), "{u}");
+    }
+    for u in [
+        "http://shop.example/api",
+        "https://shop.example:8443/api",
+        "data:,x",
+        "mailto:a@b",
+    ] {
+        assert!(!should_inject(u, DOC, &[]), "{u}");
+    }
+}

@@ -75,6 +75,7 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Splits `scheme:` off an absolute URL.
 fn split_scheme(url: &str) -> Option<(String, &str)> {
     let colon = url.find(':')?;
@@ -91,9 +92,43 @@ fn split_scheme(url: &str) -> Option<(String, &str)> {
     Some((s.to_ascii_lowercase(), &url[colon + 1..]))
 }
 
+/// In the browser, its own URL parser resolves (`new URL(url, base)`), so the wasm carries
+/// no parser; [`resolve`] below is the same rules for native callers and tests.
+#[cfg(target_arch = "wasm32")]
+pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
+    use crate::web::js::{get, Url};
+    use wasm_bindgen::JsValue;
+    // An absolute URL needs no base, even a bad one (`new URL` would throw on it).
+    let u: JsValue = Url::new(url, &JsValue::from_str(base))
+        .or_else(|_| Url::new(url, &JsValue::UNDEFINED))
+        .ok()?
+        .into();
+    let text = |k: &str| get(&u, k).as_string().unwrap_or_default();
+    let protocol = text("protocol");
+    let scheme = protocol.trim_end_matches(':');
+    let host = text("hostname");
+    let port = match text("port").as_str() {
+        "" => default_port(scheme),
+        p => p.parse::<u16>().ok(),
+    };
+    let origin = match port {
+        Some(port) if !host.is_empty() && default_port(scheme).is_some() => Some(Origin {
+            scheme: scheme.to_string(),
+            host,
+            port,
+        }),
+        _ => None,
+    };
+    Some(ResolvedUrl {
+        href: text("href"),
+        origin,
+    })
+}
+
 /// Resolves `url` against `base` (itself absolute), the way a browser resolves a fetch URL:
 /// absolute, scheme-relative (`//host/p`), absolute-path (`/p`), query-only, fragment-only
 /// and path-relative (`p`, `../p`) forms. `None` if neither yields an absolute URL.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
     let url: String = url
         .trim_matches(|c: char| c <= ' ')
@@ -127,6 +162,7 @@ pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
     Some(build_absolute(scheme, rest))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn format_abs(scheme: &str, rest: &str) -> String {
     let mut s = String::with_capacity(scheme.len() + 1 + rest.len());
     s.push_str(scheme);
@@ -135,6 +171,7 @@ fn format_abs(scheme: &str, rest: &str) -> String {
     s
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct Base {
     scheme: String,
     authority: String,
@@ -142,6 +179,7 @@ struct Base {
     query: String,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn resolve_base(base: &str) -> Option<Base> {
     let (scheme, rest) = split_scheme(base.trim())?;
     let r = build_absolute(scheme.clone(), rest);
@@ -161,6 +199,7 @@ fn resolve_base(base: &str) -> Option<Base> {
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Normalizes an absolute URL given its lowercased scheme and what follows the colon.
 fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     let special = default_port(&scheme).is_some() || scheme == "file";
@@ -214,6 +253,7 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     ResolvedUrl { href, origin }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// RFC 3986 §5.2.4 for a path that starts with `/` (or is empty).
 fn remove_dot_segments(path: &str) -> String {
     let mut out: Vec<&str> = Vec::new();

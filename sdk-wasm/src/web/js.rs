@@ -22,6 +22,12 @@ extern "C" {
     pub type CompressionStream;
     #[wasm_bindgen(constructor, catch)]
     pub fn new(format: &str) -> Result<CompressionStream, JsValue>;
+
+    /// The browser's `URL` (its fields are read with [`get`], no import per getter).
+    #[wasm_bindgen(js_name = URL)]
+    pub type Url;
+    #[wasm_bindgen(constructor, catch, js_class = URL)]
+    pub fn new(url: &str, base: &JsValue) -> Result<Url, JsValue>;
 }
 
 /// `globalThis`.
