@@ -656,3 +656,21 @@ fn urls_resolve_like_the_native_resolver() {
         assert!(!should_inject(u, DOC, &[]), "{u}");
     }
 }
+
+/// In the browser a `Retry-After` date is read by `Date.parse`.
+#[wasm_bindgen_test]
+fn retry_after_dates_parse_in_the_browser() {
+    use sdk_wasm::export::parse_retry_after;
+    // Sun, 06 Nov 1994 08:49:37 GMT
+    let now = 784_111_777_000.0;
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+        Some(10_000.0)
+    );
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+        Some(0.0)
+    );
+    assert_eq!(parse_retry_after("120", now), Some(120_000.0));
+    assert_eq!(parse_retry_after("soon", now), None);
+}

@@ -88,7 +88,16 @@ pub fn parse_retry_after(value: &str, now_epoch_ms: f64) -> Option<f64> {
     http_date_ms(v).map(|t| (t - now_epoch_ms).max(0.0))
 }
 
+/// An HTTP date to epoch milliseconds. In the browser `Date.parse` reads it (IMF-fixdate and
+/// the older forms RFC 9110 asks recipients to accept), so the wasm carries no date parser.
+#[cfg(target_arch = "wasm32")]
+fn http_date_ms(v: &str) -> Option<f64> {
+    let t = js_sys::Date::parse(v);
+    t.is_finite().then_some(t)
+}
+
 /// IMF-fixdate to epoch milliseconds.
+#[cfg(not(target_arch = "wasm32"))]
 fn http_date_ms(v: &str) -> Option<f64> {
     let mut parts = v.split_ascii_whitespace();
     let _weekday = parts.next()?.strip_suffix(',')?;
