@@ -49,6 +49,7 @@ use wasm_bindgen::prelude::*;
 use crate::config::{ConfigError, RawAttr, RawConfig, RawSession};
 #[cfg(feature = "metrics")]
 use crate::metrics::{InstrumentDescriptor, InstrumentId, InstrumentKind};
+use crate::propagation::traceparent::hex_into;
 use crate::propagation::{headers_for_url, tracestate};
 use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
 use crate::web::clock::ms_to_ns;
@@ -672,8 +673,10 @@ fn time_ns(sdk: &Running, t: &JsValue) -> Option<u64> {
 }
 
 fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
-    let tid = TraceId::from_hex(&get(v, "traceId").as_string()?).ok()?;
-    let sid = SpanId::from_hex(&get(v, "spanId").as_string()?).ok()?;
+    let (mut tid, mut sid) = ([0u8; 16], [0u8; 8]);
+    hex_into(&get(v, "traceId").as_string()?, &mut tid)?;
+    hex_into(&get(v, "spanId").as_string()?, &mut sid)?;
+    let (tid, sid) = (TraceId::from_bytes(tid), SpanId::from_bytes(sid));
     let flags = TraceFlags::new(get(v, "traceFlags").as_f64().unwrap_or(0.0) as u8 & 1);
     let remote = get(v, "isRemote").as_bool().unwrap_or(false);
     let ts = get(v, "traceState");

@@ -71,6 +71,20 @@ fn hex_byte(two: &[u8]) -> Option<u8> {
     Some(hex_digit(two[0])? << 4 | hex_digit(two[1])?)
 }
 
+/// Exactly `2 * out.len()` hex digits of either case (as @opentelemetry/api's `isValidTraceId`
+/// accepts) into `out`; `None` otherwise. For ids handed over from JS.
+pub fn hex_into(s: &str, out: &mut [u8]) -> Option<()> {
+    let s = s.as_bytes();
+    if s.len() != 2 * out.len() {
+        return None;
+    }
+    for (i, b) in out.iter_mut().enumerate() {
+        let d = |c: u8| hex_digit(c.to_ascii_lowercase());
+        *b = d(s[2 * i])? << 4 | d(s[2 * i + 1])?;
+    }
+    Some(())
+}
+
 /// Appends lowercase hex (shared with the OTLP/JSON writer).
 pub fn push_hex(s: &mut String, bytes: &[u8]) {
     const D: &[u8; 16] = b"0123456789abcdef";
@@ -90,6 +104,18 @@ mod tests {
 
     fn tp(version: &str, tid: &str, sid: &str, flags: &str) -> String {
         [version, tid, sid, flags].join("-")
+    }
+
+    #[test]
+    fn hex_ids_from_js() {
+        let mut tid = [0u8; 16];
+        assert!(hex_into(TID, &mut tid).is_some());
+        assert_eq!(TraceId::from_bytes(tid), TraceId::from_hex(TID).unwrap());
+        let mut sid = [0u8; 8];
+        assert!(hex_into("B7AD6B7169203331", &mut sid).is_some());
+        assert_eq!(SpanId::from_bytes(sid), SpanId::from_hex(SID).unwrap());
+        assert!(hex_into("b7ad6b716920333", &mut sid).is_none(), "short");
+        assert!(hex_into("b7ad6b716920333g", &mut sid).is_none(), "not hex");
     }
 
     #[test]
