@@ -263,6 +263,15 @@ function checkInstrumentations(v: unknown): void {
         if (h !== undefined && typeof h !== 'function') throw new TelemetryConfigError(`${field}.${k}${hk ? '.' + hk : ''}`, 'must be a function');
       }
     }
+    // The core trusts these types (it reads the config once, without checking them again).
+    for (const k of ['enabled', 'ignoreNetworkEvents', 'ignorePerformancePaintEvents']) {
+      const o = (opts as Record<string, unknown>)[k];
+      if (o !== undefined && typeof o !== 'boolean') throw new TelemetryConfigError(`${field}.${k}`, 'must be a boolean');
+    }
+    const maxMs = (opts as Record<string, unknown>).maxDurationMs;
+    if (maxMs !== undefined && !(typeof maxMs === 'number' && Number.isFinite(maxMs) && maxMs > 0)) {
+      throw new TelemetryConfigError(`${field}.maxDurationMs`, 'must be a positive number');
+    }
     const template = (opts as NavigationOptions).routeTemplate;
     if (template !== undefined && typeof template !== 'function') throw new TelemetryConfigError(`${field}.routeTemplate`, 'must be a function');
     const names = (opts as UserInteractionOptions).eventNames;

@@ -89,6 +89,9 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: 'yes' } }), 'instrumentations.fetch');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: { requestHook: 1 } } }), 'instrumentations.fetch.requestHook');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { maxDurationMs: '5000' } } }), 'instrumentations.userInteraction.maxDurationMs');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: { ignoreNetworkEvents: 'no' } } }), 'instrumentations.fetch.ignoreNetworkEvents');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { enabled: 0 } } }), 'instrumentations.xhr.enabled');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { navigation: { routeTemplate: '/x' } } }), 'instrumentations.navigation.routeTemplate');

@@ -103,6 +103,10 @@ pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
         .or_else(|_| Url::new(url, &JsValue::UNDEFINED))
         .ok()?
         .into();
+    // Credentials never reach URL patterns or span attributes (the native resolver drops them).
+    for k in ["username", "password"] {
+        let _ = js_sys::Reflect::set(&u, &JsValue::from_str(k), &JsValue::from_str(""));
+    }
     let text = |k: &str| get(&u, k).as_string().unwrap_or_default();
     let protocol = text("protocol");
     let scheme = protocol.trim_end_matches(':');
