@@ -4,7 +4,8 @@
 // viewer, errors shown); get started (its own lazily loaded module, setup
 // steps per module and language, "verify data" turning green when the first
 // spans arrive); auto-refresh (re-queries on each tick, remembered per page,
-// off for a custom range); tag search in the trace view's span panel.
+// off for a custom range); tag search in the trace view's span panel;
+// drag-to-zoom on a time-series chart (sets a custom range, no point click).
 
 import { startStack, CHROMIUM_ARGS, chromium } from './harness.mjs';
 import { post } from './seed.mjs';
@@ -198,6 +199,29 @@ async function main() {
     await panel.getByLabel('Search tags').fill('');
     check((await visibleKeys()).length >= 5, 'clearing the search shows every tag');
     log(`ok: ${step}`);
+
+    step = 'charts: drag across to zoom the time range';
+    await page.goto(`${stack.web}/services/parity-svc?range=15m`);
+    const chart = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: 'Latency' }) }).locator('svg');
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    const y = box.y + box.height / 2;
+    const before15 = Date.now();
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, y, { steps: 4 });
+    await page.locator('rect.zoom-sel').waitFor();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForURL(/[?&]start=\d+.*&end=\d+|[?&]end=\d+.*&start=\d+/);
+    const u = new URL(page.url());
+    check(u.pathname === '/services/parity-svc', `a drag navigated to ${u.pathname}`);
+    const zs = Number(u.searchParams.get('start')), ze = Number(u.searchParams.get('end'));
+    check(!u.searchParams.has('range'), 'the relative range is still in the URL');
+    check(ze > zs && zs > before15 - 16 * 60_000 && ze < Date.now() + 60_000 && ze - zs < 10 * 60_000,
+      `zoomed to ${zs}..${ze} (${(ze - zs) / 1000} s)`);
+    check(await page.locator('rect.zoom-sel').count() === 0, 'selection left on the chart');
+    log(`ok: ${step} (${((ze - zs) / 1000).toFixed(0)} s)`);
 
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     log('all ok');

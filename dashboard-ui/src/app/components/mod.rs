@@ -54,6 +54,14 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let logged_in = expect_context::<LoggedIn>().0;
     let tick = RefreshTick(RwSignal::new(0));
     provide_context(tick);
+    let set_query = super::state::use_set_query();
+    provide_context(chart::ZoomTo(Callback::new(move |(s, e): (i64, i64)| {
+        let r = crate::url_state::TimeRange::Custom {
+            start_ms: s,
+            end_ms: e,
+        };
+        set_query(Box::new(move |q| r.write(q)));
+    })));
     let q = use_url_query();
     let loc = use_location();
     let children = StoredValue::new(children);
