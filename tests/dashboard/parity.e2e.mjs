@@ -201,6 +201,8 @@ async function main() {
     log(`ok: ${step}`);
 
     step = 'charts: drag across to zoom the time range';
+    // Spans every minute over the last 12 minutes, so the charts span a time axis.
+    for (let m = 12; m >= 1; m -= 1) await post(`${stack.otlp}/v1/traces`, seedTrace(Date.now() - m * 60_000, 'parity-svc').body);
     await page.goto(`${stack.web}/services/parity-svc?range=15m`);
     const chart = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: 'Latency' }) }).locator('svg');
     await chart.waitFor();

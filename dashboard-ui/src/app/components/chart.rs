@@ -125,7 +125,8 @@ pub fn TimeChart(
     let span = (x1 - x0) as i64;
     let offset = local_offset_minutes();
     let hover = RwSignal::new(None::<f64>);
-    let zoom = use_context::<ZoomTo>();
+    // A chart of one instant (x0 == x1) has no time axis to select on.
+    let zoom = use_context::<ZoomTo>().filter(|_| x1 > x0);
     // `(time at mousedown, time under the pointer)` while dragging.
     let drag = RwSignal::new(None::<(f64, f64)>);
     // A drag ends in a click event too: that click must not also pick a point.
