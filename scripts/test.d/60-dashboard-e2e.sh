@@ -19,6 +19,7 @@ node tests/dashboard/sdk-to-dashboard.e2e.mjs
 node tests/dashboard/split.e2e.mjs
 node tests/dashboard/trace-view.e2e.mjs
 node tests/dashboard/explorer.e2e.mjs
+node tests/dashboard/parity.e2e.mjs
 node tests/dashboard/alerting.e2e.mjs
 # SigNoz's dashboards imported and drawn from OTLP metrics of the OpenTelemetry JS SDK
 # (examples/web/api's pinned packages).

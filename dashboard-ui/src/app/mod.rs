@@ -73,12 +73,13 @@ lazy_modules! {
     service: ServiceDetailPage, ServiceMapPage;
     search: TracesPage, LogsPage;
     explorer: TracesExplorerPage, LogsExplorerPage, LiveTailPage, TracesSavedViewsPage,
-        LogsSavedViewsPage;
+        LogsSavedViewsPage, LogsIndexFieldsPage;
     trace: TraceDetailPage, TraceComparePage, TraceFilePage;
     exceptions: ExceptionsPage, ExceptionDetailPage;
     dashboards: DashboardsPage, DashboardPage, SignozDashboardLink;
     alerts: AlertsPage, RuleEditPage;
     browser: BrowserPage;
+    onboarding: GetStartedPage;
     settings: SettingsPage, ChannelsPage, ChannelEditPage, OrgSettingsPage, MySettingsPage,
         UsagePage, StatusPage, ShortcutsPage;
 }
@@ -135,6 +136,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/logs/logs-explorer/live") view=lazy!(LiveTailPage in explorer)/>
                 <Route path=path!("/traces/saved-views") view=lazy!(TracesSavedViewsPage in explorer)/>
                 <Route path=path!("/logs/saved-views") view=lazy!(LogsSavedViewsPage in explorer)/>
+                <Route path=path!("/logs-explorer/index-fields") view=lazy!(LogsIndexFieldsPage in explorer)/>
                 // SigNoz v0.39's paths for the same pages.
                 <Route path=path!("/traces-save-views") view=page!(<Redirect path="/traces/saved-views"/>)/>
                 <Route path=path!("/logs-save-views") view=page!(<Redirect path="/logs/saved-views"/>)/>
@@ -157,6 +159,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/alerts/new") view=lazy!(RuleEditPage in alerts)/>
                 <Route path=path!("/alerts/edit") view=lazy!(RuleEditPage in alerts)/>
                 <Route path=path!("/browser") view=lazy!(BrowserPage in browser)/>
+                <Route path=path!("/get-started") view=lazy!(GetStartedPage in onboarding)/>
                 <Route path=path!("/settings") view=lazy!(SettingsPage in settings)/>
                 <Route path=path!("/settings/channels") view=lazy!(ChannelsPage in settings)/>
                 <Route path=path!("/settings/channels/new") view=lazy!(ChannelEditPage in settings)/>

@@ -425,3 +425,26 @@ pub async fn variable_values(query: &str, variables: &Value) -> ApiResult<Vec<St
         .map(|a| a.iter().map(crate::model::value_text).collect())
         .unwrap_or_default())
 }
+
+/// `GET /api/v1/logs/fields`: `{selected, interesting}`, each a list of
+/// `{name, dataType, type}` (kept as JSON so the POST echoes every key back).
+pub async fn log_fields() -> ApiResult<(Vec<Value>, Vec<Value>)> {
+    let v: Value = raw(Method::GET, "/v1/logs/fields", None).await?;
+    let list = |k: &str| v[k].as_array().cloned().unwrap_or_default();
+    Ok((list("selected"), list("interesting")))
+}
+
+/// `POST /api/v1/logs/fields` (editors): promotes (`selected: true`) or demotes a field.
+pub async fn set_log_field(field: &Value, selected: bool) -> ApiResult<()> {
+    let mut body = field.clone();
+    body["selected"] = Value::Bool(selected);
+    raw::<Value>(Method::POST, "/v1/logs/fields", Some(&body))
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/logs?limit=1`: how many logs the newest page holds (0 or 1).
+pub async fn latest_log_count() -> ApiResult<usize> {
+    let v: Value = raw(Method::GET, "/v1/logs?limit=1", None).await?;
+    Ok(v["results"].as_array().map_or(0, Vec::len))
+}

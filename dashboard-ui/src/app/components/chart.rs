@@ -1,6 +1,6 @@
 //! SVG charts drawn from `crate::chart` maths: line and bar time series with
-//! axes, a hover tooltip and a legend, and a single-value panel. No JS chart
-//! library; every label is a text node.
+//! axes, a hover tooltip, drag-to-zoom and a legend, and a single-value panel.
+//! No JS chart library; every label is a text node.
 
 use super::palette;
 use crate::chart::{bars, format_tick_time, line_path, nice_ticks, time_ticks, LinearScale};
@@ -24,6 +24,14 @@ const PAD_L: f64 = 56.0;
 const PAD_R: f64 = 12.0;
 const PAD_T: f64 = 10.0;
 const PAD_B: f64 = 24.0;
+
+/// Sets the time range to `(start_ms, end_ms)`; the shell provides it. A chart dragged
+/// across zooms to the selected times through it, as v0.39's uPlot charts do.
+#[derive(Clone, Copy)]
+pub struct ZoomTo(pub Callback<(i64, i64)>);
+
+/// A drag narrower than this (viewBox units) is a click, not a zoom.
+const MIN_DRAG: f64 = 4.0;
 
 fn local_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
@@ -117,6 +125,12 @@ pub fn TimeChart(
     let span = (x1 - x0) as i64;
     let offset = local_offset_minutes();
     let hover = RwSignal::new(None::<f64>);
+    // A chart of one instant (x0 == x1) has no time axis to select on.
+    let zoom = use_context::<ZoomTo>().filter(|_| x1 > x0);
+    // `(time at mousedown, time under the pointer)` while dragging.
+    let drag = RwSignal::new(None::<(f64, f64)>);
+    // A drag ends in a click event too: that click must not also pick a point.
+    let dragged = StoredValue::new(false);
     let series_count = series.len().max(1);
     let marks = series
         .iter()
@@ -162,6 +176,10 @@ pub fn TimeChart(
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
+        if dragged.get_value() {
+            dragged.set_value(false);
+            return;
+        }
         let Some(cb) = on_point else { return };
         if let Some(x) = time_at(&ev, &xs).and_then(&nearest_to) {
             cb.run(x);
@@ -170,7 +188,47 @@ pub fn TimeChart(
     let on_move = move |ev: leptos::ev::MouseEvent| {
         if let Some(t) = time_at(&ev, &xs) {
             hover.set(Some(t));
+            if drag.with_untracked(Option::is_some) {
+                drag.update(|d| {
+                    if let Some(d) = d {
+                        d.1 = t;
+                    }
+                });
+            }
         }
+    };
+    let on_down = move |ev: leptos::ev::MouseEvent| {
+        if zoom.is_none() || ev.button() != 0 {
+            return;
+        }
+        if let Some(t) = time_at(&ev, &xs) {
+            ev.prevent_default(); // no text selection while dragging
+            drag.set(Some((t, t)));
+        }
+    };
+    let on_up = move |_| {
+        let Some((a, b)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        if (xs.map(a) - xs.map(b)).abs() < MIN_DRAG {
+            return;
+        }
+        dragged.set_value(true);
+        let (lo, hi) = (a.min(b).max(x0), a.max(b).min(x1));
+        if let Some(z) = zoom.filter(|_| hi > lo) {
+            z.0.run((lo as i64, hi as i64));
+        }
+    };
+    let selection = move || {
+        let (a, b) = drag.get()?;
+        let (l, r) = (
+            xs.map(a.min(b)).clamp(PAD_L, W - PAD_R),
+            xs.map(a.max(b)).clamp(PAD_L, W - PAD_R),
+        );
+        Some(
+            view! { <rect class="zoom-sel" x=l y=PAD_T width=r - l height=height - PAD_T - PAD_B/> },
+        )
     };
     let tooltip = move || {
         let t = hover.get()?;
@@ -223,8 +281,9 @@ pub fn TimeChart(
             <figcaption>{title}</figcaption>
             <div class="chart-area">
                 <svg viewBox=format!("0 0 {W} {height}") role="img" preserveAspectRatio="none"
-                    class:clickable=on_point.is_some()
-                    on:mousemove=on_move on:mouseleave=move |_| hover.set(None) on:click=on_click>
+                    class:clickable=on_point.is_some() class:zoomable=zoom.is_some()
+                    on:mousemove=on_move on:mousedown=on_down on:mouseup=on_up
+                    on:mouseleave=move |_| { hover.set(None); drag.set(None); } on:click=on_click>
                     {ticks_y.iter().map(|&v| {
                         let y = ys.map(v);
                         view! {
@@ -242,6 +301,7 @@ pub fn TimeChart(
                         view! { <line class="threshold" x1=PAD_L x2=W - PAD_R y1=y y2=y stroke=c.clone() stroke-dasharray="6 3"/> }
                     }).collect_view()}
                     {guide}
+                    {selection}
                 </svg>
                 {tooltip}
             </div>

@@ -9,7 +9,7 @@ mod time_picker;
 
 pub use chart::{ChartKind, ChartSeries, TimeChart};
 pub use theme::ThemeSwitch;
-pub use time_picker::TimePicker;
+pub use time_picker::{AutoRefresh, TimePicker};
 
 use super::api::session::LoggedIn;
 use super::state::{use_url_query, with_range, RefreshTick};
@@ -17,7 +17,8 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-const NAV: [(&str, &str); 11] = [
+const NAV: [(&str, &str); 12] = [
+    ("/get-started", "Get started"),
     ("/services", "Services"),
     ("/traces-explorer", "Traces explorer"),
     ("/traces", "Trace search"),
@@ -37,7 +38,7 @@ fn nav_active(current: &str, path: &str) -> bool {
     // The saved-views pages sit under the old search pages' paths but belong to the explorers.
     let current = match current {
         "/traces/saved-views" => "/traces-explorer",
-        "/logs/saved-views" => "/logs/logs-explorer",
+        "/logs/saved-views" | "/logs-explorer/index-fields" => "/logs/logs-explorer",
         c => c,
     };
     let matches = |p: &str| current == p || current.starts_with(&format!("{p}/"));
@@ -53,6 +54,14 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let logged_in = expect_context::<LoggedIn>().0;
     let tick = RefreshTick(RwSignal::new(0));
     provide_context(tick);
+    let set_query = super::state::use_set_query();
+    provide_context(chart::ZoomTo(Callback::new(move |(s, e): (i64, i64)| {
+        let r = crate::url_state::TimeRange::Custom {
+            start_ms: s,
+            end_ms: e,
+        };
+        set_query(Box::new(move |q| r.write(q)));
+    })));
     let q = use_url_query();
     let loc = use_location();
     let children = StoredValue::new(children);
@@ -84,6 +93,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                         <button on:click=move |_| tick.0.update(|t| *t += 1) title="Reload with the current time">
                             "↻ Refresh"
                         </button>
+                        <AutoRefresh tick=tick.0/>
                         <span class="grow"></span>
                         <ThemeSwitch/>
                         <button on:click=|_| leptos::task::spawn_local(async {

@@ -75,3 +75,100 @@ pub fn TimePicker() -> impl IntoView {
         </div>
     }
 }
+
+/// v0.39's auto-refresh choices (`container/TopNav/AutoRefresh/config.ts`): label, seconds.
+const REFRESH_OPTIONS: [(&str, u32); 12] = [
+    ("off", 0),
+    ("5s", 5),
+    ("10s", 10),
+    ("30s", 30),
+    ("1m", 60),
+    ("5m", 300),
+    ("10m", 600),
+    ("15m", 900),
+    ("30m", 1800),
+    ("1h", 3600),
+    ("2h", 7200),
+    ("1d", 86400),
+];
+
+/// Like v0.39, the interval is remembered per page path in localStorage (not in the URL).
+const REFRESH_KEY: &str = "AUTO_REFRESH_INTERVAL";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn stored_intervals() -> serde_json::Map<String, serde_json::Value> {
+    storage()
+        .and_then(|s| s.get_item(REFRESH_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Auto-refresh: bumps the refresh tick every interval, so pages reading
+/// `use_time_window` re-query with "now" moved on. Off for a custom (fixed) range, as in v0.39.
+#[component]
+pub fn AutoRefresh(tick: RwSignal<u32>) -> impl IntoView {
+    let loc = leptos_router::hooks::use_location();
+    let q = use_url_query();
+    let fixed =
+        Memo::new(move |_| matches!(TimeRange::from_query(&q.get()), TimeRange::Custom { .. }));
+    let interval = RwSignal::new("off".to_string());
+    Effect::new(move |_| {
+        let path = loc.pathname.get();
+        let v = stored_intervals()
+            .get(&path)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .filter(|v| REFRESH_OPTIONS.iter().any(|(n, _)| n == v))
+            .unwrap_or_else(|| "off".into());
+        interval.set(v);
+    });
+    let handle = StoredValue::new_local(None::<leptos::leptos_dom::helpers::IntervalHandle>);
+    Effect::new(move |_| {
+        let secs = REFRESH_OPTIONS
+            .iter()
+            .find(|(n, _)| *n == interval.get())
+            .map_or(0, |(_, s)| *s);
+        if let Some(h) = handle.get_value() {
+            h.clear();
+        }
+        handle.set_value(None);
+        if secs > 0 && !fixed.get() {
+            handle.set_value(
+                leptos::leptos_dom::helpers::set_interval_with_handle(
+                    move || tick.update(|t| *t += 1),
+                    std::time::Duration::from_secs(secs as u64),
+                )
+                .ok(),
+            );
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = handle.try_get_value().flatten() {
+            h.clear();
+        }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let mut all = stored_intervals();
+        let path = loc.pathname.get_untracked();
+        if v == "off" {
+            all.remove(&path);
+        } else {
+            all.insert(path, v.clone().into());
+        }
+        if let Some(s) = storage() {
+            let _ = s.set_item(REFRESH_KEY, &serde_json::Value::Object(all).to_string());
+        }
+        interval.set(v);
+    };
+    view! {
+        <select aria-label="Auto refresh" title=move || if fixed.get() { "Auto refresh is off for a custom time range" } else { "Auto refresh" }
+            prop:value=move || interval.get() disabled=move || fixed.get() on:change=on_change>
+            {REFRESH_OPTIONS.iter().map(|(n, _)| view! {
+                <option value=*n>{if *n == "off" { "Auto refresh: off".to_string() } else { format!("Every {n}") }}</option>
+            }).collect_view()}
+        </select>
+    }
+}

@@ -253,7 +253,10 @@ fn explorer(source: &'static str) -> AnyView {
         })
         .collect_view();
     let live_link = (source == "logs").then(|| {
-        view! { <a class="button" href=move || url.with(|u| with_range("/logs/logs-explorer/live", u))>"● Live tail"</a> }
+        view! {
+            <a class="button" href=move || url.with(|u| with_range("/logs/logs-explorer/live", u))>"● Live tail"</a>
+            <a class="button" href=move || url.with(|u| with_range("/logs-explorer/index-fields", u))>"Index fields"</a>
+        }
     });
     let body = move || {
         let p = panel.get();

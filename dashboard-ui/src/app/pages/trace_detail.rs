@@ -742,7 +742,20 @@ fn span_panel(
     let (res, attrs): (Vec<_>, Vec<_>) = s.tags().partition(|(k, _)| is_resource_key(k));
     // Each value links to the traces explorer filtered on it, over the trace's window ± 1 min.
     let (from, to) = (tree.start_ms as i64 - 60_000, tree.end_ms as i64 + 60_000);
-    let kv_table = |pairs: Vec<(&str, &str)>, resource: bool| {
+    // Tag search (v0.39's span panel): hides attribute and resource rows whose key and value
+    // both miss the text (case-insensitive).
+    let search = RwSignal::new(String::new());
+    let total = res.len() + attrs.len();
+    let all: Vec<String> = res
+        .iter()
+        .chain(attrs.iter())
+        .map(|(k, v)| format!("{k}\u{0}{v}").to_lowercase())
+        .collect();
+    let shown = move || {
+        let n = search.get().trim().to_lowercase();
+        all.iter().filter(|t| t.contains(&n)).count()
+    };
+    let kv_table = move |pairs: Vec<(&str, &str)>, resource: bool| {
         if pairs.is_empty() {
             return view! { <p class="empty">"None"</p> }.into_any();
         }
@@ -750,7 +763,12 @@ fn span_panel(
             <table class="kv"><tbody>
                 {pairs.into_iter().map(|(k, v)| {
                     let href = explorer_filter_link("traces", k, v, resource, from, to);
-                    view! { <tr><th>{k.to_string()}</th><td>{v.to_string()}" "
+                    let (kl, vl) = (k.to_lowercase(), v.to_lowercase());
+                    let hidden = move || {
+                        let n = search.get().trim().to_lowercase();
+                        !n.is_empty() && !kl.contains(&n) && !vl.contains(&n)
+                    };
+                    view! { <tr class:hidden=hidden><th>{k.to_string()}</th><td>{v.to_string()}" "
                         <a class="explore" href=href title="Spans with this value in the traces explorer" aria-label=format!("Explore {k} = {v}")>"⌕"</a></td></tr> }
                 }).collect_view()}
             </tbody></table>
@@ -804,6 +822,13 @@ fn span_panel(
                 <dt>"Span ID"</dt><dd class="mono">{s.span_id.clone()}</dd>
                 <dt>"Parent"</dt><dd>{parent}{missing.map(|m| format!("missing ({m})"))}</dd>
             </dl>
+            <div class="tag-search">
+                <input type="search" placeholder="Search tags (key or value)…" aria-label="Search tags"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                {move || (!search.get().trim().is_empty()).then(|| view! {
+                    <span class="hint" role="status">{format!("{} of {total} tags match", shown())}</span>
+                })}
+            </div>
             <h3>"Attributes"</h3>
             {kv_table(attrs, false)}
             <h3>"Resource"</h3>
