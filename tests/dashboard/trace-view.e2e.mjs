@@ -1,8 +1,8 @@
 // End-to-end: the trace view's tools through real nginx + our server in
 // headless Chromium: the trace request starts before the app boots (one
-// request), critical path in waterfall and flame graph, self time, the
-// in-trace filter ("N hidden" rows) on a 10 000-span trace, compare two
-// traces, download the trace as JSON and open that file again.
+// request), the time ruler over the waterfall, critical path in waterfall
+// and flame graph, self time, the in-trace filter ("N hidden" rows) on a
+// 10 000-span trace, compare two traces, download the trace as JSON and open that file again.
 
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,28 @@ async function main() {
     check(traceRequests.length === 1, `the trace was requested ${traceRequests.length} times, expected once (boot.js prefetch)`);
     check(traceRequests[0]?.endsWith(`/api/v1/traces/${a.traceId}/compact`), `our server's compact reply should be used, got ${traceRequests[0]}`);
     log(`ok: ${step}`);
+
+    step = 'time ruler over the waterfall';
+    // Trace A lasts 100 ms: round-step labels from 0 ms up to at most 100 ms, evenly spaced,
+    // the last one near the track's right end and lined up with the bars' track.
+    await page.locator('.wf-ruler .wf-tick').nth(2).waitFor();
+    const ticks = await page.locator('.wf-ruler .wf-tick').evaluateAll((els) => els.map((e) => ({
+      label: e.innerText.trim(), x: e.getBoundingClientRect().left,
+    })));
+    const ms = ticks.map((t) => { const m = /^(\d+(?:\.\d+)?) ms$/.exec(t.label); return m ? Number(m[1]) : NaN; });
+    check(ms.every((v) => !Number.isNaN(v)), `ruler labels should be in ms: ${ticks.map((t) => t.label)}`);
+    check(ms[0] === 0, `the ruler starts at 0 ms, got ${ms[0]}`);
+    const stepMs = ms[1] - ms[0];
+    check([1, 2, 5, 10, 20, 25, 50].includes(stepMs) && ms.every((v, i) => Math.abs(v - i * stepMs) < 1e-9), `round, even steps: ${ms}`);
+    check(ms[ms.length - 1] <= 100 && ms[ms.length - 1] + stepMs > 100, `the last label is the last step within 100 ms: ${ms}`);
+    const rulerBox = await page.locator('.wf-ruler .wf-track').boundingBox();
+    const rootBar = await row('GET /checkout').locator('.wf-bar').boundingBox();
+    check(Math.abs(rulerBox.x - rootBar.x) <= 1 && Math.abs(rulerBox.width - rootBar.width) <= 3,
+      `the ruler spans the root's bar: ruler ${JSON.stringify(rulerBox)}, bar ${JSON.stringify(rootBar)}`);
+    const last = ticks[ticks.length - 1];
+    const expectX = rulerBox.x + rulerBox.width * (ms[ms.length - 1] / 100);
+    check(Math.abs(last.x - expectX) <= 2, `the ${last.label} tick sits at its time: ${last.x} vs ${expectX}`);
+    log(`ok: ${step} (${ticks.map((t) => t.label).join(', ')})`);
 
     step = 'critical path';
     await page.locator('.crit-toggle').check();

@@ -597,3 +597,74 @@ fn a_child_placed_before_its_parent_arrives_moves_under_it() {
     assert_eq!(t.spans[0].span_id, "early");
     assert_eq!(t.len(), 4);
 }
+
+fn labels(ticks: &[Tick]) -> Vec<&str> {
+    ticks.iter().map(|t| t.label.as_str()).collect()
+}
+
+#[test]
+fn nice_steps_are_1_2_5() {
+    assert_eq!(nice_step(14.3), 20.0);
+    assert_eq!(nice_step(20.0), 20.0);
+    assert_eq!(nice_step(0.003), 0.005);
+    assert_eq!(nice_step(51.0), 100.0);
+    assert_eq!(nice_step(1e6), 1e6);
+    assert_eq!(nice_step(0.0), 1.0);
+    assert_eq!(nice_step(f64::NAN), 1.0);
+}
+
+#[test]
+fn ruler_for_a_100ms_trace() {
+    // 600 px, labels ≥ 80 px apart: at most 7 intervals → 20 ms steps.
+    let t = ruler_ticks(0.0, 100e6, 600.0, 80.0);
+    assert_eq!(
+        labels(&t),
+        ["0 ms", "20 ms", "40 ms", "60 ms", "80 ms", "100 ms"]
+    );
+    assert_eq!(t[0].frac, 0.0);
+    assert!((t[5].frac - 1.0).abs() < 1e-12);
+    assert!((t[1].frac - 0.2).abs() < 1e-12);
+    // Wider track, finer steps.
+    let t = ruler_ticks(0.0, 100e6, 1000.0, 80.0);
+    assert_eq!(t[1].label, "10 ms");
+    assert_eq!(t.len(), 11);
+}
+
+#[test]
+fn ruler_units_and_decimals() {
+    // Seconds with a fractional step.
+    let t = ruler_ticks(0.0, 1.2e9, 600.0, 80.0);
+    assert_eq!(
+        labels(&t),
+        ["0 s", "0.2 s", "0.4 s", "0.6 s", "0.8 s", "1 s", "1.2 s"]
+    );
+    // Microseconds and nanoseconds.
+    assert_eq!(ruler_ticks(0.0, 50e3, 500.0, 100.0)[1].label, "10 µs");
+    assert_eq!(
+        labels(&ruler_ticks(0.0, 800.0, 400.0, 100.0)),
+        ["0 ns", "200 ns", "400 ns", "600 ns", "800 ns"]
+    );
+    // A span that does not end on a step: the last tick is inside the track.
+    let t = ruler_ticks(0.0, 97e6, 600.0, 80.0);
+    assert_eq!(t.last().unwrap().label, "80 ms");
+    assert!(t.iter().all(|k| (0.0..=1.0).contains(&k.frac)));
+}
+
+#[test]
+fn ruler_follows_a_zoomed_window() {
+    // 30–70 ms of a trace: ticks on round times inside the window only.
+    let t = ruler_ticks(30e6, 40e6, 400.0, 80.0);
+    assert_eq!(labels(&t), ["30 ms", "40 ms", "50 ms", "60 ms", "70 ms"]);
+    assert_eq!(t[0].frac, 0.0);
+    assert!((t[1].frac - 0.25).abs() < 1e-12);
+    let t = ruler_ticks(33e6, 40e6, 400.0, 80.0);
+    assert_eq!(t[0].label, "40 ms");
+}
+
+#[test]
+fn ruler_degenerate_inputs() {
+    assert_eq!(labels(&ruler_ticks(0.0, 0.0, 600.0, 80.0)), ["0 ns"]);
+    assert_eq!(labels(&ruler_ticks(0.0, f64::NAN, 600.0, 80.0)), ["0 ns"]);
+    // A zero-width track (not laid out yet) still gives a few ticks.
+    assert_eq!(ruler_ticks(0.0, 100e6, 0.0, 80.0).len(), 3);
+}

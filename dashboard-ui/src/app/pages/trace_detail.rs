@@ -13,8 +13,8 @@ use crate::app::state::use_url_query;
 use crate::format::{datetime_ms, duration_ns};
 use crate::query_builder::explore_link::explorer_filter_link;
 use crate::trace::{
-    critical_path, filter_rows, flame_rects, parse_duration_ms, trace_json, virtual_window,
-    CompactStream, Row, SpanEvent, SpanFilter, TraceTree,
+    critical_path, filter_rows, flame_rects, parse_duration_ms, ruler_ticks, trace_json,
+    virtual_window, CompactStream, Row, SpanEvent, SpanFilter, TraceTree,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -28,6 +28,8 @@ const FLAME_ROW: f64 = 18.0;
 const FLAME_LEVELS: u32 = 16;
 /// Indentation stops growing past this depth (the depth is still shown).
 const MAX_INDENT: u32 = 24;
+/// Least distance between two ruler labels, px.
+const TICK_GAP: f64 = 90.0;
 
 const RESOURCE_PREFIXES: [&str; 13] = [
     "service.",
@@ -297,6 +299,21 @@ fn LiveTraceView(
     let matches = RwSignal::new(Vec::<u32>::new());
     let match_pos = RwSignal::new(0usize);
     let scroller = NodeRef::<html::Div>::new();
+    let ruler_track = NodeRef::<html::Div>::new();
+    // The ruler's track width and the waterfall's scrollbar width (the ruler sits outside
+    // the scroller, so it is padded by the scrollbar to line up with the bars).
+    let ruler_w = RwSignal::new(0.0_f64);
+    let scrollbar_w = RwSignal::new(0.0_f64);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            scrollbar_w.set((el.offset_width() - el.client_width()).max(0) as f64);
+        }
+        if let Some(el) = ruler_track.get_untracked() {
+            ruler_w.set(el.client_width() as f64);
+        }
+    };
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || on_resize.remove());
     let search_box = NodeRef::<html::Input>::new();
     // Spans that arrived since `collapsed` was sized start expanded.
     let sized = move |c: &mut Vec<bool>| {
@@ -337,6 +354,8 @@ fn LiveTraceView(
             if let Some(el) = scroller.get() {
                 viewport_h.set(el.client_height().max(200) as f64);
                 let _ = el.set_attribute("data-ready", "true");
+                // After the first layout, when the scroller knows whether it scrolls.
+                request_animation_frame(measure);
             }
         }
     });
@@ -531,6 +550,30 @@ fn LiveTraceView(
             .get()
             .map(|i| tree.with_untracked(|t| span_panel(t, i, focus_span)))
     };
+    // Times from the trace's start over the whole trace, as the bars are drawn; it
+    // grows with the trace while it streams in.
+    let ticks = Memo::new(move |_| {
+        let span_ns = tree.with(|t| t.duration_ms() * 1e6);
+        ruler_ticks(0.0, span_ns, ruler_w.get(), TICK_GAP)
+    });
+    let ruler = move || {
+        ticks
+            .get()
+            .into_iter()
+            .map(|t| {
+                let edge = if t.frac > 0.0 && t.frac >= 1.0 - 60.0 / ruler_w.get().max(60.0) {
+                    " end"
+                } else {
+                    ""
+                };
+                view! {
+                    <div class=format!("wf-tick{edge}") style=format!("left:{:.3}%", t.frac * 100.0)>
+                        <span class="wf-tick-label">{t.label}</span>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
     let total_h = move || format!("height:{}px", rows.with(Vec::len) as f64 * ROW_H);
     let scroll_to_top = move || {
         cursor.set(0);
@@ -574,6 +617,10 @@ fn LiveTraceView(
                     }}</span>
                     <button on:click=move |_| collapsed.set(Vec::new())>"Expand all"</button>
                     <span class="hint">"↑↓ move · ←→ collapse/expand · Enter details · / search"</span>
+                </div>
+                <div class="wf-ruler" aria-hidden="true" style=move || format!("padding-right:{}px", scrollbar_w.get())>
+                    <div class="wf-name hint">"Time from trace start"</div>
+                    <div class="wf-track" node_ref=ruler_track>{ruler}</div>
                 </div>
                 <div class="wf-scroll" node_ref=scroller tabindex="0" role="treegrid" aria-label="Waterfall"
                     on:scroll=move |ev| {
