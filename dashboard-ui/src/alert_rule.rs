@@ -436,5 +436,22 @@ pub fn condition_text(rule: &Value) -> String {
     )
 }
 
+/// The query a rule made from a chart's query checks (`selectedQueryName`): the
+/// first enabled formula (what such a chart draws), else the first enabled query.
+pub fn drawn_query(q: &Query) -> String {
+    let b = &q.builder;
+    b.query_formulas
+        .iter()
+        .find(|f| !f.disabled)
+        .map(|f| f.query_name.clone())
+        .or_else(|| {
+            b.query_data
+                .iter()
+                .find(|d| !d.disabled)
+                .map(|d| d.query_name.clone())
+        })
+        .unwrap_or_else(|| "A".into())
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,8 @@
 // net.peer.name/port). The DB Call Metrics and External Metrics tabs draw non-empty charts
 // whose numbers are those of a direct query_range with SigNoz v0.39's own span-metric queries;
 // the Apdex threshold saves and survives a reload; a click on a chart point opens the traces
-// explorer on that service around that time.
+// explorer on that service around that time; a chart's "Create alert" opens the rule editor
+// with that chart's query.
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -248,6 +249,37 @@ async function main() {
     await page.reload();
     await page.getByRole('button', { name: 'Settings' }).click();
     check(await page.getByRole('dialog', { name: 'Application Settings' }).getByLabel('Apdex threshold (in seconds)').inputValue() === '0.02', 'threshold kept after reload');
+    log(`ok: ${step}`);
+
+    step = 'a chart\'s "Create alert" opens the rule editor with that chart\'s query';
+    // What the editor holds: the query builder's names, the text and values of its fields.
+    const editorQuery = async () => {
+      const form = page.getByRole('form', { name: 'Alert rule editor' });
+      await form.locator('fieldset.qb-query').first().waitFor();
+      return {
+        names: await form.locator('fieldset.qb-query .qb-name').allInnerTexts(),
+        text: (await form.innerText()) + (await form.locator('input, select').evaluateAll((els) => els.map((e) => e.value).join(' '))),
+        type: await form.getByLabel('Alert type').inputValue(),
+      };
+    };
+    await page.goto(`${stack.web}/services/${SERVICE}?${range}&tab=DB_CALL_METRICS`);
+    await chart('database_call_rps').locator('svg path[d^="M"]').first().waitFor({ state: 'attached' });
+    await chart('database_call_rps').getByRole('link', { name: 'Create alert' }).click();
+    await page.waitForURL((u) => u.pathname === '/alerts/new');
+    const linked = JSON.parse(decodeURIComponent(new URL(page.url()).searchParams.get('compositeQuery')));
+    check(JSON.stringify(linked).includes('signoz_db_latency_count'), `the link carries the DB calls query: ${JSON.stringify(linked).slice(0, 300)}`);
+    let ed = await editorQuery();
+    check(ed.type === 'METRIC_BASED_ALERT', `DB calls alert type ${ed.type}`);
+    check(ed.text.includes(SERVICE) && ed.text.includes('signoz_db_latency_count'), `the editor shows the service's DB calls query: ${ed.text.slice(0, 400)}`);
+    await page.goto(`${stack.web}/services/${SERVICE}?${range}`);
+    const latency = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: 'Latency' }) });
+    await latency.locator('svg path[d^="M"]').first().waitFor({ state: 'attached' });
+    await latency.getByRole('link', { name: 'Create alert' }).click();
+    await page.waitForURL((u) => u.pathname === '/alerts/new');
+    ed = await editorQuery();
+    check(ed.type === 'TRACES_BASED_ALERT', `latency alert type ${ed.type}`);
+    check(JSON.stringify(ed.names) === '["A","B","C"]', `latency queries p50/p90/p99: ${ed.names}`);
+    check(ed.text.includes(SERVICE), `the editor shows the service filter: ${ed.text.slice(0, 400)}`);
     log(`ok: ${step}`);
 
     check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);

@@ -175,3 +175,28 @@ fn postable_drops_only_the_servers_fields() {
     assert_eq!(p["version"], "v4");
     assert_eq!(p["preferredChannels"], signoz_rule()["preferredChannels"]);
 }
+
+#[test]
+fn a_chart_rule_checks_the_drawn_query() {
+    use crate::query_builder::service_metrics as sm;
+    let q = |queries| {
+        let body = crate::query_builder::query_range(0, 0, 60, "graph", queries);
+        Query::from_composite_query(&body["compositeQuery"], "x".into()).unwrap()
+    };
+    // A/B drawn as F1; a lone D; p50 first of A–C.
+    assert_eq!(
+        drawn_query(&q(sm::db_calls_avg_duration("api", &[], 60).queries)),
+        "F1"
+    );
+    let overview = crate::query_builder::service_overview("api", &[], &[], 0, 1, 60);
+    let d = overview["compositeQuery"]["builderQueries"]["D"]
+        .as_object()
+        .unwrap()
+        .clone();
+    assert_eq!(drawn_query(&q(vec![d])), "D");
+    let a = overview["compositeQuery"]["builderQueries"]["A"]
+        .as_object()
+        .unwrap()
+        .clone();
+    assert_eq!(drawn_query(&q(vec![a])), "A");
+}

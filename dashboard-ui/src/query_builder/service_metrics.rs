@@ -8,7 +8,7 @@ use super::composite::{query_id, AttributeKey, FilterItem, Query};
 use super::{builder_query, key};
 use crate::model::{QueryRangeData, Series};
 use crate::resource_filter::ResourceAttr;
-use crate::url_state::{encode_query, Query as UrlQuery};
+use crate::url_state::{encode, encode_query, Query as UrlQuery};
 use serde_json::{json, Map, Value};
 
 /// Drawn series: `(legend name, [(ms, value)])`.
@@ -387,9 +387,103 @@ pub fn traces_link(service: &str, calls: Calls, t_ms: f64, step_s: i64) -> Strin
     format!("/traces-explorer?{}", encode_query(&u))
 }
 
+/// The rule editor link for a chart's builder queries and formulas
+/// (`/alerts/new?compositeQuery=…&panelTypes="graph"`, the form a dashboard
+/// panel's "Create alert" writes), so the new rule starts from the chart's query.
+pub fn alert_link(queries: Vec<Map<String, Value>>) -> String {
+    let body = super::query_range(0, 0, 60, "graph", queries);
+    match Query::from_composite_query(&body["compositeQuery"], query_id(0)) {
+        Ok(q) => format!(
+            "/alerts/new?compositeQuery={}&panelTypes={}",
+            encode(&q.to_url_param()),
+            encode("\"graph\"")
+        ),
+        Err(_) => "/alerts/new".into(),
+    }
+}
+
+/// Alert links for the overview's Latency, Rate and Error % charts, from the
+/// `service_overview` request: p50/p90/p99 (A–C); calls (D) as `rate`, i.e.
+/// ops/s as drawn; and error % as the formula `E*100/D`.
+pub fn overview_alert_links(body: &Value) -> [String; 3] {
+    let pick = |names: &[&str]| -> Vec<Map<String, Value>> {
+        names
+            .iter()
+            .filter_map(|n| {
+                body["compositeQuery"]["builderQueries"][*n]
+                    .as_object()
+                    .cloned()
+            })
+            .collect()
+    };
+    let mut rate = pick(&["D"]);
+    for q in &mut rate {
+        q.insert("aggregateOperator".into(), json!("rate"));
+    }
+    let mut errors = pick(&["D", "E"]);
+    errors.push(formula("E*100/D", "error %"));
+    [
+        alert_link(pick(&["A", "B", "C"])),
+        alert_link(rate),
+        alert_link(errors),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The query the rule editor reads from an alert link.
+    fn linked_query(link: &str) -> Query {
+        let (path, qs) = link.split_once('?').unwrap();
+        assert_eq!(path, "/alerts/new");
+        let u = crate::url_state::parse_query(qs);
+        assert_eq!(u.get("panelTypes").map(String::as_str), Some("\"graph\""));
+        Query::from_url_param(&u["compositeQuery"]).unwrap()
+    }
+
+    #[test]
+    fn chart_alert_link_carries_its_queries() {
+        let q = linked_query(&alert_link(db_calls_rps("api", &[], 60).queries));
+        let v = q.to_value();
+        let data = v["builder"]["queryData"].as_array().unwrap();
+        assert_eq!(data[0]["dataSource"], "metrics");
+        assert!(v.to_string().contains("\"api\""), "{v}");
+        assert_eq!(q.query_type, "builder");
+    }
+
+    #[test]
+    fn overview_alert_links_split_the_charts() {
+        let body = crate::query_builder::service_overview(
+            "shop",
+            &["GET /".into()],
+            &[],
+            0,
+            3_600_000,
+            60,
+        );
+        let [lat, rate, err] = overview_alert_links(&body);
+        let names = |q: &Query| {
+            q.builder
+                .query_data
+                .iter()
+                .map(|b| b.query_name.clone())
+                .collect::<Vec<_>>()
+        };
+        let lat = linked_query(&lat);
+        assert_eq!(names(&lat), ["A", "B", "C"]);
+        assert_eq!(lat.data_source(), "traces");
+        let rate = linked_query(&rate);
+        assert_eq!(names(&rate), ["D"]);
+        assert_eq!(
+            rate.to_value()["builder"]["queryData"][0]["aggregateOperator"],
+            "rate"
+        );
+        let err = linked_query(&err);
+        assert_eq!(names(&err), ["D", "E"]);
+        assert_eq!(err.builder.query_formulas[0].expression, "E*100/D");
+        assert!(err.to_value().to_string().contains("\"shop\""));
+    }
 
     fn attr(op: &str) -> ResourceAttr {
         ResourceAttr {

@@ -68,7 +68,17 @@ pub fn TimeChart(
     /// Called with the time (ms) of the point nearest a click.
     #[prop(optional)]
     on_point: Option<Callback<f64>>,
+    /// A "Create alert" link in the caption (the rule editor with this chart's query).
+    #[prop(default = None)]
+    alert: Option<String>,
 ) -> impl IntoView {
+    let caption = move || {
+        view! {
+            <figcaption>{title.clone()}{alert.clone().map(|href| view! {
+                <a class="link chart-alert edit-control" href=href>"Create alert"</a>
+            })}</figcaption>
+        }
+    };
     let all: Vec<(f64, f64)> = series
         .iter()
         .flat_map(|s| s.points.iter().copied())
@@ -92,7 +102,7 @@ pub fn TimeChart(
     {
         return view! {
             <figure class="chart">
-                <figcaption>{title}</figcaption>
+                {caption()}
                 <div class="empty">"No data in this time range."</div>
             </figure>
         }
@@ -278,7 +288,7 @@ pub fn TimeChart(
         .collect_view();
     view! {
         <figure class="chart">
-            <figcaption>{title}</figcaption>
+            {caption()}
             <div class="chart-area">
                 <svg viewBox=format!("0 0 {W} {height}") role="img" preserveAspectRatio="none"
                     class:clickable=on_point.is_some() class:zoomable=zoom.is_some()

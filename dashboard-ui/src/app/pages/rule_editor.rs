@@ -61,6 +61,7 @@ pub fn RuleEditPage() -> impl IntoView {
                         _ => "METRIC_BASED_ALERT",
                     }
                     .into();
+                    f.selected_query = crate::alert_rule::drawn_query(&q);
                     f.query = q;
                     f.name = "Alert from explorer".into();
                     f.target = "0".into();

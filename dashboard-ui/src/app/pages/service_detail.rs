@@ -2,7 +2,8 @@
 //! resource filter, Apdex settings, and the tabs Overview (latency, rate,
 //! error %, Apdex, top operations), DB Call Metrics and External Metrics
 //! (span-metric queries, `crate::query_builder::service_metrics`). Clicking a
-//! chart point opens the traces explorer on that service over that step.
+//! chart point opens the traces explorer on that service over that step;
+//! each chart's "Create alert" opens the rule editor with the chart's query.
 
 use crate::app::api;
 use crate::app::components::resource_filter::{use_resource_tags, ResourceFilter};
@@ -69,13 +70,14 @@ fn MetricChart(
             let step = step_seconds(s, e);
             let cq = make(&svc, &res, step);
             let d: QueryRangeData = api::query_range(&cq.request(s, e, step)).await?;
-            Ok::<_, api::ApiError>((cq.series(&d), step))
+            let series = cq.series(&d);
+            Ok::<_, api::ApiError>((series, step, sm::alert_link(cq.queries)))
         }
     });
     let navigate = use_navigate();
     view! {
         <div data-testid=testid>
-            {resource_view(data, move |(series, step): (sm::NamedSeries, i64)| {
+            {resource_view(data, move |(series, step, alert): (sm::NamedSeries, i64, String)| {
                 let navigate = navigate.clone();
                 let on_point = Callback::new(move |t: f64| {
                     navigate(&traces_link(&service.get_untracked(), calls, t, step), Default::default());
@@ -84,7 +86,7 @@ fn MetricChart(
                     .into_iter()
                     .map(|(name, points)| ChartSeries { name, points })
                     .collect::<Vec<_>>();
-                view! { <TimeChart title=title.into() series=series kind=kind format=format on_point=on_point/> }
+                view! { <TimeChart title=title.into() series=series kind=kind format=format on_point=on_point alert=Some(alert)/> }
             })}
         </div>
     }
@@ -112,17 +114,18 @@ fn ApdexChart(
             let step = step_seconds(s, e);
             if ops.is_empty() || le.is_empty() {
                 // v0.39 does not run the query without operations or buckets.
-                return Ok::<_, api::ApiError>((threshold, Vec::new(), step));
+                return Ok::<_, api::ApiError>((threshold, Vec::new(), step, None));
             }
             let cq = sm::apdex(&svc, &ops, threshold, &le, delta, &res, step);
             let d = api::query_range(&cq.request(s, e, step)).await?;
-            Ok((threshold, cq.series(&d), step))
+            let series = cq.series(&d);
+            Ok((threshold, series, step, Some(sm::alert_link(cq.queries))))
         }
     });
     let navigate = use_navigate();
     view! {
         <div data-testid="apdex">
-            {resource_view(data, move |(threshold, series, step): (f64, sm::NamedSeries, i64)| {
+            {resource_view(data, move |(threshold, series, step, alert): (f64, sm::NamedSeries, i64, Option<String>)| {
                 let navigate = navigate.clone();
                 let on_point = Callback::new(move |t: f64| {
                     navigate(&traces_link(&service.get_untracked(), Calls::All, t, step), Default::default());
@@ -133,7 +136,7 @@ fn ApdexChart(
                     .collect::<Vec<_>>();
                 view! {
                     <TimeChart title=format!("Apdex (threshold {threshold} s)") series=series format=apdex_value
-                        soft=(Some(0.0), Some(1.0)) on_point=on_point/>
+                        soft=(Some(0.0), Some(1.0)) on_point=on_point alert=alert/>
                 }
             })}
         </div>
@@ -232,7 +235,8 @@ pub fn ServiceDetailPage() -> impl IntoView {
             let ops = ops.get(&svc).cloned().unwrap_or_default();
             let step = step_seconds(s, e);
             let body = crate::query_builder::service_overview(&svc, &ops, &res, s, e, step);
-            api::query_range(&body).await.map(|d| (d, step))
+            let alerts = sm::overview_alert_links(&body);
+            api::query_range(&body).await.map(|d| (d, step, alerts))
         }
     });
     let tags = use_resource_tags();
@@ -269,40 +273,47 @@ pub fn ServiceDetailPage() -> impl IntoView {
     let navigate = use_navigate();
     let overview_charts = move || {
         let navigate = navigate.clone();
-        resource_view(overview, move |(data, step): (QueryRangeData, i64)| {
-            let navigate = navigate.clone();
-            let on_point = Callback::new(move |t: f64| {
-                navigate(
-                    &traces_link(&service.get_untracked(), Calls::All, t, step),
-                    Default::default(),
-                );
-            });
-            let latency = ["A", "B", "C"]
-                .iter()
-                .zip(["p50", "p90", "p99"])
-                .map(|(n, label)| ChartSeries {
-                    name: label.into(),
-                    points: series_points(&data, n),
-                })
-                .collect::<Vec<_>>();
-            let calls = series_points(&data, "D");
-            let errors = series_points(&data, "E");
-            let rate: Vec<(f64, f64)> = calls.iter().map(|&(t, c)| (t, c / step as f64)).collect();
-            let error_pct: Vec<(f64, f64)> = calls
-                .iter()
-                .map(|&(t, c)| {
-                    let e = errors.iter().find(|p| p.0 == t).map(|p| p.1).unwrap_or(0.0);
-                    (t, if c > 0.0 { e / c * 100.0 } else { 0.0 })
-                })
-                .collect();
-            view! {
-                <TimeChart title="Latency".into() series=latency format=duration_ns on_point=on_point/>
-                <TimeChart title="Rate (ops/s)".into() kind=ChartKind::Bar
-                    series=vec![ChartSeries { name: "ops/s".into(), points: rate }] format=compact on_point=on_point/>
-                <TimeChart title="Error Percentage".into()
-                    series=vec![ChartSeries { name: "error %".into(), points: error_pct }] format=percent on_point=on_point/>
-            }
-        })
+        resource_view(
+            overview,
+            move |(data, step, alerts): (QueryRangeData, i64, [String; 3])| {
+                let [lat_alert, rate_alert, err_alert] = alerts;
+                let navigate = navigate.clone();
+                let on_point = Callback::new(move |t: f64| {
+                    navigate(
+                        &traces_link(&service.get_untracked(), Calls::All, t, step),
+                        Default::default(),
+                    );
+                });
+                let latency = ["A", "B", "C"]
+                    .iter()
+                    .zip(["p50", "p90", "p99"])
+                    .map(|(n, label)| ChartSeries {
+                        name: label.into(),
+                        points: series_points(&data, n),
+                    })
+                    .collect::<Vec<_>>();
+                let calls = series_points(&data, "D");
+                let errors = series_points(&data, "E");
+                let rate: Vec<(f64, f64)> =
+                    calls.iter().map(|&(t, c)| (t, c / step as f64)).collect();
+                let error_pct: Vec<(f64, f64)> = calls
+                    .iter()
+                    .map(|&(t, c)| {
+                        let e = errors.iter().find(|p| p.0 == t).map(|p| p.1).unwrap_or(0.0);
+                        (t, if c > 0.0 { e / c * 100.0 } else { 0.0 })
+                    })
+                    .collect();
+                view! {
+                    <TimeChart title="Latency".into() series=latency format=duration_ns on_point=on_point alert=Some(lat_alert)/>
+                    <TimeChart title="Rate (ops/s)".into() kind=ChartKind::Bar
+                        series=vec![ChartSeries { name: "ops/s".into(), points: rate }] format=compact on_point=on_point
+                        alert=Some(rate_alert)/>
+                    <TimeChart title="Error Percentage".into()
+                        series=vec![ChartSeries { name: "error %".into(), points: error_pct }] format=percent on_point=on_point
+                        alert=Some(err_alert)/>
+                }
+            },
+        )
     };
     view! {
         <section>
