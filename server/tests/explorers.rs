@@ -412,35 +412,6 @@ fn tail_query(start_ms: u64, filters: Value) -> String {
     url_encode(&q.to_string())
 }
 
-/// Reads SSE `data:` payloads from a streaming response.
-struct Events {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-impl Events {
-    async fn next(&mut self, within: Duration) -> Option<Value> {
-        let deadline = Instant::now() + within;
-        loop {
-            while let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let data: Vec<&str> = block
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-                    .collect();
-                if !data.is_empty() {
-                    return Some(serde_json::from_str(&data.join("\n")).unwrap());
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            match tokio::time::timeout(left, self.resp.chunk()).await {
-                Ok(Ok(Some(c))) => self.buf.push_str(&String::from_utf8_lossy(&c)),
-                _ => return None,
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn live_tail_streams_new_matching_logs_within_two_seconds() {
     let srv = TestServer::start().await;
@@ -460,10 +431,7 @@ async fn live_tail_streams_new_matching_logs_within_two_seconds() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
     assert_eq!(resp.headers()["x-accel-buffering"], "no");
-    let mut events = Events {
-        resp,
-        buf: String::new(),
-    };
+    let mut events = SseEvents::new(resp);
     let first = events.next(Duration::from_secs(5)).await.expect("backlog");
     assert_eq!(first["body"], "before the tail opened");
     // SignozLog: ns timestamp and typed attribute maps.

@@ -467,35 +467,6 @@ async fn fields_round_trip_and_roles() {
     srv.stop().await;
 }
 
-/// Reads SSE `data:` payloads.
-struct Events {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-impl Events {
-    async fn next(&mut self, within: Duration) -> Option<Value> {
-        let deadline = Instant::now() + within;
-        loop {
-            while let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let data: Vec<&str> = block
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-                    .collect();
-                if !data.is_empty() {
-                    return Some(serde_json::from_str(&data.join("\n")).unwrap());
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            match tokio::time::timeout(left, self.resp.chunk()).await {
-                Ok(Ok(Some(c))) => self.buf.push_str(&String::from_utf8_lossy(&c)),
-                _ => return None,
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn tail_streams_new_matching_logs() {
     let srv = TestServer::start().await;
@@ -516,10 +487,7 @@ async fn tail_streams_new_matching_logs() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
-    let mut events = Events {
-        resp,
-        buf: String::new(),
-    };
+    let mut events = SseEvents::new(resp);
     // The backlog since timestampStart, oldest first.
     for want in ["user login ok", "100% done_x", "later login"] {
         let e = events.next(Duration::from_secs(5)).await.expect("backlog");
@@ -554,10 +522,7 @@ async fn tail_streams_new_matching_logs() {
         .send()
         .await
         .unwrap();
-    let mut after = Events {
-        resp,
-        buf: String::new(),
-    };
+    let mut after = SseEvents::new(resp);
     let e = after.next(Duration::from_secs(5)).await.expect("backlog");
     assert_eq!(
         e["body"], "100% done_x",

@@ -327,3 +327,40 @@ pub fn now_ns() -> u64 {
         .unwrap()
         .as_nanos() as u64
 }
+
+/// Reads the JSON `data:` payloads of a server-sent-events response.
+pub struct SseEvents {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+impl SseEvents {
+    pub fn new(resp: reqwest::Response) -> Self {
+        SseEvents {
+            resp,
+            buf: String::new(),
+        }
+    }
+
+    /// The next event's payload, or `None` when none comes within `within` or the stream ends.
+    pub async fn next(&mut self, within: std::time::Duration) -> Option<Value> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let data: Vec<&str> = block
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+                    .collect();
+                if !data.is_empty() {
+                    return Some(serde_json::from_str(&data.join("\n")).unwrap());
+                }
+            }
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            match tokio::time::timeout(left, self.resp.chunk()).await {
+                Ok(Ok(Some(c))) => self.buf.push_str(&String::from_utf8_lossy(&c)),
+                _ => return None,
+            }
+        }
+    }
+}
