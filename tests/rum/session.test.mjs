@@ -1,7 +1,10 @@
 // Sessions in every browser: `session.id` on spans and metric points, stable across a reload,
 // rolled over after 15 min idle or 4 h (the clock is controlled through the storage record:
 // `<id>|<started ms>|<last activity ms>` under `otel-wasm:session`, written with old times),
-// the sessionStorage and memory-only modes, and sampling decided per session.
+// the sessionStorage and memory-only modes, and sampling decided per session. The SDK keeps
+// the session in memory and reads the record again after another tab changed it: a change
+// made here from the test stands for another tab's, so it is followed by the `storage` event
+// the browser sends to the other tabs (`otherTabWrote`); one step uses a real second tab.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId, waitSpan as waitFor } from './harness.mjs';
@@ -27,6 +30,11 @@ async function load(b, id, config) {
   await b.evalAsync('await window.ready');
 }
 
+/** Runs `script` (a storage change) in the page, then delivers the `storage` event another
+ *  tab's change would bring (`key` null: the storage was cleared). */
+const otherTabWrote = (b, script, key = KEY) => b.eval(`${script};
+  window.dispatchEvent(new StorageEvent('storage', { key: ${JSON.stringify(key)}, storageArea: localStorage }))`);
+
 const record = (b, storage = 'localStorage') => b.eval(`return ${storage}.getItem('${KEY}')`);
 
 for (const kind of BROWSERS) {
@@ -36,7 +44,7 @@ for (const kind of BROWSERS) {
       await t.test('session.id on spans and metric points, stable across a reload and shared by tabs, in localStorage', async () => {
         const id = testId(kind, 'session');
         await load(b, id);
-        await b.eval('localStorage.clear(); sessionStorage.clear()');
+        await otherTabWrote(b, 'localStorage.clear(); sessionStorage.clear()', null);
         const first = await sessionOf(b, id, '/api/s1');
         assert.match(first, HEX32);
         assert.equal((await record(b)).split('|')[0], first, 'stored under otel-wasm:session');
@@ -50,7 +58,7 @@ for (const kind of BROWSERS) {
         await b.evalAsync('await window.ready');
         assert.equal(await sessionOf(b, id, '/api/s2'), first, 'same session after a reload');
         // A second tab of the origin shares the session through the storage.
-        await b.newTab(rx.page('context.html', id));
+        const tab1 = await b.newTab(rx.page('context.html', id));
         await b.evalAsync('await window.ready');
         assert.equal(await sessionOf(b, id, '/api/tab2'), first, 'the other tab has the same session');
         // Log records carry the session and the route too.
@@ -63,6 +71,11 @@ for (const kind of BROWSERS) {
           await window.sdk.forceFlush(); return true;`);
         assert.ok(app);
         assert.equal((await waitSpan(id, (s) => s.name === 'work')).attributes['session.id'], first);
+        // A new session written by this tab reaches the first tab through its `storage` event.
+        const next = 'ab'.repeat(16);
+        await b.eval(`localStorage.setItem('${KEY}', '${next}|' + Date.now() + '|' + Date.now())`);
+        await b.cmd('POST', '/window', { handle: tab1 });
+        assert.equal(await sessionOf(b, id, '/api/tab1-again'), next, 'the first tab follows the other tab');
       });
 
       await t.test('rollover after 15 min idle and after 4 h (old timestamps in the record)', async () => {
@@ -77,14 +90,14 @@ for (const kind of BROWSERS) {
         assert.match(second, HEX32);
         assert.notEqual(second, first, 'a new session after 16 min idle');
         // Active a minute ago but started 5 h ago: over, also within a running page.
-        await b.eval(`const n = Date.now(); localStorage.setItem('${KEY}', '${second}|' + (n - 300 * ${MIN}) + '|' + (n - ${MIN}))`);
+        await otherTabWrote(b, `const n = Date.now(); localStorage.setItem('${KEY}', '${second}|' + (n - 300 * ${MIN}) + '|' + (n - ${MIN}))`);
         const third = await sessionOf(b, id, '/api/r3');
         assert.notEqual(third, second, 'a new session after 4 h');
         // 14 min idle is still the same session.
-        await b.eval(`const n = Date.now(); localStorage.setItem('${KEY}', '${third}|' + (n - 20 * ${MIN}) + '|' + (n - 14 * ${MIN}))`);
+        await otherTabWrote(b, `const n = Date.now(); localStorage.setItem('${KEY}', '${third}|' + (n - 20 * ${MIN}) + '|' + (n - 14 * ${MIN}))`);
         assert.equal(await sessionOf(b, id, '/api/r4'), third);
         // A malformed record is replaced, never thrown on.
-        await b.eval(`localStorage.setItem('${KEY}', 'garbage')`);
+        await otherTabWrote(b, `localStorage.setItem('${KEY}', 'garbage')`);
         assert.match(await sessionOf(b, id, '/api/r5'), HEX32);
       });
 
@@ -135,6 +148,7 @@ for (const kind of BROWSERS) {
         const outside = '1111111111111111' + 'ffffffffffffffff';
         const spansIn = async (sid) => b.evalAsync(`const n = Date.now();
           localStorage.setItem('${KEY}', '${sid}|' + n + '|' + n);
+          window.dispatchEvent(new StorageEvent('storage', { key: '${KEY}', storageArea: localStorage }));
           const before = window.sdk.stats().spansEnded;
           const t = window.sdk.getTracer('app');
           for (let i = 0; i < 20; i++) t.startSpan('s' + i).end();

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod exporter;
 pub mod js;
 pub mod lifecycle;
+pub mod listener;
 pub mod local;
 #[cfg(feature = "offline")]
 pub mod offline;

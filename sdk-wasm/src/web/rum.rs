@@ -2,6 +2,10 @@
 //! (in `localStorage` / `sessionStorage` / memory, shared by the origin's tabs through the
 //! storage record), the current route, URL redaction and the `scrubAttributes` hook.
 //!
+//! The session is kept in memory and written when it changes (a new session, or activity at
+//! most once a second); storage is read again only after another tab wrote it (a `storage`
+//! event), so a span start costs no storage access.
+//!
 //! Every signal goes through here: spans get `session.id` and `page.route` at start
 //! ([`RumStartHook`]) and are cleaned before export ([`RumContext::clean_span`]); metric points
 //! call [`RumContext::metric_attributes`] and log records [`RumContext::log_attributes`] (one
@@ -16,6 +20,7 @@ use opentelemetry::{Array as OtelArray, KeyValue, StringValue, Value};
 use wasm_bindgen::prelude::*;
 
 use super::js;
+use super::listener::Listener;
 use super::local::LocalOnly;
 use super::pipeline::number_value;
 use super::random::WebRandom;
@@ -29,6 +34,11 @@ pub struct RumContext {
     session: Option<SessionConfig>,
     /// The session as last seen: used when the storage cannot be read or written.
     memory: RefCell<Option<Session>>,
+    /// `memory` is what the storage holds (as far as this tab knows): no need to read it.
+    /// Cleared by another tab's write (`storage` event) and whenever storage was unusable.
+    synced: Cell<bool>,
+    /// Clears `synced` when another tab changes the record (removed on drop).
+    storage_listener: RefCell<Option<Listener>>,
     random: WebRandom,
     /// Set by the navigation instrumentation; without it, `location.pathname` at each use.
     route: RefCell<Option<String>>,
@@ -54,9 +64,14 @@ impl RumContext {
         value_limit: usize,
         scrub: Option<Function>,
     ) -> Rc<Self> {
-        Rc::new(RumContext {
+        let listen = session
+            .as_ref()
+            .is_some_and(|s| s.storage != SessionStorage::None);
+        let rum = Rc::new(RumContext {
             session,
             memory: RefCell::new(None),
+            synced: Cell::new(false),
+            storage_listener: RefCell::new(None),
             random: WebRandom::new(),
             route: RefCell::new(None),
             redact_names,
@@ -66,7 +81,20 @@ impl RumContext {
             paused: Cell::new(false),
             globals: RefCell::new(Vec::new()),
             baggage_keys: RefCell::new(Vec::new()),
-        })
+        });
+        if listen {
+            let weak = Rc::downgrade(&rum);
+            *rum.storage_listener.borrow_mut() = Listener::on_global("storage", move |e| {
+                // `key` is null when the whole storage was cleared.
+                let key = js::get(&e, "key");
+                if key.is_null() || key.as_string().is_some_and(|k| k == STORAGE_KEY) {
+                    if let Some(rum) = weak.upgrade() {
+                        rum.synced.set(false);
+                    }
+                }
+            });
+        }
+        rum
     }
 
     /// The configured storage; `None` for memory-only sessions or when it is unavailable
@@ -83,26 +111,46 @@ impl RumContext {
     }
 
     /// The current session (`None` when sessions are off), rolled over if it has expired;
-    /// `activity` extends it. Read from storage each time, so tabs share one session.
+    /// `activity` extends it. Tabs share one session: the stored record is read when another
+    /// tab may have changed it, and every change is written back.
     pub fn session(&self, activity: bool) -> Option<Session> {
         let cfg = self.session.as_ref()?;
         let now = js::date_now_ms() as u64;
+        let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
+        let known = self.memory.borrow().clone();
+        if self.synced.get() {
+            let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
+            if changed {
+                self.write(&s);
+            }
+            *self.memory.borrow_mut() = Some(s.clone());
+            return Some(s);
+        }
         let storage = self.storage();
         let stored = storage
             .as_ref()
             .and_then(|s| s.get_item(STORAGE_KEY))
             .and_then(|t| Session::parse(&t));
-        let known = stored.clone().or_else(|| self.memory.borrow().clone());
-        let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
-        let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
+        let (s, changed) =
+            session::advance(stored.clone().or(known), now, activity, &cfg.limits, new_id);
         // Also when the record went missing (cleared, or never written): memory restores it.
         if changed || stored.as_ref() != Some(&s) {
-            if let Some(st) = storage {
+            if let Some(st) = &storage {
                 st.set_item(STORAGE_KEY, &s.to_text()); // quota / blocked: memory carries on
             }
         }
+        self.synced.set(storage.is_some());
         *self.memory.borrow_mut() = Some(s.clone());
         Some(s)
+    }
+
+    fn write(&self, s: &Session) {
+        match self.storage() {
+            Some(st) => {
+                st.set_item(STORAGE_KEY, &s.to_text());
+            }
+            None => self.synced.set(false), // paused or blocked since: read again later
+        }
     }
 
     /// The current session id and route, for any signal.
