@@ -359,7 +359,8 @@ function onInteraction(e) {
 // URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
 const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
 let clicks = []; // [element, time] of the last clicks on one element (at most RAGE_CLICKS)
-let pending = []; // clicks waiting for a sign of life
+let pending = []; // [handle, deadline] of the clicks waiting for a sign of life, oldest first
+let verdictTimer = 0; // one timer for the oldest waiting click, not one per click
 let mutations = null; // a MutationObserver, only while clicks wait
 
 function onClickSpan(h, t) {
@@ -368,7 +369,7 @@ function onClickSpan(h, t) {
   // The last RAGE_CLICKS decide; more would make a burst of clicks quadratic.
   if (clicks.push([t, now]) > RAGE_CLICKS) clicks.shift();
   if (clicks.length >= RAGE_CLICKS) call(R.frustration, h, 0, true);
-  pending.push(h);
+  pending.push([h, now + FRUSTRATION_MS]);
   if (!mutations && typeof MutationObserver === 'function') {
     try {
       mutations = new MutationObserver(alive);
@@ -377,23 +378,36 @@ function onClickSpan(h, t) {
       mutations = null;
     }
   }
-  orig.setTimeout.call(window, () => settle(h, true), FRUSTRATION_MS);
+  if (!verdictTimer) armVerdict(FRUSTRATION_MS);
 }
 
-function settle(h, dead) {
-  const i = pending.indexOf(h);
-  if (i < 0) return;
-  pending.splice(i, 1);
-  if (R) call(R.frustration, h, 1, dead);
-  if (!pending.length && mutations) {
-    mutations.disconnect();
+function armVerdict(ms) {
+  verdictTimer = orig.setTimeout.call(window, onVerdictDue, ms);
+}
+
+/** The oldest clicks' second is over with no sign of life: they are dead. */
+function onVerdictDue() {
+  verdictTimer = 0;
+  const now = performance.now();
+  let n = 0;
+  while (n < pending.length && pending[n][1] <= now) n++;
+  settle(pending.splice(0, n), true);
+  if (pending.length) armVerdict(pending[0][1] - now);
+}
+
+function settle(done, dead) {
+  if (R) for (const [h] of done) call(R.frustration, h, 1, dead);
+  if (!pending.length) {
+    if (mutations) mutations.disconnect();
     mutations = null;
+    if (verdictTimer) clearTimeout(verdictTimer);
+    verdictTimer = 0;
   }
 }
 
 /** The page reacted (DOM change, request, URL change): no waiting click is dead. */
 function alive() {
-  for (const h of pending.slice()) settle(h, false);
+  if (pending.length) settle(pending.splice(0), false);
 }
 
 let expiryTimer = 0;
@@ -567,6 +581,8 @@ export function uninstall() {
   cur = 0;
   pending = [];
   clicks = [];
+  if (verdictTimer) clearTimeout(verdictTimer);
+  verdictTimer = 0;
   if (mutations) mutations.disconnect();
   mutations = null;
   if (channel) channel.port1.onmessage = null;
