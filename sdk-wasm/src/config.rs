@@ -2,7 +2,7 @@
 //! [`RawConfig`], then validated into typed settings. Every problem names the field and the
 //! reason.
 //!
-//! The browser build reads the object field by field (`js_api::raw_config`) rather than
+//! The browser build reads the object field by field (`js_api::config::raw_config`) rather than
 //! through serde-wasm-bindgen: that keeps serde and Rust's float formatting out of the wasm
 //! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
 //! same struct from JSON with serde, which checks the camelCase key names.

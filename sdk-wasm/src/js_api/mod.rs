@@ -1,0 +1,108 @@
+//! The wasm-bindgen surface (compiled for wasm32 only). Small on purpose: the TypeScript
+//! package wraps it into @opentelemetry/api's `Tracer` and `Meter` interfaces.
+//!
+//! ```text
+//! init(config) -> Sdk                       throws Error("invalid config: <field>: <reason>")
+//!     config.instrumentations: true | {...}  auto-instrumentations (see instrument::web)
+//! Sdk.forceFlush() -> Promise<void>         export everything, wait for in-flight exports
+//! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
+//! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
+//!                  exportRetries, exportFailures, metricExports, metricExportFailures,
+//!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
+//!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
+//!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
+//!                  exportsInFlight, scrubHookErrors }
+//!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
+//! Sdk.tracer(name, version?) -> Tracer
+//! Sdk.meter(name, version?) -> Meter
+//! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
+//! Sdk.emitLog(scopeName, scopeVersion?, { body?, severityNumber?, severityText?, eventName?,
+//!             attributes?, timestamp? })     one OTLP log record (batched to /v1/logs)
+//!     config.webVitals / errors / longTasks: truthy turns on web vitals, error logs, long tasks
+//! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
+//! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
+//! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
+//! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
+//! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
+//!     / addLink(spanContext, attrs?) / setStatus(code, message?) / updateName(name)
+//!     / end(time?) / isRecording() / recordException(exception, time?) / spanContext()
+//! Meter.createCounter / createUpDownCounter / createHistogram / createGauge
+//!     (name, { description?, unit?, valueType?, advice?: { explicitBucketBoundaries? } }?)
+//!     -> Instrument with add(value, attrs?) and record(value, attrs?)
+//! ```
+//! Values follow @opentelemetry/api: `kind` is SpanKind (0 internal, 1 server, 2 client,
+//! 3 producer, 4 consumer); status `code` 0 unset, 1 ok, 2 error; `valueType` 0 int, 1 double;
+//! times are epoch ms, `performance.now()`-relative ms (below `timeOrigin`), `[s, ns]` or
+//! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }`.
+//!
+//! One file per surface: `sdk` (the `Sdk` class), `trace` (`Tracer`, `Span`), `metrics`
+//! (`Meter`, `Instrument`); `config` reads the config object, `values` converts JS values
+//! (attributes, times, span contexts).
+
+mod config;
+#[cfg(feature = "metrics")]
+mod metrics;
+mod sdk;
+mod trace;
+mod values;
+
+use wasm_bindgen::prelude::*;
+
+use crate::config::ConfigError;
+use crate::web::js::{self, get};
+use crate::web::Sdk as Running;
+
+#[cfg(feature = "metrics")]
+pub use metrics::{Instrument, Meter};
+pub use sdk::Sdk;
+pub use trace::{Span, Tracer};
+
+/// Starts the SDK. See the module docs for the config fields.
+#[wasm_bindgen]
+pub fn init(config: JsValue) -> Result<Sdk, JsError> {
+    let fail = |e: ConfigError| JsError::new(&e.message());
+    let cfg = config::raw_config(&config)
+        .map_err(fail)?
+        .validate(&js::document_url())
+        .map_err(fail)?;
+    let patterns =
+        crate::instrument::web::config::patterns(&get(&config, "propagateTraceHeaderCorsUrls"));
+    let scrub = get(&config, "scrubAttributes")
+        .dyn_into::<js_sys::Function>()
+        .ok();
+    let instrumentations = instrumentations_config(&config);
+    let baggage_keys = config::strings(&config, "baggageKeys").unwrap_or_default();
+    let sdk = Running::start(
+        cfg,
+        patterns,
+        scrub,
+        get(&config, "requireConsent").is_truthy(),
+    )
+    .map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
+    if let Some(v) = instrumentations {
+        let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
+        crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&e))?;
+    }
+    // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
+    let on = |k: &str| get(&config, k).is_truthy();
+    sdk.start_rum(crate::web::rum_signals::Options {
+        vitals: on("webVitals"),
+        errors: on("errors"),
+        long_tasks: on("longTasks"),
+        console: on("captureConsole"),
+    });
+    Ok(Sdk::new(sdk))
+}
+
+/// `instrumentations: true | { ... }` turns on the auto-instrumentations (document load,
+/// fetch, XHR, user interactions; see `instrument::web`); they are installed after the
+/// exporter captured the page's original `fetch`. `None` when off, and where they cannot run
+/// (no `window.performance`, e.g. Node).
+fn instrumentations_config(config: &JsValue) -> Option<JsValue> {
+    let v = get(config, "instrumentations");
+    (v.is_truthy()
+        && !js::global_get("performance").is_undefined()
+        && !js::global_get("document").is_undefined())
+    .then_some(v)
+}

@@ -1,0 +1,126 @@
+//! JS values to the SDK's types and back: attributes, times, span contexts, scopes.
+
+use js_sys::{Array, Object};
+use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId};
+use opentelemetry::{InstrumentationScope, KeyValue};
+use wasm_bindgen::prelude::*;
+
+use crate::propagation::traceparent::hex_into;
+use crate::propagation::tracestate;
+use crate::web::clock::ms_to_ns;
+use crate::web::js::{self, get, set};
+use crate::web::rum::attribute_value;
+use crate::web::Sdk as Running;
+
+pub(super) fn scope(name: String, version: Option<String>) -> InstrumentationScope {
+    let b = InstrumentationScope::builder(name);
+    match version {
+        Some(v) => b.with_version(v).build(),
+        None => b.build(),
+    }
+}
+
+pub(super) fn js_number_string(n: f64) -> String {
+    let mut s = String::new();
+    js::js_f64(n, &mut s);
+    s
+}
+
+/// A plain JS object's entries as `prefix`+key → value (`None`: null, undefined or not an
+/// attribute value: removes the key).
+pub(super) fn changes(obj: &JsValue, prefix: &str) -> Vec<(String, Option<opentelemetry::Value>)> {
+    if !obj.is_object() || Array::is_array(obj) {
+        return Vec::new();
+    }
+    Object::entries(obj.unchecked_ref())
+        .iter()
+        .filter_map(|e| {
+            let e = Array::from(&e);
+            Some((
+                prefix.to_string() + &e.get(0).as_string()?,
+                attribute_value(&e.get(1)),
+            ))
+        })
+        .collect()
+}
+
+/// A plain JS object of attributes.
+pub(super) fn attributes(obj: &JsValue) -> Vec<KeyValue> {
+    if !obj.is_object() || Array::is_array(obj) {
+        return Vec::new();
+    }
+    Object::entries(obj.unchecked_ref())
+        .iter()
+        .filter_map(|e| {
+            let e = Array::from(&e);
+            Some(KeyValue::new(
+                e.get(0).as_string()?,
+                attribute_value(&e.get(1))?,
+            ))
+        })
+        .collect()
+}
+
+/// An @opentelemetry/api `TimeInput` in epoch ns; `None` for undefined or invalid.
+pub(super) fn time_ns(sdk: &Running, t: &JsValue) -> Option<u64> {
+    if let Some(ms) = t.as_f64() {
+        // Like OpenTelemetry JS: numbers below timeOrigin are performance.now() readings.
+        let origin = sdk.clock.origin_ms();
+        return Some(if ms < origin {
+            sdk.clock.perf_ms_to_ns(ms)
+        } else {
+            ms_to_ns(ms)
+        });
+    }
+    if Array::is_array(t) {
+        let a = Array::from(t);
+        let (s, ns) = (a.get(0).as_f64()?, a.get(1).as_f64()?);
+        return Some((s as u64) * 1_000_000_000 + ns as u64);
+    }
+    if let Some(d) = t.dyn_ref::<js_sys::Date>() {
+        let ms = d.get_time();
+        return ms.is_finite().then(|| ms_to_ns(ms));
+    }
+    None
+}
+
+pub(super) fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
+    let (mut tid, mut sid) = ([0u8; 16], [0u8; 8]);
+    hex_into(&get(v, "traceId").as_string()?, &mut tid)?;
+    hex_into(&get(v, "spanId").as_string()?, &mut sid)?;
+    let (tid, sid) = (TraceId::from_bytes(tid), SpanId::from_bytes(sid));
+    let flags = TraceFlags::new(get(v, "traceFlags").as_f64().unwrap_or(0.0) as u8 & 1);
+    let remote = get(v, "isRemote").as_bool().unwrap_or(false);
+    let ts = get(v, "traceState");
+    let ts_text = ts.as_string().or_else(|| {
+        // An @opentelemetry/api TraceState object serializes itself.
+        let f: js_sys::Function = get(&ts, "serialize").dyn_into().ok()?;
+        f.call0(&ts).ok()?.as_string()
+    });
+    let trace_state = ts_text
+        .and_then(|t| tracestate::parse(&t))
+        .unwrap_or_default();
+    let cx = SpanContext::new(tid, sid, flags, remote, trace_state);
+    cx.is_valid().then_some(cx)
+}
+
+pub(super) fn span_context_to_js(cx: &SpanContext) -> Object {
+    let o = Object::new();
+    let mut hex = String::new();
+    crate::propagation::traceparent::push_hex(&mut hex, &cx.trace_id().to_bytes());
+    set(&o, "traceId", &JsValue::from_str(&hex));
+    hex.clear();
+    crate::propagation::traceparent::push_hex(&mut hex, &cx.span_id().to_bytes());
+    set(&o, "spanId", &JsValue::from_str(&hex));
+    set(
+        &o,
+        "traceFlags",
+        &JsValue::from_f64(cx.trace_flags().to_u8() as f64),
+    );
+    set(&o, "isRemote", &JsValue::from_bool(cx.is_remote()));
+    let ts = tracestate::format(cx.trace_state());
+    if !ts.is_empty() {
+        set(&o, "traceState", &JsValue::from_str(&ts));
+    }
+    o
+}
