@@ -3,6 +3,7 @@
 //! Pure logic lives in plain Rust modules tested natively (`cargo test -p sdk-wasm`);
 //! `web` is the thin browser glue and `js_api` the wasm-bindgen surface (see its docs).
 
+pub mod attributes;
 pub mod clock;
 pub mod config;
 pub mod export;

@@ -118,15 +118,31 @@ fn setup(extra: JsValue) -> MemoryBackend {
     setup_with(config(&allowed(), extra))
 }
 
+thread_local! {
+    /// The installation `setup` made (dropping it uninstalls).
+    static INSTALLED: std::cell::RefCell<Option<web::Installed>> = const { std::cell::RefCell::new(None) };
+}
+
+fn install(cfg: &JsValue, sink: &MemoryBackend) {
+    let installed = web::install(cfg, Box::new(sink.clone())).expect("install");
+    INSTALLED.with(|i| *i.borrow_mut() = Some(installed));
+}
+
+/// Restores everything patched, handing held spans on.
+fn uninstall() {
+    let installed = INSTALLED.with(|i| i.borrow_mut().take());
+    drop(installed);
+}
+
 fn setup_with(cfg: JsValue) -> MemoryBackend {
     let sink = MemoryBackend::new(&get(&cfg, "propagateTraceHeaderCorsUrls")).expect("patterns");
-    web::install(&cfg, Box::new(sink.clone())).expect("install");
+    install(&cfg, &sink);
     sink
 }
 
 /// Uninstalls (handing held spans on) and returns every finished span.
 fn teardown(sink: &MemoryBackend) -> Vec<SpanRecord> {
-    web::uninstall();
+    uninstall();
     sink.take()
 }
 
@@ -437,14 +453,14 @@ async fn fetch_response_is_untouched() {
         .await
         .as_string()
         .unwrap();
-    web::uninstall();
+    uninstall();
     let without = wait(fetch_error(&opaque_url, no_cors()))
         .await
         .as_string()
         .unwrap();
     assert_eq!(with_sdk, without);
     let cfg = config(&allowed(), JsValue::UNDEFINED);
-    web::install(&cfg, Box::new(sink.clone())).unwrap();
+    install(&cfg, &sink);
     assert!(
         wait(compile_streaming(&format!("{}/t/f-resp/wasm", allowed())))
             .await
@@ -534,8 +550,8 @@ fn init_core_with(id: &str, extra: &[(&str, JsValue)]) -> sdk_wasm::js_api::Sdk 
 }
 
 async fn shutdown_core(sdk: sdk_wasm::js_api::Sdk) {
+    // Shutdown restores what the instrumentations patched.
     wait(sdk.shutdown()).await;
-    web::uninstall();
 }
 
 /// Export bodies (OTLP/JSON) the fixture received for test `id`.
@@ -578,6 +594,28 @@ async fn fetch_span_is_not_lost_when_the_page_leaves_right_after() {
     );
     shutdown_core(sdk).await;
     assert!(found, "the fetch span reached the collector: {dbg}");
+}
+
+#[wasm_bindgen_test]
+async fn shutdown_gives_the_page_its_own_fetch_back() {
+    let global = js_sys::global();
+    let page_fetch = Reflect::get(&global, &"fetch".into()).unwrap();
+    let sdk = init_core("f-shutdown");
+    let patched = Reflect::get(&global, &"fetch".into()).unwrap();
+    assert!(!js_sys::Object::is(&patched, &page_fetch), "installed");
+    shutdown_core(sdk).await;
+    let after = Reflect::get(&global, &"fetch".into()).unwrap();
+    assert!(js_sys::Object::is(&after, &page_fetch), "restored");
+    // A request after shutdown carries no trace header.
+    wait(fetch_text(
+        &format!("{}/t/f-shutdown/app", allowed()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let reqs = requests("f-shutdown").await;
+    let app: Vec<_> = reqs.iter().filter(|r| path(r).ends_with("/app")).collect();
+    assert_eq!(app.len(), 1);
+    assert!(header(app[0], "traceparent").is_none());
 }
 
 #[wasm_bindgen_test]

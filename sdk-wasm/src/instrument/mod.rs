@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod document_load;
+pub mod held;
 pub mod semconv;
 pub mod span;
 pub mod table;

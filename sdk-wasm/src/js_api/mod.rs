@@ -5,7 +5,8 @@
 //! init(config) -> Sdk                       throws Error("invalid config: <field>: <reason>")
 //!     config.instrumentations: true | {...}  auto-instrumentations (see instrument::web)
 //! Sdk.forceFlush() -> Promise<void>         export everything, wait for in-flight exports
-//! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed)
+//! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed, what the
+//!                                           instrumentations patched restored)
 //! Sdk.stats() -> { spansEnded, spansExported, spansDropped, spansFailed, exportRequests,
 //!                  exportRetries, exportFailures, metricExports, metricExportFailures,
 //!                  spansStashed, spansResent, spansStashDropped, offlineBuffered, offlineSent,
@@ -82,7 +83,9 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
     if let Some(v) = instrumentations {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
-        crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&e))?;
+        let installed =
+            crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&e))?;
+        sdk.own_instrumentations(installed);
     }
     // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
     let on = |k: &str| get(&config, k).is_truthy();

@@ -100,7 +100,7 @@ impl Sdk {
         n("logsStashed", st.logs_stashed);
         n("logsResent", st.logs_resent);
         n("logsStashDropped", st.logs_stash_dropped);
-        n("errorsDropped", crate::web::rum_signals::errors_dropped());
+        n("errorsDropped", self.0.errors_dropped());
         n("offlineBuffered", st.offline_buffered);
         n("offlineSent", st.offline_sent);
         n("offlineDropped", st.offline_dropped);

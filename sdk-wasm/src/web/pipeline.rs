@@ -315,6 +315,9 @@ pub struct Sdk {
     #[cfg(feature = "metrics")]
     metrics_timer: RefCell<Option<Interval>>,
     page_hide: RefCell<Option<PageHideListener>>,
+    /// The auto-instrumentations and the RUM features this SDK started (dropped: removed).
+    instrumentations: RefCell<Option<crate::instrument::web::Installed>>,
+    rum_signals: RefCell<Option<super::rum_signals::Installed>>,
     flush_on_page_hide: bool,
     shut_down: Cell<bool>,
 }
@@ -332,7 +335,7 @@ impl Sdk {
             .chain(cfg.resource_attributes.iter().map(|(k, v)| {
                 let v = match v {
                     RawAttr::Bool(b) => Value::Bool(*b),
-                    RawAttr::Number(n) => number_value(*n),
+                    RawAttr::Number(n) => crate::attributes::number_value(*n),
                     RawAttr::String(s) => Value::from(s.clone()),
                 };
                 KeyValue::new(k.clone(), v)
@@ -388,6 +391,8 @@ impl Sdk {
             #[cfg(feature = "metrics")]
             metrics_timer: RefCell::new(None),
             page_hide: RefCell::new(None),
+            instrumentations: RefCell::new(None),
+            rum_signals: RefCell::new(None),
             flush_on_page_hide: cfg.flush_on_page_hide,
             shut_down: Cell::new(false),
         });
@@ -410,10 +415,36 @@ impl Sdk {
     /// Starts the RUM features (web vitals, errors, long tasks); vitals are reported at page
     /// hide, so the page-hide listener runs for them even without `flushOnPageHide`.
     pub fn start_rum(self: &Rc<Self>, opts: super::rum_signals::Options) {
-        super::rum_signals::install(self.clone(), opts);
+        *self.rum_signals.borrow_mut() = super::rum_signals::install(self.clone(), opts);
         if opts.vitals {
             self.listen_page_hide();
         }
+    }
+
+    /// Keeps the installed auto-instrumentations (removed at shutdown).
+    pub fn own_instrumentations(&self, installed: crate::instrument::web::Installed) {
+        *self.instrumentations.borrow_mut() = Some(installed);
+    }
+
+    fn flush_instrumentations(&self, page_hidden: bool) {
+        if let Some(i) = self.instrumentations.borrow().as_ref() {
+            i.flush(page_hidden);
+        }
+    }
+
+    /// An SPA route change (see `rum_signals::Installed::soft_navigation`).
+    pub fn soft_navigation(&self) {
+        if let Some(r) = self.rum_signals.borrow().as_ref() {
+            r.soft_navigation();
+        }
+    }
+
+    /// `stats().errorsDropped`.
+    pub fn errors_dropped(&self) -> u64 {
+        self.rum_signals
+            .borrow()
+            .as_ref()
+            .map_or(0, |r| r.errors_dropped())
     }
 
     fn listen_page_hide(self: &Rc<Self>) {
@@ -434,13 +465,15 @@ impl Sdk {
             return;
         }
         // The page view's vitals become log records and histogram points first.
-        super::rum_signals::report_vitals();
+        if let Some(r) = self.rum_signals.borrow().as_ref() {
+            r.report_vitals();
+        }
         if !self.flush_on_page_hide {
             return;
         }
         // Spans the instrumentations still hold (open interactions, requests
         // waiting for resource timing) join this last export.
-        crate::instrument::web::flush(true);
+        self.flush_instrumentations(true);
         // Bodies still being gzipped go first, uncompressed (they are the older data).
         self.exporter.release_held();
         self.spans.export_ready(true);
@@ -500,7 +533,7 @@ impl Sdk {
 
     /// Exports everything queued and waits until every export of this SDK has settled.
     pub async fn force_flush(self: Rc<Self>) {
-        crate::instrument::web::flush(false);
+        self.flush_instrumentations(false);
         #[cfg(feature = "metrics")]
         self.export_metrics();
         loop {
@@ -526,6 +559,8 @@ impl Sdk {
         if self.shut_down.get() {
             return;
         }
+        // The page's fetch, XHR and listeners are restored; the spans they held are flushed.
+        self.instrumentations.take();
         self.clone().force_flush().await;
         self.shut_down.set(true);
         self.provider.shutdown();
@@ -535,7 +570,7 @@ impl Sdk {
         #[cfg(feature = "metrics")]
         self.metrics_timer.borrow_mut().take();
         self.page_hide.borrow_mut().take();
-        super::rum_signals::uninstall();
+        self.rum_signals.take();
         if let Some(b) = &self.exporter.offline {
             b.stop();
         }
@@ -581,15 +616,6 @@ fn resend_stash(ex: &Rc<Exporter>) {
             e.body,
             Box::new(move |d| me.count_delivery(kind, d, n, true)),
         );
-    }
-}
-
-/// A JS number as an attribute value: integers as `I64`, others as `F64` (as OTel JS does).
-pub fn number_value(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-        Value::I64(n as i64)
-    } else {
-        Value::F64(n)
     }
 }
 

@@ -6,7 +6,7 @@
 //! page list every error), resource load failures and, opt-in, `console.error`/`warn` as log
 //! records, and `longtask` / `long-animation-frame` spans.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -80,6 +80,8 @@ type ConsoleFn = Closure<dyn FnMut(bool, String)>;
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
     static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn, ConsoleFn)>> = const { RefCell::new(None) };
+    /// Which [`install`] the state belongs to (see [`Installed`]).
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Runs `f` on the state; `None` when not installed (or re-entered).
@@ -101,12 +103,58 @@ fn page_view_id() -> String {
     hex(&b)
 }
 
-/// Starts the features `opts` turns on for `sdk` (replacing an earlier installation).
-pub fn install(sdk: Rc<Sdk>, opts: Options) {
+/// The running RUM features, owned by the SDK: dropping it removes their listeners and
+/// observers. (Their state stays a global: the shim's callbacks need a static target.)
+#[must_use = "dropping it stops the RUM features"]
+pub struct Installed {
+    generation: u32,
+}
+
+impl Installed {
+    fn is_current(&self) -> bool {
+        GENERATION.with(Cell::get) == self.generation
+    }
+
+    /// Reports the page view's vitals (once), before the page-hide flush sends them.
+    pub fn report_vitals(&self) {
+        if self.is_current() {
+            report_vitals();
+        }
+    }
+
+    /// The SPA's route changed (a soft navigation): the vitals so far are reported for the
+    /// route they happened on, and a new page view (CLS and INP only) starts for the next one.
+    pub fn soft_navigation(&self) {
+        if self.is_current() {
+            soft_navigation();
+        }
+    }
+
+    /// Errors refused by the rate limit or as duplicates, for `stats().errorsDropped`.
+    pub fn errors_dropped(&self) -> u64 {
+        with_state(|s| s.limiter.dropped).unwrap_or(0)
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        if self.is_current() {
+            uninstall();
+        }
+    }
+}
+
+/// Starts the features `opts` turns on for `sdk` (replacing an earlier installation);
+/// `None` when none is on.
+pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
     uninstall();
     if !opts.any() {
-        return;
+        return None;
     }
+    let generation = GENERATION.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    });
     use opentelemetry::trace::TracerProvider as _;
     let long_tasks = sdk.provider.tracer_with_scope(
         InstrumentationScope::builder("otel-wasm/long-tasks")
@@ -149,18 +197,14 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) {
     js::set(&o, "console", &opts.console.into());
     CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry, console)));
     shim_install(&cb, &o);
+    Some(Installed { generation })
 }
 
-/// Removes the listeners and observers (at shutdown).
-pub fn uninstall() {
+/// Removes the listeners and observers.
+fn uninstall() {
     shim_uninstall();
     STATE.with(|s| s.borrow_mut().take());
     CALLBACKS.with(|c| c.borrow_mut().take());
-}
-
-/// Errors refused by the rate limit or as duplicates, for `stats().errorsDropped`.
-pub fn errors_dropped() -> u64 {
-    with_state(|s| s.limiter.dropped).unwrap_or(0)
 }
 
 fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
@@ -198,12 +242,7 @@ fn active_trace() -> Option<([u8; 16], [u8; 8], u8)> {
     crate::instrument::web::current_parent().map(|p| (p.trace_id, p.span_id, p.sampled as u8))
 }
 
-/// The SPA's route changed (a soft navigation): the vitals so far are reported for the
-/// route they happened on, and a new page view (CLS and INP only) starts for the next one.
-pub fn soft_navigation() {
-    if with_state(|_| ()).is_none() {
-        return;
-    }
+fn soft_navigation() {
     report_vitals();
     let count = shim_interaction_count();
     with_state(|s| {
@@ -252,8 +291,7 @@ fn attribution(v: Vital, a: &JsValue) -> Vec<KeyValue> {
     out
 }
 
-/// Reports the page view's vitals (once), before the page-hide flush sends them.
-pub fn report_vitals() {
+fn report_vitals() {
     // Entries the observers hold but have not delivered yet (runs the callbacks).
     shim_take_records();
     let count = shim_interaction_count();

@@ -14,10 +14,16 @@ pub struct Options {
     pub console: bool,
 }
 
-pub fn install(_: Rc<Sdk>, _: Options) {}
-pub fn uninstall() {}
-pub fn errors_dropped() -> u64 {
-    0
+pub struct Installed;
+
+impl Installed {
+    pub fn report_vitals(&self) {}
+    pub fn soft_navigation(&self) {}
+    pub fn errors_dropped(&self) -> u64 {
+        0
+    }
 }
-pub fn soft_navigation() {}
-pub fn report_vitals() {}
+
+pub fn install(_: Rc<Sdk>, _: Options) -> Option<Installed> {
+    None
+}

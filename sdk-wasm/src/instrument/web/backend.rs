@@ -189,7 +189,7 @@ impl Backend for CoreBackend {
     fn set_route(&self, route: &str) {
         if self.sdk.rum.route_is_set() {
             // An SPA route change: the vitals so far belong to the previous route.
-            crate::web::rum_signals::soft_navigation();
+            self.sdk.soft_navigation();
         }
         self.sdk.rum.set_route(route.to_string());
     }

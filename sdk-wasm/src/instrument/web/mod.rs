@@ -18,14 +18,15 @@ pub use memory::MemoryBackend;
 
 use super::context::{Interactions, RecentContexts};
 use super::document_load::{self, PageFacts, Role};
+use super::held::{Held, HeldRequests};
 use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, Outcome};
 use super::span::{hex, Kind, Parent, SpanRecord, Value};
 use super::table::Table;
-use super::timing::{match_entry, network_events, RequestWindow, ResourceEntry};
+use super::timing::{network_events, Matched, ResourceEntry};
 use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -58,13 +59,6 @@ pub fn original_fetch() -> JsValue {
     shim_original_fetch()
 }
 
-/// How long a finished request span waits for its resource-timing entry
-/// before it is handed on without network events. The span's end time is
-/// fixed already; only its hand-over waits, and page hide releases it at once.
-const TIMING_WAIT_MS: f64 = 1000.0;
-/// Bound on spans waiting for timing entries (oldest released first).
-const MAX_HELD: usize = 256;
-
 /// Instrumentation scope names (as OpenTelemetry JS's package names).
 const SCOPE_FETCH: &str = "sdk-wasm/instrumentation-fetch";
 const SCOPE_XHR: &str = "sdk-wasm/instrumentation-xml-http-request";
@@ -79,14 +73,6 @@ struct Request {
     start_ms: f64,
     /// What the page passed (Request/init or the xhr), for hooks.
     request: JsValue,
-}
-
-struct Held {
-    span: SpanRecord,
-    url: String,
-    initiator: &'static str,
-    start_ms: f64,
-    end_ms: f64,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -108,7 +94,8 @@ struct State {
     interaction_paths: Table<u32, String>,
     interactions: Interactions,
     contexts: RecentContexts,
-    held: Vec<Held>,
+    /// Finished request spans waiting for their resource-timing entry.
+    held: HeldRequests,
     stats: Stats,
     /// The page's route and URL as last recorded (navigation instrumentation).
     route: String,
@@ -125,6 +112,38 @@ struct State {
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
     static CALLBACKS: RefCell<Vec<Box<dyn std::any::Any>>> = const { RefCell::new(Vec::new()) };
+    /// Which [`install`] the state belongs to: an older [`Installed`] dropped later must not
+    /// remove a newer installation.
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The installed instrumentations, owned by the SDK: dropping it restores everything
+/// patched and hands held spans on (see [`install`]).
+#[must_use = "dropping it uninstalls the instrumentations"]
+pub struct Installed {
+    generation: u32,
+}
+
+impl Installed {
+    fn is_current(&self) -> bool {
+        GENERATION.with(Cell::get) == self.generation
+    }
+
+    /// Hands request spans waiting for resource timing to the backend (with the entries
+    /// buffered so far); with `page_hidden`, open interactions end too.
+    pub fn flush(&self, page_hidden: bool) {
+        if self.is_current() {
+            flush(page_hidden);
+        }
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        if self.is_current() {
+            uninstall();
+        }
+    }
 }
 
 /// Runs `f` on the installed state; `None` when not installed (or re-entered).
@@ -171,21 +190,14 @@ impl State {
         }
     }
 
-    fn release_held(&mut self, held: Held, entries: &[ResourceEntry], used: &mut [bool]) {
+    /// Hands a request span on, with the network events and preflight of its entry.
+    fn release_held(&mut self, held: Held, matched: Option<Matched>, entries: &[ResourceEntry]) {
         let mut span = held.span;
-        let req = RequestWindow {
-            url: &held.url,
-            initiator_type: held.initiator,
-            start: held.start_ms,
-            end: held.end_ms,
-        };
-        if let Some(m) = match_entry(&req, entries, used) {
-            used[m.main] = true;
+        if let Some(m) = matched {
             for (name, t) in network_events(&entries[m.main]) {
                 span.event(name, self.clock.to_unix_ns(t));
             }
             if let Some(p) = m.preflight {
-                used[p] = true;
                 self.finish_preflight(&span, &entries[p]);
             }
         }
@@ -217,24 +229,13 @@ impl State {
         self.finish(pre);
     }
 
-    /// Matches held spans against `entries`; with `release_all`, the rest go too.
+    /// Hands on the held spans done waiting (see [`HeldRequests::release`]).
     fn match_held(&mut self, entries: &[ResourceEntry], release_all: bool, now_ms: f64) {
-        let mut used = vec![false; entries.len()];
-        let held = std::mem::take(&mut self.held);
-        for h in held {
-            let req = RequestWindow {
-                url: &h.url,
-                initiator_type: h.initiator,
-                start: h.start_ms,
-                end: h.end_ms,
-            };
-            let found = match_entry(&req, entries, &used).is_some();
-            if found || release_all || now_ms - h.end_ms >= TIMING_WAIT_MS {
-                self.release_held(h, entries, &mut used);
-            } else {
-                self.held.push(h);
-            }
-        }
+        let mut held = std::mem::take(&mut self.held);
+        held.release(entries, release_all, now_ms, |h, matched| {
+            self.release_held(h, matched, entries)
+        });
+        self.held = held;
     }
 }
 
@@ -273,13 +274,8 @@ fn js_to_value(v: &JsValue) -> Option<Value> {
     } else if let Some(b) = v.as_bool() {
         Some(Value::Bool(b))
     } else {
-        v.as_f64().map(|n| {
-            if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                Value::Int(n as i64)
-            } else {
-                Value::F64(n)
-            }
-        })
+        v.as_f64()
+            .map(|n| crate::attributes::as_integer(n).map_or(Value::F64(n), Value::Int))
     }
 }
 
@@ -557,23 +553,22 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             s.finish(span);
             return false;
         }
-        if s.held.len() >= MAX_HELD {
-            let oldest = s.held.remove(0);
-            s.release_held(oldest, &[], &mut []);
-        }
         let initiator = if req.api == Api::Fetch {
             "fetch"
         } else {
             "xmlhttprequest"
         };
         let end_ms = s.clock.now_ms();
-        s.held.push(Held {
+        let evicted = s.held.push(Held {
             span,
             url: req.url,
             initiator,
             start_ms: req.start_ms,
             end_ms,
         });
+        if let Some(oldest) = evicted {
+            s.release_held(oldest, None, &[]);
+        }
         true
     });
     if arm == Some(true) {
@@ -660,8 +655,7 @@ fn late_resources(list: &Array, loaded_at: f64) {
 
 /// Periodic check while spans wait for timing; true while some still wait.
 fn on_sweep() -> bool {
-    let urls: Vec<String> =
-        with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -678,12 +672,9 @@ fn on_hidden() {
     flush(true);
 }
 
-/// Hands request spans waiting for resource timing to the backend (with the
-/// entries buffered so far); with `page_hidden`, open interactions end too.
-/// A no-op when nothing is installed.
-pub fn flush(page_hidden: bool) {
-    let urls: Vec<String> =
-        with_state(|s| s.held.iter().map(|h| h.url.clone()).collect()).unwrap_or_default();
+/// See [`Installed::flush`]; a no-op when nothing is installed.
+fn flush(page_hidden: bool) {
+    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -1060,11 +1051,16 @@ fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(
 
 /// Installs the instrumentations configured by `config` (the
 /// `instrumentations` object, see `config.rs`); spans start and end in
-/// `backend`. Call it after the exporter captured the original `fetch`.
-pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String> {
+/// `backend`. Call it after the exporter captured the original `fetch`. Replaces an earlier
+/// installation; the returned handle uninstalls when dropped.
+pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed, String> {
     let cfg = config::parse(config);
     let clock = Clock::new().ok_or("instrumentations: need window.performance")?;
     uninstall();
+    let generation = GENERATION.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    });
     let opts = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&opts, &JsValue::from_str(k), &v);
@@ -1099,7 +1095,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
             interaction_paths: Table::default(),
             interactions: Interactions::default(),
             contexts: RecentContexts::new(256),
-            held: Vec::new(),
+            held: HeldRequests::default(),
             stats: Stats::default(),
             route: route.unwrap_or_default(),
             href,
@@ -1162,11 +1158,11 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<(), String
         Closure::<dyn Fn(u32, u8, bool)>::new(on_frustration),
     );
     shim_install(&r, &opts);
-    Ok(())
+    Ok(Installed { generation })
 }
 
 /// Restores everything patched, hands held spans on, and drops the state.
-pub fn uninstall() {
+fn uninstall() {
     flush(true);
     // Only what we installed: hooks the npm loader installed before the core wait for `install`.
     if STATE.with(|s| s.try_borrow().map_or(true, |s| s.is_some())) {
