@@ -439,6 +439,8 @@ async function main() {
     // OpenTelemetry JS every file it loads is static, so its whole SDK.
     const critical = new Set(manifest.sdks[sdk]?.critical ?? []);
     sizes[sdk].loader = manifest.sdks[sdk]?.loaderGzip ?? transferSizes(files.filter((f) => critical.has(path.basename(f)))).gzip;
+    // Our tracing-only flavour, sized from its own bundle (lib/build.mjs), not run.
+    sizes[sdk].tracing_gzip = manifest.sdks[sdk]?.tracing?.gzip;
   }
 
   const figures = {};
