@@ -15,9 +15,9 @@ use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::exporter::{Exporter, Sent};
 use super::js::{self, get, set};
 use super::timers::Timeout;
+use super::transport::{Sent, Transport};
 use crate::export::offline::{
     evictions, expired, retry_delay_ms, Ledger, Limits, MemoryStore, Meta, Record,
 };
@@ -35,10 +35,17 @@ extern "C" {
     pub fn is_online() -> bool;
 }
 
+/// How the exporter holds the buffer (the timer and `online` callbacks hold it weakly).
+pub type Shared = Rc<OfflineBuffer>;
+
 /// Where a record lives: IndexedDB keys and memory ids are separate spaces.
 type Key = (bool, f64);
 
 pub struct OfflineBuffer {
+    /// Itself, for the timer and listener callbacks.
+    this: Weak<OfflineBuffer>,
+    /// Where batches are sent (and `offline_sent` / `offline_dropped` counted).
+    transport: Rc<Transport>,
     limits: Limits,
     /// Cleared for good once IndexedDB fails: memory only from then on.
     idb: Cell<bool>,
@@ -62,8 +69,11 @@ enum Drained {
 }
 
 impl OfflineBuffer {
-    pub fn new(limits: Limits) -> Self {
-        OfflineBuffer {
+    /// A buffer sending through `transport`, listening for `online` (drains then).
+    pub fn new(limits: Limits, transport: Rc<Transport>) -> Rc<Self> {
+        let b = Rc::new_cyclic(|this: &Weak<Self>| OfflineBuffer {
+            this: this.clone(),
+            transport,
             limits,
             idb: Cell::new(!js::global_get("indexedDB").is_undefined()),
             memory: RefCell::new(MemoryStore::default()),
@@ -73,20 +83,18 @@ impl OfflineBuffer {
             rerun: Cell::new(false),
             retry: RefCell::new(None),
             on_online: RefCell::new(None),
-        }
-    }
-
-    /// Listens for `online` (drains then); call once the exporter exists.
-    pub fn listen(&self, ex: Weak<Exporter>) {
+        });
+        let weak = b.this.clone();
         let cb = Closure::<dyn FnMut()>::new(move || {
-            if let Some(ex) = ex.upgrade() {
-                drain(&ex);
+            if let Some(b) = weak.upgrade() {
+                b.drain();
             }
         });
         if let Ok(w) = js::global().dyn_into::<web_sys::EventTarget>() {
             let _ = w.add_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
         }
-        *self.on_online.borrow_mut() = Some(cb);
+        *b.on_online.borrow_mut() = Some(cb);
+        b
     }
 
     /// Stops listening and retrying (shutdown); stored batches stay for the next page.
@@ -165,26 +173,104 @@ impl OfflineBuffer {
     }
 
     /// Arms the retry timer (unless armed): the collector stayed away.
-    fn retry_later(&self, ex: &Rc<Exporter>) {
+    fn retry_later(&self) {
         if self.retry.borrow().is_some() {
             return;
         }
-        let weak = Rc::downgrade(ex);
+        let weak = self.this.clone();
         let t = Timeout::new(retry_delay_ms(self.failed_drains.get()), move || {
-            if let Some(ex) = weak.upgrade() {
-                if let Some(b) = &ex.offline {
-                    b.retry.borrow_mut().take();
-                }
-                drain(&ex);
+            if let Some(b) = weak.upgrade() {
+                b.retry.borrow_mut().take();
+                b.drain();
             }
         });
         *self.retry.borrow_mut() = Some(t);
     }
 
     /// The batch went to the buffer: try again on the schedule.
-    pub fn buffered(&self, ex: &Rc<Exporter>) {
+    pub fn buffered(&self) {
         self.failed_drains.set(self.failed_drains.get().max(1));
-        self.retry_later(ex);
+        self.retry_later();
+    }
+
+    /// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
+    pub fn drain(&self) {
+        if !is_online() {
+            return;
+        }
+        if self.draining.get() {
+            self.rerun.set(true);
+            return;
+        }
+        let Some(me) = self.this.upgrade() else {
+            return;
+        };
+        self.draining.set(true);
+        self.retry.borrow_mut().take();
+        let _task = self.transport.spawn(async move {
+            let b = &me;
+            // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
+            let shared = b.idb.get();
+            let end = if !shared {
+                b.drain_locked().await
+            } else if await_value(lock_take()).await.as_bool() == Some(true) {
+                let end = b.drain_locked().await;
+                lock_release();
+                end
+            } else {
+                Drained::Later
+            };
+            b.draining.set(false);
+            match end {
+                Drained::All => b.failed_drains.set(0),
+                Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
+            }
+            if b.rerun.take() {
+                b.drain();
+            } else if matches!(end, Drained::Later) {
+                b.retry_later();
+            }
+        });
+    }
+
+    /// Sends the stored batches oldest first, deleting each the collector acknowledged,
+    /// until one finds the collector away.
+    async fn drain_locked(&self) -> Drained {
+        let records = self.all().await;
+        // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
+        let stale: Vec<Key> = self.ledger.borrow().undeleted().to_vec();
+        for k in stale {
+            self.delete(k).await;
+        }
+        let now = js::date_now_ms();
+        for (key, r) in records {
+            if !self.ledger.borrow_mut().claim(key) {
+                continue;
+            }
+            if expired(r.created_ms, now, self.limits) {
+                self.ledger.borrow_mut().finish(key, false);
+                self.transport.stats.borrow_mut().offline_dropped += 1;
+                self.delete(key).await;
+                continue;
+            }
+            let sent = self
+                .transport
+                .deliver(&r.url, r.encoding, &r.body, None, false, None)
+                .await;
+            self.ledger.borrow_mut().finish(key, sent == Sent::Acked);
+            match sent {
+                Sent::Acked => self.transport.stats.borrow_mut().offline_sent += 1,
+                Sent::Refused => self.transport.stats.borrow_mut().offline_dropped += 1,
+                Sent::Unreachable | Sent::Stashed => {
+                    if key.0 {
+                        await_value(idb_bump(key.1)).await;
+                    }
+                    return Drained::Later;
+                }
+            }
+            self.delete(key).await;
+        }
+        Drained::All
     }
 }
 
@@ -192,82 +278,6 @@ impl Drop for OfflineBuffer {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
-pub fn drain(ex: &Rc<Exporter>) {
-    let Some(b) = &ex.offline else { return };
-    if !is_online() {
-        return;
-    }
-    if b.draining.get() {
-        b.rerun.set(true);
-        return;
-    }
-    b.draining.set(true);
-    b.retry.borrow_mut().take();
-    let me = ex.clone();
-    let _task = ex.spawn(async move {
-        let Some(b) = &me.offline else { return };
-        // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
-        let shared = b.idb.get();
-        let end = if !shared {
-            drain_locked(&me, b).await
-        } else if await_value(lock_take()).await.as_bool() == Some(true) {
-            let end = drain_locked(&me, b).await;
-            lock_release();
-            end
-        } else {
-            Drained::Later
-        };
-        b.draining.set(false);
-        match end {
-            Drained::All => b.failed_drains.set(0),
-            Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
-        }
-        if b.rerun.take() {
-            drain(&me);
-        } else if matches!(end, Drained::Later) {
-            b.retry_later(&me);
-        }
-    });
-}
-
-/// Sends the stored batches oldest first, deleting each the collector acknowledged, until
-/// one finds the collector away.
-async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
-    let records = b.all().await;
-    // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
-    let stale: Vec<Key> = b.ledger.borrow().undeleted().to_vec();
-    for k in stale {
-        b.delete(k).await;
-    }
-    let now = js::date_now_ms();
-    for (key, r) in records {
-        if !b.ledger.borrow_mut().claim(key) {
-            continue;
-        }
-        if expired(r.created_ms, now, b.limits) {
-            b.ledger.borrow_mut().finish(key, false);
-            ex.stats.borrow_mut().offline_dropped += 1;
-            b.delete(key).await;
-            continue;
-        }
-        let sent = ex.deliver(&r.url, r.encoding, &r.body, None, false).await;
-        b.ledger.borrow_mut().finish(key, sent == Sent::Acked);
-        match sent {
-            Sent::Acked => ex.stats.borrow_mut().offline_sent += 1,
-            Sent::Refused => ex.stats.borrow_mut().offline_dropped += 1,
-            Sent::Unreachable | Sent::Stashed => {
-                if key.0 {
-                    await_value(idb_bump(key.1)).await;
-                }
-                return Drained::Later;
-            }
-        }
-        b.delete(key).await;
-    }
-    Drained::All
 }
 
 /// A promise's value; `null` if it rejected (our helper's promises never do).
