@@ -3,6 +3,8 @@
 //! missing or fails, and drained — one origin-wide drain at a time (Web Locks, or a lease)
 //! — on the `online` event, after a successful export, at `init`, and on a backoff timer
 //! while the collector stays away. A batch is deleted once the collector acknowledged it.
+//! IndexedDB is opened only once the `localStorage` marker or a write of this page says a
+//! batch may be stored ([`StoreUse`]): an empty buffer costs no open, read or lock.
 //!
 //! Why not instead of the page-hide stash (`web::stash`): IndexedDB writes are async and
 //! may not finish while the page unloads; `localStorage` is synchronous. So the stash
@@ -19,7 +21,7 @@ use super::js::{self, get, set};
 use super::timers::Timeout;
 use super::transport::{Sent, Transport};
 use crate::export::offline::{
-    evictions, expired, retry_delay_ms, Ledger, Limits, MemoryStore, Meta, Record,
+    evictions, expired, retry_delay_ms, Ledger, Limits, Marker, MemoryStore, Meta, Record, StoreUse,
 };
 use crate::otlp::Encoding;
 
@@ -29,6 +31,8 @@ extern "C" {
     fn idb_all() -> Promise;
     fn idb_bump(id: f64) -> Promise;
     fn idb_delete(ids: &JsValue) -> Promise;
+    fn idb_settle() -> Promise;
+    fn marker() -> u8;
     fn lock_take() -> Promise;
     fn lock_release();
     /// `navigator.onLine` (true where unknown).
@@ -49,6 +53,8 @@ pub struct OfflineBuffer {
     limits: Limits,
     /// Cleared for good once IndexedDB fails: memory only from then on.
     idb: Cell<bool>,
+    /// Whether drains read IndexedDB now.
+    store: RefCell<StoreUse>,
     memory: RefCell<MemoryStore>,
     ledger: RefCell<Ledger<Key>>,
     failed_drains: Cell<u32>,
@@ -76,6 +82,7 @@ impl OfflineBuffer {
             transport,
             limits,
             idb: Cell::new(!js::global_get("indexedDB").is_undefined()),
+            store: RefCell::new(StoreUse::default()),
             memory: RefCell::new(MemoryStore::default()),
             ledger: RefCell::new(Ledger::default()),
             failed_drains: Cell::new(0),
@@ -112,6 +119,7 @@ impl OfflineBuffer {
     /// (the new one included when it alone is over the bound).
     pub async fn put(&self, r: Record) -> u64 {
         if self.idb.get() {
+            self.store.borrow_mut().writing();
             let all = await_value(idb_all()).await;
             if js_sys::Array::is_array(&all) {
                 // Sizes and ages only: the bodies stay on the JS side.
@@ -141,10 +149,10 @@ impl OfflineBuffer {
         self.memory.borrow_mut().put(r, self.limits)
     }
 
-    /// Every stored batch, IndexedDB's first, each oldest first.
-    async fn all(&self) -> Vec<(Key, Record)> {
+    /// Every stored batch, IndexedDB's first (when `idb`), each oldest first.
+    async fn all(&self, idb: bool) -> Vec<(Key, Record)> {
         let mut out = Vec::new();
-        if self.idb.get() {
+        if idb {
             match idb_records().await {
                 Some(v) => out.extend(v.into_iter().map(|r| ((true, r.id), r))),
                 None => self.idb.set(false),
@@ -202,6 +210,15 @@ impl OfflineBuffer {
             self.rerun.set(true);
             return;
         }
+        let idb = self.idb.get()
+            && self
+                .store
+                .borrow_mut()
+                .wanted(|| Marker::from_code(marker()));
+        // Nothing stored anywhere: no IndexedDB open, no lock, no task.
+        if !idb && self.memory.borrow().is_empty() {
+            return;
+        }
         let Some(me) = self.this.upgrade() else {
             return;
         };
@@ -210,11 +227,18 @@ impl OfflineBuffer {
         let _task = self.transport.spawn(async move {
             let b = &me;
             // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
-            let shared = b.idb.get();
-            let end = if !shared {
-                b.drain_locked().await
+            let end = if !idb {
+                b.drain_locked(false).await
             } else if await_value(lock_take()).await.as_bool() == Some(true) {
-                let end = b.drain_locked().await;
+                let end = b.drain_locked(true).await;
+                // Left empty: the marker goes, and later drains skip IndexedDB until it is
+                // set again.
+                if matches!(end, Drained::All)
+                    && b.idb.get()
+                    && await_value(idb_settle()).await.as_f64() == Some(0.0)
+                {
+                    b.store.borrow_mut().emptied();
+                }
                 lock_release();
                 end
             } else {
@@ -235,8 +259,8 @@ impl OfflineBuffer {
 
     /// Sends the stored batches oldest first, deleting each the collector acknowledged,
     /// until one finds the collector away.
-    async fn drain_locked(&self) -> Drained {
-        let records = self.all().await;
+    async fn drain_locked(&self, idb: bool) -> Drained {
+        let records = self.all(idb).await;
         // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
         let stale: Vec<Key> = self.ledger.borrow().undeleted().to_vec();
         for k in stale {
