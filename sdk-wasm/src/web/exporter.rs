@@ -6,6 +6,8 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+#[cfg(feature = "offline")]
+use std::rc::Weak;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -14,7 +16,7 @@ use super::js;
 use super::offline;
 #[cfg(feature = "offline")]
 use super::offline::OfflineBuffer;
-use super::transport::{Held, Sent, Taken, Transport};
+use super::transport::{Held, Owner, Sent, Taken, Transport};
 use crate::config::Compression;
 use crate::export::offline::Record;
 use crate::export::{ExportStats, SignalKind};
@@ -23,7 +25,7 @@ use crate::propagation::cors::resolve;
 use crate::resource::Resource;
 
 pub struct Exporter {
-    pub transport: Rc<Transport>,
+    pub transport: Transport,
     pub traces_url: String,
     pub metrics_url: String,
     pub logs_url: String,
@@ -42,6 +44,12 @@ pub enum Delivery {
     Buffered,
 }
 
+impl Owner for Exporter {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+}
+
 impl Exporter {
     pub fn new(cfg: &crate::config::Config, resource: Resource) -> Result<Rc<Self>, JsValue> {
         #[cfg(feature = "offline")]
@@ -49,11 +57,7 @@ impl Exporter {
         #[cfg(not(feature = "offline"))]
         let limits: Option<crate::export::offline::Limits> = None;
         let transport = Transport::new(cfg, limits.is_none())?;
-        #[cfg(feature = "offline")]
-        let offline = limits.map(|l| OfflineBuffer::new(l, transport.clone()));
-        #[cfg(not(feature = "offline"))]
-        let offline = None;
-        Ok(Rc::new(Exporter {
+        let build = |offline| Exporter {
             transport,
             traces_url: cfg.traces_url.clone(),
             metrics_url: cfg.metrics_url.clone(),
@@ -66,7 +70,15 @@ impl Exporter {
             },
             resource,
             offline,
-        }))
+        };
+        // The buffer holds the exporter weakly, as the transport's owner.
+        #[cfg(feature = "offline")]
+        return Ok(Rc::new_cyclic(|me: &Weak<Self>| {
+            let owner: Weak<dyn Owner> = me.clone();
+            build(limits.map(|l| OfflineBuffer::new(l, owner)))
+        }));
+        #[cfg(not(feature = "offline"))]
+        Ok(Rc::new(build(None)))
     }
 
     /// Whether `url` is one of our endpoints (resolved against the page; query ignored).
@@ -191,7 +203,7 @@ impl Exporter {
             _ => None,
         };
         let me = self.clone();
-        t.spawn(async move {
+        Transport::spawn(self, async move {
             let sent = if offline_now {
                 Sent::Unreachable
             } else {

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::js::{self, get, set};
 use super::timers::Timeout;
-use super::transport::{Sent, Transport};
+use super::transport::{Owner, Sent, Transport};
 use crate::export::offline::{
     evictions, expired, retry_delay_ms, Ledger, Limits, Marker, MemoryStore, Meta, Record, StoreUse,
 };
@@ -48,8 +48,9 @@ type Key = (bool, f64);
 pub struct OfflineBuffer {
     /// Itself, for the timer and listener callbacks.
     this: Weak<OfflineBuffer>,
-    /// Where batches are sent (and `offline_sent` / `offline_dropped` counted).
-    transport: Rc<Transport>,
+    /// Owns the transport batches are sent through (and `offline_sent` / `offline_dropped`
+    /// counted in).
+    owner: Weak<dyn Owner>,
     limits: Limits,
     /// Cleared for good once IndexedDB fails: memory only from then on.
     idb: Cell<bool>,
@@ -75,11 +76,12 @@ enum Drained {
 }
 
 impl OfflineBuffer {
-    /// A buffer sending through `transport`, listening for `online` (drains then).
-    pub fn new(limits: Limits, transport: Rc<Transport>) -> Rc<Self> {
+    /// A buffer sending through `owner`'s transport, listening for `online` (drains then).
+    /// `owner` may still be under construction: it is only upgraded later.
+    pub fn new(limits: Limits, owner: Weak<dyn Owner>) -> Rc<Self> {
         let b = Rc::new_cyclic(|this: &Weak<Self>| OfflineBuffer {
             this: this.clone(),
-            transport,
+            owner,
             limits,
             idb: Cell::new(!js::global_get("indexedDB").is_undefined()),
             store: RefCell::new(StoreUse::default()),
@@ -219,18 +221,19 @@ impl OfflineBuffer {
         if !idb && self.memory.borrow().is_empty() {
             return;
         }
-        let Some(me) = self.this.upgrade() else {
+        let (Some(me), Some(owner)) = (self.this.upgrade(), self.owner.upgrade()) else {
             return;
         };
         self.draining.set(true);
         self.retry.borrow_mut().take();
-        let _task = self.transport.spawn(async move {
+        let _task = Transport::spawn(&owner.clone(), async move {
             let b = &me;
+            let t = owner.transport();
             // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
             let end = if !idb {
-                b.drain_locked(false).await
+                b.drain_locked(t, false).await
             } else if await_value(lock_take()).await.as_bool() == Some(true) {
-                let end = b.drain_locked(true).await;
+                let end = b.drain_locked(t, true).await;
                 // Left empty: the marker goes, and later drains skip IndexedDB until it is
                 // set again.
                 if matches!(end, Drained::All)
@@ -259,7 +262,7 @@ impl OfflineBuffer {
 
     /// Sends the stored batches oldest first, deleting each the collector acknowledged,
     /// until one finds the collector away.
-    async fn drain_locked(&self, idb: bool) -> Drained {
+    async fn drain_locked(&self, t: &Transport, idb: bool) -> Drained {
         let records = self.all(idb).await;
         // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
         let stale: Vec<Key> = self.ledger.borrow().undeleted().to_vec();
@@ -273,18 +276,17 @@ impl OfflineBuffer {
             }
             if expired(r.created_ms, now, self.limits) {
                 self.ledger.borrow_mut().finish(key, false);
-                self.transport.stats.borrow_mut().offline_dropped += 1;
+                t.stats.borrow_mut().offline_dropped += 1;
                 self.delete(key).await;
                 continue;
             }
-            let sent = self
-                .transport
+            let sent = t
                 .deliver(&r.url, r.encoding, &r.body, None, false, None)
                 .await;
             self.ledger.borrow_mut().finish(key, sent == Sent::Acked);
             match sent {
-                Sent::Acked => self.transport.stats.borrow_mut().offline_sent += 1,
-                Sent::Refused => self.transport.stats.borrow_mut().offline_dropped += 1,
+                Sent::Acked => t.stats.borrow_mut().offline_sent += 1,
+                Sent::Refused => t.stats.borrow_mut().offline_dropped += 1,
                 Sent::Unreachable | Sent::Stashed => {
                     if key.0 {
                         await_value(idb_bump(key.1)).await;

@@ -2,6 +2,8 @@
 //! custom headers, timeout via AbortController, `keepalive` within its budget, retries per
 //! `export::retry`, and what the collector made of a body ([`Sent`]). Knows nothing of the
 //! offline buffer or the stash: `web::offline` and `web::exporter` both send through it.
+//! The exporter owns it; the offline buffer reaches it through the [`Owner`] trait, so that
+//! it depends on the transport alone (and the tracing-only build keeps one allocation).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -19,6 +21,11 @@ use crate::export::{
 };
 use crate::ids::RandomSource;
 use crate::otlp::Encoding;
+
+/// What owns the transport (the exporter): export tasks keep it alive until they settle.
+pub trait Owner {
+    fn transport(&self) -> &Transport;
+}
 
 pub struct Transport {
     /// `fetch` as it was when the SDK started: never an instrumented wrapper.
@@ -79,16 +86,13 @@ pub enum Sent {
 }
 
 impl Transport {
-    pub fn new(
-        cfg: &crate::config::Config,
-        retry_network_errors: bool,
-    ) -> Result<Rc<Self>, JsValue> {
+    pub fn new(cfg: &crate::config::Config, retry_network_errors: bool) -> Result<Self, JsValue> {
         let fetch: js_sys::Function = crate::instrument::web::original_fetch()
             .dyn_into()
             .map_err(|_| JsValue::from_str("fetch is not available"))?;
         #[cfg(not(feature = "offline"))]
         let _ = retry_network_errors;
-        Ok(Rc::new(Transport {
+        Ok(Transport {
             fetch,
             compression: cfg.compression,
             headers: cfg.headers.clone(),
@@ -107,22 +111,26 @@ impl Transport {
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
             held: RefCell::new(Vec::new()),
-        }))
+        })
     }
 
-    /// Runs an export task, tracked for forceFlush until it settles.
-    pub fn spawn(
-        self: &Rc<Self>,
+    /// Runs an export task on `owner`'s transport, tracked for forceFlush until it settles.
+    pub fn spawn<O: Owner + ?Sized + 'static>(
+        owner: &Rc<O>,
         task: impl std::future::Future<Output = ()> + 'static,
     ) -> Promise {
-        let id = self.next_task.get().wrapping_add(1);
-        self.next_task.set(id);
-        let me = self.clone();
+        let t = owner.transport();
+        let id = t.next_task.get().wrapping_add(1);
+        t.next_task.set(id);
+        let me = owner.clone();
         let promise = super::timers::promise(Box::pin(async move {
             task.await;
-            me.pending.borrow_mut().retain(|(i, _)| *i != id);
+            me.transport()
+                .pending
+                .borrow_mut()
+                .retain(|(i, _)| *i != id);
         }));
-        self.pending.borrow_mut().push((id, promise.clone()));
+        t.pending.borrow_mut().push((id, promise.clone()));
         promise
     }
 
