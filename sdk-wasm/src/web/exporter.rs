@@ -56,7 +56,10 @@ impl Exporter {
         let limits = cfg.offline;
         #[cfg(not(feature = "offline"))]
         let limits: Option<crate::export::offline::Limits> = None;
-        let transport = Transport::new(cfg, limits.is_none())?;
+        let fetch: js_sys::Function = crate::instrument::web::original_fetch()
+            .dyn_into()
+            .map_err(|_| JsValue::from_str("fetch is not available"))?;
+        let transport = Transport::new(cfg, fetch, limits.is_none());
         let build = |offline| Exporter {
             transport,
             traces_url: cfg.traces_url.clone(),

@@ -86,13 +86,17 @@ pub enum Sent {
 }
 
 impl Transport {
-    pub fn new(cfg: &crate::config::Config, retry_network_errors: bool) -> Result<Self, JsValue> {
-        let fetch: js_sys::Function = crate::instrument::web::original_fetch()
-            .dyn_into()
-            .map_err(|_| JsValue::from_str("fetch is not available"))?;
+    /// A transport over `fetch` (the page's original one). Inlined into its one caller (the
+    /// exporter's `new`): smaller wasm.
+    #[inline(always)]
+    pub fn new(
+        cfg: &crate::config::Config,
+        fetch: js_sys::Function,
+        retry_network_errors: bool,
+    ) -> Self {
         #[cfg(not(feature = "offline"))]
         let _ = retry_network_errors;
-        Ok(Transport {
+        Transport {
             fetch,
             compression: cfg.compression,
             headers: cfg.headers.clone(),
@@ -111,7 +115,7 @@ impl Transport {
             next_task: Cell::new(0),
             requests_in_flight: Cell::new(0),
             held: RefCell::new(Vec::new()),
-        })
+        }
     }
 
     /// Runs an export task on `owner`'s transport, tracked for forceFlush until it settles.
@@ -144,6 +148,7 @@ impl Transport {
     }
 
     /// Registers a body about to be compressed, which page hide may take over.
+    #[inline(always)]
     pub fn hold(&self, h: Held) -> Rc<Held> {
         let h = Rc::new(h);
         self.held.borrow_mut().push(h.clone());
@@ -152,7 +157,7 @@ impl Transport {
 
     /// The bodies being compressed now (page hide takes them over).
     pub fn take_held(&self) -> Vec<Rc<Held>> {
-        self.held.borrow_mut().drain(..).collect()
+        std::mem::take(&mut *self.held.borrow_mut())
     }
 
     /// Sends one body (gzipped first if configured), starting with `first` if already
