@@ -3,7 +3,8 @@
 // same port. Checked: batches outlive a reload while the collector is down and arrive
 // exactly once when it is back; the byte bound drops the oldest batches and counts them;
 // `navigator.onLine` false buffers without a request, and `online` sends; without
-// IndexedDB the buffer lives in memory.
+// IndexedDB the buffer lives in memory; with nothing buffered a page never opens IndexedDB,
+// and a page after an outage drains what the earlier page left at init.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId } from './harness.mjs';
@@ -26,6 +27,11 @@ const spans = (b, names) => b.evalAsync(`
   for (const n of arguments[0]) t.startSpan(n).end();
   await window.sdk.forceFlush();
   return window.sdk.stats();`, names);
+
+/** The marker telling a new page that batches may be stored. */
+const marked = (b) => b.eval("return localStorage.getItem('otel-wasm:offline:stored') !== null");
+/** No auto-instrumentations, web vitals or long tasks: only the test's spans are exported. */
+const QUIET = { instrumentations: { documentLoad: false, fetch: false, xhr: false, userInteraction: false }, webVitals: false, longTasks: false };
 
 /** Batches stored in IndexedDB now. */
 const stored = (b) => b.evalAsync(`
@@ -73,6 +79,44 @@ for (const kind of BROWSERS) {
         const names = await arrived(id, [...before, 'after-0', 'after-1', 'back']);
         assert.deepEqual(names.sort(), ['after-0', 'after-1', 'back', ...before].sort());
         assert.equal(await stored(b), 0, 'acknowledged batches are deleted');
+      });
+
+      await t.test('with nothing buffered a page never opens IndexedDB', async () => {
+        // The previous test left the buffer empty: its drain cleared the marker.
+        const id = testId(kind, 'offline-lazy');
+        await b.get(page(id, { file: 'offline-count.html' }));
+        await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
+        assert.equal(await marked(b), false, 'the emptied buffer cleared its marker');
+        const s1 = await spans(b, ['lazy-0', 'lazy-1']);
+        // Drain triggers that find nothing: `online`, and a successful export (above).
+        await b.evalAsync("window.dispatchEvent(new Event('online')); await window.sdk.forceFlush()");
+        assert.equal(s1.offlineBuffered, 0, JSON.stringify(s1));
+        assert.equal(await b.eval('return window.__idbOpens'), 0, 'init, exports and online opened no IndexedDB');
+        assert.deepEqual((await arrived(id, ['lazy-0', 'lazy-1'])).sort(), ['lazy-0', 'lazy-1']);
+      });
+
+      await t.test('a page after an outage drains what the earlier page buffered, at init', async () => {
+        const id = testId(kind, 'offline-init');
+        const url = page(id, { file: 'offline-count.html', config: QUIET });
+        await b.get(url);
+        await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
+        await collectorDown();
+        const s1 = await spans(b, ['init-0', 'init-1']);
+        assert.ok(s1.offlineBuffered >= 1, JSON.stringify(s1));
+        assert.ok(await b.eval('return window.__idbOpens') >= 1, 'the buffered export opened IndexedDB');
+        assert.equal(await marked(b), true);
+        await collectorUp();
+        // The next page exports nothing of its own: only its init drain can send the batches.
+        await b.get(url);
+        await b.evalAsync('await window.ready');
+        await collector.waitFor(id, (r) => r.spans >= 2);
+        await b.evalAsync('await window.sdk.forceFlush()');
+        const s2 = await b.eval('return window.sdk.stats()');
+        assert.ok(s2.offlineSent >= 1, JSON.stringify(s2));
+        assert.ok(await b.eval('return window.__idbOpens') >= 1);
+        assert.deepEqual((await arrived(id, ['init-0', 'init-1'])).sort(), ['init-0', 'init-1']);
+        assert.equal(await marked(b), false, 'drained empty: marker cleared');
+        assert.equal(await stored(b), 0);
       });
 
       await t.test('navigator.onLine false buffers without a request; online sends', async () => {

@@ -4,6 +4,11 @@
 //! browser glue (`web::offline`) keeps the batches in IndexedDB, or in [`MemoryStore`]
 //! when the page has no usable IndexedDB.
 //!
+//! IndexedDB is opened only when needed ([`StoreUse`]): a page whose exports all succeed,
+//! after pages that left nothing behind, never opens it. A `localStorage` marker, set before
+//! a batch is written and cleared by a drain that leaves the store empty, tells a new page
+//! (and a drain after another tab's outage) that there is something to read.
+//!
 //! What is buffered: an export that found the collector unreachable (network error, or
 //! 429/502/503/504 still failing after the retries) or that was not tried because
 //! `navigator.onLine` was false. A 4xx or a 500/501 is a rejection of that body and is
@@ -86,6 +91,57 @@ pub fn expired(created_ms: f64, now_ms: f64, limits: Limits) -> bool {
 pub fn retry_delay_ms(failed: u32) -> f64 {
     let d = 5_000.0 * 2f64.powi(failed.saturating_sub(1).min(16) as i32);
     d.min(300_000.0)
+}
+
+/// What the `localStorage` marker says about the IndexedDB store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// No batch was written since a drain left the store empty.
+    Absent,
+    /// A batch may be stored.
+    Present,
+    /// No usable `localStorage` (missing, blocked, throwing): assume a batch may be stored.
+    Unknown,
+}
+
+impl Marker {
+    /// From the JS helper's code: 0 absent, 1 present, anything else unknown.
+    pub fn from_code(code: u8) -> Marker {
+        match code {
+            0 => Marker::Absent,
+            1 => Marker::Present,
+            _ => Marker::Unknown,
+        }
+    }
+}
+
+/// Whether this page reads the IndexedDB store: not until the marker says a batch may be
+/// there or this page writes one, and not again once a drain left the store empty (until
+/// the marker is set again, by this page or another tab).
+#[derive(Debug, Default)]
+pub struct StoreUse {
+    open: bool,
+}
+
+impl StoreUse {
+    /// A drain is due (`init`, `online`, a successful export, the retry timer): whether it
+    /// reads the store. `marker` is read (synchronously) only while the store is not in use.
+    pub fn wanted(&mut self, marker: impl FnOnce() -> Marker) -> bool {
+        if !self.open {
+            self.open = marker() != Marker::Absent;
+        }
+        self.open
+    }
+
+    /// A batch is being written to the store.
+    pub fn writing(&mut self) {
+        self.open = true;
+    }
+
+    /// A drain found the store empty (and cleared the marker).
+    pub fn emptied(&mut self) {
+        self.open = false;
+    }
 }
 
 /// At-most-once bookkeeping of one page: batches the collector acknowledged whose delete
@@ -269,6 +325,41 @@ mod tests {
         assert_eq!(l.undeleted(), &[1.0]);
         l.deleted(1.0);
         assert!(l.undeleted().is_empty());
+    }
+
+    #[test]
+    fn the_store_is_read_only_when_the_marker_or_a_write_says_so() {
+        let mut u = StoreUse::default();
+        assert!(
+            !u.wanted(|| Marker::Absent),
+            "an empty buffer: no open at init"
+        );
+        assert!(!u.wanted(|| Marker::Absent), "nor at the next export");
+        let mut read = false;
+        let mut v = StoreUse::default();
+        assert!(v.wanted(|| {
+            read = true;
+            Marker::Present
+        }));
+        assert!(read, "an earlier page left batches: drained at init");
+        assert!(
+            v.wanted(|| unreachable!("not read again while in use")),
+            "stays in use"
+        );
+        v.emptied();
+        assert!(!v.wanted(|| Marker::Absent), "emptied: back to the marker");
+        assert!(v.wanted(|| Marker::Present), "another tab wrote a batch");
+        let mut w = StoreUse::default();
+        assert!(
+            w.wanted(|| Marker::Unknown),
+            "no usable localStorage: read as before, so nothing is stranded"
+        );
+        let mut x = StoreUse::default();
+        x.writing();
+        assert!(x.wanted(|| unreachable!()), "this page wrote a batch");
+        assert_eq!(Marker::from_code(0), Marker::Absent);
+        assert_eq!(Marker::from_code(1), Marker::Present);
+        assert_eq!(Marker::from_code(2), Marker::Unknown);
     }
 
     #[test]

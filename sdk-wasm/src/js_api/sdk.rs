@@ -73,7 +73,7 @@ impl Sdk {
     }
 
     pub fn stats(&self) -> Object {
-        let st = self.0.exporter.stats.borrow().clone();
+        let st = self.0.exporter.stats().borrow().clone();
         let q = self.0.spans.queue_state();
         #[cfg(feature = "logs")]
         let lq = self.0.logs.queue_state();

@@ -1,5 +1,6 @@
-//! Browser glue, kept thin: randomness, clock, timers, the fetch transport, page-lifecycle
-//! listeners, and the pipelines that connect the pure core to them.
+//! Browser glue, kept thin: randomness, clock, timers, the fetch transport (`transport`, used
+//! by `offline` and `exporter`: transport ← offline ← exporter), page-lifecycle listeners, and
+//! the pipelines that connect the pure core to them.
 
 pub mod clock;
 pub mod exporter;
@@ -23,5 +24,6 @@ pub mod rum_signals;
 pub mod rum_signals;
 pub mod stash;
 pub mod timers;
+pub mod transport;
 
 pub use pipeline::{is_exporter_url, is_exporting, Sdk};

@@ -2,10 +2,12 @@
 // helper instead of many web-sys IDB bindings: every function resolves (never rejects),
 // with null when IndexedDB is missing or fails, so Rust falls back to memory.
 // Database `otel-wasm`, store `batches`: { id (auto), url, type, body, created, attempts }.
+// MARK in localStorage: a batch may be stored (export::offline, StoreUse).
 
 const DB = 'otel-wasm';
 const STORE = 'batches';
 const LOCK = 'otel-wasm:offline';
+const MARK = 'otel-wasm:offline:stored';
 let db;
 let held = null;
 
@@ -53,9 +55,30 @@ function run(mode, work) {
   }));
 }
 
-/** Stores a record (with `id`: replaces it); resolves to its id, or null. */
+/** 0 unmarked, 1 marked, 2 no usable localStorage. */
+export function marker() {
+  try { return localStorage.getItem(MARK) === null ? 0 : 1; } catch (_) { return 2; }
+}
+
+function mark(on) {
+  try { on ? localStorage.setItem(MARK, 1) : localStorage.removeItem(MARK); } catch (_) { /* marker() is 2 */ }
+}
+
+/** Stores a record (with `id`: replaces it); resolves to its id, or null. Marked before (a
+ *  page dying mid-write) and after (another tab's drain may have unmarked meanwhile). */
 export function idb_put(rec) {
-  return run('readwrite', (s) => s.put(rec));
+  mark(1);
+  return run('readwrite', (s) => s.put(rec)).then((id) => (id != null && mark(1), id));
+}
+
+/** Records left, or null; unmarks at 0 inside the transaction, so a put of another tab
+ *  commits later and marks again. */
+export function idb_settle() {
+  return run('readonly', (s) => {
+    const c = s.count();
+    c.onsuccess = () => c.result || mark(0);
+    return c;
+  });
 }
 
 /** Counts one more failed attempt on a record, if it is still stored (a put may have

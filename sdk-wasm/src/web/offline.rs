@@ -3,6 +3,8 @@
 //! missing or fails, and drained — one origin-wide drain at a time (Web Locks, or a lease)
 //! — on the `online` event, after a successful export, at `init`, and on a backoff timer
 //! while the collector stays away. A batch is deleted once the collector acknowledged it.
+//! IndexedDB is opened only once the `localStorage` marker or a write of this page says a
+//! batch may be stored ([`StoreUse`]): an empty buffer costs no open, read or lock.
 //!
 //! Why not instead of the page-hide stash (`web::stash`): IndexedDB writes are async and
 //! may not finish while the page unloads; `localStorage` is synchronous. So the stash
@@ -15,11 +17,11 @@ use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::exporter::{Exporter, Sent};
 use super::js::{self, get, set};
 use super::timers::Timeout;
+use super::transport::{Owner, Sent, Transport};
 use crate::export::offline::{
-    evictions, expired, retry_delay_ms, Ledger, Limits, MemoryStore, Meta, Record,
+    evictions, expired, retry_delay_ms, Ledger, Limits, Marker, MemoryStore, Meta, Record, StoreUse,
 };
 use crate::otlp::Encoding;
 
@@ -29,19 +31,31 @@ extern "C" {
     fn idb_all() -> Promise;
     fn idb_bump(id: f64) -> Promise;
     fn idb_delete(ids: &JsValue) -> Promise;
+    fn idb_settle() -> Promise;
+    fn marker() -> u8;
     fn lock_take() -> Promise;
     fn lock_release();
     /// `navigator.onLine` (true where unknown).
     pub fn is_online() -> bool;
 }
 
+/// How the exporter holds the buffer (the timer and `online` callbacks hold it weakly).
+pub type Shared = Rc<OfflineBuffer>;
+
 /// Where a record lives: IndexedDB keys and memory ids are separate spaces.
 type Key = (bool, f64);
 
 pub struct OfflineBuffer {
+    /// Itself, for the timer and listener callbacks.
+    this: Weak<OfflineBuffer>,
+    /// Owns the transport batches are sent through (and `offline_sent` / `offline_dropped`
+    /// counted in).
+    owner: Weak<dyn Owner>,
     limits: Limits,
     /// Cleared for good once IndexedDB fails: memory only from then on.
     idb: Cell<bool>,
+    /// Whether drains read IndexedDB now.
+    store: RefCell<StoreUse>,
     memory: RefCell<MemoryStore>,
     ledger: RefCell<Ledger<Key>>,
     failed_drains: Cell<u32>,
@@ -62,10 +76,15 @@ enum Drained {
 }
 
 impl OfflineBuffer {
-    pub fn new(limits: Limits) -> Self {
-        OfflineBuffer {
+    /// A buffer sending through `owner`'s transport, listening for `online` (drains then).
+    /// `owner` may still be under construction: it is only upgraded later.
+    pub fn new(limits: Limits, owner: Weak<dyn Owner>) -> Rc<Self> {
+        let b = Rc::new_cyclic(|this: &Weak<Self>| OfflineBuffer {
+            this: this.clone(),
+            owner,
             limits,
             idb: Cell::new(!js::global_get("indexedDB").is_undefined()),
+            store: RefCell::new(StoreUse::default()),
             memory: RefCell::new(MemoryStore::default()),
             ledger: RefCell::new(Ledger::default()),
             failed_drains: Cell::new(0),
@@ -73,20 +92,18 @@ impl OfflineBuffer {
             rerun: Cell::new(false),
             retry: RefCell::new(None),
             on_online: RefCell::new(None),
-        }
-    }
-
-    /// Listens for `online` (drains then); call once the exporter exists.
-    pub fn listen(&self, ex: Weak<Exporter>) {
+        });
+        let weak = b.this.clone();
         let cb = Closure::<dyn FnMut()>::new(move || {
-            if let Some(ex) = ex.upgrade() {
-                drain(&ex);
+            if let Some(b) = weak.upgrade() {
+                b.drain();
             }
         });
         if let Ok(w) = js::global().dyn_into::<web_sys::EventTarget>() {
             let _ = w.add_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
         }
-        *self.on_online.borrow_mut() = Some(cb);
+        *b.on_online.borrow_mut() = Some(cb);
+        b
     }
 
     /// Stops listening and retrying (shutdown); stored batches stay for the next page.
@@ -104,6 +121,7 @@ impl OfflineBuffer {
     /// (the new one included when it alone is over the bound).
     pub async fn put(&self, r: Record) -> u64 {
         if self.idb.get() {
+            self.store.borrow_mut().writing();
             let all = await_value(idb_all()).await;
             if js_sys::Array::is_array(&all) {
                 // Sizes and ages only: the bodies stay on the JS side.
@@ -133,10 +151,10 @@ impl OfflineBuffer {
         self.memory.borrow_mut().put(r, self.limits)
     }
 
-    /// Every stored batch, IndexedDB's first, each oldest first.
-    async fn all(&self) -> Vec<(Key, Record)> {
+    /// Every stored batch, IndexedDB's first (when `idb`), each oldest first.
+    async fn all(&self, idb: bool) -> Vec<(Key, Record)> {
         let mut out = Vec::new();
-        if self.idb.get() {
+        if idb {
             match idb_records().await {
                 Some(v) => out.extend(v.into_iter().map(|r| ((true, r.id), r))),
                 None => self.idb.set(false),
@@ -165,26 +183,120 @@ impl OfflineBuffer {
     }
 
     /// Arms the retry timer (unless armed): the collector stayed away.
-    fn retry_later(&self, ex: &Rc<Exporter>) {
+    fn retry_later(&self) {
         if self.retry.borrow().is_some() {
             return;
         }
-        let weak = Rc::downgrade(ex);
+        let weak = self.this.clone();
         let t = Timeout::new(retry_delay_ms(self.failed_drains.get()), move || {
-            if let Some(ex) = weak.upgrade() {
-                if let Some(b) = &ex.offline {
-                    b.retry.borrow_mut().take();
-                }
-                drain(&ex);
+            if let Some(b) = weak.upgrade() {
+                b.retry.borrow_mut().take();
+                b.drain();
             }
         });
         *self.retry.borrow_mut() = Some(t);
     }
 
     /// The batch went to the buffer: try again on the schedule.
-    pub fn buffered(&self, ex: &Rc<Exporter>) {
+    pub fn buffered(&self) {
         self.failed_drains.set(self.failed_drains.get().max(1));
-        self.retry_later(ex);
+        self.retry_later();
+    }
+
+    /// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
+    pub fn drain(&self) {
+        if !is_online() {
+            return;
+        }
+        if self.draining.get() {
+            self.rerun.set(true);
+            return;
+        }
+        let idb = self.idb.get()
+            && self
+                .store
+                .borrow_mut()
+                .wanted(|| Marker::from_code(marker()));
+        // Nothing stored anywhere: no IndexedDB open, no lock, no task.
+        if !idb && self.memory.borrow().is_empty() {
+            return;
+        }
+        let (Some(me), Some(owner)) = (self.this.upgrade(), self.owner.upgrade()) else {
+            return;
+        };
+        self.draining.set(true);
+        self.retry.borrow_mut().take();
+        let _task = Transport::spawn(&owner.clone(), async move {
+            let b = &me;
+            let t = owner.transport();
+            // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
+            let end = if !idb {
+                b.drain_locked(t, false).await
+            } else if await_value(lock_take()).await.as_bool() == Some(true) {
+                let end = b.drain_locked(t, true).await;
+                // Left empty: the marker goes, and later drains skip IndexedDB until it is
+                // set again.
+                if matches!(end, Drained::All)
+                    && b.idb.get()
+                    && await_value(idb_settle()).await.as_f64() == Some(0.0)
+                {
+                    b.store.borrow_mut().emptied();
+                }
+                lock_release();
+                end
+            } else {
+                Drained::Later
+            };
+            b.draining.set(false);
+            match end {
+                Drained::All => b.failed_drains.set(0),
+                Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
+            }
+            if b.rerun.take() {
+                b.drain();
+            } else if matches!(end, Drained::Later) {
+                b.retry_later();
+            }
+        });
+    }
+
+    /// Sends the stored batches oldest first, deleting each the collector acknowledged,
+    /// until one finds the collector away.
+    async fn drain_locked(&self, t: &Transport, idb: bool) -> Drained {
+        let records = self.all(idb).await;
+        // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
+        let stale: Vec<Key> = self.ledger.borrow().undeleted().to_vec();
+        for k in stale {
+            self.delete(k).await;
+        }
+        let now = js::date_now_ms();
+        for (key, r) in records {
+            if !self.ledger.borrow_mut().claim(key) {
+                continue;
+            }
+            if expired(r.created_ms, now, self.limits) {
+                self.ledger.borrow_mut().finish(key, false);
+                t.stats.borrow_mut().offline_dropped += 1;
+                self.delete(key).await;
+                continue;
+            }
+            let sent = t
+                .deliver(&r.url, r.encoding, &r.body, None, false, None)
+                .await;
+            self.ledger.borrow_mut().finish(key, sent == Sent::Acked);
+            match sent {
+                Sent::Acked => t.stats.borrow_mut().offline_sent += 1,
+                Sent::Refused => t.stats.borrow_mut().offline_dropped += 1,
+                Sent::Unreachable | Sent::Stashed => {
+                    if key.0 {
+                        await_value(idb_bump(key.1)).await;
+                    }
+                    return Drained::Later;
+                }
+            }
+            self.delete(key).await;
+        }
+        Drained::All
     }
 }
 
@@ -192,82 +304,6 @@ impl Drop for OfflineBuffer {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Starts a drain unless one runs or the browser is offline; `forceFlush` waits for it.
-pub fn drain(ex: &Rc<Exporter>) {
-    let Some(b) = &ex.offline else { return };
-    if !is_online() {
-        return;
-    }
-    if b.draining.get() {
-        b.rerun.set(true);
-        return;
-    }
-    b.draining.set(true);
-    b.retry.borrow_mut().take();
-    let me = ex.clone();
-    let _task = ex.spawn(async move {
-        let Some(b) = &me.offline else { return };
-        // Memory batches are this page's own: only IndexedDB's need the origin-wide lock.
-        let shared = b.idb.get();
-        let end = if !shared {
-            drain_locked(&me, b).await
-        } else if await_value(lock_take()).await.as_bool() == Some(true) {
-            let end = drain_locked(&me, b).await;
-            lock_release();
-            end
-        } else {
-            Drained::Later
-        };
-        b.draining.set(false);
-        match end {
-            Drained::All => b.failed_drains.set(0),
-            Drained::Later => b.failed_drains.set(b.failed_drains.get() + 1),
-        }
-        if b.rerun.take() {
-            drain(&me);
-        } else if matches!(end, Drained::Later) {
-            b.retry_later(&me);
-        }
-    });
-}
-
-/// Sends the stored batches oldest first, deleting each the collector acknowledged, until
-/// one finds the collector away.
-async fn drain_locked(ex: &Rc<Exporter>, b: &OfflineBuffer) -> Drained {
-    let records = b.all().await;
-    // Acknowledged earlier but not deleted (a failed delete): delete, never resend.
-    let stale: Vec<Key> = b.ledger.borrow().undeleted().to_vec();
-    for k in stale {
-        b.delete(k).await;
-    }
-    let now = js::date_now_ms();
-    for (key, r) in records {
-        if !b.ledger.borrow_mut().claim(key) {
-            continue;
-        }
-        if expired(r.created_ms, now, b.limits) {
-            b.ledger.borrow_mut().finish(key, false);
-            ex.stats.borrow_mut().offline_dropped += 1;
-            b.delete(key).await;
-            continue;
-        }
-        let sent = ex.deliver(&r.url, r.encoding, &r.body, None, false).await;
-        b.ledger.borrow_mut().finish(key, sent == Sent::Acked);
-        match sent {
-            Sent::Acked => ex.stats.borrow_mut().offline_sent += 1,
-            Sent::Refused => ex.stats.borrow_mut().offline_dropped += 1,
-            Sent::Unreachable | Sent::Stashed => {
-                if key.0 {
-                    await_value(idb_bump(key.1)).await;
-                }
-                return Drained::Later;
-            }
-        }
-        b.delete(key).await;
-    }
-    Drained::All
 }
 
 /// A promise's value; `null` if it rejected (our helper's promises never do).

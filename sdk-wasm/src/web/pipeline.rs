@@ -61,7 +61,7 @@ pub fn is_exporting() -> bool {
         e.borrow()
             .iter()
             .filter_map(Weak::upgrade)
-            .any(|x| x.requests_in_flight.get() > 0)
+            .any(|x| x.requests_in_flight() > 0)
     })
 }
 
@@ -356,7 +356,7 @@ impl Sdk {
         if !paused {
             resend_stash(&exporter);
             // What an earlier page (or another tab) buffered while the collector was away.
-            offline::drain(&exporter);
+            exporter.drain_offline();
         }
         let rum = RumContext::new(
             cfg.session.clone(),
@@ -496,7 +496,7 @@ impl Sdk {
     pub fn resume(&self) {
         if self.rum.paused.replace(false) && !self.shut_down.get() {
             resend_stash(&self.exporter);
-            offline::drain(&self.exporter);
+            self.exporter.drain_offline();
         }
     }
 
@@ -517,7 +517,7 @@ impl Sdk {
         let body = encode_metrics(&self.exporter, &data);
         let ex = self.exporter.clone();
         let on_done = move |d| {
-            let mut s = ex.stats.borrow_mut();
+            let mut s = ex.stats().borrow_mut();
             s.metric_exports += 1;
             if d == Delivery::Failed {
                 s.metric_export_failures += 1;
