@@ -97,7 +97,7 @@ impl Signal for LogRecord {
     /// Every log record carries the session and the page it was made on (`url.full`,
     /// `page.route`), redacted and scrubbed.
     fn prepare(&mut self, rum: &RumContext) {
-        self.attributes = rum.log_attributes(std::mem::take(&mut self.attributes));
+        rum.prepare_log(self);
     }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_log_size(self, encoding)
