@@ -247,11 +247,11 @@ impl JsonWriter {
         self.str("traceState", &cx.trace_state().header());
         if s.parent_span_id != SpanId::INVALID {
             self.hex("parentSpanId", &s.parent_span_id.to_bytes());
+            self.uint(
+                "flags",
+                span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64,
+            );
         }
-        self.uint(
-            "flags",
-            span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64,
-        );
         self.str("name", &s.name);
         self.uint("kind", kind_number(&s.kind));
         self.u64_str("startTimeUnixNano", s.start_ns);

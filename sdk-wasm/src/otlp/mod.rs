@@ -54,6 +54,8 @@ pub(crate) fn status_parts(status: &Status) -> (u64, &str) {
 
 /// OTLP `Span.flags`: the W3C trace flags plus the "parent is remote" bits
 /// (`SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK` 0x100, `SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK` 0x200).
+/// Sent for child spans only: on a root span they would say "sampled" (every exported span
+/// is) and "the parent is not remote" (there is no parent), 6 bytes that tell nothing.
 pub(crate) fn span_flags(trace_flags: u8, remote: bool) -> u32 {
     trace_flags as u32 | 0x100 | if remote { 0x200 } else { 0 }
 }

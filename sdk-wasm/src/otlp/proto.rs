@@ -183,8 +183,8 @@ impl ProtoWriter {
         self.string(3, &cx.trace_state().header());
         if s.parent_span_id != opentelemetry::trace::SpanId::INVALID {
             self.bytes(4, &s.parent_span_id.to_bytes());
+            self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
         }
-        self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
         self.string(5, &s.name);
         self.uint(6, kind_number(&s.kind));
         self.fixed64(7, s.start_ns);
