@@ -189,7 +189,10 @@ fn check_traces(req: &ExportTraceServiceRequest, spans: &[SpanData], res: &Resou
         assert_eq!(t.trace_state, cx.trace_state().header());
         if o.parent_span_id == SpanId::INVALID {
             assert!(t.parent_span_id.is_empty());
-            assert_eq!(t.flags, 0, "a root span's flags would tell nothing: not sent");
+            assert_eq!(
+                t.flags, 0,
+                "a root span's flags would tell nothing: not sent"
+            );
         } else {
             assert_eq!(t.parent_span_id, o.parent_span_id.to_bytes());
             assert_eq!(t.flags, 0x101 | if o.parent_is_remote { 0x200 } else { 0 });

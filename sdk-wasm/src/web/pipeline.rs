@@ -78,6 +78,7 @@ impl Signal for SpanData {
     const KIND: SignalKind = SignalKind::Traces;
     fn prepare(&mut self, rum: &RumContext) {
         rum.clean_span(self);
+        crate::rum::route::drop_implied_route(&mut self.attributes);
     }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_span_size(self, encoding)
