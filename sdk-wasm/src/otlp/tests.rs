@@ -674,9 +674,9 @@ fn estimated_log_size_is_close() {
     }
 }
 
-/// The resource attributes `group` was sent with, and the ids of what it holds, per
-/// `Resource*` group: the shape the session grouping must produce.
-type SessionGroups = Vec<(Vec<(String, String)>, Vec<u8>)>;
+/// Per `Resource*` group: the resource attributes it was sent with, and what it holds (span
+/// id bytes, event names): the shape the session grouping must produce.
+type SessionGroups<T = u8> = Vec<(Vec<(String, String)>, Vec<T>)>;
 
 fn string_attrs(
     attrs: &[opentelemetry_proto::tonic::common::v1::KeyValue],
@@ -777,7 +777,7 @@ fn log_records_are_grouped_by_session_too() {
     logs[0].session = Some("a".into());
     logs[1].session = Some("b".into());
     logs[2].session = Some("a".into());
-    let groups = |req: &ExportLogsServiceRequest| -> Vec<(Vec<(String, String)>, Vec<String>)> {
+    let groups = |req: &ExportLogsServiceRequest| -> SessionGroups<String> {
         req.resource_logs
             .iter()
             .map(|rl| {
