@@ -1,7 +1,8 @@
 // Sessions in every browser: `session.id` as the resource attribute of span and log batches
 // and on metric points, stable across a reload, rolled over after 15 min idle or 4 h (the
 // clock is controlled through the storage record: `<id>|<started ms>|<last activity ms>` under
-// `otel-wasm:session`, written with old times), the sessionStorage and memory-only modes, and sampling decided per session.
+// `otel-wasm:session`, written with old times), the sessionStorage and memory-only modes, and
+// sampling decided per session.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId, waitSpan as waitFor } from './harness.mjs';
