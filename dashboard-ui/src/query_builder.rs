@@ -650,9 +650,11 @@ fn rum_recent_errors(start_ms: i64, end_ms: i64) -> Value {
     query_range(start_ms, end_ms, 60, "list", vec![q])
 }
 
-/// Distinct `session.id` over spans (A) and `routeChange` spans per `page.route` (B).
+/// Distinct `session.id` over spans (A) and `routeChange` spans per `page.route` (B). The
+/// SDK sends the session once per batch as a resource attribute, so it is a `resource` key
+/// (v0.39 reads those from `resourceTagsMap`).
 fn rum_sessions(start_ms: i64, end_ms: i64, step: i64) -> Value {
-    let session = key("session.id", "string", "tag", false);
+    let session = key("session.id", "string", "resource", false);
     let has_session = filter(session.clone(), "exists", json!(""));
     let route_change = filter(trace_column("name"), "=", json!("routeChange"));
     let queries = vec![

@@ -158,8 +158,8 @@ export interface TelemetryConfig {
   resourceAttributes?: Record<string, string | number | boolean>;
   /** Per-instrumentation toggles and hooks. Default: all on. */
   instrumentations?: InstrumentationsConfig;
-  /** `session.id` on every span, metric point and log record; sampling is decided per
-   *  session. `false` turns sessions off. Default on (localStorage, 15 min idle, 4 h). */
+  /** `session.id` on span and log batches (a resource attribute, once per batch) and on
+   *  metric points; sampling is decided per session. `false` turns sessions off. Default on (localStorage, 15 min idle, 4 h). */
   session?: false | SessionOptions;
   /** More query (and fragment) parameter names whose values are recorded as 'REDACTED' in
    *  the URL attributes the SDK records (url.full, http.url, code.filepath, ...);

@@ -253,7 +253,7 @@ async fn burst_then_hide(extra: &str, name: &str) {
     let id = test_id(name);
     let gzip = !extra.is_empty();
     let spy = install_fetch_spy();
-    // Without session.id (~50 B a span), 200 spans are ~100 KB: the budget arithmetic below.
+    // Sessions off; 200 fetch spans are ~100 KB: the budget arithmetic below.
     let sdk = start(
         &(r#","scheduledDelayMs":600000,"session":false"#.to_string() + extra),
         &id,

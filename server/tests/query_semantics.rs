@@ -274,3 +274,108 @@ async fn metric_count_distinct_and_percentiles_use_samples() {
     }
     srv.stop().await;
 }
+
+/// The browser SDK sends `session.id` once per batch as a resource attribute: the RUM page's
+/// `count_distinct` and filters on a `resource` key must read it from the resource (and only
+/// there: a span attribute of the same name is a different key), for traces and logs.
+#[tokio::test]
+async fn resource_keys_count_distinct_and_filter_for_traces_and_logs() {
+    let srv = TestServer::start().await;
+    let token = srv.admin_token().await;
+    let m0 = (now_ns() / 60_000_000_000 - 10) * 60_000_000_000;
+    let s = |k: &str, v: &str| json!({"key": k, "value": {"stringValue": v}});
+    // Resources: session a (2 items), session b (1), none (1, with a span/log attribute).
+    let groups = [(Some("a"), 2), (Some("b"), 1), (None, 1)];
+    let mut n = 0u64;
+    let (mut resource_spans, mut resource_logs) = (vec![], vec![]);
+    for (session, count) in groups {
+        let mut res = vec![s("service.name", "web")];
+        res.extend(session.map(|id| s("session.id", id)));
+        let attrs: Vec<Value> = match session {
+            None => vec![s("session.id", "tag-only")],
+            Some(_) => vec![],
+        };
+        let (mut spans, mut logs) = (vec![], vec![]);
+        for _ in 0..count {
+            n += 1;
+            let t0 = m0 + n * 1_000_000_000;
+            spans.push(json!({"traceId": format!("{:032x}", 0x7000 + n), "spanId": format!("{:016x}", 0x700 + n),
+                "name": "click", "kind": 1, "startTimeUnixNano": t0.to_string(),
+                "endTimeUnixNano": (t0 + 1_000_000).to_string(), "attributes": attrs}));
+            logs.push(json!({"timeUnixNano": t0.to_string(), "severityNumber": 9, "body": {"stringValue": "x"},
+                "attributes": attrs}));
+        }
+        resource_spans.push(json!({"resource": {"attributes": res}, "scopeSpans": [{"scope": {"name": "t"}, "spans": spans}]}));
+        resource_logs.push(json!({"resource": {"attributes": res}, "scopeLogs": [{"scope": {"name": "t"}, "logRecords": logs}]}));
+    }
+    for (path, doc) in [
+        ("traces", json!({"resourceSpans": resource_spans})),
+        ("logs", json!({"resourceLogs": resource_logs})),
+    ] {
+        let r = srv
+            .http
+            .post(format!("{}/v1/{path}", srv.otlp))
+            .json(&doc)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    let (start, end) = (m0 / 1_000_000, m0 / 1_000_000 + 60_000 - 1);
+    // The v0.39 query-builder key for a resource attribute.
+    let session =
+        json!({"key": "session.id", "dataType": "string", "type": "resource", "isColumn": false});
+    let exists = json!([{"key": session, "op": "exists", "value": ""}]);
+    for source in ["traces", "logs"] {
+        let q = query(source, "count_distinct", session.clone(), exists.clone());
+        let (status, r) = srv.query_range(&token, body("value", start, end, q)).await;
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(value_of(&r), 2.0, "{source}: sessions a and b");
+        let a = json!([{"key": session, "op": "=", "value": "a"}]);
+        let (_, r) = srv
+            .query_range(
+                &token,
+                body(
+                    "value",
+                    start,
+                    end,
+                    query(source, "count", json!({"key": ""}), a),
+                ),
+            )
+            .await;
+        assert_eq!(value_of(&r), 2.0, "{source}: the items of session a");
+        let (_, r) = srv
+            .query_range(
+                &token,
+                body(
+                    "value",
+                    start,
+                    end,
+                    query(source, "count", json!({"key": ""}), exists.clone()),
+                ),
+            )
+            .await;
+        assert_eq!(
+            value_of(&r),
+            3.0,
+            "{source}: a span attribute is not the resource key"
+        );
+        let tag = json!([{"key": attr("session.id", "string"), "op": "exists", "value": ""}]);
+        let (_, r) = srv
+            .query_range(
+                &token,
+                body(
+                    "value",
+                    start,
+                    end,
+                    query(source, "count", json!({"key": ""}), tag),
+                ),
+            )
+            .await;
+        assert_eq!(
+            value_of(&r),
+            1.0,
+            "{source}: nor the resource attribute a tag key"
+        );
+    }
+}

@@ -133,7 +133,9 @@ const dbl = (key, value) => ({ key, value: { doubleValue: value } });
 /**
  * What the SDK's RUM signals send (names: docs/rum-contract.md): web-vital log
  * records and histogram points, browser.error log records (some inside a traced
- * click), spans carrying session.id / page.route, and routeChange spans.
+ * click), spans carrying page.route, and routeChange spans. Spans and log records go in one
+ * resource per session with `session.id` on it (the SDK sends it once per batch that way);
+ * metric points carry it as a point attribute.
  * Vitals per route are fixed so the page's p75 and shares are known:
  * LCP on "/" good (1200, 1800, 2100 ms), on "/checkout" poor (4800 ms) and
  * needs-improvement (3100 ms); CLS good everywhere (0.02); INP poor on "/checkout" (640 ms).
@@ -147,8 +149,13 @@ export function rum(nowMs = Date.now()) {
   ];
   const thresholds = { LCP: [2500, 4000], INP: [200, 500], CLS: [0.1, 0.25] };
   const rate = (name, v) => (v <= thresholds[name][0] ? 'good' : v <= thresholds[name][1] ? 'needs-improvement' : 'poor');
-  const common = (i, route) => [str('session.id', sessions[i % 3]), str('page.route', route), str('url.full', `http://shop.local${route}`)];
-  const vitalRecords = vitals.map(([route, name, value], i) => ({
+  const common = (i, route) => [str('page.route', route), str('url.full', `http://shop.local${route}`)];
+  // Which session (index) each span / log record belongs to: it goes in that session's resource.
+  const sessionOf = new Map();
+  const inSession = (i, item) => (sessionOf.set(item, i % 3), item);
+  const of = (k, items) => items.filter((x) => sessionOf.get(x) === k);
+  const withSession = (k) => ({ attributes: [...resource.attributes, str('session.id', sessions[k])] });
+  const vitalRecords = vitals.map(([route, name, value], i) => inSession(i, {
     timeUnixNano: String((nowMs - 300_000 + i * 1000) * 1e6), observedTimeUnixNano: String((nowMs - 300_000 + i * 1000) * 1e6),
     severityNumber: 9, severityText: 'INFO', body: { stringValue: name }, eventName: 'browser.web_vital',
     attributes: [str('event.name', 'browser.web_vital'), str('web_vital.name', name), dbl('web_vital.value', value),
@@ -158,12 +165,12 @@ export function rum(nowMs = Date.now()) {
   // Spans: a traced click whose handler throws, routeChange spans, one session per span.
   const spans = [];
   const routeChanges = [['/', '/cart'], ['/cart', '/checkout'], ['/', '/cart'], ['/cart', '/checkout'], ['/checkout', '/cart']];
-  routeChanges.forEach(([from, to], i) => spans.push(span({ traceId: hex(16), name: 'routeChange', startNs: (nowMs - 250_000 + i * 5000) * 1e6, durMs: 1,
-    attrs: [str('browser.navigation.type', 'push'), str('page.previous_route', from), ...common(i, to)] })));
+  routeChanges.forEach(([from, to], i) => spans.push(inSession(i, span({ traceId: hex(16), name: 'routeChange', startNs: (nowMs - 250_000 + i * 5000) * 1e6, durMs: 1,
+    attrs: [str('browser.navigation.type', 'push'), str('page.previous_route', from), ...common(i, to)] }))));
   const clickTrace = hex(16);
   const click = span({ traceId: clickTrace, name: 'click', startNs: (nowMs - 200_000) * 1e6, durMs: 12, attrs: [str('event_type', 'click'), ...common(0, '/checkout')], error: true });
-  spans.push(click);
-  const error = (i, message, type, traced) => ({
+  spans.push(inSession(0, click));
+  const error = (i, message, type, traced) => inSession(i, {
     timeUnixNano: String((nowMs - 200_000 + i * 2000) * 1e6), observedTimeUnixNano: String((nowMs - 200_000 + i * 2000) * 1e6),
     severityNumber: 17, severityText: 'ERROR', body: { stringValue: message }, eventName: 'browser.error',
     attributes: [str('event.name', 'browser.error'), str('exception.type', type), str('exception.message', message),
@@ -188,11 +195,11 @@ export function rum(nowMs = Date.now()) {
     histogram: { aggregationTemporality: 1, dataPoints: vitals.map((v, i) => [v, i]).filter(([v]) => v[1] === name).map(([v, i]) => point(v, i)) },
   }));
   return {
-    traces: { resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'otel-wasm' }, spans }] }] },
-    logs: { resourceLogs: [{ resource, scopeLogs: [
-      { scope: { name: 'otel-wasm/web-vitals' }, logRecords: vitalRecords },
-      { scope: { name: 'otel-wasm/errors' }, logRecords: errors },
-    ] }] },
+    traces: { resourceSpans: sessions.map((_, k) => ({ resource: withSession(k), scopeSpans: [{ scope: { name: 'otel-wasm' }, spans: of(k, spans) }] })) },
+    logs: { resourceLogs: sessions.map((_, k) => ({ resource: withSession(k), scopeLogs: [
+      { scope: { name: 'otel-wasm/web-vitals' }, logRecords: of(k, vitalRecords) },
+      { scope: { name: 'otel-wasm/errors' }, logRecords: of(k, errors) },
+    ] })) },
     metrics: { resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'otel-wasm/web-vitals' }, metrics }] }] },
     clickTrace,
   };

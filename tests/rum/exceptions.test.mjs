@@ -57,7 +57,7 @@ for (const kind of BROWSERS) {
       assert.equal(span.status?.code, 2, 'status ERROR');
       assert.equal(span.attributes['page.route'], '/pages/basic.html');
       assert.match(span.attributes['url.full'], /\/pages\/basic\.html\?/);
-      assert.match(span.attributes['session.id'], /^[0-9a-f]{32}$/);
+      assert.match(span.resource['session.id'], /^[0-9a-f]{32}$/);
       const ev = span.events.find((e) => e.name === 'exception');
       assert.equal(ev.attributes['exception.type'], 'TypeError');
       assert.equal(ev.attributes['exception.message'], 'timer failed');

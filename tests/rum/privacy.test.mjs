@@ -61,7 +61,7 @@ for (const kind of BROWSERS) {
           assert.equal(a['secret.attr'], undefined, 'a throwing hook drops it');
           assert.equal(a.keep, 1, 'kept');
         }
-        assert.ok(s.attributes['session.id'], 'the SDK attributes pass the hook too');
+        assert.ok(s.attributes['page.route'], 'the SDK attributes pass the hook too');
         await rx.waitFor(id, (r) => r.dataPoints >= 1);
         const p = (await rx.metrics(id)).find((m) => m.name === 'scrubbed.count').points[0].attributes;
         assert.deepEqual([p['user.email'], p['user.name'], p['secret.attr'], p.keep], [undefined, 'anon', undefined, 1]);

@@ -1,10 +1,11 @@
-// Sessions in every browser: `session.id` on spans and metric points, stable across a reload,
-// rolled over after 15 min idle or 4 h (the clock is controlled through the storage record:
-// `<id>|<started ms>|<last activity ms>` under `otel-wasm:session`, written with old times),
-// the sessionStorage and memory-only modes, and sampling decided per session. The SDK keeps
-// the session in memory and reads the record again after another tab changed it: a change
-// made here from the test stands for another tab's, so it is followed by the `storage` event
-// the browser sends to the other tabs (`otherTabWrote`); one step uses a real second tab.
+// Sessions in every browser: `session.id` as the resource attribute of span and log batches
+// and on metric points, stable across a reload, rolled over after 15 min idle or 4 h (the
+// clock is controlled through the storage record: `<id>|<started ms>|<last activity ms>` under
+// `otel-wasm:session`, written with old times), the sessionStorage and memory-only modes, and
+// sampling decided per session. The SDK keeps the session in memory and reads the record
+// again after another tab changed it: a change made here from the test stands for another
+// tab's, so it is followed by the `storage` event the browser sends to the other tabs
+// (`otherTabWrote`); one step uses a real second tab.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId, waitSpan as waitFor } from './harness.mjs';
@@ -17,11 +18,13 @@ const KEY = 'otel-wasm:session';
 const HEX32 = /^[0-9a-f]{32}$/;
 const MIN = 60_000;
 
-/** Fetches `path` in the page, flushes, and returns the session.id of its span. */
+/** Fetches `path` in the page, flushes, and returns the session.id of its span: a resource
+ * attribute of its batch, not one of the span's own. */
 async function sessionOf(b, id, path) {
   await b.evalAsync(`await window.get(${JSON.stringify(path)}); await window.sdk.forceFlush();`);
   const span = await waitSpan(id, (s) => s.attributes['url.full']?.endsWith(path));
-  return span.attributes['session.id'];
+  assert.equal(span.attributes['session.id'], undefined, 'not on the span');
+  return span.resource['session.id'];
 }
 
 
@@ -41,7 +44,7 @@ for (const kind of BROWSERS) {
   test(`${kind}: sessions`, async (t) => {
     const b = await openBrowser(kind);
     try {
-      await t.test('session.id on spans and metric points, stable across a reload and shared by tabs, in localStorage', async () => {
+      await t.test('session.id on span and log batches (resource) and metric points, stable across a reload and shared by tabs, in localStorage', async () => {
         const id = testId(kind, 'session');
         await load(b, id);
         await otherTabWrote(b, 'localStorage.clear(); sessionStorage.clear()', null);
@@ -65,12 +68,13 @@ for (const kind of BROWSERS) {
         await b.evalAsync(`window.sdk.emitLog({ body: 'hello', attributes: { k: 'v' } }); await window.sdk.forceFlush();`);
         await rx.waitFor(id, (r) => r.logRecords >= 1);
         const log = (await rx.logRecords(id)).find((l) => l.attributes.k === 'v');
-        assert.equal(log.attributes['session.id'], first);
+        assert.equal(log.resource['session.id'], first, 'on the resource of the batch');
+        assert.equal(log.attributes['session.id'], undefined);
         assert.equal(log.attributes['page.route'], '/pages/context.html');
         const app = await b.evalAsync(`const s = window.sdk.getTracer('app').startSpan('work'); s.end();
           await window.sdk.forceFlush(); return true;`);
         assert.ok(app);
-        assert.equal((await waitSpan(id, (s) => s.name === 'work')).attributes['session.id'], first);
+        assert.equal((await waitSpan(id, (s) => s.name === 'work')).resource['session.id'], first);
         // A new session written by this tab reaches the first tab through its `storage` event.
         const next = 'ab'.repeat(16);
         await b.eval(`localStorage.setItem('${KEY}', '${next}|' + Date.now() + '|' + Date.now())`);

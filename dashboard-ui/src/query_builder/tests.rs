@@ -177,5 +177,10 @@ fn rum_vitals_and_errors_are_log_queries_on_contract_names() {
     let s = &qs["sessions"]["compositeQuery"]["builderQueries"];
     assert_eq!(s["A"]["aggregateOperator"], "count_distinct");
     assert_eq!(s["A"]["aggregateAttribute"]["key"], "session.id");
+    assert_eq!(
+        s["A"]["aggregateAttribute"]["type"], "resource",
+        "sent on the resource"
+    );
+    assert_eq!(s["A"]["filters"]["items"][0]["key"]["type"], "resource");
     assert_eq!(s["B"]["filters"]["items"][0]["value"], "routeChange");
 }

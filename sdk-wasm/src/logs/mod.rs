@@ -27,6 +27,9 @@ pub struct LogRecord {
     /// The active span's context when the record was made: (trace id, span id, trace flags).
     pub trace: Option<([u8; 16], [u8; 8], u8)>,
     pub scope: Arc<InstrumentationScope>,
+    /// The RUM session: sent once per batch as the `session.id` resource attribute, as for
+    /// spans ([`crate::trace::SpanData::session`]).
+    pub session: Option<String>,
 }
 
 impl LogRecord {
@@ -48,6 +51,7 @@ impl LogRecord {
             attributes: vec![KeyValue::new("event.name", event_name.to_string())],
             trace: None,
             scope,
+            session: None,
         }
     }
 }

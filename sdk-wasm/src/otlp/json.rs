@@ -7,7 +7,8 @@ use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
 use super::{
-    kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts,
+    kind_number, logs_by_session, metrics_by_scope, span_flags, spans_by_session, status_parts,
+    SESSION_ID,
 };
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint};
@@ -215,8 +216,19 @@ impl JsonWriter {
         });
     }
 
-    fn resource(&mut self, r: &Resource) {
-        self.obj("resource", |w| w.attributes(&r.attributes));
+    /// The SDK's resource, plus `session.id` for one session's spans or logs (as protobuf).
+    fn resource(&mut self, r: &Resource, session: Option<&str>) {
+        let Some(id) = session else {
+            return self.obj("resource", |w| w.attributes(&r.attributes));
+        };
+        let mut attrs: Vec<KeyValue> = r
+            .attributes
+            .iter()
+            .filter(|kv| kv.key.as_str() != SESSION_ID)
+            .cloned()
+            .collect();
+        attrs.push(KeyValue::new(SESSION_ID, id.to_string()));
+        self.obj("resource", |w| w.attributes(&attrs));
     }
 
     fn scope(&mut self, s: &InstrumentationScope) {
@@ -235,11 +247,11 @@ impl JsonWriter {
         self.str("traceState", &cx.trace_state().header());
         if s.parent_span_id != SpanId::INVALID {
             self.hex("parentSpanId", &s.parent_span_id.to_bytes());
+            self.uint(
+                "flags",
+                span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64,
+            );
         }
-        self.uint(
-            "flags",
-            span_flags(cx.trace_flags().to_u8(), s.parent_is_remote) as u64,
-        );
         self.str("name", &s.name);
         self.uint("kind", kind_number(&s.kind));
         self.u64_str("startTimeUnixNano", s.start_ns);
@@ -393,13 +405,17 @@ pub fn push_u64(out: &mut String, mut v: u64) {
 pub fn encode_traces(resource: &Resource, spans: &[SpanData], float: FloatFormat) -> String {
     let mut w = JsonWriter::new(float);
     w.open('{');
-    w.arr("resourceSpans", [()], |w, ()| {
-        w.resource(resource);
-        w.arr("scopeSpans", spans_by_scope(spans), |w, (scope, group)| {
-            w.scope(scope);
-            w.arr("spans", group, |w, s| w.span(s));
-        });
-    });
+    w.arr(
+        "resourceSpans",
+        spans_by_session(spans),
+        |w, (session, scopes)| {
+            w.resource(resource, session);
+            w.arr("scopeSpans", scopes, |w, (scope, group)| {
+                w.scope(scope);
+                w.arr("spans", group, |w, s| w.span(s));
+            });
+        },
+    );
     w.close('}');
     w.out
 }
@@ -409,7 +425,7 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData], float: FloatF
     let mut w = JsonWriter::new(float);
     w.open('{');
     w.arr("resourceMetrics", [()], |w, ()| {
-        w.resource(resource);
+        w.resource(resource, None);
         w.arr(
             "scopeMetrics",
             metrics_by_scope(metrics),
@@ -427,13 +443,17 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData], float: FloatF
 pub fn encode_logs(resource: &Resource, logs: &[LogRecord], float: FloatFormat) -> String {
     let mut w = JsonWriter::new(float);
     w.open('{');
-    w.arr("resourceLogs", [()], |w, ()| {
-        w.resource(resource);
-        w.arr("scopeLogs", logs_by_scope(logs), |w, (scope, group)| {
-            w.scope(scope);
-            w.arr("logRecords", group, |w, l| w.log_record(l));
-        });
-    });
+    w.arr(
+        "resourceLogs",
+        logs_by_session(logs),
+        |w, (session, scopes)| {
+            w.resource(resource, session);
+            w.arr("scopeLogs", scopes, |w, (scope, group)| {
+                w.scope(scope);
+                w.arr("logRecords", group, |w, l| w.log_record(l));
+            });
+        },
+    );
     w.close('}');
     w.out
 }

@@ -5,7 +5,8 @@
 use opentelemetry::{Array, KeyValue, Value};
 
 use super::{
-    kind_number, logs_by_scope, metrics_by_scope, span_flags, spans_by_scope, status_parts,
+    kind_number, logs_by_session, metrics_by_scope, span_flags, spans_by_session, status_parts,
+    SESSION_ID,
 };
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
@@ -138,17 +139,32 @@ impl ProtoWriter {
         }
     }
 
+    fn attribute(&mut self, field: u32, key: &str, value: &Value) {
+        self.message(field, |w| {
+            w.string(1, key);
+            w.message(2, |w| w.any_value(value));
+        });
+    }
+
     fn attributes(&mut self, field: u32, attrs: &[KeyValue]) {
         for kv in attrs {
-            self.message(field, |w| {
-                w.string(1, kv.key.as_str());
-                w.message(2, |w| w.any_value(&kv.value));
-            });
+            self.attribute(field, kv.key.as_str(), &kv.value);
         }
     }
 
-    fn resource(&mut self, r: &Resource) {
-        self.message(1, |w| w.attributes(1, &r.attributes));
+    /// The SDK's resource, plus `session.id` for a batch's spans or logs of one session
+    /// (it replaces a `session.id` the resource itself may have).
+    fn resource(&mut self, r: &Resource, session: Option<&str>) {
+        self.message(1, |w| {
+            for kv in &r.attributes {
+                if session.is_none() || kv.key.as_str() != SESSION_ID {
+                    w.attribute(1, kv.key.as_str(), &kv.value);
+                }
+            }
+            if let Some(id) = session {
+                w.attribute(1, SESSION_ID, &Value::String(id.to_string().into()));
+            }
+        });
     }
 
     fn scope(&mut self, s: &InstrumentationScope) {
@@ -167,8 +183,8 @@ impl ProtoWriter {
         self.string(3, &cx.trace_state().header());
         if s.parent_span_id != opentelemetry::trace::SpanId::INVALID {
             self.bytes(4, &s.parent_span_id.to_bytes());
+            self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
         }
-        self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
         self.string(5, &s.name);
         self.uint(6, kind_number(&s.kind));
         self.fixed64(7, s.start_ns);
@@ -301,15 +317,17 @@ pub fn encode_traces(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
     let mut w = ProtoWriter {
         buf: Vec::with_capacity(64 + spans.len() * 96),
     };
-    w.message(1, |w| {
-        w.resource(resource);
-        for (scope, group) in spans_by_scope(spans) {
-            w.message(2, |w| {
-                w.scope(scope);
-                group.iter().for_each(|s| w.message(2, |w| w.span(s)));
-            });
-        }
-    });
+    for (session, scopes) in spans_by_session(spans) {
+        w.message(1, |w| {
+            w.resource(resource, session);
+            for (scope, group) in scopes {
+                w.message(2, |w| {
+                    w.scope(scope);
+                    group.iter().for_each(|s| w.message(2, |w| w.span(s)));
+                });
+            }
+        });
+    }
     w.buf
 }
 
@@ -317,7 +335,7 @@ pub fn encode_traces(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
 pub fn encode_metrics(resource: &Resource, metrics: &[MetricData]) -> Vec<u8> {
     let mut w = ProtoWriter::default();
     w.message(1, |w| {
-        w.resource(resource);
+        w.resource(resource, None);
         for (scope, group) in metrics_by_scope(metrics) {
             w.message(2, |w| {
                 w.scope(scope);
@@ -331,14 +349,16 @@ pub fn encode_metrics(resource: &Resource, metrics: &[MetricData]) -> Vec<u8> {
 /// `ExportLogsServiceRequest` bytes.
 pub fn encode_logs(resource: &Resource, logs: &[LogRecord]) -> Vec<u8> {
     let mut w = ProtoWriter::default();
-    w.message(1, |w| {
-        w.resource(resource);
-        for (scope, group) in logs_by_scope(logs) {
-            w.message(2, |w| {
-                w.scope(scope);
-                group.iter().for_each(|l| w.message(2, |w| w.log_record(l)));
-            });
-        }
-    });
+    for (session, scopes) in logs_by_session(logs) {
+        w.message(1, |w| {
+            w.resource(resource, session);
+            for (scope, group) in scopes {
+                w.message(2, |w| {
+                    w.scope(scope);
+                    group.iter().for_each(|l| w.message(2, |w| w.log_record(l)));
+                });
+            }
+        });
+    }
     w.buf
 }

@@ -166,6 +166,7 @@ fn sample_spans(attrs: Vec<KeyValue>) -> Vec<SpanData> {
             dropped_links: 5,
             status: statuses[i % 3].clone(),
             scope: if i < 3 { scope.clone() } else { other.clone() },
+            session: None,
         })
         .collect()
 }
@@ -188,10 +189,14 @@ fn check_traces(req: &ExportTraceServiceRequest, spans: &[SpanData], res: &Resou
         assert_eq!(t.trace_state, cx.trace_state().header());
         if o.parent_span_id == SpanId::INVALID {
             assert!(t.parent_span_id.is_empty());
+            assert_eq!(
+                t.flags, 0,
+                "a root span's flags would tell nothing: not sent"
+            );
         } else {
             assert_eq!(t.parent_span_id, o.parent_span_id.to_bytes());
+            assert_eq!(t.flags, 0x101 | if o.parent_is_remote { 0x200 } else { 0 });
         }
-        assert_eq!(t.flags, 0x101 | if o.parent_is_remote { 0x200 } else { 0 });
         assert_eq!(t.name, o.name);
         assert_eq!(t.kind, super::kind_number(&o.kind) as i32);
         assert_eq!(
@@ -440,6 +445,7 @@ fn numbered_spans(n: u64, scope: &str, shape: impl Fn(u64, &mut SpanData)) -> Ve
                 dropped_links: 0,
                 status: Status::Unset,
                 scope: scope.clone(),
+                session: None,
             };
             shape(i, &mut s);
             s
@@ -666,4 +672,140 @@ fn estimated_log_size_is_close() {
             "{e:?}: estimate {est} vs {actual}"
         );
     }
+}
+
+/// Per `Resource*` group: the resource attributes it was sent with, and what it holds (span
+/// id bytes, event names): the shape the session grouping must produce.
+type SessionGroups<T = u8> = Vec<(Vec<(String, String)>, Vec<T>)>;
+
+fn string_attrs(
+    attrs: &[opentelemetry_proto::tonic::common::v1::KeyValue],
+) -> Vec<(String, String)> {
+    attrs
+        .iter()
+        .map(
+            |kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+                Some(any_value::Value::StringValue(s)) => (kv.key.clone(), s.clone()),
+                other => (kv.key.clone(), format!("{other:?}")),
+            },
+        )
+        .collect()
+}
+
+fn trace_session_groups(req: &ExportTraceServiceRequest) -> SessionGroups {
+    req.resource_spans
+        .iter()
+        .map(|rs| {
+            let attrs = string_attrs(&rs.resource.as_ref().unwrap().attributes);
+            let spans = rs.scope_spans.iter().flat_map(|s| &s.spans);
+            for s in spans.clone() {
+                assert!(s.attributes.iter().all(|kv| kv.key != "session.id"));
+            }
+            (attrs, spans.map(|s| s.span_id[7]).collect())
+        })
+        .collect()
+}
+
+/// The expected resource of a group: the SDK's (string values only here) plus the session.
+fn with_session(res: &Resource, session: Option<&str>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = res
+        .attributes
+        .iter()
+        .filter(|kv| session.is_none() || kv.key.as_str() != "session.id")
+        .map(|kv| (kv.key.to_string(), kv.value.as_str().into_owned()))
+        .collect();
+    if let Some(s) = session {
+        v.push(("session.id".into(), s.into()));
+    }
+    v
+}
+
+#[test]
+fn spans_are_sent_once_per_session_as_a_resource_attribute() {
+    // Spans 1..=5 of sessions a, a, b, (none), a; the last of another scope.
+    let sessions = [Some("a"), Some("a"), Some("b"), None, Some("a")];
+    let mut spans = numbered_spans(5, "app", |i, s| {
+        s.session = sessions[i as usize].map(String::from);
+        s.attributes = vec![KeyValue::new("page.route", "/")];
+    });
+    spans[4].scope = Arc::new(InstrumentationScope::builder("lib").build());
+    // A user resource `session.id` is replaced by the batch's session, kept without one.
+    let res = Resource::new(
+        "shop",
+        None,
+        None,
+        vec![KeyValue::new("session.id", "user")],
+    );
+    let expected: SessionGroups = vec![
+        (with_session(&res, Some("a")), vec![1, 2, 5]),
+        (with_session(&res, Some("b")), vec![3]),
+        (with_session(&res, None), vec![4]),
+    ];
+    let bytes = proto::encode_traces(&res, &spans);
+    let req = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();
+    assert_eq!(trace_session_groups(&req), expected);
+    let scopes: Vec<_> = req.resource_spans[0]
+        .scope_spans
+        .iter()
+        .map(|s| s.scope.as_ref().unwrap().name.as_str())
+        .collect();
+    assert_eq!(scopes, ["app", "lib"], "then grouped by scope");
+    let text = json::encode_traces(&res, &spans, json::std_f64);
+    let req: ExportTraceServiceRequest = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        trace_session_groups(&req),
+        expected,
+        "the same in OTLP/JSON"
+    );
+
+    // One session (the usual batch): one resource, and the id costs its bytes once.
+    let one = |n: u64, session: Option<&str>| {
+        let spans = numbered_spans(n, "app", |_, s| s.session = session.map(String::from));
+        proto::encode_traces(&resource(), &spans).len()
+    };
+    let id = "0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        one(1, Some(id)) - one(1, None),
+        one(50, Some(id)) - one(50, None)
+    );
+}
+
+#[test]
+fn log_records_are_grouped_by_session_too() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    let mut logs = sample_logs(vec![]);
+    logs[0].session = Some("a".into());
+    logs[1].session = Some("b".into());
+    logs[2].session = Some("a".into());
+    let groups = |req: &ExportLogsServiceRequest| -> SessionGroups<String> {
+        req.resource_logs
+            .iter()
+            .map(|rl| {
+                let attrs = string_attrs(&rl.resource.as_ref().unwrap().attributes);
+                let events = rl
+                    .scope_logs
+                    .iter()
+                    .flat_map(|s| &s.log_records)
+                    .map(|l| l.event_name.clone())
+                    .collect();
+                (attrs, events)
+            })
+            .collect()
+    };
+    let res = resource();
+    let expected = vec![
+        (
+            with_session(&res, Some("a")),
+            vec!["browser.error".to_string(), String::new()],
+        ),
+        (
+            with_session(&res, Some("b")),
+            vec!["browser.web_vital".to_string()],
+        ),
+    ];
+    let req = ExportLogsServiceRequest::decode(proto::encode_logs(&res, &logs).as_slice()).unwrap();
+    assert_eq!(groups(&req), expected);
+    let text = json::encode_logs(&res, &logs, json::std_f64);
+    let req: ExportLogsServiceRequest = serde_json::from_str(&text).unwrap();
+    assert_eq!(groups(&req), expected);
 }

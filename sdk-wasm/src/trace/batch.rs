@@ -188,6 +188,7 @@ pub(crate) mod tests {
             dropped_links: 0,
             status: Default::default(),
             scope: Arc::new(InstrumentationScope::builder("t").build()),
+            session: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub struct SpanData {
     pub dropped_links: u32,
     pub status: Status,
     pub scope: Arc<InstrumentationScope>,
+    /// The RUM session the span started in: sent once per batch as the `session.id`
+    /// resource attribute (the encoders group spans by it), not on every span.
+    pub session: Option<String>,
 }
 
 /// Per-span limits (the OpenTelemetry defaults: 128 each).

@@ -35,6 +35,8 @@ pub struct SpanStart {
     pub attributes: Vec<KeyValue>,
     /// The key ratio sampling decides on instead of the trace id (the session id).
     pub sampling_key: Option<TraceId>,
+    /// The session id, kept on the span as [`SpanData::session`].
+    pub session: Option<String>,
 }
 
 pub(crate) struct ProviderInner {
@@ -219,6 +221,7 @@ impl SdkTracer {
             dropped_links,
             status: Default::default(),
             scope: self.scope.clone(),
+            session: start.session,
         };
         SdkSpan::recording(data, p.clone())
     }
@@ -346,10 +349,11 @@ mod tests {
         fn on_start(&self, activity: bool) -> SpanStart {
             SpanStart {
                 attributes: vec![
-                    KeyValue::new("session.id", "s"),
+                    KeyValue::new("route", "/r"),
                     KeyValue::new("activity", activity),
                 ],
                 sampling_key: Some(self.0),
+                session: Some("s".into()),
             }
         }
     }
@@ -364,7 +368,7 @@ mod tests {
             t.start("in").end();
         }
         t.start_span(SpanOptions {
-            attributes: vec![KeyValue::new("session.id", "mine")],
+            attributes: vec![KeyValue::new("route", "/mine")],
             activity: false,
             ..SpanOptions::new("own")
         })
@@ -374,14 +378,19 @@ mod tests {
         assert_eq!(
             spans[0].attributes,
             vec![
-                KeyValue::new("session.id", "s"),
+                KeyValue::new("route", "/r"),
                 KeyValue::new("activity", true)
             ]
         );
         assert_eq!(
+            spans[0].session.as_deref(),
+            Some("s"),
+            "a field, not an attribute"
+        );
+        assert_eq!(
             spans[20].attributes,
             vec![
-                KeyValue::new("session.id", "mine"),
+                KeyValue::new("route", "/mine"),
                 KeyValue::new("activity", false)
             ],
             "the span's own value wins"

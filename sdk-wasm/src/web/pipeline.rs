@@ -78,6 +78,7 @@ impl Signal for SpanData {
     const KIND: SignalKind = SignalKind::Traces;
     fn prepare(&mut self, rum: &RumContext) {
         rum.clean_span(self);
+        crate::rum::route::drop_implied_route(&mut self.attributes);
     }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_span_size(self, encoding)
@@ -97,7 +98,7 @@ impl Signal for LogRecord {
     /// Every log record carries the session and the page it was made on (`url.full`,
     /// `page.route`), redacted and scrubbed.
     fn prepare(&mut self, rum: &RumContext) {
-        self.attributes = rum.log_attributes(std::mem::take(&mut self.attributes));
+        rum.prepare_log(self);
     }
     fn estimated_size(&self, encoding: Encoding) -> usize {
         estimated_log_size(self, encoding)

@@ -6,10 +6,13 @@
 //! most once a second); storage is read again only after another tab wrote it (a `storage`
 //! event), so a span start costs no storage access.
 //!
-//! Every signal goes through here: spans get `session.id` and `page.route` at start
-//! ([`RumStartHook`]) and are cleaned before export ([`RumContext::clean_span`]); metric points
-//! call [`RumContext::metric_attributes`] and log records [`RumContext::log_attributes`] (one
-//! line each), which add the session (and, for logs, route and page URL) and clean the result.
+//! Every signal goes through here: spans get their session and `page.route` at start
+//! ([`RumStartHook`]) and are cleaned before export ([`RumContext::clean_span`]); log records
+//! get theirs in [`RumContext::prepare_log`]; metric points call
+//! [`RumContext::metric_attributes`]. Spans and log records keep the session as a field that
+//! the encoders send once per batch as the `session.id` resource attribute; metric points
+//! carry it as a point attribute (aggregation keys points by their attributes, and a rollover
+//! inside one export interval must still split the points).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -268,18 +271,19 @@ impl RumContext {
         attrs
     }
 
-    /// A log record's attributes: `session.id`, `page.route` and `url.full` (the page,
-    /// redacted) added unless present, then cleaned.
-    pub fn log_attributes(&self, mut attrs: Vec<KeyValue>) -> Vec<KeyValue> {
+    /// Before a log record is queued: its session (sent once per batch as the `session.id`
+    /// resource attribute, as for spans), then `page.route` and `url.full` (the page,
+    /// redacted) added unless present, then the globals; all cleaned.
+    #[cfg(feature = "logs")]
+    pub fn prepare_log(&self, log: &mut crate::logs::LogRecord) {
         let (session, route) = self.current();
+        log.session = session;
+        let attrs = &mut log.attributes;
         let mut add = |k: &'static str, v: String| {
             if !attrs.iter().any(|a| a.key.as_str() == k) {
                 attrs.push(KeyValue::new(k, v));
             }
         };
-        if let Some(id) = session {
-            add("session.id", id);
-        }
         add("page.route", route);
         add("url.full", js::document_url());
         for kv in self.globals.borrow().iter() {
@@ -287,13 +291,12 @@ impl RumContext {
                 attrs.push(kv.clone());
             }
         }
-        self.clean(&mut attrs, "logs");
-        attrs
+        self.clean(attrs, "logs");
     }
 }
 
-/// Gives every span `session.id` (when sessions are on) and `page.route` at start, and the
-/// session id as the ratio sampler's key.
+/// Gives every span its session (a field the exporter sends once per batch as the
+/// `session.id` resource attribute; also the ratio sampler's key) and `page.route` at start.
 pub struct RumStartHook(pub LocalOnly<Rc<RumContext>>);
 
 impl StartHook for RumStartHook {
@@ -302,15 +305,12 @@ impl StartHook for RumStartHook {
         let sampling_key = session
             .as_ref()
             .map(|s| TraceId::from_bytes(s.sampling_key()));
-        let mut attributes = Vec::with_capacity(2);
-        if let Some(s) = session {
-            attributes.push(KeyValue::new("session.id", s.id));
-        }
-        attributes.push(KeyValue::new("page.route", self.0.route()));
+        let mut attributes = vec![KeyValue::new("page.route", self.0.route())];
         attributes.extend(self.0.globals.borrow().iter().cloned());
         SpanStart {
             attributes,
             sampling_key,
+            session: session.map(|s| s.id),
         }
     }
 }
