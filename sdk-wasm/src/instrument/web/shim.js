@@ -359,6 +359,7 @@ function onInteraction(e) {
 // URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
 const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
 let clicks = []; // [element, time] of the last clicks on one element (at most RAGE_CLICKS)
+let raged = false; // the current burst of clicks was flagged (once per burst)
 let pending = []; // [handle, deadline] of the clicks waiting for a sign of life, oldest first
 let verdictTimer = 0; // one timer for the oldest waiting click, not one per click
 let mutations = null; // a MutationObserver, only while clicks wait
@@ -366,9 +367,15 @@ let mutations = null; // a MutationObserver, only while clicks wait
 function onClickSpan(h, t) {
   const now = performance.now();
   clicks = clicks.filter((c) => c[0] === t && now - c[1] < FRUSTRATION_MS);
+  // A burst ends after a second without a click on its element (or a click elsewhere); it is
+  // one rage signal, on the click that made it one (as Datadog's one frustration per action).
+  if (!clicks.length) raged = false;
   // The last RAGE_CLICKS decide; more would make a burst of clicks quadratic.
   if (clicks.push([t, now]) > RAGE_CLICKS) clicks.shift();
-  if (clicks.length >= RAGE_CLICKS) call(R.frustration, h, 0, true);
+  if (clicks.length >= RAGE_CLICKS && !raged) {
+    raged = true;
+    call(R.frustration, h, 0, true);
+  }
   pending.push([h, now + FRUSTRATION_MS]);
   if (!mutations && typeof MutationObserver === 'function') {
     try {
@@ -581,6 +588,7 @@ export function uninstall() {
   cur = 0;
   pending = [];
   clicks = [];
+  raged = false;
   if (verdictTimer) clearTimeout(verdictTimer);
   verdictTimer = 0;
   if (mutations) mutations.disconnect();
