@@ -29,7 +29,7 @@ pub struct LogRecord {
     pub scope: Arc<InstrumentationScope>,
     /// The RUM session: sent once per batch as the `session.id` resource attribute, as for
     /// spans ([`crate::trace::SpanData::session`]).
-    pub session: Option<std::sync::Arc<str>>,
+    pub session: Option<String>,
 }
 
 impl LogRecord {

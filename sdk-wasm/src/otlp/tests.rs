@@ -725,7 +725,7 @@ fn spans_are_sent_once_per_session_as_a_resource_attribute() {
     // Spans 1..=5 of sessions a, a, b, (none), a; the last of another scope.
     let sessions = [Some("a"), Some("a"), Some("b"), None, Some("a")];
     let mut spans = numbered_spans(5, "app", |i, s| {
-        s.session = sessions[i as usize].map(Into::into);
+        s.session = sessions[i as usize].map(String::from);
         s.attributes = vec![KeyValue::new("page.route", "/")];
     });
     spans[4].scope = Arc::new(InstrumentationScope::builder("lib").build());
@@ -760,7 +760,7 @@ fn spans_are_sent_once_per_session_as_a_resource_attribute() {
 
     // One session (the usual batch): one resource, and the id costs its bytes once.
     let one = |n: u64, session: Option<&str>| {
-        let spans = numbered_spans(n, "app", |_, s| s.session = session.map(Into::into));
+        let spans = numbered_spans(n, "app", |_, s| s.session = session.map(String::from));
         proto::encode_traces(&resource(), &spans).len()
     };
     let id = "0123456789abcdef0123456789abcdef";

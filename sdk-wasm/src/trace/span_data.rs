@@ -36,7 +36,7 @@ pub struct SpanData {
     pub scope: Arc<InstrumentationScope>,
     /// The RUM session the span started in: sent once per batch as the `session.id`
     /// resource attribute (the encoders group spans by it), not on every span.
-    pub session: Option<std::sync::Arc<str>>,
+    pub session: Option<String>,
 }
 
 /// Per-span limits (the OpenTelemetry defaults: 128 each).

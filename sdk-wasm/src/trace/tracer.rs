@@ -36,7 +36,7 @@ pub struct SpanStart {
     /// The key ratio sampling decides on instead of the trace id (the session id).
     pub sampling_key: Option<TraceId>,
     /// The session id, kept on the span as [`SpanData::session`].
-    pub session: Option<std::sync::Arc<str>>,
+    pub session: Option<String>,
 }
 
 pub(crate) struct ProviderInner {

@@ -16,7 +16,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use js_sys::{Array, Function};
 use opentelemetry::trace::TraceId;
@@ -45,11 +44,7 @@ pub struct RumContext {
     storage_listener: RefCell<Option<Listener>>,
     random: WebRandom,
     /// Set by the navigation instrumentation; without it, `location.pathname` at each use.
-    route: RefCell<Option<Arc<str>>>,
-    /// The page's path as last computed when no route is set, and the current session id:
-    /// one allocation each, shared by the spans and log records that carry them.
-    path: RefCell<Option<Arc<str>>>,
-    session_id: RefCell<Option<Arc<str>>>,
+    route: RefCell<Option<String>>,
     redact_names: Vec<String>,
     /// Longest string attribute value kept, in characters (longer ones are truncated).
     value_limit: usize,
@@ -82,8 +77,6 @@ impl RumContext {
             storage_listener: RefCell::new(None),
             random: WebRandom::new(),
             route: RefCell::new(None),
-            path: RefCell::new(None),
-            session_id: RefCell::new(None),
             redact_names,
             value_limit,
             scrub,
@@ -164,14 +157,8 @@ impl RumContext {
     }
 
     /// The current session id and route, for any signal.
-    pub fn current(&self) -> (Option<Arc<str>>, Arc<str>) {
-        (self.session_id(false), self.route())
-    }
-
-    /// The current session's id (see [`session`](Self::session)), shared.
-    pub fn session_id(&self, activity: bool) -> Option<Arc<str>> {
-        let s = self.session(activity)?;
-        Some(shared(&self.session_id, &s.id))
+    pub fn current(&self) -> (Option<String>, String) {
+        (self.session(false).map(|s| s.id), self.route())
     }
 
     /// User input happened (reported by the instrumentation shim).
@@ -179,11 +166,11 @@ impl RumContext {
         self.session(true);
     }
 
-    pub fn route(&self) -> Arc<str> {
-        if let Some(r) = self.route.borrow().as_ref() {
-            return r.clone();
-        }
-        shared(&self.path, route::pathname(&js::document_url()))
+    pub fn route(&self) -> String {
+        self.route
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| route::pathname(&js::document_url()).to_string())
     }
 
     /// Whether the navigation instrumentation has set a route (its first is the initial one).
@@ -191,8 +178,8 @@ impl RumContext {
         self.route.borrow().is_some()
     }
 
-    pub fn set_route(&self, route: &str) {
-        *self.route.borrow_mut() = Some(Arc::from(route));
+    pub fn set_route(&self, route: String) {
+        *self.route.borrow_mut() = Some(route);
     }
 
     /// Sets (or, with `None`, removes) global attributes for every later span and log record.
@@ -277,8 +264,8 @@ impl RumContext {
 
     /// A metric point's attributes: `session.id` added, then cleaned.
     pub fn metric_attributes(&self, mut attrs: Vec<KeyValue>) -> Vec<KeyValue> {
-        if let Some(id) = self.session_id(false) {
-            attrs.push(KeyValue::new("session.id", StringValue::from(id)));
+        if let Some(s) = self.session(false) {
+            attrs.push(KeyValue::new("session.id", s.id));
         }
         self.clean(&mut attrs, "metrics");
         attrs
@@ -292,13 +279,13 @@ impl RumContext {
         let (session, route) = self.current();
         log.session = session;
         let attrs = &mut log.attributes;
-        let mut add = |k: &'static str, v: StringValue| {
+        let mut add = |k: &'static str, v: String| {
             if !attrs.iter().any(|a| a.key.as_str() == k) {
                 attrs.push(KeyValue::new(k, v));
             }
         };
-        add("page.route", route.into());
-        add("url.full", js::document_url().into());
+        add("page.route", route);
+        add("url.full", js::document_url());
         for kv in self.globals.borrow().iter() {
             if !attrs.iter().any(|a| a.key == kv.key) {
                 attrs.push(kv.clone());
@@ -318,26 +305,12 @@ impl StartHook for RumStartHook {
         let sampling_key = session
             .as_ref()
             .map(|s| TraceId::from_bytes(s.sampling_key()));
-        let route = StringValue::from(self.0.route());
-        let mut attributes = vec![KeyValue::new("page.route", route)];
+        let mut attributes = vec![KeyValue::new("page.route", self.0.route())];
         attributes.extend(self.0.globals.borrow().iter().cloned());
         SpanStart {
             attributes,
             sampling_key,
-            session: session.map(|s| shared(&self.0.session_id, &s.id)),
-        }
-    }
-}
-
-/// `text` from `cache` when equal (no new allocation), else a new shared copy cached.
-fn shared(cache: &RefCell<Option<Arc<str>>>, text: &str) -> Arc<str> {
-    let mut c = cache.borrow_mut();
-    match &*c {
-        Some(t) if **t == *text => t.clone(),
-        _ => {
-            let t: Arc<str> = Arc::from(text);
-            *c = Some(t.clone());
-            t
+            session: session.map(|s| s.id),
         }
     }
 }

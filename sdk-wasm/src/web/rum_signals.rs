@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
+use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
 use super::clock::WebClock;
@@ -304,7 +304,7 @@ fn report_vitals() {
             return;
         }
         let now = s.sdk.clock.now_ns();
-        let route = KeyValue::new("page.route", StringValue::from(s.sdk.rum.route()));
+        let route = KeyValue::new("page.route", s.sdk.rum.route());
         for (v, x) in values {
             let rating = v.rating(x);
             let mut log = LogRecord::event(

@@ -191,7 +191,7 @@ impl Backend for CoreBackend {
             // An SPA route change: the vitals so far belong to the previous route.
             self.sdk.soft_navigation();
         }
-        self.sdk.rum.set_route(route);
+        self.sdk.rum.set_route(route.to_string());
     }
 
     fn activity(&self) {
