@@ -40,33 +40,22 @@ impl Clock {
     }
 }
 
-// Entries are read field by field through one `Reflect.get` import instead of one web-sys
-// import (and JS glue function) per getter: ~20 fewer imports.
-
 fn num(e: &JsValue, k: &str) -> f64 {
     get(e, k).as_f64().unwrap_or(0.0)
 }
 
-/// A `PerformanceResourceTiming` (or navigation entry): `None` for other entries.
-pub fn resource_entry(e: &JsValue) -> Option<ResourceEntry> {
-    let t = [
-        "startTime",
-        "fetchStart",
-        "domainLookupStart",
-        "domainLookupEnd",
-        "connectStart",
-        "secureConnectionStart",
-        "connectEnd",
-        "requestStart",
-        "responseStart",
-        "responseEnd",
-        "encodedBodySize",
-        "decodedBodySize",
-    ]
-    .map(|k| num(e, k));
+/// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
+/// `None` for other entries. Its numbers come in one shim call (`entryNumbers`), not one
+/// `Reflect.get` (and property-name string) per field: entries are read for every request.
+pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
+    let mut t = [0.0; 12];
+    let initiator_type = super::shim_entry_numbers(e, &mut t)?;
+    if !wanted(&initiator_type) {
+        return None;
+    }
     Some(ResourceEntry {
         name: get(e, "name").as_string().unwrap_or_default(),
-        initiator_type: get(e, "initiatorType").as_string()?,
+        initiator_type,
         start_time: t[0],
         fetch_start: t[1],
         domain_lookup_start: t[2],
@@ -80,6 +69,11 @@ pub fn resource_entry(e: &JsValue) -> Option<ResourceEntry> {
         encoded_body_size: t[10],
         decoded_body_size: t[11],
     })
+}
+
+/// A `PerformanceResourceTiming` (or navigation entry): `None` for other entries.
+pub fn resource_entry(e: &JsValue) -> Option<ResourceEntry> {
+    resource_entry_if(e, |_| true)
 }
 
 pub fn navigation_entry(performance: &Performance) -> Option<NavigationEntry> {
@@ -111,8 +105,7 @@ pub fn navigation_entry(performance: &Performance) -> Option<NavigationEntry> {
 /// Resource entries of a given initiator set (all when `initiators` is empty).
 pub fn resource_entries(list: &js_sys::Array, initiators: &[&str]) -> Vec<ResourceEntry> {
     list.iter()
-        .filter_map(|v| resource_entry(&v))
-        .filter(|e| initiators.is_empty() || initiators.contains(&e.initiator_type.as_str()))
+        .filter_map(|v| resource_entry_if(&v, |i| initiators.is_empty() || initiators.contains(&i)))
         .collect()
 }
 

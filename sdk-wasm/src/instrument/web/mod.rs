@@ -51,6 +51,8 @@ extern "C" {
     fn shim_now() -> f64;
     #[wasm_bindgen(js_name = originalFetch)]
     fn shim_original_fetch() -> JsValue;
+    #[wasm_bindgen(js_name = entryNumbers)]
+    fn shim_entry_numbers(entry: &JsValue, out: &mut [f64]) -> Option<String>;
 }
 
 /// `fetch` as the page had it before any instrumentation of ours (the npm loader may have
@@ -596,15 +598,11 @@ fn on_entries(list: JsValue) {
 /// lazy images): one root `resourceFetch` span each, as at load. Requests have spans of their own.
 fn late_resources(list: &Array, loaded_at: f64) {
     for raw in list.iter() {
-        let Some(e) = dom::resource_entries(&Array::of1(&raw), &[]).pop() else {
+        let not_a_request = |i: &str| !matches!(i, "fetch" | "xmlhttprequest" | "beacon");
+        let Some(e) = dom::resource_entry_if(&raw, not_a_request) else {
             continue;
         };
-        if e.start_time < loaded_at
-            || matches!(
-                e.initiator_type.as_str(),
-                "fetch" | "xmlhttprequest" | "beacon"
-            )
-        {
+        if e.start_time < loaded_at {
             continue;
         }
         let made = with_state(|s| {
