@@ -327,53 +327,32 @@ async fn resource_keys_count_distinct_and_filter_for_traces_and_logs() {
         json!({"key": "session.id", "dataType": "string", "type": "resource", "isColumn": false});
     let exists = json!([{"key": session, "op": "exists", "value": ""}]);
     for source in ["traces", "logs"] {
-        let q = query(source, "count_distinct", session.clone(), exists.clone());
-        let (status, r) = srv.query_range(&token, body("value", start, end, q)).await;
-        assert_eq!(status, 200, "{r}");
-        assert_eq!(value_of(&r), 2.0, "{source}: sessions a and b");
-        let a = json!([{"key": session, "op": "=", "value": "a"}]);
-        let (_, r) = srv
-            .query_range(
-                &token,
-                body(
-                    "value",
-                    start,
-                    end,
-                    query(source, "count", json!({"key": ""}), a),
-                ),
-            )
-            .await;
-        assert_eq!(value_of(&r), 2.0, "{source}: the items of session a");
-        let (_, r) = srv
-            .query_range(
-                &token,
-                body(
-                    "value",
-                    start,
-                    end,
-                    query(source, "count", json!({"key": ""}), exists.clone()),
-                ),
-            )
-            .await;
+        // A value panel of `source` over the minute, aggregated by `op` on `agg`.
+        let value = |op: &str, agg: Value, filters: Value| {
+            let q = body("value", start, end, query(source, op, agg, filters));
+            let (srv, token) = (&srv, &token);
+            async move {
+                let (status, r) = srv.query_range(token, q).await;
+                assert_eq!(status, 200, "{r}");
+                value_of(&r)
+            }
+        };
+        let count = |filters: Value| value("count", json!({"key": ""}), filters);
         assert_eq!(
-            value_of(&r),
+            value("count_distinct", session.clone(), exists.clone()).await,
+            2.0,
+            "{source}: sessions a and b"
+        );
+        let a = json!([{"key": session, "op": "=", "value": "a"}]);
+        assert_eq!(count(a).await, 2.0, "{source}: the items of session a");
+        assert_eq!(
+            count(exists.clone()).await,
             3.0,
             "{source}: a span attribute is not the resource key"
         );
         let tag = json!([{"key": attr("session.id", "string"), "op": "exists", "value": ""}]);
-        let (_, r) = srv
-            .query_range(
-                &token,
-                body(
-                    "value",
-                    start,
-                    end,
-                    query(source, "count", json!({"key": ""}), tag),
-                ),
-            )
-            .await;
         assert_eq!(
-            value_of(&r),
+            count(tag).await,
             1.0,
             "{source}: nor the resource attribute a tag key"
         );

@@ -14,8 +14,9 @@ let collector = await startReceiver();
 after(async () => { await collector.stop(); await pages.stop(); });
 
 /** A test page exporting to the collector (`path`: receiver behaviours such as `delay400`). */
-const page = (id, { config = {}, file = 'basic.html', path = '' } = {}) => {
+const page = (id, { config = {}, file = 'basic.html', path = '', countIdbOpens = false } = {}) => {
   const q = new URLSearchParams({ otlp: collector.collector(id) + path, config: JSON.stringify(config) });
+  if (countIdbOpens) q.set('countIdbOpens', '');
   return `${pages.origin}/pages/${file}?${q}`;
 };
 const collectorDown = () => collector.stop();
@@ -84,7 +85,7 @@ for (const kind of BROWSERS) {
       await t.test('with nothing buffered a page never opens IndexedDB', async () => {
         // The previous test left the buffer empty: its drain cleared the marker.
         const id = testId(kind, 'offline-lazy');
-        await b.get(page(id, { file: 'offline-count.html' }));
+        await b.get(page(id, { countIdbOpens: true }));
         await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
         assert.equal(await marked(b), false, 'the emptied buffer cleared its marker');
         const s1 = await spans(b, ['lazy-0', 'lazy-1']);
@@ -97,7 +98,7 @@ for (const kind of BROWSERS) {
 
       await t.test('a page after an outage drains what the earlier page buffered, at init', async () => {
         const id = testId(kind, 'offline-init');
-        const url = page(id, { file: 'offline-count.html', config: QUIET });
+        const url = page(id, { countIdbOpens: true, config: QUIET });
         await b.get(url);
         await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
         await collectorDown();

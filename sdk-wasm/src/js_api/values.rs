@@ -44,20 +44,11 @@ pub(super) fn changes(obj: &JsValue, prefix: &str) -> Vec<(String, Option<opente
         .collect()
 }
 
-/// A plain JS object of attributes.
+/// A plain JS object of attributes (entries that are not attribute values are left out).
 pub(super) fn attributes(obj: &JsValue) -> Vec<KeyValue> {
-    if !obj.is_object() || Array::is_array(obj) {
-        return Vec::new();
-    }
-    Object::entries(obj.unchecked_ref())
-        .iter()
-        .filter_map(|e| {
-            let e = Array::from(&e);
-            Some(KeyValue::new(
-                e.get(0).as_string()?,
-                attribute_value(&e.get(1))?,
-            ))
-        })
+    changes(obj, "")
+        .into_iter()
+        .filter_map(|(k, v)| Some(KeyValue::new(k, v?)))
         .collect()
 }
 
