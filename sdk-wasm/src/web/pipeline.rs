@@ -122,6 +122,8 @@ pub struct Pipeline<T: Signal> {
     /// Created once and reused by every setTimeout (never dropped while it may run).
     tick: RefCell<Option<Closure<dyn FnMut()>>>,
     shut_down: Cell<bool>,
+    /// Earlier pages' stash and offline buffer are still to be sent (`catch_up`).
+    catch_up: Cell<bool>,
 }
 
 pub type SpanPipeline = Pipeline<SpanData>;
@@ -138,11 +140,13 @@ impl<T: Signal> Pipeline<T> {
             timer: Cell::new(None),
             tick: RefCell::new(None),
             shut_down: Cell::new(false),
+            catch_up: Cell::new(false),
         });
         let weak = Rc::downgrade(&p);
         *p.tick.borrow_mut() = Some(Closure::new(move || {
             if let Some(p) = weak.upgrade() {
                 p.timer.set(None);
+                p.catch_up();
                 p.export_ready(false);
             }
         }));
@@ -173,7 +177,8 @@ impl<T: Signal> Pipeline<T> {
 
     fn arm_timer(&self) {
         let armed = self.timer.take();
-        let need = !self.queue.borrow().is_empty() && !self.shut_down.get();
+        let need =
+            (self.catch_up.get() || !self.queue.borrow().is_empty()) && !self.shut_down.get();
         match (armed, need) {
             (Some(id), true) => self.timer.set(Some(id)),
             (Some(id), false) => js::clear_timeout(&id),
@@ -186,6 +191,16 @@ impl<T: Signal> Pipeline<T> {
                 }
             }
             (None, false) => {}
+        }
+    }
+
+    /// Sends what an earlier page (or another tab) stashed or buffered while the collector
+    /// was away: once, at the first timer or flush after start (reading storage is no part
+    /// of `init`'s main-thread time); not while paused (`resume` does it) or after shutdown.
+    fn catch_up(&self) {
+        if self.catch_up.replace(false) && !self.rum.paused.get() && !self.shut_down.get() {
+            resend_stash(&self.exporter);
+            self.exporter.drain_offline();
         }
     }
 
@@ -353,11 +368,6 @@ impl Sdk {
             e.retain(|w| w.strong_count() > 0);
             e.push(Rc::downgrade(&exporter));
         });
-        if !paused {
-            resend_stash(&exporter);
-            // What an earlier page (or another tab) buffered while the collector was away.
-            exporter.drain_offline();
-        }
         let rum = RumContext::new(
             cfg.session.clone(),
             cfg.redact_query_params.clone(),
@@ -366,6 +376,8 @@ impl Sdk {
         );
         rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        spans.catch_up.set(!paused);
+        spans.arm_timer();
         #[cfg(feature = "logs")]
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -533,6 +545,7 @@ impl Sdk {
 
     /// Exports everything queued and waits until every export of this SDK has settled.
     pub async fn force_flush(self: Rc<Self>) {
+        self.spans.catch_up();
         self.flush_instrumentations(false);
         #[cfg(feature = "metrics")]
         self.export_metrics();
