@@ -317,8 +317,8 @@ async fn burst_then_hide(extra: &str, name: &str) {
     assert_eq!(num(&r, "spans"), sent, "the keepalive chunks arrive");
     JsFuture::from(sdk.shutdown()).await.unwrap();
 
-    // The next page (same endpoint) sends the stash, to the endpoint it was made for, at its
-    // first export timer or flush (init leaves storage alone). (An entry for any other
+    // The next page (same endpoint) sends the stash, to the endpoint it was made for, just
+    // after its init (which leaves storage alone). (An entry for any other
     // endpoint is dropped: tests/rum/api.test.mjs.)
     let next = start("", &id, "");
     assert!(stash_text().is_some(), "not read in init");

@@ -146,8 +146,13 @@ impl<T: Signal> Pipeline<T> {
         *p.tick.borrow_mut() = Some(Closure::new(move || {
             if let Some(p) = weak.upgrade() {
                 p.timer.set(None);
-                p.catch_up();
-                p.export_ready(false);
+                if p.catch_up.get() {
+                    // The catch-up tick: the queue keeps its own delay.
+                    p.catch_up();
+                    p.arm_timer();
+                } else {
+                    p.export_ready(false);
+                }
             }
         }));
         p
@@ -176,6 +181,10 @@ impl<T: Signal> Pipeline<T> {
     }
 
     fn arm_timer(&self) {
+        self.arm_timer_in(self.delay_ms);
+    }
+
+    fn arm_timer_in(&self, ms: f64) {
         let armed = self.timer.take();
         let need =
             (self.catch_up.get() || !self.queue.borrow().is_empty()) && !self.shut_down.get();
@@ -184,10 +193,8 @@ impl<T: Signal> Pipeline<T> {
             (Some(id), false) => js::clear_timeout(&id),
             (None, true) => {
                 if let Some(cb) = self.tick.borrow().as_ref() {
-                    self.timer.set(Some(js::set_timeout(
-                        cb.as_ref().unchecked_ref(),
-                        self.delay_ms,
-                    )));
+                    self.timer
+                        .set(Some(js::set_timeout(cb.as_ref().unchecked_ref(), ms)));
                 }
             }
             (None, false) => {}
@@ -195,8 +202,9 @@ impl<T: Signal> Pipeline<T> {
     }
 
     /// Sends what an earlier page (or another tab) stashed or buffered while the collector
-    /// was away: once, at the first timer or flush after start (reading storage is no part
-    /// of `init`'s main-thread time); not while paused (`resume` does it) or after shutdown.
+    /// was away: once, at the first tick (`CATCH_UP_MS` after start) or flush, so reading
+    /// storage is no part of `init`; not while paused (`resume` does it), after a page hide
+    /// or shutdown.
     fn catch_up(&self) {
         if self.catch_up.replace(false) && !self.rum.paused.get() && !self.shut_down.get() {
             resend_stash(&self.exporter);
@@ -376,8 +384,9 @@ impl Sdk {
         );
         rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        // Earlier pages' stash and offline buffer go at the first tick, just after `init`.
         spans.catch_up.set(!paused);
-        spans.arm_timer();
+        spans.arm_timer_in(CATCH_UP_MS);
         #[cfg(feature = "logs")]
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -476,6 +485,8 @@ impl Sdk {
         if self.shut_down.get() {
             return;
         }
+        // Not sent now (no keepalive): earlier pages' stash stays in storage, with this one's.
+        self.spans.catch_up.set(false);
         // The page view's vitals become log records and histogram points first.
         if let Some(r) = self.rum_signals.borrow().as_ref() {
             r.report_vitals();
@@ -606,6 +617,9 @@ impl Sdk {
         self.shut_down.get()
     }
 }
+
+/// When what earlier pages stashed or buffered is sent: out of `init`, soon after it.
+const CATCH_UP_MS: f64 = 100.0;
 
 /// Sends what an earlier page of this origin stashed, each body to the endpoint and in the
 /// encoding it was made for, and forgets the stash. Only to this page's own endpoints: the
