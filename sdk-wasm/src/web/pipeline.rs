@@ -517,9 +517,9 @@ impl Sdk {
 
     /// Records and exports again; what earlier pages stashed or buffered is sent now.
     pub fn resume(&self) {
-        if self.rum.paused.replace(false) && !self.shut_down.get() {
-            resend_stash(&self.exporter);
-            self.exporter.drain_offline();
+        if self.rum.paused.replace(false) {
+            self.spans.catch_up.set(true);
+            self.spans.catch_up();
         }
     }
 
