@@ -437,6 +437,7 @@ let lastActivity = 0;
 // recorded), its return value is returned.
 function makeHistory(original, kind) {
   return function () {
+    loadNow(); // with the URL it loaded
     const r = original.apply(this, arguments);
     if (R) {
       alive();
@@ -447,6 +448,7 @@ function makeHistory(original, kind) {
 }
 
 function onPop() {
+  loadNow();
   alive();
   if (R) call(R.route, POP, location.href, cur);
 }
