@@ -15,3 +15,4 @@ export interface EarlyOptions {
 export function preinstall(opts: EarlyOptions): void;
 export function abandon(): void;
 export function originalFetch(): (input: string | URL) => Promise<Response>;
+export function loadNow(): void;

@@ -9,6 +9,7 @@ import { Guard, optText, warn } from './guard.js';
 import type * as Metrics from './metrics.js';
 import { NOOP_METER, noopTelemetry, zeroStats } from './noop.js';
 import { WasmTracerProvider } from './trace.js';
+import { loadNow } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
 /** Drop and error counters. */
 export interface TelemetryStats {
@@ -208,12 +209,14 @@ export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Re
     getMeter: (name, version) => meterProvider.getMeter(name, version),
     getActiveSpan: () => spanFromContext(contexts.active()),
     async forceFlush() {
+      loadNow(); // a document load put off to idle time
       await registry.collect();
       await settle(() => sdk.forceFlush());
     },
     shutdown() {
       stopped ??= (async () => {
         clearInterval(timer);
+        loadNow();
         await registry.collect();
         await settle(() => sdk.shutdown());
         release();

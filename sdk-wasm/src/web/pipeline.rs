@@ -123,6 +123,8 @@ pub struct Pipeline<T: Signal> {
     /// Created once and reused by every setTimeout (never dropped while it may run).
     tick: RefCell<Option<Closure<dyn FnMut()>>>,
     shut_down: Cell<bool>,
+    /// Earlier pages' stash and offline buffer are still to be sent (`catch_up`).
+    catch_up: Cell<bool>,
 }
 
 pub type SpanPipeline = Pipeline<SpanData>;
@@ -139,12 +141,19 @@ impl<T: Signal> Pipeline<T> {
             timer: Cell::new(None),
             tick: RefCell::new(None),
             shut_down: Cell::new(false),
+            catch_up: Cell::new(false),
         });
         let weak = Rc::downgrade(&p);
         *p.tick.borrow_mut() = Some(Closure::new(move || {
             if let Some(p) = weak.upgrade() {
                 p.timer.set(None);
-                p.export_ready(false);
+                if p.catch_up.get() {
+                    // The catch-up tick: the queue keeps its own delay.
+                    p.catch_up();
+                    p.arm_timer();
+                } else {
+                    p.export_ready(false);
+                }
             }
         }));
         p
@@ -173,20 +182,34 @@ impl<T: Signal> Pipeline<T> {
     }
 
     fn arm_timer(&self) {
+        self.arm_timer_in(self.delay_ms);
+    }
+
+    fn arm_timer_in(&self, ms: f64) {
         let armed = self.timer.take();
-        let need = !self.queue.borrow().is_empty() && !self.shut_down.get();
+        let need =
+            (self.catch_up.get() || !self.queue.borrow().is_empty()) && !self.shut_down.get();
         match (armed, need) {
             (Some(id), true) => self.timer.set(Some(id)),
             (Some(id), false) => js::clear_timeout(&id),
             (None, true) => {
                 if let Some(cb) = self.tick.borrow().as_ref() {
-                    self.timer.set(Some(js::set_timeout(
-                        cb.as_ref().unchecked_ref(),
-                        self.delay_ms,
-                    )));
+                    self.timer
+                        .set(Some(js::set_timeout(cb.as_ref().unchecked_ref(), ms)));
                 }
             }
             (None, false) => {}
+        }
+    }
+
+    /// Sends what an earlier page (or another tab) stashed or buffered while the collector
+    /// was away: once, at the first tick (`CATCH_UP_MS` after start) or flush, so reading
+    /// storage is no part of `init`; not while paused (`resume` does it), after a page hide
+    /// or shutdown.
+    fn catch_up(&self) {
+        if self.catch_up.replace(false) && !self.rum.paused.get() && !self.shut_down.get() {
+            resend_stash(&self.exporter);
+            self.exporter.drain_offline();
         }
     }
 
@@ -354,11 +377,6 @@ impl Sdk {
             e.retain(|w| w.strong_count() > 0);
             e.push(Rc::downgrade(&exporter));
         });
-        if !paused {
-            resend_stash(&exporter);
-            // What an earlier page (or another tab) buffered while the collector was away.
-            exporter.drain_offline();
-        }
         let rum = RumContext::new(
             cfg.session.clone(),
             cfg.redact_query_params.clone(),
@@ -367,6 +385,9 @@ impl Sdk {
         );
         rum.paused.set(paused);
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
+        // Earlier pages' stash and offline buffer go at the first tick, just after `init`.
+        spans.catch_up.set(!paused);
+        spans.arm_timer_in(CATCH_UP_MS);
         #[cfg(feature = "logs")]
         let logs = LogPipeline::new(exporter.clone(), rum.clone(), &cfg);
         let clock = Rc::new(WebClock::new());
@@ -465,6 +486,8 @@ impl Sdk {
         if self.shut_down.get() {
             return;
         }
+        // Not sent now (no keepalive): earlier pages' stash stays in storage, with this one's.
+        self.spans.catch_up.set(false);
         // The page view's vitals become log records and histogram points first.
         if let Some(r) = self.rum_signals.borrow().as_ref() {
             r.report_vitals();
@@ -495,9 +518,9 @@ impl Sdk {
 
     /// Records and exports again; what earlier pages stashed or buffered is sent now.
     pub fn resume(&self) {
-        if self.rum.paused.replace(false) && !self.shut_down.get() {
-            resend_stash(&self.exporter);
-            self.exporter.drain_offline();
+        if self.rum.paused.replace(false) {
+            self.spans.catch_up.set(true);
+            self.spans.catch_up();
         }
     }
 
@@ -534,6 +557,7 @@ impl Sdk {
 
     /// Exports everything queued and waits until every export of this SDK has settled.
     pub async fn force_flush(self: Rc<Self>) {
+        self.spans.catch_up();
         self.flush_instrumentations(false);
         #[cfg(feature = "metrics")]
         self.export_metrics();
@@ -594,6 +618,9 @@ impl Sdk {
         self.shut_down.get()
     }
 }
+
+/// When what earlier pages stashed or buffered is sent: out of `init`, soon after it.
+const CATCH_UP_MS: f64 = 100.0;
 
 /// Sends what an earlier page of this origin stashed, each body to the endpoint and in the
 /// encoding it was made for, and forgets the stash. Only to this page's own endpoints: the

@@ -428,6 +428,7 @@ function onExpire() {
 function onHide(e) {
   if (!R) return;
   if (e.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+  loadNow();
   call(R.hidden);
 }
 
@@ -443,6 +444,7 @@ let lastActivity = 0;
 // recorded), its return value is returned.
 function makeHistory(original, kind) {
   return function () {
+    loadNow(); // with the URL it loaded
     const r = original.apply(this, arguments);
     if (R) {
       alive();
@@ -453,6 +455,7 @@ function makeHistory(original, kind) {
 }
 
 function onPop() {
+  loadNow();
   alive();
   if (R) call(R.route, POP, location.href, cur);
 }
@@ -575,6 +578,7 @@ export function abandon() {
 
 export function uninstall() {
   early = null;
+  loadLater = false;
   preMap = new Map();
   for (const u of undo.reverse()) {
     try {
@@ -635,6 +639,7 @@ const HANDLE_ARG = { event: 0, end: 0, workEnd: 0, route: 2, frustration: 0, ent
 let early = null; // { r: the recorder, log }
 let preMap = new Map(); // early handle → the core's (0: not a span after all)
 let at = -1; // the time `now` reports while a recorded call is replayed
+let loadLater = false; // a recorded document load waits for idle time (attach)
 
 function real(h) {
   return h >= PRE ? preMap.get(h) || 0 : h;
@@ -725,6 +730,11 @@ function attach(cb) {
   early = null;
   R = log.length ? translating(cb) : cb;
   for (const [name, t, args, h] of log) {
+    // The document load's spans are built when the page is idle, not in the core's start.
+    if (name === 'documentLoad') {
+      loadLater = true;
+      continue;
+    }
     // start: its context; interaction: none; workStart: its context.
     const i = name === 'start' ? 3 : name === 'interaction' ? -1 : HANDLE_ARG[name] || 0;
     if (i >= 0) args[i] = real(args[i]);
@@ -733,6 +743,13 @@ function attach(cb) {
     if (h) preMap.set(h, got || 0);
   }
   at = -1;
+  if (loadLater) window.requestIdleCallback ? requestIdleCallback(loadNow, { timeout: 1000 }) : orig.setTimeout.call(window, loadNow, 0);
+}
+
+/** Runs the document load attach put off (idle time, page hide, a flush): once. */
+export function loadNow() {
+  if (loadLater && R) call(R.documentLoad);
+  loadLater = false;
 }
 
 /** Callbacks that take early handles too (held by requests and async work still running). */
