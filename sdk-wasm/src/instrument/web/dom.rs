@@ -45,14 +45,28 @@ fn num(e: &JsValue, k: &str) -> f64 {
 }
 
 /// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
-/// `None` for other entries. Its numbers come in one shim call (`entryNumbers`), not one
-/// `Reflect.get` (and property-name string) per field: entries are read for every request.
+/// `None` for other entries, whose other fields are not read. Fields are read through one
+/// `Reflect.get` import instead of one web-sys import (and JS glue function) per getter.
 pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
-    let mut t = [0.0; 12];
-    let initiator_type = super::shim_entry_numbers(e, &mut t)?;
+    let initiator_type = get(e, "initiatorType").as_string()?;
     if !wanted(&initiator_type) {
         return None;
     }
+    let t = [
+        "startTime",
+        "fetchStart",
+        "domainLookupStart",
+        "domainLookupEnd",
+        "connectStart",
+        "secureConnectionStart",
+        "connectEnd",
+        "requestStart",
+        "responseStart",
+        "responseEnd",
+        "encodedBodySize",
+        "decodedBodySize",
+    ]
+    .map(|k| num(e, k));
     Some(ResourceEntry {
         name: get(e, "name").as_string().unwrap_or_default(),
         initiator_type,

@@ -51,8 +51,6 @@ extern "C" {
     fn shim_now() -> f64;
     #[wasm_bindgen(js_name = originalFetch)]
     fn shim_original_fetch() -> JsValue;
-    #[wasm_bindgen(js_name = entryNumbers)]
-    fn shim_entry_numbers(entry: &JsValue, out: &mut [f64]) -> Option<String>;
 }
 
 /// `fetch` as the page had it before any instrumentation of ours (the npm loader may have

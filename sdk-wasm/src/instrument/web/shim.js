@@ -359,7 +359,7 @@ function onInteraction(e) {
 // URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
 const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
 let clicks = []; // [element, time] of the last clicks on one element (at most RAGE_CLICKS)
-let raged = false; // the current burst of clicks was flagged (once per burst)
+let raged = 0; // the current burst's clicks since it became a rage burst (flagged at 0)
 let pending = []; // [handle, deadline] of the clicks waiting for a sign of life, oldest first
 let verdictTimer = 0; // one timer for the oldest waiting click, not one per click
 let mutations = null; // a MutationObserver, only while clicks wait
@@ -369,13 +369,10 @@ function onClickSpan(h, t) {
   clicks = clicks.filter((c) => c[0] === t && now - c[1] < FRUSTRATION_MS);
   // A burst ends after a second without a click on its element (or a click elsewhere); it is
   // one rage signal, on the click that made it one (as Datadog's one frustration per action).
-  if (!clicks.length) raged = false;
+  if (!clicks.length) raged = 0;
   // The last RAGE_CLICKS decide; more would make a burst of clicks quadratic.
   if (clicks.push([t, now]) > RAGE_CLICKS) clicks.shift();
-  if (clicks.length >= RAGE_CLICKS && !raged) {
-    raged = true;
-    call(R.frustration, h, 0, true);
-  }
+  if (clicks.length >= RAGE_CLICKS && !raged++) call(R.frustration, h, 0, true);
   pending.push([h, now + FRUSTRATION_MS]);
   if (!mutations && typeof MutationObserver === 'function') {
     try {
@@ -385,36 +382,30 @@ function onClickSpan(h, t) {
       mutations = null;
     }
   }
-  if (!verdictTimer) armVerdict(FRUSTRATION_MS);
+  if (!verdictTimer) verdictTimer = orig.setTimeout.call(window, onVerdictDue, FRUSTRATION_MS);
 }
 
-function armVerdict(ms) {
-  verdictTimer = orig.setTimeout.call(window, onVerdictDue, ms);
-}
-
-/** The oldest clicks' second is over with no sign of life: they are dead. */
+/** The oldest clicks' second is over with no sign of life: they are dead. (A timer that finds
+ *  no click due, as after `alive`, only re-arms for the next one.) */
 function onVerdictDue() {
-  verdictTimer = 0;
   const now = performance.now();
   let n = 0;
-  while (n < pending.length && pending[n][1] <= now) n++;
+  while (pending[n] && pending[n][1] <= now) n++;
   settle(pending.splice(0, n), true);
-  if (pending.length) armVerdict(pending[0][1] - now);
+  verdictTimer = pending[0] ? orig.setTimeout.call(window, onVerdictDue, pending[0][1] - now) : 0;
 }
 
 function settle(done, dead) {
   if (R) for (const [h] of done) call(R.frustration, h, 1, dead);
-  if (!pending.length) {
-    if (mutations) mutations.disconnect();
+  if (!pending.length && mutations) {
+    mutations.disconnect();
     mutations = null;
-    if (verdictTimer) clearTimeout(verdictTimer);
-    verdictTimer = 0;
   }
 }
 
 /** The page reacted (DOM change, request, URL change): no waiting click is dead. */
 function alive() {
-  if (pending.length) settle(pending.splice(0), false);
+  settle(pending.splice(0), false);
 }
 
 let expiryTimer = 0;
@@ -592,9 +583,6 @@ export function uninstall() {
   cur = 0;
   pending = [];
   clicks = [];
-  raged = false;
-  if (verdictTimer) clearTimeout(verdictTimer);
-  verdictTimer = 0;
   if (mutations) mutations.disconnect();
   mutations = null;
   if (channel) channel.port1.onmessage = null;
@@ -646,18 +634,6 @@ function real(h) {
 }
 
 /** The instrumentations' clock (`performance.now()` ms): a recorded call's own time during replay. */
-// The numbers of a PerformanceResourceTiming, in the order of dom.rs's `resource_entry`.
-const ENTRY_NUMBERS = ['startTime', 'fetchStart', 'domainLookupStart', 'domainLookupEnd', 'connectStart',
-  'secureConnectionStart', 'connectEnd', 'requestStart', 'responseStart', 'responseEnd', 'encodedBodySize',
-  'decodedBodySize'];
-
-/** Fills `out` (wasm memory) with `e`'s times and sizes in one call, not one per field;
- *  returns its initiatorType (undefined: not a resource or navigation entry). */
-export function entryNumbers(e, out) {
-  for (let i = 0; i < ENTRY_NUMBERS.length; i++) out[i] = +e[ENTRY_NUMBERS[i]] || 0;
-  return typeof e.initiatorType === 'string' ? e.initiatorType : undefined;
-}
-
 export function now() {
   return at >= 0 ? at : performance.now();
 }
@@ -743,7 +719,8 @@ function attach(cb) {
     if (h) preMap.set(h, got || 0);
   }
   at = -1;
-  if (loadLater) window.requestIdleCallback ? requestIdleCallback(loadNow, { timeout: 1000 }) : orig.setTimeout.call(window, loadNow, 0);
+  // Without requestIdleCallback, setTimeout reads the options as a delay of 0.
+  if (loadLater) (window.requestIdleCallback || orig.setTimeout).call(window, loadNow, { timeout: 1000 });
 }
 
 /** Runs the document load attach put off (idle time, page hide, a flush): once. */
