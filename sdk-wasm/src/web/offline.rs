@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::js::{self, get, set};
+use super::listener::Listener;
 use super::timers::Timeout;
 use super::transport::{Owner, Sent, Transport};
 use crate::export::offline::{
@@ -64,7 +65,7 @@ pub struct OfflineBuffer {
     /// before the collector came back).
     rerun: Cell<bool>,
     retry: RefCell<Option<Timeout>>,
-    on_online: RefCell<Option<Closure<dyn FnMut()>>>,
+    on_online: RefCell<Option<Listener>>,
 }
 
 /// How a drain ended.
@@ -94,26 +95,17 @@ impl OfflineBuffer {
             on_online: RefCell::new(None),
         });
         let weak = b.this.clone();
-        let cb = Closure::<dyn FnMut()>::new(move || {
+        *b.on_online.borrow_mut() = Listener::on_global("online", move |_| {
             if let Some(b) = weak.upgrade() {
                 b.drain();
             }
         });
-        if let Ok(w) = js::global().dyn_into::<web_sys::EventTarget>() {
-            let _ = w.add_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
-        }
-        *b.on_online.borrow_mut() = Some(cb);
         b
     }
 
     /// Stops listening and retrying (shutdown); stored batches stay for the next page.
     pub fn stop(&self) {
-        if let (Some(cb), Ok(w)) = (
-            self.on_online.borrow_mut().take(),
-            js::global().dyn_into::<web_sys::EventTarget>(),
-        ) {
-            let _ = w.remove_event_listener_with_callback("online", cb.as_ref().unchecked_ref());
-        }
+        self.on_online.borrow_mut().take();
         self.retry.borrow_mut().take();
     }
 
