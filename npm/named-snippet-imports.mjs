@@ -1,0 +1,43 @@
+// wasm-bindgen's glue imports each JS snippet as a namespace (`import * as import5 from
+// "./snippets/…/shim.js"`) to hand it to the wasm. Bundlers then build that namespace object
+// in the snippet's own chunk: for the instrumentations' shim that is the loader, on the page's
+// critical path (esbuild adds its `__export` helper chunk too, ≈ 250 B gzip). This rewrites
+// the glue to import by name the functions the wasm takes from the snippet (its import section
+// says which) and build that object in the glue.
+//   node named-snippet-imports.mjs <glue.js>…   (each beside its sdk_wasm_bg.wasm)
+import fs from 'node:fs';
+import path from 'node:path';
+
+const NAMESPACE_IMPORT = /^import \* as (import\d+) from "([^"]+)";?$/;
+
+// `./snippets/sdk-wasm-<hash>/src/x.js` and `../wasm/snippets/sdk-wasm/src/x.js` → `src/x.js`
+const snippetPath = (p) => p.replace(/^.*\/snippets\/[^/]+\//, '');
+
+for (const glue of process.argv.slice(2)) {
+  const wasm = new WebAssembly.Module(fs.readFileSync(path.join(path.dirname(glue), 'sdk_wasm_bg.wasm')));
+  const wanted = new Map(); // snippet path → the names the wasm imports from it
+  for (const i of WebAssembly.Module.imports(wasm)) {
+    const key = snippetPath(i.module);
+    if (key !== i.module) wanted.set(key, [...(wanted.get(key) ?? []), i.name]);
+  }
+  const modules = new Map(); // snippet path → the object's name
+  const out = [];
+  for (const line of fs.readFileSync(glue, 'utf8').split('\n')) {
+    const m = NAMESPACE_IMPORT.exec(line);
+    if (!m) {
+      out.push(line);
+      continue;
+    }
+    const [, local, from] = m;
+    if (!modules.has(from)) {
+      const obj = `snippet${modules.size}`;
+      modules.set(from, obj);
+      const names = wanted.get(snippetPath(from));
+      if (!names) throw new Error(`${glue}: the wasm imports nothing from ${from}`);
+      out.push(`import { ${names.map((n) => `${n} as ${obj}_${n}`).join(', ')} } from "${from}";`);
+      out.push(`const ${obj} = { ${names.map((n) => `${n}: ${obj}_${n}`).join(', ')} };`);
+    }
+    out.push(`const ${local} = ${modules.get(from)};`);
+  }
+  fs.writeFileSync(glue, out.join('\n'));
+}
