@@ -1,7 +1,7 @@
 // The tracing-only flavour's lazily loaded chunk (`otel-wasm/tracing`): core.ts over the
 // tracing build's glue and .wasm, without the metrics wrapper. Metrics, logs and the RUM
 // signals are no-ops there, with one console line each (telemetry.ts).
-import initWasm, * as core from './wasm-tracing/sdk_wasm.js';
+import initWasm, { init } from './wasm-tracing/sdk_wasm.js';
 import type * as Full from './wasm/sdk_wasm.js';
 import type { StartCore } from './init.js';
 import { start } from './telemetry.js';
@@ -17,7 +17,7 @@ export function boot(wasm: Promise<Response>): Promise<StartCore> {
     throw e;
   });
   const started = loaded.then(
-    (): StartCore => (config, coreConfig, release) => start(core as unknown as typeof Full, config, coreConfig, release),
+    (): StartCore => (config, coreConfig, release) => start(init as unknown as typeof Full.init, config, coreConfig, release),
   );
   started.catch(() => {}); // initTelemetry handles it, after the config check
   return started;

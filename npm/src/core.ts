@@ -1,8 +1,8 @@
 // The lazily loaded chunk: the wasm-bindgen glue, the wasm's instantiation (compiled while it
 // streams in) and the handle over it.
-import initWasm, * as core from './wasm/sdk_wasm.js';
+import initWasm, { init } from './wasm/sdk_wasm.js';
 import type { StartCore } from './init.js';
-import * as metrics from './metrics.js';
+import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
 import { start } from './telemetry.js';
 
 export { toCoreConfig } from './config.js';
@@ -16,7 +16,7 @@ export function boot(wasm: Promise<Response>): Promise<StartCore> {
     loaded = undefined;
     throw e;
   });
-  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(core, config, coreConfig, release, { metrics }));
+  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(init, config, coreConfig, release, { metrics: { ObservableRegistry, WasmMeterProvider } }));
   started.catch(() => {}); // initTelemetry handles it, after the config check
   return started;
 }

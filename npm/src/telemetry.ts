@@ -137,16 +137,17 @@ function missing(part: string): void {
 /** The parts of a flavour beyond tracing: the full build passes the metrics wrapper (the
  *  tracing build leaves it out of its chunk). */
 export interface Parts {
-  metrics?: typeof Metrics;
+  metrics?: Pick<typeof Metrics, 'ObservableRegistry' | 'WasmMeterProvider'>;
 }
 
 /** Starts the core (it takes over the loader's hooks and replays what they recorded) and builds
- *  the handle over it. `core` is either flavour's glue; the tracing one has no `meter` or
- *  `emitLog`. */
-export function start(core: typeof Core, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void, parts: Parts = {}): Telemetry {
+ *  the handle over it. `init` is either flavour's glue's; the tracing one's `Sdk` has no
+ *  `meter` or `emitLog`. Named parts, not module namespaces: a bundler builds a namespace
+ *  object (and its helper chunk, then imported by the loader too) for each one passed. */
+export function start(init: typeof Core.init, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void, parts: Parts = {}): Telemetry {
   let sdk: Core.Sdk;
   try {
-    sdk = core.init(coreConfig);
+    sdk = init(coreConfig);
   } catch (e) {
     const error = renameCoreError(e);
     if (error instanceof TelemetryConfigError) throw error;
