@@ -17,7 +17,7 @@ stamp=dist/.built
 
 inputs_changed() {
   [ ! -f "$stamp" ] || [ ! -f "$tarball" ] && return 0
-  [ -n "$(find "$ROOT/sdk-wasm/src" "$ROOT/sdk-wasm/Cargo.toml" "$ROOT/sdk-wasm/build.rs" "$ROOT/Cargo.lock" "$ROOT/scripts/build-sdk-web" src build.sh named-snippet-imports.mjs package.json tsconfig.json README.md -newer "$stamp" -print -quit)" ]
+  [ -n "$(find "$ROOT/sdk-wasm/src" "$ROOT/sdk-wasm/Cargo.toml" "$ROOT/sdk-wasm/build.rs" "$ROOT/Cargo.lock" "$ROOT/scripts/build-sdk-web" "$ROOT/scripts/named-snippet-imports.mjs" "$ROOT/scripts/minify-wasm-names.mjs" src build.sh package.json tsconfig.json README.md -newer "$stamp" -print -quit)" ]
 }
 if [ "${1:-}" != "--force" ] && ! inputs_changed; then
   echo "npm/build.sh: up to date ($tarball)"
@@ -41,8 +41,6 @@ sed -i '/^import /s#/snippets/sdk-wasm-[0-9a-f]*/#/snippets/sdk-wasm/#' dist/was
 rm -r dist/wasm-tracing/snippets
 sed -i '/^import /s#\./snippets/sdk-wasm-[0-9a-f]*/#../wasm/snippets/sdk-wasm/#' dist/wasm-tracing/sdk_wasm.js
 cp src/shim.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/shim.d.ts
-# The glue's namespace imports of the snippets become named ones (why: in the script).
-node named-snippet-imports.mjs dist/wasm/sdk_wasm.js dist/wasm-tracing/sdk_wasm.js
 # wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs lib esnext (TS2550
 # under es2022 with skipLibCheck false); the JS keeps it, the types leave it out.
 sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts dist/wasm-tracing/sdk_wasm.d.ts

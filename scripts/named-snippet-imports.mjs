@@ -4,7 +4,7 @@
 // critical path (esbuild adds its `__export` helper chunk too, ≈ 250 B gzip). This rewrites
 // the glue to import by name the functions the wasm takes from the snippet (its import section
 // says which) and build that object in the glue.
-//   node named-snippet-imports.mjs <glue.js>…   (each beside its sdk_wasm_bg.wasm)
+//   node scripts/named-snippet-imports.mjs DIR   (DIR holds sdk_wasm_bg.wasm and sdk_wasm.js)
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,8 +13,10 @@ const NAMESPACE_IMPORT = /^import \* as (import\d+) from "([^"]+)";?$/;
 // `./snippets/sdk-wasm-<hash>/src/x.js` and `../wasm/snippets/sdk-wasm/src/x.js` → `src/x.js`
 const snippetPath = (p) => p.replace(/^.*\/snippets\/[^/]+\//, '');
 
-for (const glue of process.argv.slice(2)) {
-  const wasm = new WebAssembly.Module(fs.readFileSync(path.join(path.dirname(glue), 'sdk_wasm_bg.wasm')));
+{
+  const dir = process.argv[2];
+  const glue = path.join(dir, 'sdk_wasm.js');
+  const wasm = new WebAssembly.Module(fs.readFileSync(path.join(dir, 'sdk_wasm_bg.wasm')));
   const wanted = new Map(); // snippet path → the names the wasm imports from it
   for (const i of WebAssembly.Module.imports(wasm)) {
     const key = snippetPath(i.module);

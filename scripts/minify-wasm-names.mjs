@@ -1,0 +1,139 @@
+// Renames the wasm's import modules, its imports from its own glue and its exports to short
+// names (a, b, …), in the .wasm and in the wasm-bindgen glue beside it. wasm-bindgen names each
+// import after its function plus a 16-hex-digit hash (`__wbg_then_656f253a5dd7d8ea`) and each
+// snippet module after a hashed directory, written in both files: random digits gzip cannot
+// shrink. The snippets' own functions (`now`, `install`) and the `memory` export keep their
+// names. Every name is checked to occur in the glue as expected, so a
+// wasm-bindgen that writes its glue differently fails the build instead of breaking it.
+//   node scripts/minify-wasm-names.mjs DIR   (DIR holds sdk_wasm_bg.wasm and sdk_wasm.js)
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+const wasmFile = path.join(dir, 'sdk_wasm_bg.wasm');
+const glueFile = path.join(dir, 'sdk_wasm.js');
+const GLUE_MODULE = './sdk_wasm_bg.js';
+const KEEP_EXPORTS = new Set(['memory']);
+
+const buf = fs.readFileSync(wasmFile);
+let pos = 8;
+const uleb = () => {
+  let result = 0, shift = 0, b;
+  do {
+    b = buf[pos++];
+    result += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return result;
+};
+const str = () => {
+  const n = uleb();
+  const s = buf.toString('utf8', pos, pos + n);
+  pos += n;
+  return s;
+};
+const encUleb = (n) => {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return Buffer.from(out);
+};
+const encStr = (s) => {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([encUleb(b.length), b]);
+};
+
+// a … z, A … Z, then two characters, skipping what is not a plain identifier.
+const RESERVED = new Set(['do', 'if', 'in']);
+function* shortNames() {
+  const first = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const rest = first + '0123456789_$';
+  for (const c of first) yield c;
+  for (const c of first) for (const d of rest) if (!RESERVED.has(c + d)) yield c + d;
+  throw new Error('minify-wasm-names: more than 3 000 names');
+}
+
+const moduleNames = new Map(); // old → new
+const importNames = new Map();
+const exportNames = new Map();
+const names = shortNames();
+const modules = shortNames();
+const parts = [buf.subarray(0, 8)];
+while (pos < buf.length) {
+  const id = buf[pos++];
+  const size = uleb();
+  const start = pos;
+  const end = start + size;
+  if (id !== 2 && id !== 7) {
+    parts.push(buf.subarray(start - 1 - encUleb(size).length, end));
+    pos = end;
+    continue;
+  }
+  const count = uleb();
+  const body = [encUleb(count)];
+  for (let i = 0; i < count; i++) {
+    if (id === 2) {
+      const module = str();
+      let name = str();
+      if (module === GLUE_MODULE) {
+        if (!importNames.has(name)) importNames.set(name, names.next().value);
+        name = importNames.get(name);
+      }
+      if (!moduleNames.has(module)) moduleNames.set(module, modules.next().value);
+      body.push(encStr(moduleNames.get(module)), encStr(name));
+    } else {
+      let name = str();
+      if (!KEEP_EXPORTS.has(name)) {
+        exportNames.set(name, names.next().value);
+        name = exportNames.get(name);
+      }
+      body.push(encStr(name));
+    }
+    // The rest of the entry (its kind and type) as it is.
+    const descStart = pos;
+    const kind = buf[pos++];
+    if (id === 7) uleb(); // export: an index
+    else if (kind === 0) uleb(); // function: a type index
+    else if (kind === 1) {
+      pos++; // table: element type, then limits
+      const flags = buf[pos++];
+      uleb();
+      if (flags & 1) uleb();
+    } else if (kind === 2) {
+      const flags = buf[pos++]; // memory: limits
+      uleb();
+      if (flags & 1) uleb();
+    } else if (kind === 3) pos += 2; // global: value type, mutability
+    else if (kind === 4) {
+      pos++; // tag: attribute, type index
+      uleb();
+    } else throw new Error(`minify-wasm-names: unknown import kind ${kind}`);
+    body.push(buf.subarray(descStart, pos));
+  }
+  if (pos !== end) throw new Error(`minify-wasm-names: section ${id} not read to its end`);
+  const content = Buffer.concat(body);
+  parts.push(Buffer.from([id]), encUleb(content.length), content);
+}
+
+let glue = fs.readFileSync(glueFile, 'utf8');
+const replace = (pattern, to, what) => {
+  let n = 0;
+  glue = glue.replace(pattern, () => (n++, to));
+  if (!n) throw new Error(`minify-wasm-names: ${what} not found in ${glueFile}`);
+};
+const escape = (s) => s.replace(/\$/g, '\\$');
+// Modules are the keys of the object the glue instantiates the wasm with: `"module": importN`.
+for (const [from, to] of moduleNames) replace(new RegExp(`"${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": `, 'g'), `"${to}": `, `module ${from}`);
+// Imports are the keys of the glue's import object: `name: function(` (or `name: value`).
+for (const [from, to] of importNames) replace(new RegExp(`(?<![\\w$])${escape(from)}(?=: )`, 'g'), to, `import ${from}`);
+// Exports are read as `wasm.name`.
+for (const [from, to] of exportNames) {
+  const pattern = new RegExp(`(?<![\\w$])wasm\\.${escape(from)}(?![\\w$])`, 'g');
+  if (pattern.test(glue)) replace(pattern, `wasm.${to}`, `export ${from}`);
+}
+fs.writeFileSync(wasmFile, Buffer.concat(parts));
+fs.writeFileSync(glueFile, glue);
