@@ -1,15 +1,21 @@
-//! A small map for the handful of spans in flight at a time: a vector with
-//! linear lookup. Keeps `HashMap` (hashing, random seeds) out of the wasm
-//! build, where size matters more than asymptotics for these sizes.
+//! A small map for the spans in flight: a vector with linear lookup. Keeps `HashMap`
+//! (hashing, random seeds) out of the wasm build, where size matters more than asymptotics
+//! for the usual handful; removal searches from where the last one was found, which keeps a
+//! burst of thousands of spans ending in start order linear, not quadratic.
 
 #[derive(Debug)]
 pub struct Table<K, V> {
     items: Vec<(K, V)>,
+    /// Where the last removal found its key.
+    hint: usize,
 }
 
 impl<K, V> Default for Table<K, V> {
     fn default() -> Self {
-        Table { items: Vec::new() }
+        Table {
+            items: Vec::new(),
+            hint: 0,
+        }
     }
 }
 
@@ -37,10 +43,17 @@ impl<K: PartialEq, V> Table<K, V> {
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        // Spans mostly end in the order they started, and `swap_remove` keeps
-        // the next-oldest near the front: searching from the front stays short.
-        let i = self.items.iter().position(|(k, _)| k == key)?;
-        Some(self.items.swap_remove(i).1)
+        // Spans mostly end in the order they started: after a `swap_remove` at `hint`,
+        // the next oldest is right after it.
+        let n = self.items.len();
+        for j in 0..n {
+            let i = (self.hint + j) % n;
+            if self.items[i].0 == *key {
+                self.hint = i;
+                return Some(self.items.swap_remove(i).1);
+            }
+        }
+        None
     }
 
     /// Removes and returns every entry.
@@ -74,5 +87,24 @@ mod tests {
         *t.get_mut(&2).unwrap() = "d";
         assert_eq!(t.drain().collect::<Vec<_>>(), [(2, "d")]);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn removes_in_any_order() {
+        let mut t = Table::default();
+        for i in 0..100 {
+            t.insert_new(i, i * 10);
+        }
+        for i in 0..50 {
+            assert_eq!(t.remove(&i), Some(i * 10));
+        }
+        for i in (75..100).rev() {
+            assert_eq!(t.remove(&i), Some(i * 10));
+        }
+        assert_eq!(t.remove(&60), Some(600));
+        assert_eq!(t.remove(&60), None);
+        assert_eq!(t.len(), 24);
+        assert_eq!(t.get(&74), Some(&740));
+        assert_eq!(t.get(&50), Some(&500));
     }
 }
