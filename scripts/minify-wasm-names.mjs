@@ -2,8 +2,9 @@
 // names (a, b, …), in the .wasm and in the wasm-bindgen glue beside it. wasm-bindgen names each
 // import after its function plus a 16-hex-digit hash (`__wbg_then_656f253a5dd7d8ea`) and each
 // snippet module after a hashed directory, written in both files: random digits gzip cannot
-// shrink. The snippets' own functions (`now`, `install`) and the `memory` export keep their
-// names. Every name is checked to occur in the glue as expected, so a
+// shrink. The snippets' own functions (`now`, `install`), the `memory` export and the
+// `__cb_*` exports (the JS shims call them, found by name: sdk-wasm's `web::js::callbacks`)
+// keep their names. Every name is checked to occur in the glue as expected, so a
 // wasm-bindgen that writes its glue differently fails the build instead of breaking it.
 //   node scripts/minify-wasm-names.mjs DIR   (DIR holds sdk_wasm_bg.wasm and sdk_wasm.js)
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ const dir = process.argv[2];
 const wasmFile = path.join(dir, 'sdk_wasm_bg.wasm');
 const glueFile = path.join(dir, 'sdk_wasm.js');
 const GLUE_MODULE = './sdk_wasm_bg.js';
-const KEEP_EXPORTS = new Set(['memory']);
+const keepExport = (name) => name === 'memory' || name.startsWith('__cb_');
 
 const buf = fs.readFileSync(wasmFile);
 let pos = 8;
@@ -87,7 +88,7 @@ while (pos < buf.length) {
       body.push(encStr(moduleNames.get(module)), encStr(name));
     } else {
       let name = str();
-      if (!KEEP_EXPORTS.has(name)) {
+      if (!keepExport(name)) {
         exportNames.set(name, names.next().value);
         name = exportNames.get(name);
       }

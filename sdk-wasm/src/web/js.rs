@@ -117,3 +117,22 @@ impl Storage {
             .and_then(|f| f.call1(&self.0, &JsValue::from_str(key)));
     }
 }
+
+/// The callbacks a JS shim calls, `{ name: this wasm's export "__cb_<name>" }`: raw wasm exports,
+/// called directly — no `Closure` each (wasm-bindgen's closure glue in JS and wasm) and no JS
+/// adapter spreading the arguments on every call. So their parameters are numbers and
+/// `JsValue`s only: a raw export takes a JS value as it comes, a `String` would need the glue.
+/// `scripts/minify-wasm-names.mjs` keeps the names with this prefix.
+pub fn callbacks(names: &[&str]) -> js_sys::Object {
+    let exports = wasm_bindgen::exports();
+    let r = js_sys::Object::new();
+    for name in names {
+        set(&r, name, &get(&exports, &["__cb_", name].concat()));
+    }
+    r
+}
+
+/// A string argument from a JS shim (anything else reads as empty).
+pub fn text(v: &JsValue) -> String {
+    v.as_string().unwrap_or_default()
+}

@@ -72,14 +72,8 @@ struct State {
     long_tasks: SdkTracer,
 }
 
-type VitalFn = Closure<dyn FnMut(u8, f64, f64, JsValue)>;
-type ErrorFn = Closure<dyn FnMut(String, String, String, String, String, f64, f64)>;
-type EntryFn = Closure<dyn FnMut(u8, JsValue)>;
-type ConsoleFn = Closure<dyn FnMut(bool, String)>;
-
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-    static CALLBACKS: RefCell<Option<(VitalFn, ErrorFn, EntryFn, ConsoleFn)>> = const { RefCell::new(None) };
     /// Which [`install`] the state belongs to (see [`Installed`]).
     static GENERATION: Cell<u32> = const { Cell::new(0) };
 }
@@ -181,21 +175,13 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
             long_tasks,
         })
     });
-    let vital: VitalFn = Closure::new(on_vital);
-    let error: ErrorFn = Closure::new(on_error);
-    let entry: EntryFn = Closure::new(on_entry);
-    let console: ConsoleFn = Closure::new(on_console);
-    let cb = js_sys::Object::new();
-    js::set(&cb, "vital", vital.as_ref());
-    js::set(&cb, "error", error.as_ref());
-    js::set(&cb, "entry", entry.as_ref());
-    js::set(&cb, "console", console.as_ref());
+    // The shim's callbacks: this module's `__cb_*` exports (see `js::callbacks`).
+    let cb = js::callbacks(&["vital", "error", "entry", "console"]);
     let o = js_sys::Object::new();
     js::set(&o, "vitals", &opts.vitals.into());
     js::set(&o, "errors", &opts.errors.into());
     js::set(&o, "longTasks", &opts.long_tasks.into());
     js::set(&o, "console", &opts.console.into());
-    CALLBACKS.with(|c| *c.borrow_mut() = Some((vital, error, entry, console)));
     shim_install(&cb, &o);
     Some(Installed { generation })
 }
@@ -204,10 +190,10 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
 fn uninstall() {
     shim_uninstall();
     STATE.with(|s| s.borrow_mut().take());
-    CALLBACKS.with(|c| c.borrow_mut().take());
 }
 
-fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
+#[wasm_bindgen(js_name = "__cb_vital")]
+pub fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
     with_state(|s| match kind {
         0 => s.vitals.lcp.candidate(a),
         1 => s.vitals.lcp.stop(),
@@ -354,17 +340,20 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
     m.record(id, value, attrs, now);
 }
 
-/// An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
-/// failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
-fn on_error(
-    source: String,
-    ty: String,
-    message: String,
-    stack: String,
-    file: String,
+// An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
+// failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
+#[wasm_bindgen(js_name = "__cb_error")]
+pub fn on_error(
+    source: JsValue,
+    ty: JsValue,
+    message: JsValue,
+    stack: JsValue,
+    file: JsValue,
     line: f64,
     col: f64,
 ) {
+    let [source, ty, message, stack, file] =
+        [source, ty, message, stack, file].map(|v| js::text(&v));
     // What makes two errors "the same": type, message and where.
     let mut key = ty.clone() + ": " + &message + " @" + &file + ":";
     push_u64(&mut key, line as u64);
@@ -437,8 +426,10 @@ fn on_error(
     sdk.emit_log(log);
 }
 
-/// `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
-fn on_console(error: bool, text: String) {
+// `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
+#[wasm_bindgen(js_name = "__cb_console")]
+pub fn on_console(error: bool, text: JsValue) {
+    let text = js::text(&text);
     let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else {
         return;
     };
@@ -462,8 +453,9 @@ fn on_console(error: bool, text: String) {
     sdk.emit_log(log);
 }
 
-/// A `longtask` (kind 0) or `long-animation-frame` (kind 1) entry → one INTERNAL span.
-fn on_entry(kind: u8, e: JsValue) {
+// A `longtask` (kind 0) or `long-animation-frame` (kind 1) entry → one INTERNAL span.
+#[wasm_bindgen(js_name = "__cb_entry")]
+pub fn on_entry(kind: u8, e: JsValue) {
     let num = |o: &JsValue, k: &str| get(o, k).as_f64().unwrap_or(0.0);
     let text = |o: &JsValue, k: &str| get(o, k).as_string().unwrap_or_default();
     with_state(|s| {

@@ -23,11 +23,11 @@ use super::semconv::{normalise_method, outcome_attrs, server_address_port, Api, 
 use super::span::{hex, Kind, Parent, SpanRecord, Value};
 use super::table::Table;
 use super::timing::{network_events, Matched, ResourceEntry};
+use crate::web::js;
 use config::Config;
 use dom::Clock;
 use js_sys::{Array, Function, Reflect};
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -111,7 +111,6 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-    static CALLBACKS: RefCell<Vec<Box<dyn std::any::Any>>> = const { RefCell::new(Vec::new()) };
     /// Which [`install`] the state belongs to: an older [`Installed`] dropped later must not
     /// remove a newer installation.
     static GENERATION: Cell<u32> = const { Cell::new(0) };
@@ -385,19 +384,21 @@ fn given_ids(s: &str) -> Option<Parent> {
     })
 }
 
-/// `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
-/// otherwise.
-fn on_start(
+// `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
+// otherwise.
+#[wasm_bindgen(js_name = "__cb_start")]
+pub fn on_start(
     api: u8,
-    method: String,
-    url: String,
+    method: JsValue,
+    url: JsValue,
     ctx: u32,
     input: JsValue,
     init: JsValue,
-    ids: Option<String>,
+    ids: JsValue,
 ) -> u32 {
+    let (method, url) = (js::text(&method), js::text(&url));
     let api = if api == 0 { Api::Fetch } else { Api::Xhr };
-    let given = ids.as_deref().and_then(given_ids);
+    let given = ids.as_string().as_deref().and_then(given_ids);
     let started = with_state(|s| {
         let cfg = match api {
             Api::Fetch => s.cfg.fetch.as_ref(),
@@ -469,9 +470,14 @@ fn on_start(
     h
 }
 
-/// Propagation headers for request `h` as `[name, value, ...]`, or nothing
-/// when the CORS rule says no.
-fn on_header(h: u32) -> Option<Array> {
+// Propagation headers for request `h` as `[name, value, ...]`, or nothing
+// when the CORS rule says no.
+#[wasm_bindgen(js_name = "__cb_header")]
+pub fn on_header(h: u32) -> JsValue {
+    header(h).map_or(JsValue::UNDEFINED, Into::into)
+}
+
+fn header(h: u32) -> Option<Array> {
     with_state(|s| {
         let url = &s.requests.get(&h)?.url;
         let headers = s.backend.headers(url, s.spans.get(&h)?);
@@ -488,14 +494,17 @@ fn on_header(h: u32) -> Option<Array> {
     .flatten()
 }
 
-fn on_event(h: u32, name: String) {
+#[wasm_bindgen(js_name = "__cb_event")]
+pub fn on_event(h: u32, name: JsValue) {
+    let name = js::text(&name);
     with_state(|s| {
         let now = s.clock.now_ns();
         s.spans.get_mut(&h).map(|span| span.event(&name, now))
     });
 }
 
-fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
+#[wasm_bindgen(js_name = "__cb_end")]
+pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     let outcome = match outcome {
         0 => Outcome::Response(status),
         2 => Outcome::Aborted,
@@ -576,7 +585,8 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     }
 }
 
-fn on_entries(list: JsValue) {
+#[wasm_bindgen(js_name = "__cb_entries")]
+pub fn on_entries(list: JsValue) {
     let (waiting, loaded_at) =
         with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
     let list = Array::from(&list);
@@ -649,8 +659,9 @@ fn late_resources(list: &Array, loaded_at: f64) {
     }
 }
 
-/// Periodic check while spans wait for timing; true while some still wait.
-fn on_sweep() -> bool {
+// Periodic check while spans wait for timing; true while some still wait.
+#[wasm_bindgen(js_name = "__cb_sweep")]
+pub fn on_sweep() -> bool {
     let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
@@ -661,10 +672,11 @@ fn on_sweep() -> bool {
     .unwrap_or(false)
 }
 
-/// Page hidden or being left: everything we hold goes to the backend now.
-/// (The SDK core also calls `flush(true)` from its own page-hide handler, so
-/// the order of the two listeners does not matter.)
-fn on_hidden() {
+// Page hidden or being left: everything we hold goes to the backend now.
+// (The SDK core also calls `flush(true)` from its own page-hide handler, so
+// the order of the two listeners does not matter.)
+#[wasm_bindgen(js_name = "__cb_hidden")]
+pub fn on_hidden() {
     flush(true);
 }
 
@@ -691,18 +703,25 @@ fn location_path() -> String {
     super::semconv::route_of(&crate::web::js::document_url()).to_string()
 }
 
-/// An interaction is being dispatched on `target` (an element, not disabled:
-/// the shim checked). `ancestry` is the shim's one-string description of the
-/// target's ancestors (see `xpath::parse_ancestry`); `href` is `location.href`.
-fn on_interaction(
-    event_type: String,
+// An interaction is being dispatched on `target` (an element, not disabled:
+// the shim checked). `ancestry` is the shim's one-string description of the
+// target's ancestors (see `xpath::parse_ancestry`); `href` is `location.href`.
+#[wasm_bindgen(js_name = "__cb_interaction")]
+pub fn on_interaction(
+    event_type: JsValue,
     target: JsValue,
-    tag: String,
-    ancestry: String,
-    href: String,
-    ids: Option<String>,
+    tag: JsValue,
+    ancestry: JsValue,
+    href: JsValue,
+    ids: JsValue,
 ) -> u32 {
-    let given = ids.as_deref().and_then(given_ids);
+    let (event_type, tag, ancestry, href) = (
+        js::text(&event_type),
+        js::text(&tag),
+        js::text(&ancestry),
+        js::text(&href),
+    );
+    let given = ids.as_string().as_deref().and_then(given_ids);
     let created = with_state(|s| {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
@@ -774,9 +793,10 @@ fn on_interaction(
     h
 }
 
-/// The shim's frustration signals on a click span: `kind` 0 `interaction.rage`, 1
-/// `interaction.dead` (the verdict: the span, if it has ended, is exported now).
-fn on_frustration(h: u32, kind: u8, value: bool) {
+// The shim's frustration signals on a click span: `kind` 0 `interaction.rage`, 1
+// `interaction.dead` (the verdict: the span, if it has ended, is exported now).
+#[wasm_bindgen(js_name = "__cb_frustration")]
+pub fn on_frustration(h: u32, kind: u8, value: bool) {
     with_state(|s| {
         let key = if kind == 0 {
             "interaction.rage"
@@ -813,10 +833,12 @@ fn route_for(hook: Option<&Function>, href: &str) -> String {
         .unwrap_or_else(|| crate::rum::route::pathname(href).to_string())
 }
 
-/// The URL may have changed: `pushState` / `replaceState` (after the page's call returned),
-/// `popstate` or `hashchange` (`kind` 2). An unchanged URL records nothing, so the
-/// `popstate` + `hashchange` pair of one hash change makes one span.
-fn on_route(kind: u8, href: String, ctx: u32) {
+// The URL may have changed: `pushState` / `replaceState` (after the page's call returned),
+// `popstate` or `hashchange` (`kind` 2). An unchanged URL records nothing, so the
+// `popstate` + `hashchange` pair of one hash change makes one span.
+#[wasm_bindgen(js_name = "__cb_route")]
+pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
+    let href = js::text(&href);
     let changed = with_state(|s| {
         let nav = s.cfg.navigation.as_ref()?;
         if href == s.href {
@@ -858,11 +880,13 @@ fn on_route(kind: u8, href: String, ctx: u32) {
     });
 }
 
-fn on_activity() {
+#[wasm_bindgen(js_name = "__cb_activity")]
+pub fn on_activity() {
     with_state(|s| s.backend.activity());
 }
 
-fn on_boundary() {
+#[wasm_bindgen(js_name = "__cb_boundary")]
+pub fn on_boundary() {
     with_state(|s| {
         let now = s.clock.now_ms();
         let ended = s.interactions.boundary(now);
@@ -870,19 +894,22 @@ fn on_boundary() {
     });
 }
 
-fn on_work_start(ctx: u32) -> bool {
+#[wasm_bindgen(js_name = "__cb_workStart")]
+pub fn on_work_start(ctx: u32) -> bool {
     with_state(|s| s.interactions.work_started(ctx)).unwrap_or(false)
 }
 
-fn on_work_end(ctx: u32) {
+#[wasm_bindgen(js_name = "__cb_workEnd")]
+pub fn on_work_end(ctx: u32) {
     with_state(|s| {
         let now = s.clock.now_ms();
         s.interactions.work_ended(ctx, now);
     });
 }
 
-/// The expiry timer fired; returns ms until the next deadline (0: none).
-fn on_expire() -> f64 {
+// The expiry timer fired; returns ms until the next deadline (0: none).
+#[wasm_bindgen(js_name = "__cb_expire")]
+pub fn on_expire() -> f64 {
     with_state(|s| {
         let now = s.clock.now_ms();
         let ended = s.interactions.expire(now);
@@ -916,7 +943,8 @@ fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
     })
 }
 
-fn on_document_load() {
+#[wasm_bindgen(js_name = "__cb_documentLoad")]
+pub fn on_document_load() {
     // What starts from now on is not in the document load's spans.
     with_state(|s| s.loaded_at = Some(s.clock.now_ms()));
     let Some(window) = web_sys::window() else {
@@ -1036,14 +1064,25 @@ fn paint(perf: &web_sys::Performance, name: &str) -> Option<f64> {
 
 // ---- install ----------------------------------------------------------------
 
-fn set_callback<T: ?Sized + wasm_bindgen::closure::WasmClosure + 'static>(
-    obj: &js_sys::Object,
-    name: &str,
-    c: Closure<T>,
-) {
-    let _ = Reflect::set(obj, &JsValue::from_str(name), c.as_ref());
-    CALLBACKS.with(|cbs| cbs.borrow_mut().push(Box::new(c)));
-}
+/// The shim's callbacks (its `R`): this module's `__cb_*` exports (see [`js::callbacks`]).
+const CALLBACK_NAMES: [&str; 16] = [
+    "start",
+    "header",
+    "event",
+    "end",
+    "entries",
+    "sweep",
+    "hidden",
+    "interaction",
+    "boundary",
+    "workStart",
+    "workEnd",
+    "expire",
+    "documentLoad",
+    "route",
+    "activity",
+    "frustration",
+];
 
 /// Installs the instrumentations configured by `config` (the
 /// `instrumentations` object, see `config.rs`); spans start and end in
@@ -1100,59 +1139,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed,
             settling: Vec::new(),
         })
     });
-    let r = js_sys::Object::new();
-    set_callback(
-        &r,
-        "start",
-        Closure::<dyn Fn(u8, String, String, u32, JsValue, JsValue, Option<String>) -> u32>::new(
-            on_start,
-        ),
-    );
-    set_callback(
-        &r,
-        "header",
-        Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header),
-    );
-    set_callback(&r, "event", Closure::<dyn Fn(u32, String)>::new(on_event));
-    set_callback(
-        &r,
-        "end",
-        Closure::<dyn Fn(u32, u8, u16, JsValue)>::new(on_end),
-    );
-    set_callback(&r, "entries", Closure::<dyn Fn(JsValue)>::new(on_entries));
-    set_callback(&r, "sweep", Closure::<dyn Fn() -> bool>::new(on_sweep));
-    set_callback(&r, "hidden", Closure::<dyn Fn()>::new(on_hidden));
-    set_callback(
-        &r,
-        "interaction",
-        Closure::<dyn Fn(String, JsValue, String, String, String, Option<String>) -> u32>::new(
-            on_interaction,
-        ),
-    );
-    set_callback(&r, "boundary", Closure::<dyn Fn()>::new(on_boundary));
-    set_callback(
-        &r,
-        "workStart",
-        Closure::<dyn Fn(u32) -> bool>::new(on_work_start),
-    );
-    set_callback(&r, "workEnd", Closure::<dyn Fn(u32)>::new(on_work_end));
-    set_callback(&r, "expire", Closure::<dyn Fn() -> f64>::new(on_expire));
-    set_callback(
-        &r,
-        "documentLoad",
-        Closure::<dyn Fn()>::new(on_document_load),
-    );
-    set_callback(
-        &r,
-        "route",
-        Closure::<dyn Fn(u8, String, u32)>::new(on_route),
-    );
-    set_callback(&r, "activity", Closure::<dyn Fn()>::new(on_activity));
-    set_callback(
-        &r,
-        "frustration",
-        Closure::<dyn Fn(u32, u8, bool)>::new(on_frustration),
-    );
+    let r = crate::web::js::callbacks(&CALLBACK_NAMES);
     shim_install(&r, &opts);
     Ok(Installed { generation })
 }
@@ -1165,7 +1152,6 @@ fn uninstall() {
         shim_uninstall();
     }
     STATE.with(|s| s.borrow_mut().take());
-    CALLBACKS.with(|c| c.borrow_mut().clear());
 }
 
 /// Counters for the browser tests: `{spansStarted, spansFinished, hookErrors, internalErrors}`.
