@@ -43,9 +43,9 @@ impl Default for BatchConfig {
 #[derive(Debug)]
 pub struct BatchQueue<T> {
     cfg: BatchConfig,
-    /// Items (spans, log records), oldest first, and their estimated encoded sizes: kept
-    /// apart so that a batch is the front of `queue` handed out in place (no copy beside it
-    /// while a burst fills the queue).
+    /// Items (spans, log records), oldest first, and their estimated encoded sizes. Vecs, not
+    /// a VecDeque (smaller wasm): a batch drains the front, and what is left, usually a few
+    /// items, moves down.
     queue: Vec<T>,
     sizes: Vec<usize>,
     /// Sum of the queued spans' estimated sizes.
