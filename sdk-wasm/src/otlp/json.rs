@@ -7,8 +7,8 @@ use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
 use super::{
-    kind_number, logs_by_session, metrics_by_scope, span_flags, spans_by_session, status_parts,
-    SESSION_ID,
+    estimated_span_size, kind_number, logs_by_session, metrics_by_scope, span_flags,
+    spans_by_session, status_parts, Encoding, SESSION_ID,
 };
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint};
@@ -404,6 +404,13 @@ pub fn push_u64(out: &mut String, mut v: u64) {
 /// An `ExportTraceServiceRequest` as OTLP/JSON.
 pub fn encode_traces(resource: &Resource, spans: &[SpanData], float: FloatFormat) -> String {
     let mut w = JsonWriter::new(float);
+    // Sized by the spans' size estimate, as the protobuf body is.
+    w.out.reserve(
+        spans
+            .iter()
+            .map(|s| estimated_span_size(s, Encoding::Json))
+            .sum(),
+    );
     w.open('{');
     w.arr(
         "resourceSpans",

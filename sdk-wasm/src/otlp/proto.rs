@@ -5,8 +5,8 @@
 use opentelemetry::{Array, KeyValue, Value};
 
 use super::{
-    kind_number, logs_by_session, metrics_by_scope, span_flags, spans_by_session, status_parts,
-    SESSION_ID,
+    estimated_span_size, kind_number, logs_by_session, metrics_by_scope, span_flags,
+    spans_by_session, status_parts, Encoding, SESSION_ID,
 };
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
@@ -314,8 +314,14 @@ pub(crate) fn temporality_number(t: Temporality) -> u64 {
 
 /// `ExportTraceServiceRequest` bytes.
 pub fn encode_traces(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
+    // Sized by the spans' size estimate: a body grown by doubling would take up to twice its
+    // size, and wasm memory keeps its peak.
+    let estimate: usize = spans
+        .iter()
+        .map(|s| estimated_span_size(s, Encoding::Protobuf))
+        .sum();
     let mut w = ProtoWriter {
-        buf: Vec::with_capacity(64 + spans.len() * 96),
+        buf: Vec::with_capacity(64 + estimate),
     };
     for (session, scopes) in spans_by_session(spans) {
         w.message(1, |w| {

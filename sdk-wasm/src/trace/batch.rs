@@ -5,8 +5,6 @@
 //! its spans' estimated encoded size reaches `max_batch_bytes` (about one keepalive request),
 //! so that little is left queued when the page goes away.
 
-use std::collections::VecDeque;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchConfig {
     pub max_queue_size: usize,
@@ -45,8 +43,11 @@ impl Default for BatchConfig {
 #[derive(Debug)]
 pub struct BatchQueue<T> {
     cfg: BatchConfig,
-    /// Items (spans, log records) with their estimated encoded size.
-    queue: VecDeque<(T, usize)>,
+    /// Items (spans, log records), oldest first, and their estimated encoded sizes. Vecs, not
+    /// a VecDeque (smaller wasm): a batch drains the front, and what is left, usually a few
+    /// items, moves down.
+    queue: Vec<T>,
+    sizes: Vec<usize>,
     /// Sum of the queued spans' estimated sizes.
     bytes: usize,
     in_flight: usize,
@@ -62,7 +63,8 @@ impl<T> BatchQueue<T> {
         cfg.max_queue_bytes = cfg.max_queue_bytes.max(cfg.max_batch_bytes);
         BatchQueue {
             cfg,
-            queue: VecDeque::new(),
+            queue: Vec::new(),
+            sizes: Vec::new(),
             bytes: 0,
             in_flight: 0,
             dropped: 0,
@@ -84,7 +86,8 @@ impl<T> BatchQueue<T> {
             self.dropped += 1;
             return out;
         }
-        self.queue.push_back((span, size));
+        self.queue.push(span);
+        self.sizes.push(size);
         self.bytes += size;
         out.extend(self.take_full_batches());
         out
@@ -117,7 +120,7 @@ impl<T> BatchQueue<T> {
     /// The oldest spans up to the batch size or byte bound (at least one).
     fn take_batch(&mut self) -> Vec<T> {
         let (mut n, mut bytes) = (0, 0);
-        for (_, size) in self.queue.iter().take(self.cfg.max_export_batch_size) {
+        for size in self.sizes.iter().take(self.cfg.max_export_batch_size) {
             if n > 0 && bytes + size > self.cfg.max_batch_bytes {
                 break;
             }
@@ -126,7 +129,8 @@ impl<T> BatchQueue<T> {
         }
         self.in_flight += 1;
         self.bytes -= bytes;
-        self.queue.drain(..n).map(|(s, _)| s).collect()
+        self.sizes.drain(..n);
+        self.queue.drain(..n).collect()
     }
 
     /// An export handed out by this queue has finished (successfully or not).
@@ -153,6 +157,7 @@ impl<T> BatchQueue<T> {
     /// Forgets queued spans (after shutdown); they are not counted as dropped.
     pub fn clear(&mut self) {
         self.queue.clear();
+        self.sizes.clear();
         self.bytes = 0;
     }
 }

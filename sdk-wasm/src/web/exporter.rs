@@ -9,7 +9,7 @@ use std::rc::Rc;
 #[cfg(feature = "offline")]
 use std::rc::Weak;
 
-use js_sys::Promise;
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::js;
@@ -141,14 +141,14 @@ impl Exporter {
         let offline_now = self.offline.is_some() && !offline::is_online();
         for h in self.transport.take_held() {
             let (room, slots) = self.keepalive_room();
-            let t = if !offline_now && slots > 0 && h.body.len() <= room {
+            let t = if !offline_now && slots > 0 && h.body.length() as usize <= room {
                 Taken::Sent(self.transport.request(&h.url, h.encoding, &h.body, false))
             } else {
                 let e = crate::export::stash::Entry {
                     url: h.url.clone(),
                     encoding: h.encoding,
                     spans: h.items,
-                    body: h.body.clone(),
+                    body: h.body.to_vec(),
                 };
                 let dropped = super::stash::save(vec![e]);
                 self.count_stashed(h.kind, h.items, dropped);
@@ -183,6 +183,10 @@ impl Exporter {
     ) -> Promise {
         let t = &self.transport;
         let offline_now = self.offline.is_some() && !offline::is_online();
+        // In JS memory from here on (the request needs it there anyway): an export in flight
+        // keeps no copy in wasm memory, which never shrinks, so a burst's bodies would stay
+        // there as its peak.
+        let body = Uint8Array::from(&body[..]);
         // Without compression, start the first request right now, synchronously.
         let first = match (offline_now, t.compression) {
             (false, Compression::None) => Some(t.request(&url, encoding, &body, false)),
@@ -227,7 +231,7 @@ impl Exporter {
                         id: 0.0,
                         url,
                         encoding,
-                        body,
+                        body: body.to_vec(),
                         created_ms: js::date_now_ms(),
                         attempts,
                     };

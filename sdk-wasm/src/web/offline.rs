@@ -273,7 +273,7 @@ impl OfflineBuffer {
                 continue;
             }
             let sent = t
-                .deliver(&r.url, r.encoding, &r.body, None, false, None)
+                .deliver(&r.url, r.encoding, &r.body[..].into(), None, false, None)
                 .await;
             self.ledger.borrow_mut().finish(key, sent == Sent::Acked);
             match sent {

@@ -58,7 +58,7 @@ pub struct Transport {
 pub struct Held {
     pub url: String,
     pub encoding: Encoding,
-    pub body: Vec<u8>,
+    pub body: Uint8Array,
     pub kind: SignalKind,
     pub items: u64,
     pub taken: RefCell<Option<Taken>>,
@@ -168,7 +168,7 @@ impl Transport {
         &self,
         url: &str,
         encoding: Encoding,
-        body: &[u8],
+        body: &Uint8Array,
         first: Option<Request>,
         retries: bool,
         held: Option<Rc<Held>>,
@@ -196,7 +196,7 @@ impl Transport {
                 None => gzipped = z,
             }
         }
-        let wire = gzipped.as_deref().unwrap_or(body);
+        let wire = gzipped.as_ref().unwrap_or(body);
         let mut retry = 0;
         loop {
             let req = match attempt.take() {
@@ -248,9 +248,16 @@ impl Transport {
     }
 
     /// Starts one HTTP request now.
-    pub fn request(&self, url: &str, encoding: Encoding, body: &[u8], gzipped: bool) -> Request {
+    pub fn request(
+        &self,
+        url: &str,
+        encoding: Encoding,
+        body: &Uint8Array,
+        gzipped: bool,
+    ) -> Request {
         self.stats.borrow_mut().export_requests += 1;
-        let keepalive = self.keepalive.borrow_mut().try_acquire(body.len());
+        let len = body.length() as usize;
+        let keepalive = self.keepalive.borrow_mut().try_acquire(len);
         // A plain object: web-sys's RequestInit has no `keepalive` setter.
         let init: JsValue = js_sys::Object::new().into();
         js::set(&init, "method", &JsValue::from_str("POST"));
@@ -268,8 +275,7 @@ impl Transport {
             js::set(&headers, k, &JsValue::from_str(v));
         }
         js::set(&init, "headers", &headers);
-        let bytes = Uint8Array::from(body);
-        js::set(&init, "body", &bytes);
+        js::set(&init, "body", body);
         let controller = web_sys::AbortController::new().ok();
         if let Some(c) = &controller {
             js::set(&init, "signal", &c.signal());
@@ -289,7 +295,7 @@ impl Transport {
         };
         Request {
             promise,
-            keepalive_bytes: if keepalive { Some(body.len()) } else { None },
+            keepalive_bytes: if keepalive { Some(len) } else { None },
             _abort: abort,
         }
     }
@@ -339,12 +345,12 @@ impl Request {
 }
 
 /// gzip through the browser's CompressionStream.
-async fn gzip(body: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let parts = js_sys::Array::of1(&Uint8Array::from(body));
+async fn gzip(body: &Uint8Array) -> Result<Uint8Array, JsValue> {
+    let parts = js_sys::Array::of1(body);
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
     let cs = js::CompressionStream::new("gzip")?;
     let stream = blob.stream().pipe_through(cs.unchecked_ref());
     let resp = web_sys::Response::new_with_opt_readable_stream(Some(&stream))?;
     let buf = JsFuture::from(resp.array_buffer()?).await?;
-    Ok(Uint8Array::new(&buf).to_vec())
+    Ok(Uint8Array::new(&buf))
 }
