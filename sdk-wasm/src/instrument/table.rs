@@ -43,11 +43,13 @@ impl<K: PartialEq, V> Table<K, V> {
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        // Spans mostly end in the order they started: after a `swap_remove` at `hint`,
-        // the next oldest is right after it.
+        // Spans mostly end in the order they started (after a `swap_remove` at `hint`, the
+        // next oldest is right after it) or in reverse (then it is the last one, at or just
+        // before `hint`).
         let n = self.items.len();
+        let start = self.hint.min(n.saturating_sub(1));
         for j in 0..n {
-            let i = (self.hint + j) % n;
+            let i = (start + j) % n;
             if self.items[i].0 == *key {
                 self.hint = i;
                 return Some(self.items.swap_remove(i).1);

@@ -84,14 +84,33 @@ impl ProtoWriter {
     }
 
     /// A nested message, written even when empty (presence matters for `oneof` members).
+    /// One byte is held for its length, which holds it below 128 (most nested messages); a
+    /// longer one moves the body right once. No allocation per message.
     fn message(&mut self, field: u32, body: impl FnOnce(&mut Self)) {
         self.tag(field, LEN);
+        self.buf.push(0);
         let start = self.buf.len();
         body(self);
-        let len = self.buf.len() - start;
-        let mut prefix = ProtoWriter::default();
-        prefix.varint(len as u64);
-        self.buf.splice(start..start, prefix.buf);
+        self.close_message(start);
+    }
+
+    /// Writes the length of the message body that began at `start` (out of line: `message`
+    /// is instantiated once per call site).
+    #[inline(never)]
+    fn close_message(&mut self, start: usize) {
+        let end = self.buf.len();
+        let len = end - start;
+        if len < 0x80 {
+            self.buf[start - 1] = len as u8;
+            return;
+        }
+        self.varint(len as u64);
+        let n = self.buf.len() - end;
+        let mut v = [0u8; 10];
+        v[..n].copy_from_slice(&self.buf[end..]);
+        self.buf.copy_within(start..end, start + n - 1);
+        self.buf.truncate(end + n - 1);
+        self.buf[start - 1..start - 1 + n].copy_from_slice(&v[..n]);
     }
 
     fn packed_fixed64(&mut self, field: u32, vs: impl ExactSizeIterator<Item = u64>) {

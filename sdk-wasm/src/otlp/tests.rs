@@ -239,6 +239,42 @@ fn traces_protobuf_decodes_with_prost() {
     check_traces(&req, &spans, &res);
 }
 
+/// Nested messages of every length-prefix width: under 128 B, two bytes, three bytes.
+#[test]
+fn long_messages_decode_with_prost() {
+    let mut attrs = all_value_types();
+    attrs.push(KeyValue::new("long.200", "x".repeat(200)));
+    attrs.push(KeyValue::new("long.20000", "y".repeat(20_000)));
+    let (mut spans, res) = (sample_spans(attrs), resource());
+    spans.extend(anchor_spans(200));
+    let bytes = proto::encode_traces(&res, &spans);
+    assert!(bytes.len() > 1 << 14);
+    let req = ExportTraceServiceRequest::decode(bytes.as_slice()).expect("valid protobuf");
+    let n: usize = req
+        .resource_spans
+        .iter()
+        .flat_map(|r| &r.scope_spans)
+        .map(|s| s.spans.len())
+        .sum();
+    assert_eq!(n, spans.len());
+    let long = req
+        .resource_spans
+        .iter()
+        .flat_map(|r| &r.scope_spans)
+        .flat_map(|s| &s.spans)
+        .flat_map(|s| &s.attributes)
+        .find(|kv| kv.key == "long.20000")
+        .expect("the long attribute");
+    assert_eq!(
+        long.value.as_ref().and_then(|v| v.value.as_ref()),
+        Some(
+            &opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
+                "y".repeat(20_000)
+            )
+        )
+    );
+}
+
 #[test]
 fn traces_json_decodes_with_serde() {
     let res = resource();
