@@ -214,7 +214,7 @@ export function renderMarkdown(res) {
     L.push(`ours \`stats()\` after the main session: \`${JSON.stringify(first.ours.main.stats)}\``);
   }
   L.push('');
-  L.push('Batch processor for this run: queue and batch size 2× the span count, scheduled delay 1 h, so every span stays buffered until the final flush. wasm memory is every `WebAssembly.Memory` the SDK instantiated (found by wrapping `WebAssembly.instantiate*` in the page); it never shrinks, so growth is what the spans cost.');
+  L.push('Batch processor for this run: queue and batch size 2× the span count, scheduled delay 1 h, so no export is due by time or count; an SDK that bounds a batch by bytes too (ours: ≈ 56 KiB, one keepalive request) exports during the loop, so what stays is its peak, not every span. wasm memory is every `WebAssembly.Memory` the SDK instantiated (found by wrapping `WebAssembly.instantiate*` in the page); it never shrinks, so growth is what the spans cost.');
   L.push('');
   L.push('## Transfer size: files loaded for telemetry');
   L.push('');
