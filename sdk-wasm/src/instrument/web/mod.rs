@@ -250,7 +250,11 @@ fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for url in urls {
+    for (i, url) in urls.iter().enumerate() {
+        // A lookup returns every entry of its URL (a polled endpoint has many): once a URL.
+        if urls[..i].contains(url) {
+            continue;
+        }
         out.extend(dom::resource_entries(
             &perf.get_entries_by_name(url),
             &["fetch", "xmlhttprequest"],
@@ -488,10 +492,11 @@ fn on_header(h: u32) -> Option<Array> {
     .flatten()
 }
 
-fn on_event(h: u32, name: String) {
+/// `send` was called on XHR `h`.
+fn on_event(h: u32) {
     with_state(|s| {
         let now = s.clock.now_ns();
-        s.spans.get_mut(&h).map(|span| span.event(&name, now))
+        s.spans.get_mut(&h).map(|span| span.event("send", now))
     });
 }
 
@@ -511,7 +516,8 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             s.cfg.xhr.as_ref()
         };
         let hook = cfg.and_then(|c| c.custom_attributes.clone());
-        let now = s.clock.now_ns();
+        let now_ms = s.clock.now_ms();
+        let now = s.clock.to_unix_ns(now_ms);
         let span = s.spans.get_mut(&h)?;
         span.end_ns = now;
         let a = outcome_attrs(api, outcome);
@@ -525,10 +531,10 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             span.set("error.type", t.as_str());
             span.error = Some(t);
         }
-        Some(hook.map(|f| (f, req.request.clone())))
+        Some((now_ms, hook.map(|f| (f, req.request.clone()))))
     })
-    .flatten()
     .flatten();
+    let Some((now_ms, hook)) = hook else { return };
     if let Some((hook, request)) = hook {
         let span = hook_span(h);
         match result.is_undefined() {
@@ -540,7 +546,6 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
         let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else {
             return false;
         };
-        let now_ms = s.clock.now_ms();
         s.interactions.work_ended(req.ctx, now_ms);
         let cfg = if req.api == Api::Fetch {
             s.cfg.fetch.as_ref()
@@ -558,13 +563,12 @@ fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
         } else {
             "xmlhttprequest"
         };
-        let end_ms = s.clock.now_ms();
         let evicted = s.held.push(Held {
             span,
             url: req.url,
             initiator,
             start_ms: req.start_ms,
-            end_ms,
+            end_ms: now_ms,
         });
         if let Some(oldest) = evicted {
             s.release_held(oldest, None, &[]);
@@ -1113,7 +1117,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed,
         "header",
         Closure::<dyn Fn(u32) -> Option<Array>>::new(on_header),
     );
-    set_callback(&r, "event", Closure::<dyn Fn(u32, String)>::new(on_event));
+    set_callback(&r, "event", Closure::<dyn Fn(u32)>::new(on_event));
     set_callback(
         &r,
         "end",

@@ -231,7 +231,7 @@ function makeSend(original) {
     if (st && st.h && !st.sent && R) {
       try {
         st.sent = true;
-        R.event(st.h, 'send');
+        R.event(st.h);
         const add = !st.hasTp && R.header(st.h);
         if (add) for (let i = 0; i < add.length; i += 2) orig.setRequestHeader.call(this, add[i], add[i + 1]);
       } catch (_) {
