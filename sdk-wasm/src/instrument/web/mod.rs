@@ -107,6 +107,8 @@ struct State {
     awaiting_verdict: Vec<u32>,
     /// Ended click spans held for that verdict (at most ~1 s).
     settling: Vec<(u32, SpanRecord)>,
+    /// The last request URL and whether `ignoreUrls` matched it.
+    last_ignored: Option<(String, bool)>,
 }
 
 thread_local! {
@@ -408,7 +410,17 @@ fn on_start(
             Api::Xhr => s.cfg.xhr.as_ref(),
         }?;
         let hook = cfg.request_hook.clone();
-        if s.backend.is_own_url(&url) || s.cfg.ignore_urls.iter().any(|p| p.matches(&url)) {
+        // The last URL's verdict is kept: a polled endpoint would ask the same RegExps (in JS,
+        // with the URL copied there) on every request.
+        let ignored = match &s.last_ignored {
+            Some((u, v)) if *u == url => *v,
+            _ => {
+                let v = s.cfg.ignore_urls.iter().any(|p| p.matches(&url));
+                s.last_ignored = Some((url.clone(), v));
+                v
+            }
+        };
+        if ignored || s.backend.is_own_url(&url) {
             return None;
         }
         let m = normalise_method(&method);
@@ -655,7 +667,9 @@ fn late_resources(list: &Array, loaded_at: f64) {
 
 /// Periodic check while spans wait for timing; true while some still wait.
 fn on_sweep() -> bool {
-    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
+    // Requests that ended in the last 100 ms get their entries from the observer.
+    let urls: Vec<String> =
+        with_state(|s| s.held.urls(s.clock.now_ms() - 100.0)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -674,7 +688,7 @@ fn on_hidden() {
 
 /// See [`Installed::flush`]; a no-op when nothing is installed.
 fn flush(page_hidden: bool) {
-    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
+    let urls: Vec<String> = with_state(|s| s.held.urls(f64::INFINITY)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -1102,6 +1116,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed,
             loaded_at: None,
             awaiting_verdict: Vec::new(),
             settling: Vec::new(),
+            last_ignored: None,
         })
     });
     let r = js_sys::Object::new();
