@@ -50,9 +50,15 @@ impl HeldRequests {
         self.held.is_empty()
     }
 
-    /// The waiting requests' URLs (to look their entries up in the performance buffer).
-    pub fn urls(&self) -> Vec<String> {
-        self.held.iter().map(|h| h.url.clone()).collect()
+    /// The URLs of the waiting requests that ended by `ended_by` (to look their entries up in
+    /// the performance buffer; one that ended since gets its entry from the observer, and a
+    /// lookup returns every entry of the URL).
+    pub fn urls(&self, ended_by: f64) -> Vec<String> {
+        self.held
+            .iter()
+            .filter(|h| h.end_ms <= ended_by)
+            .map(|h| h.url.clone())
+            .collect()
     }
 
     /// Hands `release` the spans done waiting, oldest first, each with the entries it
@@ -145,7 +151,7 @@ mod tests {
                 preflight: None
             })
         );
-        assert_eq!(w.urls(), ["https://a/1"]);
+        assert_eq!(w.urls(f64::INFINITY), ["https://a/1"]);
         // A second after it ended, /1 goes without network events.
         assert!(release(&mut w, &[], false, 1019.0).is_empty());
         let out = release(&mut w, &[], false, 1020.0);

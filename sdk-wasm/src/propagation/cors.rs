@@ -40,6 +40,9 @@ impl std::fmt::Debug for UrlPattern {
 
 /// Whether trace headers may be sent to `url`, requested from a document at `document_url`.
 pub fn should_inject(url: &str, document_url: &str, patterns: &[UrlPattern]) -> bool {
+    if same_origin_text(url, document_url) {
+        return true;
+    }
     let Some(target) = resolve(url, document_url) else {
         return false;
     };
@@ -48,6 +51,25 @@ pub fn should_inject(url: &str, document_url: &str, patterns: &[UrlPattern]) -> 
         return true;
     }
     patterns.iter().any(|p| p.matches(&target.href))
+}
+
+/// Whether `url` starts with the document's `http(s)://host[:port]` and then its path: the same
+/// origin, seen without resolving either URL (in the browser, each resolve is a dozen calls into
+/// JS, on every request). Both are as the browser serialises them (the shim's `new URL(…).href`
+/// and `location.href`); any other form is left to [`resolve`].
+fn same_origin_text(url: &str, document_url: &str) -> bool {
+    let Some(rest) = document_url
+        .strip_prefix("https://")
+        .or_else(|| document_url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    // Through the `/` that starts the path (which a serialised http(s) URL always has).
+    let Some(end) = rest.find('/') else {
+        return false;
+    };
+    let origin = &document_url[..document_url.len() - rest.len() + end + 1];
+    !origin.contains('@') && url.starts_with(origin)
 }
 
 /// A tuple origin; opaque origins (data:, blob:, about:) are `None` on [`ResolvedUrl`].
@@ -310,6 +332,31 @@ mod tests {
 
     fn href(u: &str) -> String {
         resolve(u, DOC).unwrap().href
+    }
+
+    #[test]
+    fn same_origin_by_text_only_for_the_serialised_origin_and_a_path() {
+        let doc = "https://shop.example/app?x#y";
+        for u in ["https://shop.example/", "https://shop.example/api?q"] {
+            assert!(same_origin_text(u, doc), "{u}");
+        }
+        // Left to resolve: another origin, or a form only resolving tells.
+        for u in [
+            "https://shop.example.evil/x",
+            "https://shop.example:8443/x",
+            "https://shop.example@evil.example/x",
+            "http://shop.example/x",
+            "/api",
+            "HTTPS://shop.example/x",
+        ] {
+            assert!(!same_origin_text(u, doc), "{u}");
+        }
+        assert!(!same_origin_text(
+            "https://a@shop.example/x",
+            "https://a@shop.example/"
+        ));
+        assert!(!same_origin_text("data:x", "about:blank"));
+        assert!(should_inject("HTTPS://Shop.Example:443/x", doc, &[]));
     }
 
     #[test]

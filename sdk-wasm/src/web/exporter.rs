@@ -86,10 +86,21 @@ impl Exporter {
 
     /// Whether `url` is one of our endpoints (resolved against the page; query ignored).
     pub fn is_own_url(&self, url: &str) -> bool {
-        let Some(r) = resolve(url, &js::document_url()) else {
-            return false;
-        };
-        let href = r.href.split(['?', '#']).next().unwrap_or("");
+        resolve(url, &js::document_url()).is_some_and(|r| self.is_endpoint(&r.href))
+    }
+
+    /// [`is_own_url`](Self::is_own_url) of a URL the browser serialised already (`new URL`'s
+    /// `href`, as the instrumentations hand every request's): no resolving, a call into JS each
+    /// field, on every request. With credentials it resolves (that drops them).
+    pub fn is_own_href(&self, href: &str) -> bool {
+        if href.contains('@') {
+            return self.is_own_url(href);
+        }
+        self.is_endpoint(href)
+    }
+
+    fn is_endpoint(&self, href: &str) -> bool {
+        let href = href.split(['?', '#']).next().unwrap_or("");
         href == self.traces_url || href == self.metrics_url || href == self.logs_url
     }
 

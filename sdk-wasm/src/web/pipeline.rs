@@ -44,14 +44,15 @@ thread_local! {
     static EXPORTERS: RefCell<Vec<Weak<Exporter>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether `url` (resolved against the page, query ignored) is an OTLP endpoint of a live
-/// SDK instance: instrumentations must not trace these requests. `false` when no SDK runs.
-pub fn is_exporter_url(url: &str) -> bool {
+/// Whether `href` (absolute, as `new URL` serialises it; query ignored) is an OTLP endpoint of
+/// a live SDK instance: instrumentations must not trace these requests. `false` when no SDK
+/// runs.
+pub fn is_exporter_url(href: &str) -> bool {
     EXPORTERS.with(|e| {
         e.borrow()
             .iter()
             .filter_map(Weak::upgrade)
-            .any(|x| x.is_own_url(url))
+            .any(|x| x.is_own_href(href))
     })
 }
 

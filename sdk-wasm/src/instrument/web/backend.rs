@@ -45,7 +45,8 @@ pub trait Backend {
     ) -> bool {
         false
     }
-    /// The SDK's own export endpoints are never traced.
+    /// The SDK's own export endpoints are never traced. `url` is absolute, as `new URL`
+    /// serialises it (the shim resolves every request's).
     fn is_own_url(&self, url: &str) -> bool {
         crate::web::is_exporter_url(url)
     }
@@ -79,6 +80,10 @@ fn key_value(k: String, v: Value) -> KeyValue {
 /// scope per instrumentation) and end in its batch processor.
 pub struct CoreBackend {
     sdk: Rc<Sdk>,
+    /// The page's URL when installed: only its origin (which never changes) decides the CORS
+    /// rule, as every request URL the shim hands over is absolute. Read once, not on every
+    /// request.
+    page_url: String,
     tracers: RefCell<Vec<(&'static str, SdkTracer)>>,
     live: RefCell<Table<[u8; 8], crate::trace::SdkSpan>>,
 }
@@ -87,6 +92,7 @@ impl CoreBackend {
     pub fn new(sdk: Rc<Sdk>) -> Self {
         CoreBackend {
             sdk,
+            page_url: document_url(),
             tracers: RefCell::new(Vec::new()),
             live: RefCell::new(Table::default()),
         }
@@ -179,7 +185,7 @@ impl Backend for CoreBackend {
     fn headers(&self, url: &str, rec: &SpanRecord) -> Vec<(&'static str, String)> {
         headers_for_url(
             url,
-            &document_url(),
+            &self.page_url,
             &self.sdk.cors_patterns,
             &rec.as_parent().span_context(false),
             self.sdk.rum.baggage().as_ref(),

@@ -44,44 +44,76 @@ fn num(e: &JsValue, k: &str) -> f64 {
     get(e, k).as_f64().unwrap_or(0.0)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Reflect.get` as a number (`NaN` when not one): one call into JS a field. Only for
+    /// objects (it throws otherwise).
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn get_number(target: &JsValue, key: &JsValue) -> f64;
+}
+
+/// The fields of a [`ResourceEntry`] read from the entry, in its order, then its initiator type
+/// and name.
+const FIELDS: [&str; 14] = [
+    "startTime",
+    "fetchStart",
+    "domainLookupStart",
+    "domainLookupEnd",
+    "connectStart",
+    "secureConnectionStart",
+    "connectEnd",
+    "requestStart",
+    "responseStart",
+    "responseEnd",
+    "encodedBodySize",
+    "decodedBodySize",
+    "initiatorType",
+    "name",
+];
+
+thread_local! {
+    /// [`FIELDS`] as JS strings, made once: a `&str` key is a new JS string (decoded from
+    /// wasm memory) on every read, and a request's entry is read on every request.
+    static KEYS: Vec<JsValue> = FIELDS.iter().map(|k| JsValue::from_str(k)).collect();
+}
+
 /// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
 /// `None` for other entries, whose other fields are not read. Fields are read through one
 /// `Reflect.get` import instead of one web-sys import (and JS glue function) per getter.
 pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
-    let initiator_type = get(e, "initiatorType").as_string()?;
-    if !wanted(&initiator_type) {
+    if !e.is_object() {
         return None;
     }
-    let t = [
-        "startTime",
-        "fetchStart",
-        "domainLookupStart",
-        "domainLookupEnd",
-        "connectStart",
-        "secureConnectionStart",
-        "connectEnd",
-        "requestStart",
-        "responseStart",
-        "responseEnd",
-        "encodedBodySize",
-        "decodedBodySize",
-    ]
-    .map(|k| num(e, k));
-    Some(ResourceEntry {
-        name: get(e, "name").as_string().unwrap_or_default(),
-        initiator_type,
-        start_time: t[0],
-        fetch_start: t[1],
-        domain_lookup_start: t[2],
-        domain_lookup_end: t[3],
-        connect_start: t[4],
-        secure_connection_start: t[5],
-        connect_end: t[6],
-        request_start: t[7],
-        response_start: t[8],
-        response_end: t[9],
-        encoded_body_size: t[10],
-        decoded_body_size: t[11],
+    KEYS.with(|k| {
+        let text = |i: usize| js_sys::Reflect::get(e, &k[i]).ok()?.as_string();
+        let initiator_type = text(12)?;
+        if !wanted(&initiator_type) {
+            return None;
+        }
+        let t: [f64; 12] = std::array::from_fn(|i| {
+            let v = get_number(e, &k[i]);
+            if v.is_nan() {
+                0.0
+            } else {
+                v
+            }
+        });
+        Some(ResourceEntry {
+            name: text(13).unwrap_or_default(),
+            initiator_type,
+            start_time: t[0],
+            fetch_start: t[1],
+            domain_lookup_start: t[2],
+            domain_lookup_end: t[3],
+            connect_start: t[4],
+            secure_connection_start: t[5],
+            connect_end: t[6],
+            request_start: t[7],
+            response_start: t[8],
+            response_end: t[9],
+            encoded_body_size: t[10],
+            decoded_body_size: t[11],
+        })
     })
 }
 

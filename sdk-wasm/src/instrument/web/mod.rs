@@ -107,6 +107,8 @@ struct State {
     awaiting_verdict: Vec<u32>,
     /// Ended click spans held for that verdict (at most ~1 s).
     settling: Vec<(u32, SpanRecord)>,
+    /// The last request URL and whether `ignoreUrls` matched it.
+    last_ignored: Option<(String, bool)>,
 }
 
 thread_local! {
@@ -249,7 +251,11 @@ fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for url in urls {
+    for (i, url) in urls.iter().enumerate() {
+        // A lookup returns every entry of its URL (a polled endpoint has many): once a URL.
+        if urls[..i].contains(url) {
+            continue;
+        }
         out.extend(dom::resource_entries(
             &perf.get_entries_by_name(url),
             &["fetch", "xmlhttprequest"],
@@ -405,7 +411,17 @@ pub fn on_start(
             Api::Xhr => s.cfg.xhr.as_ref(),
         }?;
         let hook = cfg.request_hook.clone();
-        if s.backend.is_own_url(&url) || s.cfg.ignore_urls.iter().any(|p| p.matches(&url)) {
+        // The last URL's verdict is kept: a polled endpoint would ask the same RegExps (in JS,
+        // with the URL copied there) on every request.
+        let ignored = match &s.last_ignored {
+            Some((u, v)) if *u == url => *v,
+            _ => {
+                let v = s.cfg.ignore_urls.iter().any(|p| p.matches(&url));
+                s.last_ignored = Some((url.clone(), v));
+                v
+            }
+        };
+        if ignored || s.backend.is_own_url(&url) {
             return None;
         }
         let m = normalise_method(&method);
@@ -494,12 +510,12 @@ fn header(h: u32) -> Option<Array> {
     .flatten()
 }
 
+// `send` was called on XHR `h`.
 #[wasm_bindgen(js_name = "__cb_event")]
-pub fn on_event(h: u32, name: JsValue) {
-    let name = js::text(&name);
+pub fn on_event(h: u32) {
     with_state(|s| {
         let now = s.clock.now_ns();
-        s.spans.get_mut(&h).map(|span| span.event(&name, now))
+        s.spans.get_mut(&h).map(|span| span.event("send", now))
     });
 }
 
@@ -520,7 +536,8 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             s.cfg.xhr.as_ref()
         };
         let hook = cfg.and_then(|c| c.custom_attributes.clone());
-        let now = s.clock.now_ns();
+        let now_ms = s.clock.now_ms();
+        let now = s.clock.to_unix_ns(now_ms);
         let span = s.spans.get_mut(&h)?;
         span.end_ns = now;
         let a = outcome_attrs(api, outcome);
@@ -534,10 +551,10 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             span.set("error.type", t.as_str());
             span.error = Some(t);
         }
-        Some(hook.map(|f| (f, req.request.clone())))
+        Some((now_ms, hook.map(|f| (f, req.request.clone()))))
     })
-    .flatten()
     .flatten();
+    let Some((now_ms, hook)) = hook else { return };
     if let Some((hook, request)) = hook {
         let span = hook_span(h);
         match result.is_undefined() {
@@ -549,7 +566,6 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
         let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else {
             return false;
         };
-        let now_ms = s.clock.now_ms();
         s.interactions.work_ended(req.ctx, now_ms);
         let cfg = if req.api == Api::Fetch {
             s.cfg.fetch.as_ref()
@@ -567,13 +583,12 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
         } else {
             "xmlhttprequest"
         };
-        let end_ms = s.clock.now_ms();
         let evicted = s.held.push(Held {
             span,
             url: req.url,
             initiator,
             start_ms: req.start_ms,
-            end_ms,
+            end_ms: now_ms,
         });
         if let Some(oldest) = evicted {
             s.release_held(oldest, None, &[]);
@@ -662,7 +677,9 @@ fn late_resources(list: &Array, loaded_at: f64) {
 // Periodic check while spans wait for timing; true while some still wait.
 #[wasm_bindgen(js_name = "__cb_sweep")]
 pub fn on_sweep() -> bool {
-    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
+    // Requests that ended in the last 100 ms get their entries from the observer.
+    let urls: Vec<String> =
+        with_state(|s| s.held.urls(s.clock.now_ms() - 100.0)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -682,7 +699,7 @@ pub fn on_hidden() {
 
 /// See [`Installed::flush`]; a no-op when nothing is installed.
 fn flush(page_hidden: bool) {
-    let urls: Vec<String> = with_state(|s| s.held.urls()).unwrap_or_default();
+    let urls: Vec<String> = with_state(|s| s.held.urls(f64::INFINITY)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -1137,6 +1154,7 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed,
             loaded_at: None,
             awaiting_verdict: Vec::new(),
             settling: Vec::new(),
+            last_ignored: None,
         })
     });
     let r = crate::web::js::callbacks(&CALLBACK_NAMES);
