@@ -122,7 +122,8 @@ impl Storage {
 /// called directly — no `Closure` each (wasm-bindgen's closure glue in JS and wasm) and no JS
 /// adapter spreading the arguments on every call. So their parameters are numbers and
 /// `JsValue`s only: a raw export takes a JS value as it comes, a `String` would need the glue.
-/// `scripts/minify-wasm-names.mjs` keeps the names with this prefix.
+/// `scripts/minify-wasm-names.mjs` keeps the names with this prefix. The exports exist with
+/// the `js-api` feature only (a Rust app linking this crate without it does not carry them).
 pub fn callbacks(names: &[&str]) -> js_sys::Object {
     let exports = wasm_bindgen::exports();
     let r = js_sys::Object::new();

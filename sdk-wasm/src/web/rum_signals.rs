@@ -142,7 +142,8 @@ impl Drop for Installed {
 /// `None` when none is on.
 pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
     uninstall();
-    if !opts.any() {
+    // The shim calls this module's exports, which exist with `js-api` only.
+    if !opts.any() || !cfg!(feature = "js-api") {
         return None;
     }
     let generation = GENERATION.with(|g| {
@@ -192,7 +193,7 @@ fn uninstall() {
     STATE.with(|s| s.borrow_mut().take());
 }
 
-#[wasm_bindgen(js_name = "__cb_vital")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_vital"))]
 pub fn on_vital(kind: u8, a: f64, b: f64, c: JsValue) {
     with_state(|s| match kind {
         0 => s.vitals.lcp.candidate(a),
@@ -342,7 +343,7 @@ fn record_histogram(s: &State, v: Vital, value: f64, attrs: Vec<KeyValue>, now: 
 
 // An uncaught error (`source` "error"), unhandled rejection ("unhandledrejection") or a
 // failed `<img>`/`<script>`/`<link>` load ("resource": `ty` is the element, `file` its URL).
-#[wasm_bindgen(js_name = "__cb_error")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_error"))]
 pub fn on_error(
     source: JsValue,
     ty: JsValue,
@@ -427,7 +428,7 @@ pub fn on_error(
 }
 
 // `console.error` (`error` true) or `console.warn` text → a log record (`captureConsole`).
-#[wasm_bindgen(js_name = "__cb_console")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_console"))]
 pub fn on_console(error: bool, text: JsValue) {
     let text = js::text(&text);
     let Some((sdk, scope)) = with_state(|s| (s.sdk.clone(), s.errors_scope.clone())) else {
@@ -454,7 +455,7 @@ pub fn on_console(error: bool, text: JsValue) {
 }
 
 // A `longtask` (kind 0) or `long-animation-frame` (kind 1) entry → one INTERNAL span.
-#[wasm_bindgen(js_name = "__cb_entry")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_entry"))]
 pub fn on_entry(kind: u8, e: JsValue) {
     let num = |o: &JsValue, k: &str| get(o, k).as_f64().unwrap_or(0.0);
     let text = |o: &JsValue, k: &str| get(o, k).as_string().unwrap_or_default();

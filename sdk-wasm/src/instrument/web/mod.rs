@@ -392,7 +392,7 @@ fn given_ids(s: &str) -> Option<Parent> {
 
 // `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
 // otherwise.
-#[wasm_bindgen(js_name = "__cb_start")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_start"))]
 pub fn on_start(
     api: u8,
     method: JsValue,
@@ -488,7 +488,7 @@ pub fn on_start(
 
 // Propagation headers for request `h` as `[name, value, ...]`, or nothing
 // when the CORS rule says no.
-#[wasm_bindgen(js_name = "__cb_header")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_header"))]
 pub fn on_header(h: u32) -> JsValue {
     header(h).map_or(JsValue::UNDEFINED, Into::into)
 }
@@ -511,7 +511,7 @@ fn header(h: u32) -> Option<Array> {
 }
 
 // `send` was called on XHR `h`.
-#[wasm_bindgen(js_name = "__cb_event")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_event"))]
 pub fn on_event(h: u32) {
     with_state(|s| {
         let now = s.clock.now_ns();
@@ -519,7 +519,7 @@ pub fn on_event(h: u32) {
     });
 }
 
-#[wasm_bindgen(js_name = "__cb_end")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_end"))]
 pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     let outcome = match outcome {
         0 => Outcome::Response(status),
@@ -600,7 +600,7 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
     }
 }
 
-#[wasm_bindgen(js_name = "__cb_entries")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_entries"))]
 pub fn on_entries(list: JsValue) {
     let (waiting, loaded_at) =
         with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
@@ -675,7 +675,7 @@ fn late_resources(list: &Array, loaded_at: f64) {
 }
 
 // Periodic check while spans wait for timing; true while some still wait.
-#[wasm_bindgen(js_name = "__cb_sweep")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_sweep"))]
 pub fn on_sweep() -> bool {
     // Requests that ended in the last 100 ms get their entries from the observer.
     let urls: Vec<String> =
@@ -692,7 +692,7 @@ pub fn on_sweep() -> bool {
 // Page hidden or being left: everything we hold goes to the backend now.
 // (The SDK core also calls `flush(true)` from its own page-hide handler, so
 // the order of the two listeners does not matter.)
-#[wasm_bindgen(js_name = "__cb_hidden")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_hidden"))]
 pub fn on_hidden() {
     flush(true);
 }
@@ -723,7 +723,7 @@ fn location_path() -> String {
 // An interaction is being dispatched on `target` (an element, not disabled:
 // the shim checked). `ancestry` is the shim's one-string description of the
 // target's ancestors (see `xpath::parse_ancestry`); `href` is `location.href`.
-#[wasm_bindgen(js_name = "__cb_interaction")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_interaction"))]
 pub fn on_interaction(
     event_type: JsValue,
     target: JsValue,
@@ -812,7 +812,7 @@ pub fn on_interaction(
 
 // The shim's frustration signals on a click span: `kind` 0 `interaction.rage`, 1
 // `interaction.dead` (the verdict: the span, if it has ended, is exported now).
-#[wasm_bindgen(js_name = "__cb_frustration")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_frustration"))]
 pub fn on_frustration(h: u32, kind: u8, value: bool) {
     with_state(|s| {
         let key = if kind == 0 {
@@ -853,7 +853,7 @@ fn route_for(hook: Option<&Function>, href: &str) -> String {
 // The URL may have changed: `pushState` / `replaceState` (after the page's call returned),
 // `popstate` or `hashchange` (`kind` 2). An unchanged URL records nothing, so the
 // `popstate` + `hashchange` pair of one hash change makes one span.
-#[wasm_bindgen(js_name = "__cb_route")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_route"))]
 pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
     let href = js::text(&href);
     let changed = with_state(|s| {
@@ -897,12 +897,12 @@ pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
     });
 }
 
-#[wasm_bindgen(js_name = "__cb_activity")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_activity"))]
 pub fn on_activity() {
     with_state(|s| s.backend.activity());
 }
 
-#[wasm_bindgen(js_name = "__cb_boundary")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_boundary"))]
 pub fn on_boundary() {
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -911,12 +911,12 @@ pub fn on_boundary() {
     });
 }
 
-#[wasm_bindgen(js_name = "__cb_workStart")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_workStart"))]
 pub fn on_work_start(ctx: u32) -> bool {
     with_state(|s| s.interactions.work_started(ctx)).unwrap_or(false)
 }
 
-#[wasm_bindgen(js_name = "__cb_workEnd")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_workEnd"))]
 pub fn on_work_end(ctx: u32) {
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -925,7 +925,7 @@ pub fn on_work_end(ctx: u32) {
 }
 
 // The expiry timer fired; returns ms until the next deadline (0: none).
-#[wasm_bindgen(js_name = "__cb_expire")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_expire"))]
 pub fn on_expire() -> f64 {
     with_state(|s| {
         let now = s.clock.now_ms();
@@ -960,7 +960,7 @@ fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
     })
 }
 
-#[wasm_bindgen(js_name = "__cb_documentLoad")]
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_documentLoad"))]
 pub fn on_document_load() {
     // What starts from now on is not in the document load's spans.
     with_state(|s| s.loaded_at = Some(s.clock.now_ms()));
@@ -1106,6 +1106,11 @@ const CALLBACK_NAMES: [&str; 16] = [
 /// `backend`. Call it after the exporter captured the original `fetch`. Replaces an earlier
 /// installation; the returned handle uninstalls when dropped.
 pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed, String> {
+    if !cfg!(feature = "js-api") {
+        return Err(
+            "instrumentations: need the js-api feature (the shim calls its exports)".into(),
+        );
+    }
     let cfg = config::parse(config);
     let clock = Clock::new().ok_or("instrumentations: need window.performance")?;
     uninstall();
