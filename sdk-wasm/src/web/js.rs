@@ -124,6 +124,7 @@ impl Storage {
 /// `JsValue`s only: a raw export takes a JS value as it comes, a `String` would need the glue.
 /// `scripts/minify-wasm-names.mjs` keeps the names with this prefix. The exports exist with
 /// the `js-api` feature only (a Rust app linking this crate without it does not carry them).
+/// Their comments are `//`, not doc comments, which wasm-bindgen would copy into the JS glue.
 pub fn callbacks(names: &[&str]) -> js_sys::Object {
     let exports = wasm_bindgen::exports();
     let r = js_sys::Object::new();
