@@ -9,6 +9,7 @@
 //   node scripts/minify-wasm-names.mjs DIR   (DIR holds sdk_wasm_bg.wasm and sdk_wasm.js)
 import fs from 'node:fs';
 import path from 'node:path';
+import { WasmReader } from './lib/wasm-reader.mjs';
 
 const dir = process.argv[2];
 const wasmFile = path.join(dir, 'sdk_wasm_bg.wasm');
@@ -17,22 +18,7 @@ const GLUE_MODULE = './sdk_wasm_bg.js';
 const keepExport = (name) => name === 'memory' || name.startsWith('__cb_');
 
 const buf = fs.readFileSync(wasmFile);
-let pos = 8;
-const uleb = () => {
-  let result = 0, shift = 0, b;
-  do {
-    b = buf[pos++];
-    result += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return result;
-};
-const str = () => {
-  const n = uleb();
-  const s = buf.toString('utf8', pos, pos + n);
-  pos += n;
-  return s;
-};
+const r = new WasmReader(buf);
 const encUleb = (n) => {
   const out = [];
   do {
@@ -64,22 +50,22 @@ const exportNames = new Map();
 const names = shortNames();
 const modules = shortNames();
 const parts = [buf.subarray(0, 8)];
-while (pos < buf.length) {
-  const id = buf[pos++];
-  const size = uleb();
-  const start = pos;
+while (r.pos < buf.length) {
+  const id = r.byte();
+  const size = r.uleb();
+  const start = r.pos;
   const end = start + size;
   if (id !== 2 && id !== 7) {
     parts.push(buf.subarray(start - 1 - encUleb(size).length, end));
-    pos = end;
+    r.pos = end;
     continue;
   }
-  const count = uleb();
+  const count = r.uleb();
   const body = [encUleb(count)];
   for (let i = 0; i < count; i++) {
     if (id === 2) {
-      const module = str();
-      let name = str();
+      const module = r.str();
+      let name = r.str();
       if (module === GLUE_MODULE) {
         if (!importNames.has(name)) importNames.set(name, names.next().value);
         name = importNames.get(name);
@@ -87,7 +73,7 @@ while (pos < buf.length) {
       if (!moduleNames.has(module)) moduleNames.set(module, modules.next().value);
       body.push(encStr(moduleNames.get(module)), encStr(name));
     } else {
-      let name = str();
+      let name = r.str();
       if (!keepExport(name)) {
         exportNames.set(name, names.next().value);
         name = exportNames.get(name);
@@ -95,27 +81,27 @@ while (pos < buf.length) {
       body.push(encStr(name));
     }
     // The rest of the entry (its kind and type) as it is.
-    const descStart = pos;
-    const kind = buf[pos++];
-    if (id === 7) uleb(); // export: an index
-    else if (kind === 0) uleb(); // function: a type index
+    const descStart = r.pos;
+    const kind = r.byte();
+    if (id === 7) r.uleb(); // export: an index
+    else if (kind === 0) r.uleb(); // function: a type index
     else if (kind === 1) {
-      pos++; // table: element type, then limits
-      const flags = buf[pos++];
-      uleb();
-      if (flags & 1) uleb();
+      r.pos++; // table: element type, then limits
+      const flags = r.byte();
+      r.uleb();
+      if (flags & 1) r.uleb();
     } else if (kind === 2) {
-      const flags = buf[pos++]; // memory: limits
-      uleb();
-      if (flags & 1) uleb();
-    } else if (kind === 3) pos += 2; // global: value type, mutability
+      const flags = r.byte(); // memory: limits
+      r.uleb();
+      if (flags & 1) r.uleb();
+    } else if (kind === 3) r.pos += 2; // global: value type, mutability
     else if (kind === 4) {
-      pos++; // tag: attribute, type index
-      uleb();
+      r.pos++; // tag: attribute, type index
+      r.uleb();
     } else throw new Error(`minify-wasm-names: unknown import kind ${kind}`);
-    body.push(buf.subarray(descStart, pos));
+    body.push(buf.subarray(descStart, r.pos));
   }
-  if (pos !== end) throw new Error(`minify-wasm-names: section ${id} not read to its end`);
+  if (r.pos !== end) throw new Error(`minify-wasm-names: section ${id} not read to its end`);
   const content = Buffer.concat(body);
   parts.push(Buffer.from([id]), encUleb(content.length), content);
 }

@@ -6,68 +6,54 @@
 // roughly alike.
 //   node bench/lib/wasm-sizes.mjs FILE.wasm [DEPTH=3] [TOP=40]
 import fs from 'node:fs';
+import { WasmReader } from '../../scripts/lib/wasm-reader.mjs';
 
 const [file, depthArg = '3', topArg = '40'] = process.argv.slice(2);
 const buf = fs.readFileSync(file);
-let pos = 8;
-const leb = () => {
-  let result = 0, shift = 0, b;
-  do {
-    b = buf[pos++];
-    result += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return result;
-};
-const str = () => {
-  const n = leb();
-  const s = buf.toString('utf8', pos, pos + n);
-  pos += n;
-  return s;
-};
+const r = new WasmReader(buf);
 
 let imported = 0;
 const bodies = [];
 const names = new Map();
 let dataBytes = 0;
 const sections = {};
-while (pos < buf.length) {
-  const id = buf[pos++];
-  const size = leb();
-  const end = pos + size;
+while (r.pos < buf.length) {
+  const id = r.byte();
+  const size = r.uleb();
+  const end = r.pos + size;
   if (id === 2) {
-    for (let n = leb(); n > 0; n--) {
-      str();
-      str();
-      const kind = buf[pos++];
-      if (kind === 0) { imported++; leb(); }
-      else if (kind === 1) { pos++; const f = leb(); leb(); if (f & 1) leb(); }
-      else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); }
-      else if (kind === 3) { pos += 2; }
+    for (let n = r.uleb(); n > 0; n--) {
+      r.str();
+      r.str();
+      const kind = r.byte();
+      if (kind === 0) { imported++; r.uleb(); }
+      else if (kind === 1) { r.pos++; const f = r.uleb(); r.uleb(); if (f & 1) r.uleb(); }
+      else if (kind === 2) { const f = r.uleb(); r.uleb(); if (f & 1) r.uleb(); }
+      else if (kind === 3) { r.pos += 2; }
     }
   } else if (id === 10) {
-    for (let n = leb(); n > 0; n--) {
-      const len = leb();
+    for (let n = r.uleb(); n > 0; n--) {
+      const len = r.uleb();
       bodies.push(len);
-      pos += len;
+      r.pos += len;
     }
   } else if (id === 11) {
     dataBytes = size;
   } else if (id === 0) {
-    const name = str();
+    const name = r.str();
     if (name === 'name') {
-      while (pos < end) {
-        const sub = buf[pos++];
-        const subSize = leb();
-        const subEnd = pos + subSize;
-        if (sub === 1) for (let n = leb(); n > 0; n--) { const idx = leb(); names.set(idx, str()); }
-        pos = subEnd;
+      while (r.pos < end) {
+        const sub = r.byte();
+        const subSize = r.uleb();
+        const subEnd = r.pos + subSize;
+        if (sub === 1) for (let n = r.uleb(); n > 0; n--) { const idx = r.uleb(); names.set(idx, r.str()); }
+        r.pos = subEnd;
       }
     }
     sections[`custom ${name}`] = size;
   }
   sections[id] = (sections[id] ?? 0) + size;
-  pos = end;
+  r.pos = end;
 }
 
 const depth = Number(depthArg);
