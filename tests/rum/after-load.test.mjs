@@ -53,6 +53,15 @@ for (const kind of BROWSERS) {
       assert.equal(rage.length, 5);
       assert.deepEqual(rage.map((s) => s.attributes['interaction.rage'] ?? false), [false, false, true, false, false],
         'the third click in 1 s, once per burst');
+
+      // forceFlush exports an ended click still waiting for its verdict, without one.
+      await b.eval(`const el = document.createElement('button'); el.id = 'flushed'; el.textContent = 'flushed'; document.body.append(el);`);
+      await sleep(1200); // the append's own sign of life is over
+      await b.click('#flushed');
+      await sleep(100); // the click's interaction ends (the script below would run inside it)
+      await b.evalAsync('await window.sdk.forceFlush()');
+      const flushed = await waitSpan(rx, id, (s) => s.name === 'click' && s.attributes.target_xpath.includes('"flushed"'), 700);
+      assert.ok(!('interaction.dead' in flushed.attributes), 'no verdict yet');
     } finally {
       await b.quit();
     }

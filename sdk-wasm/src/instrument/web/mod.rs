@@ -130,8 +130,9 @@ impl Installed {
         GENERATION.with(Cell::get) == self.generation
     }
 
-    /// Hands request spans waiting for resource timing to the backend (with the entries
-    /// buffered so far); with `page_hidden`, open interactions end too.
+    /// Hands request spans waiting for resource timing (with the entries buffered so far)
+    /// and click spans waiting for their dead-click verdict to the backend; with
+    /// `page_hidden`, open interactions end too.
     pub fn flush(&self, page_hidden: bool) {
         if self.is_current() {
             flush(page_hidden);
@@ -707,11 +708,13 @@ fn flush(page_hidden: bool) {
         if page_hidden {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
-            // Their verdict would come too late: they go without it.
+            // Their verdict would come too late.
             s.awaiting_verdict.clear();
-            for (_, span) in std::mem::take(&mut s.settling) {
-                s.finish(span);
-            }
+        }
+        // Ended clicks waiting for their dead-click verdict go without it: a flush exports
+        // what has ended.
+        for (_, span) in std::mem::take(&mut s.settling) {
+            s.finish(span);
         }
     });
 }
