@@ -3,6 +3,8 @@
 //! default. Each reader takes the field's path (`"batch.maxQueueSize"`) and reads its last
 //! segment from the object given, so errors name the path without building strings.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -11,7 +13,113 @@ use crate::config::{
 };
 use crate::web::js::get;
 
-type Read<T> = Result<Option<T>, ConfigError>;
+/// Reads fields, keeping the first type error: the reads return `None` after it, and
+/// [`raw_config`] returns it at the end (no early return from inside the struct literal,
+/// whose partly built fields would each need their own drop path: ~10 KB of wasm).
+#[derive(Default)]
+struct Reader(RefCell<Option<ConfigError>>);
+
+impl Reader {
+    fn fail<T>(&self, path: &'static str, reason: &str) -> Option<T> {
+        let mut e = self.0.borrow_mut();
+        if e.is_none() {
+            *e = Some(ConfigError::new(path, reason));
+        }
+        None
+    }
+
+    /// A present field converted by `f`, or the error `reason`.
+    fn typed<T>(
+        &self,
+        v: &JsValue,
+        path: &'static str,
+        reason: &str,
+        f: impl FnOnce(&JsValue) -> Option<T>,
+    ) -> Option<T> {
+        let x = field(v, path)?;
+        f(&x).or_else(|| self.fail(path, reason))
+    }
+
+    fn string(&self, v: &JsValue, path: &'static str) -> Option<String> {
+        self.typed(v, path, "must be a string", JsValue::as_string)
+    }
+
+    fn number(&self, v: &JsValue, path: &'static str) -> Option<f64> {
+        self.typed(v, path, "must be a number", JsValue::as_f64)
+    }
+
+    fn boolean(&self, v: &JsValue, path: &'static str) -> Option<bool> {
+        self.typed(v, path, "must be a boolean", JsValue::as_bool)
+    }
+
+    /// An array of strings.
+    fn strings(&self, v: &JsValue, path: &'static str) -> Option<Vec<String>> {
+        self.typed(v, path, "must be an array of strings", |x| {
+            Array::is_array(x)
+                .then(|| Array::from(x).iter().map(|s| s.as_string()).collect())
+                .flatten()
+        })
+    }
+
+    /// A plain object's entries, each value converted by `f` (else the error `reason`).
+    fn entries<T>(
+        &self,
+        v: &JsValue,
+        path: &'static str,
+        reason: &str,
+        f: fn(JsValue) -> Option<T>,
+    ) -> Option<Vec<(String, T)>> {
+        let x = self.object(v, path)?;
+        Object::entries(x.unchecked_ref())
+            .iter()
+            .map(|e| {
+                let e = Array::from(&e);
+                Some((e.get(0).as_string()?, f(e.get(1))?))
+            })
+            .collect::<Option<Vec<_>>>()
+            .or_else(|| self.fail(path, reason))
+    }
+
+    /// A present plain object.
+    fn object(&self, v: &JsValue, path: &'static str) -> Option<JsValue> {
+        self.typed(v, path, "must be an object", |x| {
+            is_object(x).then(|| x.clone())
+        })
+    }
+
+    /// `true`, `false` or an options object read by `f`.
+    fn toggle<T>(
+        &self,
+        v: &JsValue,
+        path: &'static str,
+        f: impl FnOnce(&JsValue) -> T,
+    ) -> Option<Toggle<T>> {
+        let x = field(v, path)?;
+        if let Some(b) = x.as_bool() {
+            Some(Toggle::On(b))
+        } else if is_object(&x) {
+            Some(Toggle::With(f(&x)))
+        } else {
+            self.fail(path, "must be a boolean or an object")
+        }
+    }
+
+    fn sampler(&self, v: &JsValue) -> Option<RawSampler> {
+        let x = field(v, "sampler")?;
+        if let Some(name) = x.as_string() {
+            return Some(RawSampler::Named(name));
+        }
+        if !is_object(&x) {
+            // Validation names the accepted values.
+            return Some(RawSampler::Named(String::new()));
+        }
+        Some(RawSampler::Ratio {
+            // Absent: NaN, out of range for validation.
+            ratio: self.number(&x, "sampler.ratio").unwrap_or(f64::NAN),
+            parent_based: self.boolean(&x, "sampler.parentBased"),
+        })
+    }
+}
 
 /// The field at `path`'s last segment, when present (not undefined or null).
 fn field(v: &JsValue, path: &'static str) -> Option<JsValue> {
@@ -19,114 +127,8 @@ fn field(v: &JsValue, path: &'static str) -> Option<JsValue> {
     Some(get(v, key)).filter(|x| !x.is_undefined() && !x.is_null())
 }
 
-/// A present field converted by `f`, or an error with `reason`.
-fn typed<T>(
-    v: &JsValue,
-    path: &'static str,
-    reason: &str,
-    f: impl FnOnce(&JsValue) -> Option<T>,
-) -> Read<T> {
-    field(v, path)
-        .map(|x| f(&x).ok_or_else(|| ConfigError::new(path, reason)))
-        .transpose()
-}
-
-fn string(v: &JsValue, path: &'static str) -> Read<String> {
-    typed(v, path, "must be a string", JsValue::as_string)
-}
-
-fn number(v: &JsValue, path: &'static str) -> Read<f64> {
-    typed(v, path, "must be a number", JsValue::as_f64)
-}
-
-fn boolean(v: &JsValue, path: &'static str) -> Read<bool> {
-    typed(v, path, "must be a boolean", JsValue::as_bool)
-}
-
 fn is_object(x: &JsValue) -> bool {
     x.is_object() && !Array::is_array(x)
-}
-
-/// A plain object's entries, each value converted by `f` (else the error `reason`).
-fn entries<T>(
-    v: &JsValue,
-    path: &'static str,
-    reason: &str,
-    f: fn(JsValue) -> Option<T>,
-) -> Read<Vec<(String, T)>> {
-    let Some(x) = field(v, path) else {
-        return Ok(None);
-    };
-    if !is_object(&x) {
-        return Err(ConfigError::new(path, "must be an object"));
-    }
-    Object::entries(x.unchecked_ref())
-        .iter()
-        .map(|e| {
-            let e = Array::from(&e);
-            Some((e.get(0).as_string()?, f(e.get(1))?))
-        })
-        .collect::<Option<Vec<_>>>()
-        .map(Some)
-        .ok_or_else(|| ConfigError::new(path, reason))
-}
-
-/// An array of strings.
-pub(super) fn strings(v: &JsValue, path: &'static str) -> Read<Vec<String>> {
-    typed(v, path, "must be an array of strings", |x| {
-        Array::is_array(x)
-            .then(|| Array::from(x).iter().map(|s| s.as_string()).collect())
-            .flatten()
-    })
-}
-
-/// `true`, `false` or an options object read by `f`.
-fn toggle<T>(
-    v: &JsValue,
-    path: &'static str,
-    f: impl FnOnce(&JsValue) -> Result<T, ConfigError>,
-) -> Read<Toggle<T>> {
-    let Some(x) = field(v, path) else {
-        return Ok(None);
-    };
-    if let Some(b) = x.as_bool() {
-        return Ok(Some(Toggle::On(b)));
-    }
-    if !is_object(&x) {
-        return Err(ConfigError::new(path, "must be a boolean or an object"));
-    }
-    f(&x).map(|t| Some(Toggle::With(t)))
-}
-
-/// An options object read by `f`.
-fn object<T>(
-    v: &JsValue,
-    path: &'static str,
-    f: impl FnOnce(&JsValue) -> Result<T, ConfigError>,
-) -> Read<T> {
-    match field(v, path) {
-        None => Ok(None),
-        Some(x) if is_object(&x) => f(&x).map(Some),
-        Some(_) => Err(ConfigError::new(path, "must be an object")),
-    }
-}
-
-fn sampler(v: &JsValue) -> Read<RawSampler> {
-    let Some(x) = field(v, "sampler") else {
-        return Ok(None);
-    };
-    if let Some(name) = x.as_string() {
-        return Ok(Some(RawSampler::Named(name)));
-    }
-    if !is_object(&x) {
-        // Validation names the accepted values.
-        return Ok(Some(RawSampler::Named(String::new())));
-    }
-    Ok(Some(RawSampler::Ratio {
-        // Absent: NaN, out of range for validation.
-        ratio: number(&x, "sampler.ratio")?.unwrap_or(f64::NAN),
-        parent_based: boolean(&x, "sampler.parentBased")?,
-    }))
 }
 
 /// Reads the config object once; the values' meaning (URLs, ranges, names) is checked by
@@ -135,11 +137,12 @@ pub(super) fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
     if !is_object(v) {
         return Err(ConfigError::new("config", "must be an object"));
     }
-    Ok(RawConfig {
-        service_name: string(v, "serviceName")?,
-        service_version: string(v, "serviceVersion")?,
-        environment: string(v, "environment")?,
-        resource_attributes: entries(
+    let r = Reader::default();
+    let raw = RawConfig {
+        service_name: r.string(v, "serviceName"),
+        service_version: r.string(v, "serviceVersion"),
+        environment: r.string(v, "environment"),
+        resource_attributes: r.entries(
             v,
             "resourceAttributes",
             "values must be strings, numbers or booleans",
@@ -152,50 +155,48 @@ pub(super) fn raw_config(v: &JsValue) -> Result<RawConfig, ConfigError> {
                     x.as_bool().map(RawAttr::Bool)
                 }
             },
-        )?,
-        otlp_endpoint: string(v, "otlpEndpoint")?,
-        traces_endpoint: string(v, "tracesEndpoint")?,
-        metrics_endpoint: string(v, "metricsEndpoint")?,
-        logs_endpoint: string(v, "logsEndpoint")?,
-        encoding: string(v, "encoding")?,
-        compression: string(v, "compression")?,
-        headers: entries(v, "headers", "values must be strings", |x| x.as_string())?,
-        request_timeout_millis: number(v, "requestTimeoutMillis")?,
-        max_retries: number(v, "maxRetries")?,
-        flush_on_page_hide: boolean(v, "flushOnPageHide")?,
-        batch: object(v, "batch", |b| {
-            Ok(RawBatch {
-                max_queue_size: number(b, "batch.maxQueueSize")?,
-                max_export_batch_size: number(b, "batch.maxExportBatchSize")?,
-                scheduled_delay_millis: number(b, "batch.scheduledDelayMillis")?,
-                export_timeout_millis: number(b, "batch.exportTimeoutMillis")?,
-                max_concurrent_exports: number(b, "batch.maxConcurrentExports")?,
-            })
-        })?,
-        sampling_ratio: number(v, "samplingRatio")?,
-        sampler: sampler(v)?,
-        metric_export_interval_millis: number(v, "metricExportIntervalMillis")?,
-        metrics_temporality: string(v, "metricsTemporality")?,
-        offline: toggle(v, "offline", |o| {
-            Ok(RawOffline {
-                max_bytes: number(o, "offline.maxBytes")?,
-                max_age_ms: number(o, "offline.maxAgeMs")?,
-            })
-        })?,
-        session: toggle(v, "session", |s| {
-            Ok(RawSession {
-                storage: string(s, "session.storage")?,
-                inactivity_timeout_ms: number(s, "session.inactivityTimeoutMs")?,
-                max_duration_ms: number(s, "session.maxDurationMs")?,
-            })
-        })?,
-        redact_query_params: strings(v, "redactQueryParams")?,
-        attribute_value_length_limit: number(v, "attributeValueLengthLimit")?,
-        web_vitals: boolean(v, "webVitals")?,
-        errors: boolean(v, "errors")?,
-        long_tasks: boolean(v, "longTasks")?,
-        capture_console: boolean(v, "captureConsole")?,
-        require_consent: boolean(v, "requireConsent")?,
-        baggage_keys: strings(v, "baggageKeys")?,
-    })
+        ),
+        otlp_endpoint: r.string(v, "otlpEndpoint"),
+        traces_endpoint: r.string(v, "tracesEndpoint"),
+        metrics_endpoint: r.string(v, "metricsEndpoint"),
+        logs_endpoint: r.string(v, "logsEndpoint"),
+        encoding: r.string(v, "encoding"),
+        compression: r.string(v, "compression"),
+        headers: r.entries(v, "headers", "values must be strings", |x| x.as_string()),
+        request_timeout_millis: r.number(v, "requestTimeoutMillis"),
+        max_retries: r.number(v, "maxRetries"),
+        flush_on_page_hide: r.boolean(v, "flushOnPageHide"),
+        batch: r.object(v, "batch").map(|b| RawBatch {
+            max_queue_size: r.number(&b, "batch.maxQueueSize"),
+            max_export_batch_size: r.number(&b, "batch.maxExportBatchSize"),
+            scheduled_delay_millis: r.number(&b, "batch.scheduledDelayMillis"),
+            export_timeout_millis: r.number(&b, "batch.exportTimeoutMillis"),
+            max_concurrent_exports: r.number(&b, "batch.maxConcurrentExports"),
+        }),
+        sampling_ratio: r.number(v, "samplingRatio"),
+        sampler: r.sampler(v),
+        metric_export_interval_millis: r.number(v, "metricExportIntervalMillis"),
+        metrics_temporality: r.string(v, "metricsTemporality"),
+        offline: r.toggle(v, "offline", |o| RawOffline {
+            max_bytes: r.number(o, "offline.maxBytes"),
+            max_age_ms: r.number(o, "offline.maxAgeMs"),
+        }),
+        session: r.toggle(v, "session", |s| RawSession {
+            storage: r.string(s, "session.storage"),
+            inactivity_timeout_ms: r.number(s, "session.inactivityTimeoutMs"),
+            max_duration_ms: r.number(s, "session.maxDurationMs"),
+        }),
+        redact_query_params: r.strings(v, "redactQueryParams"),
+        attribute_value_length_limit: r.number(v, "attributeValueLengthLimit"),
+        web_vitals: r.boolean(v, "webVitals"),
+        errors: r.boolean(v, "errors"),
+        long_tasks: r.boolean(v, "longTasks"),
+        capture_console: r.boolean(v, "captureConsole"),
+        require_consent: r.boolean(v, "requireConsent"),
+        baggage_keys: r.strings(v, "baggageKeys"),
+    };
+    match r.0.into_inner() {
+        Some(e) => Err(e),
+        None => Ok(raw),
+    }
 }
