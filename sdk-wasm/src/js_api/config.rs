@@ -40,24 +40,34 @@ impl Reader {
         f(&x).or_else(|| self.fail(path, reason))
     }
 
+    #[inline(never)]
     fn string(&self, v: &JsValue, path: &'static str) -> Option<String> {
         self.typed(v, path, "must be a string", JsValue::as_string)
     }
 
+    #[inline(never)]
     fn number(&self, v: &JsValue, path: &'static str) -> Option<f64> {
         self.typed(v, path, "must be a number", JsValue::as_f64)
     }
 
+    #[inline(never)]
     fn boolean(&self, v: &JsValue, path: &'static str) -> Option<bool> {
         self.typed(v, path, "must be a boolean", JsValue::as_bool)
     }
 
     /// An array of strings.
+    #[inline(never)]
     fn strings(&self, v: &JsValue, path: &'static str) -> Option<Vec<String>> {
         self.typed(v, path, "must be an array of strings", |x| {
-            Array::is_array(x)
-                .then(|| Array::from(x).iter().map(|s| s.as_string()).collect())
-                .flatten()
+            if !Array::is_array(x) {
+                return None;
+            }
+            // A loop, not `collect::<Option<_>>()`: smaller wasm.
+            let mut out = Vec::new();
+            for s in Array::from(x).iter() {
+                out.push(s.as_string()?);
+            }
+            Some(out)
         })
     }
 
@@ -70,17 +80,19 @@ impl Reader {
         f: fn(JsValue) -> Option<T>,
     ) -> Option<Vec<(String, T)>> {
         let x = self.object(v, path)?;
-        Object::entries(x.unchecked_ref())
-            .iter()
-            .map(|e| {
-                let e = Array::from(&e);
-                Some((e.get(0).as_string()?, f(e.get(1))?))
-            })
-            .collect::<Option<Vec<_>>>()
-            .or_else(|| self.fail(path, reason))
+        let mut out = Vec::new();
+        for e in Object::entries(x.unchecked_ref()).iter() {
+            let e = Array::from(&e);
+            match (e.get(0).as_string(), f(e.get(1))) {
+                (Some(k), Some(v)) => out.push((k, v)),
+                _ => return self.fail(path, reason),
+            }
+        }
+        Some(out)
     }
 
     /// A present plain object.
+    #[inline(never)]
     fn object(&self, v: &JsValue, path: &'static str) -> Option<JsValue> {
         self.typed(v, path, "must be an object", |x| {
             is_object(x).then(|| x.clone())
@@ -123,7 +135,8 @@ impl Reader {
 
 /// The field at `path`'s last segment, when present (not undefined or null).
 fn field(v: &JsValue, path: &'static str) -> Option<JsValue> {
-    let key = path.rsplit('.').next().unwrap_or(path);
+    // Not `rsplit`: its pattern machinery costs ~1 KB of wasm.
+    let key = &path[path.bytes().rposition(|b| b == b'.').map_or(0, |i| i + 1)..];
     Some(get(v, key)).filter(|x| !x.is_undefined() && !x.is_null())
 }
 
