@@ -28,47 +28,50 @@ impl Reader {
         None
     }
 
-    /// A present field converted by `f`, or the error `reason`.
-    fn typed<T>(
+    /// A present field if `ok` accepts it, else the error `reason` (one function for every
+    /// type: the error path is compiled once).
+    #[inline(never)]
+    fn typed(
         &self,
         v: &JsValue,
         path: &'static str,
         reason: &str,
-        f: impl FnOnce(&JsValue) -> Option<T>,
-    ) -> Option<T> {
+        ok: fn(&JsValue) -> bool,
+    ) -> Option<JsValue> {
         let x = field(v, path)?;
-        f(&x).or_else(|| self.fail(path, reason))
+        if ok(&x) {
+            Some(x)
+        } else {
+            self.fail(path, reason)
+        }
     }
 
-    #[inline(never)]
     fn string(&self, v: &JsValue, path: &'static str) -> Option<String> {
-        self.typed(v, path, "must be a string", JsValue::as_string)
+        self.typed(v, path, "must be a string", JsValue::is_string)?
+            .as_string()
     }
 
-    #[inline(never)]
     fn number(&self, v: &JsValue, path: &'static str) -> Option<f64> {
-        self.typed(v, path, "must be a number", JsValue::as_f64)
+        self.typed(v, path, "must be a number", |x| x.as_f64().is_some())?
+            .as_f64()
     }
 
-    #[inline(never)]
     fn boolean(&self, v: &JsValue, path: &'static str) -> Option<bool> {
-        self.typed(v, path, "must be a boolean", JsValue::as_bool)
+        self.typed(v, path, "must be a boolean", |x| x.as_bool().is_some())?
+            .as_bool()
     }
 
     /// An array of strings.
-    #[inline(never)]
     fn strings(&self, v: &JsValue, path: &'static str) -> Option<Vec<String>> {
-        self.typed(v, path, "must be an array of strings", |x| {
-            if !Array::is_array(x) {
-                return None;
-            }
-            // A loop, not `collect::<Option<_>>()`: smaller wasm.
-            let mut out = Vec::new();
-            for s in Array::from(x).iter() {
-                out.push(s.as_string()?);
-            }
-            Some(out)
-        })
+        let x = self.typed(v, path, "must be an array of strings", |x| {
+            Array::is_array(x) && Array::from(x).iter().all(|s| s.is_string())
+        })?;
+        Some(
+            Array::from(&x)
+                .iter()
+                .filter_map(|s| s.as_string())
+                .collect(),
+        )
     }
 
     /// A plain object's entries, each value converted by `f` (else the error `reason`).
@@ -92,11 +95,8 @@ impl Reader {
     }
 
     /// A present plain object.
-    #[inline(never)]
     fn object(&self, v: &JsValue, path: &'static str) -> Option<JsValue> {
-        self.typed(v, path, "must be an object", |x| {
-            is_object(x).then(|| x.clone())
-        })
+        self.typed(v, path, "must be an object", is_object)
     }
 
     /// `true`, `false` or an options object read by `f`.
