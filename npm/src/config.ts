@@ -1,7 +1,7 @@
-// The public config of initTelemetry: types, documented defaults, validation of the parts
-// that only JS can check (RegExps, hooks, unknown keys), and the mapping onto the wasm core's
-// config object (whose field names differ). Numeric ranges, URLs and enums are validated
-// once, in the core; its errors are renamed back to our field names here.
+// The public config of initTelemetry: types and documented defaults, and the checks that only
+// JS can make (unknown keys, RegExps, hooks). The wasm core reads this same object: it applies
+// the defaults and checks the types, ranges, URLs and names, with errors naming the field path
+// (sdk-wasm/src/config.rs).
 
 import { TelemetryConfigError } from './config-error.js';
 
@@ -102,8 +102,11 @@ export interface BatchConfig {
   maxExportBatchSize?: number;
   /** Longest wait before a partial batch is exported. Default 5000. */
   scheduledDelayMillis?: number;
-  /** Time limit of one export request. Default 30000. */
+  /** Time limit of one export, retries included. Default 30000. */
   exportTimeoutMillis?: number;
+  /** Export requests in flight at once; spans are dropped (and counted) only when all are
+   *  busy and the queue is full. Default 30. */
+  maxConcurrentExports?: number;
 }
 
 /** Bounds of the offline buffer (IndexedDB database `otel-wasm`, store `batches`). */
@@ -142,6 +145,14 @@ export interface TelemetryConfig {
   ignoreUrls?: UrlPattern[];
   /** Span batching. */
   batch?: BatchConfig;
+  /** Time limit of one export request (aborted after it, then retried). Default 10000. */
+  requestTimeoutMillis?: number;
+  /** Retries of an export request that failed with a network error or 429/502/503/504
+   *  (backoff 1 s × 1.5 up to 5 s, ±20 % jitter; `Retry-After` wins). Default 5. */
+  maxRetries?: number;
+  /** Export what is pending once per page hide (`visibilitychange` → hidden or `pagehide`,
+   *  whichever comes first), with `keepalive`. Default true. */
+  flushOnPageHide?: boolean;
   /** Fraction of new traces recorded (parent-based: children follow their parent). Default 1.
    *  Shorthand for `sampler: { ratio }`; give one or the other. */
   samplingRatio?: number;
@@ -156,8 +167,8 @@ export interface TelemetryConfig {
   metricExportIntervalMillis?: number;
   /** Extra resource attributes. Default none. */
   resourceAttributes?: Record<string, string | number | boolean>;
-  /** Per-instrumentation toggles and hooks. Default: all on. */
-  instrumentations?: InstrumentationsConfig;
+  /** Per-instrumentation toggles and hooks; `false` turns them all off. Default: all on. */
+  instrumentations?: false | InstrumentationsConfig;
   /** `session.id` on span and log batches (a resource attribute, once per batch) and on
    *  metric points; sampling is decided per session. `false` turns sessions off. Default on (localStorage, 15 min idle, 4 h). */
   session?: false | SessionOptions;
@@ -203,37 +214,29 @@ export interface TelemetryConfig {
   offline?: boolean | OfflineConfig;
 }
 
-const TOP_LEVEL = new Set([
-  'serviceName', 'serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint',
-  'headers', 'encoding', 'compression', 'propagateTraceHeaderCorsUrls', 'ignoreUrls', 'batch',
-  'samplingRatio', 'metricExportIntervalMillis', 'resourceAttributes', 'instrumentations', 'offline',
-  'session', 'redactQueryParams', 'scrubAttributes',
-  'logsEndpoint', 'webVitals', 'errors', 'longTasks', 'attributeValueLengthLimit',
-  'sampler', 'metricsTemporality', 'captureConsole', 'requireConsent', 'baggageKeys',
-]);
-const SESSION = new Set(['storage', 'inactivityTimeoutMs', 'maxDurationMs']);
-const OFFLINE = new Set(['maxBytes', 'maxAgeMs']);
-const BATCH = new Set(['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
-const INSTRUMENTATIONS = new Set(['documentLoad', 'fetch', 'xhr', 'userInteraction', 'navigation']);
-
-/** Core field name -> our field name, for renaming the core's validation errors. */
-const CORE_FIELD_NAMES: Record<string, string> = {
-  endpoint: 'otlpEndpoint',
-  deploymentEnvironment: 'environment',
-  maxQueueSize: 'batch.maxQueueSize',
-  maxExportBatchSize: 'batch.maxExportBatchSize',
-  scheduledDelayMs: 'batch.scheduledDelayMillis',
-  exportTimeoutMs: 'batch.exportTimeoutMillis',
-  samplerRatio: 'samplingRatio',
-  metricsIntervalMs: 'metricExportIntervalMillis',
+// The keys each object may have (the compiler checks TOP_LEVEL against TelemetryConfig).
+const TOP_LEVEL = {
+  serviceName: 1, serviceVersion: 1, environment: 1, otlpEndpoint: 1, tracesEndpoint: 1, metricsEndpoint: 1,
+  logsEndpoint: 1, headers: 1, encoding: 1, compression: 1, propagateTraceHeaderCorsUrls: 1, ignoreUrls: 1,
+  batch: 1, requestTimeoutMillis: 1, maxRetries: 1, flushOnPageHide: 1, samplingRatio: 1, sampler: 1,
+  metricsTemporality: 1, metricExportIntervalMillis: 1, resourceAttributes: 1, instrumentations: 1,
+  session: 1, redactQueryParams: 1, attributeValueLengthLimit: 1, scrubAttributes: 1, webVitals: 1,
+  errors: 1, longTasks: 1, captureConsole: 1, requireConsent: 1, baggageKeys: 1, offline: 1,
+} satisfies Record<keyof TelemetryConfig, 1>;
+const NESTED: Record<string, Record<string, 1>> = {
+  batch: { maxQueueSize: 1, maxExportBatchSize: 1, scheduledDelayMillis: 1, exportTimeoutMillis: 1, maxConcurrentExports: 1 } satisfies Record<keyof BatchConfig, 1>,
+  session: { storage: 1, inactivityTimeoutMs: 1, maxDurationMs: 1 } satisfies Record<keyof SessionOptions, 1>,
+  offline: { maxBytes: 1, maxAgeMs: 1 } satisfies Record<keyof OfflineConfig, 1>,
+  sampler: { ratio: 1, parentBased: 1 },
+  instrumentations: { documentLoad: 1, fetch: 1, xhr: 1, userInteraction: 1, navigation: 1 } satisfies Record<keyof InstrumentationsConfig, 1>,
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegExp);
 
-function checkKeys(obj: Record<string, unknown>, allowed: Set<string>, prefix: string): void {
+function checkKeys(obj: Record<string, unknown>, allowed: Record<string, 1>, prefix: string): void {
   for (const k of Object.keys(obj)) {
-    if (!allowed.has(k)) throw new TelemetryConfigError(prefix + k, 'unknown field');
+    if (allowed[k] !== 1) throw new TelemetryConfigError(prefix + k, 'unknown field');
   }
 }
 
@@ -248,9 +251,8 @@ function checkPatterns(v: unknown, field: string): void {
 }
 
 function checkInstrumentations(v: unknown): void {
-  if (v === undefined) return;
-  if (!isPlainObject(v)) throw new TelemetryConfigError('instrumentations', 'must be an object');
-  checkKeys(v, INSTRUMENTATIONS, 'instrumentations.');
+  if (v === undefined || v === false) return;
+  if (!isPlainObject(v)) throw new TelemetryConfigError('instrumentations', 'must be false or an object');
   for (const [name, opts] of Object.entries(v)) {
     const field = `instrumentations.${name}`;
     if (opts === undefined || opts === false || opts === true) continue;
@@ -263,7 +265,8 @@ function checkInstrumentations(v: unknown): void {
         if (h !== undefined && typeof h !== 'function') throw new TelemetryConfigError(`${field}.${k}${hk ? '.' + hk : ''}`, 'must be a function');
       }
     }
-    // The core trusts these types (it reads the config once, without checking them again).
+    // The instrumentations' own options are read by the core without a type check (their
+    // field paths are per instrumentation): checked here.
     for (const k of ['enabled', 'ignoreNetworkEvents', 'ignorePerformancePaintEvents']) {
       const o = (opts as Record<string, unknown>)[k];
       if (o !== undefined && typeof o !== 'boolean') throw new TelemetryConfigError(`${field}.${k}`, 'must be a boolean');
@@ -281,132 +284,28 @@ function checkInstrumentations(v: unknown): void {
   }
 }
 
-function checkType(cfg: Record<string, unknown>, field: string, type: 'string' | 'number' | 'object'): void {
-  const v = cfg[field];
-  if (v === undefined) return;
-  const ok = type === 'object' ? isPlainObject(v) : typeof v === type && (type !== 'number' || Number.isFinite(v));
-  if (!ok) throw new TelemetryConfigError(field, type === 'object' ? 'must be an object' : `must be a ${type}`);
-}
-
-/** Validates what the core cannot see and returns the core's config object. */
-export function toCoreConfig(config: TelemetryConfig): Record<string, unknown> {
+/** The checks only JS can make: unknown keys, RegExp and string patterns, functions. The
+ *  core checks the rest of the same object when it starts. */
+export function checkConfig(config: TelemetryConfig): void {
   if (!isPlainObject(config)) throw new TelemetryConfigError('config', 'must be an object');
   const cfg = config as unknown as Record<string, unknown>;
   checkKeys(cfg, TOP_LEVEL, '');
-  if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
-    throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
-  }
-  for (const f of ['serviceVersion', 'environment', 'otlpEndpoint', 'tracesEndpoint', 'metricsEndpoint', 'logsEndpoint', 'encoding', 'compression', 'metricsTemporality']) {
-    checkType(cfg, f, 'string');
-  }
-  for (const f of ['webVitals', 'errors', 'longTasks', 'captureConsole', 'requireConsent']) {
-    if (cfg[f] !== undefined && typeof cfg[f] !== 'boolean') throw new TelemetryConfigError(f, 'must be a boolean');
-  }
-  for (const f of ['samplingRatio', 'metricExportIntervalMillis', 'attributeValueLengthLimit']) checkType(cfg, f, 'number');
-  for (const f of ['headers', 'batch', 'resourceAttributes']) checkType(cfg, f, 'object');
-  const batch = (config.batch ?? {}) as Record<string, unknown>;
-  checkKeys(batch, BATCH, 'batch.');
-  for (const [k, v] of Object.entries(batch)) {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new TelemetryConfigError(`batch.${k}`, 'must be a number');
-  }
-  for (const [k, v] of Object.entries(config.headers ?? {})) {
-    if (typeof v !== 'string') throw new TelemetryConfigError(`headers.${k}`, 'must be a string');
-  }
-  for (const [k, v] of Object.entries(config.resourceAttributes ?? {})) {
-    if (!['string', 'number', 'boolean'].includes(typeof v)) throw new TelemetryConfigError(`resourceAttributes.${k}`, 'must be a string, number or boolean');
+  for (const [k, allowed] of Object.entries(NESTED)) {
+    if (isPlainObject(cfg[k])) checkKeys(cfg[k], allowed, k + '.');
   }
   checkPatterns(config.propagateTraceHeaderCorsUrls, 'propagateTraceHeaderCorsUrls');
   checkPatterns(config.ignoreUrls, 'ignoreUrls');
   checkInstrumentations(config.instrumentations);
-  if (config.session !== undefined && config.session !== false) {
-    if (!isPlainObject(config.session)) throw new TelemetryConfigError('session', 'must be false or an object');
-    checkKeys(config.session, SESSION, 'session.');
-  }
-  const bk = config.baggageKeys;
-  if (bk !== undefined && (!Array.isArray(bk) || bk.some((n) => typeof n !== 'string'))) {
-    throw new TelemetryConfigError('baggageKeys', 'must be an array of strings');
-  }
-  const redact = config.redactQueryParams;
-  if (redact !== undefined && (!Array.isArray(redact) || redact.some((n) => typeof n !== 'string'))) {
-    throw new TelemetryConfigError('redactQueryParams', 'must be an array of strings');
-  }
   if (config.scrubAttributes !== undefined && typeof config.scrubAttributes !== 'function') {
     throw new TelemetryConfigError('scrubAttributes', 'must be a function');
   }
-  if (config.offline !== undefined && typeof config.offline !== 'boolean') {
-    if (!isPlainObject(config.offline)) throw new TelemetryConfigError('offline', 'must be a boolean or an object');
-    checkKeys(config.offline, OFFLINE, 'offline.');
-    for (const [k, v] of Object.entries(config.offline)) {
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new TelemetryConfigError(`offline.${k}`, 'must be a number');
-    }
-  }
-
-  const core: Record<string, unknown> = {
-    serviceName: config.serviceName,
-    serviceVersion: config.serviceVersion,
-    deploymentEnvironment: config.environment,
-    endpoint: config.otlpEndpoint,
-    tracesEndpoint: config.tracesEndpoint,
-    metricsEndpoint: config.metricsEndpoint,
-    logsEndpoint: config.logsEndpoint,
-    headers: config.headers,
-    encoding: config.encoding,
-    compression: config.compression,
-    propagateTraceHeaderCorsUrls: config.propagateTraceHeaderCorsUrls,
-    maxQueueSize: batch.maxQueueSize,
-    maxExportBatchSize: batch.maxExportBatchSize,
-    scheduledDelayMs: batch.scheduledDelayMillis,
-    exportTimeoutMs: batch.exportTimeoutMillis,
-    metricsIntervalMs: config.metricExportIntervalMillis,
-    resourceAttributes: config.resourceAttributes,
-    // The core installs the instrumentations only when given this object; each one is on
-    // unless its entry is false. ignoreUrls belongs to them.
-    instrumentations: { ...config.instrumentations, ignoreUrls: config.ignoreUrls },
-    session: config.session,
-    redactQueryParams: config.redactQueryParams,
-    attributeValueLengthLimit: config.attributeValueLengthLimit,
-    scrubAttributes: config.scrubAttributes,
-    // RUM features: on unless configured false.
-    webVitals: config.webVitals !== false,
-    errors: config.errors !== false,
-    longTasks: config.longTasks !== false,
-    captureConsole: config.captureConsole === true,
-    requireConsent: config.requireConsent,
-    baggageKeys: config.baggageKeys,
-    offline: config.offline ?? {},
-    metricsTemporality: config.metricsTemporality,
-  };
-  Object.assign(core, coreSampler(config));
-  // The core reads absent fields as defaults; drop undefined so it never sees them.
-  for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
-  return core;
 }
 
-const SAMPLERS = ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off'];
-
-/** `sampler` / `samplingRatio` → the core's `sampler` and `samplerRatio`. */
-function coreSampler(config: TelemetryConfig): Record<string, unknown> {
-  const s = config.sampler as unknown;
-  if (s !== undefined && config.samplingRatio !== undefined) {
-    throw new TelemetryConfigError('sampler', 'give sampler or samplingRatio, not both');
-  }
-  if (config.samplingRatio !== undefined) return { sampler: 'parentbased_traceidratio', samplerRatio: config.samplingRatio };
-  if (s === undefined) return {};
-  if (typeof s === 'string') {
-    if (!SAMPLERS.includes(s)) throw new TelemetryConfigError('sampler', `must be one of ${SAMPLERS.join(', ')} or { ratio }`);
-    return { sampler: s };
-  }
-  if (!isPlainObject(s)) throw new TelemetryConfigError('sampler', `must be one of ${SAMPLERS.join(', ')} or { ratio }`);
-  checkKeys(s, new Set(['ratio', 'parentBased']), 'sampler.');
-  if (typeof s.ratio !== 'number' || !(s.ratio >= 0 && s.ratio <= 1)) throw new TelemetryConfigError('sampler.ratio', 'must be a number from 0 to 1');
-  if (s.parentBased !== undefined && typeof s.parentBased !== 'boolean') throw new TelemetryConfigError('sampler.parentBased', 'must be a boolean');
-  return { sampler: s.parentBased === false ? 'traceidratio' : 'parentbased_traceidratio', samplerRatio: s.ratio };
-}
-
-/** Re-throws a core error ("invalid config: <coreField>: <reason>") with our field name. */
-export function renameCoreError(e: unknown): Error {
+/** The core's config error ("invalid config: <field path>: <reason>") as a
+ *  TelemetryConfigError; any other error as it is. */
+export function coreError(e: unknown): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  const m = /^invalid config: ([A-Za-z0-9_.[\]]+): (.*)$/s.exec(msg);
+  const m = /^invalid config: ([^:]+): (.*)$/s.exec(msg);
   if (!m) return e instanceof Error ? e : new Error(msg);
-  return new TelemetryConfigError(CORE_FIELD_NAMES[m[1]] ?? m[1], m[2]);
+  return new TelemetryConfigError(m[1], m[2]);
 }

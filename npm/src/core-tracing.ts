@@ -6,7 +6,7 @@ import type * as Full from './wasm/sdk_wasm.js';
 import type { StartCore } from './init.js';
 import { start } from './telemetry.js';
 
-export { toCoreConfig } from './config.js';
+export { checkConfig } from './config.js';
 
 let loaded: Promise<unknown> | undefined;
 
@@ -17,7 +17,7 @@ export function boot(wasm: Promise<Response>): Promise<StartCore> {
     throw e;
   });
   const started = loaded.then(
-    (): StartCore => (config, coreConfig, release) => start(init as unknown as typeof Full.init, config, coreConfig, release),
+    (): StartCore => (config, release) => start(init as unknown as typeof Full.init, config, release),
   );
   started.catch(() => {}); // initTelemetry handles it, after the config check
   return started;

@@ -5,7 +5,7 @@ import type { StartCore } from './init.js';
 import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
 import { start } from './telemetry.js';
 
-export { toCoreConfig } from './config.js';
+export { checkConfig } from './config.js';
 
 let loaded: Promise<unknown> | undefined;
 
@@ -16,7 +16,7 @@ export function boot(wasm: Promise<Response>): Promise<StartCore> {
     loaded = undefined;
     throw e;
   });
-  const started = loaded.then((): StartCore => (config, coreConfig, release) => start(init, config, coreConfig, release, { metrics: { ObservableRegistry, WasmMeterProvider } }));
+  const started = loaded.then((): StartCore => (config, release) => start(init, config, release, { metrics: { ObservableRegistry, WasmMeterProvider } }));
   started.catch(() => {}); // initTelemetry handles it, after the config check
   return started;
 }

@@ -20,5 +20,5 @@ export function setWasmUrl(url: string | URL): void {
  *  hooks are in place when it returns; the promise resolves when the core runs. */
 export const initTelemetry = createInitTelemetry(() => {
   const wasm = fetchWasm(wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url));
-  return import('./core.js').then((m) => ({ toCoreConfig: m.toCoreConfig, started: m.boot(wasm) }));
+  return import('./core.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
 });

@@ -10,13 +10,13 @@ import { TelemetryConfigError } from './config-error.js';
 import type { Telemetry } from './telemetry.js';
 import { abandon, originalFetch, preinstall } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
-/** Starts the core from the checked config; `release` forgets the page's SDK (it failed or
- *  shut down). */
-export type StartCore = (config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void) => Telemetry;
-/** The core's chunk: the config checks, and the core once its wasm is instantiated (once; a
- *  failed load is tried again by a later call). */
+/** Starts the core from the config (the core checks what `checkConfig` leaves); `release`
+ *  forgets the page's SDK (it failed or shut down). */
+export type StartCore = (config: TelemetryConfig, release: () => void) => Telemetry;
+/** The core's chunk: the JS-only config checks, and the core once its wasm is instantiated
+ *  (once; a failed load is tried again by a later call). */
 export interface CoreChunk {
-  toCoreConfig(config: TelemetryConfig): Record<string, unknown>;
+  checkConfig(config: TelemetryConfig): void;
   started: Promise<StartCore>;
 }
 /** Loads the core's chunk and starts the wasm's download. */
@@ -46,11 +46,11 @@ function unavailable(): string {
 const noop = (reason: string, quiet?: boolean) => import('./noop.js').then((m) => m.offTelemetry(reason, quiet));
 
 /** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
- *  false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
+ *  it or its entry is false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
 function installHooks(c: TelemetryConfig): void {
   const i: Record<string, any> = Object(c.instrumentations);
   if (typeof window === 'undefined') return;
-  const on = (v: any) => v !== false && !(v && v.enabled === false);
+  const on = (v: any) => c.instrumentations !== false && v !== false && !(v && v.enabled === false);
   const ui = i.userInteraction;
   const sampler: unknown = c.sampler;
   preinstall({
@@ -82,10 +82,9 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
     // One chunk holds the config checks and the core; the .wasm downloads meanwhile.
     const chunk = off ? import('./core.js') : Promise.resolve().then(boot);
     started = (async () => {
-      let coreConfig: Record<string, unknown>;
       let startCore: StartCore;
       try {
-        coreConfig = (await chunk).toCoreConfig(config); // names the bad field
+        (await chunk).checkConfig(config); // names the bad field
         // Server-side rendering is expected: no console line for it.
         if (off) return noop(off, off === SSR);
         startCore = await (chunk as Promise<CoreChunk>).then((c) => c.started);
@@ -97,7 +96,7 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
         return noop(`wasm load failed: ${(e as Error)?.message ?? e}`);
       }
       try {
-        return startCore!(config, coreConfig, release);
+        return startCore!(config, release);
       } finally {
         abandon(); // hooks the core did not take over
       }

@@ -3,7 +3,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as Core from './wasm/sdk_wasm.js';
-import { renameCoreError, TelemetryConfigError, type AttributeValue, type TelemetryConfig } from './config.js';
+import { coreError, TelemetryConfigError, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
 import { Guard, optText, warn } from './guard.js';
 import type * as Metrics from './metrics.js';
@@ -144,12 +144,12 @@ export interface Parts {
  *  the handle over it. `init` is either flavour's glue's; the tracing one's `Sdk` has no
  *  `meter` or `emitLog`. Named parts, not module namespaces: a bundler builds a namespace
  *  object (and its helper chunk, then imported by the loader too) for each one passed. */
-export function start(init: typeof Core.init, config: TelemetryConfig, coreConfig: Record<string, unknown>, release: () => void, parts: Parts = {}): Telemetry {
+export function start(init: typeof Core.init, config: TelemetryConfig, release: () => void, parts: Parts = {}): Telemetry {
   let sdk: Core.Sdk;
   try {
-    sdk = init(coreConfig);
+    sdk = init(config);
   } catch (e) {
-    const error = renameCoreError(e);
+    const error = coreError(e);
     if (error instanceof TelemetryConfigError) throw error;
     const reason = `wasm trap: ${error.message}`;
     warn(reason);

@@ -17,5 +17,5 @@ export function setWasmUrl(url: string | URL): void {
 /** Starts telemetry once per page; a second call returns the same handle. */
 export const initTelemetry = createInitTelemetry(() => {
   const wasm = fetchWasm(wasmUrl ?? new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url));
-  return import('./core-tracing.js').then((m) => ({ toCoreConfig: m.toCoreConfig, started: m.boot(wasm) }));
+  return import('./core-tracing.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
 });

@@ -1,91 +1,60 @@
-// The JS-side config checks and the mapping onto the core's config (node --test; pure code,
-// runs on the built dist/config.js).
+// The JS-only config checks (unknown keys, patterns, hooks) and the reading of the core's
+// errors (node --test; pure code, runs on the built dist/config.js). The core's own checks
+// (types, ranges, URLs, defaults) are tested in sdk-wasm: native tests (src/config.rs) and
+// the browser test `bad_config_throws_a_clear_error`.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { renameCoreError, toCoreConfig } from '../dist/config.js';
+import { checkConfig, coreError } from '../dist/config.js';
 
 const fieldOf = (cfg) => {
   try {
-    toCoreConfig(cfg);
+    checkConfig(cfg);
   } catch (e) {
+    assert.equal(e.name, 'TelemetryConfigError');
     assert.match(e.message, /^invalid config: /);
     return e.field;
   }
   assert.fail('no error');
 };
 
-test('maps our names onto the core config and drops undefined', () => {
-  const core = toCoreConfig({
+test('a full config in the public names passes as it is', () => {
+  const hook = () => {};
+  const cfg = {
     serviceName: 's', environment: 'prod', otlpEndpoint: '/otel', samplingRatio: 0.25,
-    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 10, maxExportBatchSize: 5 },
+    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 10, maxExportBatchSize: 5, maxConcurrentExports: 2 },
+    requestTimeoutMillis: 500, maxRetries: 1, flushOnPageHide: false,
     metricExportIntervalMillis: 0, propagateTraceHeaderCorsUrls: [/x/], ignoreUrls: ['http://a/b'],
-  });
-  assert.deepEqual(Object.keys(core).sort(), [
-    'captureConsole', 'deploymentEnvironment', 'endpoint', 'errors', 'exportTimeoutMs', 'instrumentations', 'longTasks', 'maxExportBatchSize', 'maxQueueSize',
-    'metricsIntervalMs', 'offline', 'propagateTraceHeaderCorsUrls', 'sampler', 'samplerRatio', 'scheduledDelayMs', 'serviceName', 'webVitals',
-  ]);
-  assert.equal(core.sampler, 'parentbased_traceidratio');
-  assert.equal(core.samplerRatio, 0.25);
-  assert.equal(core.scheduledDelayMs, 100);
-  assert.equal(core.endpoint, '/otel');
-  assert.deepEqual(core.instrumentations, { ignoreUrls: ['http://a/b'] }, 'instrumentations on by default');
-  assert.deepEqual([core.webVitals, core.errors, core.longTasks], [true, true, true], 'RUM features on by default');
-  const off = toCoreConfig({ serviceName: 's', webVitals: false, errors: false, longTasks: false, logsEndpoint: '/logs' });
-  assert.deepEqual([off.webVitals, off.errors, off.longTasks, off.logsEndpoint], [false, false, false, '/logs']);
-  assert.deepEqual(core.offline, {}, 'offline buffer on by default');
+    session: { storage: 'none', inactivityTimeoutMs: 1000 }, offline: { maxBytes: 4096, maxAgeMs: 60000 },
+    redactQueryParams: ['q'], scrubAttributes: (k, v) => v, webVitals: false, captureConsole: true,
+    instrumentations: {
+      documentLoad: { applyCustomAttributesOnSpan: { documentLoad: hook, resourceFetch: hook } },
+      fetch: { requestHook: hook }, xhr: { enabled: false },
+      userInteraction: { eventNames: ['click'], maxDurationMs: 2000 }, navigation: false,
+    },
+  };
+  const copy = { ...cfg };
+  assert.equal(checkConfig(cfg), undefined);
+  assert.deepEqual(cfg, copy, 'the core gets the object unchanged');
+  checkConfig({ serviceName: 's', sampler: { ratio: 0.1, parentBased: false }, offline: false, session: false, instrumentations: false });
 });
 
-test('sampler, metricsTemporality and captureConsole reach the core', () => {
-  const core = (extra) => toCoreConfig({ serviceName: 's', ...extra });
-  assert.deepEqual([core({}).sampler, core({}).captureConsole, core({}).metricsTemporality], [undefined, false, undefined]);
-  assert.equal(core({ sampler: 'always_off' }).sampler, 'always_off');
-  assert.equal(core({ sampler: 'parentbased_always_on' }).sampler, 'parentbased_always_on');
-  assert.deepEqual([core({ sampler: { ratio: 0.1 } }).sampler, core({ sampler: { ratio: 0.1 } }).samplerRatio], ['parentbased_traceidratio', 0.1]);
-  assert.equal(core({ sampler: { ratio: 0.1, parentBased: false } }).sampler, 'traceidratio');
-  assert.equal(core({ metricsTemporality: 'delta' }).metricsTemporality, 'delta');
-  assert.equal(core({ captureConsole: true }).captureConsole, true);
-  assert.equal(fieldOf({ serviceName: 's', sampler: 'sometimes' }), 'sampler');
-  assert.equal(fieldOf({ serviceName: 's', sampler: { ratio: 2 } }), 'sampler.ratio');
-  assert.equal(fieldOf({ serviceName: 's', sampler: { rate: 1 } }), 'sampler.rate');
-  assert.equal(fieldOf({ serviceName: 's', sampler: 'always_on', samplingRatio: 1 }), 'sampler');
-  assert.equal(fieldOf({ serviceName: 's', captureConsole: 'yes' }), 'captureConsole');
-  assert.equal(fieldOf({ serviceName: 's', metricsTemporality: 1 }), 'metricsTemporality');
-  assert.equal(renameCoreError(new Error('invalid config: metricsTemporality: must be "cumulative" or "delta"')).field, 'metricsTemporality');
-});
-
-test('offline buffer: false turns it off, bounds pass through, bad ones name the field', () => {
-  assert.equal(toCoreConfig({ serviceName: 's', offline: false }).offline, false);
-  assert.deepEqual(toCoreConfig({ serviceName: 's', offline: { maxBytes: 4096, maxAgeMs: 60000 } }).offline, { maxBytes: 4096, maxAgeMs: 60000 });
-  assert.equal(toCoreConfig({ serviceName: 's', offline: true }).offline, true);
-  assert.equal(fieldOf({ serviceName: 's', offline: 'yes' }), 'offline');
-  assert.equal(fieldOf({ serviceName: 's', offline: { maxBytes: '1' } }), 'offline.maxBytes');
-  assert.equal(fieldOf({ serviceName: 's', offline: { maxAge: 1 } }), 'offline.maxAge');
-  assert.equal(renameCoreError(new Error('invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824')).field, 'offline.maxBytes');
-  // The core's instrumentation errors name the section once.
-  const e = renameCoreError(new Error('invalid config: instrumentations.fetch.requestHook: expected a function'));
-  assert.equal(e.name, 'TelemetryConfigError');
-  assert.equal(e.field, 'instrumentations.fetch.requestHook');
-  assert.equal(renameCoreError(new Error('invalid config: instrumentations: expected an object')).field, 'instrumentations');
-  assert.equal(renameCoreError(new Error('invalid config: attributeValueLengthLimit: must be a whole number from 1 to 100000000')).field, 'attributeValueLengthLimit');
-});
-
-test('bad config names the field', () => {
+test('unknown keys name their path, at every level', () => {
   assert.equal(fieldOf(null), 'config');
-  assert.equal(fieldOf({}), 'serviceName');
-  assert.equal(fieldOf({ serviceName: '  ' }), 'serviceName');
   assert.equal(fieldOf({ serviceName: 's', servceVersion: '1' }), 'servceVersion');
-  assert.equal(fieldOf({ serviceName: 's', otlpEndpoint: 4318 }), 'otlpEndpoint');
-  assert.equal(fieldOf({ serviceName: 's', logsEndpoint: 1 }), 'logsEndpoint');
-  assert.equal(fieldOf({ serviceName: 's', webVitals: 'yes' }), 'webVitals');
-  assert.equal(fieldOf({ serviceName: 's', errors: {} }), 'errors');
-  assert.equal(fieldOf({ serviceName: 's', samplingRatio: '1' }), 'samplingRatio');
-  assert.equal(fieldOf({ serviceName: 's', batch: { maxQueueSize: '1' } }), 'batch.maxQueueSize');
+  assert.equal(fieldOf({ serviceName: 's', endpoint: '/otel' }), 'endpoint', 'the old core name is not a key');
+  assert.equal(fieldOf({ serviceName: 's', toString: 1 }), 'toString');
   assert.equal(fieldOf({ serviceName: 's', batch: { delay: 1 } }), 'batch.delay');
-  assert.equal(fieldOf({ serviceName: 's', headers: { k: 1 } }), 'headers.k');
-  assert.equal(fieldOf({ serviceName: 's', resourceAttributes: { k: {} } }), 'resourceAttributes.k');
+  assert.equal(fieldOf({ serviceName: 's', sampler: { rate: 1 } }), 'sampler.rate');
+  assert.equal(fieldOf({ serviceName: 's', offline: { maxAge: 1 } }), 'offline.maxAge');
+  assert.equal(fieldOf({ serviceName: 's', session: { store: 'none' } }), 'session.store');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: { clicks: {} } }), 'instrumentations.clicks');
+});
+
+test('patterns, hooks and the instrumentations\' options', () => {
   assert.equal(fieldOf({ serviceName: 's', propagateTraceHeaderCorsUrls: /x/ }), 'propagateTraceHeaderCorsUrls');
   assert.equal(fieldOf({ serviceName: 's', ignoreUrls: [/x/, 3] }), 'ignoreUrls[1]');
-  assert.equal(fieldOf({ serviceName: 's', instrumentations: { clicks: {} } }), 'instrumentations.clicks');
+  assert.equal(fieldOf({ serviceName: 's', scrubAttributes: {} }), 'scrubAttributes');
+  assert.equal(fieldOf({ serviceName: 's', instrumentations: true }), 'instrumentations');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: 'yes' } }), 'instrumentations.fetch');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { fetch: { requestHook: 1 } } }), 'instrumentations.fetch.requestHook');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { userInteraction: { eventNames: 'click' } } }), 'instrumentations.userInteraction.eventNames');
@@ -95,40 +64,22 @@ test('bad config names the field', () => {
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: 1 } } } }), 'instrumentations.documentLoad.applyCustomAttributesOnSpan.documentLoad');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { xhr: { applyCustomAttributesOnSpan: {} } } }), 'instrumentations.xhr.applyCustomAttributesOnSpan');
   assert.equal(fieldOf({ serviceName: 's', instrumentations: { navigation: { routeTemplate: '/x' } } }), 'instrumentations.navigation.routeTemplate');
-  assert.equal(fieldOf({ serviceName: 's', session: 'yes' }), 'session');
-  assert.equal(fieldOf({ serviceName: 's', session: { store: 'none' } }), 'session.store');
-  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: 'token' }), 'redactQueryParams');
-  assert.equal(fieldOf({ serviceName: 's', attributeValueLengthLimit: '4k' }), 'attributeValueLengthLimit');
-  assert.equal(toCoreConfig({ serviceName: 's', attributeValueLengthLimit: 100 }).attributeValueLengthLimit, 100);
-  assert.equal(fieldOf({ serviceName: 's', redactQueryParams: ['token', 1] }), 'redactQueryParams');
-  assert.equal(fieldOf({ serviceName: 's', scrubAttributes: {} }), 'scrubAttributes');
 });
 
-test('session, redaction and scrubbing pass through to the core', () => {
-  const scrub = (k, v) => v;
-  const core = toCoreConfig({ serviceName: 's', session: { storage: 'none', inactivityTimeoutMs: 1000 }, redactQueryParams: ['q'], scrubAttributes: scrub });
-  assert.deepEqual(core.session, { storage: 'none', inactivityTimeoutMs: 1000 });
-  assert.deepEqual(core.redactQueryParams, ['q']);
-  assert.equal(core.scrubAttributes, scrub);
-  assert.equal(toCoreConfig({ serviceName: 's', session: false }).session, false);
-  assert.equal('session' in toCoreConfig({ serviceName: 's' }), false, 'absent: the core default (on)');
+test('type checks are the core\'s: a wrong type passes here', () => {
+  for (const cfg of [{}, { serviceName: 1 }, { serviceName: 's', batch: { maxQueueSize: '1' } }, { serviceName: 's', offline: 'yes' }, { serviceName: 's', headers: { k: 1 } }]) {
+    checkConfig(cfg);
+  }
 });
 
-test('instrumentations may be false or options with hooks', () => {
-  const hook = () => {};
-  const core = toCoreConfig({ serviceName: 's', instrumentations: {
-    documentLoad: false, fetch: { requestHook: hook }, xhr: { enabled: false },
-    userInteraction: { eventNames: ['click'], maxDurationMs: 2000 },
-  } });
-  toCoreConfig({ serviceName: 's', instrumentations: { documentLoad: { applyCustomAttributesOnSpan: { documentLoad: hook, resourceFetch: hook } } } });
-  assert.equal(core.instrumentations.documentLoad, false);
-  assert.equal(core.instrumentations.fetch.requestHook, hook);
-});
-
-test('core errors are renamed to our field names', () => {
-  const e = renameCoreError(new Error('invalid config: scheduledDelayMs: must be a whole number from 0 to 3600000'));
+test('the core\'s errors become TelemetryConfigError with the path it names', () => {
+  const e = coreError(new Error('invalid config: batch.scheduledDelayMillis: must be a whole number from 0 to 3600000'));
+  assert.equal(e.name, 'TelemetryConfigError');
   assert.equal(e.field, 'batch.scheduledDelayMillis');
   assert.equal(e.message, 'invalid config: batch.scheduledDelayMillis: must be a whole number from 0 to 3600000');
-  assert.equal(renameCoreError(new Error('invalid config: endpoint: is not an http(s) URL')).field, 'otlpEndpoint');
-  assert.equal(renameCoreError(new Error('boom')).message, 'boom');
+  assert.equal(coreError(new Error('invalid config: otlpEndpoint: is not an http(s) URL')).field, 'otlpEndpoint');
+  assert.equal(coreError(new Error('invalid config: offline.maxBytes: must be a number')).field, 'offline.maxBytes');
+  assert.equal(coreError(new Error('invalid config: sampler: give sampler or samplingRatio, not both')).field, 'sampler');
+  assert.equal(coreError(new Error('boom')).message, 'boom');
+  assert.equal(coreError('text').message, 'text');
 });

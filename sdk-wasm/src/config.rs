@@ -1,11 +1,16 @@
-//! SDK configuration: read from the JS object given to `init` (camelCase keys) into
-//! [`RawConfig`], then validated into typed settings. Every problem names the field and the
-//! reason.
+//! SDK configuration: the object given to `init`, in the public dialect of the npm package's
+//! `TelemetryConfig` (camelCase names, nested `batch`, `sampler`, `session`, `offline`), read
+//! into [`RawConfig`], then validated into typed settings. The defaults live here, once: the
+//! npm wrapper passes the user's object through. Every problem names the field's path
+//! (`batch.maxQueueSize`) and the reason.
 //!
 //! The browser build reads the object field by field (`js_api::config::raw_config`) rather than
 //! through serde-wasm-bindgen: that keeps serde and Rust's float formatting out of the wasm
 //! (about 30 KB) and lets type errors name their field too. Native tests deserialize the
-//! same struct from JSON with serde, which checks the camelCase key names.
+//! same struct from the same JSON with serde, which checks the names and the nesting.
+//!
+//! Rust callers fill in the fields they need:
+//! `RawConfig { otlp_endpoint: Some(url), ..RawConfig::new("shop") }.validate(page_url)`.
 
 use crate::export::offline::Limits as OfflineLimits;
 use crate::metrics::Temporality;
@@ -14,23 +19,26 @@ use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
 use crate::trace::{BatchConfig, Sampler};
 
-/// The config object as JS gives it. Numbers are `f64` so that a wrong number (negative,
-/// fractional) gets a precise message from validation instead of a generic type error.
-/// `propagateTraceHeaderCorsUrls` (strings and RegExps) is read by the JS glue directly.
+/// The config object as JS gives it (the fields JS values can fill: the RegExps and functions
+/// of `propagateTraceHeaderCorsUrls`, `ignoreUrls`, `scrubAttributes` and `instrumentations`
+/// are read by the JS glue). Numbers are `f64` so that a wrong number (negative, fractional)
+/// gets a precise message from validation. `None` is an absent field: its default.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(
     test,
     derive(serde::Deserialize),
-    serde(rename_all = "camelCase", default)
+    serde(rename_all = "camelCase", default, deny_unknown_fields)
 )]
 pub struct RawConfig {
     pub service_name: Option<String>,
     pub service_version: Option<String>,
-    pub deployment_environment: Option<String>,
+    /// `deployment.environment.name` (and `deployment.environment`).
+    pub environment: Option<String>,
     /// Extra resource attributes: string, number or boolean values.
     #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
     pub resource_attributes: Option<Vec<(String, RawAttr)>>,
-    pub endpoint: Option<String>,
+    /// Base URL; `/v1/traces`, `/v1/metrics` and `/v1/logs` are appended.
+    pub otlp_endpoint: Option<String>,
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
     pub logs_endpoint: Option<String>,
@@ -38,36 +46,104 @@ pub struct RawConfig {
     pub compression: Option<String>,
     #[cfg_attr(test, serde(deserialize_with = "tests::entries"))]
     pub headers: Option<Vec<(String, String)>>,
-    pub timeout_ms: Option<f64>,
-    pub max_queue_size: Option<f64>,
-    pub max_export_batch_size: Option<f64>,
-    pub scheduled_delay_ms: Option<f64>,
-    pub export_timeout_ms: Option<f64>,
-    pub max_concurrent_exports: Option<f64>,
-    pub sampler: Option<String>,
-    pub sampler_ratio: Option<f64>,
-    pub metrics_interval_ms: Option<f64>,
-    pub metrics_temporality: Option<String>,
-    pub flush_on_page_hide: Option<bool>,
+    /// Time limit of one export request (aborted after it).
+    pub request_timeout_millis: Option<f64>,
+    /// Retries of a failed export request.
     pub max_retries: Option<f64>,
-    /// `offline`: `true`/an object turns the offline buffer on (default off in the core;
-    /// the npm wrapper turns it on); the object's `maxBytes` / `maxAgeMs` come flattened.
-    pub offline: Option<bool>,
-    pub offline_max_bytes: Option<f64>,
-    pub offline_max_age_ms: Option<f64>,
-    /// Absent: sessions on with defaults. (`session: false` is `enabled: false`.)
-    #[cfg_attr(test, serde(skip))]
-    pub session: Option<RawSession>,
+    pub flush_on_page_hide: Option<bool>,
+    pub batch: Option<RawBatch>,
+    /// Shorthand for `sampler: { ratio }`; give one or the other.
+    pub sampling_ratio: Option<f64>,
+    pub sampler: Option<RawSampler>,
+    pub metric_export_interval_millis: Option<f64>,
+    pub metrics_temporality: Option<String>,
+    /// Absent: on with the default bounds.
+    pub offline: Option<Toggle<RawOffline>>,
+    /// Absent: on with the defaults.
+    pub session: Option<Toggle<RawSession>>,
     /// Redacted query parameter names, added to the default list.
     pub redact_query_params: Option<Vec<String>>,
     /// Longest string attribute value kept, in characters.
     pub attribute_value_length_limit: Option<f64>,
+    /// RUM features: on unless `false` (`captureConsole`: off unless `true`).
+    pub web_vitals: Option<bool>,
+    pub errors: Option<bool>,
+    pub long_tasks: Option<bool>,
+    pub capture_console: Option<bool>,
+    /// Start paused until consent is given.
+    pub require_consent: Option<bool>,
+    /// Attribute keys also sent as W3C `baggage`.
+    pub baggage_keys: Option<Vec<String>>,
 }
 
-/// The `session` config object.
+/// `batch`: span batching and export concurrency.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(
+    test,
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", default, deny_unknown_fields)
+)]
+pub struct RawBatch {
+    pub max_queue_size: Option<f64>,
+    pub max_export_batch_size: Option<f64>,
+    pub scheduled_delay_millis: Option<f64>,
+    pub export_timeout_millis: Option<f64>,
+    pub max_concurrent_exports: Option<f64>,
+}
+
+/// `sampler`: a name, or `{ ratio, parentBased }`.
+#[derive(Clone, Debug)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(untagged))]
+pub enum RawSampler {
+    /// `always_on`, `always_off`, `parentbased_always_on`, `parentbased_always_off`.
+    Named(String),
+    /// That fraction of traces; `parent_based` (default true): children follow their parent.
+    Ratio {
+        ratio: f64,
+        #[cfg_attr(test, serde(rename = "parentBased"))]
+        parent_based: Option<bool>,
+    },
+}
+
+/// A feature given as `true`, `false` or its options object (`offline`, `session`).
+#[derive(Clone, Debug)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(untagged))]
+pub enum Toggle<T> {
+    On(bool),
+    With(T),
+}
+
+impl<T: Default> Toggle<T> {
+    /// The options when on (absent: on), `None` when off.
+    fn options(v: Option<Self>) -> Option<T> {
+        match v {
+            Some(Toggle::On(false)) => None,
+            Some(Toggle::With(t)) => Some(t),
+            _ => Some(T::default()),
+        }
+    }
+}
+
+/// `offline`'s bounds.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(
+    test,
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", default, deny_unknown_fields)
+)]
+pub struct RawOffline {
+    pub max_bytes: Option<f64>,
+    pub max_age_ms: Option<f64>,
+}
+
+/// The `session` options object.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(
+    test,
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", default, deny_unknown_fields)
+)]
 pub struct RawSession {
-    pub enabled: bool,
     pub storage: Option<String>,
     pub inactivity_timeout_ms: Option<f64>,
     pub max_duration_ms: Option<f64>,
@@ -131,6 +207,12 @@ pub struct Config {
     pub attribute_value_length_limit: u32,
     /// The offline buffer's bounds; `None` when it is off.
     pub offline: Option<OfflineLimits>,
+    pub web_vitals: bool,
+    pub errors: bool,
+    pub long_tasks: bool,
+    pub capture_console: bool,
+    pub require_consent: bool,
+    pub baggage_keys: Vec<String>,
 }
 
 pub const DEFAULT_ENDPOINT: &str = "http://localhost:4318";
@@ -219,6 +301,14 @@ fn join_path(base: &str, path: &str) -> String {
 }
 
 impl RawConfig {
+    /// A config with only the service name set: every other field its default.
+    pub fn new(service_name: &str) -> Self {
+        RawConfig {
+            service_name: Some(service_name.into()),
+            ..Default::default()
+        }
+    }
+
     /// Validates against the page's URL (`document_url`, for relative endpoints).
     pub fn validate(self, document_url: &str) -> Result<Config, ConfigError> {
         let service_name = self.service_name.unwrap_or_default();
@@ -226,8 +316,8 @@ impl RawConfig {
             return Err(err("serviceName", "must be a non-empty string"));
         }
         let endpoint = http_url(
-            "endpoint",
-            self.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
+            "otlpEndpoint",
+            self.otlp_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
             document_url,
         )?;
         let traces_url = match &self.traces_endpoint {
@@ -262,38 +352,42 @@ impl RawConfig {
                 return Err(err("headers", "header names must be HTTP tokens"));
             }
         }
+        let b = self.batch.unwrap_or_default();
         let max_queue_size =
-            whole("maxQueueSize", self.max_queue_size, 2048, 1, 1_000_000)? as usize;
+            whole("batch.maxQueueSize", b.max_queue_size, 2048, 1, 1_000_000)? as usize;
         let max_export_batch_size = whole(
-            "maxExportBatchSize",
-            self.max_export_batch_size,
+            "batch.maxExportBatchSize",
+            b.max_export_batch_size,
             512,
             1,
             1_000_000,
         )? as usize;
         if max_export_batch_size > max_queue_size {
-            return Err(err("maxExportBatchSize", "must not exceed maxQueueSize"));
+            return Err(err(
+                "batch.maxExportBatchSize",
+                "must not exceed batch.maxQueueSize",
+            ));
         }
         let batch = BatchConfig {
             max_queue_size,
             max_export_batch_size,
             scheduled_delay_ms: whole(
-                "scheduledDelayMs",
-                self.scheduled_delay_ms,
+                "batch.scheduledDelayMillis",
+                b.scheduled_delay_millis,
                 5000,
                 0,
                 3_600_000,
             )?,
             export_timeout_ms: whole(
-                "exportTimeoutMs",
-                self.export_timeout_ms,
+                "batch.exportTimeoutMillis",
+                b.export_timeout_millis,
                 30000,
                 1,
                 3_600_000,
             )?,
             max_concurrent_exports: whole(
-                "maxConcurrentExports",
-                self.max_concurrent_exports,
+                "batch.maxConcurrentExports",
+                b.max_concurrent_exports,
                 30,
                 1,
                 1000,
@@ -301,22 +395,7 @@ impl RawConfig {
             max_batch_bytes: crate::trace::batch::MAX_BATCH_BYTES,
             max_queue_bytes: crate::trace::batch::MAX_QUEUE_BYTES,
         };
-        let ratio = match self.sampler_ratio {
-            None => 1.0,
-            Some(r) if (0.0..=1.0).contains(&r) => r,
-            Some(_) => return Err(err("samplerRatio", "must be a number from 0 to 1")),
-        };
-        let sampler = match self.sampler.as_deref() {
-            None | Some("always_on") => Sampler::AlwaysOn,
-            Some("always_off") => Sampler::AlwaysOff,
-            Some("traceidratio") => Sampler::TraceIdRatio(ratio),
-            Some("parentbased_always_on") => Sampler::ParentBased(Box::new(Sampler::AlwaysOn)),
-            Some("parentbased_always_off") => Sampler::ParentBased(Box::new(Sampler::AlwaysOff)),
-            Some("parentbased_traceidratio") => Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(ratio))),
-            Some(_) => {
-                return Err(err("sampler", "must be always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio"))
-            }
-        };
+        let sampler = sampler(self.sampler, self.sampling_ratio)?;
         let metrics_temporality = match self.metrics_temporality.as_deref() {
             None | Some("cumulative") => Temporality::Cumulative,
             Some("delta") => Temporality::Delta,
@@ -327,15 +406,9 @@ impl RawConfig {
                 ))
             }
         };
-        let session = match self.session {
-            Some(s) if !s.enabled => None,
-            s => Some(
-                s.unwrap_or(RawSession {
-                    enabled: true,
-                    ..Default::default()
-                })
-                .validate()?,
-            ),
+        let session = match Toggle::options(self.session) {
+            Some(s) => Some(s.validate()?),
+            None => None,
         };
         // The user's names are added to the defaults, never replace them.
         let mut redact_query_params = crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES);
@@ -345,27 +418,21 @@ impl RawConfig {
                 redact_query_params.push(n);
             }
         }
-        let offline = match self.offline {
-            Some(true) => {
+        let offline = match Toggle::options(self.offline) {
+            Some(o) => {
                 let d = OfflineLimits::default();
                 Some(OfflineLimits {
-                    max_bytes: whole(
-                        "offline.maxBytes",
-                        self.offline_max_bytes,
-                        d.max_bytes,
-                        1024,
-                        1 << 30,
-                    )?,
+                    max_bytes: whole("offline.maxBytes", o.max_bytes, d.max_bytes, 1024, 1 << 30)?,
                     max_age_ms: whole(
                         "offline.maxAgeMs",
-                        self.offline_max_age_ms,
+                        o.max_age_ms,
                         d.max_age_ms,
                         1000,
                         30 * 86_400_000,
                     )?,
                 })
             }
-            _ => None,
+            None => None,
         };
         Ok(Config {
             session,
@@ -379,7 +446,7 @@ impl RawConfig {
             )?,
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
-            deployment_environment: self.deployment_environment.filter(|s| !s.is_empty()),
+            deployment_environment: self.environment.filter(|s| !s.is_empty()),
             resource_attributes: self.resource_attributes.unwrap_or_default(),
             traces_url,
             metrics_url,
@@ -387,12 +454,18 @@ impl RawConfig {
             encoding,
             compression,
             headers,
-            timeout_ms: whole("timeoutMs", self.timeout_ms, 10_000, 1, 3_600_000)?,
+            timeout_ms: whole(
+                "requestTimeoutMillis",
+                self.request_timeout_millis,
+                10_000,
+                1,
+                3_600_000,
+            )?,
             batch,
             sampler,
             metrics_interval_ms: whole(
-                "metricsIntervalMs",
-                self.metrics_interval_ms,
+                "metricExportIntervalMillis",
+                self.metric_export_interval_millis,
                 30_000,
                 0,
                 86_400_000,
@@ -401,8 +474,46 @@ impl RawConfig {
             flush_on_page_hide: self.flush_on_page_hide.unwrap_or(true),
             max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
             offline,
+            web_vitals: self.web_vitals.unwrap_or(true),
+            errors: self.errors.unwrap_or(true),
+            long_tasks: self.long_tasks.unwrap_or(true),
+            capture_console: self.capture_console.unwrap_or(false),
+            require_consent: self.require_consent.unwrap_or(false),
+            baggage_keys: self.baggage_keys.unwrap_or_default(),
         })
     }
+}
+
+/// `sampler` or its shorthand `samplingRatio` (parent-based).
+fn sampler(s: Option<RawSampler>, ratio: Option<f64>) -> Result<Sampler, ConfigError> {
+    let in_range = |field, r: f64| {
+        if (0.0..=1.0).contains(&r) {
+            Ok(r)
+        } else {
+            Err(err(field, "must be a number from 0 to 1"))
+        }
+    };
+    let parent_based = |s| Sampler::ParentBased(Box::new(s));
+    Ok(match (s, ratio) {
+        (Some(_), Some(_)) => return Err(err("sampler", "give sampler or samplingRatio, not both")),
+        (None, Some(r)) => parent_based(Sampler::TraceIdRatio(in_range("samplingRatio", r)?)),
+        (None, None) => Sampler::AlwaysOn,
+        (Some(RawSampler::Ratio { ratio, parent_based: p }), None) => {
+            let s = Sampler::TraceIdRatio(in_range("sampler.ratio", ratio)?);
+            if p == Some(false) {
+                s
+            } else {
+                parent_based(s)
+            }
+        }
+        (Some(RawSampler::Named(n)), None) => match n.as_str() {
+            "always_on" => Sampler::AlwaysOn,
+            "always_off" => Sampler::AlwaysOff,
+            "parentbased_always_on" => parent_based(Sampler::AlwaysOn),
+            "parentbased_always_off" => parent_based(Sampler::AlwaysOff),
+            _ => return Err(err("sampler", "must be one of always_on, always_off, parentbased_always_on, parentbased_always_off or { ratio }")),
+        },
+    })
 }
 
 impl RawSession {
@@ -460,13 +571,17 @@ mod tests {
         serde_json::from_str(json).expect("deserializes")
     }
 
+    fn valid(json: &str) -> Config {
+        raw(json).validate(PAGE).unwrap()
+    }
+
     fn error(json: &str) -> String {
         raw(json).validate(PAGE).unwrap_err().to_string()
     }
 
     #[test]
     fn defaults() {
-        let c = raw(r#"{"serviceName":"shop"}"#).validate(PAGE).unwrap();
+        let c = valid(r#"{"serviceName":"shop"}"#);
         assert_eq!(c.traces_url, "http://localhost:4318/v1/traces");
         assert_eq!(c.metrics_url, "http://localhost:4318/v1/metrics");
         assert_eq!(c.logs_url, "http://localhost:4318/v1/logs");
@@ -489,54 +604,75 @@ mod tests {
         assert!(c.redact_query_params.iter().any(|n| n == "email"));
         assert_eq!(c.attribute_value_length_limit, 4096);
         assert_eq!(
-            c.offline, None,
-            "the core's offline buffer is off unless asked for"
+            c.offline,
+            Some(OfflineLimits::default()),
+            "the offline buffer is on unless false"
         );
+        assert_eq!(
+            (c.web_vitals, c.errors, c.long_tasks, c.capture_console),
+            (true, true, true, false),
+            "RUM features on unless false; console capture off unless true"
+        );
+        assert!(!c.require_consent);
+        assert!(c.baggage_keys.is_empty());
+        let c = valid(
+            r#"{"serviceName":"s","webVitals":false,"errors":false,"longTasks":false,
+                "captureConsole":true,"requireConsent":true,"baggageKeys":["user.id"]}"#,
+        );
+        assert_eq!(
+            (c.web_vitals, c.errors, c.long_tasks, c.capture_console),
+            (false, false, false, true)
+        );
+        assert!(c.require_consent);
+        assert_eq!(c.baggage_keys, vec!["user.id".to_string()]);
+    }
+
+    #[test]
+    fn rust_callers_start_from_new() {
+        let c = RawConfig {
+            otlp_endpoint: Some("/otel".into()),
+            sampler: Some(RawSampler::Ratio {
+                ratio: 0.25,
+                parent_based: Some(false),
+            }),
+            offline: Some(Toggle::On(false)),
+            ..RawConfig::new("dash")
+        }
+        .validate(PAGE)
+        .unwrap();
+        assert_eq!(c.service_name, "dash");
+        assert_eq!(c.traces_url, "https://shop.example/otel/v1/traces");
+        assert_eq!(c.sampler, Sampler::TraceIdRatio(0.25));
+        assert_eq!(c.offline, None);
     }
 
     #[test]
     fn session_and_redaction_settings() {
-        let with = |session: RawSession| {
-            RawConfig {
-                session: Some(session),
-                ..raw(r#"{"serviceName":"s"}"#)
-            }
-            .validate(PAGE)
-        };
         assert_eq!(
-            with(RawSession::default()).unwrap().session,
-            None,
-            "session: false"
+            valid(r#"{"serviceName":"s","session":false}"#).session,
+            None
         );
-        let c = with(RawSession {
-            enabled: true,
-            storage: Some("none".into()),
-            inactivity_timeout_ms: Some(1000.0),
-            max_duration_ms: Some(5000.0),
-        })
+        assert!(valid(r#"{"serviceName":"s","session":true}"#)
+            .session
+            .is_some());
+        let s = valid(
+            r#"{"serviceName":"s","session":{"storage":"none","inactivityTimeoutMs":1000,"maxDurationMs":5000}}"#,
+        )
+        .session
         .unwrap();
-        let s = c.session.unwrap();
         assert_eq!(
             (s.storage, s.limits.inactivity_ms, s.limits.max_duration_ms),
             (SessionStorage::None, 1000, 5000)
         );
-        let e = with(RawSession {
-            enabled: true,
-            storage: Some("cookie".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.to_string(), "invalid config: session.storage: must be \"localStorage\", \"sessionStorage\" or \"none\"");
-        let e = with(RawSession {
-            enabled: true,
-            inactivity_timeout_ms: Some(-5.0),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.field, "session.inactivityTimeoutMs");
-        let c = raw(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#)
-            .validate(PAGE)
-            .unwrap();
+        assert_eq!(
+            error(r#"{"serviceName":"s","session":{"storage":"cookie"}}"#),
+            "invalid config: session.storage: must be \"localStorage\", \"sessionStorage\" or \"none\""
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","session":{"inactivityTimeoutMs":-5}}"#),
+            "invalid config: session.inactivityTimeoutMs: must be a whole number from 1 to 604800000"
+        );
+        let c = valid(r#"{"serviceName":"s","redactQueryParams":["UID"," ",""]}"#);
         assert!(
             c.redact_query_params.iter().any(|n| n == "uid"),
             "a listed name is added"
@@ -550,57 +686,86 @@ mod tests {
 
     #[test]
     fn offline_buffer_bounds() {
-        let c = raw(r#"{"serviceName":"s","offline":true}"#)
-            .validate(PAGE)
-            .unwrap();
-        assert_eq!(c.offline, Some(OfflineLimits::default()));
-        let c = raw(
-            r#"{"serviceName":"s","offline":true,"offlineMaxBytes":2048,"offlineMaxAgeMs":60000}"#,
-        )
-        .validate(PAGE)
-        .unwrap();
         assert_eq!(
-            c.offline,
+            valid(r#"{"serviceName":"s","offline":true}"#).offline,
+            Some(OfflineLimits::default())
+        );
+        assert_eq!(
+            valid(r#"{"serviceName":"s","offline":{"maxBytes":2048,"maxAgeMs":60000}}"#).offline,
             Some(OfflineLimits {
                 max_bytes: 2048,
                 max_age_ms: 60000
             })
         );
         assert_eq!(
-            raw(r#"{"serviceName":"s","offline":false,"offlineMaxBytes":1}"#)
-                .validate(PAGE)
-                .unwrap()
-                .offline,
+            valid(r#"{"serviceName":"s","offline":false}"#).offline,
             None
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","offline":true,"offlineMaxBytes":10}"#),
+            error(r#"{"serviceName":"s","offline":{"maxBytes":10}}"#),
             "invalid config: offline.maxBytes: must be a whole number from 1024 to 1073741824"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","offline":true,"offlineMaxAgeMs":-1}"#),
+            error(r#"{"serviceName":"s","offline":{"maxAgeMs":-1}}"#),
             "invalid config: offline.maxAgeMs: must be a whole number from 1000 to 2592000000"
         );
     }
 
     #[test]
-    fn camel_case_fields() {
-        let c = raw(
-            r#"{"serviceName":"shop","serviceVersion":"1.0","deploymentEnvironment":"prod",
+    fn samplers() {
+        let sampler = |json: &str| valid(&format!(r#"{{"serviceName":"s",{json}}}"#)).sampler;
+        let pb = |s| Sampler::ParentBased(Box::new(s));
+        assert_eq!(sampler(r#""sampler":"always_off""#), Sampler::AlwaysOff);
+        assert_eq!(
+            sampler(r#""sampler":"parentbased_always_off""#),
+            pb(Sampler::AlwaysOff)
+        );
+        assert_eq!(
+            sampler(r#""samplingRatio":0.5"#),
+            pb(Sampler::TraceIdRatio(0.5)),
+            "the shorthand is parent-based"
+        );
+        assert_eq!(
+            sampler(r#""sampler":{"ratio":0.1}"#),
+            pb(Sampler::TraceIdRatio(0.1))
+        );
+        assert_eq!(
+            sampler(r#""sampler":{"ratio":0.1,"parentBased":false}"#),
+            Sampler::TraceIdRatio(0.1)
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","sampler":"always_on","samplingRatio":0.5}"#),
+            "invalid config: sampler: give sampler or samplingRatio, not both"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","samplingRatio":2}"#),
+            "invalid config: samplingRatio: must be a number from 0 to 1"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","sampler":{"ratio":-0.1}}"#),
+            "invalid config: sampler.ratio: must be a number from 0 to 1"
+        );
+        assert!(error(r#"{"serviceName":"s","sampler":"traceidratio"}"#)
+            .starts_with("invalid config: sampler: must be one of always_on, "));
+    }
+
+    #[test]
+    fn the_public_names_and_nesting() {
+        let c = valid(
+            r#"{"serviceName":"shop","serviceVersion":"1.0","environment":"prod",
                 "resourceAttributes":{"team":"web","shard":3,"beta":true},
-                "endpoint":"/otel/","encoding":"json","compression":"gzip",
-                "headers":{"x-api-key":"k"},"timeoutMs":500,"maxQueueSize":1000,
-                "maxExportBatchSize":100,"scheduledDelayMs":30000,"exportTimeoutMs":1000,
-                "maxConcurrentExports":4,"sampler":"parentbased_traceidratio","samplerRatio":0.5,
-                "metricsIntervalMs":0,"metricsTemporality":"delta","flushOnPageHide":false,"maxRetries":2,
-                "attributeValueLengthLimit":100}"#,
-        )
-        .validate(PAGE)
-        .unwrap();
+                "otlpEndpoint":"/otel/","encoding":"json","compression":"gzip",
+                "headers":{"x-api-key":"k"},"requestTimeoutMillis":500,
+                "batch":{"maxQueueSize":1000,"maxExportBatchSize":100,"scheduledDelayMillis":30000,
+                         "exportTimeoutMillis":1000,"maxConcurrentExports":4},
+                "samplingRatio":0.5,"metricExportIntervalMillis":0,"metricsTemporality":"delta",
+                "flushOnPageHide":false,"maxRetries":2,"attributeValueLengthLimit":100}"#,
+        );
         assert_eq!(
             c.traces_url, "https://shop.example/otel/v1/traces",
             "relative endpoints resolve against the page"
         );
+        assert_eq!(c.deployment_environment.as_deref(), Some("prod"));
         assert_eq!(c.encoding, Encoding::Json);
         assert_eq!(c.compression, Compression::Gzip);
         assert_eq!(c.headers, vec![("x-api-key".to_string(), "k".to_string())]);
@@ -608,31 +773,51 @@ mod tests {
             c.resource_attributes[1],
             ("shard".to_string(), RawAttr::Number(3.0))
         );
-        assert_eq!(c.batch.max_queue_size, 1000);
-        assert_eq!(c.batch.scheduled_delay_ms, 30000);
+        assert_eq!(c.timeout_ms, 500);
         assert_eq!(
-            c.sampler,
-            Sampler::ParentBased(Box::new(Sampler::TraceIdRatio(0.5)))
+            (
+                c.batch.max_queue_size,
+                c.batch.max_export_batch_size,
+                c.batch.scheduled_delay_ms,
+                c.batch.export_timeout_ms,
+                c.batch.max_concurrent_exports
+            ),
+            (1000, 100, 30000, 1000, 4)
         );
+        assert_eq!(c.metrics_interval_ms, 0);
         assert_eq!(c.metrics_temporality, Temporality::Delta);
         assert!(!c.flush_on_page_hide);
         assert_eq!(c.max_retries, 2);
         assert_eq!(c.attribute_value_length_limit, 100);
-        let c = raw(r#"{"serviceName":"s","endpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#).validate(PAGE).unwrap();
+        let c = valid(
+            r#"{"serviceName":"s","otlpEndpoint":"http://c:4318","tracesEndpoint":"https://t.example/x"}"#,
+        );
         assert_eq!(c.traces_url, "https://t.example/x");
         assert_eq!(c.metrics_url, "http://c:4318/v1/metrics");
-        let c = raw(r#"{"serviceName":"s","logsEndpoint":"/l"}"#)
-            .validate(PAGE)
-            .unwrap();
-        assert_eq!(c.logs_url, "https://shop.example/l");
+        assert_eq!(
+            valid(r#"{"serviceName":"s","logsEndpoint":"/l"}"#).logs_url,
+            "https://shop.example/l"
+        );
         assert_eq!(
             error(r#"{"serviceName":"s","logsEndpoint":"a b"}"#),
             "invalid config: logsEndpoint: is not a URL (contains a space)"
         );
+        // The dialect is the whole shape: the old core names are not read.
+        for old in [
+            r#""endpoint":"/x""#,
+            r#""scheduledDelayMs":1"#,
+            r#""offlineMaxBytes":2048"#,
+        ] {
+            assert!(
+                serde_json::from_str::<RawConfig>(&format!(r#"{{"serviceName":"s",{old}}}"#))
+                    .is_err(),
+                "{old}"
+            );
+        }
     }
 
     #[test]
-    fn errors_name_the_field_and_reason() {
+    fn errors_name_the_field_path_and_reason() {
         assert_eq!(
             error(r#"{}"#),
             "invalid config: serviceName: must be a non-empty string"
@@ -642,20 +827,20 @@ mod tests {
             "invalid config: serviceName: must be a non-empty string"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","endpoint":"not a url"}"#),
-            "invalid config: endpoint: is not a URL (contains a space)"
+            error(r#"{"serviceName":"s","otlpEndpoint":"not a url"}"#),
+            "invalid config: otlpEndpoint: is not a URL (contains a space)"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","endpoint":"ftp://x/"}"#),
-            "invalid config: endpoint: is not an http(s) URL"
+            error(r#"{"serviceName":"s","otlpEndpoint":"ftp://x/"}"#),
+            "invalid config: otlpEndpoint: is not an http(s) URL"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","endpoint":"mailto:x"}"#),
-            "invalid config: endpoint: is not an http(s) URL"
+            error(r#"{"serviceName":"s","otlpEndpoint":"mailto:x"}"#),
+            "invalid config: otlpEndpoint: is not an http(s) URL"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","endpoint":""}"#),
-            "invalid config: endpoint: must not be empty"
+            error(r#"{"serviceName":"s","otlpEndpoint":""}"#),
+            "invalid config: otlpEndpoint: must not be empty"
         );
         assert_eq!(
             error(r#"{"serviceName":"s","encoding":"xml"}"#),
@@ -666,23 +851,29 @@ mod tests {
             "invalid config: compression: must be \"none\" or \"gzip\""
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","maxQueueSize":-1}"#),
-            "invalid config: maxQueueSize: must be a whole number from 1 to 1000000"
+            error(r#"{"serviceName":"s","batch":{"maxQueueSize":-1}}"#),
+            "invalid config: batch.maxQueueSize: must be a whole number from 1 to 1000000"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","timeoutMs":1.5}"#),
-            "invalid config: timeoutMs: must be a whole number from 1 to 3600000"
+            error(r#"{"serviceName":"s","batch":{"scheduledDelayMillis":0.5}}"#),
+            "invalid config: batch.scheduledDelayMillis: must be a whole number from 0 to 3600000"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","maxQueueSize":10,"maxExportBatchSize":20}"#),
-            "invalid config: maxExportBatchSize: must not exceed maxQueueSize"
+            error(r#"{"serviceName":"s","batch":{"exportTimeoutMillis":0}}"#),
+            "invalid config: batch.exportTimeoutMillis: must be a whole number from 1 to 3600000"
         );
         assert_eq!(
-            error(r#"{"serviceName":"s","samplerRatio":2}"#),
-            "invalid config: samplerRatio: must be a number from 0 to 1"
+            error(r#"{"serviceName":"s","requestTimeoutMillis":1.5}"#),
+            "invalid config: requestTimeoutMillis: must be a whole number from 1 to 3600000"
         );
-        assert!(error(r#"{"serviceName":"s","sampler":"sometimes"}"#)
-            .starts_with("invalid config: sampler: must be"));
+        assert_eq!(
+            error(r#"{"serviceName":"s","metricExportIntervalMillis":-1}"#),
+            "invalid config: metricExportIntervalMillis: must be a whole number from 0 to 86400000"
+        );
+        assert_eq!(
+            error(r#"{"serviceName":"s","batch":{"maxQueueSize":10,"maxExportBatchSize":20}}"#),
+            "invalid config: batch.maxExportBatchSize: must not exceed batch.maxQueueSize"
+        );
         assert_eq!(
             error(r#"{"serviceName":"s","metricsTemporality":"x"}"#),
             "invalid config: metricsTemporality: must be \"cumulative\" or \"delta\""

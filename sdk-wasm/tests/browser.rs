@@ -70,7 +70,9 @@ fn num(v: &JsValue, k: &str) -> f64 {
 fn config(extra: &str, id: &str, behaviour: &str) -> JsValue {
     let endpoint = format!("{}/t/{id}{behaviour}", receiver());
     JSON::parse(&format!(
-        r#"{{"serviceName":"browser-test","endpoint":"{endpoint}"{extra}}}"#
+        // The exporter alone: instrumentations, RUM features and the offline buffer (on by
+        // default) off; `extra` may turn them on (a later key wins).
+        r#"{{"serviceName":"browser-test","otlpEndpoint":"{endpoint}","instrumentations":false,"webVitals":false,"errors":false,"longTasks":false,"offline":false{extra}}}"#
     ))
     .unwrap()
 }
@@ -173,7 +175,7 @@ async fn pagehide_sends_with_keepalive() {
     let id = test_id("pagehide");
     // The spy goes in before init: the SDK captures fetch at init and uses only that.
     let spy = install_fetch_spy();
-    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    let sdk = start(r#","batch":{"scheduledDelayMillis":600000}"#, &id, "");
     make_spans(&sdk, 5, "hide-");
     assert_eq!(
         js_sys::Array::from(&get(&spy, "calls")).length(),
@@ -255,7 +257,7 @@ async fn burst_then_hide(extra: &str, name: &str) {
     let spy = install_fetch_spy();
     // Sessions off; 200 fetch spans are ~100 KB: the budget arithmetic below.
     let sdk = start(
-        &(r#","scheduledDelayMs":600000,"session":false"#.to_string() + extra),
+        &(r#","batch":{"scheduledDelayMillis":600000},"session":false"#.to_string() + extra),
         &id,
         "",
     );
@@ -351,7 +353,7 @@ async fn burst_then_hide(extra: &str, name: &str) {
 async fn visibility_hidden_is_ignored_while_visible() {
     // A visibilitychange while the page is still visible must not flush.
     let id = test_id("visible");
-    let sdk = start(r#","scheduledDelayMs":600000"#, &id, "");
+    let sdk = start(r#","batch":{"scheduledDelayMillis":600000}"#, &id, "");
     make_spans(&sdk, 2, "vis-");
     dispatch("document", "visibilitychange");
     sleep(300.0).await;
@@ -401,7 +403,7 @@ async fn overflow_drops_are_counted() {
     let id = test_id("overflow");
     // One export slot, held for 500 ms by the receiver: 10 go out, 10 wait, 20 are dropped.
     let sdk = start(
-        r#","maxQueueSize":10,"maxExportBatchSize":10,"maxConcurrentExports":1"#,
+        r#","batch":{"maxQueueSize":10,"maxExportBatchSize":10,"maxConcurrentExports":1}"#,
         &id,
         "/delay500",
     );
@@ -462,7 +464,7 @@ async fn gzip_bodies_arrive_decodable() {
 #[wasm_bindgen_test]
 async fn metrics_are_exported() {
     let id = test_id("metrics");
-    let sdk = start(r#","metricsIntervalMs":0"#, &id, "");
+    let sdk = start(r#","metricExportIntervalMillis":0"#, &id, "");
     let meter = sdk.meter("browser-test".into(), None);
     let counter = meter.create_counter("clicks".into(), JsValue::UNDEFINED);
     let hist = meter.create_histogram(
@@ -489,7 +491,11 @@ async fn metrics_are_exported() {
 async fn metrics_go_once_per_page_hide_even_with_gzip() {
     let id = test_id("metrics-hide");
     let spy = install_fetch_spy();
-    let sdk = start(r#","metricsIntervalMs":0,"compression":"gzip""#, &id, "");
+    let sdk = start(
+        r#","metricExportIntervalMillis":0,"compression":"gzip""#,
+        &id,
+        "",
+    );
     let counter = sdk
         .meter("browser-test".into(), None)
         .create_counter("clicks".into(), JsValue::UNDEFINED);
@@ -539,21 +545,65 @@ fn bad_config_throws_a_clear_error() {
             "invalid config: serviceName: must be a non-empty string",
         ),
         (
-            r#"{"serviceName":"s","endpoint":"not a url"}"#,
-            "invalid config: endpoint: is not a URL (contains a space)",
+            r#"{"serviceName":"s","otlpEndpoint":"not a url"}"#,
+            "invalid config: otlpEndpoint: is not a URL (contains a space)",
         ),
         (
             r#"{"serviceName":"s","encoding":"xml"}"#,
             "invalid config: encoding: must be \"protobuf\" or \"json\"",
         ),
         (
-            r#"{"serviceName":"s","maxQueueSize":0.5}"#,
-            "invalid config: maxQueueSize: must be a whole number from 1 to 1000000",
+            r#"{"serviceName":"s","batch":{"maxQueueSize":0.5}}"#,
+            "invalid config: batch.maxQueueSize: must be a whole number from 1 to 1000000",
         ),
-        // Types are the npm wrapper's check: a value of the wrong type reads as absent.
+        // A value of the wrong type names its field path.
         (
             r#"{"serviceName":42}"#,
-            "invalid config: serviceName: must be a non-empty string",
+            "invalid config: serviceName: must be a string",
+        ),
+        (
+            r#"{"serviceName":"s","batch":{"maxQueueSize":"many"}}"#,
+            "invalid config: batch.maxQueueSize: must be a number",
+        ),
+        (
+            r#"{"serviceName":"s","batch":5}"#,
+            "invalid config: batch: must be an object",
+        ),
+        (
+            r#"{"serviceName":"s","offline":{"maxBytes":"1"}}"#,
+            "invalid config: offline.maxBytes: must be a number",
+        ),
+        (
+            r#"{"serviceName":"s","offline":"yes"}"#,
+            "invalid config: offline: must be a boolean or an object",
+        ),
+        (
+            r#"{"serviceName":"s","session":{"storage":1}}"#,
+            "invalid config: session.storage: must be a string",
+        ),
+        (
+            r#"{"serviceName":"s","webVitals":"no"}"#,
+            "invalid config: webVitals: must be a boolean",
+        ),
+        (
+            r#"{"serviceName":"s","headers":{"a":1}}"#,
+            "invalid config: headers: values must be strings",
+        ),
+        (
+            r#"{"serviceName":"s","baggageKeys":["a",1]}"#,
+            "invalid config: baggageKeys: must be an array of strings",
+        ),
+        (
+            r#"{"serviceName":"s","sampler":{"ratio":"half"}}"#,
+            "invalid config: sampler.ratio: must be a number",
+        ),
+        (
+            r#"{"serviceName":"s","sampler":{"parentBased":true}}"#,
+            "invalid config: sampler.ratio: must be a number from 0 to 1",
+        ),
+        (
+            r#"{"serviceName":"s","sampler":"always_off","samplingRatio":1}"#,
+            "invalid config: sampler: give sampler or samplingRatio, not both",
         ),
         (
             r#"{"serviceName":"s","attributeValueLengthLimit":0}"#,

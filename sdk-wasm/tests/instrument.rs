@@ -124,7 +124,8 @@ thread_local! {
 }
 
 fn install(cfg: &JsValue, sink: &MemoryBackend) {
-    let installed = web::install(cfg, Box::new(sink.clone())).expect("install");
+    let installed =
+        web::install(cfg, &get(cfg, "ignoreUrls"), Box::new(sink.clone())).expect("install");
     INSTALLED.with(|i| *i.borrow_mut() = Some(installed));
 }
 
@@ -519,27 +520,31 @@ fn init_core(id: &str) -> sdk_wasm::js_api::Sdk {
 }
 
 fn init_core_with(id: &str, extra: &[(&str, JsValue)]) -> sdk_wasm::js_api::Sdk {
-    let instr = obj(&[
-        (
-            "ignoreUrls",
-            js_sys::Array::of1(&js_sys::RegExp::new("/_received$", "")).into(),
-        ),
-        ("documentLoad", JsValue::FALSE),
-    ]);
+    let instr = obj(&[("documentLoad", JsValue::FALSE)]);
     let cfg = obj(&[
         ("serviceName", "instr-test".into()),
         (
-            "endpoint",
+            "otlpEndpoint",
             JsValue::from_str(&format!("{}/t/{id}", allowed())),
         ),
         ("encoding", "json".into()),
-        ("scheduledDelayMs", 60000.into()),
-        ("metricsIntervalMs", 0.into()),
+        ("batch", obj(&[("scheduledDelayMillis", 60000.into())])),
+        ("metricExportIntervalMillis", 0.into()),
         (
             "propagateTraceHeaderCorsUrls",
             js_sys::RegExp::new(&format!("^{}", allowed().replace('.', "\\.")), "").into(),
         ),
+        (
+            "ignoreUrls",
+            js_sys::Array::of1(&js_sys::RegExp::new("/_received$", "")).into(),
+        ),
         ("instrumentations", instr),
+        // Only the instrumentations' spans (the RUM features and the offline buffer are on
+        // by default).
+        ("webVitals", JsValue::FALSE),
+        ("errors", JsValue::FALSE),
+        ("longTasks", JsValue::FALSE),
+        ("offline", JsValue::FALSE),
     ]);
     for (k, v) in extra {
         Reflect::set(&cfg, &JsValue::from_str(k), v).unwrap();
@@ -1341,11 +1346,15 @@ async fn overhead_per_call_is_measured() {
             );
             let sdk = init_core_with(
                 "perf",
-                &[
-                    ("maxQueueSize", 100000.into()),
-                    ("maxExportBatchSize", 100000.into()),
-                    ("maxConcurrentExports", 1000.into()),
-                ],
+                &[(
+                    "batch",
+                    obj(&[
+                        ("scheduledDelayMillis", 60000.into()),
+                        ("maxQueueSize", 100000.into()),
+                        ("maxExportBatchSize", 100000.into()),
+                        ("maxConcurrentExports", 1000.into()),
+                    ]),
+                )],
             );
             wait(time_per_call(kind, &url, 20)).await;
             with.push(

@@ -33,10 +33,9 @@ fn start_sdk() -> Option<(Rc<sdk_wasm::web::Sdk>, SdkTracer)> {
     let endpoint = meta_endpoint()?;
     let document_url = web_sys::window()?.location().href().ok()?;
     let cfg = RawConfig {
-        service_name: Some(SERVICE_NAME.into()),
         service_version: Some(env!("CARGO_PKG_VERSION").into()),
-        endpoint: Some(endpoint),
-        ..Default::default()
+        otlp_endpoint: Some(endpoint),
+        ..RawConfig::new(SERVICE_NAME)
     };
     let cfg = match cfg.validate(&document_url) {
         Ok(c) => c,
@@ -45,7 +44,7 @@ fn start_sdk() -> Option<(Rc<sdk_wasm::web::Sdk>, SdkTracer)> {
             return None;
         }
     };
-    let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None, false).ok()?;
+    let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None).ok()?;
     let tracer = sdk
         .provider
         .tracer_with_scope(InstrumentationScope::builder("dashboard-ui").build());

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! init(config) -> Sdk                       throws Error("invalid config: <field>: <reason>")
-//!     config.instrumentations: true | {...}  auto-instrumentations (see instrument::web)
+//!     config: the npm package's TelemetryConfig (npm/src/config.ts; defaults in crate::config)
 //! Sdk.forceFlush() -> Promise<void>         export everything, wait for in-flight exports
 //! Sdk.shutdown() -> Promise<void>           flush, then stop (timers/listeners removed, what the
 //!                                           instrumentations patched restored)
@@ -13,13 +13,11 @@
 //!                  offlineDropped, logsEmitted, logsExported, logsDropped, logsFailed,
 //!                  logsStashed, logsResent, logsStashDropped, errorsDropped, queueLength,
 //!                  exportsInFlight, scrubHookErrors }
-//!     config.offline: true | { maxBytes?, maxAgeMs? }   offline buffer (IndexedDB), off by default
 //! Sdk.tracer(name, version?) -> Tracer
 //! Sdk.meter(name, version?) -> Meter
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
 //! Sdk.emitLog(scopeName, scopeVersion?, { body?, severityNumber?, severityText?, eventName?,
 //!             attributes?, timestamp? })     one OTLP log record (batched to /v1/logs)
-//!     config.webVitals / errors / longTasks: truthy turns on web vitals, error logs, long tasks
 //! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
 //! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
@@ -58,7 +56,8 @@ pub use metrics::{Instrument, Meter};
 pub use sdk::Sdk;
 pub use trace::{Span, Tracer};
 
-/// Starts the SDK. See the module docs for the config fields.
+/// Starts the SDK. `config` is the npm package's `TelemetryConfig` (npm/src/config.ts), whose
+/// defaults `RawConfig::validate` applies.
 #[wasm_bindgen]
 pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let fail = |e: ConfigError| JsError::new(&e.message());
@@ -71,40 +70,31 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
     let scrub = get(&config, "scrubAttributes")
         .dyn_into::<js_sys::Function>()
         .ok();
-    let instrumentations = instrumentations_config(&config);
-    let baggage_keys = config::strings(&config, "baggageKeys").unwrap_or_default();
-    let sdk = Running::start(
-        cfg,
-        patterns,
-        scrub,
-        get(&config, "requireConsent").is_truthy(),
-    )
-    .map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
-    *sdk.rum.baggage_keys.borrow_mut() = baggage_keys;
-    if let Some(v) = instrumentations {
+    let rum = crate::web::rum_signals::Options {
+        vitals: cfg.web_vitals,
+        errors: cfg.errors,
+        long_tasks: cfg.long_tasks,
+        console: cfg.capture_console,
+    };
+    let sdk = Running::start(cfg, patterns, scrub)
+        .map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
+    if let Some(v) = instrumentations_config(&config) {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
-        let installed =
-            crate::instrument::web::install(&v, backend).map_err(|e| JsError::new(&e))?;
+        let installed = crate::instrument::web::install(&v, &get(&config, "ignoreUrls"), backend)
+            .map_err(|e| JsError::new(&e))?;
         sdk.own_instrumentations(installed);
     }
-    // Truthy turns a feature on; the npm wrapper passes `true` unless configured `false`.
-    let on = |k: &str| get(&config, k).is_truthy();
-    sdk.start_rum(crate::web::rum_signals::Options {
-        vitals: on("webVitals"),
-        errors: on("errors"),
-        long_tasks: on("longTasks"),
-        console: on("captureConsole"),
-    });
+    sdk.start_rum(rum);
     Ok(Sdk::new(sdk))
 }
 
-/// `instrumentations: true | { ... }` turns on the auto-instrumentations (document load,
-/// fetch, XHR, user interactions; see `instrument::web`); they are installed after the
-/// exporter captured the page's original `fetch`. `None` when off, and where they cannot run
-/// (no `window.performance`, e.g. Node).
+/// `instrumentations`: each on unless its entry is `false` (absent: all on; `false`: all
+/// off; see `instrument::web`); they are installed after the exporter captured the page's
+/// original `fetch`. `None` when off, and where they cannot run (no `window.performance`,
+/// e.g. Node).
 fn instrumentations_config(config: &JsValue) -> Option<JsValue> {
     let v = get(config, "instrumentations");
-    (v.is_truthy()
+    (v.as_bool() != Some(false)
         && !js::global_get("performance").is_undefined()
         && !js::global_get("document").is_undefined())
     .then_some(v)

@@ -348,13 +348,14 @@ pub struct Sdk {
 }
 
 impl Sdk {
-    /// `paused`: consent is required and not given yet (see [`Sdk::resume`]).
+    /// Starts paused when `cfg.require_consent` (see [`Sdk::resume`]). The RUM features and
+    /// the auto-instrumentations are started apart (`start_rum`, `own_instrumentations`).
     pub fn start(
         cfg: Config,
         cors_patterns: Vec<UrlPattern>,
         scrub: Option<js_sys::Function>,
-        paused: bool,
     ) -> Result<Rc<Sdk>, JsValue> {
+        let paused = cfg.require_consent;
         let user_attrs = browser_resource_attributes()
             .into_iter()
             .chain(cfg.resource_attributes.iter().map(|(k, v)| {
@@ -385,6 +386,7 @@ impl Sdk {
             scrub,
         );
         rum.paused.set(paused);
+        *rum.baggage_keys.borrow_mut() = cfg.baggage_keys.clone();
         let spans = SpanPipeline::new(exporter.clone(), rum.clone(), &cfg);
         // Earlier pages' stash and offline buffer go at the first tick, just after `init`.
         spans.catch_up.set(!paused);

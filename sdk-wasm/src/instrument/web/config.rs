@@ -1,9 +1,10 @@
 //! The `instrumentations` config object from JS. Read with `Reflect` rather
 //! than serde because it holds RegExps and hook functions.
 //!
+//! `ignoreUrls` (top level in the SDK config): `[/api\.example\.com\/health/ | "https://exact/url", ...]`.
+//!
 //! ```js
 //! {
-//!   ignoreUrls: [/api\.example\.com\/health/ | "https://exact/url", ...],
 //!   fetch: { enabled, requestHook(span, request), applyCustomAttributesOnSpan(span, request, result),
 //!            ignoreNetworkEvents } | false,
 //!   xhr: { enabled, applyCustomAttributesOnSpan(span, xhr), ignoreNetworkEvents } | false,
@@ -113,9 +114,9 @@ fn http(cfg: &JsValue, key: &str) -> Option<HttpConfig> {
     })
 }
 
-/// Reads the object once. The npm wrapper has checked the types (sections, hooks, event
-/// names), so a value of the wrong type reads as absent.
-pub fn parse(cfg: &JsValue) -> Config {
+/// Reads the object once (absent: every instrumentation on). The npm wrapper has checked the
+/// types (sections, hooks, event names), so a value of the wrong type reads as absent.
+pub fn parse(cfg: &JsValue, ignore_urls: &JsValue) -> Config {
     let document_load = section(cfg, "documentLoad").map(|v| {
         let hooks = get(&v, "applyCustomAttributesOnSpan");
         DocumentLoadConfig {
@@ -150,7 +151,7 @@ pub fn parse(cfg: &JsValue) -> Config {
     });
     Config {
         navigation,
-        ignore_urls: patterns(&get(cfg, "ignoreUrls")),
+        ignore_urls: patterns(ignore_urls),
         fetch: http(cfg, "fetch"),
         xhr: http(cfg, "xhr"),
         document_load,

@@ -1105,16 +1105,21 @@ const CALLBACK_NAMES: [&str; 16] = [
 ];
 
 /// Installs the instrumentations configured by `config` (the
-/// `instrumentations` object, see `config.rs`); spans start and end in
-/// `backend`. Call it after the exporter captured the original `fetch`. Replaces an earlier
-/// installation; the returned handle uninstalls when dropped.
-pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed, String> {
+/// `instrumentations` object, see `config.rs`) that leave `ignore_urls` (the config's
+/// `ignoreUrls`) alone; spans start and end in `backend`. Call it after the exporter
+/// captured the original `fetch`. Replaces an earlier installation; the returned handle
+/// uninstalls when dropped.
+pub fn install(
+    config: &JsValue,
+    ignore_urls: &JsValue,
+    backend: Box<dyn Backend>,
+) -> Result<Installed, String> {
     if !cfg!(feature = "js-api") {
         return Err(
             "instrumentations: need the js-api feature (the shim calls its exports)".into(),
         );
     }
-    let cfg = config::parse(config);
+    let cfg = config::parse(config, ignore_urls);
     let clock = Clock::new().ok_or("instrumentations: need window.performance")?;
     uninstall();
     let generation = GENERATION.with(|g| {
