@@ -36,7 +36,7 @@ pub fn xpath(steps: &[Step]) -> String {
         out.push_str(&s.name);
         if s.same_name_siblings > 1 {
             out.push('[');
-            out.push_str(&s.position.to_string());
+            crate::otlp::json::push_u64(&mut out, s.position as u64);
             out.push(']');
         }
     }
@@ -78,14 +78,24 @@ pub fn parse_ancestry(s: &str) -> Vec<Step> {
 
 /// An XPath 1.0 string literal (which has no escapes): double quotes unless
 /// the value contains one, then single quotes, else `concat()`.
+/// Built with `push_str`, not `format!`: the formatting machinery is ~2.5 KB of wasm.
 fn quote(v: &str) -> String {
     if !v.contains('"') {
-        format!("\"{v}\"")
+        ["\"", v, "\""].concat()
     } else if !v.contains('\'') {
-        format!("'{v}'")
+        ["'", v, "'"].concat()
     } else {
-        let parts: Vec<String> = v.split('"').map(|p| format!("\"{p}\"")).collect();
-        format!("concat({})", parts.join(", '\"', "))
+        let mut out = String::from("concat(");
+        for (i, p) in v.split('"').enumerate() {
+            if i > 0 {
+                out.push_str(", '\"', ");
+            }
+            out.push('"');
+            out.push_str(p);
+            out.push('"');
+        }
+        out.push(')');
+        out
     }
 }
 

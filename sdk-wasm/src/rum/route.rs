@@ -5,7 +5,7 @@ use opentelemetry::{KeyValue, Value};
 
 /// The path of an absolute or relative URL (`/a/b` of `https://h/a/b?q#f`), `/` when empty.
 pub fn pathname(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let after_scheme = crate::instrument::semconv::scheme_end(url).map_or(0, |i| i + 3);
     let rest = &url[after_scheme..];
     let start = if after_scheme > 0 {
         rest.find('/').map_or(rest.len(), |i| i)
