@@ -12,9 +12,9 @@
 //! Rust callers fill in the fields they need:
 //! `RawConfig { otlp_endpoint: Some(url), ..RawConfig::new("shop") }.validate(page_url)`.
 
+use crate::decimal::push_u64;
 use crate::export::offline::Limits as OfflineLimits;
 use crate::metrics::Temporality;
-use crate::otlp::json::push_u64;
 use crate::otlp::Encoding;
 use crate::propagation::cors::resolve;
 use crate::trace::{BatchConfig, Sampler};

@@ -6,6 +6,7 @@
 pub mod attributes;
 pub mod clock;
 pub mod config;
+pub mod decimal;
 pub mod export;
 pub mod ids;
 pub mod metrics;

@@ -83,7 +83,7 @@ impl RetryPolicy {
 pub fn parse_retry_after(value: &str, now_epoch_ms: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u32>().ok().map(|s| s as f64 * 1000.0);
+        return crate::decimal::parse::<u32>(v).map(|s| s as f64 * 1000.0);
     }
     http_date_ms(v).map(|t| (t - now_epoch_ms).max(0.0))
 }

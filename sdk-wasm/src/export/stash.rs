@@ -35,7 +35,7 @@ impl Entry {
         out.push('\t');
         out.push(enc);
         out.push('\t');
-        crate::otlp::json::push_u64(&mut out, self.spans);
+        crate::decimal::push_u64(&mut out, self.spans);
         out.push('\t');
         out.push_str(&base64_encode(&self.body));
         out.push('\n');
@@ -50,7 +50,7 @@ impl Entry {
             "j" => Encoding::Json,
             _ => return None,
         };
-        let spans = f.next()?.parse().ok()?;
+        let spans = crate::decimal::parse(f.next()?)?;
         let body = base64_decode(f.next()?)?;
         f.next().is_none().then_some(Entry {
             url,

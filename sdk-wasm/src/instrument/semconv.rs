@@ -40,12 +40,12 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
         _ => 0,
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let host_port = rsplit_ascii(authority, b'@').map_or(authority, |(_, hp)| hp);
     let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
         let (host, after) = v6.split_once(']')?;
         (host, after.strip_prefix(':'))
     } else {
-        match host_port.rsplit_once(':') {
+        match rsplit_ascii(host_port, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
         }
@@ -54,10 +54,17 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
         return None;
     }
     let port = match port {
-        Some(p) if !p.is_empty() => p.parse().ok()?,
+        Some(p) if !p.is_empty() => crate::decimal::parse(p)?,
         _ => default_port,
     };
     Some((host.to_ascii_lowercase(), port))
+}
+
+/// `s` split at the last `b` (an ASCII byte, so both sides stay valid UTF-8). Not
+/// `str::rsplit_once`: its reverse char searcher is ~0.7 KB of wasm.
+fn rsplit_ascii(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|c| c == b)?;
+    Some((&s[..i], &s[i + 1..]))
 }
 
 /// Where `://` starts in a URL. A byte search: `str::find` with a string pattern brings in
@@ -110,11 +117,7 @@ pub fn outcome_attrs(api: Api, outcome: Outcome) -> OutcomeAttrs {
     let (status_code, error_type, xhr_event) = match outcome {
         Outcome::Response(status) => (
             (status != 0).then_some(status),
-            (status >= 400).then(|| {
-                let mut s = String::new();
-                crate::otlp::json::push_u64(&mut s, status.into());
-                s
-            }),
+            (status >= 400).then(|| crate::decimal::u64_text(status.into())),
             // OTel JS reports a load with status >= 299 as an `error` event.
             if status != 0 && status < 299 {
                 "loaded"

@@ -36,7 +36,7 @@ pub fn xpath(steps: &[Step]) -> String {
         out.push_str(&s.name);
         if s.same_name_siblings > 1 {
             out.push('[');
-            crate::otlp::json::push_u64(&mut out, s.position as u64);
+            crate::decimal::push_u64(&mut out, s.position as u64);
             out.push(']');
         }
     }
@@ -62,8 +62,8 @@ pub fn parse_ancestry(s: &str) -> Vec<Step> {
             let mut f = r.split(FIELD);
             let name = f.next()?.to_string();
             let id = f.next().filter(|i| !i.is_empty()).map(str::to_string);
-            let position = f.next()?.parse().ok()?;
-            let same_name_siblings = f.next()?.parse().ok()?;
+            let position = crate::decimal::parse(f.next()?)?;
+            let same_name_siblings = crate::decimal::parse(f.next()?)?;
             Some(Step {
                 name,
                 id,

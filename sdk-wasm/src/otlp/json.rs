@@ -10,6 +10,7 @@ use super::{
     estimated_span_size, kind_number, logs_by_session, metrics_by_scope, span_flags,
     spans_by_session, status_parts, Encoding, SESSION_ID,
 };
+use crate::decimal::push_u64;
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint};
 use crate::propagation::traceparent::push_hex;
@@ -383,22 +384,6 @@ impl JsonWriter {
             self.f64("max", p.max);
         }
     }
-}
-
-/// Decimal digits without `format!`.
-pub fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
 }
 
 /// An `ExportTraceServiceRequest` as OTLP/JSON.

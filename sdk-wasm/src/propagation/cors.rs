@@ -135,7 +135,7 @@ pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
     let host = text("hostname");
     let port = match text("port").as_str() {
         "" => default_port(scheme),
-        p => p.parse::<u16>().ok(),
+        p => crate::decimal::parse(p),
     };
     let origin = match port {
         Some(port) if !host.is_empty() && default_port(scheme).is_some() => Some(Origin {
@@ -253,7 +253,7 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     let port = if port_str.is_empty() {
         default
     } else {
-        port_str.parse::<u16>().ok()
+        crate::decimal::parse(port_str)
     };
     // Path: backslashes are slashes in special URLs; remove dot segments.
     let q = tail.find(['?', '#']).unwrap_or(tail.len());
@@ -264,7 +264,7 @@ fn build_absolute(scheme: String, rest: &str) -> ResolvedUrl {
     href.push_str(&host);
     if let (Some(p), false) = (port, port == default) {
         href.push(':');
-        crate::otlp::json::push_u64(&mut href, p as u64);
+        crate::decimal::push_u64(&mut href, p as u64);
     }
     href.push_str(if path.is_empty() { "/" } else { &path });
     href.push_str(&tail[q..]);

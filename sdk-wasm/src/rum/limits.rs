@@ -13,9 +13,19 @@ pub fn truncated(s: &str, limit: usize) -> Option<String> {
     if s.len() <= limit {
         return None;
     }
-    s.char_indices()
-        .nth(limit)
-        .map(|(cut, _)| s[..cut].to_string())
+    // The byte where character `limit` starts: a byte scan (`char_indices().nth` is ~1 KB
+    // of wasm).
+    let mut chars = 0;
+    for (i, b) in s.bytes().enumerate() {
+        // Not a UTF-8 continuation byte: a character starts here.
+        if b & 0xC0 != 0x80 {
+            if chars == limit {
+                return Some(s[..i].to_string());
+            }
+            chars += 1;
+        }
+    }
+    None
 }
 
 /// Truncates a string value, or each string of a string array, in place.

@@ -59,8 +59,8 @@ impl Session {
     pub fn parse(text: &str) -> Option<Session> {
         let mut parts = text.split('|');
         let id = parts.next()?;
-        let started_ms = parts.next()?.parse().ok()?;
-        let last_activity_ms = parts.next()?.parse().ok()?;
+        let started_ms = crate::decimal::parse(parts.next()?)?;
+        let last_activity_ms = crate::decimal::parse(parts.next()?)?;
         if parts.next().is_some() || !is_valid_id(id) || last_activity_ms < started_ms {
             return None;
         }
@@ -74,9 +74,9 @@ impl Session {
     pub fn to_text(&self) -> String {
         let mut s = self.id.clone();
         s.push('|');
-        crate::otlp::json::push_u64(&mut s, self.started_ms);
+        crate::decimal::push_u64(&mut s, self.started_ms);
         s.push('|');
-        crate::otlp::json::push_u64(&mut s, self.last_activity_ms);
+        crate::decimal::push_u64(&mut s, self.last_activity_ms);
         s
     }
 
