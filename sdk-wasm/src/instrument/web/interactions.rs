@@ -3,10 +3,10 @@
 
 use super::ffi::shim_arm_expiry;
 use super::hooks::{call_hook, hook_span};
-use super::requests::given_ids;
 use super::state::with_state;
 use super::SCOPE_USER_INTERACTION;
-use crate::instrument::span::{Kind, SpanRecord, Value};
+use crate::instrument::interaction::Frustration;
+use crate::instrument::span::{given_ids, Kind, SpanRecord};
 use crate::web::js;
 use wasm_bindgen::prelude::*;
 
@@ -50,14 +50,7 @@ pub fn on_interaction(
             "target_xpath",
             crate::instrument::xpath::xpath(&crate::instrument::xpath::parse_ancestry(&ancestry)),
         );
-        s.interaction_paths
-            .insert_new(h, crate::instrument::semconv::route_of(&href).to_string());
-        if event_type == "click" {
-            s.awaiting_verdict.push(h);
-            if s.awaiting_verdict.len() > 64 {
-                s.awaiting_verdict.remove(0);
-            }
-        }
+        s.interaction_spans.started(h, &event_type, &href);
         span.set("url.full", href);
         s.spans.insert_new(h, span);
         Some((h, hook))
@@ -72,7 +65,7 @@ pub fn on_interaction(
         .is_truthy()
         {
             with_state(|s| {
-                s.interaction_paths.remove(&h);
+                s.interaction_spans.prevented(h);
                 s.spans.remove(&h).map(|span| s.backend.discard(&span))
             });
             return 0;
@@ -105,22 +98,10 @@ pub fn on_interaction(
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_frustration"))]
 pub fn on_frustration(h: u32, kind: u8, value: bool) {
     with_state(|s| {
-        let key = if kind == 0 {
-            "interaction.rage"
-        } else {
-            "interaction.dead"
-        };
-        if let Some(span) = s.spans.get_mut(&h) {
-            span.set(key, Value::Bool(value));
-        } else if let Some((_, span)) = s.settling.iter_mut().find(|(x, _)| *x == h) {
-            span.set(key, Value::Bool(value));
-        }
-        if kind == 1 {
-            s.awaiting_verdict.retain(|x| *x != h);
-            if let Some(i) = s.settling.iter().position(|(x, _)| *x == h) {
-                let (_, span) = s.settling.remove(i);
-                s.finish(span);
-            }
+        let open = s.spans.get_mut(&h);
+        let signal = Frustration::of(kind);
+        if let Some(done) = s.interaction_spans.frustration(h, signal, value, open) {
+            s.finish(done);
         }
     });
 }

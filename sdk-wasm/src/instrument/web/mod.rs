@@ -39,6 +39,8 @@ pub use requests::{on_end, on_entries, on_event, on_header, on_start, on_sweep};
 
 use super::context::{Interactions, RecentContexts};
 use super::held::HeldRequests;
+use super::interaction::InteractionSpans;
+use super::navigation::Location;
 use super::span::Parent;
 use super::table::Table;
 use dom::Clock;
@@ -104,14 +106,8 @@ fn flush(page_hidden: bool) {
         if page_hidden {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
-            // Their verdict would come too late.
-            s.awaiting_verdict.clear();
         }
-        // Ended clicks waiting for their dead-click verdict go without it: a flush exports
-        // what has ended.
-        for (_, span) in std::mem::take(&mut s.settling) {
-            s.finish(span);
-        }
+        s.flush_interactions(page_hidden);
     });
 }
 
@@ -185,16 +181,13 @@ pub fn install(config: &JsValue, backend: Box<dyn Backend>) -> Result<Installed,
             next_handle: 0,
             spans: Table::default(),
             requests: Table::default(),
-            interaction_paths: Table::default(),
             interactions: Interactions::default(),
+            interaction_spans: InteractionSpans::default(),
             contexts: RecentContexts::new(256),
             held: HeldRequests::default(),
             stats: Stats::default(),
-            route: route.unwrap_or_default(),
-            href,
+            location: Location::new(href, route.unwrap_or_default()),
             loaded_at: None,
-            awaiting_verdict: Vec::new(),
-            settling: Vec::new(),
             last_ignored: None,
         })
     });

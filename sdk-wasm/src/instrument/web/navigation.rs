@@ -3,22 +3,17 @@
 use super::hooks::call_hook;
 use super::state::with_state;
 use super::SCOPE_NAVIGATION;
+use crate::instrument::navigation::{route_or_path, SPAN_NAME};
 use crate::instrument::span::{Kind, SpanRecord};
 use crate::web::js;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-/// History entry kinds reported by the shim.
-const PUSH: u8 = 0;
-const REPLACE: u8 = 1;
-
 /// The route of `href`: `routeTemplate(href)` when it returns a non-empty string, else the
 /// path. Called with no state borrowed; a throwing hook is counted.
 pub(super) fn route_for(hook: Option<&Function>, href: &str) -> String {
-    hook.map(|f| call_hook(f, &[&JsValue::from_str(href)]))
-        .and_then(|v| v.as_string())
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(|| crate::rum::route::pathname(href).to_string())
+    let template = hook.and_then(|f| call_hook(f, &[&JsValue::from_str(href)]).as_string());
+    route_or_path(template, href)
 }
 
 // The URL may have changed: `pushState` / `replaceState` (after the page's call returned),
@@ -29,40 +24,30 @@ pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
     let href = js::text(&href);
     let changed = with_state(|s| {
         let nav = s.cfg.navigation.as_ref()?;
-        if href == s.href {
-            return None;
-        }
-        let ty = match kind {
-            PUSH => "push",
-            REPLACE => "replace",
-            _ if crate::rum::route::only_fragment_differs(&s.href, &href) => "hash",
-            _ => "pop",
-        };
-        s.href = href.clone();
+        let ty = s.location.url_changed(kind, &href)?;
         Some((nav.route_template.clone(), ty))
     })
     .flatten();
     let Some((hook, ty)) = changed else { return };
     let route = route_for(hook.as_ref(), &href);
     with_state(|s| {
-        let previous = std::mem::replace(&mut s.route, route.clone());
         s.backend.set_route(&route);
+        let change = s.location.route_changed(ty, href, route);
         let now = s.clock.now_ns();
         let parent = s.contexts.get(ctx);
         let me = s.backend.start(
             SCOPE_NAVIGATION,
-            "routeChange",
+            SPAN_NAME,
             Kind::Internal,
             parent,
             false,
             now,
             None,
         );
-        let mut span = SpanRecord::new("routeChange", Kind::Internal, me, parent.as_ref(), now);
-        span.set("browser.navigation.type", ty);
-        span.set("url.full", href);
-        span.set("page.route", route);
-        span.set("page.previous_route", previous);
+        let mut span = SpanRecord::new(SPAN_NAME, Kind::Internal, me, parent.as_ref(), now);
+        for (k, v) in change.attributes() {
+            span.set(k, v);
+        }
         s.stats.spans_started += 1;
         s.finish(span);
     });

@@ -11,36 +11,10 @@ use crate::instrument::held::Held;
 use crate::instrument::semconv::{
     normalise_method, outcome_attrs, server_address_port, Api, Outcome,
 };
-use crate::instrument::span::{Kind, Parent, SpanRecord};
+use crate::instrument::span::{given_ids, Kind, SpanRecord};
 use crate::web::js;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-
-/// An early span's ids as the loader wrote them: 32 hex trace id, 16 hex span id, then `1`
-/// if sampled (what its `traceparent` said).
-pub(super) fn given_ids(s: &str) -> Option<Parent> {
-    let b = s.as_bytes();
-    if b.len() != 49 {
-        return None;
-    }
-    let mut trace_id = [0u8; 16];
-    let mut span_id = [0u8; 8];
-    let hex = |i: usize| -> Option<u8> {
-        let d = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
-        Some(d(b[i])? << 4 | d(b[i + 1])?)
-    };
-    for (i, t) in trace_id.iter_mut().enumerate() {
-        *t = hex(2 * i)?;
-    }
-    for (i, x) in span_id.iter_mut().enumerate() {
-        *x = hex(32 + 2 * i)?;
-    }
-    Some(Parent {
-        trace_id,
-        span_id,
-        sampled: b[48] == b'1',
-    })
-}
 
 // `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
 // otherwise.

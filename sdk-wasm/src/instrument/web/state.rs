@@ -7,6 +7,8 @@ use super::dom::{self, Clock};
 use super::{Backend, SCOPE_FETCH, SCOPE_XHR};
 use crate::instrument::context::{Interactions, RecentContexts};
 use crate::instrument::held::{Held, HeldRequests};
+use crate::instrument::interaction::InteractionSpans;
+use crate::instrument::navigation::Location;
 use crate::instrument::semconv::Api;
 use crate::instrument::span::{Kind, SpanRecord};
 use crate::instrument::table::Table;
@@ -38,23 +40,18 @@ pub(super) struct State {
     /// Spans being built, by handle: requests, interactions, document load.
     pub(super) spans: Table<u32, SpanRecord>,
     pub(super) requests: Table<u32, Request>,
-    /// Interaction handle → location path when it started.
-    pub(super) interaction_paths: Table<u32, String>,
     pub(super) interactions: Interactions,
+    /// Interaction spans' start routes and dead-click verdicts.
+    pub(super) interaction_spans: InteractionSpans,
     pub(super) contexts: RecentContexts,
     /// Finished request spans waiting for their resource-timing entry.
     pub(super) held: HeldRequests,
     pub(super) stats: Stats,
-    /// The page's route and URL as last recorded (navigation instrumentation).
-    pub(super) route: String,
-    pub(super) href: String,
+    /// The page's URL and route as last recorded (navigation instrumentation).
+    pub(super) location: Location,
     /// When the document load spans were made (`performance.now()` ms): resources starting
     /// later become `resourceFetch` spans of their own.
     pub(super) loaded_at: Option<f64>,
-    /// Clicks whose dead-click verdict the shim has not given yet.
-    pub(super) awaiting_verdict: Vec<u32>,
-    /// Ended click spans held for that verdict (at most ~1 s).
-    pub(super) settling: Vec<(u32, SpanRecord)>,
     /// The last request URL and whether `ignoreUrls` matched it.
     pub(super) last_ignored: Option<(String, bool)>,
 }
@@ -71,6 +68,11 @@ pub(super) fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
+fn finish(backend: &dyn Backend, stats: &mut Stats, span: SpanRecord) {
+    stats.spans_finished += 1;
+    backend.finish(span);
+}
+
 impl State {
     pub(super) fn handle(&mut self) -> u32 {
         self.next_handle = self.next_handle.wrapping_add(1).max(1);
@@ -78,36 +80,34 @@ impl State {
     }
 
     pub(super) fn finish(&mut self, span: SpanRecord) {
-        self.stats.spans_finished += 1;
-        self.backend.finish(span);
+        finish(&*self.backend, &mut self.stats, span);
     }
 
-    /// Ends interactions; one whose URL (path, query, hash) changed while it
-    /// ran, by any means (history API, `location.hash`, back button), was a
-    /// navigation and is renamed `Navigation: <route>`.
+    /// Ends interactions (see [`InteractionSpans::end`]): one whose URL changed while it
+    /// ran, by any means (history API, `location.hash`, back button), was a navigation.
     pub(super) fn end_interactions(&mut self, ended: Vec<(u32, f64)>) {
         if ended.is_empty() {
             return;
         }
-        let route = location_path();
+        let href = crate::web::js::document_url();
+        let (backend, stats) = (&*self.backend, &mut self.stats);
         for (h, at_ms) in ended {
-            let started_at = self.interaction_paths.remove(&h);
-            if let Some(mut span) = self.spans.remove(&h) {
-                if started_at.is_some_and(|r| r != route) {
-                    span.name = String::from("Navigation: ") + &self.backend.redact_url(&route);
-                }
-                span.end_ns = self.clock.to_unix_ns(at_ms).max(span.start_ns);
-                if self.awaiting_verdict.contains(&h) {
-                    self.settling.push((h, span));
-                    if self.settling.len() > 64 {
-                        let (_, oldest) = self.settling.remove(0);
-                        self.finish(oldest);
-                    }
-                } else {
-                    self.finish(span);
-                }
-            }
+            self.interaction_spans.end(
+                h,
+                self.spans.remove(&h),
+                self.clock.to_unix_ns(at_ms),
+                &href,
+                |route| backend.redact_url(route),
+                |span| finish(backend, stats, span),
+            );
         }
+    }
+
+    /// Hands the ended clicks held for their verdict on (see [`InteractionSpans::flush`]).
+    pub(super) fn flush_interactions(&mut self, page_hidden: bool) {
+        let (backend, stats) = (&*self.backend, &mut self.stats);
+        self.interaction_spans
+            .flush(page_hidden, |span| finish(backend, stats, span));
     }
 
     /// Hands a request span on, with the network events and preflight of its entry.
@@ -186,8 +186,4 @@ pub(super) fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
         ));
     }
     out
-}
-
-pub(super) fn location_path() -> String {
-    crate::instrument::semconv::route_of(&crate::web::js::document_url()).to_string()
 }
