@@ -11,32 +11,11 @@ use super::table::Table;
 /// At most this many clicks wait for their verdict (the oldest goes without it).
 pub const MAX_WAITING: usize = 64;
 
-/// The shim's frustration signals on a click.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Frustration {
-    /// `interaction.rage`: one of several clicks in a burst on one spot.
-    Rage,
-    /// `interaction.dead`: the verdict, whether the click changed nothing.
-    Dead,
-}
-
-impl Frustration {
-    /// From the shim's `kind`: 0 rage, else dead.
-    pub fn of(kind: u8) -> Self {
-        if kind == 0 {
-            Frustration::Rage
-        } else {
-            Frustration::Dead
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Frustration::Rage => "interaction.rage",
-            Frustration::Dead => "interaction.dead",
-        }
-    }
-}
+/// The shim's frustration signals on a click (its `kind`): `interaction.rage` (one of several
+/// clicks in a burst on one spot) and `interaction.dead` (the verdict: whether the click
+/// changed nothing).
+pub const RAGE: u8 = 0;
+pub const DEAD: u8 = 1;
 
 /// What the interaction spans need between start and export, by handle.
 #[derive(Debug, Default)]
@@ -61,71 +40,76 @@ impl InteractionSpans {
         }
     }
 
-    /// A hook prevented interaction `h`: it has no span.
+    /// A hook prevented interaction `h`: it has no span. (A prevented click stays on the
+    /// waiting list, where it costs a slot until it falls off: the shim gives no verdict on
+    /// a click without a span.)
     pub fn prevented(&mut self, h: u32) {
         self.start_routes.remove(&h);
-        self.awaiting_verdict.retain(|x| *x != h);
     }
 
-    /// Interaction `h` ended at `end_ns` (not before its start) with the page now at
-    /// `href_now`; `span` is its span if it still has one. Spans done go to `finish`: now,
-    /// or for a click awaiting its verdict, at the verdict or when more than
-    /// [`MAX_WAITING`] wait. `redact` applies the URL redaction to the route of a rename.
+    /// Interaction `h` ended at `end_ns` (not before its start) with the page now on
+    /// `route_now` (see [`route_of`]); `span` is its span if it still has one. Returns the
+    /// span done: this one, unless it is a click awaiting its verdict (then the oldest held
+    /// click when more than [`MAX_WAITING`] are held). `redact` applies the URL redaction
+    /// to the route of a rename.
     pub fn end(
         &mut self,
         h: u32,
         span: Option<SpanRecord>,
         end_ns: u64,
-        href_now: &str,
+        route_now: &str,
         redact: impl Fn(&str) -> String,
-        mut finish: impl FnMut(SpanRecord),
-    ) {
+    ) -> Option<SpanRecord> {
         let started_on = self.start_routes.remove(&h);
-        let Some(mut span) = span else { return };
-        let route = route_of(href_now);
-        if started_on.is_some_and(|r| r != route) {
-            span.name = String::from("Navigation: ") + &redact(route);
+        let mut span = span?;
+        if started_on.is_some_and(|r| r != route_now) {
+            span.name = String::from("Navigation: ") + &redact(route_now);
         }
         span.end_ns = end_ns.max(span.start_ns);
-        if self.awaiting_verdict.contains(&h) {
-            self.settling.push((h, span));
-            if self.settling.len() > MAX_WAITING {
-                finish(self.settling.remove(0).1);
-            }
-        } else {
-            finish(span);
+        if !self.awaiting_verdict.contains(&h) {
+            return Some(span);
         }
+        self.settling.push((h, span));
+        (self.settling.len() > MAX_WAITING).then(|| self.settling.remove(0).1)
     }
 
-    /// The shim's `signal` on click `h`: set on `open` (its span, while it runs) or on the
-    /// ended span held for it. The dead-click verdict returns that held span, done.
+    /// The shim's signal `kind` ([`RAGE`], [`DEAD`]) on click `h`: set on `open` (its span,
+    /// while it runs) or on the ended span held for it. The dead-click verdict returns that
+    /// held span, done.
     pub fn frustration(
         &mut self,
         h: u32,
-        signal: Frustration,
+        kind: u8,
         value: bool,
         open: Option<&mut SpanRecord>,
     ) -> Option<SpanRecord> {
-        let held = self.settling.iter().position(|(x, _)| *x == h);
+        let key = if kind == RAGE {
+            "interaction.rage"
+        } else {
+            "interaction.dead"
+        };
         if let Some(span) = open {
-            span.set(signal.key(), Value::Bool(value));
-        } else if let Some(i) = held {
-            self.settling[i].1.set(signal.key(), Value::Bool(value));
+            span.set(key, Value::Bool(value));
+        } else if let Some((_, span)) = self.settling.iter_mut().find(|(x, _)| *x == h) {
+            span.set(key, Value::Bool(value));
         }
-        if signal != Frustration::Dead {
+        if kind != DEAD {
             return None;
         }
         self.awaiting_verdict.retain(|x| *x != h);
-        held.map(|i| self.settling.remove(i).1)
+        let i = self.settling.iter().position(|(x, _)| *x == h)?;
+        Some(self.settling.remove(i).1)
     }
 
-    /// Hands every ended click held for its verdict to `finish` (a flush exports what has
-    /// ended); with `page_hidden`, no verdict is awaited any more (it would come too late).
-    pub fn flush(&mut self, page_hidden: bool, finish: impl FnMut(SpanRecord)) {
+    /// Every ended click held for its verdict, done (a flush exports what has ended); with
+    /// `page_hidden`, no verdict is awaited any more (it would come too late).
+    pub fn flush(&mut self, page_hidden: bool) -> impl Iterator<Item = SpanRecord> {
         if page_hidden {
             self.awaiting_verdict.clear();
         }
-        self.settling.drain(..).map(|(_, s)| s).for_each(finish);
+        std::mem::take(&mut self.settling)
+            .into_iter()
+            .map(|(_, s)| s)
     }
 }
 
@@ -152,12 +136,10 @@ mod tests {
 
     /// Ends `h` (started at 100 ns) at 500 ns with the page at `href_now`; the spans done.
     fn end(ix: &mut InteractionSpans, h: u32, name: &str, href_now: &str) -> Vec<SpanRecord> {
-        let mut done = Vec::new();
         let redact = |r: &str| r.replace("secret", "REDACTED");
-        ix.end(h, Some(span(name, 100)), 500, href_now, redact, |s| {
-            done.push(s)
-        });
-        done
+        ix.end(h, Some(span(name, 100)), 500, route_of(href_now), redact)
+            .into_iter()
+            .collect()
     }
 
     #[test]
@@ -198,16 +180,8 @@ mod tests {
     fn an_end_before_the_start_is_clamped_to_the_start() {
         let mut ix = InteractionSpans::default();
         ix.started(1, "keydown", "https://h/");
-        let mut done = Vec::new();
-        ix.end(
-            1,
-            Some(span("keydown", 900)),
-            500,
-            "https://h/",
-            |r| r.into(),
-            |s| done.push(s),
-        );
-        assert_eq!(done[0].end_ns, 900);
+        let done = ix.end(1, Some(span("keydown", 900)), 500, "/", |r| r.into());
+        assert_eq!(done.unwrap().end_ns, 900);
     }
 
     #[test]
@@ -216,8 +190,8 @@ mod tests {
         ix.started(1, "click", "https://h/");
         assert!(end(&mut ix, 1, "click", "https://h/").is_empty());
         // A rage signal after the end lands on the held span, which still waits.
-        assert_eq!(ix.frustration(1, Frustration::Rage, true, None), None);
-        let done = ix.frustration(1, Frustration::Dead, false, None).unwrap();
+        assert_eq!(ix.frustration(1, RAGE, true, None), None);
+        let done = ix.frustration(1, DEAD, false, None).unwrap();
         assert_eq!(attr(&done, "interaction.rage"), Some(Value::Bool(true)));
         assert_eq!(attr(&done, "interaction.dead"), Some(Value::Bool(false)));
         assert_eq!(done.end_ns, 500);
@@ -228,10 +202,7 @@ mod tests {
         let mut ix = InteractionSpans::default();
         ix.started(1, "click", "https://h/");
         let mut open = span("click", 100);
-        assert_eq!(
-            ix.frustration(1, Frustration::Dead, true, Some(&mut open)),
-            None
-        );
+        assert_eq!(ix.frustration(1, DEAD, true, Some(&mut open)), None);
         assert_eq!(attr(&open, "interaction.dead"), Some(Value::Bool(true)));
         assert_eq!(end(&mut ix, 1, "click", "https://h/").len(), 1);
     }
@@ -241,7 +212,7 @@ mod tests {
         let mut ix = InteractionSpans::default();
         ix.started(1, "submit", "https://h/");
         assert_eq!(end(&mut ix, 1, "submit", "https://h/").len(), 1);
-        assert_eq!(ix.frustration(1, Frustration::Dead, true, None), None);
+        assert_eq!(ix.frustration(1, DEAD, true, None), None);
     }
 
     #[test]
@@ -272,13 +243,10 @@ mod tests {
             ix.started(h, "click", "https://h/");
         }
         end(&mut ix, 1, "c1", "https://h/");
-        let mut done = Vec::new();
-        ix.flush(false, |s| done.push(s));
-        assert_eq!(done.len(), 1);
+        assert_eq!(ix.flush(false).count(), 1);
         // Click 2 still awaits its verdict after a plain flush …
         assert!(end(&mut ix, 2, "c2", "https://h/").is_empty());
-        ix.flush(true, |s| done.push(s));
-        assert_eq!(done.len(), 2);
+        assert_eq!(ix.flush(true).count(), 1);
         // … but not after a page hide.
         assert_eq!(end(&mut ix, 3, "c3", "https://h/").len(), 1);
     }
@@ -289,12 +257,9 @@ mod tests {
         ix.started(1, "click", "https://h/");
         ix.prevented(1);
         ix.started(2, "click", "https://h/");
-        let mut done = Vec::new();
-        ix.end(2, None, 500, "https://h/b", |r| r.into(), |s| done.push(s));
-        assert!(done.is_empty());
+        assert_eq!(ix.end(2, None, 500, "/b", |r| r.into()), None);
         assert!(ix.start_routes.is_empty());
-        assert_eq!(ix.awaiting_verdict, [2]);
-        assert_eq!(ix.frustration(2, Frustration::Dead, true, None), None);
-        assert!(ix.awaiting_verdict.is_empty());
+        assert_eq!(ix.frustration(2, DEAD, true, None), None);
+        assert!(ix.settling.is_empty());
     }
 }

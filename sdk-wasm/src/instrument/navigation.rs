@@ -1,47 +1,16 @@
-//! SPA navigation: which URL changes the shim reports are route changes, of which type, and
-//! what their `routeChange` span says. The browser glue supplies the URLs and the route
-//! (from the page's `routeTemplate` hook, see [`route_or_path`]).
+//! SPA navigation: which URL changes the shim reports are route changes, of which type
+//! (`browser.navigation.type`), and the route each one leaves. The browser glue supplies the
+//! URLs and the route (from the page's `routeTemplate` hook, see [`route_or_path`]).
 
-use super::span::Value;
 use crate::rum::route::{only_fragment_differs, pathname};
 
 /// The span each route change makes.
 pub const SPAN_NAME: &str = "routeChange";
 
-/// How the URL changed (`browser.navigation.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NavigationType {
-    /// `history.pushState`.
-    Push,
-    /// `history.replaceState`.
-    Replace,
-    /// `popstate` / `hashchange` that changed only the fragment.
-    Hash,
-    /// `popstate` to another document URL (back, forward).
-    Pop,
-}
-
-impl NavigationType {
-    /// From the shim's report: `kind` 0 after `pushState`, 1 after `replaceState`, anything
-    /// else after `popstate` or `hashchange` (then the URLs tell a hash change from a pop).
-    pub fn of(kind: u8, from: &str, to: &str) -> Self {
-        match kind {
-            0 => NavigationType::Push,
-            1 => NavigationType::Replace,
-            _ if only_fragment_differs(from, to) => NavigationType::Hash,
-            _ => NavigationType::Pop,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NavigationType::Push => "push",
-            NavigationType::Replace => "replace",
-            NavigationType::Hash => "hash",
-            NavigationType::Pop => "pop",
-        }
-    }
-}
+/// How the shim saw the URL change: after `history.pushState`, after `history.replaceState`;
+/// any other `kind` is a `popstate` or `hashchange` event.
+pub const PUSH: u8 = 0;
+pub const REPLACE: u8 = 1;
 
 /// The route of `href`: what the `routeTemplate` hook gave when it is a non-empty string,
 /// else the URL's path (no query, no fragment).
@@ -58,57 +27,33 @@ pub struct Location {
     route: String,
 }
 
-/// One route change: the `routeChange` span's attributes.
-#[derive(Debug, PartialEq)]
-pub struct RouteChange {
-    pub ty: NavigationType,
-    pub href: String,
-    pub route: String,
-    pub previous_route: String,
-}
-
 impl Location {
     pub fn new(href: String, route: String) -> Self {
         Location { href, route }
     }
 
-    /// The shim reported `href` (see [`NavigationType::of`] for `kind`). `None` when the URL
-    /// is the one recorded, so the `popstate` + `hashchange` pair of one hash change counts
-    /// once; else records it and says how it changed.
-    pub fn url_changed(&mut self, kind: u8, href: &str) -> Option<NavigationType> {
+    /// The shim reported `href` after a `kind` change. `None` when the URL is the one
+    /// recorded, so the `popstate` + `hashchange` pair of one hash change counts once; else
+    /// records it and returns the navigation type: `push`, `replace`, `hash` (an event that
+    /// changed only the fragment) or `pop` (back or forward to another document URL).
+    pub fn url_changed(&mut self, kind: u8, href: &str) -> Option<&'static str> {
         if href == self.href {
             return None;
         }
-        let ty = NavigationType::of(kind, &self.href, href);
+        let ty = match kind {
+            PUSH => "push",
+            REPLACE => "replace",
+            _ if only_fragment_differs(&self.href, href) => "hash",
+            _ => "pop",
+        };
         self.href = href.to_string();
         Some(ty)
     }
 
-    /// Records `route` as the page's route after a change of type `ty` to `href`.
-    pub fn route_changed(
-        &mut self,
-        ty: NavigationType,
-        href: String,
-        route: String,
-    ) -> RouteChange {
-        let previous_route = std::mem::replace(&mut self.route, route.clone());
-        RouteChange {
-            ty,
-            href,
-            route,
-            previous_route,
-        }
-    }
-}
-
-impl RouteChange {
-    pub fn attributes(self) -> [(&'static str, Value); 4] {
-        [
-            ("browser.navigation.type", self.ty.as_str().into()),
-            ("url.full", self.href.into()),
-            ("page.route", self.route.into()),
-            ("page.previous_route", self.previous_route.into()),
-        ]
+    /// Records `route` as the page's route; returns the route it replaces
+    /// (`page.previous_route`).
+    pub fn route_changed(&mut self, route: &str) -> String {
+        std::mem::replace(&mut self.route, route.to_string())
     }
 }
 
@@ -116,8 +61,6 @@ impl RouteChange {
 mod tests {
     use super::*;
 
-    const PUSH: u8 = 0;
-    const REPLACE: u8 = 1;
     const POP_OR_HASH: u8 = 2;
 
     fn at(href: &str) -> Location {
@@ -127,48 +70,21 @@ mod tests {
     #[test]
     fn history_calls_are_push_or_replace_even_when_only_the_fragment_changes() {
         let mut l = at("https://h/a");
-        assert_eq!(
-            l.url_changed(PUSH, "https://h/b"),
-            Some(NavigationType::Push)
-        );
-        assert_eq!(
-            l.url_changed(PUSH, "https://h/b#x"),
-            Some(NavigationType::Push)
-        );
-        assert_eq!(
-            l.url_changed(REPLACE, "https://h/b#y"),
-            Some(NavigationType::Replace)
-        );
-        assert_eq!(
-            l.url_changed(REPLACE, "https://h/c?q=1"),
-            Some(NavigationType::Replace)
-        );
+        assert_eq!(l.url_changed(PUSH, "https://h/b"), Some("push"));
+        assert_eq!(l.url_changed(PUSH, "https://h/b#x"), Some("push"));
+        assert_eq!(l.url_changed(REPLACE, "https://h/b#y"), Some("replace"));
+        assert_eq!(l.url_changed(REPLACE, "https://h/c?q=1"), Some("replace"));
     }
 
     #[test]
     fn popstate_and_hashchange_are_hash_when_only_the_fragment_changed_else_pop() {
         let mut l = at("https://h/a");
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/a#s"),
-            Some(NavigationType::Hash)
-        );
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/a#t"),
-            Some(NavigationType::Hash)
-        );
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/a"),
-            Some(NavigationType::Hash)
-        );
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a#s"), Some("hash"));
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a#t"), Some("hash"));
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a"), Some("hash"));
         // Back to another path, or the same path with another query: a pop.
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/b"),
-            Some(NavigationType::Pop)
-        );
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/b?p=2"),
-            Some(NavigationType::Pop)
-        );
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/b"), Some("pop"));
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/b?p=2"), Some("pop"));
     }
 
     #[test]
@@ -177,45 +93,19 @@ mod tests {
         // A call that leaves the URL as it was (e.g. replaceState with state only).
         assert_eq!(l.url_changed(REPLACE, "https://h/a"), None);
         // One hash change fires popstate then hashchange: one change.
-        assert_eq!(
-            l.url_changed(POP_OR_HASH, "https://h/a#x"),
-            Some(NavigationType::Hash)
-        );
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a#x"), Some("hash"));
         assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a#x"), None);
+        // The type compares with the URL last recorded, not the page's first one.
+        assert_eq!(l.url_changed(POP_OR_HASH, "https://h/a#y"), Some("hash"));
     }
 
     #[test]
     fn each_change_names_the_route_it_left() {
         let mut l = at("https://h/users");
-        let first = l.route_changed(
-            NavigationType::Push,
-            "https://h/users/7".into(),
-            "/users/:id".into(),
-        );
-        assert_eq!(first.previous_route, "/users");
-        assert_eq!(first.route, "/users/:id");
-        let second = l.route_changed(
-            NavigationType::Pop,
-            "https://h/users".into(),
-            "/users".into(),
-        );
-        assert_eq!(second.previous_route, "/users/:id");
-    }
-
-    #[test]
-    fn the_span_carries_type_url_and_both_routes() {
-        let mut l = at("https://h/a");
-        let ty = l.url_changed(POP_OR_HASH, "https://h/a#tab").unwrap();
-        let change = l.route_changed(ty, "https://h/a#tab".into(), "/a".into());
-        assert_eq!(
-            change.attributes(),
-            [
-                ("browser.navigation.type", Value::from("hash")),
-                ("url.full", Value::from("https://h/a#tab")),
-                ("page.route", Value::from("/a")),
-                ("page.previous_route", Value::from("/a")),
-            ]
-        );
+        assert_eq!(l.route_changed("/users/:id"), "/users");
+        assert_eq!(l.route_changed("/users"), "/users/:id");
+        // A change of URL within one route leaves that route.
+        assert_eq!(l.route_changed("/users"), "/users");
     }
 
     #[test]

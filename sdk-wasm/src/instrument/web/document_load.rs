@@ -6,7 +6,7 @@ use super::hooks::{call_hook, hook_span};
 use super::state::{performance, with_state};
 use super::SCOPE_DOCUMENT_LOAD;
 use crate::instrument::document_load::{self, PageFacts, Role};
-use crate::instrument::span::{Kind, Parent, SpanRecord};
+use crate::instrument::span::{Kind, Parent};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -96,7 +96,7 @@ pub fn on_document_load() {
             let is_root = p.role == Role::DocumentLoad;
             let parent = if is_root { meta_parent } else { root };
             let start = s.clock.to_unix_ns(p.start_ms);
-            let me = s.backend.start(
+            let mut span = s.new_span(
                 SCOPE_DOCUMENT_LOAD,
                 p.name,
                 Kind::Internal,
@@ -105,7 +105,6 @@ pub fn on_document_load() {
                 start,
                 None,
             );
-            let mut span = SpanRecord::new(p.name, Kind::Internal, me, parent.as_ref(), start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
             for (k, v) in p.attributes {
                 span.set(k, v);
@@ -177,7 +176,7 @@ pub(super) fn late_resources(list: &Array, loaded_at: f64) {
                 &opts,
             );
             let start = s.clock.to_unix_ns(p.start_ms);
-            let me = s.backend.start(
+            let mut span = s.new_span(
                 SCOPE_DOCUMENT_LOAD,
                 p.name,
                 Kind::Internal,
@@ -186,7 +185,6 @@ pub(super) fn late_resources(list: &Array, loaded_at: f64) {
                 start,
                 None,
             );
-            let mut span = SpanRecord::new(p.name, Kind::Internal, me, None, start);
             span.end_ns = s.clock.to_unix_ns(p.end_ms);
             for (k, v) in p.attributes {
                 span.set(k, v);

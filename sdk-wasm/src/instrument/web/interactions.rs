@@ -5,8 +5,7 @@ use super::ffi::shim_arm_expiry;
 use super::hooks::{call_hook, hook_span};
 use super::state::with_state;
 use super::SCOPE_USER_INTERACTION;
-use crate::instrument::interaction::Frustration;
-use crate::instrument::span::{given_ids, Kind, SpanRecord};
+use crate::instrument::span::{given_ids, Kind};
 use crate::web::js;
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +33,7 @@ pub fn on_interaction(
         let hook = cfg.should_prevent.clone();
         let h = s.handle();
         let start = s.clock.now_ns();
-        let me = s.backend.start(
+        let mut span = s.new_span(
             SCOPE_USER_INTERACTION,
             &event_type,
             Kind::Internal,
@@ -43,7 +42,6 @@ pub fn on_interaction(
             start,
             given,
         );
-        let mut span = SpanRecord::new(&event_type, Kind::Internal, me, None, start);
         span.set("event_type", event_type.as_str());
         span.set("target_element", tag);
         span.set(
@@ -99,8 +97,7 @@ pub fn on_interaction(
 pub fn on_frustration(h: u32, kind: u8, value: bool) {
     with_state(|s| {
         let open = s.spans.get_mut(&h);
-        let signal = Frustration::of(kind);
-        if let Some(done) = s.interaction_spans.frustration(h, signal, value, open) {
+        if let Some(done) = s.interaction_spans.frustration(h, kind, value, open) {
             s.finish(done);
         }
     });

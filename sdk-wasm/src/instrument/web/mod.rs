@@ -107,7 +107,10 @@ fn flush(page_hidden: bool) {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
         }
-        s.flush_interactions(page_hidden);
+        // Ended clicks waiting for their dead-click verdict go without it.
+        for span in s.interaction_spans.flush(page_hidden) {
+            s.finish(span);
+        }
     });
 }
 

@@ -4,7 +4,7 @@ use super::hooks::call_hook;
 use super::state::with_state;
 use super::SCOPE_NAVIGATION;
 use crate::instrument::navigation::{route_or_path, SPAN_NAME};
-use crate::instrument::span::{Kind, SpanRecord};
+use crate::instrument::span::Kind;
 use crate::web::js;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -31,11 +31,11 @@ pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
     let Some((hook, ty)) = changed else { return };
     let route = route_for(hook.as_ref(), &href);
     with_state(|s| {
+        let previous = s.location.route_changed(&route);
         s.backend.set_route(&route);
-        let change = s.location.route_changed(ty, href, route);
         let now = s.clock.now_ns();
         let parent = s.contexts.get(ctx);
-        let me = s.backend.start(
+        let mut span = s.new_span(
             SCOPE_NAVIGATION,
             SPAN_NAME,
             Kind::Internal,
@@ -44,10 +44,10 @@ pub fn on_route(kind: u8, href: JsValue, ctx: u32) {
             now,
             None,
         );
-        let mut span = SpanRecord::new(SPAN_NAME, Kind::Internal, me, parent.as_ref(), now);
-        for (k, v) in change.attributes() {
-            span.set(k, v);
-        }
+        span.set("browser.navigation.type", ty);
+        span.set("url.full", href);
+        span.set("page.route", route);
+        span.set("page.previous_route", previous);
         s.stats.spans_started += 1;
         s.finish(span);
     });

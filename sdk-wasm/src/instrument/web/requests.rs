@@ -11,7 +11,7 @@ use crate::instrument::held::Held;
 use crate::instrument::semconv::{
     normalise_method, outcome_attrs, server_address_port, Api, Outcome,
 };
-use crate::instrument::span::{given_ids, Kind, SpanRecord};
+use crate::instrument::span::{given_ids, Kind};
 use crate::web::js;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -60,7 +60,7 @@ pub fn on_start(
         } else {
             SCOPE_XHR
         };
-        let me = s.backend.start(
+        let mut span = s.new_span(
             scope,
             &m.normalised,
             Kind::Client,
@@ -69,7 +69,6 @@ pub fn on_start(
             start_ns,
             given,
         );
-        let mut span = SpanRecord::new(&m.normalised, Kind::Client, me, parent.as_ref(), start_ns);
         span.set("http.request.method", m.normalised);
         if let Some(o) = m.original {
             span.set("http.request.method_original", o);

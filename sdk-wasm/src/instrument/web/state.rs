@@ -10,7 +10,7 @@ use crate::instrument::held::{Held, HeldRequests};
 use crate::instrument::interaction::InteractionSpans;
 use crate::instrument::navigation::Location;
 use crate::instrument::semconv::Api;
-use crate::instrument::span::{Kind, SpanRecord};
+use crate::instrument::span::{Kind, Parent, SpanRecord};
 use crate::instrument::table::Table;
 use crate::instrument::timing::{network_events, Matched, ResourceEntry};
 use std::cell::{Cell, RefCell};
@@ -68,19 +68,34 @@ pub(super) fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-fn finish(backend: &dyn Backend, stats: &mut Stats, span: SpanRecord) {
-    stats.spans_finished += 1;
-    backend.finish(span);
-}
-
 impl State {
     pub(super) fn handle(&mut self) -> u32 {
         self.next_handle = self.next_handle.wrapping_add(1).max(1);
         self.next_handle
     }
 
+    /// A new span: its ids from the backend (see [`Backend::start`]), its data here until
+    /// it ends.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new_span(
+        &self,
+        scope: &'static str,
+        name: &str,
+        kind: Kind,
+        parent: Option<Parent>,
+        remote_parent: bool,
+        start_ns: u64,
+        given: Option<Parent>,
+    ) -> SpanRecord {
+        let me = self
+            .backend
+            .start(scope, name, kind, parent, remote_parent, start_ns, given);
+        SpanRecord::new(name, kind, me, parent.as_ref(), start_ns)
+    }
+
     pub(super) fn finish(&mut self, span: SpanRecord) {
-        finish(&*self.backend, &mut self.stats, span);
+        self.stats.spans_finished += 1;
+        self.backend.finish(span);
     }
 
     /// Ends interactions (see [`InteractionSpans::end`]): one whose URL changed while it
@@ -90,24 +105,20 @@ impl State {
             return;
         }
         let href = crate::web::js::document_url();
-        let (backend, stats) = (&*self.backend, &mut self.stats);
+        let route = crate::instrument::semconv::route_of(&href);
         for (h, at_ms) in ended {
-            self.interaction_spans.end(
+            let backend = &self.backend;
+            let done = self.interaction_spans.end(
                 h,
                 self.spans.remove(&h),
                 self.clock.to_unix_ns(at_ms),
-                &href,
+                route,
                 |route| backend.redact_url(route),
-                |span| finish(backend, stats, span),
             );
+            if let Some(span) = done {
+                self.finish(span);
+            }
         }
-    }
-
-    /// Hands the ended clicks held for their verdict on (see [`InteractionSpans::flush`]).
-    pub(super) fn flush_interactions(&mut self, page_hidden: bool) {
-        let (backend, stats) = (&*self.backend, &mut self.stats);
-        self.interaction_spans
-            .flush(page_hidden, |span| finish(backend, stats, span));
     }
 
     /// Hands a request span on, with the network events and preflight of its entry.
@@ -137,7 +148,7 @@ impl State {
             SCOPE_XHR
         };
         let p = parent.as_parent();
-        let me = self.backend.start(
+        let mut pre = self.new_span(
             scope,
             "CORS Preflight",
             Kind::Internal,
@@ -146,7 +157,6 @@ impl State {
             start,
             None,
         );
-        let mut pre = SpanRecord::new("CORS Preflight", Kind::Internal, me, Some(&p), start);
         pre.end_ns = self.clock.to_unix_ns(e.response_end);
         for (name, t) in network_events(e) {
             pre.event(name, self.clock.to_unix_ns(t));
