@@ -5,6 +5,8 @@
 pub mod context;
 pub mod document_load;
 pub mod held;
+pub mod interaction;
+pub mod navigation;
 pub mod semconv;
 pub mod span;
 pub mod table;

@@ -150,9 +150,59 @@ impl Parent {
     }
 }
 
+/// An early span's ids as the loader wrote them: 32 hex trace id, 16 hex span id, then `1`
+/// if sampled (what its `traceparent` said).
+pub fn given_ids(s: &str) -> Option<Parent> {
+    let b = s.as_bytes();
+    if b.len() != 49 {
+        return None;
+    }
+    let mut trace_id = [0u8; 16];
+    let mut span_id = [0u8; 8];
+    let hex = |i: usize| -> Option<u8> {
+        let d = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+        Some(d(b[i])? << 4 | d(b[i + 1])?)
+    };
+    for (i, t) in trace_id.iter_mut().enumerate() {
+        *t = hex(2 * i)?;
+    }
+    for (i, x) in span_id.iter_mut().enumerate() {
+        *x = hex(32 + 2 * i)?;
+    }
+    Some(Parent {
+        trace_id,
+        span_id,
+        sampled: b[48] == b'1',
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_loaders_early_span_ids_are_read_back() {
+        let ids = "4bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b7";
+        let p = given_ids(&format!("{ids}1")).unwrap();
+        assert_eq!(hex(&p.trace_id), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(hex(&p.span_id), "00f067aa0ba902b7");
+        assert!(p.sampled);
+        assert!(!given_ids(&format!("{ids}0")).unwrap().sampled);
+        // Upper-case hex is hex too.
+        let upper = given_ids(&format!("{}1", ids.to_uppercase())).unwrap();
+        assert_eq!(upper, p);
+    }
+
+    #[test]
+    fn malformed_early_span_ids_are_ignored() {
+        let ids = "4bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b7";
+        assert_eq!(given_ids(""), None);
+        assert_eq!(given_ids(ids), None, "no sampled flag");
+        assert_eq!(given_ids(&format!("{ids}10")), None, "too long");
+        assert_eq!(given_ids(&format!("{}x{}1", &ids[..10], &ids[11..])), None);
+        // Multi-byte text of the right byte length is not hex either.
+        assert_eq!(given_ids(&format!("é{}1", &ids[2..])), None);
+    }
 
     #[test]
     fn child_inherits_trace_and_converts_to_span_context() {

@@ -25,7 +25,7 @@ impl Clock {
     /// Milliseconds since `timeOrigin` (the unit of performance entries).
     /// (The shim's clock: during the replay of calls recorded before the core, their own time.)
     pub fn now_ms(&self) -> f64 {
-        super::shim_now()
+        super::ffi::shim_now()
     }
 
     /// Unix nanoseconds of a `timeOrigin`-relative time, without losing

@@ -1,0 +1,207 @@
+//! Document load: the page's navigation and resource entries as spans once the page has
+//! loaded, and a `resourceFetch` span for each resource loaded after that.
+
+use super::dom;
+use super::hooks::{call_hook, hook_span};
+use super::state::{performance, with_state};
+use super::SCOPE_DOCUMENT_LOAD;
+use crate::instrument::document_load::{self, PageFacts, Role};
+use crate::instrument::span::{Kind, Parent};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
+
+/// `Server-Timing: traceparent;desc="00-…"` on the navigation response: the server's trace
+/// without a meta tag in the page (the browser exposes it to the page's own origin, or with
+/// `Timing-Allow-Origin`).
+fn server_timing_traceparent(perf: &web_sys::Performance) -> Option<String> {
+    let nav = perf.get_entries_by_type("navigation").get(0);
+    let entries = Reflect::get(&nav, &JsValue::from_str("serverTiming"))
+        .ok()
+        .filter(js_sys::Array::is_array)?;
+    js_sys::Array::from(&entries).iter().find_map(|e| {
+        let name = Reflect::get(&e, &JsValue::from_str("name"))
+            .ok()?
+            .as_string()?;
+        (name == "traceparent").then(|| {
+            Reflect::get(&e, &JsValue::from_str("description"))
+                .ok()?
+                .as_string()
+        })?
+    })
+}
+
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_documentLoad"))]
+pub fn on_document_load() {
+    // What starts from now on is not in the document load's spans.
+    with_state(|s| s.loaded_at = Some(s.clock.now_ms()));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // Once per page, also across SDK re-initialisation.
+    let flag = JsValue::from_str(DOCUMENT_LOAD_FLAG);
+    if Reflect::get(&window, &flag)
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+    {
+        return;
+    }
+    let _ = Reflect::set(&window, &flag, &JsValue::TRUE);
+    let Some(perf) = performance() else { return };
+    let Some(nav) = dom::navigation_entry(&perf) else {
+        return;
+    };
+    let resources = dom::resource_entries(&perf.get_entries_by_type("resource"), &[]);
+    // Through `Reflect.get`, as elsewhere: no web-sys import per getter.
+    let url = crate::web::js::document_url();
+    let user_agent = crate::web::js::get(&crate::web::js::global_get("navigator"), "userAgent")
+        .as_string()
+        .unwrap_or_default();
+    let meta_parent = window
+        .document()
+        .and_then(|d| {
+            d.query_selector("meta[name=\"traceparent\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .and_then(|c| crate::propagation::extract(&c, None))
+        .or_else(|| {
+            server_timing_traceparent(&perf).and_then(|c| crate::propagation::extract(&c, None))
+        })
+        .map(|cx| Parent::from_span_context(&cx));
+    let planned = with_state(|s| {
+        let cfg = s.cfg.document_load.as_ref()?;
+        let page = PageFacts {
+            url: &url,
+            user_agent: &user_agent,
+            first_paint: paint(&perf, "first-paint"),
+            first_contentful_paint: paint(&perf, "first-contentful-paint"),
+            now_ms: s.clock.now_ms(),
+        };
+        let opts = document_load::Options {
+            network_events: cfg.network_events,
+            paint_events: cfg.paint_events,
+        };
+        let hooks = (
+            cfg.on_document_load.clone(),
+            cfg.on_document_fetch.clone(),
+            cfg.on_resource_fetch.clone(),
+        );
+        let plan = document_load::plan(&nav, &resources, &page, &opts);
+        let mut root: Option<Parent> = meta_parent;
+        let mut made = Vec::new();
+        for p in plan {
+            let is_root = p.role == Role::DocumentLoad;
+            let parent = if is_root { meta_parent } else { root };
+            let start = s.clock.to_unix_ns(p.start_ms);
+            let mut span = s.new_span(
+                SCOPE_DOCUMENT_LOAD,
+                p.name,
+                Kind::Internal,
+                parent,
+                is_root,
+                start,
+                None,
+            );
+            span.end_ns = s.clock.to_unix_ns(p.end_ms);
+            for (k, v) in p.attributes {
+                span.set(k, v);
+            }
+            for (name, t) in p.events {
+                span.event(name, s.clock.to_unix_ns(t));
+            }
+            if p.role == Role::DocumentLoad {
+                root = Some(span.as_parent());
+            }
+            let h = s.handle();
+            s.spans.insert_new(h, span);
+            made.push((h, p.role));
+        }
+        Some((made, hooks))
+    })
+    .flatten();
+    let Some((made, (on_load, on_fetch, on_resource))) = planned else {
+        return;
+    };
+    for (h, role) in &made {
+        let span = hook_span(*h);
+        match role {
+            Role::DocumentLoad => on_load.as_ref().map(|f| call_hook(f, &[&span])),
+            Role::DocumentFetch => on_fetch.as_ref().map(|f| call_hook(f, &[&span])),
+            Role::ResourceFetch(i) => on_resource.as_ref().map(|f| {
+                let entry = perf.get_entries_by_type("resource").get(*i as u32);
+                call_hook(f, &[&span, &entry])
+            }),
+        };
+    }
+    // Children first, then the root (the order OTel JS exports them in).
+    with_state(|s| {
+        for (h, _) in made.iter().rev() {
+            if let Some(span) = s.spans.remove(h) {
+                s.finish(span);
+            }
+        }
+    });
+}
+
+fn paint(perf: &web_sys::Performance, name: &str) -> Option<f64> {
+    dom::paint_time(perf, name)
+}
+
+/// Scripts, stylesheets, images, fonts, … loaded after the document load (code-split chunks,
+/// lazy images): one root `resourceFetch` span each, as at load. Requests have spans of their own.
+pub(super) fn late_resources(list: &Array, loaded_at: f64) {
+    for raw in list.iter() {
+        let not_a_request = |i: &str| !matches!(i, "fetch" | "xmlhttprequest" | "beacon");
+        let Some(e) = dom::resource_entry_if(&raw, not_a_request) else {
+            continue;
+        };
+        if e.start_time < loaded_at {
+            continue;
+        }
+        let made = with_state(|s| {
+            let cfg = s.cfg.document_load.as_ref()?;
+            let opts = document_load::Options {
+                network_events: cfg.network_events,
+                paint_events: cfg.paint_events,
+            };
+            let hook = cfg.on_resource_fetch.clone();
+            let p = document_load::fetch_span(
+                Role::ResourceFetch(0),
+                "resourceFetch",
+                &e,
+                &s.backend.redact_url(&e.name),
+                &opts,
+            );
+            let start = s.clock.to_unix_ns(p.start_ms);
+            let mut span = s.new_span(
+                SCOPE_DOCUMENT_LOAD,
+                p.name,
+                Kind::Internal,
+                None,
+                false,
+                start,
+                None,
+            );
+            span.end_ns = s.clock.to_unix_ns(p.end_ms);
+            for (k, v) in p.attributes {
+                span.set(k, v);
+            }
+            span.set("resource.initiator_type", e.initiator_type.as_str());
+            for (name, t) in p.events {
+                span.event(name, s.clock.to_unix_ns(t));
+            }
+            let h = s.handle();
+            s.spans.insert_new(h, span);
+            Some((h, hook))
+        })
+        .flatten();
+        let Some((h, hook)) = made else { continue };
+        if let Some(f) = hook {
+            call_hook(&f, &[&hook_span(h), &raw]);
+        }
+        with_state(|s| s.spans.remove(&h).map(|span| s.finish(span)));
+    }
+}

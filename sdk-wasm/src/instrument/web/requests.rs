@@ -1,0 +1,258 @@
+//! Fetch and XMLHttpRequest: the shim's request callbacks, from start through the
+//! propagation headers to the end, and the sweep that hands request spans waiting for
+//! their resource-timing entry on.
+
+use super::document_load::late_resources;
+use super::ffi::shim_arm_timing_wait;
+use super::hooks::{call_hook, hook_span};
+use super::state::{buffered_entries, with_state, Request};
+use super::{dom, SCOPE_FETCH, SCOPE_XHR};
+use crate::instrument::held::Held;
+use crate::instrument::semconv::{
+    normalise_method, outcome_attrs, server_address_port, Api, Outcome,
+};
+use crate::instrument::span::{given_ids, Kind};
+use crate::web::js;
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+// `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
+// otherwise.
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_start"))]
+pub fn on_start(
+    api: u8,
+    method: JsValue,
+    url: JsValue,
+    ctx: u32,
+    input: JsValue,
+    init: JsValue,
+    ids: JsValue,
+) -> u32 {
+    let (method, url) = (js::text(&method), js::text(&url));
+    let api = if api == 0 { Api::Fetch } else { Api::Xhr };
+    let given = ids.as_string().as_deref().and_then(given_ids);
+    let started = with_state(|s| {
+        let cfg = match api {
+            Api::Fetch => s.cfg.fetch.as_ref(),
+            Api::Xhr => s.cfg.xhr.as_ref(),
+        }?;
+        let hook = cfg.request_hook.clone();
+        // The last URL's verdict is kept: a polled endpoint would ask the same RegExps (in JS,
+        // with the URL copied there) on every request.
+        let ignored = match &s.last_ignored {
+            Some((u, v)) if *u == url => *v,
+            _ => {
+                let v = s.cfg.ignore_urls.iter().any(|p| p.matches(&url));
+                s.last_ignored = Some((url.clone(), v));
+                v
+            }
+        };
+        if ignored || s.backend.is_own_url(&url) {
+            return None;
+        }
+        let m = normalise_method(&method);
+        let h = s.handle();
+        let start_ms = s.clock.now_ms();
+        let start_ns = s.clock.to_unix_ns(start_ms);
+        let parent = s.contexts.get(ctx);
+        let scope = if api == Api::Fetch {
+            SCOPE_FETCH
+        } else {
+            SCOPE_XHR
+        };
+        let mut span = s.new_span(
+            scope,
+            &m.normalised,
+            Kind::Client,
+            parent,
+            false,
+            start_ns,
+            given,
+        );
+        span.set("http.request.method", m.normalised);
+        if let Some(o) = m.original {
+            span.set("http.request.method_original", o);
+        }
+        span.set("url.full", url.as_str());
+        if let Some((host, port)) = server_address_port(&url) {
+            span.set("server.address", host);
+            span.set("server.port", port as i64);
+        }
+        if api == Api::Xhr {
+            span.event("open", start_ns);
+        }
+        s.stats.spans_started += 1;
+        s.interactions.work_started(ctx);
+        s.spans.insert_new(h, span);
+        let request = if api == Api::Xhr || init.is_undefined() {
+            input
+        } else {
+            init
+        };
+        s.requests.insert_new(
+            h,
+            Request {
+                api,
+                ctx,
+                url,
+                start_ms,
+                request: request.clone(),
+            },
+        );
+        Some((h, hook, request))
+    })
+    .flatten();
+    let Some((h, hook, request)) = started else {
+        return 0;
+    };
+    if let Some(hook) = hook {
+        call_hook(&hook, &[&hook_span(h), &request]);
+    }
+    h
+}
+
+// Propagation headers for request `h` as `[name, value, ...]`, or nothing
+// when the CORS rule says no.
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_header"))]
+pub fn on_header(h: u32) -> JsValue {
+    header(h).map_or(JsValue::UNDEFINED, Into::into)
+}
+
+fn header(h: u32) -> Option<Array> {
+    with_state(|s| {
+        let url = &s.requests.get(&h)?.url;
+        let headers = s.backend.headers(url, s.spans.get(&h)?);
+        if headers.is_empty() {
+            return None;
+        }
+        let out = Array::new();
+        for (k, v) in headers {
+            out.push(&JsValue::from_str(k));
+            out.push(&JsValue::from_str(&v));
+        }
+        Some(out)
+    })
+    .flatten()
+}
+
+// `send` was called on XHR `h`.
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_event"))]
+pub fn on_event(h: u32) {
+    with_state(|s| {
+        let now = s.clock.now_ns();
+        s.spans.get_mut(&h).map(|span| span.event("send", now))
+    });
+}
+
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_end"))]
+pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
+    let outcome = match outcome {
+        0 => Outcome::Response(status),
+        2 => Outcome::Aborted,
+        3 => Outcome::Timeout,
+        _ => Outcome::NetworkError,
+    };
+    let hook = with_state(|s| {
+        let req = s.requests.get(&h)?;
+        let api = req.api;
+        let cfg = if api == Api::Fetch {
+            s.cfg.fetch.as_ref()
+        } else {
+            s.cfg.xhr.as_ref()
+        };
+        let hook = cfg.and_then(|c| c.custom_attributes.clone());
+        let now_ms = s.clock.now_ms();
+        let now = s.clock.to_unix_ns(now_ms);
+        let span = s.spans.get_mut(&h)?;
+        span.end_ns = now;
+        let a = outcome_attrs(api, outcome);
+        if let Some(code) = a.status_code {
+            span.set("http.response.status_code", code as i64);
+        }
+        if api == Api::Xhr {
+            span.event(a.xhr_event, now);
+        }
+        if let Some(t) = a.error_type {
+            span.set("error.type", t.as_str());
+            span.error = Some(t);
+        }
+        Some((now_ms, hook.map(|f| (f, req.request.clone()))))
+    })
+    .flatten();
+    let Some((now_ms, hook)) = hook else { return };
+    if let Some((hook, request)) = hook {
+        let span = hook_span(h);
+        match result.is_undefined() {
+            true => call_hook(&hook, &[&span, &request]),
+            false => call_hook(&hook, &[&span, &request, &result]),
+        };
+    }
+    let arm = with_state(|s| {
+        let (Some(req), Some(span)) = (s.requests.remove(&h), s.spans.remove(&h)) else {
+            return false;
+        };
+        s.interactions.work_ended(req.ctx, now_ms);
+        let cfg = if req.api == Api::Fetch {
+            s.cfg.fetch.as_ref()
+        } else {
+            s.cfg.xhr.as_ref()
+        };
+        let wants_timing =
+            cfg.is_some_and(|c| c.network_events) && matches!(outcome, Outcome::Response(_));
+        if !wants_timing {
+            s.finish(span);
+            return false;
+        }
+        let initiator = if req.api == Api::Fetch {
+            "fetch"
+        } else {
+            "xmlhttprequest"
+        };
+        let evicted = s.held.push(Held {
+            span,
+            url: req.url,
+            initiator,
+            start_ms: req.start_ms,
+            end_ms: now_ms,
+        });
+        if let Some(oldest) = evicted {
+            s.release_held(oldest, None, &[]);
+        }
+        true
+    });
+    if arm == Some(true) {
+        shim_arm_timing_wait(250.0);
+    }
+}
+
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_entries"))]
+pub fn on_entries(list: JsValue) {
+    let (waiting, loaded_at) =
+        with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
+    let list = Array::from(&list);
+    if waiting {
+        let entries = dom::resource_entries(&list, &["fetch", "xmlhttprequest"]);
+        with_state(|s| {
+            let now = s.clock.now_ms();
+            s.match_held(&entries, false, now)
+        });
+    }
+    if let Some(t0) = loaded_at {
+        late_resources(&list, t0);
+    }
+}
+
+// Periodic check while spans wait for timing; true while some still wait.
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_sweep"))]
+pub fn on_sweep() -> bool {
+    // Requests that ended in the last 100 ms get their entries from the observer.
+    let urls: Vec<String> =
+        with_state(|s| s.held.urls(s.clock.now_ms() - 100.0)).unwrap_or_default();
+    let entries = buffered_entries(&urls);
+    with_state(|s| {
+        let now = s.clock.now_ms();
+        s.match_held(&entries, false, now);
+        !s.held.is_empty()
+    })
+    .unwrap_or(false)
+}
