@@ -38,7 +38,13 @@ for (const kind of BROWSERS) {
       assert.equal(says('logs are').length, 1, `one line for logs: ${api.warnings}`);
       assert.equal(says('web vitals').length, 1, `one line for webVitals: true: ${api.warnings}`);
 
-      const got = await rx.waitFor(id, (r) => r.spans >= 4);
+      // The click ends once its fetch and XHR settled, which may be after the flush above:
+      // wait for the spans asserted below, not for a count.
+      const named = (r) => r.requests.flatMap((q) => q.spanList ?? []).map((s) => s.name);
+      const got = await rx.waitFor(id, (r) => {
+        const n = named(r);
+        return n.includes('documentLoad') && n.includes('click') && n.filter((x) => x === 'GET').length >= 2;
+      });
       const reqs = got.requests.filter((r) => r.method === 'POST');
       assert.ok(reqs.every((r) => r.signal === 'traces'), `only traces are exported: ${reqs.map((r) => r.signal)}`);
       assert.ok(reqs.every((r) => !String(r.headers['content-type']).includes('json')), 'protobuf');

@@ -4,7 +4,7 @@
 //! (nginx fills it from `DASHBOARD_OTEL_ENDPOINT`; empty = off). One CLIENT
 //! span per `api::send`, with `traceparent` on the same-origin request.
 
-use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
+use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use sdk_wasm::config::RawConfig;
 use sdk_wasm::trace::{SdkSpan, SdkTracer, SpanOptions};

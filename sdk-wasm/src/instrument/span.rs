@@ -2,7 +2,7 @@
 //! finished. Kept apart from the SDK core's span types so the instrumentation
 //! logic is testable natively; the browser glue adapts it to the core.
 
-use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId};
+use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 
 pub type TraceIdBytes = [u8; 16];
 pub type SpanIdBytes = [u8; 8];

@@ -111,7 +111,6 @@ impl Sdk {
     }
 
     pub fn tracer(&self, name: String, version: Option<String>) -> Tracer {
-        use opentelemetry::trace::TracerProvider as _;
         Tracer::new(
             self.0.provider.tracer_with_scope(scope(name, version)),
             self.0.clone(),

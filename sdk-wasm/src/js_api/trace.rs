@@ -4,14 +4,14 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Object};
-use opentelemetry::trace::{Link, Span as _, SpanKind, Status};
+use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::KeyValue;
 use wasm_bindgen::prelude::*;
 
 use super::values::{
     attributes, js_number_string, span_context_from_js, span_context_to_js, time_ns,
 };
-use crate::trace::{SdkSpan, SdkTracer, SpanOptions};
+use crate::trace::{Link, SdkSpan, SdkTracer, SpanOptions};
 use crate::web::js::get;
 use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;

@@ -1,7 +1,7 @@
 //! JS values to the SDK's types and back: attributes, times, span contexts, scopes.
 
+use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 use js_sys::{Array, Object};
-use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 

@@ -2,7 +2,7 @@
 //! trace and span ids as lowercase hex (not base64), enum values as integers, 64-bit integers
 //! as decimal strings, non-finite doubles as "NaN"/"Infinity"/"-Infinity".
 
-use opentelemetry::trace::{Link, SpanId};
+use crate::trace::{Link, SpanId};
 use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
@@ -245,7 +245,7 @@ impl JsonWriter {
         let cx = &s.span_context;
         self.hex("traceId", &cx.trace_id().to_bytes());
         self.hex("spanId", &cx.span_id().to_bytes());
-        self.str("traceState", &cx.trace_state().header());
+        self.str("traceState", cx.trace_state().header());
         if s.parent_span_id != SpanId::INVALID {
             self.hex("parentSpanId", &s.parent_span_id.to_bytes());
             self.uint(
@@ -285,7 +285,7 @@ impl JsonWriter {
         let cx = &l.span_context;
         self.hex("traceId", &cx.trace_id().to_bytes());
         self.hex("spanId", &cx.span_id().to_bytes());
-        self.str("traceState", &cx.trace_state().header());
+        self.str("traceState", cx.trace_state().header());
         self.attributes(&l.attributes);
         self.uint("droppedAttributesCount", l.dropped_attributes_count as u64);
         self.uint(

@@ -11,8 +11,8 @@ use super::{
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
 use crate::resource::Resource;
+use crate::trace::Link;
 use crate::trace::{SpanData, SpanEvent};
-use opentelemetry::trace::Link;
 use opentelemetry::InstrumentationScope;
 
 const VARINT: u32 = 0;
@@ -199,7 +199,7 @@ impl ProtoWriter {
         let cx = &s.span_context;
         self.bytes(1, &cx.trace_id().to_bytes());
         self.bytes(2, &cx.span_id().to_bytes());
-        self.string(3, &cx.trace_state().header());
+        self.string(3, cx.trace_state().header());
         if s.parent_span_id != opentelemetry::trace::SpanId::INVALID {
             self.bytes(4, &s.parent_span_id.to_bytes());
             self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
@@ -238,7 +238,7 @@ impl ProtoWriter {
         let cx = &l.span_context;
         self.bytes(1, &cx.trace_id().to_bytes());
         self.bytes(2, &cx.span_id().to_bytes());
-        self.string(3, &cx.trace_state().header());
+        self.string(3, cx.trace_state().header());
         self.attributes(4, &l.attributes);
         self.uint(5, l.dropped_attributes_count as u64);
         self.fixed32(6, span_flags(cx.trace_flags().to_u8(), cx.is_remote()));

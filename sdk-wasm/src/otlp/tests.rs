@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use opentelemetry::trace::{
-    Link, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState,
-};
+use crate::propagation::tracestate;
+use crate::trace::{Link, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{Array, InstrumentationScope, KeyValue, StringValue, Value};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -108,7 +108,7 @@ fn sample_spans(attrs: Vec<KeyValue>) -> Vec<SpanData> {
     );
     let other = Arc::new(InstrumentationScope::builder("lib").build());
     let tid = TraceId::from_hex("0af7651916cd43dd8448eb211c80319c").unwrap();
-    let ts = TraceState::from_key_value([("vendor", "v1")]).unwrap();
+    let ts = tracestate::parse("vendor=v1").unwrap();
     let linked = SpanContext::new(
         TraceId::from_hex("11111111111111111111111111111111").unwrap(),
         SpanId::from_hex("2222222222222222").unwrap(),

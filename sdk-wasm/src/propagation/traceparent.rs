@@ -1,6 +1,6 @@
 //! The W3C `traceparent` header: `version-traceid-parentid-flags`, lowercase hex.
 
-use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId};
+use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceParent {
@@ -97,7 +97,7 @@ pub fn push_hex(s: &mut String, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentelemetry::trace::TraceState;
+    use crate::trace::TraceState;
 
     const TID: &str = "0af7651916cd43dd8448eb211c80319c";
     const SID: &str = "b7ad6b7169203331";

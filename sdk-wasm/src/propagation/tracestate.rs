@@ -6,7 +6,7 @@
 //! On output, a header longer than 512 characters is truncated the way the spec describes:
 //! first members longer than 128 characters are removed, then members from the right.
 
-use opentelemetry::trace::TraceState;
+use crate::trace::TraceState;
 
 pub const MAX_MEMBERS: usize = 32;
 pub const MAX_HEADER_LEN: usize = 512;
@@ -29,14 +29,23 @@ pub fn parse(value: &str) -> Option<TraceState> {
             return None;
         }
     }
-    TraceState::from_key_value(members).ok()
+    let mut header = String::with_capacity(value.len());
+    for (k, v) in members {
+        if !header.is_empty() {
+            header.push(',');
+        }
+        header.push_str(k);
+        header.push('=');
+        header.push_str(v);
+    }
+    Some(TraceState::from_valid_header(header))
 }
 
 /// Formats a trace state, truncated to [`MAX_HEADER_LEN`] as the spec describes.
 pub fn format(ts: &TraceState) -> String {
     let header = ts.header();
     if header.len() <= MAX_HEADER_LEN {
-        return header;
+        return header.to_string();
     }
     let mut members: Vec<&str> = header
         .split(',')

@@ -166,7 +166,8 @@ impl<T> BatchQueue<T> {
 pub(crate) mod tests {
     use super::*;
     use crate::trace::SpanData;
-    use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceFlags, TraceId, TraceState};
+    use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+    use opentelemetry::trace::SpanKind;
     use opentelemetry::InstrumentationScope;
     use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! Samplers: always-on (default), always-off, trace-id ratio, parent-based.
 
-use opentelemetry::trace::{SpanContext, TraceId};
+use super::{SpanContext, TraceId};
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum Sampler {
@@ -56,7 +56,7 @@ fn ratio_sampled(ratio: f64, trace_id: TraceId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentelemetry::trace::{SpanId, TraceFlags, TraceState};
+    use crate::trace::{SpanId, TraceFlags, TraceState};
 
     fn tid(n: u128) -> TraceId {
         TraceId::from_bytes(n.to_be_bytes())
@@ -114,7 +114,7 @@ mod tests {
         assert!(!s.should_sample(None, tid(5), None));
         let s = Sampler::ParentBased(Box::new(Sampler::AlwaysOn));
         assert!(s.should_sample(None, tid(5), None));
-        assert!(s.should_sample(Some(&SpanContext::empty_context()), tid(5), None));
+        assert!(s.should_sample(Some(&SpanContext::default()), tid(5), None));
     }
 
     #[test]

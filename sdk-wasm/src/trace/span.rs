@@ -1,16 +1,16 @@
-//! The recording span. It implements the `opentelemetry` `Span` trait, using our
-//! nanosecond clock (the trait's defaults use a millisecond `Date.now()` on wasm).
+//! The recording span, with our nanosecond clock. With the `otel-api` feature it implements
+//! the `opentelemetry` `Span` trait too (the trait's defaults would use a millisecond
+//! `Date.now()` on wasm).
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use opentelemetry::trace::{Link, SpanContext, Status};
+use opentelemetry::trace::Status;
 use opentelemetry::KeyValue;
 
 use super::span_data::{capped_attributes, put_attribute, SpanData, SpanEvent};
 use super::tracer::ProviderInner;
-use crate::clock::system_time_to_ns;
+use super::{Link, SpanContext};
 
 /// A span: recording until `end`, after which changes are ignored.
 /// Dropping a recording span ends it (as in the OpenTelemetry Rust SDK); call
@@ -19,23 +19,95 @@ pub struct SdkSpan {
     context: SpanContext,
     data: Option<Box<SpanData>>,
     provider: Arc<ProviderInner>,
+    /// What the `opentelemetry` trait's `span_context` returns (a reference to its type).
+    #[cfg(feature = "otel-api")]
+    otel_context: opentelemetry::trace::SpanContext,
 }
 
 impl SdkSpan {
     pub(crate) fn recording(data: SpanData, provider: Arc<ProviderInner>) -> Self {
-        SdkSpan {
-            context: data.span_context.clone(),
-            data: Some(Box::new(data)),
-            provider,
-        }
+        let mut span = SdkSpan::non_recording(data.span_context.clone(), provider);
+        span.data = Some(Box::new(data));
+        span
     }
 
     pub(crate) fn non_recording(context: SpanContext, provider: Arc<ProviderInner>) -> Self {
         SdkSpan {
+            #[cfg(feature = "otel-api")]
+            otel_context: (&context).into(),
             context,
             data: None,
             provider,
         }
+    }
+
+    pub fn span_context(&self) -> &SpanContext {
+        &self.context
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.data.is_some()
+    }
+
+    /// Adds or replaces an attribute; a new key past the limit is dropped and counted.
+    pub fn set_attribute(&mut self, attribute: KeyValue) {
+        let limit = self.provider.limits.attributes;
+        if let Some(d) = self.data.as_mut() {
+            put_attribute(
+                &mut d.attributes,
+                &mut d.dropped_attributes,
+                limit,
+                attribute,
+            );
+        }
+    }
+
+    /// Ok is final; Error may not overwrite Ok; Unset never overwrites.
+    pub fn set_status(&mut self, status: Status) {
+        if let Some(d) = self.data.as_mut() {
+            if status > d.status
+                || matches!(
+                    (&status, &d.status),
+                    (Status::Error { .. }, Status::Error { .. })
+                )
+            {
+                d.status = status;
+            }
+        }
+    }
+
+    pub fn update_name(&mut self, new_name: impl Into<Cow<'static, str>>) {
+        if let Some(d) = self.data.as_mut() {
+            d.name = new_name.into();
+        }
+    }
+
+    /// Links another span (an invalid context is ignored; past the limit, counted).
+    pub fn add_link(&mut self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+        let limits = self.provider.limits;
+        if let Some(d) = self.data.as_mut() {
+            if !span_context.is_valid() {
+                return;
+            }
+            if d.links.len() >= limits.links as usize {
+                d.dropped_links += 1;
+                return;
+            }
+            let (attributes, dropped) = capped_attributes(attributes, limits.attributes_per_link);
+            d.links.push(Link::new(span_context, attributes, dropped));
+        }
+    }
+
+    /// Adds an event now.
+    pub fn add_event(&mut self, name: impl Into<Cow<'static, str>>, attributes: Vec<KeyValue>) {
+        let t = self.now();
+        self.add_event_at(name, t, attributes);
+    }
+
+    /// Ends the span now.
+    pub fn end(&mut self) {
+        let t = self.now();
+        self.end_at(t);
     }
 
     /// Adds an event at an explicit time (epoch nanoseconds).
@@ -113,10 +185,10 @@ impl SdkSpan {
     }
 }
 
+#[cfg(feature = "otel-api")]
 impl opentelemetry::trace::Span for SdkSpan {
     fn add_event<T: Into<Cow<'static, str>>>(&mut self, name: T, attributes: Vec<KeyValue>) {
-        let t = self.now();
-        self.add_event_at(name, t, attributes);
+        SdkSpan::add_event(self, name, attributes);
     }
 
     fn record_error(&mut self, err: &dyn std::error::Error) {
@@ -127,74 +199,47 @@ impl opentelemetry::trace::Span for SdkSpan {
     fn add_event_with_timestamp<T: Into<Cow<'static, str>>>(
         &mut self,
         name: T,
-        timestamp: SystemTime,
+        timestamp: std::time::SystemTime,
         attributes: Vec<KeyValue>,
     ) {
-        self.add_event_at(name, system_time_to_ns(timestamp), attributes);
+        let t = crate::clock::system_time_to_ns(timestamp);
+        self.add_event_at(name, t, attributes);
     }
 
-    fn span_context(&self) -> &SpanContext {
-        &self.context
+    fn span_context(&self) -> &opentelemetry::trace::SpanContext {
+        &self.otel_context
     }
 
     fn is_recording(&self) -> bool {
-        self.data.is_some()
+        SdkSpan::is_recording(self)
     }
 
     fn set_attribute(&mut self, attribute: KeyValue) {
-        let limit = self.provider.limits.attributes;
-        if let Some(d) = self.data.as_mut() {
-            put_attribute(
-                &mut d.attributes,
-                &mut d.dropped_attributes,
-                limit,
-                attribute,
-            );
-        }
+        SdkSpan::set_attribute(self, attribute);
     }
 
-    /// Ok is final; Error may not overwrite Ok; Unset never overwrites.
     fn set_status(&mut self, status: Status) {
-        if let Some(d) = self.data.as_mut() {
-            if status > d.status
-                || matches!(
-                    (&status, &d.status),
-                    (Status::Error { .. }, Status::Error { .. })
-                )
-            {
-                d.status = status;
-            }
-        }
+        SdkSpan::set_status(self, status);
     }
 
     fn update_name<T: Into<Cow<'static, str>>>(&mut self, new_name: T) {
-        if let Some(d) = self.data.as_mut() {
-            d.name = new_name.into();
-        }
+        SdkSpan::update_name(self, new_name);
     }
 
-    fn add_link(&mut self, span_context: SpanContext, attributes: Vec<KeyValue>) {
-        let limits = self.provider.limits;
-        if let Some(d) = self.data.as_mut() {
-            if !span_context.is_valid() {
-                return;
-            }
-            if d.links.len() >= limits.links as usize {
-                d.dropped_links += 1;
-                return;
-            }
-            let (attributes, dropped) = capped_attributes(attributes, limits.attributes_per_link);
-            d.links.push(Link::new(span_context, attributes, dropped));
-        }
+    fn add_link(
+        &mut self,
+        span_context: opentelemetry::trace::SpanContext,
+        attributes: Vec<KeyValue>,
+    ) {
+        SdkSpan::add_link(self, (&span_context).into(), attributes);
     }
 
     fn end(&mut self) {
-        let t = self.now();
-        self.end_at(t);
+        SdkSpan::end(self);
     }
 
-    fn end_with_timestamp(&mut self, timestamp: SystemTime) {
-        self.end_at(system_time_to_ns(timestamp));
+    fn end_with_timestamp(&mut self, timestamp: std::time::SystemTime) {
+        self.end_at(crate::clock::system_time_to_ns(timestamp));
     }
 }
 

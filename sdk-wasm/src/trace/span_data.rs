@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use opentelemetry::trace::{Link, SpanContext, SpanId, SpanKind, Status};
+use opentelemetry::trace::{SpanKind, Status};
+
+use super::{Link, SpanContext, SpanId};
 use opentelemetry::{InstrumentationScope, KeyValue};
 
 /// A span event with its own nanosecond timestamp.

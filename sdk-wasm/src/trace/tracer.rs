@@ -1,20 +1,18 @@
-//! The tracer provider and tracer, implementing the `opentelemetry` API traits so Rust wasm
-//! apps can trace with the standard API; plus [`SdkTracer::start_span`] with explicit parent,
-//! kind, attributes, links and start time for instrumentations.
+//! The tracer provider and tracer: [`SdkTracer::start_span`] with explicit parent, kind,
+//! attributes, links and start time. With the `otel-api` feature they implement the
+//! `opentelemetry` API traits too, so Rust wasm apps can trace with the standard API.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use opentelemetry::trace::{
-    Link, SpanBuilder, SpanContext, SpanId, SpanKind, TraceContextExt, TraceFlags, TraceId,
-};
-use opentelemetry::{Context, InstrumentationScope, KeyValue};
+use opentelemetry::trace::SpanKind;
+use opentelemetry::{InstrumentationScope, KeyValue};
 
 use super::span::SdkSpan;
 use super::span_data::{capped_attributes, SpanData, SpanLimits};
-use super::Sampler;
-use crate::clock::{system_time_to_ns, Clock};
+use super::{Link, Sampler, SpanContext, SpanId, TraceFlags, TraceId};
+use crate::clock::Clock;
 use crate::ids::{new_span_id, new_trace_id, RandomSource};
 
 /// Receives every sampled span when it ends.
@@ -93,16 +91,22 @@ impl SdkTracerProvider {
     pub fn now_ns(&self) -> u64 {
         self.inner.clock.now_ns()
     }
-}
 
-impl opentelemetry::trace::TracerProvider for SdkTracerProvider {
-    type Tracer = SdkTracer;
-
-    fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
+    /// A tracer for one instrumentation scope.
+    pub fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
         SdkTracer {
             provider: self.inner.clone(),
             scope: Arc::new(scope),
         }
+    }
+}
+
+#[cfg(feature = "otel-api")]
+impl opentelemetry::trace::TracerProvider for SdkTracerProvider {
+    type Tracer = SdkTracer;
+
+    fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
+        SdkTracerProvider::tracer_with_scope(self, scope)
     }
 }
 
@@ -231,19 +235,31 @@ impl SdkTracer {
     }
 }
 
+#[cfg(feature = "otel-api")]
 impl opentelemetry::trace::Tracer for SdkTracer {
     type Span = SdkSpan;
 
-    fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> SdkSpan {
+    fn build_with_context(
+        &self,
+        builder: opentelemetry::trace::SpanBuilder,
+        parent_cx: &opentelemetry::Context,
+    ) -> SdkSpan {
+        use crate::clock::system_time_to_ns;
+        use opentelemetry::trace::TraceContextExt;
         let parent = parent_cx
             .has_active_span()
-            .then(|| parent_cx.span().span_context().clone());
+            .then(|| parent_cx.span().span_context().into());
         let mut span = self.start_span(SpanOptions {
             name: builder.name,
             kind: builder.span_kind.unwrap_or(SpanKind::Internal),
             parent,
             attributes: builder.attributes.unwrap_or_default(),
-            links: builder.links.unwrap_or_default(),
+            links: builder
+                .links
+                .unwrap_or_default()
+                .into_iter()
+                .map(Link::from)
+                .collect(),
             start_ns: builder.start_time.map(system_time_to_ns),
             activity: true,
             ids: None,
@@ -260,7 +276,7 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::ids::SeededRandom;
-    use opentelemetry::trace::{Span as _, Status, TraceState, Tracer as _, TracerProvider as _};
+    use opentelemetry::trace::{Status, Tracer as _, TracerProvider as _};
     use std::sync::Mutex;
 
     #[derive(Clone, Default)]
@@ -321,8 +337,8 @@ mod tests {
             parent: Some(remote.clone()),
             attributes: vec![KeyValue::new("http.request.method", "GET")],
             links: vec![
-                Link::with_context(SpanContext::empty_context()),
-                Link::with_context(remote.clone()),
+                Link::new(SpanContext::default(), vec![], 0),
+                Link::new(remote.clone(), vec![], 0),
             ],
             start_ns: Some(5_000),
             ..SpanOptions::new("GET")
@@ -337,10 +353,7 @@ mod tests {
         assert_eq!(s.kind, SpanKind::Client);
         assert!(s.parent_is_remote);
         assert_eq!(s.parent_span_id, remote.span_id());
-        assert_eq!(
-            s.span_context.trace_state(),
-            &TraceState::from_key_value([("v", "1")]).unwrap()
-        );
+        assert_eq!(s.span_context.trace_state().header(), "v=1");
         assert_eq!(s.links.len(), 1, "invalid links are dropped");
     }
 

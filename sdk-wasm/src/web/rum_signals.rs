@@ -150,7 +150,6 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
         g.set(g.get().wrapping_add(1));
         g.get()
     });
-    use opentelemetry::trace::TracerProvider as _;
     let long_tasks = sdk.provider.tracer_with_scope(
         InstrumentationScope::builder("otel-wasm/long-tasks")
             .with_version(crate::VERSION)
@@ -398,7 +397,6 @@ pub fn on_error(
     if !crate::instrument::web::add_event_to_current("exception", exception.clone(), now) {
         // No span of ours is open: a short ERROR span carries the event (with the session
         // and route from the start hook, and the page), and the log record joins its trace.
-        use opentelemetry::trace::Span as _;
         let mut o = SpanOptions::new("exception");
         o.start_ns = Some(now);
         o.activity = false;

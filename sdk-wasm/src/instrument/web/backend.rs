@@ -9,7 +9,7 @@ use crate::propagation::headers_for_url;
 use crate::trace::{SdkTracer, SpanOptions};
 use crate::web::js::document_url;
 use crate::web::Sdk;
-use opentelemetry::trace::{Span as _, SpanKind, Status, TracerProvider as _};
+use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,0 +1,185 @@
+//! The span context and span link of the span path: our own types, not the `opentelemetry`
+//! crate's, whose `TraceState` is a list re-validated on every build and printed with
+//! `format!` (with `core::fmt`, ≈ 4 KB of the wasm: README "Size"). Ids and flags are the
+//! crate's plain newtypes. With the `otel-api` feature, conversions to and from the crate's
+//! types serve its `Tracer` / `Span` trait implementations.
+
+use opentelemetry::KeyValue;
+
+pub use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
+
+/// A W3C `tracestate` value, already validated (see `propagation::tracestate::parse`) and
+/// normalised (`a=1,b=2`); empty when there is none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceState(String);
+
+impl TraceState {
+    /// The header as sent: the validated members joined by commas.
+    pub fn header(&self) -> &str {
+        &self.0
+    }
+
+    /// A header `propagation::tracestate` validated and normalised.
+    pub(crate) fn from_valid_header(header: String) -> Self {
+        TraceState(header)
+    }
+}
+
+/// Where a span sits in its trace, as propagated: ids, flags, whether it came from another
+/// process, and the vendors' trace state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpanContext {
+    trace_id: TraceId,
+    span_id: SpanId,
+    trace_flags: TraceFlags,
+    is_remote: bool,
+    trace_state: TraceState,
+}
+
+/// The invalid context: zero ids, not sampled.
+impl Default for SpanContext {
+    fn default() -> Self {
+        SpanContext::new(
+            TraceId::INVALID,
+            SpanId::INVALID,
+            TraceFlags::default(),
+            false,
+            TraceState::default(),
+        )
+    }
+}
+
+impl SpanContext {
+    pub fn new(
+        trace_id: TraceId,
+        span_id: SpanId,
+        trace_flags: TraceFlags,
+        is_remote: bool,
+        trace_state: TraceState,
+    ) -> Self {
+        SpanContext {
+            trace_id,
+            span_id,
+            trace_flags,
+            is_remote,
+            trace_state,
+        }
+    }
+
+    pub fn trace_id(&self) -> TraceId {
+        self.trace_id
+    }
+
+    pub fn span_id(&self) -> SpanId {
+        self.span_id
+    }
+
+    pub fn trace_flags(&self) -> TraceFlags {
+        self.trace_flags
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.is_remote
+    }
+
+    pub fn is_sampled(&self) -> bool {
+        self.trace_flags.is_sampled()
+    }
+
+    /// Both ids non-zero.
+    pub fn is_valid(&self) -> bool {
+        self.trace_id != TraceId::INVALID && self.span_id != SpanId::INVALID
+    }
+
+    pub fn trace_state(&self) -> &TraceState {
+        &self.trace_state
+    }
+}
+
+/// A link to another span (OTLP `Span.Link`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub span_context: SpanContext,
+    pub attributes: Vec<KeyValue>,
+    pub dropped_attributes_count: u32,
+}
+
+impl Link {
+    pub fn new(span_context: SpanContext, attributes: Vec<KeyValue>, dropped: u32) -> Self {
+        Link {
+            span_context,
+            attributes,
+            dropped_attributes_count: dropped,
+        }
+    }
+}
+
+#[cfg(feature = "otel-api")]
+mod otel {
+    use super::{Link, SpanContext};
+    use crate::propagation::tracestate;
+
+    impl From<&opentelemetry::trace::SpanContext> for SpanContext {
+        /// A trace state our rules refuse (the crate's are looser) is dropped.
+        fn from(c: &opentelemetry::trace::SpanContext) -> Self {
+            SpanContext::new(
+                c.trace_id(),
+                c.span_id(),
+                c.trace_flags(),
+                c.is_remote(),
+                tracestate::parse(&c.trace_state().header()).unwrap_or_default(),
+            )
+        }
+    }
+
+    impl From<&SpanContext> for opentelemetry::trace::SpanContext {
+        fn from(c: &SpanContext) -> Self {
+            let members = c
+                .trace_state()
+                .header()
+                .split(',')
+                .filter_map(|m| m.split_once('='));
+            opentelemetry::trace::SpanContext::new(
+                c.trace_id(),
+                c.span_id(),
+                c.trace_flags(),
+                c.is_remote(),
+                opentelemetry::trace::TraceState::from_key_value(members).unwrap_or_default(),
+            )
+        }
+    }
+
+    impl From<opentelemetry::trace::Link> for Link {
+        fn from(l: opentelemetry::trace::Link) -> Self {
+            Link::new(
+                (&l.span_context).into(),
+                l.attributes,
+                l.dropped_attributes_count,
+            )
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::trace::{SpanId, TraceFlags, TraceId, TraceState};
+
+        #[test]
+        fn converts_both_ways_with_the_trace_state() {
+            let ours = SpanContext::new(
+                TraceId::from_bytes([1; 16]),
+                SpanId::from_bytes([2; 8]),
+                TraceFlags::SAMPLED,
+                true,
+                tracestate::parse("a=1,b=2").unwrap(),
+            );
+            let theirs = opentelemetry::trace::SpanContext::from(&ours);
+            assert_eq!(theirs.trace_state().header(), "a=1,b=2");
+            assert!(theirs.is_remote() && theirs.is_sampled());
+            assert_eq!(SpanContext::from(&theirs), ours);
+            let none = SpanContext::from(&opentelemetry::trace::SpanContext::NONE);
+            assert!(!none.is_valid());
+            assert_eq!(none.trace_state(), &TraceState::default());
+        }
+    }
+}
