@@ -275,7 +275,7 @@ fn whole(
 
 /// An http(s) URL, absolute or relative to `base` (the page).
 fn http_url(field: &'static str, v: &str, base: &str) -> Result<String, ConfigError> {
-    let trimmed = v.trim();
+    let trimmed = v.trim_ascii();
     if trimmed.is_empty() {
         return Err(err(field, "must not be empty"));
     }
@@ -312,7 +312,7 @@ impl RawConfig {
     /// Validates against the page's URL (`document_url`, for relative endpoints).
     pub fn validate(self, document_url: &str) -> Result<Config, ConfigError> {
         let service_name = self.service_name.unwrap_or_default();
-        if service_name.trim().is_empty() {
+        if service_name.trim_ascii().is_empty() {
             return Err(err("serviceName", "must be a non-empty string"));
         }
         let endpoint = http_url(
@@ -413,7 +413,7 @@ impl RawConfig {
         // The user's names are added to the defaults, never replace them.
         let mut redact_query_params = crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES);
         for n in self.redact_query_params.iter().flatten() {
-            let n = n.trim().to_ascii_lowercase();
+            let n = n.trim_ascii().to_ascii_lowercase();
             if !n.is_empty() && !redact_query_params.contains(&n) {
                 redact_query_params.push(n);
             }

@@ -81,7 +81,7 @@ impl RetryPolicy {
 /// Parses a `Retry-After` value into a delay in milliseconds: delay-seconds, or an
 /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) relative to `now_epoch_ms`.
 pub fn parse_retry_after(value: &str, now_epoch_ms: f64) -> Option<f64> {
-    let v = value.trim();
+    let v = value.trim_ascii();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
         return crate::decimal::parse::<u32>(v).map(|s| s as f64 * 1000.0);
     }

@@ -5,8 +5,6 @@
 //! Format: a version line, then one line per body: `<url> TAB <p|j> TAB <spans> TAB <base64>`
 //! (`p` protobuf, `j` OTLP/JSON). Lines that do not parse are skipped.
 
-use std::collections::VecDeque;
-
 use crate::otlp::Encoding;
 
 /// The `localStorage` key.
@@ -61,11 +59,12 @@ impl Entry {
     }
 }
 
-/// The stash's entries, oldest first.
+/// The stash's entries, oldest first. `Vec`s, not `VecDeque`s: a stash holds a few entries,
+/// and removing the front of a `Vec` is less wasm than a deque's ring logic.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Stash {
-    entries: VecDeque<Entry>,
-    lines: VecDeque<String>,
+    entries: Vec<Entry>,
+    lines: Vec<String>,
 }
 
 impl Stash {
@@ -83,14 +82,17 @@ impl Stash {
     }
 
     pub fn push(&mut self, e: Entry) {
-        self.lines.push_back(e.line());
-        self.entries.push_back(e);
+        self.lines.push(e.line());
+        self.entries.push(e);
     }
 
     /// Removes the oldest entry; `None` when empty.
     pub fn drop_oldest(&mut self) -> Option<Entry> {
-        self.lines.pop_front();
-        self.entries.pop_front()
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.lines.remove(0);
+        Some(self.entries.remove(0))
     }
 
     /// Drops the oldest entries until the text is at most `max_chars`; returns the spans dropped.
@@ -110,7 +112,7 @@ impl Stash {
     }
 
     pub fn into_entries(self) -> Vec<Entry> {
-        self.entries.into()
+        self.entries
     }
 
     fn text_len(&self) -> usize {

@@ -12,7 +12,6 @@
 //! pending" right after a response is not yet idle.
 
 use super::span::Parent;
-use std::collections::VecDeque;
 
 #[derive(Debug)]
 struct Open {
@@ -119,34 +118,45 @@ impl Interactions {
 /// Span contexts behind recent handles, so that work running after its
 /// interaction ended still gets the right parent. Bounded: old handles are
 /// forgotten (their late work then starts a new trace).
+/// A ring over a `Vec` (less wasm than a `VecDeque`): once full, each new entry replaces the
+/// oldest.
 #[derive(Debug)]
 pub struct RecentContexts {
-    entries: VecDeque<(u32, Parent)>,
+    entries: Vec<(u32, Parent)>,
     capacity: usize,
+    /// Where the next entry goes once the ring is full.
+    oldest: usize,
 }
 
 impl RecentContexts {
     pub fn new(capacity: usize) -> Self {
         RecentContexts {
-            entries: VecDeque::with_capacity(capacity),
-            capacity,
+            entries: Vec::with_capacity(capacity),
+            capacity: capacity.max(1),
+            oldest: 0,
         }
     }
 
     /// Remembers the context behind `handle` (non-zero).
     pub fn add(&mut self, handle: u32, parent: Parent) {
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
+        if self.entries.len() < self.capacity {
+            self.entries.push((handle, parent));
+        } else {
+            self.entries[self.oldest] = (handle, parent);
+            self.oldest = (self.oldest + 1) % self.capacity;
         }
-        self.entries.push_back((handle, parent));
     }
 
+    /// The context behind `handle`; the newest if a handle was added twice.
     pub fn get(&self, handle: u32) -> Option<Parent> {
         if handle == 0 {
             return None;
         }
-        self.entries
+        // Oldest first: from `oldest` to the end, then the slots already overwritten.
+        let (rewritten, older) = self.entries.split_at(self.oldest);
+        older
             .iter()
+            .chain(rewritten)
             .rev()
             .find(|(h, _)| *h == handle)
             .map(|(_, p)| *p)
@@ -237,5 +247,24 @@ mod tests {
         assert_eq!(r.get(1), None);
         assert!(r.get(2).is_some() && r.get(3).is_some());
         assert_eq!(r.get(0), None);
+    }
+
+    #[test]
+    fn a_handle_added_again_after_wrapping_finds_its_newest_context() {
+        let at = |n: u8| Parent {
+            trace_id: [n; 16],
+            span_id: [n; 8],
+            sampled: true,
+        };
+        let mut r = RecentContexts::new(3);
+        for (h, n) in [(1, 1), (2, 2), (7, 3), (4, 4), (7, 5)] {
+            r.add(h, at(n));
+        }
+        // Kept: 7 → 3, 4 → 4, 7 → 5 (1 and 2 were replaced).
+        assert_eq!(r.get(7), Some(at(5)));
+        assert_eq!(r.get(4), Some(at(4)));
+        assert_eq!((r.get(1), r.get(2)), (None, None));
+        r.add(8, at(6)); // replaces 7 → 3
+        assert_eq!(r.get(7), Some(at(5)));
     }
 }

@@ -80,10 +80,17 @@ pub fn parse_ancestry(s: &str) -> Vec<Step> {
 /// the value contains one, then single quotes, else `concat()`.
 /// Built with `push_str`, not `format!`: the formatting machinery is ~2.5 KB of wasm.
 fn quote(v: &str) -> String {
+    let wrap = |q: char| {
+        let mut out = String::with_capacity(v.len() + 2);
+        out.push(q);
+        out.push_str(v);
+        out.push(q);
+        out
+    };
     if !v.contains('"') {
-        ["\"", v, "\""].concat()
+        wrap('"')
     } else if !v.contains('\'') {
-        ["'", v, "'"].concat()
+        wrap('\'')
     } else {
         let mut out = String::from("concat(");
         for (i, p) in v.split('"').enumerate() {

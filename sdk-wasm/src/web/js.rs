@@ -128,8 +128,12 @@ impl Storage {
 pub fn callbacks(names: &[&str]) -> js_sys::Object {
     let exports = wasm_bindgen::exports();
     let r = js_sys::Object::new();
+    let mut key = String::new();
     for name in names {
-        set(&r, name, &get(&exports, &["__cb_", name].concat()));
+        key.clear();
+        key.push_str("__cb_");
+        key.push_str(name);
+        set(&r, name, &get(&exports, &key));
     }
     r
 }
