@@ -284,12 +284,17 @@ function checkInstrumentations(v: unknown): void {
   }
 }
 
-/** The checks only JS can make: unknown keys, RegExp and string patterns, functions. The
- *  core checks the rest of the same object when it starts. */
+/** The checks only JS can make: unknown keys, RegExp and string patterns, functions; and the
+ *  required service name. The core checks the rest of the same object when it starts. */
 export function checkConfig(config: TelemetryConfig): void {
   if (!isPlainObject(config)) throw new TelemetryConfigError('config', 'must be an object');
   const cfg = config as unknown as Record<string, unknown>;
   checkKeys(cfg, TOP_LEVEL, '');
+  // The core checks every field, but a page that never runs it (server-side rendering, no
+  // WebAssembly) must still learn that the one required field is missing.
+  if (typeof cfg.serviceName !== 'string' || cfg.serviceName.trim() === '') {
+    throw new TelemetryConfigError('serviceName', 'must be a non-empty string');
+  }
   for (const [k, allowed] of Object.entries(NESTED)) {
     if (isPlainObject(cfg[k])) checkKeys(cfg[k], allowed, k + '.');
   }

@@ -1,4 +1,4 @@
-// The JS-only config checks (unknown keys, patterns, hooks) and the reading of the core's
+// The JS-only config checks (unknown keys, patterns, hooks, the service name) and the reading of the core's
 // errors (node --test; pure code, runs on the built dist/config.js). The core's own checks
 // (types, ranges, URLs, defaults) are tested in sdk-wasm: native tests (src/config.rs) and
 // the browser test `bad_config_throws_a_clear_error`.
@@ -38,6 +38,12 @@ test('a full config in the public names passes as it is', () => {
   checkConfig({ serviceName: 's', sampler: { ratio: 0.1, parentBased: false }, offline: false, session: false, instrumentations: false });
 });
 
+test('the service name is checked here too (a page without the core still learns it is missing)', () => {
+  assert.equal(fieldOf({}), 'serviceName');
+  assert.equal(fieldOf({ serviceName: ' ' }), 'serviceName');
+  assert.equal(fieldOf({ serviceName: 7 }), 'serviceName');
+});
+
 test('unknown keys name their path, at every level', () => {
   assert.equal(fieldOf(null), 'config');
   assert.equal(fieldOf({ serviceName: 's', servceVersion: '1' }), 'servceVersion');
@@ -67,7 +73,7 @@ test('patterns, hooks and the instrumentations\' options', () => {
 });
 
 test('type checks are the core\'s: a wrong type passes here', () => {
-  for (const cfg of [{}, { serviceName: 1 }, { serviceName: 's', batch: { maxQueueSize: '1' } }, { serviceName: 's', offline: 'yes' }, { serviceName: 's', headers: { k: 1 } }]) {
+  for (const cfg of [{ serviceName: 's', batch: { maxQueueSize: '1' } }, { serviceName: 's', offline: 'yes' }, { serviceName: 's', headers: { k: 1 } }]) {
     checkConfig(cfg);
   }
 });
