@@ -1,7 +1,8 @@
 //! A small map for the spans in flight: a vector with linear lookup. Keeps `HashMap`
 //! (hashing, random seeds) out of the wasm build, where size matters more than asymptotics
-//! for the usual handful; removal searches from where the last one was found, which keeps a
-//! burst of thousands of spans ending in start order linear, not quadratic.
+//! for the usual handful; lookups search newest first and removal from where the last one
+//! was found, which keeps a burst of thousands of spans (started, looked up, ending in start
+//! order) linear, not quadratic.
 
 #[derive(Debug)]
 pub struct Table<K, V> {
@@ -27,13 +28,20 @@ impl<K: PartialEq, V> Table<K, V> {
         self.items.push((key, value));
     }
 
+    /// Newest first: most lookups are of the span just started (a click in a burst of
+    /// thousands still open looks itself up at once).
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.items.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.items
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         self.items
             .iter_mut()
+            .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
     }
