@@ -3,10 +3,10 @@
 
 use super::dom;
 use super::hooks::{call_hook, hook_span};
-use super::state::{performance, with_state};
+use super::state::{performance, with_state, State};
 use super::SCOPE_DOCUMENT_LOAD;
 use crate::instrument::document_load::{self, PageFacts, Role};
-use crate::instrument::span::{Kind, Parent};
+use crate::instrument::span::{Kind, Parent, SpanRecord};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -95,29 +95,14 @@ pub fn on_document_load() {
         for p in plan {
             let is_root = p.role == Role::DocumentLoad;
             let parent = if is_root { meta_parent } else { root };
-            let start = s.clock.to_unix_ns(p.start_ms);
-            let mut span = s.new_span(
-                SCOPE_DOCUMENT_LOAD,
-                p.name,
-                Kind::Internal,
-                parent,
-                is_root,
-                start,
-                None,
-            );
-            span.end_ns = s.clock.to_unix_ns(p.end_ms);
-            for (k, v) in p.attributes {
-                span.set(k, v);
-            }
-            for (name, t) in p.events {
-                span.event(name, s.clock.to_unix_ns(t));
-            }
-            if p.role == Role::DocumentLoad {
+            let role = p.role;
+            let span = planned_span(s, p, parent, is_root, None);
+            if role == Role::DocumentLoad {
                 root = Some(span.as_parent());
             }
             let h = s.handle();
             s.spans.insert_new(h, span);
-            made.push((h, p.role));
+            made.push((h, role));
         }
         Some((made, hooks))
     })
@@ -175,24 +160,7 @@ pub(super) fn late_resources(list: &Array, loaded_at: f64) {
                 &s.backend.redact_url(&e.name),
                 &opts,
             );
-            let start = s.clock.to_unix_ns(p.start_ms);
-            let mut span = s.new_span(
-                SCOPE_DOCUMENT_LOAD,
-                p.name,
-                Kind::Internal,
-                None,
-                false,
-                start,
-                None,
-            );
-            span.end_ns = s.clock.to_unix_ns(p.end_ms);
-            for (k, v) in p.attributes {
-                span.set(k, v);
-            }
-            span.set("resource.initiator_type", e.initiator_type.as_str());
-            for (name, t) in p.events {
-                span.event(name, s.clock.to_unix_ns(t));
-            }
+            let span = planned_span(s, p, None, false, Some(e.initiator_type.as_str()));
             let h = s.handle();
             s.spans.insert_new(h, span);
             Some((h, hook))
@@ -204,4 +172,36 @@ pub(super) fn late_resources(list: &Array, loaded_at: f64) {
         }
         with_state(|s| s.spans.remove(&h).map(|span| s.finish(span)));
     }
+}
+
+/// The span a planned document-load or resource span becomes; `initiator_type` for a
+/// resource that loaded after the page (`resource.initiator_type`).
+fn planned_span(
+    s: &State,
+    p: document_load::PlannedSpan,
+    parent: Option<Parent>,
+    remote_parent: bool,
+    initiator_type: Option<&str>,
+) -> SpanRecord {
+    let start = s.clock.to_unix_ns(p.start_ms);
+    let mut span = s.new_span(
+        SCOPE_DOCUMENT_LOAD,
+        p.name,
+        Kind::Internal,
+        parent,
+        remote_parent,
+        start,
+        None,
+    );
+    span.end_ns = s.clock.to_unix_ns(p.end_ms);
+    for (k, v) in p.attributes {
+        span.set(k, v);
+    }
+    if let Some(t) = initiator_type {
+        span.set("resource.initiator_type", t);
+    }
+    for (name, t) in p.events {
+        span.event(name, s.clock.to_unix_ns(t));
+    }
+    span
 }
