@@ -190,8 +190,9 @@ impl ProtoWriter {
         self.message(1, |w| {
             w.string(1, s.name());
             w.string(2, s.version().unwrap_or(""));
-            let attrs: Vec<KeyValue> = s.attributes().cloned().collect();
-            w.attributes(3, &attrs);
+            for kv in s.attributes() {
+                w.attribute(3, kv.key.as_str(), &kv.value);
+            }
         });
     }
 
