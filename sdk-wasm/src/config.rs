@@ -279,7 +279,7 @@ fn http_url(field: &'static str, v: &str, base: &str) -> Result<String, ConfigEr
     if trimmed.is_empty() {
         return Err(err(field, "must not be empty"));
     }
-    if trimmed.contains(' ') {
+    if crate::text::has(trimmed, b' ') {
         return Err(err(field, "is not a URL (contains a space)"));
     }
     match resolve(trimmed, base) {
@@ -295,7 +295,7 @@ fn http_url(field: &'static str, v: &str, base: &str) -> Result<String, ConfigEr
 }
 
 fn join_path(base: &str, path: &str) -> String {
-    let mut s = base.trim_end_matches('/').to_string();
+    let mut s = crate::text::trim_end(base, b'/').to_string();
     s.push_str(path);
     s
 }

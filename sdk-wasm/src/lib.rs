@@ -14,6 +14,7 @@ pub mod otlp;
 pub mod propagation;
 pub mod resource;
 pub mod rum;
+pub mod text;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]

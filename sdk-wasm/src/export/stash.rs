@@ -41,7 +41,7 @@ impl Entry {
     }
 
     fn parse(line: &str) -> Option<Entry> {
-        let mut f = line.split('\t');
+        let mut f = crate::text::split(line, b'\t');
         let url = f.next().filter(|u| !u.is_empty())?.to_string();
         let encoding = match f.next()? {
             "p" => Encoding::Protobuf,
@@ -71,7 +71,7 @@ impl Stash {
     /// Parses stored text; anything unreadable (another version, a damaged line) is skipped.
     pub fn parse(text: &str) -> Stash {
         let mut s = Stash::default();
-        let mut lines = text.lines();
+        let mut lines = crate::text::lines(text);
         if lines.next() != Some(VERSION) {
             return s;
         }

@@ -2,6 +2,8 @@
 //! server address/port from an absolute URL, and the outcome → status mapping
 //! shared by fetch and XHR.
 
+use crate::text;
+
 /// Methods kept as they are (upper-cased); anything else becomes `_OTHER`.
 const KNOWN_METHODS: [&str; 10] = [
     "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE", "QUERY",
@@ -39,13 +41,13 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
         "https" | "wss" => 443,
         _ => 0,
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = rsplit_ascii(authority, b'@').map_or(authority, |(_, hp)| hp);
+    let authority = &rest[..text::find_any(rest, b"/?#").unwrap_or(rest.len())];
+    let host_port = text::rsplit_once(authority, b'@').map_or(authority, |(_, hp)| hp);
     let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
-        let (host, after) = v6.split_once(']')?;
+        let (host, after) = text::split_once(v6, b']')?;
         (host, after.strip_prefix(':'))
     } else {
-        match rsplit_ascii(host_port, b':') {
+        match text::rsplit_once(host_port, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
         }
@@ -60,13 +62,6 @@ pub fn server_address_port(absolute_url: &str) -> Option<(String, u16)> {
     Some((host.to_ascii_lowercase(), port))
 }
 
-/// `s` split at the last `b` (an ASCII byte, so both sides stay valid UTF-8). Not
-/// `str::rsplit_once`: its reverse char searcher is ~0.7 KB of wasm.
-fn rsplit_ascii(s: &str, b: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().rposition(|c| c == b)?;
-    Some((&s[..i], &s[i + 1..]))
-}
-
 /// Where `://` starts in a URL. A byte search: `str::find` with a string pattern brings in
 /// the two-way searcher (~2 KB of wasm) for this one three-byte needle.
 pub fn scheme_end(url: &str) -> Option<usize> {
@@ -77,9 +72,7 @@ pub fn scheme_end(url: &str) -> Option<usize> {
 /// names a route in a single-page app.
 pub fn route_of(href: &str) -> &str {
     let after_scheme = scheme_end(href).map_or(0, |i| i + 3);
-    href[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or("/", |i| &href[after_scheme + i..])
+    text::find_any(&href[after_scheme..], b"/?#").map_or("/", |i| &href[after_scheme + i..])
 }
 
 /// How a request ended, as seen by the page.

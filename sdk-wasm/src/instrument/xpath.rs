@@ -1,6 +1,8 @@
 //! Optimised XPath of an event target (`target_xpath`), built from a plain
 //! description of its ancestry so that it is testable without a DOM.
 
+use crate::text;
+
 /// One node on the path from the document down to the target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -48,18 +50,17 @@ pub fn xpath(steps: &[Step]) -> String {
 
 /// Field and record separators of [`parse_ancestry`]'s input (control
 /// characters that do not occur in tag names and practically never in ids).
-pub const FIELD: char = '\u{1}';
-pub const RECORD: char = '\u{2}';
+pub const FIELD: u8 = 1;
+pub const RECORD: u8 = 2;
 
 /// Reads the ancestry the browser glue collects in one pass of JS (one string
 /// instead of a call across the wasm boundary per node): records of
 /// `name FIELD id FIELD position FIELD same_name_siblings`, target first.
 pub fn parse_ancestry(s: &str) -> Vec<Step> {
-    let mut steps: Vec<Step> = s
-        .split(RECORD)
+    let mut steps: Vec<Step> = text::split(s, RECORD)
         .filter(|r| !r.is_empty())
         .filter_map(|r| {
-            let mut f = r.split(FIELD);
+            let mut f = text::split(r, FIELD);
             let name = f.next()?.to_string();
             let id = f.next().filter(|i| !i.is_empty()).map(str::to_string);
             let position = crate::decimal::parse(f.next()?)?;
@@ -87,13 +88,13 @@ fn quote(v: &str) -> String {
         out.push(q);
         out
     };
-    if !v.contains('"') {
+    if !text::has(v, b'"') {
         wrap('"')
-    } else if !v.contains('\'') {
+    } else if !text::has(v, b'\'') {
         wrap('\'')
     } else {
         let mut out = String::from("concat(");
-        for (i, p) in v.split('"').enumerate() {
+        for (i, p) in text::split(v, b'"').enumerate() {
             if i > 0 {
                 out.push_str(", '\"', ");
             }

@@ -4,6 +4,8 @@
 //! members (a bad member must not take the others with it) and stops at the limits; the
 //! header written never exceeds them.
 
+use crate::text;
+
 pub const MAX_MEMBERS: usize = 64;
 pub const MAX_BYTES: usize = 8192;
 
@@ -53,18 +55,18 @@ impl Baggage {
         if header.len() > MAX_BYTES {
             return b;
         }
-        for raw in header.split(',') {
+        for raw in text::split(header, b',') {
             if b.entries.len() >= MAX_MEMBERS {
                 break;
             }
-            let (kv, props) = match raw.split_once(';') {
-                Some((kv, p)) => (kv, Some(p.trim_matches(ows).to_string())),
+            let (kv, props) = match text::split_once(raw, b';') {
+                Some((kv, p)) => (kv, Some(text::trim_ows(p).to_string())),
                 None => (raw, None),
             };
-            let Some((k, v)) = kv.split_once('=') else {
+            let Some((k, v)) = text::split_once(kv, b'=') else {
                 continue;
             };
-            let (k, v) = (k.trim_matches(ows), v.trim_matches(ows));
+            let (k, v) = (text::trim_ows(k), text::trim_ows(v));
             if !is_token(k) || !v.bytes().all(baggage_octet) {
                 continue;
             }
@@ -101,10 +103,6 @@ impl Baggage {
         }
         out
     }
-}
-
-fn ows(c: char) -> bool {
-    c == ' ' || c == '\t'
 }
 
 /// RFC 7230 `token`.

@@ -65,11 +65,11 @@ fn same_origin_text(url: &str, document_url: &str) -> bool {
         return false;
     };
     // Through the `/` that starts the path (which a serialised http(s) URL always has).
-    let Some(end) = rest.find('/') else {
+    let Some(end) = crate::text::find(rest, b'/') else {
         return false;
     };
     let origin = &document_url[..document_url.len() - rest.len() + end + 1];
-    !origin.contains('@') && url.starts_with(origin)
+    !crate::text::has(origin, b'@') && url.starts_with(origin)
 }
 
 /// A tuple origin; opaque origins (data:, blob:, about:) are `None` on [`ResolvedUrl`].
@@ -131,7 +131,7 @@ pub fn resolve(url: &str, base: &str) -> Option<ResolvedUrl> {
     }
     let text = |k: &str| get(&u, k).as_string().unwrap_or_default();
     let protocol = text("protocol");
-    let scheme = protocol.trim_end_matches(':');
+    let scheme = crate::text::trim_end(&protocol, b':');
     let host = text("hostname");
     let port = match text("port").as_str() {
         "" => default_port(scheme),

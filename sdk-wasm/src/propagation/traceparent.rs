@@ -15,7 +15,7 @@ pub struct TraceParent {
 ///   (the fields after it belong to that future version and are ignored);
 /// - version `ff`, uppercase or non-hex digits, wrong lengths and all-zero ids are invalid.
 pub fn parse(value: &str) -> Option<TraceParent> {
-    let v = value.trim_matches(|c| c == ' ' || c == '\t').as_bytes();
+    let v = crate::text::trim_ows(value).as_bytes();
     if v.len() < 55 {
         return None;
     }

@@ -6,6 +6,7 @@
 //! On output, a header longer than 512 characters is truncated the way the spec describes:
 //! first members longer than 128 characters are removed, then members from the right.
 
+use crate::text;
 use crate::trace::TraceState;
 
 pub const MAX_MEMBERS: usize = 32;
@@ -15,12 +16,12 @@ const LONG_MEMBER: usize = 128;
 /// Parses a `tracestate` value; `None` if it must be discarded.
 pub fn parse(value: &str) -> Option<TraceState> {
     let mut members: Vec<(&str, &str)> = Vec::new();
-    for raw in value.split(',') {
-        let m = raw.trim_matches(|c| c == ' ' || c == '\t');
+    for raw in text::split(value, b',') {
+        let m = text::trim_ows(raw);
         if m.is_empty() {
             continue;
         }
-        let (k, v) = m.split_once('=')?;
+        let (k, v) = text::split_once(m, b'=')?;
         if !valid_key(k) || !valid_value(v) || members.iter().any(|(ek, _)| *ek == k) {
             return None;
         }
@@ -47,8 +48,7 @@ pub fn format(ts: &TraceState) -> String {
     if header.len() <= MAX_HEADER_LEN {
         return header.to_string();
     }
-    let mut members: Vec<&str> = header
-        .split(',')
+    let mut members: Vec<&str> = text::split(header, b',')
         .filter(|m| m.len() <= LONG_MEMBER)
         .collect();
     while !members.is_empty()
@@ -75,7 +75,7 @@ fn key_char(c: u8) -> bool {
 /// system-id `lcalpha 0*13(...)`.
 pub fn valid_key(key: &str) -> bool {
     let b = key.as_bytes();
-    match key.split_once('@') {
+    match text::split_once(key, b'@') {
         None => {
             !b.is_empty()
                 && b.len() <= 256

@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use crate::text;
+
 pub const REDACTED: &str = "REDACTED";
 
 /// Parameter names always redacted (`redactQueryParams` adds to them).
@@ -57,16 +59,16 @@ pub const URL_KEYS: &[&str] = &[
 /// `url` with the listed parameters' values replaced (`names` lowercase); borrowed when
 /// nothing changed.
 pub fn redact_url<'a>(url: &'a str, names: &[String]) -> Cow<'a, str> {
-    if names.is_empty() || !url.contains('=') {
+    if names.is_empty() || !text::has(url, b'=') {
         return Cow::Borrowed(url);
     }
-    let (before_hash, fragment) = match url.split_once('#') {
+    let (before_hash, fragment) = match text::split_once(url, b'#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
     let mut out = String::with_capacity(url.len());
     let mut changed = false;
-    match before_hash.split_once('?') {
+    match text::split_once(before_hash, b'?') {
         Some((path, query)) => {
             out.push_str(path);
             out.push('?');
@@ -77,9 +79,9 @@ pub fn redact_url<'a>(url: &'a str, names: &[String]) -> Cow<'a, str> {
     if let Some(f) = fragment {
         out.push('#');
         // A hash router's query after `?`, or a fragment that is itself `a=b&c=d`.
-        let (head, params) = match f.split_once('?') {
+        let (head, params) = match text::split_once(f, b'?') {
             Some((h, p)) => (Some(h), p),
-            None if f.contains('=') => (None, f),
+            None if text::has(f, b'=') => (None, f),
             None => (None, ""),
         };
         match head {
@@ -102,11 +104,11 @@ pub fn redact_url<'a>(url: &'a str, names: &[String]) -> Cow<'a, str> {
 /// Appends `a=b&c=d` with listed values replaced; true if one was.
 fn redact_params(query: &str, names: &[String], out: &mut String) -> bool {
     let mut changed = false;
-    for (i, param) in query.split('&').enumerate() {
+    for (i, param) in text::split(query, b'&').enumerate() {
         if i > 0 {
             out.push('&');
         }
-        match param.split_once('=') {
+        match text::split_once(param, b'=') {
             Some((name, value)) if is_listed(name, names) => {
                 out.push_str(name);
                 out.push('=');

@@ -3,17 +3,19 @@
 
 use opentelemetry::{KeyValue, Value};
 
+use crate::text;
+
 /// The path of an absolute or relative URL (`/a/b` of `https://h/a/b?q#f`), `/` when empty.
 pub fn pathname(url: &str) -> &str {
     let after_scheme = crate::instrument::semconv::scheme_end(url).map_or(0, |i| i + 3);
     let rest = &url[after_scheme..];
     let start = if after_scheme > 0 {
-        rest.find('/').map_or(rest.len(), |i| i)
+        text::find(rest, b'/').unwrap_or(rest.len())
     } else {
         0
     };
     let path = &rest[start..];
-    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+    let path = &path[..text::find_any(path, b"?#").unwrap_or(path.len())];
     if path.is_empty() {
         "/"
     } else {
@@ -45,8 +47,8 @@ pub fn drop_implied_route(attrs: &mut Vec<KeyValue>) {
 }
 
 /// Whether two URLs differ only after `#` (a hash change, not a new history document).
-pub fn only_fragment_differs(a: &str, b: &str) -> bool {
-    let base = |u: &str| u.split('#').next().unwrap_or("").to_string();
+pub fn only_fragment_differs<'a>(a: &'a str, b: &'a str) -> bool {
+    let base = |u: &'a str| text::split_once(u, b'#').map_or(u, |(b, _)| b);
     a != b && base(a) == base(b)
 }
 

@@ -57,7 +57,7 @@ impl Session {
 
     /// The stored record, or `None` when it is malformed (then a new session starts).
     pub fn parse(text: &str) -> Option<Session> {
-        let mut parts = text.split('|');
+        let mut parts = crate::text::split(text, b'|');
         let id = parts.next()?;
         let started_ms = crate::decimal::parse(parts.next()?)?;
         let last_activity_ms = crate::decimal::parse(parts.next()?)?;

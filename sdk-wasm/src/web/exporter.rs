@@ -93,7 +93,7 @@ impl Exporter {
     /// `href`, as the instrumentations hand every request's): no resolving, a call into JS each
     /// field, on every request. With credentials it resolves (that drops them).
     pub fn is_own_href(&self, href: &str) -> bool {
-        if href.contains('@') {
+        if crate::text::has(href, b'@') {
             return self.is_own_url(href);
         }
         self.is_endpoint(href)
