@@ -10,9 +10,14 @@ pub fn find(s: &str, b: u8) -> Option<usize> {
     s.bytes().position(|c| c == b)
 }
 
-/// The first byte of `s` that is one of `set`.
+/// The first byte of `s` that is one of `set` (ASCII bytes below 64: URL delimiters such as
+/// `/`, `?`, `#`, `:`). One bit test per byte, on the path of every span with a URL.
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|c| set.iter().any(|&x| x == c))
+    let mask = set.iter().fold(0u64, |m, &b| {
+        debug_assert!(b < 64);
+        m | 1 << (b & 63)
+    });
+    s.bytes().position(|c| c < 64 && mask >> c & 1 == 1)
 }
 
 /// The last `b` in `s`.
