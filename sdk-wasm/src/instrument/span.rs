@@ -2,6 +2,8 @@
 //! finished. Kept apart from the SDK core's span types so the instrumentation
 //! logic is testable natively; the browser glue adapts it to the core.
 
+use std::borrow::Cow;
+
 use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 
 pub type TraceIdBytes = [u8; 16];
@@ -61,7 +63,8 @@ pub struct SpanRecord {
     pub kind: Kind,
     pub start_ns: u64,
     pub end_ns: u64,
-    pub attributes: Vec<(String, Value)>,
+    /// Keys are mostly the instrumentations' constants: borrowed, no allocation per span.
+    pub attributes: Vec<(Cow<'static, str>, Value)>,
     pub events: Vec<Event>,
     /// `Some(message)` = status ERROR.
     pub error: Option<String>,
@@ -86,11 +89,11 @@ impl SpanRecord {
     }
 
     /// Sets an attribute, replacing an earlier value under the same key.
-    pub fn set(&mut self, key: &str, value: impl Into<Value>) {
-        let value = value.into();
-        match self.attributes.iter_mut().find(|(k, _)| k == key) {
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
+        let (key, value) = (key.into(), value.into());
+        match self.attributes.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.attributes.push((key.to_string(), value)),
+            None => self.attributes.push((key, value)),
         }
     }
 

@@ -67,7 +67,7 @@ fn span_kind(k: Kind) -> SpanKind {
     }
 }
 
-fn key_value(k: String, v: Value) -> KeyValue {
+fn key_value(k: std::borrow::Cow<'static, str>, v: Value) -> KeyValue {
     match v {
         Value::Str(s) => KeyValue::new(k, s),
         Value::Int(i) => KeyValue::new(k, i),
