@@ -360,22 +360,32 @@ function onInteraction(e) {
 // Rage: the 3rd and later click on one element within 1 s. Dead: no DOM change, request or
 // URL change within 1 s of a click. Rust hears each click's verdict once (R.frustration).
 const FRUSTRATION_MS = 1000, RAGE_CLICKS = 3;
-let clicks = []; // [element, time] of the last clicks on one element (at most RAGE_CLICKS)
+// Numbers in flat arrays, no array per click: a burst of clicks makes no garbage here.
+let clickEl = null; // the element of the current burst of clicks
+let clickTimes = []; // the times of its last clicks (at most RAGE_CLICKS)
 let raged = 0; // the current burst's clicks since it became a rage burst (flagged at 0)
-let pending = []; // [handle, deadline] of the clicks waiting for a sign of life, oldest first
+let pendingH = []; // handles of the clicks waiting for a sign of life, oldest first
+let pendingAt = []; // their deadlines
 let verdictTimer = 0; // one timer for the oldest waiting click, not one per click
 let mutations = null; // a MutationObserver, only while clicks wait
 
 function onClickSpan(h, t) {
   const now = performance.now();
-  clicks = clicks.filter((c) => c[0] === t && now - c[1] < FRUSTRATION_MS);
+  if (clickEl !== t) {
+    clickEl = t;
+    clickTimes.length = 0;
+  }
+  let n = 0;
+  for (let i = 0; i < clickTimes.length; i++) if (now - clickTimes[i] < FRUSTRATION_MS) clickTimes[n++] = clickTimes[i];
+  clickTimes.length = n;
   // A burst ends after a second without a click on its element (or a click elsewhere); it is
   // one rage signal, on the click that made it one (as Datadog's one frustration per action).
-  if (!clicks.length) raged = 0;
+  if (!n) raged = 0;
   // The last RAGE_CLICKS decide; more would make a burst of clicks quadratic.
-  if (clicks.push([t, now]) > RAGE_CLICKS) clicks.shift();
-  if (clicks.length >= RAGE_CLICKS && !raged++) call(R.frustration, h, 0, true);
-  pending.push([h, now + FRUSTRATION_MS]);
+  if (clickTimes.push(now) > RAGE_CLICKS) clickTimes.shift();
+  if (clickTimes.length >= RAGE_CLICKS && !raged++) call(R.frustration, h, 0, true);
+  pendingH.push(h);
+  pendingAt.push(now + FRUSTRATION_MS);
   if (!mutations && typeof MutationObserver === 'function') {
     try {
       mutations = new MutationObserver(alive);
@@ -392,14 +402,19 @@ function onClickSpan(h, t) {
 function onVerdictDue() {
   const now = performance.now();
   let n = 0;
-  while (pending[n] && pending[n][1] <= now) n++;
-  settle(pending.splice(0, n), true);
-  verdictTimer = pending[0] ? orig.setTimeout.call(window, onVerdictDue, pending[0][1] - now) : 0;
+  while (n < pendingAt.length && pendingAt[n] <= now) n++;
+  settle(n, true);
+  verdictTimer = pendingAt.length ? orig.setTimeout.call(window, onVerdictDue, pendingAt[0] - now) : 0;
 }
 
-function settle(done, dead) {
-  if (R) for (const [h] of done) call(R.frustration, h, 1, dead);
-  if (!pending.length && mutations) {
+/** The `n` oldest waiting clicks got their verdict. */
+function settle(n, dead) {
+  if (n) {
+    const done = pendingH.splice(0, n);
+    pendingAt.splice(0, n);
+    if (R) for (const h of done) call(R.frustration, h, 1, dead);
+  }
+  if (!pendingH.length && mutations) {
     mutations.disconnect();
     mutations = null;
   }
@@ -407,7 +422,7 @@ function settle(done, dead) {
 
 /** The page reacted (DOM change, request, URL change): no waiting click is dead. */
 function alive() {
-  settle(pending.splice(0), false);
+  settle(pendingH.length, false);
 }
 
 let expiryTimer = 0;
@@ -583,8 +598,10 @@ export function uninstall() {
   undo = [];
   R = null;
   cur = 0;
-  pending = [];
-  clicks = [];
+  pendingH = [];
+  pendingAt = [];
+  clickEl = null;
+  clickTimes = [];
   if (mutations) mutations.disconnect();
   mutations = null;
   if (channel) channel.port1.onmessage = null;
