@@ -62,6 +62,25 @@ impl SdkSpan {
         }
     }
 
+    /// Adds attributes whose keys differ from each other (an instrumentation's finished
+    /// record), each checked only against the attributes the span had before: a record's ten
+    /// attributes make ten key comparisons with the start's few, not forty-five among
+    /// themselves.
+    pub fn set_distinct_attributes(&mut self, attributes: impl IntoIterator<Item = KeyValue>) {
+        let limit = self.provider.limits.attributes as usize;
+        let Some(d) = self.data.as_mut() else { return };
+        let before = d.attributes.len();
+        for kv in attributes {
+            if let Some(a) = d.attributes[..before].iter_mut().find(|a| a.key == kv.key) {
+                a.value = kv.value;
+            } else if d.attributes.len() < limit {
+                d.attributes.push(kv);
+            } else {
+                d.dropped_attributes += 1;
+            }
+        }
+    }
+
     /// Ok is final; Error may not overwrite Ok; Unset never overwrites.
     pub fn set_status(&mut self, status: Status) {
         if let Some(d) = self.data.as_mut() {

@@ -511,4 +511,33 @@ mod tests {
         assert_eq!((s.events.len(), s.dropped_events), (1, 1));
         assert_eq!(s.status, Status::Ok, "Ok is final");
     }
+
+    #[test]
+    fn distinct_attributes_replace_the_start_ones_and_respect_the_limit() {
+        let limits = SpanLimits {
+            attributes: 3,
+            ..Default::default()
+        };
+        let (p, out) = provider(Sampler::AlwaysOn, limits);
+        let mut s = p.tracer("t").start_span(SpanOptions {
+            attributes: vec![KeyValue::new("page.route", "/a"), KeyValue::new("k", 1)],
+            ..SpanOptions::new("s")
+        });
+        s.set_distinct_attributes([
+            KeyValue::new("k", 2),
+            KeyValue::new("url.full", "http://h/"),
+            KeyValue::new("extra", true),
+        ]);
+        s.end();
+        let spans = out.0.lock().unwrap();
+        assert_eq!(
+            spans[0].attributes,
+            vec![
+                KeyValue::new("page.route", "/a"),
+                KeyValue::new("k", 2),
+                KeyValue::new("url.full", "http://h/"),
+            ]
+        );
+        assert_eq!(spans[0].dropped_attributes, 1);
+    }
 }

@@ -235,14 +235,14 @@ impl RumContext {
     fn clean(&self, attrs: &mut Vec<KeyValue>, signal: &str) {
         for kv in attrs.iter_mut() {
             limits::truncate_value(&mut kv.value, self.value_limit);
-            if let (true, Value::String(s)) =
-                (redact::URL_KEYS.contains(&kv.key.as_str()), &kv.value)
-            {
-                if let std::borrow::Cow::Owned(r) =
-                    redact::redact_url(s.as_str(), &self.redact_names)
-                {
-                    kv.value = Value::from(r);
-                }
+            let Value::String(s) = &kv.value else {
+                continue;
+            };
+            if !redact::URL_KEYS.contains(&kv.key.as_str()) {
+                continue;
+            }
+            if let std::borrow::Cow::Owned(r) = redact::redact_url(s.as_str(), &self.redact_names) {
+                kv.value = Value::from(r);
             }
         }
         let Some(f) = &self.scrub else { return };

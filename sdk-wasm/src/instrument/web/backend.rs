@@ -148,9 +148,7 @@ impl Backend for CoreBackend {
             return;
         };
         span.update_name(rec.name);
-        for (k, v) in rec.attributes {
-            span.set_attribute(key_value(k, v));
-        }
+        span.set_distinct_attributes(rec.attributes.into_iter().map(|(k, v)| key_value(k, v)));
         for e in rec.events {
             span.add_event_at(e.name, e.time_ns, Vec::new());
         }
