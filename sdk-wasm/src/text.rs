@@ -3,11 +3,37 @@
 //! a byte scan finds the same positions as `str::find(char)`, `split(char)`, `split_once`,
 //! `trim_matches` and `lines` — without core's pattern machinery (memchr, the char searchers,
 //! one iterator type per pattern: ~3 KB of wasm together; the SDK's size is a measured goal,
-//! README "Size").
+//! README "Size"). Plain index loops: `Iterator::position` is unrolled into ~200 B each.
 
 /// The first `b` in `s`.
 pub fn find(s: &str, b: u8) -> Option<usize> {
-    s.bytes().position(|c| c == b)
+    first(s.as_bytes(), |c| c == b)
+}
+
+/// The index of the first byte `hit` accepts.
+#[inline(always)]
+fn first(bytes: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut i = 0;
+    while i < bytes.len() {
+        if hit(bytes[i]) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of the last byte `hit` accepts.
+#[inline(always)]
+fn last(bytes: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut i = bytes.len();
+    while i > 0 {
+        i -= 1;
+        if hit(bytes[i]) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The first byte of `s` that is one of `set` (ASCII bytes below 64: URL delimiters such as
@@ -17,12 +43,12 @@ pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
         debug_assert!(b < 64);
         m | 1 << (b & 63)
     });
-    s.bytes().position(|c| c < 64 && mask >> c & 1 == 1)
+    first(s.as_bytes(), |c| c < 64 && mask >> c & 1 == 1)
 }
 
 /// The last `b` in `s`.
 pub fn rfind(s: &str, b: u8) -> Option<usize> {
-    s.bytes().rposition(|c| c == b)
+    last(s.as_bytes(), |c| c == b)
 }
 
 /// Whether `s` holds `b`.
@@ -105,8 +131,8 @@ impl<'a> Iterator for Lines<'a> {
 /// longer character is never ASCII).
 pub fn trim_bytes(s: &str, trim: impl Fn(u8) -> bool) -> &str {
     let b = s.as_bytes();
-    let start = b.iter().position(|&c| !trim(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|&c| !trim(c)).map_or(start, |i| i + 1);
+    let start = first(b, |c| !trim(c)).unwrap_or(b.len());
+    let end = last(b, |c| !trim(c)).map_or(start, |i| i + 1);
     &s[start..end]
 }
 
@@ -117,7 +143,7 @@ pub fn trim_ows(s: &str) -> &str {
 
 /// `s` without the `b`s at its end.
 pub fn trim_end(s: &str, b: u8) -> &str {
-    let end = s.bytes().rposition(|c| c != b).map_or(0, |i| i + 1);
+    let end = last(s.as_bytes(), |c| c != b).map_or(0, |i| i + 1);
     &s[..end]
 }
 
