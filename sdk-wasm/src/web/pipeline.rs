@@ -271,7 +271,6 @@ impl<T: Signal> Pipeline<T> {
     /// `localStorage` for the next `init` on this origin.
     fn send_hidden(&self, items: Vec<T>) {
         let ex = &self.exporter;
-        let url = ex.url(T::KIND);
         let (room_bytes, room_slots) = ex.keepalive_room();
         // Offline, nothing can leave now: all of it to the (synchronous) stash.
         let (room_bytes, room_slots) = if ex.offline.is_some() && !offline::is_online() {
@@ -283,29 +282,7 @@ impl<T: Signal> Pipeline<T> {
             T::encode(ex, s)
         });
         drop(items);
-        for c in plan.keepalive {
-            let n = c.spans as u64;
-            let me = ex.clone();
-            let _task = ex.send_now(url.to_string(), c.body, move |d| {
-                me.count_delivery(T::KIND, d, n, false)
-            });
-        }
-        if plan.rest.is_empty() {
-            return;
-        }
-        let entries: Vec<Entry> = plan
-            .rest
-            .into_iter()
-            .map(|c| Entry {
-                url: url.to_string(),
-                encoding: ex.encoding,
-                spans: c.spans as u64,
-                body: c.body,
-            })
-            .collect();
-        let stashed: u64 = entries.iter().map(|e| e.spans).sum();
-        let dropped = stash::save(entries);
-        ex.count_stashed(T::KIND, stashed, dropped);
+        send_hidden_plan(ex, T::KIND, plan);
     }
 
     /// (queued, exports in flight, dropped)
@@ -644,6 +621,36 @@ const CATCH_UP_MS: f64 = 100.0;
 /// encoding it was made for, and forgets the stash. Only to this page's own endpoints: the
 /// stash is in `localStorage`, which other code of the origin can write, and the request
 /// carries the configured headers (ingest keys).
+/// Sends a page-hide plan's keepalive chunks and stashes the rest (not generic: one copy for
+/// spans and log records).
+fn send_hidden_plan(ex: &Rc<Exporter>, kind: SignalKind, plan: chunk::Plan) {
+    let url = ex.url(kind);
+    for c in plan.keepalive {
+        let n = c.spans as u64;
+        let me = ex.clone();
+        let _task = ex.send_now(url.to_string(), c.body, move |d| {
+            me.count_delivery(kind, d, n, false)
+        });
+    }
+    if plan.rest.is_empty() {
+        return;
+    }
+    let entries: Vec<Entry> = plan
+        .rest
+        .into_iter()
+        .map(|c| Entry {
+            url: url.to_string(),
+            encoding: ex.encoding,
+            spans: c.spans as u64,
+            body: c.body,
+        })
+        .collect();
+    let stashed: u64 = entries.iter().map(|e| e.spans).sum();
+    let dropped = stash::save(entries);
+    ex.count_stashed(kind, stashed, dropped);
+}
+
+#[inline(never)] // one copy, not one in each signal's `catch_up`
 fn resend_stash(ex: &Rc<Exporter>) {
     for e in stash::take() {
         if !(e.url == ex.traces_url || e.url == ex.metrics_url || e.url == ex.logs_url) {
