@@ -102,7 +102,7 @@ fn flush(page_hidden: bool) {
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
-        s.match_held(&entries, true, now);
+        s.match_held(&entries, true, Some(now));
         if page_hidden {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
