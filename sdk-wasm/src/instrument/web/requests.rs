@@ -114,26 +114,27 @@ pub fn on_start(
     h
 }
 
-// Propagation headers for request `h` as `[name, value, ...]`, or nothing
-// when the CORS rule says no.
+// Propagation headers for request `h` as one string, `name\nvalue\nname\nvalue` (a header has
+// no newline; one string crosses to JS, not an array of them), or nothing when the CORS rule
+// says no.
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_header"))]
 pub fn on_header(h: u32) -> JsValue {
-    header(h).map_or(JsValue::UNDEFINED, Into::into)
+    header(h).map_or(JsValue::UNDEFINED, |t| JsValue::from_str(&t))
 }
 
-fn header(h: u32) -> Option<Array> {
+fn header(h: u32) -> Option<String> {
     with_state(|s| {
         let url = &s.requests.get(&h)?.url;
-        let headers = s.backend.headers(url, s.spans.get(&h)?);
-        if headers.is_empty() {
-            return None;
+        let mut out = String::new();
+        for (k, v) in s.backend.headers(url, s.spans.get(&h)?) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(k);
+            out.push('\n');
+            out.push_str(&v);
         }
-        let out = Array::new();
-        for (k, v) in headers {
-            out.push(&JsValue::from_str(k));
-            out.push(&JsValue::from_str(&v));
-        }
-        Some(out)
+        (!out.is_empty()).then_some(out)
     })
     .flatten()
 }

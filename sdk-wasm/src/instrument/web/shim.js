@@ -116,7 +116,8 @@ function makeFetch(original) {
           const headers = new Headers(own);
           // The page's own trace context wins.
           if (!headers.has('traceparent')) {
-            for (let i = 0; i < add.length; i += 2) headers.set(add[i], add[i + 1]);
+            const kv = add.split('\n');
+            for (let i = 0; i < kv.length; i += 2) headers.set(kv[i], kv[i + 1]);
             args = [input, Object.assign({}, init, { headers })];
           }
         }
@@ -234,7 +235,10 @@ function makeSend(original) {
         st.sent = true;
         R.event(st.h);
         const add = !st.hasTp && R.header(st.h);
-        if (add) for (let i = 0; i < add.length; i += 2) orig.setRequestHeader.call(this, add[i], add[i + 1]);
+        if (add) {
+          const kv = add.split('\n');
+          for (let i = 0; i < kv.length; i += 2) orig.setRequestHeader.call(this, kv[i], kv[i + 1]);
+        }
       } catch (_) {
         errors++;
       }
@@ -476,7 +480,7 @@ export function armTimingWait(ms) {
 
 /**
  * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad, navigation }
- * R: callbacks into Rust (start, header, event, end, interaction, boundary,
+ * R: callbacks into Rust (start, header: `name\nvalue…` or nothing, event, end, interaction, boundary,
  *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad, route, activity).
  */
 export function install(callbacks, opts) {
@@ -687,7 +691,7 @@ function recorder(o) {
     },
     header(h) {
       const id = ids.get(h);
-      return id && allowed(urls.get(h), o.cors) ? ['traceparent', '00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag] : null;
+      return id && allowed(urls.get(h), o.cors) ? 'traceparent\n00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag : null;
     },
     interaction: (...args) => span('interaction', args),
     workStart(ctx) {
