@@ -87,8 +87,19 @@ function listen(target, type, fn, capture) {
   undo.push(() => target.removeEventListener(type, fn, capture));
 }
 
+// The last URL resolved and its base: a polled endpoint is resolved once.
+let lastUrl = null;
+let lastBase = '';
+let lastHref = '';
+
 function absolute(url) {
-  return new URL(url, document.baseURI).href;
+  const base = document.baseURI;
+  if (url !== lastUrl || base !== lastBase) {
+    lastHref = new URL(url, base).href;
+    lastUrl = url;
+    lastBase = base;
+  }
+  return lastHref;
 }
 
 // ---- fetch ---------------------------------------------------------------
@@ -112,13 +123,20 @@ function makeFetch(original) {
         if (h) alive();
         const add = h && R.header(h);
         if (add) {
+          const kv = add.split('\n');
           const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
-          const headers = new Headers(own);
-          // The page's own trace context wins.
-          if (!headers.has('traceparent')) {
-            const kv = add.split('\n');
-            for (let i = 0; i < kv.length; i += 2) headers.set(kv[i], kv[i + 1]);
-            args = [input, Object.assign({}, init, { headers })];
+          if (own === undefined) {
+            // No headers of the page's to keep: ours alone, as a plain record.
+            const headers = {};
+            for (let i = 0; i < kv.length; i += 2) headers[kv[i]] = kv[i + 1];
+            args = [input, init ? Object.assign({}, init, { headers }) : { headers }];
+          } else {
+            const headers = new Headers(own);
+            // The page's own trace context wins.
+            if (!headers.has('traceparent')) {
+              for (let i = 0; i < kv.length; i += 2) headers.set(kv[i], kv[i + 1]);
+              args = [input, Object.assign({}, init, { headers })];
+            }
           }
         }
       } catch (_) {
@@ -208,7 +226,7 @@ function makeOpen(original) {
           alive();
           st = { h, ctx, sync: arguments.length > 2 && !arguments[2], sent: false, done: false, hasTp: false };
           // readystatechange only restores a context: none, no listener (3 calls a request fewer).
-          for (const t of XHR_EVENTS.slice(ctx ? 0 : 1)) this.addEventListener(t, onXhrEvent);
+          for (let i = ctx ? 0 : 1; i < XHR_EVENTS.length; i++) this.addEventListener(XHR_EVENTS[i], onXhrEvent);
         }
       } catch (_) {
         errors++;
@@ -410,7 +428,8 @@ function settle(done, dead) {
 
 /** The page reacted (DOM change, request, URL change): no waiting click is dead. */
 function alive() {
-  settle(pending.splice(0), false);
+  // (No click waits, no observer runs: nothing to settle, nothing to allocate.)
+  if (pending.length) settle(pending.splice(0), false);
 }
 
 let expiryTimer = 0;
