@@ -139,13 +139,18 @@ fn header(h: u32) -> Option<String> {
     .flatten()
 }
 
-// `send` was called on XHR `h`.
-#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_event"))]
-pub fn on_event(h: u32) {
+// `send` was called on XHR `h`; with `header`, its propagation headers as [`on_header`] gives
+// them (one call into wasm a request, not two).
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_send"))]
+pub fn on_send(h: u32, header: bool) -> JsValue {
     with_state(|s| {
         let now = s.clock.now_ns();
         s.spans.get_mut(&h).map(|span| span.event("send", now))
     });
+    match header {
+        true => on_header(h),
+        false => JsValue::UNDEFINED,
+    }
 }
 
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_end"))]

@@ -251,8 +251,7 @@ function makeSend(original) {
     if (st && st.h && !st.sent && R) {
       try {
         st.sent = true;
-        R.event(st.h);
-        const add = !st.hasTp && R.header(st.h);
+        const add = R.send(st.h, !st.hasTp);
         if (add) {
           const kv = add.split('\n');
           for (let i = 0; i < kv.length; i += 2) orig.setRequestHeader.call(this, kv[i], kv[i + 1]);
@@ -499,7 +498,8 @@ export function armTimingWait(ms) {
 
 /**
  * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad, navigation }
- * R: callbacks into Rust (start, header: `name\nvalue…` or nothing, event, end, interaction, boundary,
+ * R: callbacks into Rust (start, header: `name\nvalue…` or nothing, send (XHR: its event, and
+ *    header's answer when asked), end, interaction, boundary,
  *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad, route, activity).
  */
 export function install(callbacks, opts) {
@@ -647,7 +647,7 @@ export function currentContext() {
 // Handles issued before the core are PRE and up; Rust's own count from 1.
 const PRE = 2 ** 31;
 // The callbacks recorded as they come, with the argument that is a handle or context (-1: none).
-const HANDLE_ARG = { event: 0, end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
+const HANDLE_ARG = { end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
 let early = null; // { r: the recorder, log }
 let preMap = new Map(); // early handle → the core's (0: not a span after all)
 let at = -1; // the time `now` reports while a recorded call is replayed
@@ -659,8 +659,10 @@ function real(h) {
 
 /** The instrumentations' clock (`performance.now()` ms): a recorded call's own time during replay. */
 export function now() {
-  return at >= 0 ? at : performance.now();
+  return at >= 0 ? at : perf.now();
 }
+// (`performance` is a getter of window: read once, not on every request's clock reads.)
+const perf = performance;
 
 function randomHex(bytes) {
   let s = '';
@@ -712,6 +714,10 @@ function recorder(o) {
       const id = ids.get(h);
       return id && allowed(urls.get(h), o.cors) ? 'traceparent\n00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag : null;
     },
+    send(h, header) {
+      put('send', [h, false]);
+      return header ? r.header(h) : null;
+    },
     interaction: (...args) => span('interaction', args),
     workStart(ctx) {
       put('workStart', [ctx]);
@@ -756,7 +762,7 @@ export function loadNow() {
 /** Callbacks that take early handles too (held by requests and async work still running). */
 function translating(cb) {
   const out = Object.assign({}, cb);
-  for (const [name, i] of Object.entries(Object.assign({ start: 3, header: 0, workStart: 0 }, HANDLE_ARG))) {
+  for (const [name, i] of Object.entries(Object.assign({ start: 3, header: 0, send: 0, workStart: 0 }, HANDLE_ARG))) {
     if (i >= 0)
       out[name] = (...args) => {
         args[i] = real(args[i]);
