@@ -53,8 +53,8 @@ extern "C" {
 }
 
 /// The fields of a [`ResourceEntry`] read from the entry, in its order, then its initiator type
-/// and name.
-const FIELDS: [&str; 14] = [
+/// and name; then the initiator types of requests.
+const FIELDS: [&str; 17] = [
     "startTime",
     "fetchStart",
     "domainLookupStart",
@@ -69,6 +69,9 @@ const FIELDS: [&str; 14] = [
     "decodedBodySize",
     "initiatorType",
     "name",
+    "fetch",
+    "xmlhttprequest",
+    "beacon",
 ];
 
 thread_local! {
@@ -78,12 +81,16 @@ thread_local! {
 }
 
 /// A performance entry's `initiatorType`: `None` for what is not a resource (or navigation)
-/// entry.
+/// entry (`Reflect.get` throws on what is not an object).
 pub fn initiator_type(e: &JsValue) -> Option<String> {
-    if !e.is_object() {
-        return None;
-    }
-    KEYS.with(|k| js_sys::Reflect::get(e, &k[12]).ok()?.as_string())
+    KEYS.with(|k| {
+        let v = js_sys::Reflect::get(e, &k[12]).ok()?;
+        // A request's is compared in JS, not copied into wasm memory, on every request.
+        match k[14..].iter().position(|i| *i == v) {
+            Some(i) => Some(FIELDS[14 + i].to_string()),
+            None => v.as_string(),
+        }
+    })
 }
 
 /// The rest of a resource entry whose [`initiator_type`] was read. Of a request's (`request`) only what matching it to its span and its network events use:
