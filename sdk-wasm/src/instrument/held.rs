@@ -63,18 +63,19 @@ impl HeldRequests {
 
     /// Hands `release` the spans done waiting, oldest first, each with the entries it
     /// matched among `entries` (an entry goes to one request): those whose entry is there,
-    /// those that waited [`TIMING_WAIT_MS`], and with `release_all` every one.
+    /// those that waited [`TIMING_WAIT_MS`] by `now_ms` (asked only for a span without its
+    /// entry), and with `release_all` every one.
     pub fn release(
         &mut self,
         entries: &[ResourceEntry],
         release_all: bool,
-        now_ms: f64,
+        mut now_ms: impl FnMut() -> f64,
         mut release: impl FnMut(Held, Option<Matched>),
     ) {
         let mut used = vec![false; entries.len()];
         for h in std::mem::take(&mut self.held) {
             let found = match_entry(&h.window(), entries, &used);
-            if found.is_none() && !release_all && now_ms - h.end_ms < TIMING_WAIT_MS {
+            if found.is_none() && !release_all && now_ms() - h.end_ms < TIMING_WAIT_MS {
                 self.held.push(h);
                 continue;
             }
@@ -128,7 +129,7 @@ mod tests {
         now_ms: f64,
     ) -> Vec<(Held, Option<Matched>)> {
         let mut out = Vec::new();
-        w.release(entries, all, now_ms, |h, m| out.push((h, m)));
+        w.release(entries, all, || now_ms, |h, m| out.push((h, m)));
         out
     }
 

@@ -7,7 +7,8 @@ use super::state::{performance, with_state, State};
 use super::SCOPE_DOCUMENT_LOAD;
 use crate::instrument::document_load::{self, PageFacts, Role};
 use crate::instrument::span::{Kind, Parent, SpanRecord};
-use js_sys::{Array, Reflect};
+use crate::instrument::timing::ResourceEntry;
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 const DOCUMENT_LOAD_FLAG: &str = "__sdkWasmDocumentLoad";
@@ -137,15 +138,10 @@ fn paint(perf: &web_sys::Performance, name: &str) -> Option<f64> {
 
 /// Scripts, stylesheets, images, fonts, … loaded after the document load (code-split chunks,
 /// lazy images): one root `resourceFetch` span each, as at load. Requests have spans of their own.
-pub(super) fn late_resources(list: &Array, loaded_at: f64) {
-    for raw in list.iter() {
-        let not_a_request = |i: &str| !matches!(i, "fetch" | "xmlhttprequest" | "beacon");
-        let Some(e) = dom::resource_entry_if(&raw, not_a_request) else {
-            continue;
-        };
-        if e.start_time < loaded_at {
-            continue;
-        }
+/// `late`: the entries (and what they were read from) of resources that started loading after
+/// the page.
+pub(super) fn late_resources(late: Vec<(JsValue, ResourceEntry)>) {
+    for (raw, e) in late {
         let made = with_state(|s| {
             let cfg = s.cfg.document_load.as_ref()?;
             let opts = document_load::Options {

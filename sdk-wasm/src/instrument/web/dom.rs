@@ -53,8 +53,8 @@ extern "C" {
 }
 
 /// The fields of a [`ResourceEntry`] read from the entry, in its order, then its initiator type
-/// and name.
-const FIELDS: [&str; 14] = [
+/// and name; then the initiator types of requests.
+const FIELDS: [&str; 17] = [
     "startTime",
     "fetchStart",
     "domainLookupStart",
@@ -69,6 +69,9 @@ const FIELDS: [&str; 14] = [
     "decodedBodySize",
     "initiatorType",
     "name",
+    "fetch",
+    "xmlhttprequest",
+    "beacon",
 ];
 
 thread_local! {
@@ -77,29 +80,42 @@ thread_local! {
     static KEYS: Vec<JsValue> = FIELDS.iter().map(|k| JsValue::from_str(k)).collect();
 }
 
-/// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
-/// `None` for other entries, whose other fields are not read. Fields are read through one
-/// `Reflect.get` import instead of one web-sys import (and JS glue function) per getter.
-pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
-    if !e.is_object() {
-        return None;
-    }
+/// A performance entry's `initiatorType`: `None` for what is not a resource (or navigation)
+/// entry (`Reflect.get` throws on what is not an object).
+pub fn initiator_type(e: &JsValue) -> Option<String> {
     KEYS.with(|k| {
-        let text = |i: usize| js_sys::Reflect::get(e, &k[i]).ok()?.as_string();
-        let initiator_type = text(12)?;
-        if !wanted(&initiator_type) {
-            return None;
+        let v = js_sys::Reflect::get(e, &k[12]).ok()?;
+        // A request's is compared in JS, not copied into wasm memory, on every request.
+        match k[14..].iter().position(|i| *i == v) {
+            Some(i) => Some(FIELDS[14 + i].to_string()),
+            None => v.as_string(),
         }
+    })
+}
+
+/// The rest of a resource entry whose [`initiator_type`] was read. Of a request's (`request`) only what matching it to its span and its network events use:
+/// `startTime` and the body sizes are left 0 (a getter of a fresh entry costs, and a request's
+/// entry is read on every request). Fields are read through one `Reflect.get` import instead
+/// of one web-sys import (and JS glue function) per getter.
+pub fn entry_of(e: &JsValue, initiator_type: String, request: bool) -> ResourceEntry {
+    KEYS.with(|k| {
+        let name = js_sys::Reflect::get(e, &k[13])
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
         let t: [f64; 12] = std::array::from_fn(|i| {
-            let v = get_number(e, &k[i]);
+            let v = match request && !(1..=9).contains(&i) {
+                true => 0.0,
+                false => get_number(e, &k[i]),
+            };
             if v.is_nan() {
                 0.0
             } else {
                 v
             }
         });
-        Some(ResourceEntry {
-            name: text(13).unwrap_or_default(),
+        ResourceEntry {
+            name,
             initiator_type,
             start_time: t[0],
             fetch_start: t[1],
@@ -113,8 +129,18 @@ pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<R
             response_end: t[9],
             encoded_body_size: t[10],
             decoded_body_size: t[11],
-        })
+        }
     })
+}
+
+/// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
+/// `None` for other entries, whose other fields are not read.
+pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
+    let initiator_type = initiator_type(e)?;
+    match wanted(&initiator_type) {
+        true => Some(entry_of(e, initiator_type, false)),
+        false => None,
+    }
 }
 
 /// A `PerformanceResourceTiming` (or navigation entry): `None` for other entries.

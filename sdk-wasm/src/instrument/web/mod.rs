@@ -35,7 +35,7 @@ pub use interactions::{
 #[cfg(feature = "testing")]
 pub use memory::MemoryBackend;
 pub use navigation::on_route;
-pub use requests::{on_end, on_entries, on_event, on_header, on_start, on_sweep};
+pub use requests::{on_end, on_entries, on_header, on_send, on_start, on_sweep};
 
 use super::context::{Interactions, RecentContexts};
 use super::held::HeldRequests;
@@ -102,7 +102,7 @@ fn flush(page_hidden: bool) {
     let entries = buffered_entries(&urls);
     with_state(|s| {
         let now = s.clock.now_ms();
-        s.match_held(&entries, true, now);
+        s.match_held(&entries, true, Some(now));
         if page_hidden {
             let open = s.interactions.end_all(now);
             s.end_interactions(open);
@@ -120,7 +120,7 @@ fn flush(page_hidden: bool) {
 const CALLBACK_NAMES: [&str; 16] = [
     "start",
     "header",
-    "event",
+    "send",
     "end",
     "entries",
     "sweep",

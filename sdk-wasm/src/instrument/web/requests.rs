@@ -15,6 +15,7 @@ use crate::instrument::span::{given_ids, Kind};
 use crate::web::js;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 // `ids`: the early span's ids from the npm loader (see [`given_ids`]); the core issues them
 // otherwise.
@@ -37,6 +38,8 @@ pub fn on_start(
             Api::Xhr => s.cfg.xhr.as_ref(),
         }?;
         let hook = cfg.request_hook.clone();
+        // What the page passed is kept for the end's hook only when there is one.
+        let keep_request = cfg.custom_attributes.is_some();
         // The last URL's verdict is kept: a polled endpoint would ask the same RegExps (in JS,
         // with the URL copied there) on every request.
         let ignored = match &s.last_ignored {
@@ -96,7 +99,7 @@ pub fn on_start(
                 ctx,
                 url,
                 start_ms,
-                request: request.clone(),
+                request: keep_request.then(|| request.clone()),
             },
         );
         Some((h, hook, request))
@@ -111,37 +114,43 @@ pub fn on_start(
     h
 }
 
-// Propagation headers for request `h` as `[name, value, ...]`, or nothing
-// when the CORS rule says no.
+// Propagation headers for request `h` as one string, `name\nvalue\nname\nvalue` (a header has
+// no newline; one string crosses to JS, not an array of them), or nothing when the CORS rule
+// says no.
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_header"))]
 pub fn on_header(h: u32) -> JsValue {
-    header(h).map_or(JsValue::UNDEFINED, Into::into)
+    header(h).map_or(JsValue::UNDEFINED, |t| JsValue::from_str(&t))
 }
 
-fn header(h: u32) -> Option<Array> {
+fn header(h: u32) -> Option<String> {
     with_state(|s| {
         let url = &s.requests.get(&h)?.url;
-        let headers = s.backend.headers(url, s.spans.get(&h)?);
-        if headers.is_empty() {
-            return None;
+        let mut out = String::new();
+        for (k, v) in s.backend.headers(url, s.spans.get(&h)?) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(k);
+            out.push('\n');
+            out.push_str(&v);
         }
-        let out = Array::new();
-        for (k, v) in headers {
-            out.push(&JsValue::from_str(k));
-            out.push(&JsValue::from_str(&v));
-        }
-        Some(out)
+        (!out.is_empty()).then_some(out)
     })
     .flatten()
 }
 
-// `send` was called on XHR `h`.
-#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_event"))]
-pub fn on_event(h: u32) {
+// `send` was called on XHR `h`; with `header`, its propagation headers as [`on_header`] gives
+// them (one call into wasm a request, not two).
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_send"))]
+pub fn on_send(h: u32, header: bool) -> JsValue {
     with_state(|s| {
         let now = s.clock.now_ns();
         s.spans.get_mut(&h).map(|span| span.event("send", now))
     });
+    match header {
+        true => on_header(h),
+        false => JsValue::UNDEFINED,
+    }
 }
 
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_end"))]
@@ -176,7 +185,8 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             span.set("error.type", t.as_str());
             span.error = Some(t);
         }
-        Some((now_ms, hook.map(|f| (f, req.request.clone()))))
+        let request = || req.request.clone().unwrap_or_default();
+        Some((now_ms, hook.map(|f| (f, request()))))
     })
     .flatten();
     let Some((now_ms, hook)) = hook else { return };
@@ -229,16 +239,43 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
 pub fn on_entries(list: JsValue) {
     let (waiting, loaded_at) =
         with_state(|s| (!s.held.is_empty(), s.loaded_at)).unwrap_or((false, None));
-    let list = Array::from(&list);
-    if waiting {
-        let entries = dom::resource_entries(&list, &["fetch", "xmlhttprequest"]);
-        with_state(|s| {
-            let now = s.clock.now_ms();
-            s.match_held(&entries, false, now)
-        });
+    if !waiting && loaded_at.is_none() {
+        return;
     }
-    if let Some(t0) = loaded_at {
-        late_resources(&list, t0);
+    // The observer's list is an array (`getEntries()`).
+    let Some(list) = list.dyn_ref::<Array>() else {
+        return;
+    };
+    // Requests' entries for the held spans; other resources loaded after the page become
+    // spans of their own (a beacon is neither). Each entry's initiator is read once.
+    let mut requests = Vec::new();
+    let mut late = Vec::new();
+    for raw in list.iter() {
+        let Some(initiator) = dom::initiator_type(&raw) else {
+            continue;
+        };
+        match initiator.as_str() {
+            "fetch" | "xmlhttprequest" => {
+                if waiting {
+                    requests.push(dom::entry_of(&raw, initiator, true));
+                }
+            }
+            "beacon" => {}
+            _ => {
+                if let Some(t0) = loaded_at {
+                    let e = dom::entry_of(&raw, initiator, false);
+                    if e.start_time >= t0 {
+                        late.push((raw, e))
+                    }
+                }
+            }
+        }
+    }
+    if waiting {
+        with_state(|s| s.match_held(&requests, false, None));
+    }
+    if !late.is_empty() {
+        late_resources(late);
     }
 }
 
@@ -250,8 +287,7 @@ pub fn on_sweep() -> bool {
         with_state(|s| s.held.urls(s.clock.now_ms() - 100.0)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
-        let now = s.clock.now_ms();
-        s.match_held(&entries, false, now);
+        s.match_held(&entries, false, None);
         !s.held.is_empty()
     })
     .unwrap_or(false)

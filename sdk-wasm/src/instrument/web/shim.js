@@ -87,8 +87,19 @@ function listen(target, type, fn, capture) {
   undo.push(() => target.removeEventListener(type, fn, capture));
 }
 
+// The last URL resolved and its base: a polled endpoint is resolved once.
+let lastUrl = null;
+let lastBase = '';
+let lastHref = '';
+
 function absolute(url) {
-  return new URL(url, document.baseURI).href;
+  const base = document.baseURI;
+  if (url !== lastUrl || base !== lastBase) {
+    lastHref = new URL(url, base).href;
+    lastUrl = url;
+    lastBase = base;
+  }
+  return lastHref;
 }
 
 // ---- fetch ---------------------------------------------------------------
@@ -112,12 +123,20 @@ function makeFetch(original) {
         if (h) alive();
         const add = h && R.header(h);
         if (add) {
+          const kv = add.split('\n');
           const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
-          const headers = new Headers(own);
-          // The page's own trace context wins.
-          if (!headers.has('traceparent')) {
-            for (let i = 0; i < add.length; i += 2) headers.set(add[i], add[i + 1]);
-            args = [input, Object.assign({}, init, { headers })];
+          if (own === undefined) {
+            // No headers of the page's to keep: ours alone, as a plain record.
+            const headers = {};
+            for (let i = 0; i < kv.length; i += 2) headers[kv[i]] = kv[i + 1];
+            args = [input, init ? Object.assign({}, init, { headers }) : { headers }];
+          } else {
+            const headers = new Headers(own);
+            // The page's own trace context wins.
+            if (!headers.has('traceparent')) {
+              for (let i = 0; i < kv.length; i += 2) headers.set(kv[i], kv[i + 1]);
+              args = [input, Object.assign({}, init, { headers })];
+            }
           }
         }
       } catch (_) {
@@ -207,7 +226,7 @@ function makeOpen(original) {
           alive();
           st = { h, ctx, sync: arguments.length > 2 && !arguments[2], sent: false, done: false, hasTp: false };
           // readystatechange only restores a context: none, no listener (3 calls a request fewer).
-          for (const t of XHR_EVENTS.slice(ctx ? 0 : 1)) this.addEventListener(t, onXhrEvent);
+          for (let i = ctx ? 0 : 1; i < XHR_EVENTS.length; i++) this.addEventListener(XHR_EVENTS[i], onXhrEvent);
         }
       } catch (_) {
         errors++;
@@ -232,9 +251,11 @@ function makeSend(original) {
     if (st && st.h && !st.sent && R) {
       try {
         st.sent = true;
-        R.event(st.h);
-        const add = !st.hasTp && R.header(st.h);
-        if (add) for (let i = 0; i < add.length; i += 2) orig.setRequestHeader.call(this, add[i], add[i + 1]);
+        const add = R.send(st.h, !st.hasTp);
+        if (add) {
+          const kv = add.split('\n');
+          for (let i = 0; i < kv.length; i += 2) orig.setRequestHeader.call(this, kv[i], kv[i + 1]);
+        }
       } catch (_) {
         errors++;
       }
@@ -422,7 +443,8 @@ function settle(n, dead) {
 
 /** The page reacted (DOM change, request, URL change): no waiting click is dead. */
 function alive() {
-  settle(pendingH.length, false);
+  // (No click waits, no observer runs: nothing to settle, nothing to allocate.)
+  if (pendingH.length) settle(pendingH.length, false);
 }
 
 let expiryTimer = 0;
@@ -492,7 +514,8 @@ export function armTimingWait(ms) {
 
 /**
  * opts: { fetch, xhr, eventNames: string[], maxInteractionMs, documentLoad, navigation }
- * R: callbacks into Rust (start, header, event, end, interaction, boundary,
+ * R: callbacks into Rust (start, header: `name\nvalue…` or nothing, send (XHR: its event, and
+ *    header's answer when asked), end, interaction, boundary,
  *    workStart, workEnd, expire, hidden, entries, sweep, documentLoad, route, activity).
  */
 export function install(callbacks, opts) {
@@ -642,7 +665,7 @@ export function currentContext() {
 // Handles issued before the core are PRE and up; Rust's own count from 1.
 const PRE = 2 ** 31;
 // The callbacks recorded as they come, with the argument that is a handle or context (-1: none).
-const HANDLE_ARG = { event: 0, end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
+const HANDLE_ARG = { end: 0, workEnd: 0, route: 2, frustration: 0, entries: -1, hidden: -1, boundary: -1, documentLoad: -1, activity: -1 };
 let early = null; // { r: the recorder, log }
 let preMap = new Map(); // early handle → the core's (0: not a span after all)
 let at = -1; // the time `now` reports while a recorded call is replayed
@@ -654,8 +677,10 @@ function real(h) {
 
 /** The instrumentations' clock (`performance.now()` ms): a recorded call's own time during replay. */
 export function now() {
-  return at >= 0 ? at : performance.now();
+  return at >= 0 ? at : perf.now();
 }
+// (`performance` is a getter of window: read once, not on every request's clock reads.)
+const perf = performance;
 
 function randomHex(bytes) {
   let s = '';
@@ -705,7 +730,11 @@ function recorder(o) {
     },
     header(h) {
       const id = ids.get(h);
-      return id && allowed(urls.get(h), o.cors) ? ['traceparent', '00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag] : null;
+      return id && allowed(urls.get(h), o.cors) ? 'traceparent\n00-' + id.slice(0, 32) + '-' + id.slice(32) + '-0' + flag : null;
+    },
+    send(h, header) {
+      put('send', [h, false]);
+      return header ? r.header(h) : null;
     },
     interaction: (...args) => span('interaction', args),
     workStart(ctx) {
@@ -751,7 +780,7 @@ export function loadNow() {
 /** Callbacks that take early handles too (held by requests and async work still running). */
 function translating(cb) {
   const out = Object.assign({}, cb);
-  for (const [name, i] of Object.entries(Object.assign({ start: 3, header: 0, workStart: 0 }, HANDLE_ARG))) {
+  for (const [name, i] of Object.entries(Object.assign({ start: 3, header: 0, send: 0, workStart: 0 }, HANDLE_ARG))) {
     if (i >= 0)
       out[name] = (...args) => {
         args[i] = real(args[i]);

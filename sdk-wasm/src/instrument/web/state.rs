@@ -21,8 +21,8 @@ pub(super) struct Request {
     pub(super) ctx: u32,
     pub(super) url: String,
     pub(super) start_ms: f64,
-    /// What the page passed (Request/init or the xhr), for hooks.
-    pub(super) request: JsValue,
+    /// What the page passed (Request/init or the xhr), for the end's hook (when there is one).
+    pub(super) request: Option<JsValue>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -164,10 +164,18 @@ impl State {
         self.finish(pre);
     }
 
-    /// Hands on the held spans done waiting (see [`HeldRequests::release`]).
-    pub(super) fn match_held(&mut self, entries: &[ResourceEntry], release_all: bool, now_ms: f64) {
+    /// Hands on the held spans done waiting (see [`HeldRequests::release`]); the clock is read
+    /// (when `now_ms` is not given) only if a span found no entry.
+    pub(super) fn match_held(
+        &mut self,
+        entries: &[ResourceEntry],
+        release_all: bool,
+        mut now_ms: Option<f64>,
+    ) {
         let mut held = std::mem::take(&mut self.held);
-        held.release(entries, release_all, now_ms, |h, matched| {
+        // `Clock::now_ms`, without borrowing `self`.
+        let now = || *now_ms.get_or_insert_with(super::ffi::shim_now);
+        held.release(entries, release_all, now, |h, matched| {
             self.release_held(h, matched, entries)
         });
         self.held = held;
