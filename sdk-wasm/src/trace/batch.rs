@@ -3,10 +3,7 @@
 //! (`web::pipeline`) encodes and sends each batch it is given right away, which is what lets
 //! a synchronous burst of thousands of spans through without loss. A batch is also full when
 //! its spans' estimated encoded size reaches `max_batch_bytes` (about one keepalive request),
-//! so that little is left queued when the page goes away. While the keepalive budget is taken
-//! (a burst: the previous batch is still in flight), batches could not go as keepalive
-//! anyway; they may then grow [`BUSY_BATCH_FACTOR`] times larger, so that a burst makes
-//! fewer requests (each costs the page about a millisecond of main-thread CPU).
+//! so that little is left queued when the page goes away.
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchConfig {
@@ -26,8 +23,6 @@ pub struct BatchConfig {
 
 /// Just under one keepalive request (60 KiB), leaving room for the estimate's error.
 pub const MAX_BATCH_BYTES: usize = 56 * 1024;
-/// How much larger a batch may grow while the keepalive budget is taken.
-pub const BUSY_BATCH_FACTOR: usize = 4;
 /// 4 MiB: the default queue's 2048 items at 2 KiB each.
 pub const MAX_QUEUE_BYTES: usize = 4 << 20;
 
@@ -57,8 +52,6 @@ pub struct BatchQueue<T> {
     bytes: usize,
     in_flight: usize,
     dropped: u64,
-    /// The keepalive budget cannot take a batch now (see the module docs).
-    keepalive_busy: bool,
 }
 
 impl<T> BatchQueue<T> {
@@ -75,7 +68,6 @@ impl<T> BatchQueue<T> {
             bytes: 0,
             in_flight: 0,
             dropped: 0,
-            keepalive_busy: false,
         }
     }
 
@@ -101,24 +93,11 @@ impl<T> BatchQueue<T> {
         out
     }
 
-    /// Whether the keepalive budget can take a batch now; when it cannot, batches may be
-    /// larger (see the module docs).
-    pub fn set_keepalive_busy(&mut self, busy: bool) {
-        self.keepalive_busy = busy;
-    }
-
-    fn batch_bytes(&self) -> usize {
-        match self.keepalive_busy {
-            true => self.cfg.max_batch_bytes.saturating_mul(BUSY_BATCH_FACTOR),
-            false => self.cfg.max_batch_bytes,
-        }
-    }
-
     /// Full batches, while export slots are free.
     pub fn take_full_batches(&mut self) -> Vec<Vec<T>> {
         let mut out = Vec::new();
         while (self.queue.len() >= self.cfg.max_export_batch_size
-            || self.bytes >= self.batch_bytes())
+            || self.bytes >= self.cfg.max_batch_bytes)
             && self.in_flight < self.cfg.max_concurrent_exports
         {
             out.push(self.take_batch());
@@ -140,9 +119,9 @@ impl<T> BatchQueue<T> {
 
     /// The oldest spans up to the batch size or byte bound (at least one).
     fn take_batch(&mut self) -> Vec<T> {
-        let (mut n, mut bytes, limit) = (0, 0, self.batch_bytes());
+        let (mut n, mut bytes) = (0, 0);
         for size in self.sizes.iter().take(self.cfg.max_export_batch_size) {
-            if n > 0 && bytes + size > limit {
+            if n > 0 && bytes + size > self.cfg.max_batch_bytes {
                 break;
             }
             n += 1;
@@ -329,31 +308,6 @@ pub(crate) mod tests {
             "an oversized span travels alone"
         );
         assert!(q.is_empty());
-    }
-
-    #[test]
-    fn batches_grow_while_the_keepalive_budget_is_taken() {
-        let mut q = BatchQueue::new(BatchConfig {
-            max_batch_bytes: 1000,
-            ..Default::default()
-        });
-        q.set_keepalive_busy(true);
-        for i in 0..13 {
-            assert!(q.push(span(i), 300).is_empty(), "up to 4000 B wait");
-        }
-        let out = q.push(span(13), 300);
-        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), vec![13]);
-        assert_eq!(q.len(), 1, "300 B left");
-        q.set_keepalive_busy(false);
-        for i in 0..2 {
-            assert!(q.push(span(i), 300).is_empty());
-        }
-        let out = q.push(span(2), 300);
-        assert_eq!(
-            out.iter().map(Vec::len).collect::<Vec<_>>(),
-            vec![3],
-            "one keepalive request's worth again"
-        );
     }
 
     #[test]

@@ -169,20 +169,9 @@ impl<T: Signal> Pipeline<T> {
         item.prepare(&self.rum);
         self.exporter.count_new(T::KIND);
         let size = item.estimated_size(self.exporter.encoding);
-        let busy = self.keepalive_busy();
-        let mut q = self.queue.borrow_mut();
-        q.set_keepalive_busy(busy);
-        let batches = q.push(item, size);
-        drop(q);
+        let batches = self.queue.borrow_mut().push(item, size);
         self.send_all(batches, false);
         self.arm_timer();
-    }
-
-    /// Whether the keepalive budget cannot take a full batch now (batches may then be
-    /// larger: `trace::batch`).
-    fn keepalive_busy(&self) -> bool {
-        let (bytes, slots) = self.exporter.keepalive_room();
-        slots == 0 || bytes < self.queue.borrow().config().max_batch_bytes
     }
 
     /// Exports the queue in batches while export slots are free; when the page is hiding,
@@ -254,11 +243,7 @@ impl<T: Signal> Pipeline<T> {
                     me.queue.borrow_mut().export_done();
                     // A slot is free: full batches that waited for one can go now.
                     if !me.shut_down.get() {
-                        let busy = me.keepalive_busy();
-                        let mut q = me.queue.borrow_mut();
-                        q.set_keepalive_busy(busy);
-                        let more = q.take_full_batches();
-                        drop(q);
+                        let more = me.queue.borrow_mut().take_full_batches();
                         me.send_all(more, false);
                     }
                 },
