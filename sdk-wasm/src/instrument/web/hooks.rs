@@ -29,7 +29,11 @@ impl HookSpan {
     #[wasm_bindgen(js_name = setAttribute)]
     pub fn set_attribute(&self, key: &str, value: JsValue) -> HookSpan {
         if let Some(v) = js_to_value(&value) {
-            with_state(|s| s.spans.get_mut(&self.handle).map(|span| span.set(key.to_string(), v)));
+            with_state(|s| {
+                s.spans
+                    .get_mut(&self.handle)
+                    .map(|span| span.set(key.to_string(), v))
+            });
         }
         HookSpan {
             handle: self.handle,
