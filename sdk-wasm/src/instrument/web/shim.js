@@ -125,18 +125,13 @@ function makeFetch(original) {
         if (add) {
           const kv = add.split('\n');
           const own = init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined;
-          if (own === undefined) {
-            // No headers of the page's to keep: ours alone, as a plain record.
-            const headers = {};
-            for (let i = 0; i < kv.length; i += 2) headers[kv[i]] = kv[i + 1];
-            args = [input, init ? Object.assign({}, init, { headers }) : { headers }];
-          } else {
-            const headers = new Headers(own);
-            // The page's own trace context wins.
-            if (!headers.has('traceparent')) {
-              for (let i = 0; i < kv.length; i += 2) headers.set(kv[i], kv[i + 1]);
-              args = [input, Object.assign({}, init, { headers })];
-            }
+          // No headers of the page's to keep: ours alone, as a plain record (cheaper than Headers).
+          const plain = own === undefined;
+          const headers = plain ? {} : new Headers(own);
+          // The page's own trace context wins.
+          if (plain || !headers.has('traceparent')) {
+            for (let i = 0; i < kv.length; i += 2) plain ? (headers[kv[i]] = kv[i + 1]) : headers.set(kv[i], kv[i + 1]);
+            args = [input, Object.assign({}, init, { headers })];
           }
         }
       } catch (_) {
