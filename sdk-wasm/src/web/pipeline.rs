@@ -374,7 +374,7 @@ impl Sdk {
         let provider = SdkTracerProvider::new(
             Box::new(WebProcessor(LocalOnly(spans.clone()))),
             Box::new(WebClock::new()),
-            Box::new(WebRandom::new()),
+            Box::new(WebRandom::with_pool(4096)),
             cfg.sampler.clone(),
             SpanLimits::default(),
         )
