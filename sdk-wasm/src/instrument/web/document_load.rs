@@ -53,7 +53,7 @@ pub fn on_document_load() {
     let Some(nav) = dom::navigation_entry(&perf) else {
         return;
     };
-    let resources = dom::resource_entries(&perf.get_entries_by_type("resource"), &[]);
+    let resources = dom::resource_entries(&perf.get_entries_by_type("resource"));
     // Through `Reflect.get`, as elsewhere: no web-sys import per getter.
     let url = crate::web::js::document_url();
     let user_agent = crate::web::js::get(&crate::web::js::global_get("navigator"), "userAgent")

@@ -133,19 +133,18 @@ pub fn entry_of(e: &JsValue, initiator_type: String, request: bool) -> ResourceE
     })
 }
 
-/// A `PerformanceResourceTiming` (or navigation entry) of an initiator `wanted` accepts:
-/// `None` for other entries, whose other fields are not read.
-pub fn resource_entry_if(e: &JsValue, wanted: impl Fn(&str) -> bool) -> Option<ResourceEntry> {
-    let initiator_type = initiator_type(e)?;
-    match wanted(&initiator_type) {
-        true => Some(entry_of(e, initiator_type, false)),
-        false => None,
-    }
-}
-
 /// A `PerformanceResourceTiming` (or navigation entry): `None` for other entries.
 pub fn resource_entry(e: &JsValue) -> Option<ResourceEntry> {
-    resource_entry_if(e, |_| true)
+    let initiator_type = initiator_type(e)?;
+    Some(entry_of(e, initiator_type, false))
+}
+
+/// A request's (`fetch`, `xmlhttprequest`) entry, read as requests need it (see
+/// [`entry_of`]); `None` for other entries, whose other fields are not read.
+pub fn request_entry(e: &JsValue) -> Option<ResourceEntry> {
+    let initiator_type = initiator_type(e)?;
+    matches!(initiator_type.as_str(), "fetch" | "xmlhttprequest")
+        .then(|| entry_of(e, initiator_type, true))
 }
 
 pub fn navigation_entry(performance: &Performance) -> Option<NavigationEntry> {
@@ -174,11 +173,9 @@ pub fn navigation_entry(performance: &Performance) -> Option<NavigationEntry> {
     })
 }
 
-/// Resource entries of a given initiator set (all when `initiators` is empty).
-pub fn resource_entries(list: &js_sys::Array, initiators: &[&str]) -> Vec<ResourceEntry> {
-    list.iter()
-        .filter_map(|v| resource_entry_if(&v, |i| initiators.is_empty() || initiators.contains(&i)))
-        .collect()
+/// The resource entries of `list`.
+pub fn resource_entries(list: &js_sys::Array) -> Vec<ResourceEntry> {
+    list.iter().filter_map(|v| resource_entry(&v)).collect()
 }
 
 pub fn paint_time(performance: &Performance, name: &str) -> Option<f64> {

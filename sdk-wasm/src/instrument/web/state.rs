@@ -198,10 +198,8 @@ pub(super) fn buffered_entries(urls: &[String]) -> Vec<ResourceEntry> {
         if urls[..i].contains(url) {
             continue;
         }
-        out.extend(dom::resource_entries(
-            &perf.get_entries_by_name(url),
-            &["fetch", "xmlhttprequest"],
-        ));
+        let entries = perf.get_entries_by_name(url);
+        out.extend(entries.iter().filter_map(|e| dom::request_entry(&e)));
     }
     out
 }
