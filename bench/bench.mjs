@@ -58,8 +58,8 @@ function parseArgs(argv) {
 }
 
 // Workload sizes from issue 7; --quick shrinks them to prove the harness works.
-const FULL = { fetches: 2000, xhrs: 1000, clicks: 5000, heapSpans: 5000, burst: 200, wireFetches: 200, warmup: 20 };
-const QUICK = { fetches: 40, xhrs: 20, clicks: 200, heapSpans: 200, burst: 20, wireFetches: 20, warmup: 5 };
+const FULL = { fetches: 2000, xhrs: 1000, clicks: 5000, manualSpans: 5000, heapSpans: 5000, burst: 200, wireFetches: 200, warmup: 20 };
+const QUICK = { fetches: 40, xhrs: 20, clicks: 200, manualSpans: 200, heapSpans: 200, burst: 20, wireFetches: 20, warmup: 5 };
 
 // Encodings each SDK can export; the first is used in the main session, the
 // others get a short session of their own for bytes per span.
@@ -233,6 +233,13 @@ class Bench {
       const t = await this.timed(s, (a) => window.bench.clickLoop(a[0]), n.clicks);
       r.click = { wallUs: (t.wallMs * 1000) / n.clicks, cpuUs: (t.cpuMs * 1000) / n.clicks };
       if (withSdk) r.click.export = await this.exported(s, before, 'click', n.clicks + n.warmup);
+
+      // Manual spans through @opentelemetry/api's Tracer, with the SDK's default batching.
+      const beforeManual = this.receiver.snapshot();
+      await s.ev((k) => window.bench.createSpans(k), n.warmup);
+      const tm = await this.timed(s, (a) => window.bench.createSpans(a[0]), n.manualSpans);
+      r.manual = { wallUs: (tm.wallMs * 1000) / n.manualSpans, cpuUs: (tm.cpuMs * 1000) / n.manualSpans };
+      if (withSdk) r.manual.export = await this.exported(s, beforeManual, 'bench.span', n.manualSpans + n.warmup);
       if (withSdk) r.stats = await s.ev(() => window.bench.stats());
       return r;
     });
@@ -355,7 +362,7 @@ function roundFigures(sdk, r, base) {
   f['init.cpu_ms'] = minus(m.init.cpuMs, b?.init.cpuMs);
   f['init.wall_ms'] = minus(m.init.wallMs, b?.init.wallMs);
   f['heap.after_init_kib'] = b ? (m.heapAfterInit - b.heapAfterInit) / 1024 : null;
-  for (const k of ['fetch', 'xhr', 'click']) {
+  for (const k of ['fetch', 'xhr', 'click', 'manual']) {
     f[`${k}.cpu_us`] = minus(m[k].cpuUs, b?.[k].cpuUs);
     f[`${k}.wall_us`] = minus(m[k].wallUs, b?.[k].wallUs);
   }
@@ -464,7 +471,7 @@ async function main() {
     (k) => [k, rounds.some((r) => r.results[sdk].main[k].export.delivered > 0)],
   ))]));
   const baseline = {};
-  for (const k of ['fetch', 'xhr', 'click']) {
+  for (const k of ['fetch', 'xhr', 'click', 'manual']) {
     baseline[`${k}.cpu_us`] = summarise(rounds.map((r) => r.results.none.main[k].cpuUs));
     baseline[`${k}.wall_us`] = summarise(rounds.map((r) => r.results.none.main[k].wallUs));
   }

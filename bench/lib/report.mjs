@@ -22,6 +22,8 @@ export const FIGURES = {
   'xhr.wall_us': { label: 'XHR: wall time per call', unit: 'µs', digits: 0 },
   'click.cpu_us': { label: 'click: main-thread CPU per click', unit: 'µs', digits: 1, goal: { maxRatio: 0.5 } },
   'click.wall_us': { label: 'click: wall time per click', unit: 'µs', digits: 1 },
+  'manual.cpu_us': { label: 'manual span (start, 2 attributes, end): main-thread CPU per span', unit: 'µs', digits: 1 },
+  'manual.wall_us': { label: 'manual span: wall time per span', unit: 'µs', digits: 1 },
   'wire.fetch_bytes_per_span.protobuf': { label: 'wire bytes per fetch span, protobuf', unit: 'B', digits: 0, theirs: 'wire.fetch_bytes_per_span.json', theirsNote: 'JSON', goal: { maxRatio: 0.35 } },
   'wire.fetch_bytes_per_span.json': { label: 'wire bytes per fetch span, JSON', unit: 'B', digits: 0, goal: { maxRatio: 0.4 } },
   'wire.xhr_bytes_per_span.protobuf': { label: 'wire bytes per XHR span, protobuf', unit: 'B', digits: 0, theirs: 'wire.xhr_bytes_per_span.json', theirsNote: 'JSON', goal: { maxRatio: 0.35 } },
@@ -168,6 +170,7 @@ export function renderMarkdown(res) {
   L.push(`| main-thread CPU per XHR | ${cell(B['xhr.cpu_us'])} µs |`);
   L.push(`| wall time per XHR | ${cell(B['xhr.wall_us'])} µs |`);
   L.push(`| main-thread CPU per click | ${cell(B['click.cpu_us'], 1)} µs |`);
+  L.push(`| main-thread CPU per manual-span loop iteration (no tracer) | ${cell(B['manual.cpu_us'], 2)} µs |`);
   L.push(`| main-thread CPU of load() with nothing to load | ${cell(B['init.cpu_ms'], 2)} ms |`);
   L.push(`| JS heap of the page (after GC) | ${cell(B['heap.kib'])} KiB |`);
   L.push('');
@@ -179,8 +182,9 @@ export function renderMarkdown(res) {
   const kv = (o) => Object.entries(o ?? {}).map(([k, v]) => `${k}×${v}`).join(', ') || '–';
   for (const [sdk, r] of Object.entries(first)) {
     if (sdk === 'none') continue;
-    for (const phase of ['fetch', 'xhr', 'click']) {
-      const e = r.main[phase].export;
+    for (const phase of ['fetch', 'xhr', 'click', 'manual']) {
+      const e = r.main[phase]?.export;
+      if (!e) continue;
       L.push(`| ${sdk} | ${phase} | ${e.delivered} / ${e.expected} | ${e.spansTotal} | ${e.posts} | ${e.preflights} | ${kv(e.encodings)} | ${kv(e.contentEncodings)} | ${r.main[phase].withTraceparent ?? '–'} | ${fmt(e.bytesPerSpan)} |`);
     }
     for (const [enc, e] of Object.entries(r.wire ?? {})) {
@@ -251,7 +255,7 @@ export function renderMarkdown(res) {
   L.push('## Machine');
   L.push('');
   L.push(`${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, Linux ${m.kernel}, load average at the end ${m.loadavg.join(' / ')}; Node ${m.node}; Chromium ${m.chromium} headless via playwright-core ${res.versions['playwright-core']}; esbuild ${res.versions.esbuild}. ` +
-    `Workloads: ${res.counts.fetches} fetches, ${res.counts.xhrs} XHRs, ${res.counts.clicks} clicks, ${res.counts.heapSpans} buffered spans, navigation burst of ${res.counts.burst} requests, each loop after ${res.counts.warmup} untimed warm-up iterations; ${res.settleMs} ms settle before each flush.`);
+    `Workloads: ${res.counts.fetches} fetches, ${res.counts.xhrs} XHRs, ${res.counts.clicks} clicks, ${res.counts.manualSpans ?? 0} manual spans, ${res.counts.heapSpans} buffered spans, navigation burst of ${res.counts.burst} requests, each loop after ${res.counts.warmup} untimed warm-up iterations; ${res.settleMs} ms settle before each flush.`);
   L.push('');
   return L.join('\n');
 }

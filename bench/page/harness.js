@@ -20,6 +20,8 @@ for (const fn of ['instantiate', 'instantiateStreaming']) {
 let handle = null;
 let loadedSdk = null;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const NO_SPAN = { setAttribute() { return NO_SPAN; }, end() {} };
+const NO_TRACER = { startSpan: () => NO_SPAN };
 
 window.bench = {
   ready: true,
@@ -73,9 +75,10 @@ window.bench = {
     return ms;
   },
 
-  // n spans with two attributes each, ended at once, nothing awaited.
+  // n spans with two attributes each, ended at once, nothing awaited. Without an SDK, the
+  // same loop over a tracer that does nothing (the baseline).
   createSpans(n) {
-    const tracer = handle.getTracer('bench', '0.0.0');
+    const tracer = handle ? handle.getTracer('bench', '0.0.0') : NO_TRACER;
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const span = tracer.startSpan('bench.span');

@@ -17,6 +17,22 @@ interface CoreSpanContext {
   traceState?: string;
 }
 
+/** A core span's context as it reads it out (`span_context_text` in the core): trace id and
+ *  span id in hex, the flags as two hex digits, `1` when remote, then the trace state. */
+export function parseSpanContext(t: string): SpanContext {
+  return {
+    traceId: t.slice(0, 32),
+    spanId: t.slice(32, 48),
+    traceFlags: parseInt(t.slice(48, 50), 16),
+    isRemote: t[50] === '1',
+    traceState: t.length > 51 ? W3CTraceState.parse(t.slice(51)) : undefined,
+  };
+}
+
+function activeParent(t: string | undefined): SpanContext | undefined {
+  return t === undefined ? undefined : parseSpanContext(t);
+}
+
 /** The core takes a span context with `traceState` as text. */
 function toCoreSpanContext(sc: SpanContext): CoreSpanContext {
   return { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags, isRemote: sc.isRemote, traceState: sc.traceState?.serialize() };
@@ -27,6 +43,8 @@ export class WasmSpan implements Span {
   /** The core span until `end()`, which frees its wasm memory at once (not at GC); calls
    *  after that are no-ops, as on any ended span. */
   private core: CoreSpan | undefined;
+  /** The context the core gave back at `end()`, which spent it: read on demand. */
+  private ended?: string;
   constructor(core: CoreSpan, private readonly guard: Guard) {
     this.core = core;
   }
@@ -40,10 +58,8 @@ export class WasmSpan implements Span {
 
   spanContext(): SpanContext {
     if (!this.ctx) {
-      const c = this.core && this.guard.run(() => this.core!.spanContext() as CoreSpanContext, undefined);
-      this.ctx = c
-        ? { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: c.traceState ? W3CTraceState.parse(c.traceState) : undefined }
-        : NOOP_SPAN.spanContext();
+      const t = this.ended ?? (this.core && this.guard.run(() => this.core!.spanContext(), undefined));
+      this.ctx = t ? parseSpanContext(t) : NOOP_SPAN.spanContext();
     }
     return this.ctx;
   }
@@ -75,12 +91,8 @@ export class WasmSpan implements Span {
   end(endTime?: TimeInput): void {
     const core = this.core;
     if (!core) return;
-    this.spanContext(); // kept: it stays readable after the end
     this.core = undefined;
-    this.guard.run(() => {
-      core.end(endTime);
-      core.free();
-    }, undefined);
+    this.ended = this.guard.run(() => core.end(endTime), undefined);
   }
   isRecording(): boolean {
     const core = this.core;
@@ -102,7 +114,7 @@ export class WasmTracer implements Tracer {
       // `root: true` starts a new trace.
       const parent = o.root
         ? undefined
-        : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? (this.sdk.activeSpanContext() as SpanContext | undefined);
+        : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? activeParent(this.sdk.activeSpanContext());
       const core = this.core.startSpan(text(name), {
         kind: o.kind,
         attributes: o.attributes,

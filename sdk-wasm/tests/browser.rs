@@ -638,30 +638,35 @@ async fn spans_have_ids_times_and_parents() {
         .map_err(JsValue::from)
         .unwrap();
     let tracer = sdk.tracer("t".into(), None);
-    let mut parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
-    let pcx = parent.span_context();
+    let parent = tracer.start_span("parent".into(), JsValue::UNDEFINED);
+    // The span context as text: trace id, span id, flags (hex), remote, trace state.
+    let ptext = parent.span_context();
+    assert_eq!(ptext.len(), 51);
+    assert_ne!(&ptext[..32], "0".repeat(32));
+    assert_eq!(&ptext[48..], "010", "sampled, local, no trace state");
+    let pcx = Object::new();
+    Reflect::set(&pcx, &"traceId".into(), &ptext[..32].into()).unwrap();
+    Reflect::set(&pcx, &"spanId".into(), &ptext[32..48].into()).unwrap();
+    Reflect::set(&pcx, &"traceFlags".into(), &1.into()).unwrap();
     let options = Object::new();
     Reflect::set(&options, &"parent".into(), &pcx).unwrap();
-    let mut child = tracer.start_span("child".into(), options.into());
-    let ccx = child.span_context();
-    assert_eq!(get(&ccx, "traceId"), get(&pcx, "traceId"));
-    assert_ne!(get(&ccx, "spanId"), get(&pcx, "spanId"));
-    assert_eq!(get(&pcx, "traceId").as_string().unwrap().len(), 32);
-    assert_ne!(get(&pcx, "traceId").as_string().unwrap(), "0".repeat(32));
-    assert_eq!(num(&pcx, "traceFlags"), 1.0);
+    let child = tracer.start_span("child".into(), options.into());
+    let ctext = child.span_context();
+    assert_eq!(ctext[..32], ptext[..32]);
+    assert_ne!(ctext[32..48], ptext[32..48]);
     assert!(child.is_recording());
     // Same-origin URLs get headers; other origins only when configured.
-    let h = sdk.propagation_headers("/api/items", ccx.clone().into());
+    let h = sdk.propagation_headers("/api/items", pcx.clone().into());
     let tp = get(&h, "traceparent").as_string().unwrap();
     assert!(tp.starts_with("00-") && tp.ends_with("-01"));
     assert!(get(
-        &sdk.propagation_headers("https://elsewhere.example/x", ccx.into()),
+        &sdk.propagation_headers("https://elsewhere.example/x", pcx.into()),
         "traceparent"
     )
     .is_undefined());
-    child.end(JsValue::UNDEFINED);
-    assert!(!child.is_recording());
-    parent.end(JsValue::UNDEFINED);
+    // `end` spends the span and gives its context back.
+    assert_eq!(child.end(JsValue::UNDEFINED), ctext);
+    assert_eq!(parent.end(JsValue::UNDEFINED), ptext);
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 

@@ -18,13 +18,14 @@
 //! Sdk.isExporterUrl(url) -> boolean         true for our own OTLP endpoints
 //! Sdk.emitLog(scopeName, scopeVersion?, { body?, severityNumber?, severityText?, eventName?,
 //!             attributes?, timestamp? })     one OTLP log record (batched to /v1/logs)
-//! Sdk.activeSpanContext() -> spanContext?   the auto-instrumentations' current context
+//! Sdk.activeSpanContext() -> text?          the auto-instrumentations' current context
 //! Sdk.enterContext(spanContext) -> token / Sdk.exitContext(token)   make it current for a while
 //! Sdk.propagationHeaders(url, spanContext) -> { traceparent?, tracestate? }  (CORS rule applied)
 //! Tracer.startSpan(name, { kind?, attributes?, links?, startTime?, parent? }?) -> Span
 //! Span.setAttribute(key, value) / setAttributes(obj) / addEvent(name, attrs?, time?)
 //!     / addLink(spanContext, attrs?) / setStatus(code, message?) / updateName(name)
-//!     / end(time?) / isRecording() / recordException(exception, time?) / spanContext()
+//!     / end(time?) -> text (frees the span) / isRecording() / recordException(exception, time?)
+//!     / spanContext() -> text
 //! Meter.createCounter / createUpDownCounter / createHistogram / createGauge
 //!     (name, { description?, unit?, valueType?, advice?: { explicitBucketBoundaries? } }?)
 //!     -> Instrument with add(value, attrs?) and record(value, attrs?)
@@ -32,7 +33,9 @@
 //! Values follow @opentelemetry/api: `kind` is SpanKind (0 internal, 1 server, 2 client,
 //! 3 producer, 4 consumer); status `code` 0 unset, 1 ok, 2 error; `valueType` 0 int, 1 double;
 //! times are epoch ms, `performance.now()`-relative ms (below `timeOrigin`), `[s, ns]` or
-//! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }`.
+//! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }` going in,
+//! text coming out (`SpanContext::to_text`: ids in hex, flags as two hex digits, `1` if
+//! remote, the trace state).
 //!
 //! One file per surface: `sdk` (the `Sdk` class), `trace` (`Tracer`, `Span`), `metrics`
 //! (`Meter`, `Instrument`); `config` reads the config object, `values` converts JS values

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "logs")]
 use super::values::{attributes, js_number_string, time_ns};
-use super::values::{changes, scope, span_context_from_js, span_context_to_js};
+use super::values::{changes, scope, span_context_from_js};
 #[cfg(feature = "metrics")]
 use super::Meter;
 use super::Tracer;
@@ -122,13 +122,12 @@ impl Sdk {
         Meter::new(self.0.clone(), Arc::new(scope(name, version)))
     }
 
-    /// The auto-instrumentations' current span context (e.g. the click being handled), or
-    /// undefined; the TS wrapper uses it as the parent when no JS span is active.
+    /// The auto-instrumentations' current span context (e.g. the click being handled) as
+    /// [`SpanContext::to_text`](crate::trace::SpanContext::to_text), or undefined; the TS
+    /// wrapper uses it as the parent when no JS span is active.
     #[wasm_bindgen(js_name = activeSpanContext)]
-    pub fn active_span_context(&self) -> JsValue {
-        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| {
-            span_context_to_js(&p.span_context(false)).into()
-        })
+    pub fn active_span_context(&self) -> Option<String> {
+        crate::instrument::web::current_parent().map(|p| p.span_context(false).to_text())
     }
 
     /// Makes `spanContext` the auto-instrumentations' current context while JS code runs in

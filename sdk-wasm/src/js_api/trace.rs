@@ -3,14 +3,12 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object};
+use js_sys::Array;
 use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::KeyValue;
 use wasm_bindgen::prelude::*;
 
-use super::values::{
-    attributes, js_number_string, span_context_from_js, span_context_to_js, time_ns,
-};
+use super::values::{attributes, js_number_string, span_context_from_js, time_ns};
 use crate::trace::{Link, SdkSpan, SdkTracer, SpanOptions};
 use crate::web::js::get;
 use crate::web::rum::attribute_value;
@@ -109,9 +107,13 @@ impl Span {
         self.span.update_name(name);
     }
 
-    pub fn end(&mut self, time: JsValue) {
+    /// Ends the span and spends the JS object (its wasm memory is freed now, not at GC);
+    /// returns its context as [`SpanContext::to_text`](crate::trace::SpanContext::to_text), to
+    /// stay readable after the end.
+    pub fn end(mut self, time: JsValue) -> String {
         let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
         self.span.end_at(t);
+        self.span.span_context().to_text()
     }
 
     #[wasm_bindgen(js_name = isRecording)]
@@ -141,9 +143,10 @@ impl Span {
         self.span.record_exception_at(ty, msg, stack, t);
     }
 
+    /// [`SpanContext::to_text`](crate::trace::SpanContext::to_text).
     #[wasm_bindgen(js_name = spanContext)]
-    pub fn span_context(&self) -> Object {
-        span_context_to_js(self.span.span_context())
+    pub fn span_context(&self) -> String {
+        self.span.span_context().to_text()
     }
 }
 

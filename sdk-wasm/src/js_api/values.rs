@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use crate::propagation::traceparent::hex_into;
 use crate::propagation::tracestate;
 use crate::web::clock::ms_to_ns;
-use crate::web::js::{self, get, set};
+use crate::web::js::{self, get};
 use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;
 
@@ -93,25 +93,4 @@ pub(super) fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
         .unwrap_or_default();
     let cx = SpanContext::new(tid, sid, flags, remote, trace_state);
     cx.is_valid().then_some(cx)
-}
-
-pub(super) fn span_context_to_js(cx: &SpanContext) -> Object {
-    let o = Object::new();
-    let mut hex = String::new();
-    crate::propagation::traceparent::push_hex(&mut hex, &cx.trace_id().to_bytes());
-    set(&o, "traceId", &JsValue::from_str(&hex));
-    hex.clear();
-    crate::propagation::traceparent::push_hex(&mut hex, &cx.span_id().to_bytes());
-    set(&o, "spanId", &JsValue::from_str(&hex));
-    set(
-        &o,
-        "traceFlags",
-        &JsValue::from_f64(cx.trace_flags().to_u8() as f64),
-    );
-    set(&o, "isRemote", &JsValue::from_bool(cx.is_remote()));
-    let ts = tracestate::format(cx.trace_state());
-    if !ts.is_empty() {
-        set(&o, "traceState", &JsValue::from_str(&ts));
-    }
-    o
 }

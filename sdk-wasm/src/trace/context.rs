@@ -94,6 +94,20 @@ impl SpanContext {
     pub fn trace_state(&self) -> &TraceState {
         &self.trace_state
     }
+
+    /// As one string, which the npm wrapper parses when asked (one copy across the wasm
+    /// boundary instead of an object built key by key): trace id and span id in hex, the
+    /// flags as two hex digits, `1` if remote (else `0`), then the trace state header.
+    pub fn to_text(&self) -> String {
+        use crate::propagation::{traceparent::push_hex, tracestate};
+        let mut s = String::with_capacity(51);
+        push_hex(&mut s, &self.trace_id.to_bytes());
+        push_hex(&mut s, &self.span_id.to_bytes());
+        push_hex(&mut s, &[self.trace_flags.to_u8()]);
+        s.push(if self.is_remote { '1' } else { '0' });
+        s.push_str(&tracestate::format(&self.trace_state));
+        s
+    }
 }
 
 /// A link to another span (OTLP `Span.Link`).
@@ -181,5 +195,35 @@ mod otel {
             assert!(!none.is_valid());
             assert_eq!(none.trace_state(), &TraceState::default());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::propagation::tracestate;
+
+    #[test]
+    fn text_form_is_ids_flags_remote_then_trace_state() {
+        let cx = SpanContext::new(
+            TraceId::from_bytes([0xab; 16]),
+            SpanId::from_bytes([1, 2, 3, 4, 5, 6, 7, 8]),
+            TraceFlags::SAMPLED,
+            true,
+            tracestate::parse("a=1,b=2").unwrap(),
+        );
+        assert_eq!(
+            cx.to_text(),
+            format!("{}0102030405060708011a=1,b=2", "ab".repeat(16))
+        );
+        let local = SpanContext::new(
+            TraceId::from_bytes([1; 16]),
+            SpanId::from_bytes([2; 8]),
+            TraceFlags::default(),
+            false,
+            TraceState::default(),
+        );
+        assert_eq!(local.to_text().len(), 51);
+        assert!(local.to_text().ends_with("0202020202020202000"));
     }
 }

@@ -29,7 +29,8 @@ pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
         let cfg = s.cfg.interaction.as_ref()?;
         let hook = cfg.should_prevent.clone();
         let h = s.handle();
-        let start = s.clock.now_ns();
+        let now_ms = s.clock.now_ms();
+        let start = s.clock.to_unix_ns(now_ms);
         let mut span = s.new_span(
             SCOPE_USER_INTERACTION,
             event_type,
@@ -48,10 +49,12 @@ pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
         s.interaction_spans.started(h, event_type, href);
         span.set("url.full", href);
         s.spans.insert_new(h, span);
-        Some((h, hook))
+        Some((h, hook, now_ms))
     })
     .flatten();
-    let Some((h, hook)) = created else { return 0 };
+    let Some((h, hook, now)) = created else {
+        return 0;
+    };
     if let Some(hook) = hook {
         if call_hook(
             &hook,
@@ -66,23 +69,22 @@ pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
             return 0;
         }
     }
-    let max = with_state(|s| {
+    let arm = with_state(|s| {
         let max = s
             .cfg
             .interaction
             .as_ref()
             .map_or(5000.0, |c| c.max_duration_ms);
-        let now = s.clock.now_ms();
         s.interactions.start(h, now, max);
         if let Some(span) = s.spans.get(&h) {
             let parent = span.as_parent();
             s.contexts.add(h, parent);
         }
         s.stats.spans_started += 1;
-        max
+        // One timer for all interactions, re-armed by `on_expire` while any is open.
+        (!std::mem::replace(&mut s.expiry_armed, true)).then_some(max)
     });
-    if let Some(max) = max {
-        // One timer for all interactions: the shim keeps it if already armed.
+    if let Some(Some(max)) = arm {
         shim_arm_expiry(max + 1.0);
     }
     h
@@ -134,9 +136,13 @@ pub fn on_expire() -> f64 {
         let now = s.clock.now_ms();
         let ended = s.interactions.expire(now);
         s.end_interactions(ended);
-        s.interactions
+        let next = s
+            .interactions
             .next_deadline()
-            .map_or(0.0, |d| (d - now).max(1.0))
+            .map_or(0.0, |d| (d - now).max(1.0));
+        // The shim arms the timer again when `next` is not 0.
+        s.expiry_armed = next > 0.0;
+        next
     })
     .unwrap_or(0.0)
 }

@@ -197,6 +197,7 @@ pub fn install(
             location: Location::new(href, route.unwrap_or_default()),
             loaded_at: None,
             last_ignored: None,
+            expiry_armed: false,
         })
     });
     let r = crate::web::js::callbacks(&CALLBACK_NAMES);

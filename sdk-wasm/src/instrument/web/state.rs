@@ -54,6 +54,8 @@ pub(super) struct State {
     pub(super) loaded_at: Option<f64>,
     /// The last request URL and whether `ignoreUrls` matched it.
     pub(super) last_ignored: Option<(String, bool)>,
+    /// The shim's interaction expiry timer is armed (it stays armed until it fires).
+    pub(super) expiry_armed: bool,
 }
 
 thread_local! {
