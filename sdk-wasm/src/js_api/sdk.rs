@@ -126,8 +126,10 @@ impl Sdk {
     /// [`SpanContext::to_text`](crate::trace::SpanContext::to_text), or undefined; the TS
     /// wrapper uses it as the parent when no JS span is active.
     #[wasm_bindgen(js_name = activeSpanContext)]
-    pub fn active_span_context(&self) -> Option<String> {
-        crate::instrument::web::current_parent().map(|p| p.span_context(false).to_text())
+    pub fn active_span_context(&self) -> JsValue {
+        crate::instrument::web::current_parent().map_or(JsValue::UNDEFINED, |p| {
+            JsValue::from_str(&p.span_context(false).to_text())
+        })
     }
 
     /// Makes `spanContext` the auto-instrumentations' current context while JS code runs in

@@ -110,10 +110,10 @@ impl Span {
     /// Ends the span and spends the JS object (its wasm memory is freed now, not at GC);
     /// returns its context as [`SpanContext::to_text`](crate::trace::SpanContext::to_text), to
     /// stay readable after the end.
-    pub fn end(mut self, time: JsValue) -> String {
+    pub fn end(mut self, time: JsValue) -> JsValue {
         let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
         self.span.end_at(t);
-        self.span.span_context().to_text()
+        self.span_context()
     }
 
     #[wasm_bindgen(js_name = isRecording)]
@@ -145,8 +145,9 @@ impl Span {
 
     /// [`SpanContext::to_text`](crate::trace::SpanContext::to_text).
     #[wasm_bindgen(js_name = spanContext)]
-    pub fn span_context(&self) -> String {
-        self.span.span_context().to_text()
+    pub fn span_context(&self) -> JsValue {
+        // A JS string made here, not a returned `String`: less glue per method.
+        JsValue::from_str(&self.span.span_context().to_text())
     }
 }
 
