@@ -401,7 +401,7 @@ let verdictTimer = 0; // one timer for the oldest waiting click, not one per cli
 let mutations = null; // a MutationObserver, only while clicks wait
 
 function onClickSpan(h, t) {
-  const now = performance.now();
+  const now = perf.now();
   if (clickEl !== t) {
     clickEl = t;
     clickTimes.length = 0;
