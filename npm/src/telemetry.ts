@@ -8,7 +8,7 @@ import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from 
 import { Guard, optText, warn } from './guard.js';
 import type * as Metrics from './metrics.js';
 import { NOOP_METER, noopTelemetry, zeroStats } from './noop.js';
-import { WasmTracerProvider } from './trace.js';
+import { coreSpanContext, WasmTracerProvider } from './trace.js';
 import { loadNow } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
 /** Drop and error counters. */
@@ -160,7 +160,7 @@ export function start(init: typeof Core.init, config: TelemetryConfig, release: 
   // A span made current from JS is current for the auto-instrumentations too, so requests
   // made inside `startActiveSpan` (also after its awaits) are its children.
   const contexts = new StackContextManager({
-    enter: (sc) => guard.run(() => sdk.enterContext({ traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags }), undefined),
+    enter: (sc) => guard.run(() => sdk.enterContext(coreSpanContext(sc)), undefined),
     exit: (token) => guard.run(() => sdk.exitContext(token), undefined),
   });
   const m = typeof sdk.meter === 'function' ? parts.metrics : undefined;

@@ -9,14 +9,6 @@ import { contextWithSpan, spanFromContext, StackContextManager, W3CTraceState } 
 import { Guard, optText, text } from './guard.js';
 import { NOOP_SPAN, NOOP_TRACER, runActive } from './noop.js';
 
-interface CoreSpanContext {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  isRemote?: boolean;
-  traceState?: string;
-}
-
 /** A core span's context as it reads it out (`span_context_text` in the core): trace id and
  *  span id in hex, the flags as two hex digits, `1` when remote, then the trace state. */
 export function parseSpanContext(t: string): SpanContext {
@@ -33,9 +25,9 @@ function activeParent(t: string | undefined): SpanContext | undefined {
   return t === undefined ? undefined : parseSpanContext(t);
 }
 
-/** The core takes a span context with `traceState` as text. */
-function toCoreSpanContext(sc: SpanContext): CoreSpanContext {
-  return { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags, isRemote: sc.isRemote, traceState: sc.traceState?.serialize() };
+/** A span context in the core's text form ({@link parseSpanContext}'s input). */
+export function coreSpanContext(sc: SpanContext): string {
+  return sc.traceId + sc.spanId + ((sc.traceFlags & 0xff) | 0x100).toString(16).slice(1) + (sc.isRemote ? '1' : '0') + (sc.traceState?.serialize() ?? '');
 }
 
 export class WasmSpan implements Span {
@@ -75,7 +67,7 @@ export class WasmSpan implements Span {
     return this.call((c) => c.addEvent(text(name), isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time));
   }
   addLink(link: Link): this {
-    return this.call((c) => c.addLink(toCoreSpanContext(link.context), link.attributes));
+    return this.call((c) => c.addLink(coreSpanContext(link.context), link.attributes));
   }
   addLinks(links: Link[]): this {
     return this.call(() => {
@@ -118,9 +110,9 @@ export class WasmTracer implements Tracer {
       const core = this.core.startSpan(text(name), {
         kind: o.kind,
         attributes: o.attributes,
-        links: o.links?.map((l) => ({ context: toCoreSpanContext(l.context), attributes: l.attributes })),
+        links: o.links?.map((l) => ({ context: coreSpanContext(l.context), attributes: l.attributes })),
         startTime: o.startTime,
-        parent: parent && toCoreSpanContext(parent),
+        parent: parent && coreSpanContext(parent),
       });
       return new WasmSpan(core, this.guard);
     }, NOOP_SPAN);

@@ -1,8 +1,8 @@
-// The span context as the core hands it over (`SpanContext::to_text` in sdk-wasm), read back
-// by the wrapper (node --test on the built dist/).
+// The span context in the core's text form (`SpanContext::to_text` / `from_text` in sdk-wasm),
+// read and written by the wrapper (node --test on the built dist/).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpanContext } from '../dist/trace.js';
+import { coreSpanContext, parseSpanContext } from '../dist/trace.js';
 
 test('a core span context: ids, flags, remote, then the trace state', () => {
   const c = parseSpanContext(`${'ab'.repeat(16)}0102030405060708011a=1,b=2`);
@@ -14,4 +14,13 @@ test('a core span context: ids, flags, remote, then the trace state', () => {
   assert.equal(c.traceState.serialize(), 'a=1,b=2');
   const local = parseSpanContext(`${'01'.repeat(16)}${'02'.repeat(8)}000`);
   assert.deepEqual([local.traceFlags, local.isRemote, local.traceState], [0, false, undefined]);
+});
+
+test('a span context written for the core reads back the same', () => {
+  const text = `${'ab'.repeat(16)}0102030405060708011a=1,b=2`;
+  assert.equal(coreSpanContext(parseSpanContext(text)), text);
+  const plain = { traceId: '01'.repeat(16), spanId: '02'.repeat(8), traceFlags: 1 };
+  assert.equal(coreSpanContext(plain), `${'01'.repeat(16)}${'02'.repeat(8)}010`);
+  // Bad input stays text (the core refuses it), never a throw.
+  assert.equal(typeof coreSpanContext({ traceFlags: 'x' }), 'string');
 });

@@ -644,10 +644,7 @@ async fn spans_have_ids_times_and_parents() {
     assert_eq!(ptext.len(), 51);
     assert_ne!(&ptext[..32], "0".repeat(32));
     assert_eq!(&ptext[48..], "010", "sampled, local, no trace state");
-    let pcx = Object::new();
-    Reflect::set(&pcx, &"traceId".into(), &ptext[..32].into()).unwrap();
-    Reflect::set(&pcx, &"spanId".into(), &ptext[32..48].into()).unwrap();
-    Reflect::set(&pcx, &"traceFlags".into(), &1.into()).unwrap();
+    let pcx = JsValue::from_str(&ptext);
     let options = Object::new();
     Reflect::set(&options, &"parent".into(), &pcx).unwrap();
     let child = tracer.start_span("child".into(), options.into());

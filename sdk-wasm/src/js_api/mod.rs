@@ -33,9 +33,9 @@
 //! Values follow @opentelemetry/api: `kind` is SpanKind (0 internal, 1 server, 2 client,
 //! 3 producer, 4 consumer); status `code` 0 unset, 1 ok, 2 error; `valueType` 0 int, 1 double;
 //! times are epoch ms, `performance.now()`-relative ms (below `timeOrigin`), `[s, ns]` or
-//! `Date`; a span context is `{ traceId, spanId, traceFlags, isRemote?, traceState? }` going in,
-//! text coming out (`SpanContext::to_text`: ids in hex, flags as two hex digits, `1` if
-//! remote, the trace state).
+//! `Date`; a span context (`spanContext` above, `parent`, a link's `context`) is text, in and
+//! out (`SpanContext::to_text`: trace id and span id in hex, the flags as two hex digits, `1`
+//! if remote else `0`, then the trace state).
 //!
 //! One file per surface: `sdk` (the `Sdk` class), `trace` (`Tracer`, `Span`), `metrics`
 //! (`Meter`, `Instrument`); `config` reads the config object, `values` converts JS values

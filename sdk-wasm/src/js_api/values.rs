@@ -1,14 +1,12 @@
 //! JS values to the SDK's types and back: attributes, times, span contexts, scopes.
 
-use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
+use crate::trace::SpanContext;
 use js_sys::{Array, Object};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
-use crate::propagation::traceparent::hex_into;
-use crate::propagation::tracestate;
 use crate::web::clock::ms_to_ns;
-use crate::web::js::{self, get};
+use crate::web::js;
 use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;
 
@@ -75,22 +73,7 @@ pub(super) fn time_ns(sdk: &Running, t: &JsValue) -> Option<u64> {
     None
 }
 
+/// A span context handed in as [`SpanContext::to_text`]'s form.
 pub(super) fn span_context_from_js(v: &JsValue) -> Option<SpanContext> {
-    let (mut tid, mut sid) = ([0u8; 16], [0u8; 8]);
-    hex_into(&get(v, "traceId").as_string()?, &mut tid)?;
-    hex_into(&get(v, "spanId").as_string()?, &mut sid)?;
-    let (tid, sid) = (TraceId::from_bytes(tid), SpanId::from_bytes(sid));
-    let flags = TraceFlags::new(get(v, "traceFlags").as_f64().unwrap_or(0.0) as u8 & 1);
-    let remote = get(v, "isRemote").as_bool().unwrap_or(false);
-    let ts = get(v, "traceState");
-    let ts_text = ts.as_string().or_else(|| {
-        // An @opentelemetry/api TraceState object serializes itself.
-        let f: js_sys::Function = get(&ts, "serialize").dyn_into().ok()?;
-        f.call0(&ts).ok()?.as_string()
-    });
-    let trace_state = ts_text
-        .and_then(|t| tracestate::parse(&t))
-        .unwrap_or_default();
-    let cx = SpanContext::new(tid, sid, flags, remote, trace_state);
-    cx.is_valid().then_some(cx)
+    SpanContext::from_text(&v.as_string()?)
 }

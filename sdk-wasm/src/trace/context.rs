@@ -108,6 +108,30 @@ impl SpanContext {
         s.push_str(&tracestate::format(&self.trace_state));
         s
     }
+
+    /// [`to_text`](Self::to_text)'s form read back, as the npm wrapper hands a span context
+    /// in (a parent, a link, the context JS code runs in): `None` unless both ids are hex of
+    /// their length and not all zero. Of the flags only the sampled bit is kept; a trace
+    /// state that does not parse is dropped.
+    pub fn from_text(t: &str) -> Option<SpanContext> {
+        use crate::propagation::{traceparent::hex_into, tracestate};
+        // Slicing below needs char boundaries: the fixed part is ASCII or the text is refused.
+        if t.len() < 51 || !t.as_bytes()[..51].is_ascii() {
+            return None;
+        }
+        let (mut tid, mut sid, mut flags) = ([0u8; 16], [0u8; 8], [0u8; 1]);
+        hex_into(&t[..32], &mut tid)?;
+        hex_into(&t[32..48], &mut sid)?;
+        hex_into(&t[48..50], &mut flags)?;
+        let cx = SpanContext::new(
+            TraceId::from_bytes(tid),
+            SpanId::from_bytes(sid),
+            TraceFlags::new(flags[0] & 1),
+            t.as_bytes()[50] == b'1',
+            tracestate::parse(&t[51..]).unwrap_or_default(),
+        );
+        cx.is_valid().then_some(cx)
+    }
 }
 
 /// A link to another span (OTLP `Span.Link`).
@@ -225,5 +249,29 @@ mod tests {
         );
         assert_eq!(local.to_text().len(), 51);
         assert!(local.to_text().ends_with("0202020202020202000"));
+        assert_eq!(SpanContext::from_text(&cx.to_text()), Some(cx));
+        assert_eq!(SpanContext::from_text(&local.to_text()), Some(local));
+    }
+
+    #[test]
+    fn text_that_is_not_a_span_context_is_refused() {
+        let ok = format!("{}{}010", "ab".repeat(16), "01".repeat(8));
+        assert!(SpanContext::from_text(&ok).is_some());
+        for bad in [
+            String::new(),
+            ok[..50].to_string(),
+            format!("{}{}010", "0".repeat(32), "01".repeat(8)),
+            format!("{}{}010", "ab".repeat(16), "0".repeat(16)),
+            format!("{}{}010", "xy".repeat(16), "01".repeat(8)),
+            format!("{}é{}010", "ab".repeat(15), "01".repeat(8)),
+        ] {
+            assert_eq!(SpanContext::from_text(&bad), None, "{bad}");
+        }
+        // Flags beyond the sampled bit are dropped; a trace state that does not parse too.
+        let cx = SpanContext::from_text(&format!("{}{}ff1a=1,=x", "ab".repeat(16), "01".repeat(8)));
+        let cx = cx.unwrap();
+        assert!(cx.is_sampled() && cx.is_remote());
+        assert_eq!(cx.trace_flags(), TraceFlags::SAMPLED);
+        assert_eq!(cx.trace_state(), &TraceState::default());
     }
 }
