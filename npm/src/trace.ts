@@ -21,10 +21,6 @@ export function parseSpanContext(t: string): SpanContext {
   };
 }
 
-function activeParent(t: string | undefined): SpanContext | undefined {
-  return t === undefined ? undefined : parseSpanContext(t);
-}
-
 /** A span context in the core's text form ({@link parseSpanContext}'s input). */
 export function coreSpanContext(sc: SpanContext): string {
   return sc.traceId + sc.spanId + ((sc.traceFlags & 0xff) | 0x100).toString(16).slice(1) + (sc.isRemote ? '1' : '0') + (sc.traceState?.serialize() ?? '');
@@ -104,16 +100,21 @@ export class WasmTracer implements Tracer {
       // Parent: the span of the given (or active) JS context; without one, the
       // auto-instrumentations' current context (e.g. the click whose handler is running).
       // `root: true` starts a new trace.
-      const parent = o.root
-        ? undefined
-        : spanFromContext(ctx ?? this.contexts.active())?.spanContext() ?? activeParent(this.sdk.activeSpanContext());
-      const core = this.core.startSpan(text(name), {
-        kind: o.kind,
-        attributes: o.attributes,
-        links: o.links?.map((l) => ({ context: coreSpanContext(l.context), attributes: l.attributes })),
-        startTime: o.startTime,
-        parent: parent && coreSpanContext(parent),
-      });
+      const js = o.root ? undefined : spanFromContext(ctx ?? this.contexts.active())?.spanContext();
+      const parent: string | undefined = js ? coreSpanContext(js) : o.root ? undefined : this.sdk.activeSpanContext();
+      // No options object for the core to read when there is nothing in it (the common case).
+      const core = this.core.startSpan(
+        text(name),
+        parent === undefined && o.kind === undefined && o.attributes === undefined && o.links === undefined && o.startTime === undefined
+          ? undefined
+          : {
+              kind: o.kind,
+              attributes: o.attributes,
+              links: o.links?.map((l) => ({ context: coreSpanContext(l.context), attributes: l.attributes })),
+              startTime: o.startTime,
+              parent,
+            },
+      );
       return new WasmSpan(core, this.guard);
     }, NOOP_SPAN);
   }
