@@ -1,7 +1,7 @@
 // wasm-bindgen's glue turns every string the wasm hands to JS into a JS string with
-// `TextDecoder.decode`, which costs 150–300 ns even for the few ASCII bytes of a property name
-// (`Reflect.get(entry, "responseEnd")`, span context fields, config keys): about 20 per
-// request span, 10 per manual span. This rewrites its `getStringFromWasm0` so that short ASCII
+// `TextDecoder.decode`, which costs 150–300 ns even for the few ASCII bytes of a property name:
+// every `Reflect.get` the core makes (resource-timing fields, options, config keys) names its
+// key that way, several per span. This rewrites its `getStringFromWasm0` so that short ASCII
 // strings are read byte by byte and kept by address: the same bytes at the same address (a
 // string literal in the wasm's data) give back the same JS string after a compare of its
 // bytes, ≈ 40 ns. Longer or non-ASCII strings still go through the decoder.

@@ -9,7 +9,7 @@ import { contextWithSpan, spanFromContext, StackContextManager, W3CTraceState } 
 import { Guard, optText, text } from './guard.js';
 import { NOOP_SPAN, NOOP_TRACER, runActive } from './noop.js';
 
-/** A core span's context as it reads it out (`span_context_text` in the core): trace id and
+/** A span context in the core's text form (`SpanContext::to_text` in sdk-wasm): trace id and
  *  span id in hex, the flags as two hex digits, `1` when remote, then the trace state. */
 export function parseSpanContext(t: string): SpanContext {
   return {
@@ -21,7 +21,7 @@ export function parseSpanContext(t: string): SpanContext {
   };
 }
 
-/** A span context in the core's text form ({@link parseSpanContext}'s input). */
+/** The text form {@link parseSpanContext} reads, for the core to take in. */
 export function coreSpanContext(sc: SpanContext): string {
   return sc.traceId + sc.spanId + ((sc.traceFlags & 0xff) | 0x100).toString(16).slice(1) + (sc.isRemote ? '1' : '0') + (sc.traceState?.serialize() ?? '');
 }
