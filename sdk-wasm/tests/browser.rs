@@ -653,11 +653,11 @@ async fn spans_have_ids_times_and_parents() {
     assert_ne!(ctext[32..48], ptext[32..48]);
     assert!(child.is_recording());
     // Same-origin URLs get headers; other origins only when configured.
-    let h = sdk.propagation_headers("/api/items", pcx.clone().into());
+    let h = sdk.propagation_headers("/api/items", pcx.clone());
     let tp = get(&h, "traceparent").as_string().unwrap();
     assert!(tp.starts_with("00-") && tp.ends_with("-01"));
     assert!(get(
-        &sdk.propagation_headers("https://elsewhere.example/x", pcx.into()),
+        &sdk.propagation_headers("https://elsewhere.example/x", pcx),
         "traceparent"
     )
     .is_undefined());
