@@ -7,6 +7,7 @@ import type { StartCore } from './init.js';
 import { start } from './telemetry.js';
 
 export { checkConfig } from './config.js';
+export { offTelemetry } from './noop.js';
 
 let loaded: Promise<unknown> | undefined;
 

@@ -6,6 +6,7 @@ import { ObservableRegistry, WasmMeterProvider } from './metrics.js';
 import { start } from './telemetry.js';
 
 export { checkConfig } from './config.js';
+export { offTelemetry } from './noop.js';
 
 let loaded: Promise<unknown> | undefined;
 

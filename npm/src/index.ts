@@ -3,7 +3,7 @@
 // esbuild does not follow that reference: import 'otel-wasm/wasm' with its `file` loader and
 // pass the URL to setWasmUrl (README, "esbuild"). The core is a dynamic import: a chunk of its
 // own, off the page's critical path.
-import { createInitTelemetry, fetchWasm } from './init.js';
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
@@ -18,7 +18,7 @@ export function setWasmUrl(url: string | URL): void {
 
 /** Starts telemetry once per page; a second call returns the same handle. The instrumentations'
  *  hooks are in place when it returns; the promise resolves when the core runs. */
-export const initTelemetry = createInitTelemetry(() => {
-  const wasm = fetchWasm(wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url));
-  return import('./core.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
-});
+export const initTelemetry = createInitTelemetry(
+  () => import('./core.js'),
+  () => wasmUrl ?? new URL('./wasm/sdk_wasm_bg.wasm', import.meta.url),
+);

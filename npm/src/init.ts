@@ -13,18 +13,19 @@ import { abandon, originalFetch, preinstall } from './wasm/snippets/sdk-wasm/src
 /** Starts the core from the config (the core checks what `checkConfig` leaves); `release`
  *  forgets the page's SDK (it failed or shut down). */
 export type StartCore = (config: TelemetryConfig, release: () => void) => Telemetry;
-/** The core's chunk: the JS-only config checks, and the core once its wasm is instantiated
- *  (once; a failed load is tried again by a later call). */
-export interface CoreChunk {
+/** A flavour's core chunk (core.ts, core-tracing.ts): the JS-only config checks, the core once
+ *  its wasm is instantiated (once; a failed load is tried again by a later call), and the no-op
+ *  handle. One module graph: a chunk of its own for the no-op handle would make the bundler
+ *  split what the two share into a third, one more request before the core starts. */
+export interface CoreModule {
   checkConfig(config: TelemetryConfig): void;
-  started: Promise<StartCore>;
+  boot(wasm: Promise<Response>): Promise<StartCore>;
+  offTelemetry(reason: string, quiet?: boolean): Telemetry;
 }
-/** Loads the core's chunk and starts the wasm's download. */
-export type Boot = () => Promise<CoreChunk>;
 
 /** Starts the .wasm download with the page's own fetch (not the instrumented one), at once:
  *  it goes in parallel with the core's chunk. */
-export const fetchWasm = (url: string | URL): Promise<Response> => originalFetch().call(globalThis, url);
+const fetchWasm = (url: string | URL): Promise<Response> => originalFetch().call(globalThis, url);
 
 // One SDK per page, also when two copies of this package (e.g. `.` and `/web`) are loaded.
 const SINGLETON = Symbol.for('otel-wasm.telemetry');
@@ -42,8 +43,6 @@ function unavailable(): string {
   if (typeof WebAssembly !== 'object') return 'WebAssembly unavailable';
   return '';
 }
-
-const noop = (reason: string, quiet?: boolean) => import('./noop.js').then((m) => m.offTelemetry(reason, quiet));
 
 /** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
  *  it or its entry is false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
@@ -67,8 +66,12 @@ function installHooks(c: TelemetryConfig): void {
   });
 }
 
-/** Builds `initTelemetry` for one way of loading the core. */
-export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Promise<Telemetry> {
+/** Builds `initTelemetry` for one way of loading the core: `load` imports its chunk, `wasmUrl`
+ *  says where its .wasm is. */
+export function createInitTelemetry(
+  load: () => Promise<CoreModule>,
+  wasmUrl: () => string | URL,
+): (config: TelemetryConfig) => Promise<Telemetry> {
   return function initTelemetry(config: TelemetryConfig): Promise<Telemetry> {
     const g = globalThis as Global;
     const running = g[SINGLETON];
@@ -79,24 +82,26 @@ export function createInitTelemetry(boot: Boot): (config: TelemetryConfig) => Pr
     const release = () => {
       if (started && g[SINGLETON] === started) delete g[SINGLETON];
     };
-    // One chunk holds the config checks and the core; the .wasm downloads meanwhile.
-    const chunk = off ? import('./core.js') : Promise.resolve().then(boot);
     started = (async () => {
+      let core: CoreModule | undefined;
       let startCore: StartCore;
       try {
-        (await chunk).checkConfig(config); // names the bad field
+        // The .wasm downloads while the chunk loads.
+        const wasm = off ? undefined : fetchWasm(wasmUrl());
+        core = await load();
+        core.checkConfig(config); // names the bad field
         // Server-side rendering is expected: no console line for it.
-        if (off) return noop(off, off === SSR);
-        startCore = await (chunk as Promise<CoreChunk>).then((c) => c.started);
+        if (off) return core.offTelemetry(off, off === SSR);
+        startCore = await core.boot(wasm!);
       } catch (e) {
         abandon();
         release();
-        if (e instanceof TelemetryConfigError) throw e;
+        if (e instanceof TelemetryConfigError || !core) throw e;
         // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
-        return noop(`wasm load failed: ${(e as Error)?.message ?? e}`);
+        return core.offTelemetry(`wasm load failed: ${(e as Error)?.message ?? e}`);
       }
       try {
-        return startCore!(config, release);
+        return startCore(config, release);
       } finally {
         abandon(); // hooks the core did not take over
       }

@@ -1,6 +1,6 @@
 // No-bundler entry of the tracing-only flavour (`otel-wasm/tracing/web`): as web.ts, with the
 // tracing build's .wasm next to this file.
-import { createInitTelemetry, fetchWasm } from './init.js';
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
@@ -14,7 +14,4 @@ export function setWasmUrl(url: string | URL): void {
 }
 
 /** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(() => {
-  const wasm = fetchWasm(wasmUrl);
-  return import('./core-tracing.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
-});
+export const initTelemetry = createInitTelemetry(() => import('./core-tracing.js'), () => wasmUrl);

@@ -1,7 +1,7 @@
 // Bundler entry of the tracing-only flavour (`otel-wasm/tracing`): as index.ts, with the
 // smaller .wasm (document load, fetch, XHR, interactions, manual spans, OTLP protobuf). The
 // same API: metrics, emitLog and the RUM options are no-ops with one console line each.
-import { createInitTelemetry, fetchWasm } from './init.js';
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
@@ -15,7 +15,7 @@ export function setWasmUrl(url: string | URL): void {
 }
 
 /** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(() => {
-  const wasm = fetchWasm(wasmUrl ?? new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url));
-  return import('./core-tracing.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
-});
+export const initTelemetry = createInitTelemetry(
+  () => import('./core-tracing.js'),
+  () => wasmUrl ?? new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url),
+);

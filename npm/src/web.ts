@@ -1,7 +1,7 @@
 // No-bundler entry for `<script type="module">`: imports nothing by bare name and fetches
 // the .wasm next to this file (or from `setWasmUrl`, e.g. a CDN) with streaming compilation.
 // The core is a dynamic import, off the page's critical path.
-import { createInitTelemetry, fetchWasm } from './init.js';
+import { createInitTelemetry } from './init.js';
 
 export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
@@ -16,7 +16,4 @@ export function setWasmUrl(url: string | URL): void {
 
 /** Starts telemetry once per page; a second call returns the same handle. The instrumentations'
  *  hooks are in place when it returns; the promise resolves when the core runs. */
-export const initTelemetry = createInitTelemetry(() => {
-  const wasm = fetchWasm(wasmUrl);
-  return import('./core.js').then((m) => ({ checkConfig: m.checkConfig, started: m.boot(wasm) }));
-});
+export const initTelemetry = createInitTelemetry(() => import('./core.js'), () => wasmUrl);
