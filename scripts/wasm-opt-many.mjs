@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `wasm-opt -Oz --strip-debug --strip-producers` with the dashboard's features on many modules
+// `wasm-opt -Oz -ocimfs 10 --strip-debug --strip-producers` with the dashboard's features on many modules
 // in one process: binaryen's wasm-opt is itself WebAssembly run by node, and starting it costs
 // about a second and a half per call, which for the ~100 small modules of a split build is most
 // of the build.
@@ -20,6 +20,7 @@ const features = F.MVP | F.BulkMemory | F.BulkMemoryOpt | F.NontrappingFPToInt |
   F.ReferenceTypes | F.Multivalue;
 binaryen.setOptimizeLevel(2);
 binaryen.setShrinkLevel(2);
+binaryen.setOneCallerInlineMaxSize(10); // -ocimfs 10
 binaryen.setDebugInfo(false);
 for (const name of names) {
   const module = binaryen.readBinary(readFileSync(join(inDir, `${name}.wasm`)));
