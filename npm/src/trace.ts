@@ -21,6 +21,25 @@ export function parseSpanContext(t: string): SpanContext {
   };
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => (i | 0x100).toString(16).slice(1));
+function hex(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += HEX[b[i]];
+  return s;
+}
+
+/** A span context in the form `Span.end()` returns (`SpanContext::to_bytes` in sdk-wasm):
+ *  trace id and span id as bytes, the flags byte, 1 when remote, then the trace state. */
+export function spanContextFromBytes(b: Uint8Array): SpanContext {
+  return {
+    traceId: hex(b, 0, 16),
+    spanId: hex(b, 16, 24),
+    traceFlags: b[24],
+    isRemote: b[25] === 1,
+    traceState: b.length > 26 ? W3CTraceState.parse(new TextDecoder().decode(b.subarray(26))) : undefined,
+  };
+}
+
 /** The text form {@link parseSpanContext} reads, for the core to take in. */
 export function coreSpanContext(sc: SpanContext): string {
   return sc.traceId + sc.spanId + ((sc.traceFlags & 0xff) | 0x100).toString(16).slice(1) + (sc.isRemote ? '1' : '0') + (sc.traceState?.serialize() ?? '');
@@ -32,7 +51,7 @@ export class WasmSpan implements Span {
    *  after that are no-ops, as on any ended span. */
   private core: CoreSpan | undefined;
   /** The context the core gave back at `end()`, which spent it: read on demand. */
-  private ended?: string;
+  private ended?: Uint8Array;
   constructor(core: CoreSpan, private readonly guard: Guard) {
     this.core = core;
   }
@@ -46,8 +65,9 @@ export class WasmSpan implements Span {
 
   spanContext(): SpanContext {
     if (!this.ctx) {
-      const t = this.ended ?? (this.core && this.guard.run(() => this.core!.spanContext(), undefined));
-      this.ctx = t ? parseSpanContext(t) : NOOP_SPAN.spanContext();
+      const core = this.core;
+      const t = core && this.guard.run(() => core.spanContext(), undefined);
+      this.ctx = t ? parseSpanContext(t) : this.ended ? spanContextFromBytes(this.ended) : NOOP_SPAN.spanContext();
     }
     return this.ctx;
   }

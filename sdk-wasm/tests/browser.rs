@@ -6,6 +6,7 @@
 
 use js_sys::{Object, Reflect, JSON};
 use sdk_wasm::js_api::{init, Sdk};
+use sdk_wasm::trace::SpanContext;
 use sdk_wasm::web::timers::sleep;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -661,9 +662,10 @@ async fn spans_have_ids_times_and_parents() {
         "traceparent"
     )
     .is_undefined());
-    // `end` spends the span and gives its context back.
-    assert_eq!(child.end(JsValue::UNDEFINED).as_string().unwrap(), ctext);
-    assert_eq!(parent.end(JsValue::UNDEFINED).as_string().unwrap(), ptext);
+    // `end` spends the span and gives its context back, as bytes.
+    let bytes = |text: &str| SpanContext::from_text(text).unwrap().to_bytes();
+    assert_eq!(child.end(JsValue::UNDEFINED), bytes(&ctext));
+    assert_eq!(parent.end(JsValue::UNDEFINED), bytes(&ptext));
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 

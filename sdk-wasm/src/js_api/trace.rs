@@ -28,33 +28,41 @@ impl Tracer {
     #[wasm_bindgen(js_name = startSpan)]
     pub fn start_span(&self, name: String, options: JsValue) -> Span {
         let mut o = SpanOptions::new(name);
-        o.kind = match get(&options, "kind").as_f64().map(|k| k as u32) {
-            Some(1) => SpanKind::Server,
-            Some(2) => SpanKind::Client,
-            Some(3) => SpanKind::Producer,
-            Some(4) => SpanKind::Consumer,
-            _ => SpanKind::Internal,
-        };
-        o.attributes = attributes(&get(&options, "attributes"));
-        o.start_ns = time_ns(&self.1, &get(&options, "startTime"));
-        o.parent = span_context_from_js(&get(&options, "parent"));
-        let links = get(&options, "links");
-        if Array::is_array(&links) {
-            o.links = Array::from(&links)
-                .iter()
-                .filter_map(|l| {
-                    Some(Link::new(
-                        span_context_from_js(&get(&l, "context"))?,
-                        attributes(&get(&l, "attributes")),
-                        0,
-                    ))
-                })
-                .collect();
+        // The wrapper passes no options object when it has nothing in it (the common case).
+        if !options.is_undefined() {
+            read_options(&mut o, &options, &self.1);
         }
         Span {
             span: self.0.start_span(o),
             sdk: self.1.clone(),
         }
+    }
+}
+
+/// @opentelemetry/api's `SpanOptions`, with the parent and the links' contexts as text.
+fn read_options(o: &mut SpanOptions, options: &JsValue, sdk: &Running) {
+    o.kind = match get(options, "kind").as_f64().map(|k| k as u32) {
+        Some(1) => SpanKind::Server,
+        Some(2) => SpanKind::Client,
+        Some(3) => SpanKind::Producer,
+        Some(4) => SpanKind::Consumer,
+        _ => SpanKind::Internal,
+    };
+    o.attributes = attributes(&get(options, "attributes"));
+    o.start_ns = time_ns(sdk, &get(options, "startTime"));
+    o.parent = span_context_from_js(&get(options, "parent"));
+    let links = get(options, "links");
+    if Array::is_array(&links) {
+        o.links = Array::from(&links)
+            .iter()
+            .filter_map(|l| {
+                Some(Link::new(
+                    span_context_from_js(&get(&l, "context"))?,
+                    attributes(&get(&l, "attributes")),
+                    0,
+                ))
+            })
+            .collect();
     }
 }
 
@@ -108,12 +116,12 @@ impl Span {
     }
 
     /// Ends the span and spends the JS object (its wasm memory is freed now, not at GC);
-    /// returns its context as [`SpanContext::to_text`](crate::trace::SpanContext::to_text), to
-    /// stay readable after the end.
-    pub fn end(mut self, time: JsValue) -> JsValue {
+    /// returns its context as [`SpanContext::to_bytes`](crate::trace::SpanContext::to_bytes),
+    /// to stay readable after the end.
+    pub fn end(mut self, time: JsValue) -> Vec<u8> {
         let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
         self.span.end_at(t);
-        self.span_context()
+        self.span.span_context().to_bytes()
     }
 
     #[wasm_bindgen(js_name = isRecording)]

@@ -35,8 +35,12 @@ pub fn drop_implied_route(attrs: &mut Vec<KeyValue>) {
             .find(|kv| kv.key.as_str() == k)
             .map(|kv| &kv.value)
     };
-    let implied = match (get("event_type"), get("url.full"), get("page.route")) {
-        (Some(_), Some(Value::String(url)), Some(Value::String(route))) => {
+    // Most spans are no interaction: one scan, not three.
+    if get("event_type").is_none() {
+        return;
+    }
+    let implied = match (get("url.full"), get("page.route")) {
+        (Some(Value::String(url)), Some(Value::String(route))) => {
             pathname(url.as_str()) == route.as_str()
         }
         _ => false,

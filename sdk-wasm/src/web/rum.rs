@@ -126,15 +126,17 @@ impl RumContext {
         let cfg = self.session.as_ref()?;
         let now = js::date_now_ms() as u64;
         let new_id = || crate::instrument::span::hex(&new_trace_id(&self.random).to_bytes());
-        let known = self.memory.borrow().clone();
         if self.synced.get() {
-            let (s, changed) = session::advance(known, now, activity, &cfg.limits, new_id);
+            // Every span start comes here: the record is advanced in place, one copy out.
+            let mut memory = self.memory.borrow_mut();
+            let (s, changed) = session::advance(memory.take(), now, activity, &cfg.limits, new_id);
             if changed {
                 self.write(&s);
             }
-            *self.memory.borrow_mut() = Some(s.clone());
-            return Some(s);
+            *memory = Some(s);
+            return memory.clone();
         }
+        let known = self.memory.borrow().clone();
         let storage = self.storage();
         if storage.is_some() {
             self.follow_other_tabs();
