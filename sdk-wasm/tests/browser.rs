@@ -664,8 +664,8 @@ async fn spans_have_ids_times_and_parents() {
     .is_undefined());
     // `end` spends the span and gives its context back, as bytes.
     let bytes = |text: &str| SpanContext::from_text(text).unwrap().to_bytes();
-    assert_eq!(child.end(JsValue::UNDEFINED), bytes(&ctext));
-    assert_eq!(parent.end(JsValue::UNDEFINED), bytes(&ptext));
+    assert_eq!(child.end(JsValue::UNDEFINED).to_vec(), bytes(&ctext));
+    assert_eq!(parent.end(JsValue::UNDEFINED).to_vec(), bytes(&ptext));
     JsFuture::from(sdk.shutdown()).await.unwrap();
 }
 

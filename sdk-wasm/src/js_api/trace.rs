@@ -117,11 +117,12 @@ impl Span {
 
     /// Ends the span and spends the JS object (its wasm memory is freed now, not at GC);
     /// returns its context as [`SpanContext::to_bytes`](crate::trace::SpanContext::to_bytes),
-    /// to stay readable after the end.
-    pub fn end(mut self, time: JsValue) -> Vec<u8> {
+    /// to stay readable after the end (a `Uint8Array` made by one import: less glue than a
+    /// returned `Vec`, same CPU).
+    pub fn end(mut self, time: JsValue) -> js_sys::Uint8Array {
         let t = time_ns(&self.sdk, &time).unwrap_or_else(|| self.sdk.provider.now_ns());
         self.span.end_at(t);
-        self.span.span_context().to_bytes()
+        js_sys::Uint8Array::new_from_slice(&self.span.span_context().to_bytes())
     }
 
     #[wasm_bindgen(js_name = isRecording)]

@@ -242,15 +242,20 @@ mod tests {
     use super::*;
     use crate::propagation::tracestate;
 
-    #[test]
-    fn text_form_is_ids_flags_remote_then_trace_state() {
-        let cx = SpanContext::new(
+    /// Sampled, remote, with a trace state.
+    fn remote() -> SpanContext {
+        SpanContext::new(
             TraceId::from_bytes([0xab; 16]),
             SpanId::from_bytes([1, 2, 3, 4, 5, 6, 7, 8]),
             TraceFlags::SAMPLED,
             true,
             tracestate::parse("a=1,b=2").unwrap(),
-        );
+        )
+    }
+
+    #[test]
+    fn text_form_is_ids_flags_remote_then_trace_state() {
+        let cx = remote();
         assert_eq!(
             cx.to_text(),
             format!("{}0102030405060708011a=1,b=2", "ab".repeat(16))
@@ -270,17 +275,10 @@ mod tests {
 
     #[test]
     fn bytes_form_is_ids_flags_remote_then_trace_state() {
-        let cx = SpanContext::new(
-            TraceId::from_bytes([0xab; 16]),
-            SpanId::from_bytes([1, 2, 3, 4, 5, 6, 7, 8]),
-            TraceFlags::SAMPLED,
-            true,
-            tracestate::parse("a=1,b=2").unwrap(),
-        );
         let mut want = vec![0xab; 16];
         want.extend_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8, 1, 1]);
         want.extend_from_slice(b"a=1,b=2");
-        assert_eq!(cx.to_bytes(), want);
+        assert_eq!(remote().to_bytes(), want);
         let local = SpanContext::default().to_bytes();
         assert_eq!(local, [0; 26]);
     }
