@@ -50,6 +50,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 tsc -p tsconfig.json
+# off.js, the no-op for a page whose core chunk did not load, must not share a module with that
+# chunk (see src/off.ts): a copy of noop.js, which imports nothing at runtime.
+if grep -q '^import ' dist/noop.js; then echo "npm/build.sh: dist/noop.js has runtime imports" >&2; exit 1; fi
+cp dist/noop.js dist/off.js
 cp src/wasm-url.d.ts dist/
 
 npm pack --silent --pack-destination "$NPM_DIR" >/dev/null

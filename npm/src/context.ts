@@ -3,6 +3,7 @@
 // JS's default StackContextManager), and a W3C trace-context propagator. `register()` installs
 // the manager and propagator as @opentelemetry/api's globals.
 import type { Context, ContextManager, Span, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import { ContextOnlySpan } from './noop.js';
 
 /** @opentelemetry/api keys its context values with `Symbol.for(description)`. */
 export const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
@@ -127,22 +128,6 @@ export class W3CTraceState implements TraceState {
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const isZero = (hex: string) => /^0+$/.test(hex);
-
-/** A span that only carries a context (a remote parent, for example). */
-export class ContextOnlySpan implements Span {
-  constructor(private readonly ctx: SpanContext) {}
-  spanContext(): SpanContext { return this.ctx; }
-  setAttribute(): this { return this; }
-  setAttributes(): this { return this; }
-  addEvent(): this { return this; }
-  addLink(): this { return this; }
-  addLinks(): this { return this; }
-  setStatus(): this { return this; }
-  updateName(): this { return this; }
-  end(): void {}
-  isRecording(): boolean { return false; }
-  recordException(): void {}
-}
 
 /** traceparent / tracestate, per the W3C Trace Context spec (version 00; later versions read
  *  leniently as the spec asks). */

@@ -1,6 +1,7 @@
 // Containment of every call from the wrapper into the wasm core: nothing the core throws
 // reaches the app. A wasm trap (WebAssembly.RuntimeError) leaves the core's state unknown, so
 // after one the SDK is a no-op; the reason and the count are in stats().
+import { warn } from './noop.js';
 
 export class Guard {
   /** Why the SDK is a no-op ('' while it runs). */
@@ -28,15 +29,6 @@ export class Guard {
     if (this.disabledReason) return;
     this.disabledReason = reason;
     warn(reason);
-  }
-}
-
-/** The one console line the SDK writes when it turns itself off. */
-export function warn(reason: string): void {
-  try {
-    console.warn(`otel-wasm: telemetry is off: ${reason}`);
-  } catch {
-    /* no console */
   }
 }
 

@@ -3,8 +3,8 @@
 // each call's time, and give requests their trace headers by the core's CORS rule), then checks
 // the config and loads the wasm core without blocking, in chunks of their own (streaming
 // compilation). The core replays the buffer when it starts. It never breaks the page: where the
-// core cannot run (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm that
-// fails to load) the hooks are removed and it resolves to a no-op handle.
+// core cannot run (no window, no WebAssembly, a CSP without 'wasm-unsafe-eval', a .wasm or core
+// chunk that fails to load) the hooks are removed and it resolves to a no-op handle.
 import type { TelemetryConfig } from './config.js';
 import { TelemetryConfigError } from './config-error.js';
 import type { Telemetry } from './telemetry.js';
@@ -96,9 +96,9 @@ export function createInitTelemetry(
       } catch (e) {
         abandon();
         release();
-        if (e instanceof TelemetryConfigError || !core) throw e;
-        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm: the app runs on.
-        return core.offTelemetry(`wasm load failed: ${(e as Error)?.message ?? e}`);
+        if (e instanceof TelemetryConfigError) throw e;
+        // A CSP without 'wasm-unsafe-eval', a blocked or missing .wasm or core chunk: the app runs on.
+        return (core ?? (await import('./off.js'))).offTelemetry(`wasm load failed: ${(e as Error)?.message ?? e}`);
       }
       try {
         return startCore(config, release);

@@ -1,13 +1,28 @@
 // The no-op SDK: what initTelemetry resolves to when the wasm core cannot run (no window, no
-// WebAssembly, CSP, a .wasm that fails to load), and what the wrappers hand out after a trap.
-// Every method works and records nothing.
+// WebAssembly, CSP, a .wasm or core chunk that fails to load), and what the wrappers hand out
+// after a trap. Every method works and records nothing. No runtime imports: npm/build.sh copies
+// this module to off.js, the no-op for when the core's chunk itself did not load.
 import type {
   Counter, Gauge, Histogram, Meter, MeterProvider, ObservableCounter, ObservableGauge, ObservableUpDownCounter, Span,
-  Tracer, TracerProvider, UpDownCounter,
+  SpanContext, Tracer, TracerProvider, UpDownCounter,
 } from '@opentelemetry/api';
-import { ContextOnlySpan } from './context.js';
-import { warn } from './guard.js';
 import type { Telemetry, TelemetryStats } from './telemetry.js';
+
+/** A span that only carries a context (a remote parent, for example). */
+export class ContextOnlySpan implements Span {
+  constructor(private readonly ctx: SpanContext) {}
+  spanContext(): SpanContext { return this.ctx; }
+  setAttribute(): this { return this; }
+  setAttributes(): this { return this; }
+  addEvent(): this { return this; }
+  addLink(): this { return this; }
+  addLinks(): this { return this; }
+  setStatus(): this { return this; }
+  updateName(): this { return this; }
+  end(): void {}
+  isRecording(): boolean { return false; }
+  recordException(): void {}
+}
 
 export const NOOP_SPAN: Span = new ContextOnlySpan({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
 
@@ -56,6 +71,15 @@ const STAT_NAMES = [
 /** Every counter at 0, and why the SDK is off. */
 export const zeroStats = (disabledReason: string): TelemetryStats =>
   Object.assign(Object.fromEntries(STAT_NAMES.map((k) => [k, 0])), { disabledReason }) as unknown as TelemetryStats;
+
+/** The one console line the SDK writes when it turns itself off. */
+export function warn(reason: string): void {
+  try {
+    console.warn(`otel-wasm: telemetry is off: ${reason}`);
+  } catch {
+    /* no console */
+  }
+}
 
 /** initTelemetry's answer where the core cannot run: the no-op handle, with the one console
  *  line (`quiet`: none, for server-side rendering, which is expected). */

@@ -5,9 +5,9 @@ import type { Meter, MeterProvider, Span, Tracer, TracerProvider } from '@opente
 import type * as Core from './wasm/sdk_wasm.js';
 import { coreError, TelemetryConfigError, type AttributeValue, type TelemetryConfig } from './config.js';
 import { spanFromContext, StackContextManager, W3CTraceContextPropagator } from './context.js';
-import { Guard, optText, warn } from './guard.js';
+import { Guard, optText } from './guard.js';
 import type * as Metrics from './metrics.js';
-import { NOOP_METER, noopTelemetry, zeroStats } from './noop.js';
+import { NOOP_METER, noopTelemetry, warn, zeroStats } from './noop.js';
 import { coreSpanContext, WasmTracerProvider } from './trace.js';
 import { loadNow } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 

@@ -5,6 +5,7 @@
 //   node --test tests/bundlers/     (after scripts/build-example and tests/bundlers/build.sh)
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { getJson, ROOT, startServer, stopAll } from '../support/servers.mjs';
 import { launchChromium } from '../support/browsers.mjs';
@@ -14,6 +15,22 @@ const BUILDS = {
   webpack: path.join(ROOT, 'tests/bundlers/out/webpack'),
   esbuild: path.join(ROOT, 'tests/bundlers/out/esbuild'),
 };
+
+/** The core's chunk and the no-op's, by URL, in a build that splits them: Vite's facades (the
+ *  example's config groups otel-wasm's modules into one `telemetry` chunk), webpack's numbered
+ *  async chunks (the core's has the wasm-bindgen glue). esbuild by the README's steps does not
+ *  split. */
+function lazyChunks(bundler, dir) {
+  if (bundler === 'vite') return { core: /\/assets\/core-[^/]*\.js$/, off: /\/assets\/off-[^/]*\.js$/ };
+  if (bundler !== 'webpack') return undefined;
+  const asyncChunks = fs.readdirSync(dir).filter((f) => /^\d+\.main\.js$/.test(f));
+  const [core, off] = [true, false].map((glue) => {
+    const f = asyncChunks.filter((c) => fs.readFileSync(path.join(dir, c), 'utf8').includes('instantiateStreaming') === glue);
+    assert.equal(f.length, 1, `one async chunk ${glue ? 'with' : 'without'} the glue: ${asyncChunks}`);
+    return new RegExp(`/${f[0].replace(/\./g, '\\.')}$`);
+  });
+  return { core, off };
+}
 
 let receiver, browser;
 before(async () => {
@@ -55,6 +72,8 @@ for (const [bundler, dir] of Object.entries(BUILDS)) {
     try {
       const page = await context.newPage();
       const errors = [];
+      const requested = [];
+      page.on('request', (r) => requested.push(r.url()));
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => m.type() === 'warning' && m.text().startsWith('otel-wasm') && errors.push(m.text()));
       await page.goto(app.origin + '/');
@@ -69,6 +88,32 @@ for (const [bundler, dir] of Object.entries(BUILDS)) {
       assert.equal(spans.find((s) => s.spanId === checkout.parentSpanId)?.name, 'click');
       assert.ok(spans.some((s) => s.parentSpanId === checkout.spanId && s.traceId === checkout.traceId), 'the POST is the checkout\'s child');
       assert.ok(spans.some((s) => s.name === 'documentLoad'));
+      assert.deepEqual(errors, []);
+      const chunks = lazyChunks(bundler, dir);
+      if (chunks) {
+        assert.ok(requested.some((u) => chunks.core.test(u)), `the core's chunk: ${requested}`);
+        assert.ok(!requested.some((u) => chunks.off.test(u)), 'the no-op\'s chunk is fetched only when the core\'s fails');
+      }
+    } finally {
+      await context.close();
+      app.proc.kill();
+    }
+  });
+
+  const chunks = lazyChunks(bundler, dir);
+  if (chunks) test(`${bundler}: a core chunk that does not load: the app awaits the no-op handle and runs`, async () => {
+    const app = await serve(dir, `${receiver.origin}/t/${bundler}-no-core`);
+    const context = await browser.newContext();
+    try {
+      await context.route(chunks.core, (route) => route.fulfill({ status: 404, body: 'removed by a deploy' }));
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(app.origin + '/');
+      await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 20000 });
+      assert.match(await page.evaluate(() => window.__telemetry.stats().disabledReason), /^wasm load failed: /);
+      await page.click('#checkout');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('checkout: done'));
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -2,9 +2,9 @@
 // - after an async startActiveSpan settles, the click is current again (a span started then
 //   is the click's child, not the ended span's);
 // - calls with bad arguments never throw into the app; long attribute values are truncated;
-// - a strict CSP without 'wasm-unsafe-eval', no WebAssembly, or a .wasm that answers 404, gives a no-op
-//   handle, one console warning and the reason in stats(); the app runs; a later
-//   initTelemetry retries the load.
+// - a strict CSP without 'wasm-unsafe-eval', no WebAssembly, a .wasm or a core chunk that answers
+//   404, gives a no-op handle, one console warning and the reason in stats(); the app runs; a
+//   later initTelemetry retries the load.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver, openBrowser, BROWSERS, testId, waitSpan } from './harness.mjs';
@@ -95,6 +95,18 @@ for (const kind of BROWSERS) {
         const r = await waitResult(b);
         assert.equal(await b.eval("return document.getElementById('app').textContent"), 'app ran');
         assert.equal(r.stats.disabledReason, 'WebAssembly unavailable');
+        assert.equal((await b.eval('return window.warnings')).filter((w) => w.startsWith('otel-wasm')).length, 1);
+      });
+
+      await t.test('a core chunk that answers 404: the no-op chunk\'s handle, and the app runs', async () => {
+        await b.get(`${rx.origin}/pages/missing-core.html`);
+        const r = await waitResult(b);
+        assert.equal(await b.eval("return document.getElementById('app').textContent"), 'app ran');
+        assert.match(r.stats.disabledReason, /^wasm load failed: .*core/);
+        assert.equal(r.stats.spansEnded, 0);
+        assert.equal(r.active, 'callback ran');
+        assert.equal(r.recording, false);
+        assert.equal(r.traceId, '0'.repeat(32));
         assert.equal((await b.eval('return window.warnings')).filter((w) => w.startsWith('otel-wasm')).length, 1);
       });
 
