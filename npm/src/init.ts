@@ -46,9 +46,10 @@ function unavailable(): string {
 
 /** The hooks the config asks for, read as the core reads `instrumentations` (each on unless
  *  it or its entry is false or `{ enabled: false }`); the config is checked later (a bad one removes them). */
-function installHooks(c: TelemetryConfig): void {
-  const i: Record<string, any> = Object(c.instrumentations);
+function installHooks(config: TelemetryConfig): void {
   if (typeof window === 'undefined') return;
+  const c: Record<string, any> = Object(config); // not an object: the check rejects it
+  const i: Record<string, any> = Object(c.instrumentations);
   const on = (v: any) => c.instrumentations !== false && v !== false && !(v && v.enabled === false);
   const ui = i.userInteraction;
   const sampler: unknown = c.sampler;

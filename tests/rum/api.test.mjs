@@ -1,7 +1,8 @@
 // The manual API never breaks the page, in every browser:
 // - after an async startActiveSpan settles, the click is current again (a span started then
 //   is the click's child, not the ended span's);
-// - calls with bad arguments never throw into the app; long attribute values are truncated;
+// - calls with bad arguments never throw into the app; long attribute values are truncated; a
+//   bad config rejects and leaves no hook behind;
 // - a strict CSP without 'wasm-unsafe-eval', no WebAssembly, a .wasm or a core chunk that answers
 //   404, gives a no-op handle, one console warning and the reason in stats(); the app runs; a
 //   later initTelemetry retries the load.
@@ -77,6 +78,13 @@ for (const kind of BROWSERS) {
         await b.evalAsync('await window.ready; await window.sdk.forceFlush()');
         await waitSpan(rx, id, (s) => s.name === 'to us');
         assert.deepEqual((await rx.received(evil)).requests.filter((r) => r.method === 'POST'), [], 'nothing went elsewhere');
+      });
+
+      await t.test('a bad config rejects (never throws) and leaves no hook behind', async () => {
+        await b.get(`${rx.origin}/pages/bad-config.html`);
+        const r = await waitResult(b);
+        assert.deepEqual(r.outcomes, ['rejected: config', 'rejected: config', 'rejected: config', 'rejected: config', 'rejected: batch.maxQueueSize']);
+        assert.equal(r.hooksLeft, false);
       });
 
       await t.test('a CSP without wasm-unsafe-eval: a no-op handle, and the app runs', async () => {
