@@ -33,6 +33,16 @@ export class Guard {
 }
 
 /** A span or instrument name as the core takes it: a string, whatever the app passed. */
-export const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+export const text = (v: unknown): string => (typeof v === 'string' ? v : anyText(v));
+
+/** `String(v)`, or '' for a value that refuses (a throwing `toString`, a revoked Proxy). */
+function anyText(v: unknown): string {
+  try {
+    return String(v ?? '');
+  } catch {
+    return '';
+  }
+}
+
 /** An optional string (a version, a status message). */
 export const optText = (v: unknown): string | undefined => (v == null ? undefined : text(v));

@@ -78,9 +78,11 @@ export class WasmSpan implements Span {
     return this.call((c) => c.setAttributes(attributes));
   }
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    // Same overloads as @opentelemetry/api: (name, time) or (name, attributes, time).
-    const isTime = typeof attributesOrTime === 'number' || Array.isArray(attributesOrTime) || attributesOrTime instanceof Date;
-    return this.call((c) => c.addEvent(text(name), isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time));
+    return this.call((c) => {
+      // Same overloads as @opentelemetry/api: (name, time) or (name, attributes, time).
+      const isTime = typeof attributesOrTime === 'number' || Array.isArray(attributesOrTime) || attributesOrTime instanceof Date;
+      c.addEvent(text(name), isTime ? undefined : attributesOrTime, isTime ? attributesOrTime : time);
+    });
   }
   addLink(link: Link): this {
     return this.call((c) => c.addLink(coreSpanContext(link.context), link.attributes));
