@@ -53,7 +53,8 @@ export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProp
     const span = active?.isRecording() ? active : t.getTracer(this.props.tracerName ?? 'otel-wasm/react').startSpan('react.error');
     span.recordException(error);
     if (info.componentStack) span.setAttribute('react.component_stack', info.componentStack.slice(0, 4096));
-    span.setStatus({ code: 2, message: error.message });
+    // Anything can be thrown (`throw null`): an error without a message gets none.
+    span.setStatus({ code: 2, message: (error as Partial<Error> | null)?.message });
     if (span !== active) span.end();
   }
 
