@@ -374,6 +374,8 @@ function roundFigures(sdk, r, base) {
     f[`${k}.wall_us`] = minus(m[k].wallUs, b?.[k].wallUs);
   }
   f['manual.flushed_cpu_us'] = minus(m.manual.flushedCpuUs, b?.manual.flushedCpuUs);
+  const { delivered, expected } = m.manual.export ?? {};
+  f['manual.delivered_cpu_us'] = delivered && b ? (f['manual.flushed_cpu_us'] * expected) / delivered : null;
   const enc = ENCODINGS[sdk][0];
   f[`wire.fetch_bytes_per_span.${enc}`] = m.fetch.export.bytesPerSpan;
   f[`wire.xhr_bytes_per_span.${enc}`] = m.xhr.export.bytesPerSpan;

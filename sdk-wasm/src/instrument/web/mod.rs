@@ -272,6 +272,17 @@ pub fn enter_parent(parent: Parent) -> u32 {
     }
 }
 
+/// Runs `f` with no current context: what it schedules is nobody's work.
+pub fn outside_context<R>(f: impl FnOnce() -> R) -> R {
+    let installed = with_state(|_| ()).is_some();
+    let previous = if installed { shim_swap_context(0) } else { 0 };
+    let r = f();
+    if previous != 0 {
+        shim_swap_context(previous);
+    }
+    r
+}
+
 pub fn restore_context(previous: u32) {
     if with_state(|_| ()).is_some() {
         shim_swap_context(previous);
