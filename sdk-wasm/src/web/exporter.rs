@@ -2,7 +2,7 @@
 //! synchronously in `send` unless gzip is on, which must compress first, so data handed
 //! over in a synchronous burst is already on its way before the burst ends); with the
 //! offline buffer on, what the collector could not take goes there (`web::offline`), and a
-//! successful export drains it. Page hide takes over bodies still being compressed.
+//! successful export drains it. Page hide takes over queue exports not sent yet.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -115,8 +115,8 @@ impl Exporter {
         self.send_task(url, self.encoding, body, None, false, Box::new(on_done))
     }
 
-    /// [`send`](Self::send) for a body of `items` spans / log records, which page hide may
-    /// take over while it is being compressed.
+    /// [`send`](Self::send) for a body of `items` spans / log records, sent from a task of its
+    /// own (after its compression, if configured); page hide may take it over until then.
     pub fn send_items(
         self: &Rc<Self>,
         url: String,
@@ -146,7 +146,7 @@ impl Exporter {
         self.send_task(url, self.encoding, body, None, true, Box::new(on_done))
     }
 
-    /// At page hide: each body still being compressed is sent uncompressed now, with
+    /// At page hide: each body not sent yet is sent uncompressed now, with
     /// keepalive, or stashed for the next page when the keepalive budget has no room.
     pub fn release_held(&self) {
         let offline_now = self.offline.is_some() && !offline::is_online();
@@ -198,18 +198,19 @@ impl Exporter {
         // keeps no copy in wasm memory, which never shrinks, so a burst's bodies would stay
         // there as its peak.
         let body = Uint8Array::from(&body[..]);
-        // Without compression, start the first request right now, synchronously.
+        // At page hide, and for bodies that are no queue export, the request starts now; a
+        // queue export waits for a task of its own (and for its compression, if configured),
+        // so the app's call that filled the batch does not pay for the request.
         let first = match (offline_now, t.compression) {
-            (false, Compression::None) => Some(t.request(&url, encoding, &body, false)),
             (false, _) if now => Some(t.request(&url, encoding, &body, false)),
+            (false, Compression::None) if hold.is_none() => {
+                Some(t.request(&url, encoding, &body, false))
+            }
             _ => None,
         };
         // Registered now, not when the task first runs (a microtask later): a page hide in
         // this same task must find it.
-        let held = match (
-            first.is_none() && !offline_now && t.compression == Compression::Gzip,
-            hold,
-        ) {
+        let held = match (first.is_none() && !offline_now, hold) {
             (true, Some((kind, items))) => Some(t.hold(Held {
                 url: url.clone(),
                 encoding,

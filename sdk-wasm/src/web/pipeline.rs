@@ -126,10 +126,6 @@ pub struct Pipeline<T: Signal> {
     shut_down: Cell<bool>,
     /// Earlier pages' stash and offline buffer are still to be sent (`catch_up`).
     catch_up: Cell<bool>,
-    /// Full batches taken as items were queued, sent by a zero-delay tick: the app's call that
-    /// ended a span does not also encode and start the requests. A page hide or flush sends
-    /// them first.
-    outbox: RefCell<Vec<Vec<T>>>,
 }
 
 pub type SpanPipeline = Pipeline<SpanData>;
@@ -147,18 +143,12 @@ impl<T: Signal> Pipeline<T> {
             tick: RefCell::new(None),
             shut_down: Cell::new(false),
             catch_up: Cell::new(false),
-            outbox: RefCell::new(Vec::new()),
         });
         let weak = Rc::downgrade(&p);
         *p.tick.borrow_mut() = Some(Closure::new(move || {
             if let Some(p) = weak.upgrade() {
                 p.timer.set(None);
-                if !p.outbox.borrow().is_empty() {
-                    // The outbox's tick: the queue keeps its own delay.
-                    let batches = p.outbox.take();
-                    p.send_all(batches, false);
-                    p.arm_timer();
-                } else if p.catch_up.get() {
+                if p.catch_up.get() {
                     // The catch-up tick: the queue keeps its own delay.
                     p.catch_up();
                     p.arm_timer();
@@ -180,36 +170,16 @@ impl<T: Signal> Pipeline<T> {
         self.exporter.count_new(T::KIND);
         let size = item.estimated_size(self.exporter.encoding);
         let batches = self.queue.borrow_mut().push(item, size);
-        if batches.is_empty() {
-            return self.arm_timer();
-        }
-        let mut outbox = self.outbox.borrow_mut();
-        let first = outbox.is_empty();
-        outbox.extend(batches);
-        drop(outbox);
-        if first {
-            // Sooner than the queue's delay: the tick sends the outbox.
-            if let Some(id) = self.timer.take() {
-                js::clear_timeout(&id);
-            }
-            self.arm_timer_in(0.0);
-        }
-    }
-
-    /// Exports the outbox, then the queue in batches while export slots are free; when the
-    /// page is hiding, all of it at once.
-    fn export_ready(self: &Rc<Self>, hiding: bool) {
-        let mut batches = self.outbox.take();
-        batches.extend(self.queue.borrow_mut().take_all(hiding));
-        self.send_all(batches, hiding);
+        self.send_all(batches, false);
         self.arm_timer();
     }
 
-    /// Drops what is queued and in the outbox (whose export slots are given back).
-    fn clear(&self) {
-        let mut q = self.queue.borrow_mut();
-        self.outbox.take().iter().for_each(|_| q.export_done());
-        q.clear();
+    /// Exports the queue in batches while export slots are free; when the page is hiding,
+    /// all of it at once.
+    fn export_ready(self: &Rc<Self>, hiding: bool) {
+        let batches = self.queue.borrow_mut().take_all(hiding);
+        self.send_all(batches, hiding);
+        self.arm_timer();
     }
 
     fn arm_timer(&self) {
@@ -218,10 +188,8 @@ impl<T: Signal> Pipeline<T> {
 
     fn arm_timer_in(&self, ms: f64) {
         let armed = self.timer.take();
-        let need = (self.catch_up.get()
-            || !self.queue.borrow().is_empty()
-            || !self.outbox.borrow().is_empty())
-            && !self.shut_down.get();
+        let need =
+            (self.catch_up.get() || !self.queue.borrow().is_empty()) && !self.shut_down.get();
         match (armed, need) {
             (Some(id), true) => self.timer.set(Some(id)),
             (Some(id), false) => js::clear_timeout(&id),
@@ -315,7 +283,7 @@ impl<T: Signal> Pipeline<T> {
     fn stop(&self) {
         self.shut_down.set(true);
         self.arm_timer();
-        self.clear();
+        self.queue.borrow_mut().clear();
     }
 }
 
@@ -514,7 +482,7 @@ impl Sdk {
         // Spans the instrumentations still hold (open interactions, requests
         // waiting for resource timing) join this last export.
         self.flush_instrumentations(true);
-        // Bodies still being gzipped go first, uncompressed (they are the older data).
+        // Bodies not sent yet go first, uncompressed (they are the older data).
         self.exporter.release_held();
         self.spans.export_ready(true);
         #[cfg(feature = "logs")]
@@ -527,9 +495,9 @@ impl Sdk {
     /// is dropped.
     pub fn pause(&self) {
         self.rum.paused.set(true);
-        self.spans.clear();
+        self.spans.queue.borrow_mut().clear();
         #[cfg(feature = "logs")]
-        self.logs.clear();
+        self.logs.queue.borrow_mut().clear();
     }
 
     /// Records and exports again; what earlier pages stashed or buffered is sent now.

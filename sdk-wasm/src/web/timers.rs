@@ -13,10 +13,10 @@ pub fn promise(task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) -
     })
 }
 
-/// Resolves after `ms` milliseconds.
+/// Resolves after `ms` milliseconds (a timer of the SDK's, no interaction's work).
 pub async fn sleep(ms: f64) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        js::set_timeout(&resolve, ms);
+        crate::instrument::web::outside_context(|| js::set_timeout(&resolve, ms));
     });
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }

@@ -49,12 +49,14 @@ pub struct Transport {
     next_task: Cell<u32>,
     /// HTTP requests of ours currently in flight.
     pub requests_in_flight: Cell<u32>,
-    /// Bodies being gzipped (CompressionStream is async): at page hide the exporter sends
-    /// them uncompressed at once instead ([`take_held`](Transport::take_held)).
+    /// Queue exports not sent yet (being gzipped, or waiting for a task of their own): at page
+    /// hide the exporter sends them uncompressed at once instead
+    /// ([`take_held`](Transport::take_held)).
     held: RefCell<Vec<Rc<Held>>>,
 }
 
-/// A body being compressed that page hide may take over.
+/// A queue export's body not sent yet (being compressed, or waiting for a task of its own),
+/// which page hide may take over.
 pub struct Held {
     pub url: String,
     pub encoding: Encoding,
@@ -81,7 +83,7 @@ pub enum Sent {
     Refused,
     /// Network error, or 429/502/503/504 still after the retries: worth keeping.
     Unreachable,
-    /// Stashed at page hide while it was being compressed.
+    /// Stashed at page hide before it was sent.
     Stashed,
 }
 
@@ -155,14 +157,14 @@ impl Transport {
         h
     }
 
-    /// The bodies being compressed now (page hide takes them over).
+    /// The bodies not sent yet (page hide takes them over).
     pub fn take_held(&self) -> Vec<Rc<Held>> {
         std::mem::take(&mut *self.held.borrow_mut())
     }
 
     /// Sends one body (gzipped first if configured), starting with `first` if already
     /// started, with the policy's retries when `retries`; with `held`, page hide may take the
-    /// body over while it is being compressed. A network error is not retried in place
+    /// body over until it is sent. A network error is not retried in place
     /// unless `retry_network_errors`.
     pub async fn deliver(
         &self,
@@ -176,13 +178,18 @@ impl Transport {
         let started = js::date_now_ms();
         let mut attempt = first;
         let mut gzipped = None;
-        if attempt.is_none() && self.compression == Compression::Gzip {
+        if attempt.is_none() && (held.is_some() || self.compression == Compression::Gzip) {
             // Without CompressionStream (very old browsers) the body goes uncompressed; not
-            // compressed at all if page hide already took it.
-            let z = if held.as_ref().is_some_and(|h| h.taken.borrow().is_some()) {
-                None
-            } else {
-                gzip(body).await.ok()
+            // compressed at all if page hide already took it. Uncompressed, a held body waits
+            // for a task of its own.
+            let taken = held.as_ref().is_some_and(|h| h.taken.borrow().is_some());
+            let z = match (taken, self.compression) {
+                (true, _) => None,
+                (false, Compression::Gzip) => gzip(body).await.ok(),
+                (false, _) => {
+                    sleep(0.0).await;
+                    None
+                }
             };
             match held {
                 Some(h) => {
