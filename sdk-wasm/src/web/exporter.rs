@@ -1,8 +1,9 @@
-//! The export path: OTLP bodies go out through `web::transport` (the first request started
-//! synchronously in `send` unless gzip is on, which must compress first, so data handed
-//! over in a synchronous burst is already on its way before the burst ends); with the
-//! offline buffer on, what the collector could not take goes there (`web::offline`), and a
-//! successful export drains it. Page hide takes over queue exports not sent yet.
+//! The export path: OTLP bodies go out through `web::transport`. A queue export
+//! (`send_items`) starts its request from a task of its own (after compressing, if gzip is
+//! on): the app's call that filled the batch does not pay for it, and page hide takes over
+//! the ones not sent yet. Other bodies start their first request synchronously unless gzip
+//! is on. With the offline buffer on, what the collector could not take goes there
+//! (`web::offline`), and a successful export drains it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
