@@ -3,78 +3,53 @@
 
 use crate::text;
 
-/// One node on the path from the document down to the target.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    /// `localName` for elements; `text()` / `comment()` for those nodes.
-    pub name: String,
-    /// Non-empty `id` attribute, if any.
-    pub id: Option<String>,
-    /// 1-based position among the parent's children with the same name.
-    pub position: usize,
-    /// How many of the parent's children have that name.
-    pub same_name_siblings: usize,
-}
+/// Field and record separators of the ancestry the browser glue collects (control
+/// characters that do not occur in tag names and practically never in ids).
+pub const FIELD: u8 = 1;
+pub const RECORD: u8 = 2;
 
-/// `//*[@id="x"]` for the nearest element with an id (on the target or an
-/// ancestor), then one `/name[position]` step per level below it; the position
-/// is written only when siblings share the name. Without any id the path starts
-/// at the document root. `steps` go from the outermost element to the target.
-pub fn xpath(steps: &[Step]) -> String {
-    let anchor = steps.iter().rposition(|s| s.id.is_some());
+/// The optimised XPath of an event target from its ancestry, which the browser glue collects
+/// in one pass of JS (one string instead of a call across the wasm boundary per node):
+/// records of `localName FIELD id FIELD position FIELD same_name_siblings`, target first,
+/// ending at the nearest element with an id. The path is `//*[@id="x"]` for that element,
+/// then one `/name[position]` step per level below it, the position written only when
+/// siblings share the name; without any id it starts at the document root. Malformed
+/// records are skipped. Built straight from the string, nothing parsed into nodes first: it
+/// runs at every click.
+pub fn xpath(ancestry: &str) -> String {
     let mut out = String::new();
-    let rest = match anchor {
-        Some(i) => {
-            let id = steps[i].id.as_deref().unwrap_or_default();
-            out.push_str("//*[@id=");
-            out.push_str(&quote(id));
-            out.push(']');
-            &steps[i + 1..]
+    let mut step = String::new();
+    for record in text::split(ancestry, RECORD) {
+        let mut f = text::split(record, FIELD);
+        let (Some(name), Some(id), Some(position), Some(same)) = (
+            f.next(),
+            f.next(),
+            f.next().and_then(crate::decimal::parse::<u64>),
+            f.next().and_then(crate::decimal::parse::<u64>),
+        ) else {
+            continue;
+        };
+        if !id.is_empty() {
+            let mut anchor = String::from("//*[@id=");
+            anchor.push_str(&quote(id));
+            anchor.push(']');
+            out.insert_str(0, &anchor);
+            return out;
         }
-        None => steps,
-    };
-    for s in rest {
-        out.push('/');
-        out.push_str(&s.name);
-        if s.same_name_siblings > 1 {
-            out.push('[');
-            crate::decimal::push_u64(&mut out, s.position as u64);
-            out.push(']');
+        step.clear();
+        step.push('/');
+        step.push_str(name);
+        if same > 1 {
+            step.push('[');
+            crate::decimal::push_u64(&mut step, position);
+            step.push(']');
         }
+        out.insert_str(0, &step);
     }
     if out.is_empty() {
         out.push('/');
     }
     out
-}
-
-/// Field and record separators of [`parse_ancestry`]'s input (control
-/// characters that do not occur in tag names and practically never in ids).
-pub const FIELD: u8 = 1;
-pub const RECORD: u8 = 2;
-
-/// Reads the ancestry the browser glue collects in one pass of JS (one string
-/// instead of a call across the wasm boundary per node): records of
-/// `name FIELD id FIELD position FIELD same_name_siblings`, target first.
-pub fn parse_ancestry(s: &str) -> Vec<Step> {
-    let mut steps: Vec<Step> = text::split(s, RECORD)
-        .filter(|r| !r.is_empty())
-        .filter_map(|r| {
-            let mut f = text::split(r, FIELD);
-            let name = f.next()?.to_string();
-            let id = f.next().filter(|i| !i.is_empty()).map(str::to_string);
-            let position = crate::decimal::parse(f.next()?)?;
-            let same_name_siblings = crate::decimal::parse(f.next()?)?;
-            Some(Step {
-                name,
-                id,
-                position,
-                same_name_siblings,
-            })
-        })
-        .collect();
-    steps.reverse();
-    steps
 }
 
 /// An XPath 1.0 string literal (which has no escapes): double quotes unless
@@ -111,69 +86,68 @@ fn quote(v: &str) -> String {
 mod tests {
     use super::*;
 
-    fn step(name: &str, id: Option<&str>, position: usize, same: usize) -> Step {
-        Step {
-            name: name.into(),
-            id: id.map(Into::into),
-            position,
-            same_name_siblings: same,
+    /// The glue's record for one element.
+    fn rec(name: &str, id: &str, position: usize, same: usize) -> String {
+        let mut r = String::from(name);
+        for f in [id.to_string(), position.to_string(), same.to_string()] {
+            r.push(FIELD as char);
+            r.push_str(&f);
         }
+        r.push(RECORD as char);
+        r
     }
 
     #[test]
     fn id_on_target_short_circuits() {
-        let steps = [
-            step("html", None, 1, 1),
-            step("body", None, 1, 1),
-            step("button", Some("go"), 2, 3),
-        ];
-        assert_eq!(xpath(&steps), r#"//*[@id="go"]"#);
+        assert_eq!(xpath(&rec("button", "go", 2, 3)), r#"//*[@id="go"]"#);
     }
 
     #[test]
     fn positions_only_when_ambiguous() {
-        let steps = [
-            step("html", None, 1, 1),
-            step("body", None, 1, 1),
-            step("div", None, 2, 2),
-            step("button", None, 1, 1),
+        let a = [
+            rec("button", "", 1, 1),
+            rec("div", "", 2, 2),
+            rec("body", "", 1, 1),
+            rec("html", "", 1, 1),
         ];
-        assert_eq!(xpath(&steps), "/html/body/div[2]/button");
+        assert_eq!(xpath(&a.concat()), "/html/body/div[2]/button");
     }
 
     #[test]
     fn nearest_ancestor_id_anchors_the_path() {
-        let steps = [
-            step("html", None, 1, 1),
-            step("div", Some("app"), 1, 1),
-            step("ul", None, 1, 1),
-            step("li", None, 3, 5),
+        let a = [
+            rec("li", "", 3, 5),
+            rec("ul", "", 1, 1),
+            rec("div", "app", 1, 1),
+            rec("html", "", 1, 1),
         ];
-        assert_eq!(xpath(&steps), r#"//*[@id="app"]/ul/li[3]"#);
+        assert_eq!(xpath(&a.concat()), r#"//*[@id="app"]/ul/li[3]"#);
     }
 
     #[test]
-    fn ancestry_from_the_glue() {
+    fn the_glue_format_and_garbage() {
         let s = "button\u{1}\u{1}2\u{1}3\u{2}div\u{1}app\u{1}1\u{1}1\u{2}";
-        let steps = parse_ancestry(s);
+        assert_eq!(xpath(s), r#"//*[@id="app"]/button[2]"#);
+        assert_eq!(xpath("garbage"), "/");
+        assert_eq!(xpath(""), "/");
+        let malformed = [
+            rec("a", "", 1, 1),
+            "b\u{1}\u{1}x\u{1}2\u{2}".into(),
+            rec("c", "", 2, 2),
+        ];
         assert_eq!(
-            steps,
-            [step("div", Some("app"), 1, 1), step("button", None, 2, 3)]
+            xpath(&malformed.concat()),
+            "/c[2]/a",
+            "a record without numbers is skipped"
         );
-        assert_eq!(xpath(&steps), r#"//*[@id="app"]/button[2]"#);
-        assert_eq!(parse_ancestry("garbage"), []);
     }
 
     #[test]
     fn quotes_in_ids() {
+        assert_eq!(xpath(&rec("a", r#"x"y"#, 1, 1)), r#"//*[@id='x"y']"#);
         assert_eq!(
-            xpath(&[step("a", Some(r#"x"y"#), 1, 1)]),
-            r#"//*[@id='x"y']"#
-        );
-        assert_eq!(
-            xpath(&[step("a", Some(r#"x"y'z"#), 1, 1)]),
+            xpath(&rec("a", r#"x"y'z"#, 1, 1)),
             r#"//*[@id=concat("x", '"', "y'z")]"#
         );
-        assert_eq!(xpath(&[]), "/");
     }
 }

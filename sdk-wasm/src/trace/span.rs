@@ -70,6 +70,9 @@ impl SdkSpan {
         let limit = self.provider.limits.attributes as usize;
         let Some(d) = self.data.as_mut() else { return };
         let before = d.attributes.len();
+        let attributes = attributes.into_iter();
+        // One exact growth, not a doubling per push: the span waits in the queue with it.
+        d.attributes.reserve_exact(attributes.size_hint().0);
         for kv in attributes {
             if let Some(a) = d.attributes[..before].iter_mut().find(|a| a.key == kv.key) {
                 a.value = kv.value;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use opentelemetry::trace::{SpanKind, Status};
 
 use super::{Link, SpanContext, SpanId};
-use opentelemetry::{InstrumentationScope, KeyValue};
+use opentelemetry::{InstrumentationScope, KeyValue, Value};
 
 /// A span event with its own nanosecond timestamp.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,12 +79,54 @@ pub(crate) fn put_attribute(
     }
 }
 
-/// Builds a capped attribute list and its dropped count.
-pub(crate) fn capped_attributes(input: Vec<KeyValue>, limit: u32) -> (Vec<KeyValue>, u32) {
-    let mut attrs = Vec::with_capacity(input.len().min(limit as usize));
+/// Caps an attribute list in place (a later duplicate key replaces the earlier value) and
+/// counts what was dropped; the usual list, within the limit and without duplicates, is
+/// returned as it came, not copied.
+pub(crate) fn capped_attributes(mut attrs: Vec<KeyValue>, limit: u32) -> (Vec<KeyValue>, u32) {
+    let mut kept = 0;
     let mut dropped = 0;
-    for kv in input {
-        put_attribute(&mut attrs, &mut dropped, limit, kv);
+    for i in 0..attrs.len() {
+        if let Some(j) = (0..kept).find(|&j| attrs[j].key == attrs[i].key) {
+            attrs[j].value = std::mem::replace(&mut attrs[i].value, Value::Bool(false));
+        } else if kept < limit as usize {
+            attrs.swap(kept, i);
+            kept += 1;
+        } else {
+            dropped += 1;
+        }
     }
+    attrs.truncate(kept);
     (attrs, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capping_keeps_order_lets_a_later_duplicate_win_and_counts_the_overflow() {
+        let kv = |k: &'static str, v: i64| KeyValue::new(k, v);
+        let input = vec![
+            kv("a", 1),
+            kv("b", 2),
+            kv("a", 3),
+            kv("c", 4),
+            kv("d", 5),
+            kv("b", 6),
+        ];
+        let (attrs, dropped) = capped_attributes(input, 3);
+        assert_eq!(attrs, vec![kv("a", 3), kv("b", 6), kv("c", 4)]);
+        assert_eq!(
+            dropped, 1,
+            "only d: duplicates replace, they are not dropped"
+        );
+        let within = vec![kv("x", 1), kv("y", 2)];
+        let ptr = within.as_ptr();
+        let (attrs, dropped) = capped_attributes(within, 128);
+        assert_eq!(
+            (attrs.as_ptr(), attrs.len(), dropped),
+            (ptr, 2, 0),
+            "kept, not copied"
+        );
+    }
 }

@@ -16,7 +16,7 @@ const INTERACTION_FIELD: u8 = 3;
 // An interaction is being dispatched on `target` (an element, not disabled: the shim checked).
 // `text` is `event type, tag name, location.href, ancestry` joined by INTERACTION_FIELD: one
 // string to copy into wasm per click instead of four; the ancestry is the shim's description
-// of the target's ancestors (see `xpath::parse_ancestry`).
+// of the target's ancestors (see `xpath::xpath`).
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_interaction"))]
 pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
     let text = js::text(&text);
@@ -42,10 +42,7 @@ pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
         );
         span.set("event_type", event_type);
         span.set("target_element", tag);
-        span.set(
-            "target_xpath",
-            crate::instrument::xpath::xpath(&crate::instrument::xpath::parse_ancestry(ancestry)),
-        );
+        span.set("target_xpath", crate::instrument::xpath::xpath(ancestry));
         s.interaction_spans.started(h, event_type, href);
         span.set("url.full", href);
         s.spans.insert_new(h, span);

@@ -329,7 +329,7 @@ function makeQueueMicrotask(original) {
 // ---- interactions ---------------------------------------------------------
 
 // Target first, records separated by \u0002, fields by \u0001 (see
-// xpath::parse_ancestry); stops at the nearest element with an id.
+// xpath::xpath); stops at the nearest element with an id.
 function ancestry(el) {
   let out = '';
   for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
