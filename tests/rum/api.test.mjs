@@ -2,7 +2,8 @@
 // - after an async startActiveSpan settles, the click is current again (a span started then
 //   is the click's child, not the ended span's);
 // - calls with bad arguments never throw into the app; long attribute values are truncated; a
-//   bad config rejects and leaves no hook behind;
+//   bad config rejects and leaves no hook behind; the hooked browser APIs, called with odd and
+//   hostile arguments, throw, return, resolve and reject as the browser's own;
 // - a strict CSP without 'wasm-unsafe-eval', no WebAssembly, a .wasm or a core chunk that answers
 //   404, gives a no-op handle, one console warning and the reason in stats(); the app runs; a
 //   later initTelemetry retries the load.
@@ -85,6 +86,18 @@ for (const kind of BROWSERS) {
         const r = await waitResult(b);
         assert.deepEqual(r.outcomes, ['rejected: config', 'rejected: config', 'rejected: config', 'rejected: config', 'rejected: batch.maxQueueSize']);
         assert.equal(r.hooksLeft, false);
+      });
+
+      await t.test('the hooked fetch, XHR, timers, promises and history behave as the browser\'s own', async () => {
+        const id = testId(kind, 'hooks');
+        await b.get(rx.page('hooks-transparent.html', id));
+        const r = await waitResult(b);
+        assert.equal(r.native.length, 61, 'every probe ran');
+        assert.deepEqual(r.outside, [], 'outside any interaction');
+        assert.deepEqual(r.inClick, [], 'inside a click handler');
+        assert.equal(r.disabledReason, '');
+        await waitSpan(rx, id, (s) => s.name === 'click'); // the probes' click
+        await waitSpan(rx, id, (s) => s.attributes['http.request.method'] === 'PUT'); // the fetch whose init has getters
       });
 
       await t.test('a CSP without wasm-unsafe-eval: a no-op handle, and the app runs', async () => {

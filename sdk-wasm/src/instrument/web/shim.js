@@ -114,7 +114,8 @@ function makeFetch(original) {
     let args = arguments;
     let h = 0;
     const ctx = cur;
-    if (R) {
+    // No arguments: the browser's own TypeError, untraced (an added init would count as one).
+    if (R && args.length) {
       try {
         const isRequest = input instanceof Request;
         const method = (init && init.method) || (isRequest ? input.method : 'GET');
@@ -131,7 +132,10 @@ function makeFetch(original) {
           // The page's own trace context wins.
           if (plain || !headers.has('traceparent')) {
             for (let i = 0; i < kv.length; i += 2) plain ? (headers[kv[i]] = kv[i + 1]) : headers.set(kv[i], kv[i + 1]);
-            args = [input, Object.assign({}, init, { headers })];
+            // The page's init is the new one's prototype: fetch reads inherited members and
+            // getters too, which a copy of its own fields would drop. A primitive init, which
+            // fetch refuses, throws here and goes to fetch unchanged.
+            args = [input, Object.assign(init == null ? {} : Object.create(init), { headers })];
           }
         }
       } catch (_) {
