@@ -93,6 +93,8 @@ for (const kind of BROWSERS) {
         await b.get(rx.page('hooks-transparent.html', id));
         const r = await waitResult(b);
         assert.equal(r.native.length, 61, 'every probe ran');
+        assert.equal(r.hookedEarly, true, 'initTelemetry hooks before it resolves');
+        assert.deepEqual(r.beforeCore, [], 'before the core is ready');
         assert.deepEqual(r.outside, [], 'outside any interaction');
         assert.deepEqual(r.inClick, [], 'inside a click handler');
         assert.equal(r.disabledReason, '');
