@@ -54,27 +54,31 @@ for (const kind of BROWSERS) {
     }
   });
 
-  test(`${kind}: a fetch inside startActiveSpan after an await (timer and promise) is its child`, async () => {
-    const b = await openBrowser(kind);
-    try {
-      const id = testId(kind, 'after-await');
-      await b.get(rx.page('basic.html', id));
-      await b.evalAsync('await window.ready');
-      await b.evalAsync(`await window.sdk.getTracer('app').startActiveSpan('work', async (span) => {
-          await new Promise((r) => setTimeout(r, 20));
-          await Promise.resolve();
-          await fetch('/t/${id}-probe/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-          span.end();
-        });
-        await window.sdk.forceFlush();`);
-      const work = await waitSpan(rx, id, (s) => s.name === 'work');
-      const req = await waitSpan(rx, id, (s) => s.kind === 3 && /-probe\/v1\/traces$/.test(s.attributes['url.full'] ?? ''));
-      assert.equal(req.traceId, work.traceId);
-      assert.equal(req.parentSpanId, work.spanId, 'the fetch after the awaits is a child of the active span');
-    } finally {
-      await b.quit();
-    }
-  });
+  // The context follows awaits through the hooked timers and promises, also when the
+  // interactions (which install them by default) are off.
+  for (const [label, config] of [['', {}], [', interactions off', { instrumentations: { userInteraction: false } }]]) {
+    test(`${kind}: a fetch inside startActiveSpan after an await (timer and promise) is its child${label}`, async () => {
+      const b = await openBrowser(kind);
+      try {
+        const id = testId(kind, 'after-await');
+        await b.get(rx.page('basic.html', id, { config: JSON.stringify(config) }));
+        await b.evalAsync('await window.ready');
+        await b.evalAsync(`await window.sdk.getTracer('app').startActiveSpan('work', async (span) => {
+            await new Promise((r) => setTimeout(r, 20));
+            await Promise.resolve();
+            await fetch('/t/${id}-probe/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+            span.end();
+          });
+          await window.sdk.forceFlush();`);
+        const work = await waitSpan(rx, id, (s) => s.name === 'work');
+        const req = await waitSpan(rx, id, (s) => s.kind === 3 && /-probe\/v1\/traces$/.test(s.attributes['url.full'] ?? ''));
+        assert.equal(req.traceId, work.traceId);
+        assert.equal(req.parentSpanId, work.spanId, 'the fetch after the awaits is a child of the active span');
+      } finally {
+        await b.quit();
+      }
+    });
+  }
 
   test(`${kind}: requireConsent: nothing exported or stored until resume(); pause() stops again`, async () => {
     const b = await openBrowser(kind);

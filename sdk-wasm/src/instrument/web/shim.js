@@ -563,17 +563,10 @@ function hooks(opts) {
   if (opts.fetch && typeof window.fetch === 'function') {
     patch(window, 'fetch', makeFetch);
   }
+  // The context follows async work wherever something records under it: interactions, and
+  // requests made in a span the app made current (startActiveSpan), also with interactions off.
   if (opts.fetch || opts.xhr || opts.eventNames.length) {
     for (const m of ['json', 'text', 'arrayBuffer', 'blob', 'formData', 'bytes']) patch(Response.prototype, m, makeBodyRead);
-  }
-  if (opts.xhr) {
-    const proto = XMLHttpRequest.prototype;
-    patch(proto, 'open', makeOpen);
-    patch(proto, 'setRequestHeader', makeSetRequestHeader);
-    patch(proto, 'send', makeSend);
-  }
-  if (opts.eventNames.length) {
-    for (const name of opts.eventNames) listen(window, name, onInteraction, true);
     patch(window, 'setTimeout', (o) => makeScheduler(o, timers));
     patch(window, 'clearTimeout', (o) => makeCancel(o, timers));
     if (window.requestAnimationFrame) {
@@ -583,6 +576,13 @@ function hooks(opts) {
     patch(window, 'queueMicrotask', makeQueueMicrotask);
     patch(Promise.prototype, 'then', makeThen);
   }
+  if (opts.xhr) {
+    const proto = XMLHttpRequest.prototype;
+    patch(proto, 'open', makeOpen);
+    patch(proto, 'setRequestHeader', makeSetRequestHeader);
+    patch(proto, 'send', makeSend);
+  }
+  for (const name of opts.eventNames) listen(window, name, onInteraction, true);
   if (opts.navigation && window.history) {
     patch(history, 'pushState', (o) => makeHistory(o, PUSH));
     patch(history, 'replaceState', (o) => makeHistory(o, REPLACE));
