@@ -29,14 +29,14 @@ pub fn xpath(ancestry: &str) -> String {
         ) else {
             continue;
         };
+        step.clear();
         if !id.is_empty() {
-            let mut anchor = String::from("//*[@id=");
-            anchor.push_str(&quote(id));
-            anchor.push(']');
-            out.insert_str(0, &anchor);
+            step.push_str("//*[@id=");
+            step.push_str(&quote(id));
+            step.push(']');
+            out.insert_str(0, &step);
             return out;
         }
-        step.clear();
         step.push('/');
         step.push_str(name);
         if same > 1 {
