@@ -37,13 +37,14 @@ export interface TelemetryErrorBoundaryProps {
  * status on the active span; React usually renders outside the event that caused the update,
  * so when no span is active a `react.error` span is created for it.
  */
-export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProps, { error: Error | null }> {
+export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProps, { failed: boolean; error: unknown }> {
   static contextType = TelemetryContext;
   declare context: Telemetry | null;
-  state: { error: Error | null } = { error: null };
+  // `failed`, not the error's truthiness: anything can be thrown, `null` and `0` too.
+  state: { failed: boolean; error: unknown } = { failed: false, error: undefined };
 
-  static getDerivedStateFromError(error: Error) {
-    return { error };
+  static getDerivedStateFromError(error: unknown) {
+    return { failed: true, error };
   }
 
   componentDidCatch(error: Error, info: ErrorInfo): void {
@@ -58,12 +59,12 @@ export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProp
     if (span !== active) span.end();
   }
 
-  private reset = () => this.setState({ error: null });
+  private reset = () => this.setState({ failed: false, error: undefined });
 
   render(): ReactNode {
-    const { error } = this.state;
-    if (!error) return this.props.children;
+    const { failed, error } = this.state;
+    if (!failed) return this.props.children;
     const f = this.props.fallback;
-    return typeof f === 'function' ? f(error, this.reset) : (f ?? null);
+    return typeof f === 'function' ? f(error as Error, this.reset) : (f ?? null);
   }
 }
