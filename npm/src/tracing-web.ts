@@ -6,7 +6,9 @@ export type * from './config.js';
 export type { LogRecordInput, Telemetry, TelemetryStats, UserInput } from './telemetry.js';
 export { TelemetryConfigError } from './config-error.js';
 
-let wasmUrl: string | URL = new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url);
+// Resolved when initTelemetry runs, not at import: a bundle without `import.meta.url` (an IIFE)
+// then gets the no-op handle instead of failing to load.
+let wasmUrl: string | URL | undefined;
 
 /** Where to fetch the .wasm from, if not next to this file. Call before initTelemetry. */
 export function setWasmUrl(url: string | URL): void {
@@ -14,4 +16,7 @@ export function setWasmUrl(url: string | URL): void {
 }
 
 /** Starts telemetry once per page; a second call returns the same handle. */
-export const initTelemetry = createInitTelemetry(() => import('./core-tracing.js'), () => wasmUrl);
+export const initTelemetry = createInitTelemetry(
+  () => import('./core-tracing.js'),
+  () => wasmUrl ?? new URL('./wasm-tracing/sdk_wasm_bg.wasm', import.meta.url),
+);

@@ -5,7 +5,8 @@
 #   2. builds the example app (examples/web/frontend, whose node_modules scripts/build-example
 #      filled) with webpack 5 into out/webpack/ and with esbuild, as npm/README.md says, into
 #      out/esbuild/ (and without the README's steps into out/esbuild-plain/: the app must run
-#      with the SDK off); webpack's size warnings are printed;
+#      with the SDK off); otel-wasm/web as one classic script (esbuild --format=iife) into
+#      out/iife/; webpack's size warnings are printed;
 #   3. tsc --noEmit --strict with skipLibCheck false and lib ES2022 against the packed types,
 #      with moduleResolution node, node16 and bundler (types/check.ts).
 # Run scripts/build-example first (it builds npm/ and the example's Vite build).
@@ -45,6 +46,13 @@ rm -rf out/esbuild-plain
 ( cd "$ROOT/examples/web/frontend" && "$ROOT/tests/bundlers/node_modules/.bin/esbuild" \
   src/main.tsx --bundle --format=esm --outdir="$ROOT/tests/bundlers/out/esbuild-plain" --log-level=error )
 page esbuild-plain main.js
+
+echo "--- esbuild, one classic script"
+# otel-wasm/web as an IIFE (no import.meta.url): the page sets the .wasm's URL.
+rm -rf out/iife
+node_modules/.bin/esbuild iife/entry.js --bundle --format=iife --outfile=out/iife/main.js --log-level=error
+cp node_modules/otel-wasm/dist/wasm/sdk_wasm_bg.wasm out/iife/
+sed -e "s/(SCRIPT)/(iife)/" -e 's|<script type="module" src="/main.js">|<script src="/main.js">|' index.html >out/iife/index.html
 
 echo "--- tsc (skipLibCheck false, lib ES2022)"
 for mr in node node16 bundler; do

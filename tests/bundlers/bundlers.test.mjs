@@ -1,5 +1,6 @@
 // The example app built by Vite (scripts/build-example), webpack 5 and esbuild
-// (tests/bundlers/build.sh) in headless Chromium: each build loads the SDK, and a checkout
+// (tests/bundlers/build.sh) in headless Chromium, and otel-wasm/web bundled into one classic
+// script (IIFE) with setWasmUrl: each build loads the SDK, and a checkout
 // click arrives at the receiver as a `checkout` span under its `click`, with the POST as the
 // checkout's child; where the build splits the core into a chunk of its own (Vite, webpack), a
 // normal load never fetches the no-op's chunk, and a core chunk that answers 404 leaves the app
@@ -71,6 +72,32 @@ async function runsWithTheSdkOff(dir, id, block) {
 
 test('esbuild without the README\'s steps: no .wasm, yet the app renders and runs with the SDK off', () =>
   runsWithTheSdkOff(path.join(ROOT, 'tests/bundlers/out/esbuild-plain'), 'esbuild-plain'));
+
+test('otel-wasm/web bundled into one classic script (IIFE): with setWasmUrl the SDK runs', async () => {
+  const collector = `${receiver.origin}/t/iife`;
+  const app = await serve(path.join(ROOT, 'tests/bundlers/out/iife'), collector);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(app.origin + '/');
+    await page.waitForFunction(() => window.__telemetry !== undefined, null, { timeout: 20000 });
+    assert.equal(await page.evaluate(() => window.__telemetry.stats().disabledReason), '', 'the SDK runs');
+    // documentLoad is recorded once the page has loaded: flush until it is there.
+    let names = [];
+    for (let i = 0; i < 50 && !(names.includes('iife.ready') && names.includes('documentLoad')); i++) {
+      await page.evaluate(() => window.__telemetry.forceFlush());
+      names = spansOf(await getJson(`${collector}/_received`)).map((s) => s.name);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(names.includes('iife.ready') && names.includes('documentLoad'), `spans: ${names}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    app.proc.kill();
+  }
+});
 
 for (const [bundler, dir] of Object.entries(BUILDS)) {
   const chunks = lazyChunks(bundler, dir);
