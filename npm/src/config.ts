@@ -4,6 +4,7 @@
 // (sdk-wasm/src/config.rs).
 
 import { TelemetryConfigError } from './config-error.js';
+import { text } from './guard.js';
 
 export { TelemetryConfigError };
 
@@ -287,6 +288,16 @@ function checkInstrumentations(v: unknown): void {
 /** The checks only JS can make: unknown keys, RegExp and string patterns, functions; and the
  *  required service name. The core checks the rest of the same object when it starts. */
 export function checkConfig(config: TelemetryConfig): void {
+  try {
+    checkFields(config);
+  } catch (e) {
+    if (e instanceof TelemetryConfigError) throw e;
+    // A getter or Proxy trap of the app's that throws.
+    throw new TelemetryConfigError('config', 'cannot be read: ' + text(e));
+  }
+}
+
+function checkFields(config: TelemetryConfig): void {
   if (!isPlainObject(config)) throw new TelemetryConfigError('config', 'must be an object');
   const cfg = config as unknown as Record<string, unknown>;
   checkKeys(cfg, TOP_LEVEL, '');

@@ -78,7 +78,11 @@ export function createInitTelemetry(
     const running = g[SINGLETON];
     if (running) return running;
     const off = unavailable();
-    if (!off) installHooks(config);
+    try {
+      if (!off) installHooks(config);
+    } catch (_) {
+      abandon(); // a config that throws when read (a getter, a Proxy): the check rejects it
+    }
     let started: Promise<Telemetry> | undefined;
     const release = () => {
       if (started && g[SINGLETON] === started) delete g[SINGLETON];
