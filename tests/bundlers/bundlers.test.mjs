@@ -19,10 +19,9 @@ const BUILDS = {
   esbuild: path.join(ROOT, 'tests/bundlers/out/esbuild'),
 };
 
-/** The core's chunk and the no-op's, by URL, in a build that splits them: Vite's facades (the
- *  example's config groups otel-wasm's modules into one `telemetry` chunk), webpack's numbered
- *  async chunks (the core's has the wasm-bindgen glue). esbuild by the README's steps does not
- *  split. */
+/** The core's chunk and the no-op's, by URL, in a build that splits them: Vite's `core-*` and
+ *  `off-*`, webpack's numbered async chunks (the core's has the wasm-bindgen glue). esbuild by
+ *  the README's steps does not split. */
 function lazyChunks(bundler, dir) {
   if (bundler === 'vite') return { core: /\/assets\/core-[^/]*\.js$/, off: /\/assets\/off-[^/]*\.js$/ };
   if (bundler !== 'webpack') return undefined;

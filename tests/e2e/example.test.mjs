@@ -262,19 +262,21 @@ test('the example runs on the Vite dev server too', async () => {
   }
 });
 
-test('transfer size of the telemetry the example page downloads', async () => {
+test('the SDK\'s core loads after the page (not in its HTML), and its transfer size', async () => {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const bodies = [];
     page.on('response', (r) => {
       const name = new URL(r.url()).pathname;
-      if (/\/assets\/(telemetry-[^/]*\.js|sdk_wasm_bg-[^/]*\.wasm)$/.test(name)) bodies.push(r.body().then((b) => ({ name, b })));
+      if (/\/assets\/(core-[^/]*\.js|sdk_wasm_bg-[^/]*\.wasm)$/.test(name)) bodies.push(r.body().then((b) => ({ name, b })));
     });
     await page.goto(app.origin + '/');
     await page.waitForFunction(() => window.__telemetry !== undefined);
+    const html = await (await fetch(app.origin + '/')).text();
+    assert.doesNotMatch(html, /core-[^"]*\.js|sdk_wasm_bg/, 'neither the core chunk nor the .wasm is preloaded');
     const files = await Promise.all(bodies);
-    assert.equal(files.length, 2, `telemetry files: ${files.map((f) => f.name)}`);
+    assert.equal(files.length, 2, `the SDK's lazy files: ${files.map((f) => f.name)}`);
     const size = (b) => ({
       raw: b.length,
       gzip9: zlib.gzipSync(b, { level: 9 }).length,

@@ -5,14 +5,11 @@ import react from '@vitejs/plugin-react';
 // points /api elsewhere.
 const api = process.env.API_PROXY_TARGET ?? 'http://127.0.0.1:8081';
 
+// No chunk settings for otel-wasm: its loader (~5 KB gzip) joins the entry chunk and its core
+// (chunk, glue, .wasm) loads when initTelemetry runs. A group holding all of otel-wasm's
+// modules would put the core on the critical path.
 export default defineConfig({
   plugins: [react()],
   server: { proxy: { '/api': api } },
   preview: { proxy: { '/api': api } },
-  build: {
-    rolldownOptions: {
-      // Telemetry in its own chunk: cached apart from app code, and its size is easy to see.
-      output: { codeSplitting: { groups: [{ name: 'telemetry', test: /node_modules[\\/]otel-wasm[\\/]/ }] } },
-    },
-  },
 });
