@@ -46,6 +46,7 @@ impl Sdk {
     /// removes that key.
     #[wasm_bindgen(js_name = setAttributes)]
     pub fn set_attributes(&self, attrs: JsValue) {
+        crate::instrument::web::replay_recorded();
         self.0.rum.set_globals(changes(&attrs, ""));
     }
 
@@ -53,6 +54,7 @@ impl Sdk {
     /// log record (`null` removes them).
     #[wasm_bindgen(js_name = setUser)]
     pub fn set_user(&self, user: JsValue) {
+        crate::instrument::web::replay_recorded();
         let mut c = changes(&user, "user.");
         c.retain(|(k, _)| k == "user.id" || k == "user.email" || k == "user.name");
         for k in ["user.id", "user.email", "user.name"] {
@@ -65,10 +67,12 @@ impl Sdk {
 
     /// Nothing is recorded for export, nor written to storage, until `resume()`.
     pub fn pause(&self) {
+        crate::instrument::web::replay_recorded();
         self.0.pause();
     }
 
     pub fn resume(&self) {
+        crate::instrument::web::replay_recorded();
         self.0.resume();
     }
 

@@ -19,6 +19,19 @@ impl Sampler {
     /// With a `session_key` (the session id), the ratio decision is made on it instead of
     /// the trace id, so that all traces of a session are in or all are out; parent-based
     /// sampling still follows a valid parent first.
+    /// The decision for every span without a parent when it needs neither the trace id nor
+    /// the session (always on or off, or a ratio of 0 or 1); `None` otherwise.
+    pub fn root_decision(&self) -> Option<bool> {
+        match self {
+            Sampler::AlwaysOn => Some(true),
+            Sampler::AlwaysOff => Some(false),
+            Sampler::TraceIdRatio(r) if *r >= 1.0 => Some(true),
+            Sampler::TraceIdRatio(r) if r.is_nan() || *r <= 0.0 => Some(false),
+            Sampler::TraceIdRatio(_) => None,
+            Sampler::ParentBased(root) => root.root_decision(),
+        }
+    }
+
     pub fn should_sample(
         &self,
         parent: Option<&SpanContext>,
@@ -136,5 +149,26 @@ mod tests {
             "a sampled parent still wins"
         );
         assert!(Sampler::AlwaysOn.should_sample(None, tid(5), outside));
+    }
+
+    #[test]
+    fn root_decisions_known_without_the_trace_id() {
+        assert_eq!(Sampler::AlwaysOn.root_decision(), Some(true));
+        assert_eq!(Sampler::AlwaysOff.root_decision(), Some(false));
+        assert_eq!(Sampler::TraceIdRatio(1.0).root_decision(), Some(true));
+        assert_eq!(Sampler::TraceIdRatio(0.0).root_decision(), Some(false));
+        assert_eq!(Sampler::TraceIdRatio(0.5).root_decision(), None);
+        let pb = |s| Sampler::ParentBased(Box::new(s));
+        assert_eq!(pb(Sampler::AlwaysOn).root_decision(), Some(true));
+        assert_eq!(pb(Sampler::TraceIdRatio(0.5)).root_decision(), None);
+        // Each known decision is what should_sample says for a root.
+        for s in [
+            Sampler::AlwaysOn,
+            Sampler::AlwaysOff,
+            pb(Sampler::AlwaysOff),
+        ] {
+            let d = s.root_decision().unwrap();
+            assert_eq!(s.should_sample(None, tid(7), Some(tid(9))), d);
+        }
     }
 }

@@ -84,6 +84,11 @@ impl SdkTracerProvider {
     }
 
     /// After shutdown, new spans are non-recording and ended spans are not exported.
+    /// See [`Sampler::root_decision`].
+    pub fn root_decision(&self) -> Option<bool> {
+        self.inner.sampler.root_decision()
+    }
+
     pub fn shutdown(&self) {
         self.inner.shut_down.store(true, Ordering::Relaxed);
     }

@@ -50,6 +50,16 @@ pub trait Backend {
     fn is_own_url(&self, url: &str) -> bool {
         crate::web::is_exporter_url(url)
     }
+    /// For a request to `url` without a parent: `Some(whether it gets a traceparent, and no
+    /// other header)` when that and its sampling decision ([`Backend::root_sampled`]) are
+    /// known without starting the span; `None` when only a started span can tell.
+    fn root_traceparent(&self, _url: &str) -> Option<bool> {
+        None
+    }
+    /// The sampling decision of every span without a parent, when it is one.
+    fn root_sampled(&self) -> Option<bool> {
+        None
+    }
     /// The page's route changed (every later span carries it).
     fn set_route(&self, _route: &str) {}
     /// User input happened (keeps the session alive).
@@ -190,6 +200,22 @@ impl Backend for CoreBackend {
             &rec.as_parent().span_context(false),
             self.sdk.rum.baggage().as_ref(),
         )
+    }
+
+    fn root_traceparent(&self, url: &str) -> Option<bool> {
+        // Baggage depends on the globals at the request's start.
+        if !self.sdk.rum.baggage_keys.borrow().is_empty() {
+            return None;
+        }
+        Some(crate::propagation::cors::should_inject(
+            url,
+            &self.page_url,
+            &self.sdk.cors_patterns,
+        ))
+    }
+
+    fn root_sampled(&self) -> Option<bool> {
+        self.sdk.provider.root_decision()
     }
 
     fn set_route(&self, route: &str) {

@@ -7,7 +7,8 @@
 //! fetch, or the span methods, without re-entrancy trouble; a hook that
 //! throws is counted in `stats().hookErrors` and otherwise ignored.
 //!
-//! One module per concern: `ffi` (the shim's exports), `state` (what the callbacks share),
+//! One module per concern: `ffi` (the exports of the shim and of its fast path for requests
+//! outside any context, `fast.js`), `state` (what the callbacks share),
 //! `hooks` (user hooks), `requests`, `interactions`, `navigation` and `document_load` (the
 //! shim's callbacks of each instrumentation); this file installs and uninstalls, and gives
 //! `js_api` the current context.
@@ -96,8 +97,15 @@ pub fn on_hidden() {
     flush(true);
 }
 
+/// Hands the core the requests the shim's fast path (`fast.js`) recorded and not replayed yet:
+/// before anything changes what a span start records (route, global attributes, consent).
+pub fn replay_recorded() {
+    ffi::fast_drain();
+}
+
 /// See [`Installed::flush`]; a no-op when nothing is installed.
 fn flush(page_hidden: bool) {
+    replay_recorded();
     let urls: Vec<String> = with_state(|s| s.held.urls(f64::INFINITY)).unwrap_or_default();
     let entries = buffered_entries(&urls);
     with_state(|s| {
@@ -117,7 +125,7 @@ fn flush(page_hidden: bool) {
 // ---- install ----------------------------------------------------------------
 
 /// The shim's callbacks (its `R`): this module's `__cb_*` exports (see [`js::callbacks`]).
-const CALLBACK_NAMES: [&str; 16] = [
+const CALLBACK_NAMES: [&str; 17] = [
     "start",
     "header",
     "send",
@@ -134,6 +142,7 @@ const CALLBACK_NAMES: [&str; 16] = [
     "route",
     "activity",
     "frustration",
+    "verdict",
 ];
 
 /// Installs the instrumentations configured by `config` (the
@@ -181,6 +190,9 @@ pub fn install(
     if let Some(r) = &route {
         backend.set_route(r);
     }
+    let root_sampled = backend
+        .root_sampled()
+        .map_or(JsValue::UNDEFINED, JsValue::from);
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
             cfg,
@@ -200,7 +212,7 @@ pub fn install(
             expiry_armed: false,
         })
     });
-    let r = crate::web::js::callbacks(&CALLBACK_NAMES);
+    let r = ffi::fast_callbacks(&crate::web::js::callbacks(&CALLBACK_NAMES), root_sampled);
     shim_install(&r, &opts);
     Ok(Installed { generation })
 }
@@ -218,6 +230,7 @@ fn uninstall() {
 /// Counters for the browser tests: `{spansStarted, spansFinished, hookErrors, internalErrors}`.
 #[cfg(feature = "testing")]
 pub fn stats() -> JsValue {
+    replay_recorded();
     let st = with_state(|s| s.stats).unwrap_or_default();
     let o = js_sys::Object::new();
     for (k, v) in [

@@ -114,6 +114,33 @@ pub fn on_start(
     h
 }
 
+// How `fast.js` may trace a request to `url` made outside any context, asked once per URL:
+// 0 not at all (ignored, the exporter's, or the instrumentation is off), 1 without headers,
+// 2 with a `traceparent` alone, 3 only through the core (a hook, baggage).
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_verdict"))]
+pub fn on_verdict(api: u8, url: JsValue) -> u8 {
+    let url = js::text(&url);
+    with_state(|s| {
+        let cfg = match api {
+            0 => s.cfg.fetch.as_ref(),
+            _ => s.cfg.xhr.as_ref(),
+        };
+        let Some(cfg) = cfg else { return 0 };
+        if s.cfg.ignore_urls.iter().any(|p| p.matches(&url)) || s.backend.is_own_url(&url) {
+            return 0;
+        }
+        if cfg.request_hook.is_some() || cfg.custom_attributes.is_some() {
+            return 3;
+        }
+        match s.backend.root_traceparent(&url) {
+            Some(true) => 2,
+            Some(false) => 1,
+            None => 3,
+        }
+    })
+    .unwrap_or(0)
+}
+
 // Propagation headers for request `h` as one string, `name\nvalue\nname\nvalue` (a header has
 // no newline; one string crosses to JS, not an array of them), or nothing when the CORS rule
 // says no.

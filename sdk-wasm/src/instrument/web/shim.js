@@ -689,6 +689,11 @@ function real(h) {
   return h >= PRE ? preMap.get(h) || 0 : h;
 }
 
+/** Sets the time `now` reports while `fast.js` replays a call made at `t` (-1: none). */
+export function replayAt(t) {
+  at = t;
+}
+
 /** The instrumentations' clock (`performance.now()` ms): a recorded call's own time during replay. */
 export function now() {
   return at >= 0 ? at : perf.now();
