@@ -35,12 +35,15 @@ rm -f dist/wasm*/sdk_wasm_bg.wasm.d.ts
 mv dist/wasm/snippets/sdk-wasm-* dist/wasm/snippets/sdk-wasm
 # Only the import statements: the wasm's import table keeps the hashed names.
 sed -i '/^import /s#/snippets/sdk-wasm-[0-9a-f]*/#/snippets/sdk-wasm/#' dist/wasm/sdk_wasm.js
-# The tracing build's snippets are the shim and its fast path: its glue imports the full
-# build's copies, so both flavours share the loader (one shim module in the page).
-[ "$(cd dist/wasm-tracing/snippets && find . -type f | sed 's#^\./sdk-wasm-[0-9a-f]*/##' | sort | tr '\n' ' ')" = 'src/instrument/web/fast.js src/instrument/web/shim.js ' ]
+# The tracing build's only snippet is that same shim: its glue imports the full build's copy,
+# so both flavours share the loader (one shim module in the page).
+[ "$(cd dist/wasm-tracing/snippets && find . -type f | sed 's#^\./sdk-wasm-[0-9a-f]*/##')" = src/instrument/web/shim.js ]
 rm -r dist/wasm-tracing/snippets
 sed -i '/^import /s#\./snippets/sdk-wasm-[0-9a-f]*/#../wasm/snippets/sdk-wasm/#' dist/wasm-tracing/sdk_wasm.js
 cp src/shim.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/shim.d.ts
+# The requests' fast path (core chunk, handed to the core's `init`) next to the shim it imports.
+cp "$ROOT/sdk-wasm/src/instrument/web/fast.js" dist/wasm/snippets/sdk-wasm/src/instrument/web/fast.js
+cp src/fast.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/fast.d.ts
 # wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs lib esnext (TS2550
 # under es2022 with skipLibCheck false); the JS keeps it, the types leave it out.
 sed -i '/\[Symbol\.dispose\]()/d' dist/wasm/sdk_wasm.d.ts dist/wasm-tracing/sdk_wasm.d.ts

@@ -9,6 +9,7 @@ import { Guard, optText } from './guard.js';
 import type * as Metrics from './metrics.js';
 import { NOOP_METER, noopTelemetry, warn, zeroStats } from './noop.js';
 import { coreSpanContext, WasmTracerProvider } from './trace.js';
+import { fastPath } from './wasm/snippets/sdk-wasm/src/instrument/web/fast.js';
 import { loadNow } from './wasm/snippets/sdk-wasm/src/instrument/web/shim.js';
 
 /** Drop and error counters. */
@@ -147,7 +148,8 @@ export interface Parts {
 export function start(init: typeof Core.init, config: TelemetryConfig, release: () => void, parts: Parts = {}): Telemetry {
   let sdk: Core.Sdk;
   try {
-    sdk = init(config);
+    // The requests' fast path (sdk-wasm/src/instrument/web/fast.js) goes with the core.
+    sdk = init(config, fastPath);
   } catch (e) {
     const error = coreError(e);
     if (error instanceof TelemetryConfigError) throw error;

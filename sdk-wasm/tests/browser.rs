@@ -79,7 +79,7 @@ fn config(extra: &str, id: &str, behaviour: &str) -> JsValue {
 }
 
 fn start(extra: &str, id: &str, behaviour: &str) -> Sdk {
-    init(config(extra, id, behaviour))
+    init(config(extra, id, behaviour), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("init")
 }
@@ -622,7 +622,7 @@ fn bad_config_throws_a_clear_error() {
         ),
     ];
     for (json, message) in cases {
-        let err = init(JSON::parse(json).unwrap())
+        let err = init(JSON::parse(json).unwrap(), JsValue::UNDEFINED)
             .err()
             .map(JsValue::from)
             .expect("must fail");
@@ -633,7 +633,7 @@ fn bad_config_throws_a_clear_error() {
             "{got:?} should start with {message:?}"
         );
     }
-    let err = init(JsValue::UNDEFINED)
+    let err = init(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .err()
         .map(JsValue::from)
         .expect("must fail");
@@ -645,7 +645,7 @@ fn bad_config_throws_a_clear_error() {
 
 #[wasm_bindgen_test]
 async fn spans_have_ids_times_and_parents() {
-    let sdk = init(config("", &test_id("ids"), ""))
+    let sdk = init(config("", &test_id("ids"), ""), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .unwrap();
     let tracer = sdk.tracer("t".into(), None);

@@ -124,8 +124,13 @@ thread_local! {
 }
 
 fn install(cfg: &JsValue, sink: &MemoryBackend) {
-    let installed =
-        web::install(cfg, &get(cfg, "ignoreUrls"), Box::new(sink.clone())).expect("install");
+    let installed = web::install(
+        cfg,
+        &get(cfg, "ignoreUrls"),
+        Box::new(sink.clone()),
+        &JsValue::UNDEFINED,
+    )
+    .expect("install");
     INSTALLED.with(|i| *i.borrow_mut() = Some(installed));
 }
 
@@ -549,7 +554,7 @@ fn init_core_with(id: &str, extra: &[(&str, JsValue)]) -> sdk_wasm::js_api::Sdk 
     for (k, v) in extra {
         Reflect::set(&cfg, &JsValue::from_str(k), v).unwrap();
     }
-    sdk_wasm::js_api::init(cfg)
+    sdk_wasm::js_api::init(cfg, JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("init")
 }

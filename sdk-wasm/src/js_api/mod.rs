@@ -60,9 +60,10 @@ pub use sdk::Sdk;
 pub use trace::{Span, Tracer};
 
 /// Starts the SDK. `config` is the npm package's `TelemetryConfig` (npm/src/config.ts), whose
-/// defaults `RawConfig::validate` applies.
+/// defaults `RawConfig::validate` applies. `fast_path`: the npm package's `fastPath`
+/// (`instrument/web/fast.js`), or undefined.
 #[wasm_bindgen]
-pub fn init(config: JsValue) -> Result<Sdk, JsError> {
+pub fn init(config: JsValue, fast_path: JsValue) -> Result<Sdk, JsError> {
     let fail = |e: ConfigError| JsError::new(&e.message());
     let cfg = config::raw_config(&config)
         .map_err(fail)?
@@ -83,8 +84,9 @@ pub fn init(config: JsValue) -> Result<Sdk, JsError> {
         .map_err(|e| JsError::new(&e.as_string().unwrap_or_default()))?;
     if let Some(v) = instrumentations_config(&config) {
         let backend = Box::new(crate::instrument::web::CoreBackend::new(sdk.clone()));
-        let installed = crate::instrument::web::install(&v, &get(&config, "ignoreUrls"), backend)
-            .map_err(|e| JsError::new(&e))?;
+        let installed =
+            crate::instrument::web::install(&v, &get(&config, "ignoreUrls"), backend, &fast_path)
+                .map_err(|e| JsError::new(&e))?;
         sdk.own_instrumentations(installed);
     }
     sdk.start_rum(rum);

@@ -1,7 +1,9 @@
 // The fast path for requests made outside any context (no interaction, no active span of the
 // app's) and without hooks: their start, send and end are recorded here, in JS, and replayed
 // into the core in batches at the timing wait's tick (and at every flush and page hide), with
-// their own times. Resource-timing entries are batched the same way.
+// their own times. Resource-timing entries are batched the same way. The npm package ships it
+// next to the shim, whose module it shares, in its core chunk, and hands it to the core
+// (`init(config, fastPath)`); without it the shim calls the core directly.
 //
 // Why: a call into the core in a task of its own runs cold. On the bench VM a fetch paid
 // ≈ 40 µs (start), 20 (header), 20 (end) and 100 (its entry) that way, against a few µs each
@@ -19,18 +21,13 @@ const MAX_VERDICTS = 256;
 const HEX = [];
 for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
 
-let drainCurrent = () => {};
-
-/** Hands what the fast path holds (requests, entries) to the core now. */
-export function drain() {
-  drainCurrent();
-}
-
 /**
  * `cb`: the core's callbacks for the shim; `sampled`: the decision for every root span, or
  * undefined when it varies (then requests go through the core, and only entries are batched).
+ * Returns the callbacks to install, and `drain`, which hands what the fast path holds
+ * (requests, entries) to the core now.
  */
-export function fastCallbacks(cb, sampled) {
+export function fastPath(cb, sampled) {
   const flag = sampled === true ? '1' : sampled === false ? '0' : '';
   let log = []; // name, time, args; in call order
   let entries = [];
@@ -81,8 +78,6 @@ export function fastCallbacks(cb, sampled) {
     entries = [];
     if (e.length) cb.entries(e);
   };
-  drainCurrent = replay;
-
   const r = Object.assign({}, cb, {
     start(api, method, url, ctx, input, init, ids) {
       if (ctx || ids || !flag || log.length >= MAX_LOG) return cb.start(api, method, url, ctx, input, init, ids);
@@ -137,5 +132,5 @@ export function fastCallbacks(cb, sampled) {
       return cb.activity();
     },
   });
-  return r;
+  return { callbacks: r, drain: replay };
 }

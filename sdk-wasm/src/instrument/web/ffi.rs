@@ -25,16 +25,6 @@ extern "C" {
     pub(super) fn shim_original_fetch() -> JsValue;
 }
 
-#[wasm_bindgen(module = "/src/instrument/web/fast.js")]
-extern "C" {
-    /// The shim's callbacks with the fast path for requests outside any context in front.
-    #[wasm_bindgen(js_name = fastCallbacks)]
-    pub(super) fn fast_callbacks(callbacks: &JsValue, root_sampled: JsValue) -> JsValue;
-    /// Hands what the fast path holds to the core now.
-    #[wasm_bindgen(js_name = drain)]
-    pub(super) fn fast_drain();
-}
-
 /// `fetch` as the page had it before any instrumentation of ours (the npm loader may have
 /// patched it before the core started): the exporter's.
 pub fn original_fetch() -> JsValue {

@@ -7,8 +7,7 @@
 //! fetch, or the span methods, without re-entrancy trouble; a hook that
 //! throws is counted in `stats().hookErrors` and otherwise ignored.
 //!
-//! One module per concern: `ffi` (the exports of the shim and of its fast path for requests
-//! outside any context, `fast.js`), `state` (what the callbacks share),
+//! One module per concern: `ffi` (the shim's exports), `state` (what the callbacks share),
 //! `hooks` (user hooks), `requests`, `interactions`, `navigation` and `document_load` (the
 //! shim's callbacks of each instrumentation); this file installs and uninstalls, and gives
 //! `js_api` the current context.
@@ -51,6 +50,7 @@ use navigation::route_for;
 use state::{buffered_entries, with_state, State, Stats, GENERATION, STATE};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Instrumentation scope names (as OpenTelemetry JS's package names).
 const SCOPE_FETCH: &str = "sdk-wasm/instrumentation-fetch";
@@ -97,10 +97,18 @@ pub fn on_hidden() {
     flush(true);
 }
 
-/// Hands the core the requests the shim's fast path (`fast.js`) recorded and not replayed yet:
+thread_local! {
+    /// The installed fast path's `drain` (see [`install`]).
+    static FAST_DRAIN: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Hands the core the requests the fast path (`fast.js`) recorded and not replayed yet:
 /// before anything changes what a span start records (route, global attributes, consent).
 pub fn replay_recorded() {
-    ffi::fast_drain();
+    let drain = FAST_DRAIN.with(|d| d.borrow().clone());
+    if let Some(d) = drain {
+        let _ = d.call0(&JsValue::UNDEFINED);
+    }
 }
 
 /// See [`Installed::flush`]; a no-op when nothing is installed.
@@ -147,13 +155,16 @@ const CALLBACK_NAMES: [&str; 17] = [
 
 /// Installs the instrumentations configured by `config` (the
 /// `instrumentations` object, see `config.rs`) that leave `ignore_urls` (the config's
-/// `ignoreUrls`) alone; spans start and end in `backend`. Call it after the exporter
+/// `ignoreUrls`) alone; spans start and end in `backend`. `fast_path`: `fast.js`'s
+/// `fastPath`, which records requests outside any context in JS and replays them here in
+/// batches, or undefined (every call comes straight here). Call it after the exporter
 /// captured the original `fetch`. Replaces an earlier installation; the returned handle
 /// uninstalls when dropped.
 pub fn install(
     config: &JsValue,
     ignore_urls: &JsValue,
     backend: Box<dyn Backend>,
+    fast_path: &JsValue,
 ) -> Result<Installed, String> {
     if !cfg!(feature = "js-api") {
         return Err(
@@ -212,7 +223,14 @@ pub fn install(
             expiry_armed: false,
         })
     });
-    let r = ffi::fast_callbacks(&crate::web::js::callbacks(&CALLBACK_NAMES), root_sampled);
+    let mut r: JsValue = crate::web::js::callbacks(&CALLBACK_NAMES).into();
+    if let Some(f) = fast_path.dyn_ref::<js_sys::Function>() {
+        if let Ok(fast) = f.call2(&JsValue::UNDEFINED, &r, &root_sampled) {
+            let drain = crate::web::js::get(&fast, "drain").dyn_into().ok();
+            FAST_DRAIN.with(|d| *d.borrow_mut() = drain);
+            r = crate::web::js::get(&fast, "callbacks");
+        }
+    }
     shim_install(&r, &opts);
     Ok(Installed { generation })
 }
@@ -220,6 +238,7 @@ pub fn install(
 /// Restores everything patched, hands held spans on, and drops the state.
 fn uninstall() {
     flush(true);
+    FAST_DRAIN.with(|d| d.borrow_mut().take());
     // Only what we installed: hooks the npm loader installed before the core wait for `install`.
     if STATE.with(|s| s.try_borrow().map_or(true, |s| s.is_some())) {
         shim_uninstall();
