@@ -6,24 +6,11 @@
 // localhost (not listed) records each request's headers.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { startReceiver, openBrowser, BROWSERS, testId } from './harness.mjs';
+import { startReceiver, startHeaderEcho, openBrowser, BROWSERS, testId } from './harness.mjs';
 
 const rx = await startReceiver();
-const seen = [];
-const echo = http.createServer((req, res) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  if (req.method === 'OPTIONS') {
-    res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] || '');
-    res.writeHead(204).end();
-    return;
-  }
-  seen.push({ path: req.url, traceparent: req.headers.traceparent ?? null });
-  res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
-});
-await new Promise((r) => echo.listen(0, '127.0.0.1', r));
-const port = echo.address().port;
-after(() => Promise.all([rx.stop(), new Promise((r) => echo.close(r))]));
+const { port, seen, stop: stopEcho } = await startHeaderEcho();
+after(() => Promise.all([rx.stop(), stopEcho()]));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ms = (ns) => Number(BigInt(ns) / 1000n) / 1000;
@@ -84,7 +71,7 @@ for (const kind of BROWSERS) {
         assert.ok(ms(s.endTimeUnixNano) >= ms(s.startTimeUnixNano));
         assert.equal(s.attributes['http.response.status_code'], 200, m.url);
       }
-      const mine = seen.filter((s) => s.path.startsWith(`/${id}/`));
+      const mine = seen.filter((s) => !s.preflight && s.path.startsWith(`/${id}/`));
       assert.equal(mine.length, 74, 'every request reached the server');
       for (const s of mine) {
         if (s.path.includes('/unlisted/')) {

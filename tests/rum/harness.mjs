@@ -8,6 +8,7 @@
 //   await b.get(rx.page('basic.html', 'my-test'));   // ?otlp=<collector URL for my-test>
 //   const got = await rx.waitFor('my-test', (r) => r.spans >= 1);
 //   rx.spans('my-test'); rx.logRecords('my-test'); rx.metrics('my-test')
+import http from 'node:http';
 import path from 'node:path';
 import { attrs } from '../support/otlp.mjs';
 import { ROOT, startServer, getJson, waitFor as poll } from '../support/servers.mjs';
@@ -70,4 +71,24 @@ export const testId = (browser, name) => `${browser}-${name}-${Date.now().toStri
 /** Polls the receiver until a span of test `id` matches `pred`; returns it. */
 export function waitSpan(rx, id, pred, timeoutMs = 15000) {
   return poll(`a matching span for ${id}`, async () => (await rx.spans(id)).find(pred), { timeoutMs });
+}
+
+/** A server on 127.0.0.1 that answers every request 200 (CORS open) and records each one's
+ *  `{ host, path, traceparent }` in `seen` (preflights as `{ host, path, preflight: true }`):
+ *  reached as 127.0.0.1 or as localhost, it is two origins a test can list or not. */
+export async function startHeaderEcho() {
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (req.method === 'OPTIONS') {
+      seen.push({ host: req.headers.host, path: req.url, preflight: true });
+      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] || '');
+      res.writeHead(204).end();
+      return;
+    }
+    seen.push({ host: req.headers.host, path: req.url, traceparent: req.headers.traceparent ?? null });
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { port: server.address().port, seen, stop: () => new Promise((r) => server.close(r)) };
 }

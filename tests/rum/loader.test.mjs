@@ -7,25 +7,11 @@
 // request's headers). A core that cannot start (CSP) leaves the page's fetch as it was.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { startReceiver, openBrowser, BROWSERS, testId } from './harness.mjs';
+import { startReceiver, startHeaderEcho, openBrowser, BROWSERS, testId } from './harness.mjs';
 
 const rx = await startReceiver();
-const seen = []; // { origin, path, traceparent } per request to the echo server
-const echo = http.createServer((req, res) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  if (req.method === 'OPTIONS') {
-    seen.push({ host: req.headers.host, path: req.url, preflight: true });
-    res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] || '');
-    res.writeHead(204).end();
-    return;
-  }
-  seen.push({ host: req.headers.host, path: req.url, traceparent: req.headers.traceparent ?? null });
-  res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
-});
-await new Promise((r) => echo.listen(0, '127.0.0.1', r));
-const port = echo.address().port;
-after(() => Promise.all([rx.stop(), new Promise((r) => echo.close(r))]));
+const { port, seen, stop: stopEcho } = await startHeaderEcho();
+after(() => Promise.all([rx.stop(), stopEcho()]));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
