@@ -92,7 +92,7 @@ for (const kind of BROWSERS) {
         const id = testId(kind, 'hooks');
         await b.get(rx.page('hooks-transparent.html', id));
         const r = await waitResult(b);
-        assert.equal(r.native.length, 61, 'every probe ran');
+        assert.equal(r.native.length, 62, 'every probe ran');
         assert.equal(r.hookedEarly, true, 'initTelemetry hooks before it resolves');
         assert.deepEqual(r.beforeCore, [], 'before the core is ready');
         assert.deepEqual(r.outside, [], 'outside any interaction');

@@ -278,7 +278,8 @@ function makeScheduler(original, pending) {
   return function (cb, delay) {
     const ctx = cur;
     if (!ctx || typeof cb !== 'function') return original.apply(this, arguments);
-    const counted = !(delay > TIMER_WINDOW_MS) && call(R.workStart, ctx);
+    // An object delay is not compared: its valueOf is the browser's to call, once.
+    const counted = !(typeof delay == 'object' ? delay : delay > TIMER_WINDOW_MS) && call(R.workStart, ctx);
     const args = [...arguments];
     let id = 0;
     args[0] = function () {
