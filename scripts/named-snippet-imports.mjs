@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const NAMESPACE_IMPORT = /^import \* as (import\d+) from "([^"]+)";?$/;
+const INSTANCE_KEY = /^\s*"([^"]+)": (import\d+),$/;
 
 // `./snippets/sdk-wasm-<hash>/src/x.js` and `../wasm/snippets/sdk-wasm/src/x.js` → `src/x.js`
 const snippetPath = (p) => p.replace(/^.*\/snippets\/[^/]+\//, '');
@@ -23,6 +24,7 @@ const snippetPath = (p) => p.replace(/^.*\/snippets\/[^/]+\//, '');
     if (key !== i.module) wanted.set(key, [...(wanted.get(key) ?? []), i.name]);
   }
   const modules = new Map(); // snippet path → the object's name
+  const aliases = new Map(); // wasm-bindgen's importN → the object's name
   const out = [];
   for (const line of fs.readFileSync(glue, 'utf8').split('\n')) {
     const m = NAMESPACE_IMPORT.exec(line);
@@ -39,7 +41,21 @@ const snippetPath = (p) => p.replace(/^.*\/snippets\/[^/]+\//, '');
       out.push(`import { ${names.map((n) => `${n} as ${obj}_${n}`).join(', ')} } from "${from}";`);
       out.push(`const ${obj} = { ${names.map((n) => `${n}: ${obj}_${n}`).join(', ')} };`);
     }
-    out.push(`const ${local} = ${modules.get(from)};`);
+    aliases.set(local, modules.get(from));
   }
-  fs.writeFileSync(glue, out.join('\n'));
+  // wasm-bindgen imports a snippet once per function it takes from it, and names it once per
+  // function in the object it instantiates the wasm with (`"path": importN`, duplicate keys):
+  // one key per snippet, given its object.
+  const keyed = new Set();
+  const text = out
+    .filter((line) => {
+      const m = INSTANCE_KEY.exec(line);
+      if (!m || !aliases.has(m[2])) return true;
+      if (keyed.has(m[1])) return false;
+      keyed.add(m[1]);
+      return true;
+    })
+    .join('\n')
+    .replace(/(?<![\w$])import\d+(?![\w$])/g, (local) => aliases.get(local) ?? local);
+  fs.writeFileSync(glue, text);
 }
