@@ -5,7 +5,11 @@ import * as api from '@opentelemetry/api';
 import { initTelemetry, setWasmUrl, TelemetryConfigError, type InstrumentationSpan, type Telemetry, type TelemetryStats } from 'otel-wasm';
 import { initTelemetry as initFromWeb, setWasmUrl as setWebWasmUrl } from 'otel-wasm/web';
 import { TelemetryErrorBoundary, TelemetryProvider, useTelemetry, useTracer } from 'otel-wasm/react';
+import { reactRouterTemplate, type RouteLike } from 'otel-wasm/react-router';
 import wasmUrl from 'otel-wasm/wasm';
+
+// React Router's route objects (any version) fit `RouteLike`.
+const routes: RouteLike[] = [{ path: '/', children: [{ index: true }, { path: 'orders/:id' }] }];
 
 export async function start(): Promise<Telemetry> {
   setWasmUrl(new URL(wasmUrl, import.meta.url));
@@ -19,6 +23,7 @@ export async function start(): Promise<Telemetry> {
       documentLoad: { applyCustomAttributesOnSpan: { documentLoad: (span: InstrumentationSpan) => span.setAttribute('k', 1) } },
       fetch: { applyCustomAttributesOnSpan: (span) => span.setAttributes({ a: 'b' }) },
       userInteraction: { shouldPreventSpanCreation: (_type, _element, span) => !span.isRecording() },
+      navigation: { routeTemplate: reactRouterTemplate(routes, { basename: '/shop' }) },
     },
   });
   await telemetry.register(api);
