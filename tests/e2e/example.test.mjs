@@ -19,7 +19,7 @@ let receiver, app, partner, thirdParty, browser;
 let testCounter = 0;
 
 before(async () => {
-  receiver = await startServer('tests/support/receiver.mjs', ['--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`,
+  receiver = await startServer('tests/support/receiver.mjs', ['--keep-json', '--static', `/pkg=${path.join(ROOT, 'npm/dist')}`, '--static', `/web-entry=${path.join(ROOT, 'tests/e2e/web-entry')}`,
     '--static', `/otel-api=${path.join(ROOT, 'npm/node_modules/@opentelemetry/api/dist')}`]);
   // Distinct origins: localhost vs 127.0.0.1, and distinct ports.
   partner = await startServer('examples/web/api/server.mjs', ['--allow-trace-headers'], { host: 'localhost' });
@@ -32,11 +32,12 @@ before(async () => {
 });
 after(stopAll);
 
-/** Opens the app in a fresh browser context whose telemetry goes to its own receiver path. */
-async function openApp(urlPath = '/') {
+/** Opens the app in a fresh browser context whose telemetry goes to its own receiver path;
+ *  `env` adds to the app's run-time settings (`window.__ENV`). */
+async function openApp(urlPath = '/', env = {}) {
   const testId = `e2e${++testCounter}`;
   const context = await browser.newContext();
-  await context.addInitScript((otlp) => { window.__ENV = { OTLP_ENDPOINT: otlp }; }, `${receiver.origin}/t/${testId}`);
+  await context.addInitScript((e) => { window.__ENV = e; }, { OTLP_ENDPOINT: `${receiver.origin}/t/${testId}`, ...env });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -185,6 +186,28 @@ test('a client-side route change: the click becomes a Navigation span; the page 
     assert.ok(names.includes('Navigation: /orders'), `spans: ${names}`);
     assert.ok(names.includes('GET'), `spans: ${names}`);
     assert.ok(names.includes('orders.load'), `useTracer's span: ${names}`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('React Router: page views are named by the route pattern (otel-wasm/react-router)', async () => {
+  // JSON exports: the receiver keeps their documents, attributes included.
+  const s = await openApp('/', { OTLP_ENCODING: 'json' });
+  try {
+    await s.page.click('#nav-orders');
+    await s.page.waitForFunction(() => document.querySelector('#orders-status')?.textContent === '3 orders');
+    await s.page.click('#order-2');
+    await s.page.waitForFunction(() => document.querySelector('#order-title')?.textContent === 'Order 2');
+    await s.flush();
+    const spans = (await s.received()).requests.filter((r) => r.signal === 'traces' && r.doc)
+      .flatMap((r) => r.doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+    const attr = (span, key) => span.attributes?.find((a) => a.key === key)?.value.stringValue;
+    const changes = spans.filter((sp) => sp.name === 'routeChange')
+      .map((sp) => [new URL(attr(sp, 'url.full')).pathname, attr(sp, 'page.route'), attr(sp, 'page.previous_route')]);
+    assert.deepEqual(changes, [['/orders', '/orders', '/'], ['/orders/2', '/orders/:id', '/orders']]);
+    // The click that led there is named by the URL, as OpenTelemetry JS names it.
+    assert.ok(spans.some((sp) => sp.name === 'Navigation: /orders/2'), `spans: ${spans.map((sp) => sp.name)}`);
   } finally {
     await s.close();
   }

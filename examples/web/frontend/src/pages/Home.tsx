@@ -3,7 +3,10 @@ import { metrics, trace } from '@opentelemetry/api';
 import { env } from '../utils/env';
 import { fetchItems, xhrItems, type Item } from '../utils/http';
 
-const loadTime = metrics.getMeter('coffee-frontend').createHistogram('app.items.load_ms', { unit: 'ms' });
+// Made at first use: this module is loaded with the route table, before telemetry registers
+// the global meter provider (a meter taken earlier would be the API's no-op).
+let loadTime: ReturnType<ReturnType<typeof metrics.getMeter>['createHistogram']> | undefined;
+const histogram = () => (loadTime ??= metrics.getMeter('coffee-frontend').createHistogram('app.items.load_ms', { unit: 'ms' }));
 
 function Bomb(): never {
   throw new Error('the menu exploded');
@@ -19,7 +22,7 @@ export function Home() {
     try {
       const list = await get();
       setItems(list);
-      loadTime.record(performance.now() - t0, { source: label });
+      histogram().record(performance.now() - t0, { source: label });
       setStatus(`${label}: ${list.length} items`);
     } catch (e) {
       setStatus(`${label}: failed (${(e as Error).message})`);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useTracer } from 'otel-wasm/react';
 import { xhrItems, type Item } from '../utils/http';
 
@@ -17,6 +18,11 @@ export function Orders() {
     <main>
       <h1>Orders</h1>
       <p id="orders-status">{orders === null ? 'loading' : `${orders.length} orders`}</p>
+      <ul>
+        {orders?.map((o) => (
+          <li key={o.id}><Link id={`order-${o.id}`} to={`/orders/${o.id}`}>{o.name}</Link></li>
+        ))}
+      </ul>
     </main>
   );
 }

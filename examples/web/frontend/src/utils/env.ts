@@ -9,6 +9,8 @@ const pick = (key: string, fallback: string) => window.__ENV?.[key] ?? (import.m
 export const env = {
   environment: pick('ENVIRONMENT', 'development'),
   otlpEndpoint: pick('OTLP_ENDPOINT', 'http://localhost:4318'),
+  /** How spans are sent: OTLP protobuf (the default) or JSON. */
+  otlpEncoding: pick('OTLP_ENCODING', 'protobuf') === 'json' ? ('json' as const) : ('protobuf' as const),
   /** Our own second API on another origin: allowed to receive trace headers. */
   partnerApi: pick('PARTNER_API', 'http://localhost:8082'),
   /** A third-party API: must never receive trace headers. */
