@@ -48,22 +48,25 @@ impl InteractionSpans {
     }
 
     /// Interaction `h` ended at `end_ns` (not before its start) with the page now on
-    /// `route_now` (see [`route_of`]); `span` is its span if it still has one. Returns the
-    /// span done: this one, unless it is a click awaiting its verdict (then the oldest held
-    /// click when more than [`MAX_WAITING`] are held). `redact` applies the URL redaction
-    /// to the route of a rename.
+    /// `route_now` (see [`route_of`]); `span` is its span if it still has one. A URL change
+    /// makes it `Navigation: <template>` when the app names routes by template (few names
+    /// however many ids the paths hold), else `Navigation: <route_now>`. Returns the span
+    /// done: this one, unless it is a click awaiting its verdict (then the oldest held click
+    /// when more than [`MAX_WAITING`] are held). `redact` applies the URL redaction to the
+    /// name.
     pub fn end(
         &mut self,
         h: u32,
         span: Option<SpanRecord>,
         end_ns: u64,
         route_now: &str,
+        template: Option<&str>,
         redact: impl Fn(&str) -> String,
     ) -> Option<SpanRecord> {
         let started_on = self.start_routes.remove(&h);
         let mut span = span?;
         if started_on.is_some_and(|r| r != route_now) {
-            span.name = String::from("Navigation: ") + &redact(route_now);
+            span.name = String::from("Navigation: ") + &redact(template.unwrap_or(route_now));
         }
         span.end_ns = end_ns.max(span.start_ns);
         if !self.awaiting_verdict.contains(&h) {
@@ -137,9 +140,16 @@ mod tests {
     /// Ends `h` (started at 100 ns) at 500 ns with the page at `href_now`; the spans done.
     fn end(ix: &mut InteractionSpans, h: u32, name: &str, href_now: &str) -> Vec<SpanRecord> {
         let redact = |r: &str| r.replace("secret", "REDACTED");
-        ix.end(h, Some(span(name, 100)), 500, route_of(href_now), redact)
-            .into_iter()
-            .collect()
+        ix.end(
+            h,
+            Some(span(name, 100)),
+            500,
+            route_of(href_now),
+            None,
+            redact,
+        )
+        .into_iter()
+        .collect()
     }
 
     #[test]
@@ -177,10 +187,38 @@ mod tests {
     }
 
     #[test]
+    fn with_route_templates_a_navigation_is_named_by_the_template() {
+        let mut ix = InteractionSpans::default();
+        ix.started(1, "click", "https://h/orders");
+        ix.started(2, "keydown", "https://h/orders/7");
+        let redact = |r: &str| r.to_string();
+        let nav = ix.end(
+            2,
+            Some(span("keydown", 100)),
+            500,
+            "/orders/8",
+            Some("/orders/:id"),
+            redact,
+        );
+        assert_eq!(nav.unwrap().name, "Navigation: /orders/:id");
+        // Whether the URL changed is still the path's business, not the template's.
+        ix.started(3, "keydown", "https://h/orders/8");
+        let same = ix.end(
+            3,
+            Some(span("keydown", 100)),
+            500,
+            "/orders/8",
+            Some("/orders/:id"),
+            redact,
+        );
+        assert_eq!(same.unwrap().name, "keydown");
+    }
+
+    #[test]
     fn an_end_before_the_start_is_clamped_to_the_start() {
         let mut ix = InteractionSpans::default();
         ix.started(1, "keydown", "https://h/");
-        let done = ix.end(1, Some(span("keydown", 900)), 500, "/", |r| r.into());
+        let done = ix.end(1, Some(span("keydown", 900)), 500, "/", None, |r| r.into());
         assert_eq!(done.unwrap().end_ns, 900);
     }
 
@@ -257,7 +295,7 @@ mod tests {
         ix.started(1, "click", "https://h/");
         ix.prevented(1);
         ix.started(2, "click", "https://h/");
-        assert_eq!(ix.end(2, None, 500, "/b", |r| r.into()), None);
+        assert_eq!(ix.end(2, None, 500, "/b", None, |r| r.into()), None);
         assert!(ix.start_routes.is_empty());
         assert_eq!(ix.frustration(2, DEAD, true, None), None);
         assert!(ix.settling.is_empty());

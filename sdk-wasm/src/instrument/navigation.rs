@@ -50,6 +50,11 @@ impl Location {
         Some(ty)
     }
 
+    /// The page's route as last recorded.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
     /// Records `route` as the page's route; returns the route it replaces
     /// (`page.previous_route`).
     pub fn route_changed(&mut self, route: &str) -> String {

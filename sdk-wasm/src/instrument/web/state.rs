@@ -108,6 +108,9 @@ impl State {
         }
         let href = crate::web::js::document_url();
         let route = crate::instrument::semconv::route_of(&href);
+        // With a `routeTemplate` hook, the route the navigation instrumentation recorded.
+        let templated = (self.cfg.navigation.as_ref()).is_some_and(|n| n.route_template.is_some());
+        let template = templated.then(|| self.location.route().to_string());
         for (h, at_ms) in ended {
             let backend = &self.backend;
             let done = self.interaction_spans.end(
@@ -115,6 +118,7 @@ impl State {
                 self.spans.remove(&h),
                 self.clock.to_unix_ns(at_ms),
                 route,
+                template.as_deref(),
                 |route| backend.redact_url(route),
             );
             if let Some(span) = done {
