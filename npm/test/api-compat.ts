@@ -6,6 +6,22 @@ import type { Counter, Histogram, Meter, MeterProvider, ObservableGauge, Span, T
 import { initTelemetry, TelemetryConfigError, type Telemetry, type TelemetryConfig, type TelemetryStats } from '../dist/index.js';
 import { initTelemetry as initWeb } from '../dist/web.js';
 import { TelemetryErrorBoundary, TelemetryProvider, useTracer } from '../dist/react.js';
+import { reactRouterTemplate } from '../dist/react-router.js';
+import { tanstackRouterTemplate } from '../dist/tanstack-router.js';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+
+// The routers' own objects fit the router helpers.
+const rrRoutes: RouteObject[] = [{ path: '/', children: [{ index: true }, { path: 'orders/:id', lazy: async () => ({}) }] }];
+const rrRouter = createBrowserRouter(rrRoutes);
+const tsRoot = createRootRoute();
+const tsRouter = createRouter({ routeTree: tsRoot.addChildren([createRoute({ getParentRoute: () => tsRoot, path: 'orders/$id' })]) });
+const templates: ((url: string) => string | undefined)[] = [
+  reactRouterTemplate(rrRoutes, { basename: '/shop' }),
+  reactRouterTemplate(() => rrRouter.routes, { hash: true }),
+  tanstackRouterTemplate(tsRouter),
+  tanstackRouterTemplate(() => tsRouter, { hash: true }),
+];
 
 const config: TelemetryConfig = {
   serviceName: 'shop',
@@ -73,4 +89,5 @@ export async function check(): Promise<void> {
   void TelemetryErrorBoundary;
   void TelemetryProvider;
   void useTracer;
+  void templates;
 }

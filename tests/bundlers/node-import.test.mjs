@@ -17,6 +17,9 @@ test('importing otel-wasm in Node is safe and initTelemetry gives the no-op hand
     // The app's own React Router (installed here, as an app installs it) does the matching.
     const { reactRouterTemplate } = await import('otel-wasm/react-router');
     assert.equal(reactRouterTemplate([{ path: '/orders/:id' }])('https://shop.test/orders/7'), '/orders/:id');
+    const { tanstackRouterTemplate } = await import('otel-wasm/tanstack-router');
+    const tanstack = { getMatchedRoutes: (p) => [[], {}, p === '/orders/7' ? { fullPath: '/orders/$id' } : undefined] };
+    assert.equal(tanstackRouterTemplate(tanstack)('https://shop.test/orders/7'), '/orders/$id');
     const t = await initTelemetry({ serviceName: 'ssr', instrumentations: { documentLoad: false, fetch: false, xhr: false, userInteraction: false, navigation: false } });
     assert.equal(t.stats().disabledReason, 'no window (server-side rendering)');
     const tracer = t.getTracer('ssr');

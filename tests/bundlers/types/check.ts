@@ -6,10 +6,13 @@ import { initTelemetry, setWasmUrl, TelemetryConfigError, type InstrumentationSp
 import { initTelemetry as initFromWeb, setWasmUrl as setWebWasmUrl } from 'otel-wasm/web';
 import { TelemetryErrorBoundary, TelemetryProvider, useTelemetry, useTracer } from 'otel-wasm/react';
 import { reactRouterTemplate, type RouteLike } from 'otel-wasm/react-router';
+import { tanstackRouterTemplate, type TanStackRouterLike } from 'otel-wasm/tanstack-router';
 import wasmUrl from 'otel-wasm/wasm';
 
 // React Router's route objects (any version) fit `RouteLike`.
 const routes: RouteLike[] = [{ path: '/', children: [{ index: true }, { path: 'orders/:id' }] }];
+// What a TanStack Router's `getMatchedRoutes` returns.
+const tanstack: TanStackRouterLike = { basepath: '/', getMatchedRoutes: () => [[], {}, { fullPath: '/orders/$id' }] };
 
 export async function start(): Promise<Telemetry> {
   setWasmUrl(new URL(wasmUrl, import.meta.url));
@@ -31,6 +34,7 @@ export async function start(): Promise<Telemetry> {
   const counts: number[] = [stats.logsStashed, stats.logsResent, stats.logsStashDropped, stats.apiErrors];
   const reason: string = stats.disabledReason;
   api.trace.getTracer('t').startActiveSpan('s', async (span) => span.end());
+  void tanstackRouterTemplate(() => tanstack);
   void counts, reason, initFromWeb, TelemetryProvider, TelemetryErrorBoundary, useTelemetry, useTracer;
   return telemetry;
 }
