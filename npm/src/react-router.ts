@@ -4,6 +4,7 @@
 // (static before dynamic segments, index and layout routes, optional segments, splats) is
 // not repeated here.
 import { matchRoutes } from 'react-router';
+import { routerPath, underBase } from './route-path.js';
 
 /** The part of a React Router route object the template needs (`RouteObject` of any version). */
 export interface RouteLike {
@@ -40,12 +41,9 @@ export function reactRouterTemplate(
   return (url) => {
     const table = typeof routes === 'function' ? routes() : routes;
     if (!table) return undefined;
-    const u = new URL(url);
-    const path = options.hash ? u.hash.slice(1).split('?')[0] || '/' : u.pathname;
+    const path = routerPath(url, options.hash);
     const matches = matchRoutes(table as Parameters<typeof matchRoutes>[0], path, basename || '/');
-    if (!matches) return undefined;
-    const t = templateOf(matches);
-    return basename && t === '/' ? basename : basename + t;
+    return matches ? underBase(basename, templateOf(matches)) : undefined;
   };
 }
 

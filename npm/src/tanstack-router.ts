@@ -1,6 +1,7 @@
 // TanStack Router (1.x): a `routeTemplate` for the navigation instrumentation from the app's
 // router, so that `page.route` is the route's full path (`/orders/$id`), not the URL's path
 // (`/orders/42`). The router matches; nothing is imported from TanStack here.
+import { routerPath, underBase } from './route-path.js';
 
 /** The part of a TanStack Router the template needs (`createRouter(...)`'s result). */
 export interface TanStackRouterLike {
@@ -33,17 +34,14 @@ export function tanstackRouterTemplate(
   return (url) => {
     const r = typeof router === 'function' ? router() : router;
     if (typeof r?.getMatchedRoutes !== 'function') return undefined;
-    const u = new URL(url);
-    let path = options.hash ? u.hash.slice(1).split('?')[0] || '/' : u.pathname;
+    let path = routerPath(url, options.hash);
     const base = (r.basepath ?? '').replace(/\/+$/, '');
     if (base) {
       if (path.slice(0, base.length).toLowerCase() !== base.toLowerCase()) return undefined;
       path = path.slice(base.length) || '/';
     }
-    const full = r.getMatchedRoutes(path)[2]?.fullPath;
-    if (!full) return undefined;
     // An index route's full path ends in `/` (`/orders/`): the same page as `/orders`.
-    const t = full.length > 1 ? full.replace(/\/$/, '') : full;
-    return base && t === '/' ? base : base + t;
+    const full = r.getMatchedRoutes(path)[2]?.fullPath;
+    return full ? underBase(base, full) : undefined;
   };
 }

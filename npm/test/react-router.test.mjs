@@ -11,14 +11,16 @@ import { fileURLToPath } from 'node:url';
 const npmDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const built = path.join(npmDir, 'dist', 'react-router.js');
 
-/** dist/react-router.js importing the React Router installed as `pkg` (in npm/node_modules). */
+/** dist/react-router.js (and what it imports of ours) importing the React Router installed
+ *  as `pkg` (in npm/node_modules). */
 async function withVersion(pkg) {
   if (pkg === 'react-router') return import(built);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `otel-wasm-${pkg}-`));
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(path.join(npmDir, 'node_modules', pkg), path.join(dir, 'node_modules', 'react-router'), 'dir');
-  fs.copyFileSync(built, path.join(dir, 'react-router.mjs'));
-  return import(path.join(dir, 'react-router.mjs'));
+  for (const f of ['react-router.js', 'route-path.js']) fs.copyFileSync(path.join(npmDir, 'dist', f), path.join(dir, f));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+  return import(path.join(dir, 'react-router.js'));
 }
 
 const routes = [
