@@ -189,7 +189,6 @@ mod tests {
     #[test]
     fn with_route_templates_a_navigation_is_named_by_the_template() {
         let mut ix = InteractionSpans::default();
-        ix.started(1, "click", "https://h/orders");
         ix.started(2, "keydown", "https://h/orders/7");
         let redact = |r: &str| r.to_string();
         let nav = ix.end(
