@@ -35,7 +35,7 @@ pub use interactions::{
 #[cfg(feature = "testing")]
 pub use memory::MemoryBackend;
 pub use navigation::on_route;
-pub use requests::{on_end, on_entries, on_header, on_send, on_start, on_sweep, on_verdict};
+pub use requests::{on_end, on_entries, on_header, on_send, on_start, on_sweep};
 
 use super::context::{Interactions, RecentContexts};
 use super::held::HeldRequests;

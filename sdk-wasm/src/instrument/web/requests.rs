@@ -118,6 +118,7 @@ pub fn on_start(
 // 0 not at all (ignored, the exporter's, or the instrumentation is off), 1 without headers,
 // 2 with a `traceparent` alone, 3 only through the core (a hook, baggage).
 #[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_verdict"))]
+#[cfg_attr(not(feature = "js-api"), allow(dead_code))] // only fast.js calls it
 pub fn on_verdict(api: u8, url: JsValue) -> u8 {
     let url = js::text(&url);
     with_state(|s| {
