@@ -43,7 +43,7 @@ for part in 0 1; do
   names=()
   for i in "${!modules[@]}"; do if (( i % 2 == part )); then names+=("${modules[$i]}"); fi; done
   if [ ${#names[@]} -eq 0 ]; then continue; fi
-  { node scripts/wasm-opt-many.mjs "$work/split" "$work/opt" "${names[@]}" 2>&1 | grep -v 'unknown name subsection' || true; } &
+  node scripts/wasm-opt-many.mjs "$work/split" "$work/opt" "${names[@]}" 2>&1 | { grep -v 'unknown name subsection' || true; } &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done
