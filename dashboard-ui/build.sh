@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the dashboard into dashboard-ui/dist/: a size-optimised wasm build, split by route
-# (wasm_split_cli: every `lazy!` page of src/app/mod.rs and the code only it uses goes into
+# (wasm-split-cli: every `lazy!` page of src/app/mod.rs and the code only it uses goes into
 # its own module, code shared by several such pages into shared chunks), wasm-bindgen
 # (--target web) on the main module, wasm-opt -Oz on every module, content-hashed file names,
 # and index.html pointing at them. Prints the gzip size of the first load and what each lazily
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/env.sh"
 cd "$ROOT"
 target=${CARGO_TARGET_DIR:-$ROOT/target}
-command -v wasm_split_cli >/dev/null || { echo "build.sh: wasm_split_cli missing: run scripts/bootstrap" >&2; exit 1; }
+command -v wasm-split-cli >/dev/null || { echo "build.sh: wasm-split-cli missing: run scripts/bootstrap" >&2; exit 1; }
 
 features=() out=dist
 if [ "${1:-}" = "--dogfood" ]; then features=(--features dogfood) out=dist-dogfood; fi
@@ -23,7 +23,7 @@ work=$target/dashboard-build/$out
 rm -rf "$work" && mkdir -p "$work/opt"
 # main.wasm + split_<group>_<n>.wasm per group of lazy_modules! + chunk_<n>.wasm shared by groups
 # + __wasm_split.js, the loader the main module imports them through.
-if ! wasm_split_cli "$wasm_dir/dashboard_ui.wasm" "$work/split" >"$work/split.log" 2>&1; then
+if ! wasm-split-cli "$wasm_dir/dashboard_ui.wasm" "$work/split" >"$work/split.log" 2>&1; then
   cat "$work/split.log" >&2; exit 1
 fi
 grep -v 'Overlong segment' "$work/split.log" >&2 || true
@@ -99,9 +99,12 @@ echo "first load (/services), gzip total: $total bytes ($((total / 1024)) KiB)" 
 # What opening each lazy page adds, straight after the first load: its module and the shared
 # chunks it depends on (the loader's `makeLoad(url, [deps])` line for the page).
 echo "lazily loaded pages, extra gzip on first visit (the module + shared chunks it needs), routes:" | tee -a "$dist/SIZES.txt"
+# The loader on one line: each `makeLoad` spans several.
+loader=$(tr '\n' ' ' < "$dist/$split_js")
 declare -A chunk_of_var
 while IFS=' ' read -r var file; do chunk_of_var[$var]=$file; done < <(
-  sed -nE 's|^const (__chunk_[0-9]+) = makeLoad\(new URL\("\./([^"]+)".*|\1 \2|p' "$dist/$split_js")
+  grep -oE 'const __chunk_[0-9]+ = makeLoad\([^"]*"\./[^"]+"' <<<"$loader" |
+    sed -E 's|^const (__chunk_[0-9]+) .*"\./([^"]+)"$|\1 \2|')
 routes_of() { # module (a group of lazy_modules!) → its routes in src/app/mod.rs
   sed -nE 's/.*path!\("([^"]*)"\) view=lazy!\(([A-Za-z0-9_]+) in ([A-Za-z0-9_]+)(, bare)?\).*/\1 \2 \3/p' "$here/src/app/mod.rs" |
     while read -r route page group; do
@@ -113,7 +116,7 @@ while IFS=' ' read -r file deps; do
   page=${file%-*}; bytes=$(gz "$file"); n=0
   for var in $deps; do bytes=$((bytes + $(gz "${chunk_of_var[$var]}"))); n=$((n + 1)); done
   printf '  %-28s +%7d bytes (%d shared chunks)  %s\n' "$page" "$bytes" "$n" "$(routes_of "$page")" | tee -a "$dist/SIZES.txt"
-done < <(sed -nE 's|^export const __wasm_split_load_[A-Za-z0-9_]+ = wrapAsyncCb\(makeLoad\(new URL\("\./([^"]+)", import\.meta\.url\), \[(.*)\]\)\);$|\1 \2|p' "$dist/$split_js" |
-  tr -d ',' | sort)
+done < <(grep -oE 'export const __wasm_split_load_[A-Za-z0-9_]+ = wrapAsyncCb\(makeLoad\([^"]*"\./[^"]+"[^[]*\[[^]]*\]' <<<"$loader" |
+  sed -E 's|^[^"]*"\./([^"]+)"[^[]*\[([^]]*)\]$|\1 \2|' | tr -d ',' | sort)
 for m in "${modules[@]}"; do lazy_total=$((lazy_total + $(gz "${module_file[$m]}"))); done
 echo "lazily loaded modules: ${#modules[@]} files, gzip total $lazy_total bytes" | tee -a "$dist/SIZES.txt"
