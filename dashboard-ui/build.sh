@@ -31,12 +31,13 @@ link=$work/split/__wasm_split.js
 wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work" --out-name dashboard \
   "$work/split/main.wasm" 2>&1 | grep -v target_features || true
 # -ocimfs 10: as the SDK's build (scripts/build-sdk-web): one-caller functions stay out of line
-# unless tiny, which compresses better (main module −17.6 KB gzip). The main module, and the
-# modules the loader fetches (by file stem; the same optimisation) in two wasm-opt-many.mjs
-# processes, are optimised at once: each job is one thread.
-wasm-opt -Oz -ocimfs 10 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$work/dashboard_bg.wasm" -o "$work/dashboard_bg.opt.wasm" &
+# unless tiny, which compresses better (main module −17.6 KB gzip); then similar functions side
+# by side (wasm-opt-ordered.mjs, wasm-opt-many.mjs: main module −11.6 KB gzip). The main module,
+# and the modules the loader fetches (by file stem; the same optimisation) in two
+# wasm-opt-many.mjs processes, are optimised at once: each job is one thread.
+node scripts/wasm-opt-ordered.mjs "$work/dashboard_bg.wasm" "$work/dashboard_bg.opt.wasm" \
+  -Oz -ocimfs 10 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue &
 pids=($!)
 mapfile -t modules < <(grep -o 'new URL("\./[A-Za-z0-9_]*\.wasm"' "$link" | sed 's|.*"\./||; s|\.wasm"||' | sort -u)
 for part in 0 1; do

@@ -17,7 +17,7 @@ stamp=dist/.built
 
 inputs_changed() {
   [ ! -f "$stamp" ] || [ ! -f "$tarball" ] && return 0
-  [ -n "$(find "$ROOT/sdk-wasm/src" "$ROOT/sdk-wasm/Cargo.toml" "$ROOT/sdk-wasm/build.rs" "$ROOT/Cargo.lock" "$ROOT/scripts/build-sdk-web" "$ROOT/scripts/wasm-opt-ordered.mjs" "$ROOT/scripts/named-snippet-imports.mjs" "$ROOT/scripts/minify-wasm-names.mjs" "$ROOT/scripts/short-string-cache.mjs" src build.sh package.json tsconfig.json README.md -newer "$stamp" -print -quit)" ]
+  [ -n "$(find "$ROOT/sdk-wasm/src" "$ROOT/sdk-wasm/Cargo.toml" "$ROOT/sdk-wasm/build.rs" "$ROOT/Cargo.lock" "$ROOT/scripts/build-sdk-web" "$ROOT/scripts/wasm-opt-ordered.mjs" "$ROOT/scripts/lib/function-order.mjs" "$ROOT/scripts/named-snippet-imports.mjs" "$ROOT/scripts/minify-wasm-names.mjs" "$ROOT/scripts/short-string-cache.mjs" src build.sh package.json tsconfig.json README.md -newer "$stamp" -print -quit)" ]
 }
 if [ "${1:-}" != "--force" ] && ! inputs_changed; then
   echo "npm/build.sh: up to date ($tarball)"

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// wasm-opt, with the module's functions then ordered so that similar ones sit side by side:
-// gzip and brotli find more of their matches within reach (the SDK's .wasm: −2.8 % gzip). The
-// order needs the optimised bodies, so wasm-opt runs twice. The first run (names kept) shows the
+// wasm-opt, with the module's functions then in the order of lib/function-order.mjs (similar
+// bodies side by side: the SDK's .wasm −2.8 % gzip, the dashboard's main module −5 %). The order
+// needs the optimised bodies, so wasm-opt runs twice. The first run (names kept) shows the
 // bodies; the second optimises the input again with each function named after its place in the
 // chosen order and ends with `--reorder-functions-by-name`. Optimisation does not look at names,
-// so the second run's code is the first run's, reordered (checked: same function count).
-// Hand-written: wasm-opt has no similarity order (`--reorder-functions` sorts by call count,
-// which compresses worse).
+// so the second run's code is the first run's, reordered (checked: same function count). One
+// run and a reorder of its output would not do: reading wasm-opt's output back costs ≈ 0.1 KB.
 //   node scripts/wasm-opt-ordered.mjs IN OUT WASM_OPT_FLAGS...   (flags as for wasm-opt, e.g. -Oz)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { codeBodies, similarityOrder } from './lib/function-order.mjs';
 import { WasmReader } from './lib/wasm-reader.mjs';
 
 const [input, output, ...flags] = process.argv.slice(2);
@@ -100,65 +100,12 @@ function functionNames(buf) {
   return names;
 }
 
-/** The code section's function bodies, in order. */
-function bodies(buf) {
-  const code = sections(buf).list.find(([id]) => id === 10);
-  const r = new WasmReader(buf);
-  r.pos = code[1];
-  const out = [];
-  for (let n = r.uleb(); n > 0; n--) {
-    const size = r.uleb();
-    out.push(buf.subarray(r.pos, r.pos + size));
-    r.pos += size;
-  }
-  return out;
-}
-
-/** Greedy order: next is the function with the largest share of its 4-byte sequences among
- *  those of the last 4 placed (about what a compressor's window still holds of small bodies). */
-function similarityOrder(codes) {
-  const K = 4, WINDOW = 4;
-  const ids = new Map(); // 4-byte sequence → dense id
-  const grams = codes.map((b) => {
-    const s = new Set();
-    for (let i = 0; i + K <= b.length; i++) {
-      const g = b.readInt32LE(i);
-      let id = ids.get(g);
-      if (id === undefined) ids.set(g, (id = ids.size));
-      s.add(id);
-    }
-    return Int32Array.from(s);
-  });
-  const seen = new Int32Array(ids.size); // how many of the window's functions have the sequence
-  const left = new Set(codes.keys());
-  const order = [];
-  const place = (f) => {
-    left.delete(f);
-    order.push(f);
-    for (const g of grams[f]) seen[g]++;
-    if (order.length > WINDOW) for (const g of grams[order[order.length - 1 - WINDOW]]) seen[g]--;
-  };
-  place(0);
-  while (left.size) {
-    let best = -1, bestScore = -1;
-    for (const f of left) {
-      const gs = grams[f];
-      let hits = 0;
-      for (let i = 0; i < gs.length; i++) if (seen[gs[i]]) hits++;
-      const score = hits / (gs.length + 1);
-      if (score > bestScore) (bestScore = score), (best = f);
-    }
-    place(best);
-  }
-  return order;
-}
-
 const wasmOpt = (args) => execFileSync('wasm-opt', args, { stdio: ['ignore', 'inherit', 'inherit'] });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-opt-ordered-'));
 try {
   const inBuf = fs.readFileSync(input);
   const { importedFunctions } = sections(inBuf);
-  const functionCount = importedFunctions + bodies(inBuf).length;
+  const functionCount = importedFunctions + codeBodies(inBuf).length;
   // First run: every function named after its index in the input, names kept.
   const named = path.join(tmp, 'named.wasm');
   const seen = path.join(tmp, 'seen.wasm');
@@ -167,7 +114,7 @@ try {
   const seenBuf = fs.readFileSync(seen);
   const seenImports = sections(seenBuf).importedFunctions;
   const seenNames = functionNames(seenBuf);
-  const codes = bodies(seenBuf);
+  const codes = codeBodies(seenBuf);
   // Place in the chosen order, by input index. Functions the optimiser removed sort last; the
   // few it creates have no input name and keep the numeric names it gives them (first).
   const rank = new Map();
@@ -180,7 +127,7 @@ try {
   const ordered = path.join(tmp, 'ordered.wasm');
   fs.writeFileSync(ordered, withNames(inBuf, functionCount, placeName));
   wasmOpt([ordered, ...flags, '--reorder-functions-by-name', '-o', output]);
-  const outCount = bodies(fs.readFileSync(output)).length;
+  const outCount = codeBodies(fs.readFileSync(output)).length;
   if (outCount !== codes.length) {
     throw new Error(`wasm-opt-ordered: the second run kept ${outCount} functions, the first ${codes.length}`);
   }
