@@ -36,7 +36,7 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work" -
 # and the modules the loader fetches (by file stem; the same optimisation) in two
 # wasm-opt-many.mjs processes, are optimised at once: each job is one thread.
 node scripts/wasm-opt-ordered.mjs "$work/dashboard_bg.wasm" "$work/dashboard_bg.opt.wasm" \
-  -Oz -ocimfs 10 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  -Oz -ocimfs 10 --strip-debug --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue &
 pids=($!)
 mapfile -t modules < <(grep -o 'new URL("\./[A-Za-z0-9_]*\.wasm"' "$link" | sed 's|.*"\./||; s|\.wasm"||' | sort -u)

@@ -46,8 +46,8 @@ for (const name of names) {
   const module = binaryen.readBinary(readFileSync(join(inDir, `${name}.wasm`)));
   module.setFeatures(features);
   module.optimize();
-  // --strip-producers: the producers section says which compilers built it, nothing the page needs.
-  module.removeCustomSection?.('producers');
+  // The producers section says which compilers built it, nothing the page needs.
+  module.runPasses(['strip-producers']);
   writeFileSync(join(outDir, `${name}.wasm`), ordered(module));
   module.dispose();
 }
