@@ -9,7 +9,7 @@
 //   node scripts/minify-wasm-names.mjs DIR   (DIR holds sdk_wasm_bg.wasm and sdk_wasm.js)
 import fs from 'node:fs';
 import path from 'node:path';
-import { WasmReader } from './lib/wasm-reader.mjs';
+import { encodeName, encodeUleb, WasmReader } from './lib/wasm-reader.mjs';
 
 const dir = process.argv[2];
 const wasmFile = path.join(dir, 'sdk_wasm_bg.wasm');
@@ -19,20 +19,6 @@ const keepExport = (name) => name === 'memory' || name.startsWith('__cb_');
 
 const buf = fs.readFileSync(wasmFile);
 const r = new WasmReader(buf);
-const encUleb = (n) => {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
-};
-const encStr = (s) => {
-  const b = Buffer.from(s, 'utf8');
-  return Buffer.concat([encUleb(b.length), b]);
-};
 
 // a … z, A … Z, then two characters, skipping what is not a plain identifier.
 const RESERVED = new Set(['do', 'if', 'in']);
@@ -56,12 +42,12 @@ while (r.pos < buf.length) {
   const start = r.pos;
   const end = start + size;
   if (id !== 2 && id !== 7) {
-    parts.push(buf.subarray(start - 1 - encUleb(size).length, end));
+    parts.push(buf.subarray(start - 1 - encodeUleb(size).length, end));
     r.pos = end;
     continue;
   }
   const count = r.uleb();
-  const body = [encUleb(count)];
+  const body = [encodeUleb(count)];
   for (let i = 0; i < count; i++) {
     if (id === 2) {
       const module = r.str();
@@ -71,14 +57,14 @@ while (r.pos < buf.length) {
         name = importNames.get(name);
       }
       if (!moduleNames.has(module)) moduleNames.set(module, modules.next().value);
-      body.push(encStr(moduleNames.get(module)), encStr(name));
+      body.push(encodeName(moduleNames.get(module)), encodeName(name));
     } else {
       let name = r.str();
       if (!keepExport(name)) {
         exportNames.set(name, names.next().value);
         name = exportNames.get(name);
       }
-      body.push(encStr(name));
+      body.push(encodeName(name));
     }
     // The rest of the entry (its kind and type) as it is.
     const descStart = r.pos;
@@ -103,7 +89,7 @@ while (r.pos < buf.length) {
   }
   if (r.pos !== end) throw new Error(`minify-wasm-names: section ${id} not read to its end`);
   const content = Buffer.concat(body);
-  parts.push(Buffer.from([id]), encUleb(content.length), content);
+  parts.push(Buffer.from([id]), encodeUleb(content.length), content);
 }
 
 let glue = fs.readFileSync(glueFile, 'utf8');

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeBodies, similarityOrder } from './lib/function-order.mjs';
-import { WasmReader } from './lib/wasm-reader.mjs';
+import { encodeName, encodeUleb, WasmReader } from './lib/wasm-reader.mjs';
 
 const [input, output, ...flags] = process.argv.slice(2);
 if (!output || !flags.length) {
@@ -20,21 +20,7 @@ if (!output || !flags.length) {
   process.exit(2);
 }
 
-const uleb = (n) => {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
-};
-const str = (s) => {
-  const b = Buffer.from(s, 'utf8');
-  return Buffer.concat([uleb(b.length), b]);
-};
-const section = (id, payload) => Buffer.concat([Buffer.from([id]), uleb(payload.length), payload]);
+const section = (id, payload) => Buffer.concat([Buffer.from([id]), encodeUleb(payload.length), payload]);
 
 /** Sections as [id, payload start, payload end], and the count of imported functions. */
 function sections(buf) {
@@ -73,12 +59,12 @@ function withNames(buf, count, name) {
   const parts = [buf.subarray(0, 8)];
   for (const s of list) {
     if (customName(buf, s) === 'name') continue;
-    parts.push(buf.subarray(s[1] - 1 - uleb(s[2] - s[1]).length, s[2]));
+    parts.push(buf.subarray(s[1] - 1 - encodeUleb(s[2] - s[1]).length, s[2]));
   }
-  const entries = [uleb(count)];
-  for (let i = 0; i < count; i++) entries.push(uleb(i), str(name(i)));
+  const entries = [encodeUleb(count)];
+  for (let i = 0; i < count; i++) entries.push(encodeUleb(i), encodeName(name(i)));
   const functionNames = Buffer.concat(entries);
-  parts.push(section(0, Buffer.concat([str('name'), Buffer.from([1]), uleb(functionNames.length), functionNames])));
+  parts.push(section(0, Buffer.concat([encodeName('name'), Buffer.from([1]), encodeUleb(functionNames.length), functionNames])));
   return Buffer.concat(parts);
 }
 

@@ -1,5 +1,6 @@
-// Reads a WebAssembly binary's LEB128 numbers and names from a position that moves on
-// (shared by scripts/minify-wasm-names.mjs and bench/lib/wasm-sizes.mjs).
+// Reads a WebAssembly binary's LEB128 numbers and names from a position that moves on, and
+// encodes them (shared by scripts/minify-wasm-names.mjs, scripts/wasm-opt-ordered.mjs and
+// bench/lib/wasm-sizes.mjs).
 export class WasmReader {
   constructor(buf) {
     this.buf = buf;
@@ -26,4 +27,22 @@ export class WasmReader {
     this.pos += n;
     return s;
   }
+}
+
+/** An unsigned LEB128 number. */
+export function encodeUleb(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return Buffer.from(out);
+}
+
+/** A name: its UTF-8 length, then its bytes. */
+export function encodeName(s) {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([encodeUleb(b.length), b]);
 }
