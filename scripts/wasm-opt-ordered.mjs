@@ -37,9 +37,8 @@ function sections(buf) {
         r.str();
         r.str();
         const kind = r.byte();
-        if (kind === 0) importedFunctions++;
         // The import's description: a type index, a table, a memory or a global.
-        if (kind === 0) r.uleb();
+        if (kind === 0) (importedFunctions++, r.uleb());
         else if (kind === 1) { r.byte(); const f = r.uleb(); r.uleb(); if (f & 1) r.uleb(); }
         else if (kind === 2) { const f = r.uleb(); r.uleb(); if (f & 1) r.uleb(); }
         else if (kind === 3) { r.byte(); r.byte(); }
@@ -51,7 +50,13 @@ function sections(buf) {
   return { list: out, importedFunctions };
 }
 
-const customName = (buf, [id, start]) => (id === 0 ? new WasmReader(buf.subarray(start - 8)).str() : null);
+/** A custom section's name (null for other sections). */
+function customName(buf, [id, start]) {
+  if (id !== 0) return null;
+  const r = new WasmReader(buf);
+  r.pos = start;
+  return r.str();
+}
 
 /** The module with its name section replaced by one naming function i `name(i)`. */
 function withNames(buf, count, name) {
