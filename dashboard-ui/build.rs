@@ -1,5 +1,5 @@
 //! The browser module keeps its relocations (`--emit-relocs`): `build.sh` splits the lazily
-//! loaded pages out of it with `wasm_split_cli`, which needs them to move code between modules.
+//! loaded pages out of it with `wasm-split-cli`, which needs them to move code between modules.
 //! One data segment per static (`--no-merge-data-segments`) lets the data move with the code
 //! that uses it; a merged `.rodata` segment stayed whole in the main module whenever its
 //! re-layout by module came out a few bytes longer.
