@@ -1,6 +1,6 @@
 //! Trace and span ids from a random source; never all-zero (an all-zero id is invalid).
 
-use opentelemetry::trace::{SpanId, TraceId};
+use crate::trace::{SpanId, TraceId};
 
 /// Fills buffers with cryptographically strong random bytes.
 /// The browser implementation is `crypto.getRandomValues` (`web::random`).

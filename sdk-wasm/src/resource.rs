@@ -1,6 +1,6 @@
 //! The resource every export carries: who is sending.
 
-use opentelemetry::{KeyValue, Value};
+use crate::attributes::{KeyValue, Value};
 
 /// `telemetry.sdk.name` of this SDK.
 pub const SDK_NAME: &str = "otel-wasm";

@@ -172,14 +172,14 @@ fn method(req: &JsValue) -> String {
 
 fn str_attr(s: &SpanRecord, key: &str) -> String {
     match s.get(key) {
-        Some(Value::Str(v)) => v.clone(),
+        Some(Value::String(v)) => v.as_str().to_string(),
         other => panic!("{key} = {other:?} on {}", s.name),
     }
 }
 
 fn int_attr(s: &SpanRecord, key: &str) -> i64 {
     match s.get(key) {
-        Some(Value::Int(v)) => *v,
+        Some(Value::I64(v)) => *v,
         other => panic!("{key} = {other:?} on {}", s.name),
     }
 }
@@ -187,7 +187,9 @@ fn int_attr(s: &SpanRecord, key: &str) -> i64 {
 fn by_url<'a>(spans: &'a [SpanRecord], suffix: &str) -> &'a SpanRecord {
     let found: Vec<_> = spans
         .iter()
-        .filter(|s| matches!(s.get("url.full"), Some(Value::Str(u)) if u.ends_with(suffix)))
+        .filter(
+            |s| matches!(s.get("url.full"), Some(Value::String(u)) if u.as_str().ends_with(suffix)),
+        )
         .collect();
     assert_eq!(
         found.len(),

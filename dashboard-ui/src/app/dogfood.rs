@@ -4,10 +4,9 @@
 //! (nginx fills it from `DASHBOARD_OTEL_ENDPOINT`; empty = off). One CLIENT
 //! span per `api::send`, with `traceparent` on the same-origin request.
 
-use opentelemetry::trace::{SpanKind, Status};
-use opentelemetry::{InstrumentationScope, KeyValue};
+use sdk_wasm::attributes::{KeyValue, Scope};
 use sdk_wasm::config::RawConfig;
-use sdk_wasm::trace::{SdkSpan, SdkTracer, SpanOptions};
+use sdk_wasm::trace::{SdkSpan, SdkTracer, SpanKind, SpanOptions, Status};
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -45,9 +44,7 @@ fn start_sdk() -> Option<(Rc<sdk_wasm::web::Sdk>, SdkTracer)> {
         }
     };
     let sdk = sdk_wasm::web::Sdk::start(cfg, Vec::new(), None).ok()?;
-    let tracer = sdk
-        .provider
-        .tracer_with_scope(InstrumentationScope::builder("dashboard-ui").build());
+    let tracer = sdk.provider.tracer_with_scope(Scope::new("dashboard-ui"));
     Some((sdk, tracer))
 }
 

@@ -98,8 +98,8 @@ pub fn plan(
         end_ms: load_end.max(r.fetch_start),
         events: load_events,
         attributes: vec![
-            ("url.full", page.url.into()),
-            ("user_agent.original", page.user_agent.into()),
+            ("url.full", page.url.to_string().into()),
+            ("user_agent.original", page.user_agent.to_string().into()),
         ],
     }];
     spans.push(fetch_span(
@@ -128,17 +128,17 @@ pub fn fetch_span(
     url: &str,
     opts: &Options,
 ) -> PlannedSpan {
-    let mut attributes = vec![("url.full", Value::from(url))];
+    let mut attributes = vec![("url.full", Value::from(url.to_string()))];
     if e.encoded_body_size > 0.0 {
         attributes.push((
             "http.response.body.size",
-            Value::Int(e.encoded_body_size as i64),
+            Value::I64(e.encoded_body_size as i64),
         ));
     }
     if e.decoded_body_size > 0.0 && e.decoded_body_size != e.encoded_body_size {
         attributes.push((
             "http.response.body.size.decoded",
-            Value::Int(e.decoded_body_size as i64),
+            Value::I64(e.decoded_body_size as i64),
         ));
     }
     PlannedSpan {
@@ -244,7 +244,7 @@ mod tests {
         );
         assert!(fetch
             .attributes
-            .contains(&("http.response.body.size", Value::Int(100))));
+            .contains(&("http.response.body.size", Value::I64(100))));
         let r = &spans[2];
         assert_eq!(
             (r.name, r.role, r.end_ms),

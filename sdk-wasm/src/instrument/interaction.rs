@@ -131,10 +131,7 @@ mod tests {
     }
 
     fn attr(s: &SpanRecord, key: &str) -> Option<Value> {
-        s.attributes
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
+        s.get(key).cloned()
     }
 
     /// Ends `h` (started at 100 ns) at 500 ns with the page at `href_now`; the spans done.

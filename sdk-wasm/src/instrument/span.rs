@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::attributes::KeyValue;
 use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId};
 
 pub type TraceIdBytes = [u8; 16];
@@ -15,29 +16,7 @@ pub enum Kind {
     Client,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Str(String),
-    Int(i64),
-    F64(f64),
-    Bool(bool),
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::Str(s.to_string())
-    }
-}
-impl From<String> for Value {
-    fn from(s: String) -> Self {
-        Value::Str(s)
-    }
-}
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Value::Int(v)
-    }
-}
+pub use crate::attributes::Value;
 
 /// Where a span hangs: its trace and (unless it is a root) its parent span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +43,7 @@ pub struct SpanRecord {
     pub start_ns: u64,
     pub end_ns: u64,
     /// Keys are mostly the instrumentations' constants: borrowed, no allocation per span.
-    pub attributes: Vec<(Cow<'static, str>, Value)>,
+    pub attributes: Vec<KeyValue>,
     pub events: Vec<Event>,
     /// `Some(message)` = status ERROR.
     pub error: Option<String>,
@@ -91,17 +70,17 @@ impl SpanRecord {
     /// Sets an attribute, replacing an earlier value under the same key.
     pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
         let (key, value) = (key.into(), value.into());
-        match self.attributes.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.attributes.push((key, value)),
+        match self.attributes.iter_mut().find(|a| a.key == *key) {
+            Some(slot) => slot.value = value,
+            None => self.attributes.push(KeyValue::new(key, value)),
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.attributes
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+            .find(|a| a.key == key)
+            .map(|a| &a.value)
     }
 
     pub fn event(&mut self, name: &str, time_ns: u64) {
@@ -225,7 +204,7 @@ mod tests {
         child.set("a", 1i64);
         child.set("a", "x");
         assert_eq!(child.attributes.len(), 1);
-        assert_eq!(child.get("a"), Some(&Value::Str("x".into())));
+        assert_eq!(child.get("a"), Some(&Value::from("x")));
         let cx = child.as_parent().span_context(false);
         assert!(cx.is_valid() && cx.is_sampled());
         assert_eq!(Parent::from_span_context(&cx), me);

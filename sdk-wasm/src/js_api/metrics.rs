@@ -3,8 +3,8 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::attributes::Scope;
 use js_sys::Array;
-use opentelemetry::InstrumentationScope;
 use wasm_bindgen::prelude::*;
 
 use super::values::attributes;
@@ -15,7 +15,7 @@ use crate::web::Sdk as Running;
 #[wasm_bindgen]
 pub struct Meter {
     sdk: Rc<Running>,
-    scope: Arc<InstrumentationScope>,
+    scope: Arc<Scope>,
 }
 
 #[wasm_bindgen]
@@ -39,7 +39,7 @@ impl Meter {
 }
 
 impl Meter {
-    pub(super) fn new(sdk: Rc<Running>, scope: Arc<InstrumentationScope>) -> Meter {
+    pub(super) fn new(sdk: Rc<Running>, scope: Arc<Scope>) -> Meter {
         Meter { sdk, scope }
     }
 

@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
+use crate::attributes::KeyValue;
+use crate::trace::{SpanKind, Status};
 use js_sys::Array;
-use opentelemetry::trace::{SpanKind, Status};
-use opentelemetry::KeyValue;
 use wasm_bindgen::prelude::*;
 
 use super::values::{attributes, js_number_string, span_context_from_js, time_ns};

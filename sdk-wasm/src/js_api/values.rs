@@ -1,8 +1,8 @@
 //! JS values to the SDK's types and back: attributes, times, span contexts, scopes.
 
+use crate::attributes::{KeyValue, Scope};
 use crate::trace::SpanContext;
 use js_sys::{Array, Object};
-use opentelemetry::{InstrumentationScope, KeyValue};
 use wasm_bindgen::prelude::*;
 
 use crate::web::clock::ms_to_ns;
@@ -10,11 +10,10 @@ use crate::web::js;
 use crate::web::rum::attribute_value;
 use crate::web::Sdk as Running;
 
-pub(super) fn scope(name: String, version: Option<String>) -> InstrumentationScope {
-    let b = InstrumentationScope::builder(name);
-    match version {
-        Some(v) => b.with_version(v).build(),
-        None => b.build(),
+pub(super) fn scope(name: String, version: Option<String>) -> Scope {
+    Scope {
+        version: version.map(Into::into),
+        ..Scope::new(name)
     }
 }
 
@@ -26,7 +25,10 @@ pub(super) fn js_number_string(n: f64) -> String {
 
 /// A plain JS object's entries as `prefix`+key → value (`None`: null, undefined or not an
 /// attribute value: removes the key).
-pub(super) fn changes(obj: &JsValue, prefix: &str) -> Vec<(String, Option<opentelemetry::Value>)> {
+pub(super) fn changes(
+    obj: &JsValue,
+    prefix: &str,
+) -> Vec<(String, Option<crate::attributes::Value>)> {
     if !obj.is_object() || Array::is_array(obj) {
         return Vec::new();
     }

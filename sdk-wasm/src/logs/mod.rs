@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use opentelemetry::{InstrumentationScope, KeyValue};
+use crate::attributes::{KeyValue, Scope};
 
 /// OTLP `SeverityNumber` values used here.
 pub const SEVERITY_INFO: u8 = 9;
@@ -26,7 +26,7 @@ pub struct LogRecord {
     pub attributes: Vec<KeyValue>,
     /// The active span's context when the record was made: (trace id, span id, trace flags).
     pub trace: Option<([u8; 16], [u8; 8], u8)>,
-    pub scope: Arc<InstrumentationScope>,
+    pub scope: Arc<Scope>,
     /// The RUM session: sent once per batch as the `session.id` resource attribute, as for
     /// spans ([`crate::trace::SpanData::session`]).
     pub session: Option<String>,
@@ -35,7 +35,7 @@ pub struct LogRecord {
 impl LogRecord {
     /// A record of `scope` at `time_ns` with `event.name` set (attribute and field).
     pub fn event(
-        scope: Arc<InstrumentationScope>,
+        scope: Arc<Scope>,
         event_name: &str,
         severity: u8,
         body: String,

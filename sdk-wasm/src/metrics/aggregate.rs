@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use opentelemetry::{InstrumentationScope, KeyValue, Value};
+use crate::attributes::{KeyValue, Scope, Value};
 
 /// OpenTelemetry's default explicit bucket boundaries.
 pub const DEFAULT_BOUNDARIES: [f64; 15] = [
@@ -39,14 +39,14 @@ pub struct InstrumentDescriptor {
     pub integer: bool,
     /// Histogram bucket boundaries, strictly increasing.
     pub boundaries: Vec<f64>,
-    pub scope: Arc<InstrumentationScope>,
+    pub scope: Arc<Scope>,
 }
 
 impl InstrumentDescriptor {
     pub fn new(
         name: impl Into<Cow<'static, str>>,
         kind: InstrumentKind,
-        scope: Arc<InstrumentationScope>,
+        scope: Arc<Scope>,
     ) -> Self {
         InstrumentDescriptor {
             name: name.into(),
@@ -108,7 +108,7 @@ pub enum MetricPoints {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricData {
-    pub scope: Arc<InstrumentationScope>,
+    pub scope: Arc<Scope>,
     pub name: Cow<'static, str>,
     pub description: Cow<'static, str>,
     pub unit: Cow<'static, str>,
@@ -370,8 +370,8 @@ pub fn number_value(integer: bool, v: f64) -> Value {
 mod tests {
     use super::*;
 
-    fn scope() -> Arc<InstrumentationScope> {
-        Arc::new(InstrumentationScope::builder("m").build())
+    fn scope() -> Arc<Scope> {
+        Arc::new(Scope::new("m"))
     }
 
     fn reg(t: Temporality) -> (MetricsRegistry, [InstrumentId; 4]) {

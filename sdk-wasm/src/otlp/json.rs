@@ -2,8 +2,8 @@
 //! trace and span ids as lowercase hex (not base64), enum values as integers, 64-bit integers
 //! as decimal strings, non-finite doubles as "NaN"/"Infinity"/"-Infinity".
 
+use crate::attributes::{Array, KeyValue, Scope, Value};
 use crate::trace::{Link, SpanId};
-use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 
 use super::proto::temporality_number;
 use super::{
@@ -184,7 +184,6 @@ impl JsonWriter {
             }
             Value::F64(f) => self.f64("doubleValue", *f),
             Value::Array(a) => self.obj("arrayValue", |w| w.array(a)),
-            _ => {}
         }
         self.close('}');
     }
@@ -201,7 +200,6 @@ impl JsonWriter {
             Array::I64(v) => v.iter().for_each(|x| each(self, Value::I64(*x))),
             Array::F64(v) => v.iter().for_each(|x| each(self, Value::F64(*x))),
             Array::String(v) => v.iter().for_each(|x| each(self, Value::String(x.clone()))),
-            _ => {}
         }
         self.close(']');
     }
@@ -232,12 +230,11 @@ impl JsonWriter {
         self.obj("resource", |w| w.attributes(&attrs));
     }
 
-    fn scope(&mut self, s: &InstrumentationScope) {
+    fn scope(&mut self, s: &Scope) {
         self.obj("scope", |w| {
-            w.str("name", s.name());
-            w.str("version", s.version().unwrap_or(""));
-            let attrs: Vec<KeyValue> = s.attributes().cloned().collect();
-            w.attributes(&attrs);
+            w.str("name", &s.name);
+            w.str("version", s.version.as_deref().unwrap_or(""));
+            w.attributes(&s.attributes);
         });
     }
 

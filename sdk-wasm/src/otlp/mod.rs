@@ -9,8 +9,8 @@ pub use size::{estimated_log_size, estimated_span_size};
 
 use std::sync::Arc;
 
-use opentelemetry::trace::{SpanKind, Status};
-use opentelemetry::InstrumentationScope;
+use crate::attributes::Scope;
+use crate::trace::{SpanKind, Status};
 
 use crate::logs::LogRecord;
 use crate::metrics::MetricData;
@@ -60,23 +60,21 @@ pub(crate) fn span_flags(trace_flags: u8, remote: bool) -> u32 {
     trace_flags as u32 | 0x100 | if remote { 0x200 } else { 0 }
 }
 
-/// Same scope: the same `Arc`, or equal name, version and schema URL. (The scope's own
-/// `PartialEq` sorts attribute lists, which would pull a sort into the wasm build.)
-pub(crate) fn same_scope(a: &Arc<InstrumentationScope>, b: &Arc<InstrumentationScope>) -> bool {
-    Arc::ptr_eq(a, b)
-        || (a.name() == b.name() && a.version() == b.version() && a.schema_url() == b.schema_url())
+/// Same scope: the same `Arc`, or equal name and version.
+pub(crate) fn same_scope(a: &Arc<Scope>, b: &Arc<Scope>) -> bool {
+    Arc::ptr_eq(a, b) || (a.name == b.name && a.version == b.version)
 }
 
 /// The resource attribute a span's or log record's RUM session is sent as (once per batch).
 pub const SESSION_ID: &str = "session.id";
 
 /// Items grouped by scope, keeping first-seen order.
-pub(crate) type ScopeGroups<'a, T> = Vec<(&'a Arc<InstrumentationScope>, Vec<&'a T>)>;
+pub(crate) type ScopeGroups<'a, T> = Vec<(&'a Arc<Scope>, Vec<&'a T>)>;
 
 /// Groups items by instrumentation scope, keeping first-seen order.
 pub(crate) fn group_by_scope<'a, T: 'a>(
     items: impl IntoIterator<Item = &'a T>,
-    scope: impl Fn(&'a T) -> &'a Arc<InstrumentationScope>,
+    scope: impl Fn(&'a T) -> &'a Arc<Scope>,
 ) -> ScopeGroups<'a, T> {
     let mut groups: ScopeGroups<'a, T> = Vec::new();
     for it in items {
@@ -94,7 +92,7 @@ pub(crate) fn group_by_scope<'a, T: 'a>(
 pub(crate) fn group_by_session<'a, T: 'a>(
     items: &'a [T],
     session: impl Fn(&'a T) -> Option<&'a str>,
-    scope: impl Fn(&'a T) -> &'a Arc<InstrumentationScope> + Copy,
+    scope: impl Fn(&'a T) -> &'a Arc<Scope> + Copy,
 ) -> Vec<(Option<&'a str>, ScopeGroups<'a, T>)> {
     let mut sessions: Vec<(Option<&'a str>, Vec<&'a T>)> = Vec::new();
     for it in items {

@@ -2,18 +2,18 @@
 //! Field numbers are those of opentelemetry-proto v1 (`trace.proto`, `metrics.proto`,
 //! `common.proto`, `resource.proto`).
 
-use opentelemetry::{Array, KeyValue, Value};
+use crate::attributes::{Array, KeyValue, Value};
 
 use super::{
     estimated_span_size, kind_number, logs_by_session, metrics_by_scope, span_flags,
     spans_by_session, status_parts, Encoding, SESSION_ID,
 };
+use crate::attributes::Scope;
 use crate::logs::LogRecord;
 use crate::metrics::{HistogramPoint, MetricData, MetricPoints, NumberPoint, Temporality};
 use crate::resource::Resource;
 use crate::trace::Link;
 use crate::trace::{SpanData, SpanEvent};
-use opentelemetry::InstrumentationScope;
 
 const VARINT: u32 = 0;
 const I64: u32 = 1;
@@ -136,7 +136,6 @@ impl ProtoWriter {
             }
             Value::F64(f) => self.double(4, *f, true),
             Value::Array(a) => self.message(5, |w| w.array(a)),
-            _ => {}
         }
     }
 
@@ -154,7 +153,6 @@ impl ProtoWriter {
             Array::String(v) => v
                 .iter()
                 .for_each(|x| self.message(1, |w| w.string(1, x.as_str()))),
-            _ => {}
         }
     }
 
@@ -186,11 +184,11 @@ impl ProtoWriter {
         });
     }
 
-    fn scope(&mut self, s: &InstrumentationScope) {
+    fn scope(&mut self, s: &Scope) {
         self.message(1, |w| {
-            w.string(1, s.name());
-            w.string(2, s.version().unwrap_or(""));
-            for kv in s.attributes() {
+            w.string(1, &s.name);
+            w.string(2, s.version.as_deref().unwrap_or(""));
+            for kv in &s.attributes {
                 w.attribute(3, kv.key.as_str(), &kv.value);
             }
         });
@@ -201,7 +199,7 @@ impl ProtoWriter {
         self.bytes(1, &cx.trace_id().to_bytes());
         self.bytes(2, &cx.span_id().to_bytes());
         self.string(3, cx.trace_state().header());
-        if s.parent_span_id != opentelemetry::trace::SpanId::INVALID {
+        if s.parent_span_id != crate::trace::SpanId::INVALID {
             self.bytes(4, &s.parent_span_id.to_bytes());
             self.fixed32(16, span_flags(cx.trace_flags().to_u8(), s.parent_is_remote));
         }

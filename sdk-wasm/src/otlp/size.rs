@@ -2,7 +2,7 @@
 //! outgrows one keepalive request without encoding anything. Within ~25 % of the real size
 //! for typical spans (tested against the encoders in `otlp::tests`).
 
-use opentelemetry::{Array, KeyValue, Value};
+use crate::attributes::{Array, KeyValue, Value};
 
 use super::Encoding;
 use crate::logs::LogRecord;

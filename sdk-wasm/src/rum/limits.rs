@@ -2,7 +2,7 @@
 //! of an array value, longer than the limit are cut to it, so that long values (stack traces,
 //! URLs, bodies) cannot hold much memory while spans wait for an unreachable collector.
 
-use opentelemetry::{Array, StringValue, Value};
+use crate::attributes::{Array, StringValue, Value};
 
 /// Default limit, in characters.
 pub const DEFAULT_VALUE_LENGTH: u32 = 4096;
@@ -65,7 +65,7 @@ mod tests {
     fn truncates_strings_and_string_arrays_only() {
         let mut v = Value::from("x".repeat(5000));
         truncate_value(&mut v, DEFAULT_VALUE_LENGTH as usize);
-        assert_eq!(v.as_str().len(), 4096);
+        assert!(matches!(&v, Value::String(s) if s.as_str().len() == 4096));
         let mut a = Value::Array(Array::String(vec!["short".into(), "y".repeat(10).into()]));
         truncate_value(&mut a, 5);
         assert_eq!(

@@ -1,7 +1,7 @@
 //! SPA route helpers: the default route (the URL's path), how a history entry change is
 //! classified, and when an interaction span's route goes without saying.
 
-use opentelemetry::{KeyValue, Value};
+use crate::attributes::{KeyValue, Value};
 
 use crate::text;
 

@@ -165,10 +165,10 @@ impl<T> BatchQueue<T> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::attributes::Scope;
     use crate::trace::SpanData;
+    use crate::trace::SpanKind;
     use crate::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
-    use opentelemetry::trace::SpanKind;
-    use opentelemetry::InstrumentationScope;
     use std::sync::Arc;
 
     pub(crate) fn span(n: u64) -> SpanData {
@@ -193,7 +193,7 @@ pub(crate) mod tests {
             links: vec![],
             dropped_links: 0,
             status: Default::default(),
-            scope: Arc::new(InstrumentationScope::builder("t").build()),
+            scope: Arc::new(Scope::new("t")),
             session: None,
         }
     }

@@ -1,12 +1,68 @@
 //! The span context and span link of the span path: our own types, not the `opentelemetry`
 //! crate's, whose `TraceState` is a list re-validated on every build and printed with
-//! `format!` (with `core::fmt`, ≈ 4 KB of the wasm: README "Size"). Ids and flags are the
-//! crate's plain newtypes. With the `otel-api` feature, conversions to and from the crate's
-//! types serve its `Tracer` / `Span` trait implementations.
+//! `format!` (with `core::fmt`, ≈ 4 KB of the wasm: README "Size"). Ids are their bytes as
+//! the wire carries them (the crate's are integers, converted on every encode). With the
+//! `otel-api` feature, conversions to and from the crate's types serve its `Tracer` /
+//! `Span` trait implementations.
 
-use opentelemetry::KeyValue;
+use crate::attributes::KeyValue;
 
-pub use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident, $n:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct $name([u8; $n]);
+
+        impl $name {
+            pub const INVALID: $name = $name([0; $n]);
+
+            pub const fn from_bytes(bytes: [u8; $n]) -> Self {
+                $name(bytes)
+            }
+
+            pub const fn to_bytes(self) -> [u8; $n] {
+                self.0
+            }
+
+            /// From hex of either case, exactly the id's length.
+            pub fn from_hex(hex: &str) -> Option<Self> {
+                let mut b = [0; $n];
+                crate::propagation::traceparent::hex_into(hex, &mut b).map(|()| $name(b))
+            }
+        }
+    };
+}
+
+id!(
+    /// A trace id (16 bytes; all zero is invalid).
+    TraceId,
+    16
+);
+id!(
+    /// A span id (8 bytes; all zero is invalid).
+    SpanId,
+    8
+);
+
+/// W3C trace flags; only `sampled` (bit 0) is defined.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TraceFlags(u8);
+
+impl TraceFlags {
+    pub const SAMPLED: TraceFlags = TraceFlags(1);
+
+    pub const fn new(flags: u8) -> Self {
+        TraceFlags(flags)
+    }
+
+    pub fn is_sampled(self) -> bool {
+        self.0 & 1 == 1
+    }
+
+    pub fn to_u8(self) -> u8 {
+        self.0
+    }
+}
 
 /// A W3C `tracestate` value, already validated (see `propagation::tracestate::parse`) and
 /// normalised (`a=1,b=2`); empty when there is none.
@@ -169,16 +225,16 @@ impl Link {
 
 #[cfg(feature = "otel-api")]
 mod otel {
-    use super::{Link, SpanContext};
+    use super::{Link, SpanContext, SpanId, TraceFlags, TraceId};
     use crate::propagation::tracestate;
 
     impl From<&opentelemetry::trace::SpanContext> for SpanContext {
         /// A trace state our rules refuse (the crate's are looser) is dropped.
         fn from(c: &opentelemetry::trace::SpanContext) -> Self {
             SpanContext::new(
-                c.trace_id(),
-                c.span_id(),
-                c.trace_flags(),
+                TraceId::from_bytes(c.trace_id().to_bytes()),
+                SpanId::from_bytes(c.span_id().to_bytes()),
+                TraceFlags::new(c.trace_flags().to_u8()),
                 c.is_remote(),
                 tracestate::parse(&c.trace_state().header()).unwrap_or_default(),
             )
@@ -193,9 +249,9 @@ mod otel {
                 .split(',')
                 .filter_map(|m| m.split_once('='));
             opentelemetry::trace::SpanContext::new(
-                c.trace_id(),
-                c.span_id(),
-                c.trace_flags(),
+                opentelemetry::trace::TraceId::from_bytes(c.trace_id().to_bytes()),
+                opentelemetry::trace::SpanId::from_bytes(c.span_id().to_bytes()),
+                opentelemetry::trace::TraceFlags::new(c.trace_flags().to_u8()),
                 c.is_remote(),
                 opentelemetry::trace::TraceState::from_key_value(members).unwrap_or_default(),
             )
@@ -206,7 +262,7 @@ mod otel {
         fn from(l: opentelemetry::trace::Link) -> Self {
             Link::new(
                 (&l.span_context).into(),
-                l.attributes,
+                crate::trace::span::ours(l.attributes),
                 l.dropped_attributes_count,
             )
         }

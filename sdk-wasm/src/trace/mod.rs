@@ -13,5 +13,5 @@ pub use batch::{BatchConfig, BatchQueue};
 pub use context::{Link, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 pub use sampler::Sampler;
 pub use span::SdkSpan;
-pub use span_data::{SpanData, SpanEvent, SpanLimits};
+pub use span_data::{SpanData, SpanEvent, SpanKind, SpanLimits, Status};
 pub use tracer::{SdkTracer, SdkTracerProvider, SpanOptions, SpanProcessor, SpanStart, StartHook};

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use opentelemetry::trace::Status;
-use opentelemetry::KeyValue;
+use super::Status;
+use crate::attributes::KeyValue;
 
 use super::span_data::{capped_attributes, put_attribute, SpanData, SpanEvent};
 use super::tracer::ProviderInner;
@@ -207,10 +207,20 @@ impl SdkSpan {
     }
 }
 
+/// The `opentelemetry` crate's attributes as ours.
+#[cfg(feature = "otel-api")]
+pub(crate) fn ours(attributes: Vec<opentelemetry::KeyValue>) -> Vec<KeyValue> {
+    attributes.into_iter().map(KeyValue::from).collect()
+}
+
 #[cfg(feature = "otel-api")]
 impl opentelemetry::trace::Span for SdkSpan {
-    fn add_event<T: Into<Cow<'static, str>>>(&mut self, name: T, attributes: Vec<KeyValue>) {
-        SdkSpan::add_event(self, name, attributes);
+    fn add_event<T: Into<Cow<'static, str>>>(
+        &mut self,
+        name: T,
+        attributes: Vec<opentelemetry::KeyValue>,
+    ) {
+        SdkSpan::add_event(self, name, ours(attributes));
     }
 
     fn record_error(&mut self, err: &dyn std::error::Error) {
@@ -222,10 +232,10 @@ impl opentelemetry::trace::Span for SdkSpan {
         &mut self,
         name: T,
         timestamp: std::time::SystemTime,
-        attributes: Vec<KeyValue>,
+        attributes: Vec<opentelemetry::KeyValue>,
     ) {
         let t = crate::clock::system_time_to_ns(timestamp);
-        self.add_event_at(name, t, attributes);
+        self.add_event_at(name, t, ours(attributes));
     }
 
     fn span_context(&self) -> &opentelemetry::trace::SpanContext {
@@ -236,12 +246,12 @@ impl opentelemetry::trace::Span for SdkSpan {
         SdkSpan::is_recording(self)
     }
 
-    fn set_attribute(&mut self, attribute: KeyValue) {
-        SdkSpan::set_attribute(self, attribute);
+    fn set_attribute(&mut self, attribute: opentelemetry::KeyValue) {
+        SdkSpan::set_attribute(self, attribute.into());
     }
 
-    fn set_status(&mut self, status: Status) {
-        SdkSpan::set_status(self, status);
+    fn set_status(&mut self, status: opentelemetry::trace::Status) {
+        SdkSpan::set_status(self, status.into());
     }
 
     fn update_name<T: Into<Cow<'static, str>>>(&mut self, new_name: T) {
@@ -251,9 +261,9 @@ impl opentelemetry::trace::Span for SdkSpan {
     fn add_link(
         &mut self,
         span_context: opentelemetry::trace::SpanContext,
-        attributes: Vec<KeyValue>,
+        attributes: Vec<opentelemetry::KeyValue>,
     ) {
-        SdkSpan::add_link(self, (&span_context).into(), attributes);
+        SdkSpan::add_link(self, (&span_context).into(), ours(attributes));
     }
 
     fn end(&mut self) {

@@ -3,10 +3,67 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use opentelemetry::trace::{SpanKind, Status};
-
 use super::{Link, SpanContext, SpanId};
-use opentelemetry::{InstrumentationScope, KeyValue, Value};
+use crate::attributes::{KeyValue, Scope, Value};
+
+/// What a span is to its trace (OTLP `Span.SpanKind`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SpanKind {
+    Client,
+    Server,
+    Producer,
+    Consumer,
+    #[default]
+    Internal,
+}
+
+/// How a span ended (OTLP `Status`; the description goes with an error only). Ordered
+/// `Unset < Error < Ok`, the order in which one may replace another.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd)]
+pub enum Status {
+    #[default]
+    Unset,
+    Error {
+        description: Cow<'static, str>,
+    },
+    Ok,
+}
+
+impl Status {
+    pub fn error(description: impl Into<Cow<'static, str>>) -> Self {
+        Status::Error {
+            description: description.into(),
+        }
+    }
+}
+
+#[cfg(feature = "otel-api")]
+mod from_otel {
+    use super::{SpanKind, Status};
+    use opentelemetry::trace::{SpanKind as K, Status as S};
+
+    impl From<K> for SpanKind {
+        fn from(k: K) -> Self {
+            match k {
+                K::Client => SpanKind::Client,
+                K::Server => SpanKind::Server,
+                K::Producer => SpanKind::Producer,
+                K::Consumer => SpanKind::Consumer,
+                K::Internal => SpanKind::Internal,
+            }
+        }
+    }
+
+    impl From<S> for Status {
+        fn from(s: S) -> Self {
+            match s {
+                S::Unset => Status::Unset,
+                S::Error { description } => Status::Error { description },
+                S::Ok => Status::Ok,
+            }
+        }
+    }
+}
 
 /// A span event with its own nanosecond timestamp.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +92,7 @@ pub struct SpanData {
     pub links: Vec<Link>,
     pub dropped_links: u32,
     pub status: Status,
-    pub scope: Arc<InstrumentationScope>,
+    pub scope: Arc<Scope>,
     /// The RUM session the span started in: sent once per batch as the `session.id`
     /// resource attribute (the encoders group spans by it), not on every span.
     pub session: Option<String>,

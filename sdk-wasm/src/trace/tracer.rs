@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use opentelemetry::trace::SpanKind;
-use opentelemetry::{InstrumentationScope, KeyValue};
+use super::SpanKind;
+use crate::attributes::{KeyValue, Scope};
 
 use super::span::SdkSpan;
 use super::span_data::{capped_attributes, SpanData, SpanLimits};
@@ -98,7 +98,7 @@ impl SdkTracerProvider {
     }
 
     /// A tracer for one instrumentation scope.
-    pub fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
+    pub fn tracer_with_scope(&self, scope: Scope) -> SdkTracer {
         SdkTracer {
             provider: self.inner.clone(),
             scope: Arc::new(scope),
@@ -110,8 +110,8 @@ impl SdkTracerProvider {
 impl opentelemetry::trace::TracerProvider for SdkTracerProvider {
     type Tracer = SdkTracer;
 
-    fn tracer_with_scope(&self, scope: InstrumentationScope) -> SdkTracer {
-        SdkTracerProvider::tracer_with_scope(self, scope)
+    fn tracer_with_scope(&self, scope: opentelemetry::InstrumentationScope) -> SdkTracer {
+        SdkTracerProvider::tracer_with_scope(self, scope.into())
     }
 }
 
@@ -151,7 +151,7 @@ impl SpanOptions {
 #[derive(Clone)]
 pub struct SdkTracer {
     provider: Arc<ProviderInner>,
-    scope: Arc<InstrumentationScope>,
+    scope: Arc<Scope>,
 }
 
 impl SdkTracer {
@@ -235,7 +235,7 @@ impl SdkTracer {
         SdkSpan::recording(data, p.clone())
     }
 
-    pub fn scope(&self) -> &InstrumentationScope {
+    pub fn scope(&self) -> &Scope {
         &self.scope
     }
 }
@@ -256,9 +256,9 @@ impl opentelemetry::trace::Tracer for SdkTracer {
             .then(|| parent_cx.span().span_context().into());
         let mut span = self.start_span(SpanOptions {
             name: builder.name,
-            kind: builder.span_kind.unwrap_or(SpanKind::Internal),
+            kind: builder.span_kind.map_or(SpanKind::Internal, Into::into),
             parent,
-            attributes: builder.attributes.unwrap_or_default(),
+            attributes: crate::trace::span::ours(builder.attributes.unwrap_or_default()),
             links: builder
                 .links
                 .unwrap_or_default()
@@ -270,7 +270,8 @@ impl opentelemetry::trace::Tracer for SdkTracer {
             ids: None,
         });
         for e in builder.events.unwrap_or_default() {
-            span.add_event_at(e.name, system_time_to_ns(e.timestamp), e.attributes);
+            let attributes = crate::trace::span::ours(e.attributes);
+            span.add_event_at(e.name, system_time_to_ns(e.timestamp), attributes);
         }
         span
     }
@@ -278,10 +279,11 @@ impl opentelemetry::trace::Tracer for SdkTracer {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Status;
     use super::*;
     use crate::clock::ManualClock;
     use crate::ids::SeededRandom;
-    use opentelemetry::trace::{Status, Tracer as _, TracerProvider as _};
+    use opentelemetry::trace::{Tracer as _, TracerProvider as _};
     use std::sync::Mutex;
 
     #[derive(Clone, Default)]
@@ -324,7 +326,7 @@ mod tests {
         assert_eq!(child.parent_span_id, parent.span_context.span_id());
         assert_eq!(parent.parent_span_id, SpanId::INVALID);
         assert_eq!(child.attributes, vec![KeyValue::new("k", "v")]);
-        assert_eq!(parent.scope.name(), "app");
+        assert_eq!(parent.scope.name, "app");
         assert!(child.start_ns >= 1_000 && child.end_ns >= child.start_ns);
     }
 

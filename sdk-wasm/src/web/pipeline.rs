@@ -6,8 +6,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use crate::attributes::{KeyValue, Value};
 use js_sys::Promise;
-use opentelemetry::{KeyValue, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -670,7 +670,7 @@ fn browser_resource_attributes() -> Vec<KeyValue> {
     let mut out = Vec::new();
     let ua = get(&nav, "userAgentData");
     if ua.is_object() {
-        let brands: Vec<opentelemetry::StringValue> = js_sys::Array::from(&get(&ua, "brands"))
+        let brands: Vec<crate::attributes::StringValue> = js_sys::Array::from(&get(&ua, "brands"))
             .iter()
             .filter_map(|b| {
                 Some(
@@ -684,7 +684,7 @@ fn browser_resource_attributes() -> Vec<KeyValue> {
         if !brands.is_empty() {
             out.push(KeyValue::new(
                 "browser.brands",
-                Value::Array(opentelemetry::Array::String(brands)),
+                Value::Array(crate::attributes::Array::String(brands)),
             ));
         }
         if let Some(p) = get(&ua, "platform").as_string().filter(|p| !p.is_empty()) {

@@ -17,9 +17,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use crate::attributes::{Array as AttrArray, KeyValue, StringValue, Value};
+use crate::trace::TraceId;
 use js_sys::{Array, Function};
-use opentelemetry::trace::TraceId;
-use opentelemetry::{Array as OtelArray, KeyValue, StringValue, Value};
 use wasm_bindgen::prelude::*;
 
 use super::js;
@@ -334,15 +334,13 @@ fn value_to_js(v: &Value) -> JsValue {
         Value::String(s) => JsValue::from_str(s.as_str()),
         Value::Array(a) => {
             let items: Vec<JsValue> = match a {
-                OtelArray::Bool(x) => x.iter().map(|b| JsValue::from_bool(*b)).collect(),
-                OtelArray::I64(x) => x.iter().map(|i| JsValue::from_f64(*i as f64)).collect(),
-                OtelArray::F64(x) => x.iter().map(|f| JsValue::from_f64(*f)).collect(),
-                OtelArray::String(x) => x.iter().map(|s| JsValue::from_str(s.as_str())).collect(),
-                _ => Vec::new(),
+                AttrArray::Bool(x) => x.iter().map(|b| JsValue::from_bool(*b)).collect(),
+                AttrArray::I64(x) => x.iter().map(|i| JsValue::from_f64(*i as f64)).collect(),
+                AttrArray::F64(x) => x.iter().map(|f| JsValue::from_f64(*f)).collect(),
+                AttrArray::String(x) => x.iter().map(|s| JsValue::from_str(s.as_str())).collect(),
             };
             items.into_iter().collect::<Array>().into()
         }
-        _ => JsValue::UNDEFINED,
     }
 }
 
@@ -371,21 +369,21 @@ pub fn attribute_value(v: &JsValue) -> Option<Value> {
             .iter()
             .map(|x| x.as_string().map(StringValue::from))
             .collect();
-        return all.map(|a| Value::Array(OtelArray::String(a)));
+        return all.map(|a| Value::Array(AttrArray::String(a)));
     }
     if first.is_some_and(|f| f.as_bool().is_some()) {
         let all: Option<Vec<bool>> = items.iter().map(|x| x.as_bool()).collect();
-        return all.map(|a| Value::Array(OtelArray::Bool(a)));
+        return all.map(|a| Value::Array(AttrArray::Bool(a)));
     }
     let nums: Vec<f64> = items.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
     if nums
         .iter()
         .all(|n| matches!(number_value(*n), Value::I64(_)))
     {
-        Some(Value::Array(OtelArray::I64(
+        Some(Value::Array(AttrArray::I64(
             nums.iter().map(|n| *n as i64).collect(),
         )))
     } else {
-        Some(Value::Array(OtelArray::F64(nums)))
+        Some(Value::Array(AttrArray::F64(nums)))
     }
 }

@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use opentelemetry::{InstrumentationScope, KeyValue};
+use crate::attributes::{KeyValue, Scope};
 use wasm_bindgen::prelude::*;
 
 use super::clock::WebClock;
@@ -65,8 +65,8 @@ struct State {
     limiter: ErrorLimiter,
     /// `performance.interactionCount` when this page view started (soft navigations).
     interactions_before: f64,
-    vitals_scope: Arc<InstrumentationScope>,
-    errors_scope: Arc<InstrumentationScope>,
+    vitals_scope: Arc<Scope>,
+    errors_scope: Arc<Scope>,
     /// Starts the `exception` span of an error thrown while no span is active.
     errors: SdkTracer,
     long_tasks: SdkTracer,
@@ -83,12 +83,8 @@ fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-fn scope(name: &'static str) -> Arc<InstrumentationScope> {
-    Arc::new(
-        InstrumentationScope::builder(name)
-            .with_version(crate::VERSION)
-            .build(),
-    )
+fn scope(name: &'static str) -> Arc<Scope> {
+    Arc::new(Scope::new(name).with_version(crate::VERSION))
 }
 
 fn page_view_id() -> String {
@@ -150,16 +146,12 @@ pub fn install(sdk: Rc<Sdk>, opts: Options) -> Option<Installed> {
         g.set(g.get().wrapping_add(1));
         g.get()
     });
-    let long_tasks = sdk.provider.tracer_with_scope(
-        InstrumentationScope::builder("otel-wasm/long-tasks")
-            .with_version(crate::VERSION)
-            .build(),
-    );
-    let errors = sdk.provider.tracer_with_scope(
-        InstrumentationScope::builder("otel-wasm/errors")
-            .with_version(crate::VERSION)
-            .build(),
-    );
+    let long_tasks = sdk
+        .provider
+        .tracer_with_scope(Scope::new("otel-wasm/long-tasks").with_version(crate::VERSION));
+    let errors = sdk
+        .provider
+        .tracer_with_scope(Scope::new("otel-wasm/errors").with_version(crate::VERSION));
     let page_view = page_view_id();
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
@@ -403,7 +395,7 @@ pub fn on_error(
         o.attributes = vec![KeyValue::new("url.full", js::document_url())];
         let mut span = tracer.start_span(o);
         span.add_event_at("exception", now, exception.clone());
-        span.set_status(opentelemetry::trace::Status::error(message.clone()));
+        span.set_status(crate::trace::Status::error(message.clone()));
         let c = span.span_context().clone();
         if span.is_recording() {
             trace = Some((c.trace_id().to_bytes(), c.span_id().to_bytes(), 1));

@@ -3,14 +3,14 @@
 //! `MemoryBackend` (`memory.rs`, cargo feature `testing`) keeps spans in memory for the
 //! browser tests.
 
-use crate::instrument::span::{Kind, Parent, SpanRecord, Value};
+use crate::attributes::{KeyValue, Scope};
+use crate::instrument::span::{Kind, Parent, SpanRecord};
 use crate::instrument::table::Table;
 use crate::propagation::headers_for_url;
 use crate::trace::{SdkTracer, SpanOptions};
+use crate::trace::{SpanKind, Status};
 use crate::web::js::document_url;
 use crate::web::Sdk;
-use opentelemetry::trace::{SpanKind, Status};
-use opentelemetry::{InstrumentationScope, KeyValue};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -77,15 +77,6 @@ fn span_kind(k: Kind) -> SpanKind {
     }
 }
 
-fn key_value(k: std::borrow::Cow<'static, str>, v: Value) -> KeyValue {
-    match v {
-        Value::Str(s) => KeyValue::new(k, s),
-        Value::Int(i) => KeyValue::new(k, i),
-        Value::F64(f) => KeyValue::new(k, f),
-        Value::Bool(b) => KeyValue::new(k, b),
-    }
-}
-
 /// The SDK core: spans are started with its tracer (one instrumentation
 /// scope per instrumentation) and end in its batch processor.
 pub struct CoreBackend {
@@ -114,11 +105,10 @@ impl CoreBackend {
         if let Some((_, tr)) = self.tracers.borrow().iter().find(|(s, _)| *s == scope) {
             return tr.start_span(opts);
         }
-        let tr = self.sdk.provider.tracer_with_scope(
-            InstrumentationScope::builder(scope)
-                .with_version(crate::VERSION)
-                .build(),
-        );
+        let tr = self
+            .sdk
+            .provider
+            .tracer_with_scope(Scope::new(scope).with_version(crate::VERSION));
         let span = tr.start_span(opts);
         self.tracers.borrow_mut().push((scope, tr));
         span
@@ -139,8 +129,8 @@ impl Backend for CoreBackend {
         let mut opts = SpanOptions::new(name.to_string());
         opts.ids = given.map(|g| {
             (
-                opentelemetry::trace::TraceId::from_bytes(g.trace_id),
-                opentelemetry::trace::SpanId::from_bytes(g.span_id),
+                crate::trace::TraceId::from_bytes(g.trace_id),
+                crate::trace::SpanId::from_bytes(g.span_id),
                 g.sampled,
             )
         });
@@ -160,7 +150,7 @@ impl Backend for CoreBackend {
             return;
         };
         span.update_name(rec.name);
-        span.set_distinct_attributes(rec.attributes.into_iter().map(|(k, v)| key_value(k, v)));
+        span.set_distinct_attributes(rec.attributes);
         for e in rec.events {
             span.add_event_at(e.name, e.time_ns, Vec::new());
         }

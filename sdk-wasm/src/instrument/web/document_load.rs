@@ -194,7 +194,7 @@ fn planned_span(
         span.set(k, v);
     }
     if let Some(t) = initiator_type {
-        span.set("resource.initiator_type", t);
+        span.set("resource.initiator_type", t.to_string());
     }
     for (name, t) in p.events {
         span.event(name, s.clock.to_unix_ns(t));

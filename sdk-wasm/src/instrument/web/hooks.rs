@@ -1,7 +1,7 @@
 //! User hooks: the `InstrumentationSpan` class they receive and the one way to call them.
 
 use super::state::with_state;
-use crate::instrument::span::{hex, Value};
+use crate::instrument::span::hex;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,22 +13,11 @@ pub struct HookSpan {
     handle: u32,
 }
 
-fn js_to_value(v: &JsValue) -> Option<Value> {
-    if let Some(s) = v.as_string() {
-        Some(Value::Str(s))
-    } else if let Some(b) = v.as_bool() {
-        Some(Value::Bool(b))
-    } else {
-        v.as_f64()
-            .map(|n| crate::attributes::as_integer(n).map_or(Value::F64(n), Value::Int))
-    }
-}
-
 #[wasm_bindgen(js_class = InstrumentationSpan)]
 impl HookSpan {
     #[wasm_bindgen(js_name = setAttribute)]
     pub fn set_attribute(&self, key: &str, value: JsValue) -> HookSpan {
-        if let Some(v) = js_to_value(&value) {
+        if let Some(v) = crate::web::rum::attribute_value(&value) {
             with_state(|s| {
                 s.spans
                     .get_mut(&self.handle)

@@ -40,11 +40,11 @@ pub fn on_interaction(text: JsValue, target: JsValue, ids: JsValue) -> u32 {
             start,
             given,
         );
-        span.set("event_type", event_type);
-        span.set("target_element", tag);
+        span.set("event_type", event_type.to_string());
+        span.set("target_element", tag.to_string());
         span.set("target_xpath", crate::instrument::xpath::xpath(ancestry));
         s.interaction_spans.started(h, event_type, href);
-        span.set("url.full", href);
+        span.set("url.full", href.to_string());
         s.spans.insert_new(h, span);
         Some((h, hook, now_ms))
     })

@@ -280,7 +280,7 @@ pub fn current_parent() -> Option<Parent> {
 /// Returns whether it found such a span.
 pub fn add_event_to_current(
     name: &'static str,
-    attributes: Vec<opentelemetry::KeyValue>,
+    attributes: Vec<crate::attributes::KeyValue>,
     time_ns: u64,
 ) -> bool {
     match current_parent() {

@@ -76,7 +76,7 @@ pub fn on_start(
         if let Some(o) = m.original {
             span.set("http.request.method_original", o);
         }
-        span.set("url.full", url.as_str());
+        span.set("url.full", url.clone());
         if let Some((host, port)) = server_address_port(&url) {
             span.set("server.address", host);
             span.set("server.port", port as i64);
@@ -210,7 +210,7 @@ pub fn on_end(h: u32, outcome: u8, status: u16, result: JsValue) {
             span.event(a.xhr_event, now);
         }
         if let Some(t) = a.error_type {
-            span.set("error.type", t.as_str());
+            span.set("error.type", t.clone());
             span.error = Some(t);
         }
         let request = || req.request.clone().unwrap_or_default();
