@@ -149,8 +149,9 @@ pub struct RawSession {
     pub max_duration_ms: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SessionStorage {
+    #[default]
     Local,
     Session,
     /// Memory only: a new session per page load.
@@ -309,61 +310,57 @@ impl RawConfig {
         }
     }
 
-    /// Validates against the page's URL (`document_url`, for relative endpoints).
+    /// Validates against the page's URL (`document_url`, for relative endpoints). The first
+    /// problem, in field order, is the error.
     pub fn validate(self, document_url: &str) -> Result<Config, ConfigError> {
+        let mut e = FirstError(None);
         let service_name = self.service_name.unwrap_or_default();
         if service_name.trim_ascii().is_empty() {
-            return Err(err("serviceName", "must be a non-empty string"));
+            e.note(err("serviceName", "must be a non-empty string"));
         }
-        let endpoint = http_url(
+        let endpoint = e.take(http_url(
             "otlpEndpoint",
             self.otlp_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT),
             document_url,
-        )?;
-        let traces_url = match &self.traces_endpoint {
-            Some(u) => http_url("tracesEndpoint", u, document_url)?,
-            None => join_path(&endpoint, "/v1/traces"),
+        ));
+        let mut signal_url = |field, given: Option<String>, path| match given {
+            Some(u) => e.take(http_url(field, &u, document_url)),
+            None => join_path(&endpoint, path),
         };
-        let metrics_url = match &self.metrics_endpoint {
-            Some(u) => http_url("metricsEndpoint", u, document_url)?,
-            None => join_path(&endpoint, "/v1/metrics"),
-        };
-        let logs_url = match &self.logs_endpoint {
-            Some(u) => http_url("logsEndpoint", u, document_url)?,
-            None => join_path(&endpoint, "/v1/logs"),
-        };
+        let traces_url = signal_url("tracesEndpoint", self.traces_endpoint, "/v1/traces");
+        let metrics_url = signal_url("metricsEndpoint", self.metrics_endpoint, "/v1/metrics");
+        let logs_url = signal_url("logsEndpoint", self.logs_endpoint, "/v1/logs");
         let encoding = match self.encoding.as_deref() {
             None | Some("protobuf") => Encoding::Protobuf,
             Some("json") => Encoding::Json,
-            Some(_) => return Err(err("encoding", "must be \"protobuf\" or \"json\"")),
+            Some(_) => e.fail("encoding", "must be \"protobuf\" or \"json\""),
         };
         let compression = match self.compression.as_deref() {
             None | Some("none") => Compression::None,
             Some("gzip") => Compression::Gzip,
-            Some(_) => return Err(err("compression", "must be \"none\" or \"gzip\"")),
+            Some(_) => e.fail("compression", "must be \"none\" or \"gzip\""),
         };
         let headers = self.headers.unwrap_or_default();
-        for (k, _) in &headers {
-            if k.is_empty()
+        if headers.iter().any(|(k, _)| {
+            k.is_empty()
                 || !k
                     .bytes()
                     .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
-            {
-                return Err(err("headers", "header names must be HTTP tokens"));
-            }
+        }) {
+            e.note(err("headers", "header names must be HTTP tokens"));
         }
         let b = self.batch.unwrap_or_default();
         let max_queue_size =
-            whole("batch.maxQueueSize", b.max_queue_size, 2048, 1, 1_000_000)? as usize;
-        let max_export_batch_size = whole(
+            e.whole("batch.maxQueueSize", b.max_queue_size, 2048, 1, 1_000_000) as usize;
+        let max_export_batch_size = e.whole(
             "batch.maxExportBatchSize",
             b.max_export_batch_size,
             512,
             1,
             1_000_000,
-        )? as usize;
+        ) as usize;
         if max_export_batch_size > max_queue_size {
-            return Err(err(
+            e.note(err(
                 "batch.maxExportBatchSize",
                 "must not exceed batch.maxQueueSize",
             ));
@@ -371,45 +368,37 @@ impl RawConfig {
         let batch = BatchConfig {
             max_queue_size,
             max_export_batch_size,
-            scheduled_delay_ms: whole(
+            scheduled_delay_ms: e.whole(
                 "batch.scheduledDelayMillis",
                 b.scheduled_delay_millis,
                 5000,
                 0,
                 3_600_000,
-            )?,
-            export_timeout_ms: whole(
+            ),
+            export_timeout_ms: e.whole(
                 "batch.exportTimeoutMillis",
                 b.export_timeout_millis,
                 30000,
                 1,
                 3_600_000,
-            )?,
-            max_concurrent_exports: whole(
+            ),
+            max_concurrent_exports: e.whole(
                 "batch.maxConcurrentExports",
                 b.max_concurrent_exports,
                 30,
                 1,
                 1000,
-            )? as usize,
+            ) as usize,
             max_batch_bytes: crate::trace::batch::MAX_BATCH_BYTES,
             max_queue_bytes: crate::trace::batch::MAX_QUEUE_BYTES,
         };
-        let sampler = sampler(self.sampler, self.sampling_ratio)?;
+        let sampler = e.take(sampler(self.sampler, self.sampling_ratio));
         let metrics_temporality = match self.metrics_temporality.as_deref() {
             None | Some("cumulative") => Temporality::Cumulative,
             Some("delta") => Temporality::Delta,
-            Some(_) => {
-                return Err(err(
-                    "metricsTemporality",
-                    "must be \"cumulative\" or \"delta\"",
-                ))
-            }
+            Some(_) => e.fail("metricsTemporality", "must be \"cumulative\" or \"delta\""),
         };
-        let session = match Toggle::options(self.session) {
-            Some(s) => Some(s.validate()?),
-            None => None,
-        };
+        let session = Toggle::options(self.session).map(|s| s.validate(&mut e));
         // The user's names are added to the defaults, never replace them.
         let mut redact_query_params = crate::rum::redact::names(crate::rum::redact::DEFAULT_NAMES);
         for n in self.redact_query_params.iter().flatten() {
@@ -418,32 +407,29 @@ impl RawConfig {
                 redact_query_params.push(n);
             }
         }
-        let offline = match Toggle::options(self.offline) {
-            Some(o) => {
-                let d = OfflineLimits::default();
-                Some(OfflineLimits {
-                    max_bytes: whole("offline.maxBytes", o.max_bytes, d.max_bytes, 1024, 1 << 30)?,
-                    max_age_ms: whole(
-                        "offline.maxAgeMs",
-                        o.max_age_ms,
-                        d.max_age_ms,
-                        1000,
-                        30 * 86_400_000,
-                    )?,
-                })
+        let offline = Toggle::options(self.offline).map(|o| {
+            let d = OfflineLimits::default();
+            OfflineLimits {
+                max_bytes: e.whole("offline.maxBytes", o.max_bytes, d.max_bytes, 1024, 1 << 30),
+                max_age_ms: e.whole(
+                    "offline.maxAgeMs",
+                    o.max_age_ms,
+                    d.max_age_ms,
+                    1000,
+                    30 * 86_400_000,
+                ),
             }
-            None => None,
-        };
-        Ok(Config {
+        });
+        let config = Config {
             session,
             redact_query_params,
-            attribute_value_length_limit: whole(
+            attribute_value_length_limit: e.whole(
                 "attributeValueLengthLimit",
                 self.attribute_value_length_limit,
                 crate::rum::limits::DEFAULT_VALUE_LENGTH,
                 1,
                 100_000_000,
-            )?,
+            ),
             service_name,
             service_version: self.service_version.filter(|s| !s.is_empty()),
             deployment_environment: self.environment.filter(|s| !s.is_empty()),
@@ -454,25 +440,25 @@ impl RawConfig {
             encoding,
             compression,
             headers,
-            timeout_ms: whole(
+            timeout_ms: e.whole(
                 "requestTimeoutMillis",
                 self.request_timeout_millis,
                 10_000,
                 1,
                 3_600_000,
-            )?,
+            ),
             batch,
             sampler,
-            metrics_interval_ms: whole(
+            metrics_interval_ms: e.whole(
                 "metricExportIntervalMillis",
                 self.metric_export_interval_millis,
                 30_000,
                 0,
                 86_400_000,
-            )?,
+            ),
             metrics_temporality,
             flush_on_page_hide: self.flush_on_page_hide.unwrap_or(true),
-            max_retries: whole("maxRetries", self.max_retries, 5, 0, 100)?,
+            max_retries: e.whole("maxRetries", self.max_retries, 5, 0, 100),
             offline,
             web_vitals: self.web_vitals.unwrap_or(true),
             errors: self.errors.unwrap_or(true),
@@ -480,7 +466,49 @@ impl RawConfig {
             capture_console: self.capture_console.unwrap_or(false),
             require_consent: self.require_consent.unwrap_or(false),
             baggage_keys: self.baggage_keys.unwrap_or_default(),
+        };
+        match e.0 {
+            Some(error) => Err(error),
+            None => Ok(config),
+        }
+    }
+}
+
+/// The first problem `validate` found. The checks after it still run, on defaults: one
+/// exit at the end, instead of an early return at every check that would drop the fields
+/// built so far (drop code at each of them, ≈ 2 KB of wasm).
+struct FirstError(Option<ConfigError>);
+
+impl FirstError {
+    fn note(&mut self, e: ConfigError) {
+        self.0.get_or_insert(e);
+    }
+
+    /// `r`'s value, or the type's default after noting its error.
+    fn take<T: Default>(&mut self, r: Result<T, ConfigError>) -> T {
+        r.unwrap_or_else(|e| {
+            self.note(e);
+            T::default()
         })
+    }
+
+    /// Notes an error; the default stands in for the field.
+    fn fail<T: Default>(&mut self, field: &'static str, reason: &str) -> T {
+        self.note(err(field, reason));
+        T::default()
+    }
+
+    /// [`whole`], its error noted.
+    fn whole(
+        &mut self,
+        field: &'static str,
+        v: Option<f64>,
+        default: u32,
+        min: u32,
+        max: u32,
+    ) -> u32 {
+        let r = whole(field, v, default, min, max);
+        self.take(r)
     }
 }
 
@@ -517,36 +545,34 @@ fn sampler(s: Option<RawSampler>, ratio: Option<f64>) -> Result<Sampler, ConfigE
 }
 
 impl RawSession {
-    fn validate(self) -> Result<SessionConfig, ConfigError> {
+    fn validate(self, e: &mut FirstError) -> SessionConfig {
         let storage = match self.storage.as_deref() {
             None | Some("localStorage") => SessionStorage::Local,
             Some("sessionStorage") => SessionStorage::Session,
             Some("none") => SessionStorage::None,
-            Some(_) => {
-                return Err(err(
-                    "session.storage",
-                    "must be \"localStorage\", \"sessionStorage\" or \"none\"",
-                ))
-            }
+            Some(_) => e.fail(
+                "session.storage",
+                "must be \"localStorage\", \"sessionStorage\" or \"none\"",
+            ),
         };
         let d = crate::rum::session::Limits::default();
         let limits = crate::rum::session::Limits {
-            inactivity_ms: whole(
+            inactivity_ms: e.whole(
                 "session.inactivityTimeoutMs",
                 self.inactivity_timeout_ms,
                 d.inactivity_ms as u32,
                 1,
                 604_800_000,
-            )? as u64,
-            max_duration_ms: whole(
+            ) as u64,
+            max_duration_ms: e.whole(
                 "session.maxDurationMs",
                 self.max_duration_ms,
                 d.max_duration_ms as u32,
                 1,
                 604_800_000,
-            )? as u64,
+            ) as u64,
         };
-        Ok(SessionConfig { storage, limits })
+        SessionConfig { storage, limits }
     }
 }
 
