@@ -35,9 +35,10 @@ rm -f dist/wasm*/sdk_wasm_bg.wasm.d.ts
 mv dist/wasm/snippets/sdk-wasm-* dist/wasm/snippets/sdk-wasm
 # Only the import statements: the wasm's import table keeps the hashed names.
 sed -i '/^import /s#/snippets/sdk-wasm-[0-9a-f]*/#/snippets/sdk-wasm/#' dist/wasm/sdk_wasm.js
-# The tracing build's only snippet is that same shim: its glue imports the full build's copy,
-# so both flavours share the loader (one shim module in the page).
-[ "$(cd dist/wasm-tracing/snippets && find . -type f | sed 's#^\./sdk-wasm-[0-9a-f]*/##')" = src/instrument/web/shim.js ]
+# The tracing build's snippets are the shim and the hooks' span, the same files: its glue
+# imports the full build's copies, so both flavours share the loader (one shim module in the
+# page).
+[ "$(cd dist/wasm-tracing/snippets && find . -type f | sed 's#^\./sdk-wasm-[0-9a-f]*/##' | sort | tr '\n' ' ')" = "src/instrument/web/hook_span.js src/instrument/web/shim.js " ]
 rm -r dist/wasm-tracing/snippets
 sed -i '/^import /s#\./snippets/sdk-wasm-[0-9a-f]*/#../wasm/snippets/sdk-wasm/#' dist/wasm-tracing/sdk_wasm.js
 cp src/shim.d.ts dist/wasm/snippets/sdk-wasm/src/instrument/web/shim.d.ts

@@ -8,6 +8,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Promise, Reflect};
+use sdk_wasm::attributes::Array;
 use sdk_wasm::instrument::span::{hex, Kind, SpanRecord, Value};
 use sdk_wasm::instrument::web::{self, MemoryBackend};
 use wasm_bindgen::prelude::*;
@@ -721,7 +722,14 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
             ),
             (
                 "applyCustomAttributesOnSpan",
-                func("span, req, res", "if (res.url.includes('boom')) throw new Error('hook'); span.setAttribute('hook.status', res.status);"),
+                func(
+                    "span, req, res",
+                    "if (res.url.includes('boom')) throw new Error('hook'); \
+                     span.setAttribute('hook.status', res.status); \
+                     span.setAttributes({ 'hook.many': 'a', 'hook.list': ['x', 'y'], 'hook.bad': {} }) \
+                       .updateName('renamed ' + span.isRecording()) \
+                       .setAttribute('hook.trace', span.spanContext().traceId);",
+                ),
             ),
         ]),
     )]);
@@ -744,6 +752,14 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
     let ok = by_url(&spans, "/ok");
     assert_eq!(str_attr(ok, "hook.request"), "yes");
     assert_eq!(int_attr(ok, "hook.status"), 200);
+    assert_eq!(str_attr(ok, "hook.many"), "a");
+    assert_eq!(
+        ok.get("hook.list"),
+        Some(&Value::Array(Array::String(vec!["x".into(), "y".into()])))
+    );
+    assert!(ok.get("hook.bad").is_none(), "not an attribute value");
+    assert_eq!(ok.name, "renamed true");
+    assert_eq!(str_attr(ok, "hook.trace"), hex(&ok.trace_id));
     assert!(by_url(&spans, "/boom").get("hook.status").is_none());
     let reqs = requests("f-hooks").await;
     let r = reqs

@@ -1,78 +1,53 @@
-//! User hooks: the `InstrumentationSpan` class they receive and the one way to call them.
+//! User hooks: the span object they receive (`hook_span.js`, backed by [`on_hook`]) and the
+//! one way to call them.
 
 use super::state::with_state;
 use crate::instrument::span::hex;
-use js_sys::{Array, Function, Reflect};
+use crate::web::js::{get, set};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// The span handed to user hooks: enough of the OpenTelemetry Span interface
-/// to add attributes and rename. Calls after the span ended do nothing.
-#[wasm_bindgen(js_name = InstrumentationSpan)]
-pub struct HookSpan {
-    handle: u32,
+#[wasm_bindgen(module = "/src/instrument/web/hook_span.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = hookSpan)]
+    fn new_hook_span(handle: u32, op: &JsValue) -> JsValue;
 }
 
-#[wasm_bindgen(js_class = InstrumentationSpan)]
-impl HookSpan {
-    #[wasm_bindgen(js_name = setAttribute)]
-    pub fn set_attribute(&self, key: &str, value: JsValue) -> HookSpan {
-        if let Some(v) = crate::web::rum::attribute_value(&value) {
-            with_state(|s| {
-                s.spans
-                    .get_mut(&self.handle)
-                    .map(|span| span.set(key.to_string(), v))
-            });
-        }
-        HookSpan {
-            handle: self.handle,
-        }
-    }
-
-    #[wasm_bindgen(js_name = setAttributes)]
-    pub fn set_attributes(&self, attributes: JsValue) -> HookSpan {
-        if let Ok(pairs) = js_sys::Object::entries(attributes.unchecked_ref()).dyn_into::<Array>() {
-            for pair in pairs.iter() {
-                let pair = Array::from(&pair);
-                if let Some(k) = pair.get(0).as_string() {
-                    self.set_attribute(&k, pair.get(1));
+/// What a hook's span does to the span under `handle` (`hook_span.js`): `op` 0 sets the
+/// attribute `a` to `b` (a value that is not an attribute value is ignored), 1 renames it
+/// to `a`, 2 returns its `{traceId, spanId, traceFlags}`, 3 whether it is still open. Once
+/// the span ended: nothing, an empty context, false.
+#[cfg_attr(feature = "js-api", wasm_bindgen(js_name = "__cb_hook"))]
+pub fn on_hook(handle: u32, op: u8, a: JsValue, b: JsValue) -> JsValue {
+    let value = (op == 0)
+        .then(|| crate::web::rum::attribute_value(&b))
+        .flatten();
+    let context = js_sys::Object::new();
+    let r = with_state(|s| {
+        let Some(span) = s.spans.get_mut(&handle) else {
+            return JsValue::FALSE;
+        };
+        match op {
+            0 => {
+                if let (Some(k), Some(v)) = (a.as_string(), value) {
+                    span.set(k, v);
                 }
             }
-        }
-        HookSpan {
-            handle: self.handle,
-        }
-    }
-
-    #[wasm_bindgen(js_name = updateName)]
-    pub fn update_name(&self, name: &str) -> HookSpan {
-        with_state(|s| {
-            s.spans
-                .get_mut(&self.handle)
-                .map(|span| span.name = name.to_string())
-        });
-        HookSpan {
-            handle: self.handle,
-        }
-    }
-
-    /// `{traceId, spanId, traceFlags}` as hex, like `Span.spanContext()`.
-    #[wasm_bindgen(js_name = spanContext)]
-    pub fn span_context(&self) -> JsValue {
-        let o = js_sys::Object::new();
-        with_state(|s| {
-            if let Some(span) = s.spans.get(&self.handle) {
-                let _ = Reflect::set(&o, &"traceId".into(), &hex(&span.trace_id).into());
-                let _ = Reflect::set(&o, &"spanId".into(), &hex(&span.span_id).into());
-                let _ = Reflect::set(&o, &"traceFlags".into(), &(span.sampled as u8).into());
+            1 => span.name = a.as_string().unwrap_or_default(),
+            2 => {
+                set(&context, "traceId", &hex(&span.trace_id).into());
+                set(&context, "spanId", &hex(&span.span_id).into());
+                set(&context, "traceFlags", &(span.sampled as u8).into());
             }
-        });
-        o.into()
-    }
-
-    #[wasm_bindgen(js_name = isRecording)]
-    pub fn is_recording(&self) -> bool {
-        with_state(|s| s.spans.contains_key(&self.handle)).unwrap_or(false)
+            _ => return JsValue::TRUE,
+        }
+        JsValue::UNDEFINED
+    })
+    .unwrap_or(JsValue::FALSE);
+    if op == 2 {
+        context.into()
+    } else {
+        r
     }
 }
 
@@ -91,6 +66,7 @@ pub(super) fn call_hook(hook: &Function, args: &[&JsValue]) -> JsValue {
     })
 }
 
+/// The span object a hook receives for the span under `handle`.
 pub(super) fn hook_span(handle: u32) -> JsValue {
-    HookSpan { handle }.into()
+    new_hook_span(handle, &get(&wasm_bindgen::exports(), "__cb_hook"))
 }

@@ -28,7 +28,6 @@ mod state;
 pub use backend::{Backend, CoreBackend};
 pub use document_load::on_document_load;
 pub use ffi::original_fetch;
-pub use hooks::HookSpan;
 pub use interactions::{
     on_activity, on_boundary, on_expire, on_frustration, on_interaction, on_work_end, on_work_start,
 };
