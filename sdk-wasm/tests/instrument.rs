@@ -202,7 +202,7 @@ fn by_url<'a>(spans: &'a [SpanRecord], suffix: &str) -> &'a SpanRecord {
 }
 
 fn event_names(s: &SpanRecord) -> Vec<&str> {
-    s.events.iter().map(|e| e.name.as_str()).collect()
+    s.events.iter().map(|e| e.name).collect()
 }
 
 fn stats(key: &str) -> f64 {

@@ -28,7 +28,8 @@ pub struct Parent {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub name: String,
+    /// The instrumentations' own names (`fetchStart`, `open`, …): no allocation per event.
+    pub name: &'static str,
     pub time_ns: u64,
 }
 
@@ -83,11 +84,8 @@ impl SpanRecord {
             .map(|a| &a.value)
     }
 
-    pub fn event(&mut self, name: &str, time_ns: u64) {
-        self.events.push(Event {
-            name: name.to_string(),
-            time_ns,
-        });
+    pub fn event(&mut self, name: &'static str, time_ns: u64) {
+        self.events.push(Event { name, time_ns });
     }
 
     /// This span as the parent of others.
