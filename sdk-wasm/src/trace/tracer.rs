@@ -313,11 +313,27 @@ mod tests {
         tracer.in_span("parent", |cx| {
             let mut child = tracer.start_with_context("child", &cx);
             child.set_attribute(KeyValue::new("k", "v"));
+            // The crate's own attribute types, through its `Span` trait.
+            let list = opentelemetry::Array::String(vec!["a".into(), "b".into()]);
+            opentelemetry::trace::Span::set_attribute(
+                &mut child,
+                opentelemetry::KeyValue::new("list", opentelemetry::Value::Array(list)),
+            );
+            opentelemetry::trace::Span::set_attribute(
+                &mut child,
+                opentelemetry::KeyValue::new("n", 3),
+            );
             child.end();
         });
+        let built = tracer
+            .span_builder("built")
+            .with_attributes([opentelemetry::KeyValue::new("flag", true)])
+            .start(&tracer);
+        drop(built);
         let spans = out.0.lock().unwrap();
-        assert_eq!(spans.len(), 2);
+        assert_eq!(spans.len(), 3);
         let (child, parent) = (&spans[0], &spans[1]);
+        assert_eq!(spans[2].attributes, vec![KeyValue::new("flag", true)]);
         assert_eq!(child.name, "child");
         assert_eq!(
             child.span_context.trace_id(),
@@ -325,7 +341,15 @@ mod tests {
         );
         assert_eq!(child.parent_span_id, parent.span_context.span_id());
         assert_eq!(parent.parent_span_id, SpanId::INVALID);
-        assert_eq!(child.attributes, vec![KeyValue::new("k", "v")]);
+        let list = crate::attributes::Array::String(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            child.attributes,
+            vec![
+                KeyValue::new("k", "v"),
+                KeyValue::new("list", list),
+                KeyValue::new("n", 3)
+            ]
+        );
         assert_eq!(parent.scope.name, "app");
         assert!(child.start_ns >= 1_000 && child.end_ns >= child.start_ns);
     }
