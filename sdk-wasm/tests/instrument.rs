@@ -727,8 +727,9 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
                     "if (res.url.includes('boom')) throw new Error('hook'); \
                      span.setAttribute('hook.status', res.status); \
                      span.setAttributes({ 'hook.many': 'a', 'hook.list': ['x', 'y'], 'hook.bad': {} }) \
-                       .updateName('renamed ' + span.isRecording()) \
-                       .setAttribute('hook.trace', span.spanContext().traceId);",
+                       .updateName('renamed ' + span.isRecording()).updateName(7) \
+                       .setAttribute('hook.trace', span.spanContext().traceId); \
+                     globalThis.keptHookSpan = span;",
                 ),
             ),
         ]),
@@ -758,8 +759,21 @@ async fn fetch_hooks_add_attributes_and_headers_and_throwing_hooks_are_contained
         Some(&Value::Array(Array::String(vec!["x".into(), "y".into()])))
     );
     assert!(ok.get("hook.bad").is_none(), "not an attribute value");
-    assert_eq!(ok.name, "renamed true");
+    assert_eq!(
+        ok.name, "renamed true",
+        "a name that is not a string is ignored"
+    );
     assert_eq!(str_attr(ok, "hook.trace"), hex(&ok.trace_id));
+    // A span the hook kept, called after it ended (and after uninstall): no effect, no throw.
+    let late = func(
+        "",
+        "const s = globalThis.keptHookSpan; \
+         return s.setAttribute('late', 1).setAttributes(null).updateName('late').isRecording();",
+    );
+    let late = late
+        .unchecked_ref::<js_sys::Function>()
+        .call0(&JsValue::UNDEFINED);
+    assert_eq!(late.ok(), Some(JsValue::FALSE));
     assert!(by_url(&spans, "/boom").get("hook.status").is_none());
     let reqs = requests("f-hooks").await;
     let r = reqs

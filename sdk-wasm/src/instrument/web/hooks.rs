@@ -22,33 +22,36 @@ pub fn on_hook(handle: u32, op: u8, a: JsValue, b: JsValue) -> JsValue {
     let value = (op == 0)
         .then(|| crate::web::rum::attribute_value(&b))
         .flatten();
-    let context = js_sys::Object::new();
-    let r = with_state(|s| {
-        let Some(span) = s.spans.get_mut(&handle) else {
-            return JsValue::FALSE;
-        };
-        match op {
+    let done = with_state(|s| {
+        let span = s.spans.get_mut(&handle)?;
+        Some(match op {
             0 => {
                 if let (Some(k), Some(v)) = (a.as_string(), value) {
                     span.set(k, v);
                 }
+                JsValue::UNDEFINED
             }
-            1 => span.name = a.as_string().unwrap_or_default(),
+            1 => {
+                if let Some(name) = a.as_string() {
+                    span.name = name;
+                }
+                JsValue::UNDEFINED
+            }
             2 => {
+                let context = js_sys::Object::new();
                 set(&context, "traceId", &hex(&span.trace_id).into());
                 set(&context, "spanId", &hex(&span.span_id).into());
                 set(&context, "traceFlags", &(span.sampled as u8).into());
+                context.into()
             }
-            _ => return JsValue::TRUE,
-        }
-        JsValue::UNDEFINED
+            _ => JsValue::TRUE,
+        })
     })
-    .unwrap_or(JsValue::FALSE);
-    if op == 2 {
-        context.into()
-    } else {
-        r
-    }
+    .flatten();
+    done.unwrap_or_else(|| match op {
+        2 => js_sys::Object::new().into(),
+        _ => JsValue::FALSE,
+    })
 }
 
 /// Calls a user hook; a throw is counted, never propagated. Returns its result.
