@@ -17,9 +17,15 @@ echo "receiver on $SDK_TEST_RECEIVER"
 cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser --no-run --quiet
 
 status=0
+chrome() {
+  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" \
+    cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser
+}
 echo "--- Chrome"
-env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" \
-  cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser || status=1
+# One retry: Chromium now and then never finishes loading the test page (ChromeDriver gives up
+# after 300 s, "Timed out receiving message from renderer", before any test ran); the next
+# attempt with the same build passes.
+chrome || { echo "--- Chrome, once more"; chrome; } || status=1
 echo "--- Firefox"
 env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" \
   cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser || status=1
