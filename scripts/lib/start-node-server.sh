@@ -1,13 +1,14 @@
 # Sourced by test stages: start_node_server SCRIPT [ARGS...] runs a Node server that prints its
 # port on stdout's first line (tests/support/receiver.mjs, tests/support/http-fixture.mjs), in
-# the background, and waits for that line. Sets SERVER_PID and SERVER_PORT; the server is
+# the background, and waits for that line. Sets SERVER_PID and SERVER_PORT; the servers are
 # killed when the stage's shell exits.
 start_node_server() {
   local out
   out=$(mktemp)
   node "$@" >"$out" &
   SERVER_PID=$!
-  trap "kill $SERVER_PID 2>/dev/null || true" EXIT
+  NODE_SERVER_PIDS="${NODE_SERVER_PIDS:-} $SERVER_PID"
+  trap 'kill $NODE_SERVER_PIDS 2>/dev/null || true' EXIT
   for _ in $(seq 100); do
     [ -s "$out" ] && break
     kill -0 "$SERVER_PID" 2>/dev/null || break

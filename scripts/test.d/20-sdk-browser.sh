@@ -4,8 +4,10 @@ set -euo pipefail
 cd "$ROOT"
 
 source scripts/lib/start-node-server.sh
+source scripts/lib/chrome-proxy.sh
 start_node_server tests/support/receiver.mjs
 port=$SERVER_PORT
+chrome_through_proxy sdk-wasm/webdriver.json
 
 # The receiver's URL is compiled into the tests; only the small test crate rebuilds per port.
 export SDK_TEST_RECEIVER="http://127.0.0.1:$port"
@@ -17,15 +19,9 @@ echo "receiver on $SDK_TEST_RECEIVER"
 cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser --no-run --quiet
 
 status=0
-chrome() {
-  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" \
-    cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser
-}
 echo "--- Chrome"
-# One retry: Chromium now and then never finishes loading the test page (ChromeDriver gives up
-# after 300 s, "Timed out receiving message from renderer", before any test ran); the next
-# attempt with the same build passes.
-chrome || { echo "--- Chrome, once more"; chrome; } || status=1
+env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" \
+  cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser || status=1
 echo "--- Firefox"
 env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" \
   cargo test -p sdk-wasm --target wasm32-unknown-unknown --test browser || status=1
