@@ -4,10 +4,10 @@ set -euo pipefail
 cd "$ROOT"
 
 source scripts/lib/start-node-server.sh
-source scripts/lib/chrome-proxy.sh
+source scripts/lib/browser-proxy.sh
 start_node_server tests/support/receiver.mjs
 port=$SERVER_PORT
-chrome_through_proxy sdk-wasm/webdriver.json
+browsers_through_proxy sdk-wasm/webdriver.json
 
 # The receiver's URL is compiled into the tests; only the small test crate rebuilds per port.
 export SDK_TEST_RECEIVER="http://127.0.0.1:$port"

@@ -3,11 +3,11 @@
 set -euo pipefail
 cd "$ROOT"
 source scripts/lib/start-node-server.sh
-source scripts/lib/chrome-proxy.sh
+source scripts/lib/browser-proxy.sh
 start_node_server tests/support/http-fixture.mjs
 INSTR_FIXTURE_PORT=$SERVER_PORT
 export INSTR_FIXTURE_PORT
-chrome_through_proxy sdk-wasm/webdriver.json
+browsers_through_proxy sdk-wasm/webdriver.json
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
 run() {

@@ -3,8 +3,8 @@
 # the nginx config. Pure logic runs natively in stage 10.
 set -euo pipefail
 source "$ROOT/scripts/lib/start-node-server.sh"
-source "$ROOT/scripts/lib/chrome-proxy.sh"
-chrome_through_proxy "$ROOT/dashboard-ui/webdriver.json"
+source "$ROOT/scripts/lib/browser-proxy.sh"
+browsers_through_proxy "$ROOT/dashboard-ui/webdriver.json"
 cd "$ROOT/dashboard-ui"
 # One browser per run: without GECKODRIVER the runner drives Chrome.
 env -u GECKODRIVER CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -1,12 +1,12 @@
-// An HTTP forward proxy for the headless Chrome of the wasm-bindgen browser tests
-// (scripts/lib/chrome-proxy.sh): it forwards each request on a connection of its own, closed
+// An HTTP forward proxy for the headless Chrome and Firefox of the wasm-bindgen browser tests
+// (scripts/lib/browser-proxy.sh): it forwards each request on a connection of its own, closed
 // after the response.
 //
 // Why: wasm-bindgen-test-runner serves the test page with tiny_http 0.12, whose thread pool can
 // leave a new connection unserved while its threads wait on other connections kept alive. When
-// Chrome opens several connections at once (the page's JS modules) one of them can stall until
-// Chrome drops an idle socket, 300 s later. Behind this proxy no connection to the runner
-// stays open, so a thread is free again as soon as its one response is written.
+// a browser opens several connections at once (the page's JS modules) one of them can stall
+// until the browser drops an idle socket (Chrome: 300 s later). Behind this proxy no connection
+// to the runner stays open, so a thread is free again as soon as its one response is written.
 //
 // Prints its port on stdout's first line.
 import http from 'node:http';
