@@ -8,6 +8,7 @@
 //   await b.get(rx.page('basic.html', 'my-test'));   // ?otlp=<collector URL for my-test>
 //   const got = await rx.waitFor('my-test', (r) => r.spans >= 1);
 //   rx.spans('my-test'); rx.logRecords('my-test'); rx.metrics('my-test')
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import { attrs } from '../support/otlp.mjs';
@@ -67,6 +68,15 @@ export async function startReceiver({ port = 0 } = {}) {
 
 /** A unique test id per browser and case (receiver paths and service names). */
 export const testId = (browser, name) => `${browser}-${name}-${Date.now().toString(36)}`;
+
+/** Asserts that the span of `marks[i]` (`{ url, at }`, epoch ms taken right before the page made
+ *  the request) started between its own mark and the next request's: the main thread may stall
+ *  in between on a busy machine, but not reorder them; 1 ms for the clocks' resolution. */
+export function assertStartedAtItsCall(marks, i, startMs) {
+  const m = marks[i];
+  const next = marks[i + 1]?.at ?? m.at + 20;
+  assert.ok(startMs > m.at - 1 && startMs < next + 1, `${m.url}: starts when it was made (${startMs - m.at} ms after its mark, the next at ${next - m.at})`);
+}
 
 /** Polls the receiver until a span of test `id` matches `pred`; returns it. */
 export function waitSpan(rx, id, pred, timeoutMs = 15000) {
